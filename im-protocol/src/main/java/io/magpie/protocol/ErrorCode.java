@@ -1,0 +1,64 @@
+package io.magpie.protocol;
+
+import java.util.Optional;
+
+/**
+ * Codes carried in ERROR frames (and in the HTTP APIs' JSON errors). The numeric codes are part of
+ * the wire contract; {@link #retryable()} tells a client whether sending the same request again
+ * can succeed.
+ */
+public enum ErrorCode {
+    /** The frame did not start with the magic bytes; the connection is closed. */
+    BAD_MAGIC(1001, false),
+    /** The header's version is not one this server speaks; the connection is closed. */
+    UNSUPPORTED_VERSION(1002, false),
+    /** The body length exceeds the server's maximum frame size; the connection is closed. */
+    FRAME_TOO_LARGE(1003, false),
+    /** The command code is not known to this server; the connection stays open. */
+    UNKNOWN_COMMAND(1004, false),
+    /** The body is not a valid protobuf message for the command, or a field is out of range. */
+    BAD_REQUEST(1005, false),
+    /** A command that is not allowed in the connection's state (anything before LOGIN, LOGIN twice). */
+    WRONG_STATE(1006, false),
+    /** The command is known but this server does not serve it yet. */
+    NOT_SUPPORTED(1007, false),
+    /** The login token is missing, malformed, forged or expired; the connection is closed. */
+    INVALID_TOKEN(2001, false),
+    /** No LOGIN arrived within the login deadline; the connection is closed. */
+    LOGIN_TIMEOUT(2002, false),
+    /** The sender may not write to this conversation (not a member, blocked, muted). */
+    FORBIDDEN(2003, false),
+    /** The target user or group does not exist. */
+    NOT_FOUND(2004, false),
+    /** The client sends faster than its allowance; slow down and resend. */
+    RATE_LIMITED(3001, true),
+    /** The server could not accept the request now (bus or storage unavailable); resend later. */
+    SERVER_BUSY(3002, true),
+    /** An unexpected server fault; the request may be resent with the same client message id. */
+    INTERNAL(3003, true);
+
+    private final int code;
+    private final boolean retryable;
+
+    ErrorCode(int code, boolean retryable) {
+        this.code = code;
+        this.retryable = retryable;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    public static Optional<ErrorCode> fromCode(int code) {
+        for (ErrorCode c : values()) {
+            if (c.code == code) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,47 @@
+package io.magpie.protocol;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.magpie.protocol.proto.Error;
+
+/** Builds and parses frames whose bodies are protobuf messages. Stateless. */
+public final class Frames {
+
+    private Frames() {
+    }
+
+    public static Frame of(Command command, int requestId, MessageLite body) {
+        return new Frame(command, requestId, body.toByteArray());
+    }
+
+    /** An ERROR frame answering {@code requestId}; {@code about} may be null when unknown. */
+    public static Frame error(int requestId, Command about, ErrorCode code, String message) {
+        return error(requestId, about == null ? 0 : about.code(), code, message);
+    }
+
+    public static Frame error(int requestId, int aboutCommand, ErrorCode code, String message) {
+        Error body = Error.newBuilder()
+                .setCode(code.code())
+                .setMessage(message)
+                .setCommand(aboutCommand)
+                .setRetryable(code.retryable())
+                .build();
+        return of(Command.ERROR, requestId, body);
+    }
+
+    /**
+     * Parses the body of {@code frame}.
+     *
+     * @throws ProtocolException with {@link ErrorCode#BAD_REQUEST} when the body is not a valid message
+     */
+    public static <T> T parse(Frame frame, Parser<T> parser) {
+        try {
+            return parser.parseFrom(frame.body());
+        } catch (InvalidProtocolBufferException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "body of " + Command.nameOf(frame.command()) + " (" + frame.body().length
+                            + " bytes) is not a valid protobuf message: " + e.getMessage(), false, e);
+        }
+    }
+}

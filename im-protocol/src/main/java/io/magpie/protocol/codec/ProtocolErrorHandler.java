@@ -1,0 +1,59 @@
+package io.magpie.protocol.codec;
+
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frames;
+import io.magpie.protocol.ProtocolException;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last inbound stage of every client pipeline: turns a {@link ProtocolException} (from decoding or
+ * from a handler) into an ERROR frame, closing the connection when the violation is fatal. Any other
+ * exception closes that one connection with an INTERNAL error; nothing escapes the pipeline.
+ * Stateless and shared.
+ */
+@Sharable
+public final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
+
+    public static final ProtocolErrorHandler INSTANCE = new ProtocolErrorHandler();
+    private static final Logger log = LoggerFactory.getLogger(ProtocolErrorHandler.class);
+
+    private ProtocolErrorHandler() {
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ProtocolException pe = protocolCause(cause);
+        String who = ctx.channel().id().asShortText() + " " + ctx.channel().remoteAddress();
+        if (pe != null) {
+            log.info("[{}] protocol violation {}: {}", who, pe.code(), pe.getMessage());
+            var write = ctx.writeAndFlush(Frames.error(0, 0, pe.code(), pe.getMessage()));
+            if (pe.fatal()) {
+                write.addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        if (cause instanceof IOException) {
+            log.debug("[{}] connection error: {}", who, cause.toString());
+            ctx.close();
+            return;
+        }
+        log.warn("[{}] unexpected error, closing this connection", who, cause);
+        ctx.writeAndFlush(Frames.error(0, 0, ErrorCode.INTERNAL, "internal server error; reconnect and resend"))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static ProtocolException protocolCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ProtocolException pe) {
+                return pe;
+            }
+        }
+        return null;
+    }
+}
