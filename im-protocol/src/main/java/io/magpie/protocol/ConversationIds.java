@@ -42,25 +42,46 @@ public final class ConversationIds {
         return conversationId.startsWith("g_");
     }
 
-    /** The group id of a {@code g_} conversation. */
+    /**
+     * The group id of a {@code g_} conversation.
+     *
+     * @throws IllegalArgumentException if {@code conversationId} is not {@code g_<group id>}
+     */
     public static long groupIdOf(String conversationId) {
         if (!isGroup(conversationId)) {
             throw new IllegalArgumentException(conversationId + " is not a group conversation");
         }
-        return Long.parseLong(conversationId.substring(2));
+        return idIn(conversationId, conversationId.substring(2));
     }
 
-    /** The other member of a one-to-one conversation, seen from {@code self}. */
+    /**
+     * The other member of a one-to-one conversation, seen from {@code self}.
+     *
+     * @throws IllegalArgumentException if {@code conversationId} is not {@code s_<uid>_<uid>} or
+     *                                  {@code self} is not one of its members
+     */
     public static long peerOf(String conversationId, long self) {
         if (!conversationId.startsWith("s_")) {
             throw new IllegalArgumentException(conversationId + " is not a one-to-one conversation");
         }
         int sep = conversationId.indexOf('_', 2);
-        long a = Long.parseLong(conversationId.substring(2, sep));
-        long b = Long.parseLong(conversationId.substring(sep + 1));
+        if (sep < 0) {
+            throw new IllegalArgumentException(conversationId + " is not of the form s_<uid>_<uid>");
+        }
+        long a = idIn(conversationId, conversationId.substring(2, sep));
+        long b = idIn(conversationId, conversationId.substring(sep + 1));
         if (a != self && b != self) {
             throw new IllegalArgumentException("uid " + self + " is not a member of " + conversationId);
         }
         return a == self ? b : a;
+    }
+
+    private static long idIn(String conversationId, String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + digits + "' in conversation id " + conversationId
+                    + " is not a decimal id", e);
+        }
     }
 }

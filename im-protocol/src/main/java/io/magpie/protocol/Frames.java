@@ -15,7 +15,10 @@ public final class Frames {
         return new Frame(command, requestId, body.toByteArray());
     }
 
-    /** An ERROR frame answering {@code requestId}; {@code about} may be null when unknown. */
+    /**
+     * An ERROR frame answering {@code requestId}; {@code about} may be null when unknown, and a
+     * null {@code message} is replaced by the code's name.
+     */
     public static Frame error(int requestId, Command about, ErrorCode code, String message) {
         return error(requestId, about == null ? 0 : about.code(), code, message);
     }
@@ -23,7 +26,7 @@ public final class Frames {
     public static Frame error(int requestId, int aboutCommand, ErrorCode code, String message) {
         Error body = Error.newBuilder()
                 .setCode(code.code())
-                .setMessage(message)
+                .setMessage(message == null ? code.name() : message)
                 .setCommand(aboutCommand)
                 .setRetryable(code.retryable())
                 .build();
@@ -33,7 +36,8 @@ public final class Frames {
     /**
      * Parses the body of {@code frame}.
      *
-     * @throws ProtocolException with {@link ErrorCode#BAD_REQUEST} when the body is not a valid message
+     * @throws ProtocolException with {@link ErrorCode#BAD_REQUEST}, non-fatal and carrying the
+     *         frame's request id and command, when the body is not a valid message
      */
     public static <T> T parse(Frame frame, Parser<T> parser) {
         try {
@@ -41,7 +45,8 @@ public final class Frames {
         } catch (InvalidProtocolBufferException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST,
                     "body of " + Command.nameOf(frame.command()) + " (" + frame.body().length
-                            + " bytes) is not a valid protobuf message: " + e.getMessage(), false, e);
+                            + " bytes) is not a valid protobuf message: " + e.getMessage(), false, e,
+                    frame.requestId(), frame.command());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -32,7 +33,7 @@ public final class TokenCodec {
                     + (secret == null ? 0 : secret.length) + "; set a longer auth.token-secret");
         }
         this.key = new SecretKeySpec(secret.clone(), ALGORITHM);
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public String issue(TokenClaims claims) {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Last inbound stage of every client pipeline: turns a {@link ProtocolException} (from decoding or
- * from a handler) into an ERROR frame, closing the connection when the violation is fatal. Any other
+ * from a handler) into an ERROR frame answering the exception's request id (0 for decoding errors),
+ * closing the connection when the violation is fatal. An {@link IOException} just closes. Any other
  * exception closes that one connection with an INTERNAL error; nothing escapes the pipeline.
  * Stateless and shared.
  */
@@ -31,10 +32,14 @@ public final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
         ProtocolException pe = protocolCause(cause);
         String who = ctx.channel().id().asShortText() + " " + ctx.channel().remoteAddress();
         if (pe != null) {
-            log.info("[{}] protocol violation {}: {}", who, pe.code(), pe.getMessage());
-            var write = ctx.writeAndFlush(Frames.error(0, 0, pe.code(), pe.getMessage()));
+            var write = ctx.writeAndFlush(Frames.error(pe.requestId(), pe.command(), pe.code(), pe.getMessage()));
             if (pe.fatal()) {
+                log.info("[{}] protocol violation {}, closing: {}", who, pe.code(), pe.getMessage());
                 write.addListener(ChannelFutureListener.CLOSE);
+            } else {
+                // Non-fatal violations are answered and the connection goes on; a client can
+                // repeat them at will, so they stay out of the INFO log.
+                log.debug("[{}] request refused {}: {}", who, pe.code(), pe.getMessage());
             }
             return;
         }

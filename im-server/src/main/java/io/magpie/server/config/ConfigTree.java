@@ -68,6 +68,28 @@ public final class ConfigTree {
         }
     }
 
+    /**
+     * Sets {@code key} unless the file or the environment already set it. Used by standalone mode to
+     * fill in the addresses of the servers it started itself.
+     */
+    public void setDefault(String key, String value) {
+        if (env.containsKey(envName(key))) {
+            return;
+        }
+        ObjectNode n = root;
+        String[] parts = key.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = n.get(parts[i]);
+            if (!(child instanceof ObjectNode)) {
+                child = n.putObject(parts[i]);
+            }
+            n = (ObjectNode) child;
+        }
+        if (!n.has(parts[parts.length - 1]) || n.get(parts[parts.length - 1]).isNull()) {
+            n.put(parts[parts.length - 1], value);
+        }
+    }
+
     public String source() {
         return source;
     }

@@ -1,0 +1,37 @@
+package io.magpie.client;
+
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.Message;
+
+/**
+ * Receives what the server sends a {@link MagpieClient}. Every method has an empty default, so
+ * implement only what you need.
+ *
+ * <p>Threading: callbacks run on the client's Netty event loop (state changes may also run on the
+ * thread that caused them). They must return quickly and never block: hand work to your own executor.
+ * A PUSH is acknowledged to the server after {@link #onMessage} returned for its messages; an exception
+ * thrown by a listener is logged and does not cause a redelivery.
+ */
+public interface MessageListener {
+
+    /** A message delivered to this device; each (conversation, seq) is delivered once per client. */
+    default void onMessage(Message message) {
+    }
+
+    /**
+     * The server ended this session (reason DUPLICATE_DEVICE: this device logged in elsewhere; TOKEN_REVOKED:
+     * log in again; ADMIN). The client does not reconnect on its own; call {@code connect} when appropriate.
+     */
+    default void onKicked(Kick kick) {
+    }
+
+    default void onConnectionStateChanged(ConnectionState state) {
+    }
+
+    /**
+     * A failure not tied to a request future: an ERROR frame the server sent unsolicited, or the reason
+     * reconnecting stopped (e.g. the token expired: log in again and call {@code connect}).
+     */
+    default void onError(MagpieException error) {
+    }
+}

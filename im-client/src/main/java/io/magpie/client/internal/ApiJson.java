@@ -1,0 +1,147 @@
+package io.magpie.client.internal;
+
+import io.magpie.client.AccountInfo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magpie.client.Credentials;
+import io.magpie.client.GateAddress;
+import io.magpie.client.MagpieApiException;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Turns the JSON bodies of the account API and the LSB into SDK types, and error bodies into
+ * {@link MagpieApiException}s. Pure and thread-safe (the shared {@link ObjectMapper} is).
+ *
+ * <p>Error bodies are {@code {code, message}}; a body that is not (an HTML page from a proxy, empty)
+ * still gives an exception with {@code HTTP_<status>} and the start of the body, never a parse error.
+ */
+public final class ApiJson {
+
+    private static final int EXCERPT = 200;
+    private final ObjectMapper mapper;
+
+    public ApiJson(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public String write(Object body) {
+        try {
+            return mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write request body as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The exception for a non-2xx answer of {@code what} (e.g. "account API POST /v1/login"). */
+    public MagpieApiException error(String what, int status, String body) {
+        JsonNode json = tryParse(body);
+        if (json != null && json.path("code").isTextual() && !json.path("code").asText().isBlank()) {
+            String message = json.path("message").isTextual() ? json.path("message").asText() : "(no message)";
+            return new MagpieApiException(status, json.path("code").asText(), message);
+        }
+        return new MagpieApiException(status, "HTTP_" + status,
+                what + " answered HTTP " + status + (body == null || body.isBlank() ? " with an empty body"
+                        : ": " + excerpt(body)));
+    }
+
+    /** {@code {"uid": 123}} of a registration. */
+    public long uid(String what, int status, String body) {
+        JsonNode uid = object(what, status, body).path("uid");
+        if (!uid.canConvertToLong() || uid.asLong() <= 0) {
+            throw badResponse(what, status, "no positive numeric uid", body);
+        }
+        return uid.asLong();
+    }
+
+    /** {@code {"uid", "token", "expiresAt"}} of a login; expiresAt as epoch millis or ISO-8601 instant. */
+    public Credentials credentials(String what, int status, String body) {
+        JsonNode json = object(what, status, body);
+        JsonNode uid = json.path("uid");
+        JsonNode token = json.path("token");
+        if (!uid.canConvertToLong() || uid.asLong() <= 0 || !token.isTextual() || token.asText().isBlank()) {
+            throw badResponse(what, status, "no uid and token", body);
+        }
+        return new Credentials(uid.asLong(), token.asText(), instant(what, status, json.path("expiresAt"), body));
+    }
+
+    /** {@code {"uid", "username", "nickname"}} of an account lookup. */
+    public AccountInfo account(String what, int status, String body) {
+        JsonNode json = object(what, status, body);
+        JsonNode uid = json.path("uid");
+        if (!uid.canConvertToLong() || uid.asLong() <= 0 || !json.path("username").isTextual()) {
+            throw badResponse(what, status, "no uid and username", body);
+        }
+        return new AccountInfo(uid.asLong(), json.path("username").asText(), json.path("nickname").asText(""));
+    }
+
+    /** The LSB's {@code GET /v1/gate} answer. */
+    public GateAddress gate(String what, int status, String body) {
+        JsonNode json = object(what, status, body);
+        String gateId = json.path("gateId").asText("");
+        String host = json.path("host").asText("");
+        int tcpPort = json.path("tcpPort").asInt(-1);
+        if (gateId.isBlank() || host.isBlank() || tcpPort <= 0 || tcpPort > 65535) {
+            throw badResponse(what, status, "no gateId, host and tcpPort", body);
+        }
+        String tcp = json.path("tcp").isTextual() ? json.path("tcp").asText() : host + ":" + tcpPort;
+        URI ws = null;
+        if (json.path("ws").isTextual() && !json.path("ws").asText().isBlank()) {
+            try {
+                ws = URI.create(json.path("ws").asText());
+            } catch (IllegalArgumentException e) {
+                throw badResponse(what, status, "a malformed ws URL", body);
+            }
+        }
+        return new GateAddress(gateId, host, tcpPort, json.path("wsPort").asInt(0), tcp, ws);
+    }
+
+    private Instant instant(String what, int status, JsonNode node, String body) {
+        if (node.isNumber() && node.canConvertToLong()) {
+            return Instant.ofEpochMilli(node.asLong());
+        }
+        if (node.isTextual()) {
+            try {
+                return Instant.parse(node.asText());
+            } catch (DateTimeParseException e) {
+                throw badResponse(what, status, "an expiresAt that is neither epoch millis nor an ISO-8601 instant", body);
+            }
+        }
+        throw badResponse(what, status, "no expiresAt", body);
+    }
+
+    private JsonNode object(String what, int status, String body) {
+        JsonNode json = tryParse(body);
+        if (json == null || !json.isObject()) {
+            throw badResponse(what, status, "no JSON object", body);
+        }
+        return json;
+    }
+
+    private JsonNode tryParse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static MagpieApiException badResponse(String what, int status, String problem, String body) {
+        return new MagpieApiException(status, "BAD_RESPONSE", what + " answered HTTP " + status + " with " + problem
+                + "; is the URL pointing at the right service? Body: " + excerpt(body));
+    }
+
+    private static String excerpt(String body) {
+        if (body == null) {
+            return "(none)";
+        }
+        String flat = body.replaceAll("\\s+", " ").trim();
+        return flat.length() <= EXCERPT ? flat : flat.substring(0, EXCERPT) + "...";
+    }
+}

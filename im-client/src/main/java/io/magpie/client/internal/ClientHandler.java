@@ -1,0 +1,454 @@
+package io.magpie.client.internal;
+
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.magpie.client.ConnectionLostException;
+import io.magpie.client.MagpieErrorException;
+import io.magpie.client.RequestTimeoutException;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.magpie.protocol.ProtocolException;
+import io.magpie.protocol.codec.FrameDecodingException;
+import io.magpie.protocol.proto.Error;
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.LoginAck;
+import io.magpie.protocol.proto.LoginRequest;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageRef;
+import io.magpie.protocol.proto.Push;
+import io.magpie.protocol.proto.PushAck;
+import io.magpie.protocol.proto.Reconnect;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client end of one gate connection, last stage of the pipeline: sends LOGIN once the transport is
+ * up (TCP connected, or WebSocket handshake done), completes {@link #loginFuture()} with LOGIN_ACK or
+ * fails it with the ERROR, correlates answers with requests by request id (a per-connection counter),
+ * hands PUSHes to {@link Events#onPush} and acknowledges all their messages with one PUSH_ACK after it
+ * returned, and reports KICK (the gate closes after it), RECONNECT (the owner decides when to close),
+ * unsolicited ERROR and close. Request ids come from one per-connection counter starting at 1, wrapping
+ * within u32 and skipping 0 and ids still in flight (docs/PROTOCOL.md §3).
+ *
+ * <p>When the connection closes, the login (if pending) and every in-flight request fail with a
+ * retryable {@link ConnectionLostException}; a request unanswered for the request timeout fails with
+ * {@link RequestTimeoutException}.
+ *
+ * <p>One instance per connection. Pipeline events run on the channel's event loop; {@link #request} may
+ * be called from any thread.
+ */
+public final class ClientHandler extends ChannelInboundHandlerAdapter {
+
+    /** What the connection reports to its owner. Called on the event loop. */
+    public interface Events {
+        /** A PUSH arrived; deliver it. It is acknowledged after this returns. */
+        void onPush(Push push);
+
+        /** The server kicked the session; the connection closes next. */
+        void onKick(Kick kick);
+
+        /** The server asked the client to move to another gate; this connection stays open meanwhile. */
+        void onReconnectRequested(Reconnect reconnect);
+
+        /** An ERROR not answering any pending request, or a malformed frame from the server. */
+        void onServerError(MagpieErrorException error);
+
+        /** The connection is closed (after in-flight requests were failed). */
+        void onClosed();
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+    public static final String IDLE_STAGE = "idle";
+    public static final String HEARTBEAT_STAGE = "heartbeat";
+    /** No read for this many heartbeat intervals means the connection is dead. */
+    public static final int MISSED_HEARTBEATS = 3;
+
+    private final LoginRequest login;
+    private final boolean awaitWebSocketHandshake;
+    private final Duration loginTimeout;
+    private final Duration requestTimeout;
+    private final Duration defaultHeartbeat;
+    private final Events events;
+    private final CompletableFuture<LoginAck> loginFuture = new CompletableFuture<>();
+
+    // Event-loop confined state.
+    private final Map<Integer, Pending<?>> pending = new HashMap<>();
+    private volatile ChannelHandlerContext ctx;
+    private int lastRequestId;
+    private boolean loginSent;
+    private boolean loggedIn;
+    private boolean closed;
+    private boolean flushScheduled;
+    private Throwable failure;
+    private ScheduledFuture<?> loginDeadline;
+    private String who = "[client]";
+
+    /**
+     * @param loginTimeout from the TCP connection being up until LOGIN_ACK (WebSocket upgrade included)
+     * @param defaultHeartbeat PING interval when LOGIN_ACK carries none
+     */
+    public ClientHandler(LoginRequest login, boolean awaitWebSocketHandshake, Duration loginTimeout,
+                         Duration requestTimeout, Duration defaultHeartbeat, Events events) {
+        this.login = login;
+        this.awaitWebSocketHandshake = awaitWebSocketHandshake;
+        this.loginTimeout = loginTimeout;
+        this.requestTimeout = requestTimeout;
+        this.defaultHeartbeat = defaultHeartbeat;
+        this.events = events;
+    }
+
+    /** Completes with LOGIN_ACK; fails with the server's ERROR, a timeout or the connection's loss. */
+    public CompletableFuture<LoginAck> loginFuture() {
+        return loginFuture;
+    }
+
+    /**
+     * Sends {@code command} with the next request id and completes with the body of the {@code answer}
+     * carrying the same id. Callable from any thread.
+     */
+    public <T> CompletableFuture<T> request(Command command, MessageLite body, Command answer, Parser<T> parser) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            future.completeExceptionally(new ConnectionLostException("not connected; resend when connected"));
+            return future;
+        }
+        if (c.executor().inEventLoop()) {
+            doRequest(command, body, answer, parser, future);
+        } else {
+            try {
+                c.executor().execute(() -> doRequest(command, body, answer, parser, future));
+            } catch (RuntimeException rejected) {
+                future.completeExceptionally(new ConnectionLostException(
+                        "the client's event loop is shut down; the request was not sent", rejected));
+            }
+        }
+        return future;
+    }
+
+    /** Sends LOGOUT (the gate ends the session and closes; nothing answers it) and closes. Any thread. */
+    public CompletableFuture<Void> logout() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            done.complete(null);
+            return done;
+        }
+        Runnable task = () -> {
+            if (loggedIn && !closed) {
+                c.writeAndFlush(new Frame(Command.LOGOUT, nextRequestId(), new byte[0]));
+            }
+            c.close().addListener(f -> done.complete(null));
+        };
+        if (c.executor().inEventLoop()) {
+            task.run();
+            return done;
+        }
+        try {
+            c.executor().execute(task);
+        } catch (RuntimeException rejected) {
+            c.channel().close();
+            done.complete(null);
+        }
+        return done;
+    }
+
+    private <T> void doRequest(Command command, MessageLite body, Command answer, Parser<T> parser,
+                               CompletableFuture<T> future) {
+        if (closed || !loggedIn) {
+            future.completeExceptionally(new ConnectionLostException(who + " " + command + " not sent: the connection "
+                    + (closed ? "is closed" : "is not logged in yet") + "; resend when connected"));
+            return;
+        }
+        int requestId = nextRequestId();
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> timeOut(requestId), requestTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+        pending.put(requestId, new Pending<>(command, answer, parser, future, timeout));
+        ctx.write(Frames.of(command, requestId, body)).addListener(f -> {
+            if (!f.isSuccess()) {
+                Pending<?> p = pending.remove(requestId);
+                if (p != null) {
+                    p.fail(new ConnectionLostException(who + " " + command + " (request " + requestId
+                            + ") could not be written: " + f.cause() + "; resend when connected", f.cause()));
+                }
+            }
+        });
+        scheduleFlush();
+    }
+
+    /** Flushes once after all requests queued on the event loop right now, not once per request. */
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(() -> {
+                flushScheduled = false;
+                ctx.flush();
+            });
+        }
+    }
+
+    /** The next request id of this connection; event loop only. */
+    int nextRequestId() {
+        // 0 means "unsolicited"; ids wrap around u32 and skip it (and any id still in flight).
+        do {
+            lastRequestId++;
+        } while (lastRequestId == 0 || pending.containsKey(lastRequestId));
+        return lastRequestId;
+    }
+
+    private void timeOut(int requestId) {
+        Pending<?> p = pending.remove(requestId);
+        if (p != null) {
+            p.fail(new RequestTimeoutException(who + " no answer to " + p.command + " (request "
+                    + Integer.toUnsignedString(requestId) + ") within " + requestTimeout.toMillis()
+                    + " ms; resend it unchanged (same client msg id)"));
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.who = "[ch=" + ctx.channel().id().asShortText() + "]";
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        // The deadline covers a WebSocket upgrade that never completes as well as a missing LOGIN_ACK.
+        loginDeadline = ctx.executor().schedule(() -> {
+            if (!loginFuture.isDone()) {
+                loginFuture.completeExceptionally(new RequestTimeoutException(who + " not logged in within "
+                        + loginTimeout.toMillis() + " ms of connecting; closing and trying again later"));
+                ctx.close();
+            }
+        }, loginTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!awaitWebSocketHandshake) {
+            sendLogin(ctx);
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && awaitWebSocketHandshake) {
+            sendLogin(ctx);
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void sendLogin(ChannelHandlerContext ctx) {
+        if (loginSent) {
+            return;
+        }
+        loginSent = true;
+        ctx.writeAndFlush(Frames.of(Command.LOGIN, nextRequestId(), login));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            dispatch(ctx, frame);
+        } catch (ProtocolException e) {
+            log.warn("{} gate sent a malformed {}: {}", who, Command.nameOf(frame.command()), e.getMessage());
+            events.onServerError(new MagpieErrorException(ErrorCode.BAD_REQUEST, "the gate sent a malformed "
+                    + Command.nameOf(frame.command()) + ": " + e.getMessage(), false));
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Frame frame) {
+        Command command = frame.knownCommand().orElse(null);
+        if (command == null) {
+            log.debug("{} ignoring {} from the gate (newer than this client)", who, frame);
+            return;
+        }
+        switch (command) {
+            case LOGIN_ACK -> onLoginAck(ctx, Frames.parse(frame, LoginAck.parser()));
+            case ERROR -> onError(ctx, frame.requestId(), Frames.parse(frame, Error.parser()));
+            case PUSH -> onPush(ctx, Frames.parse(frame, Push.parser()));
+            case KICK -> {
+                Kick kick = Frames.parse(frame, Kick.parser());
+                log.info("{} kicked by the gate: {} {}", who, kick.getReason(), kick.getMessage());
+                events.onKick(kick);
+                ctx.close();
+            }
+            case RECONNECT -> {
+                Reconnect reconnect = Frames.parse(frame, Reconnect.parser());
+                log.info("{} gate asks to move in {} ms: {}", who, reconnect.getDelayMs(), reconnect.getReason());
+                // Make before break: the owner opens the new connection and closes this one after it logged in.
+                events.onReconnectRequested(reconnect);
+            }
+            case PONG -> {
+                // Any read proves the connection alive; the idle handler has already seen it.
+            }
+            default -> onAnswer(frame, command);
+        }
+    }
+
+    private void onLoginAck(ChannelHandlerContext ctx, LoginAck ack) {
+        if (loggedIn) {
+            log.debug("{} ignoring a second LOGIN_ACK", who);
+            return;
+        }
+        loggedIn = true;
+        cancel(loginDeadline);
+        who = "[uid=" + ack.getUid() + " device=" + ack.getDeviceId() + " gate=" + ack.getGateId() + " ch="
+                + ctx.channel().id().asShortText() + "]";
+        long heartbeatSeconds = ack.getHeartbeatSeconds() > 0 ? ack.getHeartbeatSeconds()
+                : Math.max(1, defaultHeartbeat.toSeconds());
+        ctx.pipeline().addBefore(ctx.name(), IDLE_STAGE,
+                new IdleStateHandler(heartbeatSeconds * MISSED_HEARTBEATS, heartbeatSeconds, 0, TimeUnit.SECONDS));
+        ctx.pipeline().addBefore(ctx.name(), HEARTBEAT_STAGE, new HeartbeatHandler(heartbeatSeconds, who,
+                this::nextRequestId));
+        log.debug("{} logged in, heartbeat every {} s", who, heartbeatSeconds);
+        loginFuture.complete(ack);
+    }
+
+    private void onError(ChannelHandlerContext ctx, int requestId, Error error) {
+        MagpieErrorException ex = toException(error);
+        if (!loggedIn) {
+            log.info("{} login refused: {}", who, ex.toString());
+            loginFuture.completeExceptionally(ex);
+            ctx.close();
+            return;
+        }
+        Pending<?> p = requestId == 0 ? null : pending.remove(requestId);
+        if (p != null) {
+            p.fail(ex);
+        } else {
+            log.info("{} gate reported {}", who, ex.toString());
+            events.onServerError(ex);
+        }
+    }
+
+    private void onPush(ChannelHandlerContext ctx, Push push) {
+        if (!loggedIn) {
+            log.debug("{} ignoring a PUSH before LOGIN_ACK", who);
+            return;
+        }
+        events.onPush(push);
+        PushAck.Builder ack = PushAck.newBuilder();
+        for (Message m : push.getMessagesList()) {
+            ack.addAcked(MessageRef.newBuilder().setConversationId(m.getConversationId()).setSeq(m.getSeq()));
+        }
+        // PUSH_ACK is a request of ours with its own id (it has no answer); flushed with everything
+        // else at the end of this read (channelReadComplete).
+        ctx.write(Frames.of(Command.PUSH_ACK, nextRequestId(), ack.build()));
+    }
+
+    private void onAnswer(Frame frame, Command command) {
+        Pending<?> p = frame.requestId() == 0 ? null : pending.get(frame.requestId());
+        if (p == null) {
+            log.debug("{} ignoring unexpected {}", who, frame);
+            return;
+        }
+        pending.remove(frame.requestId());
+        if (p.answer != command) {
+            p.fail(new MagpieErrorException(ErrorCode.BAD_REQUEST, "the gate answered " + p.command
+                    + " (request " + Integer.toUnsignedString(frame.requestId()) + ") with " + command
+                    + " instead of " + p.answer, false));
+            return;
+        }
+        p.complete(frame);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        failure = cause;
+        if (cause instanceof FrameDecodingException) {
+            log.warn("{} gate sent an invalid frame ({}); closing to reconnect", who, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            log.debug("{} connection error: {}", who, cause.toString());
+        } else {
+            log.warn("{} connection failed; closing", who, cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = true;
+        cancel(loginDeadline);
+        String why = failure == null ? "" : " (" + failure + ")";
+        if (!loginFuture.isDone()) {
+            loginFuture.completeExceptionally(new ConnectionLostException(who + " the gate closed the connection"
+                    + " before LOGIN_ACK" + why + "; try again later", failure));
+        }
+        if (!pending.isEmpty()) {
+            ConnectionLostException lost = new ConnectionLostException(who + " connection to the gate lost" + why
+                    + " with the request in flight; resend it (same client msg id) once reconnected", failure);
+            for (Pending<?> p : pending.values()) {
+                p.fail(lost);
+            }
+            pending.clear();
+        }
+        events.onClosed();
+        super.channelInactive(ctx);
+    }
+
+    private static MagpieErrorException toException(Error error) {
+        ErrorCode code = ErrorCode.fromCode(error.getCode()).orElse(ErrorCode.INTERNAL);
+        String message = error.getMessage().isBlank() ? code.name() : error.getMessage();
+        return new MagpieErrorException(code, error.getCode(), message, error.getRetryable());
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    private static final class Pending<T> {
+        final Command command;
+        final Command answer;
+        final Parser<T> parser;
+        final CompletableFuture<T> future;
+        final ScheduledFuture<?> timeout;
+
+        Pending(Command command, Command answer, Parser<T> parser, CompletableFuture<T> future,
+                ScheduledFuture<?> timeout) {
+            this.command = command;
+            this.answer = answer;
+            this.parser = parser;
+            this.future = future;
+            this.timeout = timeout;
+        }
+
+        void complete(Frame frame) {
+            timeout.cancel(false);
+            try {
+                future.complete(Frames.parse(frame, parser));
+            } catch (ProtocolException e) {
+                future.completeExceptionally(new MagpieErrorException(ErrorCode.BAD_REQUEST,
+                        "the gate's " + Command.nameOf(frame.command()) + " could not be parsed: " + e.getMessage(),
+                        false));
+            }
+        }
+
+        void fail(Throwable t) {
+            timeout.cancel(false);
+            future.completeExceptionally(t);
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package io.magpie.client.internal;
+
+import io.magpie.client.ConnectionLostException;
+import io.magpie.client.ConnectionState;
+import io.magpie.client.Credentials;
+import io.magpie.client.MagpieErrorException;
+import io.magpie.client.MagpieException;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.LoginAck;
+import io.magpie.protocol.proto.LoginRequest;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageStatus;
+import io.magpie.protocol.proto.Push;
+import io.magpie.protocol.proto.Reconnect;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection state machine of one client (see {@link ConnectionState}), following
+ * docs/PROTOCOL.md §9:
+ * <ul>
+ *   <li>the first {@link #connect} either logs in or fails; it is not retried;</li>
+ *   <li>an unexpected close of a logged-in connection reconnects through the LSB with exponential
+ *       backoff and full jitter, until a login succeeds or is refused for good (e.g. INVALID_TOKEN), or
+ *       the token has expired by the client's clock;</li>
+ *   <li>a KICK ends the session without reconnecting (DUPLICATE_DEVICE: two copies of a device would
+ *       kick each other forever; TOKEN_REVOKED: a new token is needed; ADMIN: the user decides);</li>
+ *   <li>a RECONNECT from a draining gate moves the session make-before-break: after its delay plus
+ *       jitter a new connection is opened through the LSB, and the old one is closed only once the new
+ *       one logged in (a DUPLICATE_DEVICE kick of the old one during the move is expected);</li>
+ *   <li>{@link #disconnect}, {@link #logout} and {@link #close} stop everything.</li>
+ * </ul>
+ *
+ * <p>Each attempt has a generation number; the result of an attempt that a stop or a newer attempt
+ * superseded is discarded (its connection closed), so a late callback never resurrects a session.
+ *
+ * <p>Thread-safe: transitions happen under one lock, and state listeners are called under it (so
+ * they see states in order); listeners must not block.
+ */
+public final class ConnectionSupervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionSupervisor.class);
+
+    private final GateConnector connector;
+    private final ScheduledExecutorService scheduler;
+    private final ReconnectBackoff backoff;
+    private final Listeners listeners;
+    private final DeliveryDeduplicator dedup;
+    private final Clock clock;
+    private final boolean autoReconnect;
+    private final String deviceId;
+    private final String clientVersion;
+
+    private final Object lock = new Object();
+    private ConnectionState state = ConnectionState.IDLE;
+    private Credentials credentials;
+    private long generation;
+    private int attempt;
+    private volatile ClientConnection current;
+    private ClientConnection opening;
+    private ScheduledFuture<?> reconnectTask;
+    /** A gate asked us to move and the replacement connection is not logged in yet. */
+    private boolean moving;
+
+    public ConnectionSupervisor(GateConnector connector, ScheduledExecutorService scheduler, ReconnectBackoff backoff,
+                                Listeners listeners, DeliveryDeduplicator dedup, Clock clock, boolean autoReconnect,
+                                String deviceId, String clientVersion) {
+        this.connector = connector;
+        this.scheduler = scheduler;
+        this.backoff = backoff;
+        this.listeners = listeners;
+        this.dedup = dedup;
+        this.clock = clock;
+        this.autoReconnect = autoReconnect;
+        this.deviceId = deviceId;
+        this.clientVersion = clientVersion;
+    }
+
+    public ConnectionState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** The logged-in connection requests go to, or null when there is none. */
+    public ClientConnection current() {
+        return current;
+    }
+
+    /** Starts a session; the future completes with LOGIN_ACK. A failure here does not start reconnecting. */
+    public CompletableFuture<LoginAck> connect(Credentials creds) {
+        CompletableFuture<LoginAck> user = new CompletableFuture<>();
+        long gen;
+        synchronized (lock) {
+            switch (state) {
+                case CLOSED -> {
+                    user.completeExceptionally(new IllegalStateException("the client is closed; create a new one"));
+                    return user;
+                }
+                case CONNECTING, CONNECTED, RECONNECTING -> {
+                    user.completeExceptionally(new IllegalStateException("already " + state
+                            + " (uid " + credentials.uid() + "); call disconnect() before connecting again"));
+                    return user;
+                }
+                default -> {
+                    // IDLE, DISCONNECTED, KICKED: go
+                }
+            }
+            credentials = creds;
+            attempt = 0;
+            moving = false;
+            gen = ++generation;
+            setState(ConnectionState.CONNECTING);
+        }
+        startAttempt(gen, user);
+        return user;
+    }
+
+    /** Closes the connection without reconnecting; {@link #connect} may be called again. */
+    public CompletableFuture<Void> disconnect() {
+        return stop(ConnectionState.DISCONNECTED, false);
+    }
+
+    /** Tells the gate the user logged out (LOGOUT), then closes without reconnecting. */
+    public CompletableFuture<Void> logout() {
+        return stop(ConnectionState.DISCONNECTED, true);
+    }
+
+    /** Ends the session for good. */
+    public CompletableFuture<Void> close() {
+        return stop(ConnectionState.CLOSED, false);
+    }
+
+    private CompletableFuture<Void> stop(ConnectionState target, boolean logout) {
+        ClientConnection live;
+        ClientConnection half;
+        synchronized (lock) {
+            if (state == ConnectionState.CLOSED) {
+                return CompletableFuture.completedFuture(null);
+            }
+            generation++;
+            cancelReconnect();
+            moving = false;
+            live = current;
+            half = opening;
+            current = null;
+            opening = null;
+            if (state != ConnectionState.IDLE || target == ConnectionState.CLOSED) {
+                setState(target);
+            }
+        }
+        if (half != null) {
+            half.close();
+        }
+        if (live == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return logout ? live.handler().logout() : live.closeAsync();
+    }
+
+    private void startAttempt(long gen, CompletableFuture<LoginAck> user) {
+        LoginRequest login;
+        synchronized (lock) {
+            login = LoginRequest.newBuilder().setToken(credentials.token()).setClientVersion(clientVersion).build();
+        }
+        AttemptEvents events = new AttemptEvents();
+        CompletableFuture<ClientConnection> opened;
+        try {
+            opened = connector.open(login, events);
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
+        }
+        opened.thenCompose(conn -> {
+            events.connection = conn;
+            synchronized (lock) {
+                if (gen == generation) {
+                    opening = conn;
+                } else {
+                    conn.close();
+                }
+            }
+            return conn.handler().loginFuture().thenApply(ack -> conn);
+        }).whenComplete((conn, err) -> attemptDone(gen, events, conn, err == null ? null : Futures.unwrap(err), user));
+    }
+
+    private void attemptDone(long gen, AttemptEvents events, ClientConnection conn, Throwable err,
+                             CompletableFuture<LoginAck> user) {
+        LoginAck ack = conn == null ? null : conn.handler().loginFuture().getNow(null);
+        Throwable userFailure = null;
+        ClientConnection replaced = null;
+        synchronized (lock) {
+            if (gen != generation || state == ConnectionState.CLOSED) {
+                if (conn != null) {
+                    conn.close();
+                }
+                userFailure = new ConnectionLostException("connect abandoned: disconnect() or close() was called");
+            } else if (err == null) {
+                opening = null;
+                replaced = current;
+                current = conn;
+                attempt = 0;
+                moving = false;
+                log.info("{} connected to gate {} ({})", who(), ack.getGateId(), conn.channel().remoteAddress());
+                setState(ConnectionState.CONNECTED);
+                if (!conn.isActive()) {
+                    // It closed before we got here; its onClosed was ignored because it was not current yet.
+                    connectionClosed(events);
+                }
+            } else {
+                opening = null;
+                // Still moving if the old connection lives: a kick of it caused by our next attempt is expected.
+                moving = current != null;
+                if (user != null) {
+                    log.info("{} connect failed: {}", who(), err.toString());
+                    setState(ConnectionState.DISCONNECTED);
+                    userFailure = err;
+                } else if (retryable(err)) {
+                    log.info("{} reconnect attempt {} failed: {}", who(), attempt, err.toString());
+                    scheduleReconnect(backoff.delay(attempt++));
+                } else if (current != null) {
+                    // A move was refused; keep the old connection while it lasts.
+                    moving = false;
+                    log.warn("{} moving to another gate refused: {}", who(), err.toString());
+                    listeners.onError(asMagpie(err));
+                } else {
+                    log.warn("{} reconnect refused, giving up: {}", who(), err.toString());
+                    setState(ConnectionState.DISCONNECTED);
+                    listeners.onError(asMagpie(err));
+                }
+            }
+        }
+        if (replaced != null && replaced != conn) {
+            replaced.close();
+        }
+        if (user != null) {
+            if (userFailure == null) {
+                user.complete(ack);
+            } else {
+                user.completeExceptionally(userFailure);
+            }
+        }
+    }
+
+    /** The current connection closed: reconnect, or settle in KICKED / DISCONNECTED. Caller holds the lock. */
+    private void connectionClosed(AttemptEvents events) {
+        if (events.connection != current) {
+            return;
+        }
+        current = null;
+        if (state != ConnectionState.CONNECTED) {
+            return;
+        }
+        if (moving) {
+            // The replacement is on its way (and the old gate may well have kicked us for it).
+            setState(ConnectionState.RECONNECTING);
+            return;
+        }
+        Kick kick = events.kick;
+        if (kick != null) {
+            log.info("{} kicked ({}: {}); not reconnecting", who(), kick.getReason(), kick.getMessage());
+            setState(ConnectionState.KICKED);
+            return;
+        }
+        if (!autoReconnect) {
+            log.info("{} connection closed; auto-reconnect is off", who());
+            setState(ConnectionState.DISCONNECTED);
+            return;
+        }
+        Duration delay = backoff.delay(attempt++);
+        log.info("{} connection closed; reconnecting through the LSB in {} ms", who(), delay.toMillis());
+        scheduleReconnect(delay);
+    }
+
+    /** A gate asked to move: open a new connection after its delay, keep this one until then. */
+    private void moveRequested(AttemptEvents events, Reconnect reconnect) {
+        if (events.connection != current || state != ConnectionState.CONNECTED || moving) {
+            return;
+        }
+        moving = true;
+        // Jitter so that a batch of clients told to move together does not arrive together.
+        Duration delay = Duration.ofMillis(Math.max(0, reconnect.getDelayMs())).plus(backoff.delay(0));
+        log.info("{} gate asks to move ({}); reconnecting through the LSB in {} ms", who(), reconnect.getReason(),
+                delay.toMillis());
+        scheduleReconnect(delay);
+    }
+
+    /** Caller holds the lock. */
+    private void scheduleReconnect(Duration delay) {
+        if (credentials.expired(clock)) {
+            moving = false;
+            if (current == null) {
+                setState(ConnectionState.DISCONNECTED);
+            }
+            listeners.onError(new MagpieErrorException(ErrorCode.INVALID_TOKEN, "the login token expired at "
+                    + credentials.expiresAt() + "; not reconnecting. Log in again and call connect()", false));
+            return;
+        }
+        if (current == null) {
+            setState(ConnectionState.RECONNECTING);
+        }
+        cancelReconnect();
+        long gen = ++generation;
+        try {
+            reconnectTask = scheduler.schedule(() -> startAttempt(gen, null), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.info("{} not reconnecting: the event loop is shutting down", who());
+            moving = false;
+            if (current == null) {
+                setState(ConnectionState.DISCONNECTED);
+            }
+        }
+    }
+
+    private void cancelReconnect() {
+        if (reconnectTask != null) {
+            reconnectTask.cancel(false);
+            reconnectTask = null;
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void setState(ConnectionState next) {
+        if (state != next) {
+            state = next;
+            listeners.onConnectionStateChanged(next);
+        }
+    }
+
+    private String who() {
+        return "[uid=" + (credentials == null ? "?" : credentials.uid()) + " device=" + deviceId + "]";
+    }
+
+    private static boolean retryable(Throwable err) {
+        return !(err instanceof MagpieException me) || me.retryable();
+    }
+
+    private static MagpieException asMagpie(Throwable err) {
+        return err instanceof MagpieException me ? me : new ConnectionLostException("reconnect failed: " + err, err);
+    }
+
+    /** Events of one attempt's connection; most are ignored once it is no longer the current one. */
+    private final class AttemptEvents implements ClientHandler.Events {
+        volatile ClientConnection connection;
+        volatile Kick kick;
+
+        @Override
+        public void onPush(Push push) {
+            if (state() == ConnectionState.CLOSED) {
+                return;
+            }
+            for (Message m : push.getMessagesList()) {
+                // A recall/delete update reuses the seq of its message: it is news, not a duplicate.
+                if (m.getStatus() != MessageStatus.NORMAL || dedup.firstDelivery(m.getConversationId(), m.getSeq())) {
+                    listeners.onMessage(m);
+                }
+            }
+        }
+
+        @Override
+        public void onKick(Kick k) {
+            kick = k;
+            boolean expected;
+            synchronized (lock) {
+                expected = moving || connection != current;
+            }
+            if (!expected) {
+                listeners.onKicked(k);
+            }
+        }
+
+        @Override
+        public void onReconnectRequested(Reconnect r) {
+            synchronized (lock) {
+                moveRequested(this, r);
+            }
+        }
+
+        @Override
+        public void onServerError(MagpieErrorException error) {
+            listeners.onError(error);
+        }
+
+        @Override
+        public void onClosed() {
+            synchronized (lock) {
+                if (connection != null && connection == current) {
+                    connectionClosed(this);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.magpie.client.internal;
+
+import io.magpie.client.MagpieApiException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Sends JSON requests with {@link HttpClient} and hands 2xx bodies to a parser; anything else
+ * becomes a {@link MagpieApiException} (status 0 when no response arrived). Thread-safe.
+ */
+public final class HttpJsonClient {
+
+    /** Parses a successful answer; {@code what} names the call in error messages. */
+    @FunctionalInterface
+    public interface BodyParser<T> {
+        T parse(String what, int status, String body);
+    }
+
+    private final HttpClient http;
+    private final ApiJson json;
+    private final Duration timeout;
+
+    public HttpJsonClient(HttpClient http, ApiJson json, Duration timeout) {
+        this.http = http;
+        this.json = json;
+        this.timeout = timeout;
+    }
+
+    public ApiJson json() {
+        return json;
+    }
+
+    public <T> CompletableFuture<T> get(String service, URI uri, BodyParser<T> parser) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+                .GET().build();
+        return send(service + " GET " + uri.getPath(), request, parser);
+    }
+
+    public <T> CompletableFuture<T> post(String service, URI uri, Object body, BodyParser<T> parser) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Accept", "application/json").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.write(body))).build();
+        return send(service + " POST " + uri.getPath(), request, parser);
+    }
+
+    private <T> CompletableFuture<T> send(String what, HttpRequest request, BodyParser<T> parser) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .handle((response, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        String why = cause instanceof HttpTimeoutException
+                                ? "no answer within " + timeout.toMillis() + " ms"
+                                : cause instanceof IOException ? "unreachable (" + cause + ")" : cause.toString();
+                        throw new MagpieApiException(0, "UNREACHABLE", what + " at " + request.uri() + ": " + why
+                                + "; check the URL and that the service runs, then retry", cause);
+                    }
+                    int status = response.statusCode();
+                    if (status < 200 || status > 299) {
+                        throw json.error(what, status, response.body());
+                    }
+                    return parser.parse(what, status, response.body());
+                });
+    }
+
+    /** {@code base} + {@code path}, keeping a path prefix of the base (http://host/api + /v1/x). */
+    public static URI resolve(URI base, String path) {
+        String b = base.toString();
+        while (b.endsWith("/")) {
+            b = b.substring(0, b.length() - 1);
+        }
+        return URI.create(b + path);
+    }
+}

@@ -1,0 +1,74 @@
+package io.magpie.client.internal;
+
+import io.magpie.client.ConnectionState;
+import io.magpie.client.MagpieException;
+import io.magpie.client.MessageListener;
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.Message;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans each event out to every registered {@link MessageListener}; one listener's exception is logged
+ * and does not keep the others from running. Thread-safe.
+ */
+public final class Listeners implements MessageListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+    private final List<MessageListener> listeners = new CopyOnWriteArrayList<>();
+
+    public void add(MessageListener l) {
+        listeners.add(l);
+    }
+
+    public void remove(MessageListener l) {
+        listeners.remove(l);
+    }
+
+    @Override
+    public void onMessage(Message message) {
+        for (MessageListener l : listeners) {
+            try {
+                l.onMessage(message);
+            } catch (RuntimeException e) {
+                log.warn("[conv={} seq={}] listener {} failed on a message; it is still acknowledged",
+                        message.getConversationId(), message.getSeq(), l, e);
+            }
+        }
+    }
+
+    @Override
+    public void onKicked(Kick kick) {
+        for (MessageListener l : listeners) {
+            try {
+                l.onKicked(kick);
+            } catch (RuntimeException e) {
+                log.warn("listener {} failed on a kick", l, e);
+            }
+        }
+    }
+
+    @Override
+    public void onConnectionStateChanged(ConnectionState state) {
+        for (MessageListener l : listeners) {
+            try {
+                l.onConnectionStateChanged(state);
+            } catch (RuntimeException e) {
+                log.warn("listener {} failed on state {}", l, state, e);
+            }
+        }
+    }
+
+    @Override
+    public void onError(MagpieException error) {
+        for (MessageListener l : listeners) {
+            try {
+                l.onError(error);
+            } catch (RuntimeException e) {
+                log.warn("listener {} failed on error {}", l, error, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.magpie.client.internal;
+
+import io.magpie.client.ClientConfig;
+import io.magpie.client.ConnectionLostException;
+import io.magpie.client.GateAddress;
+import io.magpie.client.LsbClient;
+import io.magpie.client.Transport;
+import io.magpie.protocol.proto.LoginRequest;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asks the LSB for a gate, then opens TCP or WebSocket to it on the client's event loop group.
+ * Thread-safe.
+ */
+public final class NettyGateConnector implements GateConnector {
+
+    private final ClientConfig config;
+    private final LsbClient lsb;
+    private final EventLoopGroup group;
+
+    public NettyGateConnector(ClientConfig config, LsbClient lsb, EventLoopGroup group) {
+        this.config = config;
+        this.lsb = lsb;
+        this.group = group;
+    }
+
+    @Override
+    public CompletableFuture<ClientConnection> open(LoginRequest login, ClientHandler.Events events) {
+        return lsb.pickGateAsync().thenCompose(gate -> connect(gate, login, events));
+    }
+
+    private CompletableFuture<ClientConnection> connect(GateAddress gate, LoginRequest login,
+                                                        ClientHandler.Events events) {
+        CompletableFuture<ClientConnection> result = new CompletableFuture<>();
+        URI ws = null;
+        String host = gate.host();
+        int port = gate.tcpPort();
+        if (config.transport() == Transport.WEBSOCKET) {
+            ws = gate.ws();
+            if (ws == null || !"ws".equals(ws.getScheme()) || ws.getHost() == null) {
+                result.completeExceptionally(new ConnectionLostException("gate " + gate.gateId()
+                        + " offers no plain ws:// WebSocket listener (got " + ws + "); this client speaks ws:// only,"
+                        + " use Transport.TCP or another gate"));
+                return result;
+            }
+            host = ws.getHost();
+            port = ws.getPort() > 0 ? ws.getPort() : 80;
+        }
+        ClientHandler handler = new ClientHandler(login, ws != null,
+                config.connectTimeout().plus(config.requestTimeout()), config.requestTimeout(), config.heartbeat(),
+                events);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .handler(new ClientChannelInitializer(ws, config.maxFrameBytes(), config.connectTimeout(), handler));
+        String target = (ws != null ? ws.toString() : host + ":" + port);
+        ChannelFuture connect = bootstrap.connect(host, port);
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                result.complete(new ClientConnection(gate, connect.channel(), handler));
+            } else {
+                result.completeExceptionally(new ConnectionLostException("cannot connect to gate " + gate.gateId()
+                        + " at " + target + " within " + config.connectTimeout().toMillis() + " ms: " + f.cause()
+                        + "; will ask the LSB again", f.cause()));
+            }
+        });
+        return result;
+    }
+}

@@ -1,0 +1,99 @@
+package io.magpie.das;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MySQL connection pool of one process. {@link #open(MysqlConfig)} starts a HikariCP pool and
+ * brings the schema up to date with the Flyway migrations in {@code classpath:db/migration}
+ * (the schema is never created by hand).
+ *
+ * <p>Thread-safe. The caller that opened it owns it and closes it at shutdown; closing closes
+ * every pooled connection.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Where the migrations live on the class path. */
+    public static final String MIGRATIONS = "classpath:db/migration";
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource dataSource;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Opens the pool and migrates the schema.
+     *
+     * @throws StorageException if the database cannot be reached or a migration fails; the pool
+     *                          is closed again in that case
+     */
+    public static Database open(MysqlConfig config) {
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hikariConfig(config));
+        } catch (RuntimeException e) {
+            throw new StorageException("cannot open a MySQL pool for " + config.jdbcUrl() + ": "
+                    + e.getMessage(), e, true);
+        }
+        try {
+            migrate(pool, config);
+            return new Database(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static HikariConfig hikariConfig(MysqlConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("magpie-mysql");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        if (config.jdbcUrl().startsWith("jdbc:mysql:")) {
+            // mysql-connector-j: utf8mb4 on the wire, and cache the parse of the large multi-row
+            // INSERT texts the repositories reuse per batch size
+            hikari.addDataSourceProperty("characterEncoding", "UTF-8");
+            hikari.addDataSourceProperty("cachePrepStmts", "true");
+            hikari.addDataSourceProperty("prepStmtCacheSize", "512");
+            hikari.addDataSourceProperty("prepStmtCacheSqlLimit", "1048576");
+        }
+        return hikari;
+    }
+
+    private static void migrate(DataSource dataSource, MysqlConfig config) {
+        try {
+            MigrateResult result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(MIGRATIONS)
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            log.info("mysql {}: schema at version {} ({} migration(s) applied)", config.jdbcUrl(),
+                    result.targetSchemaVersion, result.migrationsExecuted);
+        } catch (FlywayException e) {
+            throw new StorageException("schema migration failed on " + config.jdbcUrl() + ": "
+                    + e.getMessage() + "; the role cannot start until the schema is migrated", e, false);
+        }
+    }
+
+    /** The pooled data source; connections must be closed (returned) by the caller. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,39 @@
+package io.magpie.das;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a gate publishes about itself in the registry.
+ *
+ * @param gateId          unique gate id
+ * @param host            address clients (and routers, on {@code internalPort}) connect to
+ * @param tcpPort         client TCP port (0 = none)
+ * @param wsPort          client WebSocket port (0 = none)
+ * @param internalPort    router -> gate push port
+ * @param connections     live client connections at {@code updatedAtMillis}
+ * @param state           ACTIVE or DRAINING
+ * @param appIds          business ids this gate serves (empty = all)
+ * @param grayTag         gray group ("" = the normal group)
+ * @param updatedAtMillis when the gate published this (ms since the epoch)
+ */
+public record GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
+                       GateState state, Set<String> appIds, String grayTag, long updatedAtMillis) {
+
+    public GateInfo {
+        Objects.requireNonNull(gateId, "gateId");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(state, "state");
+        if (gateId.isBlank()) {
+            throw new IllegalArgumentException("gateId must not be blank");
+        }
+        appIds = appIds == null ? Set.of() : Set.copyOf(appIds);
+        for (String appId : appIds) {
+            if (appId.isBlank() || appId.indexOf(',') >= 0) {
+                throw new IllegalArgumentException("gate " + gateId + ": app id must be non-blank without ',', got '"
+                        + appId + "'");
+            }
+        }
+        grayTag = grayTag == null ? "" : grayTag;
+    }
+}

@@ -1,0 +1,244 @@
+package io.magpie.das;
+
+import io.magpie.das.internal.MultiRowSql;
+import io.magpie.das.internal.SqlErrors;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Table {@code message}: the one timeline of every conversation.
+ *
+ * <p>{@link #insertBatch} writes a whole batch with one multi-row INSERT (statement text built once
+ * per row count). Only a batch above {@value #MAX_ROWS_PER_STATEMENT} rows or
+ * {@value #MAX_CONTENT_BYTES_PER_STATEMENT} content bytes is split into several statements, to stay
+ * below the server's {@code max_allowed_packet}; the caller's transaction still covers all of them.
+ *
+ * <p>Blocking JDBC: call it off event loops. Thread-safe. Methods taking a {@link Connection} run
+ * in the caller's transaction and leave the connection open; the others borrow one from the pool.
+ * Every failure is a {@link StorageException} (chained driver exception, {@code retryable()} set).
+ */
+public final class MessageRepository {
+
+    /** Most rows one INSERT statement carries. */
+    public static final int MAX_ROWS_PER_STATEMENT = 1000;
+    /** Most content bytes one INSERT statement carries (a single larger message still goes alone). */
+    public static final int MAX_CONTENT_BYTES_PER_STATEMENT = 8 << 20;
+    /** Most keys one lookup query carries. */
+    static final int MAX_KEYS_PER_QUERY = 500;
+
+    private static final String COLUMNS = "msg_id, conversation_id, conversation_type, seq, version, sender_uid,"
+            + " sender_device_id, client_msg_id, msg_type, content, status, server_time";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM message ";
+    private static final String UK_CONVERSATION_SEQ = "uk_message_conversation_seq";
+    private static final String UK_SENDER_CLIENT_MSG = "uk_message_sender_client_msg";
+
+    private final DataSource dataSource;
+    private final MultiRowSql insert = MultiRowSql.values("INSERT INTO message (" + COLUMNS + ") VALUES ", 12, "",
+            MAX_ROWS_PER_STATEMENT);
+    private final MultiRowSql byClientKeys = new MultiRowSql(SELECT + "WHERE ",
+            "(sender_uid = ? AND client_msg_id = ?)", " OR ", "", MAX_KEYS_PER_QUERY);
+
+    public MessageRepository(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * Inserts every message in the caller's transaction.
+     *
+     * @return rows inserted
+     * @throws DuplicateMessageException if a row collides with a stored one, naming the key
+     * @throws StorageException          on any other failure
+     */
+    public int insertBatch(Connection connection, List<MessageRecord> messages) {
+        int inserted = 0;
+        int from = 0;
+        while (from < messages.size()) {
+            int to = chunkEnd(messages, from);
+            inserted += insertChunk(connection, messages.subList(from, to));
+            from = to;
+        }
+        return inserted;
+    }
+
+    private static int chunkEnd(List<MessageRecord> messages, int from) {
+        int to = from;
+        long bytes = 0;
+        while (to < messages.size() && to - from < MAX_ROWS_PER_STATEMENT) {
+            bytes += messages.get(to).content().length;
+            if (bytes > MAX_CONTENT_BYTES_PER_STATEMENT && to > from) {
+                break;
+            }
+            to++;
+        }
+        return to;
+    }
+
+    private int insertChunk(Connection connection, List<MessageRecord> rows) {
+        try (PreparedStatement statement = connection.prepareStatement(insert.forRows(rows.size()))) {
+            int p = 1;
+            for (MessageRecord m : rows) {
+                statement.setLong(p++, m.msgId());
+                statement.setString(p++, m.conversationId());
+                statement.setInt(p++, m.conversationType());
+                statement.setLong(p++, m.seq());
+                statement.setLong(p++, m.version());
+                statement.setLong(p++, m.senderUid());
+                statement.setString(p++, m.senderDeviceId());
+                statement.setString(p++, m.clientMsgId());
+                statement.setInt(p++, m.msgType());
+                statement.setBytes(p++, m.content());
+                statement.setInt(p++, m.status());
+                statement.setLong(p++, m.serverTime());
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw translateInsert(e, rows);
+        }
+    }
+
+    private static StorageException translateInsert(SQLException e, List<MessageRecord> rows) {
+        String what = "insert of " + rows.size() + " message rows (first: conversation "
+                + rows.get(0).conversationId() + " seq " + rows.get(0).seq() + ")";
+        if (SqlErrors.isDuplicateKey(e)) {
+            String keyName = SqlErrors.duplicateKeyName(e).orElse("");
+            if (keyName.equals(UK_CONVERSATION_SEQ)) {
+                return new DuplicateMessageException(DuplicateMessageException.Key.CONVERSATION_SEQ, what
+                        + " hit unique key (conversation_id, seq): " + e.getMessage() + "; another writer already"
+                        + " stored that seq: reload the conversation's seq, and stop writing it if this writer"
+                        + " no longer owns the conversation", e);
+            }
+            if (keyName.equals(UK_SENDER_CLIENT_MSG)) {
+                return new DuplicateMessageException(DuplicateMessageException.Key.SENDER_CLIENT_MSG_ID, what
+                        + " hit unique key (sender_uid, client_msg_id): " + e.getMessage() + "; the sender already"
+                        + " sent that client message id: answer with the stored message (findByClientMsgIds)", e);
+            }
+            if (keyName.equals("PRIMARY")) {
+                return new DuplicateMessageException(DuplicateMessageException.Key.MSG_ID, what
+                        + " hit the primary key (msg_id): " + e.getMessage() + "; a message id was issued twice:"
+                        + " check the snowflake worker id leases", e);
+            }
+        }
+        return SqlErrors.translate(what, e);
+    }
+
+    /** The stored messages for these keys, borrowing a pooled connection. */
+    public Map<SenderClientKey, MessageRecord> findByClientMsgIds(Collection<SenderClientKey> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return findByClientMsgIds(connection, keys);
+        } catch (SQLException e) {
+            throw SqlErrors.translate("lookup of " + keys.size() + " messages by client message id", e);
+        }
+    }
+
+    /**
+     * The stored messages for these keys, in the caller's transaction; keys with no stored message
+     * are absent from the result.
+     */
+    public Map<SenderClientKey, MessageRecord> findByClientMsgIds(Connection connection,
+                                                                  Collection<SenderClientKey> keys) {
+        List<SenderClientKey> all = List.copyOf(keys);
+        Map<SenderClientKey, MessageRecord> found = new HashMap<>();
+        for (int from = 0; from < all.size(); from += MAX_KEYS_PER_QUERY) {
+            List<SenderClientKey> chunk = all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_QUERY));
+            try (PreparedStatement statement = connection.prepareStatement(byClientKeys.forRows(chunk.size()))) {
+                int p = 1;
+                for (SenderClientKey key : chunk) {
+                    statement.setLong(p++, key.senderUid());
+                    statement.setString(p++, key.clientMsgId());
+                }
+                for (MessageRecord m : readAll(statement)) {
+                    found.put(m.senderClientKey(), m);
+                }
+            } catch (SQLException e) {
+                throw SqlErrors.translate("lookup of " + chunk.size() + " messages by client message id", e);
+            }
+        }
+        return found;
+    }
+
+    /** The highest seq stored for the conversation, 0 if it has no message. */
+    public long maxSeq(String conversationId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT MAX(seq) FROM message WHERE conversation_id = ?")) {
+            statement.setString(1, conversationId);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1); // NULL (no message) reads as 0
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate("max seq of conversation " + conversationId, e);
+        }
+    }
+
+    /** Messages with {@code fromSeq <= seq <= toSeq}, ascending by seq, at most {@code limit}. */
+    public List<MessageRecord> findRange(String conversationId, long fromSeq, long toSeq, int limit) {
+        requirePositive(limit);
+        return query("messages " + fromSeq + ".." + toSeq + " of conversation " + conversationId,
+                SELECT + "WHERE conversation_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?", statement -> {
+                    statement.setString(1, conversationId);
+                    statement.setLong(2, fromSeq);
+                    statement.setLong(3, toSeq);
+                    statement.setInt(4, limit);
+                });
+    }
+
+    /**
+     * Messages whose version is above {@code sinceVersion} (recalled, deleted, edited or new),
+     * ascending by version then seq, at most {@code limit}.
+     */
+    public List<MessageRecord> findSinceVersion(String conversationId, long sinceVersion, int limit) {
+        requirePositive(limit);
+        return query("messages since version " + sinceVersion + " of conversation " + conversationId,
+                SELECT + "WHERE conversation_id = ? AND version > ? ORDER BY version, seq LIMIT ?", statement -> {
+                    statement.setString(1, conversationId);
+                    statement.setLong(2, sinceVersion);
+                    statement.setInt(3, limit);
+                });
+    }
+
+    /** Sets a statement's parameters. */
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private List<MessageRecord> query(String what, String sql, Binder binder) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            return readAll(statement);
+        } catch (SQLException e) {
+            throw SqlErrors.translate("read of " + what, e);
+        }
+    }
+
+    private static List<MessageRecord> readAll(PreparedStatement statement) throws SQLException {
+        List<MessageRecord> rows = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new MessageRecord(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                        rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9),
+                        rs.getBytes(10), rs.getInt(11), rs.getLong(12)));
+            }
+        }
+        return rows;
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+    }
+}

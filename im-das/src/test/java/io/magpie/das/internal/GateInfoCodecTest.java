@@ -1,0 +1,41 @@
+package io.magpie.das.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.das.GateInfo;
+import io.magpie.das.GateState;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GateInfoCodecTest {
+
+    @Test
+    void roundTripsEveryField() {
+        GateInfo gate = new GateInfo("g1", "10.0.0.5", 7000, 7001, 7002, 1234, GateState.DRAINING,
+                Set.of("chat", "game"), "canary", 1_700_000_000_000L);
+        Map<String, String> fields = GateInfoCodec.encode(gate);
+        assertEquals("chat,game", fields.get("appIds"));
+        assertEquals("DRAINING", fields.get("state"));
+        assertEquals("canary", fields.get("gray"));
+        assertEquals(gate, GateInfoCodec.decode(fields));
+    }
+
+    @Test
+    void emptyAppIdsMeanAll() {
+        GateInfo gate = new GateInfo("g1", "h", 1, 0, 2, 0, GateState.ACTIVE, Set.of(), "", 5);
+        assertEquals(Set.of(), GateInfoCodec.decode(GateInfoCodec.encode(gate)).appIds());
+    }
+
+    @Test
+    void missingFieldIsNamed() {
+        Map<String, String> fields = new HashMap<>(GateInfoCodec.encode(
+                new GateInfo("g1", "h", 1, 0, 2, 0, GateState.ACTIVE, Set.of(), "", 5)));
+        fields.remove("internalPort");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GateInfoCodec.decode(fields));
+        assertTrue(e.getMessage().contains("internalPort") && e.getMessage().contains("g1"), e.getMessage());
+    }
+}

@@ -1,0 +1,228 @@
+package io.magpie.gate;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of one gate, validated once when built: a value out of range fails with a message naming
+ * the setting, its bounds and the value given. Immutable; build with {@link #builder()}, every
+ * setting has a default there.
+ *
+ * @param gateId                this gate's id in routes and the registry; default
+ *                              {@code <hostname>-<6 random chars>}, new on every start so connection
+ *                              ids of a restarted gate never collide with stale routes of the old one
+ * @param advertisedHost        host clients and routers are told to connect to (default 127.0.0.1)
+ * @param bindAddress           local address the listeners bind (default 0.0.0.0)
+ * @param tcpPort               client TCP port (default 7000; 0 = ephemeral)
+ * @param wsPort                client WebSocket port (default 7001; 0 = ephemeral)
+ * @param wsPath                WebSocket upgrade path (default {@code /ws})
+ * @param internalPort          router-to-gate push port (default 7002; 0 = ephemeral). Unauthenticated:
+ *                              expose it on the cluster network only
+ * @param maxFrameBytes         largest client frame body in bytes (default 65536)
+ * @param internalMaxFrameBytes largest internal push frame body in bytes (default 16 MiB)
+ * @param loginTimeout          time from connect to LOGIN_ACK before the gate closes (default 5 s)
+ * @param heartbeatInterval     PING interval advertised to clients in LOGIN_ACK (default 30 s)
+ * @param maxMissedHeartbeats   missed intervals without any read before the gate closes (default 3)
+ * @param registryRefresh       how often the gate republishes itself to the registry (default 3 s)
+ * @param bossThreads           accept threads (default 1; 0 = Netty default)
+ * @param workerThreads         I/O threads (default 0 = Netty default, 2 x cores)
+ * @param maxConnections        open client connections above which new ones are closed at once
+ *                              (default 200000)
+ * @param appIds                business lines this gate serves, for LSB matching (default empty = any)
+ * @param grayTag               gray-release group for LSB matching (default empty)
+ */
+public record GateConfig(
+        String gateId,
+        String advertisedHost,
+        String bindAddress,
+        int tcpPort,
+        int wsPort,
+        String wsPath,
+        int internalPort,
+        int maxFrameBytes,
+        int internalMaxFrameBytes,
+        Duration loginTimeout,
+        Duration heartbeatInterval,
+        int maxMissedHeartbeats,
+        Duration registryRefresh,
+        int bossThreads,
+        int workerThreads,
+        int maxConnections,
+        Set<String> appIds,
+        String grayTag) {
+
+    /** Gate ids end up in Redis values separated by '|', so they are kept to a safe alphabet. */
+    private static final Pattern GATE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public GateConfig {
+        require(gateId != null && GATE_ID.matcher(gateId).matches(),
+                "gate.gateId must be 1-64 characters of [A-Za-z0-9._-], got '" + gateId + "'");
+        require(advertisedHost != null && !advertisedHost.isBlank(), "gate.advertisedHost must not be blank");
+        require(bindAddress != null && !bindAddress.isBlank(), "gate.bindAddress must not be blank");
+        port("gate.tcpPort", tcpPort);
+        port("gate.wsPort", wsPort);
+        port("gate.internalPort", internalPort);
+        require(wsPath != null && wsPath.startsWith("/"), "gate.wsPath must start with '/', got '" + wsPath + "'");
+        range("gate.maxFrameBytes", maxFrameBytes, 1024, 16 << 20);
+        range("gate.internalMaxFrameBytes", internalMaxFrameBytes, 1024, 64 << 20);
+        positive("gate.loginTimeout", loginTimeout);
+        positive("gate.heartbeatInterval", heartbeatInterval);
+        require(heartbeatInterval.toSeconds() >= 1 && heartbeatInterval.toSeconds() <= 3600,
+                "gate.heartbeatInterval must be 1 s..1 h (clients are told whole seconds), got " + heartbeatInterval);
+        range("gate.maxMissedHeartbeats", maxMissedHeartbeats, 1, 100);
+        positive("gate.registryRefresh", registryRefresh);
+        range("gate.bossThreads", bossThreads, 0, 64);
+        range("gate.workerThreads", workerThreads, 0, 1024);
+        range("gate.maxConnections", maxConnections, 1, 10_000_000);
+        require(appIds != null, "gate.appIds must not be null (empty = any app)");
+        for (String appId : appIds) {
+            require(appId != null && APP_ID.matcher(appId).matches(),
+                    "gate.appIds entries must be 1-64 characters of [A-Za-z0-9._-], got '" + appId + "'");
+        }
+        appIds = Set.copyOf(appIds);
+        grayTag = grayTag == null ? "" : grayTag;
+    }
+
+    /** No read for this long closes a logged-in connection: missed heartbeats x interval. */
+    public Duration idleTimeout() {
+        return heartbeatInterval.multipliedBy(maxMissedHeartbeats);
+    }
+
+    /** A builder holding every default; {@code build()} draws a fresh gate id unless one was set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults with a fresh gate id. */
+    public static GateConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from this configuration (same gate id). */
+    public Builder toBuilder() {
+        return new Builder()
+                .gateId(gateId).advertisedHost(advertisedHost).bindAddress(bindAddress)
+                .tcpPort(tcpPort).wsPort(wsPort).wsPath(wsPath).internalPort(internalPort)
+                .maxFrameBytes(maxFrameBytes).internalMaxFrameBytes(internalMaxFrameBytes)
+                .loginTimeout(loginTimeout).heartbeatInterval(heartbeatInterval)
+                .maxMissedHeartbeats(maxMissedHeartbeats).registryRefresh(registryRefresh)
+                .bossThreads(bossThreads).workerThreads(workerThreads).maxConnections(maxConnections)
+                .appIds(appIds).grayTag(grayTag);
+    }
+
+    /**
+     * A gate id unique per start: host name (reduced to the id alphabet, at most 50 characters), a
+     * dash and 6 random characters.
+     */
+    public static String newGateId() {
+        String host = localHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        if (host.isEmpty()) {
+            host = "gate";
+        }
+        if (host.length() > 50) {
+            host = host.substring(0, 50);
+        }
+        return host + "-" + RandomSuffix.next();
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            // Resolving our own name fails on some containers; the random suffix keeps ids unique.
+            String env = System.getenv("HOSTNAME");
+            return env == null ? "gate" : env;
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static void port(String name, int value) {
+        range(name, value, 0, 65535);
+    }
+
+    private static void range(String name, int value, int min, int max) {
+        require(value >= min && value <= max, name + " must be " + min + ".." + max + ", got " + value);
+    }
+
+    private static void positive(String name, Duration value) {
+        require(value != null && !value.isNegative() && !value.isZero(), name + " must be a positive duration, got " + value);
+    }
+
+    /** Lower-case letters and digits from a SecureRandom; holds no mutable state of its own. */
+    private static final class RandomSuffix {
+        private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+        private static final SecureRandom RANDOM = new SecureRandom();
+
+        static String next() {
+            StringBuilder sb = new StringBuilder(6);
+            for (int i = 0; i < 6; i++) {
+                sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Mutable collector of settings; not thread-safe. Defaults are the values documented on the record. */
+    public static final class Builder {
+        private String gateId;
+        private String advertisedHost = "127.0.0.1";
+        private String bindAddress = "0.0.0.0";
+        private int tcpPort = 7000;
+        private int wsPort = 7001;
+        private String wsPath = "/ws";
+        private int internalPort = 7002;
+        private int maxFrameBytes = 65536;
+        private int internalMaxFrameBytes = 16 << 20;
+        private Duration loginTimeout = Duration.ofSeconds(5);
+        private Duration heartbeatInterval = Duration.ofSeconds(30);
+        private int maxMissedHeartbeats = 3;
+        private Duration registryRefresh = Duration.ofSeconds(3);
+        private int bossThreads = 1;
+        private int workerThreads = 0;
+        private int maxConnections = 200_000;
+        private Set<String> appIds = Set.of();
+        private String grayTag = "";
+
+        private Builder() {
+        }
+
+        /** A fixed id; leave unset to get a fresh {@link #newGateId()} on every build. */
+        public Builder gateId(String v) { this.gateId = v; return this; }
+        public Builder advertisedHost(String v) { this.advertisedHost = v; return this; }
+        public Builder bindAddress(String v) { this.bindAddress = v; return this; }
+        public Builder tcpPort(int v) { this.tcpPort = v; return this; }
+        public Builder wsPort(int v) { this.wsPort = v; return this; }
+        public Builder wsPath(String v) { this.wsPath = v; return this; }
+        public Builder internalPort(int v) { this.internalPort = v; return this; }
+        public Builder maxFrameBytes(int v) { this.maxFrameBytes = v; return this; }
+        public Builder internalMaxFrameBytes(int v) { this.internalMaxFrameBytes = v; return this; }
+        public Builder loginTimeout(Duration v) { this.loginTimeout = v; return this; }
+        public Builder heartbeatInterval(Duration v) { this.heartbeatInterval = v; return this; }
+        public Builder maxMissedHeartbeats(int v) { this.maxMissedHeartbeats = v; return this; }
+        public Builder registryRefresh(Duration v) { this.registryRefresh = v; return this; }
+        public Builder bossThreads(int v) { this.bossThreads = v; return this; }
+        public Builder workerThreads(int v) { this.workerThreads = v; return this; }
+        public Builder maxConnections(int v) { this.maxConnections = v; return this; }
+        public Builder appIds(Set<String> v) { this.appIds = Objects.requireNonNull(v, "appIds"); return this; }
+        public Builder grayTag(String v) { this.grayTag = v; return this; }
+
+        /** Validates and returns the configuration; throws IllegalArgumentException naming a bad setting. */
+        public GateConfig build() {
+            return new GateConfig(gateId == null ? newGateId() : gateId, advertisedHost, bindAddress, tcpPort,
+                    wsPort, wsPath, internalPort, maxFrameBytes, internalMaxFrameBytes, loginTimeout,
+                    heartbeatInterval, maxMissedHeartbeats, registryRefresh, bossThreads, workerThreads,
+                    maxConnections, appIds, grayTag);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package io.magpie.gate;
+
+import io.magpie.das.GateInfo;
+import io.magpie.das.GateRegistry;
+import io.magpie.das.GateState;
+import io.magpie.das.RouteTable;
+import io.magpie.das.Topics;
+import io.magpie.gate.internal.ClientConnections;
+import io.magpie.gate.internal.ClientPipeline;
+import io.magpie.gate.internal.DuplicateSessionKicker;
+import io.magpie.gate.internal.GatePushHandler;
+import io.magpie.gate.internal.InternalPushInitializer;
+import io.magpie.gate.internal.KafkaPushTaskPublisher;
+import io.magpie.gate.internal.KafkaUpstreamPublisher;
+import io.magpie.gate.internal.LoginServices;
+import io.magpie.gate.internal.RegistryPublisher;
+import io.magpie.gate.internal.SessionRoutes;
+import io.magpie.gate.internal.SessionTable;
+import io.magpie.gate.internal.TcpClientInitializer;
+import io.magpie.gate.internal.WebSocketClientInitializer;
+import io.magpie.protocol.auth.TokenCodec;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gate role (ARCHITECTURE §2 steps 3, 4 and 8, gate side): client TCP and WebSocket listeners
+ * that log clients in, keep them alive and forward their requests to Kafka {@code upstream}; and the
+ * internal push port on which routers deliver frames to those clients.
+ *
+ * <p>Lifecycle: construct, {@link #start()} once (binds the three ports and publishes the gate to the
+ * registry, then republishes every {@code registryRefresh}), {@link #close()} once (graceful: stops
+ * accepting, removes the gate from the registry, unregisters its sessions' routes, closes the
+ * connections and shuts its event loops down). Not restartable.
+ *
+ * <p>Ownership: the gate owns its event loops. The caller owns the route table, the registry and the
+ * Kafka producer and closes them after the gate; the producer may be shared with other roles. Because
+ * {@code Producer.send} runs on the gate's event loops and may block up to {@code max.block.ms}
+ * (metadata, full buffer), configure it small; {@link GateProducers#config} does.
+ *
+ * <p>Thread-safety: {@code start}/{@code close} are synchronized; accessors may be called from any
+ * thread.
+ */
+public final class GateServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GateServer.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_STEP_TIMEOUT = Duration.ofSeconds(5);
+    private static final int ACCEPT_BACKLOG = 1024;
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final GateConfig config;
+    private final GateRegistry registry;
+    private final Clock clock;
+    private final SessionTable sessions = new SessionTable();
+    private final SessionRoutes sessionRoutes;
+    private final ClientConnections clients;
+    private final ChannelGroup routerChannels = new DefaultChannelGroup("gate-routers", GlobalEventExecutor.INSTANCE);
+    private final ClientPipeline clientPipeline;
+    private final GatePushHandler gatePushHandler;
+    private final RegistryPublisher registryPublisher;
+
+    private State state = State.NEW;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private volatile Listener tcp;
+    private volatile Listener ws;
+    private volatile Listener internal;
+
+    /** A bound server channel and the port it got (kept: a closed channel no longer reports it). */
+    private record Listener(Channel channel, int port) {
+    }
+
+    /**
+     * @param config   validated settings
+     * @param routes   shared uid -> device -> connection routes (Redis)
+     * @param registry shared gate registry (Redis or Nacos)
+     * @param producer Kafka producer for {@code upstream} envelopes and KICK push tasks; owned by the caller
+     * @param topics   topic names ({@code upstream}, {@code push})
+     * @param tokens   verifies login tokens locally
+     * @param clock    login times, server times in LOGIN_ACK/PONG, envelope receive times, registry stamps
+     */
+    public GateServer(GateConfig config, RouteTable routes, GateRegistry registry, Producer<String, byte[]> producer,
+            Topics topics, TokenCodec tokens, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(routes, "routes");
+        Objects.requireNonNull(producer, "producer");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(tokens, "tokens");
+
+        this.sessionRoutes = new SessionRoutes(sessions, routes, clock);
+        this.clients = new ClientConnections(config.gateId(), config.maxConnections(), clock);
+        AtomicLong connectionIds = new AtomicLong();
+        LoginServices login = new LoginServices(config.gateId(), config.loginTimeout(),
+                (int) config.heartbeatInterval().toSeconds(), clock, tokens, connectionIds::incrementAndGet,
+                sessionRoutes, new DuplicateSessionKicker(new KafkaPushTaskPublisher(producer, topics.push())));
+        this.clientPipeline = new ClientPipeline(config, clock, new KafkaUpstreamPublisher(producer, topics.upstream()),
+                login);
+        this.gatePushHandler = new GatePushHandler(config.gateId(), sessions);
+        this.registryPublisher = new RegistryPublisher(config.gateId(), registry, this::gateInfo);
+    }
+
+    /**
+     * Binds the client TCP, WebSocket and internal ports and publishes this gate as ACTIVE.
+     *
+     * @return this
+     * @throws IllegalStateException if already started or closed, if a port cannot be bound, or if the
+     *                               registry does not accept the gate within 10 s; nothing stays bound
+     */
+    public synchronized GateServer start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("gate " + config.gateId() + " is " + state + "; a gate starts once");
+        }
+        bossGroup = new NioEventLoopGroup(config.bossThreads(), new DefaultThreadFactory("gate-accept"));
+        workerGroup = new NioEventLoopGroup(config.workerThreads(), new DefaultThreadFactory("gate-io"));
+        state = State.RUNNING;
+        try {
+            tcp = bind("gate.tcpPort", config.tcpPort(), new TcpClientInitializer(clientPipeline, clients));
+            ws = bind("gate.wsPort", config.wsPort(), new WebSocketClientInitializer(clientPipeline, clients,
+                    config.wsPath(), config.maxFrameBytes()));
+            internal = bind("gate.internalPort", config.internalPort(),
+                    new InternalPushInitializer(config.internalMaxFrameBytes(), gatePushHandler, routerChannels));
+            await(registryPublisher.publishNow(), START_TIMEOUT, "publish the gate to the registry");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        registryPublisher.start(bossGroup.next(), config.registryRefresh());
+        log.info("[gate={}] started: tcp {}, ws {}{}, internal {}; advertised as {}", config.gateId(), tcpPort(),
+                wsPort(), config.wsPath(), internalPort(), config.advertisedHost());
+        return this;
+    }
+
+    /**
+     * Graceful stop: stops accepting, removes the gate from the registry, unregisters the routes of its
+     * sessions, closes every connection and shuts the event loops down. Each step waits at most 5 s; a
+     * step that fails is logged and the next one runs. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean wasRunning = state == State.RUNNING;
+        state = State.CLOSED;
+        if (!wasRunning) {
+            return;
+        }
+        registryPublisher.stop(CLOSE_STEP_TIMEOUT);
+        for (Listener listener : new Listener[] {tcp, ws, internal}) {
+            if (listener != null) {
+                listener.channel().close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
+            }
+        }
+        closeStep(registry.remove(config.gateId()), "remove the gate from the registry");
+        closeStep(CompletableFuture.allOf(sessions.all().stream().map(sessionRoutes::release)
+                .toArray(CompletableFuture[]::new)), "unregister the routes of " + sessions.size() + " session(s)");
+        clients.closeAll().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
+        routerChannels.close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
+        long timeout = CLOSE_STEP_TIMEOUT.toMillis();
+        var workersDone = workerGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
+        var bossDone = bossGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
+        workersDone.awaitUninterruptibly(timeout);
+        bossDone.awaitUninterruptibly(timeout);
+        log.info("[gate={}] closed", config.gateId());
+    }
+
+    public String gateId() {
+        return config.gateId();
+    }
+
+    public GateConfig config() {
+        return config;
+    }
+
+    /** The bound client TCP port (the real one when configured as 0). */
+    public int tcpPort() {
+        return portOf(tcp, "tcp");
+    }
+
+    /** The bound client WebSocket port. */
+    public int wsPort() {
+        return portOf(ws, "ws");
+    }
+
+    /** The bound internal push port. */
+    public int internalPort() {
+        return portOf(internal, "internal");
+    }
+
+    /** Open client connections, logged in or not. */
+    public int connectionCount() {
+        return clients.count();
+    }
+
+    /** Logged-in sessions. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    private GateInfo gateInfo() {
+        return new GateInfo(config.gateId(), config.advertisedHost(), tcpPort(), wsPort(), internalPort(),
+                clients.count(), GateState.ACTIVE, config.appIds(), config.grayTag(), clock.millis());
+    }
+
+    private Listener bind(String setting, int port, ChannelInitializer<SocketChannel> initializer) {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(initializer)
+                .bind(config.bindAddress(), port)
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("gate " + config.gateId() + " could not bind " + setting + "=" + port
+                    + " on " + config.bindAddress() + ": " + bound.cause().getMessage()
+                    + "; free the port or configure another", bound.cause());
+        }
+        return new Listener(bound.channel(), ((InetSocketAddress) bound.channel().localAddress()).getPort());
+    }
+
+    private int portOf(Listener bound, String listener) {
+        if (bound == null) {
+            throw new IllegalStateException("gate " + config.gateId() + " has no " + listener
+                    + " listener bound; call start() first");
+        }
+        return bound.port();
+    }
+
+    private void await(CompletableFuture<?> future, Duration timeout, String what) {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("gate " + config.gateId() + " was interrupted while trying to " + what, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("gate " + config.gateId() + " could not " + what + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("gate " + config.gateId() + " could not " + what + " within "
+                    + timeout.toMillis() + " ms", e);
+        }
+    }
+
+    private void closeStep(CompletableFuture<?> future, String what) {
+        try {
+            await(future, CLOSE_STEP_TIMEOUT, what);
+        } catch (IllegalStateException e) {
+            log.warn("[gate={}] during close: {}; going on with the shutdown", config.gateId(), e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.magpie.gate.internal;
+
+import io.magpie.gate.GateConfig;
+import io.magpie.protocol.codec.FrameDecoder;
+import io.magpie.protocol.codec.FrameEncoder;
+import io.magpie.protocol.codec.ProtocolErrorHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client stages TCP and WebSocket share after framing, built in one place so both transports
+ * behave the same. Before login: {@value #FLUSH} (one flush per read burst), {@value #DECODER},
+ * {@value #ENCODER}, {@value #IDLE}, {@value #LOGIN}, {@value #ERRORS}. At login {@link LoginHandler}
+ * replaces itself with {@value #HEARTBEAT}, {@value #UPSTREAM}, {@value #PUSH_ACK},
+ * {@value #UNSUPPORTED}. Thread-safe: holds only shared, thread-safe parts.
+ */
+public final class ClientPipeline implements SessionStages {
+
+    public static final String FLUSH = "flush";
+    public static final String DECODER = "frame-decoder";
+    public static final String ENCODER = "frame-encoder";
+    public static final String IDLE = "idle";
+    public static final String LOGIN = "login";
+    public static final String HEARTBEAT = "heartbeat";
+    public static final String UPSTREAM = "upstream";
+    public static final String PUSH_ACK = "push-ack";
+    public static final String UNSUPPORTED = "unsupported";
+    public static final String ERRORS = "errors";
+
+    /** Writes without a flush in between that the consolidation stage merges before flushing anyway. */
+    private static final int FLUSH_AFTER_WRITES = 256;
+
+    private final GateConfig config;
+    private final Clock clock;
+    private final UpstreamPublisher upstream;
+    private final LoginServices loginServices;
+
+    public ClientPipeline(GateConfig config, Clock clock, UpstreamPublisher upstream, LoginServices loginServices) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.loginServices = Objects.requireNonNull(loginServices, "loginServices");
+    }
+
+    /** Adds every stage after framing to a new client connection's pipeline. */
+    public void addClientStages(ChannelPipeline pipeline, String transport) {
+        pipeline.addLast(FLUSH, new FlushConsolidationHandler(FLUSH_AFTER_WRITES, false));
+        pipeline.addLast(DECODER, new FrameDecoder(config.maxFrameBytes()));
+        pipeline.addLast(ENCODER, FrameEncoder.INSTANCE);
+        pipeline.addLast(IDLE, new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast(LOGIN, new LoginHandler(loginServices, this, transport));
+        pipeline.addLast(ERRORS, ProtocolErrorHandler.INSTANCE);
+    }
+
+    @Override
+    public void install(ChannelPipeline pipeline, String after, Session session) {
+        pipeline.addAfter(after, HEARTBEAT, new HeartbeatHandler(session, clock, config.idleTimeout()));
+        pipeline.addAfter(HEARTBEAT, UPSTREAM, new UpstreamHandler(session, upstream, clock));
+        pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session));
+        pipeline.addAfter(PUSH_ACK, UNSUPPORTED, new UnsupportedCommandHandler(session));
+    }
+}

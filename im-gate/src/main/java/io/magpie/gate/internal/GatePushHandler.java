@@ -1,0 +1,105 @@
+package io.magpie.gate.internal;
+
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.magpie.protocol.ProtocolException;
+import io.magpie.protocol.proto.ConnectionRef;
+import io.magpie.protocol.proto.GatePush;
+import io.magpie.protocol.proto.GatePushAck;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the internal push port (ARCHITECTURE §2 step 8, gate side): a GATE_PUSH from a router is
+ * written as one frame (command, request id, body) to each listed connection that is live on this
+ * gate and belongs to the listed uid, flushed once per connection per GATE_PUSH; a KICK is written
+ * and then closes that client connection. The router gets GATE_PUSH_ACK with the same request id,
+ * the number of connections written and the ids it listed that this gate does not have (so it can
+ * treat those users as offline). A malformed GATE_PUSH gets ERROR BAD_REQUEST; any other command gets
+ * ERROR UNKNOWN_COMMAND; the router connection stays open.
+ *
+ * <p>Writes to client channels hop to their own event loops (Netty does that for a write from
+ * another thread). Stateless apart from the shared, thread-safe session table: one instance serves
+ * every router connection.
+ */
+@Sharable
+public final class GatePushHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(GatePushHandler.class);
+
+    private final String gateId;
+    private final SessionTable sessions;
+
+    public GatePushHandler(String gateId, SessionTable sessions) {
+        this.gateId = Objects.requireNonNull(gateId, "gateId");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (!frame.is(Command.GATE_PUSH)) {
+            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.UNKNOWN_COMMAND,
+                    "the internal port serves GATE_PUSH only, got " + Command.nameOf(frame.command())));
+            return;
+        }
+        GatePush push;
+        try {
+            push = Frames.parse(frame, GatePush.parser());
+        } catch (ProtocolException e) {
+            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.BAD_REQUEST, e.getMessage()));
+            return;
+        }
+        Command command = Command.fromCode(push.getCommand()).orElse(null);
+        if (command == null || command.internal()) {
+            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.BAD_REQUEST,
+                    "GATE_PUSH carries command " + Command.nameOf(push.getCommand())
+                            + ", which is not a client command; nothing written"));
+            return;
+        }
+        ctx.writeAndFlush(Frames.of(Command.GATE_PUSH_ACK, frame.requestId(), deliver(push, command)));
+    }
+
+    private GatePushAck deliver(GatePush push, Command command) {
+        Frame out = new Frame(push.getCommand(), push.getRequestId(), 0, push.getBody().toByteArray());
+        GatePushAck.Builder ack = GatePushAck.newBuilder();
+        Set<Channel> written = new LinkedHashSet<>();
+        int count = 0;
+        for (ConnectionRef ref : push.getConnectionsList()) {
+            Session session = sessions.byConnection(ref.getConnectionId());
+            if (session == null || session.uid() != ref.getUid() || !session.channel().isActive()) {
+                ack.addMissingConnectionIds(ref.getConnectionId());
+                continue;
+            }
+            count++;
+            if (command == Command.KICK) {
+                log.info("{} kicked by the cluster; closing connection", session.logPrefix());
+                session.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                session.channel().write(out);
+                written.add(session.channel());
+            }
+        }
+        for (Channel channel : written) {
+            channel.flush();
+        }
+        if (ack.getMissingConnectionIdsCount() > 0) {
+            log.debug("[gate={}] GATE_PUSH {} request={}: {} connection(s) not here", gateId, command,
+                    push.getRequestId(), ack.getMissingConnectionIdsCount());
+        }
+        return ack.setWritten(count).build();
+    }
+}

@@ -1,0 +1,242 @@
+package io.magpie.gate.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.magpie.das.Route;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.magpie.protocol.auth.InvalidTokenException;
+import io.magpie.protocol.auth.TokenClaims;
+import io.magpie.protocol.proto.LoginAck;
+import io.magpie.protocol.proto.LoginRequest;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs a connection in (ARCHITECTURE §2 step 3). The first frame must be LOGIN, and LOGIN_ACK must be
+ * reached within the login timeout, or the connection gets an ERROR and is closed:
+ * another command first -> WRONG_STATE; no LOGIN in time -> LOGIN_TIMEOUT; a token that is forged,
+ * malformed or expired (verified locally, no round trip) -> INVALID_TOKEN.
+ *
+ * <p>A valid token creates a {@link Session}, registers its route in the shared route table (async;
+ * the continuation runs on this channel's event loop, reads are paused meanwhile and frames the
+ * client pipelined behind LOGIN are replayed to the session stages after LOGIN_ACK), kicks the older
+ * session of the same device (here or on another gate), answers LOGIN_ACK and replaces itself with
+ * the session stages.
+ *
+ * <p>One instance per connection; all state is confined to the channel's event loop.
+ */
+public final class LoginHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(LoginHandler.class);
+    /** Frames a client may pipeline behind LOGIN before LOGIN_ACK; reads are paused, so few arrive. */
+    static final int MAX_PIPELINED_FRAMES = 64;
+
+    private enum State { AWAITING_LOGIN, REGISTERING, DONE, FAILED }
+
+    private final LoginServices services;
+    private final SessionStages sessionStages;
+    private final String transport;
+    private final List<Frame> pipelined = new ArrayList<>();
+    private State state = State.AWAITING_LOGIN;
+    private ScheduledFuture<?> deadline;
+    private long connectedAtMillis;
+
+    /**
+     * @param sessionStages installs the logged-in stages in place of this handler
+     * @param transport     "tcp" or "ws", for log lines
+     */
+    public LoginHandler(LoginServices services, SessionStages sessionStages, String transport) {
+        this.services = Objects.requireNonNull(services, "services");
+        this.sessionStages = Objects.requireNonNull(sessionStages, "sessionStages");
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            startDeadline(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        startDeadline(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelDeadline();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        switch (state) {
+            case AWAITING_LOGIN -> {
+                if (frame.is(Command.LOGIN)) {
+                    login(ctx, frame);
+                } else {
+                    fail(ctx, frame, ErrorCode.WRONG_STATE, "the first frame must be LOGIN, got "
+                            + Command.nameOf(frame.command()) + "; closing connection");
+                }
+            }
+            case REGISTERING -> {
+                if (pipelined.size() >= MAX_PIPELINED_FRAMES) {
+                    fail(ctx, frame, ErrorCode.RATE_LIMITED, "more than " + MAX_PIPELINED_FRAMES
+                            + " frames sent before LOGIN_ACK; wait for LOGIN_ACK; closing connection");
+                } else {
+                    pipelined.add(frame);
+                }
+            }
+            // FAILED: the connection is closing, drop what is still arriving.
+            // DONE cannot be seen: the handler is gone from the pipeline by then.
+            default -> log.debug("{} dropped {} after a failed login", who(ctx), frame);
+        }
+    }
+
+    private void login(ChannelHandlerContext ctx, Frame frame) {
+        LoginRequest request;
+        try {
+            request = LoginRequest.parseFrom(frame.body());
+        } catch (InvalidProtocolBufferException e) {
+            fail(ctx, frame, ErrorCode.BAD_REQUEST, "LOGIN body (" + frame.body().length
+                    + " bytes) is not a LoginRequest: " + e.getMessage() + "; closing connection");
+            return;
+        }
+        TokenClaims claims;
+        try {
+            claims = services.tokens().verify(request.getToken());
+        } catch (InvalidTokenException e) {
+            log.info("{} login refused: {}", who(ctx), e.getMessage());
+            fail(ctx, frame, ErrorCode.INVALID_TOKEN, "login token refused: " + e.getMessage()
+                    + "; closing connection, log in over HTTP again for a new token");
+            return;
+        }
+        Session session = new Session(services.connectionIds().getAsLong(), claims.uid(), claims.deviceId(),
+                claims.platform(), services.gateId(), services.clock().millis(), ctx.channel());
+        state = State.REGISTERING;
+        // Hold further input until the session stages exist; what already arrived is queued.
+        ctx.channel().config().setAutoRead(false);
+        services.sessionRoutes().register(session)
+                .whenCompleteAsync((replaced, error) -> registered(ctx, frame, session, replaced, error),
+                        ctx.executor());
+    }
+
+    private void registered(ChannelHandlerContext ctx, Frame login, Session session, Optional<Route> replaced,
+            Throwable error) {
+        if (state != State.REGISTERING || !ctx.channel().isActive()) {
+            // Deadline passed or the client left while Redis answered: the route must not outlive us.
+            if (error == null) {
+                services.sessionRoutes().unregister(session);
+            }
+            return;
+        }
+        if (error != null) {
+            log.warn("{} route registration failed; closing connection", session.logPrefix(), error);
+            fail(ctx, login, ErrorCode.SERVER_BUSY, "the session could not be registered (route store unavailable: "
+                    + error.getMessage() + "); closing connection, reconnect later");
+            return;
+        }
+        long replacedHere = replaced.filter(r -> r.gateId().equals(services.gateId()))
+                .map(Route::connectionId).orElse(0L);
+        Session superseded = services.sessionRoutes().sessions().add(session, replacedHere);
+        if (superseded == session) {
+            // A newer login of this device on this gate finished registering first and replaced us.
+            state = State.FAILED;
+            Session newer = services.sessionRoutes().sessions().byDevice(session.uid(), session.deviceId());
+            services.kicker().kickLocal(session, newer == null ? 0 : newer.connectionId());
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> services.sessionRoutes().release(session));
+        if (superseded != null) {
+            services.kicker().kickLocal(superseded, session.connectionId());
+        }
+        replaced.filter(r -> !r.gateId().equals(services.gateId()))
+                .ifPresent(older -> services.kicker().kickRemote(older, session));
+
+        cancelDeadline();
+        state = State.DONE;
+        log.info("{} logged in over {} platform={} after {} ms", session.logPrefix(), transport, session.platform(),
+                session.loginAtMillis() - connectedAtMillis);
+        ctx.write(Frames.of(Command.LOGIN_ACK, login.requestId(), LoginAck.newBuilder()
+                .setUid(session.uid())
+                .setDeviceId(session.deviceId())
+                .setServerTime(services.clock().millis())
+                .setHeartbeatSeconds(services.heartbeatSeconds())
+                .setGateId(services.gateId())
+                .build()));
+        sessionStages.install(ctx.pipeline(), ctx.name(), session);
+        for (Frame frame : pipelined) {
+            ctx.fireChannelRead(frame);
+        }
+        pipelined.clear();
+        ctx.pipeline().remove(this);
+        ctx.flush();
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void startDeadline(ChannelHandlerContext ctx) {
+        if (deadline != null || state != State.AWAITING_LOGIN) {
+            return;
+        }
+        connectedAtMillis = services.clock().millis();
+        deadline = ctx.executor().schedule(() -> deadlinePassed(ctx), services.loginTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void deadlinePassed(ChannelHandlerContext ctx) {
+        long waited = services.clock().millis() - connectedAtMillis;
+        if (state == State.AWAITING_LOGIN) {
+            log.info("{} no LOGIN {} ms after connecting; closing connection", who(ctx), waited);
+            fail(ctx, null, ErrorCode.LOGIN_TIMEOUT, "no LOGIN within " + services.loginTimeout().toMillis()
+                    + " ms of connecting; closing connection");
+        } else if (state == State.REGISTERING) {
+            log.warn("{} login still registering its route {} ms after connecting; closing connection",
+                    who(ctx), waited);
+            fail(ctx, null, ErrorCode.SERVER_BUSY, "login could not be completed within "
+                    + services.loginTimeout().toMillis() + " ms (session registration pending); closing connection, "
+                    + "reconnect later");
+        }
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
+    /** Answers {@code about} (null: no request to answer) with an ERROR and closes the connection. */
+    private void fail(ChannelHandlerContext ctx, Frame about, ErrorCode code, String message) {
+        state = State.FAILED;
+        cancelDeadline();
+        pipelined.clear();
+        ctx.writeAndFlush(Frames.error(about == null ? 0 : about.requestId(), about == null ? 0 : about.command(),
+                code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private String who(ChannelHandlerContext ctx) {
+        return "[gate=" + services.gateId() + " channel=" + ctx.channel().id().asShortText() + " remote="
+                + ctx.channel().remoteAddress() + "]";
+    }
+}

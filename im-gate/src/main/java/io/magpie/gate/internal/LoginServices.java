@@ -1,0 +1,33 @@
+package io.magpie.gate.internal;
+
+import io.magpie.protocol.auth.TokenCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * What every {@link LoginHandler} of a gate shares. Immutable holder of thread-safe parts.
+ *
+ * @param gateId            this gate's id
+ * @param loginTimeout      connect-to-LOGIN_ACK deadline
+ * @param heartbeatSeconds  PING interval told to clients in LOGIN_ACK
+ * @param clock             login times and server time
+ * @param tokens            verifies login tokens locally
+ * @param connectionIds     next connection id of this gate
+ * @param sessionRoutes     local session table + shared route table
+ * @param kicker            kicks the older session of a device that logs in again
+ */
+public record LoginServices(String gateId, Duration loginTimeout, int heartbeatSeconds, Clock clock, TokenCodec tokens,
+        LongSupplier connectionIds, SessionRoutes sessionRoutes, DuplicateSessionKicker kicker) {
+
+    public LoginServices {
+        Objects.requireNonNull(gateId, "gateId");
+        Objects.requireNonNull(loginTimeout, "loginTimeout");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(connectionIds, "connectionIds");
+        Objects.requireNonNull(sessionRoutes, "sessionRoutes");
+        Objects.requireNonNull(kicker, "kicker");
+    }
+}

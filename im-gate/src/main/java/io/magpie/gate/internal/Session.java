@@ -1,0 +1,36 @@
+package io.magpie.gate.internal;
+
+import io.magpie.das.Route;
+import io.magpie.protocol.proto.Platform;
+import io.netty.channel.Channel;
+
+/**
+ * One logged-in client connection: the identity the gate authenticated from the token, never
+ * anything the client sent later. Immutable.
+ *
+ * @param connectionId  unique within this gate's run
+ * @param uid           authenticated user id
+ * @param deviceId      authenticated device id
+ * @param platform      authenticated platform
+ * @param gateId        the gate holding the connection
+ * @param loginAtMillis when the token was accepted (gate clock)
+ * @param channel       the client connection
+ */
+public record Session(long connectionId, long uid, String deviceId, Platform platform, String gateId,
+        long loginAtMillis, Channel channel) {
+
+    /** The route this session registers in the shared route table. */
+    public Route route() {
+        return new Route(uid, deviceId, platform.name(), gateId, connectionId, loginAtMillis);
+    }
+
+    /** Identity prefix for every log line about this session. */
+    public String logPrefix() {
+        return "[gate=" + gateId + " conn=" + connectionId + " uid=" + uid + " device=" + deviceId + "]";
+    }
+
+    @Override
+    public String toString() {
+        return "Session" + logPrefix();
+    }
+}

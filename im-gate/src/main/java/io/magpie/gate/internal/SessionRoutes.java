@@ -1,0 +1,67 @@
+package io.magpie.gate.internal;
+
+import io.magpie.das.Route;
+import io.magpie.das.RouteTable;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the shared route table in step with this gate's {@link SessionTable}: a session's route is
+ * registered when it logs in and released exactly once when it ends (whoever removes the session
+ * from the table releases its route). Thread-safe.
+ */
+public final class SessionRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionRoutes.class);
+
+    private final SessionTable sessions;
+    private final RouteTable routes;
+    private final Clock clock;
+
+    public SessionRoutes(SessionTable sessions, RouteTable routes, Clock clock) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public SessionTable sessions() {
+        return sessions;
+    }
+
+    /** Registers the session's route; completes with the route it replaced for that uid + device. */
+    public CompletableFuture<Optional<Route>> register(Session session) {
+        return routes.register(session.route());
+    }
+
+    /**
+     * Ends a session: removes it from the table and, if it was still there, unregisters its route
+     * (only if the route table still points at this connection). Safe to call more than once.
+     */
+    public CompletableFuture<Void> release(Session session) {
+        if (!sessions.remove(session)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        log.info("{} session ended after {} ms", session.logPrefix(), clock.millis() - session.loginAtMillis());
+        return unregister(session);
+    }
+
+    /**
+     * Unregisters the route of a session that never made it into the table (its connection closed,
+     * or a newer login superseded it, while its registration was in flight).
+     */
+    public CompletableFuture<Void> unregister(Session session) {
+        return routes.unregister(session.route()).handle((removed, error) -> {
+            if (error != null) {
+                // The stale route stays until this device logs in again; pushes to it are counted
+                // as missing by this gate, so nothing is lost, only retried.
+                log.warn("{} could not unregister the route; it stays until the device logs in again",
+                        session.logPrefix(), error);
+            }
+            return null;
+        });
+    }
+}

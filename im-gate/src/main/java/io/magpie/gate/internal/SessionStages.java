@@ -1,0 +1,11 @@
+package io.magpie.gate.internal;
+
+import io.netty.channel.ChannelPipeline;
+
+/** Installs the stages a connection gets once it is logged in. Implemented by {@link ClientPipeline}. */
+@FunctionalInterface
+public interface SessionStages {
+
+    /** Adds the session stages right after the stage named {@code after}, in order. */
+    void install(ChannelPipeline pipeline, String after, Session session);
+}

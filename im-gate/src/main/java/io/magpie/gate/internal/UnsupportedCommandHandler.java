@@ -1,0 +1,61 @@
+package io.magpie.gate.internal;
+
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last command stage of a logged-in connection: every frame no earlier stage took ends here.
+ * LOGOUT closes the connection; a second LOGIN gets WRONG_STATE; unknown codes, internal (router to
+ * gate) codes and server-to-client commands get UNKNOWN_COMMAND. The connection stays open in every
+ * error case. One instance per connection, created at login.
+ */
+public final class UnsupportedCommandHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(UnsupportedCommandHandler.class);
+
+    private final Session session;
+
+    public UnsupportedCommandHandler(Session session) {
+        this.session = Objects.requireNonNull(session, "session");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        Command command = frame.knownCommand().orElse(null);
+        if (command == Command.LOGOUT) {
+            log.info("{} logged out; closing connection", session.logPrefix());
+            ctx.close();
+            return;
+        }
+        if (command == Command.LOGIN) {
+            reply(ctx, frame, ErrorCode.WRONG_STATE, "this connection is already logged in as uid " + session.uid()
+                    + " on device " + session.deviceId() + "; LOGIN is accepted once per connection");
+            return;
+        }
+        String why;
+        if (command == null) {
+            why = "command code " + frame.command() + " is not known to this server";
+        } else if (command.internal()) {
+            why = "command " + command + " is internal to the cluster; a client may not send it";
+        } else {
+            why = "command " + command + " is sent by the server, never by a client";
+        }
+        reply(ctx, frame, ErrorCode.UNKNOWN_COMMAND, why + "; frame dropped, the connection stays open");
+    }
+
+    private void reply(ChannelHandlerContext ctx, Frame frame, ErrorCode code, String message) {
+        log.debug("{} refused {}: {}", session.logPrefix(), frame, message);
+        ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), code, message));
+    }
+}

@@ -1,0 +1,51 @@
+package io.magpie.gate.internal;
+
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.codec.WebSocketFrameAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.Objects;
+
+/**
+ * The client WebSocket listener's pipeline: HTTP codec and aggregator for the upgrade, the WebSocket
+ * protocol handler on {@code gate.wsPath} (one WebSocket message carries at most one largest frame),
+ * a 404 for any other HTTP request, the binary-message adapter, then the shared stages.
+ */
+public final class WebSocketClientInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** The upgrade request is small; anything bigger is not a WebSocket handshake. */
+    private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
+
+    private final ClientPipeline stages;
+    private final ClientConnections connections;
+    private final WebSocketServerProtocolConfig wsConfig;
+
+    public WebSocketClientInitializer(ClientPipeline stages, ClientConnections connections, String path,
+            int maxFrameBytes) {
+        this.stages = Objects.requireNonNull(stages, "stages");
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(path)
+                .maxFramePayloadLength(maxFrameBytes + Frame.HEADER_BYTES)
+                .checkStartsWith(false)
+                .build();
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        if (!connections.admit(channel)) {
+            return;
+        }
+        channel.pipeline()
+                .addLast("http-codec", new HttpServerCodec())
+                .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES))
+                .addLast("ws-protocol", new WebSocketServerProtocolHandler(wsConfig))
+                .addLast("ws-not-found", new WebSocketPathGuard(wsConfig.websocketPath()))
+                .addLast("ws-adapter", WebSocketFrameAdapter.INSTANCE);
+        stages.addClientStages(channel.pipeline(), "ws");
+    }
+}

@@ -1,0 +1,54 @@
+package io.magpie.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GateConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        GateConfig config = GateConfig.defaults();
+        assertEquals("127.0.0.1", config.advertisedHost());
+        assertEquals(7000, config.tcpPort());
+        assertEquals(7001, config.wsPort());
+        assertEquals("/ws", config.wsPath());
+        assertEquals(7002, config.internalPort());
+        assertEquals(65536, config.maxFrameBytes());
+        assertEquals(Duration.ofSeconds(5), config.loginTimeout());
+        assertEquals(Duration.ofSeconds(30), config.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(90), config.idleTimeout());
+        assertEquals(Duration.ofSeconds(3), config.registryRefresh());
+        assertEquals(Set.of(), config.appIds());
+        assertEquals("", config.grayTag());
+    }
+
+    @Test
+    void everyStartGetsAFreshGateIdUnlessOneIsSet() {
+        String a = GateConfig.defaults().gateId();
+        String b = GateConfig.defaults().gateId();
+        assertNotEquals(a, b);
+        assertTrue(a.matches("[A-Za-z0-9._-]+-[a-z0-9]{6}"), a);
+        assertEquals("g1", GateConfig.builder().gateId("g1").build().gateId());
+    }
+
+    @Test
+    void outOfRangeValuesFailNamingTheSetting() {
+        var e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().tcpPort(70000).build());
+        assertTrue(e.getMessage().contains("gate.tcpPort") && e.getMessage().contains("70000"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> GateConfig.builder().loginTimeout(Duration.ZERO).build());
+        assertTrue(e.getMessage().contains("gate.loginTimeout"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().gateId("a|b").build());
+        assertTrue(e.getMessage().contains("gate.gateId"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().wsPath("ws").build());
+        assertTrue(e.getMessage().contains("gate.wsPath"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().appIds(Set.of("a,b")).build());
+        assertTrue(e.getMessage().contains("gate.appIds"), e.getMessage());
+    }
+}

@@ -1,0 +1,104 @@
+package io.magpie.gate.internal;
+
+import static io.magpie.gate.internal.TestFrames.next;
+import static io.magpie.gate.internal.TestFrames.nextError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.magpie.protocol.proto.ConnectionRef;
+import io.magpie.protocol.proto.GatePush;
+import io.magpie.protocol.proto.GatePushAck;
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.KickReason;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.proto.Push;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GatePushHandlerTest {
+
+    private final SessionTable sessions = new SessionTable();
+    private final EmbeddedChannel router = new EmbeddedChannel(new GatePushHandler("gate-a", sessions));
+    private final EmbeddedChannel alice = client(1, 100);
+    private final EmbeddedChannel bob = client(2, 200);
+
+    private EmbeddedChannel client(long connectionId, long uid) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        sessions.add(new Session(connectionId, uid, "d" + uid, Platform.WEB, "gate-a", 0, channel), 0);
+        return channel;
+    }
+
+    private static ConnectionRef ref(long connectionId, long uid) {
+        return ConnectionRef.newBuilder().setConnectionId(connectionId).setUid(uid).build();
+    }
+
+    @Test
+    void pushReachesEveryListedLiveConnectionAndTheAckCountsTheMissingOnes() throws Exception {
+        ByteString body = Push.newBuilder()
+                .addMessages(Message.newBuilder().setConversationId("s_100_200").setSeq(3).setMsgId(55))
+                .build().toByteString();
+        GatePush push = GatePush.newBuilder()
+                .addAllConnections(List.of(ref(1, 100), ref(2, 999), ref(42, 100), ref(2, 200)))
+                .setCommand(Command.PUSH.code())
+                .setRequestId(77)
+                .setBody(body)
+                .build();
+        router.writeInbound(Frames.of(Command.GATE_PUSH, 5, push));
+
+        Frame toAlice = next(alice);
+        assertEquals(new Frame(Command.PUSH.code(), 77, 0, body.toByteArray()), toAlice);
+        Frame toBob = next(bob);
+        assertEquals(Command.PUSH.code(), toBob.command());
+        assertNull(bob.readOutbound(), "one frame per listing");
+
+        Frame ack = next(router);
+        assertEquals(Command.GATE_PUSH_ACK.code(), ack.command());
+        assertEquals(5, ack.requestId());
+        GatePushAck ackBody = GatePushAck.parseFrom(ack.body());
+        assertEquals(2, ackBody.getWritten());
+        assertEquals(List.of(2L, 42L), ackBody.getMissingConnectionIdsList(),
+                "a connection id whose uid does not match is missing, as is an unknown one");
+        assertTrue(alice.isOpen());
+    }
+
+    @Test
+    void kickIsWrittenAndThenClosesThatConnection() throws Exception {
+        Kick kick = Kick.newBuilder().setReason(KickReason.DUPLICATE_DEVICE).build();
+        router.writeInbound(Frames.of(Command.GATE_PUSH, 6, GatePush.newBuilder().addConnections(ref(1, 100))
+                .setCommand(Command.KICK.code()).setBody(kick.toByteString()).build()));
+
+        Frame toAlice = next(alice);
+        assertEquals(Command.KICK.code(), toAlice.command());
+        assertEquals(KickReason.DUPLICATE_DEVICE, Kick.parseFrom(toAlice.body()).getReason());
+        assertFalse(alice.isOpen());
+        assertTrue(bob.isOpen());
+        assertEquals(1, GatePushAck.parseFrom(next(router).body()).getWritten());
+    }
+
+    @Test
+    void internalCommandsAreNeverWrittenToClients() {
+        router.writeInbound(Frames.of(Command.GATE_PUSH, 7, GatePush.newBuilder().addConnections(ref(1, 100))
+                .setCommand(Command.GATE_PUSH.code()).build()));
+        nextError(router, ErrorCode.BAD_REQUEST, 7);
+        assertNull(alice.readOutbound());
+        assertTrue(router.isOpen());
+    }
+
+    @Test
+    void otherCommandsOnTheInternalPortGetUnknownCommand() {
+        router.writeInbound(new Frame(Command.SEND.code(), 8, 0, new byte[0]));
+        nextError(router, ErrorCode.UNKNOWN_COMMAND, 8);
+        router.writeInbound(new Frame(Command.GATE_PUSH.code(), 9, 0, new byte[] {(byte) 0xFF}));
+        nextError(router, ErrorCode.BAD_REQUEST, 9);
+        assertTrue(router.isOpen());
+    }
+}

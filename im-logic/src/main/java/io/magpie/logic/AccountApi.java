@@ -1,0 +1,214 @@
+package io.magpie.logic;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.magpie.das.Account;
+import io.magpie.das.AccountRepository;
+import io.magpie.idgen.IdGenerator;
+import io.magpie.logic.internal.AccountService;
+import io.magpie.logic.internal.AccountService.Session;
+import io.magpie.logic.internal.ApiException;
+import io.magpie.logic.internal.PasswordHasher;
+import io.magpie.protocol.auth.TokenCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account HTTP API (JSON, Javalin): register, log in for a token, read a profile, health, and
+ * its OpenAPI document at {@code GET /openapi.yaml}. Errors are {@code {code, message}} with a 4xx
+ * status; an unexpected fault is a 500 {@code INTERNAL} whose cause is logged, never sent.
+ *
+ * <p>Lifecycle: {@link #start()} binds (port 0 = ephemeral, see {@link #port()}), {@link #close()}
+ * stops. Requests run on the HTTP server's own threads (blocking JDBC is fine there).
+ */
+public final class AccountApi implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AccountApi.class);
+    private static final String OPENAPI = "/openapi/accounts.yaml";
+    private static final String ANSWERED = "magpie.answered";
+
+    private final String host;
+    private final int requestedPort;
+    private final AccountService accounts;
+    private final BooleanSupplier ready;
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final byte[] openApi;
+    private Javalin app;
+
+    /**
+     * @param config   bind address and port, token secret and lifetime, PBKDF2 iterations
+     * @param accounts the account table
+     * @param uids     allocator of new uids (a MySQL segment allocator, biz tag {@code uid})
+     * @param clock    for token expiry and account creation times
+     * @param ready    answers {@code /health/ready}: true when the role can serve
+     */
+    public AccountApi(LogicConfig config, AccountRepository accounts, IdGenerator uids, Clock clock,
+            BooleanSupplier ready) {
+        this.host = config.httpHost();
+        this.requestedPort = config.httpPort();
+        this.accounts = new AccountService(accounts, uids,
+                new PasswordHasher(config.pbkdf2Iterations(), new SecureRandom()),
+                new TokenCodec(config.tokenSecret(), clock), config.tokenTtl(), clock);
+        this.ready = ready;
+        this.openApi = loadOpenApi();
+    }
+
+    /** Request bodies. Absent fields are null and refused by validation with a 400. */
+    record NewAccount(String username, String password, String nickname) {
+    }
+
+    record NewSession(String username, String password, String deviceId, String platform) {
+    }
+
+    record Created(long uid) {
+    }
+
+    record SessionView(long uid, String token, long expiresAt) {
+    }
+
+    record Profile(long uid, String username, String nickname) {
+    }
+
+    record ErrorBody(String code, String message) {
+    }
+
+    public synchronized AccountApi start() {
+        if (app != null) {
+            throw new IllegalStateException("account API already started on port " + app.port());
+        }
+        Javalin javalin = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.jsonMapper(new JavalinJackson(json, false));
+        });
+        javalin.post("/v1/accounts", this::register);
+        javalin.post("/v1/sessions", this::login);
+        javalin.get("/v1/accounts/{uid}", this::profile);
+        javalin.get("/v1/accounts", this::findByUsername);
+        javalin.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        javalin.get("/health/ready", this::readiness);
+        javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+        javalin.exception(ApiException.class, (e, ctx) -> {
+            ctx.attribute(ANSWERED, Boolean.TRUE);
+            ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage()));
+        });
+        javalin.exception(Exception.class, (e, ctx) -> {
+            log.error("[http {} {}] request failed", ctx.method(), ctx.path(), e);
+            ctx.attribute(ANSWERED, Boolean.TRUE);
+            ctx.status(500).json(new ErrorBody("INTERNAL",
+                    "the server failed to handle this request; it was logged, try again later"));
+        });
+        // Javalin's own 404/405 for paths we do not serve: answer in our {code, message} shape too
+        javalin.error(404, ctx -> {
+            if (ctx.attribute(ANSWERED) == null) {
+                ctx.json(new ErrorBody("NOT_FOUND", "no such resource: " + ctx.method() + " " + ctx.path()));
+            }
+        });
+        javalin.error(405, ctx -> ctx.json(new ErrorBody("METHOD_NOT_ALLOWED",
+                ctx.method() + " is not allowed on " + ctx.path())));
+        javalin.start(host, requestedPort);
+        app = javalin;
+        log.info("[logic] account API listening on {}:{}", host, javalin.port());
+        return this;
+    }
+
+    /** The bound port; only after {@link #start()}. */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException("account API is not started");
+        }
+        return app.port();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+            log.info("[logic] account API stopped");
+        }
+    }
+
+    private void register(Context ctx) throws Exception {
+        NewAccount req = body(ctx, NewAccount.class);
+        long uid = accounts.register(req.username(), req.password(), req.nickname());
+        ctx.status(201).json(new Created(uid));
+    }
+
+    private void login(Context ctx) throws Exception {
+        NewSession req = body(ctx, NewSession.class);
+        Session s = accounts.login(req.username(), req.password(), req.deviceId(), req.platform());
+        ctx.json(new SessionView(s.uid(), s.token(), s.expiresAtMillis()));
+    }
+
+    private void profile(Context ctx) throws Exception {
+        String raw = ctx.pathParam("uid");
+        long uid;
+        try {
+            uid = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("uid must be a positive integer");
+        }
+        Account a = accounts.find(uid).orElseThrow(() ->
+                new ApiException(404, "NOT_FOUND", "no account with uid " + uid));
+        ctx.json(new Profile(a.uid(), a.username(), a.nickname()));
+    }
+
+    /** {@code GET /v1/accounts?username=NAME}: how a client finds the uid to send to. */
+    private void findByUsername(Context ctx) throws Exception {
+        String username = ctx.queryParam("username");
+        if (username == null || username.isBlank()) {
+            throw ApiException.badRequest("query parameter username is required, e.g. /v1/accounts?username=bob");
+        }
+        if (username.length() > 64) {
+            throw ApiException.badRequest("username is " + username.length() + " characters, more than 64");
+        }
+        Account a = accounts.findByUsername(username).orElseThrow(() ->
+                new ApiException(404, "NOT_FOUND", "no account with username '" + username + "'"));
+        ctx.json(new Profile(a.uid(), a.username(), a.nickname()));
+    }
+
+    private void readiness(Context ctx) {
+        boolean up = ready.getAsBoolean();
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
+    }
+
+    private <T> T body(Context ctx, Class<T> type) throws ApiException {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw ApiException.badRequest("the request needs a JSON body");
+        }
+        try {
+            T value = json.readValue(body, type);
+            if (value == null) {
+                throw ApiException.badRequest("the request body must be a JSON object");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("the request body is not the expected JSON object: " + e.getOriginalMessage());
+        }
+    }
+
+    private static byte[] loadOpenApi() {
+        try (InputStream in = AccountApi.class.getResourceAsStream(OPENAPI)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI + " is missing from the classpath; the jar is incomplete");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + OPENAPI, e);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.magpie.logic;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the logic role, validated once at construction: a value out of range fails with a
+ * message naming the setting and its bounds. Immutable; build one with {@link #builder(String, byte[])}.
+ *
+ * @param kafkaBootstrap     Kafka bootstrap servers, {@code host:port[,host:port]}; required
+ * @param topicPrefix        prefix of the {@code upstream}/{@code push}/{@code offline} topics; default {@code magpie.}
+ * @param consumerGroup      consumer group of the upstream consumer; default {@code <topicPrefix>logic}
+ * @param maxPollRecords     most upstream records handled as one batch (one transaction); 1-10000, default 500
+ * @param batchLinger        how long the push producer waits to fill a batch ({@code linger.ms}); 0-1 s, default 5 ms
+ * @param httpHost           address the account API binds; default {@code 0.0.0.0}
+ * @param httpPort           account API port, 0 = an ephemeral port; default 8081
+ * @param tokenSecret        HMAC key shared with every gate; at least 32 bytes
+ * @param tokenTtl           lifetime of a login token; 1 min-365 days, default 7 days
+ * @param pbkdf2Iterations   PBKDF2-HMAC-SHA256 rounds for new password hashes; 1000-10,000,000,
+ *                           default 210,000 (OWASP); tests lower it
+ * @param timelineCacheSize  newest messages kept per conversation in the Redis hot timeline; 1-10000, default 200
+ * @param accountCacheSize   positive "this uid exists" lookups kept in memory; 0-10,000,000, default 100,000
+ * @param uidSegmentStep     uids reserved from MySQL per round trip; 1-1,000,000, default 100
+ * @param workerLeaseTtl     TTL of the Redis lease on the snowflake worker id; 3 s-10 min, default 30 s
+ * @param retryBackoffMin    first wait before a failed batch is retried; 1 ms-1 min, default 100 ms
+ * @param retryBackoffMax    longest wait between retries of a failed batch; >= retryBackoffMin, at most 10 min, default 10 s
+ * @param pushAckTimeout     how long a batch waits for Kafka to acknowledge its push tasks; 1 s-10 min, default 30 s
+ */
+public record LogicConfig(
+        String kafkaBootstrap,
+        String topicPrefix,
+        String consumerGroup,
+        int maxPollRecords,
+        Duration batchLinger,
+        String httpHost,
+        int httpPort,
+        byte[] tokenSecret,
+        Duration tokenTtl,
+        int pbkdf2Iterations,
+        int timelineCacheSize,
+        int accountCacheSize,
+        int uidSegmentStep,
+        Duration workerLeaseTtl,
+        Duration retryBackoffMin,
+        Duration retryBackoffMax,
+        Duration pushAckTimeout) {
+
+    public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
+    public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+    public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(5);
+    public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+    public static final int DEFAULT_HTTP_PORT = 8081;
+    public static final Duration DEFAULT_TOKEN_TTL = Duration.ofDays(7);
+    public static final int DEFAULT_PBKDF2_ITERATIONS = 210_000;
+    public static final int DEFAULT_TIMELINE_CACHE_SIZE = 200;
+    public static final int DEFAULT_ACCOUNT_CACHE_SIZE = 100_000;
+    public static final int DEFAULT_UID_SEGMENT_STEP = 100;
+    public static final Duration DEFAULT_WORKER_LEASE_TTL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RETRY_BACKOFF_MIN = Duration.ofMillis(100);
+    public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_PUSH_ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    public LogicConfig {
+        if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
+            throw new IllegalArgumentException("logic.kafka-bootstrap is required (host:port of a Kafka broker)");
+        }
+        topicPrefix = Objects.requireNonNullElse(topicPrefix, DEFAULT_TOPIC_PREFIX);
+        if (consumerGroup == null || consumerGroup.isBlank()) {
+            consumerGroup = topicPrefix + "logic";
+        }
+        range("logic.max-poll-records", maxPollRecords, 1, 10_000);
+        batchLinger = range("logic.batch-linger", batchLinger, Duration.ZERO, Duration.ofSeconds(1));
+        httpHost = httpHost == null || httpHost.isBlank() ? DEFAULT_HTTP_HOST : httpHost;
+        range("logic.http-port", httpPort, 0, 65_535);
+        if (tokenSecret == null || tokenSecret.length < 32) {
+            throw new IllegalArgumentException("auth.token-secret must be at least 32 bytes, got "
+                    + (tokenSecret == null ? 0 : tokenSecret.length) + "; the logic role cannot issue tokens");
+        }
+        tokenSecret = tokenSecret.clone();
+        tokenTtl = range("auth.token-ttl", tokenTtl, Duration.ofMinutes(1), Duration.ofDays(365));
+        range("auth.pbkdf2-iterations", pbkdf2Iterations, 1_000, 10_000_000);
+        range("logic.timeline-cache-size", timelineCacheSize, 1, 10_000);
+        range("logic.account-cache-size", accountCacheSize, 0, 10_000_000);
+        range("logic.uid-segment-step", uidSegmentStep, 1, 1_000_000);
+        workerLeaseTtl = range("logic.worker-lease-ttl", workerLeaseTtl, Duration.ofSeconds(3), Duration.ofMinutes(10));
+        retryBackoffMin = range("logic.retry-backoff-min", retryBackoffMin, Duration.ofMillis(1), Duration.ofMinutes(1));
+        retryBackoffMax = range("logic.retry-backoff-max", retryBackoffMax, retryBackoffMin, Duration.ofMinutes(10));
+        pushAckTimeout = range("logic.push-ack-timeout", pushAckTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
+    }
+
+    @Override
+    public byte[] tokenSecret() {
+        return tokenSecret.clone();
+    }
+
+    @Override
+    public String toString() {
+        // never print the secret
+        return "LogicConfig[kafkaBootstrap=" + kafkaBootstrap + ", topicPrefix=" + topicPrefix
+                + ", consumerGroup=" + consumerGroup + ", maxPollRecords=" + maxPollRecords
+                + ", batchLinger=" + batchLinger + ", http=" + httpHost + ":" + httpPort
+                + ", tokenSecret=<" + tokenSecret.length + " bytes>, tokenTtl=" + tokenTtl
+                + ", pbkdf2Iterations=" + pbkdf2Iterations + ", timelineCacheSize=" + timelineCacheSize
+                + ", accountCacheSize=" + accountCacheSize + ", uidSegmentStep=" + uidSegmentStep
+                + ", workerLeaseTtl=" + workerLeaseTtl + ", retryBackoff=" + retryBackoffMin + ".." + retryBackoffMax
+                + ", pushAckTimeout=" + pushAckTimeout + "]";
+    }
+
+    /** A builder with every default set; only the bootstrap servers and the token secret are required. */
+    public static Builder builder(String kafkaBootstrap, byte[] tokenSecret) {
+        return new Builder(kafkaBootstrap, tokenSecret);
+    }
+
+    /** Same as {@link #builder(String, byte[])} with the secret's UTF-8 bytes. */
+    public static Builder builder(String kafkaBootstrap, String tokenSecret) {
+        return new Builder(kafkaBootstrap, tokenSecret == null ? null : tokenSecret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void range(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    private static Duration range(String name, Duration value, Duration min, Duration max) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    /** Mutable builder of a {@link LogicConfig}; not thread-safe. */
+    public static final class Builder {
+        private final String kafkaBootstrap;
+        private final byte[] tokenSecret;
+        private String topicPrefix = DEFAULT_TOPIC_PREFIX;
+        private String consumerGroup;
+        private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
+        private Duration batchLinger = DEFAULT_BATCH_LINGER;
+        private String httpHost = DEFAULT_HTTP_HOST;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private Duration tokenTtl = DEFAULT_TOKEN_TTL;
+        private int pbkdf2Iterations = DEFAULT_PBKDF2_ITERATIONS;
+        private int timelineCacheSize = DEFAULT_TIMELINE_CACHE_SIZE;
+        private int accountCacheSize = DEFAULT_ACCOUNT_CACHE_SIZE;
+        private int uidSegmentStep = DEFAULT_UID_SEGMENT_STEP;
+        private Duration workerLeaseTtl = DEFAULT_WORKER_LEASE_TTL;
+        private Duration retryBackoffMin = DEFAULT_RETRY_BACKOFF_MIN;
+        private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
+        private Duration pushAckTimeout = DEFAULT_PUSH_ACK_TIMEOUT;
+
+        private Builder(String kafkaBootstrap, byte[] tokenSecret) {
+            this.kafkaBootstrap = kafkaBootstrap;
+            this.tokenSecret = tokenSecret;
+        }
+
+        public Builder topicPrefix(String v) { this.topicPrefix = v; return this; }
+        public Builder consumerGroup(String v) { this.consumerGroup = v; return this; }
+        public Builder maxPollRecords(int v) { this.maxPollRecords = v; return this; }
+        public Builder batchLinger(Duration v) { this.batchLinger = v; return this; }
+        public Builder httpHost(String v) { this.httpHost = v; return this; }
+        public Builder httpPort(int v) { this.httpPort = v; return this; }
+        public Builder tokenTtl(Duration v) { this.tokenTtl = v; return this; }
+        public Builder pbkdf2Iterations(int v) { this.pbkdf2Iterations = v; return this; }
+        public Builder timelineCacheSize(int v) { this.timelineCacheSize = v; return this; }
+        public Builder accountCacheSize(int v) { this.accountCacheSize = v; return this; }
+        public Builder uidSegmentStep(int v) { this.uidSegmentStep = v; return this; }
+        public Builder workerLeaseTtl(Duration v) { this.workerLeaseTtl = v; return this; }
+        public Builder retryBackoffMin(Duration v) { this.retryBackoffMin = v; return this; }
+        public Builder retryBackoffMax(Duration v) { this.retryBackoffMax = v; return this; }
+        public Builder pushAckTimeout(Duration v) { this.pushAckTimeout = v; return this; }
+
+        public LogicConfig build() {
+            return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
+                    httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations, timelineCacheSize,
+                    accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
+                    pushAckTimeout);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.magpie.logic;
+
+import io.magpie.das.AccountRepository;
+import io.magpie.das.ConversationRepository;
+import io.magpie.das.Database;
+import io.magpie.das.MessageRepository;
+import io.magpie.das.MessageStore;
+import io.magpie.das.RedisStore;
+import io.magpie.das.TimelineCache;
+import io.magpie.das.Topics;
+import io.magpie.idgen.ConversationSeqAllocator;
+import io.magpie.idgen.RedisWorkerIdLease;
+import io.magpie.idgen.SegmentIdAllocator;
+import io.magpie.idgen.SnowflakeConfig;
+import io.magpie.idgen.SnowflakeIdGenerator;
+import io.magpie.idgen.WorkerIdLease;
+import io.magpie.logic.internal.Backoff;
+import io.magpie.logic.internal.MessageAssigner;
+import io.magpie.logic.internal.PushTaskPublisher;
+import io.magpie.logic.internal.RecipientAuthorizer;
+import io.magpie.logic.internal.SendBatchProcessor;
+import io.magpie.logic.internal.SendRequestParser;
+import io.magpie.logic.internal.UpstreamConsumer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The logic role: the account HTTP API (step 1) and the upstream pipeline (steps 5 and 6: dedupe,
+ * authorise, assign ids and seqs, persist, push tasks, then commit). This class is the composition
+ * root: it wires everything from a {@link LogicConfig}, the MySQL {@link Database}, the
+ * {@link RedisStore} and a {@link Clock}.
+ *
+ * <p>Lifecycle: {@link #start()} once, {@link #close()} once; close is graceful: the consumer is
+ * woken, the batch in flight finishes and commits, then the producer, the HTTP API and the worker id
+ * lease are released. The database and Redis store are owned by the caller. Thread-safe.
+ */
+public final class LogicService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LogicService.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final LogicConfig config;
+    private final Database database;
+    private final RedisStore redis;
+    private final Clock clock;
+    private ScheduledExecutorService leaseRenewer;
+    private WorkerIdLease lease;
+    private KafkaProducer<String, byte[]> producer;
+    private UpstreamConsumer consumer;
+    private Thread consumerThread;
+    private AccountApi api;
+    private volatile boolean running;
+
+    public LogicService(LogicConfig config, Database database, RedisStore redis, Clock clock) {
+        this.config = config;
+        this.database = database;
+        this.redis = redis;
+        this.clock = clock;
+    }
+
+    public synchronized LogicService start() {
+        if (consumerThread != null) {
+            throw new IllegalStateException("logic service already started");
+        }
+        Topics topics = new Topics(config.topicPrefix());
+        MessageRepository messages = new MessageRepository(database.dataSource());
+        AccountRepository accounts = new AccountRepository(database.dataSource());
+        try {
+            leaseRenewer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "logic-worker-lease");
+                t.setDaemon(true);
+                return t;
+            });
+            lease = RedisWorkerIdLease.acquire(redis.strings().sync(), redis.keys().prefix(), config.workerLeaseTtl(),
+                    leaseRenewer, clock);
+            MessageAssigner assigner = new MessageAssigner(
+                    new SnowflakeIdGenerator(lease, clock, SnowflakeConfig.defaults()),
+                    new ConversationSeqAllocator(messages::maxSeq), clock);
+            producer = new KafkaProducer<>(producerProperties());
+            SendBatchProcessor processor = new SendBatchProcessor(new SendRequestParser(), messages,
+                    new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
+                    assigner,
+                    new MessageStore(database.dataSource(), messages, new ConversationRepository(database.dataSource(), clock)),
+                    new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL),
+                    new PushTaskPublisher(producer, topics.push(), config.pushAckTimeout()));
+            api = new AccountApi(config, accounts, new SegmentIdAllocator(database.dataSource(), "uid",
+                    config.uidSegmentStep()), clock, this::ready).start();
+            // last: from here on only the consumer thread closes the KafkaConsumer
+            consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(), processor,
+                    assigner, new Backoff(config.retryBackoffMin(), config.retryBackoffMax()));
+            consumerThread = new Thread(consumer, "logic-upstream-consumer");
+            running = true;
+            consumerThread.start();
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+        log.info("[logic] worker id {}, consuming {} as group {}, account API on port {}", lease.workerId(),
+                topics.upstream(), config.consumerGroup(), api.port());
+        return this;
+    }
+
+    /** The account API's bound port (useful with port 0); only after {@link #start()}. */
+    public synchronized int httpPort() {
+        if (api == null) {
+            throw new IllegalStateException("logic service is not started");
+        }
+        return api.port();
+    }
+
+    /** Ready = the pipeline runs, the worker id lease holds and MySQL answers. */
+    boolean ready() {
+        if (!running || lease == null || !lease.valid()) {
+            return false;
+        }
+        try (Connection c = database.dataSource().getConnection()) {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            log.debug("[logic] not ready: MySQL does not answer: {}", e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (consumerThread == null && lease == null) {
+            return;
+        }
+        running = false;
+        if (consumer != null) {
+            consumer.shutdown();
+            try {
+                if (consumerThread != null && !consumer.awaitStopped(STOP_TIMEOUT)) {
+                    log.warn("[logic] upstream consumer did not stop within {}; closing the rest anyway", STOP_TIMEOUT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        release();
+        log.info("[logic] stopped");
+    }
+
+    private void release() {
+        running = false;
+        if (api != null) {
+            api.close();
+            api = null;
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        }
+        if (leaseRenewer != null) {
+            leaseRenewer.shutdownNow();
+            try {
+                leaseRenewer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            leaseRenewer = null;
+        }
+        consumerThread = null;
+        consumer = null;
+    }
+
+    private Properties consumerProperties() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-upstream");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    private Properties producerProperties() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.batchLinger().toMillis());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-push");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+}

@@ -1,0 +1,51 @@
+package io.magpie.logic.internal;
+
+import io.magpie.das.MessageRecord;
+import io.magpie.idgen.ConversationSeqAllocator;
+import io.magpie.idgen.IdGenerator;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageStatus;
+import java.time.Clock;
+import java.util.Collection;
+
+/**
+ * Step 5c: gives a new send its global message id (snowflake) and the next seq of its conversation.
+ * Seqs come from a {@link ConversationSeqAllocator} loaded from MySQL; when a batch is not stored
+ * the caller must {@link #rollback} its conversations so the next attempt reuses the same seqs and
+ * no hole appears. Single-writer: used only by the upstream consumer's thread.
+ */
+public final class MessageAssigner {
+
+    private final IdGenerator ids;
+    private final ConversationSeqAllocator seqs;
+    private final Clock clock;
+
+    public MessageAssigner(IdGenerator ids, ConversationSeqAllocator seqs, Clock clock) {
+        this.ids = ids;
+        this.seqs = seqs;
+        this.clock = clock;
+    }
+
+    /** The row to store for {@code c}; its version starts at its msg id (ids rise with time). */
+    public MessageRecord assign(SendCommand c) {
+        long msgId = ids.nextId();
+        long seq = seqs.next(c.conversationId());
+        MessageContent content = c.request().getContent();
+        return new MessageRecord(msgId, c.conversationId(), ConversationType.SINGLE_VALUE, seq, msgId,
+                c.senderUid(), c.envelope().getDeviceId(), c.clientMsgId(), content.getTypeValue(),
+                content.toByteArray(), MessageStatus.NORMAL_VALUE, clock.millis());
+    }
+
+    /** Forgets the cached seqs of {@code conversationIds}; the next {@link #assign} reloads from MySQL. */
+    public void rollback(Collection<String> conversationIds) {
+        for (String id : conversationIds) {
+            seqs.rollback(id);
+        }
+    }
+
+    /** Forgets every cached seq (after a partition moved to another owner). */
+    public void clear() {
+        seqs.clear();
+    }
+}

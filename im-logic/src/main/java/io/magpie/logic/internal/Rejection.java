@@ -1,0 +1,14 @@
+package io.magpie.logic.internal;
+
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.UpstreamEnvelope;
+
+/**
+ * A request logic refuses; answered with an ERROR frame to the connection that sent it.
+ *
+ * @param envelope the request's envelope (reply address and request id)
+ * @param code     what went wrong, as the client sees it
+ * @param message  for humans: what was wrong, the limit, what to do
+ */
+public record Rejection(UpstreamEnvelope envelope, ErrorCode code, String message) {
+}

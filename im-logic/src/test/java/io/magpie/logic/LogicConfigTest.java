@@ -1,0 +1,57 @@
+package io.magpie.logic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LogicConfigTest {
+
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+    @Test
+    void defaults() {
+        LogicConfig c = LogicConfig.builder("localhost:9092", SECRET).build();
+
+        assertEquals("magpie.", c.topicPrefix());
+        assertEquals("magpie.logic", c.consumerGroup());
+        assertEquals(500, c.maxPollRecords());
+        assertEquals(8081, c.httpPort());
+        assertEquals(Duration.ofDays(7), c.tokenTtl());
+        assertEquals(210_000, c.pbkdf2Iterations());
+    }
+
+    @Test
+    void theGroupFollowsThePrefix() {
+        assertEquals("t1.logic", LogicConfig.builder("k:1", SECRET).topicPrefix("t1.").build().consumerGroup());
+    }
+
+    @Test
+    void outOfRangeValuesNameTheSetting() {
+        assertMessage("auth.token-secret must be at least 32 bytes",
+                () -> LogicConfig.builder("k:1", "short").build());
+        assertMessage("logic.http-port must be between 0 and 65535",
+                () -> LogicConfig.builder("k:1", SECRET).httpPort(70_000).build());
+        assertMessage("auth.pbkdf2-iterations must be between 1000",
+                () -> LogicConfig.builder("k:1", SECRET).pbkdf2Iterations(10).build());
+        assertMessage("logic.kafka-bootstrap is required", () -> LogicConfig.builder("", SECRET).build());
+        assertMessage("logic.retry-backoff-max must be between PT1S",
+                () -> LogicConfig.builder("k:1", SECRET).retryBackoffMin(Duration.ofSeconds(1))
+                        .retryBackoffMax(Duration.ofMillis(10)).build());
+    }
+
+    @Test
+    void theSecretNeverShowsInToString() {
+        String s = LogicConfig.builder("k:1", SECRET).build().toString();
+        assertFalse(s.contains(SECRET));
+        assertTrue(s.contains("32 bytes"));
+    }
+
+    private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(x.getMessage().contains(part), x.getMessage());
+    }
+}

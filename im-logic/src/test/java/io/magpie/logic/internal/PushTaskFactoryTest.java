@@ -1,0 +1,91 @@
+package io.magpie.logic.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.das.MessageRecord;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.Push;
+import io.magpie.protocol.proto.PushTarget;
+import io.magpie.protocol.proto.PushTask;
+import io.magpie.protocol.proto.SendAck;
+import io.magpie.protocol.proto.UpstreamEnvelope;
+import org.junit.jupiter.api.Test;
+
+class PushTaskFactoryTest {
+
+    private final UpstreamEnvelope sender = Sends.envelope(1, 77, 5, Sends.text("c1", 2, "hello"));
+    private final MessageRecord record = new MessageRecord(900, "s_1_2", 1, 3, 900, 1, "dev-1", "c1", 1,
+            MessageContent.newBuilder().setType(MessageType.TEXT).setText("hello").build().toByteArray(), 0, 1234);
+
+    @Test
+    void theSendAckGoesToExactlyTheSendingConnectionWithItsRequestId() throws Exception {
+        OutgoingPush p = PushTaskFactory.sendAck(sender, "c1", record);
+        PushTask t = p.task();
+
+        assertEquals("1", p.key());
+        assertEquals(Command.SEND_ACK.code(), t.getCommand());
+        assertEquals(5, t.getRequestId());
+        assertEquals(1, t.getTargetsCount());
+        assertEquals(PushTarget.newBuilder().setUid(1).setGateId("gate-1").setConnectionId(77).build(), t.getTargets(0));
+        assertFalse(t.getOfflineNotify());
+        SendAck ack = SendAck.parseFrom(t.getBody());
+        assertEquals("c1", ack.getClientMsgId());
+        assertEquals("s_1_2", ack.getConversationId());
+        assertEquals(900, ack.getMsgId());
+        assertEquals(3, ack.getSeq());
+        assertEquals(1234, ack.getServerTime());
+    }
+
+    @Test
+    void thePushGoesToThePeerAndTheSendersOtherDevices() throws Exception {
+        OutgoingPush p = PushTaskFactory.push(sender, record);
+        PushTask t = p.task();
+
+        assertEquals("s_1_2", p.key());
+        assertEquals(Command.PUSH.code(), t.getCommand());
+        assertEquals(PushTarget.newBuilder().setUid(2).build(), t.getTargets(0));
+        assertEquals(PushTarget.newBuilder().setUid(1).setExcludeGateId("gate-1").setExcludeConnectionId(77).build(),
+                t.getTargets(1));
+        assertTrue(t.getOfflineNotify());
+        assertEquals("hello", t.getPreview());
+        assertEquals(900, t.getMsgId());
+        assertEquals(1, t.getSenderUid());
+        Message m = Push.parseFrom(t.getBody()).getMessages(0);
+        assertEquals(900, m.getMsgId());
+        assertEquals(3, m.getSeq());
+        assertEquals(2, m.getTargetId());
+        assertEquals("hello", m.getContent().getText());
+        assertEquals("dev-1", m.getSenderDeviceId());
+    }
+
+    @Test
+    void aRefusalIsAnErrorFrameToTheSendingConnection() throws Exception {
+        OutgoingPush p = PushTaskFactory.error(new Rejection(sender, ErrorCode.NOT_FOUND, "user 2 does not exist"));
+        PushTask t = p.task();
+
+        assertEquals(Command.ERROR.code(), t.getCommand());
+        assertEquals(5, t.getRequestId());
+        assertEquals("gate-1", t.getTargets(0).getGateId());
+        assertEquals(77, t.getTargets(0).getConnectionId());
+        io.magpie.protocol.proto.Error e = io.magpie.protocol.proto.Error.parseFrom(t.getBody());
+        assertEquals(ErrorCode.NOT_FOUND.code(), e.getCode());
+        assertEquals(Command.SEND.code(), e.getCommand());
+        assertEquals("user 2 does not exist", e.getMessage());
+        assertFalse(e.getRetryable());
+    }
+
+    @Test
+    void previewsAreShortAndNameMedia() {
+        String longText = "x".repeat(200);
+        assertEquals(PushTaskFactory.PREVIEW_CHARS + 1,
+                PushTaskFactory.preview(MessageContent.newBuilder().setType(MessageType.TEXT).setText(longText).build())
+                        .length());
+        assertEquals("[image]", PushTaskFactory.preview(MessageContent.newBuilder().setType(MessageType.IMAGE).build()));
+    }
+}

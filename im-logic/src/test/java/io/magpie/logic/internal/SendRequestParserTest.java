@@ -1,0 +1,91 @@
+package io.magpie.logic.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.logic.internal.SendRequestParser.Accepted;
+import io.magpie.logic.internal.SendRequestParser.Parsed;
+import io.magpie.logic.internal.SendRequestParser.Refused;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.SendRequest;
+import io.magpie.protocol.proto.UpstreamEnvelope;
+import org.junit.jupiter.api.Test;
+
+class SendRequestParserTest {
+
+    private final SendRequestParser parser = new SendRequestParser();
+
+    @Test
+    void aValidSendBecomesACommandOfTheAuthenticatedSender() {
+        SendRequest req = Sends.text("c1", 42, "hello");
+        // the gate's envelope says uid 7; the conversation is derived from it, not from the client
+        UpstreamEnvelope env = Sends.envelope(7, 3, 11, req).toBuilder().setConversationId("s_7_42").build();
+
+        Accepted a = assertInstanceOf(Accepted.class, parser.parse(env.toByteArray()));
+
+        assertEquals(7, a.command().senderUid());
+        assertEquals("s_7_42", a.command().conversationId());
+        assertEquals(42, a.command().peerUid());
+        assertEquals("c1", a.command().clientMsgId());
+    }
+
+    @Test
+    void aSendRoutedUnderAnotherConversationIsRefusedToKeepOneWriterPerConversation() {
+        SendRequest req = Sends.text("c1", 42, "hello");
+        UpstreamEnvelope env = Sends.envelope(7, 3, 11, req).toBuilder().setConversationId("s_1_2").build();
+
+        assertRefused(env, ErrorCode.INTERNAL, "belongs to 's_7_42'");
+    }
+
+    @Test
+    void garbageThatIsNotAnEnvelopeCannotBeAnswered() {
+        Parsed p = parser.parse(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+        assertInstanceOf(SendRequestParser.Unanswerable.class, p);
+    }
+
+    @Test
+    void aBodyThatIsNotASendRequestIsRefusedAsBadRequest() {
+        UpstreamEnvelope env = Sends.envelope(7, 3, 11, Command.SEND.code(), new byte[] {(byte) 0xff, 0x01});
+        assertRefused(env, ErrorCode.BAD_REQUEST, "not a valid SendRequest");
+    }
+
+    @Test
+    void missingOrOverlongClientMessageIdIsRefused() {
+        assertRefused(Sends.envelope(7, 3, 11, Sends.text("", 42, "x")), ErrorCode.BAD_REQUEST, "client_msg_id");
+        assertRefused(Sends.envelope(7, 3, 11, Sends.text("x".repeat(65), 42, "x")), ErrorCode.BAD_REQUEST,
+                "client_msg_id must be 1-64");
+    }
+
+    @Test
+    void groupsAreNotServedYetAndSayingSo() {
+        SendRequest req = Sends.text("c1", 42, "x").toBuilder().setConversationType(ConversationType.GROUP).build();
+        assertRefused(Sends.envelope(7, 3, 11, req), ErrorCode.NOT_SUPPORTED, "group");
+    }
+
+    @Test
+    void badTargetsAndContentAreRefused() {
+        assertRefused(Sends.envelope(7, 3, 11, Sends.text("c1", 0, "x")), ErrorCode.BAD_REQUEST, "target_id");
+        assertRefused(Sends.envelope(7, 3, 11, Sends.text("c1", 7, "x")), ErrorCode.BAD_REQUEST, "sender itself");
+        SendRequest noContent = Sends.text("c1", 42, "x").toBuilder().clearContent().build();
+        assertRefused(Sends.envelope(7, 3, 11, noContent), ErrorCode.BAD_REQUEST, "content.type");
+        SendRequest noType = Sends.text("c1", 42, "x").toBuilder()
+                .setConversationType(ConversationType.CONVERSATION_TYPE_UNSPECIFIED).build();
+        assertRefused(Sends.envelope(7, 3, 11, noType), ErrorCode.BAD_REQUEST, "conversation_type");
+    }
+
+    @Test
+    void otherCommandsAreNotSupportedYet() {
+        UpstreamEnvelope env = Sends.envelope(7, 3, 11, Command.SYNC.code(), new byte[0]);
+        assertRefused(env, ErrorCode.NOT_SUPPORTED, "SYNC");
+    }
+
+    private void assertRefused(UpstreamEnvelope env, ErrorCode code, String messagePart) {
+        Refused r = assertInstanceOf(Refused.class, parser.parse(env.toByteArray()));
+        assertEquals(code, r.rejection().code());
+        assertTrue(r.rejection().message().contains(messagePart), r.rejection().message());
+        assertEquals(env, r.rejection().envelope());
+    }
+}

@@ -1,0 +1,72 @@
+package io.magpie.lsb;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the LSB role, validated once at construction; immutable.
+ *
+ * <p>Derived values (not separate settings, so they cannot contradict these): one registry read may
+ * take at most {@link #registryReadTimeout()}; the role reports ready while its last successful
+ * registry read is at most {@link #readinessStaleness()} old.
+ *
+ * @param httpPort             HTTP port to listen on, 0..65535; 0 picks a free ephemeral port. Default 8080.
+ * @param registryPollInterval how often the gate registry is re-read, 100 ms..1 min. Default 1 s.
+ * @param assignmentWindow     how long this LSB counts a gate it handed out against that gate (until
+ *                             the gate reports a newer connection count), 1 s..10 min. Default 10 s.
+ */
+public record LsbConfig(int httpPort, Duration registryPollInterval, Duration assignmentWindow) {
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final Duration DEFAULT_REGISTRY_POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_ASSIGNMENT_WINDOW = Duration.ofSeconds(10);
+
+    private static final Duration MIN_POLL = Duration.ofMillis(100);
+    private static final Duration MAX_POLL = Duration.ofMinutes(1);
+    private static final Duration MIN_WINDOW = Duration.ofSeconds(1);
+    private static final Duration MAX_WINDOW = Duration.ofMinutes(10);
+
+    public LsbConfig {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("lsb http-port must be 0..65535 (0 = ephemeral), got " + httpPort);
+        }
+        Objects.requireNonNull(registryPollInterval, "lsb registry-poll-interval");
+        Objects.requireNonNull(assignmentWindow, "lsb assignment-window");
+        if (registryPollInterval.compareTo(MIN_POLL) < 0 || registryPollInterval.compareTo(MAX_POLL) > 0) {
+            throw new IllegalArgumentException("lsb registry-poll-interval must be between " + MIN_POLL + " and "
+                    + MAX_POLL + ", got " + registryPollInterval);
+        }
+        if (assignmentWindow.compareTo(MIN_WINDOW) < 0 || assignmentWindow.compareTo(MAX_WINDOW) > 0) {
+            throw new IllegalArgumentException("lsb assignment-window must be between " + MIN_WINDOW + " and "
+                    + MAX_WINDOW + ", got " + assignmentWindow);
+        }
+    }
+
+    /** Every setting at its default. */
+    public static LsbConfig defaults() {
+        return new LsbConfig(DEFAULT_HTTP_PORT, DEFAULT_REGISTRY_POLL_INTERVAL, DEFAULT_ASSIGNMENT_WINDOW);
+    }
+
+    public LsbConfig withHttpPort(int port) {
+        return new LsbConfig(port, registryPollInterval, assignmentWindow);
+    }
+
+    public LsbConfig withRegistryPollInterval(Duration interval) {
+        return new LsbConfig(httpPort, interval, assignmentWindow);
+    }
+
+    public LsbConfig withAssignmentWindow(Duration window) {
+        return new LsbConfig(httpPort, registryPollInterval, window);
+    }
+
+    /** Longest a single registry read may take before it counts as failed: the poll interval, at least 2 s. */
+    public Duration registryReadTimeout() {
+        Duration floor = Duration.ofSeconds(2);
+        return registryPollInterval.compareTo(floor) < 0 ? floor : registryPollInterval;
+    }
+
+    /** Ready means a registry read succeeded within this: three poll intervals plus one read timeout. */
+    public Duration readinessStaleness() {
+        return registryPollInterval.multipliedBy(3).plus(registryReadTimeout());
+    }
+}

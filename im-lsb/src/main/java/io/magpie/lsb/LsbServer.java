@@ -1,0 +1,111 @@
+package io.magpie.lsb;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.magpie.das.GateRegistry;
+import io.magpie.lsb.internal.GateSelector;
+import io.magpie.lsb.internal.LsbRoutes;
+import io.magpie.lsb.internal.RegistryPoller;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LSB role (ARCHITECTURE §2 step 2): an HTTP server that hands a client the least loaded ACTIVE
+ * gate for its app and gray group.
+ *
+ * <p>Endpoints (documented in {@code openapi/lsb.yaml}, served at {@code GET /openapi.yaml}):
+ * {@code GET /v1/gate?appId=&gray=} (where to connect, or 503 {@code NO_GATE}), {@code GET /v1/gates}
+ * (ops view of every registered gate), {@code GET /health/live}, {@code GET /health/ready} (ready
+ * while the gate registry was read successfully within {@link LsbConfig#readinessStaleness()}).
+ *
+ * <p>The registry is read on a dedicated thread every {@link LsbConfig#registryPollInterval()},
+ * never per request; requests are answered from that in-memory view plus this LSB's own recent
+ * assignments (several LSBs each count only their own).
+ *
+ * <p>Lifecycle: construct, {@link #start()} once (reads the registry, then listens), {@link #close()}
+ * to stop. The registry is owned by the caller and not closed here. Thread-safe.
+ */
+public final class LsbServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LsbServer.class);
+    private static final String OPENAPI_RESOURCE = "/openapi/lsb.yaml";
+
+    private final LsbConfig config;
+    private final RegistryPoller poller;
+    private final Javalin app;
+    private boolean started;
+
+    public LsbServer(LsbConfig config, GateRegistry registry, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(clock, "clock");
+        GateSelector selector = new GateSelector(config.assignmentWindow(), clock);
+        this.poller = new RegistryPoller(registry, selector, clock, config.registryPollInterval(),
+                config.registryReadTimeout());
+        LsbRoutes routes = new LsbRoutes(selector, poller::lastSuccessMillis, clock, config.readinessStaleness(),
+                openApiDocument());
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
+        });
+        routes.register(app);
+    }
+
+    /**
+     * Reads the registry once, then starts polling and listening.
+     *
+     * @throws IllegalStateException if already started or the HTTP port cannot be bound
+     */
+    public synchronized LsbServer start() {
+        if (started) {
+            throw new IllegalStateException("LSB already started on port " + app.port());
+        }
+        started = true;
+        poller.start();
+        try {
+            app.start(config.httpPort());
+        } catch (RuntimeException e) {
+            poller.close();
+            throw new IllegalStateException("LSB could not listen on http port " + config.httpPort()
+                    + " (lsb http-port); is another process using it?", e);
+        }
+        log.info("[lsb] listening on http port {}, polling the gate registry every {} ms", app.port(),
+                config.registryPollInterval().toMillis());
+        return this;
+    }
+
+    /** The HTTP port actually bound (the ephemeral one when configured with 0); valid after start. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops listening and polling. Idempotent. */
+    @Override
+    public synchronized void close() {
+        app.stop();
+        poller.close();
+        if (started) {
+            log.info("[lsb] stopped");
+        }
+        started = false;
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = LsbServer.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("classpath resource " + OPENAPI_RESOURCE
+                        + " is missing from the im-lsb jar; the build is broken");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + OPENAPI_RESOURCE, e);
+        }
+    }
+}

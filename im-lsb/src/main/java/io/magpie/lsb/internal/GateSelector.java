@@ -1,0 +1,158 @@
+package io.magpie.lsb.internal;
+
+import io.magpie.das.GateInfo;
+import io.magpie.das.GateState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Chooses the gate a client should connect to, from the last view of the gate registry.
+ *
+ * <p>Eligible gates: state {@link GateState#ACTIVE} (a DRAINING gate is never chosen); serving the
+ * request's app (a gate with no app ids serves every app; a request without an app id only gets such
+ * gates); matching the gray group (a request with a gray tag gets the gates with that tag when there
+ * are any and otherwise the untagged gates; a request without a tag only gets untagged gates).
+ *
+ * <p>Among them the least loaded wins, where load = the connections the gate last reported + the
+ * clients this selector sent to it after that report ({@code updatedAtMillis}) and within the
+ * assignment window. Counting its own assignments is what spreads a reconnect storm: without it every
+ * request between two reports would go to the same gate. Assignments older than the window are
+ * forgotten (the client either connected and shows in a report, or never came). The gate's
+ * {@code updatedAtMillis} is the gate's clock, so a gate whose clock runs ahead has its assignments
+ * under-counted by that skew. Ties go round-robin in gate id order.
+ *
+ * <p>Pure (no I/O) and thread-safe: every method is synchronized; choosing is O(gates).
+ */
+public final class GateSelector {
+
+    private final long windowMillis;
+    private final Clock clock;
+    private List<GateInfo> gates = List.of();
+    /** Per gate id, the times (ms, ascending) this selector handed the gate out and still counts. */
+    private final Map<String, ArrayDeque<Long>> assignments = new HashMap<>();
+    private int roundRobin;
+
+    public GateSelector(Duration assignmentWindow, Clock clock) {
+        if (assignmentWindow.isNegative() || assignmentWindow.isZero()) {
+            throw new IllegalArgumentException("assignment window must be positive, got " + assignmentWindow);
+        }
+        this.windowMillis = assignmentWindow.toMillis();
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Replaces the registry view; assignments of gates no longer present are dropped. */
+    public synchronized void update(List<GateInfo> latest) {
+        List<GateInfo> sorted = new ArrayList<>(latest);
+        sorted.sort(Comparator.comparing(GateInfo::gateId));
+        gates = List.copyOf(sorted);
+        assignments.keySet().retainAll(sorted.stream().map(GateInfo::gateId).toList());
+    }
+
+    /**
+     * Picks the least loaded eligible gate and counts the assignment against it.
+     *
+     * @param appId    the client's app, null or blank for none
+     * @param grayTag  the client's gray group, null or blank for none
+     * @return the gate, or empty when no eligible gate is registered
+     */
+    public synchronized Optional<GateInfo> choose(String appId, String grayTag) {
+        long now = clock.millis();
+        List<GateInfo> candidates = eligible(appId, grayTag);
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        long least = Long.MAX_VALUE;
+        List<GateInfo> tied = new ArrayList<>();
+        for (GateInfo gate : candidates) {
+            long load = (long) gate.connections() + recentAssignments(gate, now);
+            if (load < least) {
+                least = load;
+                tied.clear();
+            }
+            if (load == least) {
+                tied.add(gate);
+            }
+        }
+        GateInfo chosen = tied.get(Math.floorMod(roundRobin++, tied.size()));
+        assignments.computeIfAbsent(chosen.gateId(), id -> new ArrayDeque<>()).addLast(now);
+        return Optional.of(chosen);
+    }
+
+    /** Every gate of the current view with its counted assignments, in gate id order (ops view). */
+    public synchronized List<GateLoad> loads() {
+        long now = clock.millis();
+        List<GateLoad> out = new ArrayList<>(gates.size());
+        for (GateInfo gate : gates) {
+            out.add(new GateLoad(gate, recentAssignments(gate, now)));
+        }
+        return out;
+    }
+
+    private List<GateInfo> eligible(String appId, String grayTag) {
+        List<GateInfo> servingApp = new ArrayList<>();
+        for (GateInfo gate : gates) {
+            if (gate.state() == GateState.ACTIVE && servesApp(gate, appId)) {
+                servingApp.add(gate);
+            }
+        }
+        if (!blank(grayTag)) {
+            List<GateInfo> gray = servingApp.stream().filter(g -> grayTag.equals(g.grayTag())).toList();
+            if (!gray.isEmpty()) {
+                return gray;
+            }
+        }
+        return servingApp.stream().filter(g -> blank(g.grayTag())).toList();
+    }
+
+    private static boolean servesApp(GateInfo gate, String appId) {
+        if (gate.appIds() == null || gate.appIds().isEmpty()) {
+            return true;
+        }
+        return !blank(appId) && gate.appIds().contains(appId);
+    }
+
+    /**
+     * Assignments at or after the gate's last report and inside the window; older ones are pruned.
+     * One made in the very millisecond of the report may be counted twice: erring towards a busier
+     * estimate is the safe side.
+     */
+    private int recentAssignments(GateInfo gate, long now) {
+        ArrayDeque<Long> times = assignments.get(gate.gateId());
+        if (times == null) {
+            return 0;
+        }
+        long windowStart = now - windowMillis;
+        while (!times.isEmpty() && expired(times.peekFirst(), gate, windowStart)) {
+            times.pollFirst();
+        }
+        // Times were appended in clock order, but a clock stepped backwards can leave a larger one in
+        // front of smaller ones; counting (rather than trusting order) keeps the result right anyway.
+        int count = 0;
+        for (long t : times) {
+            if (!expired(t, gate, windowStart)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean expired(long assignedAt, GateInfo gate, long windowStart) {
+        return assignedAt < gate.updatedAtMillis() || assignedAt <= windowStart;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** One gate of the view and how many clients this LSB sent to it since its last report. */
+    public record GateLoad(GateInfo gate, int recentAssignments) {
+    }
+}

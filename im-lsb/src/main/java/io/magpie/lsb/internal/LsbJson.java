@@ -1,0 +1,52 @@
+package io.magpie.lsb.internal;
+
+import io.magpie.das.GateInfo;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The JSON bodies of the LSB's HTTP API (see openapi/lsb.yaml), as records Jackson writes. */
+public final class LsbJson {
+
+    private LsbJson() {
+    }
+
+    /** {@code GET /v1/gate}: where to connect. {@code ws} is null when the gate has no WebSocket port. */
+    public record GateAddress(String gateId, String host, int tcpPort, int wsPort, String tcp, String ws) {
+
+        public static GateAddress of(GateInfo gate) {
+            String authorityHost = gate.host().indexOf(':') >= 0 && !gate.host().startsWith("[")
+                    ? "[" + gate.host() + "]" : gate.host();
+            String ws = gate.wsPort() > 0 ? "ws://" + authorityHost + ":" + gate.wsPort() + "/ws" : null;
+            return new GateAddress(gate.gateId(), gate.host(), gate.tcpPort(), gate.wsPort(),
+                    authorityHost + ":" + gate.tcpPort(), ws);
+        }
+    }
+
+    /** One gate in the ops view. */
+    public record GateView(String gateId, String host, int tcpPort, int wsPort, int internalPort, String state,
+                           int connections, int recentAssignments, Set<String> appIds, String gray,
+                           long updatedAt, long reportAgeMillis) {
+
+        public static GateView of(GateSelector.GateLoad load, long nowMillis) {
+            GateInfo g = load.gate();
+            Set<String> apps = g.appIds() == null ? Set.of() : new TreeSet<>(g.appIds());
+            String gray = g.grayTag() == null || g.grayTag().isBlank() ? null : g.grayTag();
+            return new GateView(g.gateId(), g.host(), g.tcpPort(), g.wsPort(), g.internalPort(), g.state().name(),
+                    g.connections(), load.recentAssignments(), apps, gray, g.updatedAtMillis(),
+                    Math.max(0, nowMillis - g.updatedAtMillis()));
+        }
+    }
+
+    /** {@code GET /v1/gates}. {@code registryReadAgeMillis} is -1 before the first successful read. */
+    public record GateList(long registryReadAgeMillis, List<GateView> gates) {
+    }
+
+    /** Health endpoints' success body. */
+    public record Health(String status, long registryReadAgeMillis) {
+    }
+
+    /** Every error: a stable machine code and a sentence for humans. Never a stack trace. */
+    public record ApiError(String code, String message) {
+    }
+}

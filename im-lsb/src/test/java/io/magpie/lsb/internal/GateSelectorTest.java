@@ -1,0 +1,217 @@
+package io.magpie.lsb.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.das.GateInfo;
+import io.magpie.das.GateState;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GateSelectorTest {
+
+    private static final long T0 = 1_750_000_000_000L;
+    private final MutableClock clock = new MutableClock(T0);
+    private final GateSelector selector = new GateSelector(Duration.ofSeconds(10), clock);
+
+    private static GateInfo gate(String id, int connections, GateState state, Set<String> apps, String gray,
+                                 long updatedAt) {
+        return new GateInfo(id, "10.0.0." + id.length(), 9000, 9001, 9100, connections, state, apps, gray, updatedAt);
+    }
+
+    private static GateInfo active(String id, int connections, long updatedAt) {
+        return gate(id, connections, GateState.ACTIVE, Set.of(), null, updatedAt);
+    }
+
+    private String choose() {
+        return selector.choose(null, null).orElseThrow().gateId();
+    }
+
+    private Map<String, Integer> chooseTimes(int n, String appId, String gray) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            counts.merge(selector.choose(appId, gray).orElseThrow().gateId(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    @Test
+    void picksTheGateWithTheFewestReportedConnections() {
+        selector.update(List.of(active("a", 10, T0), active("b", 5, T0), active("c", 20, T0)));
+
+        assertEquals("b", choose());
+    }
+
+    @Test
+    void noGateRegisteredMeansNoChoice() {
+        assertTrue(selector.choose(null, null).isEmpty());
+        selector.update(List.of());
+        assertTrue(selector.choose("app", "gray").isEmpty());
+    }
+
+    @Test
+    void countsItsOwnAssignmentsSoAStormIsSpreadByHeadroom() {
+        selector.update(List.of(active("a", 10, T0), active("b", 20, T0), active("d", 30, T0)));
+        clock.advance(Duration.ofMillis(1));
+
+        Map<String, Integer> counts = chooseTimes(30, null, null);
+
+        // a is 10 behind b and 20 behind d: the first 10 go to a, the next 20 alternate a/b;
+        // nobody ever reaches d's 30 until both are there.
+        assertEquals(Map.of("a", 20, "b", 10), counts);
+        assertEquals(List.of(20, 10, 0), selector.loads().stream().map(GateSelector.GateLoad::recentAssignments).toList());
+    }
+
+    @Test
+    void aReportNewerThanTheAssignmentsReplacesThem() {
+        selector.update(List.of(active("a", 0, T0), active("b", 0, T0)));
+        clock.advance(Duration.ofMillis(5));
+        assertEquals(Map.of("a", 5, "b", 5), chooseTimes(10, null, null));
+
+        // a reports after those assignments: only 1 of its 5 clients arrived, so its load is 1 now,
+        // while b's report is still the old one and its 5 assignments still count.
+        clock.advance(Duration.ofMillis(5));
+        selector.update(List.of(active("a", 1, clock.millis()), active("b", 0, T0)));
+        clock.advance(Duration.ofMillis(5));
+
+        assertEquals(Map.of("a", 4), chooseTimes(4, null, null));
+        assertEquals(Map.of("a", 1, "b", 1), chooseTimes(2, null, null));
+    }
+
+    @Test
+    void assignmentsBeforeAStaleGatesLastReportAreNotCountedTwice() {
+        // b reported 8 s ago; assignments made before that report are already in its count.
+        clock.advance(Duration.ofSeconds(8));
+        selector.update(List.of(active("a", 3, clock.millis()), active("b", 0, T0)));
+
+        Map<String, Integer> counts = chooseTimes(3, null, null);
+
+        assertEquals(Map.of("b", 3), counts, "b's stale report has headroom until its own assignments fill it");
+        assertEquals(2, chooseTimes(2, null, null).size(), "then both gates are equal and take turns");
+    }
+
+    @Test
+    void assignmentsOlderThanTheWindowAreForgotten() {
+        selector.update(List.of(active("a", 0, T0), active("b", 3, T0)));
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(Map.of("a", 3), chooseTimes(3, null, null));
+
+        // no new report for longer than the window: the clients sent to a either connected (and will
+        // show in a report) or never came; the LSB stops guessing.
+        clock.advance(Duration.ofSeconds(11));
+
+        assertEquals(Map.of("a", 3), chooseTimes(3, null, null));
+    }
+
+    @Test
+    void aDrainingGateIsNeverChosenEvenWhenEmpty() {
+        selector.update(List.of(gate("drain", 0, GateState.DRAINING, Set.of(), null, T0), active("busy", 1000, T0)));
+
+        assertEquals(Map.of("busy", 50), chooseTimes(50, null, null));
+
+        selector.update(List.of(gate("drain", 0, GateState.DRAINING, Set.of(), null, T0)));
+        assertTrue(selector.choose(null, null).isEmpty());
+    }
+
+    @Test
+    void appIdsIsolateGatesAndEmptyAppIdsServeEveryApp() {
+        selector.update(List.of(
+                gate("chat", 50, GateState.ACTIVE, Set.of("chat", "support"), null, T0),
+                gate("game", 0, GateState.ACTIVE, Set.of("game"), null, T0),
+                gate("shared", 100, GateState.ACTIVE, Set.of(), null, T0)));
+
+        assertEquals("chat", selector.choose("chat", null).orElseThrow().gateId());
+        assertEquals("chat", selector.choose("support", null).orElseThrow().gateId());
+        assertEquals("game", selector.choose("game", null).orElseThrow().gateId());
+        assertEquals("shared", selector.choose("other", null).orElseThrow().gateId());
+        assertEquals("shared", selector.choose(null, null).orElseThrow().gateId(),
+                "a client without an app id never lands on a gate dedicated to some app");
+        assertEquals("shared", selector.choose("  ", null).orElseThrow().gateId());
+    }
+
+    @Test
+    void appIsolationCanLeaveNoGate() {
+        selector.update(List.of(gate("game", 0, GateState.ACTIVE, Set.of("game"), null, T0)));
+
+        assertTrue(selector.choose("chat", null).isEmpty());
+        assertTrue(selector.choose(null, null).isEmpty());
+    }
+
+    @Test
+    void aGrayTagPrefersItsGatesAndFallsBackToUntaggedOnes() {
+        selector.update(List.of(
+                gate("canary", 500, GateState.ACTIVE, Set.of(), "canary", T0),
+                gate("stable", 10, GateState.ACTIVE, Set.of(), null, T0),
+                gate("beta", 0, GateState.ACTIVE, Set.of(), "beta", T0)));
+
+        assertEquals("canary", selector.choose(null, "canary").orElseThrow().gateId());
+        assertEquals("stable", selector.choose(null, "no-such-group").orElseThrow().gateId());
+        assertEquals(Map.of("stable", 20), chooseTimes(20, null, null),
+                "untagged clients never land on gray gates, however idle they are");
+    }
+
+    @Test
+    void aGrayClientFallsBackToUntaggedWhenItsGrayGatesAreDraining() {
+        selector.update(List.of(
+                gate("canary", 0, GateState.DRAINING, Set.of(), "canary", T0),
+                gate("stable", 10, GateState.ACTIVE, Set.of(), "", T0)));
+
+        assertEquals("stable", selector.choose(null, "canary").orElseThrow().gateId());
+    }
+
+    @Test
+    void appAndGrayFiltersCombine() {
+        selector.update(List.of(
+                gate("chat-canary", 0, GateState.ACTIVE, Set.of("chat"), "canary", T0),
+                gate("game-canary", 0, GateState.ACTIVE, Set.of("game"), "canary", T0),
+                gate("chat", 10, GateState.ACTIVE, Set.of("chat"), null, T0)));
+
+        assertEquals("chat-canary", selector.choose("chat", "canary").orElseThrow().gateId());
+        assertEquals("chat", selector.choose("chat", null).orElseThrow().gateId());
+        assertTrue(selector.choose("game", null).isEmpty());
+    }
+
+    @Test
+    void tiesAreSharedNotHerded() {
+        selector.update(List.of(active("a", 7, T0), active("b", 7, T0), active("c", 7, T0)));
+        clock.advance(Duration.ofMillis(1));
+
+        Set<String> firstRound = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            firstRound.add(choose());
+        }
+
+        assertEquals(Set.of("a", "b", "c"), firstRound);
+        assertEquals(Map.of("a", 10, "b", 10, "c", 10), chooseTimes(30, null, null));
+    }
+
+    @Test
+    void aGateThatLeftTheRegistryIsNoLongerChosenNorListed() {
+        selector.update(List.of(active("a", 0, T0), active("b", 5, T0)));
+        clock.advance(Duration.ofMillis(1));
+        assertEquals("a", choose());
+
+        selector.update(List.of(active("b", 5, T0)));
+
+        assertEquals("b", choose());
+        assertEquals(List.of("b"), selector.loads().stream().map(l -> l.gate().gateId()).toList());
+        assertFalse(selector.loads().isEmpty());
+    }
+
+    @Test
+    void aGateComingBackStartsWithoutOldAssignments() {
+        selector.update(List.of(active("a", 0, T0), active("b", 2, T0)));
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(Map.of("a", 2), chooseTimes(2, null, null));
+        selector.update(List.of(active("b", 2, T0)));
+        selector.update(List.of(active("a", 0, T0), active("b", 2, T0)));
+
+        assertEquals(Map.of("a", 2), chooseTimes(2, null, null));
+    }
+}

@@ -1,0 +1,52 @@
+package io.magpie.lsb.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.magpie.das.GateInfo;
+import io.magpie.das.GateState;
+import io.magpie.lsb.internal.LsbJson.GateAddress;
+import io.magpie.lsb.internal.LsbJson.GateView;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LsbJsonTest {
+
+    private static GateInfo gate(String host, int wsPort, String gray) {
+        return new GateInfo("g1", host, 9000, wsPort, 9002, 4, GateState.ACTIVE, Set.of("b", "a"), gray, 1000);
+    }
+
+    @Test
+    void theAddressCarriesTcpAndWebSocketEndpoints() {
+        GateAddress a = GateAddress.of(gate("10.0.0.7", 9001, ""));
+
+        assertEquals("10.0.0.7:9000", a.tcp());
+        assertEquals("ws://10.0.0.7:9001/ws", a.ws());
+    }
+
+    @Test
+    void ipv6HostsAreBracketedInEndpoints() {
+        GateAddress a = GateAddress.of(gate("fd00::7", 9001, ""));
+
+        assertEquals("fd00::7", a.host());
+        assertEquals("[fd00::7]:9000", a.tcp());
+        assertEquals("ws://[fd00::7]:9001/ws", a.ws());
+    }
+
+    @Test
+    void aGateWithoutWebSocketHasNoWsUrl() {
+        assertNull(GateAddress.of(gate("h", 0, "")).ws());
+    }
+
+    @Test
+    void theOpsViewShowsReportAgeSortedAppsAndNoEmptyGrayTag() {
+        GateView v = GateView.of(new GateSelector.GateLoad(gate("h", 9001, ""), 3), 4000);
+
+        assertEquals(3000, v.reportAgeMillis());
+        assertEquals(List.of("a", "b"), List.copyOf(v.appIds()));
+        assertNull(v.gray());
+        assertEquals(3, v.recentAssignments());
+        assertEquals("canary", GateView.of(new GateSelector.GateLoad(gate("h", 9001, "canary"), 0), 0).gray());
+    }
+}

@@ -1,0 +1,70 @@
+package io.magpie.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ErrorCodeTest {
+
+    /** The codes docs/PROTOCOL.md publishes. */
+    private static final Map<ErrorCode, Integer> PUBLISHED = Map.ofEntries(
+            Map.entry(ErrorCode.BAD_MAGIC, 1001), Map.entry(ErrorCode.UNSUPPORTED_VERSION, 1002),
+            Map.entry(ErrorCode.FRAME_TOO_LARGE, 1003), Map.entry(ErrorCode.UNKNOWN_COMMAND, 1004),
+            Map.entry(ErrorCode.BAD_REQUEST, 1005), Map.entry(ErrorCode.WRONG_STATE, 1006),
+            Map.entry(ErrorCode.NOT_SUPPORTED, 1007), Map.entry(ErrorCode.INVALID_TOKEN, 2001),
+            Map.entry(ErrorCode.LOGIN_TIMEOUT, 2002), Map.entry(ErrorCode.FORBIDDEN, 2003),
+            Map.entry(ErrorCode.NOT_FOUND, 2004), Map.entry(ErrorCode.RATE_LIMITED, 3001),
+            Map.entry(ErrorCode.SERVER_BUSY, 3002), Map.entry(ErrorCode.INTERNAL, 3003));
+
+    @Test
+    void keepsThePublishedCodes() {
+        assertEquals(PUBLISHED.keySet(), Set.of(ErrorCode.values()), "every error code is published, none more");
+        PUBLISHED.forEach((error, code) -> assertEquals(code, error.code(), error.name()));
+    }
+
+    @Test
+    void givesEveryErrorItsOwnCode() {
+        Set<Integer> codes = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
+        assertEquals(ErrorCode.values().length, codes.size());
+    }
+
+    @Test
+    void marksExactlyTheTransientFailuresRetryable() {
+        Set<ErrorCode> retryable = Arrays.stream(ErrorCode.values()).filter(ErrorCode::retryable)
+                .collect(Collectors.toSet());
+        assertEquals(Set.of(ErrorCode.RATE_LIMITED, ErrorCode.SERVER_BUSY, ErrorCode.INTERNAL), retryable);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ErrorCode.class)
+    void findsEveryErrorByItsCode(ErrorCode error) {
+        assertEquals(Optional.of(error), ErrorCode.fromCode(error.code()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1000, 1008, 2005, 3004, -1})
+    void knowsNoErrorForAnUnassignedCode(int code) {
+        assertEquals(Optional.empty(), ErrorCode.fromCode(code));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ErrorCode.class)
+    void buildsAnErrorFrameThatCarriesCodeAndRetryability(ErrorCode error) {
+        Frame frame = Frames.error(9, Command.SEND, error, null);
+
+        io.magpie.protocol.proto.Error body = Frames.parse(frame, io.magpie.protocol.proto.Error.parser());
+        assertEquals(9, frame.requestId());
+        assertEquals(error.code(), body.getCode());
+        assertEquals(error.retryable(), body.getRetryable());
+        assertEquals(Command.SEND.code(), body.getCommand());
+        assertEquals(error.name(), body.getMessage(), "a missing message falls back to the code's name");
+    }
+}

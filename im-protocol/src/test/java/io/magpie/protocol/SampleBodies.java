@@ -1,0 +1,128 @@
+package io.magpie.protocol;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.magpie.protocol.proto.ActionAck;
+import io.magpie.protocol.proto.ClearRequest;
+import io.magpie.protocol.proto.ConnectionRef;
+import io.magpie.protocol.proto.ConversationInfo;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.Error;
+import io.magpie.protocol.proto.GatePush;
+import io.magpie.protocol.proto.GatePushAck;
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.KickReason;
+import io.magpie.protocol.proto.LoginAck;
+import io.magpie.protocol.proto.LoginRequest;
+import io.magpie.protocol.proto.MediaInfo;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageActionRequest;
+import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageRef;
+import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.Ping;
+import io.magpie.protocol.proto.Pong;
+import io.magpie.protocol.proto.PullAck;
+import io.magpie.protocol.proto.PullRequest;
+import io.magpie.protocol.proto.Push;
+import io.magpie.protocol.proto.PushAck;
+import io.magpie.protocol.proto.ReadRequest;
+import io.magpie.protocol.proto.Reconnect;
+import io.magpie.protocol.proto.SendAck;
+import io.magpie.protocol.proto.SendRequest;
+import io.magpie.protocol.proto.SyncAck;
+import io.magpie.protocol.proto.SyncRequest;
+
+/**
+ * The body message of every command (as docs/PROTOCOL.md lists them), with a filled-in sample.
+ * The switches are exhaustive, so adding a {@link Command} without deciding its body fails to
+ * compile here.
+ */
+public final class SampleBodies {
+
+    private SampleBodies() {
+    }
+
+    private static final Message MESSAGE = Message.newBuilder()
+            .setMsgId(7_301_234_567_890L).setConversationId("s_10001_10002")
+            .setConversationType(ConversationType.SINGLE).setSeq(12).setSenderUid(10001)
+            .setSenderDeviceId("phone-1").setClientMsgId("c-1").setServerTime(1_767_225_600_000L)
+            .setVersion(3).setTargetId(10002)
+            .setContent(MessageContent.newBuilder().setType(MessageType.IMAGE).setText("sunset")
+                    .setMedia(MediaInfo.newBuilder().setUrl("https://cdn.example/a.jpg").setMimeType("image/jpeg")
+                            .setSizeBytes(52_000).setWidth(800).setHeight(600).setThumbnailUrl("https://cdn.example/a_t.jpg")))
+            .build();
+
+    private static final ActionAck ACTION_ACK = ActionAck.newBuilder().setConversationId("g_77").setVersion(9).build();
+    private static final MessageActionRequest ACTION = MessageActionRequest.newBuilder()
+            .setConversationId("g_77").setSeq(5).build();
+
+    /** A sample body for {@code command}; PING and LOGOUT have empty bodies. */
+    public static MessageLite sample(Command command) {
+        return switch (command) {
+            case LOGIN -> LoginRequest.newBuilder().setToken("payload.signature").setClientVersion("test/1").build();
+            case LOGIN_ACK -> LoginAck.newBuilder().setUid(10001).setDeviceId("phone-1")
+                    .setServerTime(1_767_225_600_000L).setHeartbeatSeconds(30).setGateId("gate-1").build();
+            case PING, LOGOUT -> Ping.getDefaultInstance();
+            case PONG -> Pong.newBuilder().setServerTime(1_767_225_600_000L).build();
+            case SEND -> SendRequest.newBuilder().setClientMsgId("c-1").setConversationType(ConversationType.SINGLE)
+                    .setTargetId(10002).setContent(MESSAGE.getContent()).build();
+            case SEND_ACK -> SendAck.newBuilder().setClientMsgId("c-1").setConversationId("s_10001_10002")
+                    .setMsgId(MESSAGE.getMsgId()).setSeq(12).setServerTime(1_767_225_600_000L).build();
+            case PUSH -> Push.newBuilder().addMessages(MESSAGE).build();
+            case PUSH_ACK -> PushAck.newBuilder()
+                    .addAcked(MessageRef.newBuilder().setConversationId("s_10001_10002").setSeq(12)).build();
+            case SYNC -> SyncRequest.newBuilder().setSinceVersion(40).setLimit(100).build();
+            case SYNC_ACK -> SyncAck.newBuilder().addConversations(ConversationInfo.newBuilder()
+                    .setConversationId("s_10001_10002").setConversationType(ConversationType.SINGLE)
+                    .setTargetId(10002).setLastSeq(12).setReadSeq(10).setVersion(41).setLastMessage(MESSAGE))
+                    .setVersion(41).setHasMore(false).build();
+            case PULL -> PullRequest.newBuilder().setConversationId("s_10001_10002").setFromSeq(1).setToSeq(12)
+                    .setLimit(50).build();
+            case PULL_ACK -> PullAck.newBuilder().setConversationId("s_10001_10002").addMessages(MESSAGE)
+                    .setHasMore(true).build();
+            case READ -> ReadRequest.newBuilder().setConversationId("s_10001_10002").setReadSeq(12).build();
+            case RECALL, DELETE -> ACTION;
+            case READ_ACK, RECALL_ACK, DELETE_ACK, CLEAR_ACK -> ACTION_ACK;
+            case CLEAR -> ClearRequest.newBuilder().setConversationId("g_77").setUpToSeq(5).build();
+            case KICK -> Kick.newBuilder().setReason(KickReason.DUPLICATE_DEVICE)
+                    .setMessage("logged in on another connection").build();
+            case RECONNECT -> Reconnect.newBuilder().setReason("gate draining").setDelayMs(1500).build();
+            case ERROR -> Error.newBuilder().setCode(ErrorCode.RATE_LIMITED.code()).setMessage("slow down")
+                    .setCommand(Command.SEND.code()).setRetryable(true).build();
+            case GATE_PUSH -> GatePush.newBuilder()
+                    .addConnections(ConnectionRef.newBuilder().setConnectionId(5).setUid(10002))
+                    .setCommand(Command.PUSH.code()).setBody(ByteString.copyFrom(
+                            Push.newBuilder().addMessages(MESSAGE).build().toByteArray())).build();
+            case GATE_PUSH_ACK -> GatePushAck.newBuilder().setWritten(1).addMissingConnectionIds(6).build();
+        };
+    }
+
+    /** The parser of {@code command}'s body message. */
+    public static Parser<? extends MessageLite> parser(Command command) {
+        return switch (command) {
+            case LOGIN -> LoginRequest.parser();
+            case LOGIN_ACK -> LoginAck.parser();
+            case PING, LOGOUT -> Ping.parser();
+            case PONG -> Pong.parser();
+            case SEND -> SendRequest.parser();
+            case SEND_ACK -> SendAck.parser();
+            case PUSH -> Push.parser();
+            case PUSH_ACK -> PushAck.parser();
+            case SYNC -> SyncRequest.parser();
+            case SYNC_ACK -> SyncAck.parser();
+            case PULL -> PullRequest.parser();
+            case PULL_ACK -> PullAck.parser();
+            case READ -> ReadRequest.parser();
+            case RECALL, DELETE -> MessageActionRequest.parser();
+            case READ_ACK, RECALL_ACK, DELETE_ACK, CLEAR_ACK -> ActionAck.parser();
+            case CLEAR -> ClearRequest.parser();
+            case KICK -> Kick.parser();
+            case RECONNECT -> Reconnect.parser();
+            case ERROR -> Error.parser();
+            case GATE_PUSH -> GatePush.parser();
+            case GATE_PUSH_ACK -> GatePushAck.parser();
+        };
+    }
+}

@@ -1,0 +1,265 @@
+package io.magpie.router;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.google.protobuf.ByteString;
+import io.magpie.das.GateInfo;
+import io.magpie.das.GateState;
+import io.magpie.das.RedisConfig;
+import io.magpie.das.RedisGateRegistry;
+import io.magpie.das.RedisRouteTable;
+import io.magpie.das.RedisStore;
+import io.magpie.das.Route;
+import io.magpie.das.Topics;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.proto.ConnectionRef;
+import io.magpie.protocol.proto.GatePush;
+import io.magpie.protocol.proto.OfflineTask;
+import io.magpie.protocol.proto.PushTarget;
+import io.magpie.protocol.proto.PushTask;
+import io.magpie.testkit.Infrastructure;
+import io.magpie.testkit.InfrastructureExtension;
+import io.magpie.testkit.TestIsolation;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Step 7 on real servers: push tasks on the real {@code push} topic reach a gate's internal port
+ * found through the real Redis registry and routes, and offline users get an {@code offline} task.
+ */
+@ExtendWith(InfrastructureExtension.class)
+class RouterServiceIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ByteString BODY = ByteString.copyFromUtf8("opaque frame body");
+
+    private static RedisStore redis;
+    private static RedisRouteTable routes;
+    private static RedisGateRegistry registry;
+    private static RouterService router;
+    private static TestGateReceiver gate;
+    private static Topics topics;
+    private static Admin admin;
+    private static KafkaProducer<String, byte[]> producer;
+    private static KafkaConsumer<String, byte[]> offlineConsumer;
+    private static RouterConfig config;
+
+    @BeforeAll
+    static void start(Infrastructure infra, TestIsolation iso) throws Exception {
+        topics = new Topics(iso.topicPrefix());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()));
+        topics.ensure(admin, 2);
+        redis = RedisStore.connect(new RedisConfig(infra.redisUri(), iso.redisKeyPrefix()));
+        routes = new RedisRouteTable(redis);
+        registry = new RedisGateRegistry(redis, Duration.ofMinutes(5));
+        gate = new TestGateReceiver(0);
+        publish("g-1", gate.port());
+
+        config = RouterConfig.builder(infra.kafkaBootstrap()).topicPrefix(iso.topicPrefix())
+                .retryBackoffMin(Duration.ofMillis(50)).retryBackoffMax(Duration.ofMillis(500)).build();
+        router = new RouterService(config, routes, registry, Clock.systemUTC()).start();
+
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap());
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, iso.topicPrefix() + "it-offline-reader");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        offlineConsumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        offlineConsumer.subscribe(List.of(topics.offline()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {offlineConsumer, producer, router, gate, redis, admin}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aMessageReachesEveryConnectionOfTheRecipientAndTheSendersOtherDevices() throws Exception {
+        register(new Route(101, "phone", "ANDROID", "g-1", 11, 1));
+        register(new Route(102, "phone", "IOS", "g-1", 21, 1));
+        register(new Route(102, "desk", "DESKTOP", "g-1", 22, 1));
+        PushTask task = PushTask.newBuilder()
+                .addTargets(PushTarget.newBuilder().setUid(102))
+                .addTargets(PushTarget.newBuilder().setUid(101).setExcludeGateId("g-1").setExcludeConnectionId(11))
+                .setCommand(Command.PUSH.code())
+                .setBody(BODY)
+                .setOfflineNotify(true)
+                .setConversationId("s_101_102")
+                .setMsgId(7001)
+                .setSeq(1)
+                .setSenderUid(101)
+                .build();
+
+        RecordMetadata sent = produce("s_101_102", task);
+
+        GatePush push = nextFor(21);
+        assertEquals(Set.of(conn(21, 102), conn(22, 102)), Set.copyOf(push.getConnectionsList()));
+        assertEquals(Command.PUSH.code(), push.getCommand());
+        assertEquals(BODY, push.getBody());
+        awaitCommitted(sent);
+    }
+
+    @Test
+    void aSendAckGoesToExactlyTheNamedConnection() throws Exception {
+        PushTask ack = PushTask.newBuilder()
+                .addTargets(PushTarget.newBuilder().setUid(201).setGateId("g-1").setConnectionId(31))
+                .setCommand(Command.SEND_ACK.code())
+                .setRequestId(77)
+                .setBody(BODY)
+                .build();
+
+        produce("201", ack);
+
+        GatePush push = nextFor(31);
+        assertEquals(List.of(conn(31, 201)), push.getConnectionsList());
+        assertEquals(Command.SEND_ACK.code(), push.getCommand());
+        assertEquals(77, push.getRequestId());
+    }
+
+    @Test
+    void aRecipientWithoutRouteGetsAnOfflineTask() throws Exception {
+        PushTask task = PushTask.newBuilder()
+                .addTargets(PushTarget.newBuilder().setUid(302))
+                .setCommand(Command.PUSH.code())
+                .setBody(BODY)
+                .setOfflineNotify(true)
+                .setConversationId("s_301_302")
+                .setMsgId(9001)
+                .setSeq(4)
+                .setSenderUid(301)
+                .setPreview("hello there")
+                .build();
+
+        produce("s_301_302", task);
+
+        OfflineTask offline = await().atMost(WAIT).until(() -> {
+            for (ConsumerRecord<String, byte[]> r : offlineConsumer.poll(Duration.ofMillis(200))) {
+                OfflineTask t = OfflineTask.parseFrom(r.value());
+                if (t.getUid() == 302) {
+                    assertEquals("302", r.key());
+                    return Optional.of(t);
+                }
+            }
+            return Optional.<OfflineTask>empty();
+        }, Optional::isPresent).get();
+        assertEquals("s_301_302", offline.getConversationId());
+        assertEquals(9001, offline.getMsgId());
+        assertEquals(4, offline.getSeq());
+        assertEquals(301, offline.getSenderUid());
+        assertEquals("hello there", offline.getPreview());
+    }
+
+    @Test
+    void aGateThatLeftTheRegistryDoesNotHoldUpOthersAndAnUnreachableOneIsRetried() throws Exception {
+        int downPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            downPort = s.getLocalPort();
+        }
+        publish("g-down", downPort); // registered, but nothing listens yet
+        PushTask toGone = direct("g-gone", 41, 501);
+        PushTask toDown = direct("g-down", 42, 502);
+        PushTask toLive = direct("g-1", 43, 503);
+
+        // same key: one partition, processed in this order
+        produce("k", toGone);
+        produce("k", toDown);
+        RecordMetadata last = produce("k", toLive);
+
+        // the batch with the unreachable gate is retried until that gate answers
+        Thread.sleep(1_000);
+        try (TestGateReceiver late = new TestGateReceiver(downPort)) {
+            GatePush atLate = late.next(WAIT);
+            assertNotNull(atLate, "the retried push never reached the gate that came up");
+            assertEquals(List.of(conn(42, 502)), atLate.getConnectionsList());
+            GatePush atLive = nextFor(43);
+            assertEquals(List.of(conn(43, 503)), atLive.getConnectionsList());
+            awaitCommitted(last);
+            assertEquals(1, late.connections(), "one long-lived connection per gate");
+        }
+    }
+
+    // ---- helpers
+
+    private static PushTask direct(String gateId, long connectionId, long uid) {
+        return PushTask.newBuilder()
+                .addTargets(PushTarget.newBuilder().setUid(uid).setGateId(gateId).setConnectionId(connectionId))
+                .setCommand(Command.SEND_ACK.code())
+                .setRequestId(1)
+                .setBody(BODY)
+                .build();
+    }
+
+    /**
+     * The next push at gate g-1 that includes {@code connectionId}, skipping pushes of other tests
+     * (and repeats from their retried batches).
+     */
+    private static GatePush nextFor(long connectionId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            GatePush p = gate.next(Duration.ofSeconds(1));
+            if (p != null && p.getConnectionsList().stream().anyMatch(c -> c.getConnectionId() == connectionId)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no GATE_PUSH for connection " + connectionId);
+    }
+
+    private static void publish(String gateId, int internalPort) throws Exception {
+        registry.publish(new GateInfo(gateId, "127.0.0.1", 0, 0, internalPort, 0, GateState.ACTIVE, Set.of(), "",
+                System.currentTimeMillis())).get();
+    }
+
+    private static void register(Route route) throws Exception {
+        routes.register(route).get();
+    }
+
+    private static ConnectionRef conn(long connectionId, long uid) {
+        return ConnectionRef.newBuilder().setConnectionId(connectionId).setUid(uid).build();
+    }
+
+    private static RecordMetadata produce(String key, PushTask task) throws Exception {
+        return producer.send(new ProducerRecord<>(topics.push(), key, task.toByteArray())).get();
+    }
+
+    private static void awaitCommitted(RecordMetadata sent) {
+        TopicPartition tp = new TopicPartition(sent.topic(), sent.partition());
+        await().atMost(WAIT).until(() -> {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(config.consumerGroup())
+                    .partitionsToOffsetAndMetadata().get().get(tp);
+            return o != null && o.offset() > sent.offset();
+        });
+    }
+}

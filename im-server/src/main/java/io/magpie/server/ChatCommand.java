@@ -1,0 +1,128 @@
+package io.magpie.server;
+
+import io.magpie.client.AccountClient;
+import io.magpie.client.ClientConfig;
+import io.magpie.client.ConnectionState;
+import io.magpie.client.Credentials;
+import io.magpie.client.MagpieApiException;
+import io.magpie.client.MagpieClient;
+import io.magpie.client.MagpieException;
+import io.magpie.client.MessageListener;
+import io.magpie.client.Transport;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.proto.SendAck;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code magpie chat}: a terminal chat client on the Java SDK. Registers the user when it does not
+ * exist yet, logs in, connects through the LSB and sends every line typed to the peer.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Chat from a terminal: every line you type goes to --to; messages to you are printed.")
+final class ChatCommand implements Callable<Integer> {
+
+    @Option(names = {"-u", "--user"}, required = true, description = "your user name (registered on first use)")
+    String user;
+
+    @Option(names = {"-p", "--password"}, required = true, description = "your password (8-128 characters)")
+    String password;
+
+    @Option(names = {"-t", "--to"}, required = true, description = "the user name of the person you chat with")
+    String to;
+
+    @Option(names = "--ws", description = "connect over WebSocket instead of TCP")
+    boolean webSocket;
+
+    @Option(names = "--device", description = "device id (default: ${DEFAULT-VALUE})", defaultValue = "terminal-1")
+    String device;
+
+    @Option(names = "--api", description = "account API URL (default: ${DEFAULT-VALUE})",
+            defaultValue = "http://127.0.0.1:8081")
+    String api;
+
+    @Option(names = "--lsb", description = "LSB URL (default: ${DEFAULT-VALUE})", defaultValue = "http://127.0.0.1:8080")
+    String lsb;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        ClientConfig config = ClientConfig.builder()
+                .accountApiUrl(api)
+                .lsbUrl(lsb)
+                .transport(webSocket ? Transport.WEBSOCKET : Transport.TCP)
+                .deviceId(device)
+                .platform(Platform.DESKTOP)
+                .clientVersion("magpie-chat")
+                .build();
+        AccountClient accounts = new AccountClient(config);
+        registerIfNew(accounts, out);
+        Credentials me = accounts.login(user, password, device, Platform.DESKTOP);
+        long peer = accounts.findByUsername(to).uid();
+        try (MagpieClient client = new MagpieClient(config)) {
+            client.addListener(new Printer(out, peer));
+            client.connect(me).get(15, TimeUnit.SECONDS);
+            out.printf("connected as %s (uid %d) over %s; chatting with %s (uid %d). Type a line and Enter; Ctrl-D quits.%n",
+                    user, me.uid(), webSocket ? "WebSocket" : "TCP", to, peer);
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    SendAck ack = client.sendText(ConversationType.SINGLE, peer, line).get(15, TimeUnit.SECONDS);
+                    out.printf("  (sent #%d)%n", ack.getSeq());
+                } catch (ExecutionException e) {
+                    out.println("  (not sent: " + e.getCause().getMessage() + ")");
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void registerIfNew(AccountClient accounts, PrintStream out) {
+        try {
+            long uid = accounts.register(user, password, user);
+            out.printf("registered %s as uid %d%n", user, uid);
+        } catch (MagpieApiException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    private record Printer(PrintStream out, long peer) implements MessageListener {
+        @Override
+        public void onMessage(Message m) {
+            String who = m.getSenderUid() == peer ? "them" : "you (other device)";
+            out.printf("[#%d %s] %s%n", m.getSeq(), who, m.getContent().getText());
+        }
+
+        @Override
+        public void onKicked(Kick kick) {
+            out.println("kicked: " + kick.getReason() + " " + kick.getMessage());
+        }
+
+        @Override
+        public void onConnectionStateChanged(ConnectionState state) {
+            if (state != ConnectionState.CONNECTED) {
+                out.println("(" + state.name().toLowerCase() + ")");
+            }
+        }
+
+        @Override
+        public void onError(MagpieException error) {
+            out.println("(error: " + error.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.magpie.server;
+
+import io.magpie.das.Database;
+import io.magpie.das.RedisGateRegistry;
+import io.magpie.das.RedisRouteTable;
+import io.magpie.das.RedisStore;
+import io.magpie.das.Topics;
+import io.magpie.gate.GateConfig;
+import io.magpie.gate.GateProducers;
+import io.magpie.gate.GateServer;
+import io.magpie.logic.LogicService;
+import io.magpie.lsb.LsbServer;
+import io.magpie.protocol.auth.TokenCodec;
+import io.magpie.server.config.Settings;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of one Magpie process: builds the shared clients (Redis, MySQL, Kafka) and
+ * starts the requested roles in dependency order (logic, router, gate, lsb), closing everything in
+ * reverse on {@link #close()}. A process may run one role or all of them ({@code standalone}).
+ * Start and close from one thread.
+ */
+public final class MagpieNode implements AutoCloseable {
+
+    /** The roles a node can run. */
+    public enum Role { LOGIC, ROUTER, GATE, LSB }
+
+    private static final Logger log = LoggerFactory.getLogger(MagpieNode.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private LogicService logic;
+    private GateServer gate;
+    private LsbServer lsb;
+
+    private MagpieNode() {
+    }
+
+    /** Starts {@code roles}; on any failure stops what was started and rethrows. */
+    public static MagpieNode start(Settings settings, Set<Role> roles, Clock clock) {
+        MagpieNode node = new MagpieNode();
+        try {
+            node.startRoles(settings, EnumSet.copyOf(roles), clock);
+            settings.tree().rejectUnknownKeys();
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startRoles(Settings settings, Set<Role> roles, Clock clock) {
+        RedisStore redis = track(RedisStore.connect(settings.redis()));
+        RedisRouteTable routes = new RedisRouteTable(redis);
+        // a gate's entry lives three refresh periods: one lost refresh does not drop it from the LSB
+        RedisGateRegistry registry = new RedisGateRegistry(redis, settings.gate().registryRefresh().multipliedBy(3));
+        Topics topics = settings.topics();
+        if (roles.contains(Role.LOGIC) || roles.contains(Role.ROUTER) || roles.contains(Role.GATE)) {
+            ensureTopics(settings.kafkaBootstrap(), topics, settings.partitions());
+        }
+        if (roles.contains(Role.LOGIC)) {
+            Database database = track(Database.open(settings.mysql()));
+            logic = track(new LogicService(settings.logic(), database, redis, clock).start());
+        }
+        if (roles.contains(Role.ROUTER)) {
+            track(new io.magpie.router.RouterService(settings.router(), routes, registry, clock).start());
+        }
+        if (roles.contains(Role.GATE)) {
+            GateConfig gateConfig = settings.gate();
+            KafkaProducer<String, byte[]> producer = track(new KafkaProducer<>(GateProducers.config(settings.kafkaBootstrap())));
+            gate = track(new GateServer(gateConfig, routes, registry, producer, topics,
+                    new TokenCodec(settings.tokenSecret(), clock), clock));
+            gate.start();
+        }
+        if (roles.contains(Role.LSB)) {
+            lsb = track(new LsbServer(settings.lsb(), registry, clock).start());
+        }
+    }
+
+    private static void ensureTopics(String bootstrap, Topics topics, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            Set<String> created = topics.ensure(admin, partitions);
+            if (!created.isEmpty()) {
+                log.info("[node] created topics {} with {} partitions", created, partitions);
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        started.push(resource);
+        return resource;
+    }
+
+    /** The running account API's port, or -1 when this node runs no logic role. */
+    public int accountApiPort() {
+        return logic == null ? -1 : logic.httpPort();
+    }
+
+    /** The running LSB's port, or -1. */
+    public int lsbPort() {
+        return lsb == null ? -1 : lsb.port();
+    }
+
+    /** The running gate, or null. */
+    public GateServer gate() {
+        return gate;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("[node] failed to stop {}; stopping the rest", c.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.magpie.server;
+
+import io.magpie.server.config.ConfigTree;
+import io.magpie.server.config.Settings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code magpie gate|lsb|logic|router --config FILE}: one role against the operator's servers. */
+abstract class RoleCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RoleCommand.class);
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "YAML configuration (samples: deploy/config/<role>.yaml); "
+                    + "any key can be overridden by MAGPIE_<SECTION>_<KEY>")
+    Path config;
+
+    abstract MagpieNode.Role role();
+
+    @Override
+    public Integer call() {
+        long t0 = System.nanoTime();
+        Settings settings = new Settings(ConfigTree.load(config, System.getenv()));
+        MagpieNode node = MagpieNode.start(settings, EnumSet.of(role()), Clock.systemUTC());
+        log.info("[{}] ready in {} ms (config {})", role().name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000, config);
+        ProcessLifecycle.runUntilStopped(role().name().toLowerCase(), node);
+        return 0;
+    }
+
+    @Command(name = "gate", mixinStandardHelpOptions = true,
+            description = "Run a gate: client TCP + WebSocket listeners and the internal push port.")
+    static final class Gate extends RoleCommand {
+        @Override
+        MagpieNode.Role role() {
+            return MagpieNode.Role.GATE;
+        }
+    }
+
+    @Command(name = "lsb", mixinStandardHelpOptions = true,
+            description = "Run the LSB: hands clients the least-loaded gate over HTTP.")
+    static final class Lsb extends RoleCommand {
+        @Override
+        MagpieNode.Role role() {
+            return MagpieNode.Role.LSB;
+        }
+    }
+
+    @Command(name = "logic", mixinStandardHelpOptions = true,
+            description = "Run logic: the upstream consumer (store, sequence, push tasks) and the account API.")
+    static final class Logic extends RoleCommand {
+        @Override
+        MagpieNode.Role role() {
+            return MagpieNode.Role.LOGIC;
+        }
+    }
+
+    @Command(name = "router", mixinStandardHelpOptions = true,
+            description = "Run a router: consumes push tasks and pushes them to the gates.")
+    static final class Router extends RoleCommand {
+        @Override
+        MagpieNode.Role role() {
+            return MagpieNode.Role.ROUTER;
+        }
+    }
+}

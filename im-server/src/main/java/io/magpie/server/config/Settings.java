@@ -1,0 +1,147 @@
+package io.magpie.server.config;
+
+import io.magpie.das.MysqlConfig;
+import io.magpie.das.RedisConfig;
+import io.magpie.das.Topics;
+import io.magpie.gate.GateConfig;
+import io.magpie.logic.LogicConfig;
+import io.magpie.lsb.LsbConfig;
+import io.magpie.router.RouterConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Maps a {@link ConfigTree} onto the typed config records of the modules. Every key an operator can
+ * set is read here, once, with the module's own default; the sample files in {@code deploy/config}
+ * list them. Module records validate their values and name the setting that is out of range.
+ */
+public final class Settings {
+
+    private final ConfigTree tree;
+
+    public Settings(ConfigTree tree) {
+        this.tree = tree;
+    }
+
+    public ConfigTree tree() {
+        return tree;
+    }
+
+    public MysqlConfig mysql() {
+        String url = tree.string("mysql.url", null);
+        if (url == null) {
+            throw new ConfigException("mysql.url is not set in " + tree.source()
+                    + "; set it to jdbc:mysql://host:port/database (or MAGPIE_MYSQL_URL)");
+        }
+        return guard("mysql", () -> new MysqlConfig(url, tree.string("mysql.user", "root"),
+                tree.string("mysql.password", ""), tree.integer("mysql.pool-size", 16)));
+    }
+
+    public RedisConfig redis() {
+        return guard("redis", () -> new RedisConfig(tree.string("redis.uri", "redis://127.0.0.1:6379"),
+                tree.string("redis.key-prefix", RedisConfig.DEFAULT_KEY_PREFIX),
+                tree.duration("redis.command-timeout", RedisConfig.DEFAULT_COMMAND_TIMEOUT)));
+    }
+
+    public String kafkaBootstrap() {
+        return tree.string("kafka.bootstrap", "127.0.0.1:9092");
+    }
+
+    public Topics topics() {
+        return guard("kafka.topic-prefix", () -> new Topics(tree.string("kafka.topic-prefix", Topics.DEFAULT_PREFIX)));
+    }
+
+    public int partitions() {
+        int p = tree.integer("kafka.partitions", 16);
+        if (p < 1 || p > 1024) {
+            throw new ConfigException("kafka.partitions must be 1..1024, got " + p);
+        }
+        return p;
+    }
+
+    public byte[] tokenSecret() {
+        String secret = tree.string("auth.token-secret", null);
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+            throw new ConfigException("auth.token-secret must be set to at least 32 bytes, shared by logic and"
+                    + " every gate (got " + (secret == null ? "nothing" : secret.length() + " characters") + ")");
+        }
+        return secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public GateConfig gate() {
+        GateConfig d = GateConfig.defaults();
+        return guard("gate", () -> {
+            GateConfig.Builder b = d.toBuilder()
+                    .advertisedHost(tree.string("gate.host", d.advertisedHost()))
+                    .bindAddress(tree.string("gate.bind", d.bindAddress()))
+                    .tcpPort(tree.integer("gate.tcp-port", d.tcpPort()))
+                    .wsPort(tree.integer("gate.ws-port", d.wsPort()))
+                    .wsPath(tree.string("gate.ws-path", d.wsPath()))
+                    .internalPort(tree.integer("gate.internal-port", d.internalPort()))
+                    .maxFrameBytes(tree.integer("gate.max-frame-bytes", d.maxFrameBytes()))
+                    .loginTimeout(tree.duration("gate.login-timeout", d.loginTimeout()))
+                    .heartbeatInterval(tree.duration("gate.heartbeat", d.heartbeatInterval()))
+                    .maxMissedHeartbeats(tree.integer("gate.max-missed-heartbeats", d.maxMissedHeartbeats()))
+                    .registryRefresh(tree.duration("gate.registry-refresh", d.registryRefresh()))
+                    .workerThreads(tree.integer("gate.worker-threads", d.workerThreads()))
+                    .maxConnections(tree.integer("gate.max-connections", d.maxConnections()))
+                    .appIds(new LinkedHashSet<>(tree.list("gate.app-ids", List.copyOf(d.appIds()))))
+                    .grayTag(tree.string("gate.gray", d.grayTag()));
+            String id = tree.string("gate.id", null);
+            if (id != null) {
+                b.gateId(id);
+            }
+            return b.build();
+        });
+    }
+
+    public LsbConfig lsb() {
+        LsbConfig d = LsbConfig.defaults();
+        return guard("lsb", () -> new LsbConfig(tree.integer("lsb.port", d.httpPort()),
+                tree.duration("lsb.poll-interval", d.registryPollInterval()),
+                tree.duration("lsb.assignment-window", d.assignmentWindow())));
+    }
+
+    public LogicConfig logic() {
+        byte[] secret = tokenSecret();
+        Topics topics = topics();
+        return guard("logic", () -> {
+            LogicConfig d = LogicConfig.builder(kafkaBootstrap(), secret).build();
+            return LogicConfig.builder(kafkaBootstrap(), secret)
+                    .topicPrefix(topics.prefix())
+                    .consumerGroup(topics.logicGroup())
+                    .httpHost(tree.string("logic.http-host", d.httpHost()))
+                    .httpPort(tree.integer("logic.http-port", d.httpPort()))
+                    .maxPollRecords(tree.integer("logic.max-poll-records", d.maxPollRecords()))
+                    .tokenTtl(tree.duration("auth.token-ttl", d.tokenTtl()))
+                    .pbkdf2Iterations(tree.integer("logic.pbkdf2-iterations", d.pbkdf2Iterations()))
+                    .timelineCacheSize(tree.integer("logic.timeline-cache-size", d.timelineCacheSize()))
+                    .build();
+        });
+    }
+
+    public RouterConfig router() {
+        Topics topics = topics();
+        return guard("router", () -> {
+            RouterConfig d = RouterConfig.builder(kafkaBootstrap()).build();
+            return RouterConfig.builder(kafkaBootstrap())
+                    .topicPrefix(topics.prefix())
+                    .consumerGroup(topics.routerGroup())
+                    .maxPollRecords(tree.integer("router.max-poll-records", d.maxPollRecords()))
+                    .pushTimeout(tree.duration("router.push-timeout", d.pushTimeout()))
+                    .build();
+        });
+    }
+
+    /** Module records throw IllegalArgumentException naming the field; say which section it came from. */
+    private <T> T guard(String section, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("invalid " + section + " settings in " + tree.source() + ": " + e.getMessage(), e);
+        }
+    }
+
+}
