@@ -49,7 +49,9 @@ final class StandaloneCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Map<String, String> env = System.getenv();
         ConfigTree tree = ConfigTree.load(config, env);
-        Path dir = Path.of(tree.string("infra.data-dir", dataDir.toString())).toAbsolutePath();
+        String configured = tree.string("infra.data-dir", dataDir.toString());
+        Path dir = Path.of(configured.startsWith("~/") ? System.getProperty("user.home") + configured.substring(1)
+                : configured).toAbsolutePath();
         Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dir));
         MagpieNode node;
         try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.magpie.testkit.internal.PidFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -107,7 +108,8 @@ class StaleProcessCleanupIT {
         throw new AssertionError("child JVM did not start its servers:\n" + output);
     }
 
+    /** Running and not a zombie waiting for PID 1 to reap it. */
     private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(pid).map(PidFile::running).orElse(false);
     }
 }

@@ -33,7 +33,7 @@ public final class PidFile {
     /** Kills the recorded process if it still runs (TERM, then KILL after the grace period). */
     public void killStale(String what) {
         Optional<ProcessHandle> stale = read().flatMap(ProcessHandle::of)
-                .filter(ProcessHandle::isAlive)
+                .filter(PidFile::running)
                 .filter(this::runsOurExecutable);
         if (stale.isPresent()) {
             ProcessHandle p = stale.get();
@@ -100,7 +100,7 @@ public final class PidFile {
 
     private static boolean awaitExit(ProcessHandle p, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (p.isAlive()) {
+        while (running(p)) {
             if (System.currentTimeMillis() > deadline) {
                 return false;
             }
@@ -108,9 +108,28 @@ public final class PidFile {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return !p.isAlive();
+                return !running(p);
             }
         }
         return true;
+    }
+
+    /**
+     * Alive and not a zombie. An orphan (its JVM was killed) is reaped by PID 1, which in some
+     * containers takes seconds; {@link ProcessHandle#isAlive()} counts the zombie as alive.
+     */
+    public static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"),
+                    StandardCharsets.US_ASCII);
+            int afterName = stat.lastIndexOf(')');
+            return afterName < 0 || stat.length() < afterName + 3
+                    || stat.charAt(afterName + 2) != 'Z';
+        } catch (IOException e) {
+            return p.isAlive(); // no procfs (macOS) or just gone
+        }
     }
 }
