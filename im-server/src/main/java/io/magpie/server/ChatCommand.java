@@ -56,7 +56,18 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        // the SDK's connection log lines would interleave with the conversation
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.magpie"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        try {
+            return chat(System.out);
+        } catch (MagpieApiException e) {
+            System.err.println("magpie chat: " + e.getMessage() + " (HTTP " + e.status() + " " + e.code() + ")");
+            return 1;
+        }
+    }
+
+    private int chat(PrintStream out) throws Exception {
         ClientConfig config = ClientConfig.builder()
                 .accountApiUrl(api)
                 .lsbUrl(lsb)
@@ -68,7 +79,7 @@ final class ChatCommand implements Callable<Integer> {
         AccountClient accounts = new AccountClient(config);
         registerIfNew(accounts, out);
         Credentials me = accounts.login(user, password, device, Platform.DESKTOP);
-        long peer = accounts.findByUsername(to).uid();
+        long peer = awaitPeer(accounts, out);
         try (MagpieClient client = new MagpieClient(config)) {
             client.addListener(new Printer(out, peer));
             client.connect(me).get(15, TimeUnit.SECONDS);
@@ -88,6 +99,25 @@ final class ChatCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The peer's uid; waits for the peer to register so two terminals can start in any order. */
+    private long awaitPeer(AccountClient accounts, PrintStream out) throws InterruptedException {
+        boolean told = false;
+        while (true) {
+            try {
+                return accounts.findByUsername(to).uid();
+            } catch (MagpieApiException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+                if (!told) {
+                    out.printf("%s has no account yet; waiting for them to start a chat (Ctrl-C to give up)...%n", to);
+                    told = true;
+                }
+                Thread.sleep(1000);
+            }
+        }
     }
 
     private void registerIfNew(AccountClient accounts, PrintStream out) {
