@@ -35,6 +35,16 @@ import java.util.regex.Pattern;
  *                              (default 200000)
  * @param appIds                business lines this gate serves, for LSB matching (default empty = any)
  * @param grayTag               gray-release group for LSB matching (default empty)
+ * @param pushAckTimeout        how long a PUSH waits for its PUSH_ACK before the first resend (default 5 s,
+ *                              100 ms..60 s); each further wait doubles, capped at 5 min
+ * @param maxPushResends        resends of an unacked PUSH before the gate gives up on it (default 3, 0..10);
+ *                              the message stays in storage and the client PULLs it on a seq gap or reconnect
+ * @param maxUnackedPushes      unacked PUSH frames kept per connection (default 1000, 1..100000); beyond it the
+ *                              oldest is dropped (not resent any more) and counted
+ * @param routeRefresh          how often the gate re-registers the routes of all its sessions, so routes lost in
+ *                              Redis (FLUSHALL, restart without persistence) come back (default 30 s, 100 ms..1 h)
+ * @param devicePolicy          which sessions of one user may be online together (default
+ *                              {@link DevicePolicy#MULTI_DEVICE}: any number of devices, one session per device)
  */
 public record GateConfig(
         String gateId,
@@ -54,7 +64,12 @@ public record GateConfig(
         int workerThreads,
         int maxConnections,
         Set<String> appIds,
-        String grayTag) {
+        String grayTag,
+        Duration pushAckTimeout,
+        int maxPushResends,
+        int maxUnackedPushes,
+        Duration routeRefresh,
+        DevicePolicy devicePolicy) {
 
     /** Gate ids end up in Redis values separated by '|', so they are kept to a safe alphabet. */
     private static final Pattern GATE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -87,6 +102,11 @@ public record GateConfig(
         }
         appIds = Set.copyOf(appIds);
         grayTag = grayTag == null ? "" : grayTag;
+        between("gate.pushAckTimeout", pushAckTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
+        range("gate.maxPushResends", maxPushResends, 0, 10);
+        range("gate.maxUnackedPushes", maxUnackedPushes, 1, 100_000);
+        between("gate.routeRefresh", routeRefresh, Duration.ofMillis(100), Duration.ofHours(1));
+        require(devicePolicy != null, "gate.devicePolicy must not be null (default: DevicePolicy.MULTI_DEVICE)");
     }
 
     /** No read for this long closes a logged-in connection: missed heartbeats x interval. */
@@ -113,7 +133,9 @@ public record GateConfig(
                 .loginTimeout(loginTimeout).heartbeatInterval(heartbeatInterval)
                 .maxMissedHeartbeats(maxMissedHeartbeats).registryRefresh(registryRefresh)
                 .bossThreads(bossThreads).workerThreads(workerThreads).maxConnections(maxConnections)
-                .appIds(appIds).grayTag(grayTag);
+                .appIds(appIds).grayTag(grayTag)
+                .pushAckTimeout(pushAckTimeout).maxPushResends(maxPushResends).maxUnackedPushes(maxUnackedPushes)
+                .routeRefresh(routeRefresh).devicePolicy(devicePolicy);
     }
 
     /**
@@ -155,6 +177,11 @@ public record GateConfig(
         require(value >= min && value <= max, name + " must be " + min + ".." + max + ", got " + value);
     }
 
+    private static void between(String name, Duration value, Duration min, Duration max) {
+        require(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0,
+                name + " must be " + min.toMillis() + " ms.." + max.toMillis() + " ms, got " + value);
+    }
+
     private static void positive(String name, Duration value) {
         require(value != null && !value.isNegative() && !value.isZero(), name + " must be a positive duration, got " + value);
     }
@@ -193,6 +220,11 @@ public record GateConfig(
         private int maxConnections = 200_000;
         private Set<String> appIds = Set.of();
         private String grayTag = "";
+        private Duration pushAckTimeout = Duration.ofSeconds(5);
+        private int maxPushResends = 3;
+        private int maxUnackedPushes = 1000;
+        private Duration routeRefresh = Duration.ofSeconds(30);
+        private DevicePolicy devicePolicy = DevicePolicy.MULTI_DEVICE;
 
         private Builder() {
         }
@@ -216,13 +248,19 @@ public record GateConfig(
         public Builder maxConnections(int v) { this.maxConnections = v; return this; }
         public Builder appIds(Set<String> v) { this.appIds = Objects.requireNonNull(v, "appIds"); return this; }
         public Builder grayTag(String v) { this.grayTag = v; return this; }
+        public Builder pushAckTimeout(Duration v) { this.pushAckTimeout = v; return this; }
+        public Builder maxPushResends(int v) { this.maxPushResends = v; return this; }
+        public Builder maxUnackedPushes(int v) { this.maxUnackedPushes = v; return this; }
+        public Builder routeRefresh(Duration v) { this.routeRefresh = v; return this; }
+        public Builder devicePolicy(DevicePolicy v) { this.devicePolicy = v; return this; }
 
         /** Validates and returns the configuration; throws IllegalArgumentException naming a bad setting. */
         public GateConfig build() {
             return new GateConfig(gateId == null ? newGateId() : gateId, advertisedHost, bindAddress, tcpPort,
                     wsPort, wsPath, internalPort, maxFrameBytes, internalMaxFrameBytes, loginTimeout,
                     heartbeatInterval, maxMissedHeartbeats, registryRefresh, bossThreads, workerThreads,
-                    maxConnections, appIds, grayTag);
+                    maxConnections, appIds, grayTag, pushAckTimeout, maxPushResends, maxUnackedPushes,
+                    routeRefresh, devicePolicy);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.magpie.gate.internal.KafkaPushTaskPublisher;
 import io.magpie.gate.internal.KafkaUpstreamPublisher;
 import io.magpie.gate.internal.LoginServices;
 import io.magpie.gate.internal.RegistryPublisher;
+import io.magpie.gate.internal.RouteRefresher;
 import io.magpie.gate.internal.SessionRoutes;
 import io.magpie.gate.internal.SessionTable;
 import io.magpie.gate.internal.TcpClientInitializer;
@@ -48,10 +49,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The gate role (ARCHITECTURE §2 steps 3, 4 and 8, gate side): client TCP and WebSocket listeners
  * that log clients in, keep them alive and forward their requests to Kafka {@code upstream}; and the
- * internal push port on which routers deliver frames to those clients.
+ * internal push port on which routers deliver frames to those clients. Every PUSH written to a client
+ * is kept per connection until PUSH_ACK and resent with backoff a bounded number of times.
  *
  * <p>Lifecycle: construct, {@link #start()} once (binds the three ports and publishes the gate to the
- * registry, then republishes every {@code registryRefresh}), {@link #close()} once (graceful: stops
+ * registry, then republishes every {@code registryRefresh} and re-registers the routes of all its
+ * sessions every {@code routeRefresh}, so routes lost in Redis come back), {@link #close()} once (graceful: stops
  * accepting, removes the gate from the registry, unregisters its sessions' routes, closes the
  * connections and shuts its event loops down). Not restartable.
  *
@@ -82,6 +85,7 @@ public final class GateServer implements AutoCloseable {
     private final ClientPipeline clientPipeline;
     private final GatePushHandler gatePushHandler;
     private final RegistryPublisher registryPublisher;
+    private final RouteRefresher routeRefresher;
 
     private State state = State.NEW;
     private EventLoopGroup bossGroup;
@@ -116,9 +120,11 @@ public final class GateServer implements AutoCloseable {
         this.sessionRoutes = new SessionRoutes(sessions, routes, clock);
         this.clients = new ClientConnections(config.gateId(), config.maxConnections(), clock);
         AtomicLong connectionIds = new AtomicLong();
+        DuplicateSessionKicker kicker = new DuplicateSessionKicker(new KafkaPushTaskPublisher(producer, topics.push()));
         LoginServices login = new LoginServices(config.gateId(), config.loginTimeout(),
                 (int) config.heartbeatInterval().toSeconds(), clock, tokens, connectionIds::incrementAndGet,
-                sessionRoutes, new DuplicateSessionKicker(new KafkaPushTaskPublisher(producer, topics.push())));
+                sessionRoutes, kicker, config.devicePolicy());
+        this.routeRefresher = new RouteRefresher(config.gateId(), sessionRoutes, kicker);
         this.clientPipeline = new ClientPipeline(config, clock, new KafkaUpstreamPublisher(producer, topics.upstream()),
                 login);
         this.gatePushHandler = new GatePushHandler(config.gateId(), sessions);
@@ -151,6 +157,7 @@ public final class GateServer implements AutoCloseable {
             throw e;
         }
         registryPublisher.start(bossGroup.next(), config.registryRefresh());
+        routeRefresher.start(bossGroup.next(), config.routeRefresh());
         log.info("[gate={}] started: tcp {}, ws {}{}, internal {}; advertised as {}", config.gateId(), tcpPort(),
                 wsPort(), config.wsPath(), internalPort(), config.advertisedHost());
         return this;
@@ -172,6 +179,7 @@ public final class GateServer implements AutoCloseable {
             return;
         }
         registryPublisher.stop(CLOSE_STEP_TIMEOUT);
+        routeRefresher.stop(CLOSE_STEP_TIMEOUT);
         for (Listener listener : new Listener[] {tcp, ws, internal}) {
             if (listener != null) {
                 listener.channel().close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());

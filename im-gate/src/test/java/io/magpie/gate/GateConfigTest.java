@@ -26,6 +26,35 @@ class GateConfigTest {
         assertEquals(Duration.ofSeconds(3), config.registryRefresh());
         assertEquals(Set.of(), config.appIds());
         assertEquals("", config.grayTag());
+        assertEquals(Duration.ofSeconds(5), config.pushAckTimeout());
+        assertEquals(3, config.maxPushResends());
+        assertEquals(1000, config.maxUnackedPushes());
+        assertEquals(Duration.ofSeconds(30), config.routeRefresh());
+        assertEquals(DevicePolicy.MULTI_DEVICE, config.devicePolicy());
+    }
+
+    @Test
+    void toBuilderKeepsTheDeliverySettings() {
+        GateConfig config = GateConfig.builder().pushAckTimeout(Duration.ofMillis(300)).maxPushResends(0)
+                .maxUnackedPushes(5).routeRefresh(Duration.ofSeconds(1))
+                .devicePolicy(DevicePolicy.ONE_PER_PLATFORM_CLASS).build();
+        assertEquals(config, config.toBuilder().build());
+    }
+
+    @Test
+    void deliverySettingsOutOfRangeFailNamingTheSetting() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> GateConfig.builder().pushAckTimeout(Duration.ofMillis(10)).build());
+        assertTrue(e.getMessage().contains("gate.pushAckTimeout"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().maxPushResends(11).build());
+        assertTrue(e.getMessage().contains("gate.maxPushResends") && e.getMessage().contains("11"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().maxUnackedPushes(0).build());
+        assertTrue(e.getMessage().contains("gate.maxUnackedPushes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> GateConfig.builder().routeRefresh(Duration.ofHours(2)).build());
+        assertTrue(e.getMessage().contains("gate.routeRefresh"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().devicePolicy(null).build());
+        assertTrue(e.getMessage().contains("gate.devicePolicy"), e.getMessage());
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * behave the same. Before login: {@value #FLUSH} (one flush per read burst), {@value #DECODER},
  * {@value #ENCODER}, {@value #IDLE}, {@value #LOGIN}, {@value #ERRORS}. At login {@link LoginHandler}
  * replaces itself with {@value #HEARTBEAT}, {@value #UPSTREAM}, {@value #PUSH_ACK},
- * {@value #UNSUPPORTED}. Thread-safe: holds only shared, thread-safe parts.
+ * {@value #UNSUPPORTED}; {@value #PUSH_ACK} also keeps the connection's wait-ACK table (outbound
+ * PUSH frames until PUSH_ACK, resends). Thread-safe: holds only shared, thread-safe parts.
  */
 public final class ClientPipeline implements SessionStages {
 
@@ -38,12 +39,15 @@ public final class ClientPipeline implements SessionStages {
     private final Clock clock;
     private final UpstreamPublisher upstream;
     private final LoginServices loginServices;
+    private final WaitAckTable.Settings waitAck;
 
     public ClientPipeline(GateConfig config, Clock clock, UpstreamPublisher upstream, LoginServices loginServices) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
         this.loginServices = Objects.requireNonNull(loginServices, "loginServices");
+        this.waitAck = new WaitAckTable.Settings(config.pushAckTimeout(), config.maxPushResends(),
+                config.maxUnackedPushes());
     }
 
     /** Adds every stage after framing to a new client connection's pipeline. */
@@ -60,7 +64,7 @@ public final class ClientPipeline implements SessionStages {
     public void install(ChannelPipeline pipeline, String after, Session session) {
         pipeline.addAfter(after, HEARTBEAT, new HeartbeatHandler(session, clock, config.idleTimeout()));
         pipeline.addAfter(HEARTBEAT, UPSTREAM, new UpstreamHandler(session, upstream, clock));
-        pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session));
+        pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session, waitAck, clock));
         pipeline.addAfter(PUSH_ACK, UNSUPPORTED, new UnsupportedCommandHandler(session));
     }
 }

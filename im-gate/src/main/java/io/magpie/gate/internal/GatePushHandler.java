@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
@@ -8,12 +9,16 @@ import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.GatePushAck;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.Push;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * gate and belongs to the listed uid, flushed once per connection per GATE_PUSH; a KICK is written
  * and then closes that client connection. The router gets GATE_PUSH_ACK with the same request id,
  * the number of connections written and the ids it listed that this gate does not have (so it can
- * treat those users as offline). A malformed GATE_PUSH gets ERROR BAD_REQUEST; any other command gets
+ * treat those users as offline). A PUSH goes out as a {@link TrackedPush} (its messages parsed once
+ * here), so each connection's {@code push-ack} stage keeps it until PUSH_ACK. A malformed GATE_PUSH gets ERROR BAD_REQUEST; any other command gets
  * ERROR UNKNOWN_COMMAND; the router connection stays open.
  *
  * <p>Writes to client channels hop to their own event loops (Netty does that for a write from
@@ -74,7 +80,8 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
     }
 
     private GatePushAck deliver(GatePush push, Command command) {
-        Frame out = new Frame(push.getCommand(), push.getRequestId(), 0, push.getBody().toByteArray());
+        Frame frame = new Frame(push.getCommand(), push.getRequestId(), 0, push.getBody().toByteArray());
+        Object out = command == Command.PUSH ? tracked(frame) : frame;
         GatePushAck.Builder ack = GatePushAck.newBuilder();
         Set<Channel> written = new LinkedHashSet<>();
         int count = 0;
@@ -87,7 +94,7 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
             count++;
             if (command == Command.KICK) {
                 log.info("{} kicked by the cluster; closing connection", session.logPrefix());
-                session.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                session.channel().writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
             } else {
                 session.channel().write(out);
                 written.add(session.channel());
@@ -101,5 +108,30 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
                     push.getRequestId(), ack.getMissingConnectionIdsCount());
         }
         return ack.setWritten(count).build();
+    }
+
+    /**
+     * The PUSH with the (conversation, seq) of its messages, parsed once for every connection it goes
+     * to, so each connection's wait-ACK table can track it; a body that is not a Push (a router bug) or
+     * names no message is written as it is, untracked.
+     */
+    private Object tracked(Frame frame) {
+        Push push;
+        try {
+            push = Push.parseFrom(frame.body());
+        } catch (InvalidProtocolBufferException e) {
+            log.warn("[gate={}] GATE_PUSH request={} carries a PUSH body of {} bytes that is not a Push ({}); "
+                    + "written as it is, without waiting for PUSH_ACK or resending", gateId, frame.requestId(),
+                    frame.body().length, e.getMessage());
+            return frame;
+        }
+        if (push.getMessagesCount() == 0) {
+            return frame;
+        }
+        List<MessageKey> keys = new ArrayList<>(push.getMessagesCount());
+        for (Message message : push.getMessagesList()) {
+            keys.add(new MessageKey(message.getConversationId(), message.getSeq()));
+        }
+        return new TrackedPush(frame, keys);
     }
 }

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>A valid token creates a {@link Session}, registers its route in the shared route table (async;
  * the continuation runs on this channel's event loop, reads are paused meanwhile and frames the
  * client pipelined behind LOGIN are replayed to the session stages after LOGIN_ACK), kicks the older
- * session of the same device (here or on another gate), answers LOGIN_ACK and replaces itself with
- * the session stages.
+ * session of the same device (here or on another gate), applies the device policy (with
+ * ONE_PER_PLATFORM_CLASS the user's routes are read in the same round trip; an older session of the
+ * same class on another device is kicked, or this login if a newer one is there), answers LOGIN_ACK and
+ * replaces itself with the session stages.
  *
  * <p>One instance per connection; all state is confined to the channel's event loop.
  */
@@ -138,12 +142,30 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         state = State.REGISTERING;
         // Hold further input until the session stages exist; what already arrived is queued.
         ctx.channel().config().setAutoRead(false);
-        services.sessionRoutes().register(session)
-                .whenCompleteAsync((replaced, error) -> registered(ctx, frame, session, replaced, error),
-                        ctx.executor());
+        CompletableFuture<Optional<Route>> registration = services.sessionRoutes().register(session);
+        // Issued right behind the registration on the same connection, so it sees our route and saves a
+        // round trip; only needed when the device policy limits platform classes.
+        CompletableFuture<List<Route>> userRoutes = services.devicePolicy().oneSessionPerPlatformClass()
+                ? services.sessionRoutes().routesOf(session.uid())
+                : CompletableFuture.completedFuture(null);
+        registration.thenCompose(replaced -> userRoutes.handle((routes, lookupError) ->
+                        new Registration(replaced, routes, unwrap(lookupError))))
+                .whenCompleteAsync((registered, error) -> registered(ctx, frame, session, registered,
+                        unwrap(error)), ctx.executor());
     }
 
-    private void registered(ChannelHandlerContext ctx, Frame login, Session session, Optional<Route> replaced,
+    /**
+     * What the route table answered at login.
+     *
+     * @param replaced    the route of this device that the registration replaced
+     * @param userRoutes  every route of the user after the registration; null when the policy needs none
+     *                    or the lookup failed
+     * @param lookupError why the lookup failed, or null
+     */
+    private record Registration(Optional<Route> replaced, List<Route> userRoutes, Throwable lookupError) {
+    }
+
+    private void registered(ChannelHandlerContext ctx, Frame login, Session session, Registration registration,
             Throwable error) {
         if (state != State.REGISTERING || !ctx.channel().isActive()) {
             // Deadline passed or the client left while Redis answered: the route must not outlive us.
@@ -158,6 +180,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                     + error.getMessage() + "); closing connection, reconnect later");
             return;
         }
+        Optional<Route> replaced = registration.replaced();
         long replacedHere = replaced.filter(r -> r.gateId().equals(services.gateId()))
                 .map(Route::connectionId).orElse(0L);
         Session superseded = services.sessionRoutes().sessions().add(session, replacedHere);
@@ -174,6 +197,9 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         replaced.filter(r -> !r.gateId().equals(services.gateId()))
                 .ifPresent(older -> services.kicker().kickRemote(older, session));
+        if (!applyDevicePolicy(session, registration)) {
+            return;
+        }
 
         cancelDeadline();
         state = State.DONE;
@@ -194,6 +220,59 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(this);
         ctx.flush();
         ctx.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * One session per platform class, when configured: kicks the older sessions of this login's class
+     * on other devices, or this login if a newer one of its class is already there.
+     *
+     * @return false if this login was kicked
+     */
+    private boolean applyDevicePolicy(Session session, Registration registration) {
+        if (!services.devicePolicy().oneSessionPerPlatformClass()) {
+            return true;
+        }
+        if (registration.lookupError() != null) {
+            // Refusing logins because a read failed right after a write succeeded would turn a Redis
+            // hiccup into an outage; the policy is a limit, not a guarantee that anything depends on.
+            log.warn("{} could not read the user's routes; the device policy is not applied to this login",
+                    session.logPrefix(), registration.lookupError());
+            return true;
+        }
+        PlatformSessionPolicy.Decision decision = PlatformSessionPolicy.decide(session.route(),
+                registration.userRoutes());
+        if (decision.newer().isPresent()) {
+            Route newer = decision.newer().get();
+            state = State.FAILED;
+            cancelDeadline();
+            pipelined.clear();
+            services.kicker().kickLocal(session, policyReason(decision.platformClass(), newer.deviceId())
+                    + " is already online (gate " + newer.gateId() + ")");
+            return false;
+        }
+        for (Route older : decision.older()) {
+            String why = policyReason(decision.platformClass(), session.deviceId()) + " logged in (gate "
+                    + session.gateId() + ")";
+            if (!older.gateId().equals(services.gateId())) {
+                services.kicker().kickRemote(older, session, why);
+                continue;
+            }
+            Session local = services.sessionRoutes().sessions().byConnection(older.connectionId());
+            if (local != null && local.uid() == older.uid() && local.deviceId().equals(older.deviceId())) {
+                services.kicker().kickLocal(local, why);
+            }
+            // else: that session already ended here; its close releases the route.
+        }
+        return true;
+    }
+
+    private static String policyReason(PlatformClass platformClass, String deviceId) {
+        return "one session per platform class (gate.devicePolicy): a newer " + platformClass
+                + " session of this user on device " + deviceId;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private void startDeadline(ChannelHandlerContext ctx) {

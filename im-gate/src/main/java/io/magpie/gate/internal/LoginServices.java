@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import io.magpie.gate.DevicePolicy;
 import io.magpie.protocol.auth.TokenCodec;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +18,11 @@ import java.util.function.LongSupplier;
  * @param connectionIds     next connection id of this gate
  * @param sessionRoutes     local session table + shared route table
  * @param kicker            kicks the older session of a device that logs in again
+ * @param devicePolicy      which sessions of one user may be online together
  */
 public record LoginServices(String gateId, Duration loginTimeout, int heartbeatSeconds, Clock clock, TokenCodec tokens,
-        LongSupplier connectionIds, SessionRoutes sessionRoutes, DuplicateSessionKicker kicker) {
+        LongSupplier connectionIds, SessionRoutes sessionRoutes, DuplicateSessionKicker kicker,
+        DevicePolicy devicePolicy) {
 
     public LoginServices {
         Objects.requireNonNull(gateId, "gateId");
@@ -29,5 +32,6 @@ public record LoginServices(String gateId, Duration loginTimeout, int heartbeatS
         Objects.requireNonNull(connectionIds, "connectionIds");
         Objects.requireNonNull(sessionRoutes, "sessionRoutes");
         Objects.requireNonNull(kicker, "kicker");
+        Objects.requireNonNull(devicePolicy, "devicePolicy");
     }
 }

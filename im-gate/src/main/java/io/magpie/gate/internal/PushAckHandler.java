@@ -5,27 +5,79 @@ import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
 import io.magpie.protocol.ProtocolException;
+import io.magpie.protocol.proto.MessageRef;
 import io.magpie.protocol.proto.PushAck;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts PUSH_ACK from a logged-in client. The gate keeps no wait-ACK table yet, so an ACK is only
- * checked for a readable body and consumed: pushes are not resent by the gate (ARCHITECTURE §2
- * step 8's resend is not implemented here; a client recovers a missed push through SYNC/PULL).
- * One instance per connection, created at login.
+ * The {@code push-ack} stage of a logged-in connection: keeps its {@link WaitAckTable}. Outbound, a
+ * {@link TrackedPush} (written by the internal push path) goes on as its frame and is remembered;
+ * every other message passes untouched. Inbound, PUSH_ACK clears the messages it names (an unreadable
+ * one gets ERROR BAD_REQUEST, the connection stays open). When the connection closes the table is
+ * dropped. One instance per connection, created at login; confined to the channel's event loop.
  */
-public final class PushAckHandler extends ChannelInboundHandlerAdapter {
+public final class PushAckHandler extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PushAckHandler.class);
 
     private final Session session;
+    private final WaitAckTable.Settings settings;
+    private final Clock clock;
+    private WaitAckTable table;
 
-    public PushAckHandler(Session session) {
+    public PushAckHandler(Session session, WaitAckTable.Settings settings, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        table = new WaitAckTable(session.logPrefix(), settings, clock, ctx.executor(), new WaitAckTable.Output() {
+            @Override
+            public void write(Frame frame) {
+                // Written from this stage, so the frame meets the encoder below as on its first send.
+                ctx.write(frame);
+            }
+
+            @Override
+            public void flush() {
+                ctx.flush();
+            }
+
+            @Override
+            public boolean writable() {
+                return ctx.channel().isWritable();
+            }
+        });
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        table.clear();
+    }
+
+    /** The connection's table, for tests; touch it on the event loop only. */
+    WaitAckTable table() {
+        return table;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof TrackedPush push) {
+            ctx.write(push.frame(), promise);
+            table.track(push.frame(), push.keys());
+            return;
+        }
+        ctx.write(msg, promise);
     }
 
     @Override
@@ -34,12 +86,25 @@ public final class PushAckHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        PushAck ack;
         try {
-            PushAck ack = Frames.parse(frame, PushAck.parser());
-            log.debug("{} PUSH_ACK for {} message(s)", session.logPrefix(), ack.getAckedCount());
+            ack = Frames.parse(frame, PushAck.parser());
         } catch (ProtocolException e) {
             ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.BAD_REQUEST,
                     e.getMessage() + "; the connection stays open"));
+            return;
         }
+        List<MessageKey> keys = new ArrayList<>(ack.getAckedCount());
+        for (MessageRef ref : ack.getAckedList()) {
+            keys.add(new MessageKey(ref.getConversationId(), ref.getSeq()));
+        }
+        int waiting = table.ack(keys);
+        log.debug("{} PUSH_ACK for {} message(s), {} of them were waiting", session.logPrefix(), keys.size(), waiting);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        table.clear();
+        ctx.fireChannelInactive();
     }
 }

@@ -3,6 +3,7 @@ package io.magpie.gate.internal;
 import io.magpie.das.Route;
 import io.magpie.das.RouteTable;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,27 @@ public final class SessionRoutes {
     /** Registers the session's route; completes with the route it replaced for that uid + device. */
     public CompletableFuture<Optional<Route>> register(Session session) {
         return routes.register(session.route());
+    }
+
+    /** Every route of {@code uid} in the shared table, this gate's and other gates'. */
+    public CompletableFuture<List<Route>> routesOf(long uid) {
+        return routes.lookup(List.of(uid)).thenApply(byUid -> byUid.getOrDefault(uid, List.of()));
+    }
+
+    /**
+     * Writes back a route that a re-registration overwrote although it was the newer one (or although
+     * its own session had ended meanwhile). A failure is logged: that device is then unroutable until
+     * its gate's next refresh.
+     */
+    public CompletableFuture<Void> restore(Route route) {
+        return routes.register(route).handle((replaced, error) -> {
+            if (error != null) {
+                log.warn("[uid={} device={}] could not write back the route of gate={} conn={}; that gate "
+                        + "registers it again on its next refresh", route.uid(), route.deviceId(), route.gateId(),
+                        route.connectionId(), error);
+            }
+            return null;
+        });
     }
 
     /**

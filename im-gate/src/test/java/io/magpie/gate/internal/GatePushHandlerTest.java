@@ -21,19 +21,30 @@ import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.Push;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GatePushHandlerTest {
 
     private final SessionTable sessions = new SessionTable();
+    private final Map<EmbeddedChannel, PushAckHandler> waitAck = new HashMap<>();
     private final EmbeddedChannel router = new EmbeddedChannel(new GatePushHandler("gate-a", sessions));
     private final EmbeddedChannel alice = client(1, 100);
     private final EmbeddedChannel bob = client(2, 200);
 
+    /** A logged-in client connection reduced to its push-ack stage, which turns a tracked PUSH into its frame. */
     private EmbeddedChannel client(long connectionId, long uid) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        sessions.add(new Session(connectionId, uid, "d" + uid, Platform.WEB, "gate-a", 0, channel), 0);
+        Session session = new Session(connectionId, uid, "d" + uid, Platform.WEB, "gate-a", 0, channel);
+        PushAckHandler handler = new PushAckHandler(session,
+                new WaitAckTable.Settings(Duration.ofSeconds(5), 3, 1000), Clock.systemUTC());
+        channel.pipeline().addLast(ClientPipeline.PUSH_ACK, handler);
+        waitAck.put(channel, handler);
+        sessions.add(session, 0);
         return channel;
     }
 
@@ -68,6 +79,18 @@ class GatePushHandlerTest {
         assertEquals(List.of(2L, 42L), ackBody.getMissingConnectionIdsList(),
                 "a connection id whose uid does not match is missing, as is an unknown one");
         assertTrue(alice.isOpen());
+        assertEquals(1, waitAck.get(alice).table().unackedMessages(), "the PUSH waits for alice's PUSH_ACK");
+        assertEquals(1, waitAck.get(bob).table().unackedMessages());
+    }
+
+    @Test
+    void aPushWhoseBodyIsNotAPushIsWrittenUntracked() {
+        byte[] garbage = {(byte) 0xFF, 0x01};
+        router.writeInbound(Frames.of(Command.GATE_PUSH, 5, GatePush.newBuilder().addConnections(ref(1, 100))
+                .setCommand(Command.PUSH.code()).setRequestId(78).setBody(ByteString.copyFrom(garbage)).build()));
+
+        assertEquals(new Frame(Command.PUSH.code(), 78, 0, garbage), next(alice));
+        assertEquals(0, waitAck.get(alice).table().size());
     }
 
     @Test
@@ -81,6 +104,7 @@ class GatePushHandlerTest {
         assertEquals(KickReason.DUPLICATE_DEVICE, Kick.parseFrom(toAlice.body()).getReason());
         assertFalse(alice.isOpen());
         assertTrue(bob.isOpen());
+        assertEquals(0, waitAck.get(bob).table().size(), "a KICK is not waited for");
         assertEquals(1, GatePushAck.parseFrom(next(router).body()).getWritten());
     }
 

@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import io.magpie.gate.DevicePolicy;
 import io.magpie.gate.GateConfig;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
@@ -32,10 +33,20 @@ final class LoginHarness {
     final RecordingPublishers.Upstream upstream = new RecordingPublishers.Upstream();
     final RecordingPublishers.Push pushTasks = new RecordingPublishers.Push();
     final AtomicLong connectionIds = new AtomicLong();
-    final LoginServices services = new LoginServices(GATE, config.loginTimeout(), 30, clock, tokens,
-            connectionIds::incrementAndGet, new SessionRoutes(sessions, routes, clock),
-            new DuplicateSessionKicker(pushTasks));
-    final ClientPipeline pipeline = new ClientPipeline(config, clock, upstream, services);
+    final DuplicateSessionKicker kicker = new DuplicateSessionKicker(pushTasks);
+    final SessionRoutes sessionRoutes = new SessionRoutes(sessions, routes, clock);
+    final LoginServices services;
+    final ClientPipeline pipeline;
+
+    LoginHarness() {
+        this(DevicePolicy.MULTI_DEVICE);
+    }
+
+    LoginHarness(DevicePolicy devicePolicy) {
+        services = new LoginServices(GATE, config.loginTimeout(), 30, clock, tokens, connectionIds::incrementAndGet,
+                sessionRoutes, kicker, devicePolicy);
+        pipeline = new ClientPipeline(config, clock, upstream, services);
+    }
 
     /** A connection whose pipeline is the login stage (plus the error stage), speaking Frame objects. */
     EmbeddedChannel connect() {
@@ -45,7 +56,11 @@ final class LoginHarness {
     }
 
     String token(long uid, String device) {
-        return tokens.issue(new TokenClaims(uid, device, Platform.ANDROID, NOW + 3_600_000));
+        return token(uid, device, Platform.ANDROID);
+    }
+
+    String token(long uid, String device, Platform platform) {
+        return tokens.issue(new TokenClaims(uid, device, platform, NOW + 3_600_000));
     }
 
     static Frame login(int requestId, String token) {
@@ -54,8 +69,12 @@ final class LoginHarness {
 
     /** Writes LOGIN and runs the registration continuation. */
     EmbeddedChannel loggedIn(long uid, String device) {
+        return loggedIn(uid, device, Platform.ANDROID);
+    }
+
+    EmbeddedChannel loggedIn(long uid, String device, Platform platform) {
         EmbeddedChannel channel = connect();
-        channel.writeInbound(login(1, token(uid, device)));
+        channel.writeInbound(login(1, token(uid, device, platform)));
         channel.runPendingTasks();
         return channel;
     }

@@ -22,6 +22,10 @@ final class RecordingRouteTable implements RouteTable {
     final List<Route> unregistered = new ArrayList<>();
     final List<CompletableFuture<Optional<Route>>> held = new ArrayList<>();
     boolean holdRegistrations;
+    /** When set, register and lookup fail with it (the store is down). */
+    RuntimeException failWith;
+    /** When set, lookup (only) fails with it. */
+    RuntimeException lookupFailure;
 
     void seed(Route route) {
         current.put(key(route), route);
@@ -29,6 +33,9 @@ final class RecordingRouteTable implements RouteTable {
 
     @Override
     public synchronized CompletableFuture<Optional<Route>> register(Route route) {
+        if (failWith != null) {
+            return CompletableFuture.failedFuture(failWith);
+        }
         registered.add(route);
         Optional<Route> replaced = Optional.ofNullable(current.put(key(route), route));
         if (holdRegistrations) {
@@ -51,8 +58,15 @@ final class RecordingRouteTable implements RouteTable {
     }
 
     @Override
-    public CompletableFuture<Map<Long, List<Route>>> lookup(Collection<Long> uids) {
-        throw new UnsupportedOperationException("the gate never looks routes up");
+    public synchronized CompletableFuture<Map<Long, List<Route>>> lookup(Collection<Long> uids) {
+        if (failWith != null || lookupFailure != null) {
+            return CompletableFuture.failedFuture(failWith != null ? failWith : lookupFailure);
+        }
+        Map<Long, List<Route>> found = new HashMap<>();
+        for (Long uid : uids) {
+            found.put(uid, current.values().stream().filter(r -> r.uid() == uid).toList());
+        }
+        return CompletableFuture.completedFuture(found);
     }
 
     private static String key(Route route) {

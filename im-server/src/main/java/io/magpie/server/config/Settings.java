@@ -3,6 +3,7 @@ package io.magpie.server.config;
 import io.magpie.das.MysqlConfig;
 import io.magpie.das.RedisConfig;
 import io.magpie.das.Topics;
+import io.magpie.gate.DevicePolicy;
 import io.magpie.gate.GateConfig;
 import io.magpie.logic.LogicConfig;
 import io.magpie.lsb.LsbConfig;
@@ -88,13 +89,30 @@ public final class Settings {
                     .workerThreads(tree.integer("gate.worker-threads", d.workerThreads()))
                     .maxConnections(tree.integer("gate.max-connections", d.maxConnections()))
                     .appIds(new LinkedHashSet<>(tree.list("gate.app-ids", List.copyOf(d.appIds()))))
-                    .grayTag(tree.string("gate.gray", d.grayTag()));
+                    .grayTag(tree.string("gate.gray", d.grayTag()))
+                    .pushAckTimeout(tree.duration("gate.push-ack-timeout", d.pushAckTimeout()))
+                    .maxPushResends(tree.integer("gate.max-push-resends", d.maxPushResends()))
+                    .maxUnackedPushes(tree.integer("gate.max-unacked-pushes", d.maxUnackedPushes()))
+                    .routeRefresh(tree.duration("gate.route-refresh", d.routeRefresh()))
+                    .devicePolicy(devicePolicy(tree.string("gate.device-policy", null), d.devicePolicy()));
             String id = tree.string("gate.id", null);
             if (id != null) {
                 b.gateId(id);
             }
             return b.build();
         });
+    }
+
+    private static DevicePolicy devicePolicy(String value, DevicePolicy defaultValue) {
+        if (value == null) {
+            return defaultValue;
+        }
+        return switch (value.trim()) {
+            case "multi-device" -> DevicePolicy.MULTI_DEVICE;
+            case "one-per-platform-class" -> DevicePolicy.ONE_PER_PLATFORM_CLASS;
+            default -> throw new ConfigException("gate.device-policy must be multi-device or one-per-platform-class, got '"
+                    + value + "'");
+        };
     }
 
     public LsbConfig lsb() {

@@ -1,0 +1,230 @@
+package io.magpie.gate.internal;
+
+import static io.magpie.gate.internal.TestFrames.next;
+import static io.magpie.gate.internal.TestFrames.nextError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.magpie.protocol.codec.FrameEncoder;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageRef;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.proto.Push;
+import io.magpie.protocol.proto.PushAck;
+import io.magpie.protocol.proto.SendAck;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wait-ACK table through the connection's {@code push-ack} stage, on virtual time: what the
+ * client sees written, resent and no longer resent.
+ */
+class WaitAckTableTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final Clock clock = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
+    private PushAckHandler handler;
+
+    private EmbeddedChannel connection(int maxResends, int maxEntries) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
+        handler = new PushAckHandler(session, new WaitAckTable.Settings(TIMEOUT, maxResends, maxEntries), clock);
+        channel.pipeline().addLast(ClientPipeline.PUSH_ACK, handler);
+        return channel;
+    }
+
+    private EmbeddedChannel connection() {
+        return connection(3, 1000);
+    }
+
+    private static TrackedPush push(int requestId, String conversation, long... seqs) {
+        Push.Builder push = Push.newBuilder();
+        List<MessageKey> keys = new ArrayList<>();
+        for (long seq : seqs) {
+            push.addMessages(Message.newBuilder().setConversationId(conversation).setSeq(seq).setMsgId(1000 + seq));
+            keys.add(new MessageKey(conversation, seq));
+        }
+        return new TrackedPush(Frames.of(Command.PUSH, requestId, push.build()), keys);
+    }
+
+    private static Frame ack(String conversation, long... seqs) {
+        PushAck.Builder ack = PushAck.newBuilder();
+        for (long seq : seqs) {
+            ack.addAcked(MessageRef.newBuilder().setConversationId(conversation).setSeq(seq));
+        }
+        return Frames.of(Command.PUSH_ACK, 0, ack.build());
+    }
+
+    /** Lets virtual time pass and runs what fell due (timers, then the flush they asked for). */
+    private static void elapse(EmbeddedChannel channel, Duration duration) {
+        channel.advanceTimeBy(duration.toNanos(), TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+    }
+
+    private static byte[] wire(Frame frame) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            FrameEncoder.writeTo(frame, buf);
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void anUnackedPushIsResentAfterTheTimeoutByteForByte() {
+        EmbeddedChannel channel = connection();
+        channel.writeOutbound(push(7, "s_1_42", 3, 4));
+        Frame first = next(channel);
+        assertEquals(Command.PUSH.code(), first.command());
+
+        elapse(channel, TIMEOUT.minusMillis(1));
+        assertNull(channel.readOutbound(), "nothing is resent before the timeout");
+        elapse(channel, Duration.ofMillis(1));
+        Frame again = next(channel);
+        assertArrayEquals(wire(first), wire(again), "the resend is the same bytes");
+    }
+
+    @Test
+    void anAckOfEveryMessageClearsThePushAndNothingIsResent() {
+        EmbeddedChannel channel = connection();
+        channel.writeOutbound(push(7, "s_1_42", 3, 4));
+        next(channel);
+        channel.writeInbound(ack("s_1_42", 3, 4));
+
+        assertEquals(0, handler.table().size());
+        elapse(channel, Duration.ofMinutes(10));
+        assertNull(channel.readOutbound());
+        assertNull(channel.readInbound(), "PUSH_ACK ends at this stage");
+    }
+
+    @Test
+    void aPartlyAckedPushIsResentWholeUntilEveryMessageIsAcked() {
+        EmbeddedChannel channel = connection();
+        TrackedPush push = push(7, "s_1_42", 3, 4);
+        channel.writeOutbound(push);
+        next(channel);
+        channel.writeInbound(ack("s_1_42", 3));
+
+        elapse(channel, TIMEOUT);
+        assertEquals(push.frame(), next(channel), "the client dedupes seq 3, so the frame is resent as it was");
+        channel.writeInbound(ack("s_1_42", 4));
+        assertEquals(0, handler.table().size());
+        elapse(channel, Duration.ofMinutes(10));
+        assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void resendsBackOffExponentiallyAndStopAfterTheLastOne() {
+        EmbeddedChannel channel = connection(3, 1000);
+        TrackedPush push = push(7, "g_9", 1);
+        channel.writeOutbound(push);
+        next(channel);
+
+        // Resends after 5 s, then 10 s more, then 20 s more: 3 in all.
+        for (Duration wait : List.of(TIMEOUT, TIMEOUT.multipliedBy(2), TIMEOUT.multipliedBy(4))) {
+            elapse(channel, wait.minusMillis(1));
+            assertNull(channel.readOutbound(), "nothing before " + wait + " has passed");
+            elapse(channel, Duration.ofMillis(1));
+            assertEquals(push.frame(), next(channel));
+        }
+        assertEquals(1, handler.table().size(), "still waiting for the ACK of the last resend");
+        elapse(channel, TIMEOUT.multipliedBy(8));
+        assertEquals(0, handler.table().size(), "given up: storage has it, the client pulls it");
+        elapse(channel, Duration.ofHours(1));
+        assertNull(channel.readOutbound());
+        assertEquals(1, handler.table().stats().droppedAfterResends());
+        assertEquals(3, handler.table().stats().resent());
+    }
+
+    @Test
+    void withZeroResendsAnUnackedPushIsOnlyForgotten() {
+        EmbeddedChannel channel = connection(0, 1000);
+        channel.writeOutbound(push(7, "g_9", 1));
+        next(channel);
+        elapse(channel, Duration.ofHours(1));
+        assertNull(channel.readOutbound());
+        assertEquals(0, handler.table().size());
+    }
+
+    @Test
+    void beyondTheBoundTheOldestPushIsDroppedAndNoLongerResent() {
+        EmbeddedChannel channel = connection(3, 2);
+        TrackedPush oldest = push(1, "g_9", 1);
+        TrackedPush second = push(2, "g_9", 2);
+        TrackedPush third = push(3, "g_9", 3);
+        channel.writeOutbound(oldest, second, third);
+        assertEquals(oldest.frame(), next(channel), "every push is written; only the tracking is bounded");
+        next(channel);
+        next(channel);
+        assertEquals(2, handler.table().size());
+
+        elapse(channel, TIMEOUT);
+        assertEquals(second.frame(), next(channel));
+        assertEquals(third.frame(), next(channel));
+        assertNull(channel.readOutbound(), "the oldest is not resent");
+        assertEquals(1, handler.table().stats().droppedOverLimit());
+    }
+
+    @Test
+    void closingTheConnectionDropsEveryEntryAndCancelsTheResends() {
+        EmbeddedChannel channel = connection();
+        channel.writeOutbound(push(1, "g_9", 1), push(2, "s_1_42", 5));
+        next(channel);
+        next(channel);
+        WaitAckTable table = handler.table();
+        assertEquals(2, table.size());
+
+        channel.close();
+        assertEquals(0, table.size());
+        assertEquals(0, table.unackedMessages());
+        elapse(channel, Duration.ofMinutes(10));
+        assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void aMessagePushedAgainIsResentWithTheNewerPushOnly() {
+        EmbeddedChannel channel = connection();
+        TrackedPush first = push(1, "g_9", 1);
+        TrackedPush retry = push(2, "g_9", 1);
+        channel.writeOutbound(first, retry);
+        next(channel);
+        next(channel);
+        assertEquals(1, handler.table().size());
+
+        elapse(channel, TIMEOUT);
+        assertEquals(retry.frame(), next(channel));
+        assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void otherFramesPassUntrackedAndAnUnreadableAckGetsBadRequest() {
+        EmbeddedChannel channel = connection();
+        Frame sendAck = Frames.of(Command.SEND_ACK, 4, SendAck.newBuilder().setSeq(1).build());
+        channel.writeOutbound(sendAck);
+        assertSame(sendAck, next(channel));
+        assertEquals(0, handler.table().size());
+
+        channel.writeInbound(new Frame(Command.PUSH_ACK.code(), 9, 0, new byte[] {(byte) 0xFF}));
+        nextError(channel, ErrorCode.BAD_REQUEST, 9);
+        assertTrue(channel.isOpen());
+    }
+}
