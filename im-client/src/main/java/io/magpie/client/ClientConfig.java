@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
  *                             the delay is uniform in [0, min(max, base * 2^attempt)] (full jitter)
  * @param autoReconnect        reconnect after an unexpected close (default true)
  * @param maxFrameBytes        largest frame body accepted from the server, 1 KiB..64 MiB (default 1 MiB)
+ * @param syncPageSize         conversations asked for per SYNC page ({@code SyncRequest.limit}), 1..1000
+ *                             (default 100); the server may answer fewer
+ * @param pullPageSize         messages asked for per PULL page ({@code PullRequest.limit}), 1..1000
+ *                             (default 100); the server may answer fewer
  * @param clock                time source for token expiry checks (default UTC system clock)
  * @param eventLoopGroup       a Netty group to share between clients (the caller shuts it down), or
  *                             null for one single-threaded group owned by the client (default null)
@@ -54,6 +58,8 @@ public record ClientConfig(
         Duration reconnectBackoffMax,
         boolean autoReconnect,
         int maxFrameBytes,
+        int syncPageSize,
+        int pullPageSize,
         Clock clock,
         EventLoopGroup eventLoopGroup) {
 
@@ -81,6 +87,8 @@ public record ClientConfig(
                         + reconnectBackoffBase + ")");
         require(maxFrameBytes >= 1024 && maxFrameBytes <= (64 << 20),
                 "client.maxFrameBytes must be 1024..67108864, got " + maxFrameBytes);
+        require(syncPageSize >= 1 && syncPageSize <= 1000, "client.syncPageSize must be 1..1000, got " + syncPageSize);
+        require(pullPageSize >= 1 && pullPageSize <= 1000, "client.pullPageSize must be 1..1000, got " + pullPageSize);
         require(clock != null, "client.clock must not be null");
     }
 
@@ -94,7 +102,8 @@ public record ClientConfig(
                 .platform(platform).appId(appId).grayTag(grayTag).clientVersion(clientVersion)
                 .connectTimeout(connectTimeout).requestTimeout(requestTimeout).heartbeat(heartbeat)
                 .reconnectBackoffBase(reconnectBackoffBase).reconnectBackoffMax(reconnectBackoffMax)
-                .autoReconnect(autoReconnect).maxFrameBytes(maxFrameBytes).clock(clock).eventLoopGroup(eventLoopGroup);
+                .autoReconnect(autoReconnect).maxFrameBytes(maxFrameBytes).syncPageSize(syncPageSize)
+                .pullPageSize(pullPageSize).clock(clock).eventLoopGroup(eventLoopGroup);
     }
 
     private static void require(boolean ok, String message) {
@@ -135,6 +144,8 @@ public record ClientConfig(
         private Duration reconnectBackoffMax = Duration.ofSeconds(10);
         private boolean autoReconnect = true;
         private int maxFrameBytes = 1 << 20;
+        private int syncPageSize = 100;
+        private int pullPageSize = 100;
         private Clock clock = Clock.systemUTC();
         private EventLoopGroup eventLoopGroup;
 
@@ -158,6 +169,8 @@ public record ClientConfig(
         public Builder reconnectBackoffMax(Duration v) { this.reconnectBackoffMax = v; return this; }
         public Builder autoReconnect(boolean v) { this.autoReconnect = v; return this; }
         public Builder maxFrameBytes(int v) { this.maxFrameBytes = v; return this; }
+        public Builder syncPageSize(int v) { this.syncPageSize = v; return this; }
+        public Builder pullPageSize(int v) { this.pullPageSize = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
         public Builder eventLoopGroup(EventLoopGroup v) { this.eventLoopGroup = v; return this; }
 
@@ -166,7 +179,8 @@ public record ClientConfig(
             return new ClientConfig(accountApiUrl, lsbUrl, transport,
                     Objects.requireNonNullElseGet(deviceId, () -> UUID.randomUUID().toString()), platform, appId,
                     grayTag, clientVersion, connectTimeout, requestTimeout, heartbeat, reconnectBackoffBase,
-                    reconnectBackoffMax, autoReconnect, maxFrameBytes, clock, eventLoopGroup);
+                    reconnectBackoffMax, autoReconnect, maxFrameBytes, syncPageSize, pullPageSize, clock,
+                    eventLoopGroup);
         }
     }
 }

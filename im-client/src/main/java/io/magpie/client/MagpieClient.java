@@ -2,7 +2,7 @@ package io.magpie.client;
 
 import io.magpie.client.internal.ClientConnection;
 import io.magpie.client.internal.ConnectionSupervisor;
-import io.magpie.client.internal.DeliveryDeduplicator;
+import io.magpie.client.internal.DeliveryCoordinator;
 import io.magpie.client.internal.GateConnector;
 import io.magpie.client.internal.Listeners;
 import io.magpie.client.internal.NettyGateConnector;
@@ -12,8 +12,12 @@ import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.PullAck;
+import io.magpie.protocol.proto.PullRequest;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.SendRequest;
+import io.magpie.protocol.proto.SyncAck;
+import io.magpie.protocol.proto.SyncRequest;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -39,9 +43,16 @@ import org.slf4j.LoggerFactory;
  *       or a {@link ConnectionLostException} when the connection dropped with it in flight (or there was
  *       none). Whenever {@link MagpieException#retryable()} is true, resend with the same client msg id:
  *       the server stores it once and answers with the original ack.</li>
- *   <li>Pushed messages go to every {@link MessageListener}; each PUSH is acknowledged after the listeners
- *       ran. A resent PUSH of an already delivered (conversation, seq) is not delivered again. Detecting
- *       gaps and pulling them, and SYNC after reconnecting, are not implemented yet (a later issue).</li>
+ *   <li>Messages go to every {@link MessageListener} exactly once per (conversation, seq) and in seq order
+ *       per conversation: a resent PUSH of a delivered seq is not delivered again; a seq that jumps ahead
+ *       is held back while the missing range is PULLed (paged), then the range and the held messages are
+ *       delivered in order. Messages this device sent are not delivered back (their SEND_ACK placed them).
+ *       After every login (first connect, reconnect, move to another gate) the client SYNCs the
+ *       conversations changed since the last version it saw and PULLs what it lacks in each. Where it stands
+ *       is kept in a {@link ClientState} (in memory by default; pass a persistent one to keep exactly-once
+ *       delivery across app restarts). A conversation never seen before starts where SYNC says (its whole
+ *       history is pulled); if no SYNC ever succeeded, at the first seq that arrives. Each PUSH is
+ *       acknowledged once its messages were delivered or held back.</li>
  *   <li>Heartbeat: PING after one heartbeat interval (from LOGIN_ACK) without writes; no read for three
  *       intervals closes the connection. An unexpected close reconnects through the LSB with exponential
  *       backoff and full jitter; a KICK (e.g. the same device logged in elsewhere), a login refused for
@@ -55,8 +66,6 @@ import org.slf4j.LoggerFactory;
 public final class MagpieClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MagpieClient.class);
-    /** Conversations whose delivered seqs are remembered for deduplication (LRU beyond that). */
-    private static final int DEDUP_CONVERSATIONS = 10_000;
     /** docs/PROTOCOL.md §5. */
     private static final int MAX_CLIENT_MSG_ID = 64;
 
@@ -65,18 +74,30 @@ public final class MagpieClient implements AutoCloseable {
     private final boolean ownsGroup;
     private final Listeners listeners = new Listeners();
     private final ConnectionSupervisor supervisor;
+    private final DeliveryCoordinator delivery;
 
+    /** A client whose delivery state lives in memory ({@link InMemoryClientState}). */
     public MagpieClient(ClientConfig config) {
+        this(config, new InMemoryClientState());
+    }
+
+    /**
+     * @param state where this client keeps its sync version and per-conversation positions; one state per
+     *              user and device (sharing it between different users mixes their positions)
+     */
+    public MagpieClient(ClientConfig config, ClientState state) {
         this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(state, "state");
         this.ownsGroup = config.eventLoopGroup() == null;
         this.group = ownsGroup
                 ? new NioEventLoopGroup(1, new DefaultThreadFactory("magpie-client-" + config.deviceId(), true))
                 : config.eventLoopGroup();
         GateConnector connector = new NettyGateConnector(config, new LsbClient(config), group);
-        this.supervisor = new ConnectionSupervisor(connector, group,
-                new ReconnectBackoff(config.reconnectBackoffBase(), config.reconnectBackoffMax()),
-                listeners, new DeliveryDeduplicator(DEDUP_CONVERSATIONS), config.clock(), config.autoReconnect(),
-                config.deviceId(), config.clientVersion());
+        ReconnectBackoff backoff = new ReconnectBackoff(config.reconnectBackoffBase(), config.reconnectBackoffMax());
+        this.delivery = new DeliveryCoordinator(state, listeners, this::currentConnection, group, backoff,
+                config.syncPageSize(), config.pullPageSize());
+        this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners, delivery, config.clock(),
+                config.autoReconnect(), config.deviceId(), config.clientVersion());
     }
 
     public ClientConfig config() {
@@ -122,7 +143,68 @@ public final class MagpieClient implements AutoCloseable {
                 .setTargetId(targetId)
                 .setContent(content)
                 .build();
-        return connection.handler().request(Command.SEND, request, Command.SEND_ACK, SendAck.parser());
+        return connection.handler().request(Command.SEND, request, Command.SEND_ACK, SendAck.parser())
+                .thenApply(ack -> {
+                    // the app has its own message: it takes its seq without being delivered back
+                    delivery.onSent(ack.getConversationId(), ack.getSeq());
+                    return ack;
+                });
+    }
+
+    /**
+     * Asks for the messages of one conversation with seq in {@code [fromSeq, toSeq]} ({@code toSeq} 0 = up
+     * to the newest), at most {@code limit} (the server may cap it); {@code PullAck.has_more} says whether
+     * to ask again from the last seq + 1. A raw request: what it returns is not delivered to the listeners
+     * and does not move the client's positions (gaps are pulled by the client on its own).
+     */
+    public CompletableFuture<PullAck> pull(String conversationId, long fromSeq, long toSeq, int limit) {
+        if (conversationId == null || conversationId.isBlank()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("conversationId is required"));
+        }
+        if (fromSeq < 1 || (toSeq != 0 && toSeq < fromSeq) || limit < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("pull needs fromSeq >= 1, toSeq 0 or"
+                    + " >= fromSeq and limit >= 1, got [" + fromSeq + ", " + toSeq + "] limit " + limit));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("PULL");
+        }
+        PullRequest request = PullRequest.newBuilder().setConversationId(conversationId).setFromSeq(fromSeq)
+                .setToSeq(toSeq).setLimit(limit).build();
+        return connection.handler().request(Command.PULL, request, Command.PULL_ACK, PullAck.parser());
+    }
+
+    /**
+     * Asks for the caller's conversations changed since {@code sinceVersion} (0 = all), one page of at most
+     * {@link ClientConfig#syncPageSize()}; pass {@code SyncAck.version} as the next since version while
+     * {@code has_more}. A raw request, like {@link #pull}: the client syncs by itself after every login.
+     */
+    public CompletableFuture<SyncAck> sync(long sinceVersion) {
+        if (sinceVersion < 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("sinceVersion must be >= 0, got "
+                    + sinceVersion));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("SYNC");
+        }
+        SyncRequest request = SyncRequest.newBuilder().setSinceVersion(sinceVersion).setLimit(config.syncPageSize())
+                .build();
+        return connection.handler().request(Command.SYNC, request, Command.SYNC_ACK, SyncAck.parser());
+    }
+
+    /** Counters of in-order delivery since this client was created. */
+    public DeliveryStats deliveryStats() {
+        return delivery.stats();
+    }
+
+    private ClientConnection currentConnection() {
+        return supervisor.current();
+    }
+
+    private <T> CompletableFuture<T> notConnected(String what) {
+        return CompletableFuture.failedFuture(new ConnectionLostException(what + " not sent: not connected (state "
+                + supervisor.state() + "); try again once CONNECTED"));
     }
 
     /**

@@ -9,12 +9,17 @@ import io.magpie.protocol.proto.Message;
  *
  * <p>Threading: callbacks run on the client's Netty event loop (state changes may also run on the
  * thread that caused them). They must return quickly and never block: hand work to your own executor.
- * A PUSH is acknowledged to the server after {@link #onMessage} returned for its messages; an exception
- * thrown by a listener is logged and does not cause a redelivery.
+ * A PUSH is acknowledged to the server once its messages were delivered (after {@link #onMessage} returned)
+ * or held back behind a gap being pulled; an exception thrown by a listener is logged and does not cause a
+ * redelivery.
  */
 public interface MessageListener {
 
-    /** A message delivered to this device; each (conversation, seq) is delivered once per client. */
+    /**
+     * A message delivered to this device: each (conversation, seq) once per client state, in seq order per
+     * conversation (a recall/delete update of a delivered seq comes again, with its new status). Messages
+     * this device sent are not delivered back.
+     */
     default void onMessage(Message message) {
     }
 

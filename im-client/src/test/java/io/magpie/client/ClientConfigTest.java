@@ -28,6 +28,8 @@ class ClientConfigTest {
         assertTrue(c.autoReconnect());
         assertFalse(c.deviceId().isBlank());
         assertNull(c.eventLoopGroup());
+        assertEquals(100, c.syncPageSize());
+        assertEquals(100, c.pullPageSize());
         assertFalse(ClientConfig.builder().build().deviceId().equals(c.deviceId()), "a fresh device id per config");
     }
 
@@ -45,6 +47,8 @@ class ClientConfigTest {
         assertMessage("client.maxFrameBytes", () -> ClientConfig.builder().maxFrameBytes(10).build());
         assertMessage("client.lsbUrl", () -> ClientConfig.builder().lsbUrl("ftp://x").build());
         assertMessage("client.deviceId", () -> ClientConfig.builder().deviceId("").build());
+        assertMessage("client.syncPageSize", () -> ClientConfig.builder().syncPageSize(0).build());
+        assertMessage("client.pullPageSize", () -> ClientConfig.builder().pullPageSize(1001).build());
         assertMessage("client.platform", () -> ClientConfig.builder().platform(Platform.PLATFORM_UNSPECIFIED).build());
     }
 
@@ -58,7 +62,8 @@ class ClientConfigTest {
 
     @Test
     void toBuilderKeepsEverything() {
-        ClientConfig c = ClientConfig.builder().transport(Transport.WEBSOCKET).deviceId("d").appId("chat").build();
+        ClientConfig c = ClientConfig.builder().transport(Transport.WEBSOCKET).deviceId("d").appId("chat")
+                .syncPageSize(7).pullPageSize(9).build();
 
         assertEquals(c, c.toBuilder().build());
     }

@@ -44,6 +44,20 @@ class MagpieClientTest {
     }
 
     @Test
+    void pullAndSyncNeedAConnectionAndSaneArguments() {
+        try (MagpieClient client = new MagpieClient(ClientConfig.builder().build(), new InMemoryClientState())) {
+            assertTrue(assertInstanceOf(ConnectionLostException.class, failure(client.pull("s_1_2", 1, 0, 50)))
+                    .retryable());
+            assertInstanceOf(ConnectionLostException.class, failure(client.sync(0)));
+            assertInstanceOf(IllegalArgumentException.class, failure(client.pull("s_1_2", 0, 5, 50)));
+            assertInstanceOf(IllegalArgumentException.class, failure(client.pull("s_1_2", 5, 4, 50)));
+            assertInstanceOf(IllegalArgumentException.class, failure(client.pull(" ", 1, 0, 50)));
+            assertInstanceOf(IllegalArgumentException.class, failure(client.sync(-1)));
+            assertEquals(new DeliveryStats(0, 0, 0, 0), client.deliveryStats());
+        }
+    }
+
+    @Test
     void aClosedClientCannotConnectAndClosingTwiceIsHarmless() {
         MagpieClient client = new MagpieClient(ClientConfig.builder().build());
         client.close();

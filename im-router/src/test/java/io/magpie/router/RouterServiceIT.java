@@ -211,6 +211,75 @@ class RouterServiceIT {
         }
     }
 
+    @Test
+    void aGroupMessageForFiftyMembersIsOneGatePushPerGate() throws Exception {
+        try (TestGateReceiver gateA = new TestGateReceiver(0); TestGateReceiver gateB = new TestGateReceiver(0)) {
+            publish("g-a", gateA.port());
+            publish("g-b", gateB.port());
+            PushTask.Builder group = PushTask.newBuilder()
+                    .setCommand(Command.PUSH.code())
+                    .setBody(BODY)
+                    .setOfflineNotify(true)
+                    .setConversationId("g_77")
+                    .setMsgId(7701)
+                    .setSeq(1)
+                    .setSenderUid(5000);
+            for (long uid = 5000; uid < 5050; uid++) {
+                register(new Route(uid, "phone", "ANDROID", uid % 2 == 0 ? "g-a" : "g-b", uid, 1));
+                // the sender's own connection (uid 5000 on g-a) is excluded
+                group.addTargets(PushTarget.newBuilder().setUid(uid).setExcludeGateId("g-a")
+                        .setExcludeConnectionId(5000));
+            }
+            PushTask marker = PushTask.newBuilder()
+                    .addTargets(PushTarget.newBuilder().setUid(1).setGateId("g-a").setConnectionId(1))
+                    .addTargets(PushTarget.newBuilder().setUid(1).setGateId("g-b").setConnectionId(1))
+                    .setCommand(Command.SEND_ACK.code())
+                    .setBody(BODY)
+                    .build();
+
+            // same key: the marker is handled after the group message, so it ends each gate's stream
+            produce("g_77", group.build());
+            produce("g_77", marker);
+
+            List<GatePush> atA = untilMarker(gateA);
+            List<GatePush> atB = untilMarker(gateB);
+            assertEquals(1, atA.size(), "one GatePush to gate g-a for the whole group");
+            assertEquals(1, atB.size(), "one GatePush to gate g-b for the whole group");
+            Set<ConnectionRef> expectedA = new java.util.HashSet<>();
+            Set<ConnectionRef> expectedB = new java.util.HashSet<>();
+            for (long uid = 5001; uid < 5050; uid++) {
+                (uid % 2 == 0 ? expectedA : expectedB).add(conn(uid, uid));
+            }
+            assertEquals(expectedA, Set.copyOf(atA.get(0).getConnectionsList()));
+            assertEquals(expectedB, Set.copyOf(atB.get(0).getConnectionsList()));
+            assertEquals(24, atA.get(0).getConnectionsCount());
+            assertEquals(25, atB.get(0).getConnectionsCount());
+            assertEquals(BODY, atA.get(0).getBody());
+        } finally {
+            registry.remove("g-a").get();
+            registry.remove("g-b").get();
+        }
+    }
+
+    /** The pushes a gate received before the marker (connection 1), with repeats of a retried batch dropped. */
+    private static List<GatePush> untilMarker(TestGateReceiver receiver) throws InterruptedException {
+        List<GatePush> before = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            GatePush p = receiver.next(Duration.ofSeconds(1));
+            if (p == null) {
+                continue;
+            }
+            if (p.getCommand() == Command.SEND_ACK.code()) {
+                return before;
+            }
+            if (!before.contains(p)) {
+                before.add(p);
+            }
+        }
+        throw new AssertionError("the marker push never arrived");
+    }
+
     // ---- helpers
 
     private static PushTask direct(String gateId, long connectionId, long uid) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             RoleCommand.Lsb.class,
             RoleCommand.Logic.class,
             RoleCommand.Router.class,
+            RoleCommand.Notifier.class,
             ChatCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,6 +1,8 @@
 package io.magpie.server;
 
 import io.magpie.das.Database;
+import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.MuteSettings;
 import io.magpie.das.RedisGateRegistry;
 import io.magpie.das.RedisRouteTable;
 import io.magpie.das.RedisStore;
@@ -11,6 +13,9 @@ import io.magpie.gate.GateServer;
 import io.magpie.logic.LogicService;
 import io.magpie.lsb.LsbServer;
 import io.magpie.protocol.auth.TokenCodec;
+import io.magpie.router.notify.NotifierConfig;
+import io.magpie.router.notify.NotifierService;
+import io.magpie.router.notify.PushNotifierRegistry;
 import io.magpie.server.config.Settings;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class MagpieNode implements AutoCloseable {
 
     /** The roles a node can run. */
-    public enum Role { LOGIC, ROUTER, GATE, LSB }
+    public enum Role { LOGIC, ROUTER, NOTIFIER, GATE, LSB }
 
     private static final Logger log = LoggerFactory.getLogger(MagpieNode.class);
 
@@ -50,7 +55,7 @@ public final class MagpieNode implements AutoCloseable {
         MagpieNode node = new MagpieNode();
         try {
             node.startRoles(settings, EnumSet.copyOf(roles), clock);
-            settings.tree().rejectUnknownKeys();
+            settings.rejectUnknownKeys();
             return node;
         } catch (RuntimeException e) {
             node.close();
@@ -64,12 +69,20 @@ public final class MagpieNode implements AutoCloseable {
         // a gate's entry lives three refresh periods: one lost refresh does not drop it from the LSB
         RedisGateRegistry registry = new RedisGateRegistry(redis, settings.gate().registryRefresh().multipliedBy(3));
         Topics topics = settings.topics();
-        if (roles.contains(Role.LOGIC) || roles.contains(Role.ROUTER) || roles.contains(Role.GATE)) {
+        if (!roles.equals(EnumSet.of(Role.LSB))) {
             ensureTopics(settings.kafkaBootstrap(), topics, settings.partitions());
         }
+        Database database = null;
+        if (roles.contains(Role.LOGIC) || roles.contains(Role.NOTIFIER)) {
+            database = track(Database.open(settings.mysql()));
+        }
         if (roles.contains(Role.LOGIC)) {
-            Database database = track(Database.open(settings.mysql()));
             logic = track(new LogicService(settings.logic(), database, redis, clock).start());
+        }
+        if (roles.contains(Role.NOTIFIER)) {
+            NotifierConfig notifierConfig = settings.notifier();
+            track(new NotifierService(notifierConfig, new DeviceTokenRepository(database.dataSource()),
+                    new MuteSettings(database.dataSource()), PushNotifierRegistry.builtIn(notifierConfig)).start());
         }
         if (roles.contains(Role.ROUTER)) {
             track(new io.magpie.router.RouterService(settings.router(), routes, registry, clock).start());

@@ -60,6 +60,15 @@ abstract class RoleCommand implements Callable<Integer> {
         }
     }
 
+    @Command(name = "notifier", mixinStandardHelpOptions = true,
+            description = "Run the push-notification worker: offline tasks to webhook (APNs/FCM adapters plug in).")
+    static final class Notifier extends RoleCommand {
+        @Override
+        MagpieNode.Role role() {
+            return MagpieNode.Role.NOTIFIER;
+        }
+    }
+
     @Command(name = "router", mixinStandardHelpOptions = true,
             description = "Run a router: consumes push tasks and pushes them to the gates.")
     static final class Router extends RoleCommand {

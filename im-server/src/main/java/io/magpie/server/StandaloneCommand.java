@@ -49,9 +49,7 @@ final class StandaloneCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Map<String, String> env = System.getenv();
         ConfigTree tree = ConfigTree.load(config, env);
-        String configured = tree.string("infra.data-dir", dataDir.toString());
-        Path dir = Path.of(configured.startsWith("~/") ? System.getProperty("user.home") + configured.substring(1)
-                : configured).toAbsolutePath();
+        Path dir = new Settings(tree).infraDataDir(dataDir);
         Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dir));
         MagpieNode node;
         try {

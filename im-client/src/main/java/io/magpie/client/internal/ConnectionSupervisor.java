@@ -9,8 +9,6 @@ import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.LoginRequest;
-import io.magpie.protocol.proto.Message;
-import io.magpie.protocol.proto.MessageStatus;
 import io.magpie.protocol.proto.Push;
 import io.magpie.protocol.proto.Reconnect;
 import java.time.Clock;
@@ -42,10 +40,22 @@ import org.slf4j.LoggerFactory;
  * <p>Each attempt has a generation number; the result of an attempt that a stop or a newer attempt
  * superseded is discarded (its connection closed), so a late callback never resurrects a session.
  *
+ * <p>What arrives on a session goes to its {@link SessionHooks}: every login (first or again) and
+ * every PUSH.
+ *
  * <p>Thread-safe: transitions happen under one lock, and state listeners are called under it (so
  * they see states in order); listeners must not block.
  */
 public final class ConnectionSupervisor {
+
+    /** Receives a session's logins and pushes (the delivery side of the client). */
+    public interface SessionHooks {
+        /** {@code connection} logged in and is now the current one (after a connect, reconnect or move). */
+        void onLoggedIn(ClientConnection connection);
+
+        /** A PUSH arrived on any of this client's connections; it is acknowledged after this returns. */
+        void onPush(Push push);
+    }
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionSupervisor.class);
 
@@ -53,7 +63,7 @@ public final class ConnectionSupervisor {
     private final ScheduledExecutorService scheduler;
     private final ReconnectBackoff backoff;
     private final Listeners listeners;
-    private final DeliveryDeduplicator dedup;
+    private final SessionHooks hooks;
     private final Clock clock;
     private final boolean autoReconnect;
     private final String deviceId;
@@ -71,13 +81,13 @@ public final class ConnectionSupervisor {
     private boolean moving;
 
     public ConnectionSupervisor(GateConnector connector, ScheduledExecutorService scheduler, ReconnectBackoff backoff,
-                                Listeners listeners, DeliveryDeduplicator dedup, Clock clock, boolean autoReconnect,
+                                Listeners listeners, SessionHooks hooks, Clock clock, boolean autoReconnect,
                                 String deviceId, String clientVersion) {
         this.connector = connector;
         this.scheduler = scheduler;
         this.backoff = backoff;
         this.listeners = listeners;
-        this.dedup = dedup;
+        this.hooks = hooks;
         this.clock = clock;
         this.autoReconnect = autoReconnect;
         this.deviceId = deviceId;
@@ -196,6 +206,7 @@ public final class ConnectionSupervisor {
         LoginAck ack = conn == null ? null : conn.handler().loginFuture().getNow(null);
         Throwable userFailure = null;
         ClientConnection replaced = null;
+        boolean loggedIn = false;
         synchronized (lock) {
             if (gen != generation || state == ConnectionState.CLOSED) {
                 if (conn != null) {
@@ -213,6 +224,8 @@ public final class ConnectionSupervisor {
                 if (!conn.isActive()) {
                     // It closed before we got here; its onClosed was ignored because it was not current yet.
                     connectionClosed(events);
+                } else {
+                    loggedIn = true;
                 }
             } else {
                 opening = null;
@@ -239,6 +252,9 @@ public final class ConnectionSupervisor {
         }
         if (replaced != null && replaced != conn) {
             replaced.close();
+        }
+        if (loggedIn) {
+            hooks.onLoggedIn(conn);
         }
         if (user != null) {
             if (userFailure == null) {
@@ -356,12 +372,7 @@ public final class ConnectionSupervisor {
             if (state() == ConnectionState.CLOSED) {
                 return;
             }
-            for (Message m : push.getMessagesList()) {
-                // A recall/delete update reuses the seq of its message: it is news, not a duplicate.
-                if (m.getStatus() != MessageStatus.NORMAL || dedup.firstDelivery(m.getConversationId(), m.getSeq())) {
-                    listeners.onMessage(m);
-                }
-            }
+            hooks.onPush(push);
         }
 
         @Override

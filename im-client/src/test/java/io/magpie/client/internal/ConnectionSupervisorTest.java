@@ -11,6 +11,7 @@ import io.magpie.client.ConnectionLostException;
 import io.magpie.client.ConnectionState;
 import io.magpie.client.Credentials;
 import io.magpie.client.GateAddress;
+import io.magpie.client.InMemoryClientState;
 import io.magpie.client.MagpieApiException;
 import io.magpie.client.MagpieErrorException;
 import io.magpie.client.MagpieException;
@@ -32,6 +33,7 @@ import io.magpie.protocol.proto.PushAck;
 import io.magpie.protocol.proto.Reconnect;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.SendRequest;
+import io.magpie.protocol.proto.SyncAck;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,8 +73,12 @@ class ConnectionSupervisorTest {
     private ConnectionSupervisor supervisor(Clock clock, boolean autoReconnect) {
         // random 0.5: attempt 0 waits 100 ms of a 200 ms bound, attempt 1 200 ms of 400 ms...
         ReconnectBackoff backoff = new ReconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), () -> 0.5);
-        return new ConnectionSupervisor(connector, timer.eventLoop(), backoff, listeners,
-                new DeliveryDeduplicator(100), clock, autoReconnect, "dev-1", "test");
+        ConnectionSupervisor[] self = new ConnectionSupervisor[1];
+        DeliveryCoordinator delivery = new DeliveryCoordinator(new InMemoryClientState(), listeners,
+                () -> self[0].current(), timer.eventLoop(), backoff, 100, 100);
+        self[0] = new ConnectionSupervisor(connector, timer.eventLoop(), backoff, listeners, delivery, clock,
+                autoReconnect, "dev-1", "test");
+        return self[0];
     }
 
     static final class EmbeddedConnector implements GateConnector {
@@ -124,7 +130,7 @@ class ConnectionSupervisorTest {
         }
     }
 
-    /** The gate's side: answer the LOGIN waiting on the newest connection. */
+    /** The gate's side: answer the LOGIN waiting on the newest connection, then the SYNC that follows it. */
     private void gateAcceptsLogin() {
         EmbeddedChannel ch = connector.last();
         Frame login = ch.readOutbound();
@@ -132,6 +138,12 @@ class ConnectionSupervisorTest {
         assertEquals("tok", Frames.parse(login, LoginRequest.parser()).getToken());
         ch.writeInbound(Frames.of(Command.LOGIN_ACK, login.requestId(),
                 LoginAck.newBuilder().setUid(7).setDeviceId("dev-1").setGateId("gate").setHeartbeatSeconds(30).build()));
+        if (ch.isActive()) {
+            ch.runPendingTasks();
+            Frame sync = ch.readOutbound();
+            assertTrue(sync.is(Command.SYNC), "a SYNC follows every login, got " + sync);
+            ch.writeInbound(Frames.of(Command.SYNC_ACK, sync.requestId(), SyncAck.getDefaultInstance()));
+        }
     }
 
     private void connected() throws Exception {

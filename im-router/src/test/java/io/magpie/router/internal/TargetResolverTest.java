@@ -95,6 +95,24 @@ class TargetResolverTest {
         assertEquals(List.of(push(first, conn(8, 2)), push(second, conn(8, 2))), plan.perGate().get("g1"));
     }
 
+    @Test
+    void aGroupMessageIsOneGatePushPerGateCarryingEveryMembersConnectionThere() {
+        PushTask.Builder b = task(Command.PUSH, true).toBuilder().setConversationId("g_5").setSenderUid(1000);
+        Map<Long, List<Route>> routes = new java.util.HashMap<>();
+        for (long uid = 1000; uid < 1050; uid++) {
+            b.addTargets(PushTarget.newBuilder().setUid(uid).setExcludeGateId("g1").setExcludeConnectionId(1000));
+            routes.put(uid, List.of(route(uid, "d", uid % 2 == 0 ? "g1" : "g2", uid)));
+        }
+
+        DeliveryPlan plan = TargetResolver.resolve(List.of(b.build()), routes, 0);
+
+        assertEquals(Set.of("g1", "g2"), plan.perGate().keySet());
+        assertEquals(1, plan.perGate().get("g1").size(), "one GatePush for gate g1");
+        assertEquals(1, plan.perGate().get("g2").size(), "one GatePush for gate g2");
+        assertEquals(24, plan.perGate().get("g1").get(0).getConnectionsCount(), "25 even members minus the sender");
+        assertEquals(25, plan.perGate().get("g2").get(0).getConnectionsCount());
+    }
+
     private static PushTask task(Command command, boolean offlineNotify, PushTarget.Builder... targets) {
         PushTask.Builder b = PushTask.newBuilder()
                 .setCommand(command.code())

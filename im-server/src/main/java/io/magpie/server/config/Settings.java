@@ -8,7 +8,9 @@ import io.magpie.gate.GateConfig;
 import io.magpie.logic.LogicConfig;
 import io.magpie.lsb.LsbConfig;
 import io.magpie.router.RouterConfig;
+import io.magpie.router.notify.NotifierConfig;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +30,24 @@ public final class Settings {
 
     public ConfigTree tree() {
         return tree;
+    }
+
+    /**
+     * Fails on a key that no role reads. A key another role reads is fine: operators often share one
+     * file (or one set of shared sections) between all roles.
+     */
+    public void rejectUnknownKeys() {
+        List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::mysql, this::redis, this::kafkaBootstrap, this::topics,
+                this::partitions, this::tokenSecret, this::gate, this::lsb, this::logic, this::router, this::notifier);
+        for (Runnable mapping : everyRole) {
+            try {
+                mapping.run();
+            } catch (RuntimeException notThisRolesSetting) {
+                // Only the keys a mapping reads matter here; a section this role does not use may
+                // be incomplete, and the roles that do use it validate it when they start.
+            }
+        }
+        tree.rejectUnknownKeys();
     }
 
     public MysqlConfig mysql() {
@@ -123,21 +143,32 @@ public final class Settings {
     }
 
     public LogicConfig logic() {
-        byte[] secret = tokenSecret();
         Topics topics = topics();
-        return guard("logic", () -> {
-            LogicConfig d = LogicConfig.builder(kafkaBootstrap(), secret).build();
-            return LogicConfig.builder(kafkaBootstrap(), secret)
-                    .topicPrefix(topics.prefix())
-                    .consumerGroup(topics.logicGroup())
-                    .httpHost(tree.string("logic.http-host", d.httpHost()))
-                    .httpPort(tree.integer("logic.http-port", d.httpPort()))
-                    .maxPollRecords(tree.integer("logic.max-poll-records", d.maxPollRecords()))
-                    .tokenTtl(tree.duration("auth.token-ttl", d.tokenTtl()))
-                    .pbkdf2Iterations(tree.integer("logic.pbkdf2-iterations", d.pbkdf2Iterations()))
-                    .timelineCacheSize(tree.integer("logic.timeline-cache-size", d.timelineCacheSize()))
-                    .build();
-        });
+        // read every key before the secret check, so rejectUnknownKeys() sees them in every role
+        String httpHost = tree.string("logic.http-host", LogicConfig.DEFAULT_HTTP_HOST);
+        int httpPort = tree.integer("logic.http-port", LogicConfig.DEFAULT_HTTP_PORT);
+        int maxPollRecords = tree.integer("logic.max-poll-records", LogicConfig.DEFAULT_MAX_POLL_RECORDS);
+        Duration tokenTtl = tree.duration("auth.token-ttl", LogicConfig.DEFAULT_TOKEN_TTL);
+        int iterations = tree.integer("logic.pbkdf2-iterations", LogicConfig.DEFAULT_PBKDF2_ITERATIONS);
+        int timelineSize = tree.integer("logic.timeline-cache-size", LogicConfig.DEFAULT_TIMELINE_CACHE_SIZE);
+        byte[] secret = tokenSecret();
+        return guard("logic", () -> LogicConfig.builder(kafkaBootstrap(), secret)
+                .topicPrefix(topics.prefix())
+                .consumerGroup(topics.logicGroup())
+                .httpHost(httpHost)
+                .httpPort(httpPort)
+                .maxPollRecords(maxPollRecords)
+                .tokenTtl(tokenTtl)
+                .pbkdf2Iterations(iterations)
+                .timelineCacheSize(timelineSize)
+                .build());
+    }
+
+    /** Where standalone mode keeps the embedded servers' binaries and data. */
+    public Path infraDataDir(Path defaultDir) {
+        String configured = tree.string("infra.data-dir", defaultDir.toString());
+        return Path.of(configured.startsWith("~/") ? System.getProperty("user.home") + configured.substring(1)
+                : configured).toAbsolutePath();
     }
 
     public RouterConfig router() {
@@ -149,6 +180,24 @@ public final class Settings {
                     .consumerGroup(topics.routerGroup())
                     .maxPollRecords(tree.integer("router.max-poll-records", d.maxPollRecords()))
                     .pushTimeout(tree.duration("router.push-timeout", d.pushTimeout()))
+                    .build();
+        });
+    }
+
+    public NotifierConfig notifier() {
+        Topics topics = topics();
+        return guard("notifier", () -> {
+            NotifierConfig d = NotifierConfig.builder(kafkaBootstrap()).build();
+            return NotifierConfig.builder(kafkaBootstrap())
+                    .topicPrefix(topics.prefix())
+                    .consumerGroup(topics.prefix() + "notifier")
+                    .maxPollRecords(tree.integer("notifier.max-poll-records", d.maxPollRecords()))
+                    .sendTimeout(tree.duration("notifier.send-timeout", d.sendTimeout()))
+                    .maxAttempts(tree.integer("notifier.max-attempts", d.maxAttempts()))
+                    .retryBackoffMin(tree.duration("notifier.retry-backoff-min", d.retryBackoffMin()))
+                    .retryBackoffMax(tree.duration("notifier.retry-backoff-max", d.retryBackoffMax()))
+                    .webhookUrl(tree.string("notifier.webhook-url", null))
+                    .webhookAuthorization(tree.string("notifier.webhook-authorization", null))
                     .build();
         });
     }

@@ -65,4 +65,15 @@ class ConfigTreeTest {
         Settings settings = new Settings(ConfigTree.of("auth:\n  token-secret: short\n", Map.of()));
         assertTrue(assertThrows(ConfigException.class, settings::tokenSecret).getMessage().contains("auth.token-secret"));
     }
+
+    @Test
+    void everySampleConfigIsAcceptedByItsRoleAndTyposAreNot() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("..", "deploy", "config");
+        for (String role : List.of("gate", "lsb", "logic", "router", "notifier", "standalone")) {
+            Settings settings = new Settings(ConfigTree.load(dir.resolve(role + ".yaml"), Map.of()));
+            settings.rejectUnknownKeys();
+        }
+        Settings typo = new Settings(ConfigTree.of("gate:\n  tcp-prot: 1\n", Map.of()));
+        assertTrue(assertThrows(ConfigException.class, typo::rejectUnknownKeys).getMessage().contains("gate.tcp-prot"));
+    }
 }

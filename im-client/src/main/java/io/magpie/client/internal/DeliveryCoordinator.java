@@ -1,0 +1,290 @@
+package io.magpie.client.internal;
+
+import io.magpie.client.ClientState;
+import io.magpie.client.ConnectionLostException;
+import io.magpie.client.DeliveryException;
+import io.magpie.client.DeliveryStats;
+import io.magpie.client.MagpieException;
+import io.magpie.client.internal.ConversationSequencer.PullRange;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.proto.ConversationInfo;
+import io.magpie.protocol.proto.LoginAck;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.PullAck;
+import io.magpie.protocol.proto.PullRequest;
+import io.magpie.protocol.proto.Push;
+import io.magpie.protocol.proto.SyncAck;
+import io.magpie.protocol.proto.SyncRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives a {@link ConversationSequencer} over the live connection: PUSHes and this device's SEND_ACKs go
+ * in, ordered messages go to the listeners, and the PULLs it asks for are sent (a retryable failure is
+ * tried again after a backoff while connected, or after the next login; a refusal for good is reported
+ * and its range skipped so the conversation does not stall). After every login it SYNCs from the
+ * state's version, page by page, and catches up every listed conversation by PULL; the new version is
+ * saved only once every conversation of that sync is caught up, so a crash in between syncs again.
+ *
+ * <p>Thread-safe: the sequencer and the listeners run under this object's lock, so messages reach the
+ * listeners in order even when connections (and event loops) change; requests are sent outside it.
+ */
+public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHooks {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryCoordinator.class);
+
+    private final ConversationSequencer sequencer;
+    private final ClientState state;
+    private final Listeners listeners;
+    private final Supplier<ClientConnection> current;
+    private final ScheduledExecutorService scheduler;
+    private final ReconnectBackoff retryBackoff;
+    private final int syncPageSize;
+    private final int pullPageSize;
+    private final ConversationSequencer.Output output;
+
+    // Guarded by this.
+    private long syncGeneration;
+    /** Conversations of the sync in progress (or last finished one) not caught up yet: id -> last seq. */
+    private final Map<String, Long> syncTargets = new HashMap<>();
+    /** Version to save once syncTargets is empty; -1 = none pending. */
+    private long pendingVersion = -1;
+    private final Map<String, Integer> pullFailures = new HashMap<>();
+    private long pulls;
+    private String who = "[client]";
+
+    /**
+     * @param current      the logged-in connection requests go to, or null
+     * @param scheduler    runs pull retries
+     * @param retryBackoff delays between retries of a failed pull
+     */
+    public DeliveryCoordinator(ClientState state, Listeners listeners, Supplier<ClientConnection> current,
+                               ScheduledExecutorService scheduler, ReconnectBackoff retryBackoff, int syncPageSize,
+                               int pullPageSize) {
+        this.state = state;
+        this.sequencer = new ConversationSequencer(state);
+        this.listeners = listeners;
+        this.current = current;
+        this.scheduler = scheduler;
+        this.retryBackoff = retryBackoff;
+        this.syncPageSize = syncPageSize;
+        this.pullPageSize = pullPageSize;
+        this.output = new ConversationSequencer.Output() {
+            @Override
+            public void deliver(Message message) {
+                listeners.onMessage(message);
+            }
+
+            @Override
+            public void advanced(String conversationId, long lastDelivered) {
+                caughtUp(conversationId, lastDelivered);
+            }
+        };
+    }
+
+    @Override
+    public void onPush(Push push) {
+        List<PullRange> ranges;
+        synchronized (this) {
+            ranges = sequencer.pushed(push.getMessagesList(), output);
+        }
+        request(ranges);
+    }
+
+    /** This device's message was stored with {@code seq} (SEND_ACK). */
+    public void onSent(String conversationId, long seq) {
+        List<PullRange> ranges;
+        synchronized (this) {
+            ranges = sequencer.sent(conversationId, seq, output);
+        }
+        request(ranges);
+    }
+
+    @Override
+    public void onLoggedIn(ClientConnection connection) {
+        long generation;
+        long since = state.syncVersion();
+        synchronized (this) {
+            LoginAck ack = connection.handler().loginFuture().getNow(null);
+            if (ack != null) {
+                who = "[uid=" + ack.getUid() + " device=" + ack.getDeviceId() + "]";
+            }
+            generation = ++syncGeneration;
+            syncTargets.clear();
+            pendingVersion = -1;
+            sequencer.syncStarted();
+        }
+        syncPage(connection, generation, since);
+    }
+
+    public synchronized DeliveryStats stats() {
+        return new DeliveryStats(sequencer.delivered(), sequencer.duplicates(), pulls, sequencer.pulledMessages());
+    }
+
+    private void syncPage(ClientConnection connection, long generation, long since) {
+        SyncRequest request = SyncRequest.newBuilder().setSinceVersion(since).setLimit(syncPageSize).build();
+        connection.handler().request(Command.SYNC, request, Command.SYNC_ACK, SyncAck.parser())
+                .whenComplete((ack, error) -> {
+                    if (error != null) {
+                        syncFailed(generation, Futures.unwrap(error));
+                    } else {
+                        synced(connection, generation, since, ack);
+                    }
+                });
+    }
+
+    private void synced(ClientConnection connection, long generation, long since, SyncAck ack) {
+        List<PullRange> ranges;
+        boolean nextPage = ack.getHasMore() && ack.getVersion() > since;
+        synchronized (this) {
+            if (generation != syncGeneration) {
+                return; // a newer login syncs again
+            }
+            ranges = new ArrayList<>(sequencer.synced(ack.getConversationsList(), output));
+            for (ConversationInfo c : ack.getConversationsList()) {
+                if (sequencer.lastDelivered(c.getConversationId()) < c.getLastSeq()) {
+                    syncTargets.merge(c.getConversationId(), c.getLastSeq(), Math::max);
+                }
+            }
+            if (!nextPage) {
+                if (ack.getHasMore()) {
+                    log.warn("{} SYNC_ACK says has_more but its version {} did not move past {}; taking the sync as"
+                            + " complete", who, ack.getVersion(), since);
+                }
+                log.debug("{} synced to version {}; {} conversations to catch up", who, ack.getVersion(),
+                        syncTargets.size());
+                pendingVersion = ack.getVersion();
+                ranges.addAll(sequencer.syncFinished(true, output));
+                saveVersionIfCaughtUp();
+            }
+        }
+        request(ranges);
+        if (nextPage) {
+            syncPage(connection, generation, ack.getVersion());
+        }
+    }
+
+    private void syncFailed(long generation, Throwable error) {
+        List<PullRange> ranges;
+        synchronized (this) {
+            if (generation != syncGeneration) {
+                return;
+            }
+            log.info("{} SYNC failed ({}); delivering what arrives in order, missed messages come with the next"
+                    + " sync", who, error.toString());
+            ranges = sequencer.syncFinished(false, output);
+        }
+        listeners.onError(new DeliveryException(who + " SYNC after login failed: " + error.getMessage()
+                + "; messages missed while offline arrive after the next successful sync", error, true));
+        request(ranges);
+    }
+
+    /** Called under the lock when a conversation's last delivered seq rose. */
+    private void caughtUp(String conversationId, long lastDelivered) {
+        Long target = syncTargets.get(conversationId);
+        if (target != null && lastDelivered >= target) {
+            syncTargets.remove(conversationId);
+            saveVersionIfCaughtUp();
+        }
+    }
+
+    private void saveVersionIfCaughtUp() {
+        if (pendingVersion >= 0 && syncTargets.isEmpty()) {
+            state.saveSyncVersion(pendingVersion);
+            pendingVersion = -1;
+        }
+    }
+
+    private void request(List<PullRange> ranges) {
+        for (PullRange range : ranges) {
+            pull(range);
+        }
+    }
+
+    private void pull(PullRange range) {
+        ClientConnection connection = current.get();
+        synchronized (this) {
+            pulls++;
+        }
+        if (connection == null) {
+            pullFailed(range, new ConnectionLostException("not connected"));
+            return;
+        }
+        PullRequest request = PullRequest.newBuilder()
+                .setConversationId(range.conversationId())
+                .setFromSeq(range.fromSeq())
+                .setToSeq(range.toSeq())
+                .setLimit(pullPageSize)
+                .build();
+        connection.handler().request(Command.PULL, request, Command.PULL_ACK, PullAck.parser())
+                .whenComplete((ack, error) -> {
+                    if (error != null) {
+                        pullFailed(range, Futures.unwrap(error));
+                    } else {
+                        pulled(range, ack);
+                    }
+                });
+    }
+
+    private void pulled(PullRange range, PullAck ack) {
+        List<PullRange> ranges;
+        synchronized (this) {
+            pullFailures.remove(range.conversationId());
+            ranges = sequencer.pulled(range, ack, output);
+        }
+        request(ranges);
+    }
+
+    private void pullFailed(PullRange range, Throwable error) {
+        boolean retryable = !(error instanceof MagpieException me) || me.retryable();
+        if (!retryable) {
+            List<PullRange> ranges;
+            synchronized (this) {
+                log.warn("{} [conv={}] PULL [{}, {}] refused for good ({}); skipping that range", who,
+                        range.conversationId(), range.fromSeq(), range.toSeq(), error.toString());
+                pullFailures.remove(range.conversationId());
+                ranges = sequencer.pulled(range, PullAck.getDefaultInstance(), output);
+            }
+            listeners.onError(new DeliveryException(who + " PULL of " + range.conversationId() + " ["
+                    + range.fromSeq() + ", " + range.toSeq() + "] refused: " + error.getMessage()
+                    + "; those messages are skipped", error, false));
+            request(ranges);
+            return;
+        }
+        int attempt;
+        synchronized (this) {
+            sequencer.pullFailed(range);
+            attempt = pullFailures.merge(range.conversationId(), 1, Integer::sum);
+        }
+        if (current.get() == null) {
+            log.debug("{} [conv={}] PULL failed while disconnected ({}); the next login resumes it", who,
+                    range.conversationId(), error.toString());
+            return;
+        }
+        long delay = retryBackoff.delay(Math.min(attempt, 30)).toMillis();
+        log.info("{} [conv={}] PULL [{}, {}] failed ({}); retrying in {} ms", who, range.conversationId(),
+                range.fromSeq(), range.toSeq(), error.toString(), delay);
+        try {
+            scheduler.schedule(() -> resume(range.conversationId()), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("{} not retrying the PULL: the event loop is shutting down", who);
+        }
+    }
+
+    private void resume(String conversationId) {
+        List<PullRange> ranges;
+        synchronized (this) {
+            ranges = sequencer.resume(conversationId, output);
+        }
+        request(ranges);
+    }
+
+}

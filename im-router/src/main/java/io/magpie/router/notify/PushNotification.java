@@ -1,0 +1,34 @@
+package io.magpie.router.notify;
+
+import java.util.Objects;
+
+/**
+ * One push notification for one device of an offline user: what a {@link PushNotifier} delivers.
+ * Built by the notifier worker from an {@code OfflineTask} and a registered push token. Immutable.
+ *
+ * @param uid            the recipient
+ * @param deviceId       the recipient's device the token belongs to
+ * @param provider       the provider the token was registered for (lower case)
+ * @param token          the provider's address of the device
+ * @param conversationId the conversation of the message
+ * @param msgId          the message id
+ * @param seq            the message's seq in its conversation
+ * @param senderUid      who sent the message
+ * @param preview        short text to show (may be empty)
+ */
+public record PushNotification(long uid, String deviceId, String provider, String token, String conversationId,
+        long msgId, long seq, long senderUid, String preview) {
+
+    public PushNotification {
+        Objects.requireNonNull(deviceId, "deviceId");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(conversationId, "conversationId");
+        preview = preview == null ? "" : preview;
+    }
+
+    /** Log prefix naming the recipient and the message. */
+    public String who() {
+        return "[uid=" + uid + " device=" + deviceId + " conv=" + conversationId + " seq=" + seq + "]";
+    }
+}

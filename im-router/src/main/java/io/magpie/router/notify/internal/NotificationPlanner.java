@@ -1,0 +1,81 @@
+package io.magpie.router.notify.internal;
+
+import io.magpie.das.DeviceToken;
+import io.magpie.protocol.proto.OfflineTask;
+import io.magpie.router.notify.PushNotification;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a batch of {@code OfflineTask}s into the notifications to send: one per registered push token
+ * of the task's user, none when the user muted the conversation or has no token. A task repeated in
+ * the batch (a redelivered record) is planned once. Reads storage through the two functions given
+ * (blocking; they may throw {@code StorageException}). Not thread-safe: used by the worker's thread.
+ */
+public final class NotificationPlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationPlanner.class);
+
+    private final Function<Collection<Long>, Map<Long, List<DeviceToken>>> tokens;
+    private final BiPredicate<Long, String> muted;
+
+    /**
+     * @param tokens the push tokens of each of the given users (every uid a key)
+     * @param muted  whether (uid, conversation id) is muted
+     */
+    public NotificationPlanner(Function<Collection<Long>, Map<Long, List<DeviceToken>>> tokens,
+            BiPredicate<Long, String> muted) {
+        this.tokens = tokens;
+        this.muted = muted;
+    }
+
+    /** What a batch turns into; counts are for the batch's log line. */
+    public record Plan(List<PushNotification> notifications, int mutedTasks, int tasksWithoutToken) {
+    }
+
+    public Plan plan(List<OfflineTask> tasks) {
+        Set<Long> uids = new LinkedHashSet<>();
+        tasks.forEach(t -> uids.add(t.getUid()));
+        Map<Long, List<DeviceToken>> byUid = uids.isEmpty() ? Map.of() : tokens.apply(uids);
+        Map<String, Boolean> mutedCache = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        List<PushNotification> out = new ArrayList<>();
+        int mutedTasks = 0;
+        int withoutToken = 0;
+        for (OfflineTask task : tasks) {
+            if (!seen.add(task.getUid() + "|" + task.getConversationId() + "|" + task.getSeq())) {
+                continue;
+            }
+            List<DeviceToken> userTokens = byUid.getOrDefault(task.getUid(), List.of());
+            if (userTokens.isEmpty()) {
+                withoutToken++;
+                continue;
+            }
+            boolean isMuted = mutedCache.computeIfAbsent(task.getUid() + "|" + task.getConversationId(),
+                    k -> muted.test(task.getUid(), task.getConversationId()));
+            if (isMuted) {
+                log.debug("[uid={} conv={}] conversation muted: seq {} not notified", task.getUid(),
+                        task.getConversationId(), task.getSeq());
+                mutedTasks++;
+                continue;
+            }
+            for (DeviceToken t : userTokens) {
+                out.add(new PushNotification(task.getUid(), t.deviceId(), t.provider().toLowerCase(Locale.ROOT),
+                        t.token(), task.getConversationId(), task.getMsgId(), task.getSeq(), task.getSenderUid(),
+                        task.getPreview()));
+            }
+        }
+        return new Plan(out, mutedTasks, withoutToken);
+    }
+}

@@ -1,0 +1,60 @@
+package io.magpie.router.notify.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.magpie.das.DeviceToken;
+import io.magpie.protocol.proto.OfflineTask;
+import io.magpie.router.notify.PushNotification;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NotificationPlannerTest {
+
+    private final List<String> mutedLookups = new ArrayList<>();
+    private final NotificationPlanner planner = new NotificationPlanner(
+            uids -> Map.of(
+                    42L, List.of(new DeviceToken(42, "phone", "IOS", "APNS", "a-1", 1),
+                            new DeviceToken(42, "web", "WEB", "webhook", "w-1", 1)),
+                    43L, List.of(new DeviceToken(43, "phone", "ANDROID", "webhook", "w-2", 1)),
+                    44L, List.of()),
+            (uid, conv) -> {
+                mutedLookups.add(uid + "|" + conv);
+                return uid == 43 && conv.equals("g_5");
+            });
+
+    private static OfflineTask task(long uid, String conv, long seq) {
+        return OfflineTask.newBuilder().setUid(uid).setConversationId(conv).setMsgId(1000 + seq).setSeq(seq)
+                .setSenderUid(7).setPreview("p" + seq).build();
+    }
+
+    @Test
+    void everyTokenOfTheUserGetsTheNotificationWithTheTasksFields() {
+        NotificationPlanner.Plan plan = planner.plan(List.of(task(42, "s_7_42", 3)));
+
+        assertEquals(List.of(
+                new PushNotification(42, "phone", "apns", "a-1", "s_7_42", 1003, 3, 7, "p3"),
+                new PushNotification(42, "web", "webhook", "w-1", "s_7_42", 1003, 3, 7, "p3")), plan.notifications());
+    }
+
+    @Test
+    void aMutedConversationAndAUserWithoutTokenAreNotNotified() {
+        NotificationPlanner.Plan plan = planner.plan(List.of(task(43, "g_5", 1), task(43, "g_5", 2),
+                task(44, "g_5", 1), task(43, "s_7_43", 1)));
+
+        assertEquals(List.of("s_7_43"), plan.notifications().stream().map(PushNotification::conversationId).toList());
+        assertEquals(2, plan.mutedTasks());
+        assertEquals(1, plan.tasksWithoutToken());
+        assertEquals(Set.of("43|g_5", "43|s_7_43"), Set.copyOf(mutedLookups), "one lookup per user and conversation");
+        assertEquals(2, mutedLookups.size());
+    }
+
+    @Test
+    void aTaskRepeatedInTheBatchIsPlannedOnce() {
+        NotificationPlanner.Plan plan = planner.plan(List.of(task(43, "s_7_43", 1), task(43, "s_7_43", 1)));
+
+        assertEquals(1, plan.notifications().size());
+    }
+}

@@ -1,0 +1,133 @@
+package io.magpie.router.notify.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.router.notify.NotificationException;
+import io.magpie.router.notify.PushNotification;
+import io.magpie.router.notify.PushNotifier;
+import io.magpie.router.notify.PushNotifierRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Retries, give-ups and skips with scripted notifiers; waits are recorded, not slept. */
+class NotificationSenderTest {
+
+    private final List<Duration> waits = new ArrayList<>();
+    private final Scripted webhook = new Scripted();
+    private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1));
+    private final NotificationSender sender = new NotificationSender(
+            PushNotifierRegistry.builder().register("webhook", webhook).build(), policy, Duration.ofSeconds(5),
+            d -> waits.add(d));
+
+    /** Answers each send with the next scripted outcome; success once the script is used up. */
+    static final class Scripted implements PushNotifier {
+        final Deque<Object> script = new ArrayDeque<>();
+        final List<PushNotification> calls = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<Void> send(PushNotification n) {
+            calls.add(n);
+            Object next = script.poll();
+            if (next instanceof Throwable t) {
+                return CompletableFuture.failedFuture(t);
+            }
+            if (next instanceof CompletableFuture<?> f) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Void> v = (CompletableFuture<Void>) f;
+                return v;
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private static PushNotification note(String provider, long seq) {
+        return new PushNotification(42, "phone", provider, "tok", "s_7_42", 900 + seq, seq, 7, "hi");
+    }
+
+    private static NotificationException retryable() {
+        return new NotificationException("HTTP 503", null, true);
+    }
+
+    @Test
+    void aDeliveredNotificationIsSentOnce() {
+        NotificationSender.Outcome o = sender.sendAll(List.of(note("webhook", 1)));
+
+        assertEquals(new NotificationSender.Outcome(1, 0, 0, false), o);
+        assertEquals(1, webhook.calls.size());
+        assertTrue(waits.isEmpty());
+    }
+
+    @Test
+    void retryableFailuresAreRetriedWithGrowingWaitsUntilTheySucceed() {
+        webhook.script.add(retryable());
+        webhook.script.add(new RuntimeException("adapter bug, counts as retryable"));
+
+        NotificationSender.Outcome o = sender.sendAll(List.of(note("webhook", 1)));
+
+        assertEquals(new NotificationSender.Outcome(1, 0, 0, false), o);
+        assertEquals(3, webhook.calls.size());
+        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200)), waits);
+    }
+
+    @Test
+    void aPermanentFailureIsNotRetried() {
+        webhook.script.add(new NotificationException("HTTP 410 token gone", null, false));
+
+        NotificationSender.Outcome o = sender.sendAll(List.of(note("webhook", 1), note("webhook", 2)));
+
+        assertEquals(new NotificationSender.Outcome(1, 1, 0, false), o);
+        assertEquals(2, webhook.calls.size());
+        assertTrue(waits.isEmpty());
+    }
+
+    @Test
+    void afterTheLastAttemptTheNotificationIsGivenUpAndTheBatchEnds() {
+        for (int i = 0; i < 10; i++) {
+            webhook.script.add(retryable());
+        }
+
+        NotificationSender.Outcome o = sender.sendAll(List.of(note("webhook", 1)));
+
+        assertEquals(new NotificationSender.Outcome(0, 1, 0, false), o);
+        assertEquals(4, webhook.calls.size(), "max attempts");
+        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)), waits);
+    }
+
+    @Test
+    void aNotifierThatNeverAnswersTimesOutAndIsRetried() {
+        NotificationSender quick = new NotificationSender(PushNotifierRegistry.builder().register("webhook", webhook)
+                .build(), policy, Duration.ofMillis(100), d -> waits.add(d));
+        webhook.script.add(new CompletableFuture<Void>());
+
+        NotificationSender.Outcome o = quick.sendAll(List.of(note("webhook", 1)));
+
+        assertEquals(new NotificationSender.Outcome(1, 0, 0, false), o);
+        assertEquals(2, webhook.calls.size());
+    }
+
+    @Test
+    void aTokenOfAProviderWithoutNotifierIsSkipped() {
+        NotificationSender.Outcome o = sender.sendAll(List.of(note("apns", 1), note("webhook", 2)));
+
+        assertEquals(new NotificationSender.Outcome(1, 0, 1, false), o);
+        assertEquals(List.of(2L), webhook.calls.stream().map(PushNotification::seq).toList());
+    }
+
+    @Test
+    void aShutdownDuringAWaitAbandonsTheBatch() {
+        NotificationSender stopping = new NotificationSender(PushNotifierRegistry.builder()
+                .register("webhook", webhook).build(), policy, Duration.ofSeconds(5), d -> false);
+        webhook.script.add(retryable());
+
+        NotificationSender.Outcome o = stopping.sendAll(List.of(note("webhook", 1)));
+
+        assertTrue(o.abandoned());
+        assertEquals(1, webhook.calls.size());
+    }
+}
