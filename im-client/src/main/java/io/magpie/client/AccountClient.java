@@ -6,6 +6,9 @@ import io.magpie.client.internal.Futures;
 import io.magpie.client.internal.HttpJsonClient;
 import io.magpie.protocol.proto.Platform;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,6 +32,7 @@ public final class AccountClient {
 
     public static final String REGISTER_PATH = "/v1/accounts";
     public static final String LOGIN_PATH = "/v1/sessions";
+    public static final String GROUPS_PATH = "/v1/groups";
     private static final String SERVICE = "account API";
 
     private final URI baseUrl;
@@ -83,16 +87,35 @@ public final class AccountClient {
     }
 
     /**
-     * Looks an account up by user name, to learn the uid to send to.
+     * Looks an account up by user name, to learn the uid to send to. Needs a logged-in caller.
      *
-     * @throws MagpieApiException 404 when no account has that name
+     * @throws MagpieApiException 404 when no account has that name, 401 when the token is no longer valid
      */
-    public AccountInfo findByUsername(String username) {
-        return Futures.join(findByUsernameAsync(username));
+    public AccountInfo findByUsername(Credentials caller, String username) {
+        return Futures.join(findByUsernameAsync(caller, username));
     }
 
-    public CompletableFuture<AccountInfo> findByUsernameAsync(String username) {
-        String query = "?username=" + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8);
-        return http.get(SERVICE, HttpJsonClient.resolve(baseUrl, REGISTER_PATH + query), http.json()::account);
+    public CompletableFuture<AccountInfo> findByUsernameAsync(Credentials caller, String username) {
+        String query = "?username=" + URLEncoder.encode(username, StandardCharsets.UTF_8);
+        return http.get(SERVICE, HttpJsonClient.resolve(baseUrl, REGISTER_PATH + query), caller.token(),
+                http.json()::account);
+    }
+
+    /**
+     * Creates a group owned by the caller with {@code members} (the caller is always a member).
+     *
+     * @return the new group's id; its conversation is {@code g_<id>}
+     * @throws MagpieApiException 400 for an unknown uid or too many members
+     */
+    public long createGroup(Credentials caller, String name, List<Long> members) {
+        return Futures.join(createGroupAsync(caller, name, members));
+    }
+
+    public CompletableFuture<Long> createGroupAsync(Credentials caller, String name, List<Long> members) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("members", members);
+        return http.post(SERVICE, HttpJsonClient.resolve(baseUrl, GROUPS_PATH), caller.token(), body,
+                http.json()::groupId);
     }
 }

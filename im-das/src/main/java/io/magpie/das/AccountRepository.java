@@ -5,8 +5,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -15,6 +20,9 @@ import javax.sql.DataSource;
  * <p>Blocking JDBC: call it off event loops. Thread-safe. Failures are {@link StorageException}s.
  */
 public final class AccountRepository {
+
+    /** Most uids one {@code IN (...)} list carries. */
+    static final int MAX_UIDS_PER_QUERY = 500;
 
     private static final String SELECT = "SELECT uid, username, password_hash, nickname, created_at FROM account ";
 
@@ -62,6 +70,30 @@ public final class AccountRepository {
 
     public Optional<Account> findById(long uid) {
         return findOne("account uid " + uid, SELECT + "WHERE uid = ?", uid);
+    }
+
+    /** Which of these uids have an account (one query per 500 uids). */
+    public Set<Long> findExistingUids(Collection<Long> uids) {
+        List<Long> all = List.copyOf(new LinkedHashSet<>(uids));
+        Set<Long> found = new HashSet<>();
+        for (int from = 0; from < all.size(); from += MAX_UIDS_PER_QUERY) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_UIDS_PER_QUERY));
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement("SELECT uid FROM account WHERE uid IN ("
+                         + "?,".repeat(chunk.size() - 1) + "?)")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    statement.setLong(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getLong(1));
+                    }
+                }
+            } catch (SQLException e) {
+                throw SqlErrors.translate("lookup of " + chunk.size() + " uids", e);
+            }
+        }
+        return found;
     }
 
     private Optional<Account> findOne(String what, String sql, Object key) {

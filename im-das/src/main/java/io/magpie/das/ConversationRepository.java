@@ -33,6 +33,14 @@ public final class ConversationRepository {
     private static final String COLUMNS = "owner_uid, conversation_id, conversation_type, peer_id, version, sort_key,"
             + " last_seq, last_msg_id, read_seq, cleared_seq, muted, deleted, updated_at";
 
+    // the conversation row merged with its large group's timeline (read diffusion), see syncSince
+    private static final String SYNC_COLUMNS = "c.owner_uid, c.conversation_id, c.conversation_type, c.peer_id,"
+            + " GREATEST(c.version, COALESCE(g.last_msg_id, 0)) AS sync_version, c.sort_key,"
+            + " GREATEST(c.last_seq, COALESCE(g.last_seq, 0)) AS sync_last_seq,"
+            + " IF(COALESCE(g.last_seq, 0) > c.last_seq, g.last_msg_id, c.last_msg_id) AS sync_last_msg_id,"
+            + " c.read_seq, c.cleared_seq, c.muted,"
+            + " (c.deleted AND COALESCE(g.last_seq, 0) <= c.last_seq) AS sync_deleted, c.updated_at";
+
     // assignments run left to right and see earlier ones: compare with the old last_seq first
     private static final String UPSERT_TAIL = " ON DUPLICATE KEY UPDATE"
             + " last_msg_id = IF(VALUES(last_seq) > last_seq, VALUES(last_msg_id), last_msg_id),"
@@ -122,6 +130,89 @@ public final class ConversationRepository {
                     statement.setLong(2, sinceVersion);
                     statement.setInt(3, limit);
                 });
+    }
+
+    /**
+     * What SYNC returns: the owner's conversations changed after {@code sinceVersion}, ascending by
+     * version (then conversation id), at most {@code limit}, deleted rows included. For a group
+     * marked large (read diffusion: members' rows are not written per message) the group's
+     * {@code last_seq} / {@code last_msg_id} are merged in when newer, and the returned version is the
+     * greater of the row's version and the group's last msg id; so both paths give the same view and a
+     * large group whose timeline moved counts as changed. The member's own state (read, cleared,
+     * muted) always comes from the row.
+     */
+    public List<Conversation> syncSince(long ownerUid, long sinceVersion, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        return query("changed conversations of owner " + ownerUid + " since version " + sinceVersion,
+                "SELECT " + SYNC_COLUMNS + " FROM conversation c"
+                        + " LEFT JOIN im_group g ON c.conversation_type = 2 AND g.group_id = c.peer_id AND g.large"
+                        + " WHERE c.owner_uid = ? AND c.version > ?"
+                        + " UNION SELECT " + SYNC_COLUMNS + " FROM group_member m"
+                        + " JOIN im_group g ON g.group_id = m.group_id AND g.large AND g.last_msg_id > ?"
+                        + " JOIN conversation c ON c.owner_uid = m.uid"
+                        + " AND c.conversation_id = CONCAT('g_', m.group_id)"
+                        + " WHERE m.uid = ?"
+                        + " ORDER BY sync_version, conversation_id LIMIT ?",
+                statement -> {
+                    statement.setLong(1, ownerUid);
+                    statement.setLong(2, sinceVersion);
+                    statement.setLong(3, sinceVersion);
+                    statement.setLong(4, ownerUid);
+                    statement.setInt(5, limit);
+                });
+    }
+
+    /**
+     * Sets the owner's mute flag of a conversation (creating the row if the conversation has none
+     * yet) and raises its version to {@code version}, so the change reaches the owner's other devices
+     * by SYNC. For a group conversation the member's {@code group_member.muted} is set too, in the same
+     * transaction (notifiers read either).
+     *
+     * @param conversationType protocol {@code ConversationType} number (1 single, 2 group)
+     * @param peerId           peer uid (single) or group id (group), for a row created here
+     */
+    public void setMuted(long ownerUid, String conversationId, int conversationType, long peerId, boolean muted,
+            long version) {
+        String what = "mute=" + muted + " of conversation " + conversationId + " of owner " + ownerUid;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement statement = connection.prepareStatement("INSERT INTO conversation"
+                        + " (owner_uid, conversation_id, conversation_type, peer_id, version, muted, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE muted = VALUES(muted),"
+                        + " version = GREATEST(version, VALUES(version)), updated_at = VALUES(updated_at)")) {
+                    statement.setLong(1, ownerUid);
+                    statement.setString(2, conversationId);
+                    statement.setInt(3, conversationType);
+                    statement.setLong(4, peerId);
+                    statement.setLong(5, version);
+                    statement.setBoolean(6, muted);
+                    statement.setLong(7, clock.millis());
+                    statement.executeUpdate();
+                }
+                if (conversationType == 2) {
+                    try (PreparedStatement statement = connection.prepareStatement(
+                            "UPDATE group_member SET muted = ? WHERE group_id = ? AND uid = ?")) {
+                        statement.setBoolean(1, muted);
+                        statement.setLong(2, peerId);
+                        statement.setLong(3, ownerUid);
+                        statement.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(what, e);
+        }
     }
 
     /** Sets a statement's parameters. */

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -207,6 +208,27 @@ public final class MessageRepository {
                     statement.setLong(2, sinceVersion);
                     statement.setInt(3, limit);
                 });
+    }
+
+    /**
+     * The messages with these ids (e.g. the last message of each conversation in a SYNC answer), by
+     * id; ids with no stored message are absent.
+     */
+    public Map<Long, MessageRecord> findByIds(Collection<Long> msgIds) {
+        List<Long> all = List.copyOf(new LinkedHashSet<>(msgIds));
+        Map<Long, MessageRecord> found = new HashMap<>();
+        for (int from = 0; from < all.size(); from += MAX_KEYS_PER_QUERY) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_QUERY));
+            for (MessageRecord m : query(chunk.size() + " messages by id",
+                    SELECT + "WHERE msg_id IN (" + "?,".repeat(chunk.size() - 1) + "?)", statement -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            statement.setLong(i + 1, chunk.get(i));
+                        }
+                    })) {
+                found.put(m.msgId(), m);
+            }
+        }
+        return found;
     }
 
     /** Sets a statement's parameters. */

@@ -1,6 +1,5 @@
 package io.magpie.logic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -8,11 +7,21 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.magpie.das.Account;
 import io.magpie.das.AccountRepository;
+import io.magpie.das.ConversationRepository;
+import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.GroupRepository;
 import io.magpie.idgen.IdGenerator;
+import io.magpie.logic.internal.Access;
 import io.magpie.logic.internal.AccountService;
 import io.magpie.logic.internal.AccountService.Session;
 import io.magpie.logic.internal.ApiException;
+import io.magpie.logic.internal.BearerAuth;
+import io.magpie.logic.internal.GroupRoutes;
+import io.magpie.logic.internal.GroupService;
+import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
+import io.magpie.logic.internal.SettingsRoutes;
+import io.magpie.logic.internal.SettingsService;
 import io.magpie.protocol.auth.TokenCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,13 +30,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The account HTTP API (JSON, Javalin): register, log in for a token, read a profile, health, and
- * its OpenAPI document at {@code GET /openapi.yaml}. Errors are {@code {code, message}} with a 4xx
- * status; an unexpected fault is a 500 {@code INTERNAL} whose cause is logged, never sent.
+ * The account HTTP API (JSON, Javalin): register, log in for a token, look accounts up, groups
+ * (create, read, add members), the calling device's push token, a conversation's mute flag, health,
+ * and its OpenAPI document at {@code GET /openapi.yaml}. Every call but register, login, health and
+ * the document needs {@code Authorization: Bearer <login token>} ({@link BearerAuth}); the acting uid
+ * is the token's. Errors are {@code {code, message}} with a 4xx status; an unexpected fault is a 500
+ * {@code INTERNAL} whose cause is logged, never sent.
  *
  * <p>Lifecycle: {@link #start()} binds (port 0 = ephemeral, see {@link #port()}), {@link #close()}
  * stops. Requests run on the HTTP server's own threads (blocking JDBC is fine there).
@@ -41,28 +54,49 @@ public final class AccountApi implements AutoCloseable {
     private final String host;
     private final int requestedPort;
     private final AccountService accounts;
+    private final BearerAuth auth;
+    private final GroupRoutes groupRoutes;
+    private final SettingsRoutes settingsRoutes;
     private final BooleanSupplier ready;
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final JsonBodies bodies = new JsonBodies(json);
     private final byte[] openApi;
     private Javalin app;
 
     /**
-     * @param config   bind address and port, token secret and lifetime, PBKDF2 iterations
-     * @param accounts the account table
-     * @param uids     allocator of new uids (a MySQL segment allocator, biz tag {@code uid})
-     * @param clock    for token expiry and account creation times
-     * @param ready    answers {@code /health/ready}: true when the role can serve
+     * @param config     bind address and port, token secret and lifetime, PBKDF2 iterations, group limits
+     * @param dataSource MySQL (accounts, groups, conversations, device tokens)
+     * @param ids        where new uids, group ids and versions come from
+     * @param clock      for token expiry and creation times
+     * @param ready      answers {@code /health/ready}: true when the role can serve
      */
-    public AccountApi(LogicConfig config, AccountRepository accounts, IdGenerator uids, Clock clock,
-            BooleanSupplier ready) {
+    public AccountApi(LogicConfig config, DataSource dataSource, ApiIds ids, Clock clock, BooleanSupplier ready) {
         this.host = config.httpHost();
         this.requestedPort = config.httpPort();
-        this.accounts = new AccountService(accounts, uids,
-                new PasswordHasher(config.pbkdf2Iterations(), new SecureRandom()),
-                new TokenCodec(config.tokenSecret(), clock), config.tokenTtl(), clock);
+        TokenCodec tokens = new TokenCodec(config.tokenSecret(), clock);
+        AccountRepository accountTable = new AccountRepository(dataSource);
+        GroupRepository groups = new GroupRepository(dataSource, clock);
+        this.accounts = new AccountService(accountTable, ids.uids(),
+                new PasswordHasher(config.pbkdf2Iterations(), new SecureRandom()), tokens, config.tokenTtl(), clock);
+        this.auth = new BearerAuth(tokens);
+        this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable, ids.groupIds(), ids.versions(), clock,
+                config.maxGroupMembers()), bodies);
+        this.settingsRoutes = new SettingsRoutes(new SettingsService(new DeviceTokenRepository(dataSource),
+                new ConversationRepository(dataSource, clock), groups, ids.versions(), clock), bodies);
         this.ready = ready;
         this.openApi = loadOpenApi();
+    }
+
+    /**
+     * Where the API's new ids come from.
+     *
+     * @param uids     new uids (a MySQL segment allocator, biz tag {@code uid})
+     * @param groupIds new group ids (a MySQL segment allocator, biz tag {@code group})
+     * @param versions user-scoped versions of conversation rows changed over HTTP (snowflake ids, the
+     *                 same generator as message ids, so versions rise with time)
+     */
+    public record ApiIds(IdGenerator uids, IdGenerator groupIds, IdGenerator versions) {
     }
 
     /** Request bodies. Absent fields are null and refused by validation with a 400. */
@@ -93,13 +127,16 @@ public final class AccountApi implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
         });
-        javalin.post("/v1/accounts", this::register);
-        javalin.post("/v1/sessions", this::login);
+        javalin.beforeMatched(auth);
+        javalin.post("/v1/accounts", this::register, Access.OPEN);
+        javalin.post("/v1/sessions", this::login, Access.OPEN);
         javalin.get("/v1/accounts/{uid}", this::profile);
         javalin.get("/v1/accounts", this::findByUsername);
-        javalin.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        javalin.get("/health/ready", this::readiness);
-        javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+        groupRoutes.register(javalin);
+        settingsRoutes.register(javalin);
+        javalin.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Access.OPEN);
+        javalin.get("/health/ready", this::readiness, Access.OPEN);
+        javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi), Access.OPEN);
         javalin.exception(ApiException.class, (e, ctx) -> {
             ctx.attribute(ANSWERED, Boolean.TRUE);
             ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage()));
@@ -142,13 +179,13 @@ public final class AccountApi implements AutoCloseable {
     }
 
     private void register(Context ctx) throws Exception {
-        NewAccount req = body(ctx, NewAccount.class);
+        NewAccount req = bodies.read(ctx, NewAccount.class);
         long uid = accounts.register(req.username(), req.password(), req.nickname());
         ctx.status(201).json(new Created(uid));
     }
 
     private void login(Context ctx) throws Exception {
-        NewSession req = body(ctx, NewSession.class);
+        NewSession req = bodies.read(ctx, NewSession.class);
         Session s = accounts.login(req.username(), req.password(), req.deviceId(), req.platform());
         ctx.json(new SessionView(s.uid(), s.token(), s.expiresAtMillis()));
     }
@@ -183,22 +220,6 @@ public final class AccountApi implements AutoCloseable {
     private void readiness(Context ctx) {
         boolean up = ready.getAsBoolean();
         ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
-    }
-
-    private <T> T body(Context ctx, Class<T> type) throws ApiException {
-        String body = ctx.body();
-        if (body.isBlank()) {
-            throw ApiException.badRequest("the request needs a JSON body");
-        }
-        try {
-            T value = json.readValue(body, type);
-            if (value == null) {
-                throw ApiException.badRequest("the request body must be a JSON object");
-            }
-            return value;
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("the request body is not the expected JSON object: " + e.getOriginalMessage());
-        }
     }
 
     private static byte[] loadOpenApi() {

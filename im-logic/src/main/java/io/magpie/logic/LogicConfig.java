@@ -26,6 +26,20 @@ import java.util.Objects;
  * @param retryBackoffMin    first wait before a failed batch is retried; 1 ms-1 min, default 100 ms
  * @param retryBackoffMax    longest wait between retries of a failed batch; >= retryBackoffMin, at most 10 min, default 10 s
  * @param pushAckTimeout     how long a batch waits for Kafka to acknowledge its push tasks; 1 s-10 min, default 30 s
+ * @param maxGroupMembers    most members a group may have; 2-50,000 (one push task names every member, so it
+ *                           must fit a Kafka record), default 2000
+ * @param largeGroupThreshold groups with more members than this are stored by read diffusion (no
+ *                           conversation row per member and message; SYNC reads the group's last seq);
+ *                           0-50,000, 0 = every group, default 200
+ * @param groupIdSegmentStep group ids reserved from MySQL per round trip; 1-1,000,000, default 100
+ * @param syncVersionWindow  how far behind "now" a SYNC answer's version cursor is held, so a row committed
+ *                           late with an older version (a slow transaction, another instance's clock) is
+ *                           still returned by the next SYNC; must exceed the longest write; 0-10 min,
+ *                           default 30 s
+ * @param queriesPerPoll     most SYNC/PULL requests answered after each SEND batch, so reads never starve
+ *                           writes; 1-10,000, default 200
+ * @param queryBacklog       most SYNC/PULL requests waiting for their turn; past it a request is answered
+ *                           SERVER_BUSY (retryable); 1-1,000,000, default 10,000
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -44,7 +58,13 @@ public record LogicConfig(
         Duration workerLeaseTtl,
         Duration retryBackoffMin,
         Duration retryBackoffMax,
-        Duration pushAckTimeout) {
+        Duration pushAckTimeout,
+        int maxGroupMembers,
+        int largeGroupThreshold,
+        int groupIdSegmentStep,
+        Duration syncVersionWindow,
+        int queriesPerPoll,
+        int queryBacklog) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -60,6 +80,12 @@ public record LogicConfig(
     public static final Duration DEFAULT_RETRY_BACKOFF_MIN = Duration.ofMillis(100);
     public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(10);
     public static final Duration DEFAULT_PUSH_ACK_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_GROUP_MEMBERS = 2000;
+    public static final int DEFAULT_LARGE_GROUP_THRESHOLD = 200;
+    public static final int DEFAULT_GROUP_ID_SEGMENT_STEP = 100;
+    public static final Duration DEFAULT_SYNC_VERSION_WINDOW = Duration.ofSeconds(30);
+    public static final int DEFAULT_QUERIES_PER_POLL = 200;
+    public static final int DEFAULT_QUERY_BACKLOG = 10_000;
 
     public LogicConfig {
         if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
@@ -87,6 +113,12 @@ public record LogicConfig(
         retryBackoffMin = range("logic.retry-backoff-min", retryBackoffMin, Duration.ofMillis(1), Duration.ofMinutes(1));
         retryBackoffMax = range("logic.retry-backoff-max", retryBackoffMax, retryBackoffMin, Duration.ofMinutes(10));
         pushAckTimeout = range("logic.push-ack-timeout", pushAckTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
+        range("logic.max-group-members", maxGroupMembers, 2, 50_000);
+        range("logic.large-group-threshold", largeGroupThreshold, 0, 50_000);
+        range("logic.group-id-segment-step", groupIdSegmentStep, 1, 1_000_000);
+        syncVersionWindow = range("logic.sync-version-window", syncVersionWindow, Duration.ZERO, Duration.ofMinutes(10));
+        range("logic.queries-per-poll", queriesPerPoll, 1, 10_000);
+        range("logic.query-backlog", queryBacklog, 1, 1_000_000);
     }
 
     @Override
@@ -104,7 +136,10 @@ public record LogicConfig(
                 + ", pbkdf2Iterations=" + pbkdf2Iterations + ", timelineCacheSize=" + timelineCacheSize
                 + ", accountCacheSize=" + accountCacheSize + ", uidSegmentStep=" + uidSegmentStep
                 + ", workerLeaseTtl=" + workerLeaseTtl + ", retryBackoff=" + retryBackoffMin + ".." + retryBackoffMax
-                + ", pushAckTimeout=" + pushAckTimeout + "]";
+                + ", pushAckTimeout=" + pushAckTimeout + ", maxGroupMembers=" + maxGroupMembers
+                + ", largeGroupThreshold=" + largeGroupThreshold + ", groupIdSegmentStep=" + groupIdSegmentStep
+                + ", syncVersionWindow=" + syncVersionWindow + ", queriesPerPoll=" + queriesPerPoll
+                + ", queryBacklog=" + queryBacklog + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -152,6 +187,12 @@ public record LogicConfig(
         private Duration retryBackoffMin = DEFAULT_RETRY_BACKOFF_MIN;
         private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
         private Duration pushAckTimeout = DEFAULT_PUSH_ACK_TIMEOUT;
+        private int maxGroupMembers = DEFAULT_MAX_GROUP_MEMBERS;
+        private int largeGroupThreshold = DEFAULT_LARGE_GROUP_THRESHOLD;
+        private int groupIdSegmentStep = DEFAULT_GROUP_ID_SEGMENT_STEP;
+        private Duration syncVersionWindow = DEFAULT_SYNC_VERSION_WINDOW;
+        private int queriesPerPoll = DEFAULT_QUERIES_PER_POLL;
+        private int queryBacklog = DEFAULT_QUERY_BACKLOG;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -173,12 +214,19 @@ public record LogicConfig(
         public Builder retryBackoffMin(Duration v) { this.retryBackoffMin = v; return this; }
         public Builder retryBackoffMax(Duration v) { this.retryBackoffMax = v; return this; }
         public Builder pushAckTimeout(Duration v) { this.pushAckTimeout = v; return this; }
+        public Builder maxGroupMembers(int v) { this.maxGroupMembers = v; return this; }
+        public Builder largeGroupThreshold(int v) { this.largeGroupThreshold = v; return this; }
+        public Builder groupIdSegmentStep(int v) { this.groupIdSegmentStep = v; return this; }
+        public Builder syncVersionWindow(Duration v) { this.syncVersionWindow = v; return this; }
+        public Builder queriesPerPoll(int v) { this.queriesPerPoll = v; return this; }
+        public Builder queryBacklog(int v) { this.queryBacklog = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
                     httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations, timelineCacheSize,
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
-                    pushAckTimeout);
+                    pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
+                    queriesPerPoll, queryBacklog);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.magpie.logic;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.ConversationRepository;
 import io.magpie.das.Database;
+import io.magpie.das.GroupRepository;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
 import io.magpie.das.RedisStore;
@@ -16,11 +17,19 @@ import io.magpie.idgen.SnowflakeIdGenerator;
 import io.magpie.idgen.WorkerIdLease;
 import io.magpie.logic.internal.Backoff;
 import io.magpie.logic.internal.MessageAssigner;
+import io.magpie.logic.internal.PullHandler;
 import io.magpie.logic.internal.PushTaskPublisher;
+import io.magpie.logic.internal.QueryBacklog;
+import io.magpie.logic.internal.QueryProcessor;
+import io.magpie.logic.internal.QueryStage;
 import io.magpie.logic.internal.RecipientAuthorizer;
 import io.magpie.logic.internal.SendBatchProcessor;
-import io.magpie.logic.internal.SendRequestParser;
+import io.magpie.logic.internal.SlowWriteWarning;
+import io.magpie.logic.internal.SyncCursor;
+import io.magpie.logic.internal.SyncHandler;
+import io.magpie.logic.internal.UpstreamBatchProcessor;
 import io.magpie.logic.internal.UpstreamConsumer;
+import io.magpie.logic.internal.UpstreamParser;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -41,8 +50,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The logic role: the account HTTP API (step 1) and the upstream pipeline (steps 5 and 6: dedupe,
- * authorise, assign ids and seqs, persist, push tasks, then commit). This class is the composition
+ * The logic role: the account HTTP API (step 1, plus groups, push tokens and mute) and the upstream
+ * pipeline (steps 5 and 6: dedupe, authorise, assign ids and seqs, persist, push tasks, then commit;
+ * and step 9's SYNC / PULL answers). This class is the composition
  * root: it wires everything from a {@link LogicConfig}, the MySQL {@link Database}, the
  * {@link RedisStore} and a {@link Clock}.
  *
@@ -89,21 +99,33 @@ public final class LogicService implements AutoCloseable {
             });
             lease = RedisWorkerIdLease.acquire(redis.strings().sync(), redis.keys().prefix(), config.workerLeaseTtl(),
                     leaseRenewer, clock);
-            MessageAssigner assigner = new MessageAssigner(
-                    new SnowflakeIdGenerator(lease, clock, SnowflakeConfig.defaults()),
+            SnowflakeConfig snowflakeConfig = SnowflakeConfig.defaults();
+            SnowflakeIdGenerator snowflake = new SnowflakeIdGenerator(lease, clock, snowflakeConfig);
+            MessageAssigner assigner = new MessageAssigner(snowflake,
                     new ConversationSeqAllocator(messages::maxSeq), clock);
+            ConversationRepository conversations = new ConversationRepository(database.dataSource(), clock);
+            GroupRepository groups = new GroupRepository(database.dataSource(), clock);
             producer = new KafkaProducer<>(producerProperties());
-            SendBatchProcessor processor = new SendBatchProcessor(new SendRequestParser(), messages,
+            PushTaskPublisher publisher = new PushTaskPublisher(producer, topics.push(), config.pushAckTimeout());
+            SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
-                    assigner,
-                    new MessageStore(database.dataSource(), messages, new ConversationRepository(database.dataSource(), clock)),
+                    groups::roster, config.largeGroupThreshold(), assigner,
+                    new MessageStore(database.dataSource(), messages, conversations, groups),
                     new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL),
-                    new PushTaskPublisher(producer, topics.push(), config.pushAckTimeout()));
-            api = new AccountApi(config, accounts, new SegmentIdAllocator(database.dataSource(), "uid",
-                    config.uidSegmentStep()), clock, this::ready).start();
+                    new SlowWriteWarning(clock, config.syncVersionWindow()));
+            QueryStage queries = new QueryStage(new QueryProcessor(
+                    new SyncHandler(conversations, messages,
+                            new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch())),
+                    new PullHandler(messages, conversations, groups)),
+                    publisher, new QueryBacklog(config.queryBacklog()), config.queriesPerPoll());
+            api = new AccountApi(config, database.dataSource(), new AccountApi.ApiIds(
+                    new SegmentIdAllocator(database.dataSource(), "uid", config.uidSegmentStep()),
+                    new SegmentIdAllocator(database.dataSource(), "group", config.groupIdSegmentStep()),
+                    snowflake), clock, this::ready).start();
             // last: from here on only the consumer thread closes the KafkaConsumer
-            consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(), processor,
-                    assigner, new Backoff(config.retryBackoffMin(), config.retryBackoffMax()));
+            consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
+                    new UpstreamBatchProcessor(new UpstreamParser(), sends, publisher), queries, assigner,
+                    new Backoff(config.retryBackoffMin(), config.retryBackoffMax()));
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;
             consumerThread.start();

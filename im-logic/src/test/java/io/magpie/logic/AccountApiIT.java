@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.magpie.das.AccountRepository;
 import io.magpie.das.Database;
 import io.magpie.das.MysqlConfig;
 import io.magpie.idgen.SegmentIdAllocator;
+import io.magpie.idgen.SnowflakeConfig;
+import io.magpie.idgen.SnowflakeIdGenerator;
 import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.protocol.proto.Platform;
@@ -52,8 +53,19 @@ class AccountApiIT {
         database = Database.open(mysql);
         LogicConfig config = LogicConfig.builder("unused:9092", SECRET)
                 .httpHost("127.0.0.1").httpPort(0).pbkdf2Iterations(1_000).build();
-        api = new AccountApi(config, new AccountRepository(database.dataSource()),
-                new SegmentIdAllocator(database.dataSource(), "uid", 10), CLOCK, () -> true).start();
+        api = new AccountApi(config, database.dataSource(), ids(database), CLOCK, () -> true).start();
+    }
+
+    static AccountApi.ApiIds ids(Database db) {
+        return new AccountApi.ApiIds(new SegmentIdAllocator(db.dataSource(), "uid", 10),
+                new SegmentIdAllocator(db.dataSource(), "group", 10),
+                new SnowflakeIdGenerator(new FixedWorkerIdLease(1), Clock.systemUTC(), SnowflakeConfig.defaults()));
+    }
+
+    /** A login token as the account API issues it (verified locally: no account needed). */
+    private static String token(long uid) {
+        return new TokenCodec(SECRET, CLOCK).issue(new TokenClaims(uid, "d1", Platform.WEB,
+                CLOCK.millis() + 60_000));
     }
 
     @AfterAll
@@ -84,7 +96,7 @@ class AccountApiIT {
         TokenClaims claims = new TokenCodec(SECRET, CLOCK).verify(session.get("token").asText());
         assertEquals(new TokenClaims(uid, "phone-1", Platform.IOS, expiresAt), claims);
 
-        HttpResponse<String> profile = get("/v1/accounts/" + uid);
+        HttpResponse<String> profile = get("/v1/accounts/" + uid, session.get("token").asText());
         assertEquals(200, profile.statusCode());
         JsonNode account = json(profile);
         assertEquals(uid, account.get("uid").asLong());
@@ -145,8 +157,8 @@ class AccountApiIT {
                 + "\"platform\":\"WEB\"}"), 400, "BAD_REQUEST", "deviceId");
         assertError(post("/v1/sessions", "{\"username\":\"eve\",\"password\":\"password1\",\"deviceId\":\"d1\","
                 + "\"platform\":\"BEOS\"}"), 400, "BAD_REQUEST", "platform must be one of ANDROID, IOS, DESKTOP, WEB");
-        assertError(get("/v1/accounts/abc"), 400, "BAD_REQUEST", "uid");
-        assertError(get("/v1/accounts/999999999"), 404, "NOT_FOUND", "no account with uid 999999999");
+        assertError(get("/v1/accounts/abc", token(1)), 400, "BAD_REQUEST", "uid");
+        assertError(get("/v1/accounts/999999999", token(1)), 404, "NOT_FOUND", "no account with uid 999999999");
         assertError(get("/v1/nothing-here"), 404, "NOT_FOUND", "no such resource");
     }
 
@@ -165,12 +177,13 @@ class AccountApiIT {
         Database broken = Database.open(mysql);
         LogicConfig config = LogicConfig.builder("unused:9092", SECRET)
                 .httpHost("127.0.0.1").httpPort(0).pbkdf2Iterations(1_000).build();
-        try (AccountApi brokenApi = new AccountApi(config, new AccountRepository(broken.dataSource()),
-                new SegmentIdAllocator(broken.dataSource(), "uid", 10), CLOCK, () -> false).start()) {
+        try (AccountApi brokenApi = new AccountApi(config, broken.dataSource(), ids(broken), CLOCK, () -> false)
+                .start()) {
             broken.close(); // the pool is gone: every query fails
 
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + brokenApi.port() + "/v1/accounts/1")).build(),
+                            URI.create("http://127.0.0.1:" + brokenApi.port() + "/v1/accounts/1"))
+                            .header("Authorization", "Bearer " + token(1)).build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertError(r, 500, "INTERNAL", "the server failed to handle this request");
@@ -201,6 +214,11 @@ class AccountApiIT {
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI uri(String path) {

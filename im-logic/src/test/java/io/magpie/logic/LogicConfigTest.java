@@ -22,6 +22,11 @@ class LogicConfigTest {
         assertEquals(8081, c.httpPort());
         assertEquals(Duration.ofDays(7), c.tokenTtl());
         assertEquals(210_000, c.pbkdf2Iterations());
+        assertEquals(2000, c.maxGroupMembers());
+        assertEquals(200, c.largeGroupThreshold());
+        assertEquals(Duration.ofSeconds(30), c.syncVersionWindow());
+        assertEquals(200, c.queriesPerPoll());
+        assertEquals(10_000, c.queryBacklog());
     }
 
     @Test
@@ -41,6 +46,14 @@ class LogicConfigTest {
         assertMessage("logic.retry-backoff-max must be between PT1S",
                 () -> LogicConfig.builder("k:1", SECRET).retryBackoffMin(Duration.ofSeconds(1))
                         .retryBackoffMax(Duration.ofMillis(10)).build());
+        assertMessage("logic.max-group-members must be between 2 and 50000",
+                () -> LogicConfig.builder("k:1", SECRET).maxGroupMembers(1).build());
+        assertMessage("logic.large-group-threshold must be between 0 and 50000",
+                () -> LogicConfig.builder("k:1", SECRET).largeGroupThreshold(-1).build());
+        assertMessage("logic.sync-version-window must be between PT0S and PT10M",
+                () -> LogicConfig.builder("k:1", SECRET).syncVersionWindow(Duration.ofHours(1)).build());
+        assertMessage("logic.queries-per-poll must be between 1",
+                () -> LogicConfig.builder("k:1", SECRET).queriesPerPoll(0).build());
     }
 
     @Test

@@ -198,7 +198,7 @@ class UpstreamConsumerIT {
         send(alice, 31, 4, text("fine", bob, "hi"));
 
         assertEquals(ErrorCode.NOT_FOUND.code(), awaitError(alice, 31, 1).getCode());
-        assertEquals(ErrorCode.NOT_SUPPORTED.code(), awaitError(alice, 31, 2).getCode());
+        assertEquals(ErrorCode.NOT_FOUND.code(), awaitError(alice, 31, 2).getCode()); // no such group
         assertEquals(ErrorCode.BAD_REQUEST.code(), awaitError(alice, 31, 3).getCode());
         assertEquals(1, awaitSendAck(alice, 31, 4).getSeq());
         assertEquals(List.of(), rows(ConversationIds.single(alice, nobody)));
@@ -260,7 +260,7 @@ class UpstreamConsumerIT {
     }
 
     private static RecordMetadata send(long uid, long connectionId, int requestId, SendRequest req) throws Exception {
-        String conv = ConversationIds.of(ConversationType.SINGLE, uid, req.getTargetId());
+        String conv = ConversationIds.of(req.getConversationType(), uid, req.getTargetId());
         UpstreamEnvelope env = envelope(uid, connectionId, requestId, Command.SEND, req.toByteString()).toBuilder()
                 .setConversationId(conv).build();
         return producer.send(new ProducerRecord<>(topics.upstream(), conv, env.toByteArray())).get();

@@ -79,7 +79,7 @@ final class ChatCommand implements Callable<Integer> {
         AccountClient accounts = new AccountClient(config);
         registerIfNew(accounts, out);
         Credentials me = accounts.login(user, password, device, Platform.DESKTOP);
-        long peer = awaitPeer(accounts, out);
+        long peer = awaitPeer(accounts, me, out);
         try (MagpieClient client = new MagpieClient(config)) {
             client.addListener(new Printer(out, peer));
             client.connect(me).get(15, TimeUnit.SECONDS);
@@ -102,11 +102,11 @@ final class ChatCommand implements Callable<Integer> {
     }
 
     /** The peer's uid; waits for the peer to register so two terminals can start in any order. */
-    private long awaitPeer(AccountClient accounts, PrintStream out) throws InterruptedException {
+    private long awaitPeer(AccountClient accounts, Credentials me, PrintStream out) throws InterruptedException {
         boolean told = false;
         while (true) {
             try {
-                return accounts.findByUsername(to).uid();
+                return accounts.findByUsername(me, to).uid();
             } catch (MagpieApiException e) {
                 if (e.status() != 404) {
                     throw e;

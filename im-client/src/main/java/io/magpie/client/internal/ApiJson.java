@@ -78,6 +78,15 @@ public final class ApiJson {
         return new AccountInfo(uid.asLong(), json.path("username").asText(), json.path("nickname").asText(""));
     }
 
+    /** {@code {"groupId", ...}} of a group creation. */
+    public long groupId(String what, int status, String body) {
+        JsonNode id = object(what, status, body).path("groupId");
+        if (!id.canConvertToLong() || id.asLong() <= 0) {
+            throw badResponse(what, status, "no positive numeric groupId", body);
+        }
+        return id.asLong();
+    }
+
     /** The LSB's {@code GET /v1/gate} answer. */
     public GateAddress gate(String what, int status, String body) {
         JsonNode json = object(what, status, body);

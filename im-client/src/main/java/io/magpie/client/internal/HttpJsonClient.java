@@ -38,16 +38,30 @@ public final class HttpJsonClient {
     }
 
     public <T> CompletableFuture<T> get(String service, URI uri, BodyParser<T> parser) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-                .GET().build();
+        return get(service, uri, null, parser);
+    }
+
+    /** A GET carrying {@code Authorization: Bearer <bearerToken>} when the token is not null. */
+    public <T> CompletableFuture<T> get(String service, URI uri, String bearerToken, BodyParser<T> parser) {
+        HttpRequest request = authorized(HttpRequest.newBuilder(uri), bearerToken).timeout(timeout)
+                .header("Accept", "application/json").GET().build();
         return send(service + " GET " + uri.getPath(), request, parser);
     }
 
     public <T> CompletableFuture<T> post(String service, URI uri, Object body, BodyParser<T> parser) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+        return post(service, uri, null, body, parser);
+    }
+
+    /** A POST carrying {@code Authorization: Bearer <bearerToken>} when the token is not null. */
+    public <T> CompletableFuture<T> post(String service, URI uri, String bearerToken, Object body, BodyParser<T> parser) {
+        HttpRequest request = authorized(HttpRequest.newBuilder(uri), bearerToken).timeout(timeout)
                 .header("Accept", "application/json").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.write(body))).build();
         return send(service + " POST " + uri.getPath(), request, parser);
+    }
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder builder, String bearerToken) {
+        return bearerToken == null ? builder : builder.header("Authorization", "Bearer " + bearerToken);
     }
 
     private <T> CompletableFuture<T> send(String what, HttpRequest request, BodyParser<T> parser) {

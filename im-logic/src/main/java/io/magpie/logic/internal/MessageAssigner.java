@@ -3,7 +3,6 @@ package io.magpie.logic.internal;
 import io.magpie.das.MessageRecord;
 import io.magpie.idgen.ConversationSeqAllocator;
 import io.magpie.idgen.IdGenerator;
-import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageStatus;
 import java.time.Clock;
@@ -32,7 +31,7 @@ public final class MessageAssigner {
         long msgId = ids.nextId();
         long seq = seqs.next(c.conversationId());
         MessageContent content = c.request().getContent();
-        return new MessageRecord(msgId, c.conversationId(), ConversationType.SINGLE_VALUE, seq, msgId,
+        return new MessageRecord(msgId, c.conversationId(), c.type().getNumber(), seq, msgId,
                 c.senderUid(), c.envelope().getDeviceId(), c.clientMsgId(), content.getTypeValue(),
                 content.toByteArray(), MessageStatus.NORMAL_VALUE, clock.millis());
     }

@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 import io.magpie.das.MessageRecord;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ConversationIds;
@@ -11,6 +12,7 @@ import io.magpie.protocol.proto.PushTarget;
 import io.magpie.protocol.proto.PushTask;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.UpstreamEnvelope;
+import java.util.Collection;
 
 /**
  * Step 6: the push tasks of a stored message and of a refused request. Pure and stateless.
@@ -18,7 +20,9 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
  *   <li>SEND_ACK to exactly the sender's connection, with the SEND's request id;</li>
  *   <li>PUSH of the message to every connection of the peer (offline -> push notification) and
  *       to the sender's other connections (multi-device sync);</li>
- *   <li>ERROR to exactly the connection whose request was refused.</li>
+ *   <li>PUSH of a group message to every member in one task (the sender's own connection excluded);</li>
+ *   <li>ERROR to exactly the connection whose request was refused, and SYNC_ACK / PULL_ACK to
+ *       exactly the connection that asked.</li>
  * </ul>
  */
 public final class PushTaskFactory {
@@ -73,6 +77,51 @@ public final class PushTaskFactory {
         return new OutgoingPush(record.conversationId(), task);
     }
 
+    /**
+     * The PUSH of a group message: ONE task whose targets are every member (uid targets, the router
+     * fans them out per gate); the sender's own connection is excluded, the sender's other devices
+     * are not. A member without a route gets a push notification ({@code offline_notify}).
+     */
+    public static OutgoingPush groupPush(UpstreamEnvelope sender, MessageRecord record, Collection<Long> members) {
+        long groupId = ConversationIds.groupIdOf(record.conversationId());
+        Message message = toMessage(record, groupId);
+        PushTask.Builder task = PushTask.newBuilder();
+        boolean senderListed = false;
+        for (long uid : members) {
+            if (uid == record.senderUid()) {
+                task.addTargets(senderTarget(sender, uid));
+                senderListed = true;
+            } else {
+                task.addTargets(PushTarget.newBuilder().setUid(uid));
+            }
+        }
+        if (!senderListed) {
+            // a replayed message of a sender who left meanwhile: their other devices still hold the timeline
+            task.addTargets(senderTarget(sender, record.senderUid()));
+        }
+        task.setCommand(Command.PUSH.code())
+                .setBody(Push.newBuilder().addMessages(message).build().toByteString())
+                .setOfflineNotify(true)
+                .setConversationId(record.conversationId())
+                .setMsgId(record.msgId())
+                .setSeq(record.seq())
+                .setSenderUid(record.senderUid())
+                .setPreview(preview(message.getContent()));
+        return new OutgoingPush(record.conversationId(), task.build());
+    }
+
+    /** The answer to a query ({@code SYNC_ACK}, {@code PULL_ACK}) to exactly the asking connection. */
+    public static OutgoingPush reply(UpstreamEnvelope asker, Command command, MessageLite body) {
+        PushTask task = PushTask.newBuilder()
+                .addTargets(replyTarget(asker))
+                .setCommand(command.code())
+                .setRequestId(asker.getRequestId())
+                .setBody(body.toByteString())
+                .setSenderUid(asker.getUid())
+                .build();
+        return new OutgoingPush(Long.toString(asker.getUid()), task);
+    }
+
     /** The ERROR answering a refused request. */
     public static OutgoingPush error(Rejection r) {
         UpstreamEnvelope env = r.envelope();
@@ -91,7 +140,11 @@ public final class PushTaskFactory {
         return new OutgoingPush(Long.toString(env.getUid()), task);
     }
 
-    /** The client's view of a stored one-to-one message. */
+    /**
+     * The client's view of a stored message.
+     *
+     * @param targetId the recipient uid (one-to-one, as the sender addressed it) or the group id
+     */
     public static Message toMessage(MessageRecord r, long targetId) {
         MessageContent content;
         try {
@@ -135,6 +188,14 @@ public final class PushTaskFactory {
             end--;
         }
         return text.substring(0, end) + "…";
+    }
+
+    private static PushTarget senderTarget(UpstreamEnvelope sender, long uid) {
+        return PushTarget.newBuilder()
+                .setUid(uid)
+                .setExcludeGateId(sender.getGateId())
+                .setExcludeConnectionId(sender.getConnectionId())
+                .build();
     }
 
     private static PushTarget replyTarget(UpstreamEnvelope env) {

@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import io.magpie.das.DuplicateMessageException;
+import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
@@ -10,10 +11,6 @@ import io.magpie.logic.internal.DedupePlan.Fresh;
 import io.magpie.logic.internal.DedupePlan.SameAs;
 import io.magpie.logic.internal.DedupePlan.Slot;
 import io.magpie.logic.internal.DedupePlan.Stored;
-import io.magpie.logic.internal.SendRequestParser.Accepted;
-import io.magpie.logic.internal.SendRequestParser.Parsed;
-import io.magpie.logic.internal.SendRequestParser.Refused;
-import io.magpie.logic.internal.SendRequestParser.Unanswerable;
 import io.magpie.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -21,17 +18,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 5 for one polled batch of {@code upstream} records: parse, dedupe (one query), authorise,
- * assign ids and seqs, persist (one transaction), append to the hot timeline, then produce the push
- * tasks and wait for Kafka's acks. Returns normally only when all of that is done, so the caller may
- * commit the offsets; otherwise throws {@link BatchRetryException} and the caller replays the batch
- * (dedupe makes the replay answer with the stored ids). Not thread-safe: owned by the upstream
- * consumer's thread, the single writer of its partitions' conversations.
+ * Step 5 for the SENDs of one polled batch: dedupe (one query), authorise (one-to-one: the peer
+ * exists; group: the sender is a member, rosters read once per group per batch), assign ids and
+ * seqs, persist (one transaction: message rows, conversation rows by write diffusion for one-to-one
+ * and small groups, group rows by read diffusion for large ones), append to the hot timeline, and
+ * build the push tasks (SEND_ACK, PUSH, ERROR). Returns them only when the batch is durable;
+ * otherwise throws {@link BatchRetryException} and the caller replays the batch (dedupe makes the
+ * replay answer with the stored ids). Not thread-safe: owned by the upstream consumer's thread, the
+ * single writer of its partitions' conversations.
  */
 public final class SendBatchProcessor {
 
@@ -39,60 +37,59 @@ public final class SendBatchProcessor {
     /** A stale writer's rows appear at most once per rebalance; more means something else is wrong. */
     private static final int MAX_SEQ_RELOADS = 3;
 
-    private final SendRequestParser parser;
     private final MessageRepository messages;
     private final RecipientAuthorizer authorizer;
+    private final GroupAuthorizer groupAuthorizer;
+    private final RosterLoader rosterLoader;
+    private final int largeGroupThreshold;
     private final MessageAssigner assigner;
     private final MessageStore store;
     private final TimelineCache timeline;
-    private final PushTaskPublisher publisher;
+    private final SlowWriteWarning slowWrites;
 
-    public SendBatchProcessor(SendRequestParser parser, MessageRepository messages,
-            RecipientAuthorizer authorizer, MessageAssigner assigner, MessageStore store, TimelineCache timeline,
-            PushTaskPublisher publisher) {
-        this.parser = parser;
+    /**
+     * @param rosterLoader        reads a group's roster (once per group per batch)
+     * @param largeGroupThreshold groups with more members are stored by read diffusion
+     */
+    public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, TimelineCache timeline,
+            SlowWriteWarning slowWrites) {
         this.messages = messages;
         this.authorizer = authorizer;
+        this.groupAuthorizer = new GroupAuthorizer();
+        this.rosterLoader = rosterLoader;
+        this.largeGroupThreshold = largeGroupThreshold;
         this.assigner = assigner;
         this.store = store;
         this.timeline = timeline;
-        this.publisher = publisher;
+        this.slowWrites = slowWrites;
     }
 
-    public void process(List<ConsumerRecord<String, byte[]>> records) throws BatchRetryException {
-        List<OutgoingPush> pushes = new ArrayList<>();
-        List<SendCommand> sends = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            Parsed parsed = parser.parse(r.value());
-            if (parsed instanceof Accepted a) {
-                sends.add(a.command());
-            } else if (parsed instanceof Refused f) {
-                pushes.add(PushTaskFactory.error(f.rejection()));
-            } else if (parsed instanceof Unanswerable u) {
-                log.error("[upstream {}-{}@{}] record dropped, nobody to answer: {}", r.topic(), r.partition(),
-                        r.offset(), u.reason());
-            }
+    /** @return the push tasks of the batch's sends, to publish before the offsets are committed */
+    public List<OutgoingPush> process(List<SendCommand> sends) throws BatchRetryException {
+        if (sends.isEmpty()) {
+            return List.of();
         }
-        if (!sends.isEmpty()) {
-            try {
-                pushes.addAll(storeWithSeqReload(sends));
-            } catch (BatchRetryException e) {
-                if (e.retryable() || sends.size() == 1) {
-                    throw e;
-                }
-                log.warn("storing a batch of {} sends failed for good ({}); storing them one by one to find"
-                        + " the one at fault", sends.size(), e.getMessage());
-                for (SendCommand send : sends) {
-                    pushes.addAll(storeAlone(send));
-                }
-            }
-        }
-        publisher.publishAll(pushes);
-    }
-
-    private List<OutgoingPush> storeAlone(SendCommand send) throws BatchRetryException {
+        GroupRosters rosters = new GroupRosters(rosterLoader);
         try {
-            return storeWithSeqReload(List.of(send));
+            return storeWithSeqReload(sends, rosters);
+        } catch (BatchRetryException e) {
+            if (e.retryable() || sends.size() == 1) {
+                throw e;
+            }
+            log.warn("storing a batch of {} sends failed for good ({}); storing them one by one to find"
+                    + " the one at fault", sends.size(), e.getMessage());
+            List<OutgoingPush> pushes = new ArrayList<>();
+            for (SendCommand send : sends) {
+                pushes.addAll(storeAlone(send, rosters));
+            }
+            return pushes;
+        }
+    }
+
+    private List<OutgoingPush> storeAlone(SendCommand send, GroupRosters rosters) throws BatchRetryException {
+        try {
+            return storeWithSeqReload(List.of(send), rosters);
         } catch (BatchRetryException e) {
             if (e.retryable()) {
                 throw e;
@@ -105,10 +102,11 @@ public final class SendBatchProcessor {
         }
     }
 
-    private List<OutgoingPush> storeWithSeqReload(List<SendCommand> sends) throws BatchRetryException {
+    private List<OutgoingPush> storeWithSeqReload(List<SendCommand> sends, GroupRosters rosters)
+            throws BatchRetryException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return store(sends);
+                return store(sends, rosters);
             } catch (DuplicateMessageException e) {
                 if (attempt >= MAX_SEQ_RELOADS) {
                     throw new BatchRetryException("the batch collided with stored rows " + attempt
@@ -120,7 +118,8 @@ public final class SendBatchProcessor {
         }
     }
 
-    private List<OutgoingPush> store(List<SendCommand> sends) throws BatchRetryException, DuplicateMessageException {
+    private List<OutgoingPush> store(List<SendCommand> sends, GroupRosters rosters)
+            throws BatchRetryException, DuplicateMessageException {
         Map<SenderClientKey, MessageRecord> stored = lookup(sends);
         DedupePlan plan = DedupePlan.of(sends, stored);
         List<Slot> slots = plan.slots();
@@ -135,7 +134,8 @@ public final class SendBatchProcessor {
                 } else if (slot instanceof SameAs same) {
                     outcome[i] = outcome[same.firstIndex()];
                 } else if (slot instanceof Fresh f) {
-                    Optional<Rejection> refused = authorizer.check(f.command());
+                    Optional<Rejection> refused = f.command().isGroup()
+                            ? groupAuthorizer.check(f.command(), rosters) : authorizer.check(f.command());
                     if (refused.isPresent()) {
                         outcome[i] = refused.get();
                     } else {
@@ -147,7 +147,10 @@ public final class SendBatchProcessor {
                 }
             }
             if (!fresh.isEmpty()) {
-                store.persist(fresh, ConversationUpdates.of(fresh));
+                ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::require,
+                        largeGroupThreshold);
+                store.persist(fresh, writes.rows(), writes.groups());
+                slowWrites.check(fresh);
             }
         } catch (DuplicateMessageException e) {
             assigner.rollback(touched);
@@ -159,6 +162,15 @@ public final class SendBatchProcessor {
         if (!fresh.isEmpty()) {
             appendToTimeline(fresh);
         }
+        try {
+            return pushes(slots, outcome, rosters);
+        } catch (RuntimeException e) {
+            // a replayed group message needs its roster: MySQL may fail here too
+            throw StorageFailures.classify("building the push tasks of a batch of " + sends.size() + " sends", e);
+        }
+    }
+
+    private static List<OutgoingPush> pushes(List<Slot> slots, Object[] outcome, GroupRosters rosters) {
         List<OutgoingPush> pushes = new ArrayList<>(slots.size() * 2);
         for (int i = 0; i < slots.size(); i++) {
             SendCommand c = commandOf(slots.get(i));
@@ -166,13 +178,21 @@ public final class SendBatchProcessor {
                 pushes.add(PushTaskFactory.sendAck(c.envelope(), c.clientMsgId(), record));
                 if (!(slots.get(i) instanceof SameAs)) {
                     // a replay pushes again: the crash it recovers from may have come before the push
-                    pushes.add(PushTaskFactory.push(c.envelope(), record));
+                    pushes.add(push(c, record, rosters));
                 }
             } else if (outcome[i] instanceof Rejection r) {
                 pushes.add(PushTaskFactory.error(new Rejection(c.envelope(), r.code(), r.message())));
             }
         }
         return pushes;
+    }
+
+    private static OutgoingPush push(SendCommand c, MessageRecord record, GroupRosters rosters) {
+        if (!c.isGroup()) {
+            return PushTaskFactory.push(c.envelope(), record);
+        }
+        Set<Long> members = rosters.get(c.groupId()).map(GroupRoster::memberUids).orElse(Set.of());
+        return PushTaskFactory.groupPush(c.envelope(), record, members);
     }
 
     private MessageRecord assign(SendCommand c, Set<String> touched) throws BatchRetryException {

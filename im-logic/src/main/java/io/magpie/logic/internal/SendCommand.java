@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import io.magpie.das.SenderClientKey;
+import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.SendRequest;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 
@@ -11,9 +12,11 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
  * @param envelope       the gate's envelope, identity and reply address
  * @param request        the client's SEND body
  * @param conversationId derived here from the authenticated uid and the target
- * @param peerUid        the other member of the one-to-one conversation
+ * @param type           {@link ConversationType#SINGLE} or {@link ConversationType#GROUP}
+ * @param targetId       the peer uid (single) or the group id (group)
  */
-public record SendCommand(UpstreamEnvelope envelope, SendRequest request, String conversationId, long peerUid) {
+public record SendCommand(UpstreamEnvelope envelope, SendRequest request, String conversationId,
+                          ConversationType type, long targetId) {
 
     public long senderUid() {
         return envelope.getUid();
@@ -21,6 +24,26 @@ public record SendCommand(UpstreamEnvelope envelope, SendRequest request, String
 
     public String clientMsgId() {
         return request.getClientMsgId();
+    }
+
+    public boolean isGroup() {
+        return type == ConversationType.GROUP;
+    }
+
+    /** The other member of a one-to-one conversation. */
+    public long peerUid() {
+        if (isGroup()) {
+            throw new IllegalStateException(conversationId + " is a group conversation: it has no peer");
+        }
+        return targetId;
+    }
+
+    /** The group of a group conversation. */
+    public long groupId() {
+        if (!isGroup()) {
+            throw new IllegalStateException(conversationId + " is a one-to-one conversation: it has no group");
+        }
+        return targetId;
     }
 
     /** Identity of a send for deduplication: (sender uid, client message id). */

@@ -22,11 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 5's loop: owns the KafkaConsumer of {@code upstream} (auto commit off) on its own thread;
- * polls a batch, hands it to {@link SendBatchProcessor}, and commits the offsets only after the
- * batch is stored and its push tasks are acknowledged by Kafka. A failed batch is rewound (seek) and
- * polled again after a backoff, so the consumer keeps polling and stays in its group. When a
- * partition is revoked, the seq cache is dropped: the new owner reloads seqs from MySQL.
+ * Step 5's loop: owns the KafkaConsumer of {@code upstream} (auto commit off) on its own thread.
+ * Each turn: poll a batch and hand it to {@link UpstreamBatchProcessor} (the SENDs are stored and
+ * their push tasks acknowledged by Kafka; its SYNC/PULL requests join the {@link QueryBacklog});
+ * then let the {@link QueryStage} answer a bounded number of waiting queries, so reads never starve
+ * writes; then commit what is done ({@link CommitPositions}: never past an unanswered query). A
+ * failed batch is rewound (seek) and polled again after a backoff, so the consumer keeps polling and
+ * stays in its group. When a partition is revoked, the seq cache is dropped (the new owner reloads
+ * seqs from MySQL) and so are its waiting queries (the new owner replays them).
  *
  * <p>Lifecycle: {@link #run()} on a dedicated thread; {@link #shutdown()} from any thread lets the
  * batch in flight finish (including its commit), then the loop closes the consumer and returns.
@@ -38,18 +41,21 @@ public final class UpstreamConsumer implements Runnable {
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
-    private final SendBatchProcessor processor;
+    private final UpstreamBatchProcessor processor;
+    private final QueryStage queries;
+    private final CommitPositions positions = new CommitPositions();
     private final MessageAssigner assigner;
     private final Backoff backoff;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    public UpstreamConsumer(Consumer<String, byte[]> consumer, String topic, SendBatchProcessor processor,
-            MessageAssigner assigner, Backoff backoff) {
+    public UpstreamConsumer(Consumer<String, byte[]> consumer, String topic, UpstreamBatchProcessor processor,
+            QueryStage queries, MessageAssigner assigner, Backoff backoff) {
         this.consumer = consumer;
         this.topic = topic;
         this.processor = processor;
+        this.queries = queries;
         this.assigner = assigner;
         this.backoff = backoff;
     }
@@ -61,13 +67,16 @@ public final class UpstreamConsumer implements Runnable {
             while (running) {
                 ConsumerRecords<String, byte[]> polled;
                 try {
-                    polled = consumer.poll(POLL_TIMEOUT);
+                    // queries waiting: do not sit in poll, answer them
+                    polled = consumer.poll(queries.backlog().isEmpty() ? POLL_TIMEOUT : Duration.ZERO);
                 } catch (WakeupException e) {
                     break; // shutdown() woke us: nothing in flight
                 }
                 if (!polled.isEmpty()) {
                     handle(polled);
                 }
+                answerQueries();
+                commitProgress();
             }
         } catch (RuntimeException e) {
             log.error("[{}] upstream consumer stopped by an unexpected error; no more messages are processed by"
@@ -84,8 +93,9 @@ public final class UpstreamConsumer implements Runnable {
     private void handle(ConsumerRecords<String, byte[]> polled) {
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(polled.count());
         polled.forEach(batch::add);
+        List<PendingQuery> waiting;
         try {
-            processor.process(batch);
+            waiting = processor.process(batch, queries.backlog().room());
         } catch (BatchRetryException e) {
             long delay = backoff.nextDelayMillis();
             log.warn("[{}] batch of {} records not done, retrying in {} ms: {}", topic, batch.size(), delay,
@@ -101,16 +111,36 @@ public final class UpstreamConsumer implements Runnable {
             return;
         }
         backoff.reset();
-        commit(nextOffsets(polled));
+        queries.backlog().addAll(waiting);
+        nextOffsets(polled).forEach(positions::processed);
     }
 
-    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    private void answerQueries() {
+        try {
+            queries.answerTurn();
+        } catch (BatchRetryException e) {
+            long delay = backoff.nextDelayMillis();
+            log.warn("[{}] {}; retrying in {} ms", topic, e.getMessage(), delay, e);
+            pause(delay);
+        }
+    }
+
+    private void commitProgress() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit(queries.backlog()::earliestOffset);
+        if (!offsets.isEmpty() && commit(offsets)) {
+            positions.committed(offsets);
+        }
+    }
+
+    private boolean commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
             commitSync(offsets);
+            return true;
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // the partitions moved on: the new owner replays these records and dedupe answers them
             log.warn("[{}] committing offsets {} failed because the group rebalanced; the new owner will"
                     + " replay them", topic, offsets, e);
+            return false;
         }
     }
 
@@ -147,11 +177,11 @@ public final class UpstreamConsumer implements Runnable {
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> polled) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    private static Map<TopicPartition, Long> nextOffsets(ConsumerRecords<String, byte[]> polled) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
         for (TopicPartition tp : polled.partitions()) {
             List<ConsumerRecord<String, byte[]>> records = polled.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+            offsets.put(tp, records.get(records.size() - 1).offset() + 1);
         }
         return offsets;
     }
@@ -172,9 +202,18 @@ public final class UpstreamConsumer implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                assigner.clear();
-                log.info("[{}] partitions revoked {}; seq cache cleared", topic, partitions);
+                // hand over what is done; unanswered queries stay uncommitted for the new owner
+                commitProgress();
+                forget(partitions);
             }
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            assigner.clear();
+            int dropped = queries.backlog().dropPartitions(partitions);
+            positions.forget(partitions);
+            log.info("[{}] partitions revoked {}; seq cache cleared, {} waiting queries left to the new owner",
+                    topic, partitions, dropped);
         }
 
         @Override
@@ -188,7 +227,9 @@ public final class UpstreamConsumer implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            onPartitionsRevoked(partitions);
+            if (!partitions.isEmpty()) {
+                forget(partitions); // no commit: the partitions belong to another member already
+            }
         }
     }
 }

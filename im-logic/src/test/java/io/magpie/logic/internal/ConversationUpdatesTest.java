@@ -3,8 +3,13 @@ package io.magpie.logic.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.magpie.das.ConversationUpdate;
+import io.magpie.das.Group;
+import io.magpie.das.GroupProgress;
+import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageRecord;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConversationUpdatesTest {
@@ -33,6 +38,48 @@ class ConversationUpdatesTest {
                 new ConversationUpdate(2, "s_1_2", 1, 1, 9, 502, 502, 8),
                 new ConversationUpdate(3, "s_1_3", 1, 1, 1, 503, 503, 1),
                 new ConversationUpdate(1, "s_1_3", 1, 3, 1, 503, 503, ConversationUpdate.KEEP_READ_SEQ)), rows);
+    }
+
+    @Test
+    void aSmallGroupMessageMovesEveryMembersRowAndTheGroup() {
+        ConversationUpdates.Plan plan = ConversationUpdates.plan(List.of(
+                groupMessage(600, 9, 1, 2), groupMessage(601, 9, 2, 3)), gid -> roster(gid, 1, 2, 3), 3);
+
+        assertEquals(List.of(
+                new ConversationUpdate(1, "g_9", 2, 9, 2, 601, 601, ConversationUpdate.KEEP_READ_SEQ),
+                new ConversationUpdate(2, "g_9", 2, 9, 2, 601, 601, 1),
+                new ConversationUpdate(3, "g_9", 2, 9, 2, 601, 601, 2)), plan.rows());
+        assertEquals(List.of(new GroupProgress(9, 2, 601, false)), plan.groups());
+    }
+
+    @Test
+    void aLargeGroupMessageMovesOnlyTheSendersReadPositionAndTheGroupRow() {
+        ConversationUpdates.Plan plan = ConversationUpdates.plan(List.of(
+                groupMessage(700, 9, 1, 2), groupMessage(701, 9, 2, 2)), gid -> roster(gid, 1, 2, 3), 2);
+
+        assertEquals(List.of(new ConversationUpdate(2, "g_9", 2, 9, 2, 701, 701, 2)), plan.rows());
+        assertEquals(List.of(new GroupProgress(9, 2, 701, true)), plan.groups());
+    }
+
+    @Test
+    void aThresholdOfZeroSendsEveryGroupByReadDiffusion() {
+        ConversationUpdates.Plan plan = ConversationUpdates.plan(List.of(groupMessage(800, 4, 1, 5),
+                message(801, "s_1_2", 3, 1)), gid -> roster(gid, 5), 0);
+
+        assertEquals(3, plan.rows().size()); // the sender's group row, and both one-to-one rows
+        assertEquals(List.of(new GroupProgress(4, 1, 800, true)), plan.groups());
+    }
+
+    private static GroupRoster roster(long gid, long... uids) {
+        Set<Long> members = new LinkedHashSet<>();
+        for (long uid : uids) {
+            members.add(uid);
+        }
+        return new GroupRoster(new Group(gid, "g", uids[0], uids.length, 0, 0, 1, false, 1, 1, false), members);
+    }
+
+    private static MessageRecord groupMessage(long msgId, long gid, long seq, long sender) {
+        return new MessageRecord(msgId, "g_" + gid, 2, seq, msgId, sender, "d", "c" + msgId, 1, new byte[0], 0, 1);
     }
 
     private static MessageRecord message(long msgId, String conv, long seq, long sender) {

@@ -88,4 +88,35 @@ class PushTaskFactoryTest {
                         .length());
         assertEquals("[image]", PushTaskFactory.preview(MessageContent.newBuilder().setType(MessageType.IMAGE).build()));
     }
+
+    @Test
+    void aGroupMessageIsOneTaskNamingEveryMemberAndSparingOnlyTheSendersConnection() throws Exception {
+        MessageRecord group = new MessageRecord(901, "g_40", 2, 4, 901, 1, "dev-1", "c2", 1,
+                MessageContent.newBuilder().setType(MessageType.TEXT).setText("all").build().toByteArray(), 0, 1);
+
+        OutgoingPush p = PushTaskFactory.groupPush(sender, group, java.util.List.of(1L, 2L, 3L));
+
+        assertEquals("g_40", p.key());
+        assertEquals(java.util.List.of(
+                PushTarget.newBuilder().setUid(1).setExcludeGateId("gate-1").setExcludeConnectionId(77).build(),
+                PushTarget.newBuilder().setUid(2).build(),
+                PushTarget.newBuilder().setUid(3).build()), p.task().getTargetsList());
+        assertTrue(p.task().getOfflineNotify());
+        assertEquals(4, p.task().getSeq());
+        Message m = Push.parseFrom(p.task().getBody()).getMessages(0);
+        assertEquals(40, m.getTargetId());
+        assertEquals("all", m.getContent().getText());
+    }
+
+    @Test
+    void aQueryAnswerGoesToExactlyTheAskingConnection() {
+        OutgoingPush p = PushTaskFactory.reply(sender, Command.SYNC_ACK,
+                io.magpie.protocol.proto.SyncAck.newBuilder().setVersion(5).build());
+
+        assertEquals(Command.SYNC_ACK.code(), p.task().getCommand());
+        assertEquals(5, p.task().getRequestId());
+        assertEquals(java.util.List.of(PushTarget.newBuilder().setUid(1).setGateId("gate-1").setConnectionId(77)
+                .build()), p.task().getTargetsList());
+        assertFalse(p.task().getOfflineNotify());
+    }
 }

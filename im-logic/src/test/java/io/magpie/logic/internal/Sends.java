@@ -44,6 +44,16 @@ final class Sends {
     static SendCommand command(long sender, long target, String clientMsgId) {
         SendRequest req = text(clientMsgId, target, "hi " + clientMsgId);
         return new SendCommand(envelope(sender, 7, 1, req), req,
-                io.magpie.protocol.ConversationIds.single(sender, target), target);
+                io.magpie.protocol.ConversationIds.single(sender, target), ConversationType.SINGLE, target);
+    }
+
+    static SendRequest groupText(String clientMsgId, long groupId, String text) {
+        return text(clientMsgId, groupId, text).toBuilder().setConversationType(ConversationType.GROUP).build();
+    }
+
+    static SendCommand groupCommand(long sender, long groupId, String clientMsgId) {
+        SendRequest req = groupText(clientMsgId, groupId, "hi " + clientMsgId);
+        return new SendCommand(envelope(sender, 7, 1, req), req,
+                io.magpie.protocol.ConversationIds.group(groupId), ConversationType.GROUP, groupId);
     }
 }

@@ -151,6 +151,11 @@ public final class Settings {
         Duration tokenTtl = tree.duration("auth.token-ttl", LogicConfig.DEFAULT_TOKEN_TTL);
         int iterations = tree.integer("logic.pbkdf2-iterations", LogicConfig.DEFAULT_PBKDF2_ITERATIONS);
         int timelineSize = tree.integer("logic.timeline-cache-size", LogicConfig.DEFAULT_TIMELINE_CACHE_SIZE);
+        int maxGroupMembers = tree.integer("logic.max-group-members", LogicConfig.DEFAULT_MAX_GROUP_MEMBERS);
+        int largeGroup = tree.integer("logic.large-group-threshold", LogicConfig.DEFAULT_LARGE_GROUP_THRESHOLD);
+        Duration syncWindow = tree.duration("logic.sync-version-window", LogicConfig.DEFAULT_SYNC_VERSION_WINDOW);
+        int queriesPerPoll = tree.integer("logic.queries-per-poll", LogicConfig.DEFAULT_QUERIES_PER_POLL);
+        int queryBacklog = tree.integer("logic.query-backlog", LogicConfig.DEFAULT_QUERY_BACKLOG);
         byte[] secret = tokenSecret();
         return guard("logic", () -> LogicConfig.builder(kafkaBootstrap(), secret)
                 .topicPrefix(topics.prefix())
@@ -161,6 +166,11 @@ public final class Settings {
                 .tokenTtl(tokenTtl)
                 .pbkdf2Iterations(iterations)
                 .timelineCacheSize(timelineSize)
+                .maxGroupMembers(maxGroupMembers)
+                .largeGroupThreshold(largeGroup)
+                .syncVersionWindow(syncWindow)
+                .queriesPerPoll(queriesPerPoll)
+                .queryBacklog(queryBacklog)
                 .build());
     }
 

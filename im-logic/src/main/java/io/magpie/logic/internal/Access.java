@@ -1,0 +1,12 @@
+package io.magpie.logic.internal;
+
+import io.javalin.security.RouteRole;
+
+/**
+ * Who may call an HTTP route. Routes carry {@link #OPEN} when anyone may (register, log in, health,
+ * the OpenAPI document); every other route needs a login token ({@link BearerAuth}), so a route
+ * added without a role is protected by default.
+ */
+public enum Access implements RouteRole {
+    OPEN
+}

@@ -1,0 +1,46 @@
+package io.magpie.logic.internal;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/**
+ * The settings routes of the account API (JSON; the caller is the bearer token's uid and device):
+ * <ul>
+ *   <li>{@code PUT /v1/devices/{deviceId}/push-token {provider: "webhook"|"apns"|"fcm", token}} -> 204</li>
+ *   <li>{@code PUT /v1/conversations/{conversationId}/mute {muted: bool}} -> 204</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class SettingsRoutes {
+
+    record PushToken(String provider, String token) {
+    }
+
+    record Mute(Boolean muted) {
+    }
+
+    private final SettingsService settings;
+    private final JsonBodies bodies;
+
+    public SettingsRoutes(SettingsService settings, JsonBodies bodies) {
+        this.settings = settings;
+        this.bodies = bodies;
+    }
+
+    public void register(Javalin app) {
+        app.put("/v1/devices/{deviceId}/push-token", this::pushToken);
+        app.put("/v1/conversations/{conversationId}/mute", this::mute);
+    }
+
+    private void pushToken(Context ctx) throws ApiException {
+        PushToken req = bodies.read(ctx, PushToken.class);
+        settings.registerPushToken(BearerAuth.caller(ctx), ctx.pathParam("deviceId"), req.provider(), req.token());
+        ctx.status(204);
+    }
+
+    private void mute(Context ctx) throws ApiException {
+        Mute req = bodies.read(ctx, Mute.class);
+        settings.mute(BearerAuth.caller(ctx).uid(), ctx.pathParam("conversationId"), req.muted());
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,90 @@
+package io.magpie.logic.internal;
+
+import io.magpie.das.ConversationRepository;
+import io.magpie.das.DeviceToken;
+import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.GroupRepository;
+import io.magpie.idgen.IdGenerator;
+import io.magpie.protocol.auth.TokenClaims;
+import io.magpie.protocol.proto.ConversationType;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A user's settings over HTTP: the push token of the calling device (where the notifier sends
+ * push notifications while the device is offline) and the mute flag of a conversation (muted
+ * conversations are not notified; the change reaches the user's other devices by SYNC, since it
+ * raises the row's user-scoped version). Storage faults surface as {@link io.magpie.das.StorageException}.
+ * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
+ */
+public final class SettingsService {
+
+    public static final Set<String> PROVIDERS = Set.of("webhook", "apns", "fcm");
+    public static final int TOKEN_MAX = 512;
+
+    private final DeviceTokenRepository deviceTokens;
+    private final ConversationRepository conversations;
+    private final GroupRepository groups;
+    private final IdGenerator versions;
+    private final Clock clock;
+
+    /** @param versions snowflake ids: the user-scoped version a mute change stamps on the row */
+    public SettingsService(DeviceTokenRepository deviceTokens, ConversationRepository conversations,
+            GroupRepository groups, IdGenerator versions, Clock clock) {
+        this.deviceTokens = deviceTokens;
+        this.conversations = conversations;
+        this.groups = groups;
+        this.versions = versions;
+        this.clock = clock;
+    }
+
+    /** Registers (or replaces) the push token of the caller's own device. */
+    public void registerPushToken(TokenClaims caller, String deviceId, String provider, String token)
+            throws ApiException {
+        if (!caller.deviceId().equals(deviceId)) {
+            throw new ApiException(403, "FORBIDDEN", "a device registers its own push token: this login token is"
+                    + " for device '" + caller.deviceId() + "', not '" + JsonBodies.abbreviate(deviceId) + "'");
+        }
+        if (provider == null || !PROVIDERS.contains(provider)) {
+            throw ApiException.badRequest("provider must be one of webhook, apns, fcm, got "
+                    + (provider == null ? "none" : "'" + JsonBodies.abbreviate(provider) + "'"));
+        }
+        if (token == null || token.isBlank() || token.length() > TOKEN_MAX
+                || token.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("token must be 1-" + TOKEN_MAX + " characters without control characters,"
+                    + " got " + (token == null ? "none" : token.length() + " characters"));
+        }
+        deviceTokens.upsert(new DeviceToken(caller.uid(), deviceId, caller.platform().name(), provider, token,
+                clock.millis()));
+    }
+
+    /** Mutes or unmutes one of the caller's conversations. */
+    public void mute(long caller, String conversationId, Boolean muted) throws ApiException {
+        if (muted == null) {
+            throw ApiException.badRequest("muted is required: true or false");
+        }
+        Optional<ConversationRef> ref = ConversationRef.parse(conversationId);
+        if (ref.isEmpty()) {
+            throw ApiException.badRequest("conversationId '" + JsonBodies.abbreviate(conversationId)
+                    + "' is not s_<uid>_<uid> or g_<group id>");
+        }
+        if (ref.get() instanceof ConversationRef.Single single) {
+            if (!single.hasMember(caller)) {
+                throw notMember(caller, conversationId);
+            }
+            conversations.setMuted(caller, conversationId, ConversationType.SINGLE_VALUE, single.peerOf(caller), muted,
+                    versions.nextId());
+        } else {
+            long gid = ((ConversationRef.Group) ref.get()).groupId();
+            if (groups.member(gid, caller).isEmpty()) {
+                throw notMember(caller, conversationId);
+            }
+            conversations.setMuted(caller, conversationId, ConversationType.GROUP_VALUE, gid, muted, versions.nextId());
+        }
+    }
+
+    private static ApiException notMember(long caller, String conversationId) {
+        return new ApiException(403, "FORBIDDEN", "uid " + caller + " is not a member of " + conversationId);
+    }
+}

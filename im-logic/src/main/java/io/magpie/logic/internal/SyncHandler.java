@@ -1,0 +1,78 @@
+package io.magpie.logic.internal;
+
+import io.magpie.das.Conversation;
+import io.magpie.das.ConversationRepository;
+import io.magpie.das.MessageRecord;
+import io.magpie.das.MessageRepository;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ConversationIds;
+import io.magpie.protocol.proto.ConversationInfo;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.SyncAck;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 9, SYNC: the caller's conversations changed since their version, oldest change first, each
+ * with its newest visible message; two queries (the rows, merged with large groups' timelines by
+ * {@link ConversationRepository#syncSince}, then the last messages by id). The cursor handed back
+ * follows {@link SyncCursor}. Blocking JDBC on the consumer thread; stateless, thread-safe.
+ */
+public final class SyncHandler {
+
+    private final ConversationRepository conversations;
+    private final MessageRepository messages;
+    private final SyncCursor cursor;
+
+    public SyncHandler(ConversationRepository conversations, MessageRepository messages, SyncCursor cursor) {
+        this.conversations = conversations;
+        this.messages = messages;
+        this.cursor = cursor;
+    }
+
+    /** @throws io.magpie.das.StorageException when MySQL could not answer */
+    public OutgoingPush answer(QueryCommand.Sync q) {
+        List<Conversation> rows = conversations.syncSince(q.uid(), q.sinceVersion(), q.limit() + 1);
+        boolean hasMore = rows.size() > q.limit();
+        List<Conversation> page = hasMore ? rows.subList(0, q.limit()) : rows;
+        List<Long> lastIds = new ArrayList<>();
+        for (Conversation c : page) {
+            if (visibleLastMessage(c)) {
+                lastIds.add(c.lastMsgId());
+            }
+        }
+        Map<Long, MessageRecord> last = lastIds.isEmpty() ? Map.of() : messages.findByIds(lastIds);
+        SyncAck.Builder ack = SyncAck.newBuilder();
+        for (Conversation c : page) {
+            ack.addConversations(info(c, visibleLastMessage(c) ? last.get(c.lastMsgId()) : null));
+        }
+        long newest = page.isEmpty() ? q.sinceVersion() : page.get(page.size() - 1).version();
+        ack.setVersion(cursor.next(q.sinceVersion(), newest, hasMore)).setHasMore(hasMore);
+        return PushTaskFactory.reply(q.envelope(), Command.SYNC_ACK, ack.build());
+    }
+
+    /** The last message exists and is not hidden by a clear (or by a join after it). */
+    private static boolean visibleLastMessage(Conversation c) {
+        return c.lastMsgId() > 0 && c.lastSeq() > c.clearedSeq();
+    }
+
+    static ConversationInfo info(Conversation c, MessageRecord last) {
+        ConversationInfo.Builder info = ConversationInfo.newBuilder()
+                .setConversationId(c.conversationId())
+                .setConversationTypeValue(c.conversationType())
+                .setTargetId(c.peerId())
+                .setLastSeq(c.lastSeq())
+                .setReadSeq(c.readSeq())
+                .setClearedSeq(c.clearedSeq())
+                .setVersion(c.version())
+                .setMuted(c.muted())
+                .setDeleted(c.deleted());
+        if (last != null) {
+            long target = c.conversationType() == ConversationType.GROUP_VALUE ? c.peerId()
+                    : ConversationIds.peerOf(last.conversationId(), last.senderUid());
+            info.setLastMessage(PushTaskFactory.toMessage(last, target));
+        }
+        return info.build();
+    }
+}

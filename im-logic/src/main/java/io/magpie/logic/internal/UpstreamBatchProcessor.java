@@ -1,0 +1,70 @@
+package io.magpie.logic.internal;
+
+import io.magpie.logic.internal.UpstreamParser.Parsed;
+import io.magpie.logic.internal.UpstreamParser.Query;
+import io.magpie.logic.internal.UpstreamParser.Refused;
+import io.magpie.logic.internal.UpstreamParser.Send;
+import io.magpie.logic.internal.UpstreamParser.Unanswerable;
+import io.magpie.protocol.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 5 for one polled batch of {@code upstream} records: parses them, stores the SENDs through
+ * {@link SendBatchProcessor}, answers refused requests with ERRORs, and publishes those push tasks,
+ * waiting for Kafka's acks. SYNC and PULL are not answered here: they are handed back for the
+ * {@link QueryStage}, which answers a bounded number after each batch so reads never hold up writes
+ * (those that do not fit the backlog are answered SERVER_BUSY at once). Returns normally only when
+ * the write work is done; otherwise throws {@link BatchRetryException} and the caller replays the
+ * batch. Not thread-safe: the upstream consumer's thread.
+ */
+public final class UpstreamBatchProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamBatchProcessor.class);
+
+    private final UpstreamParser parser;
+    private final SendBatchProcessor sends;
+    private final PushTaskPublisher publisher;
+
+    public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, PushTaskPublisher publisher) {
+        this.parser = parser;
+        this.sends = sends;
+        this.publisher = publisher;
+    }
+
+    /**
+     * @param queryRoom how many queries the backlog can take now
+     * @return the batch's queries to queue (at most {@code queryRoom}), in record order
+     */
+    public List<PendingQuery> process(List<ConsumerRecord<String, byte[]>> records, int queryRoom)
+            throws BatchRetryException {
+        List<OutgoingPush> pushes = new ArrayList<>();
+        List<SendCommand> commands = new ArrayList<>();
+        List<PendingQuery> queries = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            Parsed parsed = parser.parse(r.value());
+            if (parsed instanceof Send s) {
+                commands.add(s.command());
+            } else if (parsed instanceof Query q) {
+                if (queries.size() < queryRoom) {
+                    queries.add(new PendingQuery(new TopicPartition(r.topic(), r.partition()), r.offset(), q.query()));
+                } else {
+                    pushes.add(PushTaskFactory.error(new Rejection(q.query().envelope(), ErrorCode.SERVER_BUSY,
+                            "too many SYNC/PULL requests are waiting on this server; send it again later")));
+                }
+            } else if (parsed instanceof Refused f) {
+                pushes.add(PushTaskFactory.error(f.rejection()));
+            } else if (parsed instanceof Unanswerable u) {
+                log.error("[upstream {}-{}@{}] record dropped, nobody to answer: {}", r.topic(), r.partition(),
+                        r.offset(), u.reason());
+            }
+        }
+        pushes.addAll(sends.process(commands));
+        publisher.publishAll(pushes);
+        return queries;
+    }
+}

@@ -1,0 +1,64 @@
+package io.magpie.logic.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.UpstreamEnvelope;
+
+/**
+ * Step 5a: turns one {@code upstream} record into a SEND for the write path, a SYNC/PULL for the
+ * read path, or a {@link Rejection} addressed to the sending connection. A record too broken to
+ * answer (no envelope, no authenticated uid or reply address) yields {@link Unanswerable}. Never
+ * throws on bad input. Stateless, thread-safe.
+ */
+public final class UpstreamParser {
+
+    /** Outcome of parsing one record. */
+    public sealed interface Parsed permits Send, Query, Refused, Unanswerable {
+    }
+
+    /** A SEND that may go on to dedupe and storage. */
+    public record Send(SendCommand command) implements Parsed {
+    }
+
+    /** A SYNC or PULL to answer. */
+    public record Query(QueryCommand query) implements Parsed {
+    }
+
+    /** A request answered with an ERROR to its connection. */
+    public record Refused(Rejection rejection) implements Parsed {
+    }
+
+    /** No envelope or no reply address: the reason is logged by the caller, nobody can be told. */
+    public record Unanswerable(String reason) implements Parsed {
+    }
+
+    private final SendRequestParser sends = new SendRequestParser();
+    private final QueryParser queries = new QueryParser();
+
+    public Parsed parse(byte[] value) {
+        UpstreamEnvelope env;
+        try {
+            env = UpstreamEnvelope.parseFrom(value == null ? new byte[0] : value);
+        } catch (InvalidProtocolBufferException e) {
+            return new Unanswerable("value is not an UpstreamEnvelope: " + e.getMessage());
+        }
+        if (env.getUid() <= 0 || env.getGateId().isEmpty()) {
+            return new Unanswerable("envelope has no authenticated uid (" + env.getUid() + ") or gate id ('"
+                    + env.getGateId() + "')");
+        }
+        int command = env.getCommand();
+        if (command == Command.SEND.code()) {
+            SendRequestParser.Parsed p = sends.parse(env);
+            return p instanceof SendRequestParser.Accepted a ? new Send(a.command())
+                    : new Refused(((SendRequestParser.Refused) p).rejection());
+        }
+        if (command == Command.SYNC.code() || command == Command.PULL.code()) {
+            QueryParser.Parsed p = queries.parse(env);
+            return p instanceof QueryParser.Accepted a ? new Query(a.query())
+                    : new Refused(((QueryParser.Refused) p).rejection());
+        }
+        return new Refused(new Rejection(env, ErrorCode.NOT_SUPPORTED, Command.nameOf(command)
+                + " is not served by this server yet; SEND, SYNC and PULL are"));
+    }
+}

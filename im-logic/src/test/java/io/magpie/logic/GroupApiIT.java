@@ -1,0 +1,298 @@
+package io.magpie.logic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magpie.das.Account;
+import io.magpie.das.AccountRepository;
+import io.magpie.das.Conversation;
+import io.magpie.das.ConversationRepository;
+import io.magpie.das.Database;
+import io.magpie.das.DeviceToken;
+import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.GroupRepository;
+import io.magpie.das.MuteSettings;
+import io.magpie.das.MysqlConfig;
+import io.magpie.protocol.ConversationIds;
+import io.magpie.protocol.auth.TokenClaims;
+import io.magpie.protocol.auth.TokenCodec;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.testkit.Infrastructure;
+import io.magpie.testkit.InfrastructureExtension;
+import io.magpie.testkit.TestIsolation;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The authenticated part of the account API over real HTTP on a real MariaDB: bearer tokens, groups,
+ * push tokens and mute.
+ */
+@ExtendWith(InfrastructureExtension.class)
+class GroupApiIT {
+
+    private static final byte[] SECRET = "a-group-api-it-secret-of-32-bytes-long!".getBytes(StandardCharsets.UTF_8);
+    private static final Clock CLOCK = Clock.systemUTC();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_MEMBERS = 5;
+
+    private static Database database;
+    private static AccountApi api;
+    private static long nextUid = 7_000_000;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start(Infrastructure infra, TestIsolation iso) {
+        database = Database.open(MysqlConfig.of(iso.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword()));
+        LogicConfig config = LogicConfig.builder("unused:9092", SECRET)
+                .httpHost("127.0.0.1").httpPort(0).pbkdf2Iterations(1_000).maxGroupMembers(MAX_MEMBERS).build();
+        api = new AccountApi(config, database.dataSource(), AccountApiIT.ids(database), CLOCK, () -> true).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void everyCallButRegisterLoginAndHealthNeedsAValidBearerToken() throws Exception {
+        long alice = account();
+        String expired = new TokenCodec(SECRET, CLOCK).issue(new TokenClaims(alice, "d1", Platform.WEB,
+                CLOCK.millis() - 1));
+        String forged = new TokenCodec("another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8), CLOCK)
+                .issue(new TokenClaims(alice, "d1", Platform.WEB, CLOCK.millis() + 60_000));
+
+        for (String token : new String[] {null, "", expired, forged}) {
+            assertUnauthorized(send("GET", "/v1/accounts?username=user" + alice, token, null));
+            assertUnauthorized(send("GET", "/v1/accounts/" + alice, token, null));
+            assertUnauthorized(send("POST", "/v1/groups", token, "{\"name\":\"x\",\"members\":[]}"));
+            assertUnauthorized(send("GET", "/v1/groups/1", token, null));
+            assertUnauthorized(send("PUT", "/v1/devices/d1/push-token", token, "{\"provider\":\"fcm\",\"token\":\"t\"}"));
+            assertUnauthorized(send("PUT", "/v1/conversations/s_1_2/mute", token, "{\"muted\":true}"));
+        }
+        HttpResponse<String> basic = http.send(HttpRequest.newBuilder(uri("/v1/accounts/" + alice))
+                .header("Authorization", "Basic dXNlcjpwYXNz").build(), HttpResponse.BodyHandlers.ofString());
+        assertUnauthorized(basic);
+
+        HttpResponse<String> found = send("GET", "/v1/accounts?username=user" + alice, token(alice), null);
+        assertEquals(200, found.statusCode(), found.body());
+        assertEquals(alice, json(found).get("uid").asLong());
+        assertEquals(200, send("GET", "/health/ready", null, null).statusCode());
+        assertEquals(400, send("POST", "/v1/accounts", null, "{}").statusCode(), "register stays open");
+    }
+
+    @Test
+    void aGroupIsCreatedWithItsOwnerAsMemberAndOnlyMembersMayReadIt() throws Exception {
+        long owner = account();
+        long bob = account();
+        long carol = account();
+        long stranger = account();
+
+        HttpResponse<String> created = send("POST", "/v1/groups", token(owner),
+                "{\"name\":\"  Lunch crew \",\"members\":[" + carol + "," + bob + "," + carol + "]}");
+
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode g = json(created);
+        long gid = g.get("groupId").asLong();
+        assertTrue(gid > 0);
+        assertEquals("Lunch crew", g.get("name").asText());
+        assertEquals(owner, g.get("ownerUid").asLong());
+        assertEquals(List.of(owner, bob, carol), longs(g.get("members")));
+
+        HttpResponse<String> read = send("GET", "/v1/groups/" + gid, token(bob), null);
+        assertEquals(200, read.statusCode(), read.body());
+        JsonNode details = json(read);
+        assertEquals(gid, details.get("groupId").asLong());
+        assertEquals(3, details.get("members").size());
+        JsonNode first = details.get("members").get(0);
+        assertEquals(owner, first.get("uid").asLong());
+        assertEquals("OWNER", first.get("role").asText());
+        assertEquals(1, first.get("joinSeq").asLong());
+        assertEquals("MEMBER", details.get("members").get(1).get("role").asText());
+        // every member finds the group in their conversation list
+        assertTrue(new ConversationRepository(database.dataSource(), CLOCK).find(carol, ConversationIds.group(gid))
+                .isPresent());
+
+        assertError(send("GET", "/v1/groups/" + gid, token(stranger), null), 403, "FORBIDDEN", "not a member");
+        assertError(send("GET", "/v1/groups/987654321", token(owner), null), 404, "NOT_FOUND", "no group");
+        assertError(send("GET", "/v1/groups/abc", token(owner), null), 400, "BAD_REQUEST", "groupId");
+    }
+
+    @Test
+    void membersAreAddedOnceByAMemberWithinTheLimit() throws Exception {
+        long owner = account();
+        long bob = account();
+        long dave = account();
+        long stranger = account();
+        long gid = json(send("POST", "/v1/groups", token(owner), "{\"name\":\"g\",\"members\":[" + bob + "]}"))
+                .get("groupId").asLong();
+
+        HttpResponse<String> added = send("POST", "/v1/groups/" + gid + "/members", token(bob),
+                "{\"uids\":[" + dave + "," + bob + "]}");
+
+        assertEquals(200, added.statusCode(), added.body());
+        assertEquals(List.of(dave), longs(json(added).get("added")));
+        assertEquals(3, json(added).get("memberCount").asInt());
+        assertEquals(List.of(), longs(json(send("POST", "/v1/groups/" + gid + "/members", token(owner),
+                "{\"uids\":[" + dave + "]}")).get("added")));
+        assertTrue(new GroupRepository(database.dataSource(), CLOCK).member(gid, dave).isPresent());
+        assertError(send("POST", "/v1/groups/" + gid + "/members", token(stranger), "{\"uids\":[" + stranger + "]}"),
+                403, "FORBIDDEN", "not a member");
+
+        List<Long> more = List.of(account(), account(), account());
+        assertError(send("POST", "/v1/groups/" + gid + "/members", token(owner), "{\"uids\":" + more + "}"), 400,
+                "BAD_REQUEST", "limit of " + MAX_MEMBERS + " members");
+        assertEquals(3, new GroupRepository(database.dataSource(), CLOCK).members(gid).size(), "nobody was added");
+    }
+
+    @Test
+    void badGroupInputIsRefusedNamingTheFieldOrTheLimit() throws Exception {
+        long owner = account();
+        String t = token(owner);
+        assertError(send("POST", "/v1/groups", t, "{\"name\":\"\",\"members\":[]}"), 400, "BAD_REQUEST",
+                "name must be 1-64 characters");
+        assertError(send("POST", "/v1/groups", t, "{\"name\":\"" + "x".repeat(65) + "\",\"members\":[]}"), 400,
+                "BAD_REQUEST", "name must be 1-64 characters");
+        assertError(send("POST", "/v1/groups", t, "{\"name\":\"g\",\"members\":[987654321]}"), 400, "BAD_REQUEST",
+                "uid 987654321 is not a registered user");
+        List<Long> six = new ArrayList<>();
+        for (int i = 0; i < MAX_MEMBERS; i++) {
+            six.add(account());
+        }
+        assertError(send("POST", "/v1/groups", t, "{\"name\":\"g\",\"members\":" + six + "}"), 400, "BAD_REQUEST",
+                "at most " + MAX_MEMBERS + " members (logic.max-group-members)");
+        assertError(send("POST", "/v1/groups", t, "{\"name\":\"g\"}"), 400, "BAD_REQUEST", "members is required");
+    }
+
+    @Test
+    void aDevicesPushTokenIsStoredForItsOwnDeviceOnly() throws Exception {
+        long alice = account();
+        String t = new TokenCodec(SECRET, CLOCK).issue(new TokenClaims(alice, "phone-7", Platform.IOS,
+                CLOCK.millis() + 60_000));
+
+        HttpResponse<String> put = send("PUT", "/v1/devices/phone-7/push-token", t,
+                "{\"provider\":\"apns\",\"token\":\"abc123\"}");
+        assertEquals(204, put.statusCode(), put.body());
+        send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"webhook\",\"token\":\"https://hook/1\"}");
+
+        List<DeviceToken> tokens = new DeviceTokenRepository(database.dataSource()).findByUid(alice);
+        assertEquals(1, tokens.size(), "registering again replaces the token");
+        assertEquals("phone-7", tokens.get(0).deviceId());
+        assertEquals("IOS", tokens.get(0).platform());
+        assertEquals("webhook", tokens.get(0).provider());
+        assertEquals("https://hook/1", tokens.get(0).token());
+
+        assertError(send("PUT", "/v1/devices/tablet-1/push-token", t, "{\"provider\":\"apns\",\"token\":\"x\"}"), 403,
+                "FORBIDDEN", "its own push token");
+        assertError(send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"sms\",\"token\":\"x\"}"), 400,
+                "BAD_REQUEST", "provider must be one of webhook, apns, fcm");
+        assertError(send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"fcm\",\"token\":\"\"}"), 400,
+                "BAD_REQUEST", "token must be 1-512 characters");
+    }
+
+    @Test
+    void muteIsStoredOnTheCallersRowAndRaisesItsVersion() throws Exception {
+        long alice = account();
+        long bob = account();
+        long stranger = account();
+        long gid = json(send("POST", "/v1/groups", token(alice), "{\"name\":\"g\",\"members\":[" + bob + "]}"))
+                .get("groupId").asLong();
+        String single = ConversationIds.single(alice, bob);
+        String group = ConversationIds.group(gid);
+        ConversationRepository rows = new ConversationRepository(database.dataSource(), CLOCK);
+        MuteSettings mute = new MuteSettings(database.dataSource());
+        long groupVersion = rows.find(bob, group).orElseThrow().version();
+
+        assertEquals(204, send("PUT", "/v1/conversations/" + single + "/mute", token(bob), "{\"muted\":true}")
+                .statusCode());
+        assertEquals(204, send("PUT", "/v1/conversations/" + group + "/mute", token(bob), "{\"muted\":true}")
+                .statusCode());
+
+        assertTrue(mute.muted(bob, single));
+        assertFalse(mute.muted(alice, single), "only the caller's own row");
+        Conversation row = rows.find(bob, group).orElseThrow();
+        assertTrue(row.muted());
+        assertTrue(row.version() > groupVersion, "a setting change reaches other devices by SYNC");
+        assertTrue(new GroupRepository(database.dataSource(), CLOCK).member(gid, bob).orElseThrow().muted());
+        send("PUT", "/v1/conversations/" + group + "/mute", token(bob), "{\"muted\":false}");
+        assertFalse(mute.muted(bob, group));
+
+        assertError(send("PUT", "/v1/conversations/" + group + "/mute", token(stranger), "{\"muted\":true}"), 403,
+                "FORBIDDEN", "not a member");
+        assertError(send("PUT", "/v1/conversations/" + single + "/mute", token(stranger), "{\"muted\":true}"), 403,
+                "FORBIDDEN", "not a member");
+        assertError(send("PUT", "/v1/conversations/x_1/mute", token(bob), "{\"muted\":true}"), 400, "BAD_REQUEST",
+                "conversationId");
+        assertError(send("PUT", "/v1/conversations/" + single + "/mute", token(bob), "{}"), 400, "BAD_REQUEST",
+                "muted is required");
+    }
+
+    // ---- helpers
+
+    private static long account() {
+        long uid = ++nextUid;
+        new AccountRepository(database.dataSource()).create(new Account(uid, "user" + uid, "pbkdf2-sha256$1$AA$AA", "",
+                1));
+        return uid;
+    }
+
+    private static String token(long uid) {
+        return new TokenCodec(SECRET, CLOCK).issue(new TokenClaims(uid, "d1", Platform.WEB, CLOCK.millis() + 60_000));
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertUnauthorized(HttpResponse<String> r) throws Exception {
+        assertError(r, 401, "UNAUTHORIZED", "");
+        assertEquals("Bearer", r.headers().firstValue("WWW-Authenticate").orElse(""));
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String code, String messagePart)
+            throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        assertEquals(code, body.get("code").asText(), r.body());
+        assertTrue(body.get("message").asText().contains(messagePart), r.body());
+    }
+
+    private static List<Long> longs(JsonNode array) {
+        List<Long> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asLong()));
+        return out;
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + api.port() + path);
+    }
+}

@@ -1,0 +1,55 @@
+package io.magpie.logic.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.das.Group;
+import io.magpie.das.GroupRoster;
+import io.magpie.protocol.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GroupAuthorizerTest {
+
+    private final List<Long> loads = new ArrayList<>();
+    private final GroupRosters rosters = new GroupRosters(gid -> {
+        loads.add(gid);
+        return switch ((int) gid) {
+            case 10 -> Optional.of(new GroupRoster(group(10, false), Set.of(1L, 2L)));
+            case 11 -> Optional.of(new GroupRoster(group(11, true), Set.of(1L)));
+            default -> Optional.empty();
+        };
+    });
+    private final GroupAuthorizer authorizer = new GroupAuthorizer();
+
+    @Test
+    void aMemberMaySendAndTheRosterIsReadOncePerBatch() {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Optional.empty(), authorizer.check(Sends.groupCommand(1, 10, "m" + i), rosters));
+        }
+        authorizer.check(Sends.groupCommand(9, 10, "x"), rosters);
+        authorizer.check(Sends.groupCommand(1, 99, "y"), rosters);
+        authorizer.check(Sends.groupCommand(1, 99, "z"), rosters);
+
+        assertEquals(List.of(10L, 99L), loads);
+    }
+
+    @Test
+    void aNonMemberIsForbiddenAndAMissingOrDismissedGroupIsNotFound() {
+        Rejection r = authorizer.check(Sends.groupCommand(9, 10, "a"), rosters).orElseThrow();
+        assertEquals(ErrorCode.FORBIDDEN, r.code());
+        assertTrue(r.message().contains("not a member of group 10"), r.message());
+
+        assertEquals(ErrorCode.NOT_FOUND, authorizer.check(Sends.groupCommand(1, 99, "b"), rosters).orElseThrow().code());
+        Rejection dismissed = authorizer.check(Sends.groupCommand(1, 11, "c"), rosters).orElseThrow();
+        assertEquals(ErrorCode.NOT_FOUND, dismissed.code());
+        assertTrue(dismissed.message().contains("dismissed"), dismissed.message());
+    }
+
+    private static Group group(long gid, boolean dismissed) {
+        return new Group(gid, "g", 1, 2, 0, 0, 1, false, 1, 1, dismissed);
+    }
+}
