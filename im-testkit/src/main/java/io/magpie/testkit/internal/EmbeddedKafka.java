@@ -49,8 +49,9 @@ public final class EmbeddedKafka implements KafkaServer {
     public static EmbeddedKafka start(Path slotDir, int defaultPartitions) {
         Path logDir = slotDir.resolve("kafka");
         Dirs.deleteRecursively(logDir);
-        int brokerPort = FreePorts.next();
-        int controllerPort = FreePorts.next();
+        int[] ports = FreePorts.distinct(2);
+        int brokerPort = ports[0];
+        int controllerPort = ports[1];
         String bootstrap = "127.0.0.1:" + brokerPort;
         String clusterId = Uuid.randomUuid().toString();
         KafkaRaftServer server = null;
