@@ -1,0 +1,49 @@
+package io.magpie.bench.internal.report;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which classes grew between two class histograms of a JVM (e.g. before and with N connections open),
+ * per unit of N: the breakdown behind "heap per connection". Pure.
+ */
+public final class HeapDiff {
+
+    /** One class's growth. */
+    public record Growth(String className, long instances, long bytes) {
+    }
+
+    private HeapDiff() {
+    }
+
+    /** Classes whose bytes grew, largest growth first, at most {@code limit}. */
+    public static List<Growth> top(Map<String, long[]> before, Map<String, long[]> after, int limit) {
+        Set<String> names = new HashSet<>(after.keySet());
+        names.addAll(before.keySet());
+        List<Growth> growth = new ArrayList<>();
+        for (String name : names) {
+            long[] a = after.getOrDefault(name, new long[2]);
+            long[] b = before.getOrDefault(name, new long[2]);
+            if (a[1] - b[1] > 0) {
+                growth.add(new Growth(name, a[0] - b[0], a[1] - b[1]));
+            }
+        }
+        growth.sort((x, y) -> Long.compare(y.bytes(), x.bytes()));
+        return growth.subList(0, Math.min(limit, growth.size()));
+    }
+
+    /** A Markdown table of {@link #top} per unit ({@code per} = connections). */
+    public static String table(List<Growth> growth, long per, String unit) {
+        StringBuilder md = new StringBuilder("| class | instances per " + unit + " | bytes per " + unit + " |\n|---|---|---|\n");
+        for (Growth g : growth) {
+            md.append("| `").append(g.className()).append("` | ")
+                    .append(String.format(Locale.ROOT, "%.2f", (double) g.instances() / per)).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.0f", (double) g.bytes() / per)).append(" |\n");
+        }
+        return md.toString();
+    }
+}

@@ -1,0 +1,114 @@
+package io.magpie.bench.internal.scenario;
+
+import io.magpie.client.AccountClient;
+import io.magpie.client.ClientConfig;
+import io.magpie.client.Transport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Options every scenario shares: where the server is, the run id, where reports go, set-up limits. */
+public final class CommonOptions {
+
+    @Option(names = "--account-url", defaultValue = "http://127.0.0.1:8081", paramLabel = "URL",
+            description = "account API base URL (default: ${DEFAULT-VALUE})")
+    URI accountUrl;
+
+    @Option(names = "--lsb-url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
+            description = "LSB base URL (default: ${DEFAULT-VALUE})")
+    URI lsbUrl;
+
+    @Option(names = "--transport", defaultValue = "TCP", paramLabel = "TCP|WEBSOCKET",
+            description = "client transport (default: ${DEFAULT-VALUE})")
+    Transport transport;
+
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "names this run's users bench_<ID>_<n>: 1-8 of [a-z0-9] (default: random)")
+    String runId;
+
+    @Option(names = "--results-dir", defaultValue = "bench-results", paramLabel = "DIR",
+            description = "where the Markdown report and the plot go (default: ${DEFAULT-VALUE})")
+    Path resultsDir;
+
+    @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
+            description = "the server JVM on this machine: its CPU, GC time and RSS (and its children's CPU:"
+                    + " embedded MariaDB, redis-server) go into the report (default: not watched)")
+    long serverPid;
+
+    @Option(names = "--client-threads", paramLabel = "N",
+            description = "Netty event loop threads shared by all bench clients (default: cores)")
+    Integer clientThreads;
+
+    @Option(names = "--setup-parallelism", defaultValue = "32", paramLabel = "N",
+            description = "registrations, logins and connects in flight during set-up (default: ${DEFAULT-VALUE})")
+    int setupParallelism;
+
+    @Option(names = "--setup-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "limit of each set-up phase (default: ${DEFAULT-VALUE})")
+    Duration setupTimeout;
+
+    @Option(names = "--request-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "SEND_ACK / LOGIN_ACK / HTTP timeout (default: ${DEFAULT-VALUE})")
+    Duration requestTimeout;
+
+    private String resolvedRunId;
+
+    /** The run id, validated, generated once when not given. */
+    public String runId() {
+        if (resolvedRunId == null) {
+            if (runId == null) {
+                String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+                SecureRandom r = new SecureRandom();
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < 6; i++) {
+                    b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+                resolvedRunId = b.toString();
+            } else if (!runId.matches("[a-z0-9]{1,8}")) {
+                throw new IllegalArgumentException("--run-id must be 1-8 characters of [a-z0-9], got '" + runId + "'");
+            } else {
+                resolvedRunId = runId;
+            }
+        }
+        return resolvedRunId;
+    }
+
+    public int clientThreads() {
+        int n = clientThreads == null ? Runtime.getRuntime().availableProcessors() : clientThreads;
+        if (n < 1 || n > 256) {
+            throw new IllegalArgumentException("--client-threads must be 1..256, got " + n);
+        }
+        return n;
+    }
+
+    public void validate() {
+        if (setupParallelism < 1 || setupParallelism > 10_000) {
+            throw new IllegalArgumentException("--setup-parallelism must be 1..10000, got " + setupParallelism);
+        }
+        runId();
+        clientThreads();
+    }
+
+    /** Client settings for bench clients (automatic reconnect off unless a scenario turns it on). */
+    public ClientConfig.Builder clientConfig() {
+        return ClientConfig.builder()
+                .accountApiUrl(accountUrl)
+                .lsbUrl(lsbUrl)
+                .transport(transport)
+                .clientVersion("magpie-bench")
+                .requestTimeout(requestTimeout)
+                .autoReconnect(false);
+    }
+
+    public AccountClient accountClient() {
+        return new AccountClient(accountUrl, httpClient(), requestTimeout);
+    }
+
+    public HttpClient httpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+}

@@ -1,0 +1,146 @@
+package io.magpie.bench.internal.scenario;
+
+import io.magpie.bench.internal.load.CpuWindow;
+import io.magpie.bench.internal.load.LatencyRecorder;
+import io.magpie.bench.internal.load.MessageKeys;
+import io.magpie.bench.internal.load.MessageTracker;
+import io.magpie.bench.internal.report.Failures;
+import io.magpie.bench.internal.report.LatencySummary;
+import io.magpie.bench.internal.report.Numbers;
+import io.magpie.bench.internal.report.ProgressLine;
+import io.magpie.bench.internal.report.RunReport;
+import io.magpie.client.MagpieClient;
+import io.magpie.client.MessageListener;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageType;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The shared mechanics of one message-scenario step: sending a tracked message through the SDK,
+ * the recipients' listener, the once-a-second progress line, the drain, and the standard report fields.
+ * One instance per measured step; thread-safe like the {@link MessageTracker} it wraps.
+ */
+final class MessageRun {
+
+    private final MessageTracker tracker;
+    private final MessageContent content;
+    private final PrintStream out;
+    private final long startNanos = System.nanoTime();
+    private volatile String phase = "warmup";
+    private long lastDeliveries;
+    private long lastTickNanos = System.nanoTime();
+    private CpuWindow cpu;
+    private Map<String, String> cpuResults = Map.of();
+    private long windowStart;
+    private long windowEnd;
+
+    MessageRun(MessageTracker tracker, String payload, PrintStream out) {
+        this.tracker = tracker;
+        this.content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(payload).build();
+        this.out = out;
+    }
+
+    MessageTracker tracker() {
+        return tracker;
+    }
+
+    /** A listener that reports each pushed bench message to the tracker. */
+    MessageListener recipient() {
+        return new MessageListener() {
+            @Override
+            public void onMessage(Message message) {
+                long key = MessageKeys.parse(message.getClientMsgId());
+                if (key >= 0) {
+                    tracker.onDelivered(key, System.nanoTime());
+                }
+            }
+        };
+    }
+
+    /** Registers and sends one message; its SEND_ACK or failure is reported to the tracker. */
+    void send(MagpieClient from, int sender, long key, long originNanos, ConversationType type, long targetId,
+              int expectedDeliveries) {
+        MessageTracker.Track t = tracker.register(key, sender, originNanos, expectedDeliveries);
+        tracker.onSent(t, System.nanoTime());
+        from.send(MessageKeys.clientMsgId(key), type, targetId, content).whenComplete((ack, failure) -> {
+            if (failure != null) {
+                tracker.onSendFailed(t, failure);
+            } else {
+                tracker.onAck(t, System.nanoTime());
+            }
+        });
+    }
+
+    void startWindow(long serverPid) {
+        cpu = CpuWindow.start(serverPid);
+        phase = "measure";
+        windowStart = System.nanoTime();
+        tracker.startWindow(windowStart);
+    }
+
+    void endWindow() {
+        windowEnd = System.nanoTime();
+        tracker.endWindow(windowEnd);
+        cpuResults = cpu == null ? Map.of() : cpu.stop();
+        phase = "drain";
+    }
+
+    double windowSeconds() {
+        return (windowEnd - windowStart) / 1e9;
+    }
+
+    Map<String, String> cpuResults() {
+        return cpuResults;
+    }
+
+    /** The progress line; also sweeps delivery timeouts. Called once a second by a ticker. */
+    void tick(Duration deliveryTimeout, String rateUnit) {
+        long now = System.nanoTime();
+        tracker.sweep(now, deliveryTimeout.toNanos());
+        long deliveries = tracker.deliveries();
+        double rate = (deliveries - lastDeliveries) / ((now - lastTickNanos) / 1e9);
+        lastDeliveries = deliveries;
+        lastTickNanos = now;
+        Histogram interval = tracker.deliveryLatency().interval();
+        double intervalP99 = interval.getTotalCount() == 0 ? -1 : interval.getValueAtPercentile(99) / 1000.0;
+        out.println(ProgressLine.format((now - startNanos) / 1_000_000_000L, phase, rate, rateUnit, deliveries,
+                tracker.errors(), tracker.timeouts(), intervalP99, tracker.deliveryLatency().totalPercentileMs(99)));
+    }
+
+    /** Waits up to {@code limit} for every message to be acked and delivered (or failed). */
+    void drain(Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (tracker.outstanding() > 0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        phase = "done";
+    }
+
+    /** Fills the fields every message scenario reports. */
+    void fill(RunReport.Builder r, Histogram headline, String latencyWhat, double throughput, String unit) {
+        MessageTracker.Loss loss = tracker.loss();
+        r.measuredSeconds(windowSeconds())
+                .throughput(throughput, unit)
+                .latency(LatencySummary.ofMicros(headline), latencyWhat)
+                .failures(new Failures(tracker.errors(), tracker.timeouts(), loss.lostMessages()));
+        r.result("messages sent (whole run)", Long.toString(tracker.sent()))
+                .result("SEND_ACKs received", Long.toString(tracker.acked()))
+                .result("deliveries (whole run)", Long.toString(tracker.deliveries()))
+                .result("SEND_ACK latency p50 / p99 / max (ms)", triple(tracker.ackLatency()))
+                .result("missing deliveries of acked messages", Long.toString(loss.missingDeliveries()))
+                .result("not acked but delivered / not acked, not delivered",
+                        loss.unackedDelivered() + " / " + loss.unackedUndelivered())
+                .result("unexpected deliveries (duplicates, unknown)", Long.toString(tracker.unexpectedDeliveries()));
+        cpuResults.forEach(r::result);
+    }
+
+    static String triple(LatencyRecorder rec) {
+        LatencySummary s = LatencySummary.ofMicros(rec.total());
+        return Numbers.ms(s.p50Ms()) + " / " + Numbers.ms(s.p99Ms()) + " / " + Numbers.ms(s.maxMs());
+    }
+}
