@@ -15,7 +15,7 @@ import io.magpie.idgen.SegmentIdAllocator;
 import io.magpie.idgen.SnowflakeConfig;
 import io.magpie.idgen.SnowflakeIdGenerator;
 import io.magpie.idgen.WorkerIdLease;
-import io.magpie.logic.internal.Backoff;
+import io.magpie.das.bus.Backoff;
 import io.magpie.logic.internal.MessageAssigner;
 import io.magpie.logic.internal.PullHandler;
 import io.magpie.logic.internal.PushTaskPublisher;

@@ -3,7 +3,7 @@ package io.magpie.router;
 import io.magpie.das.GateRegistry;
 import io.magpie.das.RouteTable;
 import io.magpie.das.Topics;
-import io.magpie.router.internal.Backoff;
+import io.magpie.das.bus.Backoff;
 import io.magpie.router.internal.GatePushClient;
 import io.magpie.router.internal.OfflineTaskPublisher;
 import io.magpie.router.internal.PushDispatcher;

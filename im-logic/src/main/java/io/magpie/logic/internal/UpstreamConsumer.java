@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.das.bus.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

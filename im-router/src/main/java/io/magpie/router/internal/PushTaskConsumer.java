@@ -1,5 +1,6 @@
 package io.magpie.router.internal;
 
+import io.magpie.das.bus.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package io.magpie.router.notify;
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.MuteSettings;
 import io.magpie.das.Topics;
-import io.magpie.router.internal.Backoff;
+import io.magpie.das.bus.Backoff;
 import io.magpie.router.notify.internal.NotificationPlanner;
 import io.magpie.router.notify.internal.NotificationSender;
 import io.magpie.router.notify.internal.OfflineTaskConsumer;

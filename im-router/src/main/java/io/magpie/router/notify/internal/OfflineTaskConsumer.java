@@ -3,7 +3,7 @@ package io.magpie.router.notify.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.das.StorageException;
 import io.magpie.protocol.proto.OfflineTask;
-import io.magpie.router.internal.Backoff;
+import io.magpie.das.bus.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
