@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
  * one; the lease renews itself every ttl/3 with a compare-and-PEXPIRE script and is released with
  * a compare-and-DEL script, so a process never touches a key another process owns.
  *
- * <p>{@link #valid()} is false for good once a renewal finds the key gone or owned by someone else
+ * <p>Redis is a cache (ARCHITECTURE §3): a renewal that finds the key gone (FLUSHALL, a Redis restart
+ * without persistence) claims it again with the same token in the same atomic script, so the worker
+ * id and every id issued under it stay the same and the process goes on assigning ids (logged at
+ * WARN). Nobody else held the key at that instant, so no two live processes share the id.
+ *
+ * <p>{@link #valid()} is false for good once a renewal finds the key owned by someone else
  * (logged at ERROR) and after {@link #close()}. It is also false while ttl has passed since the
  * last successful renewal was sent (Redis unreachable: the key may have expired meanwhile), until
  * a renewal finds the key still ours.
@@ -34,9 +39,15 @@ public final class RedisWorkerIdLease implements WorkerIdLease {
     /** Shortest ttl accepted, so that renewing every ttl/3 stays sensible. */
     public static final Duration MIN_TTL = Duration.ofMillis(300);
 
+    /** 1 = renewed, 2 = the key was gone and is ours again, 0 = another owner holds it. */
     static final String RENEW = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
+            local owner = redis.call('GET', KEYS[1])
+            if owner == ARGV[1] then
               return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            if not owner then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+              return 2
             end
             return 0""";
 
@@ -137,8 +148,11 @@ public final class RedisWorkerIdLease implements WorkerIdLease {
             }
             return;
         }
-        if (renewed != null && renewed == 1L) {
+        if (renewed != null && (renewed == 1L || renewed == 2L)) {
             validUntilMillis = sentAt + ttlMillis;
+            if (renewed == 2L) {
+                log.warn("worker id {}: {} was gone (Redis lost its data?); claimed it again", workerId, key);
+            }
             synchronized (lock) {
                 if (expiryLogged) {
                     expiryLogged = false;
@@ -170,8 +184,8 @@ public final class RedisWorkerIdLease implements WorkerIdLease {
                 renewal.cancel(false);
             }
         }
-        log.error("worker id {}: lease lost: {} is gone or owned by another process; ids from this worker are"
-                + " refused from now on (acquire a new lease)", workerId, key);
+        log.error("worker id {}: lease lost: {} is owned by another process; ids from this worker are"
+                + " refused from now on (restart the process to lease a new worker id)", workerId, key);
     }
 
     @Override
