@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@link TrackedPush} (written by the internal push path) goes on as its frame and is remembered;
  * every other message passes untouched. Inbound, PUSH_ACK clears the messages it names (an unreadable
  * one gets ERROR BAD_REQUEST, the connection stays open). When the connection closes the table is
- * dropped. One instance per connection, created at login; confined to the channel's event loop.
+ * dropped. The table is made at the first PUSH, not at login: most connections sit idle, and an
+ * empty table per connection is heap the gate pays for every one of them (docs/benchmarks.md). One
+ * instance per connection, created at login; confined to the channel's event loop.
  */
 public final class PushAckHandler extends ChannelDuplexHandler {
 
@@ -31,7 +33,10 @@ public final class PushAckHandler extends ChannelDuplexHandler {
     private final Session session;
     private final WaitAckTable.Settings settings;
     private final Clock clock;
+    private ChannelHandlerContext ctx;
+    /** Made at the first PUSH; null before, and after the connection closed. */
     private WaitAckTable table;
+    private boolean closed;
 
     public PushAckHandler(Session session, WaitAckTable.Settings settings, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
@@ -41,7 +46,22 @@ public final class PushAckHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        table = new WaitAckTable(session.logPrefix(), settings, clock, ctx.executor(), new WaitAckTable.Output() {
+        this.ctx = ctx;
+    }
+
+    /** The connection's table, made now if no PUSH made it yet; on the event loop only (tests use it too). */
+    WaitAckTable table() {
+        if (table == null) {
+            table = newTable(ctx);
+            if (closed) {
+                table.clear(); // a push written after close is ignored, as the table's contract says
+            }
+        }
+        return table;
+    }
+
+    private WaitAckTable newTable(ChannelHandlerContext ctx) {
+        return new WaitAckTable(session.logPrefix(), settings, clock, ctx.executor(), new WaitAckTable.Output() {
             @Override
             public void write(Frame frame) {
                 // Written from this stage, so the frame meets the encoder below as on its first send.
@@ -62,19 +82,14 @@ public final class PushAckHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        table.clear();
-    }
-
-    /** The connection's table, for tests; touch it on the event loop only. */
-    WaitAckTable table() {
-        return table;
+        clear();
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof TrackedPush push) {
             ctx.write(push.frame(), promise);
-            table.track(push.frame(), push.keys());
+            table().track(push.frame(), push.keys());
             return;
         }
         ctx.write(msg, promise);
@@ -98,13 +113,20 @@ public final class PushAckHandler extends ChannelDuplexHandler {
         for (MessageRef ref : ack.getAckedList()) {
             keys.add(new MessageKey(ref.getConversationId(), ref.getSeq()));
         }
-        int waiting = table.ack(keys);
+        int waiting = table == null ? 0 : table.ack(keys);
         log.debug("{} PUSH_ACK for {} message(s), {} of them were waiting", session.logPrefix(), keys.size(), waiting);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        table.clear();
+        clear();
         ctx.fireChannelInactive();
+    }
+
+    private void clear() {
+        closed = true;
+        if (table != null) {
+            table.clear();
+        }
     }
 }
