@@ -14,6 +14,7 @@ import io.magpie.testkit.internal.MysqlServer;
 import io.magpie.testkit.internal.RedisServer;
 import io.magpie.testkit.internal.RunningServer;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -233,6 +234,59 @@ public final class Infrastructure implements AutoCloseable {
     /** Password for {@link #jdbcUrl(String)} (empty on the embedded MariaDB). */
     public String mysqlPassword() {
         return mysql().endpoint().password();
+    }
+
+    /**
+     * True when MySQL is the embedded MariaDB, which {@link #stopMysqlInPlace()},
+     * {@link #startMysqlInPlace()} and {@link #restartMysql(Duration)} can stop and start; false for
+     * an external server ({@code MAGPIE_MYSQL_URL}), which tests must not stop.
+     */
+    public boolean mysqlRestartable() {
+        return mysql().restartable();
+    }
+
+    /**
+     * For fault tests: stops the embedded MariaDB (gracefully, waiting for it to exit) keeping its
+     * port and data, so {@link #jdbcUrl(String)} URLs stay valid and work again after
+     * {@link #startMysqlInPlace()}. Every test sharing this instance loses MySQL meanwhile: use it
+     * only from tests that run alone (failsafe runs the classes of a JVM one after the other).
+     * Idempotent.
+     *
+     * @throws UnsupportedOperationException when MySQL is external (see {@link #mysqlRestartable()})
+     * @throws IllegalStateException when the server cannot be stopped
+     */
+    public void stopMysqlInPlace() {
+        mysql().stopInPlace();
+    }
+
+    /**
+     * Starts MariaDB stopped by {@link #stopMysqlInPlace()} again on the same port and data,
+     * returning once it answers queries. Does nothing when it is running.
+     *
+     * @throws UnsupportedOperationException when MySQL is external
+     * @throws IllegalStateException when the server does not come back
+     */
+    public void startMysqlInPlace() {
+        mysql().startInPlace();
+    }
+
+    /**
+     * {@link #stopMysqlInPlace()}, wait {@code down}, {@link #startMysqlInPlace()}: MySQL is
+     * unreachable for at least {@code down} (plus the few seconds a stop and a start take). Blocks
+     * the calling thread; if the wait is interrupted the server is still started again.
+     *
+     * @throws UnsupportedOperationException when MySQL is external
+     */
+    public void restartMysql(Duration down) {
+        Objects.requireNonNull(down, "down");
+        stopMysqlInPlace();
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            startMysqlInPlace();
+        }
     }
 
     /** {@code redis://127.0.0.1:PORT} (or the external URI as configured). */

@@ -47,6 +47,7 @@ public final class EmbeddedMariaDb implements MysqlServer {
     private final Path home;
     private final PidFile pidFile;
     private boolean stopped;
+    private boolean down; // stopped in place, to be started again
 
     private EmbeddedMariaDb(Server db, MysqlEndpoint endpoint, String version, Path home,
             PidFile pidFile) {
@@ -210,6 +211,53 @@ public final class EmbeddedMariaDb implements MysqlServer {
     @Override
     public String describe() {
         return "mariadb " + version + " embedded 127.0.0.1:" + endpoint.port();
+    }
+
+    @Override
+    public boolean restartable() {
+        return true;
+    }
+
+    /**
+     * Stops mariadbd (SIGTERM, waiting for it to exit) keeping the port, data and log file;
+     * {@link #startInPlace()} starts it again. Clients see refused connections meanwhile.
+     */
+    @Override
+    public synchronized void stopInPlace() {
+        if (stopped) {
+            throw new IllegalStateException(home + ": MariaDB is closed; it cannot be stopped in place");
+        }
+        if (down) {
+            return;
+        }
+        try {
+            db.stop();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException(home + ": stopping mariadbd in place failed: " + e.getMessage(), e);
+        }
+        down = true;
+        log.info("{}: mariadbd stopped in place (port {} kept)", home, endpoint.port());
+    }
+
+    /** Starts mariadbd again on the same port and data; returns once it answers a query. */
+    @Override
+    public synchronized void startInPlace() {
+        if (stopped) {
+            throw new IllegalStateException(home + ": MariaDB is closed; it cannot be started again");
+        }
+        if (!down) {
+            return;
+        }
+        try {
+            db.start();
+            endpoint.version(); // "ready for connections" is logged before the port answers, at times
+        } catch (ManagedProcessException | SQLException e) {
+            throw new IllegalStateException(home + ": starting mariadbd again on port " + endpoint.port()
+                    + " failed: " + e.getMessage() + "\n--- last lines of " + home.resolve("mariadbd.log")
+                    + ":\n" + Dirs.tail(home.resolve("mariadbd.log"), 20), e);
+        }
+        down = false;
+        log.info("{}: mariadbd started again on port {}", home, endpoint.port());
     }
 
     @Override
