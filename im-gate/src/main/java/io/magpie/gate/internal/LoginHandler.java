@@ -191,7 +191,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             services.kicker().kickLocal(session, newer == null ? 0 : newer.connectionId());
             return;
         }
-        ctx.channel().closeFuture().addListener(f -> services.sessionRoutes().release(session));
+        // a local, not the field: the listener lives as long as the connection and must not keep this
+        // handler (and its cancelled deadline task and removed context) reachable after login
+        SessionRoutes routes = services.sessionRoutes();
+        ctx.channel().closeFuture().addListener(f -> routes.release(session));
         if (superseded != null) {
             services.kicker().kickLocal(superseded, session.connectionId());
         }
@@ -302,6 +305,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     private void cancelDeadline() {
         if (deadline != null) {
             deadline.cancel(false);
+            deadline = null;
         }
     }
 
