@@ -14,12 +14,18 @@ import java.util.Objects;
  * @param registryPollInterval how often the gate registry is re-read, 100 ms..1 min. Default 1 s.
  * @param assignmentWindow     how long this LSB counts a gate it handed out against that gate (until
  *                             the gate reports a newer connection count), 1 s..10 min. Default 10 s.
+ * @param gateReportMaxAge     a gate whose last registry report is older than this is chosen only when
+ *                             no gate has a fresher one: it stopped reporting (killed, hung) but its
+ *                             entry has not expired yet. Keep it above the gates' {@code
+ *                             gate.registry-refresh} (3 s by default); 1 s..10 min. Default 5 s.
  */
-public record LsbConfig(int httpPort, Duration registryPollInterval, Duration assignmentWindow) {
+public record LsbConfig(int httpPort, Duration registryPollInterval, Duration assignmentWindow,
+                        Duration gateReportMaxAge) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final Duration DEFAULT_REGISTRY_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_ASSIGNMENT_WINDOW = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_GATE_REPORT_MAX_AGE = Duration.ofSeconds(5);
 
     private static final Duration MIN_POLL = Duration.ofMillis(100);
     private static final Duration MAX_POLL = Duration.ofMinutes(1);
@@ -32,6 +38,7 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
         }
         Objects.requireNonNull(registryPollInterval, "lsb registry-poll-interval");
         Objects.requireNonNull(assignmentWindow, "lsb assignment-window");
+        Objects.requireNonNull(gateReportMaxAge, "lsb gate-report-max-age");
         if (registryPollInterval.compareTo(MIN_POLL) < 0 || registryPollInterval.compareTo(MAX_POLL) > 0) {
             throw new IllegalArgumentException("lsb registry-poll-interval must be between " + MIN_POLL + " and "
                     + MAX_POLL + ", got " + registryPollInterval);
@@ -40,23 +47,28 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
             throw new IllegalArgumentException("lsb assignment-window must be between " + MIN_WINDOW + " and "
                     + MAX_WINDOW + ", got " + assignmentWindow);
         }
+        if (gateReportMaxAge.compareTo(MIN_WINDOW) < 0 || gateReportMaxAge.compareTo(MAX_WINDOW) > 0) {
+            throw new IllegalArgumentException("lsb gate-report-max-age must be between " + MIN_WINDOW + " and "
+                    + MAX_WINDOW + ", got " + gateReportMaxAge);
+        }
     }
 
     /** Every setting at its default. */
     public static LsbConfig defaults() {
-        return new LsbConfig(DEFAULT_HTTP_PORT, DEFAULT_REGISTRY_POLL_INTERVAL, DEFAULT_ASSIGNMENT_WINDOW);
+        return new LsbConfig(DEFAULT_HTTP_PORT, DEFAULT_REGISTRY_POLL_INTERVAL, DEFAULT_ASSIGNMENT_WINDOW,
+                DEFAULT_GATE_REPORT_MAX_AGE);
     }
 
     public LsbConfig withHttpPort(int port) {
-        return new LsbConfig(port, registryPollInterval, assignmentWindow);
+        return new LsbConfig(port, registryPollInterval, assignmentWindow, gateReportMaxAge);
     }
 
     public LsbConfig withRegistryPollInterval(Duration interval) {
-        return new LsbConfig(httpPort, interval, assignmentWindow);
+        return new LsbConfig(httpPort, interval, assignmentWindow, gateReportMaxAge);
     }
 
     public LsbConfig withAssignmentWindow(Duration window) {
-        return new LsbConfig(httpPort, registryPollInterval, window);
+        return new LsbConfig(httpPort, registryPollInterval, window, gateReportMaxAge);
     }
 
     /** Longest a single registry read may take before it counts as failed: the poll interval, at least 2 s. */

@@ -45,7 +45,7 @@ public final class LsbServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(clock, "clock");
-        GateSelector selector = new GateSelector(config.assignmentWindow(), clock);
+        GateSelector selector = new GateSelector(config.assignmentWindow(), config.gateReportMaxAge(), clock);
         this.poller = new RegistryPoller(registry, selector, clock, config.registryPollInterval(),
                 config.registryReadTimeout());
         LsbRoutes routes = new LsbRoutes(selector, poller::lastSuccessMillis, clock, config.readinessStaleness(),

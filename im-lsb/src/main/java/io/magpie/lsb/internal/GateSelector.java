@@ -20,6 +20,11 @@ import java.util.Optional;
  * request's app (a gate with no app ids serves every app; a request without an app id only gets such
  * gates); matching the gray group (a request with a gray tag gets the gates with that tag when there
  * are any and otherwise the untagged gates; a request without a tag only gets untagged gates).
+ * Among those, gates whose last report is at most {@code reportMaxAge} old are preferred: a gate that
+ * stopped reporting (killed, hung) keeps its registry entry until the entry expires, and sending a
+ * reconnect storm to it for that long only makes clients fail and back off. When no eligible gate
+ * reported recently (the registry itself is stale, or the clocks disagree) every eligible gate is a
+ * candidate, rather than none. Report ages use the gate's clock against this one's.
  *
  * <p>Among them the least loaded wins, where load = the connections the gate last reported + the
  * clients this selector sent to it after that report ({@code updatedAtMillis}) and within the
@@ -34,17 +39,22 @@ import java.util.Optional;
 public final class GateSelector {
 
     private final long windowMillis;
+    private final long reportMaxAgeMillis;
     private final Clock clock;
     private List<GateInfo> gates = List.of();
     /** Per gate id, the times (ms, ascending) this selector handed the gate out and still counts. */
     private final Map<String, ArrayDeque<Long>> assignments = new HashMap<>();
     private int roundRobin;
 
-    public GateSelector(Duration assignmentWindow, Clock clock) {
+    public GateSelector(Duration assignmentWindow, Duration reportMaxAge, Clock clock) {
         if (assignmentWindow.isNegative() || assignmentWindow.isZero()) {
             throw new IllegalArgumentException("assignment window must be positive, got " + assignmentWindow);
         }
+        if (reportMaxAge.isNegative() || reportMaxAge.isZero()) {
+            throw new IllegalArgumentException("gate report max age must be positive, got " + reportMaxAge);
+        }
         this.windowMillis = assignmentWindow.toMillis();
+        this.reportMaxAgeMillis = reportMaxAge.toMillis();
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -65,7 +75,7 @@ public final class GateSelector {
      */
     public synchronized Optional<GateInfo> choose(String appId, String grayTag) {
         long now = clock.millis();
-        List<GateInfo> candidates = eligible(appId, grayTag);
+        List<GateInfo> candidates = reportingRecently(eligible(appId, grayTag), now);
         if (candidates.isEmpty()) {
             return Optional.empty();
         }
@@ -110,6 +120,16 @@ public final class GateSelector {
             }
         }
         return servingApp.stream().filter(g -> blank(g.grayTag())).toList();
+    }
+
+    private List<GateInfo> reportingRecently(List<GateInfo> eligible, long now) {
+        List<GateInfo> fresh = new ArrayList<>(eligible.size());
+        for (GateInfo gate : eligible) {
+            if (now - gate.updatedAtMillis() <= reportMaxAgeMillis) {
+                fresh.add(gate);
+            }
+        }
+        return fresh.isEmpty() ? eligible : fresh;
     }
 
     private static boolean servesApp(GateInfo gate, String appId) {

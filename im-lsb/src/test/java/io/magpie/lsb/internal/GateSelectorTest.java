@@ -18,7 +18,8 @@ class GateSelectorTest {
 
     private static final long T0 = 1_750_000_000_000L;
     private final MutableClock clock = new MutableClock(T0);
-    private final GateSelector selector = new GateSelector(Duration.ofSeconds(10), clock);
+    /** Report ages do not matter in most tests: they have their own selector below. */
+    private final GateSelector selector = new GateSelector(Duration.ofSeconds(10), Duration.ofMinutes(10), clock);
 
     private static GateInfo gate(String id, int connections, GateState state, Set<String> apps, String gray,
                                  long updatedAt) {
@@ -213,5 +214,27 @@ class GateSelectorTest {
         selector.update(List.of(active("a", 0, T0), active("b", 2, T0)));
 
         assertEquals(Map.of("a", 2), chooseTimes(2, null, null));
+    }
+
+    @Test
+    void aGateThatStoppedReportingIsNotChosenWhileOthersReport() {
+        GateSelector withMaxAge = new GateSelector(Duration.ofSeconds(10), Duration.ofSeconds(5), clock);
+        // "dead" was the emptiest when it was killed; its entry lives on until the registry TTL
+        withMaxAge.update(List.of(active("dead", 0, T0), active("live", 100, T0)));
+        clock.advance(Duration.ofSeconds(6));
+        withMaxAge.update(List.of(active("dead", 0, T0), active("live", 100, T0 + 6_000)));
+
+        for (int i = 0; i < 50; i++) {
+            assertEquals("live", withMaxAge.choose(null, null).orElseThrow().gateId());
+        }
+    }
+
+    @Test
+    void whenNoGateReportedRecentlyTheStaleOnesAreStillChosen() {
+        GateSelector withMaxAge = new GateSelector(Duration.ofSeconds(10), Duration.ofSeconds(5), clock);
+        withMaxAge.update(List.of(active("a", 7, T0), active("b", 3, T0)));
+        clock.advance(Duration.ofSeconds(30));
+
+        assertEquals("b", withMaxAge.choose(null, null).orElseThrow().gateId());
     }
 }

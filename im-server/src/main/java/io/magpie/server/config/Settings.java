@@ -139,7 +139,8 @@ public final class Settings {
         LsbConfig d = LsbConfig.defaults();
         return guard("lsb", () -> new LsbConfig(tree.integer("lsb.port", d.httpPort()),
                 tree.duration("lsb.poll-interval", d.registryPollInterval()),
-                tree.duration("lsb.assignment-window", d.assignmentWindow())));
+                tree.duration("lsb.assignment-window", d.assignmentWindow()),
+                tree.duration("lsb.gate-report-max-age", d.gateReportMaxAge())));
     }
 
     public LogicConfig logic() {
