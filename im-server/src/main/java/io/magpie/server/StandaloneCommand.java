@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ final class StandaloneCommand implements Callable<Integer> {
     public Integer call() {
         long t0 = System.nanoTime();
         Map<String, String> env = System.getenv();
-        ConfigTree tree = ConfigTree.load(config, env);
+        ConfigTree tree = ConfigTree.load(config, roleEnvironment(env));
         Path dir = new Settings(tree).infraDataDir(dataDir);
         Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dir));
         MagpieNode node;
@@ -74,6 +75,19 @@ final class StandaloneCommand implements Callable<Integer> {
                 """, readyMs, node.accountApiPort(), node.lsbPort(), gate.tcpPort(), gate.wsPort());
         ProcessLifecycle.runUntilStopped("standalone", node, infra);
         return 0;
+    }
+
+    /**
+     * The environment as the roles' settings see it: without the variables that name the servers
+     * standalone connects to ({@code MAGPIE_MYSQL_URL} names a MySQL <em>server</em> here, while the
+     * role key {@code mysql.url} it would otherwise override is a database URL). {@link Infrastructure}
+     * reads those, and {@link #fillFromInfrastructure} hands the roles what it connected to.
+     */
+    static Map<String, String> roleEnvironment(Map<String, String> env) {
+        Map<String, String> roles = new HashMap<>(env);
+        roles.keySet().removeAll(List.of(InfrastructureConfig.ENV_MYSQL_URL, InfrastructureConfig.ENV_MYSQL_USER,
+                InfrastructureConfig.ENV_MYSQL_PASSWORD, InfrastructureConfig.ENV_KAFKA_BOOTSTRAP));
+        return roles;
     }
 
     /** Points the roles at the servers {@code infra} runs, unless the file or environment already did. */
