@@ -34,21 +34,21 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
 
     public LsbConfig {
         if (httpPort < 0 || httpPort > 65535) {
-            throw new IllegalArgumentException("lsb http-port must be 0..65535 (0 = ephemeral), got " + httpPort);
+            throw new IllegalArgumentException("lsb.port must be 0..65535 (0 = ephemeral), got " + httpPort);
         }
-        Objects.requireNonNull(registryPollInterval, "lsb registry-poll-interval");
-        Objects.requireNonNull(assignmentWindow, "lsb assignment-window");
-        Objects.requireNonNull(gateReportMaxAge, "lsb gate-report-max-age");
+        Objects.requireNonNull(registryPollInterval, "lsb.poll-interval");
+        Objects.requireNonNull(assignmentWindow, "lsb.assignment-window");
+        Objects.requireNonNull(gateReportMaxAge, "lsb.gate-report-max-age");
         if (registryPollInterval.compareTo(MIN_POLL) < 0 || registryPollInterval.compareTo(MAX_POLL) > 0) {
-            throw new IllegalArgumentException("lsb registry-poll-interval must be between " + MIN_POLL + " and "
+            throw new IllegalArgumentException("lsb.poll-interval must be between " + MIN_POLL + " and "
                     + MAX_POLL + ", got " + registryPollInterval);
         }
         if (assignmentWindow.compareTo(MIN_WINDOW) < 0 || assignmentWindow.compareTo(MAX_WINDOW) > 0) {
-            throw new IllegalArgumentException("lsb assignment-window must be between " + MIN_WINDOW + " and "
+            throw new IllegalArgumentException("lsb.assignment-window must be between " + MIN_WINDOW + " and "
                     + MAX_WINDOW + ", got " + assignmentWindow);
         }
         if (gateReportMaxAge.compareTo(MIN_WINDOW) < 0 || gateReportMaxAge.compareTo(MAX_WINDOW) > 0) {
-            throw new IllegalArgumentException("lsb gate-report-max-age must be between " + MIN_WINDOW + " and "
+            throw new IllegalArgumentException("lsb.gate-report-max-age must be between " + MIN_WINDOW + " and "
                     + MAX_WINDOW + ", got " + gateReportMaxAge);
         }
     }

@@ -74,7 +74,7 @@ public final class LsbServer implements AutoCloseable {
         } catch (RuntimeException e) {
             poller.close();
             throw new IllegalStateException("LSB could not listen on http port " + config.httpPort()
-                    + " (lsb http-port); is another process using it?", e);
+                    + " (lsb.port); is another process using it?", e);
         }
         log.info("[lsb] listening on http port {}, polling the gate registry every {} ms", app.port(),
                 config.registryPollInterval().toMillis());

@@ -29,11 +29,11 @@ class LsbConfigTest {
     void outOfRangeValuesNameTheSettingAndTheLimit() {
         IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
                 () -> LsbConfig.defaults().withHttpPort(70000));
-        assertTrue(port.getMessage().contains("http-port") && port.getMessage().contains("65535"), port.getMessage());
+        assertTrue(port.getMessage().contains("lsb.port") && port.getMessage().contains("65535"), port.getMessage());
 
         IllegalArgumentException poll = assertThrows(IllegalArgumentException.class,
                 () -> LsbConfig.defaults().withRegistryPollInterval(Duration.ofMillis(1)));
-        assertTrue(poll.getMessage().contains("registry-poll-interval"), poll.getMessage());
+        assertTrue(poll.getMessage().contains("lsb.poll-interval"), poll.getMessage());
 
         IllegalArgumentException window = assertThrows(IllegalArgumentException.class,
                 () -> LsbConfig.defaults().withAssignmentWindow(Duration.ZERO));
