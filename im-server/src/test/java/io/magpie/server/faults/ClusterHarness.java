@@ -271,7 +271,7 @@ final class ClusterHarness implements AutoCloseable {
             if (listed.containsAll(gates)) {
                 return;
             }
-            sleep(100);
+            RoleProcess.sleep(100);
         }
         throw new AssertionError("the LSB lists " + listed + " but not all of " + gates + " within 30 s");
     }
@@ -404,15 +404,6 @@ final class ClusterHarness implements AutoCloseable {
                     Files.deleteIfExists(old);
                 }
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

@@ -6,6 +6,9 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Loses a deployment's Redis data the way a FLUSHALL or a restart without persistence does, limited
@@ -19,39 +22,33 @@ final class RedisKeys {
 
     /** @return how many keys were deleted */
     static long deleteAll(String redisUri, String prefix) {
-        RedisClient client = RedisClient.create(redisUri);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> redis = connection.sync();
-            ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
-            long deleted = 0;
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor, match);
-                if (!page.getKeys().isEmpty()) {
-                    deleted += redis.del(page.getKeys().toArray(new String[0]));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
-            return deleted;
-        } finally {
-            client.shutdown();
-        }
+        return withRedis(redisUri, redis -> scan(redis, prefix, keys -> redis.del(keys.toArray(new String[0]))));
     }
 
     /** How many keys under {@code prefix} exist now. */
     static long count(String redisUri, String prefix) {
+        return withRedis(redisUri, redis -> scan(redis, prefix, keys -> (long) keys.size()));
+    }
+
+    /** SCAN MATCH {@code <prefix>*} page by page; sums what {@code perPage} returns for each non-empty page. */
+    private static long scan(RedisCommands<String, String> redis, String prefix, ToLongFunction<List<String>> perPage) {
+        ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
+        long sum = 0;
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = redis.scan(cursor, match);
+            if (!page.getKeys().isEmpty()) {
+                sum += perPage.applyAsLong(page.getKeys());
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return sum;
+    }
+
+    private static <T> T withRedis(String redisUri, Function<RedisCommands<String, String>, T> work) {
         RedisClient client = RedisClient.create(redisUri);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> redis = connection.sync();
-            ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
-            long count = 0;
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor, match);
-                count += page.getKeys().size();
-                cursor = page;
-            } while (!cursor.isFinished());
-            return count;
+            return work.apply(connection.sync());
         } finally {
             client.shutdown();
         }
@@ -59,11 +56,6 @@ final class RedisKeys {
 
     /** Whether the hash {@code key} has {@code field} (a route is {@code <prefix>route:<uid>} -> device id). */
     static boolean hashHas(String redisUri, String key, String field) {
-        RedisClient client = RedisClient.create(redisUri);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            return connection.sync().hexists(key, field);
-        } finally {
-            client.shutdown();
-        }
+        return withRedis(redisUri, redis -> redis.hexists(key, field));
     }
 }

@@ -153,7 +153,8 @@ final class RoleProcess {
         return name + "(pid " + process.pid() + (process.isAlive() ? "" : ", exited") + ")";
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps; an interrupt fails the test. */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
