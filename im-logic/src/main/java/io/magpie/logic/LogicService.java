@@ -146,9 +146,13 @@ public final class LogicService implements AutoCloseable {
         return api.port();
     }
 
-    /** Ready = the pipeline runs, the worker id lease holds and MySQL answers. */
+    /** Ready = the pipeline runs (its consumer loop did not end), the worker id lease holds and MySQL answers. */
     boolean ready() {
-        if (!running || lease == null || !lease.valid()) {
+        if (!running) {
+            return false;
+        }
+        UpstreamConsumer pipeline = consumer; // set before running: the volatile read above publishes it
+        if (pipeline == null || pipeline.stopped() || lease == null || !lease.valid()) {
             return false;
         }
         try (Connection c = database.dataSource().getConnection()) {

@@ -194,6 +194,11 @@ public final class UpstreamConsumer implements Runnable {
         consumer.wakeup();
     }
 
+    /** Whether the loop has ended (shut down, or stopped by an unexpected error): nothing is consumed any more. */
+    public boolean stopped() {
+        return stopped.getCount() == 0;
+    }
+
     /** Waits until the loop has closed its consumer. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
