@@ -54,8 +54,9 @@ public final class MagpieNode implements AutoCloseable {
     public static MagpieNode start(Settings settings, Set<Role> roles, Clock clock) {
         MagpieNode node = new MagpieNode();
         try {
-            node.startRoles(settings, EnumSet.copyOf(roles), clock);
+            // before anything binds a port or migrates a schema: a misspelt key stops the start cleanly
             settings.rejectUnknownKeys();
+            node.startRoles(settings, EnumSet.copyOf(roles), clock);
             return node;
         } catch (RuntimeException e) {
             node.close();
