@@ -16,9 +16,21 @@ import java.util.Set;
  * @param appIds          business ids this gate serves (empty = all)
  * @param grayTag         gray group ("" = the normal group)
  * @param updatedAtMillis when the gate published this (ms since the epoch)
+ * @param wsPath          the WebSocket upgrade path on {@code wsPort} ({@value #DEFAULT_WS_PATH} unless the
+ *                        gate's {@code gate.ws-path} says otherwise)
  */
 public record GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
-                       GateState state, Set<String> appIds, String grayTag, long updatedAtMillis) {
+                       GateState state, Set<String> appIds, String grayTag, long updatedAtMillis, String wsPath) {
+
+    /** The WebSocket path of a gate that does not publish one (entries of older gates). */
+    public static final String DEFAULT_WS_PATH = "/ws";
+
+    /** A gate on the default WebSocket path. */
+    public GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
+                    GateState state, Set<String> appIds, String grayTag, long updatedAtMillis) {
+        this(gateId, host, tcpPort, wsPort, internalPort, connections, state, appIds, grayTag, updatedAtMillis,
+                DEFAULT_WS_PATH);
+    }
 
     public GateInfo {
         Objects.requireNonNull(gateId, "gateId");
@@ -35,5 +47,9 @@ public record GateInfo(String gateId, String host, int tcpPort, int wsPort, int 
             }
         }
         grayTag = grayTag == null ? "" : grayTag;
+        wsPath = wsPath == null || wsPath.isBlank() ? DEFAULT_WS_PATH : wsPath;
+        if (!wsPath.startsWith("/")) {
+            throw new IllegalArgumentException("gate " + gateId + ": wsPath must start with '/', got '" + wsPath + "'");
+        }
     }
 }

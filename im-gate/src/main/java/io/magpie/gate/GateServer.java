@@ -233,7 +233,7 @@ public final class GateServer implements AutoCloseable {
 
     private GateInfo gateInfo() {
         return new GateInfo(config.gateId(), config.advertisedHost(), tcpPort(), wsPort(), internalPort(),
-                clients.count(), GateState.ACTIVE, config.appIds(), config.grayTag(), clock.millis());
+                clients.count(), GateState.ACTIVE, config.appIds(), config.grayTag(), clock.millis(), config.wsPath());
     }
 
     private Listener bind(String setting, int port, ChannelInitializer<SocketChannel> initializer) {

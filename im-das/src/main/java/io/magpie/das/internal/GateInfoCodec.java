@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Maps a {@link GateInfo} to the fields of its registry hash and back: id, host, tcpPort, wsPort,
- * internalPort, connections, state, appIds (comma list), gray, updatedAt.
+ * internalPort, connections, state, appIds (comma list), gray, updatedAt, wsPath (absent in entries of
+ * gates older than the field: read as {@link GateInfo#DEFAULT_WS_PATH}).
  */
 public final class GateInfoCodec {
 
@@ -29,6 +30,7 @@ public final class GateInfoCodec {
         fields.put("appIds", gate.appIds().stream().sorted().collect(Collectors.joining(",")));
         fields.put("gray", gate.grayTag());
         fields.put("updatedAt", Long.toString(gate.updatedAtMillis()));
+        fields.put("wsPath", gate.wsPath());
         return fields;
     }
 
@@ -48,7 +50,8 @@ public final class GateInfoCodec {
                     GateState.valueOf(require(fields, "state", id)),
                     appIds.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(appIds.split(","))),
                     fields.getOrDefault("gray", ""),
-                    Long.parseLong(require(fields, "updatedAt", id)));
+                    Long.parseLong(require(fields, "updatedAt", id)),
+                    fields.getOrDefault("wsPath", GateInfo.DEFAULT_WS_PATH));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("gate " + id + ": malformed registry entry " + fields + ": "
                     + e.getMessage(), e);

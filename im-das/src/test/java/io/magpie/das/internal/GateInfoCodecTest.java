@@ -16,8 +16,9 @@ class GateInfoCodecTest {
     @Test
     void roundTripsEveryField() {
         GateInfo gate = new GateInfo("g1", "10.0.0.5", 7000, 7001, 7002, 1234, GateState.DRAINING,
-                Set.of("chat", "game"), "canary", 1_700_000_000_000L);
+                Set.of("chat", "game"), "canary", 1_700_000_000_000L, "/im");
         Map<String, String> fields = GateInfoCodec.encode(gate);
+        assertEquals("/im", fields.get("wsPath"));
         assertEquals("chat,game", fields.get("appIds"));
         assertEquals("DRAINING", fields.get("state"));
         assertEquals("canary", fields.get("gray"));
@@ -28,6 +29,14 @@ class GateInfoCodecTest {
     void emptyAppIdsMeanAll() {
         GateInfo gate = new GateInfo("g1", "h", 1, 0, 2, 0, GateState.ACTIVE, Set.of(), "", 5);
         assertEquals(Set.of(), GateInfoCodec.decode(GateInfoCodec.encode(gate)).appIds());
+    }
+
+    @Test
+    void anEntryWithoutWsPathIsOnTheDefaultPath() {
+        Map<String, String> fields = new HashMap<>(GateInfoCodec.encode(
+                new GateInfo("g1", "h", 1, 7001, 2, 0, GateState.ACTIVE, Set.of(), "", 5, "/im")));
+        fields.remove("wsPath"); // as a gate from before the field wrote it
+        assertEquals("/ws", GateInfoCodec.decode(fields).wsPath());
     }
 
     @Test

@@ -17,7 +17,7 @@ public final class LsbJson {
         public static GateAddress of(GateInfo gate) {
             String authorityHost = gate.host().indexOf(':') >= 0 && !gate.host().startsWith("[")
                     ? "[" + gate.host() + "]" : gate.host();
-            String ws = gate.wsPort() > 0 ? "ws://" + authorityHost + ":" + gate.wsPort() + "/ws" : null;
+            String ws = gate.wsPort() > 0 ? "ws://" + authorityHost + ":" + gate.wsPort() + gate.wsPath() : null;
             return new GateAddress(gate.gateId(), gate.host(), gate.tcpPort(), gate.wsPort(),
                     authorityHost + ":" + gate.tcpPort(), ws);
         }

@@ -26,6 +26,14 @@ class LsbJsonTest {
     }
 
     @Test
+    void theWsUrlUsesThePathTheGatePublished() {
+        GateInfo onChatPath = new GateInfo("g1", "10.0.0.7", 9000, 9001, 9002, 4, GateState.ACTIVE, Set.of(), "",
+                1000, "/im/chat");
+
+        assertEquals("ws://10.0.0.7:9001/im/chat", GateAddress.of(onChatPath).ws());
+    }
+
+    @Test
     void ipv6HostsAreBracketedInEndpoints() {
         GateAddress a = GateAddress.of(gate("fd00::7", 9001, ""));
 
