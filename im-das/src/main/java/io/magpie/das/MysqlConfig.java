@@ -23,16 +23,16 @@ public record MysqlConfig(String jdbcUrl, String user, String password, int maxP
     private static final Logger log = LoggerFactory.getLogger(MysqlConfig.class);
 
     public MysqlConfig {
-        Objects.requireNonNull(jdbcUrl, "mysql jdbcUrl");
+        Objects.requireNonNull(jdbcUrl, "mysql.url");
         if (!jdbcUrl.startsWith("jdbc:mysql:") && !jdbcUrl.startsWith("jdbc:mariadb:")) {
-            throw new IllegalArgumentException("mysql jdbcUrl must start with jdbc:mysql: or jdbc:mariadb:, got '"
+            throw new IllegalArgumentException("mysql.url must start with jdbc:mysql: or jdbc:mariadb:, got '"
                     + jdbcUrl + "'");
         }
         user = user == null ? "" : user;
         password = password == null ? "" : password;
         if (maxPoolSize < MIN_POOL_SIZE || maxPoolSize > MAX_POOL_SIZE) {
             int clamped = Math.max(MIN_POOL_SIZE, Math.min(MAX_POOL_SIZE, maxPoolSize));
-            log.warn("mysql maxPoolSize {} is outside {}..{}; using {}", maxPoolSize, MIN_POOL_SIZE,
+            log.warn("mysql.pool-size {} is outside {}..{}; using {}", maxPoolSize, MIN_POOL_SIZE,
                     MAX_POOL_SIZE, clamped);
             maxPoolSize = clamped;
         }

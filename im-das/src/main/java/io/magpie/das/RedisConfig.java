@@ -24,16 +24,16 @@ public record RedisConfig(String uri, String keyPrefix, Duration commandTimeout)
     private static final Logger log = LoggerFactory.getLogger(RedisConfig.class);
 
     public RedisConfig {
-        Objects.requireNonNull(uri, "redis uri");
+        Objects.requireNonNull(uri, "redis.uri");
         if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-            throw new IllegalArgumentException("redis uri must start with redis:// or rediss://, got '" + uri + "'");
+            throw new IllegalArgumentException("redis.uri must start with redis:// or rediss://, got '" + uri + "'");
         }
         keyPrefix = keyPrefix == null ? DEFAULT_KEY_PREFIX : keyPrefix;
         if (commandTimeout == null) {
             commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         } else if (commandTimeout.compareTo(MIN_TIMEOUT) < 0 || commandTimeout.compareTo(MAX_TIMEOUT) > 0) {
             Duration clamped = commandTimeout.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : MAX_TIMEOUT;
-            log.warn("redis commandTimeout {} is outside {}..{}; using {}", commandTimeout, MIN_TIMEOUT,
+            log.warn("redis.command-timeout {} is outside {}..{}; using {}", commandTimeout, MIN_TIMEOUT,
                     MAX_TIMEOUT, clamped);
             commandTimeout = clamped;
         }

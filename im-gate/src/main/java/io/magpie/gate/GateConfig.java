@@ -77,36 +77,36 @@ public record GateConfig(
 
     public GateConfig {
         require(gateId != null && GATE_ID.matcher(gateId).matches(),
-                "gate.gateId must be 1-64 characters of [A-Za-z0-9._-], got '" + gateId + "'");
-        require(advertisedHost != null && !advertisedHost.isBlank(), "gate.advertisedHost must not be blank");
-        require(bindAddress != null && !bindAddress.isBlank(), "gate.bindAddress must not be blank");
-        port("gate.tcpPort", tcpPort);
-        port("gate.wsPort", wsPort);
-        port("gate.internalPort", internalPort);
-        require(wsPath != null && wsPath.startsWith("/"), "gate.wsPath must start with '/', got '" + wsPath + "'");
-        range("gate.maxFrameBytes", maxFrameBytes, 1024, 16 << 20);
-        range("gate.internalMaxFrameBytes", internalMaxFrameBytes, 1024, 64 << 20);
-        positive("gate.loginTimeout", loginTimeout);
-        positive("gate.heartbeatInterval", heartbeatInterval);
+                "gate.id must be 1-64 characters of [A-Za-z0-9._-], got '" + gateId + "'");
+        require(advertisedHost != null && !advertisedHost.isBlank(), "gate.host must not be blank");
+        require(bindAddress != null && !bindAddress.isBlank(), "gate.bind must not be blank");
+        port("gate.tcp-port", tcpPort);
+        port("gate.ws-port", wsPort);
+        port("gate.internal-port", internalPort);
+        require(wsPath != null && wsPath.startsWith("/"), "gate.ws-path must start with '/', got '" + wsPath + "'");
+        range("gate.max-frame-bytes", maxFrameBytes, 1024, 16 << 20);
+        range("GateConfig.internalMaxFrameBytes (set in code, no YAML key)", internalMaxFrameBytes, 1024, 64 << 20);
+        positive("gate.login-timeout", loginTimeout);
+        positive("gate.heartbeat", heartbeatInterval);
         require(heartbeatInterval.toSeconds() >= 1 && heartbeatInterval.toSeconds() <= 3600,
-                "gate.heartbeatInterval must be 1 s..1 h (clients are told whole seconds), got " + heartbeatInterval);
-        range("gate.maxMissedHeartbeats", maxMissedHeartbeats, 1, 100);
-        positive("gate.registryRefresh", registryRefresh);
-        range("gate.bossThreads", bossThreads, 0, 64);
-        range("gate.workerThreads", workerThreads, 0, 1024);
-        range("gate.maxConnections", maxConnections, 1, 10_000_000);
-        require(appIds != null, "gate.appIds must not be null (empty = any app)");
+                "gate.heartbeat must be 1 s..1 h (clients are told whole seconds), got " + heartbeatInterval);
+        range("gate.max-missed-heartbeats", maxMissedHeartbeats, 1, 100);
+        positive("gate.registry-refresh", registryRefresh);
+        range("GateConfig.bossThreads (set in code, no YAML key)", bossThreads, 0, 64);
+        range("gate.worker-threads", workerThreads, 0, 1024);
+        range("gate.max-connections", maxConnections, 1, 10_000_000);
+        require(appIds != null, "gate.app-ids must not be null (empty = any app)");
         for (String appId : appIds) {
             require(appId != null && APP_ID.matcher(appId).matches(),
-                    "gate.appIds entries must be 1-64 characters of [A-Za-z0-9._-], got '" + appId + "'");
+                    "gate.app-ids entries must be 1-64 characters of [A-Za-z0-9._-], got '" + appId + "'");
         }
         appIds = Set.copyOf(appIds);
         grayTag = grayTag == null ? "" : grayTag;
-        between("gate.pushAckTimeout", pushAckTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
-        range("gate.maxPushResends", maxPushResends, 0, 10);
-        range("gate.maxUnackedPushes", maxUnackedPushes, 1, 100_000);
-        between("gate.routeRefresh", routeRefresh, Duration.ofMillis(100), Duration.ofHours(1));
-        require(devicePolicy != null, "gate.devicePolicy must not be null (default: DevicePolicy.MULTI_DEVICE)");
+        between("gate.push-ack-timeout", pushAckTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
+        range("gate.max-push-resends", maxPushResends, 0, 10);
+        range("gate.max-unacked-pushes", maxUnackedPushes, 1, 100_000);
+        between("gate.route-refresh", routeRefresh, Duration.ofMillis(100), Duration.ofHours(1));
+        require(devicePolicy != null, "gate.device-policy must not be null (default: DevicePolicy.MULTI_DEVICE)");
     }
 
     /** No read for this long closes a logged-in connection: missed heartbeats x interval. */

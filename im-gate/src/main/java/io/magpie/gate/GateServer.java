@@ -146,10 +146,10 @@ public final class GateServer implements AutoCloseable {
         workerGroup = new NioEventLoopGroup(config.workerThreads(), new DefaultThreadFactory("gate-io"));
         state = State.RUNNING;
         try {
-            tcp = bind("gate.tcpPort", config.tcpPort(), new TcpClientInitializer(clientPipeline, clients));
-            ws = bind("gate.wsPort", config.wsPort(), new WebSocketClientInitializer(clientPipeline, clients,
+            tcp = bind("gate.tcp-port", config.tcpPort(), new TcpClientInitializer(clientPipeline, clients));
+            ws = bind("gate.ws-port", config.wsPort(), new WebSocketClientInitializer(clientPipeline, clients,
                     config.wsPath(), config.maxFrameBytes()));
-            internal = bind("gate.internalPort", config.internalPort(),
+            internal = bind("gate.internal-port", config.internalPort(),
                     new InternalPushInitializer(config.internalMaxFrameBytes(), gatePushHandler, routerChannels));
             await(registryPublisher.publishNow(), START_TIMEOUT, "publish the gate to the registry");
         } catch (RuntimeException e) {

@@ -45,16 +45,16 @@ class GateConfigTest {
     void deliverySettingsOutOfRangeFailNamingTheSetting() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> GateConfig.builder().pushAckTimeout(Duration.ofMillis(10)).build());
-        assertTrue(e.getMessage().contains("gate.pushAckTimeout"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.push-ack-timeout"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().maxPushResends(11).build());
-        assertTrue(e.getMessage().contains("gate.maxPushResends") && e.getMessage().contains("11"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.max-push-resends") && e.getMessage().contains("11"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().maxUnackedPushes(0).build());
-        assertTrue(e.getMessage().contains("gate.maxUnackedPushes"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.max-unacked-pushes"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> GateConfig.builder().routeRefresh(Duration.ofHours(2)).build());
-        assertTrue(e.getMessage().contains("gate.routeRefresh"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.route-refresh"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().devicePolicy(null).build());
-        assertTrue(e.getMessage().contains("gate.devicePolicy"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.device-policy"), e.getMessage());
     }
 
     @Test
@@ -69,15 +69,15 @@ class GateConfigTest {
     @Test
     void outOfRangeValuesFailNamingTheSetting() {
         var e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().tcpPort(70000).build());
-        assertTrue(e.getMessage().contains("gate.tcpPort") && e.getMessage().contains("70000"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.tcp-port") && e.getMessage().contains("70000"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> GateConfig.builder().loginTimeout(Duration.ZERO).build());
-        assertTrue(e.getMessage().contains("gate.loginTimeout"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.login-timeout"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().gateId("a|b").build());
-        assertTrue(e.getMessage().contains("gate.gateId"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.id"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().wsPath("ws").build());
-        assertTrue(e.getMessage().contains("gate.wsPath"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.ws-path"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().appIds(Set.of("a,b")).build());
-        assertTrue(e.getMessage().contains("gate.appIds"), e.getMessage());
+        assertTrue(e.getMessage().contains("gate.app-ids"), e.getMessage());
     }
 }

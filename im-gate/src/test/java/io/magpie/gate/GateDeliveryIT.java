@@ -213,7 +213,7 @@ class GateDeliveryIT {
             assertEquals(Command.KICK.code(), kick.command());
             Kick body = Kick.parseFrom(kick.body());
             assertEquals(KickReason.DUPLICATE_DEVICE, body.getReason());
-            assertTrue(body.getMessage().contains("gate.devicePolicy"), body.getMessage());
+            assertTrue(body.getMessage().contains("gate.device-policy"), body.getMessage());
             assertTrue(phone.closedWithin(WAIT), "the older mobile session is closed");
             await().atMost(WAIT).until(() -> devicesOf(3004).equals(Set.of("tablet")));
 
@@ -241,7 +241,7 @@ class GateDeliveryIT {
                 assertEquals(phoneConnection, task.getTargets(0).getConnectionId());
                 Kick kick = Kick.parseFrom(task.getBody());
                 assertEquals(KickReason.DUPLICATE_DEVICE, kick.getReason());
-                assertTrue(kick.getMessage().contains("gate.devicePolicy"), kick.getMessage());
+                assertTrue(kick.getMessage().contains("gate.device-policy"), kick.getMessage());
             }
         }
     }

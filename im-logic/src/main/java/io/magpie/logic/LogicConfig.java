@@ -89,14 +89,15 @@ public record LogicConfig(
 
     public LogicConfig {
         if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
-            throw new IllegalArgumentException("logic.kafka-bootstrap is required (host:port of a Kafka broker)");
+            throw new IllegalArgumentException("kafka.bootstrap is required (host:port of a Kafka broker)");
         }
         topicPrefix = Objects.requireNonNullElse(topicPrefix, DEFAULT_TOPIC_PREFIX);
         if (consumerGroup == null || consumerGroup.isBlank()) {
             consumerGroup = topicPrefix + "logic";
         }
         range("logic.max-poll-records", maxPollRecords, 1, 10_000);
-        batchLinger = range("logic.batch-linger", batchLinger, Duration.ZERO, Duration.ofSeconds(1));
+        batchLinger = range("LogicConfig.batchLinger (set in code, no YAML key)",
+                batchLinger, Duration.ZERO, Duration.ofSeconds(1));
         httpHost = httpHost == null || httpHost.isBlank() ? DEFAULT_HTTP_HOST : httpHost;
         range("logic.http-port", httpPort, 0, 65_535);
         if (tokenSecret == null || tokenSecret.length < 32) {
@@ -105,17 +106,21 @@ public record LogicConfig(
         }
         tokenSecret = tokenSecret.clone();
         tokenTtl = range("auth.token-ttl", tokenTtl, Duration.ofMinutes(1), Duration.ofDays(365));
-        range("auth.pbkdf2-iterations", pbkdf2Iterations, 1_000, 10_000_000);
+        range("logic.pbkdf2-iterations", pbkdf2Iterations, 1_000, 10_000_000);
         range("logic.timeline-cache-size", timelineCacheSize, 1, 10_000);
-        range("logic.account-cache-size", accountCacheSize, 0, 10_000_000);
-        range("logic.uid-segment-step", uidSegmentStep, 1, 1_000_000);
-        workerLeaseTtl = range("logic.worker-lease-ttl", workerLeaseTtl, Duration.ofSeconds(3), Duration.ofMinutes(10));
-        retryBackoffMin = range("logic.retry-backoff-min", retryBackoffMin, Duration.ofMillis(1), Duration.ofMinutes(1));
-        retryBackoffMax = range("logic.retry-backoff-max", retryBackoffMax, retryBackoffMin, Duration.ofMinutes(10));
-        pushAckTimeout = range("logic.push-ack-timeout", pushAckTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
+        range("LogicConfig.accountCacheSize (set in code, no YAML key)", accountCacheSize, 0, 10_000_000);
+        range("LogicConfig.uidSegmentStep (set in code, no YAML key)", uidSegmentStep, 1, 1_000_000);
+        workerLeaseTtl = range("LogicConfig.workerLeaseTtl (set in code, no YAML key)",
+                workerLeaseTtl, Duration.ofSeconds(3), Duration.ofMinutes(10));
+        retryBackoffMin = range("LogicConfig.retryBackoffMin (set in code, no YAML key)",
+                retryBackoffMin, Duration.ofMillis(1), Duration.ofMinutes(1));
+        retryBackoffMax = range("LogicConfig.retryBackoffMax (set in code, no YAML key)",
+                retryBackoffMax, retryBackoffMin, Duration.ofMinutes(10));
+        pushAckTimeout = range("LogicConfig.pushAckTimeout (set in code, no YAML key)",
+                pushAckTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
         range("logic.max-group-members", maxGroupMembers, 2, 50_000);
         range("logic.large-group-threshold", largeGroupThreshold, 0, 50_000);
-        range("logic.group-id-segment-step", groupIdSegmentStep, 1, 1_000_000);
+        range("LogicConfig.groupIdSegmentStep (set in code, no YAML key)", groupIdSegmentStep, 1, 1_000_000);
         syncVersionWindow = range("logic.sync-version-window", syncVersionWindow, Duration.ZERO, Duration.ofMinutes(10));
         range("logic.queries-per-poll", queriesPerPoll, 1, 10_000);
         range("logic.query-backlog", queryBacklog, 1, 1_000_000);

@@ -40,10 +40,10 @@ class LogicConfigTest {
                 () -> LogicConfig.builder("k:1", "short").build());
         assertMessage("logic.http-port must be between 0 and 65535",
                 () -> LogicConfig.builder("k:1", SECRET).httpPort(70_000).build());
-        assertMessage("auth.pbkdf2-iterations must be between 1000",
+        assertMessage("logic.pbkdf2-iterations must be between 1000",
                 () -> LogicConfig.builder("k:1", SECRET).pbkdf2Iterations(10).build());
-        assertMessage("logic.kafka-bootstrap is required", () -> LogicConfig.builder("", SECRET).build());
-        assertMessage("logic.retry-backoff-max must be between PT1S",
+        assertMessage("kafka.bootstrap is required", () -> LogicConfig.builder("", SECRET).build());
+        assertMessage("LogicConfig.retryBackoffMax (set in code, no YAML key) must be between PT1S",
                 () -> LogicConfig.builder("k:1", SECRET).retryBackoffMin(Duration.ofSeconds(1))
                         .retryBackoffMax(Duration.ofMillis(10)).build());
         assertMessage("logic.max-group-members must be between 2 and 50000",

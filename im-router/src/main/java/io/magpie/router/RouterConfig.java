@@ -40,7 +40,7 @@ public record RouterConfig(
 
     public RouterConfig {
         if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
-            throw new IllegalArgumentException("router.kafka-bootstrap is required (host:port of a Kafka broker)");
+            throw new IllegalArgumentException("kafka.bootstrap is required (host:port of a Kafka broker)");
         }
         topicPrefix = Objects.requireNonNullElse(topicPrefix, DEFAULT_TOPIC_PREFIX);
         if (consumerGroup == null || consumerGroup.isBlank()) {
@@ -51,11 +51,15 @@ public record RouterConfig(
             throw new IllegalArgumentException("router.max-poll-records must be between 1 and 10000, got "
                     + maxPollRecords);
         }
-        connectTimeout = range("router.connect-timeout", connectTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
-        retryBackoffMin = range("router.retry-backoff-min", retryBackoffMin, Duration.ofMillis(1), Duration.ofMinutes(1));
-        retryBackoffMax = range("router.retry-backoff-max", retryBackoffMax, retryBackoffMin, Duration.ofMinutes(10));
+        connectTimeout = range("RouterConfig.connectTimeout (set in code, no YAML key)",
+                connectTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
+        retryBackoffMin = range("RouterConfig.retryBackoffMin (set in code, no YAML key)",
+                retryBackoffMin, Duration.ofMillis(1), Duration.ofMinutes(1));
+        retryBackoffMax = range("RouterConfig.retryBackoffMax (set in code, no YAML key)",
+                retryBackoffMax, retryBackoffMin, Duration.ofMinutes(10));
         if (maxFrameBytes < 1024 || maxFrameBytes > 64 << 20) {
-            throw new IllegalArgumentException("router.max-frame-bytes must be between 1024 and " + (64 << 20)
+            throw new IllegalArgumentException("RouterConfig.maxFrameBytes (set in code, no YAML key)"
+                    + " must be between 1024 and " + (64 << 20)
                     + ", got " + maxFrameBytes);
         }
     }

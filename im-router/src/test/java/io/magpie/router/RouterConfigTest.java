@@ -27,6 +27,6 @@ class RouterConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> RouterConfig.builder("k:1").maxPollRecords(0).build());
         assertTrue(e.getMessage().startsWith("router.max-poll-records"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RouterConfig.builder(" ").build());
-        assertTrue(e.getMessage().startsWith("router.kafka-bootstrap is required"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("kafka.bootstrap is required"), e.getMessage());
     }
 }

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open client connections of one gate, capped at {@code gate.maxConnections}: over the cap a new
+ * The open client connections of one gate, capped at {@code gate.max-connections}: over the cap a new
  * connection is closed at once. Thread-safe.
  */
 public final class ClientConnections {
@@ -64,7 +64,7 @@ public final class ClientConnections {
         if (now - last >= WARN_EVERY_MILLIS && lastWarnAt.compareAndSet(last, now)) {
             refusedSinceWarn.addAndGet(-refused);
             log.warn("[gate={}] refused {} connection(s) (latest from {}): {} open connections reach "
-                    + "gate.maxConnections={}; raise it or add gates", gateId, refused, channel.remoteAddress(),
+                    + "gate.max-connections={}; raise it or add gates", gateId, refused, channel.remoteAddress(),
                     max, max);
         }
     }

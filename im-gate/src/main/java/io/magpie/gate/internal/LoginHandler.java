@@ -270,7 +270,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static String policyReason(PlatformClass platformClass, String deviceId) {
-        return "one session per platform class (gate.devicePolicy): a newer " + platformClass
+        return "one session per platform class (gate.device-policy): a newer " + platformClass
                 + " session of this user on device " + deviceId;
     }
 

@@ -194,7 +194,7 @@ public final class WaitAckTable {
         byMessage.clear();
         if (droppedAfterResends > 0 || droppedOverLimit > 0) {
             log.info("{} closed; wait-ACK: {} push(es) still unacked, {} given up after {} resend(s), {} dropped over "
-                    + "gate.maxUnackedPushes={}; the client recovers them by SYNC/PULL", logPrefix, left,
+                    + "gate.max-unacked-pushes={}; the client recovers them by SYNC/PULL", logPrefix, left,
                     droppedAfterResends, settings.maxResends(), droppedOverLimit, settings.maxEntries());
         } else if (left > 0) {
             log.debug("{} closed with {} unacked push(es); dropped, storage has them", logPrefix, left);
@@ -253,7 +253,7 @@ public final class WaitAckTable {
         Pending pending = oldest.next();
         forget(pending);
         if (droppedOverLimit++ == 0) {
-            log.info("{} more than gate.maxUnackedPushes={} pushes unacked: dropping the oldest (the client PULLs "
+            log.info("{} more than gate.max-unacked-pushes={} pushes unacked: dropping the oldest (the client PULLs "
                     + "what it misses); further drops are counted and reported when the connection closes",
                     logPrefix, settings.maxEntries());
         }

@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * The client WebSocket listener's pipeline: HTTP codec and aggregator for the upgrade, the WebSocket
- * protocol handler on {@code gate.wsPath} (one WebSocket message carries at most one largest frame),
+ * protocol handler on {@code gate.ws-path} (one WebSocket message carries at most one largest frame),
  * a 404 for any other HTTP request, the binary-message adapter, then the shared stages.
  */
 public final class WebSocketClientInitializer extends ChannelInitializer<SocketChannel> {

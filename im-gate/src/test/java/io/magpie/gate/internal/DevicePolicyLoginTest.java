@@ -36,7 +36,7 @@ class DevicePolicyLoginTest {
         assertEquals(Command.LOGIN_ACK.code(), next(ios).command());
         Kick kick = kickOf(next(android));
         assertEquals(KickReason.DUPLICATE_DEVICE, kick.getReason());
-        assertTrue(kick.getMessage().contains("gate.devicePolicy") && kick.getMessage().contains("MOBILE"),
+        assertTrue(kick.getMessage().contains("gate.device-policy") && kick.getMessage().contains("MOBILE"),
                 kick.getMessage());
         assertFalse(android.isOpen());
         assertTrue(ios.isOpen());
@@ -68,7 +68,7 @@ class DevicePolicyLoginTest {
         assertEquals(Command.KICK.code(), task.getCommand());
         assertEquals("gate-b", task.getTargets(0).getGateId());
         assertEquals(77, task.getTargets(0).getConnectionId());
-        assertTrue(Kick.parseFrom(task.getBody()).getMessage().contains("gate.devicePolicy"));
+        assertTrue(Kick.parseFrom(task.getBody()).getMessage().contains("gate.device-policy"));
     }
 
     @Test

@@ -45,7 +45,7 @@ public record NotifierConfig(
 
     public NotifierConfig {
         if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
-            throw new IllegalArgumentException("notifier.kafka-bootstrap is required (host:port of a Kafka broker)");
+            throw new IllegalArgumentException("kafka.bootstrap is required (host:port of a Kafka broker)");
         }
         topicPrefix = Objects.requireNonNullElse(topicPrefix, DEFAULT_TOPIC_PREFIX);
         if (consumerGroup == null || consumerGroup.isBlank()) {

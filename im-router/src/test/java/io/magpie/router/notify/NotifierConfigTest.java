@@ -34,7 +34,7 @@ class NotifierConfigTest {
 
     @Test
     void valuesOutOfRangeNameTheSetting() {
-        assertMessage("notifier.kafka-bootstrap", () -> NotifierConfig.builder(" ").build());
+        assertMessage("kafka.bootstrap", () -> NotifierConfig.builder(" ").build());
         assertMessage("notifier.max-attempts", () -> NotifierConfig.builder("k").maxAttempts(0).build());
         assertMessage("notifier.max-poll-records", () -> NotifierConfig.builder("k").maxPollRecords(0).build());
         assertMessage("notifier.send-timeout",
