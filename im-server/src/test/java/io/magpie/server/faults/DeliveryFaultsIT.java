@@ -115,9 +115,7 @@ class DeliveryFaultsIT {
                     SilentDevice.connect(cluster, world.user(0), world.user(0).username() + "-mute"),
                     SilentDevice.connect(cluster, world.user(3), world.user(3).username() + "-mute"));
             try {
-                Traffic traffic = traffic(world, "dup");
-                traffic.start();
-                traffic.awaitAcked(traffic.planned() / 3, Duration.ofSeconds(60));
+                Traffic traffic = startedPastAThird(world, "dup");
                 Set<String> keys = world.conversations().stream().map(Conversation::id).collect(Collectors.toSet());
                 String upstream = isolation.topicPrefix() + "upstream";
                 int midStream = UpstreamReplayer.replay(infra.kafkaBootstrap(), upstream, keys);
@@ -144,9 +142,7 @@ class DeliveryFaultsIT {
     @Order(2)
     void killedLogicHandsItsPartitionsToTheOtherWithoutLossOrDuplicates() throws Exception {
         try (ChatWorld world = world("lg")) {
-            Traffic traffic = traffic(world, "lg");
-            traffic.start();
-            traffic.awaitAcked(traffic.planned() / 3, Duration.ofSeconds(60));
+            Traffic traffic = startedPastAThird(world, "lg");
             List<String> logics = cluster.running(Role.LOGIC);
             assertEquals(2, logics.size(), "two logic processes share the upstream partitions");
             String victim = logics.stream().max(Comparator.comparingLong(l -> conversationsOn(world, l)))
@@ -172,9 +168,7 @@ class DeliveryFaultsIT {
     @Order(3)
     void killedRouterIsReplacedAndEveryPushArrivesOnce() throws Exception {
         try (ChatWorld world = world("rt")) {
-            Traffic traffic = traffic(world, "rt");
-            traffic.start();
-            traffic.awaitAcked(traffic.planned() / 3, Duration.ofSeconds(60));
+            Traffic traffic = startedPastAThird(world, "rt");
             String victim = cluster.running(Role.ROUTER).get(0);
             cluster.kill(victim);
             String replacement = "router-" + (Integer.parseInt(victim.substring("router-".length())) + 1);
@@ -195,9 +189,7 @@ class DeliveryFaultsIT {
             String victim = byGate.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
                     .orElseThrow().getKey();
             List<Device> stranded = byGate.get(victim);
-            Traffic traffic = traffic(world, "gw");
-            traffic.start();
-            traffic.awaitAcked(traffic.planned() / 3, Duration.ofSeconds(60));
+            Traffic traffic = startedPastAThird(world, "gw");
             cluster.kill(victim);
             List<Outcome> outcomes = traffic.finish();
             Report report = verifier.verify("kill-gate", world, outcomes, List.of(), load.settle()).print();
@@ -216,9 +208,7 @@ class DeliveryFaultsIT {
     void mysqlDownForThreeSecondsGivesErrorsOrLateAcksButNeverAFalseAck() throws Exception {
         assumeTrue(infra.mysqlRestartable(), "MySQL is external (MAGPIE_MYSQL_URL): the test must not stop it");
         try (ChatWorld world = world("sql")) {
-            Traffic traffic = traffic(world, "sql");
-            traffic.start();
-            traffic.awaitAcked(traffic.planned() / 3, Duration.ofSeconds(60));
+            Traffic traffic = startedPastAThird(world, "sql");
             int ackedBefore = traffic.acked();
             infra.restartMysql(Duration.ofSeconds(3));
             List<Outcome> outcomes = traffic.finish();
@@ -232,9 +222,7 @@ class DeliveryFaultsIT {
     @Order(6)
     void redisLosingAllItsDataLosesNoMessageAndRoutesComeBack() throws Exception {
         try (ChatWorld world = world("rds")) {
-            Traffic traffic = traffic(world, "rds");
-            traffic.start();
-            traffic.awaitAcked(traffic.planned() / 3, Duration.ofSeconds(60));
+            Traffic traffic = startedPastAThird(world, "rds");
             long deleted = RedisKeys.deleteAll(infra.redisUri(), isolation.redisKeyPrefix());
             assertTrue(deleted > 0, "the flush deleted the deployment's keys");
             // every online device's route is re-asserted by its gate
@@ -262,6 +250,14 @@ class DeliveryFaultsIT {
                     + "; a second stream of " + after.planned() + " messages followed the lease renewals");
             report.assertHolds(false);
         }
+    }
+
+    /** A stream started and a third of it acknowledged: the moment each scenario injects its fault. */
+    private Traffic startedPastAThird(ChatWorld world, String tag) throws Exception {
+        Traffic traffic = traffic(world, tag);
+        traffic.start();
+        traffic.awaitAcked(traffic.planned() / 3, Duration.ofSeconds(60));
+        return traffic;
     }
 
     private ChatWorld world(String tag) throws Exception {
