@@ -54,7 +54,9 @@ public final class MagpieNode implements AutoCloseable {
     public static MagpieNode start(Settings settings, Set<Role> roles, Clock clock) {
         MagpieNode node = new MagpieNode();
         try {
-            // before anything binds a port or migrates a schema: a misspelt key stops the start cleanly
+            // before anything connects, binds a port or migrates a schema: first the settings of the roles
+            // to start (a bad value is reported as itself), then keys that no role reads
+            readSettingsOf(settings, EnumSet.copyOf(roles));
             settings.rejectUnknownKeys();
             node.startRoles(settings, EnumSet.copyOf(roles), clock);
             return node;
@@ -97,6 +99,35 @@ public final class MagpieNode implements AutoCloseable {
         }
         if (roles.contains(Role.LSB)) {
             lsb = track(new LsbServer(settings.lsb(), registry, clock).start());
+        }
+    }
+
+    /** Maps (and so validates) every setting that {@link #startRoles} reads for {@code roles}; no side effects. */
+    private static void readSettingsOf(Settings settings, Set<Role> roles) {
+        settings.redis();
+        settings.gate(); // every role: the registry entry's lifetime comes from gate.registry-refresh
+        if (!roles.equals(EnumSet.of(Role.LSB))) {
+            settings.kafkaBootstrap();
+            settings.topics();
+            settings.partitions();
+        }
+        if (roles.contains(Role.LOGIC) || roles.contains(Role.NOTIFIER)) {
+            settings.mysql();
+        }
+        if (roles.contains(Role.LOGIC)) {
+            settings.logic();
+        }
+        if (roles.contains(Role.NOTIFIER)) {
+            settings.notifier();
+        }
+        if (roles.contains(Role.ROUTER)) {
+            settings.router();
+        }
+        if (roles.contains(Role.GATE)) {
+            settings.tokenSecret();
+        }
+        if (roles.contains(Role.LSB)) {
+            settings.lsb();
         }
     }
 

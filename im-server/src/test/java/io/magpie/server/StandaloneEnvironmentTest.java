@@ -27,11 +27,11 @@ class StandaloneEnvironmentTest {
         tree.setDefault("mysql.url", "jdbc:mysql://db.example:3306/magpie?sslMode=DISABLED");
         tree.setDefault("mysql.user", "root");
         tree.setDefault("mysql.password", "secret");
-        tree.setDefault("kafka.bootstrap", "kafka.example:9092");
+        tree.setDefault("kafka.bootstrap", "kafka.embedded:19092"); // what Infrastructure connected to
 
         Settings settings = new Settings(tree);
         assertEquals("jdbc:mysql://db.example:3306/magpie?sslMode=DISABLED", settings.mysql().jdbcUrl());
-        assertEquals("kafka.example:9092", settings.kafkaBootstrap());
+        assertEquals("kafka.embedded:19092", settings.kafkaBootstrap());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.magpie.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +57,9 @@ class DeployConfigsTest {
     }
 
     @Test
-    void theLsbSampleSetsTheGateReportMaxAge() {
+    void theLsbSampleSetsTheGateReportMaxAge() throws IOException {
+        assertTrue(Files.readString(DEPLOY.resolve("lsb.yaml")).contains("gate-report-max-age:"),
+                "the sample shows the setting");
         Settings settings = new Settings(ConfigTree.load(DEPLOY.resolve("lsb.yaml"), Map.of()));
         assertEquals(Duration.ofSeconds(5), settings.lsb().gateReportMaxAge());
         Settings overridden = new Settings(ConfigTree.load(DEPLOY.resolve("lsb.yaml"),
