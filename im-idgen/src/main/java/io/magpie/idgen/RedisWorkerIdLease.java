@@ -150,13 +150,22 @@ public final class RedisWorkerIdLease implements WorkerIdLease {
         }
         if (renewed != null && (renewed == 1L || renewed == 2L)) {
             validUntilMillis = sentAt + ttlMillis;
-            if (renewed == 2L) {
-                log.warn("worker id {}: {} was gone (Redis lost its data?); claimed it again", workerId, key);
+            boolean reclaimed = renewed == 2L;
+            if (reclaimed && !held) {
+                // close() ran while the script was in flight: its delete may have come before our SET
+                release();
+                return;
+            }
+            if (reclaimed) {
+                log.warn("worker id {}: {} was gone (Redis lost its data, or the lease expired unrenewed); claimed"
+                        + " it again", workerId, key);
             }
             synchronized (lock) {
                 if (expiryLogged) {
                     expiryLogged = false;
-                    log.info("worker id {}: lease renewed again; the key was still ours", workerId);
+                    if (!reclaimed) {
+                        log.info("worker id {}: lease renewed again; the key was still ours", workerId);
+                    }
                 }
             }
         } else {
@@ -215,6 +224,11 @@ public final class RedisWorkerIdLease implements WorkerIdLease {
                 renewal.cancel(false);
             }
         }
+        release();
+    }
+
+    /** Deletes the key if this lease owns it; never throws. */
+    private void release() {
         try {
             Long deleted = redis.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {key}, token);
             log.info("worker id {}: lease {}", workerId, deleted != null && deleted == 1L
