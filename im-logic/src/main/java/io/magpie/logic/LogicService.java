@@ -151,8 +151,10 @@ public final class LogicService implements AutoCloseable {
         if (!running) {
             return false;
         }
+        // locals: release() clears these fields while a health check may be reading them
         UpstreamConsumer pipeline = consumer; // set before running: the volatile read above publishes it
-        if (pipeline == null || pipeline.stopped() || lease == null || !lease.valid()) {
+        WorkerIdLease held = lease;
+        if (pipeline == null || pipeline.stopped() || held == null || !held.valid()) {
             return false;
         }
         try (Connection c = database.dataSource().getConnection()) {
