@@ -11,7 +11,6 @@ import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.GatePushAck;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Push;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +86,7 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
         Frame frame = new Frame(push.getCommand(), push.getRequestId(), 0, push.getBody().toByteArray());
         Object out = command == Command.PUSH ? tracked(frame) : frame;
         GatePushAck.Builder ack = GatePushAck.newBuilder();
-        Map<EventLoop, List<Channel>> byLoop = new HashMap<>();
+        Map<EventLoop, List<Session>> byLoop = new HashMap<>();
         int count = 0;
         for (ConnectionRef ref : push.getConnectionsList()) {
             Session session = sessions.byConnection(ref.getConnectionId());
@@ -99,17 +99,24 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
                 log.info("{} kicked by the cluster; closing connection", session.logPrefix());
                 session.channel().writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
             } else {
-                byLoop.computeIfAbsent(session.channel().eventLoop(), loop -> new ArrayList<>())
-                        .add(session.channel());
+                byLoop.computeIfAbsent(session.channel().eventLoop(), loop -> new ArrayList<>()).add(session);
             }
         }
-        byLoop.forEach((loop, channels) -> {
+        for (Map.Entry<EventLoop, List<Session>> perLoop : byLoop.entrySet()) {
+            EventLoop loop = perLoop.getKey();
+            List<Session> targets = perLoop.getValue();
             if (loop.inEventLoop()) {
-                writeAndFlush(channels, out);
-            } else {
-                loop.execute(() -> writeAndFlush(channels, out));
+                writeAndFlush(targets, out);
+                continue;
             }
-        });
+            try {
+                loop.execute(() -> writeAndFlush(targets, out));
+            } catch (RejectedExecutionException e) {
+                // the gate is shutting down: these connections are going away, the router treats them as offline
+                count -= targets.size();
+                targets.forEach(t -> ack.addMissingConnectionIds(t.connectionId()));
+            }
+        }
         if (ack.getMissingConnectionIdsCount() > 0) {
             log.debug("[gate={}] GATE_PUSH {} request={}: {} connection(s) not here", gateId, command,
                     push.getRequestId(), ack.getMissingConnectionIdsCount());
@@ -118,12 +125,12 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** On the channels' event loop: every write first, then one flush per channel. */
-    private static void writeAndFlush(List<Channel> channels, Object out) {
-        for (Channel channel : channels) {
-            channel.write(out);
+    private static void writeAndFlush(List<Session> targets, Object out) {
+        for (Session target : targets) {
+            target.channel().write(out);
         }
-        for (Channel channel : channels) {
-            channel.flush();
+        for (Session target : targets) {
+            target.channel().flush();
         }
     }
 
