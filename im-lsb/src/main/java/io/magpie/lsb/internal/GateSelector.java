@@ -24,7 +24,9 @@ import java.util.Optional;
  * stopped reporting (killed, hung) keeps its registry entry until the entry expires, and sending a
  * reconnect storm to it for that long only makes clients fail and back off. When no eligible gate
  * reported recently (the registry itself is stale, or the clocks disagree) every eligible gate is a
- * candidate, rather than none. Report ages use the gate's clock against this one's.
+ * candidate, rather than none. A report's age is measured on this selector's clock from when it first
+ * saw that report (the gate's {@code updatedAtMillis} changed), so a gate whose clock is off is not
+ * taken for silent.
  *
  * <p>Among them the least loaded wins, where load = the connections the gate last reported + the
  * clients this selector sent to it after that report ({@code updatedAtMillis}) and within the
@@ -42,6 +44,8 @@ public final class GateSelector {
     private final long reportMaxAgeMillis;
     private final Clock clock;
     private List<GateInfo> gates = List.of();
+    /** Per gate id, the report (its {@code updatedAtMillis}) last seen and when, on this selector's clock. */
+    private final Map<String, long[]> reportSeen = new HashMap<>();
     /** Per gate id, the times (ms, ascending) this selector handed the gate out and still counts. */
     private final Map<String, ArrayDeque<Long>> assignments = new HashMap<>();
     private int roundRobin;
@@ -63,7 +67,16 @@ public final class GateSelector {
         List<GateInfo> sorted = new ArrayList<>(latest);
         sorted.sort(Comparator.comparing(GateInfo::gateId));
         gates = List.copyOf(sorted);
-        assignments.keySet().retainAll(sorted.stream().map(GateInfo::gateId).toList());
+        List<String> ids = sorted.stream().map(GateInfo::gateId).toList();
+        assignments.keySet().retainAll(ids);
+        reportSeen.keySet().retainAll(ids);
+        long now = clock.millis();
+        for (GateInfo gate : sorted) {
+            long[] seen = reportSeen.get(gate.gateId());
+            if (seen == null || seen[0] != gate.updatedAtMillis()) {
+                reportSeen.put(gate.gateId(), new long[] {gate.updatedAtMillis(), now});
+            }
+        }
     }
 
     /**
@@ -125,7 +138,8 @@ public final class GateSelector {
     private List<GateInfo> reportingRecently(List<GateInfo> eligible, long now) {
         List<GateInfo> fresh = new ArrayList<>(eligible.size());
         for (GateInfo gate : eligible) {
-            if (now - gate.updatedAtMillis() <= reportMaxAgeMillis) {
+            long[] seen = reportSeen.get(gate.gateId());
+            if (seen != null && now - seen[1] <= reportMaxAgeMillis) {
                 fresh.add(gate);
             }
         }

@@ -237,4 +237,16 @@ class GateSelectorTest {
 
         assertEquals("b", withMaxAge.choose(null, null).orElseThrow().gateId());
     }
+
+    @Test
+    void aGateWhoseClockRunsBehindIsNotTakenForSilent() {
+        GateSelector withMaxAge = new GateSelector(Duration.ofSeconds(10), Duration.ofSeconds(5), clock);
+        long behind = T0 - 60_000; // "slow" reports times a minute in the past, but reports every 3 s
+        for (int i = 0; i < 4; i++) {
+            withMaxAge.update(List.of(active("slow", 0, behind + i * 3_000L), active("busy", 100, T0 + i * 3_000L)));
+            clock.advance(Duration.ofSeconds(3));
+        }
+
+        assertEquals("slow", withMaxAge.choose(null, null).orElseThrow().gateId());
+    }
 }
