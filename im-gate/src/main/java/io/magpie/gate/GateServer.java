@@ -216,6 +216,11 @@ public final class GateServer implements AutoCloseable {
         return portOf(ws, "ws");
     }
 
+    /** The WebSocket upgrade path ({@code gate.ws-path}). */
+    public String wsPath() {
+        return config.wsPath();
+    }
+
     /** The bound internal push port. */
     public int internalPort() {
         return portOf(internal, "internal");

@@ -68,11 +68,11 @@ final class StandaloneCommand implements Callable<Integer> {
                 Magpie standalone is ready (%d ms).
                   account API  http://127.0.0.1:%d   (POST /v1/accounts, POST /v1/sessions)
                   LSB          http://127.0.0.1:%d   (GET /v1/gate)
-                  gate         tcp 127.0.0.1:%d, ws://127.0.0.1:%d/ws
+                  gate         tcp 127.0.0.1:%d, ws://127.0.0.1:%d%s
                 Try it:  ./magpie chat --user alice --password alice-secret --to bob
                 Stop it: Ctrl-C
 
-                """, readyMs, node.accountApiPort(), node.lsbPort(), gate.tcpPort(), gate.wsPort());
+                """, readyMs, node.accountApiPort(), node.lsbPort(), gate.tcpPort(), gate.wsPort(), gate.wsPath());
         ProcessLifecycle.runUntilStopped("standalone", node, infra);
         return 0;
     }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * PUSH, so it is never resent twice over.
  *
  * <p>Confined to the connection's event loop: every method must be called on {@code executor}, and
- * the timers run there. Nothing blocks. Lifecycle: created when the session stages are installed,
+ * the timers run there. Nothing blocks. Lifecycle: created at a connection's first PUSH,
  * {@link #clear()} when the connection closes (timers cancelled, entries dropped, later pushes ignored).
  */
 public final class WaitAckTable {
