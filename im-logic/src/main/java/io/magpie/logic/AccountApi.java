@@ -57,6 +57,7 @@ public final class AccountApi implements AutoCloseable {
     private final BearerAuth auth;
     private final GroupRoutes groupRoutes;
     private final SettingsRoutes settingsRoutes;
+    private final BooleanSupplier live;
     private final BooleanSupplier ready;
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -69,9 +70,11 @@ public final class AccountApi implements AutoCloseable {
      * @param dataSource MySQL (accounts, groups, conversations, device tokens)
      * @param ids        where new uids, group ids and versions come from
      * @param clock      for token expiry and creation times
+     * @param live       answers {@code /health/live}: false when the process should be restarted
      * @param ready      answers {@code /health/ready}: true when the role can serve
      */
-    public AccountApi(LogicConfig config, DataSource dataSource, ApiIds ids, Clock clock, BooleanSupplier ready) {
+    public AccountApi(LogicConfig config, DataSource dataSource, ApiIds ids, Clock clock, BooleanSupplier live,
+            BooleanSupplier ready) {
         this.host = config.httpHost();
         this.requestedPort = config.httpPort();
         TokenCodec tokens = new TokenCodec(config.tokenSecret(), clock);
@@ -84,6 +87,7 @@ public final class AccountApi implements AutoCloseable {
                 config.maxGroupMembers()), bodies);
         this.settingsRoutes = new SettingsRoutes(new SettingsService(new DeviceTokenRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, ids.versions(), clock), bodies);
+        this.live = live;
         this.ready = ready;
         this.openApi = loadOpenApi();
     }
@@ -134,7 +138,7 @@ public final class AccountApi implements AutoCloseable {
         javalin.get("/v1/accounts", this::findByUsername);
         groupRoutes.register(javalin);
         settingsRoutes.register(javalin);
-        javalin.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Access.OPEN);
+        javalin.get("/health/live", this::liveness, Access.OPEN);
         javalin.get("/health/ready", this::readiness, Access.OPEN);
         javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi), Access.OPEN);
         javalin.exception(ApiException.class, (e, ctx) -> {
@@ -215,6 +219,11 @@ public final class AccountApi implements AutoCloseable {
         Account a = accounts.findByUsername(username).orElseThrow(() ->
                 new ApiException(404, "NOT_FOUND", "no account with username '" + username + "'"));
         ctx.json(new Profile(a.uid(), a.username(), a.nickname()));
+    }
+
+    private void liveness(Context ctx) {
+        boolean up = live.getAsBoolean();
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
     }
 
     private void readiness(Context ctx) {

@@ -121,7 +121,7 @@ public final class LogicService implements AutoCloseable {
             api = new AccountApi(config, database.dataSource(), new AccountApi.ApiIds(
                     new SegmentIdAllocator(database.dataSource(), "uid", config.uidSegmentStep()),
                     new SegmentIdAllocator(database.dataSource(), "group", config.groupIdSegmentStep()),
-                    snowflake), clock, this::ready).start();
+                    snowflake), clock, this::live, this::ready).start();
             // last: from here on only the consumer thread closes the KafkaConsumer
             consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
                     new UpstreamBatchProcessor(new UpstreamParser(), sends, publisher), queries, assigner,
@@ -144,6 +144,18 @@ public final class LogicService implements AutoCloseable {
             throw new IllegalStateException("logic service is not started");
         }
         return api.port();
+    }
+
+    /**
+     * Live = not a service whose upstream loop ended while it should run (an unexpected error stops
+     * it for good: only a restart brings consumption back, so the orchestrator must restart us).
+     */
+    boolean live() {
+        if (!running) {
+            return true;
+        }
+        UpstreamConsumer pipeline = consumer;
+        return pipeline == null || !pipeline.stopped();
     }
 
     /** Ready = the pipeline runs (its consumer loop did not end), the worker id lease holds and MySQL answers. */

@@ -53,7 +53,7 @@ class AccountApiIT {
         database = Database.open(mysql);
         LogicConfig config = LogicConfig.builder("unused:9092", SECRET)
                 .httpHost("127.0.0.1").httpPort(0).pbkdf2Iterations(1_000).build();
-        api = new AccountApi(config, database.dataSource(), ids(database), CLOCK, () -> true).start();
+        api = new AccountApi(config, database.dataSource(), ids(database), CLOCK, () -> true, () -> true).start();
     }
 
     static AccountApi.ApiIds ids(Database db) {
@@ -177,7 +177,8 @@ class AccountApiIT {
         Database broken = Database.open(mysql);
         LogicConfig config = LogicConfig.builder("unused:9092", SECRET)
                 .httpHost("127.0.0.1").httpPort(0).pbkdf2Iterations(1_000).build();
-        try (AccountApi brokenApi = new AccountApi(config, broken.dataSource(), ids(broken), CLOCK, () -> false)
+        try (AccountApi brokenApi = new AccountApi(config, broken.dataSource(), ids(broken), CLOCK, () -> false,
+                () -> false)
                 .start()) {
             broken.close(); // the pool is gone: every query fails
 
@@ -189,6 +190,14 @@ class AccountApiIT {
             assertError(r, 500, "INTERNAL", "the server failed to handle this request");
             assertFalse(r.body().contains("Exception"), r.body());
             assertFalse(r.body().contains("at io.magpie"), r.body());
+
+            for (String probe : new String[] {"/health/live", "/health/ready"}) {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + brokenApi.port() + probe)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, health.statusCode(), probe + ": " + health.body());
+                assertEquals("DOWN", json(health).get("status").asText(), probe);
+            }
         }
     }
 

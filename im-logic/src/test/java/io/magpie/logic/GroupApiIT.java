@@ -58,7 +58,7 @@ class GroupApiIT {
         database = Database.open(MysqlConfig.of(iso.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword()));
         LogicConfig config = LogicConfig.builder("unused:9092", SECRET)
                 .httpHost("127.0.0.1").httpPort(0).pbkdf2Iterations(1_000).maxGroupMembers(MAX_MEMBERS).build();
-        api = new AccountApi(config, database.dataSource(), AccountApiIT.ids(database), CLOCK, () -> true).start();
+        api = new AccountApi(config, database.dataSource(), AccountApiIT.ids(database), CLOCK, () -> true, () -> true).start();
     }
 
     @AfterAll
