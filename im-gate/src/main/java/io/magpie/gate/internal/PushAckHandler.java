@@ -34,7 +34,7 @@ public final class PushAckHandler extends ChannelDuplexHandler {
     private final WaitAckTable.Settings settings;
     private final Clock clock;
     private ChannelHandlerContext ctx;
-    /** Made at the first PUSH; null before, and after the connection closed. */
+    /** Made at the first PUSH (null until then); cleared when the connection closes. */
     private WaitAckTable table;
     private boolean closed;
 

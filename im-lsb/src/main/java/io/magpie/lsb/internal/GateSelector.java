@@ -23,8 +23,8 @@ import java.util.Optional;
  * Among those, gates whose last report is at most {@code reportMaxAge} old are preferred: a gate that
  * stopped reporting (killed, hung) keeps its registry entry until the entry expires, and sending a
  * reconnect storm to it for that long only makes clients fail and back off. When no eligible gate
- * reported recently (the registry itself is stale, or the clocks disagree) every eligible gate is a
- * candidate, rather than none. A report's age is measured on this selector's clock from when it first
+ * reported recently (the registry itself is stale, or this LSB cannot read it) every eligible gate is
+ * a candidate, rather than none. A report's age is measured on this selector's clock from when it first
  * saw that report (the gate's {@code updatedAtMillis} changed), so a gate whose clock is off is not
  * taken for silent.
  *
@@ -44,8 +44,8 @@ public final class GateSelector {
     private final long reportMaxAgeMillis;
     private final Clock clock;
     private List<GateInfo> gates = List.of();
-    /** Per gate id, the report (its {@code updatedAtMillis}) last seen and when, on this selector's clock. */
-    private final Map<String, long[]> reportSeen = new HashMap<>();
+    /** Per gate id, the report last seen and when, on this selector's clock. */
+    private final Map<String, SeenReport> reportSeen = new HashMap<>();
     /** Per gate id, the times (ms, ascending) this selector handed the gate out and still counts. */
     private final Map<String, ArrayDeque<Long>> assignments = new HashMap<>();
     private int roundRobin;
@@ -72,9 +72,9 @@ public final class GateSelector {
         reportSeen.keySet().retainAll(ids);
         long now = clock.millis();
         for (GateInfo gate : sorted) {
-            long[] seen = reportSeen.get(gate.gateId());
-            if (seen == null || seen[0] != gate.updatedAtMillis()) {
-                reportSeen.put(gate.gateId(), new long[] {gate.updatedAtMillis(), now});
+            SeenReport seen = reportSeen.get(gate.gateId());
+            if (seen == null || seen.updatedAtMillis() != gate.updatedAtMillis()) {
+                reportSeen.put(gate.gateId(), new SeenReport(gate.updatedAtMillis(), now));
             }
         }
     }
@@ -138,8 +138,8 @@ public final class GateSelector {
     private List<GateInfo> reportingRecently(List<GateInfo> eligible, long now) {
         List<GateInfo> fresh = new ArrayList<>(eligible.size());
         for (GateInfo gate : eligible) {
-            long[] seen = reportSeen.get(gate.gateId());
-            if (seen != null && now - seen[1] <= reportMaxAgeMillis) {
+            SeenReport seen = reportSeen.get(gate.gateId());
+            if (seen != null && now - seen.seenAtMillis() <= reportMaxAgeMillis) {
                 fresh.add(gate);
             }
         }
@@ -184,6 +184,10 @@ public final class GateSelector {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** A gate's report ({@code updatedAtMillis}, the gate's clock) and when this selector first saw it (its own). */
+    private record SeenReport(long updatedAtMillis, long seenAtMillis) {
     }
 
     /** One gate of the view and how many clients this LSB sent to it since its last report. */
