@@ -147,11 +147,8 @@ final class DeliveryVerifier {
             }
         }
         // 4. every device of every member
-        int expectedDeliveries = 0;
-        int delivered = 0;
+        Expected expected = new Expected();
         int ownEchoes = 0;
-        int missing = 0;
-        List<String> missingSamples = new ArrayList<>();
         long sdkDuplicates = 0;
         long gapsPulled = 0;
         for (Device d : world.devices()) {
@@ -176,15 +173,7 @@ final class DeliveryVerifier {
                         }
                         continue;
                     }
-                    expectedDeliveries++;
-                    if (seen.contains(r.seq())) {
-                        delivered++;
-                    } else {
-                        missing++;
-                        if (missingSamples.size() < 10) {
-                            missingSamples.add(d + " lacks " + conversation + " seq " + r.seq());
-                        }
-                    }
+                    expected.check(seen, r, d.toString(), conversation);
                 }
             }
             DeliveryStats stats = d.stats();
@@ -211,31 +200,43 @@ final class DeliveryVerifier {
                 Set<Long> seen = checkSequence(who, c.id(), firstArrivals.getOrDefault(c.id(), List.of()), stored,
                         violations);
                 for (Row r : stored.values()) {
-                    expectedDeliveries++;
-                    if (seen.contains(r.seq())) {
-                        delivered++;
-                    } else {
-                        missing++;
-                        if (missingSamples.size() < 10) {
-                            missingSamples.add(who + " lacks " + c.id() + " seq " + r.seq());
-                        }
-                    }
+                    expected.check(seen, r, who, c.id());
                 }
             }
             if (s.failure() != null) {
                 violations.add(who + " lost its connection: " + s.failure());
             }
         }
-        if (missing > 0) {
-            violations.add(missing + " deliveries missing, e.g. " + missingSamples);
+        if (expected.missing > 0) {
+            violations.add(expected.missing + " deliveries missing, e.g. " + expected.missingSamples);
         }
         int acked = (int) outcomes.stream().filter(Outcome::acked).count();
         int refused = (int) outcomes.stream().filter(Outcome::refused).count();
         int attempts = outcomes.stream().mapToInt(Outcome::attempts).sum();
         return new Report(fault, outcomes.size(), acked, refused, outcomes.size() - acked - refused,
                 attempts - outcomes.size(), rows.size(), storedWithoutAck, byConversation.size(), world.hasGroup(),
-                expectedDeliveries, delivered, ownEchoes, sdkDuplicates, gapsPulled, silentRaw, silentUnique, missing,
-                lostAcked + missing, violations);
+                expected.deliveries, expected.delivered, ownEchoes, sdkDuplicates, gapsPulled, silentRaw,
+                silentUnique, expected.missing, lostAcked + expected.missing, violations);
+    }
+
+    /** Deliveries that had to arrive: how many, how many did, and a few of those that did not. */
+    private static final class Expected {
+        int deliveries;
+        int delivered;
+        int missing;
+        final List<String> missingSamples = new ArrayList<>();
+
+        void check(Set<Long> seen, Row r, String device, String conversation) {
+            deliveries++;
+            if (seen.contains(r.seq())) {
+                delivered++;
+            } else {
+                missing++;
+                if (missingSamples.size() < 10) {
+                    missingSamples.add(device + " lacks " + conversation + " seq " + r.seq());
+                }
+            }
+        }
     }
 
     /**
