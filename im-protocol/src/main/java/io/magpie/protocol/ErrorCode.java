@@ -30,6 +30,11 @@ public enum ErrorCode {
     FORBIDDEN(2003, false),
     /** The target user or group does not exist. */
     NOT_FOUND(2004, false),
+    /**
+     * The sender already used this client message id for a message of another conversation (or of
+     * the other conversation type); nothing was sent: use a fresh id for a new message.
+     */
+    CLIENT_MSG_ID_REUSED(2005, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */
