@@ -60,6 +60,16 @@ public final class Database implements AutoCloseable {
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.maxPoolSize());
+        // nothing waits forever: borrowing, connecting, and every reply of the server are bounded, so a
+        // half-open socket or a frozen MySQL fails the batch (and it is retried) instead of hanging
+        // the consumer thread while the health check still says UP
+        long connectMillis = config.connectTimeout().toMillis();
+        long socketMillis = config.socketTimeout().toMillis();
+        hikari.setConnectionTimeout(connectMillis);
+        hikari.setValidationTimeout(Math.max(250, connectMillis / 2));
+        // mysql-connector-j and the MariaDB driver both name them so (milliseconds)
+        hikari.addDataSourceProperty("connectTimeout", String.valueOf(connectMillis));
+        hikari.addDataSourceProperty("socketTimeout", String.valueOf(socketMillis));
         if (config.jdbcUrl().startsWith("jdbc:mysql:")) {
             // mysql-connector-j: utf8mb4 on the wire, and cache the parse of the large multi-row
             // INSERT texts the repositories reuse per batch size

@@ -1,5 +1,6 @@
 package io.magpie.das;
 
+import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,12 +14,21 @@ import org.slf4j.LoggerFactory;
  * @param password    password; may be empty, never null
  * @param maxPoolSize connections in the pool, {@value #MIN_POOL_SIZE}..{@value #MAX_POOL_SIZE};
  *                    a value outside is clamped with a warning
+ * @param connectTimeout how long opening a connection (TCP connect and handshake) or borrowing one
+ *                       from the pool may take before it fails (default 5 s; 250 ms..5 min)
+ * @param socketTimeout  how long any one statement may wait for the server's reply before the
+ *                       connection is dropped as broken (default 30 s; 1 s..1 h): a half-open
+ *                       socket or a frozen server fails the batch, which is retried, instead of
+ *                       hanging a consumer for good. Also bounds every query
  */
-public record MysqlConfig(String jdbcUrl, String user, String password, int maxPoolSize) {
+public record MysqlConfig(String jdbcUrl, String user, String password, int maxPoolSize,
+                          Duration connectTimeout, Duration socketTimeout) {
 
     public static final int MIN_POOL_SIZE = 1;
     public static final int MAX_POOL_SIZE = 200;
     public static final int DEFAULT_POOL_SIZE = 10;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(MysqlConfig.class);
 
@@ -36,6 +46,27 @@ public record MysqlConfig(String jdbcUrl, String user, String password, int maxP
                     MAX_POOL_SIZE, clamped);
             maxPoolSize = clamped;
         }
+        connectTimeout = clamp("mysql.connect-timeout", connectTimeout, DEFAULT_CONNECT_TIMEOUT,
+                Duration.ofMillis(250), Duration.ofMinutes(5));
+        socketTimeout = clamp("mysql.socket-timeout", socketTimeout, DEFAULT_SOCKET_TIMEOUT,
+                Duration.ofSeconds(1), Duration.ofHours(1));
+    }
+
+    /** A config with the default timeouts. */
+    public MysqlConfig(String jdbcUrl, String user, String password, int maxPoolSize) {
+        this(jdbcUrl, user, password, maxPoolSize, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT);
+    }
+
+    private static Duration clamp(String key, Duration value, Duration fallback, Duration min, Duration max) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            Duration clamped = value.compareTo(min) < 0 ? min : max;
+            log.warn("{} {} is outside {}..{}; using {}", key, value, min, max, clamped);
+            return clamped;
+        }
+        return value;
     }
 
     /** A config with {@value #DEFAULT_POOL_SIZE} pooled connections. */
@@ -47,6 +78,6 @@ public record MysqlConfig(String jdbcUrl, String user, String password, int maxP
     @Override
     public String toString() {
         return "MysqlConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=***, maxPoolSize="
-                + maxPoolSize + "]";
+                + maxPoolSize + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + "]";
     }
 }

@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -44,8 +45,11 @@ public final class RedisStore implements AutoCloseable {
         RedisURI uri = RedisURI.create(config.uri());
         uri.setTimeout(config.commandTimeout());
         RedisClient client = RedisClient.create(uri);
+        // every command, and every (re)connect attempt, is bounded by the command timeout; keepalive
+        // lets the kernel find a half-open socket that no command is using
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(config.commandTimeout()).keepAlive(true).build())
                 .build());
         StatefulRedisConnection<String, String> strings = null;
         try {

@@ -35,4 +35,15 @@ class MysqlConfigTest {
         assertEquals("", config.user());
         assertFalse(config.toString().contains("secret-pw"));
     }
+
+    @Test
+    void timeoutsDefaultAndAreClampedToTheirBounds() {
+        MysqlConfig defaults = MysqlConfig.of("jdbc:mysql://h/im", "u", "p");
+        assertEquals(java.time.Duration.ofSeconds(5), defaults.connectTimeout());
+        assertEquals(java.time.Duration.ofSeconds(30), defaults.socketTimeout());
+        MysqlConfig tiny = new MysqlConfig("jdbc:mysql://h/im", "u", "p", 5, java.time.Duration.ofMillis(1),
+                java.time.Duration.ofMillis(1));
+        assertEquals(java.time.Duration.ofMillis(250), tiny.connectTimeout());
+        assertEquals(java.time.Duration.ofSeconds(1), tiny.socketTimeout());
+    }
 }

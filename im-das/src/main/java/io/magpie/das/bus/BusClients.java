@@ -2,6 +2,7 @@ package io.magpie.das.bus;
 
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -10,16 +11,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Kafka client settings every Magpie role uses for the bus, in one place: String keys, protobuf
- * byte values; consumers commit by hand after their work is durable; producers are idempotent with
- * acks=all so a record the bus acknowledged survives a broker failover. Stateless.
+ * byte values; consumers commit by hand after their work is durable and notice a dead member fast
+ * ({@link ConsumerTuning}); producers are idempotent with acks=all so a record the bus acknowledged
+ * survives a broker failover. Stateless.
  */
 public final class BusClients {
 
     private BusClients() {
     }
 
-    /** A consumer of a role's consumer group; offsets are committed explicitly, never automatically. */
+    /** A consumer of a role's consumer group with the {@link ConsumerTuning#DEFAULT default tuning}. */
     public static Properties consumer(String bootstrap, String group, String clientId, int maxPollRecords) {
+        return consumer(bootstrap, group, clientId, maxPollRecords, ConsumerTuning.DEFAULT);
+    }
+
+    /**
+     * A consumer of a role's consumer group: offsets are committed explicitly, never automatically;
+     * the classic group protocol with the cooperative-sticky assignor, so a rebalance moves only the
+     * partitions that must move and the others keep being consumed meanwhile.
+     */
+    public static Properties consumer(String bootstrap, String group, String clientId, int maxPollRecords,
+            ConsumerTuning tuning) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -27,6 +39,10 @@ public final class BusClients {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) tuning.sessionTimeout().toMillis());
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) tuning.heartbeatInterval().toMillis());
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) tuning.maxPollInterval().toMillis());
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
