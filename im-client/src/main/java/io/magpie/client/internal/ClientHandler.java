@@ -73,7 +73,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
     public static final String IDLE_STAGE = "idle";
     public static final String HEARTBEAT_STAGE = "heartbeat";
-    /** No read for this many heartbeat intervals means the connection is dead. */
+    /** This many unanswered PINGs, then one more heartbeat without a read, means the connection is dead. */
     public static final int MISSED_HEARTBEATS = 3;
 
     private final LoginRequest login;
@@ -312,7 +312,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         long heartbeatSeconds = ack.getHeartbeatSeconds() > 0 ? ack.getHeartbeatSeconds()
                 : Math.max(1, defaultHeartbeat.toSeconds());
         ctx.pipeline().addBefore(ctx.name(), IDLE_STAGE,
-                new IdleStateHandler(heartbeatSeconds * MISSED_HEARTBEATS, heartbeatSeconds, 0, TimeUnit.SECONDS));
+                new IdleStateHandler(heartbeatSeconds, heartbeatSeconds, 0, TimeUnit.SECONDS));
         ctx.pipeline().addBefore(ctx.name(), HEARTBEAT_STAGE, new HeartbeatHandler(heartbeatSeconds, who,
                 this::nextRequestId));
         log.debug("{} logged in, heartbeat every {} s", who, heartbeatSeconds);

@@ -13,9 +13,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a logged-in connection alive and detects a dead one, driven by the {@link
- * io.netty.handler.timeout.IdleStateHandler} in front of it: nothing written for one heartbeat -> PING;
- * nothing read for {@link ClientHandler#MISSED_HEARTBEATS} heartbeats -> close (the client then
- * reconnects). One instance per connection, added after LOGIN_ACK.
+ * io.netty.handler.timeout.IdleStateHandler} in front of it (reader and writer idle after one
+ * heartbeat each). Nothing read for a heartbeat -> PING, so a device that keeps sending while the
+ * gate has nothing to say still asks whether the gate is there; nothing written for a heartbeat ->
+ * PING too (keeps the gate's idle timer happy), unless a PING is already unanswered. Anything read
+ * answers every PING sent so far. Only when {@link ClientHandler#MISSED_HEARTBEATS} PINGs went
+ * unanswered and another heartbeat passed in silence is the gate taken for dead and the connection
+ * closed (the client then reconnects); acks that are merely slow never close a healthy connection.
+ * One instance per connection, added after LOGIN_ACK; the channel's event loop only.
  */
 public final class HeartbeatHandler extends ChannelDuplexHandler {
 
@@ -24,6 +29,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
     private final long heartbeatSeconds;
     private final String who;
     private final IntSupplier requestIds;
+    private int unansweredPings;
     private boolean closing;
 
     /** @param requestIds the connection's request id counter (PONG echoes the PING's id) */
@@ -34,18 +40,36 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        unansweredPings = 0; // any frame from the gate proves it alive
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(Frames.of(Command.PING, requestIds.getAsInt(), Ping.getDefaultInstance()));
-            } else if (idle.state() == IdleState.READER_IDLE && !closing) {
-                closing = true;
-                log.info("{} nothing from the gate for {} s ({} heartbeats); closing to reconnect", who,
-                        heartbeatSeconds * ClientHandler.MISSED_HEARTBEATS, ClientHandler.MISSED_HEARTBEATS);
-                ctx.close();
-            }
+        if (!(evt instanceof IdleStateEvent idle)) {
+            super.userEventTriggered(ctx, evt);
             return;
         }
-        super.userEventTriggered(ctx, evt);
+        if (closing) {
+            return;
+        }
+        if (idle.state() == IdleState.READER_IDLE) {
+            if (unansweredPings >= ClientHandler.MISSED_HEARTBEATS) {
+                closing = true;
+                log.info("{} {} PINGs unanswered and nothing from the gate for {} s; closing to reconnect", who,
+                        unansweredPings, heartbeatSeconds * (unansweredPings + 1));
+                ctx.close();
+                return;
+            }
+            ping(ctx);
+        } else if (idle.state() == IdleState.WRITER_IDLE && unansweredPings == 0) {
+            ping(ctx);
+        }
+    }
+
+    private void ping(ChannelHandlerContext ctx) {
+        unansweredPings++;
+        ctx.writeAndFlush(Frames.of(Command.PING, requestIds.getAsInt(), Ping.getDefaultInstance()));
     }
 }

@@ -158,7 +158,8 @@ class ClientHandlerTest {
         assertInstanceOf(HeartbeatHandler.class, channel.pipeline().get(ClientHandler.HEARTBEAT_STAGE));
         IdleStateHandler idle = (IdleStateHandler) channel.pipeline().get(ClientHandler.IDLE_STAGE);
         assertEquals(TimeUnit.SECONDS.toMillis(20), idle.getWriterIdleTimeInMillis(), "PING interval from LOGIN_ACK");
-        assertEquals(TimeUnit.SECONDS.toMillis(60), idle.getReaderIdleTimeInMillis(), "dead after 3 missed heartbeats");
+        assertEquals(TimeUnit.SECONDS.toMillis(20), idle.getReaderIdleTimeInMillis(),
+                "nothing read for a heartbeat: PING (dead only after unanswered PINGs)");
     }
 
     @Test
