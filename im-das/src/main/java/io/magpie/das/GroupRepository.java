@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -177,15 +178,15 @@ public final class GroupRepository {
                 + " FROM group_member WHERE group_id = ? AND uid = ?", groupId, uid).stream().findFirst();
     }
 
-    /** The group and its member uids in one query; empty if there is no such group. */
+    /** The group and its members with their join seqs in one query; empty if there is no such group. */
     public Optional<GroupRoster> roster(long groupId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT " + GROUP_COLUMNS + ", m.uid"
-                     + " FROM im_group g LEFT JOIN group_member m ON m.group_id = g.group_id"
+             PreparedStatement statement = connection.prepareStatement("SELECT " + GROUP_COLUMNS + ", m.uid,"
+                     + " m.join_seq FROM im_group g LEFT JOIN group_member m ON m.group_id = g.group_id"
                      + " WHERE g.group_id = ? ORDER BY m.uid")) {
             statement.setLong(1, groupId);
             Group group = null;
-            Set<Long> uids = new LinkedHashSet<>();
+            Map<Long, Long> joinSeqs = new LinkedHashMap<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     if (group == null) {
@@ -193,14 +194,51 @@ public final class GroupRepository {
                     }
                     long uid = rs.getLong(12);
                     if (!rs.wasNull()) {
-                        uids.add(uid);
+                        joinSeqs.put(uid, rs.getLong(13));
                     }
                 }
             }
-            return group == null ? Optional.empty() : Optional.of(new GroupRoster(group, uids));
+            return group == null ? Optional.empty()
+                    : Optional.of(new GroupRoster(group, joinSeqs.keySet(), joinSeqs));
         } catch (SQLException e) {
             throw SqlErrors.translate("read of the roster of group " + groupId, e);
         }
+    }
+
+    /**
+     * The rosters of {@code groupIds} read in the caller's transaction under an exclusive lock on each
+     * group row (taken in id order), so no member can join or leave until that transaction ends: a
+     * message stored in it reaches exactly the members who can see its seq. {@link #addMembers} takes
+     * the same lock first. Groups that do not exist are absent from the result.
+     */
+    public Map<Long, GroupRoster> lockRosters(Connection connection, Collection<Long> groupIds) throws SQLException {
+        Map<Long, GroupRoster> rosters = new LinkedHashMap<>();
+        for (long groupId : new TreeSet<>(groupIds)) {
+            Group group;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT " + GROUP_COLUMNS + " FROM im_group g WHERE g.group_id = ? FOR UPDATE")) {
+                statement.setLong(1, groupId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    group = group(rs);
+                }
+            }
+            // a locking read: the newest committed members, whatever snapshot the transaction holds
+            Map<Long, Long> joinSeqs = new LinkedHashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT uid, join_seq FROM group_member"
+                    + " WHERE group_id = ? ORDER BY uid LOCK IN SHARE MODE")) {
+                statement.setLong(1, groupId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        joinSeqs.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            }
+            rosters.put(groupId, new GroupRoster(group, joinSeqs.keySet(), joinSeqs));
+        }
+        return rosters;
     }
 
     /**

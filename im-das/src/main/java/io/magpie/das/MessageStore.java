@@ -3,14 +3,20 @@ package io.magpie.das;
 import io.magpie.das.internal.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
  * Persists a batch of new messages and the conversation (and group) rows they move, in one MySQL transaction:
  * either every row is stored or none is. Returning normally means the batch is durable (the
- * condition for SEND_ACK).
+ * condition for SEND_ACK). A fenced transaction ({@link #persist(WriteFence, Collection, Planner)})
+ * first proves its writer still owns the partitions (see {@link PartitionFenceRepository}) and plans
+ * its group messages from rosters read under the groups' locks.
  *
  * <p>Failures are {@link StorageException}s with the cause chained and {@code retryable()} set; a
  * collision with stored messages is a {@link DuplicateMessageException} naming the key. The
@@ -25,6 +31,7 @@ public final class MessageStore {
     private final MessageRepository messages;
     private final ConversationRepository conversations;
     private final GroupRepository groups;
+    private final PartitionFenceRepository fences;
 
     /** A store for one-to-one messages only: {@link #persist(List, List, List)} takes no group progress. */
     public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations) {
@@ -36,10 +43,20 @@ public final class MessageStore {
      */
     public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations,
             GroupRepository groups) {
+        this(dataSource, messages, conversations, groups, null);
+    }
+
+    /**
+     * @param groups advances {@code im_group} for group messages; null = this store takes no group progress
+     * @param fences checks a {@link WriteFence} in each fenced transaction; null = this store takes no fence
+     */
+    public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations,
+            GroupRepository groups, PartitionFenceRepository fences) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.messages = Objects.requireNonNull(messages, "messages");
         this.conversations = Objects.requireNonNull(conversations, "conversations");
         this.groups = groups;
+        this.fences = fences;
     }
 
     /** Inserts {@code newMessages} and applies {@code conversationUpdates} in one transaction. */
@@ -49,9 +66,8 @@ public final class MessageStore {
 
     /**
      * Inserts {@code newMessages}, applies {@code conversationUpdates} and advances the groups'
-     * last seq ({@code groupProgress}, the read-diffusion side of group messages) in one transaction.
-     * The groups are updated first: a membership change locks the group row before it writes
-     * conversation rows, so both take their locks in the same order.
+     * last seq ({@code groupProgress}, the read-diffusion side of group messages) in one transaction,
+     * unfenced and with the groups' rows locked first (the order a membership change uses).
      *
      * @throws IllegalStateException if {@code groupProgress} is not empty and this store has no group repository
      */
@@ -60,31 +76,107 @@ public final class MessageStore {
         if (newMessages.isEmpty() && conversationUpdates.isEmpty() && groupProgress.isEmpty()) {
             return;
         }
-        if (!groupProgress.isEmpty() && groups == null) {
-            throw new IllegalStateException("this MessageStore was built without a GroupRepository and cannot store"
-                    + " the progress of " + groupProgress.size() + " groups");
+        Set<Long> groupIds = new TreeSet<>();
+        groupProgress.forEach(p -> groupIds.add(p.groupId()));
+        persist(WriteFence.NONE, groupIds, rosters -> new Writes(newMessages, conversationUpdates, groupProgress));
+    }
+
+    /** What one transaction writes: message rows, conversation rows, group progress. */
+    public record Writes(List<MessageRecord> messages, List<ConversationUpdate> rows, List<GroupProgress> groups) {
+
+        public Writes {
+            messages = List.copyOf(messages);
+            rows = List.copyOf(rows);
+            groups = List.copyOf(groups);
         }
-        String what = "persist of " + newMessages.size() + " messages, " + conversationUpdates.size()
-                + " conversation rows and " + groupProgress.size() + " groups";
+
+        public boolean isEmpty() {
+            return messages.isEmpty() && rows.isEmpty() && groups.isEmpty();
+        }
+    }
+
+    /**
+     * Decides the writes of a transaction from the rosters read under the groups' locks. Runs inside
+     * the transaction (keep it to memory work: the locks are held); an exception rolls it back.
+     */
+    @FunctionalInterface
+    public interface Planner {
+        /** @param lockedRosters the locked groups that exist, by id */
+        Writes plan(Map<Long, GroupRoster> lockedRosters);
+    }
+
+    /**
+     * One fenced transaction: check {@code fence} (share lock on the partitions' fence rows, idle bound
+     * on the session), lock the rows of {@code groupIds} and read their rosters (members cannot change
+     * until commit, so a message reaches exactly the members at its seq), let {@code planner} decide
+     * the writes from them, then advance the groups, insert the messages and upsert the conversation
+     * rows, and commit. Returning normally means the writes are durable.
+     *
+     * @return what was written (empty if the planner wrote nothing)
+     * @throws FencedWriteException      if another instance claimed one of the fence's partitions
+     * @throws DuplicateMessageException if a message row collides with a stored one
+     * @throws IllegalStateException     if groups are involved and this store has no group repository
+     */
+    public Writes persist(WriteFence fence, Collection<Long> groupIds, Planner planner) {
+        if ((!groupIds.isEmpty()) && groups == null) {
+            throw new IllegalStateException("this MessageStore was built without a GroupRepository and cannot lock"
+                    + " or advance " + groupIds.size() + " groups");
+        }
+        if (!fence.isNone() && fences == null) {
+            throw new IllegalStateException("this MessageStore was built without a PartitionFenceRepository and"
+                    + " cannot check the fence of partitions " + fence.epochs().keySet());
+        }
+        String what = "fenced persist touching " + groupIds.size() + " groups";
         try (Connection connection = dataSource.getConnection()) {
             // HikariCP restores auto-commit when the connection goes back to the pool
             connection.setAutoCommit(false);
             try {
-                if (!groupProgress.isEmpty()) {
-                    groups.advance(connection, groupProgress);
+                Writes writes;
+                try {
+                    if (!fence.isNone()) {
+                        fences.enter(connection, fence);
+                    }
+                    Map<Long, GroupRoster> rosters = groupIds.isEmpty() ? Map.of()
+                            : groups.lockRosters(connection, groupIds);
+                    writes = planner.plan(rosters);
+                    what = "persist of " + writes.messages().size() + " messages, " + writes.rows().size()
+                            + " conversation rows and " + writes.groups().size() + " groups";
+                    if (!writes.groups().isEmpty()) {
+                        groups.advance(connection, writes.groups());
+                    }
+                    messages.insertBatch(connection, writes.messages());
+                    conversations.upsertBatch(connection, writes.rows());
+                    connection.commit();
+                } catch (SQLException e) {
+                    rollback(connection, e);
+                    throw SqlErrors.translate(what, e);
+                } catch (RuntimeException e) {
+                    rollback(connection, e);
+                    throw e;
                 }
-                messages.insertBatch(connection, newMessages);
-                conversations.upsertBatch(connection, conversationUpdates);
-                connection.commit();
-            } catch (SQLException e) {
-                rollback(connection, e);
-                throw SqlErrors.translate(what, e);
+                leave(connection, fence);
+                return writes;
             } catch (RuntimeException e) {
-                rollback(connection, e);
+                leave(connection, fence, e);
                 throw e;
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(what, e);
+        }
+    }
+
+    private void leave(Connection connection, WriteFence fence) throws SQLException {
+        if (!fence.isNone()) {
+            fences.leave(connection, fence);
+        }
+    }
+
+    private void leave(Connection connection, WriteFence fence, RuntimeException failure) {
+        try {
+            leave(connection, fence);
+        } catch (SQLException e) {
+            // the session is likely gone (closed by the idle bound): the pool drops it
+            failure.addSuppressed(e);
         }
     }
 

@@ -40,6 +40,9 @@ import java.util.Objects;
  *                           writes; 1-10,000, default 200
  * @param queryBacklog       most SYNC/PULL requests waiting for their turn; past it a request is answered
  *                           SERVER_BUSY (retryable); 1-1,000,000, default 10,000
+ * @param writeIdleTimeout   longest a write transaction's MySQL session may sit idle before the server closes
+ *                           it and rolls the transaction back, so a frozen stale owner cannot hold the new
+ *                           owner's fence claim and row locks longer; whole seconds, 1 s-5 min, default 5 s
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -64,7 +67,8 @@ public record LogicConfig(
         int groupIdSegmentStep,
         Duration syncVersionWindow,
         int queriesPerPoll,
-        int queryBacklog) {
+        int queryBacklog,
+        Duration writeIdleTimeout) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -86,6 +90,7 @@ public record LogicConfig(
     public static final Duration DEFAULT_SYNC_VERSION_WINDOW = Duration.ofSeconds(30);
     public static final int DEFAULT_QUERIES_PER_POLL = 200;
     public static final int DEFAULT_QUERY_BACKLOG = 10_000;
+    public static final Duration DEFAULT_WRITE_IDLE_TIMEOUT = Duration.ofSeconds(5);
 
     public LogicConfig {
         if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
@@ -124,6 +129,8 @@ public record LogicConfig(
         syncVersionWindow = range("logic.sync-version-window", syncVersionWindow, Duration.ZERO, Duration.ofMinutes(10));
         range("logic.queries-per-poll", queriesPerPoll, 1, 10_000);
         range("logic.query-backlog", queryBacklog, 1, 1_000_000);
+        writeIdleTimeout = range("logic.write-idle-timeout", writeIdleTimeout, Duration.ofSeconds(1),
+                Duration.ofMinutes(5));
     }
 
     @Override
@@ -144,7 +151,7 @@ public record LogicConfig(
                 + ", pushAckTimeout=" + pushAckTimeout + ", maxGroupMembers=" + maxGroupMembers
                 + ", largeGroupThreshold=" + largeGroupThreshold + ", groupIdSegmentStep=" + groupIdSegmentStep
                 + ", syncVersionWindow=" + syncVersionWindow + ", queriesPerPoll=" + queriesPerPoll
-                + ", queryBacklog=" + queryBacklog + "]";
+                + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -198,6 +205,7 @@ public record LogicConfig(
         private Duration syncVersionWindow = DEFAULT_SYNC_VERSION_WINDOW;
         private int queriesPerPoll = DEFAULT_QUERIES_PER_POLL;
         private int queryBacklog = DEFAULT_QUERY_BACKLOG;
+        private Duration writeIdleTimeout = DEFAULT_WRITE_IDLE_TIMEOUT;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -225,13 +233,14 @@ public record LogicConfig(
         public Builder syncVersionWindow(Duration v) { this.syncVersionWindow = v; return this; }
         public Builder queriesPerPoll(int v) { this.queriesPerPoll = v; return this; }
         public Builder queryBacklog(int v) { this.queryBacklog = v; return this; }
+        public Builder writeIdleTimeout(Duration v) { this.writeIdleTimeout = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
                     httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations, timelineCacheSize,
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
-                    queriesPerPoll, queryBacklog);
+                    queriesPerPoll, queryBacklog, writeIdleTimeout);
         }
     }
 }

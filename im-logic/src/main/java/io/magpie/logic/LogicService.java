@@ -6,6 +6,7 @@ import io.magpie.das.Database;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
+import io.magpie.das.PartitionFenceRepository;
 import io.magpie.das.RedisStore;
 import io.magpie.das.TimelineCache;
 import io.magpie.das.Topics;
@@ -17,6 +18,7 @@ import io.magpie.idgen.SnowflakeIdGenerator;
 import io.magpie.idgen.WorkerIdLease;
 import io.magpie.das.bus.Backoff;
 import io.magpie.logic.internal.MessageAssigner;
+import io.magpie.logic.internal.PartitionFences;
 import io.magpie.logic.internal.PullHandler;
 import io.magpie.logic.internal.PushTaskPublisher;
 import io.magpie.logic.internal.QueryBacklog;
@@ -107,12 +109,17 @@ public final class LogicService implements AutoCloseable {
             GroupRepository groups = new GroupRepository(database.dataSource(), clock);
             producer = new KafkaProducer<>(producerProperties());
             PushTaskPublisher publisher = new PushTaskPublisher(producer, topics.push(), config.pushAckTimeout());
+            // fencing: a claim outlasts the write idle timeout, after which MySQL has closed a frozen writer
+            PartitionFenceRepository fenceRows = new PartitionFenceRepository(database.dataSource(), clock,
+                    config.writeIdleTimeout(), config.writeIdleTimeout().plusSeconds(5));
+            PartitionFences fences = new PartitionFences(fenceRows, topics.upstream(),
+                    config.consumerGroup() + " worker " + lease.workerId());
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner,
-                    new MessageStore(database.dataSource(), messages, conversations, groups),
+                    new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                     new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL),
-                    new SlowWriteWarning(clock, config.syncVersionWindow()));
+                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
             QueryStage queries = new QueryStage(new QueryProcessor(
                     new SyncHandler(conversations, messages,
                             new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch())),
@@ -125,7 +132,7 @@ public final class LogicService implements AutoCloseable {
             // last: from here on only the consumer thread closes the KafkaConsumer
             consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
                     new UpstreamBatchProcessor(new UpstreamParser(), sends, publisher), queries, assigner,
-                    new Backoff(config.retryBackoffMin(), config.retryBackoffMax()));
+                    new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;
             consumerThread.start();

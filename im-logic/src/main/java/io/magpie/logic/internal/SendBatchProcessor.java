@@ -1,35 +1,47 @@
 package io.magpie.logic.internal;
 
 import io.magpie.das.DuplicateMessageException;
+import io.magpie.das.FencedWriteException;
 import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
 import io.magpie.das.SenderClientKey;
 import io.magpie.das.TimelineCache;
+import io.magpie.das.WriteFence;
+import io.magpie.logic.internal.DedupePlan.Conflict;
 import io.magpie.logic.internal.DedupePlan.Fresh;
 import io.magpie.logic.internal.DedupePlan.SameAs;
 import io.magpie.logic.internal.DedupePlan.Slot;
 import io.magpie.logic.internal.DedupePlan.Stored;
+import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.ConversationType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 5 for the SENDs of one polled batch: dedupe (one query), authorise (one-to-one: the peer
- * exists; group: the sender is a member, rosters read once per group per batch), assign ids and
- * seqs, persist (one transaction: message rows, conversation rows by write diffusion for one-to-one
- * and small groups, group rows by read diffusion for large ones), append to the hot timeline, and
- * build the push tasks (SEND_ACK, PUSH, ERROR). Returns them only when the batch is durable;
- * otherwise throws {@link BatchRetryException} and the caller replays the batch (dedupe makes the
- * replay answer with the stored ids). Not thread-safe: owned by the upstream consumer's thread, the
- * single writer of its partitions' conversations.
+ * Step 5 for the SENDs of one polled batch: dedupe (one query; a dedupe hit is answered from the
+ * stored record, and only if the SEND names that record's conversation, otherwise it is refused with
+ * {@code CLIENT_MSG_ID_REUSED}), authorise (one-to-one: the peer exists; group: the sender is a
+ * member), assign ids and seqs, persist, append to the hot timeline, and build the push tasks
+ * (SEND_ACK, PUSH, ERROR). The write is one fenced transaction ({@link MessageStore#persist(WriteFence,
+ * java.util.Collection, MessageStore.Planner)}): it proves this instance still owns the SENDs'
+ * partitions, locks the groups' rows, and authorises, numbers and fans out group messages from the
+ * rosters read under those locks, so a member who joins is either in the roster of a message or
+ * joined after its seq. Returns the push tasks only when the batch is durable; otherwise throws
+ * {@link BatchRetryException} and the caller replays the batch (dedupe makes the replay answer with
+ * the stored ids). SENDs of partitions another instance claimed since are left unanswered for that
+ * owner. Not thread-safe: owned by the upstream consumer's thread, the single writer of its
+ * partitions' conversations.
  */
 public final class SendBatchProcessor {
 
@@ -46,14 +58,23 @@ public final class SendBatchProcessor {
     private final MessageStore store;
     private final TimelineCache timeline;
     private final SlowWriteWarning slowWrites;
+    private final PartitionFences fences;
 
-    /**
-     * @param rosterLoader        reads a group's roster (once per group per batch)
-     * @param largeGroupThreshold groups with more members are stored by read diffusion
-     */
+    /** A processor whose writes are not fenced (every SEND is taken as this instance's to write). */
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, TimelineCache timeline,
             SlowWriteWarning slowWrites) {
+        this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, timeline, slowWrites, null);
+    }
+
+    /**
+     * @param rosterLoader        reads a group's roster for replayed group messages (once per group per batch)
+     * @param largeGroupThreshold groups with more members are stored by read diffusion
+     * @param fences              this instance's partition epochs; null = writes are not fenced
+     */
+    public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, TimelineCache timeline,
+            SlowWriteWarning slowWrites, PartitionFences fences) {
         this.messages = messages;
         this.authorizer = authorizer;
         this.groupAuthorizer = new GroupAuthorizer();
@@ -63,6 +84,7 @@ public final class SendBatchProcessor {
         this.store = store;
         this.timeline = timeline;
         this.slowWrites = slowWrites;
+        this.fences = fences;
     }
 
     /** @return the push tasks of the batch's sends, to publish before the offsets are committed */
@@ -106,7 +128,10 @@ public final class SendBatchProcessor {
             throws BatchRetryException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return store(sends, rosters);
+                return store(owned(sends), rosters);
+            } catch (FencedWriteException e) {
+                // another instance owns these partitions now: drop their sends, store the rest
+                fences.fencedOut(e.partitions());
             } catch (DuplicateMessageException e) {
                 if (attempt >= MAX_SEQ_RELOADS) {
                     throw new BatchRetryException("the batch collided with stored rows " + attempt
@@ -118,67 +143,150 @@ public final class SendBatchProcessor {
         }
     }
 
+    /** The sends this instance may still write: those of partitions no other instance claimed since. */
+    private List<SendCommand> owned(List<SendCommand> sends) {
+        if (fences == null) {
+            return sends;
+        }
+        List<SendCommand> owned = new ArrayList<>(sends.size());
+        for (SendCommand c : sends) {
+            if (c.partition() == SendCommand.NO_PARTITION || !fences.isFencedOut(c.partition())) {
+                owned.add(c);
+            }
+        }
+        if (owned.size() < sends.size()) {
+            log.info("{} of {} sends belong to partitions another instance claimed; they are left to it",
+                    sends.size() - owned.size(), sends.size());
+        }
+        return owned;
+    }
+
     private List<OutgoingPush> store(List<SendCommand> sends, GroupRosters rosters)
-            throws BatchRetryException, DuplicateMessageException {
+            throws BatchRetryException, DuplicateMessageException, FencedWriteException {
+        if (sends.isEmpty()) {
+            return List.of();
+        }
         Map<SenderClientKey, MessageRecord> stored = lookup(sends);
-        DedupePlan plan = DedupePlan.of(sends, stored);
-        List<Slot> slots = plan.slots();
+        List<Slot> slots = DedupePlan.of(sends, stored).slots();
         Object[] outcome = new Object[slots.size()];
-        List<MessageRecord> fresh = new ArrayList<>();
-        Set<String> touched = new LinkedHashSet<>();
-        try {
-            for (int i = 0; i < slots.size(); i++) {
-                Slot slot = slots.get(i);
-                if (slot instanceof Stored s) {
-                    outcome[i] = s.record();
-                } else if (slot instanceof SameAs same) {
-                    outcome[i] = outcome[same.firstIndex()];
-                } else if (slot instanceof Fresh f) {
-                    Optional<Rejection> refused = f.command().isGroup()
-                            ? groupAuthorizer.check(f.command(), rosters) : authorizer.check(f.command());
-                    if (refused.isPresent()) {
-                        outcome[i] = refused.get();
-                    } else {
-                        touched.add(f.command().conversationId());
-                        MessageRecord record = assign(f.command(), touched);
-                        fresh.add(record);
-                        outcome[i] = record;
-                    }
+        List<Integer> toWrite = new ArrayList<>();
+        Set<Long> groups = new TreeSet<>();
+        Set<Integer> partitions = new TreeSet<>();
+        for (int i = 0; i < slots.size(); i++) {
+            Slot slot = slots.get(i);
+            if (slot instanceof Stored s) {
+                outcome[i] = s.record();
+            } else if (slot instanceof Conflict c) {
+                outcome[i] = reused(c);
+            } else if (slot instanceof Fresh f) {
+                SendCommand c = f.command();
+                Optional<Rejection> refused = c.isGroup() ? Optional.empty() : checkPeer(c);
+                if (refused.isPresent()) {
+                    outcome[i] = refused.get();
+                    continue;
                 }
+                if (c.isGroup()) {
+                    groups.add(c.groupId());
+                }
+                if (c.partition() != SendCommand.NO_PARTITION) {
+                    partitions.add(c.partition());
+                }
+                toWrite.add(i);
             }
-            if (!fresh.isEmpty()) {
-                ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::require,
-                        largeGroupThreshold);
-                store.persist(fresh, writes.rows(), writes.groups());
-                slowWrites.check(fresh);
+        }
+        Map<Long, GroupRoster> locked = new HashMap<>();
+        List<MessageRecord> fresh = toWrite.isEmpty() ? List.of()
+                : write(slots, toWrite, groups, partitions, outcome, locked, sends.size());
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) instanceof SameAs same) {
+                outcome[i] = outcome[same.firstIndex()];
             }
-        } catch (DuplicateMessageException e) {
-            assigner.rollback(touched);
-            throw e;
-        } catch (RuntimeException e) {
-            assigner.rollback(touched);
-            throw StorageFailures.classify("storing " + fresh.size() + " new messages of a batch of " + sends.size(), e);
         }
         if (!fresh.isEmpty()) {
             appendToTimeline(fresh);
         }
         try {
-            return pushes(slots, outcome, rosters);
+            return pushes(slots, outcome, locked, rosters);
         } catch (RuntimeException e) {
             // a replayed group message needs its roster: MySQL may fail here too
             throw StorageFailures.classify("building the push tasks of a batch of " + sends.size() + " sends", e);
         }
     }
 
-    private static List<OutgoingPush> pushes(List<Slot> slots, Object[] outcome, GroupRosters rosters) {
+    /** The one transaction of the batch; fills {@code outcome} and {@code locked}, returns the new rows. */
+    private List<MessageRecord> write(List<Slot> slots, List<Integer> toWrite, Set<Long> groups,
+            Set<Integer> partitions, Object[] outcome, Map<Long, GroupRoster> locked, int batchSize)
+            throws BatchRetryException, DuplicateMessageException, FencedWriteException {
+        Set<String> touched = new LinkedHashSet<>();
+        List<MessageRecord> fresh = new ArrayList<>();
+        try {
+            WriteFence fence = fences == null || partitions.isEmpty() ? WriteFence.NONE : fences.fenceFor(partitions);
+            store.persist(fence, groups, rosters -> {
+                // the planner may run again after a failed attempt: start from nothing
+                fresh.clear();
+                locked.clear();
+                locked.putAll(rosters);
+                for (int i : toWrite) {
+                    SendCommand c = slots.get(i).command();
+                    if (c.isGroup()) {
+                        Optional<Rejection> refused = groupAuthorizer.check(c, Optional.ofNullable(rosters.get(c.groupId())));
+                        if (refused.isPresent()) {
+                            outcome[i] = refused.get();
+                            continue;
+                        }
+                    }
+                    touched.add(c.conversationId());
+                    MessageRecord record = assign(c);
+                    fresh.add(record);
+                    outcome[i] = record;
+                }
+                ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::get, largeGroupThreshold);
+                return new MessageStore.Writes(fresh, writes.rows(), writes.groups());
+            });
+            if (!fresh.isEmpty()) {
+                slowWrites.check(fresh);
+            }
+            return fresh;
+        } catch (AssignFailed e) {
+            assigner.rollback(touched);
+            throw e.retry;
+        } catch (DuplicateMessageException | FencedWriteException e) {
+            assigner.rollback(touched);
+            throw e;
+        } catch (RuntimeException e) {
+            assigner.rollback(touched);
+            throw StorageFailures.classify("storing " + fresh.size() + " new messages of a batch of " + batchSize, e);
+        }
+    }
+
+    private Optional<Rejection> checkPeer(SendCommand c) throws BatchRetryException {
+        try {
+            return authorizer.check(c);
+        } catch (RuntimeException e) {
+            throw StorageFailures.classify("[conversation " + c.conversationId() + "] checking that user "
+                    + c.peerUid() + " exists", e);
+        }
+    }
+
+    private static Rejection reused(Conflict c) {
+        SendCommand s = c.command();
+        log.info("[uid {}, device {}, conversation {}] SEND refused: client msg id {} already names a message of {}",
+                s.senderUid(), s.envelope().getDeviceId(), s.conversationId(), s.clientMsgId(), c.claimedBy());
+        return new Rejection(s.envelope(), ErrorCode.CLIENT_MSG_ID_REUSED, "client_msg_id '" + s.clientMsgId()
+                + "' already names your message in conversation " + c.claimedBy() + ", not in " + s.conversationId()
+                + "; nothing was sent: send a new message with a fresh client_msg_id");
+    }
+
+    private static List<OutgoingPush> pushes(List<Slot> slots, Object[] outcome, Map<Long, GroupRoster> locked,
+            GroupRosters rosters) {
         List<OutgoingPush> pushes = new ArrayList<>(slots.size() * 2);
         for (int i = 0; i < slots.size(); i++) {
-            SendCommand c = commandOf(slots.get(i));
+            SendCommand c = slots.get(i).command();
             if (outcome[i] instanceof MessageRecord record) {
                 pushes.add(PushTaskFactory.sendAck(c.envelope(), c.clientMsgId(), record));
                 if (!(slots.get(i) instanceof SameAs)) {
                     // a replay pushes again: the crash it recovers from may have come before the push
-                    pushes.add(push(c, record, rosters));
+                    pushes.add(push(c, record, locked, rosters));
                 }
             } else if (outcome[i] instanceof Rejection r) {
                 pushes.add(PushTaskFactory.error(new Rejection(c.envelope(), r.code(), r.message())));
@@ -187,22 +295,37 @@ public final class SendBatchProcessor {
         return pushes;
     }
 
-    private static OutgoingPush push(SendCommand c, MessageRecord record, GroupRosters rosters) {
-        if (!c.isGroup()) {
+    /** The PUSH of {@code record} to its own conversation's members at its seq, whatever the SEND named. */
+    private static OutgoingPush push(SendCommand c, MessageRecord record, Map<Long, GroupRoster> locked,
+            GroupRosters rosters) {
+        if (record.conversationType() != ConversationType.GROUP_VALUE) {
             return PushTaskFactory.push(c.envelope(), record);
         }
-        Set<Long> members = rosters.get(c.groupId()).map(GroupRoster::memberUids).orElse(Set.of());
+        long groupId = ConversationIds.groupIdOf(record.conversationId());
+        GroupRoster roster = locked.get(groupId);
+        Set<Long> members = (roster != null ? Optional.of(roster) : rosters.get(groupId))
+                .map(r -> r.membersAt(record.seq())).orElse(Set.of());
         return PushTaskFactory.groupPush(c.envelope(), record, members);
     }
 
-    private MessageRecord assign(SendCommand c, Set<String> touched) throws BatchRetryException {
+    private MessageRecord assign(SendCommand c) {
         try {
             return assigner.assign(c);
         } catch (RuntimeException e) {
             // a lost worker-id lease or a clock step back passes; MySQL seq loading is retried too
-            assigner.rollback(touched);
-            throw new BatchRetryException("[conversation " + c.conversationId() + "] assigning a message id and seq"
-                    + " failed (" + e + "); the batch will be retried", true, e);
+            throw new AssignFailed(new BatchRetryException("[conversation " + c.conversationId() + "] assigning a"
+                    + " message id and seq failed (" + e + "); the batch will be retried", true, e));
+        }
+    }
+
+    /** Carries an assignment failure out of the transaction's planner (which rolls back on it). */
+    private static final class AssignFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient BatchRetryException retry;
+
+        AssignFailed(BatchRetryException retry) {
+            super(retry.getMessage(), retry, false, false);
+            this.retry = retry;
         }
     }
 
@@ -238,14 +361,5 @@ public final class SendBatchProcessor {
         log.warn("[conversation {}] appending {} messages (of {} conversations) to the Redis timeline failed;"
                         + " readers will use MySQL", fresh.get(0).conversationId(), fresh.size(),
                 fresh.stream().map(MessageRecord::conversationId).distinct().count(), e);
-    }
-
-    private static SendCommand commandOf(Slot slot) {
-        if (slot instanceof Fresh f) {
-            return f.command();
-        } else if (slot instanceof Stored s) {
-            return s.command();
-        }
-        return ((SameAs) slot).command();
     }
 }

@@ -14,9 +14,24 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
  * @param conversationId derived here from the authenticated uid and the target
  * @param type           {@link ConversationType#SINGLE} or {@link ConversationType#GROUP}
  * @param targetId       the peer uid (single) or the group id (group)
+ * @param partition      the upstream partition the SEND was read from, whose fence guards its write;
+ *                       {@link #NO_PARTITION} when it was not read from a partition (no fence)
  */
 public record SendCommand(UpstreamEnvelope envelope, SendRequest request, String conversationId,
-                          ConversationType type, long targetId) {
+                          ConversationType type, long targetId, int partition) {
+
+    /** The SEND was not read from an upstream partition: its write is not fenced. */
+    public static final int NO_PARTITION = -1;
+
+    public SendCommand(UpstreamEnvelope envelope, SendRequest request, String conversationId, ConversationType type,
+            long targetId) {
+        this(envelope, request, conversationId, type, targetId, NO_PARTITION);
+    }
+
+    /** The same SEND, read from upstream partition {@code p}. */
+    public SendCommand fromPartition(int p) {
+        return new SendCommand(envelope, request, conversationId, type, targetId, p);
+    }
 
     public long senderUid() {
         return envelope.getUid();

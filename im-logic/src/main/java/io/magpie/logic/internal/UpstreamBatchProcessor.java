@@ -48,7 +48,7 @@ public final class UpstreamBatchProcessor {
         for (ConsumerRecord<String, byte[]> r : records) {
             Parsed parsed = parser.parse(r.value());
             if (parsed instanceof Send s) {
-                commands.add(s.command());
+                commands.add(s.command().fromPartition(r.partition())); // its partition's fence guards the write
             } else if (parsed instanceof Query q) {
                 if (queries.size() < queryRoom) {
                     queries.add(new PendingQuery(new TopicPartition(r.topic(), r.partition()), r.offset(), q.query()));

@@ -47,18 +47,20 @@ public final class UpstreamConsumer implements Runnable {
     private final CommitPositions positions = new CommitPositions();
     private final MessageAssigner assigner;
     private final Backoff backoff;
+    private final PartitionFences fences;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
     public UpstreamConsumer(Consumer<String, byte[]> consumer, String topic, UpstreamBatchProcessor processor,
-            QueryStage queries, MessageAssigner assigner, Backoff backoff) {
+            QueryStage queries, MessageAssigner assigner, Backoff backoff, PartitionFences fences) {
         this.consumer = consumer;
         this.topic = topic;
         this.processor = processor;
         this.queries = queries;
         this.assigner = assigner;
         this.backoff = backoff;
+        this.fences = fences;
     }
 
     @Override
@@ -227,6 +229,7 @@ public final class UpstreamConsumer implements Runnable {
             if (!partitions.isEmpty()) {
                 // a partition we owned before may have been written by another owner meanwhile
                 assigner.clear();
+                fences.claim(partitions); // fencing token per partition: a stale owner's writes are refused from now on
                 log.info("[{}] partitions assigned {}", topic, partitions);
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.magpie.das.MessageRecord;
 import io.magpie.das.SenderClientKey;
+import io.magpie.logic.internal.DedupePlan.Conflict;
 import io.magpie.logic.internal.DedupePlan.Fresh;
 import io.magpie.logic.internal.DedupePlan.SameAs;
 import io.magpie.logic.internal.DedupePlan.Stored;
@@ -61,5 +62,38 @@ class DedupePlanTest {
         DedupePlan plan = DedupePlan.of(List.of(fromOne, fromTwo), Map.of());
 
         assertEquals(List.of(fromOne, fromTwo), plan.fresh());
+    }
+
+    @Test
+    void aStoredIdResentToAnotherPeerOrAGroupIsAConflictNotAResend() {
+        MessageRecord toBob = new MessageRecord(900, "s_1_2", 1, 5, 900, 1, "dev-1", "x", 1, new byte[0], 0, 10);
+        SendCommand toCarol = Sends.command(1, 3, "x");
+        SendCommand toGroup = Sends.groupCommand(1, 2, "x");
+
+        DedupePlan plan = DedupePlan.of(List.of(toCarol, toGroup), Map.of(new SenderClientKey(1, "x"), toBob));
+
+        assertEquals("s_1_2", assertInstanceOf(Conflict.class, plan.slots().get(0)).claimedBy());
+        assertEquals("s_1_2", assertInstanceOf(Conflict.class, plan.slots().get(1)).claimedBy());
+        assertEquals(List.of(), plan.fresh());
+    }
+
+    @Test
+    void aGroupIdResentAsOneToOneIsAConflict() {
+        MessageRecord inGroup = new MessageRecord(901, "g_7", 2, 3, 901, 1, "dev-1", "y", 1, new byte[0], 0, 10);
+
+        DedupePlan plan = DedupePlan.of(List.of(Sends.command(1, 7, "y")), Map.of(new SenderClientKey(1, "y"), inGroup));
+
+        assertEquals("g_7", assertInstanceOf(Conflict.class, plan.slots().get(0)).claimedBy());
+    }
+
+    @Test
+    void theSameNewIdForTwoConversationsInOneBatchStoresOnlyTheFirst() {
+        SendCommand first = Sends.command(1, 2, "z");
+        SendCommand elsewhere = Sends.groupCommand(1, 9, "z");
+
+        DedupePlan plan = DedupePlan.of(List.of(first, elsewhere), Map.of());
+
+        assertEquals(List.of(first), plan.fresh());
+        assertEquals("s_1_2", assertInstanceOf(Conflict.class, plan.slots().get(1)).claimedBy());
     }
 }
