@@ -171,7 +171,13 @@ public final class SendBatchProcessor {
         Object[] outcome = new Object[slots.size()];
         List<Integer> toWrite = new ArrayList<>();
         Set<Long> groups = new TreeSet<>();
+        // every answer of the batch, a replay's SEND_ACK included, needs the fence: a stale owner answers nothing
         Set<Integer> partitions = new TreeSet<>();
+        for (SendCommand c : sends) {
+            if (c.partition() != SendCommand.NO_PARTITION) {
+                partitions.add(c.partition());
+            }
+        }
         for (int i = 0; i < slots.size(); i++) {
             Slot slot = slots.get(i);
             if (slot instanceof Stored s) {
@@ -188,14 +194,12 @@ public final class SendBatchProcessor {
                 if (c.isGroup()) {
                     groups.add(c.groupId());
                 }
-                if (c.partition() != SendCommand.NO_PARTITION) {
-                    partitions.add(c.partition());
-                }
                 toWrite.add(i);
             }
         }
         Map<Long, GroupRoster> locked = new HashMap<>();
-        List<MessageRecord> fresh = toWrite.isEmpty() ? List.of()
+        boolean fenced = fences != null && !partitions.isEmpty();
+        List<MessageRecord> fresh = toWrite.isEmpty() && !fenced ? List.of()
                 : write(slots, toWrite, groups, partitions, outcome, locked, sends.size());
         for (int i = 0; i < slots.size(); i++) {
             if (slots.get(i) instanceof SameAs same) {
