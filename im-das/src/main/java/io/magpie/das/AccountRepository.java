@@ -64,6 +64,20 @@ public final class AccountRepository {
         }
     }
 
+    /** Replaces the password hash of {@code uid}; true if the account exists. */
+    public boolean updatePasswordHash(long uid, String passwordHash, long now) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE account SET password_hash = ?, updated_at = ? WHERE uid = ?")) {
+            statement.setString(1, passwordHash);
+            statement.setLong(2, now);
+            statement.setLong(3, uid);
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw SqlErrors.translate("password change of uid " + uid, e);
+        }
+    }
+
     public Optional<Account> findByUsername(String username) {
         return findOne("account '" + username + "'", SELECT + "WHERE username = ?", username);
     }

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class TokenCodecTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final long IN_AN_HOUR = NOW.plus(Duration.ofHours(1)).toEpochMilli();
-    private static final TokenClaims CLAIMS = new TokenClaims(10001, "phone-1", Platform.ANDROID, IN_AN_HOUR);
+    private static final TokenClaims CLAIMS = new TokenClaims(10001, "phone-1", Platform.ANDROID, IN_AN_HOUR, 77);
 
     private final TokenCodec codec = new TokenCodec(SECRET, CLOCK);
 
@@ -50,7 +52,7 @@ class TokenCodecTest {
     @ParameterizedTest
     @EnumSource(value = Platform.class, names = {"ANDROID", "IOS", "DESKTOP", "WEB"})
     void verifiesWhatItIssued(Platform platform) throws Exception {
-        TokenClaims claims = new TokenClaims(Long.MAX_VALUE, "A-z0.9_:-", platform, IN_AN_HOUR);
+        TokenClaims claims = new TokenClaims(Long.MAX_VALUE, "A-z0.9_:-", platform, IN_AN_HOUR, Long.MAX_VALUE);
 
         assertEquals(claims, codec.verify(codec.issue(claims)));
     }
@@ -64,7 +66,8 @@ class TokenCodecTest {
 
     @Test
     void issuesUrlSafeTokensWellUnderTheLengthLimit() {
-        String token = codec.issue(new TokenClaims(Long.MAX_VALUE, "d".repeat(64), Platform.DESKTOP, Long.MAX_VALUE));
+        String token = new TokenCodec(new TokenKeys("k".repeat(32), Map.of("k".repeat(32), SECRET)), CLOCK)
+                .issue(new TokenClaims(Long.MAX_VALUE, "d".repeat(64), Platform.DESKTOP, Long.MAX_VALUE, Long.MAX_VALUE));
 
         assertTrue(token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), token);
         assertTrue(token.length() <= 512, "length " + token.length());
@@ -74,7 +77,7 @@ class TokenCodecTest {
     void rejectsATamperedPayload() throws Exception {
         String token = codec.issue(CLAIMS);
         String signature = token.substring(token.indexOf('.') + 1);
-        String otherUser = b64(("v1|10002|phone-1|1|" + IN_AN_HOUR).getBytes(StandardCharsets.UTF_8));
+        String otherUser = b64(("v2|default|10002|phone-1|1|" + IN_AN_HOUR + "|77").getBytes(StandardCharsets.UTF_8));
 
         String message = rejection(otherUser + "." + signature);
 
@@ -113,7 +116,7 @@ class TokenCodecTest {
         assertTrue(assertThrows(InvalidTokenException.class, () -> atExpiry.verify(token)).getMessage()
                 .contains("expired 0 ms ago"));
         String message = assertThrows(InvalidTokenException.class, () -> aMinuteLater.verify(token)).getMessage();
-        assertTrue(message.contains("expired 60000 ms ago") && message.contains("log in again"), message);
+        assertTrue(message.contains("expired 60000 ms ago") && message.contains("refresh"), message);
     }
 
     @ParameterizedTest
@@ -136,7 +139,9 @@ class TokenCodecTest {
 
     @Test
     void rejectsWellFormedGarbageAsForged() {
-        assertTrue(rejection("YWJj.ZGVm").contains("signature does not match"));
+        assertEquals("token payload has an unknown format", rejection("YWJj.ZGVm"));
+        String payload = b64(("v2|default|10001|phone-1|1|" + IN_AN_HOUR + "|77").getBytes(StandardCharsets.UTF_8));
+        assertTrue(rejection(payload + ".ZGVm").contains("signature does not match"));
     }
 
     @Test
@@ -147,15 +152,17 @@ class TokenCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"v2|10001|phone-1|1|9999999999999", "v1|10001|phone-1|1", "v1|10001|phone-1|1|2|3", "|||||"})
+    @ValueSource(strings = {"v3|default|10001|phone-1|1|9999999999999|1", "v2|default|10001|phone-1|1|9999999999999",
+            "v2|default|10001|phone-1|1|2|3|4", "|||||||", "v1|10001|phone-1|1"})
     void rejectsASignedPayloadOfAnUnknownFormat(String payload) throws Exception {
         assertEquals("token payload has an unknown format", rejection(signed(payload)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"v1|abc|phone-1|1|9999999999999", "v1|0|phone-1|1|9999999999999",
-            "v1|10001|bad device|1|9999999999999", "v1|10001|phone-1|0|9999999999999",
-            "v1|10001|phone-1|99|9999999999999", "v1|10001|phone-1|1|soon"})
+    @ValueSource(strings = {"v2|default|abc|phone-1|1|9999999999999|1", "v2|default|0|phone-1|1|9999999999999|1",
+            "v2|default|10001|bad device|1|9999999999999|1", "v2|default|10001|phone-1|0|9999999999999|1",
+            "v2|default|10001|phone-1|99|9999999999999|1", "v2|default|10001|phone-1|1|soon|1",
+            "v2|default|10001|phone-1|1|9999999999999|-1", "v2|default|10001|phone-1|1|9999999999999|x"})
     void rejectsASignedPayloadWithInvalidClaims(String payload) throws Exception {
         assertTrue(rejection(signed(payload)).startsWith("token payload is invalid: "), payload);
     }
@@ -166,7 +173,7 @@ class TokenCodecTest {
                 () -> new TokenCodec(Arrays.copyOf(SECRET, 31), CLOCK));
         assertTrue(e.getMessage().contains("at least 32 bytes, got 31") && e.getMessage().contains("auth.token-secret"),
                 e.getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TokenCodec(null, CLOCK)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TokenCodec((byte[]) null, CLOCK)).getMessage()
                 .contains("got 0"));
     }
 
@@ -191,5 +198,67 @@ class TokenCodecTest {
                 () -> new TokenClaims(1, "phone-1", Platform.PLATFORM_UNSPECIFIED, IN_AN_HOUR));
         assertThrows(IllegalArgumentException.class, () -> new TokenClaims(1, "phone-1", null, IN_AN_HOUR));
         assertTrue(TokenClaims.validDeviceId("d".repeat(64)));
+    }
+
+    @Test
+    void refusesAVersion1TokenSayingItMustLogInAgain() throws Exception {
+        String message = rejection(signed("v1|10001|phone-1|1|" + IN_AN_HOUR));
+
+        assertTrue(message.contains("format v1") && message.contains("log in again"), message);
+    }
+
+    @Test
+    void carriesTheSigningKeyIdSoARotatedSecretStillVerifiesOldTokens() throws Exception {
+        byte[] newSecret = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
+        TokenCodec before = new TokenCodec(SECRET, CLOCK);
+        Map<String, byte[]> both = new LinkedHashMap<>();
+        both.put(TokenKeys.DEFAULT_KEY_ID, SECRET);
+        both.put("2026-03", newSecret);
+        TokenCodec during = new TokenCodec(new TokenKeys("2026-03", both), CLOCK);
+        TokenCodec after = new TokenCodec(new TokenKeys("2026-03", Map.of("2026-03", newSecret)), CLOCK);
+        String old = before.issue(CLAIMS);
+        String fresh = during.issue(CLAIMS);
+
+        assertEquals(CLAIMS, during.verify(old));
+        assertEquals(CLAIMS, during.verify(fresh));
+        assertEquals(CLAIMS, after.verify(fresh));
+        String message = assertThrows(InvalidTokenException.class, () -> after.verify(old)).getMessage();
+        assertTrue(message.contains("key id 'default'") && message.contains("[2026-03]"), message);
+        // a node that does not know the new key yet refuses tokens signed with it, naming the key id
+        assertTrue(assertThrows(InvalidTokenException.class, () -> before.verify(fresh)).getMessage()
+                .contains("key id '2026-03'"));
+    }
+
+    @Test
+    void aKeyIdDoesNotLetAForeignKeyVerify() throws Exception {
+        byte[] other = "another-key-another-key-another-key".getBytes(StandardCharsets.US_ASCII);
+        String foreign = new TokenCodec(new TokenKeys(TokenKeys.DEFAULT_KEY_ID,
+                Map.of(TokenKeys.DEFAULT_KEY_ID, other)), CLOCK).issue(CLAIMS);
+
+        assertTrue(rejection(foreign).contains("signature does not match"));
+    }
+
+    @Test
+    void refusesKeySetsThatCannotWork() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TokenKeys("b", Map.of("a", SECRET)))
+                .getMessage().contains("'b'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TokenKeys("a b", Map.of("a b", SECRET)))
+                .getMessage().contains("key id"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new TokenKeys("k2", Map.of("k2", Arrays.copyOf(SECRET, 31)))).getMessage()
+                .contains("auth.token-secrets.k2"));
+        assertThrows(IllegalArgumentException.class, () -> new TokenKeys("a", Map.of()));
+        assertTrue(new TokenKeys("a", Map.of("a", SECRET)).toString().contains("signing=a"));
+        assertTrue(!new TokenKeys("a", Map.of("a", SECRET)).toString().contains("0123456789"));
+    }
+
+    @Test
+    void keepsTheSessionIdAndTellsUnboundTokensApart() throws Exception {
+        assertEquals(77, codec.verify(codec.issue(CLAIMS)).sessionId());
+        assertTrue(CLAIMS.boundToSession());
+        TokenClaims unbound = new TokenClaims(10001, "phone-1", Platform.ANDROID, IN_AN_HOUR);
+        assertEquals(0, codec.verify(codec.issue(unbound)).sessionId());
+        assertTrue(!unbound.boundToSession());
+        assertThrows(IllegalArgumentException.class, () -> new TokenClaims(1, "phone-1", Platform.IOS, IN_AN_HOUR, -5));
     }
 }

@@ -180,20 +180,22 @@ class FrameCodecTest {
     void encodesTheDocumentedExamples() {
         TokenCodec tokens = new TokenCodec("magpie-example-secret-0123456789".getBytes(StandardCharsets.US_ASCII),
                 Clock.fixed(Instant.parse("2025-12-31T00:00:00Z"), ZoneOffset.UTC));
-        String token = tokens.issue(new TokenClaims(10001, "phone-1", Platform.ANDROID, 1_767_225_600_000L));
-        assertEquals("djF8MTAwMDF8cGhvbmUtMXwxfDE3NjcyMjU2MDAwMDA.Ol_JxFoU8fl_iL_CgRn5mis7142238eVFO4Yuh1Bgko", token);
+        String token = tokens.issue(new TokenClaims(10001, "phone-1", Platform.ANDROID, 1_767_225_600_000L, 4242));
+        assertEquals("djJ8ZGVmYXVsdHwxMDAwMXxwaG9uZS0xfDF8MTc2NzIyNTYwMDAwMHw0MjQy"
+                + ".8DvlI99XjVOvMkXgEoA8tV1jcZewlq1UpU0-QAtA3jM", token);
         Frame login = Frames.of(Command.LOGIN, 1,
                 LoginRequest.newBuilder().setToken(token).setClientVersion("magpie-js/1.0").build());
         Frame ping = Frames.of(Command.PING, 2, Ping.getDefaultInstance());
 
-        assertEquals("4d470100000100000001000000680a57"
-                + "646a46384d5441774d44463863476876"
-                + "626d55744d587778664445334e6a6379"
-                + "4d6a55324d4441774d44412e4f6c5f4a"
-                + "78466f5538666c5f694c5f4367526e35"
-                + "6d6973373134323233386556464f3459"
-                + "75683142676b6f120d6d61677069652d"
-                + "6a732f312e30", ByteBufUtil.hexDump(encode(login)));
+        assertEquals("4d470100000100000001000000790a68"
+                + "646a4a385a47566d5958567364487778"
+                + "4d4441774d587877614739755a533078"
+                + "664446384d5463324e7a49794e545977"
+                + "4d4441774d4877304d6a51792e384476"
+                + "6c493939586a564f764d6b5867456f41"
+                + "387456316a635a65776c713155705530"
+                + "2d51417441336a4d120d6d6167706965"
+                + "2d6a732f312e30", ByteBufUtil.hexDump(encode(login)));
         assertEquals("4d47010000030000000200000000", ByteBufUtil.hexDump(encode(ping)));
     }
 
