@@ -40,7 +40,7 @@ public final class AccountClient {
 
     /** Uses {@link ClientConfig#accountApiUrl()} and {@link ClientConfig#requestTimeout()}. */
     public AccountClient(ClientConfig config) {
-        this(config.accountApiUrl(), HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build(),
+        this(config.accountApiUrl(), HttpJsonClient.newHttpClient(config),
                 config.requestTimeout());
     }
 

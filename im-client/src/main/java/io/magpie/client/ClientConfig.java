@@ -1,8 +1,10 @@
 package io.magpie.client;
 
 import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.tls.ClientTls;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -41,6 +43,11 @@ import java.util.regex.Pattern;
  * @param clock                time source for token expiry checks (default UTC system clock)
  * @param eventLoopGroup       a Netty group to share between clients (the caller shuts it down), or
  *                             null for one single-threaded group owned by the client (default null)
+ * @param tls                  which server certificates to trust on TLS connections (gates the LSB marks
+ *                             {@code tls}, {@code https://} URLs): null for the JDK's trust store (default),
+ *                             or {@link ClientTls#trusting(Path)} a PEM trust file ({@link Builder#trustFile})
+ * @param requireTls           refuse plaintext: the two URLs must be {@code https://} and a gate the LSB
+ *                             hands out without TLS is not connected to (default false: TLS where offered)
  */
 public record ClientConfig(
         URI accountApiUrl,
@@ -61,7 +68,9 @@ public record ClientConfig(
         int syncPageSize,
         int pullPageSize,
         Clock clock,
-        EventLoopGroup eventLoopGroup) {
+        EventLoopGroup eventLoopGroup,
+        ClientTls tls,
+        boolean requireTls) {
 
     /** The account API's device id alphabet (docs/PROTOCOL.md §1.1). */
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -90,6 +99,10 @@ public record ClientConfig(
         require(syncPageSize >= 1 && syncPageSize <= 1000, "client.syncPageSize must be 1..1000, got " + syncPageSize);
         require(pullPageSize >= 1 && pullPageSize <= 1000, "client.pullPageSize must be 1..1000, got " + pullPageSize);
         require(clock != null, "client.clock must not be null");
+        require(!requireTls || "https".equals(accountApiUrl.getScheme()),
+                "client.accountApiUrl must be https:// when client.requireTls is set, got " + accountApiUrl);
+        require(!requireTls || "https".equals(lsbUrl.getScheme()),
+                "client.lsbUrl must be https:// when client.requireTls is set, got " + lsbUrl);
     }
 
     public static Builder builder() {
@@ -103,7 +116,8 @@ public record ClientConfig(
                 .connectTimeout(connectTimeout).requestTimeout(requestTimeout).heartbeat(heartbeat)
                 .reconnectBackoffBase(reconnectBackoffBase).reconnectBackoffMax(reconnectBackoffMax)
                 .autoReconnect(autoReconnect).maxFrameBytes(maxFrameBytes).syncPageSize(syncPageSize)
-                .pullPageSize(pullPageSize).clock(clock).eventLoopGroup(eventLoopGroup);
+                .pullPageSize(pullPageSize).clock(clock).eventLoopGroup(eventLoopGroup).tls(tls)
+                .requireTls(requireTls);
     }
 
     private static void require(boolean ok, String message) {
@@ -148,6 +162,8 @@ public record ClientConfig(
         private int pullPageSize = 100;
         private Clock clock = Clock.systemUTC();
         private EventLoopGroup eventLoopGroup;
+        private ClientTls tls;
+        private boolean requireTls;
 
         private Builder() {
         }
@@ -173,6 +189,16 @@ public record ClientConfig(
         public Builder pullPageSize(int v) { this.pullPageSize = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
         public Builder eventLoopGroup(EventLoopGroup v) { this.eventLoopGroup = v; return this; }
+        /** Trust settings to share between clients (read the trust file once); null = the JDK's trust store. */
+        public Builder tls(ClientTls v) { this.tls = v; return this; }
+        /**
+         * Trust only the certificates in this PEM file (a private CA, or the self-signed certificate of
+         * {@code magpie standalone --tls}); null = the JDK's trust store. Reads the file now.
+         *
+         * @throws IllegalArgumentException naming the file when it is unreadable or holds no certificate
+         */
+        public Builder trustFile(Path v) { this.tls = v == null ? null : ClientTls.trusting(v); return this; }
+        public Builder requireTls(boolean v) { this.requireTls = v; return this; }
 
         /** Validates and builds; a missing device id becomes a random UUID. */
         public ClientConfig build() {
@@ -180,7 +206,7 @@ public record ClientConfig(
                     Objects.requireNonNullElseGet(deviceId, () -> UUID.randomUUID().toString()), platform, appId,
                     grayTag, clientVersion, connectTimeout, requestTimeout, heartbeat, reconnectBackoffBase,
                     reconnectBackoffMax, autoReconnect, maxFrameBytes, syncPageSize, pullPageSize, clock,
-                    eventLoopGroup);
+                    eventLoopGroup, tls, requireTls);
         }
     }
 }

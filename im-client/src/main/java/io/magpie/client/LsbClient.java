@@ -28,7 +28,7 @@ public final class LsbClient {
     /** Uses {@link ClientConfig#lsbUrl()}, its app id, gray tag and request timeout. */
     public LsbClient(ClientConfig config) {
         this(config.lsbUrl(), config.appId(), config.grayTag(),
-                HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build(), config.requestTimeout());
+                HttpJsonClient.newHttpClient(config), config.requestTimeout());
     }
 
     /** @param appId / grayTag null for none */

@@ -18,9 +18,12 @@ import java.util.Set;
  * @param updatedAtMillis when the gate published this (ms since the epoch)
  * @param wsPath          the WebSocket upgrade path on {@code wsPort} ({@value #DEFAULT_WS_PATH} unless the
  *                        gate's {@code gate.ws-path} says otherwise)
+ * @param tls             the client TCP and WebSocket ports speak TLS ({@code wss://} on {@code wsPort}); false
+ *                        in entries of gates older than the field
  */
 public record GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
-                       GateState state, Set<String> appIds, String grayTag, long updatedAtMillis, String wsPath) {
+                       GateState state, Set<String> appIds, String grayTag, long updatedAtMillis, String wsPath,
+                       boolean tls) {
 
     /** The WebSocket path of a gate that does not publish one (entries of older gates). */
     public static final String DEFAULT_WS_PATH = "/ws";
@@ -29,7 +32,14 @@ public record GateInfo(String gateId, String host, int tcpPort, int wsPort, int 
     public GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
                     GateState state, Set<String> appIds, String grayTag, long updatedAtMillis) {
         this(gateId, host, tcpPort, wsPort, internalPort, connections, state, appIds, grayTag, updatedAtMillis,
-                DEFAULT_WS_PATH);
+                DEFAULT_WS_PATH, false);
+    }
+
+    /** A gate whose client ports are plaintext. */
+    public GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
+                    GateState state, Set<String> appIds, String grayTag, long updatedAtMillis, String wsPath) {
+        this(gateId, host, tcpPort, wsPort, internalPort, connections, state, appIds, grayTag, updatedAtMillis,
+                wsPath, false);
     }
 
     public GateInfo {

@@ -18,6 +18,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +48,20 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--device", description = "device id (default: ${DEFAULT-VALUE})", defaultValue = "terminal-1")
     String device;
 
-    @Option(names = "--api", description = "account API URL (default: ${DEFAULT-VALUE})",
-            defaultValue = "http://127.0.0.1:8081")
+    @Option(names = "--api", description = "account API URL (default: http://127.0.0.1:8081, https:// with --tls)")
     String api;
 
-    @Option(names = "--lsb", description = "LSB URL (default: ${DEFAULT-VALUE})", defaultValue = "http://127.0.0.1:8080")
+    @Option(names = "--lsb", description = "LSB URL (default: http://127.0.0.1:8080, https:// with --tls)")
     String lsb;
+
+    @Option(names = "--tls", description = "require TLS: https:// for the account API and the LSB, TLS (or wss://)"
+            + " to the gate; nothing is sent in plaintext")
+    boolean tls;
+
+    @Option(names = "--trust", paramLabel = "PEM",
+            description = "trust only the certificates in this PEM file (e.g. the cert.pem that"
+                    + " 'magpie standalone --tls' prints) instead of the JDK's trust store")
+    Path trust;
 
     @Override
     public Integer call() throws Exception {
@@ -64,13 +73,20 @@ final class ChatCommand implements Callable<Integer> {
         } catch (MagpieApiException e) {
             System.err.println("magpie chat: " + e.getMessage() + " (HTTP " + e.status() + " " + e.code() + ")");
             return 1;
+        } catch (IllegalArgumentException e) {
+            // a bad option value (URL, trust file): say which, without a stack trace
+            System.err.println("magpie chat: " + e.getMessage());
+            return 2;
         }
     }
 
     private int chat(PrintStream out) throws Exception {
+        String scheme = tls ? "https" : "http";
         ClientConfig config = ClientConfig.builder()
-                .accountApiUrl(api)
-                .lsbUrl(lsb)
+                .accountApiUrl(api != null ? api : scheme + "://127.0.0.1:8081")
+                .lsbUrl(lsb != null ? lsb : scheme + "://127.0.0.1:8080")
+                .trustFile(trust)
+                .requireTls(tls)
                 .transport(webSocket ? Transport.WEBSOCKET : Transport.TCP)
                 .deviceId(device)
                 .platform(Platform.DESKTOP)
@@ -84,7 +100,7 @@ final class ChatCommand implements Callable<Integer> {
             client.addListener(new Printer(out, peer));
             client.connect(me).get(15, TimeUnit.SECONDS);
             out.printf("connected as %s (uid %d) over %s; chatting with %s (uid %d). Type a line and Enter; Ctrl-D quits.%n",
-                    user, me.uid(), webSocket ? "WebSocket" : "TCP", to, peer);
+                    user, me.uid(), (webSocket ? "WebSocket" : "TCP") + (tls ? " with TLS" : ""), to, peer);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) {

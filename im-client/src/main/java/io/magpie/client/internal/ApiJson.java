@@ -105,7 +105,8 @@ public final class ApiJson {
                 throw badResponse(what, status, "a malformed ws URL", body);
             }
         }
-        return new GateAddress(gateId, host, tcpPort, json.path("wsPort").asInt(0), tcp, ws);
+        boolean tls = json.path("tls").asBoolean(false) || (ws != null && "wss".equals(ws.getScheme()));
+        return new GateAddress(gateId, host, tcpPort, json.path("wsPort").asInt(0), tcp, ws, tls);
     }
 
     private Instant instant(String what, int status, JsonNode node, String body) {

@@ -1,5 +1,6 @@
 package io.magpie.client.internal;
 
+import io.magpie.client.ClientConfig;
 import io.magpie.client.MagpieApiException;
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +32,18 @@ public final class HttpJsonClient {
         this.http = http;
         this.json = json;
         this.timeout = timeout;
+    }
+
+    /**
+     * The HTTP client for the account API and the LSB: the config's connect timeout, and for
+     * {@code https://} the config's trust ({@link ClientConfig#tls()}; the JDK's trust store when null).
+     */
+    public static HttpClient newHttpClient(ClientConfig config) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.connectTimeout());
+        if (config.tls() != null) {
+            builder.sslContext(config.tls().jdkContext());
+        }
+        return builder.build();
     }
 
     public ApiJson json() {

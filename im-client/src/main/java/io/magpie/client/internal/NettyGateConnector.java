@@ -6,6 +6,7 @@ import io.magpie.client.GateAddress;
 import io.magpie.client.LsbClient;
 import io.magpie.client.Transport;
 import io.magpie.protocol.proto.LoginRequest;
+import io.magpie.protocol.tls.ClientTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -15,8 +16,9 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Asks the LSB for a gate, then opens TCP or WebSocket to it on the client's event loop group.
- * Thread-safe.
+ * Asks the LSB for a gate, then opens TCP or WebSocket to it on the client's event loop group, with
+ * TLS when the LSB marks the gate {@code tls} (TCP) or hands out a {@code wss://} URL (WebSocket), and
+ * never without it when {@link ClientConfig#requireTls()}. Thread-safe.
  */
 public final class NettyGateConnector implements GateConnector {
 
@@ -35,22 +37,33 @@ public final class NettyGateConnector implements GateConnector {
         return lsb.pickGateAsync().thenCompose(gate -> connect(gate, login, events));
     }
 
+    private ClientTls trust() {
+        return config.tls() != null ? config.tls() : ClientTls.systemTrust();
+    }
+
     private CompletableFuture<ClientConnection> connect(GateAddress gate, LoginRequest login,
                                                         ClientHandler.Events events) {
         CompletableFuture<ClientConnection> result = new CompletableFuture<>();
         URI ws = null;
         String host = gate.host();
         int port = gate.tcpPort();
+        boolean tls = gate.tls();
         if (config.transport() == Transport.WEBSOCKET) {
             ws = gate.ws();
-            if (ws == null || !"ws".equals(ws.getScheme()) || ws.getHost() == null) {
+            if (ws == null || !("ws".equals(ws.getScheme()) || "wss".equals(ws.getScheme())) || ws.getHost() == null) {
                 result.completeExceptionally(new ConnectionLostException("gate " + gate.gateId()
-                        + " offers no plain ws:// WebSocket listener (got " + ws + "); this client speaks ws:// only,"
-                        + " use Transport.TCP or another gate"));
+                        + " offers no ws:// or wss:// WebSocket listener (got " + ws + "); use Transport.TCP or"
+                        + " another gate"));
                 return result;
             }
+            tls = "wss".equals(ws.getScheme());
             host = ws.getHost();
-            port = ws.getPort() > 0 ? ws.getPort() : 80;
+            port = ws.getPort() > 0 ? ws.getPort() : tls ? 443 : 80;
+        }
+        if (config.requireTls() && !tls) {
+            result.completeExceptionally(new ConnectionLostException("gate " + gate.gateId() + " at " + host + ":"
+                    + port + " offers no TLS and this client requires it (requireTls); enable tls on the gates"));
+            return result;
         }
         ClientHandler handler = new ClientHandler(login, ws != null,
                 config.connectTimeout().plus(config.requestTimeout()), config.requestTimeout(), config.heartbeat(),
@@ -61,8 +74,9 @@ public final class NettyGateConnector implements GateConnector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .handler(new ClientChannelInitializer(ws, config.maxFrameBytes(), config.connectTimeout(), handler));
-        String target = (ws != null ? ws.toString() : host + ":" + port);
+                .handler(new ClientChannelInitializer(ws, config.maxFrameBytes(), config.connectTimeout(), handler,
+                        tls ? trust().nettyContext() : null, host, port));
+        String target = (ws != null ? ws.toString() : (tls ? "tls " : "") + host + ":" + port);
         ChannelFuture connect = bootstrap.connect(host, port);
         connect.addListener(f -> {
             if (f.isSuccess()) {

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * Maps a {@link GateInfo} to the fields of its registry hash and back: id, host, tcpPort, wsPort,
  * internalPort, connections, state, appIds (comma list), gray, updatedAt, wsPath (absent in entries of
- * gates older than the field: read as {@link GateInfo#DEFAULT_WS_PATH}).
+ * gates older than the field: read as {@link GateInfo#DEFAULT_WS_PATH}), tls ({@code true}/{@code false};
+ * absent in older entries: read as false).
  */
 public final class GateInfoCodec {
 
@@ -31,6 +32,7 @@ public final class GateInfoCodec {
         fields.put("gray", gate.grayTag());
         fields.put("updatedAt", Long.toString(gate.updatedAtMillis()));
         fields.put("wsPath", gate.wsPath());
+        fields.put("tls", Boolean.toString(gate.tls()));
         return fields;
     }
 
@@ -51,7 +53,8 @@ public final class GateInfoCodec {
                     appIds.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(appIds.split(","))),
                     fields.getOrDefault("gray", ""),
                     Long.parseLong(require(fields, "updatedAt", id)),
-                    fields.getOrDefault("wsPath", GateInfo.DEFAULT_WS_PATH));
+                    fields.getOrDefault("wsPath", GateInfo.DEFAULT_WS_PATH),
+                    Boolean.parseBoolean(fields.getOrDefault("tls", "false")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("gate " + id + ": malformed registry entry " + fields + ": "
                     + e.getMessage(), e);

@@ -40,6 +40,16 @@ class GateInfoCodecTest {
     }
 
     @Test
+    void aTlsGateSaysSoAndAnOlderEntryIsPlaintext() {
+        GateInfo tls = new GateInfo("g1", "h", 1, 7001, 2, 0, GateState.ACTIVE, Set.of(), "", 5, "/ws", true);
+        Map<String, String> fields = new HashMap<>(GateInfoCodec.encode(tls));
+        assertEquals("true", fields.get("tls"));
+        assertTrue(GateInfoCodec.decode(fields).tls());
+        fields.remove("tls"); // as a gate from before the field wrote it
+        assertEquals(false, GateInfoCodec.decode(fields).tls());
+    }
+
+    @Test
     void missingFieldIsNamed() {
         Map<String, String> fields = new HashMap<>(GateInfoCodec.encode(
                 new GateInfo("g1", "h", 1, 0, 2, 0, GateState.ACTIVE, Set.of(), "", 5)));

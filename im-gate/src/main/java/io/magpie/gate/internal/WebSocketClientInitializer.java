@@ -11,7 +11,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.Objects;
 
 /**
- * The client WebSocket listener's pipeline: HTTP codec and aggregator for the upgrade, the WebSocket
+ * The client WebSocket listener's pipeline: TLS first when enabled ({@link TlsStage}: the listener
+ * then serves {@code wss://}), HTTP codec and aggregator for the upgrade, the WebSocket
  * protocol handler on {@code gate.ws-path} (one WebSocket message carries at most one largest frame),
  * a 404 for any other HTTP request, the binary-message adapter, then the shared stages.
  */
@@ -23,11 +24,19 @@ public final class WebSocketClientInitializer extends ChannelInitializer<SocketC
     private final ClientPipeline stages;
     private final ClientConnections connections;
     private final WebSocketServerProtocolConfig wsConfig;
+    private final TlsStage tls;
 
+    /** A plaintext ({@code ws://}) listener. */
     public WebSocketClientInitializer(ClientPipeline stages, ClientConnections connections, String path,
             int maxFrameBytes) {
+        this(stages, connections, path, maxFrameBytes, TlsStage.plaintext());
+    }
+
+    public WebSocketClientInitializer(ClientPipeline stages, ClientConnections connections, String path,
+            int maxFrameBytes, TlsStage tls) {
         this.stages = Objects.requireNonNull(stages, "stages");
         this.connections = Objects.requireNonNull(connections, "connections");
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(path)
                 .maxFramePayloadLength(maxFrameBytes + Frame.HEADER_BYTES)
@@ -40,6 +49,7 @@ public final class WebSocketClientInitializer extends ChannelInitializer<SocketC
         if (!connections.admit(channel)) {
             return;
         }
+        tls.addFirst(channel);
         channel.pipeline()
                 .addLast("http-codec", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES))

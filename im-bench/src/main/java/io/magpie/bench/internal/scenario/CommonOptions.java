@@ -3,6 +3,7 @@ package io.magpie.bench.internal.scenario;
 import io.magpie.client.AccountClient;
 import io.magpie.client.ClientConfig;
 import io.magpie.client.Transport;
+import io.magpie.protocol.tls.ClientTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -54,7 +55,13 @@ public final class CommonOptions {
             paramLabel = "DURATION", description = "SEND_ACK / LOGIN_ACK / HTTP timeout (default: ${DEFAULT-VALUE})")
     Duration requestTimeout;
 
+    @Option(names = "--trust", paramLabel = "PEM",
+            description = "trust only the certificates in this PEM file on https:// URLs and TLS gates (e.g. the"
+                    + " cert.pem of 'magpie standalone --tls'); default: the JDK's trust store")
+    Path trust;
+
     private String resolvedRunId;
+    private ClientTls clientTls;
 
     /** The run id, validated, generated once when not given. */
     public String runId() {
@@ -100,7 +107,16 @@ public final class CommonOptions {
                 .transport(transport)
                 .clientVersion("magpie-bench")
                 .requestTimeout(requestTimeout)
+                .tls(clientTls())
                 .autoReconnect(false);
+    }
+
+    /** The trust of every bench client, read once: {@code --trust}, else the JDK's trust store. */
+    public synchronized ClientTls clientTls() {
+        if (clientTls == null) {
+            clientTls = ClientTls.trusting(trust);
+        }
+        return clientTls;
     }
 
     public AccountClient accountClient() {
@@ -109,6 +125,6 @@ public final class CommonOptions {
 
     public HttpClient httpClient() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .build();
+                .sslContext(clientTls().jdkContext()).build();
     }
 }
