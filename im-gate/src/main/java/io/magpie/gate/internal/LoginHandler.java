@@ -1,6 +1,7 @@
 package io.magpie.gate.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.magpie.das.ActiveSessions;
 import io.magpie.das.Route;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * Logs a connection in (ARCHITECTURE §2 step 3). The first frame must be LOGIN, and LOGIN_ACK must be
  * reached within the login timeout, or the connection gets an ERROR and is closed:
  * another command first -> WRONG_STATE; no LOGIN in time -> LOGIN_TIMEOUT; a token that is forged,
- * malformed or expired (verified locally, no round trip) -> INVALID_TOKEN.
+ * malformed or expired (verified locally, no round trip) -> INVALID_TOKEN; a token whose device session
+ * is no longer the current one (logged out, kicked, replaced by a newer login, password changed: one
+ * asynchronous read of the shared session store, before anything is registered, so a revoked token
+ * cannot kick the device's live session either) -> INVALID_TOKEN; the store unavailable -> SERVER_BUSY.
  *
  * <p>A valid token creates a {@link Session}, registers its route in the shared route table (async;
  * the continuation runs on this channel's event loop, reads are paused meanwhile and frames the
@@ -46,7 +50,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     /** Frames a client may pipeline behind LOGIN before LOGIN_ACK; reads are paused, so few arrive. */
     static final int MAX_PIPELINED_FRAMES = 64;
 
-    private enum State { AWAITING_LOGIN, REGISTERING, DONE, FAILED }
+    private enum State { AWAITING_LOGIN, CHECKING_SESSION, REGISTERING, DONE, FAILED }
 
     private final LoginServices services;
     private final SessionStages sessionStages;
@@ -105,7 +109,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                             + Command.nameOf(frame.command()) + "; closing connection");
                 }
             }
-            case REGISTERING -> {
+            case CHECKING_SESSION, REGISTERING -> {
                 if (pipelined.size() >= MAX_PIPELINED_FRAMES) {
                     fail(ctx, frame, ErrorCode.RATE_LIMITED, "more than " + MAX_PIPELINED_FRAMES
                             + " frames sent before LOGIN_ACK; wait for LOGIN_ACK; closing connection");
@@ -137,11 +141,49 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                     + "; closing connection, log in over HTTP again for a new token");
             return;
         }
-        Session session = new Session(services.connectionIds().getAsLong(), claims.uid(), claims.deviceId(),
-                claims.platform(), services.gateId(), services.clock().millis(), ctx.channel());
-        state = State.REGISTERING;
         // Hold further input until the session stages exist; what already arrived is queued.
         ctx.channel().config().setAutoRead(false);
+        if (!claims.boundToSession()) {
+            register(ctx, frame, claims);
+            return;
+        }
+        state = State.CHECKING_SESSION;
+        services.activeSessions().status(claims.uid(), claims.deviceId(), claims.sessionId())
+                .whenCompleteAsync((status, error) -> sessionChecked(ctx, frame, claims, status, unwrap(error)),
+                        ctx.executor());
+    }
+
+    private void sessionChecked(ChannelHandlerContext ctx, Frame frame, TokenClaims claims, ActiveSessions.Status status,
+            Throwable error) {
+        if (state != State.CHECKING_SESSION || !ctx.channel().isActive()) {
+            return; // deadline passed or the client left meanwhile
+        }
+        String prefix = who(ctx) + " uid=" + claims.uid() + " device=" + claims.deviceId();
+        if (error != null) {
+            log.warn("{} session check failed; closing connection", prefix, error);
+            fail(ctx, frame, ErrorCode.SERVER_BUSY, "the login token could not be checked (session store unavailable: "
+                    + error.getMessage() + "); closing connection, reconnect later");
+            return;
+        }
+        if (status != ActiveSessions.Status.CURRENT) {
+            String why = switch (status) {
+                case LOGGED_OUT -> "its device session was logged out";
+                case REPLACED -> "the device logged in again since, or its session was revoked";
+                default -> "its device session is not current (revoked, expired, or not known to this cluster)";
+            };
+            log.info("{} login refused: token of session {}: {}", prefix, claims.sessionId(), why);
+            fail(ctx, frame, ErrorCode.INVALID_TOKEN, "login token refused: " + why + "; closing connection, refresh"
+                    + " the token (POST /v1/sessions/refresh) or log in over HTTP again");
+            return;
+        }
+        register(ctx, frame, claims);
+    }
+
+    private void register(ChannelHandlerContext ctx, Frame frame, TokenClaims claims) {
+        Session session = new Session(services.connectionIds().getAsLong(), claims.uid(), claims.deviceId(),
+                claims.platform(), services.gateId(), services.clock().millis(), ctx.channel());
+        long sessionId = claims.sessionId();
+        state = State.REGISTERING;
         CompletableFuture<Optional<Route>> registration = services.sessionRoutes().register(session);
         // Issued right behind the registration on the same connection, so it sees our route and saves a
         // round trip; only needed when the device policy limits platform classes.
@@ -150,7 +192,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 : CompletableFuture.completedFuture(null);
         registration.thenCompose(replaced -> userRoutes.handle((routes, lookupError) ->
                         new Registration(replaced, routes, unwrap(lookupError))))
-                .whenCompleteAsync((registered, error) -> registered(ctx, frame, session, registered,
+                .whenCompleteAsync((registered, error) -> registered(ctx, frame, session, sessionId, registered,
                         unwrap(error)), ctx.executor());
     }
 
@@ -165,8 +207,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     private record Registration(Optional<Route> replaced, List<Route> userRoutes, Throwable lookupError) {
     }
 
-    private void registered(ChannelHandlerContext ctx, Frame login, Session session, Registration registration,
-            Throwable error) {
+    private void registered(ChannelHandlerContext ctx, Frame login, Session session, long sessionId,
+            Registration registration, Throwable error) {
         if (state != State.REGISTERING || !ctx.channel().isActive()) {
             // Deadline passed or the client left while Redis answered: the route must not outlive us.
             if (error == null) {
@@ -216,6 +258,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 .setGateId(services.gateId())
                 .build()));
         sessionStages.install(ctx.pipeline(), ctx.name(), session);
+        // right behind this stage, so LOGOUT is taken before the session stages see it
+        ctx.pipeline().addAfter(ctx.name(), "logout", new LogoutHandler(session, sessionId, services.activeSessions()));
         for (Frame frame : pipelined) {
             ctx.fireChannelRead(frame);
         }
@@ -293,6 +337,12 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             log.info("{} no LOGIN {} ms after connecting; closing connection", who(ctx), waited);
             fail(ctx, null, ErrorCode.LOGIN_TIMEOUT, "no LOGIN within " + services.loginTimeout().toMillis()
                     + " ms of connecting; closing connection");
+        } else if (state == State.CHECKING_SESSION) {
+            log.warn("{} login still checking its token's session {} ms after connecting; closing connection",
+                    who(ctx), waited);
+            fail(ctx, null, ErrorCode.SERVER_BUSY, "login could not be completed within "
+                    + services.loginTimeout().toMillis() + " ms (session check pending); closing connection, "
+                    + "reconnect later");
         } else if (state == State.REGISTERING) {
             log.warn("{} login still registering its route {} ms after connecting; closing connection",
                     who(ctx), waited);

@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import io.magpie.das.ActiveSessions;
 import io.magpie.gate.DevicePolicy;
 import io.magpie.protocol.auth.TokenCodec;
 import java.time.Clock;
@@ -19,10 +20,20 @@ import java.util.function.LongSupplier;
  * @param sessionRoutes     local session table + shared route table
  * @param kicker            kicks the older session of a device that logs in again
  * @param devicePolicy      which sessions of one user may be online together
+ * @param activeSessions    the current session of each device: a token of another session is refused at
+ *                          LOGIN (revoked); LOGOUT marks the session logged out
  */
 public record LoginServices(String gateId, Duration loginTimeout, int heartbeatSeconds, Clock clock, TokenCodec tokens,
         LongSupplier connectionIds, SessionRoutes sessionRoutes, DuplicateSessionKicker kicker,
-        DevicePolicy devicePolicy) {
+        DevicePolicy devicePolicy, ActiveSessions activeSessions) {
+
+    /** Without a session store: tokens bound to a device session are refused, unbound ones (tests) pass. */
+    public LoginServices(String gateId, Duration loginTimeout, int heartbeatSeconds, Clock clock, TokenCodec tokens,
+            LongSupplier connectionIds, SessionRoutes sessionRoutes, DuplicateSessionKicker kicker,
+            DevicePolicy devicePolicy) {
+        this(gateId, loginTimeout, heartbeatSeconds, clock, tokens, connectionIds, sessionRoutes, kicker, devicePolicy,
+                ActiveSessions.NONE);
+    }
 
     public LoginServices {
         Objects.requireNonNull(gateId, "gateId");
@@ -33,5 +44,6 @@ public record LoginServices(String gateId, Duration loginTimeout, int heartbeatS
         Objects.requireNonNull(sessionRoutes, "sessionRoutes");
         Objects.requireNonNull(kicker, "kicker");
         Objects.requireNonNull(devicePolicy, "devicePolicy");
+        Objects.requireNonNull(activeSessions, "activeSessions");
     }
 }

@@ -1,0 +1,71 @@
+package io.magpie.gate.internal;
+
+import io.magpie.das.ActiveSessions;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.Frame;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LOGOUT of a logged-in connection: marks the token's device session logged out in the shared session
+ * store (so the token cannot LOGIN again at any gate, and the account API ends the session in MySQL at
+ * its next look, refusing the token and its refresh token), then closes the connection. The close waits
+ * for the store's answer (asynchronously, reads paused), so a client that sees the close knows the
+ * token is dead; if the store fails, that is logged and the connection closes anyway. Other frames pass.
+ * One instance per connection, installed at login right behind the login stage.
+ */
+public final class LogoutHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(LogoutHandler.class);
+    /** Lifetime of a logout mark when the store had no entry: the longest refresh-token lifetime allowed. */
+    static final Duration MARK_TTL_IF_ABSENT = Duration.ofDays(365);
+
+    private final Session session;
+    private final long sessionId;
+    private final ActiveSessions activeSessions;
+    private boolean loggingOut;
+
+    /** @param sessionId the device session of the token this connection logged in with; 0 = unbound */
+    public LogoutHandler(Session session, long sessionId, ActiveSessions activeSessions) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.sessionId = sessionId;
+        this.activeSessions = Objects.requireNonNull(activeSessions, "activeSessions");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame) || !frame.is(Command.LOGOUT)) {
+            if (loggingOut) {
+                ReferenceCountUtil.release(msg); // the connection is closing: nothing after LOGOUT counts
+                return;
+            }
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (loggingOut) {
+            return;
+        }
+        loggingOut = true;
+        ctx.channel().config().setAutoRead(false);
+        if (sessionId == 0) {
+            log.info("{} logged out (token not bound to a session); closing connection", session.logPrefix());
+            ctx.close();
+            return;
+        }
+        activeSessions.logout(session.uid(), session.deviceId(), sessionId, MARK_TTL_IF_ABSENT)
+                .whenCompleteAsync((ok, error) -> {
+                    if (error != null) {
+                        log.warn("{} logged out, but the session store did not record it; the token stays valid"
+                                + " until it expires or is revoked over HTTP", session.logPrefix(), error);
+                    } else {
+                        log.info("{} logged out; session revoked, closing connection", session.logPrefix());
+                    }
+                    ctx.close();
+                }, ctx.executor());
+    }
+}
