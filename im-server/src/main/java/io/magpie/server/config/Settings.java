@@ -157,6 +157,7 @@ public final class Settings {
         Duration syncWindow = tree.duration("logic.sync-version-window", LogicConfig.DEFAULT_SYNC_VERSION_WINDOW);
         int queriesPerPoll = tree.integer("logic.queries-per-poll", LogicConfig.DEFAULT_QUERIES_PER_POLL);
         int queryBacklog = tree.integer("logic.query-backlog", LogicConfig.DEFAULT_QUERY_BACKLOG);
+        Duration writeIdle = tree.duration("logic.write-idle-timeout", LogicConfig.DEFAULT_WRITE_IDLE_TIMEOUT);
         byte[] secret = tokenSecret();
         return guard("logic", () -> LogicConfig.builder(kafkaBootstrap(), secret)
                 .topicPrefix(topics.prefix())
@@ -172,6 +173,7 @@ public final class Settings {
                 .syncVersionWindow(syncWindow)
                 .queriesPerPoll(queriesPerPoll)
                 .queryBacklog(queryBacklog)
+                .writeIdleTimeout(writeIdle)
                 .build());
     }
 
