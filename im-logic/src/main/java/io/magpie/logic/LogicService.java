@@ -17,6 +17,8 @@ import io.magpie.idgen.SnowflakeConfig;
 import io.magpie.idgen.SnowflakeIdGenerator;
 import io.magpie.idgen.WorkerIdLease;
 import io.magpie.das.bus.Backoff;
+import io.magpie.das.bus.BusClients;
+import io.magpie.das.bus.ConsumerLoop;
 import io.magpie.logic.internal.MessageAssigner;
 import io.magpie.logic.internal.PartitionFences;
 import io.magpie.logic.internal.PullHandler;
@@ -40,14 +42,8 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +128,7 @@ public final class LogicService implements AutoCloseable {
             // last: from here on only the consumer thread closes the KafkaConsumer
             consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
                     new UpstreamBatchProcessor(new UpstreamParser(), sends, publisher), queries, assigner,
-                    new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences);
+                    new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;
             consumerThread.start();
@@ -154,26 +150,29 @@ public final class LogicService implements AutoCloseable {
     }
 
     /**
-     * Live = not a service whose upstream loop ended while it should run (an unexpected error stops
-     * it for good: only a restart brings consumption back, so the orchestrator must restart us).
+     * Live = not a service whose upstream loop ended or is wedged (no poll returned for
+     * {@link ConsumerLoop#DEFAULT_STALL_LIMIT}) while it should run: only a restart brings consumption
+     * back, so the orchestrator must restart us.
      */
-    boolean live() {
+    public boolean live() {
         if (!running) {
             return true;
         }
         UpstreamConsumer pipeline = consumer;
-        return pipeline == null || !pipeline.stopped();
+        // ended, or wedged (a call that never returns): either way only a restart helps
+        return pipeline == null || pipeline.status(ConsumerLoop.DEFAULT_STALL_LIMIT) == ConsumerLoop.Status.POLLING;
     }
 
     /** Ready = the pipeline runs (its consumer loop did not end), the worker id lease holds and MySQL answers. */
-    boolean ready() {
+    public boolean ready() {
         if (!running) {
             return false;
         }
         // locals: release() clears these fields while a health check may be reading them
         UpstreamConsumer pipeline = consumer; // set before running: the volatile read above publishes it
         WorkerIdLease held = lease;
-        if (pipeline == null || pipeline.stopped() || held == null || !held.valid()) {
+        if (pipeline == null || pipeline.status(ConsumerLoop.DEFAULT_STALL_LIMIT) != ConsumerLoop.Status.POLLING
+                || held == null || !held.valid()) {
             return false;
         }
         try (Connection c = database.dataSource().getConnection()) {
@@ -232,27 +231,12 @@ public final class LogicService implements AutoCloseable {
     }
 
     private Properties consumerProperties() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-upstream");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return BusClients.consumer(config.kafkaBootstrap(), config.consumerGroup(),
+                config.consumerGroup() + "-upstream", config.maxPollRecords());
     }
 
     private Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.batchLinger().toMillis());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-push");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
+        return BusClients.producer(config.kafkaBootstrap(), config.consumerGroup() + "-push",
+                (int) config.batchLinger().toMillis());
     }
 }

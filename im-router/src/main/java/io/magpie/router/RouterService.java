@@ -4,6 +4,8 @@ import io.magpie.das.GateRegistry;
 import io.magpie.das.RouteTable;
 import io.magpie.das.Topics;
 import io.magpie.das.bus.Backoff;
+import io.magpie.das.bus.BusClients;
+import io.magpie.das.bus.ConsumerLoop;
 import io.magpie.router.internal.GatePushClient;
 import io.magpie.router.internal.OfflineTaskPublisher;
 import io.magpie.router.internal.PushDispatcher;
@@ -11,14 +13,8 @@ import io.magpie.router.internal.PushTaskConsumer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +38,7 @@ public final class RouterService implements AutoCloseable {
     private final Clock clock;
     private KafkaProducer<String, byte[]> producer;
     private GatePushClient client;
-    private PushTaskConsumer consumer;
+    private volatile PushTaskConsumer consumer;
     private Thread thread;
 
     public RouterService(RouterConfig config, RouteTable routes, GateRegistry gates, Clock clock) {
@@ -63,11 +59,27 @@ public final class RouterService implements AutoCloseable {
                 new OfflineTaskPublisher(producer, topics.offline()),
                 config.pushTimeout().plus(config.connectTimeout()), clock);
         consumer = new PushTaskConsumer(new KafkaConsumer<>(consumerProperties()), topics.push(), dispatcher,
-                new Backoff(config.retryBackoffMin(), config.retryBackoffMax()));
+                new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), clock);
         thread = new Thread(consumer, "router-push-consumer");
         thread.start();
         log.info("[router] consuming {} as group {}", topics.push(), config.consumerGroup());
         return this;
+    }
+
+    /**
+     * Live = its push loop neither ended nor wedged (no poll returned for
+     * {@link ConsumerLoop#DEFAULT_STALL_LIMIT}): only a restart would bring delivery back. True
+     * before {@link #start()}.
+     */
+    public boolean live() {
+        PushTaskConsumer loop = consumer;
+        return loop == null || loop.status(ConsumerLoop.DEFAULT_STALL_LIMIT) == ConsumerLoop.Status.POLLING;
+    }
+
+    /** Ready = started and its push loop polls. */
+    public boolean ready() {
+        PushTaskConsumer loop = consumer;
+        return loop != null && loop.status(ConsumerLoop.DEFAULT_STALL_LIMIT) == ConsumerLoop.Status.POLLING;
     }
 
     @Override
@@ -91,27 +103,11 @@ public final class RouterService implements AutoCloseable {
     }
 
     private Properties consumerProperties() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-push");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return BusClients.consumer(config.kafkaBootstrap(), config.consumerGroup(),
+                config.consumerGroup() + "-push", config.maxPollRecords());
     }
 
     private Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-offline");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
+        return BusClients.producer(config.kafkaBootstrap(), config.consumerGroup() + "-offline", 1);
     }
 }

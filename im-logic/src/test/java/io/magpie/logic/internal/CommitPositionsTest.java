@@ -2,6 +2,8 @@ package io.magpie.logic.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.magpie.das.bus.CommitPositions;
+
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;

@@ -4,17 +4,18 @@ import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.MuteSettings;
 import io.magpie.das.Topics;
 import io.magpie.das.bus.Backoff;
+import io.magpie.das.bus.BusClients;
+import io.magpie.das.bus.ConsumerLoop;
+import io.magpie.das.bus.ConsumerTuning;
 import io.magpie.router.notify.internal.NotificationPlanner;
 import io.magpie.router.notify.internal.NotificationSender;
 import io.magpie.router.notify.internal.OfflineTaskConsumer;
 import io.magpie.router.notify.internal.RetryPolicy;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ public final class NotifierService implements AutoCloseable {
     private final DeviceTokenRepository tokens;
     private final MuteSettings mutes;
     private final PushNotifierRegistry notifiers;
-    private OfflineTaskConsumer consumer;
+    private volatile OfflineTaskConsumer consumer;
     private Thread thread;
 
     public NotifierService(NotifierConfig config, DeviceTokenRepository tokens, MuteSettings mutes,
@@ -62,12 +63,32 @@ public final class NotifierService implements AutoCloseable {
                 config.sendTimeout(), OfflineTaskConsumer.pauseOn(stopping));
         NotificationPlanner planner = new NotificationPlanner(tokens::findByUids, mutes::muted);
         consumer = new OfflineTaskConsumer(new KafkaConsumer<>(consumerProperties()), topics.offline(), planner,
-                sender, new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), stopping);
+                sender, new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), stopping, Clock.systemUTC());
         thread = new Thread(consumer, "notifier-offline-consumer");
         thread.start();
         log.info("[notifier] consuming {} as group {}; providers {}", topics.offline(), config.consumerGroup(),
                 notifiers.providers());
         return this;
+    }
+
+    /**
+     * Live = started and its consumer loop neither ended nor wedged (no poll returned for longer than
+     * a batch may take): only a restart would bring notifications back. True before {@link #start()}.
+     */
+    public boolean live() {
+        OfflineTaskConsumer loop = consumer;
+        return loop == null || loop.status(stallLimit()) == ConsumerLoop.Status.POLLING;
+    }
+
+    /** Ready = started and its consumer loop polls. */
+    public boolean ready() {
+        OfflineTaskConsumer loop = consumer;
+        return loop != null && loop.status(stallLimit()) == ConsumerLoop.Status.POLLING;
+    }
+
+    private Duration stallLimit() {
+        // a batch may legitimately retry its notifications for maxBatchDuration
+        return config.maxBatchDuration().plus(ConsumerLoop.DEFAULT_STALL_LIMIT);
     }
 
     @Override
@@ -89,18 +110,9 @@ public final class NotifierService implements AutoCloseable {
     }
 
     private Properties consumerProperties() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
         // a batch in retries must not cost the worker its partitions
-        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-                (int) Math.max(300_000, config.maxBatchDuration().toMillis()));
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-offline");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return BusClients.consumer(config.kafkaBootstrap(), config.consumerGroup(),
+                config.consumerGroup() + "-offline", config.maxPollRecords(),
+                ConsumerTuning.DEFAULT.withMaxPollIntervalAtLeast(config.maxBatchDuration()));
     }
 }

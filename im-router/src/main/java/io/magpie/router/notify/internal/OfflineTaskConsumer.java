@@ -2,63 +2,48 @@ package io.magpie.router.notify.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.das.StorageException;
-import io.magpie.protocol.proto.OfflineTask;
 import io.magpie.das.bus.Backoff;
+import io.magpie.das.bus.BatchHandler;
+import io.magpie.das.bus.ConsumerLoop;
+import io.magpie.protocol.proto.OfflineTask;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notifier worker's loop: owns the KafkaConsumer of {@code offline} (auto commit off) on its own
- * thread; polls a batch, plans its notifications (storage lookups), sends them with bounded retries,
- * and commits the batch's offsets once every notification was delivered or given up. A storage
- * failure rewinds the batch and polls it again after a backoff (nothing can be decided without the
- * tokens); a record that is not an {@code OfflineTask} is logged and skipped.
+ * The notifier worker's loop: the bus's {@link ConsumerLoop} on {@code offline}. Each polled batch is
+ * planned (storage lookups), its notifications are sent with bounded retries, and its offsets are
+ * committed once every notification was delivered or given up. A storage failure rewinds the batch
+ * and polls it again after a backoff (nothing can be decided without the tokens); a record that is
+ * not an {@code OfflineTask} is logged and skipped; transient Kafka errors are retried.
  *
  * <p>Lifecycle: {@link #run()} on a dedicated thread; {@link #shutdown()} from any thread stops
  * waiting between retries, leaves the unfinished batch uncommitted, closes the consumer and returns.
  */
 public final class OfflineTaskConsumer implements Runnable {
 
-    private static final Logger log = LoggerFactory.getLogger(OfflineTaskConsumer.class);
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** How long an idle poll waits. */
+    public static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-    private final Consumer<String, byte[]> consumer;
-    private final String topic;
-    private final NotificationPlanner planner;
-    private final NotificationSender sender;
-    private final Backoff storageBackoff;
-    private final CountDownLatch stopping;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private static final Logger log = LoggerFactory.getLogger(OfflineTaskConsumer.class);
+
+    private final ConsumerLoop<String, byte[]> loop;
 
     /**
      * @param stopping counted down by {@link #shutdown()}; the {@link NotificationSender.Pause} of the
      *                 sender should wait on it too, so a shutdown ends a retry wait at once
      */
     public OfflineTaskConsumer(Consumer<String, byte[]> consumer, String topic, NotificationPlanner planner,
-            NotificationSender sender, Backoff storageBackoff, CountDownLatch stopping) {
-        this.consumer = consumer;
-        this.topic = topic;
-        this.planner = planner;
-        this.sender = sender;
-        this.storageBackoff = storageBackoff;
-        this.stopping = stopping;
+            NotificationSender sender, Backoff storageBackoff, CountDownLatch stopping, Clock clock) {
+        this.loop = new ConsumerLoop<>("offline", consumer, topic, new Handler(topic, planner, sender),
+                storageBackoff, POLL_TIMEOUT, clock, stopping);
     }
 
     /** A pause that waits on {@code stopping}: false once a shutdown was asked for. */
@@ -75,122 +60,57 @@ public final class OfflineTaskConsumer implements Runnable {
 
     @Override
     public void run() {
-        try {
-            consumer.subscribe(List.of(topic));
-            while (running) {
-                ConsumerRecords<String, byte[]> polled;
-                try {
-                    polled = consumer.poll(POLL_TIMEOUT);
-                } catch (WakeupException e) {
-                    break;
-                }
-                if (!polled.isEmpty()) {
-                    handle(polled);
-                }
-            }
-        } catch (RuntimeException e) {
-            log.error("[{}] notifier consumer stopped by an unexpected error; this worker notifies nothing more",
-                    topic, e);
-        } finally {
-            try {
-                consumer.close();
-            } finally {
-                stopped.countDown();
-            }
-        }
-    }
-
-    private void handle(ConsumerRecords<String, byte[]> polled) {
-        List<OfflineTask> tasks = parse(polled);
-        NotificationPlanner.Plan plan;
-        try {
-            plan = planner.plan(tasks);
-        } catch (StorageException e) {
-            long delay = storageBackoff.nextDelayMillis();
-            if (e.retryable()) {
-                log.warn("[{}] reading push tokens for {} offline tasks failed, retrying in {} ms: {}", topic,
-                        tasks.size(), delay, e.getMessage());
-            } else {
-                log.error("[{}] reading push tokens for {} offline tasks failed (not retryable), retrying in {} ms",
-                        topic, tasks.size(), delay, e);
-            }
-            rewind(polled);
-            pause(delay);
-            return;
-        }
-        storageBackoff.reset();
-        NotificationSender.Outcome outcome = sender.sendAll(plan.notifications());
-        if (outcome.abandoned()) {
-            return;
-        }
-        log.debug("[{}] batch of {} tasks: {} delivered, {} failed, {} without notifier, {} muted, {} users"
-                        + " without token", topic, tasks.size(), outcome.delivered(), outcome.failed(),
-                outcome.skipped(), plan.mutedTasks(), plan.tasksWithoutToken());
-        commit(nextOffsets(polled));
-    }
-
-    private List<OfflineTask> parse(ConsumerRecords<String, byte[]> polled) {
-        List<OfflineTask> tasks = new ArrayList<>(polled.count());
-        for (ConsumerRecord<String, byte[]> r : polled) {
-            try {
-                tasks.add(OfflineTask.parseFrom(r.value() == null ? new byte[0] : r.value()));
-            } catch (InvalidProtocolBufferException e) {
-                log.error("[offline {}-{}@{}] record is not an OfflineTask and is skipped: {}", r.topic(),
-                        r.partition(), r.offset(), e.getMessage());
-            }
-        }
-        return tasks;
-    }
-
-    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        try {
-            try {
-                consumer.commitSync(offsets);
-            } catch (WakeupException e) {
-                // shutdown() raced with the batch: wakeups are one-shot, finish the commit
-                consumer.commitSync(offsets);
-            }
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            // the partitions' new owner notifies these tasks again: a repeat, never a loss
-            log.warn("[{}] committing offsets {} failed because the group rebalanced", topic, offsets, e);
-        }
-    }
-
-    private void rewind(ConsumerRecords<String, byte[]> polled) {
-        Set<TopicPartition> assigned = consumer.assignment();
-        for (TopicPartition tp : polled.partitions()) {
-            if (assigned.contains(tp)) {
-                consumer.seek(tp, polled.records(tp).get(0).offset());
-            }
-        }
-    }
-
-    private void pause(long millis) {
-        try {
-            stopping.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> polled) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : polled.partitions()) {
-            List<ConsumerRecord<String, byte[]>> records = polled.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
-        }
-        return offsets;
+        loop.run();
     }
 
     /** Asks the loop to stop after (or, in a retry wait, during) the batch in flight. Any thread. */
     public void shutdown() {
-        running = false;
-        stopping.countDown();
-        consumer.wakeup();
+        loop.shutdown();
+    }
+
+    /** The loop's health; {@code stallAfter} is how long without a poll makes it wedged. */
+    public ConsumerLoop.Status status(Duration stallAfter) {
+        return loop.status(stallAfter);
     }
 
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return loop.awaitStopped(timeout);
+    }
+
+    private record Handler(String topic, NotificationPlanner planner, NotificationSender sender)
+            implements BatchHandler<String, byte[]> {
+
+        @Override
+        public boolean handle(List<ConsumerRecord<String, byte[]>> batch) {
+            List<OfflineTask> tasks = parse(batch);
+            NotificationPlanner.Plan plan = planner.plan(tasks); // StorageException: rewound, retried
+            NotificationSender.Outcome outcome = sender.sendAll(plan.notifications());
+            if (outcome.abandoned()) {
+                return false; // shut down in a retry wait: left uncommitted for the next owner
+            }
+            log.debug("[{}] batch of {} tasks: {} delivered, {} failed, {} without notifier, {} muted, {} users"
+                            + " without token", topic, tasks.size(), outcome.delivered(), outcome.failed(),
+                    outcome.skipped(), plan.mutedTasks(), plan.tasksWithoutToken());
+            return true;
+        }
+
+        @Override
+        public boolean expected(Exception failure) {
+            // MySQL down or slow: a warning; anything else (a bug, a non-retryable storage error) an error
+            return failure instanceof StorageException storage && storage.retryable();
+        }
+
+        private List<OfflineTask> parse(List<ConsumerRecord<String, byte[]>> batch) {
+            List<OfflineTask> tasks = new ArrayList<>(batch.size());
+            for (ConsumerRecord<String, byte[]> r : batch) {
+                try {
+                    tasks.add(OfflineTask.parseFrom(r.value() == null ? new byte[0] : r.value()));
+                } catch (InvalidProtocolBufferException e) {
+                    log.error("[offline {}-{}@{}] record is not an OfflineTask and is skipped: {}", r.topic(),
+                            r.partition(), r.offset(), e.getMessage());
+                }
+            }
+            return tasks;
+        }
     }
 }
