@@ -93,6 +93,8 @@ public final class GateServer implements AutoCloseable {
     private volatile Listener tcp;
     private volatile Listener ws;
     private volatile Listener internal;
+    /** Between a successful start and close: what the health checks look at, without the lock. */
+    private volatile boolean serving;
 
     /** A bound server channel and the port it got (kept: a closed channel no longer reports it). */
     private record Listener(Channel channel, int port) {
@@ -158,6 +160,7 @@ public final class GateServer implements AutoCloseable {
         }
         registryPublisher.start(bossGroup.next(), config.registryRefresh());
         routeRefresher.start(bossGroup.next(), config.routeRefresh());
+        serving = true;
         log.info("[gate={}] started: tcp {}, ws {}{}, internal {}; advertised as {}", config.gateId(), tcpPort(),
                 wsPort(), config.wsPath(), internalPort(), config.advertisedHost());
         return this;
@@ -175,6 +178,7 @@ public final class GateServer implements AutoCloseable {
         }
         boolean wasRunning = state == State.RUNNING;
         state = State.CLOSED;
+        serving = false;
         if (!wasRunning) {
             return;
         }
@@ -196,6 +200,43 @@ public final class GateServer implements AutoCloseable {
         workersDone.awaitUninterruptibly(timeout);
         bossDone.awaitUninterruptibly(timeout);
         log.info("[gate={}] closed", config.gateId());
+    }
+
+    /**
+     * Live = not a started gate whose listeners closed or whose event loops are wedged (each must run a
+     * no-op task within {@code within}); true before start and after close, when there is nothing to
+     * restart. Called from a health check thread, never from an event loop; waits at most
+     * {@code within} per loop.
+     */
+    public boolean live(Duration within) {
+        return !serving || serves(within);
+    }
+
+    /** Ready = started, every listener open, every event loop responsive within {@code within}. */
+    public boolean ready(Duration within) {
+        return serving && serves(within);
+    }
+
+    private boolean serves(Duration within) {
+        for (Listener listener : new Listener[] {tcp, ws, internal}) {
+            if (listener == null || !listener.channel().isOpen()) {
+                return false;
+            }
+        }
+        EventLoopGroup[] groups = {bossGroup, workerGroup};
+        for (EventLoopGroup group : groups) {
+            if (group == null) {
+                return false;
+            }
+            for (io.netty.util.concurrent.EventExecutor loop : group) {
+                if (!loop.submit(() -> { }).awaitUninterruptibly(within.toMillis())) {
+                    log.warn("[gate={}] event loop {} did not run a task within {}: wedged", config.gateId(), loop,
+                            within);
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     public String gateId() {

@@ -17,7 +17,12 @@ import io.magpie.router.notify.NotifierConfig;
 import io.magpie.router.notify.NotifierService;
 import io.magpie.router.notify.PushNotifierRegistry;
 import io.magpie.server.config.Settings;
+import io.magpie.server.health.HealthConfig;
+import io.magpie.server.health.HealthServer;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -41,11 +46,14 @@ public final class MagpieNode implements AutoCloseable {
     public enum Role { LOGIC, ROUTER, NOTIFIER, GATE, LSB }
 
     private static final Logger log = LoggerFactory.getLogger(MagpieNode.class);
+    /** How long a gate's event loop may take to run a no-op task before the health check calls it wedged. */
+    private static final Duration EVENT_LOOP_CHECK = Duration.ofSeconds(2);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private LogicService logic;
     private GateServer gate;
     private LsbServer lsb;
+    private HealthServer health;
 
     private MagpieNode() {
     }
@@ -67,28 +75,38 @@ public final class MagpieNode implements AutoCloseable {
     }
 
     private void startRoles(Settings settings, Set<Role> roles, Clock clock) {
-        RedisStore redis = track(RedisStore.connect(settings.redis()));
+        // containers start in any order: wait (bounded, logged) for Redis, Kafka and MySQL
+        InfraWait infra = new InfraWait(settings.startupInfraWait(), clock);
+        List<HealthServer.Check> checks = new ArrayList<>();
+        RedisStore redis = track(infra.until("redis " + settings.redis().uri().replaceFirst("//[^@/]*@", "//***@"),
+                () -> RedisStore.connect(settings.redis())));
         RedisRouteTable routes = new RedisRouteTable(redis);
         // a gate's entry lives three refresh periods: one lost refresh does not drop it from the LSB
         RedisGateRegistry registry = new RedisGateRegistry(redis, settings.gate().registryRefresh().multipliedBy(3));
         Topics topics = settings.topics();
         if (!roles.equals(EnumSet.of(Role.LSB))) {
-            ensureTopics(settings.kafkaBootstrap(), topics, settings.partitions());
+            infra.until("kafka " + settings.kafkaBootstrap(), () -> ensureTopics(settings.kafkaBootstrap(), topics,
+                    settings.partitions()));
         }
         Database database = null;
         if (roles.contains(Role.LOGIC) || roles.contains(Role.NOTIFIER)) {
-            database = track(Database.open(settings.mysql()));
+            database = track(infra.until("mysql " + settings.mysql().jdbcUrl(), () -> Database.open(settings.mysql())));
         }
         if (roles.contains(Role.LOGIC)) {
             logic = track(new LogicService(settings.logic(), database, redis, clock).start());
+            checks.add(new HealthServer.Check("logic", logic::live, logic::ready));
         }
         if (roles.contains(Role.NOTIFIER)) {
             NotifierConfig notifierConfig = settings.notifier();
-            track(new NotifierService(notifierConfig, new DeviceTokenRepository(database.dataSource()),
-                    new MuteSettings(database.dataSource()), PushNotifierRegistry.builtIn(notifierConfig)).start());
+            NotifierService notifier = track(new NotifierService(notifierConfig,
+                    new DeviceTokenRepository(database.dataSource()), new MuteSettings(database.dataSource()),
+                    PushNotifierRegistry.builtIn(notifierConfig)).start());
+            checks.add(new HealthServer.Check("notifier", notifier::live, notifier::ready));
         }
         if (roles.contains(Role.ROUTER)) {
-            track(new io.magpie.router.RouterService(settings.router(), routes, registry, clock).start());
+            io.magpie.router.RouterService router = track(new io.magpie.router.RouterService(settings.router(), routes,
+                    registry, clock).start());
+            checks.add(new HealthServer.Check("router", router::live, router::ready));
         }
         if (roles.contains(Role.GATE)) {
             GateConfig gateConfig = settings.gate();
@@ -96,9 +114,16 @@ public final class MagpieNode implements AutoCloseable {
             gate = track(new GateServer(gateConfig, routes, registry, producer, topics,
                     new TokenCodec(settings.tokenSecret(), clock), clock));
             gate.start();
+            GateServer runningGate = gate;
+            checks.add(new HealthServer.Check("gate", () -> runningGate.live(EVENT_LOOP_CHECK),
+                    () -> runningGate.ready(EVENT_LOOP_CHECK)));
         }
         if (roles.contains(Role.LSB)) {
             lsb = track(new LsbServer(settings.lsb(), registry, clock).start());
+        }
+        HealthConfig healthConfig = settings.health();
+        if (healthConfig.enabled()) {
+            health = track(HealthServer.start(healthConfig, checks));
         }
     }
 
@@ -129,15 +154,18 @@ public final class MagpieNode implements AutoCloseable {
         if (roles.contains(Role.LSB)) {
             settings.lsb();
         }
+        settings.health();
+        settings.startupInfraWait();
     }
 
-    private static void ensureTopics(String bootstrap, Topics topics, int partitions) {
+    private static Set<String> ensureTopics(String bootstrap, Topics topics, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             Set<String> created = topics.ensure(admin, partitions);
             if (!created.isEmpty()) {
                 log.info("[node] created topics {} with {} partitions", created, partitions);
             }
+            return created;
         }
     }
 
@@ -149,6 +177,11 @@ public final class MagpieNode implements AutoCloseable {
     /** The running account API's port, or -1 when this node runs no logic role. */
     public int accountApiPort() {
         return logic == null ? -1 : logic.httpPort();
+    }
+
+    /** The health listener's port, or -1 when {@code health.enabled} is false. */
+    public int healthPort() {
+        return health == null ? -1 : health.port();
     }
 
     /** The running LSB's port, or -1. */

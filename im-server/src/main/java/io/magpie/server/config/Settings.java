@@ -9,6 +9,7 @@ import io.magpie.logic.LogicConfig;
 import io.magpie.lsb.LsbConfig;
 import io.magpie.router.RouterConfig;
 import io.magpie.router.notify.NotifierConfig;
+import io.magpie.server.health.HealthConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,8 @@ public final class Settings {
      */
     public void rejectUnknownKeys() {
         List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::mysql, this::redis, this::kafkaBootstrap, this::topics,
-                this::partitions, this::tokenSecret, this::gate, this::lsb, this::logic, this::router, this::notifier);
+                this::partitions, this::tokenSecret, this::gate, this::lsb, this::logic, this::router, this::notifier,
+                this::health, this::startupInfraWait);
         for (Runnable mapping : everyRole) {
             try {
                 mapping.run();
@@ -57,7 +59,9 @@ public final class Settings {
                     + "; set it to jdbc:mysql://host:port/database (or MAGPIE_MYSQL_URL)");
         }
         return guard("mysql", () -> new MysqlConfig(url, tree.string("mysql.user", "root"),
-                tree.string("mysql.password", ""), tree.integer("mysql.pool-size", 16)));
+                tree.string("mysql.password", ""), tree.integer("mysql.pool-size", 16),
+                tree.duration("mysql.connect-timeout", MysqlConfig.DEFAULT_CONNECT_TIMEOUT),
+                tree.duration("mysql.socket-timeout", MysqlConfig.DEFAULT_SOCKET_TIMEOUT)));
     }
 
     public RedisConfig redis() {
@@ -213,6 +217,27 @@ public final class Settings {
                     .webhookAuthorization(tree.string("notifier.webhook-authorization", null))
                     .build();
         });
+    }
+
+    /** {@code health.*}: the process's health listener (docs/operations.md, Health). */
+    public HealthConfig health() {
+        HealthConfig d = HealthConfig.defaults();
+        boolean enabled = tree.bool("health.enabled", d.enabled());
+        String bind = tree.string("health.bind", d.bind());
+        int port = tree.integer("health.port", d.port());
+        return guard("health", () -> new HealthConfig(enabled, bind, port));
+    }
+
+    /**
+     * {@code startup.infra-wait}: how long a starting role waits for Redis, MySQL and Kafka to become
+     * reachable before it gives up (default 2 min; 0 = try once).
+     */
+    public Duration startupInfraWait() {
+        Duration wait = tree.duration("startup.infra-wait", Duration.ofMinutes(2));
+        if (wait.isNegative() || wait.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigException("startup.infra-wait must be 0s..1h, got " + wait);
+        }
+        return wait;
     }
 
     /** Module records throw IllegalArgumentException naming the field; say which section it came from. */

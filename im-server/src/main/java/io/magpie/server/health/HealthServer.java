@@ -1,0 +1,99 @@
+package io.magpie.server.health;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health listener of one process: {@code GET /health/live} and {@code GET /health/ready} answer
+ * 200 {@code {"status":"UP","roles":{...}}} when every role the process runs says so, and 503 with
+ * the same body naming the role that does not. Live = do not restart me (a consumer loop that ended
+ * or is wedged, an event loop that does not run tasks, says DOWN); ready = send me work.
+ *
+ * <p>Thread-safe. Started by the process's composition root after its roles; closed before them.
+ */
+public final class HealthServer implements AutoCloseable {
+
+    /** One role's two answers. A check that throws counts as DOWN (and is logged). */
+    public record Check(String role, BooleanSupplier live, BooleanSupplier ready) {
+        public Check {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(live, "live");
+            Objects.requireNonNull(ready, "ready");
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
+
+    private final Javalin javalin;
+    private final List<Check> checks;
+
+    private HealthServer(Javalin javalin, List<Check> checks) {
+        this.javalin = javalin;
+        this.checks = checks;
+    }
+
+    /**
+     * Binds the listener.
+     *
+     * @throws IllegalStateException if the port cannot be bound (the message names {@code health.port})
+     */
+    public static HealthServer start(HealthConfig config, List<Check> checks) {
+        List<Check> copy = List.copyOf(checks);
+        Javalin javalin = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
+        });
+        HealthServer server = new HealthServer(javalin, copy);
+        javalin.get("/health/live", ctx -> server.answer(ctx, Check::live));
+        javalin.get("/health/ready", ctx -> server.answer(ctx, Check::ready));
+        try {
+            javalin.start(config.bind(), config.port());
+        } catch (RuntimeException e) {
+            javalin.stop();
+            throw new IllegalStateException("cannot bind the health listener to " + config.bind() + ":" + config.port()
+                    + " (health.bind / health.port): " + e.getMessage() + "; choose a free port or set"
+                    + " health.enabled: false", e);
+        }
+        log.info("[health] serving /health/live and /health/ready on {}:{} for {}", config.bind(), server.port(),
+                copy.stream().map(Check::role).toList());
+        return server;
+    }
+
+    private void answer(Context ctx, Function<Check, BooleanSupplier> which) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        boolean up = true;
+        for (Check check : checks) {
+            boolean roleUp;
+            try {
+                roleUp = which.apply(check).getAsBoolean();
+            } catch (RuntimeException e) {
+                log.warn("[health] the check of role {} failed; reporting it DOWN", check.role(), e);
+                roleUp = false;
+            }
+            roles.put(check.role(), roleUp ? "UP" : "DOWN");
+            up &= roleUp;
+        }
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "roles", roles));
+    }
+
+    /** The bound port. */
+    public int port() {
+        return javalin.port();
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+}

@@ -1,0 +1,67 @@
+package io.magpie.server.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HealthServerTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicBoolean routerLive = new AtomicBoolean(true);
+    private final AtomicBoolean notifierReady = new AtomicBoolean(true);
+    private HealthServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void answersUpWhileEveryRoleIsUpAndNamesTheRoleThatIsNot() throws Exception {
+        server = HealthServer.start(new HealthConfig(true, "127.0.0.1", 0), List.of(
+                new HealthServer.Check("router", routerLive::get, () -> true),
+                new HealthServer.Check("notifier", () -> true, notifierReady::get)));
+
+        HttpResponse<String> live = get("/health/live");
+        assertEquals(200, live.statusCode());
+        assertTrue(live.body().contains("\"status\":\"UP\""), live.body());
+
+        routerLive.set(false); // its consumer loop ended or is wedged
+        live = get("/health/live");
+        assertEquals(503, live.statusCode(), "an orchestrator restarts the process");
+        assertTrue(live.body().contains("\"router\":\"DOWN\""), live.body());
+        assertTrue(live.body().contains("\"notifier\":\"UP\""), live.body());
+
+        notifierReady.set(false);
+        HttpResponse<String> ready = get("/health/ready");
+        assertEquals(503, ready.statusCode());
+        assertTrue(ready.body().contains("\"notifier\":\"DOWN\""), ready.body());
+    }
+
+    @Test
+    void aCheckThatThrowsCountsAsDown() throws Exception {
+        server = HealthServer.start(new HealthConfig(true, "127.0.0.1", 0), List.of(
+                new HealthServer.Check("gate", () -> {
+                    throw new IllegalStateException("boom");
+                }, () -> true)));
+
+        HttpResponse<String> live = get("/health/live");
+        assertEquals(503, live.statusCode());
+        assertTrue(live.body().contains("\"gate\":\"DOWN\""), live.body());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
