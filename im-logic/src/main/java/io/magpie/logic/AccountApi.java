@@ -8,21 +8,34 @@ import io.javalin.json.JavalinJackson;
 import io.magpie.das.Account;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.ConversationRepository;
+import io.magpie.das.ActiveSessions;
+import io.magpie.das.DeviceSessionRepository;
 import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.RedisActiveSessions;
+import io.magpie.das.RedisRouteTable;
+import io.magpie.das.RedisStore;
 import io.magpie.das.GroupRepository;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.logic.internal.Access;
 import io.magpie.logic.internal.AccountService;
-import io.magpie.logic.internal.AccountService.Session;
+import io.magpie.logic.internal.AdminAuth;
+import io.magpie.logic.internal.DeviceSessionService;
+import io.magpie.logic.internal.LoginLimiter;
+import io.magpie.logic.internal.RedisLoginLimiter;
+import io.magpie.logic.internal.RefreshTokens;
+import io.magpie.logic.internal.SessionApiRoutes;
+import io.magpie.logic.internal.SessionKicker;
 import io.magpie.logic.internal.ApiException;
 import io.magpie.logic.internal.BearerAuth;
 import io.magpie.logic.internal.GroupRoutes;
 import io.magpie.logic.internal.GroupService;
+import io.magpie.logic.internal.HttpsConnector;
 import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
 import io.magpie.logic.internal.SettingsRoutes;
 import io.magpie.logic.internal.SettingsService;
 import io.magpie.protocol.auth.TokenCodec;
+import io.magpie.protocol.tls.ServerTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,14 +44,17 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The account HTTP API (JSON, Javalin): register, log in for a token, look accounts up, groups
+ * The account HTTP API (JSON, Javalin): register, log in for an access and a refresh token, refresh,
+ * log out, change the password, an operator's kick ({@link SessionApiRoutes}), look accounts up, groups
  * (create, read, add members), the calling device's push token, a conversation's mute flag, health,
- * and its OpenAPI document at {@code GET /openapi.yaml}. Every call but register, login, health and
- * the document needs {@code Authorization: Bearer <login token>} ({@link BearerAuth}); the acting uid
+ * and its OpenAPI document at {@code GET /openapi.yaml}. Every call but register, login, refresh, health,
+ * the document and the admin routes (admin token, {@link AdminAuth}) needs
+ * {@code Authorization: Bearer <access token>} of a current session ({@link BearerAuth}); the acting uid
  * is the token's. Errors are {@code {code, message}} with a 4xx status; an unexpected fault is a 500
  * {@code INTERNAL} whose cause is logged, never sent.
  *
@@ -53,8 +69,11 @@ public final class AccountApi implements AutoCloseable {
 
     private final String host;
     private final int requestedPort;
+    private final ServerTls tls;
     private final AccountService accounts;
     private final BearerAuth auth;
+    private final AdminAuth adminAuth;
+    private final SessionApiRoutes sessionRoutes;
     private final GroupRoutes groupRoutes;
     private final SettingsRoutes settingsRoutes;
     private final BooleanSupplier live;
@@ -75,14 +94,34 @@ public final class AccountApi implements AutoCloseable {
      */
     public AccountApi(LogicConfig config, DataSource dataSource, ApiIds ids, Clock clock, BooleanSupplier live,
             BooleanSupplier ready) {
+        this(config, dataSource, SessionInfra.NONE, ids, clock, live, ready);
+    }
+
+    /**
+     * @param sessionInfra Redis (gates' copy of the current sessions, login attempt counters) and the push
+     *                     producer (KICKs of revoked sessions); {@link SessionInfra#NONE} without them
+     * @see #AccountApi(LogicConfig, DataSource, ApiIds, Clock, BooleanSupplier, BooleanSupplier)
+     */
+    public AccountApi(LogicConfig config, DataSource dataSource, SessionInfra sessionInfra, ApiIds ids, Clock clock,
+            BooleanSupplier live, BooleanSupplier ready) {
         this.host = config.httpHost();
         this.requestedPort = config.httpPort();
-        TokenCodec tokens = new TokenCodec(config.tokenSecret(), clock);
+        // read the certificate now: a bad file fails the role before it listens
+        this.tls = config.tls().enabled() ? ServerTls.load(config.tls()) : null;
+        SessionSettings sessionSettings = config.sessions();
+        TokenCodec tokens = new TokenCodec(sessionSettings.tokenKeys(), clock);
         AccountRepository accountTable = new AccountRepository(dataSource);
         GroupRepository groups = new GroupRepository(dataSource, clock);
+        SecureRandom random = new SecureRandom();
         this.accounts = new AccountService(accountTable, ids.uids(),
-                new PasswordHasher(config.pbkdf2Iterations(), new SecureRandom()), tokens, config.tokenTtl(), clock);
-        this.auth = new BearerAuth(tokens);
+                new PasswordHasher(config.pbkdf2Iterations(), random), clock);
+        DeviceSessionService deviceSessions = new DeviceSessionService(new DeviceSessionRepository(dataSource),
+                sessionInfra.activeSessions(), sessionInfra.kicker(), tokens, new RefreshTokens(random),
+                config.tokenTtl(), sessionSettings.refreshTtl(), clock);
+        this.auth = new BearerAuth(tokens, deviceSessions);
+        this.adminAuth = new AdminAuth(sessionSettings.adminToken());
+        this.sessionRoutes = new SessionApiRoutes(accounts, deviceSessions, sessionInfra.limiter(sessionSettings),
+                bodies);
         this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable, ids.groupIds(), ids.versions(), clock,
                 config.maxGroupMembers()), bodies);
         this.settingsRoutes = new SettingsRoutes(new SettingsService(new DeviceTokenRepository(dataSource),
@@ -103,17 +142,40 @@ public final class AccountApi implements AutoCloseable {
     public record ApiIds(IdGenerator uids, IdGenerator groupIds, IdGenerator versions) {
     }
 
+    /**
+     * What the session routes need beyond MySQL.
+     *
+     * @param redis     the gates' copy of the current device sessions and the login attempt counters; null =
+     *                  sessions are checked in MySQL only (the gates are not told) and logins are not limited
+     * @param producer  publishes KICKs of revoked sessions to {@code pushTopic}; null = no live kicks
+     * @param pushTopic the push topic the routers consume
+     */
+    public record SessionInfra(RedisStore redis, Producer<String, byte[]> producer, String pushTopic) {
+
+        /** No Redis, no Kafka: for an API tested on its own. */
+        public static final SessionInfra NONE = new SessionInfra(null, null, null);
+
+        ActiveSessions activeSessions() {
+            return redis == null ? ActiveSessions.NONE : new RedisActiveSessions(redis);
+        }
+
+        SessionKicker kicker() {
+            return redis == null || producer == null ? SessionKicker.NONE
+                    : new SessionKicker(new RedisRouteTable(redis), producer, pushTopic);
+        }
+
+        LoginLimiter limiter(SessionSettings s) {
+            return redis == null ? LoginLimiter.UNLIMITED : new RedisLoginLimiter(redis, new RedisLoginLimiter.Limits(
+                    s.loginAttemptsPerAccount(), s.loginAttemptsPerAddress(), s.refreshesPerAddress(),
+                    s.loginAttemptWindow()));
+        }
+    }
+
     /** Request bodies. Absent fields are null and refused by validation with a 400. */
     record NewAccount(String username, String password, String nickname) {
     }
 
-    record NewSession(String username, String password, String deviceId, String platform) {
-    }
-
     record Created(long uid) {
-    }
-
-    record SessionView(long uid, String token, long expiresAt) {
     }
 
     record Profile(long uid, String username, String nickname) {
@@ -130,10 +192,14 @@ public final class AccountApi implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
+            if (tls != null) {
+                cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, host, requestedPort));
+            }
         });
+        javalin.beforeMatched(adminAuth);
         javalin.beforeMatched(auth);
         javalin.post("/v1/accounts", this::register, Access.OPEN);
-        javalin.post("/v1/sessions", this::login, Access.OPEN);
+        sessionRoutes.register(javalin);
         javalin.get("/v1/accounts/{uid}", this::profile);
         javalin.get("/v1/accounts", this::findByUsername);
         groupRoutes.register(javalin);
@@ -161,7 +227,7 @@ public final class AccountApi implements AutoCloseable {
                 ctx.method() + " is not allowed on " + ctx.path())));
         javalin.start(host, requestedPort);
         app = javalin;
-        log.info("[logic] account API listening on {}:{}", host, javalin.port());
+        log.info("[logic] account API listening on {}://{}:{}", tls != null ? "https" : "http", host, javalin.port());
         return this;
     }
 
@@ -186,12 +252,6 @@ public final class AccountApi implements AutoCloseable {
         NewAccount req = bodies.read(ctx, NewAccount.class);
         long uid = accounts.register(req.username(), req.password(), req.nickname());
         ctx.status(201).json(new Created(uid));
-    }
-
-    private void login(Context ctx) throws Exception {
-        NewSession req = bodies.read(ctx, NewSession.class);
-        Session s = accounts.login(req.username(), req.password(), req.deviceId(), req.platform());
-        ctx.json(new SessionView(s.uid(), s.token(), s.expiresAtMillis()));
     }
 
     private void profile(Context ctx) throws Exception {

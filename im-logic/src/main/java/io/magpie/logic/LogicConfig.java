@@ -1,5 +1,6 @@
 package io.magpie.logic;
 
+import io.magpie.protocol.tls.TlsConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * @param httpHost           address the account API binds; default {@code 0.0.0.0}
  * @param httpPort           account API port, 0 = an ephemeral port; default 8081
  * @param tokenSecret        HMAC key shared with every gate; at least 32 bytes
- * @param tokenTtl           lifetime of a login token; 1 min-365 days, default 7 days
+ * @param tokenTtl           lifetime of an access token; 1 min-365 days, default 15 min (a refresh renews it,
+ *                           see {@link SessionSettings})
  * @param pbkdf2Iterations   PBKDF2-HMAC-SHA256 rounds for new password hashes; 1000-10,000,000,
  *                           default 210,000 (OWASP); tests lower it
  * @param timelineCacheSize  newest messages kept per conversation in the Redis hot timeline; 1-10000, default 200
@@ -40,9 +42,13 @@ import java.util.Objects;
  *                           writes; 1-10,000, default 200
  * @param queryBacklog       most SYNC/PULL requests waiting for their turn; past it a request is answered
  *                           SERVER_BUSY (retryable); 1-1,000,000, default 10,000
+ * @param tls                HTTPS instead of HTTP on the account API ({@code tls.*}, shared with the gate and
+ *                           the LSB); default {@link TlsConfig#DISABLED}
  * @param writeIdleTimeout   longest a write transaction's MySQL session may sit idle before the server closes
  *                           it and rolls the transaction back, so a frozen stale owner cannot hold the new
  *                           owner's fence claim and row locks longer; whole seconds, 1 s-5 min, default 5 s
+ * @param sessions           refresh tokens, token keys (rotation), login attempt limits, admin token; default
+ *                           {@link SessionSettings#defaults()} with {@code tokenSecret} as the one key
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -68,14 +74,16 @@ public record LogicConfig(
         Duration syncVersionWindow,
         int queriesPerPoll,
         int queryBacklog,
-        Duration writeIdleTimeout) {
+        TlsConfig tls,
+        Duration writeIdleTimeout,
+        SessionSettings sessions) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
     public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(5);
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 8081;
-    public static final Duration DEFAULT_TOKEN_TTL = Duration.ofDays(7);
+    public static final Duration DEFAULT_TOKEN_TTL = Duration.ofMinutes(15);
     public static final int DEFAULT_PBKDF2_ITERATIONS = 210_000;
     public static final int DEFAULT_TIMELINE_CACHE_SIZE = 200;
     public static final int DEFAULT_ACCOUNT_CACHE_SIZE = 100_000;
@@ -131,6 +139,11 @@ public record LogicConfig(
         range("logic.query-backlog", queryBacklog, 1, 1_000_000);
         writeIdleTimeout = range("logic.write-idle-timeout", writeIdleTimeout, Duration.ofSeconds(1),
                 Duration.ofMinutes(5));
+        Objects.requireNonNull(tls, "tls (default TlsConfig.DISABLED)");
+        sessions = Objects.requireNonNullElse(sessions, SessionSettings.defaults());
+        if (sessions.tokenKeys() == null) {
+            sessions = sessions.withTokenKeys(io.magpie.protocol.auth.TokenKeys.single(tokenSecret));
+        }
     }
 
     @Override
@@ -151,7 +164,7 @@ public record LogicConfig(
                 + ", pushAckTimeout=" + pushAckTimeout + ", maxGroupMembers=" + maxGroupMembers
                 + ", largeGroupThreshold=" + largeGroupThreshold + ", groupIdSegmentStep=" + groupIdSegmentStep
                 + ", syncVersionWindow=" + syncVersionWindow + ", queriesPerPoll=" + queriesPerPoll
-                + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + "]";
+                + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -205,7 +218,9 @@ public record LogicConfig(
         private Duration syncVersionWindow = DEFAULT_SYNC_VERSION_WINDOW;
         private int queriesPerPoll = DEFAULT_QUERIES_PER_POLL;
         private int queryBacklog = DEFAULT_QUERY_BACKLOG;
+        private TlsConfig tls = TlsConfig.DISABLED;
         private Duration writeIdleTimeout = DEFAULT_WRITE_IDLE_TIMEOUT;
+        private SessionSettings sessions = SessionSettings.defaults();
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -233,14 +248,16 @@ public record LogicConfig(
         public Builder syncVersionWindow(Duration v) { this.syncVersionWindow = v; return this; }
         public Builder queriesPerPoll(int v) { this.queriesPerPoll = v; return this; }
         public Builder queryBacklog(int v) { this.queryBacklog = v; return this; }
+        public Builder tls(TlsConfig v) { this.tls = v; return this; }
         public Builder writeIdleTimeout(Duration v) { this.writeIdleTimeout = v; return this; }
+        public Builder sessions(SessionSettings v) { this.sessions = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
                     httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations, timelineCacheSize,
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
-                    queriesPerPoll, queryBacklog, writeIdleTimeout);
+                    queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions);
         }
     }
 }

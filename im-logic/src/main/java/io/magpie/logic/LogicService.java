@@ -121,7 +121,8 @@ public final class LogicService implements AutoCloseable {
                             new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch())),
                     new PullHandler(messages, conversations, groups)),
                     publisher, new QueryBacklog(config.queryBacklog()), config.queriesPerPoll());
-            api = new AccountApi(config, database.dataSource(), new AccountApi.ApiIds(
+            api = new AccountApi(config, database.dataSource(),
+                    new AccountApi.SessionInfra(redis, producer, topics.push()), new AccountApi.ApiIds(
                     new SegmentIdAllocator(database.dataSource(), "uid", config.uidSegmentStep()),
                     new SegmentIdAllocator(database.dataSource(), "group", config.groupIdSegmentStep()),
                     snowflake), clock, this::live, this::ready).start();

@@ -91,10 +91,12 @@ class AccountApiIT {
         assertEquals(200, login.statusCode(), login.body());
         JsonNode session = json(login);
         assertEquals(uid, session.get("uid").asLong());
-        long expiresAt = CLOCK.millis() + Duration.ofDays(7).toMillis();
+        long expiresAt = CLOCK.millis() + Duration.ofMinutes(15).toMillis();
         assertEquals(expiresAt, session.get("expiresAt").asLong());
         TokenClaims claims = new TokenCodec(SECRET, CLOCK).verify(session.get("token").asText());
-        assertEquals(new TokenClaims(uid, "phone-1", Platform.IOS, expiresAt), claims);
+        assertEquals(new TokenClaims(uid, "phone-1", Platform.IOS, expiresAt, claims.sessionId()), claims);
+        assertTrue(claims.boundToSession(), "a token the API issues can be revoked");
+        assertTrue(session.get("refreshToken").asText().startsWith("r1."), login.body());
 
         HttpResponse<String> profile = get("/v1/accounts/" + uid, session.get("token").asText());
         assertEquals(200, profile.statusCode());

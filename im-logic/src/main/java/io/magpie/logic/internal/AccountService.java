@@ -4,18 +4,14 @@ import io.magpie.das.Account;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.DuplicateUsernameException;
 import io.magpie.idgen.IdGenerator;
-import io.magpie.protocol.auth.TokenClaims;
-import io.magpie.protocol.auth.TokenCodec;
-import io.magpie.protocol.proto.Platform;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Step 1: register accounts and log them in. A login checks the password against the slow salted
- * hash and issues a signed token (uid, device, platform, expiry) that every gate verifies locally.
- * Unknown user and wrong password get the same answer and take about the same time, so the API does
- * not tell which usernames exist. Storage faults surface as {@link io.magpie.das.StorageException}.
+ * Step 1: register accounts, check their passwords, change them. A login checks the password against
+ * the slow salted hash; {@link DeviceSessionService} then opens the device's session and issues its
+ * tokens. Unknown user and wrong password get the same answer and take about the same time, so the API
+ * does not tell which usernames exist. Storage faults surface as {@link io.magpie.das.StorageException}.
  * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
  */
 public final class AccountService {
@@ -23,25 +19,16 @@ public final class AccountService {
     private final AccountRepository accounts;
     private final IdGenerator uids;
     private final PasswordHasher hasher;
-    private final TokenCodec tokens;
-    private final Duration tokenTtl;
     private final Clock clock;
     /** Verified when the username is unknown, so that answer costs a hash like a wrong password. */
     private final String decoyHash;
 
-    public AccountService(AccountRepository accounts, IdGenerator uids, PasswordHasher hasher, TokenCodec tokens,
-            Duration tokenTtl, Clock clock) {
+    public AccountService(AccountRepository accounts, IdGenerator uids, PasswordHasher hasher, Clock clock) {
         this.accounts = accounts;
         this.uids = uids;
         this.hasher = hasher;
-        this.tokens = tokens;
-        this.tokenTtl = tokenTtl;
         this.clock = clock;
         this.decoyHash = hasher.hash("decoy password, never matches a login");
-    }
-
-    /** A token handed to a logged-in device. */
-    public record Session(long uid, String token, long expiresAtMillis) {
     }
 
     /** @return the new account's uid */
@@ -62,22 +49,31 @@ public final class AccountService {
         return uid;
     }
 
-    public Session login(String username, String password, String deviceId, String platform)
-            throws ApiException {
+    /** Checks the credentials; returns the account's uid. The caller has already counted the attempt. */
+    public long authenticate(String username, String password) throws ApiException {
         if (username == null || password == null) {
             throw ApiException.badRequest("username and password are required");
         }
-        String device = AccountInput.deviceId(deviceId);
-        Platform plat = AccountInput.platform(platform);
         Optional<Account> account = accounts.findByUsername(username);
         boolean ok = hasher.verify(password, account.map(Account::passwordHash).orElse(decoyHash));
         if (account.isEmpty() || !ok) {
             throw new ApiException(401, "BAD_CREDENTIALS", "username or password is wrong");
         }
-        long uid = account.get().uid();
-        long expiresAt = clock.millis() + tokenTtl.toMillis();
-        String token = tokens.issue(new TokenClaims(uid, device, plat, expiresAt));
-        return new Session(uid, token, expiresAt);
+        return account.get().uid();
+    }
+
+    /** Replaces the password of {@code uid} after checking the current one. */
+    public void changePassword(long uid, String currentPassword, String newPassword) throws ApiException {
+        if (currentPassword == null) {
+            throw ApiException.badRequest("currentPassword is required");
+        }
+        String next = AccountInput.password(newPassword);
+        Account account = accounts.findById(uid).orElseThrow(() ->
+                new ApiException(404, "NOT_FOUND", "no account with uid " + uid));
+        if (!hasher.verify(currentPassword, account.passwordHash())) {
+            throw new ApiException(403, "BAD_CREDENTIALS", "the current password is wrong; the password is unchanged");
+        }
+        accounts.updatePasswordHash(uid, hasher.hash(next), clock.millis());
     }
 
     public Optional<Account> findByUsername(String username) {

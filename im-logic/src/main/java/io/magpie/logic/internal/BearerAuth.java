@@ -7,11 +7,12 @@ import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.auth.TokenCodec;
 
 /**
- * Javalin before-handler of every matched route not marked {@link Access#OPEN}: verifies
- * {@code Authorization: Bearer <login token>} with the {@link TokenCodec} (signature and expiry)
- * and keeps the claims for the handler ({@link #caller}); the acting uid is the token's, never a
- * body field. Missing or bad token: 401 {@code {code: "UNAUTHORIZED", message}} with
- * {@code WWW-Authenticate: Bearer}. Thread-safe.
+ * Javalin before-handler of every matched route not marked {@link Access#OPEN} or {@link Access#ADMIN}:
+ * verifies {@code Authorization: Bearer <access token>} with the {@link TokenCodec} (key, signature and
+ * expiry), then that its device session is still current ({@link DeviceSessionService#isCurrent}: a
+ * logged-out, kicked or replaced session's tokens are refused), and keeps the claims for the handler
+ * ({@link #caller}); the acting uid is the token's, never a body field. Missing, bad or revoked token:
+ * 401 {@code {code: "UNAUTHORIZED", message}} with {@code WWW-Authenticate: Bearer}. Thread-safe.
  */
 public final class BearerAuth implements Handler {
 
@@ -19,14 +20,16 @@ public final class BearerAuth implements Handler {
     private static final String SCHEME = "Bearer ";
 
     private final TokenCodec tokens;
+    private final DeviceSessionService sessions;
 
-    public BearerAuth(TokenCodec tokens) {
+    public BearerAuth(TokenCodec tokens, DeviceSessionService sessions) {
         this.tokens = tokens;
+        this.sessions = sessions;
     }
 
     @Override
     public void handle(Context ctx) throws ApiException {
-        if (ctx.routeRoles().contains(Access.OPEN)) {
+        if (ctx.routeRoles().contains(Access.OPEN) || ctx.routeRoles().contains(Access.ADMIN)) {
             return;
         }
         String header = ctx.header("Authorization");
@@ -37,11 +40,17 @@ public final class BearerAuth implements Handler {
         if (header.length() <= SCHEME.length() || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             throw unauthorized(ctx, "the Authorization header must be 'Bearer <token>'");
         }
+        TokenClaims claims;
         try {
-            ctx.attribute(CLAIMS, tokens.verify(header.substring(SCHEME.length()).strip()));
+            claims = tokens.verify(header.substring(SCHEME.length()).strip());
         } catch (InvalidTokenException e) {
-            throw unauthorized(ctx, "the bearer token was refused: " + e.getMessage() + "; log in again");
+            throw unauthorized(ctx, "the bearer token was refused: " + e.getMessage());
         }
+        if (!sessions.isCurrent(claims)) {
+            throw unauthorized(ctx, "the bearer token was revoked (the device logged out, was kicked, logged in"
+                    + " again or its password changed); refresh it or log in again");
+        }
+        ctx.attribute(CLAIMS, claims);
     }
 
     /** The verified claims of the request's token; only in handlers of protected routes. */
