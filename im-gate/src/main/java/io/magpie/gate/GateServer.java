@@ -11,6 +11,7 @@ import io.magpie.gate.internal.DuplicateSessionKicker;
 import io.magpie.gate.internal.GatePushHandler;
 import io.magpie.gate.internal.InternalPushInitializer;
 import io.magpie.gate.internal.KafkaPushTaskPublisher;
+import io.magpie.gate.internal.KafkaSend;
 import io.magpie.gate.internal.KafkaUpstreamPublisher;
 import io.magpie.gate.internal.LoginServices;
 import io.magpie.gate.internal.RegistryPublisher;
@@ -18,8 +19,12 @@ import io.magpie.gate.internal.RouteRefresher;
 import io.magpie.gate.internal.SessionRoutes;
 import io.magpie.gate.internal.SessionTable;
 import io.magpie.gate.internal.TcpClientInitializer;
+import io.magpie.gate.internal.TlsStage;
 import io.magpie.gate.internal.WebSocketClientInitializer;
 import io.magpie.protocol.auth.TokenCodec;
+import io.magpie.das.ActiveSessions;
+import io.magpie.protocol.tls.ServerTls;
+import io.magpie.protocol.link.LinkProofs;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -59,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * connections and shuts its event loops down). Not restartable.
  *
  * <p>Ownership: the gate owns its event loops. The caller owns the route table, the registry and the
- * Kafka producer and closes them after the gate; the producer may be shared with other roles. Because
- * {@code Producer.send} runs on the gate's event loops and may block up to {@code max.block.ms}
- * (metadata, full buffer), configure it small; {@link GateProducers#config} does.
+ * Kafka producer and closes them after the gate; the producer may be shared with other roles.
+ * {@code Producer.send} may block up to {@code max.block.ms} (metadata, full buffer), so the gate calls
+ * it from a send thread of its own, never from an event loop, with at most
+ * {@code gate.limits.publish-buffer-bytes} waiting (beyond that clients get a retryable SERVER_BUSY).
  *
  * <p>Thread-safety: {@code start}/{@code close} are synchronized; accessors may be called from any
  * thread.
@@ -86,6 +92,8 @@ public final class GateServer implements AutoCloseable {
     private final GatePushHandler gatePushHandler;
     private final RegistryPublisher registryPublisher;
     private final RouteRefresher routeRefresher;
+    private final KafkaSend bus;
+    private final TlsStage tls;
 
     private State state = State.NEW;
     private EventLoopGroup bossGroup;
@@ -108,9 +116,20 @@ public final class GateServer implements AutoCloseable {
      * @param topics   topic names ({@code upstream}, {@code push})
      * @param tokens   verifies login tokens locally
      * @param clock    login times, server times in LOGIN_ACK/PONG, envelope receive times, registry stamps
+     * @see #GateServer(GateConfig, RouteTable, GateRegistry, Producer, Topics, TokenCodec, ActiveSessions, Clock)
+     *      without a session store: tokens bound to a device session are refused (tests mint unbound ones)
      */
     public GateServer(GateConfig config, RouteTable routes, GateRegistry registry, Producer<String, byte[]> producer,
             Topics topics, TokenCodec tokens, Clock clock) {
+        this(config, routes, registry, producer, topics, tokens, ActiveSessions.NONE, clock);
+    }
+
+    /**
+     * @param activeSessions the current session of each device (Redis), read at every LOGIN so a revoked
+     *                       token cannot log in; LOGOUT marks the session logged out there
+     */
+    public GateServer(GateConfig config, RouteTable routes, GateRegistry registry, Producer<String, byte[]> producer,
+            Topics topics, TokenCodec tokens, ActiveSessions activeSessions, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -120,16 +139,21 @@ public final class GateServer implements AutoCloseable {
         Objects.requireNonNull(tokens, "tokens");
 
         this.sessionRoutes = new SessionRoutes(sessions, routes, clock);
-        this.clients = new ClientConnections(config.gateId(), config.maxConnections(), clock);
+        this.clients = new ClientConnections(config.gateId(), config.maxConnections(),
+                config.limits().maxUnauthenticatedPerAddress(), clock);
+        this.bus = new KafkaSend(producer, config.limits().publishBufferBytes(), "gate-publish-" + config.gateId());
         AtomicLong connectionIds = new AtomicLong();
-        DuplicateSessionKicker kicker = new DuplicateSessionKicker(new KafkaPushTaskPublisher(producer, topics.push()));
+        DuplicateSessionKicker kicker = new DuplicateSessionKicker(new KafkaPushTaskPublisher(bus, topics.push()));
         LoginServices login = new LoginServices(config.gateId(), config.loginTimeout(),
                 (int) config.heartbeatInterval().toSeconds(), clock, tokens, connectionIds::incrementAndGet,
-                sessionRoutes, kicker, config.devicePolicy());
+                sessionRoutes, kicker, config.devicePolicy(), activeSessions);
         this.routeRefresher = new RouteRefresher(config.gateId(), sessionRoutes, kicker);
-        this.clientPipeline = new ClientPipeline(config, clock, new KafkaUpstreamPublisher(producer, topics.upstream()),
+        this.clientPipeline = new ClientPipeline(config, clock, new KafkaUpstreamPublisher(bus, topics.upstream()),
                 login);
         this.gatePushHandler = new GatePushHandler(config.gateId(), sessions);
+        // read the certificate now: a bad file fails the gate before it binds anything
+        this.tls = config.tls().enabled() ? TlsStage.of(ServerTls.load(config.tls()), config.gateId())
+                : TlsStage.plaintext();
         this.registryPublisher = new RegistryPublisher(config.gateId(), registry, this::gateInfo);
     }
 
@@ -148,11 +172,13 @@ public final class GateServer implements AutoCloseable {
         workerGroup = new NioEventLoopGroup(config.workerThreads(), new DefaultThreadFactory("gate-io"));
         state = State.RUNNING;
         try {
-            tcp = bind("gate.tcp-port", config.tcpPort(), new TcpClientInitializer(clientPipeline, clients));
-            ws = bind("gate.ws-port", config.wsPort(), new WebSocketClientInitializer(clientPipeline, clients,
-                    config.wsPath(), config.maxFrameBytes()));
-            internal = bind("gate.internal-port", config.internalPort(),
-                    new InternalPushInitializer(config.internalMaxFrameBytes(), gatePushHandler, routerChannels));
+            tcp = bind("gate.tcp-port", config.bindAddress(), config.tcpPort(), new TcpClientInitializer(clientPipeline, clients, tls));
+            ws = bind("gate.ws-port", config.bindAddress(), config.wsPort(), new WebSocketClientInitializer(clientPipeline, clients,
+                    config.wsPath(), config.maxFrameBytes(), tls));
+            internal = bind("gate.internal-port", config.internalBind(), config.internalPort(),
+                    new InternalPushInitializer(config.gateId(), config.internalMaxFrameBytes(),
+                            new LinkProofs(config.clusterSecret()), config.internalHandshakeTimeout(),
+                            config.internalIdleTimeout(), gatePushHandler, routerChannels));
             await(registryPublisher.publishNow(), START_TIMEOUT, "publish the gate to the registry");
         } catch (RuntimeException e) {
             close();
@@ -161,8 +187,10 @@ public final class GateServer implements AutoCloseable {
         registryPublisher.start(bossGroup.next(), config.registryRefresh());
         routeRefresher.start(bossGroup.next(), config.routeRefresh());
         serving = true;
-        log.info("[gate={}] started: tcp {}, ws {}{}, internal {}; advertised as {}", config.gateId(), tcpPort(),
-                wsPort(), config.wsPath(), internalPort(), config.advertisedHost());
+        log.info("[gate={}] started: tcp {}:{}, ws {}:{}{}, internal {}:{} (cluster only); advertised as {};"
+                + " client ports {}", config.gateId(), config.bindAddress(), tcpPort(), config.bindAddress(), wsPort(),
+                config.wsPath(), config.internalBind(), internalPort(), config.advertisedHost(),
+                tls.enabled() ? "TLS (wss)" : "plaintext");
         return this;
     }
 
@@ -180,6 +208,7 @@ public final class GateServer implements AutoCloseable {
         state = State.CLOSED;
         serving = false;
         if (!wasRunning) {
+            bus.close();
             return;
         }
         registryPublisher.stop(CLOSE_STEP_TIMEOUT);
@@ -194,6 +223,7 @@ public final class GateServer implements AutoCloseable {
                 .toArray(CompletableFuture[]::new)), "unregister the routes of " + sessions.size() + " session(s)");
         clients.closeAll().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
         routerChannels.close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
+        bus.close();
         long timeout = CLOSE_STEP_TIMEOUT.toMillis();
         var workersDone = workerGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
         var bossDone = bossGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
@@ -279,10 +309,11 @@ public final class GateServer implements AutoCloseable {
 
     private GateInfo gateInfo() {
         return new GateInfo(config.gateId(), config.advertisedHost(), tcpPort(), wsPort(), internalPort(),
-                clients.count(), GateState.ACTIVE, config.appIds(), config.grayTag(), clock.millis(), config.wsPath());
+                clients.count(), GateState.ACTIVE, config.appIds(), config.grayTag(), clock.millis(), config.wsPath(),
+                tls.enabled());
     }
 
-    private Listener bind(String setting, int port, ChannelInitializer<SocketChannel> initializer) {
+    private Listener bind(String setting, String address, int port, ChannelInitializer<SocketChannel> initializer) {
         ChannelFuture bound = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
@@ -290,11 +321,11 @@ public final class GateServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(initializer)
-                .bind(config.bindAddress(), port)
+                .bind(address, port)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IllegalStateException("gate " + config.gateId() + " could not bind " + setting + "=" + port
-                    + " on " + config.bindAddress() + ": " + bound.cause().getMessage()
+                    + " on " + address + ": " + bound.cause().getMessage()
                     + "; free the port or configure another", bound.cause());
         }
         return new Listener(bound.channel(), ((InetSocketAddress) bound.channel().localAddress()).getPort());

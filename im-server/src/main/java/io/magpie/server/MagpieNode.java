@@ -13,6 +13,7 @@ import io.magpie.gate.GateServer;
 import io.magpie.logic.LogicService;
 import io.magpie.lsb.LsbServer;
 import io.magpie.protocol.auth.TokenCodec;
+import io.magpie.das.RedisActiveSessions;
 import io.magpie.router.notify.NotifierConfig;
 import io.magpie.router.notify.NotifierService;
 import io.magpie.router.notify.PushNotifierRegistry;
@@ -80,7 +81,8 @@ public final class MagpieNode implements AutoCloseable {
         List<HealthServer.Check> checks = new ArrayList<>();
         RedisStore redis = track(infra.until("redis " + settings.redis().uri().replaceFirst("//[^@/]*@", "//***@"),
                 () -> RedisStore.connect(settings.redis())));
-        RedisRouteTable routes = new RedisRouteTable(redis);
+        // routes expire unless a gate re-registers them: three route refreshes, so one lost refresh drops nobody
+        RedisRouteTable routes = new RedisRouteTable(redis, settings.gate().routeRefresh().multipliedBy(3), clock);
         // a gate's entry lives three refresh periods: one lost refresh does not drop it from the LSB
         RedisGateRegistry registry = new RedisGateRegistry(redis, settings.gate().registryRefresh().multipliedBy(3));
         Topics topics = settings.topics();
@@ -112,7 +114,7 @@ public final class MagpieNode implements AutoCloseable {
             GateConfig gateConfig = settings.gate();
             KafkaProducer<String, byte[]> producer = track(new KafkaProducer<>(GateProducers.config(settings.kafkaBootstrap())));
             gate = track(new GateServer(gateConfig, routes, registry, producer, topics,
-                    new TokenCodec(settings.tokenSecret(), clock), clock));
+                    new TokenCodec(settings.tokenKeys(), clock), new RedisActiveSessions(redis), clock));
             gate.start();
             GateServer runningGate = gate;
             checks.add(new HealthServer.Check("gate", () -> runningGate.live(EVENT_LOOP_CHECK),
@@ -148,8 +150,11 @@ public final class MagpieNode implements AutoCloseable {
         if (roles.contains(Role.ROUTER)) {
             settings.router();
         }
+        if (roles.contains(Role.GATE) || roles.contains(Role.ROUTER)) {
+            settings.clusterSecret(); // required, and refused when equal to auth.token-secret
+        }
         if (roles.contains(Role.GATE)) {
-            settings.tokenSecret();
+            settings.tokenKeys();
         }
         if (roles.contains(Role.LSB)) {
             settings.lsb();

@@ -5,16 +5,24 @@ import io.magpie.das.RedisConfig;
 import io.magpie.das.Topics;
 import io.magpie.gate.DevicePolicy;
 import io.magpie.gate.GateConfig;
+import io.magpie.gate.GateLimits;
 import io.magpie.logic.LogicConfig;
+import io.magpie.logic.SessionSettings;
 import io.magpie.lsb.LsbConfig;
+import io.magpie.protocol.link.ClusterSecret;
+import io.magpie.protocol.tls.TlsConfig;
 import io.magpie.router.RouterConfig;
 import io.magpie.router.notify.NotifierConfig;
 import io.magpie.server.health.HealthConfig;
+import io.magpie.protocol.auth.SampleSecrets;
+import io.magpie.protocol.auth.TokenKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Maps a {@link ConfigTree} onto the typed config records of the modules. Every key an operator can
@@ -39,7 +47,7 @@ public final class Settings {
      */
     public void rejectUnknownKeys() {
         List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::mysql, this::redis, this::kafkaBootstrap, this::topics,
-                this::partitions, this::tokenSecret, this::gate, this::lsb, this::logic, this::router, this::notifier,
+                this::partitions, this::tokenSecret, this::tls, this::gate, this::lsb, this::logic, this::router, this::notifier,
                 this::health, this::startupInfraWait);
         for (Runnable mapping : everyRole) {
             try {
@@ -86,13 +94,113 @@ public final class Settings {
         return p;
     }
 
+    /** The signing key's bytes (see {@link #tokenKeys()}); the single {@code auth.token-secret} when that is all. */
     public byte[] tokenSecret() {
-        String secret = tree.string("auth.token-secret", null);
-        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-            throw new ConfigException("auth.token-secret must be set to at least 32 bytes, shared by logic and"
-                    + " every gate (got " + (secret == null ? "nothing" : secret.length() + " characters") + ")");
+        TokenKeyChoice choice = tokenKeyChoice();
+        return choice.keys().get(choice.signing()).clone();
+    }
+
+    /**
+     * The access-token keys: {@code auth.token-secret} (key id {@code default}) and/or
+     * {@code auth.token-secrets} (entries {@code id:secret}; comma-separated in the environment), new
+     * tokens signed with {@code auth.token-signing-key} (default: {@code default} when
+     * {@code auth.token-secret} is set, else the first listed key). Each key is at least 32 bytes and none
+     * may be a secret published in the repository's samples or a placeholder: anyone could sign a login
+     * for any user with it ({@code magpie standalone} generates its own).
+     */
+    public TokenKeys tokenKeys() {
+        TokenKeyChoice choice = tokenKeyChoice();
+        return guard("auth", () -> new TokenKeys(choice.signing(), choice.keys()));
+    }
+
+    private record TokenKeyChoice(String signing, Map<String, byte[]> keys) {
+    }
+
+    private TokenKeyChoice tokenKeyChoice() {
+        // read every key before validating, so rejectUnknownKeys() sees them all
+        String single = tree.string("auth.token-secret", null);
+        List<String> listed = tree.list("auth.token-secrets", List.of());
+        String signing = tree.string("auth.token-signing-key", null);
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        if (single != null) {
+            keys.put(TokenKeys.DEFAULT_KEY_ID, tokenKey("auth.token-secret", single));
         }
-        return secret.getBytes(StandardCharsets.UTF_8);
+        for (String entry : listed) {
+            int colon = entry.indexOf(':');
+            String id = colon < 0 ? "" : entry.substring(0, colon).strip();
+            if (!TokenKeys.validKeyId(id)) {
+                throw new ConfigException("auth.token-secrets entries must be 'id:secret' with an id of 1-32"
+                        + " characters of [A-Za-z0-9_-], got an entry with id '" + id + "' in " + tree.source());
+            }
+            if (keys.containsKey(id)) {
+                throw new ConfigException("token key id '" + id + "' is set twice (auth.token-secret is key id '"
+                        + TokenKeys.DEFAULT_KEY_ID + "', auth.token-secrets lists the others) in " + tree.source());
+            }
+            keys.put(id, tokenKey("auth.token-secrets." + id, entry.substring(colon + 1).strip()));
+        }
+        if (keys.isEmpty()) {
+            throw new ConfigException("auth.token-secret must be set to at least 32 bytes, shared by logic and"
+                    + " every gate (got nothing); or list keys in auth.token-secrets");
+        }
+        String chosen = signing != null ? signing.strip()
+                : single != null ? TokenKeys.DEFAULT_KEY_ID : keys.keySet().iterator().next();
+        if (!keys.containsKey(chosen)) {
+            throw new ConfigException("auth.token-signing-key '" + chosen + "' is not one of the token keys "
+                    + keys.keySet() + " (auth.token-secret, auth.token-secrets) in " + tree.source());
+        }
+        return new TokenKeyChoice(chosen, keys);
+    }
+
+    private byte[] tokenKey(String key, String secret) {
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < TokenKeys.MIN_KEY_BYTES) {
+            throw new ConfigException(key + " must be set to at least 32 bytes, shared by logic and every gate (got "
+                    + secret.length() + " characters)");
+        }
+        String why = SampleSecrets.whyRefused(secret);
+        if (why != null) {
+            throw new ConfigException(key + " in " + tree.source() + " is refused: " + why + "; anyone who has read"
+                    + " it could sign a login for any user. Generate a key (e.g. openssl rand -base64 48) and set it"
+                    + " through " + ConfigTree.envName(key.startsWith("auth.token-secrets.") ? "auth.token-secrets"
+                    : key) + " rather than in a shared file");
+        }
+        return bytes;
+    }
+
+    /**
+     * {@code cluster.secret}: the key of the router-gate handshake, required by the gate and router roles.
+     * At least 32 bytes, and never the token secret (a role refuses to start when they are equal), so
+     * whoever holds one of them cannot use it for the other.
+     */
+    public ClusterSecret clusterSecret() {
+        String secret = tree.string("cluster.secret", null);
+        if (secret == null) {
+            throw new ConfigException("cluster.secret is not set in " + tree.source() + "; set it to a random value"
+                    + " of at least 32 bytes, the same on every gate and router and different from"
+                    + " auth.token-secret (or MAGPIE_CLUSTER_SECRET)");
+        }
+        String refused = SampleSecrets.whyRefused(secret);
+        if (refused != null) {
+            throw new ConfigException("cluster.secret in " + tree.source() + " is refused: " + refused
+                    + "; anyone could open the gates' internal port with it. Generate one (openssl rand -base64 48)");
+        }
+        ClusterSecret cluster = guard("cluster", () -> ClusterSecret.of(secret));
+        String token = tree.string("auth.token-secret", null);
+        if (token != null && cluster.sameKeyAs(token.getBytes(StandardCharsets.UTF_8))) {
+            throw new ConfigException("cluster.secret equals auth.token-secret in " + tree.source() + "; they must"
+                    + " differ, so a leaked token key does not open the gates' internal port; set another"
+                    + " cluster.secret on every gate and router");
+        }
+        return cluster;
+    }
+
+    /**
+     * The gate's secret; every role reads gate settings (for the registry's lifetime), but only a gate
+     * needs the secret: without one set, a random key that no router knows (the port accepts nobody).
+     * MagpieNode requires {@link #clusterSecret()} before it starts a gate.
+     */
+    private ClusterSecret clusterSecretOrRandom() {
+        return tree.string("cluster.secret", null) == null ? ClusterSecret.random() : clusterSecret();
     }
 
     public GateConfig gate() {
@@ -118,13 +226,46 @@ public final class Settings {
                     .maxPushResends(tree.integer("gate.max-push-resends", d.maxPushResends()))
                     .maxUnackedPushes(tree.integer("gate.max-unacked-pushes", d.maxUnackedPushes()))
                     .routeRefresh(tree.duration("gate.route-refresh", d.routeRefresh()))
-                    .devicePolicy(devicePolicy(tree.string("gate.device-policy", null), d.devicePolicy()));
+                    .limits(gateLimits(d.limits()))
+                    .internalBind(tree.string("gate.internal-bind", d.internalBind()))
+                    .internalMaxFrameBytes(tree.integer("gate.internal-max-frame-bytes", d.internalMaxFrameBytes()))
+                    .internalHandshakeTimeout(tree.duration("gate.internal-handshake-timeout",
+                            d.internalHandshakeTimeout()))
+                    .internalIdleTimeout(tree.duration("gate.internal-idle-timeout", d.internalIdleTimeout()))
+                    .clusterSecret(clusterSecretOrRandom())
+                    .devicePolicy(devicePolicy(tree.string("gate.device-policy", null), d.devicePolicy()))
+                    .tls(tls());
             String id = tree.string("gate.id", null);
             if (id != null) {
                 b.gateId(id);
             }
             return b.build();
         });
+    }
+
+    /** {@code gate.limits.*}: what one client connection may cost a gate (docs/operations.md, Security, Limits). */
+    private GateLimits gateLimits(GateLimits d) {
+        return d.toBuilder()
+                .writeBufferLowBytes(tree.integer("gate.limits.write-buffer-low-bytes", d.writeBufferLowBytes()))
+                .writeBufferHighBytes(tree.integer("gate.limits.write-buffer-high-bytes", d.writeBufferHighBytes()))
+                .maxOutboundBytes(tree.integer("gate.limits.max-outbound-bytes", d.maxOutboundBytes()))
+                .unwritableTimeout(tree.duration("gate.limits.unwritable-timeout", d.unwritableTimeout()))
+                .maxUnackedBytes(tree.integer("gate.limits.max-unacked-bytes", d.maxUnackedBytes()))
+                .maxInflightRequests(tree.integer("gate.limits.max-inflight-requests", d.maxInflightRequests()))
+                .publishBufferBytes(tree.integer("gate.limits.publish-buffer-bytes", d.publishBufferBytes()))
+                .frames(tree.integer("gate.limits.frames-per-second", d.framesPerSecond()),
+                        tree.integer("gate.limits.frame-burst", d.frameBurst()))
+                .sends(tree.integer("gate.limits.sends-per-second", d.sendsPerSecond()),
+                        tree.integer("gate.limits.send-burst", d.sendBurst()))
+                .syncs(tree.integer("gate.limits.syncs-per-second", d.syncsPerSecond()),
+                        tree.integer("gate.limits.sync-burst", d.syncBurst()))
+                .pulls(tree.integer("gate.limits.pulls-per-second", d.pullsPerSecond()),
+                        tree.integer("gate.limits.pull-burst", d.pullBurst()))
+                .maxRefusals(tree.integer("gate.limits.max-refusals", d.maxRefusals()))
+                .refusalWindow(tree.duration("gate.limits.refusal-window", d.refusalWindow()))
+                .maxUnauthenticatedPerAddress(tree.integer("gate.limits.max-unauthenticated-per-address",
+                        d.maxUnauthenticatedPerAddress()))
+                .build();
     }
 
     private static DevicePolicy devicePolicy(String value, DevicePolicy defaultValue) {
@@ -144,7 +285,8 @@ public final class Settings {
         return guard("lsb", () -> new LsbConfig(tree.integer("lsb.port", d.httpPort()),
                 tree.duration("lsb.poll-interval", d.registryPollInterval()),
                 tree.duration("lsb.assignment-window", d.assignmentWindow()),
-                tree.duration("lsb.gate-report-max-age", d.gateReportMaxAge())));
+                tree.duration("lsb.gate-report-max-age", d.gateReportMaxAge()), tls(),
+                tree.string("lsb.host", d.host()), tree.string("lsb.admin-token", null)));
     }
 
     public LogicConfig logic() {
@@ -162,8 +304,24 @@ public final class Settings {
         int queriesPerPoll = tree.integer("logic.queries-per-poll", LogicConfig.DEFAULT_QUERIES_PER_POLL);
         int queryBacklog = tree.integer("logic.query-backlog", LogicConfig.DEFAULT_QUERY_BACKLOG);
         Duration writeIdle = tree.duration("logic.write-idle-timeout", LogicConfig.DEFAULT_WRITE_IDLE_TIMEOUT);
+        TlsConfig tls = tls();
+        Duration refreshTtl = tree.duration("auth.refresh-ttl", SessionSettings.DEFAULT_REFRESH_TTL);
+        int perAccount = tree.integer("auth.login-attempts-per-account",
+                SessionSettings.DEFAULT_LOGIN_ATTEMPTS_PER_ACCOUNT);
+        int perAddress = tree.integer("auth.login-attempts-per-address",
+                SessionSettings.DEFAULT_LOGIN_ATTEMPTS_PER_ADDRESS);
+        int refreshes = tree.integer("auth.refreshes-per-address", SessionSettings.DEFAULT_REFRESHES_PER_ADDRESS);
+        Duration attemptWindow = tree.duration("auth.login-attempt-window",
+                SessionSettings.DEFAULT_LOGIN_ATTEMPT_WINDOW);
+        String adminToken = tree.string("logic.admin-token", null);
+        TokenKeys tokenKeys = tokenKeys();
         byte[] secret = tokenSecret();
+        SessionSettings sessions = guard("auth", () -> SessionSettings.defaults().withTokenKeys(tokenKeys)
+                .withRefreshTtl(refreshTtl).withLimits(perAccount, perAddress, refreshes, attemptWindow)
+                .withAdminToken(adminToken));
         return guard("logic", () -> LogicConfig.builder(kafkaBootstrap(), secret)
+                .sessions(sessions)
+                .tls(tls)
                 .topicPrefix(topics.prefix())
                 .consumerGroup(topics.logicGroup())
                 .httpHost(httpHost)
@@ -179,6 +337,26 @@ public final class Settings {
                 .queryBacklog(queryBacklog)
                 .writeIdleTimeout(writeIdle)
                 .build());
+    }
+
+    /**
+     * TLS of the public listeners: the gate's client TCP and WebSocket ports, the account API and the
+     * LSB ({@code tls.enabled}, {@code tls.cert-file}, {@code tls.key-file}; relative paths are resolved
+     * against the working directory, {@code ~/} against the home directory).
+     */
+    public TlsConfig tls() {
+        boolean enabled = tree.bool("tls.enabled", false);
+        Path cert = path(tree.string("tls.cert-file", null));
+        Path key = path(tree.string("tls.key-file", null));
+        return guard("tls", () -> new TlsConfig(enabled, cert, key));
+    }
+
+    private static Path path(String configured) {
+        if (configured == null || configured.isBlank()) {
+            return null;
+        }
+        return Path.of(configured.startsWith("~/") ? System.getProperty("user.home") + configured.substring(1)
+                : configured).toAbsolutePath();
     }
 
     /** Where standalone mode keeps the embedded servers' binaries and data. */
@@ -197,6 +375,9 @@ public final class Settings {
                     .consumerGroup(topics.routerGroup())
                     .maxPollRecords(tree.integer("router.max-poll-records", d.maxPollRecords()))
                     .pushTimeout(tree.duration("router.push-timeout", d.pushTimeout()))
+                    .maxAckTimeouts(tree.integer("router.max-ack-timeouts", d.maxAckTimeouts()))
+                    .linkPingInterval(tree.duration("router.link-ping-interval", d.linkPingInterval()))
+                    .clusterSecret(clusterSecret())
                     .build();
         });
     }

@@ -36,9 +36,14 @@ class DeployConfigsTest {
     @MethodSource("samples")
     void everySampleMapsToValidRoleConfigsWithNoUnknownKey(Path file) {
         String role = file.getFileName().toString().replace(".yaml", "");
-        // standalone keeps a generated secret in its data dir instead of the file
+        // standalone keeps generated secrets in its data dir instead of the file; the samples leave
+        // cluster.secret to the environment, as operators are told to
         Map<String, String> env = role.equals("standalone")
-                ? Map.of("MAGPIE_AUTH_TOKEN_SECRET", "a-test-secret-of-at-least-32-bytes!!") : Map.of();
+                ? Map.of("MAGPIE_AUTH_TOKEN_SECRET", "a-test-secret-of-at-least-32-bytes!!",
+                        "MAGPIE_CLUSTER_SECRET", "a-test-cluster-secret-of-32-bytes-or-more")
+                : Map.of("MAGPIE_CLUSTER_SECRET", "a-test-cluster-secret-of-32-bytes-or-more",
+                        // the samples' token secret is a placeholder every role refuses (TokenSecretSettingsTest)
+                        "MAGPIE_AUTH_TOKEN_SECRET", "a-test-secret-of-at-least-32-bytes!!");
         Settings settings = new Settings(ConfigTree.load(file, env));
         switch (role) {
             case "gate" -> settings.gate();
