@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Last inbound stage of every client pipeline: turns a {@link ProtocolException} (from decoding or
  * from a handler) into an ERROR frame answering the exception's request id (0 for decoding errors),
- * closing the connection when the violation is fatal. An {@link IOException} just closes. Any other
+ * closing the connection when the violation is fatal. An {@link IOException} just closes, and so does a
+ * {@link CorruptedFrameException} from a decoder below ours (a broken WebSocket frame). Any other
  * exception closes that one connection with an INTERNAL error; nothing escapes the pipeline.
  * Stateless and shared.
  */
@@ -45,6 +47,14 @@ public final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
         }
         if (cause instanceof IOException) {
             log.debug("[{}] connection error: {}", who, cause.toString());
+            ctx.close();
+            return;
+        }
+        if (cause instanceof CorruptedFrameException) {
+            // Broken framing below ours (e.g. a WebSocket frame unmasked, oversized or not UTF-8): the
+            // client's fault, and Netty's decoder already answered it with a close frame. Not INTERNAL,
+            // and no stack trace per bad client.
+            log.info("[{}] protocol violation below the frame codec, closing: {}", who, cause.getMessage());
             ctx.close();
             return;
         }
