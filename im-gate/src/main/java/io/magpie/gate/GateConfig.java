@@ -45,6 +45,9 @@ import java.util.regex.Pattern;
  *                              Redis (FLUSHALL, restart without persistence) come back (default 30 s, 100 ms..1 h)
  * @param devicePolicy          which sessions of one user may be online together (default
  *                              {@link DevicePolicy#MULTI_DEVICE}: any number of devices, one session per device)
+ * @param limits                what one client connection may cost the gate: output buffers, wait-ACK
+ *                              bytes, request budgets, unauthenticated connections per address
+ *                              (default {@link GateLimits#defaults()})
  */
 public record GateConfig(
         String gateId,
@@ -69,7 +72,8 @@ public record GateConfig(
         int maxPushResends,
         int maxUnackedPushes,
         Duration routeRefresh,
-        DevicePolicy devicePolicy) {
+        DevicePolicy devicePolicy,
+        GateLimits limits) {
 
     /** Gate ids end up in Redis values separated by '|', so they are kept to a safe alphabet. */
     private static final Pattern GATE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -107,6 +111,7 @@ public record GateConfig(
         range("gate.max-unacked-pushes", maxUnackedPushes, 1, 100_000);
         between("gate.route-refresh", routeRefresh, Duration.ofMillis(100), Duration.ofHours(1));
         require(devicePolicy != null, "gate.device-policy must not be null (default: DevicePolicy.MULTI_DEVICE)");
+        require(limits != null, "gate.limits must not be null (default: GateLimits.defaults())");
     }
 
     /** No read for this long closes a logged-in connection: missed heartbeats x interval. */
@@ -135,7 +140,8 @@ public record GateConfig(
                 .bossThreads(bossThreads).workerThreads(workerThreads).maxConnections(maxConnections)
                 .appIds(appIds).grayTag(grayTag)
                 .pushAckTimeout(pushAckTimeout).maxPushResends(maxPushResends).maxUnackedPushes(maxUnackedPushes)
-                .routeRefresh(routeRefresh).devicePolicy(devicePolicy);
+                .routeRefresh(routeRefresh).devicePolicy(devicePolicy)
+                .limits(limits);
     }
 
     /**
@@ -225,6 +231,7 @@ public record GateConfig(
         private int maxUnackedPushes = 1000;
         private Duration routeRefresh = Duration.ofSeconds(30);
         private DevicePolicy devicePolicy = DevicePolicy.MULTI_DEVICE;
+        private GateLimits limits = GateLimits.defaults();
 
         private Builder() {
         }
@@ -253,6 +260,7 @@ public record GateConfig(
         public Builder maxUnackedPushes(int v) { this.maxUnackedPushes = v; return this; }
         public Builder routeRefresh(Duration v) { this.routeRefresh = v; return this; }
         public Builder devicePolicy(DevicePolicy v) { this.devicePolicy = v; return this; }
+        public Builder limits(GateLimits v) { this.limits = v; return this; }
 
         /** Validates and returns the configuration; throws IllegalArgumentException naming a bad setting. */
         public GateConfig build() {
@@ -260,7 +268,7 @@ public record GateConfig(
                     wsPort, wsPath, internalPort, maxFrameBytes, internalMaxFrameBytes, loginTimeout,
                     heartbeatInterval, maxMissedHeartbeats, registryRefresh, bossThreads, workerThreads,
                     maxConnections, appIds, grayTag, pushAckTimeout, maxPushResends, maxUnackedPushes,
-                    routeRefresh, devicePolicy);
+                    routeRefresh, devicePolicy, limits);
         }
     }
 }

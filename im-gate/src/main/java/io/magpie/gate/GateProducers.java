@@ -18,9 +18,12 @@ public final class GateProducers {
     /**
      * Idempotent, acks=all (a SEND is on every in-sync replica before anyone relies on it), no linger
      * (a SEND leaves at once: under load records still batch while earlier requests are in flight, and
-     * a linger only adds its full wait to every message of a quiet conversation), and {@code max.block.ms} of 1 s
-     * because {@code send} runs on a gate event loop: when Kafka is unreachable the client gets
-     * SERVER_BUSY quickly instead of stalling every connection of that loop for a minute.
+     * a linger only adds its full wait to every message of a quiet conversation), and {@code max.block.ms} of 1 s:
+     * the gate calls {@code send} from its own send thread, never an event loop, but every request behind
+     * a blocked send waits too, so when Kafka is unreachable the gate's bound on waiting requests
+     * ({@code gate.limits.publish-buffer-bytes}, default 16 MiB) is reached within seconds and clients
+     * get a retryable SERVER_BUSY instead of waiting a minute. {@code buffer.memory} is 32 MiB, above
+     * that bound, so the gate's own records never fill it.
      */
     public static Map<String, Object> config(String bootstrapServers) {
         Map<String, Object> config = new HashMap<>();
@@ -29,6 +32,7 @@ public final class GateProducers {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -40,7 +40,13 @@ public enum ErrorCode {
     /** The server could not accept the request now (bus or storage unavailable); resend later. */
     SERVER_BUSY(3002, true),
     /** An unexpected server fault; the request may be resent with the same client message id. */
-    INTERNAL(3003, true);
+    INTERNAL(3003, true),
+    /**
+     * The client did not read what the server sent fast enough (its output passed the gate's limit or
+     * stayed blocked too long); the connection is closed. Reconnect, then SYNC and PULL: storage has
+     * every message.
+     */
+    SLOW_CONSUMER(3004, true);
 
     private final int code;
     private final boolean retryable;

@@ -24,11 +24,20 @@ public final class Frames {
     }
 
     public static Frame error(int requestId, int aboutCommand, ErrorCode code, String message) {
+        return error(requestId, aboutCommand, code, message, 0);
+    }
+
+    /**
+     * An ERROR frame that also tells the client not to resend before {@code retryAfterMillis}
+     * ({@code Error.retry_after_ms}; 0 = no advice, values above {@code Integer.MAX_VALUE} are capped).
+     */
+    public static Frame error(int requestId, int aboutCommand, ErrorCode code, String message, long retryAfterMillis) {
         Error body = Error.newBuilder()
                 .setCode(code.code())
                 .setMessage(message == null ? code.name() : message)
                 .setCommand(aboutCommand)
                 .setRetryable(code.retryable())
+                .setRetryAfterMs((int) Math.min(Integer.MAX_VALUE, Math.max(0, retryAfterMillis)))
                 .build();
         return of(Command.ERROR, requestId, body);
     }

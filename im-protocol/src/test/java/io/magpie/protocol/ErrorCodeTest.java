@@ -23,7 +23,8 @@ class ErrorCodeTest {
             Map.entry(ErrorCode.LOGIN_TIMEOUT, 2002), Map.entry(ErrorCode.FORBIDDEN, 2003),
             Map.entry(ErrorCode.NOT_FOUND, 2004), Map.entry(ErrorCode.CLIENT_MSG_ID_REUSED, 2005),
             Map.entry(ErrorCode.RATE_LIMITED, 3001),
-            Map.entry(ErrorCode.SERVER_BUSY, 3002), Map.entry(ErrorCode.INTERNAL, 3003));
+            Map.entry(ErrorCode.SERVER_BUSY, 3002), Map.entry(ErrorCode.INTERNAL, 3003),
+            Map.entry(ErrorCode.SLOW_CONSUMER, 3004));
 
     @Test
     void keepsThePublishedCodes() {
@@ -41,7 +42,8 @@ class ErrorCodeTest {
     void marksExactlyTheTransientFailuresRetryable() {
         Set<ErrorCode> retryable = Arrays.stream(ErrorCode.values()).filter(ErrorCode::retryable)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of(ErrorCode.RATE_LIMITED, ErrorCode.SERVER_BUSY, ErrorCode.INTERNAL), retryable);
+        assertEquals(Set.of(ErrorCode.RATE_LIMITED, ErrorCode.SERVER_BUSY, ErrorCode.INTERNAL,
+                ErrorCode.SLOW_CONSUMER), retryable);
     }
 
     @ParameterizedTest
@@ -51,7 +53,7 @@ class ErrorCodeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1000, 1008, 2099, 3004, -1})
+    @ValueSource(ints = {0, 1000, 1008, 2099, 3099, -1})
     void knowsNoErrorForAnUnassignedCode(int code) {
         assertEquals(Optional.empty(), ErrorCode.fromCode(code));
     }
@@ -67,5 +69,31 @@ class ErrorCodeTest {
         assertEquals(error.retryable(), body.getRetryable());
         assertEquals(Command.SEND.code(), body.getCommand());
         assertEquals(error.name(), body.getMessage(), "a missing message falls back to the code's name");
+    }
+
+    @Test
+    void carriesTheRetryAfterAdviceWhenGivenAndNoneOtherwise() {
+        io.magpie.protocol.proto.Error limited = Frames.parse(
+                Frames.error(4, Command.SEND.code(), ErrorCode.RATE_LIMITED, "slow down", 250),
+                io.magpie.protocol.proto.Error.parser());
+        assertEquals(250, limited.getRetryAfterMs());
+        io.magpie.protocol.proto.Error plain = Frames.parse(Frames.error(4, Command.SEND, ErrorCode.SERVER_BUSY, "x"),
+                io.magpie.protocol.proto.Error.parser());
+        assertEquals(0, plain.getRetryAfterMs(), "no advice: the field stays unset (0)");
+    }
+
+    /** docs/PROTOCOL.md §4.3, byte for byte. */
+    @Test
+    void encodesTheDocumentedRateLimitedExample() {
+        Frame frame = Frames.error(7, Command.SEND.code(), ErrorCode.RATE_LIMITED, "slow down", 250);
+        io.netty.buffer.ByteBuf wire = io.netty.buffer.Unpooled.buffer();
+        try {
+            io.magpie.protocol.codec.FrameEncoder.writeTo(frame, wire);
+            assertEquals("4d470100001700000007000000" + "15"
+                    + "08b917" + "1209736c6f7720646f776e" + "1805" + "2001" + "28fa01",
+                    io.netty.buffer.ByteBufUtil.hexDump(wire));
+        } finally {
+            wire.release();
+        }
     }
 }

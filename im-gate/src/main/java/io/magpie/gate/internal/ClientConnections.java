@@ -4,8 +4,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -13,28 +22,76 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The open client connections of one gate, capped at {@code gate.max-connections}: over the cap a new
- * connection is closed at once. Thread-safe.
+ * connection is closed at once. Connections that have not logged in yet are also counted per source
+ * address (an IPv6 address by its /64, which one subscriber usually holds whole), capped at
+ * {@code gate.limits.max-unauthenticated-per-address}, so one host cannot hold the gate's connection
+ * budget with sockets that never log in; a connection leaves that count when it logs in
+ * ({@link #loggedIn}) or closes. Thread-safe.
  */
 public final class ClientConnections {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnections.class);
     private static final long WARN_EVERY_MILLIS = 10_000;
+    /** The unauthenticated slot a connection holds until it logs in or closes. */
+    private static final AttributeKey<Slot> SLOT = AttributeKey.valueOf(ClientConnections.class, "unauthenticated");
 
     private final String gateId;
     private final int max;
+    private final int maxUnauthenticatedPerAddress;
     private final Clock clock;
     private final AtomicInteger open = new AtomicInteger();
+    private final Map<Source, AtomicInteger> unauthenticated = new ConcurrentHashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup("gate-clients", GlobalEventExecutor.INSTANCE);
     private final AtomicLong refusedSinceWarn = new AtomicLong();
     private final AtomicLong lastWarnAt = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong refusedPerAddressSinceWarn = new AtomicLong();
+    private final AtomicLong lastPerAddressWarnAt = new AtomicLong(Long.MIN_VALUE / 2);
+
+    /** A source address, IPv6 reduced to its /64; compared by bytes. */
+    private record Source(byte[] address) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Source s && Arrays.equals(address, s.address);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(address);
+        }
+    }
+
+    /** One connection's place in the per-address count; released once. */
+    private final class Slot {
+        final Source source;
+        final AtomicBoolean released = new AtomicBoolean();
+
+        Slot(Source source) {
+            this.source = source;
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                unauthenticated.computeIfPresent(source, (s, count) -> count.decrementAndGet() <= 0 ? null : count);
+            }
+        }
+    }
 
     public ClientConnections(String gateId, int max, Clock clock) {
+        this(gateId, max, Integer.MAX_VALUE, clock);
+    }
+
+    /**
+     * @param max                          open connections at most ({@code gate.max-connections})
+     * @param maxUnauthenticatedPerAddress connections not logged in yet per source address at most
+     */
+    public ClientConnections(String gateId, int max, int maxUnauthenticatedPerAddress, Clock clock) {
         this.gateId = gateId;
         this.max = max;
+        this.maxUnauthenticatedPerAddress = maxUnauthenticatedPerAddress;
         this.clock = clock;
     }
 
-    /** Counts {@code channel} in, or closes it when the gate is full; returns whether it was admitted. */
+    /** Counts {@code channel} in, or closes it when the gate or its address is full; returns whether it was admitted. */
     public boolean admit(Channel channel) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
@@ -42,18 +99,65 @@ public final class ClientConnections {
             warnRefused(channel);
             return false;
         }
+        Source source = sourceOf(channel.remoteAddress());
+        if (source != null) {
+            AtomicInteger count = unauthenticated.compute(source, (s, c) -> {
+                AtomicInteger n = c == null ? new AtomicInteger() : c;
+                n.incrementAndGet();
+                return n;
+            });
+            Slot slot = new Slot(source);
+            if (count.get() > maxUnauthenticatedPerAddress) {
+                slot.release();
+                open.decrementAndGet();
+                channel.close();
+                warnRefusedPerAddress(channel);
+                return false;
+            }
+            channel.attr(SLOT).set(slot);
+            channel.closeFuture().addListener(f -> slot.release());
+        }
         channels.add(channel);
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         return true;
+    }
+
+    /** {@code channel} logged in: it no longer counts against its address's unauthenticated budget. */
+    public static void loggedIn(Channel channel) {
+        Slot slot = channel.attr(SLOT).getAndSet(null);
+        if (slot != null) {
+            slot.release();
+        }
     }
 
     public int count() {
         return open.get();
     }
 
+    /** Connections not logged in yet from {@code address}'s source (its /64 for IPv6). */
+    public int unauthenticatedFrom(InetAddress address) {
+        AtomicInteger count = unauthenticated.get(new Source(reduce(address)));
+        return count == null ? 0 : count.get();
+    }
+
     /** Closes every client connection. */
     public ChannelGroupFuture closeAll() {
         return channels.close();
+    }
+
+    private static Source sourceOf(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return new Source(reduce(inet.getAddress()));
+        }
+        return null; // not an IP connection (tests' embedded channels): nothing to count by
+    }
+
+    private static byte[] reduce(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (address instanceof Inet6Address) {
+            Arrays.fill(bytes, 8, 16, (byte) 0);
+        }
+        return bytes;
     }
 
     private void warnRefused(Channel channel) {
@@ -66,6 +170,18 @@ public final class ClientConnections {
             log.warn("[gate={}] refused {} connection(s) (latest from {}): {} open connections reach "
                     + "gate.max-connections={}; raise it or add gates", gateId, refused, channel.remoteAddress(),
                     max, max);
+        }
+    }
+
+    private void warnRefusedPerAddress(Channel channel) {
+        long refused = refusedPerAddressSinceWarn.incrementAndGet();
+        long now = clock.millis();
+        long last = lastPerAddressWarnAt.get();
+        if (now - last >= WARN_EVERY_MILLIS && lastPerAddressWarnAt.compareAndSet(last, now)) {
+            refusedPerAddressSinceWarn.addAndGet(-refused);
+            log.warn("[gate={}] refused {} connection(s) (latest from {}): that address already has "
+                    + "gate.limits.max-unauthenticated-per-address={} connections that have not logged in", gateId,
+                    refused, channel.remoteAddress(), maxUnauthenticatedPerAddress);
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.magpie.gate.internal;
 
 import io.magpie.gate.GateConfig;
+import io.magpie.gate.GateLimits;
 import io.magpie.protocol.codec.FrameDecoder;
 import io.magpie.protocol.codec.FrameEncoder;
 import io.magpie.protocol.codec.ProtocolErrorHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
@@ -14,18 +16,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * The client stages TCP and WebSocket share after framing, built in one place so both transports
  * behave the same. Before login: {@value #FLUSH} (one flush per read burst), {@value #DECODER},
- * {@value #ENCODER}, {@value #IDLE}, {@value #LOGIN}, {@value #ERRORS}. At login {@link LoginHandler}
- * replaces itself with {@value #HEARTBEAT}, {@value #UPSTREAM}, {@value #PUSH_ACK},
- * {@value #UNSUPPORTED}; {@value #PUSH_ACK} also keeps the connection's wait-ACK table (outbound
- * PUSH frames until PUSH_ACK, resends). Thread-safe: holds only shared, thread-safe parts.
+ * {@value #ENCODER}, {@value #SLOW_READER} (bounds queued output, closes a client that does not read),
+ * {@value #IDLE}, {@value #LOGIN}, {@value #ERRORS}; the channel gets the configured write buffer water
+ * marks. At login {@link LoginHandler} replaces itself with {@value #RATE_LIMIT}, {@value #HEARTBEAT},
+ * {@value #UPSTREAM}, {@value #PUSH_ACK}, {@value #UNSUPPORTED}; {@value #PUSH_ACK} also keeps the
+ * connection's wait-ACK table (outbound PUSH frames until PUSH_ACK, resends), and the connection leaves
+ * its address's unauthenticated count. Thread-safe: holds only shared, thread-safe parts.
  */
 public final class ClientPipeline implements SessionStages {
 
     public static final String FLUSH = "flush";
     public static final String DECODER = "frame-decoder";
     public static final String ENCODER = "frame-encoder";
+    public static final String SLOW_READER = "slow-reader";
     public static final String IDLE = "idle";
     public static final String LOGIN = "login";
+    public static final String RATE_LIMIT = "rate-limit";
     public static final String HEARTBEAT = "heartbeat";
     public static final String UPSTREAM = "upstream";
     public static final String PUSH_ACK = "push-ack";
@@ -36,25 +42,43 @@ public final class ClientPipeline implements SessionStages {
     private static final int FLUSH_AFTER_WRITES = 256;
 
     private final GateConfig config;
+    private final GateLimits limits;
     private final Clock clock;
+    private final Ticker ticker;
     private final UpstreamPublisher upstream;
     private final LoginServices loginServices;
     private final WaitAckTable.Settings waitAck;
+    private final WriteBufferWaterMark waterMark;
 
     public ClientPipeline(GateConfig config, Clock clock, UpstreamPublisher upstream, LoginServices loginServices) {
+        this(config, clock, Ticker.system(), upstream, loginServices);
+    }
+
+    /**
+     * @param clock  wall time: login times, server times, envelope receive times
+     * @param ticker monotonic time of resends and request budgets
+     */
+    public ClientPipeline(GateConfig config, Clock clock, Ticker ticker, UpstreamPublisher upstream,
+            LoginServices loginServices) {
         this.config = Objects.requireNonNull(config, "config");
+        this.limits = config.limits();
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
         this.loginServices = Objects.requireNonNull(loginServices, "loginServices");
         this.waitAck = new WaitAckTable.Settings(config.pushAckTimeout(), config.maxPushResends(),
-                config.maxUnackedPushes());
+                config.maxUnackedPushes(), limits.maxUnackedBytes());
+        this.waterMark = new WriteBufferWaterMark(limits.writeBufferLowBytes(), limits.writeBufferHighBytes());
     }
 
     /** Adds every stage after framing to a new client connection's pipeline. */
     public void addClientStages(ChannelPipeline pipeline, String transport) {
+        pipeline.channel().config().setWriteBufferWaterMark(waterMark);
         pipeline.addLast(FLUSH, new FlushConsolidationHandler(FLUSH_AFTER_WRITES, false));
         pipeline.addLast(DECODER, new FrameDecoder(config.maxFrameBytes()));
         pipeline.addLast(ENCODER, FrameEncoder.INSTANCE);
+        pipeline.addLast(SLOW_READER, new SlowReaderGuard(config.gateId(), limits.maxOutboundBytes(),
+                limits.unwritableTimeout()));
         pipeline.addLast(IDLE, new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast(LOGIN, new LoginHandler(loginServices, this, transport));
         pipeline.addLast(ERRORS, ProtocolErrorHandler.INSTANCE);
@@ -62,9 +86,15 @@ public final class ClientPipeline implements SessionStages {
 
     @Override
     public void install(ChannelPipeline pipeline, String after, Session session) {
-        pipeline.addAfter(after, HEARTBEAT, new HeartbeatHandler(session, clock, config.idleTimeout()));
-        pipeline.addAfter(HEARTBEAT, UPSTREAM, new UpstreamHandler(session, upstream, clock));
-        pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session, waitAck, clock));
+        ClientConnections.loggedIn(pipeline.channel());
+        if (pipeline.get(SLOW_READER) instanceof SlowReaderGuard guard) {
+            guard.loggedIn(session);
+        }
+        pipeline.addAfter(after, RATE_LIMIT, new RateLimitHandler(session, limits, ticker));
+        pipeline.addAfter(RATE_LIMIT, HEARTBEAT, new HeartbeatHandler(session, clock, config.idleTimeout()));
+        pipeline.addAfter(HEARTBEAT, UPSTREAM, new UpstreamHandler(session, upstream, clock,
+                limits.maxInflightRequests()));
+        pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session, waitAck, clock, ticker));
         pipeline.addAfter(PUSH_ACK, UNSUPPORTED, new UnsupportedCommandHandler(session));
     }
 }

@@ -3,24 +3,23 @@ package io.magpie.gate.internal;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.Producer;
 
 /**
- * Produces envelopes to the {@code upstream} topic. Thread-safe (the Kafka producer is); does not
- * own the producer.
+ * Produces envelopes to the {@code upstream} topic. Through the gate's {@link KafkaSend}, so
+ * never from an event loop. Thread-safe; does not own the sender.
  */
 public final class KafkaUpstreamPublisher implements UpstreamPublisher {
 
-    private final Producer<String, byte[]> producer;
+    private final KafkaSend sender;
     private final String topic;
 
-    public KafkaUpstreamPublisher(Producer<String, byte[]> producer, String topic) {
-        this.producer = Objects.requireNonNull(producer, "producer");
+    public KafkaUpstreamPublisher(KafkaSend sender, String topic) {
+        this.sender = Objects.requireNonNull(sender, "sender");
         this.topic = Objects.requireNonNull(topic, "topic");
     }
 
     @Override
     public CompletableFuture<Void> publish(String key, UpstreamEnvelope envelope) {
-        return KafkaSend.send(producer, topic, key, envelope.toByteArray());
+        return sender.send(topic, key, envelope.toByteArray());
     }
 }

@@ -33,15 +33,21 @@ public final class PushAckHandler extends ChannelDuplexHandler {
     private final Session session;
     private final WaitAckTable.Settings settings;
     private final Clock clock;
+    private final Ticker ticker;
     private ChannelHandlerContext ctx;
     /** Made at the first PUSH (null until then); cleared when the connection closes. */
     private WaitAckTable table;
     private boolean closed;
 
-    public PushAckHandler(Session session, WaitAckTable.Settings settings, Clock clock) {
+    /**
+     * @param clock  ages in log lines
+     * @param ticker when resends fall due (see {@link WaitAckTable})
+     */
+    public PushAckHandler(Session session, WaitAckTable.Settings settings, Clock clock, Ticker ticker) {
         this.session = Objects.requireNonNull(session, "session");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
     }
 
     @Override
@@ -61,7 +67,7 @@ public final class PushAckHandler extends ChannelDuplexHandler {
     }
 
     private WaitAckTable newTable(ChannelHandlerContext ctx) {
-        return new WaitAckTable(session.logPrefix(), settings, clock, ctx.executor(), new WaitAckTable.Output() {
+        return new WaitAckTable(session.logPrefix(), settings, clock, ticker, ctx.executor(), new WaitAckTable.Output() {
             @Override
             public void write(Frame frame) {
                 // Written from this stage, so the frame meets the encoder below as on its first send.

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,20 +23,47 @@ import org.slf4j.LoggerFactory;
  * connection stays open; a bus that refuses the record gets ERROR SERVER_BUSY (retryable) with the
  * request id. Replies come later from logic as pushes. Other frames pass on.
  *
- * <p>One instance per connection, created at login.
+ * <p>Never blocks the event loop (issue 8 point 3): the publisher hands records to the bus off the
+ * loop. While {@code maxInflight} requests of this connection are on their way to the bus (Kafka slow
+ * or down), the gate stops reading from the connection, and resumes once half of them are through; a
+ * request that still arrives beyond the bound (already read in the same burst) gets ERROR
+ * SERVER_BUSY with a retry-after instead of being queued. A bus that refuses or fails a request
+ * answers it with SERVER_BUSY too.
+ *
+ * <p>One instance per connection, created at login; confined to the channel's event loop except for
+ * the in-flight count, which the bus's callbacks decrement.
  */
 public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamHandler.class);
+    /** How long a client refused for a slow bus is told to wait before resending. */
+    static final long BUSY_RETRY_AFTER_MILLIS = 1000;
 
     private final Session session;
     private final UpstreamPublisher publisher;
     private final Clock clock;
+    private final int maxInflight;
+    private final AtomicInteger inflight = new AtomicInteger();
+    /** Reads are stopped for the in-flight bound; written on the event loop only. */
+    private volatile boolean paused;
 
-    public UpstreamHandler(Session session, UpstreamPublisher publisher, Clock clock) {
+    /**
+     * @param maxInflight requests of this connection on their way to the bus at most
+     *                    ({@code gate.limits.max-inflight-requests})
+     */
+    public UpstreamHandler(Session session, UpstreamPublisher publisher, Clock clock, int maxInflight) {
         this.session = Objects.requireNonNull(session, "session");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxInflight < 1) {
+            throw new IllegalArgumentException("maxInflight must be >= 1, got " + maxInflight);
+        }
+        this.maxInflight = maxInflight;
+    }
+
+    /** Requests of this connection on their way to the bus now. */
+    int inflight() {
+        return inflight.get();
     }
 
     @Override
@@ -53,6 +81,14 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                     e.getMessage() + "; request dropped, the connection stays open"));
             return;
         }
+        if (inflight.get() >= maxInflight) {
+            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.SERVER_BUSY,
+                    "the server could not accept " + Command.nameOf(frame.command()) + " now: " + maxInflight
+                            + " requests of this connection are still on their way to the message bus "
+                            + "(gate.limits.max-inflight-requests); resend it after retry_after_ms",
+                    BUSY_RETRY_AFTER_MILLIS));
+            return;
+        }
         UpstreamEnvelope envelope = UpstreamEnvelope.newBuilder()
                 .setGateId(session.gateId())
                 .setConnectionId(session.connectionId())
@@ -65,15 +101,47 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 .setReceivedAt(clock.millis())
                 .setConversationId(key.conversationId())
                 .build();
+        if (inflight.incrementAndGet() >= maxInflight) {
+            pause(ctx);
+        }
         publisher.publish(key.partitionKey(), envelope).whenComplete((ok, error) -> {
+            int left = inflight.decrementAndGet();
+            if (paused && left <= maxInflight / 2) {
+                ctx.executor().execute(() -> resumeIfDrained(ctx));
+            }
             if (error != null) {
-                log.warn("{} could not hand {} (conversation={}) to the bus; answered SERVER_BUSY",
-                        session.logPrefix(), frame, key.partitionKey(), error);
+                if (error instanceof KafkaSend.Backlogged) {
+                    log.debug("{} {} (conversation={}) refused: {}", session.logPrefix(), frame, key.partitionKey(),
+                            error.getMessage());
+                } else {
+                    log.warn("{} could not hand {} (conversation={}) to the bus; answered SERVER_BUSY",
+                            session.logPrefix(), frame, key.partitionKey(), error);
+                }
                 // Safe from the producer's thread: Netty runs the write on the channel's event loop.
                 ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.SERVER_BUSY,
                         "the server could not accept " + Command.nameOf(frame.command())
-                                + " now (message bus unavailable); resend it later, a SEND with the same client_msg_id"));
+                                + " now (message bus unavailable or slow); resend it after retry_after_ms, a SEND "
+                                + "with the same client_msg_id", BUSY_RETRY_AFTER_MILLIS));
             }
         });
+    }
+
+    /** Stops reading this connection until its requests reach the bus; on the event loop. */
+    private void pause(ChannelHandlerContext ctx) {
+        if (paused) {
+            return;
+        }
+        paused = true;
+        ctx.channel().config().setAutoRead(false);
+        log.debug("{} {} requests on their way to the bus: reading paused", session.logPrefix(), maxInflight);
+        // A callback that ran before `paused` was set did not schedule the resume: look once more.
+        resumeIfDrained(ctx);
+    }
+
+    private void resumeIfDrained(ChannelHandlerContext ctx) {
+        if (paused && inflight.get() <= maxInflight / 2) {
+            paused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 }

@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,25 +17,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PUSH frames one connection was sent and has not fully acknowledged (ARCHITECTURE §2 step 8,
- * issue 4 point 3). Each PUSH is remembered under the (conversation, seq) of every message in it; a
- * PUSH_ACK naming a message clears it, and a PUSH whose messages are all cleared is forgotten.
+ * issue 4 point 3, issue 8 point 3). Each PUSH is remembered under the (conversation, seq) of every
+ * message in it; a PUSH_ACK naming a message clears it, and a PUSH whose messages are all cleared is
+ * forgotten.
  *
  * <p>An unacknowledged PUSH is resent, the same {@link Frame} so the bytes are identical (the client
- * dedupes by conversation and seq), after {@code ackTimeout}, then after twice that, and so on
- * (capped at {@link #MAX_BACKOFF}), at most {@code maxResends} times; one more wait after the last
- * resend and it is dropped: storage has the message, and the client PULLs it when it sees the seq gap
- * or reconnects. A resend is skipped (the attempt still counts) while the channel is not writable:
- * the original is still queued behind a slow reader, sending it again would only pile up.
+ * dedupes by conversation and seq), {@code ackTimeout} after its first send, then twice that after the
+ * first resend, and so on (capped at {@link #MAX_BACKOFF}), at most {@code maxResends} times; one more
+ * wait after the last resend and it is dropped: storage has the message, and the client PULLs it when
+ * it sees the seq gap or reconnects. The resend times follow that schedule from the first send: a
+ * timer that runs late does not push the later resends back. A resend is skipped (the attempt still
+ * counts) while the channel is not writable: the original is still queued behind a slow reader.
  *
- * <p>At most {@code maxEntries} PUSH frames are kept; a new one beyond that drops the oldest, which is
- * counted, not resent again (the same recovery by PULL applies). A slow consumer is not disconnected
- * for it: closing would make a flaky mobile link reconnect, sync and pull everything again, which costs
- * more than the pull of what was dropped. A message pushed again (a router retry) moves to the newer
- * PUSH, so it is never resent twice over.
+ * <p>Bounded: at most {@code maxEntries} PUSH frames and {@code maxBytes} bytes of them are kept; a new
+ * one beyond either drops the oldest, which is counted, not resent again (the same recovery by PULL
+ * applies). A message pushed again (a router retry) moves to the newer PUSH, so it is never resent
+ * twice over.
+ *
+ * <p>One timer per connection, not one per PUSH: every PUSH waits in the queue of its resend count,
+ * and since all of them follow the same schedule, each queue is in due order; the one timer is armed
+ * for the earliest head. Track, ack and drop are O(1) (plus the message map); a timer run costs one
+ * step per PUSH that fell due.
  *
  * <p>Confined to the connection's event loop: every method must be called on {@code executor}, and
- * the timers run there. Nothing blocks. Lifecycle: created at a connection's first PUSH,
- * {@link #clear()} when the connection closes (timers cancelled, entries dropped, later pushes ignored).
+ * the timer runs there. Nothing blocks. Lifecycle: created at a connection's first PUSH,
+ * {@link #clear()} when the connection closes (timer cancelled, entries dropped, later pushes ignored).
  */
 public final class WaitAckTable {
 
@@ -48,16 +52,19 @@ public final class WaitAckTable {
 
     /**
      * @param ackTimeout wait for a PUSH_ACK before the first resend; doubles per resend
-     * @param maxResends resends before an unacknowledged PUSH is dropped
+     * @param maxResends resends before an unacknowledged PUSH is dropped (0..62)
      * @param maxEntries PUSH frames kept at most; the oldest goes first
+     * @param maxBytes   bytes (header and body) of the PUSH frames kept at most; the oldest goes first
      */
-    public record Settings(Duration ackTimeout, int maxResends, int maxEntries) {
+    public record Settings(Duration ackTimeout, int maxResends, int maxEntries, int maxBytes) {
 
         public Settings {
             Objects.requireNonNull(ackTimeout, "ackTimeout");
-            if (ackTimeout.isNegative() || ackTimeout.isZero() || maxResends < 0 || maxEntries < 1) {
+            if (ackTimeout.isNegative() || ackTimeout.isZero() || maxResends < 0 || maxResends > 62 || maxEntries < 1
+                    || maxBytes < 1) {
                 throw new IllegalArgumentException("wait-ACK settings out of range: ackTimeout " + ackTimeout
-                        + " must be positive, maxResends " + maxResends + " >= 0, maxEntries " + maxEntries + " >= 1");
+                        + " must be positive, maxResends " + maxResends + " 0..62, maxEntries " + maxEntries
+                        + " >= 1, maxBytes " + maxBytes + " >= 1");
             }
         }
     }
@@ -79,35 +86,44 @@ public final class WaitAckTable {
     public record Stats(long tracked, long acked, long resent, long droppedAfterResends, long droppedOverLimit) {
     }
 
-    /** One PUSH frame waiting for acknowledgement; its own timer task. */
-    private final class Pending implements Runnable {
+    /** One PUSH frame waiting for acknowledgement, linked into the queue of its resend count. */
+    private static final class Pending {
         final Frame frame;
         final Set<MessageKey> outstanding;
         final long firstSentAtMillis;
+        final long serial;
+        final int bytes;
         int resends;
-        ScheduledFuture<?> timer;
+        long dueAtNanos;
+        Pending prev;
+        Pending next;
+        boolean queued;
 
-        Pending(Frame frame, Collection<MessageKey> keys, long firstSentAtMillis) {
+        Pending(Frame frame, Collection<MessageKey> keys, long firstSentAtMillis, long serial, long dueAtNanos) {
             this.frame = frame;
             this.outstanding = new HashSet<>(keys);
             this.firstSentAtMillis = firstSentAtMillis;
-        }
-
-        @Override
-        public void run() {
-            timedOut(this);
+            this.serial = serial;
+            this.bytes = Frame.HEADER_BYTES + frame.body().length;
+            this.dueAtNanos = dueAtNanos;
         }
     }
 
     private final String logPrefix;
     private final Settings settings;
     private final Clock clock;
+    private final Ticker ticker;
     private final EventExecutor executor;
     private final Output output;
-    /** In first-sent order, so the oldest is first when the table is full. */
-    private final LinkedHashSet<Pending> entries = new LinkedHashSet<>();
+    /** Queue i holds the PUSH frames resent i times, in due order (and first-sent order). */
+    private final Pending[] heads;
+    private final Pending[] tails;
     private final Map<MessageKey, Pending> byMessage = new HashMap<>();
-    private boolean flushRequested;
+    private ScheduledFuture<?> timer;
+    private long timerDueAtNanos;
+    private int size;
+    private long bytes;
+    private long serials;
     private boolean cleared;
     private long tracked;
     private long acked;
@@ -118,15 +134,20 @@ public final class WaitAckTable {
     /**
      * @param logPrefix identity of the connection for log lines
      * @param clock     ages of dropped entries in log lines
-     * @param executor  the connection's event loop: timers are scheduled on it
+     * @param ticker    when resends fall due; must advance like {@code executor}'s scheduler
+     * @param executor  the connection's event loop: the timer is scheduled on it
      * @param output    where resends are written
      */
-    public WaitAckTable(String logPrefix, Settings settings, Clock clock, EventExecutor executor, Output output) {
+    public WaitAckTable(String logPrefix, Settings settings, Clock clock, Ticker ticker, EventExecutor executor,
+            Output output) {
         this.logPrefix = Objects.requireNonNull(logPrefix, "logPrefix");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.output = Objects.requireNonNull(output, "output");
+        this.heads = new Pending[settings.maxResends() + 1];
+        this.tails = new Pending[settings.maxResends() + 1];
     }
 
     /** Remembers {@code frame}, just written for the first time, until every one of {@code keys} is acked. */
@@ -134,7 +155,7 @@ public final class WaitAckTable {
         if (cleared || keys.isEmpty()) {
             return;
         }
-        Pending pending = new Pending(frame, keys, clock.millis());
+        Pending pending = new Pending(frame, keys, clock.millis(), serials++, ticker.nanoTime() + backoffNanos(0));
         for (MessageKey key : pending.outstanding) {
             Pending earlier = byMessage.put(key, pending);
             if (earlier != null) {
@@ -145,12 +166,12 @@ public final class WaitAckTable {
                 }
             }
         }
-        entries.add(pending);
+        append(pending);
         tracked++;
-        pending.timer = schedule(pending);
-        if (entries.size() > settings.maxEntries()) {
+        while (size > settings.maxEntries() || bytes > settings.maxBytes()) {
             dropOldest();
         }
+        arm();
     }
 
     /**
@@ -169,11 +190,13 @@ public final class WaitAckTable {
             waiting++;
             pending.outstanding.remove(key);
             if (pending.outstanding.isEmpty()) {
-                entries.remove(pending);
-                pending.timer.cancel(false);
+                unlink(pending);
             }
         }
         acked += waiting;
+        if (size == 0) {
+            cancelTimer();
+        }
         return waiting;
     }
 
@@ -186,16 +209,20 @@ public final class WaitAckTable {
             return;
         }
         cleared = true;
-        int left = entries.size();
-        for (Pending pending : entries) {
-            pending.timer.cancel(false);
+        int left = size;
+        cancelTimer();
+        for (int i = 0; i < heads.length; i++) {
+            heads[i] = null;
+            tails[i] = null;
         }
-        entries.clear();
+        size = 0;
+        bytes = 0;
         byMessage.clear();
         if (droppedAfterResends > 0 || droppedOverLimit > 0) {
             log.info("{} closed; wait-ACK: {} push(es) still unacked, {} given up after {} resend(s), {} dropped over "
-                    + "gate.max-unacked-pushes={}; the client recovers them by SYNC/PULL", logPrefix, left,
-                    droppedAfterResends, settings.maxResends(), droppedOverLimit, settings.maxEntries());
+                    + "gate.max-unacked-pushes={} or gate.limits.max-unacked-bytes={}; the client recovers them by "
+                    + "SYNC/PULL", logPrefix, left, droppedAfterResends, settings.maxResends(), droppedOverLimit,
+                    settings.maxEntries(), settings.maxBytes());
         } else if (left > 0) {
             log.debug("{} closed with {} unacked push(es); dropped, storage has them", logPrefix, left);
         }
@@ -203,7 +230,12 @@ public final class WaitAckTable {
 
     /** PUSH frames waiting for acknowledgement. */
     public int size() {
-        return entries.size();
+        return size;
+    }
+
+    /** Bytes of the PUSH frames waiting for acknowledgement. */
+    public long bytes() {
+        return bytes;
     }
 
     /** Messages waiting for acknowledgement. */
@@ -211,66 +243,143 @@ public final class WaitAckTable {
         return byMessage.size();
     }
 
+    /** Whether a timer is armed (at most one per table). */
+    boolean timerArmed() {
+        return timer != null;
+    }
+
     public Stats stats() {
         return new Stats(tracked, acked, resent, droppedAfterResends, droppedOverLimit);
     }
 
-    private void timedOut(Pending pending) {
-        if (cleared || !entries.contains(pending)) {
+    private void timerFired() {
+        timer = null;
+        if (cleared) {
             return;
         }
-        if (pending.resends >= settings.maxResends()) {
-            forget(pending);
-            droppedAfterResends++;
-            log.debug("{} PUSH request={} ({} message(s) unacked) given up {} ms after the first send and {} "
-                    + "resend(s); the client PULLs it on a gap or reconnect", logPrefix, pending.frame.requestId(),
-                    pending.outstanding.size(), clock.millis() - pending.firstSentAtMillis, pending.resends);
-            return;
+        long now = ticker.nanoTime();
+        boolean wrote = false;
+        for (Pending due = earliest(); due != null && due.dueAtNanos - now <= 0; due = earliest()) {
+            if (due.resends >= settings.maxResends()) {
+                forget(due);
+                droppedAfterResends++;
+                log.debug("{} PUSH request={} ({} message(s) unacked) given up {} ms after the first send and {} "
+                        + "resend(s); the client PULLs it on a gap or reconnect", logPrefix, due.frame.requestId(),
+                        due.outstanding.size(), clock.millis() - due.firstSentAtMillis, due.resends);
+                continue;
+            }
+            unlink(due);
+            due.resends++;
+            due.dueAtNanos += backoffNanos(due.resends);
+            append(due);
+            if (output.writable()) {
+                resent++;
+                output.write(due.frame);
+                wrote = true;
+            }
         }
-        pending.resends++;
-        if (output.writable()) {
-            resent++;
-            output.write(pending.frame);
-            requestFlush();
+        if (wrote) {
+            output.flush(); // one flush for every resend of this run
         }
-        pending.timer = schedule(pending);
+        arm();
     }
 
-    /** One flush after every resend that falls due in the same event-loop turn. */
-    private void requestFlush() {
-        if (flushRequested) {
+    /** The PUSH that falls due first: the earliest head of the per-resend-count queues. */
+    private Pending earliest() {
+        Pending first = null;
+        for (Pending head : heads) {
+            if (head != null && (first == null || head.dueAtNanos - first.dueAtNanos < 0)) {
+                first = head;
+            }
+        }
+        return first;
+    }
+
+    /** The PUSH sent first: each queue is in first-sent order, so it is one of the heads. */
+    private Pending oldest() {
+        Pending first = null;
+        for (Pending head : heads) {
+            if (head != null && (first == null || head.serial < first.serial)) {
+                first = head;
+            }
+        }
+        return first;
+    }
+
+    /** Keeps the one timer armed for the earliest due PUSH; none when nothing waits. */
+    private void arm() {
+        Pending first = earliest();
+        if (first == null) {
+            cancelTimer();
             return;
         }
-        flushRequested = true;
-        executor.execute(() -> {
-            flushRequested = false;
-            output.flush();
-        });
+        if (timer != null && timerDueAtNanos - first.dueAtNanos <= 0) {
+            return; // fires no later than needed; it re-arms itself
+        }
+        cancelTimer();
+        timerDueAtNanos = first.dueAtNanos;
+        timer = executor.schedule(this::timerFired, Math.max(0, first.dueAtNanos - ticker.nanoTime()),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
     }
 
     private void dropOldest() {
-        Iterator<Pending> oldest = entries.iterator();
-        Pending pending = oldest.next();
-        forget(pending);
+        forget(oldest());
         if (droppedOverLimit++ == 0) {
-            log.info("{} more than gate.max-unacked-pushes={} pushes unacked: dropping the oldest (the client PULLs "
-                    + "what it misses); further drops are counted and reported when the connection closes",
-                    logPrefix, settings.maxEntries());
+            log.info("{} more than gate.max-unacked-pushes={} pushes or gate.limits.max-unacked-bytes={} bytes unacked: "
+                    + "dropping the oldest (the client PULLs what it misses); further drops are counted and reported "
+                    + "when the connection closes", logPrefix, settings.maxEntries(), settings.maxBytes());
         }
     }
 
     private void forget(Pending pending) {
-        entries.remove(pending);
-        if (pending.timer != null) {
-            pending.timer.cancel(false);
-        }
+        unlink(pending);
         for (MessageKey key : pending.outstanding) {
             byMessage.remove(key, pending);
         }
     }
 
-    private ScheduledFuture<?> schedule(Pending pending) {
-        return executor.schedule(pending, backoffNanos(pending.resends), TimeUnit.NANOSECONDS);
+    private void append(Pending pending) {
+        int level = pending.resends;
+        pending.prev = tails[level];
+        pending.next = null;
+        if (tails[level] == null) {
+            heads[level] = pending;
+        } else {
+            tails[level].next = pending;
+        }
+        tails[level] = pending;
+        pending.queued = true;
+        size++;
+        bytes += pending.bytes;
+    }
+
+    private void unlink(Pending pending) {
+        if (!pending.queued) {
+            return;
+        }
+        int level = pending.resends;
+        if (pending.prev == null) {
+            heads[level] = pending.next;
+        } else {
+            pending.prev.next = pending.next;
+        }
+        if (pending.next == null) {
+            tails[level] = pending.prev;
+        } else {
+            pending.next.prev = pending.prev;
+        }
+        pending.prev = null;
+        pending.next = null;
+        pending.queued = false;
+        size--;
+        bytes -= pending.bytes;
     }
 
     /** ackTimeout x 2^resends, capped: the wait after the first send and after each resend. */

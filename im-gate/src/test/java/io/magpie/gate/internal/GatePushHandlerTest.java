@@ -41,7 +41,7 @@ class GatePushHandlerTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         Session session = new Session(connectionId, uid, "d" + uid, Platform.WEB, "gate-a", 0, channel);
         PushAckHandler handler = new PushAckHandler(session,
-                new WaitAckTable.Settings(Duration.ofSeconds(5), 3, 1000), Clock.systemUTC());
+                new WaitAckTable.Settings(Duration.ofSeconds(5), 3, 1000, 1 << 20), Clock.systemUTC(), new ManualTicker());
         channel.pipeline().addLast(ClientPipeline.PUSH_ACK, handler);
         waitAck.put(channel, handler);
         sessions.add(session, 0);

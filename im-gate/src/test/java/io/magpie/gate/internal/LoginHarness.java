@@ -25,6 +25,7 @@ final class LoginHarness {
     static final long NOW = Instant.parse("2025-06-01T12:00:00Z").toEpochMilli();
 
     final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+    final ManualTicker ticker = new ManualTicker();
     final TokenCodec tokens = new TokenCodec(SECRET, clock);
     final GateConfig config = GateConfig.builder().gateId(GATE).loginTimeout(Duration.ofSeconds(5))
             .heartbeatInterval(Duration.ofSeconds(30)).build();
@@ -45,7 +46,7 @@ final class LoginHarness {
     LoginHarness(DevicePolicy devicePolicy) {
         services = new LoginServices(GATE, config.loginTimeout(), 30, clock, tokens, connectionIds::incrementAndGet,
                 sessionRoutes, kicker, devicePolicy);
-        pipeline = new ClientPipeline(config, clock, upstream, services);
+        pipeline = new ClientPipeline(config, clock, ticker, upstream, services);
     }
 
     /** A connection whose pipeline is the login stage (plus the error stage), speaking Frame objects. */

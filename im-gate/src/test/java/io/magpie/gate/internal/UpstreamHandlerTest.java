@@ -3,6 +3,7 @@ package io.magpie.gate.internal;
 import static io.magpie.gate.internal.TestFrames.nextError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class UpstreamHandlerTest {
@@ -38,7 +42,7 @@ class UpstreamHandlerTest {
     private final Session session = new Session(5, 7, "phone-1", Platform.IOS, "gate-a", NOW - 10, channel);
 
     UpstreamHandlerTest() {
-        channel.pipeline().addLast(new UpstreamHandler(session, publisher, clock));
+        channel.pipeline().addLast(new UpstreamHandler(session, publisher, clock, 4));
     }
 
     @Test
@@ -147,5 +151,51 @@ class UpstreamHandlerTest {
         coded.writeInt64(field, value);
         coded.flush();
         return out.toByteArray();
+    }
+
+    @Test
+    void aConnectionWithTooManyRequestsOnTheirWayToTheBusIsNoLongerReadAndResumesWhenHalfAreThrough() {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        EmbeddedChannel slowBus = new EmbeddedChannel();
+        Session owner = new Session(6, 8, "tablet", Platform.IOS, "gate-a", NOW, slowBus);
+        UpstreamHandler handler = new UpstreamHandler(owner, (key, envelope) -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }, clock, 4);
+        slowBus.pipeline().addLast(handler);
+
+        for (int i = 1; i <= 4; i++) {
+            slowBus.writeInbound(send(i));
+        }
+        assertEquals(4, handler.inflight());
+        assertFalse(slowBus.config().isAutoRead(), "reading stops at gate.limits.max-inflight-requests");
+        slowBus.writeInbound(send(5)); // already read in the same burst
+        var busy = nextError(slowBus, ErrorCode.SERVER_BUSY, 5);
+        assertTrue(busy.getRetryable());
+        assertTrue(busy.getRetryAfterMs() > 0, "the client is told when to resend");
+        assertEquals(4, pending.size(), "the request beyond the bound was not queued");
+
+        pending.get(0).complete(null);
+        slowBus.runPendingTasks();
+        assertFalse(slowBus.config().isAutoRead(), "3 still in flight");
+        pending.get(1).complete(null);
+        slowBus.runPendingTasks();
+        assertTrue(slowBus.config().isAutoRead(), "resumed once half are through");
+        assertTrue(slowBus.isOpen());
+    }
+
+    @Test
+    void aBusBacklogIsAnsweredWithServerBusyAndARetryAfter() {
+        publisher.failWith = new KafkaSend.Backlogged("the bus is slow");
+        channel.writeInbound(send(21));
+        var busy = nextError(channel, ErrorCode.SERVER_BUSY, 21);
+        assertEquals(UpstreamHandler.BUSY_RETRY_AFTER_MILLIS, busy.getRetryAfterMs());
+        assertTrue(channel.isOpen());
+    }
+
+    private static Frame send(int requestId) {
+        return Frames.of(Command.SEND, requestId, SendRequest.newBuilder().setClientMsgId("c-" + requestId)
+                .setConversationType(ConversationType.SINGLE).setTargetId(42).build());
     }
 }

@@ -4,6 +4,7 @@ import static io.magpie.gate.internal.TestFrames.next;
 import static io.magpie.gate.internal.TestFrames.nextError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,29 +24,38 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
+import java.lang.reflect.Field;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The wait-ACK table through the connection's {@code push-ack} stage, on virtual time: what the
- * client sees written, resent and no longer resent.
+ * The wait-ACK table through the connection's {@code push-ack} stage, on virtual time (a frozen channel
+ * clock and a hand-moved ticker, so no assertion depends on the machine's speed): what the client sees
+ * written, resent and no longer resent.
  */
 class WaitAckTableTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final Clock clock = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
+    private final ManualTicker ticker = new ManualTicker();
     private PushAckHandler handler;
 
     private EmbeddedChannel connection(int maxResends, int maxEntries) {
-        EmbeddedChannel channel = new EmbeddedChannel();
+        return connection(maxResends, maxEntries, 1 << 20);
+    }
+
+    private EmbeddedChannel connection(int maxResends, int maxEntries, int maxBytes) {
+        EmbeddedChannel channel = ManualTicker.frozen(new EmbeddedChannel());
         Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
-        handler = new PushAckHandler(session, new WaitAckTable.Settings(TIMEOUT, maxResends, maxEntries), clock);
+        handler = new PushAckHandler(session, new WaitAckTable.Settings(TIMEOUT, maxResends, maxEntries, maxBytes),
+                clock, ticker);
         channel.pipeline().addLast(ClientPipeline.PUSH_ACK, handler);
         return channel;
     }
@@ -72,11 +82,9 @@ class WaitAckTableTest {
         return Frames.of(Command.PUSH_ACK, 0, ack.build());
     }
 
-    /** Lets virtual time pass and runs what fell due (timers, then the flush they asked for). */
-    private static void elapse(EmbeddedChannel channel, Duration duration) {
-        channel.advanceTimeBy(duration.toNanos(), TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
-        channel.runPendingTasks();
+    /** Lets virtual time pass and runs what fell due. */
+    private void elapse(EmbeddedChannel channel, Duration duration) {
+        ticker.elapse(channel, duration);
     }
 
     private static byte[] wire(Frame frame) {
@@ -226,5 +234,76 @@ class WaitAckTableTest {
         channel.writeInbound(new Frame(Command.PUSH_ACK.code(), 9, 0, new byte[] {(byte) 0xFF}));
         nextError(channel, ErrorCode.BAD_REQUEST, 9);
         assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void manyUnackedPushesShareOneTimerAndEachIsResentOnItsOwnSchedule() {
+        EmbeddedChannel channel = connection(2, 1000);
+        List<TrackedPush> pushes = new ArrayList<>();
+        for (int i = 0; i < 500; i++) { // one push per millisecond
+            TrackedPush push = push(i, "g_9", i + 1);
+            pushes.add(push);
+            channel.writeOutbound(push);
+            next(channel);
+            elapse(channel, Duration.ofMillis(1));
+        }
+        assertEquals(1, scheduledTasks(channel), "one timer for 500 unacked pushes, not one each");
+
+        elapse(channel, TIMEOUT.minusMillis(501));
+        assertNull(channel.readOutbound(), "1 ms before the first push is due");
+        elapse(channel, Duration.ofMillis(1));
+        assertEquals(List.of(pushes.get(0).frame()), drain(channel), "only the first push is due");
+
+        elapse(channel, Duration.ofMillis(499));
+        List<Frame> resent = drain(channel);
+        assertEquals(pushes.subList(1, 500).stream().map(TrackedPush::frame).toList(), resent,
+                "every other push resent once, in the order they were first sent");
+        assertEquals(1, scheduledTasks(channel), "still one timer");
+        assertEquals(500, handler.table().stats().resent());
+    }
+
+    @Test
+    void theKeptBytesAreBoundedTooAndTheOldestGoesFirst() {
+        TrackedPush first = push(1, "g_9", 1);
+        int frameBytes = Frame.HEADER_BYTES + first.frame().body().length;
+        EmbeddedChannel channel = connection(3, 1000, frameBytes * 2);
+        channel.writeOutbound(first, push(2, "g_9", 2), push(3, "g_9", 3));
+        drain(channel);
+
+        assertEquals(2, handler.table().size());
+        assertTrue(handler.table().bytes() <= frameBytes * 2L);
+        assertEquals(1, handler.table().stats().droppedOverLimit());
+        channel.writeInbound(ack("g_9", 1));
+        assertEquals(0, handler.table().stats().acked(), "the oldest was no longer waiting");
+    }
+
+    @Test
+    void anAckedTableHasNoTimerLeft() {
+        EmbeddedChannel channel = connection();
+        channel.writeOutbound(push(1, "g_9", 1), push(2, "g_9", 2));
+        drain(channel);
+        channel.writeInbound(ack("g_9", 1, 2));
+        assertFalse(handler.table().timerArmed());
+        assertEquals(0, scheduledTasks(channel));
+    }
+
+    private static List<Frame> drain(EmbeddedChannel channel) {
+        List<Frame> frames = new ArrayList<>();
+        for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
+            frames.add((Frame) o);
+        }
+        return frames;
+    }
+
+    /** Timers scheduled (and not cancelled) on the channel's loop; Netty removes a cancelled one at once. */
+    private static int scheduledTasks(EmbeddedChannel channel) {
+        try {
+            Field queue = AbstractScheduledEventExecutor.class.getDeclaredField("scheduledTaskQueue");
+            queue.setAccessible(true);
+            Collection<?> tasks = (Collection<?>) queue.get(channel.eventLoop());
+            return tasks == null ? 0 : tasks.size();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot count the embedded loop's scheduled tasks", e);
+        }
     }
 }

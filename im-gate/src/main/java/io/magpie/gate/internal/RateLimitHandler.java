@@ -1,0 +1,118 @@
+package io.magpie.gate.internal;
+
+import io.magpie.gate.GateLimits;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code rate-limit} stage of a logged-in connection (issue 8 point 3): every frame spends a token
+ * of the connection's frame budget, and SEND, SYNC and PULL one of their own budget too
+ * ({@link GateLimits}). A frame over budget goes no further: it is answered with ERROR
+ * {@code RATE_LIMITED} (retryable) whose {@code retry_after_ms} says when a token is there again.
+ * More than {@code maxRefusals} refusals within {@code refusalWindow} is persistent abuse: the
+ * connection gets a last RATE_LIMITED saying so and is closed. One user's flood thus costs the cluster
+ * at most that user's budget; the shared SYNC/PULL backlog in logic is not theirs to fill.
+ *
+ * <p>One instance per connection, created at login; confined to the channel's event loop.
+ */
+public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimitHandler.class);
+
+    private final Session session;
+    private final GateLimits limits;
+    private final Ticker ticker;
+    private final RequestBudget frames;
+    private final RequestBudget sends;
+    private final RequestBudget syncs;
+    private final RequestBudget pulls;
+    private long windowStartNanos;
+    private int refusalsInWindow;
+    private long refusedTotal;
+    private boolean closed;
+
+    public RateLimitHandler(Session session, GateLimits limits, Ticker ticker) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.frames = budget(limits.framesPerSecond(), limits.frameBurst());
+        this.sends = budget(limits.sendsPerSecond(), limits.sendBurst());
+        this.syncs = budget(limits.syncsPerSecond(), limits.syncBurst());
+        this.pulls = budget(limits.pullsPerSecond(), limits.pullBurst());
+        this.windowStartNanos = ticker.nanoTime();
+    }
+
+    private static RequestBudget budget(int perSecond, int burst) {
+        return perSecond == 0 ? null : new RequestBudget(perSecond, burst);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (closed) {
+            return; // closing for abuse: nothing more is done for this client
+        }
+        long now = ticker.nanoTime();
+        long wait = take(frames, now);
+        String budget = "gate.limits.frames-per-second=" + limits.framesPerSecond();
+        if (wait == 0) {
+            RequestBudget own = switch (frame.knownCommand().orElse(Command.ERROR)) {
+                case SEND -> sends;
+                case SYNC -> syncs;
+                case PULL -> pulls;
+                default -> null;
+            };
+            wait = take(own, now);
+            budget = own == sends ? "gate.limits.sends-per-second=" + limits.sendsPerSecond()
+                    : own == syncs ? "gate.limits.syncs-per-second=" + limits.syncsPerSecond()
+                    : "gate.limits.pulls-per-second=" + limits.pullsPerSecond();
+        }
+        if (wait == 0) {
+            ctx.fireChannelRead(frame);
+            return;
+        }
+        refuse(ctx, frame, now, wait, budget);
+    }
+
+    private static long take(RequestBudget budget, long now) {
+        return budget == null ? 0 : budget.take(now);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Frame frame, long now, long waitNanos, String budget) {
+        refusedTotal++;
+        if (now - windowStartNanos >= limits.refusalWindow().toNanos()) {
+            windowStartNanos = now;
+            refusalsInWindow = 0;
+        }
+        long retryAfterMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999));
+        if (++refusalsInWindow > limits.maxRefusals()) {
+            closed = true;
+            log.info("{} closing connection: {} requests over budget within gate.limits.refusal-window={} ms "
+                    + "(gate.limits.max-refusals={}; {} refused in all)", session.logPrefix(), refusalsInWindow,
+                    limits.refusalWindow().toMillis(), limits.maxRefusals(), refusedTotal);
+            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.RATE_LIMITED,
+                    "more than " + limits.maxRefusals() + " requests over budget within "
+                            + limits.refusalWindow().toMillis() + " ms; closing connection, reconnect later and "
+                            + "resend after retry_after_ms", retryAfterMillis));
+            ctx.close();
+            return;
+        }
+        if (refusalsInWindow == 1) {
+            log.debug("{} over budget ({}); refusing with RATE_LIMITED", session.logPrefix(), budget);
+        }
+        ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.RATE_LIMITED,
+                Command.nameOf(frame.command()) + " over this connection's budget (" + budget + "); not processed, "
+                        + "resend it after retry_after_ms=" + retryAfterMillis, retryAfterMillis));
+    }
+}
