@@ -106,6 +106,21 @@ class EndToEndIT {
     }
 
     @Test
+    void everyRoleOfTheProcessIsLiveAndReadyOnItsHealthListener() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String probe : List.of("/health/live", "/health/ready")) {
+            java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + node.healthPort() + probe)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), probe + ": " + answer.body());
+            for (String role : List.of("logic", "notifier", "router", "gate")) {
+                assertTrue(answer.body().contains("\"" + role + "\":\"UP\""), probe + " names " + role + ": "
+                        + answer.body());
+            }
+        }
+    }
+
+    @Test
     void textMessagesFlowBothWaysOverTcpAndWebSocketInSeqOrderAndAreStoredInMysql() throws Exception {
         User alice = user("alice_e2e", "alice-phone", Transport.TCP);
         User bob = user("bob_e2e", "bob-web", Transport.WEBSOCKET);

@@ -150,6 +150,7 @@ class DeliveryFaultsIT {
             String survivor = logics.stream().filter(l -> !l.equals(victim)).findFirst().orElseThrow();
             Set<Integer> moved = cluster.upstreamPartitionsOf(victim);
             long movedConversations = conversationsOn(world, victim);
+            long killedAt = System.nanoTime();
             cluster.kill(victim);
             Set<Integer> all = IntStream.range(0, PARTITIONS).boxed().collect(Collectors.toSet());
             await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
@@ -159,6 +160,7 @@ class DeliveryFaultsIT {
             System.out.println("[delivery-faults] " + victim + " held upstream partitions " + moved + " ("
                     + movedConversations + " of " + world.conversations().size() + " conversations); " + survivor
                     + " took them over");
+            System.out.println("[delivery-faults] kill-logic: " + traffic.recoveryAfter(killedAt));
             report.assertHolds(false);
             assertFalse(moved.isEmpty(), victim + " held partitions when it was killed");
         }
@@ -170,12 +172,14 @@ class DeliveryFaultsIT {
         try (ChatWorld world = world("rt")) {
             Traffic traffic = startedPastAThird(world, "rt");
             String victim = cluster.running(Role.ROUTER).get(0);
+            long killedAt = System.nanoTime();
             cluster.kill(victim);
             String replacement = "router-" + (Integer.parseInt(victim.substring("router-".length())) + 1);
             cluster.start(replacement);
             List<Outcome> outcomes = traffic.finish();
             Report report = verifier.verify("kill-router", world, outcomes, List.of(), load.settle()).print();
             System.out.println("[delivery-faults] " + victim + " killed, " + replacement + " started");
+            System.out.println("[delivery-faults] kill-router: " + traffic.recoveryAfter(killedAt));
             report.assertHolds(false);
         }
     }

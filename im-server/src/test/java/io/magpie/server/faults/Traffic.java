@@ -10,7 +10,11 @@ import io.magpie.server.faults.ChatWorld.Conversation;
 import io.magpie.server.faults.ChatWorld.Device;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,21 @@ final class Traffic {
         }
     }
 
+    /**
+     * How long the conversations went without a SEND_ACK after a fault: per conversation, the time
+     * from the fault to its first ack after it; the slowest and the median, and how many conversations
+     * had none by the end of the stream.
+     */
+    record Recovery(Duration slowest, Duration median, int conversations, int neverAckedAgain) {
+        @Override
+        public String toString() {
+            return "every conversation acknowledged again within " + slowest.toMillis() + " ms (median "
+                    + median.toMillis() + " ms, " + conversations + " conversations"
+                    + (neverAckedAgain > 0 ? ", " + neverAckedAgain + " never acked again" : "") + ")";
+        }
+    }
+
+    private final Map<String, Queue<Long>> ackTimes = new ConcurrentHashMap<>();
     private final ChatWorld world;
     private final String tag;
     private final int messagesPerDevice;
@@ -105,6 +124,24 @@ final class Traffic {
         }
     }
 
+    /** Time to the first SEND_ACK of each conversation after {@code faultNanos} ({@link System#nanoTime()}). */
+    Recovery recoveryAfter(long faultNanos) {
+        List<Long> firsts = new ArrayList<>();
+        int never = 0;
+        for (Queue<Long> times : ackTimes.values()) {
+            long first = times.stream().mapToLong(Long::longValue).filter(t -> t >= faultNanos).min().orElse(-1);
+            if (first < 0) {
+                never++;
+            } else {
+                firsts.add(first - faultNanos);
+            }
+        }
+        Collections.sort(firsts);
+        Duration slowest = firsts.isEmpty() ? Duration.ZERO : Duration.ofNanos(firsts.get(firsts.size() - 1));
+        Duration median = firsts.isEmpty() ? Duration.ZERO : Duration.ofNanos(firsts.get(firsts.size() / 2));
+        return new Recovery(slowest, median, ackTimes.size(), never);
+    }
+
     int acked() {
         return acked.get();
     }
@@ -156,6 +193,7 @@ final class Traffic {
                 SendAck ack = client.send(clientMsgId, conversation.type(), target, content)
                         .get(client.config().requestTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
                 acked.incrementAndGet();
+                ackTimes.computeIfAbsent(conversation.id(), c -> new ConcurrentLinkedQueue<>()).add(System.nanoTime());
                 return new Outcome(clientMsgId, device, conversation, ack, null, tries);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof MagpieException m)) {
