@@ -35,4 +35,22 @@ public interface RouteTable {
      * an empty list means that user has no live route (offline).
      */
     CompletableFuture<Map<Long, List<Route>>> lookup(Collection<Long> uids);
+
+    /**
+     * Removes the routes of {@code uid} that point at one of {@code connectionIds} on {@code gateId}: a gate
+     * said it has no such connection (GATE_PUSH_ACK {@code missing_connection_ids}), so the route is stale.
+     * Each removal is conditional like {@link #unregister}: a newer login of the same device keeps its route.
+     *
+     * @return how many routes were removed
+     */
+    default CompletableFuture<Integer> prune(long uid, String gateId, Collection<Long> connectionIds) {
+        return lookup(List.of(uid)).thenCompose(found -> {
+            List<CompletableFuture<Boolean>> removals = found.getOrDefault(uid, List.of()).stream()
+                    .filter(r -> r.gateId().equals(gateId) && connectionIds.contains(r.connectionId()))
+                    .map(this::unregister)
+                    .toList();
+            return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> (int) removals.stream().filter(CompletableFuture::join).count());
+        });
+    }
 }

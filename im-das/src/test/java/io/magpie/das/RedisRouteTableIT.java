@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.magpie.testkit.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
 import io.magpie.testkit.TestIsolation;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,43 @@ class RedisRouteTableIT {
         assertEquals(Optional.empty(), routes.register(first).join());
         assertEquals(Optional.of(first), routes.register(second).join());
         assertEquals(Map.of(1L, List.of(second)), routes.lookup(List.of(1L)).join());
-        assertEquals("gate-b|20|IOS|2000", store.strings().sync().hget(store.keys().route(1), "phone"));
+        String stored = store.strings().sync().hget(store.keys().route(1), "phone");
+        assertTrue(stored.startsWith("gate-b|20|IOS|2000|"), stored);
+    }
+
+    @Test
+    void aRouteThatIsNotRefreshedWithinItsTtlStopsCountingAndIsRemoved() {
+        Route route = new Route(3, "phone", "IOS", "gate-crashed", 30, 1000);
+        Duration ttl = Duration.ofSeconds(90);
+        routes.register(route).join();
+        var sync = store.strings().sync();
+        long pttl = sync.pttl(store.keys().route(3));
+        assertTrue(pttl > 0 && pttl <= ttl.toMillis(), "the hash expires unless refreshed, PTTL " + pttl);
+
+        // the router's view one TTL later, without a refresh in between (a crashed gate refreshes nothing)
+        Clock later = Clock.offset(Clock.systemUTC(), ttl.plusSeconds(5));
+        RouteTable afterTtl = new RedisRouteTable(store, ttl, later);
+        assertEquals(List.of(), afterTtl.lookup(List.of(3L)).join().get(3L));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> sync.hget(store.keys().route(3), "phone") == null);
+
+        // a refreshed route counts again for as long
+        routes.register(route).join();
+        assertEquals(List.of(route), routes.lookup(List.of(3L)).join().get(3L));
+    }
+
+    @Test
+    void pruneRemovesOnlyTheNamedConnectionsOfThatGate() {
+        Route gone = new Route(4, "phone", "IOS", "gate-a", 40, 1000);
+        Route otherGate = new Route(4, "desk", "DESKTOP", "gate-b", 40, 1000);
+        Route alive = new Route(4, "pad", "IOS", "gate-a", 41, 1000);
+        routes.register(gone).join();
+        routes.register(otherGate).join();
+        routes.register(alive).join();
+
+        assertEquals(1, routes.prune(4, "gate-a", List.of(40L)).join());
+
+        assertEquals(Set.of(otherGate, alive), Set.copyOf(routes.lookup(List.of(4L)).join().get(4L)));
     }
 
     @Test

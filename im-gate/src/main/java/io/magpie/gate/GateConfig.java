@@ -1,5 +1,7 @@
 package io.magpie.gate;
 
+import io.magpie.protocol.link.ClusterSecret;
+import io.magpie.protocol.tls.TlsConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -21,10 +23,11 @@ import java.util.regex.Pattern;
  * @param tcpPort               client TCP port (default 7000; 0 = ephemeral)
  * @param wsPort                client WebSocket port (default 7001; 0 = ephemeral)
  * @param wsPath                WebSocket upgrade path (default {@code /ws})
- * @param internalPort          router-to-gate push port (default 7002; 0 = ephemeral). Unauthenticated:
- *                              expose it on the cluster network only
+ * @param internalPort          router-to-gate push port (default 7002; 0 = ephemeral); routers must pass the
+ *                              mutual handshake on {@code clusterSecret} before any frame is acted on
  * @param maxFrameBytes         largest client frame body in bytes (default 65536)
- * @param internalMaxFrameBytes largest internal push frame body in bytes (default 16 MiB)
+ * @param internalMaxFrameBytes largest internal push frame body in bytes (default 256 KiB, 2 x maxFrameBytes..16 MiB);
+ *                              routers split GATE_PUSH to fit it
  * @param loginTimeout          time from connect to LOGIN_ACK before the gate closes (default 5 s)
  * @param heartbeatInterval     PING interval advertised to clients in LOGIN_ACK (default 30 s)
  * @param maxMissedHeartbeats   missed intervals without any read before the gate closes (default 3)
@@ -45,9 +48,19 @@ import java.util.regex.Pattern;
  *                              Redis (FLUSHALL, restart without persistence) come back (default 30 s, 100 ms..1 h)
  * @param devicePolicy          which sessions of one user may be online together (default
  *                              {@link DevicePolicy#MULTI_DEVICE}: any number of devices, one session per device)
+ * @param internalBind          local address the internal push port binds (default 127.0.0.1: reachable from
+ *                              this host only until the operator names the cluster network's interface)
+ * @param internalHandshakeTimeout time a router has from connect to a correct LINK_PROOF (default 5 s, 100 ms..60 s)
+ * @param internalIdleTimeout   a router connection that sends nothing (not even its keepalive PING) this long is
+ *                              closed (default 120 s, 1 s..1 h)
+ * @param clusterSecret         key of the router-gate handshake; default a random one no router knows, so an
+ *                              unconfigured gate's internal port accepts nobody
  * @param limits                what one client connection may cost the gate: output buffers, wait-ACK
  *                              bytes, request budgets, unauthenticated connections per address
  *                              (default {@link GateLimits#defaults()})
+ * @param tls                   TLS on the client TCP and WebSocket ports ({@code tls.*}, shared with the account
+ *                              API and the LSB; default {@link TlsConfig#DISABLED}); the internal port is not
+ *                              affected
  */
 public record GateConfig(
         String gateId,
@@ -73,7 +86,12 @@ public record GateConfig(
         int maxUnackedPushes,
         Duration routeRefresh,
         DevicePolicy devicePolicy,
-        GateLimits limits) {
+        String internalBind,
+        Duration internalHandshakeTimeout,
+        Duration internalIdleTimeout,
+        ClusterSecret clusterSecret,
+        GateLimits limits,
+        TlsConfig tls) {
 
     /** Gate ids end up in Redis values separated by '|', so they are kept to a safe alphabet. */
     private static final Pattern GATE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -89,7 +107,7 @@ public record GateConfig(
         port("gate.internal-port", internalPort);
         require(wsPath != null && wsPath.startsWith("/"), "gate.ws-path must start with '/', got '" + wsPath + "'");
         range("gate.max-frame-bytes", maxFrameBytes, 1024, 16 << 20);
-        range("GateConfig.internalMaxFrameBytes (set in code, no YAML key)", internalMaxFrameBytes, 1024, 64 << 20);
+        range("gate.internal-max-frame-bytes", internalMaxFrameBytes, Math.max(16 << 10, 2 * maxFrameBytes), 16 << 20);
         positive("gate.login-timeout", loginTimeout);
         positive("gate.heartbeat", heartbeatInterval);
         require(heartbeatInterval.toSeconds() >= 1 && heartbeatInterval.toSeconds() <= 3600,
@@ -111,7 +129,13 @@ public record GateConfig(
         range("gate.max-unacked-pushes", maxUnackedPushes, 1, 100_000);
         between("gate.route-refresh", routeRefresh, Duration.ofMillis(100), Duration.ofHours(1));
         require(devicePolicy != null, "gate.device-policy must not be null (default: DevicePolicy.MULTI_DEVICE)");
+        require(internalBind != null && !internalBind.isBlank(), "gate.internal-bind must not be blank");
+        between("gate.internal-handshake-timeout", internalHandshakeTimeout, Duration.ofMillis(100),
+                Duration.ofSeconds(60));
+        between("gate.internal-idle-timeout", internalIdleTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+        require(clusterSecret != null, "cluster.secret must be set (at least 32 bytes, the same on gates and routers)");
         require(limits != null, "gate.limits must not be null (default: GateLimits.defaults())");
+        require(tls != null, "tls must not be null (default: TlsConfig.DISABLED)");
     }
 
     /** No read for this long closes a logged-in connection: missed heartbeats x interval. */
@@ -141,7 +165,9 @@ public record GateConfig(
                 .appIds(appIds).grayTag(grayTag)
                 .pushAckTimeout(pushAckTimeout).maxPushResends(maxPushResends).maxUnackedPushes(maxUnackedPushes)
                 .routeRefresh(routeRefresh).devicePolicy(devicePolicy)
-                .limits(limits);
+                .internalBind(internalBind).internalHandshakeTimeout(internalHandshakeTimeout)
+                .internalIdleTimeout(internalIdleTimeout).clusterSecret(clusterSecret)
+                .limits(limits).tls(tls);
     }
 
     /**
@@ -216,7 +242,7 @@ public record GateConfig(
         private String wsPath = "/ws";
         private int internalPort = 7002;
         private int maxFrameBytes = 65536;
-        private int internalMaxFrameBytes = 16 << 20;
+        private int internalMaxFrameBytes = 256 << 10;
         private Duration loginTimeout = Duration.ofSeconds(5);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private int maxMissedHeartbeats = 3;
@@ -231,7 +257,12 @@ public record GateConfig(
         private int maxUnackedPushes = 1000;
         private Duration routeRefresh = Duration.ofSeconds(30);
         private DevicePolicy devicePolicy = DevicePolicy.MULTI_DEVICE;
+        private String internalBind = "127.0.0.1";
+        private Duration internalHandshakeTimeout = Duration.ofSeconds(5);
+        private Duration internalIdleTimeout = Duration.ofSeconds(120);
+        private ClusterSecret clusterSecret;
         private GateLimits limits = GateLimits.defaults();
+        private TlsConfig tls = TlsConfig.DISABLED;
 
         private Builder() {
         }
@@ -260,7 +291,13 @@ public record GateConfig(
         public Builder maxUnackedPushes(int v) { this.maxUnackedPushes = v; return this; }
         public Builder routeRefresh(Duration v) { this.routeRefresh = v; return this; }
         public Builder devicePolicy(DevicePolicy v) { this.devicePolicy = v; return this; }
+        public Builder internalBind(String v) { this.internalBind = v; return this; }
+        public Builder internalHandshakeTimeout(Duration v) { this.internalHandshakeTimeout = v; return this; }
+        public Builder internalIdleTimeout(Duration v) { this.internalIdleTimeout = v; return this; }
+        /** The cluster secret; leave unset for a random one (nobody can connect to the internal port). */
+        public Builder clusterSecret(ClusterSecret v) { this.clusterSecret = v; return this; }
         public Builder limits(GateLimits v) { this.limits = v; return this; }
+        public Builder tls(TlsConfig v) { this.tls = v; return this; }
 
         /** Validates and returns the configuration; throws IllegalArgumentException naming a bad setting. */
         public GateConfig build() {
@@ -268,7 +305,8 @@ public record GateConfig(
                     wsPort, wsPath, internalPort, maxFrameBytes, internalMaxFrameBytes, loginTimeout,
                     heartbeatInterval, maxMissedHeartbeats, registryRefresh, bossThreads, workerThreads,
                     maxConnections, appIds, grayTag, pushAckTimeout, maxPushResends, maxUnackedPushes,
-                    routeRefresh, devicePolicy, limits);
+                    routeRefresh, devicePolicy, internalBind, internalHandshakeTimeout, internalIdleTimeout,
+                    clusterSecret == null ? ClusterSecret.random() : clusterSecret, limits, tls);
         }
     }
 }

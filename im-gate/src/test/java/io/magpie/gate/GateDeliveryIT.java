@@ -172,7 +172,7 @@ class GateDeliveryIT {
     @Test
     void aClientThatDoesNotAckGetsTheSamePushAgain() throws Exception {
         try (RawTcpClient client = loggedIn(gate, 3003, "phone", Platform.ANDROID);
-             RawTcpClient router = new RawTcpClient(gate.internalPort())) {
+             RawTcpClient router = RouterLinks.open(gate)) {
             long connectionId = routesOf(3003).get(0).connectionId();
             Push push = Push.newBuilder().addMessages(Message.newBuilder()
                     .setMsgId(7001).setConversationId("s_3003_4000").setSeq(1).setSenderUid(4000)

@@ -255,7 +255,7 @@ class GateServerIT {
     @Test
     void gatePushOnTheInternalPortReachesTheClientAndIsAcked() throws Exception {
         try (RawTcpClient client = loggedIn(gate, 1007, "phone");
-             RawTcpClient router = new RawTcpClient(gate.internalPort())) {
+             RawTcpClient router = RouterLinks.open(gate)) {
             long connectionId = routesOf(1007).get(0).connectionId();
             Push push = Push.newBuilder().addMessages(Message.newBuilder()
                     .setMsgId(9001).setConversationId("s_1007_2000").setSeq(1).setSenderUid(2000)

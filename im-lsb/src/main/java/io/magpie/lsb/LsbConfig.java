@@ -1,5 +1,6 @@
 package io.magpie.lsb;
 
+import io.magpie.protocol.tls.TlsConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,9 +19,19 @@ import java.util.Objects;
  *                             no gate has a fresher one: it stopped reporting (killed, hung) but its
  *                             entry has not expired yet. Keep it above the gates' {@code
  *                             gate.registry-refresh} (3 s by default); 1 s..10 min. Default 5 s.
+ * @param tls                  HTTPS instead of HTTP ({@code tls.*}, shared with the gate and the account API).
+ *                             Default {@link TlsConfig#DISABLED}.
+ * @param host                 address the HTTP port binds ({@code lsb.host}). Default {@code 0.0.0.0}: the LSB is a
+ *                             public endpoint; {@code magpie standalone} binds loopback.
+ * @param adminToken           bearer token of the admin surface ({@code /admin/...}, e.g. the full gate view with
+ *                             internal ports), at least 16 characters; null (the default) turns the admin surface off
  */
 public record LsbConfig(int httpPort, Duration registryPollInterval, Duration assignmentWindow,
-                        Duration gateReportMaxAge) {
+                        Duration gateReportMaxAge, TlsConfig tls, String host, String adminToken) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    /** Shortest admin token accepted: a guessable one would open the operator view to anyone. */
+    public static final int MIN_ADMIN_TOKEN_CHARS = 16;
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final Duration DEFAULT_REGISTRY_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -39,6 +50,18 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
         Objects.requireNonNull(registryPollInterval, "lsb.poll-interval");
         Objects.requireNonNull(assignmentWindow, "lsb.assignment-window");
         Objects.requireNonNull(gateReportMaxAge, "lsb.gate-report-max-age");
+        Objects.requireNonNull(tls, "tls (default TlsConfig.DISABLED)");
+        if (host == null || host.isBlank()) {
+            host = DEFAULT_HOST;
+        }
+        if (adminToken != null && adminToken.isBlank()) {
+            adminToken = null;
+        }
+        if (adminToken != null && adminToken.length() < MIN_ADMIN_TOKEN_CHARS) {
+            throw new IllegalArgumentException("lsb.admin-token must be at least " + MIN_ADMIN_TOKEN_CHARS
+                    + " characters, got " + adminToken.length() + "; use a long random value, or leave it unset to"
+                    + " turn the admin endpoints off");
+        }
         if (registryPollInterval.compareTo(MIN_POLL) < 0 || registryPollInterval.compareTo(MAX_POLL) > 0) {
             throw new IllegalArgumentException("lsb.poll-interval must be between " + MIN_POLL + " and "
                     + MAX_POLL + ", got " + registryPollInterval);
@@ -53,6 +76,13 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
         }
     }
 
+    /** Plain HTTP. */
+    public LsbConfig(int httpPort, Duration registryPollInterval, Duration assignmentWindow,
+                     Duration gateReportMaxAge) {
+        this(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, TlsConfig.DISABLED, DEFAULT_HOST,
+                null);
+    }
+
     /** Every setting at its default. */
     public static LsbConfig defaults() {
         return new LsbConfig(DEFAULT_HTTP_PORT, DEFAULT_REGISTRY_POLL_INTERVAL, DEFAULT_ASSIGNMENT_WINDOW,
@@ -60,15 +90,41 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
     }
 
     public LsbConfig withHttpPort(int port) {
-        return new LsbConfig(port, registryPollInterval, assignmentWindow, gateReportMaxAge);
+        return new LsbConfig(port, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, host, adminToken);
     }
 
     public LsbConfig withRegistryPollInterval(Duration interval) {
-        return new LsbConfig(httpPort, interval, assignmentWindow, gateReportMaxAge);
+        return new LsbConfig(httpPort, interval, assignmentWindow, gateReportMaxAge, tls, host, adminToken);
     }
 
     public LsbConfig withAssignmentWindow(Duration window) {
-        return new LsbConfig(httpPort, registryPollInterval, window, gateReportMaxAge);
+        return new LsbConfig(httpPort, registryPollInterval, window, gateReportMaxAge, tls, host, adminToken);
+    }
+
+    public LsbConfig withTls(TlsConfig tlsConfig) {
+        return new LsbConfig(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tlsConfig, host,
+                adminToken);
+    }
+
+    public LsbConfig withHost(String bindHost) {
+        return new LsbConfig(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, bindHost,
+                adminToken);
+    }
+
+    public LsbConfig withAdminToken(String token) {
+        return new LsbConfig(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, host, token);
+    }
+
+    /** Whether the admin endpoints are on ({@code lsb.admin-token} set). */
+    public boolean adminEnabled() {
+        return adminToken != null;
+    }
+
+    @Override
+    public String toString() {
+        return "LsbConfig[httpPort=" + httpPort + ", host=" + host + ", registryPollInterval=" + registryPollInterval
+                + ", assignmentWindow=" + assignmentWindow + ", gateReportMaxAge=" + gateReportMaxAge + ", tls=" + tls
+                + ", admin=" + (adminEnabled() ? "on" : "off") + "]";
     }
 
     /** Longest a single registry read may take before it counts as failed: the poll interval, at least 2 s. */

@@ -5,8 +5,10 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.magpie.das.GateRegistry;
 import io.magpie.lsb.internal.GateSelector;
+import io.magpie.lsb.internal.HttpsConnector;
 import io.magpie.lsb.internal.LsbRoutes;
 import io.magpie.lsb.internal.RegistryPoller;
+import io.magpie.protocol.tls.ServerTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Endpoints (documented in {@code openapi/lsb.yaml}, served at {@code GET /openapi.yaml}):
  * {@code GET /v1/gate?appId=&gray=} (where to connect, or 503 {@code NO_GATE}), {@code GET /v1/gates}
- * (ops view of every registered gate), {@code GET /health/live}, {@code GET /health/ready} (ready
+ * (every registered gate's client ports and load; never an internal port), {@code GET /admin/v1/gates}
+ * (the operator view with internal ports, bearer {@code lsb.admin-token}), {@code GET /health/live}, {@code GET /health/ready} (ready
  * while the gate registry was read successfully within {@link LsbConfig#readinessStaleness()}).
  *
  * <p>The registry is read on a dedicated thread every {@link LsbConfig#registryPollInterval()},
@@ -49,11 +52,17 @@ public final class LsbServer implements AutoCloseable {
         this.poller = new RegistryPoller(registry, selector, clock, config.registryPollInterval(),
                 config.registryReadTimeout());
         LsbRoutes routes = new LsbRoutes(selector, poller::lastSuccessMillis, clock, config.readinessStaleness(),
-                openApiDocument());
+                openApiDocument(), config.adminToken());
+        // read the certificate now: a bad file fails the LSB before it listens
+        ServerTls tls = config.tls().enabled() ? ServerTls.load(config.tls()) : null;
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
+            if (tls != null) {
+                cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, config.host(),
+                        config.httpPort()));
+            }
         });
         routes.register(app);
     }
@@ -70,14 +79,15 @@ public final class LsbServer implements AutoCloseable {
         started = true;
         poller.start();
         try {
-            app.start(config.httpPort());
+            app.start(config.host(), config.httpPort());
         } catch (RuntimeException e) {
             poller.close();
-            throw new IllegalStateException("LSB could not listen on http port " + config.httpPort()
-                    + " (lsb.port); is another process using it?", e);
+            throw new IllegalStateException("LSB could not listen on " + config.host() + " port "
+                    + config.httpPort() + " (lsb.host, lsb.port); is another process using it?", e);
         }
-        log.info("[lsb] listening on http port {}, polling the gate registry every {} ms", app.port(),
-                config.registryPollInterval().toMillis());
+        log.info("[lsb] listening on {} {} port {}, polling the gate registry every {} ms; admin endpoints {}",
+                config.tls().enabled() ? "https" : "http", config.host(), app.port(),
+                config.registryPollInterval().toMillis(), config.adminEnabled() ? "on (bearer lsb.admin-token)" : "off");
         return this;
     }
 

@@ -81,8 +81,16 @@ class LsbServerIT {
     }
 
     private Reply get(LsbServer lsb, String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lsb.port() + pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return get(lsb, pathAndQuery, null);
+    }
+
+    private Reply get(LsbServer lsb, String pathAndQuery, String bearer) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lsb.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode body = null;
         String type = r.headers().firstValue("Content-Type").orElse("");
         if (type.startsWith("application/json")) {
@@ -191,6 +199,35 @@ class LsbServerIT {
         assertEquals("DRAINING", gates.get(1).path("state").asText());
         assertTrue(gates.get(1).path("reportAgeMillis").asLong() >= 0);
         assertTrue(r.body().path("registryReadAgeMillis").asLong() >= 0);
+    }
+
+    @Test
+    void noPublicEndpointRevealsAnInternalPortAndTheAdminViewNeedsItsToken() throws Exception {
+        registry.publish(gate("gate-a", 9000, 10, GateState.ACTIVE)).get(5, TimeUnit.SECONDS);
+        String token = "lsb-admin-token-for-the-it-0123456789";
+        LsbConfig config = LsbConfig.defaults().withHttpPort(0).withRegistryPollInterval(Duration.ofMillis(200))
+                .withHost("127.0.0.1").withAdminToken(token);
+        LsbServer lsb = new LsbServer(config, registry, Clock.systemUTC()).start();
+        toClose.add(lsb);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(200, get(lsb, "/v1/gate").status()));
+
+        for (String path : List.of("/v1/gate", "/v1/gates")) {
+            Reply r = get(lsb, path);
+            assertEquals(200, r.status(), r.raw());
+            assertFalse(r.raw().contains("internalPort") || r.raw().contains("9002"), path + " shows " + r.raw());
+        }
+        assertJsonError(get(lsb, "/admin/v1/gates"), 401, "UNAUTHORIZED");
+        assertJsonError(get(lsb, "/admin/v1/gates", "lsb-admin-token-for-the-it-0123456788"), 401, "UNAUTHORIZED");
+
+        Reply admin = get(lsb, "/admin/v1/gates", token);
+        assertEquals(200, admin.status(), admin.raw());
+        assertEquals(9002, admin.body().path("gates").get(0).path("internalPort").asInt());
+    }
+
+    @Test
+    void theAdminViewIsOffWithoutAToken() throws Exception {
+        LsbServer lsb = startLsb();
+        assertJsonError(get(lsb, "/admin/v1/gates", "anything-at-all-0123456789"), 404, "ADMIN_DISABLED");
     }
 
     @Test

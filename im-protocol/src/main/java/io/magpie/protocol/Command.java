@@ -32,9 +32,13 @@ public enum Command {
     ERROR(23),
     LOGOUT(24),
     GATE_PUSH(4097),
-    GATE_PUSH_ACK(4098);
+    GATE_PUSH_ACK(4098),
+    LINK_HELLO(4099),
+    LINK_CHALLENGE(4100),
+    LINK_PROOF(4101),
+    LINK_READY(4102);
 
-    private static final Command[] BY_CODE = new Command[4099];
+    private static final Command[] BY_CODE = new Command[4103];
 
     static {
         for (Command c : values()) {

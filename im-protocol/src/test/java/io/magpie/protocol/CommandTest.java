@@ -29,6 +29,10 @@ class CommandTest {
         }
         PUBLISHED.put(Command.GATE_PUSH, 4097);
         PUBLISHED.put(Command.GATE_PUSH_ACK, 4098);
+        PUBLISHED.put(Command.LINK_HELLO, 4099);
+        PUBLISHED.put(Command.LINK_CHALLENGE, 4100);
+        PUBLISHED.put(Command.LINK_PROOF, 4101);
+        PUBLISHED.put(Command.LINK_READY, 4102);
     }
 
     @Test
@@ -51,7 +55,7 @@ class CommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 25, 4096, 4099, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
+    @ValueSource(ints = {0, 25, 4096, 4103, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
     void knowsNoCommandForAnUnassignedCode(int code) {
         assertEquals(Optional.empty(), Command.fromCode(code));
         assertEquals("UNKNOWN(" + code + ")", Command.nameOf(code));
@@ -60,7 +64,8 @@ class CommandTest {
     @Test
     void marksOnlyRouterToGateCommandsInternal() {
         Set<Command> internal = Arrays.stream(Command.values()).filter(Command::internal).collect(Collectors.toSet());
-        assertEquals(Set.of(Command.GATE_PUSH, Command.GATE_PUSH_ACK), internal);
+        assertEquals(Set.of(Command.GATE_PUSH, Command.GATE_PUSH_ACK, Command.LINK_HELLO, Command.LINK_CHALLENGE,
+                Command.LINK_PROOF, Command.LINK_READY), internal);
         assertFalse(Command.LOGOUT.internal());
         assertTrue(Command.GATE_PUSH.code() >= 4096);
     }

@@ -1,5 +1,6 @@
 package io.magpie.router;
 
+import io.magpie.protocol.link.ClusterSecret;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,6 +19,14 @@ import java.util.Objects;
  * @param retryBackoffMin first wait before a failed batch is retried; 1 ms-1 min, default 100 ms
  * @param retryBackoffMax longest wait between retries; >= retryBackoffMin, at most 10 min, default 5 s
  * @param maxFrameBytes   largest frame body accepted from a gate; 1 KiB-64 MiB, default 1 MiB
+ * @param clusterSecret   key of the mutual handshake with every gate ({@code cluster.secret}); default a random
+ *                        one, with which no gate accepts this router
+ * @param routerId        this router's name in the handshake and the gates' logs; 1-128 characters, default
+ *                        {@code <consumerGroup>-<random>}
+ * @param maxAckTimeouts  consecutive GATE_PUSH_ACK timeouts after which the connection to that gate is closed and
+ *                        opened again on the next push; 1-100, default 3
+ * @param linkPingInterval a PING is sent to a gate after this long without writing, so the gate's idle timeout
+ *                        does not close a quiet link; 1 s-10 min, default 30 s
  */
 public record RouterConfig(
         String kafkaBootstrap,
@@ -28,7 +37,11 @@ public record RouterConfig(
         Duration connectTimeout,
         Duration retryBackoffMin,
         Duration retryBackoffMax,
-        int maxFrameBytes) {
+        int maxFrameBytes,
+        ClusterSecret clusterSecret,
+        String routerId,
+        int maxAckTimeouts,
+        Duration linkPingInterval) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final Duration DEFAULT_PUSH_TIMEOUT = Duration.ofSeconds(5);
@@ -37,6 +50,8 @@ public record RouterConfig(
     public static final Duration DEFAULT_RETRY_BACKOFF_MIN = Duration.ofMillis(100);
     public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_ACK_TIMEOUTS = 3;
+    public static final Duration DEFAULT_LINK_PING_INTERVAL = Duration.ofSeconds(30);
 
     public RouterConfig {
         if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
@@ -62,6 +77,22 @@ public record RouterConfig(
                     + " must be between 1024 and " + (64 << 20)
                     + ", got " + maxFrameBytes);
         }
+        if (clusterSecret == null) {
+            throw new IllegalArgumentException("cluster.secret must be set (at least 32 bytes, the same on gates and"
+                    + " routers)");
+        }
+        if (routerId == null || routerId.isBlank()) {
+            routerId = consumerGroup + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        }
+        if (routerId.length() > 128) {
+            throw new IllegalArgumentException("router id must be 1-128 characters, got " + routerId.length());
+        }
+        if (maxAckTimeouts < 1 || maxAckTimeouts > 100) {
+            throw new IllegalArgumentException("router.max-ack-timeouts must be between 1 and 100, got "
+                    + maxAckTimeouts);
+        }
+        linkPingInterval = range("router.link-ping-interval", linkPingInterval, Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
     }
 
     public static Builder builder(String kafkaBootstrap) {
@@ -89,6 +120,10 @@ public record RouterConfig(
         private Duration retryBackoffMin = DEFAULT_RETRY_BACKOFF_MIN;
         private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
         private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+        private ClusterSecret clusterSecret;
+        private String routerId;
+        private int maxAckTimeouts = DEFAULT_MAX_ACK_TIMEOUTS;
+        private Duration linkPingInterval = DEFAULT_LINK_PING_INTERVAL;
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -102,10 +137,17 @@ public record RouterConfig(
         public Builder retryBackoffMin(Duration v) { this.retryBackoffMin = v; return this; }
         public Builder retryBackoffMax(Duration v) { this.retryBackoffMax = v; return this; }
         public Builder maxFrameBytes(int v) { this.maxFrameBytes = v; return this; }
+        /** The cluster secret; leave unset for a random one (no gate will accept this router). */
+        public Builder clusterSecret(ClusterSecret v) { this.clusterSecret = v; return this; }
+        public Builder routerId(String v) { this.routerId = v; return this; }
+        public Builder maxAckTimeouts(int v) { this.maxAckTimeouts = v; return this; }
+        public Builder linkPingInterval(Duration v) { this.linkPingInterval = v; return this; }
 
         public RouterConfig build() {
             return new RouterConfig(kafkaBootstrap, topicPrefix, consumerGroup, pushTimeout, maxPollRecords,
-                    connectTimeout, retryBackoffMin, retryBackoffMax, maxFrameBytes);
+                    connectTimeout, retryBackoffMin, retryBackoffMax, maxFrameBytes,
+                    clusterSecret == null ? ClusterSecret.random() : clusterSecret, routerId, maxAckTimeouts,
+                    linkPingInterval);
         }
     }
 }

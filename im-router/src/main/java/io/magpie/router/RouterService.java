@@ -54,7 +54,8 @@ public final class RouterService implements AutoCloseable {
         }
         Topics topics = new Topics(config.topicPrefix());
         producer = new KafkaProducer<>(producerProperties());
-        client = new GatePushClient(config.connectTimeout(), config.pushTimeout(), config.maxFrameBytes());
+        client = new GatePushClient(config.connectTimeout(), config.pushTimeout(), config.maxFrameBytes(),
+                config.clusterSecret(), config.routerId(), config.maxAckTimeouts(), config.linkPingInterval());
         PushDispatcher dispatcher = new PushDispatcher(routes, gates, client,
                 new OfflineTaskPublisher(producer, topics.offline()),
                 config.pushTimeout().plus(config.connectTimeout()), clock);

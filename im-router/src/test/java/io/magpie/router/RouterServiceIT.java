@@ -3,6 +3,8 @@ package io.magpie.router;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.magpie.das.GateInfo;
@@ -14,6 +16,7 @@ import io.magpie.das.RedisStore;
 import io.magpie.das.Route;
 import io.magpie.das.Topics;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.link.ClusterSecret;
 import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.OfflineTask;
@@ -59,6 +62,7 @@ class RouterServiceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ByteString BODY = ByteString.copyFromUtf8("opaque frame body");
+    private static final ClusterSecret SECRET = ClusterSecret.of("router-it-cluster-secret-0123456789abcdef");
 
     private static RedisStore redis;
     private static RedisRouteTable routes;
@@ -79,11 +83,12 @@ class RouterServiceIT {
         redis = RedisStore.connect(new RedisConfig(infra.redisUri(), iso.redisKeyPrefix()));
         routes = new RedisRouteTable(redis);
         registry = new RedisGateRegistry(redis, Duration.ofMinutes(5));
-        gate = new TestGateReceiver(0);
+        gate = new TestGateReceiver(0, "g-1", SECRET);
         publish("g-1", gate.port());
 
         config = RouterConfig.builder(infra.kafkaBootstrap()).topicPrefix(iso.topicPrefix())
-                .retryBackoffMin(Duration.ofMillis(50)).retryBackoffMax(Duration.ofMillis(500)).build();
+                .retryBackoffMin(Duration.ofMillis(50)).retryBackoffMax(Duration.ofMillis(500))
+                .clusterSecret(SECRET).pushTimeout(Duration.ofSeconds(1)).maxAckTimeouts(2).build();
         router = new RouterService(config, routes, registry, Clock.systemUTC()).start();
 
         Properties p = new Properties();
@@ -183,12 +188,12 @@ class RouterServiceIT {
     }
 
     @Test
-    void aGateThatLeftTheRegistryDoesNotHoldUpOthersAndAnUnreachableOneIsRetried() throws Exception {
+    void aGateThatLeftTheRegistryOrCannotBeReachedDoesNotHoldUpOthers() throws Exception {
         int downPort;
         try (ServerSocket s = new ServerSocket(0)) {
             downPort = s.getLocalPort();
         }
-        publish("g-down", downPort); // registered, but nothing listens yet
+        publish("g-down", downPort); // registered, but nothing listens
         PushTask toGone = direct("g-gone", 41, 501);
         PushTask toDown = direct("g-down", 42, 502);
         PushTask toLive = direct("g-1", 43, 503);
@@ -198,22 +203,103 @@ class RouterServiceIT {
         produce("k", toDown);
         RecordMetadata last = produce("k", toLive);
 
-        // the batch with the unreachable gate is retried until that gate answers
-        Thread.sleep(1_000);
-        try (TestGateReceiver late = new TestGateReceiver(downPort)) {
-            GatePush atLate = late.next(WAIT);
-            assertNotNull(atLate, "the retried push never reached the gate that came up");
-            assertEquals(List.of(conn(42, 502)), atLate.getConnectionsList());
-            GatePush atLive = nextFor(43);
-            assertEquals(List.of(conn(43, 503)), atLive.getConnectionsList());
+        GatePush atLive = nextFor(43);
+        assertEquals(List.of(conn(43, 503)), atLive.getConnectionsList());
+        // committed although g-down never answered: its users get the message from storage
+        awaitCommitted(last);
+        registry.remove("g-down").get();
+    }
+
+    @Test
+    void aHungGateDelaysOnlyItsOwnUsersAndItsConnectionIsReplaced() throws Exception {
+        try (TestGateReceiver hung = new TestGateReceiver(0, "g-hung", SECRET)) {
+            hung.hang();
+            publish("g-hung", hung.port());
+            RecordMetadata last = null;
+            for (int i = 0; i < 6; i++) {
+                // one partition: every batch has a push for the hung gate and one for the healthy gate
+                produce("hung", direct("g-hung", 700 + i, 7000 + i));
+                last = produce("hung", direct("g-1", 710 + i, 7100 + i));
+            }
+            for (int i = 0; i < 6; i++) {
+                assertEquals(List.of(conn(710 + i, 7100 + i)), nextFor(710 + i).getConnectionsList());
+            }
             awaitCommitted(last);
-            assertEquals(1, late.connections(), "one long-lived connection per gate");
+            // after max-ack-timeouts timeouts in a row the router closed the link; the next push opens a new one
+            produce("hung", direct("g-hung", 798, 7998));
+            await().atMost(WAIT).until(() -> hung.authenticated() >= 2);
+            // the healthy gate got each push once: no batch was sent to it again because of the hung one
+            produce("hung", direct("g-1", 799, 7999));
+            GatePush next;
+            do {
+                next = gate.next(WAIT);
+                assertNotNull(next, "the marker push never arrived");
+                assertTrue(next.getConnections(0).getConnectionId() >= 799
+                        || next.getConnections(0).getConnectionId() < 700, "a push to g-1 came again: " + next);
+            } while (next.getConnections(0).getConnectionId() != 799);
+        } finally {
+            registry.remove("g-hung").get();
         }
     }
 
     @Test
+    void aGateThatCannotProveTheClusterSecretGetsNoPush() throws Exception {
+        ClusterSecret other = ClusterSecret.of("router-it-not-the-cluster-secret-0123456789");
+        try (TestGateReceiver impostor = new TestGateReceiver(0, "g-impostor", other)) {
+            publish("g-impostor", impostor.port());
+            produce("impostor", direct("g-impostor", 801, 8001));
+            RecordMetadata last = produce("impostor", direct("g-1", 802, 8002));
+
+            nextFor(802);
+            awaitCommitted(last);
+            assertTrue(impostor.connections() >= 1, "the router did try the impostor");
+            assertEquals(0, impostor.authenticated(), "the router never sent its proof to a gate without the secret");
+            assertNull(impostor.next(Duration.ZERO), "no GATE_PUSH reached a gate that failed to prove itself");
+        } finally {
+            registry.remove("g-impostor").get();
+        }
+    }
+
+    @Test
+    void connectionsAGateReportsMissingArePrunedAndTheirUsersNotifiedOffline() throws Exception {
+        register(new Route(901, "phone", "ANDROID", "g-1", 91, 1));
+        register(new Route(902, "phone", "ANDROID", "g-1", 92, 1));
+        gate.reportMissing(91);
+        PushTask task = PushTask.newBuilder()
+                .addTargets(PushTarget.newBuilder().setUid(901))
+                .addTargets(PushTarget.newBuilder().setUid(902))
+                .setCommand(Command.PUSH.code())
+                .setBody(BODY)
+                .setOfflineNotify(true)
+                .setConversationId("g_900")
+                .setMsgId(9901)
+                .setSeq(3)
+                .setSenderUid(903)
+                .setPreview("crashed gate")
+                .build();
+
+        produce("g_900", task);
+
+        nextFor(91);
+        OfflineTask offline = await().atMost(WAIT).until(() -> {
+            for (ConsumerRecord<String, byte[]> r : offlineConsumer.poll(Duration.ofMillis(200))) {
+                OfflineTask t = OfflineTask.parseFrom(r.value());
+                assertTrue(t.getUid() != 902, "uid 902 was delivered and must not be notified");
+                if (t.getUid() == 901) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.<OfflineTask>empty();
+        }, Optional::isPresent).get();
+        assertEquals(9901, offline.getMsgId());
+        await().atMost(WAIT).until(() -> routes.lookup(List.of(901L)).get().get(901L).isEmpty());
+        assertEquals(1, routes.lookup(List.of(902L)).get().get(902L).size(), "a delivered route stays");
+    }
+
+    @Test
     void aGroupMessageForFiftyMembersIsOneGatePushPerGate() throws Exception {
-        try (TestGateReceiver gateA = new TestGateReceiver(0); TestGateReceiver gateB = new TestGateReceiver(0)) {
+        try (TestGateReceiver gateA = new TestGateReceiver(0, "g-a", SECRET);
+             TestGateReceiver gateB = new TestGateReceiver(0, "g-b", SECRET)) {
             publish("g-a", gateA.port());
             publish("g-b", gateB.port());
             PushTask.Builder group = PushTask.newBuilder()

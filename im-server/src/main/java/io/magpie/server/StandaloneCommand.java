@@ -35,6 +35,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(StandaloneCommand.class);
     static final String DATABASE = "magpie";
+    static final String LOOPBACK = "127.0.0.1";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "optional YAML configuration (sample: deploy/config/standalone.yaml)")
@@ -44,6 +45,19 @@ final class StandaloneCommand implements Callable<Integer> {
             description = "where the embedded servers keep binaries and data (default: ${DEFAULT-VALUE})",
             defaultValue = "${sys:user.home}/.magpie/standalone")
     Path dataDir;
+
+    @Option(names = "--tls",
+            description = "serve TLS on the gate's client ports, the account API and the LSB; unless tls.cert-file"
+                    + " and tls.key-file are configured, with a self-signed certificate for localhost/127.0.0.1"
+                    + " created in <data-dir>/tls on first use (its cert.pem is the clients' trust file)")
+    boolean tls;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = LOOPBACK,
+            description = "address the client TCP/WebSocket ports, the account API and the LSB listen on"
+                    + " (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 = every interface). The gate's"
+                    + " internal push port stays on loopback unless gate.internal-bind says otherwise."
+                    + " gate.bind, logic.http-host and lsb.host in the file or environment win over it.")
+    String bind;
 
     @Override
     public Integer call() {
@@ -55,6 +69,10 @@ final class StandaloneCommand implements Callable<Integer> {
         MagpieNode node;
         try {
             fillFromInfrastructure(tree, infra, dir);
+            bindListeners(tree, bind);
+            if (tls) {
+                useTls(tree, dir);
+            }
             node = MagpieNode.start(new Settings(tree), EnumSet.allOf(MagpieNode.Role.class), Clock.systemUTC());
         } catch (RuntimeException e) {
             infra.close();
@@ -63,16 +81,31 @@ final class StandaloneCommand implements Callable<Integer> {
         long readyMs = (System.nanoTime() - t0) / 1_000_000;
         var gate = node.gate();
         log.info("[standalone] ready in {} ms: {}", readyMs, infra.describe());
+        var tlsConfig = new Settings(tree).tls();
+        boolean secure = tlsConfig.enabled();
+        String http = secure ? "https" : "http";
+        String chatTls = secure ? "--tls --trust " + tlsConfig.certFile() + " " : "";
+        Settings settings = new Settings(tree);
+        // the banner names what was really bound: a wildcard is reachable locally on loopback
+        String api = shownHost(settings.logic().httpHost());
+        String lsbHost = shownHost(settings.lsb().host());
+        String gateHost = shownHost(gate.config().bindAddress());
         System.out.printf("""
 
                 Magpie standalone is ready (%d ms).
-                  account API  http://127.0.0.1:%d   (POST /v1/accounts, POST /v1/sessions)
-                  LSB          http://127.0.0.1:%d   (GET /v1/gate)
-                  gate         tcp 127.0.0.1:%d, ws://127.0.0.1:%d%s
-                Try it:  ./magpie chat --user alice --password alice-secret --to bob
+                  account API  %s://%s:%d   (POST /v1/accounts, POST /v1/sessions)
+                  LSB          %s://%s:%d   (GET /v1/gate)
+                  gate         %s %s:%d, %s://%s:%d%s
+                  listening on %s%s; gate internal port %s:%d (routers only)
+                %sTry it:  ./magpie chat %s--user alice --password alice-secret --to bob
                 Stop it: Ctrl-C
 
-                """, readyMs, node.accountApiPort(), node.lsbPort(), gate.tcpPort(), gate.wsPort(), gate.wsPath());
+                """, readyMs, http, api, node.accountApiPort(), http, lsbHost, node.lsbPort(),
+                secure ? "tcp+tls" : "tcp", gateHost, gate.tcpPort(), secure ? "wss" : "ws", gateHost, gate.wsPort(),
+                gate.wsPath(), gate.config().bindAddress(), LOOPBACK.equals(gate.config().bindAddress())
+                        ? " (this machine only; --bind 0.0.0.0 to accept other hosts)" : "",
+                gate.config().internalBind(), gate.internalPort(),
+                secure ? "  TLS trust file (certificate to trust): " + tlsConfig.certFile() + "\n" : "", chatTls);
         ProcessLifecycle.runUntilStopped("standalone", node, infra);
         return 0;
     }
@@ -99,13 +132,54 @@ final class StandaloneCommand implements Callable<Integer> {
         values.put("redis.uri", infra.redisUri());
         values.put("kafka.bootstrap", infra.kafkaBootstrap());
         values.put("kafka.partitions", "4");
-        values.put("auth.token-secret", standaloneSecret(dataDir));
+        values.put("auth.token-secret", standaloneSecret(dataDir, "token-secret"));
+        values.put("cluster.secret", standaloneSecret(dataDir, "cluster-secret"));
         values.forEach(tree::setDefault);
     }
 
-    /** A random token secret kept in the data dir, so tokens survive a restart of standalone mode. */
-    private static String standaloneSecret(Path dataDir) {
-        Path file = dataDir.resolve("token-secret");
+    /**
+     * Every public listener on {@code address} (loopback by default) unless the file or environment set
+     * it; a specific address is also what the gate advertises. The internal port keeps its own
+     * {@code gate.internal-bind} (loopback by default): standalone's router is in the same process.
+     */
+    static void bindListeners(ConfigTree tree, String address) {
+        tree.setDefault("gate.bind", address);
+        tree.setDefault("logic.http-host", address);
+        tree.setDefault("lsb.host", address);
+        if (!isWildcard(address)) {
+            tree.setDefault("gate.host", address);
+        }
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
+    }
+
+    private static String shownHost(String bound) {
+        return isWildcard(bound) ? LOOPBACK : bound;
+    }
+
+    /**
+     * Turns TLS on; unless the configuration names a certificate, uses the self-signed one in the data
+     * dir (created on first use).
+     */
+    static void useTls(ConfigTree tree, Path dataDir) {
+        tree.setDefault("tls.enabled", "true");
+        if (!tree.has("tls.cert-file") && !tree.has("tls.key-file")) {
+            StandaloneCertificate cert = StandaloneCertificate.ensure(dataDir, Clock.systemUTC());
+            log.info("[standalone] TLS with the self-signed certificate {} ({}); clients trust it with --trust {}",
+                    cert.certFile(), cert.created() ? "created now" : "reused", cert.certFile());
+            tree.setDefault("tls.cert-file", cert.certFile().toString());
+            tree.setDefault("tls.key-file", cert.keyFile().toString());
+        }
+    }
+
+    /**
+     * A random secret kept in the data dir (the token secret, so tokens survive a restart of standalone
+     * mode, and the cluster secret), one file each, so the two never coincide.
+     */
+    private static String standaloneSecret(Path dataDir, String name) {
+        Path file = dataDir.resolve(name);
         try {
             if (Files.exists(file)) {
                 return Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -117,7 +191,7 @@ final class StandaloneCommand implements Callable<Integer> {
             Files.writeString(file, secret, StandardCharsets.UTF_8);
             return secret;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the standalone token secret " + file, e);
+            throw new UncheckedIOException("cannot read or create the standalone secret " + file, e);
         }
     }
 }

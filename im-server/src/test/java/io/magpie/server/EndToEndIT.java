@@ -77,6 +77,8 @@ class EndToEndIT {
                   partitions: 2
                 auth:
                   token-secret: "end-to-end-test-secret-of-32-bytes-or-more"
+                cluster:
+                  secret: "end-to-end-test-cluster-secret-of-32-bytes"
                 gate:
                   tcp-port: 0
                   ws-port: 0

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class MagpieNodeSettingsTest {
 
-    private static final String SECRET = "auth:\n  token-secret: a-test-secret-of-at-least-32-bytes!!\n";
+    private static final String SECRET = "auth:\n  token-secret: a-test-secret-of-at-least-32-bytes!!\n"
+            + "cluster:\n  secret: a-test-cluster-secret-of-at-least-32-bytes\n";
 
     @Test
     void aBadValueIsReportedAsItselfNotAsUnknownKeys() {

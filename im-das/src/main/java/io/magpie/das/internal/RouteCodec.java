@@ -2,7 +2,12 @@ package io.magpie.das.internal;
 
 import io.magpie.das.Route;
 
-/** Encodes a {@link Route} as the Redis hash value {@code gateId|connectionId|platform|loginAtMillis}. */
+/**
+ * Encodes a {@link Route} as the Redis hash value {@code gateId|connectionId|platform|loginAtMillis}; the
+ * route table's register script appends {@code |expiresAtMillis} (Redis server time plus the route TTL),
+ * which {@link #expiresAt} reads back. A value without it (written before routes expired) never expires
+ * by itself.
+ */
 public final class RouteCodec {
 
     private RouteCodec() {
@@ -24,7 +29,7 @@ public final class RouteCodec {
      */
     public static Route decode(long uid, String deviceId, String value) {
         String[] parts = value.split("\\|", -1);
-        if (parts.length != 4) {
+        if (parts.length != 4 && parts.length != 5) {
             throw new IllegalArgumentException("route of uid " + uid + " device " + deviceId
                     + " is not gateId|connectionId|platform|loginAtMillis: '" + value + "'");
         }
@@ -33,6 +38,24 @@ public final class RouteCodec {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("route of uid " + uid + " device " + deviceId
                     + " has a non-numeric connection id or login time: '" + value + "'", e);
+        }
+    }
+
+    /**
+     * When the route stops counting unless refreshed (ms since the epoch), or {@link Long#MAX_VALUE} for a
+     * value without an expiry.
+     *
+     * @throws IllegalArgumentException if the expiry is not a number
+     */
+    public static long expiresAt(String value) {
+        String[] parts = value.split("\\|", -1);
+        if (parts.length != 5) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(parts[4]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("route value has a non-numeric expiry: '" + value + "'", e);
         }
     }
 }

@@ -33,4 +33,13 @@ class RouteCodecTest {
                 && e.getMessage().contains("gate-a|x|IOS|1"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RouteCodec.decode(42, "phone-1", "gate-a|1"));
     }
+
+    @Test
+    void readsTheExpiryTheRegisterScriptAppendsAndTreatsAnOldValueAsNeverExpiring() {
+        Route route = new Route(42, "phone-1", "ANDROID", "gate-a", 7, 1000);
+        assertEquals(route, RouteCodec.decode(42, "phone-1", RouteCodec.encode(route) + "|5000"));
+        assertEquals(5000, RouteCodec.expiresAt(RouteCodec.encode(route) + "|5000"));
+        assertEquals(Long.MAX_VALUE, RouteCodec.expiresAt(RouteCodec.encode(route)));
+        assertThrows(IllegalArgumentException.class, () -> RouteCodec.expiresAt("gate-a|7|IOS|1|soon"));
+    }
 }

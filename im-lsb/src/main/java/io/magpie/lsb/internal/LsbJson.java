@@ -11,20 +11,28 @@ public final class LsbJson {
     private LsbJson() {
     }
 
-    /** {@code GET /v1/gate}: where to connect. {@code ws} is null when the gate has no WebSocket port. */
-    public record GateAddress(String gateId, String host, int tcpPort, int wsPort, String tcp, String ws) {
+    /**
+     * {@code GET /v1/gate}: where to connect. {@code ws} is null when the gate has no WebSocket port;
+     * {@code tls} says both client ports speak TLS ({@code ws} is then a {@code wss://} URL).
+     */
+    public record GateAddress(String gateId, String host, int tcpPort, int wsPort, String tcp, String ws,
+                              boolean tls) {
 
         public static GateAddress of(GateInfo gate) {
             String authorityHost = gate.host().indexOf(':') >= 0 && !gate.host().startsWith("[")
                     ? "[" + gate.host() + "]" : gate.host();
-            String ws = gate.wsPort() > 0 ? "ws://" + authorityHost + ":" + gate.wsPort() + gate.wsPath() : null;
+            String scheme = gate.tls() ? "wss://" : "ws://";
+            String ws = gate.wsPort() > 0 ? scheme + authorityHost + ":" + gate.wsPort() + gate.wsPath() : null;
             return new GateAddress(gate.gateId(), gate.host(), gate.tcpPort(), gate.wsPort(),
-                    authorityHost + ":" + gate.tcpPort(), ws);
+                    authorityHost + ":" + gate.tcpPort(), ws, gate.tls());
         }
     }
 
-    /** One gate in the ops view. */
-    public record GateView(String gateId, String host, int tcpPort, int wsPort, int internalPort, String state,
+    /**
+     * One gate in the public view: what {@code GET /v1/gate} would hand any client anyway, plus its load.
+     * Never the internal port (that is on the admin view only).
+     */
+    public record GateView(String gateId, String host, int tcpPort, int wsPort, String state,
                            int connections, int recentAssignments, Set<String> appIds, String gray,
                            long updatedAt, long reportAgeMillis) {
 
@@ -32,14 +40,31 @@ public final class LsbJson {
             GateInfo g = load.gate();
             Set<String> apps = g.appIds() == null ? Set.of() : new TreeSet<>(g.appIds());
             String gray = g.grayTag() == null || g.grayTag().isBlank() ? null : g.grayTag();
-            return new GateView(g.gateId(), g.host(), g.tcpPort(), g.wsPort(), g.internalPort(), g.state().name(),
+            return new GateView(g.gateId(), g.host(), g.tcpPort(), g.wsPort(), g.state().name(),
                     g.connections(), load.recentAssignments(), apps, gray, g.updatedAtMillis(),
                     Math.max(0, nowMillis - g.updatedAtMillis()));
         }
     }
 
+    /** One gate in the admin view ({@code GET /admin/v1/gates}): the public view plus the internal port. */
+    public record AdminGateView(String gateId, String host, int tcpPort, int wsPort, int internalPort, String state,
+                                int connections, int recentAssignments, Set<String> appIds, String gray,
+                                long updatedAt, long reportAgeMillis) {
+
+        public static AdminGateView of(GateSelector.GateLoad load, long nowMillis) {
+            GateView v = GateView.of(load, nowMillis);
+            return new AdminGateView(v.gateId(), v.host(), v.tcpPort(), v.wsPort(), load.gate().internalPort(),
+                    v.state(), v.connections(), v.recentAssignments(), v.appIds(), v.gray(), v.updatedAt(),
+                    v.reportAgeMillis());
+        }
+    }
+
     /** {@code GET /v1/gates}. {@code registryReadAgeMillis} is -1 before the first successful read. */
     public record GateList(long registryReadAgeMillis, List<GateView> gates) {
+    }
+
+    /** {@code GET /admin/v1/gates}. */
+    public record AdminGateList(long registryReadAgeMillis, List<AdminGateView> gates) {
     }
 
     /** Health endpoints' success body. */

@@ -5,11 +5,15 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.magpie.das.GateInfo;
+import io.magpie.lsb.internal.LsbJson.AdminGateList;
+import io.magpie.lsb.internal.LsbJson.AdminGateView;
 import io.magpie.lsb.internal.LsbJson.ApiError;
 import io.magpie.lsb.internal.LsbJson.GateAddress;
 import io.magpie.lsb.internal.LsbJson.GateList;
 import io.magpie.lsb.internal.LsbJson.GateView;
 import io.magpie.lsb.internal.LsbJson.Health;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,24 +35,28 @@ public final class LsbRoutes {
     private final Clock clock;
     private final Duration readinessStaleness;
     private final byte[] openApi;
+    private final byte[] adminToken;
 
     /**
      * @param lastRegistryRead   clock millis of the last successful registry read, -1 if none yet
      * @param readinessStaleness ready while the last successful read is at most this old
      * @param openApi            the OpenAPI document served at {@code /openapi.yaml}
+     * @param adminToken         bearer token of {@code /admin/...}; null turns the admin endpoints off
      */
     public LsbRoutes(GateSelector selector, LongSupplier lastRegistryRead, Clock clock, Duration readinessStaleness,
-                     byte[] openApi) {
+                     byte[] openApi, String adminToken) {
         this.selector = selector;
         this.lastRegistryRead = lastRegistryRead;
         this.clock = clock;
         this.readinessStaleness = readinessStaleness;
         this.openApi = openApi.clone();
+        this.adminToken = adminToken == null ? null : adminToken.getBytes(StandardCharsets.UTF_8);
     }
 
     public void register(Javalin app) {
         app.get("/v1/gate", this::pickGate);
         app.get("/v1/gates", this::listGates);
+        app.get("/admin/v1/gates", this::listGatesForAdmin);
         app.get("/health/live", ctx -> ctx.json(new Health("UP", registryReadAge())));
         app.get("/health/ready", this::ready);
         app.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
@@ -87,6 +95,25 @@ public final class LsbRoutes {
         long now = clock.millis();
         ctx.header("Cache-Control", "no-store");
         ctx.json(new GateList(registryReadAge(), selector.loads().stream().map(l -> GateView.of(l, now)).toList()));
+    }
+
+    private void listGatesForAdmin(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        if (adminToken == null) {
+            error(ctx, 404, "ADMIN_DISABLED", "the admin endpoints are off; set lsb.admin-token to turn them on");
+            return;
+        }
+        String header = ctx.header("Authorization");
+        byte[] given = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(adminToken, given)) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"magpie-lsb-admin\"");
+            error(ctx, 401, "UNAUTHORIZED", "GET /admin/v1/gates needs Authorization: Bearer <lsb.admin-token>");
+            return;
+        }
+        long now = clock.millis();
+        ctx.json(new AdminGateList(registryReadAge(),
+                selector.loads().stream().map(l -> AdminGateView.of(l, now)).toList()));
     }
 
     private void ready(Context ctx) {

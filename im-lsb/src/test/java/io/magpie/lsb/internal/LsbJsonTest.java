@@ -1,7 +1,9 @@
 package io.magpie.lsb.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.das.GateInfo;
 import io.magpie.das.GateState;
@@ -31,6 +33,18 @@ class LsbJsonTest {
                 1000, "/im/chat");
 
         assertEquals("ws://10.0.0.7:9001/im/chat", GateAddress.of(onChatPath).ws());
+    }
+
+    @Test
+    void aTlsGateIsHandedOutWithAWssUrlAndTheTlsFlag() {
+        GateInfo tls = new GateInfo("g1", "10.0.0.7", 9000, 9001, 9002, 4, GateState.ACTIVE, Set.of(), "", 1000,
+                "/ws", true);
+
+        GateAddress a = GateAddress.of(tls);
+
+        assertEquals("wss://10.0.0.7:9001/ws", a.ws());
+        assertTrue(a.tls());
+        assertFalse(GateAddress.of(gate("10.0.0.7", 9001, "")).tls());
     }
 
     @Test

@@ -21,14 +21,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one long-lived connection from this router to one gate's internal port. Connects on first
- * use and again on the next use after it dropped; correlates each GATE_PUSH_ACK with its GATE_PUSH
- * by request id. Thread-safe: {@link #send} may be called from any thread; acks arrive on the
- * connection's event loop.
+ * The one long-lived connection from this router to one gate's internal port. Connects and runs the
+ * mutual handshake ({@link GateLinkHandshake}) on first use and again on the next use after the link
+ * dropped; splits each GATE_PUSH to the frame limit the gate announced; correlates each GATE_PUSH_ACK
+ * with its GATE_PUSH by request id.
+ *
+ * <p>A gate that stops acknowledging is not trusted with the link for long: after
+ * {@code maxAckTimeouts} acks in a row timed out, the connection is closed (its pending pushes fail)
+ * and a fresh one is opened on the next push, so a wedged socket or a gate stuck behind it does not
+ * keep swallowing pushes. {@link #healthy()} says whether the last push was acknowledged, so the
+ * dispatcher need not hold other gates' users back waiting for this one.
+ *
+ * <p>Thread-safe: {@link #send} may be called from any thread; acks arrive on the connection's event
+ * loop.
  */
 final class GateConnection {
 
     private static final Logger log = LoggerFactory.getLogger(GateConnection.class);
+
+    /** A connected, authenticated channel and the frame limit its gate announced. */
+    private record Link(Channel channel, int maxFrameBytes) {
+    }
 
     private final String gateId;
     private final InetSocketAddress address;
@@ -36,19 +49,27 @@ final class GateConnection {
     private final String endpoint;
     private final Bootstrap bootstrap;
     private final Duration ackTimeout;
+    private final int maxAckTimeouts;
     private final Map<Integer, CompletableFuture<GatePushAck>> pending = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
-    private Channel channel;
-    private CompletableFuture<Channel> connecting;
+    private final AtomicInteger consecutiveTimeouts = new AtomicInteger();
+    private volatile boolean lastAttemptFailed;
+    private Link link;
+    private CompletableFuture<Link> connecting;
     private boolean closed;
 
-    /** @param bootstrap a bootstrap whose pipeline ends in a {@link GatePushAckHandler} for this connection */
-    GateConnection(String gateId, InetSocketAddress address, Bootstrap bootstrap, Duration ackTimeout) {
+    /**
+     * @param bootstrap a bootstrap whose pipeline holds a {@link GateLinkHandshake} and ends in a
+     *                  {@link GatePushAckHandler} for this connection
+     */
+    GateConnection(String gateId, InetSocketAddress address, Bootstrap bootstrap, Duration ackTimeout,
+            int maxAckTimeouts) {
         this.gateId = gateId;
         this.address = address;
         this.endpoint = address.getHostString() + ":" + address.getPort();
         this.bootstrap = bootstrap;
         this.ackTimeout = ackTimeout;
+        this.maxAckTimeouts = maxAckTimeouts;
     }
 
     String gateId() {
@@ -59,20 +80,41 @@ final class GateConnection {
         return address;
     }
 
+    /** False after an ack timeout or a failed connect, until the gate acknowledges a push again. */
+    boolean healthy() {
+        return consecutiveTimeouts.get() == 0 && !lastAttemptFailed;
+    }
+
     /**
-     * Writes one GATE_PUSH per body, flushes once, and completes when the gate acknowledged all of
-     * them; fails with {@link GateDeliveryException} otherwise.
+     * Writes the GATE_PUSH frames (each split to the gate's frame limit), flushes once, and completes
+     * with one ack per element of {@code pushes} (the merged acks of its parts) when the gate
+     * acknowledged all of them; fails with {@link GateDeliveryException} otherwise.
      */
     CompletableFuture<List<GatePushAck>> send(List<GatePush> pushes) {
-        return connected().thenCompose(ch -> {
+        return connected().thenCompose(l -> {
             List<CompletableFuture<GatePushAck>> acks = new ArrayList<>(pushes.size());
             for (GatePush push : pushes) {
-                acks.add(write(ch, push));
+                acks.add(writeSplit(l, push));
             }
-            ch.flush();
+            l.channel().flush();
             return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .thenApply(v -> acks.stream().map(CompletableFuture::join).toList());
-        });
+        }).whenComplete((acks, e) -> lastAttemptFailed = e != null);
+    }
+
+    private CompletableFuture<GatePushAck> writeSplit(Link l, GatePush push) {
+        List<GatePush> parts;
+        try {
+            parts = GatePushSplitter.split(push, l.maxFrameBytes());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new GateDeliveryException(gateId, e.getMessage(), e));
+        }
+        List<CompletableFuture<GatePushAck>> acks = new ArrayList<>(parts.size());
+        for (GatePush part : parts) {
+            acks.add(write(l.channel(), part));
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .thenApply(v -> GatePushSplitter.merge(acks.stream().map(CompletableFuture::join).toList()));
     }
 
     private CompletableFuture<GatePushAck> write(Channel ch, GatePush push) {
@@ -87,54 +129,82 @@ final class GateConnection {
                         + " failed", f.cause()));
             }
         });
-        return ack.exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
-                ? new GateDeliveryException(gateId, "no GATE_PUSH_ACK from " + endpoint + " within "
-                        + ackTimeout.toMillis() + " ms", e)
-                : e));
+        return ack.exceptionallyCompose(e -> {
+            if (e instanceof TimeoutException) {
+                ackTimedOut(ch);
+                return CompletableFuture.failedFuture(new GateDeliveryException(gateId, "no GATE_PUSH_ACK from "
+                        + endpoint + " within " + ackTimeout.toMillis() + " ms", e));
+            }
+            return CompletableFuture.failedFuture(e);
+        });
     }
 
-    private synchronized CompletableFuture<Channel> connected() {
+    private void ackTimedOut(Channel ch) {
+        int timeouts = consecutiveTimeouts.incrementAndGet();
+        if (timeouts >= maxAckTimeouts && ch.isActive()) {
+            log.warn("[gate {}] {} GATE_PUSH_ACKs in a row timed out on {} ({}); closing the connection, a new one"
+                    + " is opened on the next push", gateId, timeouts, endpoint, ch.id().asShortText());
+            consecutiveTimeouts.set(0);
+            lastAttemptFailed = true;
+            ch.close();
+        }
+    }
+
+    private synchronized CompletableFuture<Link> connected() {
         if (closed) {
             return CompletableFuture.failedFuture(new GateDeliveryException(gateId, "connection is closed", null));
         }
-        if (channel != null && channel.isActive()) {
-            return CompletableFuture.completedFuture(channel);
+        if (link != null && link.channel().isActive()) {
+            return CompletableFuture.completedFuture(link);
         }
         if (connecting != null) {
             return connecting;
         }
-        CompletableFuture<Channel> result = new CompletableFuture<>();
+        CompletableFuture<Link> result = new CompletableFuture<>();
         connecting = result;
         bootstrap.connect(address).addListener((ChannelFuture f) -> onConnect(f, result));
         return result;
     }
 
-    private void onConnect(ChannelFuture f, CompletableFuture<Channel> result) {
-        synchronized (this) {
-            connecting = null;
-            if (f.isSuccess()) {
-                if (closed) {
-                    f.channel().close();
-                } else {
-                    channel = f.channel();
-                }
-            }
-        }
+    private void onConnect(ChannelFuture f, CompletableFuture<Link> result) {
         if (!f.isSuccess()) {
+            synchronized (this) {
+                connecting = null;
+            }
             log.warn("[gate {}] cannot connect to internal port {}: {}", gateId, endpoint, f.cause().toString());
             result.completeExceptionally(new GateDeliveryException(gateId, "cannot connect to " + endpoint, f.cause()));
             return;
         }
         Channel ch = f.channel();
-        log.info("[gate {}] connected to internal port {} ({})", gateId, endpoint, ch.id().asShortText());
         ch.closeFuture().addListener(c -> onClosed(ch));
-        result.complete(ch);
+        ch.pipeline().get(GateLinkHandshake.class).ready().whenComplete((maxFrameBytes, e) -> {
+            boolean close;
+            Link ready = e == null ? new Link(ch, maxFrameBytes) : null;
+            synchronized (this) {
+                connecting = null;
+                close = closed && e == null;
+                if (ready != null && !closed) {
+                    link = ready;
+                }
+            }
+            if (e != null) {
+                result.completeExceptionally(e);
+                return;
+            }
+            if (close) {
+                ch.close();
+                result.completeExceptionally(new GateDeliveryException(gateId, "connection is closed", null));
+                return;
+            }
+            log.info("[gate {}] connected to internal port {} ({})", gateId, endpoint, ch.id().asShortText());
+            result.complete(ready);
+        });
     }
 
     private void onClosed(Channel ch) {
         synchronized (this) {
-            if (channel == ch) {
-                channel = null;
+            if (link != null && link.channel() == ch) {
+                link = null;
             }
         }
         int lost = pending.size();
@@ -146,6 +216,7 @@ final class GateConnection {
     /** Called by the ack handler on the event loop. */
     void acked(int requestId, GatePushAck ack) {
         CompletableFuture<GatePushAck> f = pending.get(requestId);
+        consecutiveTimeouts.set(0);
         if (f != null) {
             f.complete(ack);
         } else {
@@ -176,8 +247,8 @@ final class GateConnection {
         Channel ch;
         synchronized (this) {
             closed = true;
-            ch = channel;
-            channel = null;
+            ch = link == null ? null : link.channel();
+            link = null;
         }
         if (ch != null) {
             ch.close();

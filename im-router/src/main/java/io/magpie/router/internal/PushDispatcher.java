@@ -5,17 +5,23 @@ import io.magpie.das.GateInfo;
 import io.magpie.das.GateRegistry;
 import io.magpie.das.Route;
 import io.magpie.das.RouteTable;
+import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
+import io.magpie.protocol.proto.GatePushAck;
+import io.magpie.protocol.proto.OfflineTask;
 import io.magpie.protocol.proto.PushTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,12 +30,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 7 for one polled batch of push tasks: read the routes of every uid of the batch in ONE
- * call, plan per gate ({@link TargetResolver}), send each gate its GATE_PUSH frames over the
- * long-lived connection, and publish offline tasks. Returns normally only when every registered
- * gate acknowledged and every offline task is stored, so the caller may commit the offsets. A gate
- * that is no longer registered is skipped: its clients were disconnected and will sync from
- * storage when they reconnect. Used by the push consumer's thread.
+ * Step 7 for one polled batch of push tasks: read the routes of every uid of the batch in ONE call,
+ * plan per gate ({@link TargetResolver}), send each gate its GATE_PUSH frames over its long-lived
+ * connection, then publish the offline tasks.
+ *
+ * <p>Each gate is delivered to independently. A gate that fails or does not acknowledge in time loses
+ * only its own share of the batch (its clients have the messages in storage and SYNC/PULL them), and
+ * the batch is not sent again to the gates that did acknowledge; a connection that broke before the
+ * ack is retried once on a new connection. A gate whose last push timed out is not waited for at all
+ * (its pushes are sent, their acks handled when they come), so one hung gate stalls the batch at most
+ * once, not every batch. Connections the gate reports missing ({@code missing_connection_ids}), and
+ * routes to gates that left the registry, are stale: their routes are pruned, and a recipient whose
+ * every route was stale is offline and gets a push notification like one with no route.
+ *
+ * <p>Returns normally when every waited-for gate answered (or timed out) and every offline task is
+ * stored, so the caller may commit the offsets; throws {@link PushDeliveryException} (the batch is
+ * retried) only when the routes cannot be read or the offline tasks cannot be stored. Used by the push
+ * consumer's thread.
  */
 public final class PushDispatcher {
 
@@ -41,6 +58,11 @@ public final class PushDispatcher {
     private final OfflineTaskPublisher offline;
     private final Duration timeout;
     private final Clock clock;
+
+    /** What one gate's share of a batch came to. */
+    private record GateResult(String gateId, List<GatePush> pushes, List<GatePushAck> acks, boolean unregistered,
+            Throwable failure) {
+    }
 
     /** @param timeout how long a batch may take from route lookup to the last ack */
     public PushDispatcher(RouteTable routes, GateRegistry gates, GatePushClient client, OfflineTaskPublisher offline,
@@ -64,26 +86,111 @@ public final class PushDispatcher {
                 : await(routes.lookup(uids), deadline, "looking up the routes of " + uids.size() + " users");
         DeliveryPlan plan = TargetResolver.resolve(tasks, found, clock.millis());
 
-        List<CompletableFuture<?>> deliveries = new ArrayList<>();
+        Set<String> gone = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<GateResult>> awaited = new ArrayList<>();
         for (Map.Entry<String, List<GatePush>> e : plan.perGate().entrySet()) {
             String gateId = e.getKey();
-            List<GatePush> pushes = e.getValue();
-            deliveries.add(gates.find(gateId).thenCompose(gate -> deliver(gateId, gate, pushes)));
+            boolean wait = client.healthy(gateId);
+            CompletableFuture<GateResult> result = deliver(gateId, e.getValue(), true)
+                    .thenApply(r -> afterDelivery(r, gone));
+            if (wait) {
+                awaited.add(result);
+            } else {
+                log.debug("[gate {}] its last push was not acknowledged; {} pushes sent without waiting",
+                        gateId, e.getValue().size());
+            }
         }
-        deliveries.add(offline.publish(plan.offline()));
-        await(CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)), deadline,
-                "delivering " + tasks.size() + " push tasks to " + plan.perGate().size() + " gates and "
-                        + plan.offline().size() + " offline notifications");
+        awaitGates(awaited, deadline);
+
+        List<OfflineTask> notifications = new ArrayList<>(plan.offline());
+        notifications.addAll(TargetResolver.offlineAfterDelivery(tasks, found, Set.copyOf(gone), clock.millis()));
+        // a fresh deadline: gates that used up the batch's must not turn into a retry of the whole batch
+        await(offline.publish(notifications), System.nanoTime() + timeout.toNanos(),
+                "storing " + notifications.size() + " offline notifications");
     }
 
-    private CompletableFuture<?> deliver(String gateId, Optional<GateInfo> gate, List<GatePush> pushes) {
+    /** One gate's share; a broken connection (not a timeout) is retried once on a fresh one. */
+    private CompletableFuture<GateResult> deliver(String gateId, List<GatePush> pushes, boolean mayRetry) {
+        return gates.find(gateId).thenCompose(gate -> send(gateId, gate, pushes))
+                .handle((result, e) -> {
+                    if (e == null) {
+                        return CompletableFuture.completedFuture(result);
+                    }
+                    Throwable cause = unwrap(e);
+                    if (mayRetry && !(unwrap(cause.getCause()) instanceof TimeoutException)
+                            && cause instanceof GateDeliveryException) {
+                        log.info("[gate {}] delivery failed ({}); trying once more on a new connection", gateId,
+                                cause.getMessage());
+                        return deliver(gateId, pushes, false);
+                    }
+                    return CompletableFuture.completedFuture(new GateResult(gateId, pushes, List.of(), false, cause));
+                })
+                .thenCompose(f -> f);
+    }
+
+    private CompletableFuture<GateResult> send(String gateId, Optional<GateInfo> gate, List<GatePush> pushes) {
         if (gate.isEmpty()) {
             client.forget(gateId);
-            log.debug("[gate {}] not registered any more; {} pushes dropped, its clients sync on reconnect",
-                    gateId, pushes.size());
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(new GateResult(gateId, pushes, List.of(), true, null));
         }
-        return client.deliver(gate.get(), pushes);
+        return client.deliver(gate.get(), pushes)
+                .thenApply(acks -> new GateResult(gateId, pushes, acks, false, null));
+    }
+
+    /** Records what is gone, prunes those routes, reports a failure; never throws. */
+    private GateResult afterDelivery(GateResult r, Set<String> gone) {
+        if (r.failure() != null) {
+            log.warn("[gate {}] {} pushes not delivered: {}; its clients get them from storage (SYNC/PULL), the"
+                    + " other gates are not held back", r.gateId(), r.pushes().size(), r.failure().getMessage());
+            return r;
+        }
+        Map<Long, Long> uidOf = new HashMap<>();
+        for (GatePush push : r.pushes()) {
+            for (ConnectionRef ref : push.getConnectionsList()) {
+                uidOf.put(ref.getConnectionId(), ref.getUid());
+            }
+        }
+        Set<Long> missing = new HashSet<>();
+        if (r.unregistered()) {
+            missing.addAll(uidOf.keySet());
+            log.debug("[gate {}] not registered any more; {} pushes dropped and its {} routes pruned", r.gateId(),
+                    r.pushes().size(), missing.size());
+        } else {
+            r.acks().forEach(ack -> missing.addAll(ack.getMissingConnectionIdsList()));
+        }
+        Map<Long, List<Long>> missingByUid = new HashMap<>();
+        for (Long connectionId : missing) {
+            Long uid = uidOf.get(connectionId);
+            if (uid != null) { // a gate naming a connection it was not sent is ignored
+                gone.add(TargetResolver.key(r.gateId(), connectionId));
+                missingByUid.computeIfAbsent(uid, u -> new ArrayList<>()).add(connectionId);
+            }
+        }
+        missingByUid.forEach((uid, ids) -> routes.prune(uid, r.gateId(), ids).whenComplete((n, e) -> {
+            if (e != null) {
+                log.warn("[gate {}] uid {}: could not prune the routes of missing connections {}: {}", r.gateId(),
+                        uid, ids, e.toString());
+            } else if (n > 0) {
+                log.debug("[gate {}] uid {}: pruned {} stale route(s) of connections {}", r.gateId(), uid, n, ids);
+            }
+        }));
+        return r;
+    }
+
+    private static void awaitGates(List<CompletableFuture<GateResult>> awaited, long deadlineNanos) {
+        try {
+            CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            // each gate's own ack timeout reports it; a gate still connecting is left to finish by itself
+            log.warn("{} gate(s) did not answer within the batch deadline; going on without them",
+                    awaited.stream().filter(f -> !f.isDone()).count());
+        } catch (ExecutionException e) {
+            // afterDelivery never throws; a failure here is a bug, and the other gates still got theirs
+            log.error("delivering a batch to the gates failed unexpectedly", e.getCause());
+        }
     }
 
     private List<PushTask> parse(List<ConsumerRecord<String, byte[]>> records) {
@@ -99,6 +206,14 @@ public final class PushDispatcher {
         return tasks;
     }
 
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
     private static <T> T await(CompletableFuture<T> f, long deadlineNanos, String what) throws PushDeliveryException {
         try {
             return f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -108,8 +223,7 @@ public final class PushDispatcher {
         } catch (TimeoutException e) {
             throw new PushDeliveryException(what + " did not finish in time; the batch will be retried", e);
         } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null
-                    ? c.getCause() : e.getCause();
+            Throwable cause = unwrap(e);
             throw new PushDeliveryException(what + " failed (" + cause + "); the batch will be retried", cause);
         }
     }

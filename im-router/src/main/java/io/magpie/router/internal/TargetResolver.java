@@ -82,6 +82,45 @@ public final class TargetResolver {
         return new DeliveryPlan(perGate, offline);
     }
 
+    /**
+     * The push notifications owed after delivery: a uid target of an {@code offline_notify} task (not the
+     * sender) whose every route turned out to be gone - its gate reported the connection missing, or the
+     * gate is no longer registered - is offline, as if it had no route. Users {@link #resolve} already
+     * found without a route are not repeated here.
+     *
+     * @param gone "gateId|connectionId" of every connection found gone while delivering this batch
+     */
+    public static List<OfflineTask> offlineAfterDelivery(List<PushTask> tasks, Map<Long, List<Route>> routes,
+            Set<String> gone, long nowMillis) {
+        List<OfflineTask> offline = new ArrayList<>();
+        if (gone.isEmpty()) {
+            return offline;
+        }
+        for (PushTask task : tasks) {
+            if (!task.getOfflineNotify()) {
+                continue;
+            }
+            Set<Long> notified = new HashSet<>();
+            for (PushTarget t : task.getTargetsList()) {
+                if (!t.getGateId().isEmpty() || t.getUid() == task.getSenderUid()) {
+                    continue;
+                }
+                List<Route> reachable = routes.getOrDefault(t.getUid(), List.of()).stream()
+                        .filter(r -> !excluded(t, r)).toList();
+                if (!reachable.isEmpty() && reachable.stream().allMatch(r -> gone.contains(key(r.gateId(),
+                        r.connectionId()))) && notified.add(t.getUid())) {
+                    offline.add(offlineTask(task, t.getUid(), nowMillis));
+                }
+            }
+        }
+        return offline;
+    }
+
+    /** How {@link #offlineAfterDelivery} names one connection. */
+    public static String key(String gateId, long connectionId) {
+        return gateId + '|' + connectionId;
+    }
+
     private static boolean excluded(PushTarget t, Route r) {
         return !t.getExcludeGateId().isEmpty() && t.getExcludeGateId().equals(r.gateId())
                 && t.getExcludeConnectionId() == r.connectionId();

@@ -64,6 +64,7 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     static final String TOKEN_SECRET = "cluster-harness-token-secret-of-32-bytes-or-more";
+    static final String CLUSTER_SECRET = "cluster-harness-cluster-secret-of-32-bytes-or-more";
     private static final String MARKER = "-Dmagpie.cluster.process=";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern ASSIGNED = Pattern.compile("partitions assigned \\[([^\\]]*)\\]");
@@ -313,6 +314,9 @@ final class ClusterHarness implements AutoCloseable {
         }
         if (role == Role.LOGIC || role == Role.GATE) {
             yaml.append("auth:\n  token-secret: \"").append(TOKEN_SECRET).append("\"\n");
+        }
+        if (role == Role.ROUTER || role == Role.GATE) {
+            yaml.append("cluster:\n  secret: \"").append(CLUSTER_SECRET).append("\"\n");
         }
         if (role == Role.LOGIC) {
             yaml.append("mysql:\n")
