@@ -146,6 +146,7 @@ final class StandaloneCommand implements Callable<Integer> {
         tree.setDefault("gate.bind", address);
         tree.setDefault("logic.http-host", address);
         tree.setDefault("lsb.host", address);
+        tree.setDefault("health.bind", address); // the health listener follows: loopback unless told otherwise
         if (!isWildcard(address)) {
             tree.setDefault("gate.host", address);
         }
