@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Persists a batch of new messages and the conversation (and group) rows they move, in one MySQL transaction:
@@ -26,6 +28,8 @@ import javax.sql.DataSource;
  * <p>Blocking JDBC: call it off event loops. Thread-safe.
  */
 public final class MessageStore {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
 
     private final DataSource dataSource;
     private final MessageRepository messages;
@@ -154,7 +158,7 @@ public final class MessageStore {
                     rollback(connection, e);
                     throw e;
                 }
-                leave(connection, fence);
+                restoreIdleTimeout(connection, fence, what);
                 return writes;
             } catch (RuntimeException e) {
                 leave(connection, fence, e);
@@ -168,6 +172,17 @@ public final class MessageStore {
     private void leave(Connection connection, WriteFence fence) throws SQLException {
         if (!fence.isNone()) {
             fences.leave(connection, fence);
+        }
+    }
+
+    /** After a commit: the writes are durable whatever happens here, so a failure is only logged. */
+    private void restoreIdleTimeout(Connection connection, WriteFence fence, String what) {
+        try {
+            leave(connection, fence);
+        } catch (SQLException e) {
+            // the pool notices a session MySQL closes later; the committed batch must not look failed
+            log.warn("[fence {}] {} committed, but restoring the session's idle timeout failed; the pooled"
+                    + " connection may be closed by MySQL when idle and is then replaced", fence.topic(), what, e);
         }
     }
 
