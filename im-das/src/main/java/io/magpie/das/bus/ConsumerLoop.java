@@ -60,6 +60,13 @@ public final class ConsumerLoop<K, V> implements Runnable {
         ENDED
     }
 
+    /**
+     * How long without a returned poll makes a running loop {@link Status#STALLED} for the health
+     * checks: longer than one batch can take while its storage calls time out and are retried
+     * (MySQL socket timeout 30 s, Redis command timeout 2 s, push timeouts), far shorter than forever.
+     */
+    public static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(90);
+
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
 
     private final String name;
