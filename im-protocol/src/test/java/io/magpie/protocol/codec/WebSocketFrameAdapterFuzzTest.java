@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
@@ -168,9 +169,13 @@ class WebSocketFrameAdapterFuzzTest {
         for (int i = 0; i < count; i++) {
             boolean fin = data.consumeBoolean();
             int rsv = data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 7) : 0;
-            ByteBuf payload = Unpooled.wrappedBuffer(data.consumeBoolean() ? magpieFrame(data)
-                    : data.consumeBytes(data.consumeInt(0, 2 * MAX_FRAME_BYTES)));
-            WebSocketFrame frame = switch (data.consumeInt(0, 5)) {
+            int type = data.consumeInt(0, 5);
+            byte[] bytes = data.consumeBoolean() ? magpieFrame(data) : data.consumeBytes(data.consumeInt(0, 2 * MAX_FRAME_BYTES));
+            if (type >= 2 && type <= 4 && bytes.length > 125) {
+                bytes = Arrays.copyOf(bytes, 125); // a control frame carries at most 125 bytes (RFC 6455)
+            }
+            ByteBuf payload = Unpooled.wrappedBuffer(bytes);
+            WebSocketFrame frame = switch (type) {
                 case 0 -> new ContinuationWebSocketFrame(fin, rsv, payload);
                 case 1 -> new TextWebSocketFrame(fin, rsv, payload);
                 case 2 -> new PingWebSocketFrame(fin, rsv, payload);
