@@ -63,6 +63,14 @@ class LogicConfigTest {
         assertTrue(s.contains("32 bytes"));
     }
 
+    @Test
+    void theWriteIdleTimeoutDefaultsToFiveSecondsAndIsBoundedByItsYamlKey() {
+        LogicConfig.Builder b = LogicConfig.builder("localhost:9092", SECRET);
+        assertEquals(Duration.ofSeconds(5), b.build().writeIdleTimeout());
+        assertMessage("logic.write-idle-timeout", () -> b.writeIdleTimeout(Duration.ofMillis(500)).build());
+        assertMessage("logic.write-idle-timeout", () -> b.writeIdleTimeout(Duration.ofMinutes(6)).build());
+    }
+
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
         assertTrue(x.getMessage().contains(part), x.getMessage());
