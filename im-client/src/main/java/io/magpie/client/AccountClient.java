@@ -21,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
  * a {@link MagpieClient} connects with.
  *
  * <p>Wire: {@code POST /v1/accounts {username, password, nickname}} -> {@code {uid}};
- * {@code POST /v1/sessions {username, password, deviceId, platform}} -> {@code {uid, token, expiresAt}}
- * (expiresAt in epoch millis; an ISO-8601 instant is accepted too), as described by im-logic's
+ * {@code POST /v1/sessions {username, password, deviceId, platform}} and
+ * {@code POST /v1/sessions/refresh {refreshToken}} -> {@code {uid, token, expiresAt, refreshToken,
+ * refreshExpiresAt}} (times in epoch millis; an ISO-8601 instant is accepted too), as described by im-logic's
  * {@code openapi/accounts.yaml}. Failures surface as {@link MagpieApiException} with the server's
  * {@code {code, message}}.
  *
@@ -32,6 +33,7 @@ public final class AccountClient {
 
     public static final String REGISTER_PATH = "/v1/accounts";
     public static final String LOGIN_PATH = "/v1/sessions";
+    public static final String REFRESH_PATH = "/v1/sessions/refresh";
     public static final String GROUPS_PATH = "/v1/groups";
     private static final String SERVICE = "account API";
 
@@ -84,6 +86,27 @@ public final class AccountClient {
         body.put("deviceId", deviceId);
         body.put("platform", platform.name());
         return http.post(SERVICE, HttpJsonClient.resolve(baseUrl, LOGIN_PATH), body, http.json()::credentials);
+    }
+
+    /**
+     * Gets a new access token (and a new refresh token: the old one is spent) without the password.
+     * {@link MagpieClient} does this on its own before a reconnect with an expired token.
+     *
+     * @throws MagpieApiException 401 ({@code INVALID_REFRESH_TOKEN}, {@code REFRESH_TOKEN_REUSED}) when the
+     *                            session ended: log in again; 429 when refreshing too often
+     * @throws IllegalArgumentException when {@code credentials} hold no refresh token
+     */
+    public Credentials refresh(Credentials credentials) {
+        return Futures.join(refreshAsync(credentials));
+    }
+
+    public CompletableFuture<Credentials> refreshAsync(Credentials credentials) {
+        if (credentials.refreshToken() == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "these credentials hold no refresh token; log in again"));
+        }
+        return http.post(SERVICE, HttpJsonClient.resolve(baseUrl, REFRESH_PATH),
+                Map.of("refreshToken", credentials.refreshToken()), http.json()::credentials);
     }
 
     /**

@@ -97,7 +97,25 @@ public final class MagpieClient implements AutoCloseable {
         this.delivery = new DeliveryCoordinator(state, listeners, this::currentConnection, group, backoff,
                 config.syncPageSize(), config.pullPageSize());
         this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners, delivery, config.clock(),
-                config.autoReconnect(), config.deviceId(), config.clientVersion());
+                config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
+    }
+
+    /** Created on the first refresh only: an HTTP client has threads, and most clients never need one. */
+    private AccountClient refresher;
+
+    private synchronized CompletableFuture<Credentials> refresh(Credentials credentials) {
+        if (refresher == null) {
+            refresher = new AccountClient(config);
+        }
+        return refresher.refreshAsync(credentials);
+    }
+
+    /**
+     * The credentials the client logs in with: those given to {@link #connect}, or newer ones after it
+     * refreshed the access token on its own ({@link MessageListener#onCredentialsRefreshed}).
+     */
+    public Credentials credentials() {
+        return supervisor.credentials();
     }
 
     public ClientConfig config() {

@@ -39,4 +39,12 @@ public interface MessageListener {
      */
     default void onError(MagpieException error) {
     }
+
+    /**
+     * The client refreshed its access token on its own (before a reconnect): {@code credentials} hold the
+     * new refresh token. Store it in place of the old one if you keep credentials across restarts; the
+     * old one is spent, and presenting it again ends this device's session.
+     */
+    default void onCredentialsRefreshed(Credentials credentials) {
+    }
 }

@@ -65,7 +65,12 @@ public final class ApiJson {
         if (!uid.canConvertToLong() || uid.asLong() <= 0 || !token.isTextual() || token.asText().isBlank()) {
             throw badResponse(what, status, "no uid and token", body);
         }
-        return new Credentials(uid.asLong(), token.asText(), instant(what, status, json.path("expiresAt"), body));
+        JsonNode refresh = json.path("refreshToken");
+        if (!refresh.isTextual() || refresh.asText().isBlank()) {
+            return new Credentials(uid.asLong(), token.asText(), instant(what, status, json.path("expiresAt"), body));
+        }
+        return new Credentials(uid.asLong(), token.asText(), instant(what, status, json.path("expiresAt"), body),
+                refresh.asText(), instant(what, status, json.path("refreshExpiresAt"), body));
     }
 
     /** {@code {"uid", "username", "nickname"}} of an account lookup. */

@@ -79,10 +79,31 @@ public final class ConnectionSupervisor {
     private ScheduledFuture<?> reconnectTask;
     /** A gate asked us to move and the replacement connection is not logged in yet. */
     private boolean moving;
+    /** Gets new credentials with the refresh token; null = never refresh. */
+    private final TokenRefresher refresher;
+    /** The current attempt already refreshed; a second INVALID_TOKEN means the session ended. */
+    private boolean refreshedThisAttempt;
+
+    /** Refreshes an access token with the credentials' refresh token ({@code AccountClient::refreshAsync}). */
+    @FunctionalInterface
+    public interface TokenRefresher {
+        CompletableFuture<Credentials> refresh(Credentials credentials);
+    }
+
+    /** Refresh this long before the access token expires, so a login never races the expiry. */
+    static final Duration REFRESH_MARGIN = Duration.ofSeconds(30);
 
     public ConnectionSupervisor(GateConnector connector, ScheduledExecutorService scheduler, ReconnectBackoff backoff,
                                 Listeners listeners, SessionHooks hooks, Clock clock, boolean autoReconnect,
                                 String deviceId, String clientVersion) {
+        this(connector, scheduler, backoff, listeners, hooks, clock, autoReconnect, deviceId, clientVersion, null);
+    }
+
+    /** @param refresher refreshes expired access tokens before a (re)connect; null = never */
+    public ConnectionSupervisor(GateConnector connector, ScheduledExecutorService scheduler, ReconnectBackoff backoff,
+                                Listeners listeners, SessionHooks hooks, Clock clock, boolean autoReconnect,
+                                String deviceId, String clientVersion, TokenRefresher refresher) {
+        this.refresher = refresher;
         this.connector = connector;
         this.scheduler = scheduler;
         this.backoff = backoff;
@@ -176,7 +197,64 @@ public final class ConnectionSupervisor {
         return logout ? live.handler().logout() : live.closeAsync();
     }
 
+    /** The credentials the client logs in with now (refreshed ones after a refresh). */
+    public Credentials credentials() {
+        synchronized (lock) {
+            return credentials;
+        }
+    }
+
     private void startAttempt(long gen, CompletableFuture<LoginAck> user) {
+        startAttempt(gen, user, false);
+    }
+
+    /** Refreshes first when the access token is (about to be) expired, or when {@code force}d after INVALID_TOKEN. */
+    private void startAttempt(long gen, CompletableFuture<LoginAck> user, boolean force) {
+        Credentials creds;
+        synchronized (lock) {
+            creds = credentials;
+        }
+        if (refresher != null && creds.refreshable(clock) && (force || creds.expiresWithin(clock, REFRESH_MARGIN))) {
+            CompletableFuture<Credentials> refreshed;
+            try {
+                refreshed = refresher.refresh(creds);
+            } catch (RuntimeException e) {
+                refreshed = CompletableFuture.failedFuture(e);
+            }
+            refreshed.whenComplete((fresh, err) -> {
+                synchronized (lock) {
+                    if (gen != generation) {
+                        return;
+                    }
+                    refreshedThisAttempt = true;
+                    if (err == null) {
+                        credentials = fresh;
+                        log.info("{} access token refreshed, valid until {}", who(), fresh.expiresAt());
+                    }
+                }
+                if (err != null) {
+                    attemptDone(gen, new AttemptEvents(), null, refreshFailure(Futures.unwrap(err)), user);
+                    return;
+                }
+                listeners.onCredentialsRefreshed(fresh);
+                open(gen, user);
+            });
+            return;
+        }
+        open(gen, user);
+    }
+
+    /** A refresh refused by the server (4xx) ends reconnecting; a network or 5xx failure is retried. */
+    private static Throwable refreshFailure(Throwable err) {
+        if (err instanceof io.magpie.client.MagpieApiException api && api.status() >= 400 && api.status() < 500
+                && api.status() != 429) {
+            return new MagpieErrorException(ErrorCode.INVALID_TOKEN, "the token could not be refreshed ("
+                    + api.getMessage() + "); log in again and call connect()", false);
+        }
+        return err;
+    }
+
+    private void open(long gen, CompletableFuture<LoginAck> user) {
         LoginRequest login;
         synchronized (lock) {
             login = LoginRequest.newBuilder().setToken(credentials.token()).setClientVersion(clientVersion).build();
@@ -219,6 +297,7 @@ public final class ConnectionSupervisor {
                 current = conn;
                 attempt = 0;
                 moving = false;
+                refreshedThisAttempt = false;
                 log.info("{} connected to gate {} ({})", who(), ack.getGateId(), conn.channel().remoteAddress());
                 setState(ConnectionState.CONNECTED);
                 if (!conn.isActive()) {
@@ -231,6 +310,15 @@ public final class ConnectionSupervisor {
                 opening = null;
                 // Still moving if the old connection lives: a kick of it caused by our next attempt is expected.
                 moving = current != null;
+                if (invalidToken(err) && !refreshedThisAttempt && refresher != null
+                        && credentials.refreshable(clock)) {
+                    // revoked or expired access token: one refresh, then the same attempt again
+                    log.info("{} login refused ({}); refreshing the token", who(), err.getMessage());
+                    long next = gen;
+                    scheduler.execute(() -> startAttempt(next, user, true));
+                    return;
+                }
+                refreshedThisAttempt = false;
                 if (user != null) {
                     log.info("{} connect failed: {}", who(), err.toString());
                     setState(ConnectionState.DISCONNECTED);
@@ -310,7 +398,7 @@ public final class ConnectionSupervisor {
 
     /** Caller holds the lock. */
     private void scheduleReconnect(Duration delay) {
-        if (credentials.expired(clock)) {
+        if (credentials.expired(clock) && (refresher == null || !credentials.refreshable(clock))) {
             moving = false;
             if (current == null) {
                 setState(ConnectionState.DISCONNECTED);
@@ -352,6 +440,10 @@ public final class ConnectionSupervisor {
 
     private String who() {
         return "[uid=" + (credentials == null ? "?" : credentials.uid()) + " device=" + deviceId + "]";
+    }
+
+    private static boolean invalidToken(Throwable err) {
+        return err instanceof MagpieErrorException me && me.code() == ErrorCode.INVALID_TOKEN;
     }
 
     private static boolean retryable(Throwable err) {

@@ -71,4 +71,15 @@ public final class Listeners implements MessageListener {
             }
         }
     }
+
+    @Override
+    public void onCredentialsRefreshed(io.magpie.client.Credentials credentials) {
+        for (MessageListener l : listeners) {
+            try {
+                l.onCredentialsRefreshed(credentials);
+            } catch (RuntimeException e) {
+                log.warn("listener {} failed on refreshed credentials {}", l, credentials, e);
+            }
+        }
+    }
 }
