@@ -12,6 +12,10 @@ import io.magpie.protocol.proto.Error;
 import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.GatePushAck;
 import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.LinkChallenge;
+import io.magpie.protocol.proto.LinkHello;
+import io.magpie.protocol.proto.LinkProof;
+import io.magpie.protocol.proto.LinkReady;
 import io.magpie.protocol.proto.KickReason;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.LoginRequest;
@@ -96,6 +100,13 @@ public final class SampleBodies {
                     .setCommand(Command.PUSH.code()).setBody(ByteString.copyFrom(
                             Push.newBuilder().addMessages(MESSAGE).build().toByteArray())).build();
             case GATE_PUSH_ACK -> GatePushAck.newBuilder().setWritten(1).addMissingConnectionIds(6).build();
+            case LINK_HELLO -> LinkHello.newBuilder().setRouterNonce(ByteString.copyFrom(new byte[32]))
+                    .setRouterId("router-1").build();
+            case LINK_CHALLENGE -> LinkChallenge.newBuilder().setGateNonce(ByteString.copyFrom(new byte[32]))
+                    .setGateId("gate-1").setGateProof(ByteString.copyFrom(new byte[32])).setMaxFrameBytes(65_536)
+                    .build();
+            case LINK_PROOF -> LinkProof.newBuilder().setRouterProof(ByteString.copyFrom(new byte[32])).build();
+            case LINK_READY -> LinkReady.getDefaultInstance();
         };
     }
 
@@ -123,6 +134,10 @@ public final class SampleBodies {
             case ERROR -> Error.parser();
             case GATE_PUSH -> GatePush.parser();
             case GATE_PUSH_ACK -> GatePushAck.parser();
+            case LINK_HELLO -> LinkHello.parser();
+            case LINK_CHALLENGE -> LinkChallenge.parser();
+            case LINK_PROOF -> LinkProof.parser();
+            case LINK_READY -> LinkReady.parser();
         };
     }
 }
