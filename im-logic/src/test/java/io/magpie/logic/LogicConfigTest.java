@@ -20,7 +20,7 @@ class LogicConfigTest {
         assertEquals("magpie.logic", c.consumerGroup());
         assertEquals(500, c.maxPollRecords());
         assertEquals(8081, c.httpPort());
-        assertEquals(Duration.ofDays(7), c.tokenTtl());
+        assertEquals(Duration.ofMinutes(15), c.tokenTtl());
         assertEquals(210_000, c.pbkdf2Iterations());
         assertEquals(2000, c.maxGroupMembers());
         assertEquals(200, c.largeGroupThreshold());
