@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -276,6 +278,19 @@ public final class ConsumerLoop<K, V> implements Runnable {
         return lastPoll;
     }
 
+    /** The assignment once {@code changed} is added or removed (the consumer's view lags inside a callback). */
+    private Set<TopicPartition> owned(Collection<TopicPartition> changed, boolean added) {
+        Set<TopicPartition> owned = new TreeSet<>(Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+        owned.addAll(consumer.assignment());
+        if (added) {
+            owned.addAll(changed);
+        } else {
+            owned.removeAll(changed);
+        }
+        return owned;
+    }
+
     private final class Rebalances implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -286,14 +301,15 @@ public final class ConsumerLoop<K, V> implements Runnable {
             commitProgress();
             handler.onRevoked(partitions);
             positions.forget(partitions);
-            log.info("[{}] partitions revoked {}", name, partitions);
+            // with cooperative rebalancing a callback names only the change: log what is owned after it too
+            log.info("[{}] partitions revoked {}; owns {}", name, partitions, owned(partitions, false));
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 handler.onAssigned(partitions);
-                log.info("[{}] partitions assigned {}", name, partitions);
+                log.info("[{}] partitions assigned {}; owns {}", name, partitions, owned(partitions, true));
             }
         }
 
@@ -303,7 +319,7 @@ public final class ConsumerLoop<K, V> implements Runnable {
                 // no commit: the partitions belong to another member already
                 handler.onLost(partitions);
                 positions.forget(partitions);
-                log.info("[{}] partitions lost {}", name, partitions);
+                log.info("[{}] partitions lost {}; owns {}", name, partitions, owned(partitions, false));
             }
         }
     }

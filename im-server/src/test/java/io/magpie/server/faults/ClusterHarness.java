@@ -67,7 +67,8 @@ final class ClusterHarness implements AutoCloseable {
     static final String CLUSTER_SECRET = "cluster-harness-cluster-secret-of-32-bytes-or-more";
     private static final String MARKER = "-Dmagpie.cluster.process=";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-    private static final Pattern ASSIGNED = Pattern.compile("partitions assigned \\[([^\\]]*)\\]");
+    // the whole assignment after each (cooperative, incremental) rebalance callback, as ConsumerLoop logs it
+    private static final Pattern ASSIGNED = Pattern.compile("partitions (?:assigned|revoked|lost) \\[[^\\]]*\\]; owns \\[([^\\]]*)\\]");
 
     private final Infrastructure infra;
     private final TestIsolation isolation;
@@ -205,9 +206,8 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     /**
-     * The upstream partitions a logic process holds now, from its last "partitions assigned" log
-     * line (logic logs the full set it owns after each rebalance: the consumer uses the eager
-     * assignor, Kafka's default).
+     * The upstream partitions a logic process holds now, from its last "owns [...]" rebalance log line
+     * (ConsumerLoop logs the whole assignment after every cooperative, incremental change).
      */
     Set<Integer> upstreamPartitionsOf(String logic) {
         Matcher m = ASSIGNED.matcher(process(logic).logText());
