@@ -1,5 +1,7 @@
 package io.magpie.das;
 
+import io.magpie.registry.StorageException;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;

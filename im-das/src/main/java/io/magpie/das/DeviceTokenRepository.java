@@ -1,5 +1,7 @@
 package io.magpie.das;
 
+import io.magpie.registry.StorageException;
+
 import io.magpie.das.internal.SqlErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

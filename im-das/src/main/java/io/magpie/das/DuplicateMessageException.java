@@ -1,5 +1,7 @@
 package io.magpie.das;
 
+import io.magpie.registry.StorageException;
+
 /**
  * A message row collided with one already stored. Never retryable: the same rows collide again.
  * {@link #key()} names the unique key that was hit, so the caller can tell a resent message

@@ -1,5 +1,7 @@
 package io.magpie.das;
 
+import io.magpie.registry.StorageException;
+
 /**
  * An account with this user name exists already (user names compare case-insensitively).
  * Not retryable: the caller should report the conflict to the user.

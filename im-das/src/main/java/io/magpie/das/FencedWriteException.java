@@ -1,5 +1,7 @@
 package io.magpie.das;
 
+import io.magpie.registry.StorageException;
+
 import java.util.Set;
 
 /**

@@ -1,5 +1,7 @@
 package io.magpie.das;
 
+import io.magpie.registry.StorageException;
+
 import io.magpie.das.internal.SqlErrors;
 import io.magpie.protocol.ConversationIds;
 import java.sql.Connection;

@@ -1,10 +1,15 @@
 package io.magpie.das;
 
+import io.magpie.registry.StorageException;
+
+import io.magpie.registry.RedisKeys;
+import io.magpie.registry.RedisStore;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.magpie.das.internal.CommandBatch;
+import io.magpie.registry.internal.CommandBatch;
 import io.magpie.das.internal.TimelineEncoding;
 import io.magpie.protocol.proto.Message;
 import java.nio.charset.StandardCharsets;

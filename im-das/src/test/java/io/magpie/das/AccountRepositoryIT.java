@@ -1,13 +1,15 @@
 package io.magpie.das;
 
+import io.magpie.registry.StorageException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.testkit.Infrastructure;
+import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
-import io.magpie.testkit.TestIsolation;
+import io.magpie.engines.TestIsolation;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

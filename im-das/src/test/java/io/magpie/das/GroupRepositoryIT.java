@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.testkit.Infrastructure;
+import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
-import io.magpie.testkit.TestIsolation;
+import io.magpie.engines.TestIsolation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

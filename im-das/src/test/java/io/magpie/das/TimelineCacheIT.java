@@ -1,14 +1,18 @@
 package io.magpie.das;
 
+import io.magpie.registry.RedisConfig;
+import io.magpie.registry.RedisKeys;
+import io.magpie.registry.RedisStore;
+
 import static io.magpie.das.TestMessages.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.protocol.proto.Message;
-import io.magpie.testkit.Infrastructure;
+import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
-import io.magpie.testkit.TestIsolation;
+import io.magpie.engines.TestIsolation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,12 @@
 package io.magpie.gate;
 
+import io.magpie.bus.BusClients;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Producer settings suited to a gate, for whoever builds the {@code Producer<String, byte[]>} handed
+ * Producer settings suited to a gate (the bus's {@link BusClients#producer} plus the bounds below), for whoever builds the {@code Producer<String, byte[]>} handed
  * to {@link GateServer}. Stateless.
  */
 public final class GateProducers {
@@ -27,16 +26,11 @@ public final class GateProducers {
      */
     public static Map<String, Object> config(String bootstrapServers) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        BusClients.producer(bootstrapServers, "magpie-gate", 0).forEach((k, v) -> config.put((String) k, v));
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return config;
     }
 }

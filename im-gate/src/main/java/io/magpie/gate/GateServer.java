@@ -1,10 +1,10 @@
 package io.magpie.gate;
 
-import io.magpie.das.GateInfo;
-import io.magpie.das.GateRegistry;
-import io.magpie.das.GateState;
-import io.magpie.das.RouteTable;
-import io.magpie.das.Topics;
+import io.magpie.registry.GateInfo;
+import io.magpie.registry.GateRegistry;
+import io.magpie.registry.GateState;
+import io.magpie.registry.RouteTable;
+import io.magpie.bus.Topics;
 import io.magpie.gate.internal.ClientConnections;
 import io.magpie.gate.internal.ClientPipeline;
 import io.magpie.gate.internal.DuplicateSessionKicker;
@@ -22,7 +22,7 @@ import io.magpie.gate.internal.TcpClientInitializer;
 import io.magpie.gate.internal.TlsStage;
 import io.magpie.gate.internal.WebSocketClientInitializer;
 import io.magpie.protocol.auth.TokenCodec;
-import io.magpie.das.ActiveSessions;
+import io.magpie.registry.ActiveSessions;
 import io.magpie.protocol.tls.ServerTls;
 import io.magpie.protocol.link.LinkProofs;
 import io.netty.bootstrap.ServerBootstrap;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.magpie.das.GateRegistry;
-import io.magpie.das.RedisConfig;
-import io.magpie.das.RedisGateRegistry;
-import io.magpie.das.RedisRouteTable;
-import io.magpie.das.RedisStore;
-import io.magpie.das.RouteTable;
-import io.magpie.das.Topics;
+import io.magpie.registry.GateRegistry;
+import io.magpie.registry.RedisConfig;
+import io.magpie.registry.RedisGateRegistry;
+import io.magpie.registry.RedisRouteTable;
+import io.magpie.registry.RedisStore;
+import io.magpie.registry.RouteTable;
+import io.magpie.bus.Topics;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
@@ -32,9 +32,9 @@ import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.Ping;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.Push;
-import io.magpie.testkit.Infrastructure;
+import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
-import io.magpie.testkit.TestIsolation;
+import io.magpie.engines.TestIsolation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -216,7 +216,7 @@ class InternalLinkIT {
     }
 
     private static long connectionOf(long uid) throws Exception {
-        List<io.magpie.das.Route> found = routes.lookup(List.of(uid)).get().get(uid);
+        List<io.magpie.registry.Route> found = routes.lookup(List.of(uid)).get().get(uid);
         assertEquals(1, found.size());
         return found.get(0).connectionId();
     }

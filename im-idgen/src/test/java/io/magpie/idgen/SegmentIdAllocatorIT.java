@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.das.Database;
 import io.magpie.das.MysqlConfig;
-import io.magpie.testkit.Infrastructure;
+import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
-import io.magpie.testkit.TestIsolation;
+import io.magpie.engines.TestIsolation;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

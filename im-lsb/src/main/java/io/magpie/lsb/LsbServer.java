@@ -3,7 +3,7 @@ package io.magpie.lsb;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
-import io.magpie.das.GateRegistry;
+import io.magpie.registry.GateRegistry;
 import io.magpie.lsb.internal.GateSelector;
 import io.magpie.lsb.internal.HttpsConnector;
 import io.magpie.lsb.internal.LsbRoutes;

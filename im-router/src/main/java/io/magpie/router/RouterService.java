@@ -1,11 +1,11 @@
 package io.magpie.router;
 
-import io.magpie.das.GateRegistry;
-import io.magpie.das.RouteTable;
-import io.magpie.das.Topics;
-import io.magpie.das.bus.Backoff;
-import io.magpie.das.bus.BusClients;
-import io.magpie.das.bus.ConsumerLoop;
+import io.magpie.registry.GateRegistry;
+import io.magpie.registry.RouteTable;
+import io.magpie.bus.Topics;
+import io.magpie.bus.Backoff;
+import io.magpie.bus.BusClients;
+import io.magpie.bus.ConsumerLoop;
 import io.magpie.router.internal.GatePushClient;
 import io.magpie.router.internal.OfflineTaskPublisher;
 import io.magpie.router.internal.PushDispatcher;

@@ -1,7 +1,7 @@
 package io.magpie.server;
 
-import io.magpie.das.StorageException;
-import io.magpie.das.bus.Backoff;
+import io.magpie.registry.StorageException;
+import io.magpie.bus.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package io.magpie.server;
 
 import io.magpie.server.config.ConfigTree;
 import io.magpie.server.config.Settings;
-import io.magpie.testkit.Infrastructure;
-import io.magpie.testkit.InfrastructureConfig;
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.InfrastructureConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.das.StorageException;
+import io.magpie.registry.StorageException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

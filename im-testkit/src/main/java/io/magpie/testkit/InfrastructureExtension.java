@@ -1,5 +1,9 @@
 package io.magpie.testkit;
 
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.InfrastructureConfig;
+import io.magpie.engines.TestIsolation;
+
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;

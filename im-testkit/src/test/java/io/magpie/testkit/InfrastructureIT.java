@@ -1,5 +1,8 @@
 package io.magpie.testkit;
 
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.TestIsolation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,8 @@
 package io.magpie.testkit;
 
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.TestIsolation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,8 +2,8 @@ package io.magpie.bench.jmh;
 
 import io.magpie.das.Database;
 import io.magpie.das.MysqlConfig;
-import io.magpie.testkit.Infrastructure;
-import io.magpie.testkit.InfrastructureConfig;
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.InfrastructureConfig;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.openjdk.jmh.annotations.Level;

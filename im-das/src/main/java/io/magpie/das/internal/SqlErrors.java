@@ -1,6 +1,6 @@
 package io.magpie.das.internal;
 
-import io.magpie.das.StorageException;
+import io.magpie.registry.StorageException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;

@@ -1,6 +1,6 @@
 package io.magpie.gate.internal;
 
-import io.magpie.das.Route;
+import io.magpie.registry.Route;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frames;
 import io.magpie.protocol.proto.Kick;

@@ -1,8 +1,8 @@
 package io.magpie.gate.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.magpie.das.ActiveSessions;
-import io.magpie.das.Route;
+import io.magpie.registry.ActiveSessions;
+import io.magpie.registry.Route;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;

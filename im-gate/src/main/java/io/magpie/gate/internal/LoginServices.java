@@ -1,6 +1,6 @@
 package io.magpie.gate.internal;
 
-import io.magpie.das.ActiveSessions;
+import io.magpie.registry.ActiveSessions;
 import io.magpie.gate.DevicePolicy;
 import io.magpie.protocol.auth.TokenCodec;
 import java.time.Clock;

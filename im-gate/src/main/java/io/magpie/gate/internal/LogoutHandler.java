@@ -1,6 +1,6 @@
 package io.magpie.gate.internal;
 
-import io.magpie.das.ActiveSessions;
+import io.magpie.registry.ActiveSessions;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
 import io.netty.channel.ChannelHandlerContext;

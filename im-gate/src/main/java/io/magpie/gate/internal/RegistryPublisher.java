@@ -1,7 +1,7 @@
 package io.magpie.gate.internal;
 
-import io.magpie.das.GateInfo;
-import io.magpie.das.GateRegistry;
+import io.magpie.registry.GateInfo;
+import io.magpie.registry.GateRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;

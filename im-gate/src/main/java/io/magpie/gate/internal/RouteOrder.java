@@ -1,6 +1,6 @@
 package io.magpie.gate.internal;
 
-import io.magpie.das.Route;
+import io.magpie.registry.Route;
 import java.util.Comparator;
 
 /**

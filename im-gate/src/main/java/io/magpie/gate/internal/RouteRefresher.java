@@ -1,6 +1,6 @@
 package io.magpie.gate.internal;
 
-import io.magpie.das.Route;
+import io.magpie.registry.Route;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;

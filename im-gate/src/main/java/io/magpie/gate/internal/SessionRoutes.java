@@ -1,7 +1,7 @@
 package io.magpie.gate.internal;
 
-import io.magpie.das.Route;
-import io.magpie.das.RouteTable;
+import io.magpie.registry.Route;
+import io.magpie.registry.RouteTable;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;

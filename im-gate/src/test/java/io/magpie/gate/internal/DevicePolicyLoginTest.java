@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.das.Route;
+import io.magpie.registry.Route;
 import io.magpie.gate.DevicePolicy;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.das.Route;
+import io.magpie.registry.Route;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;

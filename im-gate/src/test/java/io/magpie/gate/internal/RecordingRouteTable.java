@@ -1,7 +1,7 @@
 package io.magpie.gate.internal;
 
-import io.magpie.das.Route;
-import io.magpie.das.RouteTable;
+import io.magpie.registry.Route;
+import io.magpie.registry.RouteTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

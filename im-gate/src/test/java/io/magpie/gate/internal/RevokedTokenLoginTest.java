@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.das.ActiveSessions;
+import io.magpie.registry.ActiveSessions;
 import io.magpie.gate.DevicePolicy;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.das.Route;
+import io.magpie.registry.Route;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.KickReason;

@@ -11,7 +11,7 @@ import java.util.Optional;
  * Step 1: register accounts, check their passwords, change them. A login checks the password against
  * the slow salted hash; {@link DeviceSessionService} then opens the device's session and issues its
  * tokens. Unknown user and wrong password get the same answer and take about the same time, so the API
- * does not tell which usernames exist. Storage faults surface as {@link io.magpie.das.StorageException}.
+ * does not tell which usernames exist. Storage faults surface as {@link io.magpie.registry.StorageException}.
  * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
  */
 public final class AccountService {

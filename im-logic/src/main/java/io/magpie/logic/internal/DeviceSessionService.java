@@ -1,7 +1,7 @@
 package io.magpie.logic.internal;
 
-import io.magpie.das.ActiveSessions;
-import io.magpie.das.ActiveSessions.Status;
+import io.magpie.registry.ActiveSessions;
+import io.magpie.registry.ActiveSessions.Status;
 import io.magpie.das.DeviceSession;
 import io.magpie.das.DeviceSessionRepository;
 import io.magpie.protocol.auth.TokenClaims;

@@ -21,7 +21,7 @@ public final class GroupRosters {
 
     /**
      * @return empty if there is no such group
-     * @throws io.magpie.das.StorageException when MySQL could not answer (the batch is retried)
+     * @throws io.magpie.registry.StorageException when MySQL could not answer (the batch is retried)
      */
     public Optional<GroupRoster> get(long groupId) {
         Optional<GroupRoster> roster = loaded.get(groupId);

@@ -17,7 +17,7 @@ import java.util.Set;
  * Groups over HTTP: create one with its members (the caller owns it and is always a member), read
  * it (members only), add members (any member may, for now). Members must be registered users; a
  * group has at most {@code maxMembers}. A new member joins at the group's last seq + 1, so they see
- * messages from when they joined. Storage faults surface as {@link io.magpie.das.StorageException}.
+ * messages from when they joined. Storage faults surface as {@link io.magpie.registry.StorageException}.
  * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
  */
 public final class GroupService {

@@ -1,7 +1,7 @@
 package io.magpie.logic.internal;
 
 import io.magpie.das.PartitionFenceRepository;
-import io.magpie.das.StorageException;
+import io.magpie.registry.StorageException;
 import io.magpie.das.WriteFence;
 import java.util.Collection;
 import java.util.HashMap;

@@ -30,7 +30,7 @@ public final class PullHandler {
         this.groups = groups;
     }
 
-    /** @throws io.magpie.das.StorageException when MySQL could not answer */
+    /** @throws io.magpie.registry.StorageException when MySQL could not answer */
     public OutgoingPush answer(QueryCommand.Pull q) {
         Optional<ConversationRef> ref = ConversationRef.parse(q.conversationId());
         if (ref.isEmpty()) {

@@ -1,6 +1,6 @@
 package io.magpie.logic.internal;
 
-import io.magpie.das.StorageException;
+import io.magpie.registry.StorageException;
 import io.magpie.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;

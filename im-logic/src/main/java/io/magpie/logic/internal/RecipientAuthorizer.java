@@ -30,7 +30,7 @@ public final class RecipientAuthorizer {
 
     /**
      * @return the refusal to send back, or empty when the send may go ahead
-     * @throws io.magpie.das.StorageException when MySQL could not answer (the batch is retried)
+     * @throws io.magpie.registry.StorageException when MySQL could not answer (the batch is retried)
      */
     public Optional<Rejection> check(SendCommand c) {
         long target = c.peerUid();

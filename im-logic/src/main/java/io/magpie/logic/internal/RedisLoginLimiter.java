@@ -3,7 +3,7 @@ package io.magpie.logic.internal;
 import io.javalin.http.Context;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.magpie.das.RedisStore;
+import io.magpie.registry.RedisStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

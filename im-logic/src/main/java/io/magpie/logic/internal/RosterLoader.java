@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Reads a group and its member uids from MySQL ({@code GroupRepository::roster}). Blocks; fails
- * with {@link io.magpie.das.StorageException} when MySQL cannot answer.
+ * with {@link io.magpie.registry.StorageException} when MySQL cannot answer.
  */
 @FunctionalInterface
 public interface RosterLoader {

@@ -1,7 +1,7 @@
 package io.magpie.logic.internal;
 
-import io.magpie.das.Route;
-import io.magpie.das.RouteTable;
+import io.magpie.registry.Route;
+import io.magpie.registry.RouteTable;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.KickReason;

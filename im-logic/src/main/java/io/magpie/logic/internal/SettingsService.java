@@ -15,7 +15,7 @@ import java.util.Set;
  * A user's settings over HTTP: the push token of the calling device (where the notifier sends
  * push notifications while the device is offline) and the mute flag of a conversation (muted
  * conversations are not notified; the change reaches the user's other devices by SYNC, since it
- * raises the row's user-scoped version). Storage faults surface as {@link io.magpie.das.StorageException}.
+ * raises the row's user-scoped version). Storage faults surface as {@link io.magpie.registry.StorageException}.
  * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
  */
 public final class SettingsService {

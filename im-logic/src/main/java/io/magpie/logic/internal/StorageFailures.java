@@ -1,6 +1,6 @@
 package io.magpie.logic.internal;
 
-import io.magpie.das.StorageException;
+import io.magpie.registry.StorageException;
 
 /**
  * Decides whether a failure while storing a batch can pass by itself (a connection dropped, a lock

@@ -31,7 +31,7 @@ public final class SyncHandler {
         this.cursor = cursor;
     }
 
-    /** @throws io.magpie.das.StorageException when MySQL could not answer */
+    /** @throws io.magpie.registry.StorageException when MySQL could not answer */
     public OutgoingPush answer(QueryCommand.Sync q) {
         List<Conversation> rows = conversations.syncSince(q.uid(), q.sinceVersion(), q.limit() + 1);
         boolean hasMore = rows.size() > q.limit();

@@ -1,8 +1,8 @@
 package io.magpie.logic.internal;
 
-import io.magpie.das.bus.Backoff;
-import io.magpie.das.bus.BatchHandler;
-import io.magpie.das.bus.ConsumerLoop;
+import io.magpie.bus.Backoff;
+import io.magpie.bus.BatchHandler;
+import io.magpie.bus.ConsumerLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;

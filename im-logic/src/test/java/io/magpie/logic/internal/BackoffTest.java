@@ -1,6 +1,6 @@
 package io.magpie.logic.internal;
 
-import io.magpie.das.bus.Backoff;
+import io.magpie.bus.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;

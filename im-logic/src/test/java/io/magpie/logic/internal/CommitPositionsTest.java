@@ -2,7 +2,7 @@ package io.magpie.logic.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.magpie.das.bus.CommitPositions;
+import io.magpie.bus.CommitPositions;
 
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.magpie.lsb.internal;
 
-import io.magpie.das.GateInfo;
-import io.magpie.das.GateState;
+import io.magpie.registry.GateInfo;
+import io.magpie.registry.GateState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;

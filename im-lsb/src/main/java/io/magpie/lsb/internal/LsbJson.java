@@ -1,6 +1,6 @@
 package io.magpie.lsb.internal;
 
-import io.magpie.das.GateInfo;
+import io.magpie.registry.GateInfo;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

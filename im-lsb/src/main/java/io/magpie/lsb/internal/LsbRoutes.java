@@ -4,7 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.magpie.das.GateInfo;
+import io.magpie.registry.GateInfo;
 import io.magpie.lsb.internal.LsbJson.AdminGateList;
 import io.magpie.lsb.internal.LsbJson.AdminGateView;
 import io.magpie.lsb.internal.LsbJson.ApiError;

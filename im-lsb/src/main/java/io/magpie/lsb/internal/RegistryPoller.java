@@ -1,7 +1,7 @@
 package io.magpie.lsb.internal;
 
-import io.magpie.das.GateInfo;
-import io.magpie.das.GateRegistry;
+import io.magpie.registry.GateInfo;
+import io.magpie.registry.GateRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.das.GateInfo;
-import io.magpie.das.GateState;
+import io.magpie.registry.GateInfo;
+import io.magpie.registry.GateState;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.das.GateInfo;
-import io.magpie.das.GateState;
+import io.magpie.registry.GateInfo;
+import io.magpie.registry.GateState;
 import io.magpie.lsb.internal.LsbJson.GateAddress;
 import io.magpie.lsb.internal.LsbJson.GateView;
 import java.util.List;

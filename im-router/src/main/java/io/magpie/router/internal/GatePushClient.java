@@ -1,6 +1,6 @@
 package io.magpie.router.internal;
 
-import io.magpie.das.GateInfo;
+import io.magpie.registry.GateInfo;
 import io.magpie.protocol.codec.FrameDecoder;
 import io.magpie.protocol.codec.FrameEncoder;
 import io.magpie.protocol.proto.GatePush;

@@ -1,10 +1,10 @@
 package io.magpie.router.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.magpie.das.GateInfo;
-import io.magpie.das.GateRegistry;
-import io.magpie.das.Route;
-import io.magpie.das.RouteTable;
+import io.magpie.registry.GateInfo;
+import io.magpie.registry.GateRegistry;
+import io.magpie.registry.Route;
+import io.magpie.registry.RouteTable;
 import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.GatePushAck;

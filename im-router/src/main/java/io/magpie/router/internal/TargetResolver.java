@@ -1,6 +1,6 @@
 package io.magpie.router.internal;
 
-import io.magpie.das.Route;
+import io.magpie.registry.Route;
 import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.OfflineTask;

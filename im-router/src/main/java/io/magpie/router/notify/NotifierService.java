@@ -2,11 +2,11 @@ package io.magpie.router.notify;
 
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.MuteSettings;
-import io.magpie.das.Topics;
-import io.magpie.das.bus.Backoff;
-import io.magpie.das.bus.BusClients;
-import io.magpie.das.bus.ConsumerLoop;
-import io.magpie.das.bus.ConsumerTuning;
+import io.magpie.bus.Topics;
+import io.magpie.bus.Backoff;
+import io.magpie.bus.BusClients;
+import io.magpie.bus.ConsumerLoop;
+import io.magpie.bus.ConsumerTuning;
 import io.magpie.router.notify.internal.NotificationPlanner;
 import io.magpie.router.notify.internal.NotificationSender;
 import io.magpie.router.notify.internal.OfflineTaskConsumer;

@@ -1,8 +1,8 @@
 package io.magpie.server.config;
 
 import io.magpie.das.MysqlConfig;
-import io.magpie.das.RedisConfig;
-import io.magpie.das.Topics;
+import io.magpie.registry.RedisConfig;
+import io.magpie.bus.Topics;
 import io.magpie.gate.DevicePolicy;
 import io.magpie.gate.GateConfig;
 import io.magpie.gate.GateLimits;

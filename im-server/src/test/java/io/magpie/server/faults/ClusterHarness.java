@@ -2,8 +2,8 @@ package io.magpie.server.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.magpie.testkit.Infrastructure;
-import io.magpie.testkit.TestIsolation;
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.TestIsolation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,10 +1,10 @@
 package io.magpie.router.notify.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.magpie.das.StorageException;
-import io.magpie.das.bus.Backoff;
-import io.magpie.das.bus.BatchHandler;
-import io.magpie.das.bus.ConsumerLoop;
+import io.magpie.registry.StorageException;
+import io.magpie.bus.Backoff;
+import io.magpie.bus.BatchHandler;
+import io.magpie.bus.ConsumerLoop;
 import io.magpie.protocol.proto.OfflineTask;
 import java.time.Clock;
 import java.time.Duration;

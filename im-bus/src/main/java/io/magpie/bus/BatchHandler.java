@@ -1,0 +1,66 @@
+package io.magpie.bus;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The work a {@link ConsumerLoop} does with what it polls. Only {@link #handle} is required; the
+ * other hooks let a role add work between polls, hold commits back, and follow partition moves.
+ * Every method is called on the loop's thread only.
+ *
+ * @param <K> record key type
+ * @param <V> record value type
+ */
+public interface BatchHandler<K, V> {
+
+    /**
+     * Does the work of one polled batch (in poll order, several partitions mixed).
+     *
+     * @return true when the batch is done, so the loop may commit past it; false when it was left
+     *         unfinished on purpose (a shutdown interrupted a retry wait): the loop rewinds it without
+     *         logging a failure
+     * @throws Exception when the batch failed: the loop rewinds it and polls it again after a backoff.
+     *                   A checked exception is an expected failure (logged as a warning, see
+     *                   {@link #expected}); a runtime exception is logged as an error with its stack
+     */
+    boolean handle(List<ConsumerRecord<K, V>> batch) throws Exception;
+
+    /**
+     * Extra work after every poll, empty or not (logic answers waiting queries here). A failure
+     * pauses the loop for a backoff; nothing is rewound.
+     */
+    default void afterPoll() throws Exception {
+    }
+
+    /** How long the next poll may wait for records; {@code standard} is the loop's setting. */
+    default Duration pollTimeout(Duration standard) {
+        return standard;
+    }
+
+    /** An offset the commit of {@code partition} must not pass (work still pending there), if any. */
+    default OptionalLong commitCeiling(TopicPartition partition) {
+        return OptionalLong.empty();
+    }
+
+    /** Whether {@code failure} is an expected, retryable fault (a warning) rather than a bug (an error). */
+    default boolean expected(Exception failure) {
+        return !(failure instanceof RuntimeException);
+    }
+
+    /** Partitions given to this member (after the loop's rebalance bookkeeping). */
+    default void onAssigned(Collection<TopicPartition> partitions) {
+    }
+
+    /** Partitions taken from this member; the loop has already committed what is done in them. */
+    default void onRevoked(Collection<TopicPartition> partitions) {
+    }
+
+    /** Partitions that already belong to another member (nothing could be committed); as revoked by default. */
+    default void onLost(Collection<TopicPartition> partitions) {
+        onRevoked(partitions);
+    }
+}

@@ -1,0 +1,326 @@
+package io.magpie.bus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one poll / handle / commit loop of every Magpie consumer (logic's {@code upstream}, router's
+ * {@code push}, notifier's {@code offline}). It owns its {@link Consumer} (auto commit off) and runs
+ * on a dedicated thread. Each turn: poll; hand a non-empty batch to the {@link BatchHandler}; let the
+ * handler do its between-polls work; then commit what is done ({@link CommitPositions}, never past
+ * the handler's ceiling). Offsets are only ever committed after the work, so a crash replays.
+ *
+ * <p>Failures never end the loop unless they are fatal: a failed batch is rewound (seek) and polled
+ * again after a {@link Backoff}, so the consumer keeps polling and stays in its group; a
+ * {@link RetriableException} from poll or commit (a {@code TimeoutException} while the group
+ * coordinator moves, a broker that is down) is logged and retried after a backoff, the uncommitted
+ * offsets being offered again; a commit refused because the group rebalanced is left to the new
+ * owner, which replays. Only a non-retriable Kafka error (bad credentials, a fenced static member)
+ * or an error in a rebalance hook ends the loop; {@link #status} then reports it so the role's health
+ * check turns the process unhealthy.
+ *
+ * <p>On revoke the loop commits what is done, then calls the handler's hook and forgets the
+ * partitions; on loss it skips the commit. Lifecycle: {@link #run()} once, on its own thread;
+ * {@link #shutdown()} from any thread lets the batch in flight finish (including its commit), then
+ * the loop closes the consumer and returns. {@link #status} is safe from any thread.
+ *
+ * @param <K> record key type
+ * @param <V> record value type
+ */
+public final class ConsumerLoop<K, V> implements Runnable {
+
+    /** What a health check learns about a loop. */
+    public enum Status {
+        /** Polled recently (or has not started polling yet). */
+        POLLING,
+        /** Still running, but has not returned from a poll for longer than the stall limit: wedged. */
+        STALLED,
+        /** Ended (shut down, or stopped by a fatal error): nothing is consumed any more. */
+        ENDED
+    }
+
+    /**
+     * How long without a returned poll makes a running loop {@link Status#STALLED} for the health
+     * checks: longer than one batch can take while its storage calls time out and are retried
+     * (MySQL socket timeout 30 s, Redis command timeout 2 s, push timeouts), far shorter than forever.
+     */
+    public static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(90);
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+
+    private final String name;
+    private final Consumer<K, V> consumer;
+    private final String topic;
+    private final BatchHandler<K, V> handler;
+    private final Backoff backoff;
+    private final Duration pollTimeout;
+    private final Clock clock;
+    private final CountDownLatch stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CommitPositions positions = new CommitPositions();
+    private volatile boolean running = true;
+    private volatile Instant lastPoll;
+
+    /**
+     * @param name        log prefix, e.g. {@code upstream}
+     * @param consumer    a consumer of the role's group; the loop closes it
+     * @param pollTimeout how long an idle poll waits (a stalled loop is measured against it)
+     * @param clock       measures the time since the last poll
+     * @param stopping    counted down by {@link #shutdown()}; a handler's own waits may use it too so a
+     *                    shutdown ends them at once
+     */
+    public ConsumerLoop(String name, Consumer<K, V> consumer, String topic, BatchHandler<K, V> handler,
+            Backoff backoff, Duration pollTimeout, Clock clock, CountDownLatch stopping) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.stopping = Objects.requireNonNull(stopping, "stopping");
+        this.lastPoll = clock.instant();
+    }
+
+    /** A loop with its own stop latch. */
+    public ConsumerLoop(String name, Consumer<K, V> consumer, String topic, BatchHandler<K, V> handler,
+            Backoff backoff, Duration pollTimeout, Clock clock) {
+        this(name, consumer, topic, handler, backoff, pollTimeout, clock, new CountDownLatch(1));
+    }
+
+    @Override
+    public void run() {
+        try {
+            lastPoll = clock.instant();
+            consumer.subscribe(List.of(topic), new Rebalances());
+            while (running) {
+                ConsumerRecords<K, V> polled;
+                try {
+                    polled = consumer.poll(handler.pollTimeout(pollTimeout));
+                } catch (WakeupException e) {
+                    break; // shutdown() woke us: nothing in flight
+                } catch (RetriableException e) {
+                    long delay = backoff.nextDelayMillis();
+                    log.warn("[{}] polling {} failed, retrying in {} ms: {}", name, topic, delay, e.toString());
+                    pause(delay);
+                    continue;
+                }
+                lastPoll = clock.instant();
+                if (!polled.isEmpty()) {
+                    handle(polled);
+                }
+                afterPoll();
+                commitProgress();
+            }
+        } catch (RuntimeException e) {
+            log.error("[{}] consumer loop of {} stopped by an unrecoverable error; this instance consumes"
+                    + " nothing more and reports itself unhealthy", name, topic, e);
+        } finally {
+            running = false;
+            try {
+                consumer.close();
+            } catch (RuntimeException e) {
+                log.warn("[{}] closing the consumer of {} failed", name, topic, e);
+            } finally {
+                stopped.countDown();
+            }
+        }
+    }
+
+    private void handle(ConsumerRecords<K, V> polled) {
+        List<ConsumerRecord<K, V>> batch = new ArrayList<>(polled.count());
+        polled.forEach(batch::add);
+        boolean done;
+        try {
+            done = handler.handle(batch);
+        } catch (Exception e) {
+            long delay = backoff.nextDelayMillis();
+            if (handler.expected(e)) {
+                log.warn("[{}] batch of {} records not done, retrying in {} ms: {}", name, batch.size(), delay,
+                        e.getMessage(), e);
+            } else {
+                // a bug, not a fault of storage or network: keep the partitions (and the group
+                // membership) and retry slowly rather than let one batch end the loop
+                log.error("[{}] batch of {} records failed unexpectedly, retrying in {} ms", name, batch.size(),
+                        delay, e);
+            }
+            rewind(polled);
+            pause(delay);
+            return;
+        }
+        if (!done) {
+            rewind(polled);
+            return;
+        }
+        backoff.reset();
+        for (TopicPartition tp : polled.partitions()) {
+            List<ConsumerRecord<K, V>> records = polled.records(tp);
+            positions.processed(tp, records.get(records.size() - 1).offset() + 1);
+        }
+    }
+
+    private void afterPoll() {
+        try {
+            handler.afterPoll();
+        } catch (Exception e) {
+            long delay = backoff.nextDelayMillis();
+            if (handler.expected(e)) {
+                log.warn("[{}] {}; retrying in {} ms", name, e.getMessage(), delay, e);
+            } else {
+                log.error("[{}] work between polls failed unexpectedly, retrying in {} ms", name, delay, e);
+            }
+            pause(delay);
+        }
+    }
+
+    private void commitProgress() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit(handler::commitCeiling);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            commitSync(offsets);
+            positions.committed(offsets);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // the partitions moved on: the new owner replays these records
+            log.warn("[{}] committing offsets {} failed because the group rebalanced; the new owner replays"
+                    + " them", name, offsets, e);
+        } catch (RetriableException e) {
+            // the work is done: keep the positions and offer them again next turn
+            long delay = backoff.nextDelayMillis();
+            log.warn("[{}] committing offsets {} failed, retrying in {} ms: {}", name, offsets, delay, e.toString());
+            pause(delay);
+        }
+    }
+
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets);
+        } catch (WakeupException e) {
+            // shutdown() raced with the batch in flight: wakeups are one-shot, finish the commit
+            consumer.commitSync(offsets);
+        }
+    }
+
+    /** Seeks back to the batch's first records, so the next poll returns them again. */
+    private void rewind(ConsumerRecords<K, V> polled) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        for (TopicPartition tp : polled.partitions()) {
+            if (assigned.contains(tp)) {
+                consumer.seek(tp, polled.records(tp).get(0).offset());
+            }
+        }
+    }
+
+    private void pause(long millis) {
+        try {
+            stopping.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Asks the loop to stop after the batch in flight. Safe from any thread; returns at once. */
+    public void shutdown() {
+        running = false;
+        stopping.countDown();
+        consumer.wakeup();
+    }
+
+    /** Whether the loop has ended (shut down, or stopped by a fatal error). */
+    public boolean stopped() {
+        return stopped.getCount() == 0;
+    }
+
+    /** Waits until the loop has closed its consumer. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The loop's health: {@link Status#STALLED} when no poll returned for longer than
+     * {@code stallAfter} (a batch or a storage call hangs), {@link Status#ENDED} once it stopped.
+     */
+    public Status status(Duration stallAfter) {
+        if (stopped()) {
+            return Status.ENDED;
+        }
+        Duration sincePoll = Duration.between(lastPoll, clock.instant());
+        return sincePoll.compareTo(stallAfter) > 0 ? Status.STALLED : Status.POLLING;
+    }
+
+    /** The time the last poll returned (or the loop started). */
+    public Instant lastPoll() {
+        return lastPoll;
+    }
+
+    /** The assignment once {@code changed} is added or removed (the consumer's view lags inside a callback). */
+    private Set<TopicPartition> owned(Collection<TopicPartition> changed, boolean added) {
+        Set<TopicPartition> owned = new TreeSet<>(Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+        owned.addAll(consumer.assignment());
+        if (added) {
+            owned.addAll(changed);
+        } else {
+            owned.removeAll(changed);
+        }
+        return owned;
+    }
+
+    private final class Rebalances implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // hand over what is done; work still pending stays uncommitted for the new owner
+            commitProgress();
+            handler.onRevoked(partitions);
+            positions.forget(partitions);
+            // with cooperative rebalancing a callback names only the change: log what is owned after it too
+            log.info("[{}] partitions revoked {}; owns {}", name, partitions, owned(partitions, false));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                handler.onAssigned(partitions);
+                log.info("[{}] partitions assigned {}; owns {}", name, partitions, owned(partitions, true));
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                // no commit: the partitions belong to another member already
+                handler.onLost(partitions);
+                positions.forget(partitions);
+                log.info("[{}] partitions lost {}; owns {}", name, partitions, owned(partitions, false));
+            }
+        }
+    }
+}

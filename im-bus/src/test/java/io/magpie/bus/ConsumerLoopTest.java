@@ -1,0 +1,254 @@
+package io.magpie.bus;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ConsumerLoopTest {
+
+    private static final String TOPIC = "push";
+    private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+    private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+    private static final Duration POLL = Duration.ofMillis(5);
+
+    private final MutableClock clock = new MutableClock();
+    private final FlakyConsumer consumer = new FlakyConsumer();
+    private ConsumerLoop<String, String> loop;
+    private Thread thread;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (loop != null) {
+            loop.shutdown();
+            assertTrue(loop.awaitStopped(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void commitsABatchOnlyAfterItsWorkIsDone() {
+        Recording handler = new Recording();
+        start(handler, P0);
+        consumer.addRecord(record(P0, 0, "a"));
+        consumer.addRecord(record(P0, 1, "b"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 2);
+        assertEquals(List.of("a", "b"), handler.values);
+    }
+
+    @Test
+    void aFailedBatchIsRewoundAndHandledAgainBeforeAnythingIsCommitted() {
+        List<Long> committedWhenHandled = new CopyOnWriteArrayList<>();
+        Recording handler = new Recording() {
+            @Override
+            public boolean handle(List<ConsumerRecord<String, String>> batch) throws Exception {
+                committedWhenHandled.add(committed(P0));
+                return super.handle(batch);
+            }
+        };
+        handler.failures.set(2);
+        start(handler, P0);
+        consumer.addRecord(record(P0, 0, "a"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 1);
+        assertEquals(List.of("a", "a", "a"), handler.values);
+        assertEquals(List.of(-1L, -1L, -1L), committedWhenHandled, "nothing committed while the batch failed");
+    }
+
+    @Test
+    void aCommitTimeoutIsRetriedAndTheLoopKeepsConsuming() {
+        Recording handler = new Recording();
+        consumer.commitTimeouts.set(3);
+        start(handler, P0);
+        consumer.addRecord(record(P0, 0, "a"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 1);
+        assertEquals(3, consumer.commitsRefusedBeforeSuccess.get());
+        consumer.addRecord(record(P0, 1, "b"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 2);
+        assertEquals(List.of("a", "b"), handler.values, "the done batch is not handled again");
+        assertEquals(ConsumerLoop.Status.POLLING, loop.status(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void aPollTimeoutDoesNotEndTheLoop() {
+        Recording handler = new Recording();
+        start(handler, P0);
+        consumer.setPollException(new TimeoutException("coordinator moving"));
+        consumer.addRecord(record(P0, 0, "a"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 1);
+        assertEquals(ConsumerLoop.Status.POLLING, loop.status(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void aFatalKafkaErrorEndsTheLoopAndItsStatusSaysSo() {
+        start(new Recording(), P0);
+        consumer.setPollException(new AuthenticationException("bad credentials"));
+
+        await().atMost(Duration.ofSeconds(10)).until(loop::stopped);
+        assertEquals(ConsumerLoop.Status.ENDED, loop.status(Duration.ofMinutes(1)));
+        assertTrue(consumer.closed());
+    }
+
+    @Test
+    void aBatchThatHangsMakesTheLoopStalledOnceNoPollReturnedForTheLimit() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        start(batch -> {
+            entered.countDown();
+            release.await();
+            return true;
+        }, P0);
+        consumer.addRecord(record(P0, 0, "a"));
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+
+        clock.advance(Duration.ofSeconds(29));
+        assertEquals(ConsumerLoop.Status.POLLING, loop.status(Duration.ofSeconds(30)));
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(ConsumerLoop.Status.STALLED, loop.status(Duration.ofSeconds(30)));
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> loop.status(Duration.ofSeconds(30))
+                == ConsumerLoop.Status.POLLING);
+    }
+
+    @Test
+    void commitsStopAtTheHandlersCeilingAndARevokeHandsOverWhatIsDoneFirst() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        Recording handler = new Recording() {
+            @Override
+            public OptionalLong commitCeiling(TopicPartition partition) {
+                return partition.equals(P1) ? OptionalLong.of(1) : OptionalLong.empty();
+            }
+
+            @Override
+            public void onRevoked(Collection<TopicPartition> partitions) {
+                events.add("revoked " + partitions + " with P0 committed at " + committed(P0));
+            }
+
+            @Override
+            public void onAssigned(Collection<TopicPartition> partitions) {
+                events.add("assigned " + partitions);
+            }
+        };
+        start(handler, P0, P1);
+        consumer.addRecord(record(P0, 0, "a"));
+        consumer.addRecord(record(P1, 0, "b"));
+        consumer.addRecord(record(P1, 1, "c"));
+        consumer.addRecord(record(P1, 2, "d"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 1 && committed(P1) == 1);
+
+        consumer.addRecord(record(P0, 1, "e"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.values.contains("e"));
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of(P1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.startsWith("revoked")));
+
+        assertEquals("revoked [push-0] with P0 committed at 2", events.get(1));
+        assertEquals(1, committed(P1), "never past the ceiling");
+    }
+
+    private void start(BatchHandler<String, String> handler, TopicPartition... partitions) {
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(partitions));
+            Map<TopicPartition, Long> beginning = new java.util.HashMap<>();
+            for (TopicPartition tp : partitions) {
+                beginning.put(tp, 0L);
+            }
+            consumer.updateBeginningOffsets(beginning);
+            for (TopicPartition tp : partitions) {
+                consumer.seek(tp, 0);
+            }
+        });
+        loop = new ConsumerLoop<>("test", consumer, TOPIC, handler,
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), POLL, clock);
+        thread = new Thread(loop, "test-loop");
+        thread.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.assignment().size() == partitions.length);
+    }
+
+    private long committed(TopicPartition tp) {
+        OffsetAndMetadata o = consumer.committed(Set.of(tp)).get(tp);
+        return o == null ? -1 : o.offset();
+    }
+
+    private static ConsumerRecord<String, String> record(TopicPartition tp, long offset, String value) {
+        return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, "k", value);
+    }
+
+    /** Records every value it handles; throws a checked failure while {@link #failures} is positive. */
+    private static class Recording implements BatchHandler<String, String> {
+        final List<String> values = new CopyOnWriteArrayList<>();
+        final AtomicInteger failures = new AtomicInteger();
+
+        @Override
+        public boolean handle(List<ConsumerRecord<String, String>> batch) throws Exception {
+            List<String> seen = new ArrayList<>();
+            batch.forEach(r -> seen.add(r.value()));
+            values.addAll(seen);
+            if (failures.getAndDecrement() > 0) {
+                throw new Exception("storage down");
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A mock consumer that keeps its records like a log (a seek back re-delivers them, which
+     * MockConsumer alone does not) and whose commits time out a given number of times, as during a
+     * coordinator failover.
+     */
+    private static final class FlakyConsumer extends MockConsumer<String, String> {
+        final AtomicInteger commitTimeouts = new AtomicInteger();
+        final AtomicInteger commitsRefusedBeforeSuccess = new AtomicInteger();
+        private final List<ConsumerRecord<String, String>> log = new ArrayList<>();
+
+        FlakyConsumer() {
+            super("earliest");
+        }
+
+        @Override
+        public synchronized void addRecord(ConsumerRecord<String, String> record) {
+            log.add(record);
+            super.addRecord(record);
+        }
+
+        @Override
+        public synchronized void seek(TopicPartition tp, long offset) {
+            super.seek(tp, offset);
+            for (ConsumerRecord<String, String> r : log) {
+                if (r.partition() == tp.partition() && r.offset() >= offset) {
+                    super.addRecord(r);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (commitTimeouts.getAndDecrement() > 0) {
+                commitsRefusedBeforeSuccess.incrementAndGet();
+                throw new TimeoutException("commit timed out: coordinator moving");
+            }
+            super.commitSync(offsets);
+        }
+    }
+}

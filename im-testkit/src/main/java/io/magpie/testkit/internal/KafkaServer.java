@@ -1,8 +1,0 @@
-package io.magpie.testkit.internal;
-
-/** A running Kafka cluster. */
-public interface KafkaServer extends RunningServer {
-
-    /** {@code bootstrap.servers} value. */
-    String bootstrap();
-}

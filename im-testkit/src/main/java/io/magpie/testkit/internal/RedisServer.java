@@ -1,8 +1,0 @@
-package io.magpie.testkit.internal;
-
-/** A running Redis server. */
-public interface RedisServer extends RunningServer {
-
-    /** {@code redis://host:port} (with whatever credentials an external URI carries). */
-    String uri();
-}
