@@ -40,7 +40,12 @@ import java.util.regex.Pattern;
  *                             (default 100); the server may answer fewer
  * @param pullPageSize         messages asked for per PULL page ({@code PullRequest.limit}), 1..1000
  *                             (default 100); the server may answer fewer
- * @param clock                time source for token expiry checks (default UTC system clock)
+ * @param rateLimitRetries     resends of a SEND, SYNC or PULL the gate refused with {@code RATE_LIMITED}, each
+ *                             after the {@code retry_after_ms} it asked for and within the request timeout,
+ *                             0..100 (default 3); 0 fails the request with the first refusal. Meanwhile the
+ *                             connection's other requests wait their turn, so the client does not hammer
+ *                             the gate
+ * @param clock                time source for token expiry checks, at logout too (default UTC system clock)
  * @param eventLoopGroup       a Netty group to share between clients (the caller shuts it down), or
  *                             null for one single-threaded group owned by the client (default null)
  * @param tls                  which server certificates to trust on TLS connections (gates the LSB marks
@@ -67,6 +72,7 @@ public record ClientConfig(
         int maxFrameBytes,
         int syncPageSize,
         int pullPageSize,
+        int rateLimitRetries,
         Clock clock,
         EventLoopGroup eventLoopGroup,
         ClientTls tls,
@@ -98,6 +104,8 @@ public record ClientConfig(
                 "client.maxFrameBytes must be 1024..67108864, got " + maxFrameBytes);
         require(syncPageSize >= 1 && syncPageSize <= 1000, "client.syncPageSize must be 1..1000, got " + syncPageSize);
         require(pullPageSize >= 1 && pullPageSize <= 1000, "client.pullPageSize must be 1..1000, got " + pullPageSize);
+        require(rateLimitRetries >= 0 && rateLimitRetries <= 100,
+                "client.rateLimitRetries must be 0..100, got " + rateLimitRetries);
         require(clock != null, "client.clock must not be null");
         require(!requireTls || "https".equals(accountApiUrl.getScheme()),
                 "client.accountApiUrl must be https:// when client.requireTls is set, got " + accountApiUrl);
@@ -116,8 +124,8 @@ public record ClientConfig(
                 .connectTimeout(connectTimeout).requestTimeout(requestTimeout).heartbeat(heartbeat)
                 .reconnectBackoffBase(reconnectBackoffBase).reconnectBackoffMax(reconnectBackoffMax)
                 .autoReconnect(autoReconnect).maxFrameBytes(maxFrameBytes).syncPageSize(syncPageSize)
-                .pullPageSize(pullPageSize).clock(clock).eventLoopGroup(eventLoopGroup).tls(tls)
-                .requireTls(requireTls);
+                .pullPageSize(pullPageSize).rateLimitRetries(rateLimitRetries).clock(clock)
+                .eventLoopGroup(eventLoopGroup).tls(tls).requireTls(requireTls);
     }
 
     private static void require(boolean ok, String message) {
@@ -160,6 +168,7 @@ public record ClientConfig(
         private int maxFrameBytes = 1 << 20;
         private int syncPageSize = 100;
         private int pullPageSize = 100;
+        private int rateLimitRetries = 3;
         private Clock clock = Clock.systemUTC();
         private EventLoopGroup eventLoopGroup;
         private ClientTls tls;
@@ -187,6 +196,7 @@ public record ClientConfig(
         public Builder maxFrameBytes(int v) { this.maxFrameBytes = v; return this; }
         public Builder syncPageSize(int v) { this.syncPageSize = v; return this; }
         public Builder pullPageSize(int v) { this.pullPageSize = v; return this; }
+        public Builder rateLimitRetries(int v) { this.rateLimitRetries = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
         public Builder eventLoopGroup(EventLoopGroup v) { this.eventLoopGroup = v; return this; }
         /** Trust settings to share between clients (read the trust file once); null = the JDK's trust store. */
@@ -205,8 +215,8 @@ public record ClientConfig(
             return new ClientConfig(accountApiUrl, lsbUrl, transport,
                     Objects.requireNonNullElseGet(deviceId, () -> UUID.randomUUID().toString()), platform, appId,
                     grayTag, clientVersion, connectTimeout, requestTimeout, heartbeat, reconnectBackoffBase,
-                    reconnectBackoffMax, autoReconnect, maxFrameBytes, syncPageSize, pullPageSize, clock,
-                    eventLoopGroup, tls, requireTls);
+                    reconnectBackoffMax, autoReconnect, maxFrameBytes, syncPageSize, pullPageSize, rateLimitRetries,
+                    clock, eventLoopGroup, tls, requireTls);
         }
     }
 }

@@ -18,9 +18,15 @@ public enum ConnectionState {
     CONNECTING,
     /** Logged in: sends are accepted and pushes arrive. */
     CONNECTED,
-    /** The connection dropped; a reconnect through the LSB is scheduled or running. */
+    /**
+     * The connection dropped (or the gate closed it after an ERROR such as SLOW_CONSUMER); a reconnect through
+     * the LSB is scheduled or running, and the login after it SYNCs and PULLs what was missed.
+     */
     RECONNECTING,
-    /** Not connected and not trying: {@code disconnect()} was called, the first connect failed, or reconnecting gave up. */
+    /**
+     * Not connected and not trying: {@code disconnect()} or {@code logout()} was called, the first connect failed,
+     * or reconnecting gave up.
+     */
     DISCONNECTED,
     /** The server kicked this session (e.g. the device logged in elsewhere); no automatic reconnect. */
     KICKED,

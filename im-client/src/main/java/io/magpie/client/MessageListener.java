@@ -30,7 +30,24 @@ public interface MessageListener {
     default void onKicked(Kick kick) {
     }
 
+    /** The client moved to {@code state}; {@link #onConnectionStateChanged(ConnectionState, MagpieException)} says why. */
     default void onConnectionStateChanged(ConnectionState state) {
+    }
+
+    /**
+     * The client moved to {@code state}, with the failure that caused it. The default calls
+     * {@link #onConnectionStateChanged(ConnectionState)}: override one of the two.
+     *
+     * @param cause null when nothing failed (connect, login, disconnect, logout, close); otherwise why the
+     *              client left {@link ConnectionState#CONNECTED} or stopped trying. {@code RECONNECTING}: the
+     *              gate's ERROR that preceded its close (a {@link MagpieErrorException}, e.g. {@code
+     *              SLOW_CONSUMER}: this device did not read fast enough; the client reconnects through the LSB
+     *              and then SYNCs and PULLs what it missed, nothing is lost) or a {@link ConnectionLostException}
+     *              for a plain drop. {@code DISCONNECTED}: the failure of the first connect, or the refusal that
+     *              ended reconnecting (e.g. {@code INVALID_TOKEN}). {@code KICKED}: see {@link #onKicked}
+     */
+    default void onConnectionStateChanged(ConnectionState state, MagpieException cause) {
+        onConnectionStateChanged(state);
     }
 
     /**

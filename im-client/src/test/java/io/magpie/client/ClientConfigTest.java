@@ -30,6 +30,7 @@ class ClientConfigTest {
         assertNull(c.eventLoopGroup());
         assertEquals(100, c.syncPageSize());
         assertEquals(100, c.pullPageSize());
+        assertEquals(3, c.rateLimitRetries());
         assertFalse(ClientConfig.builder().build().deviceId().equals(c.deviceId()), "a fresh device id per config");
     }
 
@@ -49,6 +50,8 @@ class ClientConfigTest {
         assertMessage("client.deviceId", () -> ClientConfig.builder().deviceId("").build());
         assertMessage("client.syncPageSize", () -> ClientConfig.builder().syncPageSize(0).build());
         assertMessage("client.pullPageSize", () -> ClientConfig.builder().pullPageSize(1001).build());
+        assertMessage("client.rateLimitRetries", () -> ClientConfig.builder().rateLimitRetries(-1).build());
+        assertMessage("client.rateLimitRetries", () -> ClientConfig.builder().rateLimitRetries(101).build());
         assertMessage("client.platform", () -> ClientConfig.builder().platform(Platform.PLATFORM_UNSPECIFIED).build());
     }
 
@@ -63,7 +66,7 @@ class ClientConfigTest {
     @Test
     void toBuilderKeepsEverything() {
         ClientConfig c = ClientConfig.builder().transport(Transport.WEBSOCKET).deviceId("d").appId("chat")
-                .syncPageSize(7).pullPageSize(9).build();
+                .syncPageSize(7).pullPageSize(9).rateLimitRetries(0).build();
 
         assertEquals(c, c.toBuilder().build());
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.magpie.client.ConnectionLostException;
 import io.magpie.client.MagpieErrorException;
+import io.magpie.client.MagpieException;
 import io.magpie.client.RequestTimeoutException;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
@@ -27,8 +28,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,9 +42,13 @@ import org.slf4j.LoggerFactory;
  * unsolicited ERROR and close. Request ids come from one per-connection counter starting at 1, wrapping
  * within u32 and skipping 0 and ids still in flight (docs/PROTOCOL.md §3).
  *
- * <p>When the connection closes, the login (if pending) and every in-flight request fail with a
- * retryable {@link ConnectionLostException}; a request unanswered for the request timeout fails with
- * {@link RequestTimeoutException}.
+ * <p>Requests are tracked by {@link OutstandingRequests}: one refused with {@code RATE_LIMITED} is resent
+ * after the gate's {@code retry_after_ms} (bounded by the {@link RateLimitPolicy} and the request timeout),
+ * and the connection's other requests are paced meanwhile. When the connection closes, the login (if
+ * pending) and every request in flight or waiting fail with a retryable {@link ConnectionLostException}; a
+ * request unanswered for the request timeout fails with {@link RequestTimeoutException}. The owner learns
+ * why it closed ({@link Events#onClosed}): the gate's ERROR when that was the last frame before the close
+ * (e.g. {@code SLOW_CONSUMER}), else the loss itself.
  *
  * <p>One instance per connection. Pipeline events run on the channel's event loop; {@link #request} may
  * be called from any thread.
@@ -66,8 +69,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         /** An ERROR not answering any pending request, or a malformed frame from the server. */
         void onServerError(MagpieErrorException error);
 
-        /** The connection is closed (after in-flight requests were failed). */
-        void onClosed();
+        /**
+         * The connection is closed (after in-flight requests were failed).
+         *
+         * @param reason the gate's ERROR when it was the last frame read before the close (the gate writes
+         *               one before closing for {@code SLOW_CONSUMER}, {@code INTERNAL}, abuse...), otherwise a
+         *               {@link ConnectionLostException} saying what is known (an I/O error, a dead heartbeat)
+         */
+        void onClosed(MagpieException reason);
     }
 
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
@@ -81,18 +90,19 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Duration loginTimeout;
     private final Duration requestTimeout;
     private final Duration defaultHeartbeat;
+    private final RateLimitPolicy rateLimits;
     private final Events events;
     private final CompletableFuture<LoginAck> loginFuture = new CompletableFuture<>();
 
     // Event-loop confined state.
-    private final Map<Integer, Pending<?>> pending = new HashMap<>();
     private volatile ChannelHandlerContext ctx;
-    private int lastRequestId;
+    private OutstandingRequests requests;
     private boolean loginSent;
     private boolean loggedIn;
     private boolean closed;
-    private boolean flushScheduled;
     private Throwable failure;
+    /** The gate's ERROR if it is the last frame read so far: the reason of a close that follows. */
+    private MagpieErrorException lastFrameError;
     private ScheduledFuture<?> loginDeadline;
     private String who = "[client]";
 
@@ -102,11 +112,20 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
      */
     public ClientHandler(LoginRequest login, boolean awaitWebSocketHandshake, Duration loginTimeout,
                          Duration requestTimeout, Duration defaultHeartbeat, Events events) {
+        this(login, awaitWebSocketHandshake, loginTimeout, requestTimeout, defaultHeartbeat,
+                RateLimitPolicy.defaults(), events);
+    }
+
+    /** @param rateLimits how requests refused with RATE_LIMITED are resent */
+    public ClientHandler(LoginRequest login, boolean awaitWebSocketHandshake, Duration loginTimeout,
+                         Duration requestTimeout, Duration defaultHeartbeat, RateLimitPolicy rateLimits,
+                         Events events) {
         this.login = login;
         this.awaitWebSocketHandshake = awaitWebSocketHandshake;
         this.loginTimeout = loginTimeout;
         this.requestTimeout = requestTimeout;
         this.defaultHeartbeat = defaultHeartbeat;
+        this.rateLimits = rateLimits;
         this.events = events;
     }
 
@@ -117,7 +136,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Sends {@code command} with the next request id and completes with the body of the {@code answer}
-     * carrying the same id. Callable from any thread.
+     * carrying the same id; a {@code RATE_LIMITED} refusal is resent on its own (see the class comment).
+     * Callable from any thread.
      */
     public <T> CompletableFuture<T> request(Command command, MessageLite body, Command answer, Parser<T> parser) {
         CompletableFuture<T> future = new CompletableFuture<>();
@@ -173,55 +193,19 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
                     + (closed ? "is closed" : "is not logged in yet") + "; resend when connected"));
             return;
         }
-        int requestId = nextRequestId();
-        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> timeOut(requestId), requestTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
-        pending.put(requestId, new Pending<>(command, answer, parser, future, timeout));
-        ctx.write(Frames.of(command, requestId, body)).addListener(f -> {
-            if (!f.isSuccess()) {
-                Pending<?> p = pending.remove(requestId);
-                if (p != null) {
-                    p.fail(new ConnectionLostException(who + " " + command + " (request " + requestId
-                            + ") could not be written: " + f.cause() + "; resend when connected", f.cause()));
-                }
-            }
-        });
-        scheduleFlush();
-    }
-
-    /** Flushes once after all requests queued on the event loop right now, not once per request. */
-    private void scheduleFlush() {
-        if (!flushScheduled) {
-            flushScheduled = true;
-            ctx.executor().execute(() -> {
-                flushScheduled = false;
-                ctx.flush();
-            });
-        }
+        requests.submit(command, body, answer, parser, future);
     }
 
     /** The next request id of this connection; event loop only. */
     int nextRequestId() {
-        // 0 means "unsolicited"; ids wrap around u32 and skip it (and any id still in flight).
-        do {
-            lastRequestId++;
-        } while (lastRequestId == 0 || pending.containsKey(lastRequestId));
-        return lastRequestId;
-    }
-
-    private void timeOut(int requestId) {
-        Pending<?> p = pending.remove(requestId);
-        if (p != null) {
-            p.fail(new RequestTimeoutException(who + " no answer to " + p.command + " (request "
-                    + Integer.toUnsignedString(requestId) + ") within " + requestTimeout.toMillis()
-                    + " ms; resend it unchanged (same client msg id)"));
-        }
+        return requests.nextRequestId();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.who = "[ch=" + ctx.channel().id().asShortText() + "]";
+        this.requests = new OutstandingRequests(ctx, requestTimeout, rateLimits, () -> who);
     }
 
     @Override
@@ -262,6 +246,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        lastFrameError = null;
         try {
             dispatch(ctx, frame);
         } catch (ProtocolException e) {
@@ -321,16 +306,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void onError(ChannelHandlerContext ctx, int requestId, Error error) {
         MagpieErrorException ex = toException(error);
+        lastFrameError = ex;
         if (!loggedIn) {
             log.info("{} login refused: {}", who, ex.toString());
             loginFuture.completeExceptionally(ex);
             ctx.close();
             return;
         }
-        Pending<?> p = requestId == 0 ? null : pending.remove(requestId);
-        if (p != null) {
-            p.fail(ex);
-        } else {
+        if (!requests.refuse(requestId, ex)) {
             log.info("{} gate reported {}", who, ex.toString());
             events.onServerError(ex);
         }
@@ -352,19 +335,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onAnswer(Frame frame, Command command) {
-        Pending<?> p = frame.requestId() == 0 ? null : pending.get(frame.requestId());
-        if (p == null) {
+        if (!requests.answer(frame, command)) {
             log.debug("{} ignoring unexpected {}", who, frame);
-            return;
         }
-        pending.remove(frame.requestId());
-        if (p.answer != command) {
-            p.fail(new MagpieErrorException(ErrorCode.BAD_REQUEST, "the gate answered " + p.command
-                    + " (request " + Integer.toUnsignedString(frame.requestId()) + ") with " + command
-                    + " instead of " + p.answer, false));
-            return;
-        }
-        p.complete(frame);
     }
 
     @Override
@@ -390,65 +363,30 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
         cancel(loginDeadline);
-        String why = failure == null ? "" : " (" + failure + ")";
+        Throwable cause = lastFrameError != null ? lastFrameError : failure;
+        String why = lastFrameError != null ? " (the gate's last frame: " + lastFrameError + ")"
+                : failure == null ? "" : " (" + failure + ")";
         if (!loginFuture.isDone()) {
             loginFuture.completeExceptionally(new ConnectionLostException(who + " the gate closed the connection"
-                    + " before LOGIN_ACK" + why + "; try again later", failure));
+                    + " before LOGIN_ACK" + why + "; try again later", cause));
         }
-        if (!pending.isEmpty()) {
-            ConnectionLostException lost = new ConnectionLostException(who + " connection to the gate lost" + why
-                    + " with the request in flight; resend it (same client msg id) once reconnected", failure);
-            for (Pending<?> p : pending.values()) {
-                p.fail(lost);
-            }
-            pending.clear();
-        }
-        events.onClosed();
+        requests.closed(new ConnectionLostException(who + " connection to the gate lost" + why
+                + " with the request in flight; resend it (same client msg id) once reconnected", cause));
+        events.onClosed(lastFrameError != null ? lastFrameError
+                : new ConnectionLostException(who + " connection to the gate closed" + why, failure));
         super.channelInactive(ctx);
     }
 
     private static MagpieErrorException toException(Error error) {
         ErrorCode code = ErrorCode.fromCode(error.getCode()).orElse(ErrorCode.INTERNAL);
         String message = error.getMessage().isBlank() ? code.name() : error.getMessage();
-        return new MagpieErrorException(code, error.getCode(), message, error.getRetryable());
+        return new MagpieErrorException(code, error.getCode(), message, error.getRetryable(),
+                Duration.ofMillis(Math.max(0, error.getRetryAfterMs())));
     }
 
     private static void cancel(ScheduledFuture<?> f) {
         if (f != null) {
             f.cancel(false);
-        }
-    }
-
-    private static final class Pending<T> {
-        final Command command;
-        final Command answer;
-        final Parser<T> parser;
-        final CompletableFuture<T> future;
-        final ScheduledFuture<?> timeout;
-
-        Pending(Command command, Command answer, Parser<T> parser, CompletableFuture<T> future,
-                ScheduledFuture<?> timeout) {
-            this.command = command;
-            this.answer = answer;
-            this.parser = parser;
-            this.future = future;
-            this.timeout = timeout;
-        }
-
-        void complete(Frame frame) {
-            timeout.cancel(false);
-            try {
-                future.complete(Frames.parse(frame, parser));
-            } catch (ProtocolException e) {
-                future.completeExceptionally(new MagpieErrorException(ErrorCode.BAD_REQUEST,
-                        "the gate's " + Command.nameOf(frame.command()) + " could not be parsed: " + e.getMessage(),
-                        false));
-            }
-        }
-
-        void fail(Throwable t) {
-            timeout.cancel(false);
-            future.completeExceptionally(t);
         }
     }
 }

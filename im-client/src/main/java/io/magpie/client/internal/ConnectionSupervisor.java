@@ -28,13 +28,16 @@ import org.slf4j.LoggerFactory;
  *   <li>the first {@link #connect} either logs in or fails; it is not retried;</li>
  *   <li>an unexpected close of a logged-in connection reconnects through the LSB with exponential
  *       backoff and full jitter, until a login succeeds or is refused for good (e.g. INVALID_TOKEN), or
- *       the token has expired by the client's clock;</li>
+ *       the token has expired by the client's clock. A close the gate announced with an ERROR (e.g.
+ *       {@code SLOW_CONSUMER}: the client did not read its output in time) is such a close; the ERROR is
+ *       the cause the state listeners get with RECONNECTING, and the login that follows SYNCs and PULLs
+ *       what was missed ({@link SessionHooks#onLoggedIn});</li>
  *   <li>a KICK ends the session without reconnecting (DUPLICATE_DEVICE: two copies of a device would
  *       kick each other forever; TOKEN_REVOKED: a new token is needed; ADMIN: the user decides);</li>
  *   <li>a RECONNECT from a draining gate moves the session make-before-break: after its delay plus
  *       jitter a new connection is opened through the LSB, and the old one is closed only once the new
  *       one logged in (a DUPLICATE_DEVICE kick of the old one during the move is expected);</li>
- *   <li>{@link #disconnect}, {@link #logout} and {@link #close} stop everything.</li>
+ *   <li>{@link #disconnect}, {@link #logout}, {@link #stopForLogout} and {@link #close} stop everything.</li>
  * </ul>
  *
  * <p>Each attempt has a generation number; the result of an attempt that a stop or a newer attempt
@@ -149,7 +152,7 @@ public final class ConnectionSupervisor {
             attempt = 0;
             moving = false;
             gen = ++generation;
-            setState(ConnectionState.CONNECTING);
+            setState(ConnectionState.CONNECTING, null);
         }
         startAttempt(gen, user);
         return user;
@@ -157,25 +160,43 @@ public final class ConnectionSupervisor {
 
     /** Closes the connection without reconnecting; {@link #connect} may be called again. */
     public CompletableFuture<Void> disconnect() {
-        return stop(ConnectionState.DISCONNECTED, false);
+        return stop(ConnectionState.DISCONNECTED);
     }
 
     /** Tells the gate the user logged out (LOGOUT), then closes without reconnecting. */
     public CompletableFuture<Void> logout() {
-        return stop(ConnectionState.DISCONNECTED, true);
+        ClientConnection live = stopForLogout();
+        return live == null ? CompletableFuture.completedFuture(null) : live.handler().logout();
+    }
+
+    /**
+     * Stops like {@link #disconnect} (DISCONNECTED, no reconnect; from now on a KICK or close of the session is
+     * expected and not reported) but leaves the logged-in connection open and hands it over, so that the caller
+     * can send LOGOUT on it ({@code handler().logout()}) once it revoked the session over HTTP.
+     *
+     * @return the connection that was logged in, or null when there was none (or the client is closed)
+     */
+    public ClientConnection stopForLogout() {
+        return stopAndDetach(ConnectionState.DISCONNECTED);
     }
 
     /** Ends the session for good. */
     public CompletableFuture<Void> close() {
-        return stop(ConnectionState.CLOSED, false);
+        return stop(ConnectionState.CLOSED);
     }
 
-    private CompletableFuture<Void> stop(ConnectionState target, boolean logout) {
+    private CompletableFuture<Void> stop(ConnectionState target) {
+        ClientConnection live = stopAndDetach(target);
+        return live == null ? CompletableFuture.completedFuture(null) : live.closeAsync();
+    }
+
+    /** Moves to {@code target} for good and returns the logged-in connection, still open (null if none). */
+    private ClientConnection stopAndDetach(ConnectionState target) {
         ClientConnection live;
         ClientConnection half;
         synchronized (lock) {
             if (state == ConnectionState.CLOSED) {
-                return CompletableFuture.completedFuture(null);
+                return null;
             }
             generation++;
             cancelReconnect();
@@ -185,16 +206,13 @@ public final class ConnectionSupervisor {
             current = null;
             opening = null;
             if (state != ConnectionState.IDLE || target == ConnectionState.CLOSED) {
-                setState(target);
+                setState(target, null);
             }
         }
         if (half != null) {
             half.close();
         }
-        if (live == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return logout ? live.handler().logout() : live.closeAsync();
+        return live;
     }
 
     /** The credentials the client logs in with now (refreshed ones after a refresh). */
@@ -299,10 +317,11 @@ public final class ConnectionSupervisor {
                 moving = false;
                 refreshedThisAttempt = false;
                 log.info("{} connected to gate {} ({})", who(), ack.getGateId(), conn.channel().remoteAddress());
-                setState(ConnectionState.CONNECTED);
+                setState(ConnectionState.CONNECTED, null);
                 if (!conn.isActive()) {
                     // It closed before we got here; its onClosed was ignored because it was not current yet.
-                    connectionClosed(events);
+                    connectionClosed(events, events.closeReason != null ? events.closeReason
+                            : new ConnectionLostException(who() + " the connection closed right after LOGIN_ACK"));
                 } else {
                     loggedIn = true;
                 }
@@ -321,11 +340,11 @@ public final class ConnectionSupervisor {
                 refreshedThisAttempt = false;
                 if (user != null) {
                     log.info("{} connect failed: {}", who(), err.toString());
-                    setState(ConnectionState.DISCONNECTED);
+                    setState(ConnectionState.DISCONNECTED, asMagpie(err));
                     userFailure = err;
                 } else if (retryable(err)) {
                     log.info("{} reconnect attempt {} failed: {}", who(), attempt, err.toString());
-                    scheduleReconnect(backoff.delay(attempt++));
+                    scheduleReconnect(backoff.delay(attempt++), asMagpie(err));
                 } else if (current != null) {
                     // A move was refused; keep the old connection while it lasts.
                     moving = false;
@@ -333,7 +352,7 @@ public final class ConnectionSupervisor {
                     listeners.onError(asMagpie(err));
                 } else {
                     log.warn("{} reconnect refused, giving up: {}", who(), err.toString());
-                    setState(ConnectionState.DISCONNECTED);
+                    setState(ConnectionState.DISCONNECTED, asMagpie(err));
                     listeners.onError(asMagpie(err));
                 }
             }
@@ -353,8 +372,12 @@ public final class ConnectionSupervisor {
         }
     }
 
-    /** The current connection closed: reconnect, or settle in KICKED / DISCONNECTED. Caller holds the lock. */
-    private void connectionClosed(AttemptEvents events) {
+    /**
+     * The current connection closed: reconnect, or settle in KICKED / DISCONNECTED. Caller holds the lock.
+     *
+     * @param reason why it closed: the gate's ERROR before the close (e.g. SLOW_CONSUMER), or the loss
+     */
+    private void connectionClosed(AttemptEvents events, MagpieException reason) {
         if (events.connection != current) {
             return;
         }
@@ -364,23 +387,28 @@ public final class ConnectionSupervisor {
         }
         if (moving) {
             // The replacement is on its way (and the old gate may well have kicked us for it).
-            setState(ConnectionState.RECONNECTING);
+            setState(ConnectionState.RECONNECTING, reason);
             return;
         }
         Kick kick = events.kick;
         if (kick != null) {
             log.info("{} kicked ({}: {}); not reconnecting", who(), kick.getReason(), kick.getMessage());
-            setState(ConnectionState.KICKED);
+            setState(ConnectionState.KICKED, null);
             return;
         }
         if (!autoReconnect) {
-            log.info("{} connection closed; auto-reconnect is off", who());
-            setState(ConnectionState.DISCONNECTED);
+            log.info("{} connection closed ({}); auto-reconnect is off", who(), reason.getMessage());
+            setState(ConnectionState.DISCONNECTED, reason);
             return;
         }
         Duration delay = backoff.delay(attempt++);
-        log.info("{} connection closed; reconnecting through the LSB in {} ms", who(), delay.toMillis());
-        scheduleReconnect(delay);
+        if (reason instanceof MagpieErrorException gate) {
+            log.info("{} the gate closed the connection after ERROR {} ({}); reconnecting through the LSB in {} ms,"
+                    + " then SYNC and PULL", who(), gate.code(), gate.getMessage(), delay.toMillis());
+        } else {
+            log.info("{} connection closed; reconnecting through the LSB in {} ms", who(), delay.toMillis());
+        }
+        scheduleReconnect(delay, reason);
     }
 
     /** A gate asked to move: open a new connection after its delay, keep this one until then. */
@@ -393,22 +421,27 @@ public final class ConnectionSupervisor {
         Duration delay = Duration.ofMillis(Math.max(0, reconnect.getDelayMs())).plus(backoff.delay(0));
         log.info("{} gate asks to move ({}); reconnecting through the LSB in {} ms", who(), reconnect.getReason(),
                 delay.toMillis());
-        scheduleReconnect(delay);
+        scheduleReconnect(delay, null);
     }
 
-    /** Caller holds the lock. */
-    private void scheduleReconnect(Duration delay) {
+    /**
+     * Caller holds the lock.
+     *
+     * @param cause why (re)connecting is needed, for the state listeners; null for a move
+     */
+    private void scheduleReconnect(Duration delay, MagpieException cause) {
         if (credentials.expired(clock) && (refresher == null || !credentials.refreshable(clock))) {
             moving = false;
+            MagpieErrorException expired = new MagpieErrorException(ErrorCode.INVALID_TOKEN, "the login token expired"
+                    + " at " + credentials.expiresAt() + "; not reconnecting. Log in again and call connect()", false);
             if (current == null) {
-                setState(ConnectionState.DISCONNECTED);
+                setState(ConnectionState.DISCONNECTED, expired);
             }
-            listeners.onError(new MagpieErrorException(ErrorCode.INVALID_TOKEN, "the login token expired at "
-                    + credentials.expiresAt() + "; not reconnecting. Log in again and call connect()", false));
+            listeners.onError(expired);
             return;
         }
         if (current == null) {
-            setState(ConnectionState.RECONNECTING);
+            setState(ConnectionState.RECONNECTING, cause);
         }
         cancelReconnect();
         long gen = ++generation;
@@ -418,7 +451,8 @@ public final class ConnectionSupervisor {
             log.info("{} not reconnecting: the event loop is shutting down", who());
             moving = false;
             if (current == null) {
-                setState(ConnectionState.DISCONNECTED);
+                setState(ConnectionState.DISCONNECTED, new ConnectionLostException(who() + " not reconnecting: the"
+                        + " client's event loop is shutting down", e));
             }
         }
     }
@@ -430,11 +464,11 @@ public final class ConnectionSupervisor {
         }
     }
 
-    /** Caller holds the lock. */
-    private void setState(ConnectionState next) {
+    /** Caller holds the lock. {@code cause}: the failure behind the change, null when none. */
+    private void setState(ConnectionState next, MagpieException cause) {
         if (state != next) {
             state = next;
-            listeners.onConnectionStateChanged(next);
+            listeners.onConnectionStateChanged(next, cause);
         }
     }
 
@@ -451,13 +485,14 @@ public final class ConnectionSupervisor {
     }
 
     private static MagpieException asMagpie(Throwable err) {
-        return err instanceof MagpieException me ? me : new ConnectionLostException("reconnect failed: " + err, err);
+        return err instanceof MagpieException me ? me : new ConnectionLostException("connecting failed: " + err, err);
     }
 
     /** Events of one attempt's connection; most are ignored once it is no longer the current one. */
     private final class AttemptEvents implements ClientHandler.Events {
         volatile ClientConnection connection;
         volatile Kick kick;
+        volatile MagpieException closeReason;
 
         @Override
         public void onPush(Push push) {
@@ -492,10 +527,11 @@ public final class ConnectionSupervisor {
         }
 
         @Override
-        public void onClosed() {
+        public void onClosed(MagpieException reason) {
+            closeReason = reason;
             synchronized (lock) {
                 if (connection != null && connection == current) {
-                    connectionClosed(this);
+                    connectionClosed(this, reason);
                 }
             }
         }

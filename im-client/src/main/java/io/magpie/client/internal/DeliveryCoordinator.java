@@ -4,6 +4,7 @@ import io.magpie.client.ClientState;
 import io.magpie.client.ConnectionLostException;
 import io.magpie.client.DeliveryException;
 import io.magpie.client.DeliveryStats;
+import io.magpie.client.MagpieErrorException;
 import io.magpie.client.MagpieException;
 import io.magpie.client.internal.ConversationSequencer.PullRange;
 import io.magpie.protocol.Command;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives a {@link ConversationSequencer} over the live connection: PUSHes and this device's SEND_ACKs go
  * in, ordered messages go to the listeners, and the PULLs it asks for are sent (a retryable failure is
- * tried again after a backoff while connected, or after the next login; a refusal for good is reported
- * and its range skipped so the conversation does not stall). After every login it SYNCs from the
+ * tried again after a backoff, never sooner than the gate's retry-after, while connected, or after the next
+ * login; a refusal for good is reported and its range skipped so the conversation does not stall). After every login it SYNCs from the
  * state's version, page by page, and catches up every listed conversation by PULL; the new version is
  * saved only once every conversation of that sync is caught up, so a crash in between syncs again.
  *
@@ -270,6 +271,10 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
             return;
         }
         long delay = retryBackoff.delay(Math.min(attempt, 30)).toMillis();
+        if (error instanceof MagpieErrorException refused) {
+            // the gate's own advice (RATE_LIMITED after the connection's resends ran out, SERVER_BUSY) comes first
+            delay = Math.max(delay, refused.retryAfter().toMillis());
+        }
         log.info("{} [conv={}] PULL [{}, {}] failed ({}); retrying in {} ms", who, range.conversationId(),
                 range.fromSeq(), range.toSeq(), error.toString(), delay);
         try {

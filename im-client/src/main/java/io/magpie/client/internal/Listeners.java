@@ -52,9 +52,14 @@ public final class Listeners implements MessageListener {
 
     @Override
     public void onConnectionStateChanged(ConnectionState state) {
+        onConnectionStateChanged(state, null);
+    }
+
+    @Override
+    public void onConnectionStateChanged(ConnectionState state, MagpieException cause) {
         for (MessageListener l : listeners) {
             try {
-                l.onConnectionStateChanged(state);
+                l.onConnectionStateChanged(state, cause);
             } catch (RuntimeException e) {
                 log.warn("listener {} failed on state {}", l, state, e);
             }

@@ -25,11 +25,14 @@ public final class NettyGateConnector implements GateConnector {
     private final ClientConfig config;
     private final LsbClient lsb;
     private final EventLoopGroup group;
+    private final RateLimitPolicy rateLimits;
 
     public NettyGateConnector(ClientConfig config, LsbClient lsb, EventLoopGroup group) {
         this.config = config;
         this.lsb = lsb;
         this.group = group;
+        this.rateLimits = new RateLimitPolicy(config.rateLimitRetries(),
+                new ReconnectBackoff(config.reconnectBackoffBase(), config.reconnectBackoffMax()));
     }
 
     @Override
@@ -67,7 +70,7 @@ public final class NettyGateConnector implements GateConnector {
         }
         ClientHandler handler = new ClientHandler(login, ws != null,
                 config.connectTimeout().plus(config.requestTimeout()), config.requestTimeout(), config.heartbeat(),
-                events);
+                rateLimits, events);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)

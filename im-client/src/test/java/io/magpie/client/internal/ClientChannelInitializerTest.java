@@ -3,6 +3,7 @@ package io.magpie.client.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.magpie.client.MagpieErrorException;
+import io.magpie.client.MagpieException;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
@@ -131,7 +132,7 @@ class ClientChannelInitializerTest {
         }
 
         @Override
-        public void onClosed() {
+        public void onClosed(MagpieException reason) {
         }
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.client.ConnectionLostException;
 import io.magpie.client.MagpieErrorException;
+import io.magpie.client.MagpieException;
 import io.magpie.client.RequestTimeoutException;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
@@ -53,6 +54,7 @@ class ClientHandlerTest {
         final List<Kick> kicks = new ArrayList<>();
         final List<Reconnect> reconnects = new ArrayList<>();
         final List<MagpieErrorException> errors = new ArrayList<>();
+        final List<MagpieException> closeReasons = new ArrayList<>();
         int closed;
 
         @Override
@@ -76,8 +78,9 @@ class ClientHandlerTest {
         }
 
         @Override
-        public void onClosed() {
+        public void onClosed(MagpieException reason) {
             closed++;
+            closeReasons.add(reason);
         }
     }
 
@@ -254,6 +257,48 @@ class ClientHandlerTest {
         assertEquals(1, events.errors.size());
         assertEquals(ErrorCode.RATE_LIMITED, events.errors.get(0).code());
         assertTrue(channel.isActive());
+    }
+
+    @Test
+    void theRetryAfterOfAnErrorReachesTheCaller() {
+        login();
+        CompletableFuture<SendAck> f = send("c1");
+        Frame req = readFrame();
+
+        channel.writeInbound(Frames.error(req.requestId(), Command.SEND.code(), ErrorCode.SERVER_BUSY, "bus slow",
+                1500));
+
+        MagpieErrorException e = assertInstanceOf(MagpieErrorException.class, failure(f));
+        assertEquals(ErrorCode.SERVER_BUSY, e.code());
+        assertEquals(Duration.ofMillis(1500), e.retryAfter());
+    }
+
+    @Test
+    void theGatesErrorRightBeforeItClosesIsTheReasonOfTheClose() {
+        login();
+        CompletableFuture<SendAck> inFlight = send("c1");
+        readFrame();
+
+        channel.writeInbound(Frames.error(0, 0, ErrorCode.SLOW_CONSUMER, "queued output over 1048576 bytes"));
+        channel.close();
+
+        MagpieErrorException reason = assertInstanceOf(MagpieErrorException.class, events.closeReasons.get(0));
+        assertEquals(ErrorCode.SLOW_CONSUMER, reason.code());
+        assertEquals(ErrorCode.SLOW_CONSUMER, events.errors.get(0).code(), "still reported as the gate's error");
+        ConnectionLostException lost = assertInstanceOf(ConnectionLostException.class, failure(inFlight));
+        assertTrue(lost.retryable());
+        assertTrue(lost.getCause() == reason, "the request learns why the connection went");
+    }
+
+    @Test
+    void anErrorFollowedByOtherFramesIsNotTheReasonOfALaterDrop() {
+        login();
+        channel.writeInbound(Frames.error(0, 0, ErrorCode.RATE_LIMITED, "slow down"));
+        channel.writeInbound(Frames.of(Command.PONG, 9, io.magpie.protocol.proto.Pong.getDefaultInstance()));
+
+        channel.close();
+
+        assertInstanceOf(ConnectionLostException.class, events.closeReasons.get(0));
     }
 
     @Test

@@ -105,6 +105,8 @@ class ConnectionSupervisorTest {
 
     static final class Recorder implements MessageListener {
         final List<ConnectionState> states = new ArrayList<>();
+        /** The cause given with each state, null where none ("-" keeps the list's nulls visible). */
+        final List<Object> causes = new ArrayList<>();
         final List<Message> messages = new ArrayList<>();
         final List<Kick> kicks = new ArrayList<>();
         final List<MagpieException> errors = new ArrayList<>();
@@ -120,8 +122,9 @@ class ConnectionSupervisorTest {
         }
 
         @Override
-        public void onConnectionStateChanged(ConnectionState state) {
+        public void onConnectionStateChanged(ConnectionState state, MagpieException cause) {
             states.add(state);
+            causes.add(cause == null ? "-" : cause);
         }
 
         @Override
@@ -232,6 +235,58 @@ class ConnectionSupervisorTest {
         assertEquals(ConnectionState.CONNECTED, supervisor.state());
         assertEquals(List.of(ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.RECONNECTING,
                 ConnectionState.CONNECTED), recorder.states);
+    }
+
+    @Test
+    void aSlowConsumerCloseReconnectsThroughTheLsbWithTheBackoffAndTellsTheStateListenerWhy() throws Exception {
+        timer.freezeTime();
+        connected();
+        EmbeddedChannel first = connector.last();
+
+        // the gate's output queue for us passed its limit: one ERROR (request id 0), then it closes
+        first.writeInbound(Frames.error(0, 0, ErrorCode.SLOW_CONSUMER, "queued output over 1048576 bytes"));
+        first.close();
+
+        assertEquals(ConnectionState.RECONNECTING, supervisor.state());
+        MagpieErrorException cause = assertInstanceOf(MagpieErrorException.class,
+                recorder.causes.get(recorder.states.lastIndexOf(ConnectionState.RECONNECTING)));
+        assertEquals(ErrorCode.SLOW_CONSUMER, cause.code());
+        assertTrue(cause.retryable());
+        elapse(Duration.ofMillis(99));
+        assertEquals(1, connector.channels.size(), "the usual jittered backoff, not a tight loop");
+        elapse(Duration.ofMillis(1));
+        assertEquals(2, connector.channels.size(), "a new connection, from a new LSB answer");
+        gateAcceptsLogin(); // asserts the SYNC that follows the login
+        assertEquals(List.of(ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.RECONNECTING,
+                ConnectionState.CONNECTED), recorder.states);
+        assertEquals(List.of("-", "-", cause, "-"), recorder.causes);
+    }
+
+    @Test
+    void aPlainDropGivesTheStateListenerAConnectionLostCause() throws Exception {
+        connected();
+
+        connector.last().close();
+
+        assertEquals(ConnectionState.RECONNECTING, supervisor.state());
+        assertInstanceOf(ConnectionLostException.class, recorder.causes.get(recorder.causes.size() - 1));
+    }
+
+    @Test
+    void aListenerOfTheOneArgumentCallbackStillHearsEveryState() throws Exception {
+        List<ConnectionState> heard = new ArrayList<>();
+        listeners.add(new MessageListener() {
+            @Override
+            public void onConnectionStateChanged(ConnectionState state) {
+                heard.add(state);
+            }
+        });
+        connected();
+
+        connector.last().close();
+
+        assertEquals(List.of(ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.RECONNECTING),
+                heard);
     }
 
     @Test

@@ -311,6 +311,47 @@ class DeliveryCoordinatorTest {
     }
 
     @Test
+    void afterTheGateClosedASlowConsumerTheNextLoginSyncsAndPullsWhatItMissed() {
+        EmbeddedChannel first = connect();
+        answerSync(first, syncAck(5));
+        push(first, C, 1);
+        push(first, C, 3);
+        next(first, Command.PULL); // the gap's PULL is in flight when the gate gives up on us
+
+        first.writeInbound(Frames.error(0, 0, ErrorCode.SLOW_CONSUMER, "queued output over 1048576 bytes"));
+        first.close();
+        elapse(Duration.ofMillis(100));
+        EmbeddedChannel second = loggedIn();
+        SyncRequest sync = answerSync(second, syncAck(9, info(C, 6)));
+        Frame pull;
+        while ((pull = nextOrNull(second, Command.PULL)) != null) {
+            PullRequest request = Frames.parse(pull, PullRequest.parser());
+            PullAck.Builder ack = PullAck.newBuilder().setConversationId(C);
+            for (long seq = request.getFromSeq(); seq <= (request.getToSeq() == 0 ? 6 : request.getToSeq()); seq++) {
+                ack.addMessages(message(C, seq));
+            }
+            second.writeInbound(Frames.of(Command.PULL_ACK, pull.requestId(), ack.build()));
+        }
+
+        assertEquals(5, sync.getSinceVersion(), "the sync after any login starts where the last one ended");
+        assertEquals(List.of(C + "#1", C + "#2", C + "#3", C + "#4", C + "#5", C + "#6"), received());
+        assertEquals(9, state.syncVersion());
+    }
+
+    /** The next frame of {@code command} the client sent, or null when it sent none. */
+    private Frame nextOrNull(EmbeddedChannel ch, Command command) {
+        ch.runPendingTasks();
+        Frame f;
+        while ((f = ch.readOutbound()) != null) {
+            if (f.is(command)) {
+                return f;
+            }
+            skipped.add(f);
+        }
+        return null;
+    }
+
+    @Test
     void aPullInterruptedByADisconnectIsResumedAfterTheNextLogin() {
         EmbeddedChannel first = connect();
         answerSync(first, syncAck(1));
