@@ -18,13 +18,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The account API over HTTP (ARCHITECTURE §2 step 1): register a user, log in to get the signed token
- * a {@link MagpieClient} connects with.
+ * a {@link MagpieClient} connects with, refresh it, log out.
  *
  * <p>Wire: {@code POST /v1/accounts {username, password, nickname}} -> {@code {uid}};
  * {@code POST /v1/sessions {username, password, deviceId, platform}} and
  * {@code POST /v1/sessions/refresh {refreshToken}} -> {@code {uid, token, expiresAt, refreshToken,
- * refreshExpiresAt}} (times in epoch millis; an ISO-8601 instant is accepted too), as described by im-logic's
- * {@code openapi/accounts.yaml}. Failures surface as {@link MagpieApiException} with the server's
+ * refreshExpiresAt}} (times in epoch millis; an ISO-8601 instant is accepted too);
+ * {@code DELETE /v1/sessions/current} with {@code Authorization: Bearer <access token>} -> 204; as described
+ * by im-logic's {@code openapi/accounts.yaml}. Failures surface as {@link MagpieApiException} with the server's
  * {@code {code, message}}.
  *
  * <p>Thread-safe; holds no resources beyond its {@link HttpClient}, so there is nothing to close.
@@ -34,6 +35,7 @@ public final class AccountClient {
     public static final String REGISTER_PATH = "/v1/accounts";
     public static final String LOGIN_PATH = "/v1/sessions";
     public static final String REFRESH_PATH = "/v1/sessions/refresh";
+    public static final String CURRENT_SESSION_PATH = "/v1/sessions/current";
     public static final String GROUPS_PATH = "/v1/groups";
     private static final String SERVICE = "account API";
 
@@ -107,6 +109,24 @@ public final class AccountClient {
         }
         return http.post(SERVICE, HttpJsonClient.resolve(baseUrl, REFRESH_PATH),
                 Map.of("refreshToken", credentials.refreshToken()), http.json()::credentials);
+    }
+
+    /**
+     * Logs the device of {@code credentials} out: {@code DELETE /v1/sessions/current} with its access token.
+     * The server ends the device session, so neither the access token nor the refresh token work any more,
+     * and kicks its live connections ({@code KICK TOKEN_REVOKED}). {@link MagpieClient#logout()} calls this
+     * (refreshing an expired access token first) and sends LOGOUT to the gate as well.
+     *
+     * @throws MagpieApiException 401 ({@code UNAUTHORIZED}) when the access token is expired or the session
+     *                            already ended; status 0, 429 or 5xx (retryable) when it could not be done now
+     */
+    public void logout(Credentials credentials) {
+        Futures.join(logoutAsync(credentials));
+    }
+
+    public CompletableFuture<Void> logoutAsync(Credentials credentials) {
+        return http.delete(SERVICE, HttpJsonClient.resolve(baseUrl, CURRENT_SESSION_PATH), credentials.token(),
+                (what, status, body) -> null);
     }
 
     /**

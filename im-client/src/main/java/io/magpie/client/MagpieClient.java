@@ -7,6 +7,7 @@ import io.magpie.client.internal.GateConnector;
 import io.magpie.client.internal.Listeners;
 import io.magpie.client.internal.NettyGateConnector;
 import io.magpie.client.internal.ReconnectBackoff;
+import io.magpie.client.internal.SessionLogout;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.LoginAck;
@@ -43,6 +44,12 @@ import org.slf4j.LoggerFactory;
  *       or a {@link ConnectionLostException} when the connection dropped with it in flight (or there was
  *       none). Whenever {@link MagpieException#retryable()} is true, resend with the same client msg id:
  *       the server stores it once and answers with the original ack.</li>
+ *   <li>Rate limits: a SEND, SYNC or PULL the gate refuses with {@code RATE_LIMITED} is resent by the client
+ *       after the gate's {@code retry_after_ms}, at most {@link ClientConfig#rateLimitRetries()} times and
+ *       within the request timeout; meanwhile that connection's other requests wait and then go one per
+ *       retry-after. The future completes with the answer of a resend, or fails with a retryable
+ *       {@link MagpieErrorException} {@code RATE_LIMITED} whose {@link MagpieErrorException#retryAfter()} is the
+ *       gate's last advice.</li>
  *   <li>Messages go to every {@link MessageListener} exactly once per (conversation, seq) and in seq order
  *       per conversation: a resent PUSH of a delivered seq is not delivered again; a seq that jumps ahead
  *       is held back while the missing range is PULLed (paged), then the range and the held messages are
@@ -56,12 +63,17 @@ import org.slf4j.LoggerFactory;
  *   <li>Heartbeat: PING after one heartbeat interval (from LOGIN_ACK) without writes; no read for three
  *       intervals closes the connection. An unexpected close reconnects through the LSB with exponential
  *       backoff and full jitter; a KICK (e.g. the same device logged in elsewhere), a login refused for
- *       good, {@link #disconnect()}, {@link #logout()} and {@link #close()} do not. A RECONNECT from a
- *       draining gate moves the session to another gate, make-before-break.</li>
+ *       good, {@link #disconnect()}, {@link #logout()} and {@link #close()} do not. A close the gate
+ *       announces with an ERROR, such as {@code SLOW_CONSUMER} (this device did not read its output in
+ *       time), is an unexpected close: the listeners get RECONNECTING with that ERROR as the cause
+ *       ({@link MessageListener#onConnectionStateChanged(ConnectionState, MagpieException)}), and after the
+ *       new login the client SYNCs and PULLs what it missed. A RECONNECT from a draining gate moves the
+ *       session to another gate, make-before-break.</li>
  * </ul>
  *
  * <p>Thread-safe. Owns a single-threaded Netty event loop group unless one is given in the config (then
- * the caller owns it). {@link #close()} ends the session and releases what the client owns.
+ * the caller owns it). {@link #close()} releases what the client owns but keeps the session valid on the
+ * server; {@link #logout()} ends it.
  */
 public final class MagpieClient implements AutoCloseable {
 
@@ -75,6 +87,7 @@ public final class MagpieClient implements AutoCloseable {
     private final Listeners listeners = new Listeners();
     private final ConnectionSupervisor supervisor;
     private final DeliveryCoordinator delivery;
+    private final SessionLogout logout;
 
     /** A client whose delivery state lives in memory ({@link InMemoryClientState}). */
     public MagpieClient(ClientConfig config) {
@@ -98,16 +111,31 @@ public final class MagpieClient implements AutoCloseable {
                 config.syncPageSize(), config.pullPageSize());
         this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners, delivery, config.clock(),
                 config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
+        this.logout = new SessionLogout(new SessionLogout.AccountApi() {
+            @Override
+            public CompletableFuture<Void> revoke(Credentials credentials) {
+                return accountApi().logoutAsync(credentials);
+            }
+
+            @Override
+            public CompletableFuture<Credentials> refresh(Credentials credentials) {
+                return accountApi().refreshAsync(credentials);
+            }
+        }, config.clock(), config.deviceId());
     }
 
-    /** Created on the first refresh only: an HTTP client has threads, and most clients never need one. */
-    private AccountClient refresher;
+    /** Created on the first refresh or logout only: an HTTP client has threads, and most clients never need one. */
+    private AccountClient accountApi;
 
-    private synchronized CompletableFuture<Credentials> refresh(Credentials credentials) {
-        if (refresher == null) {
-            refresher = new AccountClient(config);
+    private synchronized AccountClient accountApi() {
+        if (accountApi == null) {
+            accountApi = new AccountClient(config);
         }
-        return refresher.refreshAsync(credentials);
+        return accountApi;
+    }
+
+    private CompletableFuture<Credentials> refresh(Credentials credentials) {
+        return accountApi().refreshAsync(credentials);
     }
 
     /**
@@ -255,16 +283,33 @@ public final class MagpieClient implements AutoCloseable {
     }
 
     /**
-     * Logs this device out: sends LOGOUT (the gate ends the session and closes the connection), then
-     * stays disconnected; {@link #connect} may be called again.
+     * Logs this device out for good: the server ends its session, so neither its access token nor its
+     * refresh token work any more (docs/PROTOCOL.md §9.6). The client stops reconnecting at once and stays
+     * DISCONNECTED; {@link #connect} may be called again with new credentials.
+     *
+     * <p>In this order: {@code DELETE /v1/sessions/current} on the account API with the access token
+     * (refreshed first with the refresh token when it has expired, as it has on a connection older than the
+     * token's lifetime), then LOGOUT on the live connection, if any, which the gate closes. Works while
+     * disconnected or reconnecting too (only the HTTP call is made then).
+     *
+     * <p>The future completes normally once the server ended the session, or found it already ended (logged
+     * out, kicked, replaced by a newer login): the token or refresh token was refused with 401. It fails with
+     * a {@link MagpieApiException} naming the account API's status and code when the session could not be
+     * revoked over HTTP (unreachable, 429, 5xx: {@link MagpieException#retryable()} is true). The gate was
+     * still sent LOGOUT then, which ends the session at the gates, but the refresh token may keep working
+     * until it expires: call {@code logout()} again later. Such failures are also logged with uid and
+     * device. Before any connect there is nothing to revoke and the future completes at once.
      */
     public CompletableFuture<Void> logout() {
-        return supervisor.logout();
+        return logout.logout(supervisor);
     }
 
     /**
-     * Ends the session and, if the client owns its event loop group, shuts it down (waiting briefly
-     * unless called from that event loop). Idempotent.
+     * Releases the client: closes the connection without reconnecting and, if the client owns its event
+     * loop group, shuts it down (waiting briefly unless called from that event loop). Idempotent. Does
+     * <em>not</em> log out: the session and its tokens stay valid on the server, so an app that closes the
+     * client when it exits can connect again next time with the credentials it stored. Call {@link #logout()}
+     * first (and wait for it) to end the session.
      */
     @Override
     public void close() {

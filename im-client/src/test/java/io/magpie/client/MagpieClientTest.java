@@ -58,6 +58,17 @@ class MagpieClientTest {
     }
 
     @Test
+    void logoutBeforeAnyConnectHasNothingToRevokeAndCompletesAtOnce() throws Exception {
+        // the account API URL points nowhere: a call to it would fail the logout
+        ClientConfig config = ClientConfig.builder().accountApiUrl("http://127.0.0.1:9").build();
+        try (MagpieClient client = new MagpieClient(config)) {
+            client.logout().get(5, TimeUnit.SECONDS);
+
+            assertEquals(ConnectionState.IDLE, client.state());
+        }
+    }
+
+    @Test
     void aClosedClientCannotConnectAndClosingTwiceIsHarmless() {
         MagpieClient client = new MagpieClient(ClientConfig.builder().build());
         client.close();

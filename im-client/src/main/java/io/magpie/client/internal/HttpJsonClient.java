@@ -73,6 +73,13 @@ public final class HttpJsonClient {
         return send(service + " POST " + uri.getPath(), request, parser);
     }
 
+    /** A DELETE carrying {@code Authorization: Bearer <bearerToken>}; {@code parser} gets the (often empty) body. */
+    public <T> CompletableFuture<T> delete(String service, URI uri, String bearerToken, BodyParser<T> parser) {
+        HttpRequest request = authorized(HttpRequest.newBuilder(uri), bearerToken).timeout(timeout)
+                .header("Accept", "application/json").DELETE().build();
+        return send(service + " DELETE " + uri.getPath(), request, parser);
+    }
+
     private static HttpRequest.Builder authorized(HttpRequest.Builder builder, String bearerToken) {
         return bearerToken == null ? builder : builder.header("Authorization", "Bearer " + bearerToken);
     }
