@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -286,6 +287,65 @@ public final class Infrastructure implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             startMysqlInPlace();
+        }
+    }
+
+    /**
+     * For fault tests that signal the server (e.g. SIGSTOP/SIGCONT, a hung rather than a stopped
+     * MySQL): the pid of the embedded {@code mariadbd}; empty when MySQL is external or stopped in
+     * place.
+     */
+    public OptionalLong mysqlPid() {
+        return mysql().pid();
+    }
+
+    /**
+     * True when Kafka is the embedded broker, which {@link #stopKafkaInPlace()},
+     * {@link #startKafkaInPlace()} and {@link #restartKafka(Duration)} can stop and start; false for
+     * an external cluster ({@code MAGPIE_KAFKA_BOOTSTRAP}), which tests must not stop.
+     */
+    public boolean kafkaRestartable() {
+        return kafka().restartable();
+    }
+
+    /**
+     * For fault tests: shuts the embedded Kafka broker down cleanly, keeping its ports and log
+     * directory, so {@link #kafkaBootstrap()} stays valid and topics, records and committed offsets are
+     * there again after {@link #startKafkaInPlace()}. Every test sharing this instance loses Kafka
+     * meanwhile (see {@link #stopMysqlInPlace()}). Idempotent.
+     *
+     * @throws UnsupportedOperationException when Kafka is external (see {@link #kafkaRestartable()})
+     */
+    public void stopKafkaInPlace() {
+        kafka().stopInPlace();
+    }
+
+    /**
+     * Starts the broker stopped by {@link #stopKafkaInPlace()} again on the same ports and log
+     * directory, returning once it answers requests. Does nothing when it is running.
+     *
+     * @throws UnsupportedOperationException when Kafka is external
+     * @throws IllegalStateException when the broker does not come back
+     */
+    public void startKafkaInPlace() {
+        kafka().startInPlace();
+    }
+
+    /**
+     * {@link #stopKafkaInPlace()}, wait {@code down}, {@link #startKafkaInPlace()}. Blocks the calling
+     * thread; if the wait is interrupted the broker is still started again.
+     *
+     * @throws UnsupportedOperationException when Kafka is external
+     */
+    public void restartKafka(Duration down) {
+        Objects.requireNonNull(down, "down");
+        stopKafkaInPlace();
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            startKafkaInPlace();
         }
     }
 

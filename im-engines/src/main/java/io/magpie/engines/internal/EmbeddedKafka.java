@@ -33,13 +33,18 @@ public final class EmbeddedKafka implements KafkaServer {
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
-    private final KafkaRaftServer server;
+    private static final long START_TIMEOUT_MS = 30_000;
+
+    private final KafkaConfig config;
     private final Path logDir;
     private final String bootstrap;
     private final String clusterId;
+    private KafkaRaftServer server; // guarded by this; null while stopped in place
     private boolean stopped;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrap, String clusterId) {
+    private EmbeddedKafka(KafkaConfig config, KafkaRaftServer server, Path logDir, String bootstrap,
+            String clusterId) {
+        this.config = config;
         this.server = server;
         this.logDir = logDir;
         this.bootstrap = bootstrap;
@@ -63,8 +68,8 @@ public final class EmbeddedKafka implements KafkaServer {
             keepJvmAlive();
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            KafkaProbe.awaitCluster(bootstrap, 30_000);
-            return new EmbeddedKafka(server, logDir, bootstrap, clusterId);
+            KafkaProbe.awaitCluster(bootstrap, START_TIMEOUT_MS);
+            return new EmbeddedKafka(config, server, logDir, bootstrap, clusterId);
         } catch (Exception e) {
             if (server != null) {
                 shutdown(server);
@@ -159,12 +164,62 @@ public final class EmbeddedKafka implements KafkaServer {
     }
 
     @Override
+    public boolean restartable() {
+        return true;
+    }
+
+    /**
+     * Shuts the broker (and its controller) down cleanly, keeping the log directory: topics, records
+     * and committed offsets survive; clients see refused connections until {@link #startInPlace()}.
+     */
+    @Override
+    public synchronized void stopInPlace() {
+        if (stopped) {
+            throw new IllegalStateException("embedded Kafka " + bootstrap + " is closed; it cannot be stopped in place");
+        }
+        if (server == null) {
+            return;
+        }
+        shutdown(server);
+        server = null;
+        log.info("embedded Kafka {} stopped in place (ports and {} kept)", bootstrap, logDir);
+    }
+
+    /** A new broker on the same configuration (ports, node id, log directory); returns once it answers. */
+    @Override
+    public synchronized void startInPlace() {
+        if (stopped) {
+            throw new IllegalStateException("embedded Kafka " + bootstrap + " is closed; it cannot be started again");
+        }
+        if (server != null) {
+            return;
+        }
+        KafkaRaftServer restarted = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            restarted.startup();
+            KafkaProbe.awaitCluster(bootstrap, START_TIMEOUT_MS);
+        } catch (Exception e) {
+            shutdown(restarted);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("embedded Kafka did not start again on " + bootstrap + " with "
+                    + logDir + ": " + e.getMessage(), e);
+        }
+        server = restarted;
+        log.info("embedded Kafka {} started again", bootstrap);
+    }
+
+    @Override
     public synchronized void close() {
         if (stopped) {
             return;
         }
         stopped = true;
-        shutdown(server);
+        if (server != null) {
+            shutdown(server);
+            server = null;
+        }
         Dirs.deleteRecursively(logDir);
         log.debug("embedded Kafka {} stopped", bootstrap);
     }

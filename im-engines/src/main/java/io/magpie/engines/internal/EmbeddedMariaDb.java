@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -224,6 +225,16 @@ public final class EmbeddedMariaDb implements MysqlServer {
     @Override
     public boolean restartable() {
         return true;
+    }
+
+    /** mariadbd's pid, as it wrote it to its pid file at start; empty while it is stopped. */
+    @Override
+    public synchronized OptionalLong pid() {
+        if (stopped || down) {
+            return OptionalLong.empty();
+        }
+        return pidFile.read().filter(pid -> ProcessHandle.of(pid).map(PidFile::running).orElse(false))
+                .map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.magpie.engines.internal;
 
+import java.util.OptionalLong;
+
 /** A running MySQL-compatible server. */
 public interface MysqlServer extends RunningServer {
 
@@ -28,5 +30,13 @@ public interface MysqlServer extends RunningServer {
      */
     default void startInPlace() {
         throw new UnsupportedOperationException(describe() + " is not run by this process; it cannot be started");
+    }
+
+    /**
+     * The operating-system pid of the server process, for fault tests that signal it (SIGSTOP/SIGCONT);
+     * empty for a server this process does not run, or while it is stopped.
+     */
+    default OptionalLong pid() {
+        return OptionalLong.empty();
     }
 }
