@@ -1,14 +1,16 @@
 package io.magpie.das;
 
 /**
- * One row of table {@code conversation}: a conversation as it appears in one owner's list.
- * Unread count = {@code lastSeq - readSeq}.
+ * One row of table {@code conversation}: a conversation as it appears in one owner's list. The exact
+ * unread count also discounts recalled messages: {@link UnreadCounts}.
+ *
+ * @param peerReadSeq one-to-one: how far the peer has read (a read receipt; 0 while either side hides them)
  */
 public record Conversation(long ownerUid, String conversationId, int conversationType, long peerId, long version,
                            long sortKey, long lastSeq, long lastMsgId, long readSeq, long clearedSeq,
-                           boolean muted, boolean deleted, long updatedAt) {
+                           boolean muted, boolean deleted, long updatedAt, long peerReadSeq) {
 
-    /** Messages after the read position (never negative). */
+    /** Messages after the read position (never negative), recalled ones included. */
     public long unread() {
         return Math.max(0, lastSeq - readSeq);
     }

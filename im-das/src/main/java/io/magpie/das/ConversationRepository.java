@@ -33,7 +33,7 @@ public final class ConversationRepository {
     public static final int MAX_ROWS_PER_STATEMENT = 1000;
 
     private static final String COLUMNS = "owner_uid, conversation_id, conversation_type, peer_id, version, sort_key,"
-            + " last_seq, last_msg_id, read_seq, cleared_seq, muted, deleted, updated_at";
+            + " last_seq, last_msg_id, read_seq, cleared_seq, muted, deleted, updated_at, peer_read_seq";
 
     // the conversation row merged with its large group's timeline (read diffusion), see syncSince
     private static final String SYNC_COLUMNS = "c.owner_uid, c.conversation_id, c.conversation_type, c.peer_id,"
@@ -41,7 +41,7 @@ public final class ConversationRepository {
             + " GREATEST(c.last_seq, COALESCE(g.last_seq, 0)) AS sync_last_seq,"
             + " IF(COALESCE(g.last_seq, 0) > c.last_seq, g.last_msg_id, c.last_msg_id) AS sync_last_msg_id,"
             + " c.read_seq, c.cleared_seq, c.muted,"
-            + " (c.deleted AND COALESCE(g.last_seq, 0) <= c.last_seq) AS sync_deleted, c.updated_at";
+            + " (c.deleted AND COALESCE(g.last_seq, 0) <= c.last_seq) AS sync_deleted, c.updated_at, c.peer_read_seq";
 
     // assignments run left to right and see earlier ones: compare with the old last_seq first
     private static final String UPSERT_TAIL = " ON DUPLICATE KEY UPDATE"
@@ -231,7 +231,7 @@ public final class ConversationRepository {
                 while (rs.next()) {
                     rows.add(new Conversation(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                             rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                            rs.getLong(10), rs.getBoolean(11), rs.getBoolean(12), rs.getLong(13)));
+                            rs.getLong(10), rs.getBoolean(11), rs.getBoolean(12), rs.getLong(13), rs.getLong(14)));
                 }
             }
             return rows;

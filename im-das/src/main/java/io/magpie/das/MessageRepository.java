@@ -199,6 +199,25 @@ public final class MessageRepository {
     }
 
     /**
+     * The newest messages with {@code fromSeq <= seq <= toSeq}, at most {@code limit}, ascending by seq
+     * (history paging backwards).
+     */
+    public List<MessageRecord> findRangeNewest(String conversationId, long fromSeq, long toSeq, int limit) {
+        requirePositive(limit);
+        List<MessageRecord> newestFirst = query("newest messages " + fromSeq + ".." + toSeq + " of conversation "
+                        + conversationId,
+                SELECT + "WHERE conversation_id = ? AND seq BETWEEN ? AND ? ORDER BY seq DESC LIMIT ?", statement -> {
+                    statement.setString(1, conversationId);
+                    statement.setLong(2, fromSeq);
+                    statement.setLong(3, toSeq);
+                    statement.setInt(4, limit);
+                });
+        List<MessageRecord> ascending = new ArrayList<>(newestFirst);
+        java.util.Collections.reverse(ascending);
+        return ascending;
+    }
+
+    /**
      * Messages whose version is above {@code sinceVersion} (recalled, deleted, edited or new),
      * ascending by version then seq, at most {@code limit}.
      */

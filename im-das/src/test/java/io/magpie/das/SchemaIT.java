@@ -22,13 +22,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SchemaIT {
 
     private static final Map<String, List<String>> COLUMNS = Map.of(
-            "account", List.of("uid", "username", "password_hash", "nickname", "created_at", "updated_at"),
+            "account", List.of("uid", "username", "password_hash", "nickname", "created_at", "updated_at",
+                    "read_receipts"),
             "device_token", List.of("uid", "device_id", "platform", "provider", "token", "updated_at"),
             "message", List.of("msg_id", "conversation_id", "conversation_type", "seq", "version", "sender_uid",
                     "sender_device_id", "client_msg_id", "msg_type", "content", "status", "server_time"),
             "conversation", List.of("owner_uid", "conversation_id", "conversation_type", "peer_id", "version",
-                    "sort_key", "last_seq", "last_msg_id", "read_seq", "cleared_seq", "muted", "deleted",
-                    "updated_at"),
+                    "sort_key", "last_seq", "last_msg_id", "read_seq", "peer_read_seq", "cleared_seq", "muted",
+                    "deleted", "updated_at"),
             "im_group", List.of("group_id", "name", "owner_uid", "member_count", "last_seq", "last_msg_id",
                     "version", "large", "created_at", "updated_at", "dismissed"),
             "group_member", List.of("group_id", "uid", "role", "join_seq", "read_seq", "cleared_seq", "muted",

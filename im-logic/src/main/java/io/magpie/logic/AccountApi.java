@@ -11,6 +11,7 @@ import io.magpie.das.ConversationRepository;
 import io.magpie.registry.ActiveSessions;
 import io.magpie.das.DeviceSessionRepository;
 import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.ReadPositions;
 import io.magpie.registry.RedisActiveSessions;
 import io.magpie.registry.RedisRouteTable;
 import io.magpie.registry.RedisStore;
@@ -125,7 +126,8 @@ public final class AccountApi implements AutoCloseable {
         this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable, ids.groupIds(), ids.versions(), clock,
                 config.maxGroupMembers()), bodies);
         this.settingsRoutes = new SettingsRoutes(new SettingsService(new DeviceTokenRepository(dataSource),
-                new ConversationRepository(dataSource, clock), groups, ids.versions(), clock), bodies);
+                new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
+                ids.versions(), clock), bodies);
         this.live = live;
         this.ready = ready;
         this.openApi = loadOpenApi();

@@ -49,6 +49,8 @@ import java.util.Objects;
  *                           owner's fence claim and row locks longer; whole seconds, 1 s-5 min, default 5 s
  * @param sessions           refresh tokens, token keys (rotation), login attempt limits, admin token; default
  *                           {@link SessionSettings#defaults()} with {@code tokenSecret} as the one key
+ * @param recallWindow       how long after sending a sender may RECALL their message (group owners and admins
+ *                           may recall any message of their group at any time); 0-7 days, default 2 min
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -76,7 +78,8 @@ public record LogicConfig(
         int queryBacklog,
         TlsConfig tls,
         Duration writeIdleTimeout,
-        SessionSettings sessions) {
+        SessionSettings sessions,
+        Duration recallWindow) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -99,6 +102,7 @@ public record LogicConfig(
     public static final int DEFAULT_QUERIES_PER_POLL = 200;
     public static final int DEFAULT_QUERY_BACKLOG = 10_000;
     public static final Duration DEFAULT_WRITE_IDLE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RECALL_WINDOW = Duration.ofMinutes(2);
 
     public LogicConfig {
         if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
@@ -139,6 +143,7 @@ public record LogicConfig(
         range("logic.query-backlog", queryBacklog, 1, 1_000_000);
         writeIdleTimeout = range("logic.write-idle-timeout", writeIdleTimeout, Duration.ofSeconds(1),
                 Duration.ofMinutes(5));
+        recallWindow = range("logic.recall-window", recallWindow, Duration.ZERO, Duration.ofDays(7));
         Objects.requireNonNull(tls, "tls (default TlsConfig.DISABLED)");
         sessions = Objects.requireNonNullElse(sessions, SessionSettings.defaults());
         if (sessions.tokenKeys() == null) {
@@ -164,7 +169,8 @@ public record LogicConfig(
                 + ", pushAckTimeout=" + pushAckTimeout + ", maxGroupMembers=" + maxGroupMembers
                 + ", largeGroupThreshold=" + largeGroupThreshold + ", groupIdSegmentStep=" + groupIdSegmentStep
                 + ", syncVersionWindow=" + syncVersionWindow + ", queriesPerPoll=" + queriesPerPoll
-                + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions + "]";
+                + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions
+                + ", recallWindow=" + recallWindow + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -221,6 +227,7 @@ public record LogicConfig(
         private TlsConfig tls = TlsConfig.DISABLED;
         private Duration writeIdleTimeout = DEFAULT_WRITE_IDLE_TIMEOUT;
         private SessionSettings sessions = SessionSettings.defaults();
+        private Duration recallWindow = DEFAULT_RECALL_WINDOW;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -251,13 +258,14 @@ public record LogicConfig(
         public Builder tls(TlsConfig v) { this.tls = v; return this; }
         public Builder writeIdleTimeout(Duration v) { this.writeIdleTimeout = v; return this; }
         public Builder sessions(SessionSettings v) { this.sessions = v; return this; }
+        public Builder recallWindow(Duration v) { this.recallWindow = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
                     httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations, timelineCacheSize,
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
-                    queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions);
+                    queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow);
         }
     }
 }

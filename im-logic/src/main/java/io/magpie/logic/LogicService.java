@@ -8,7 +8,10 @@ import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
 import io.magpie.das.PartitionFenceRepository;
 import io.magpie.registry.RedisStore;
+import io.magpie.das.MessageRecalls;
+import io.magpie.das.ReadPositions;
 import io.magpie.das.TimelineCache;
+import io.magpie.das.UnreadCounts;
 import io.magpie.bus.Topics;
 import io.magpie.idgen.ConversationSeqAllocator;
 import io.magpie.idgen.RedisWorkerIdLease;
@@ -23,6 +26,8 @@ import io.magpie.logic.internal.MessageAssigner;
 import io.magpie.logic.internal.PartitionFences;
 import io.magpie.logic.internal.PullHandler;
 import io.magpie.logic.internal.PushTaskPublisher;
+import io.magpie.logic.internal.ReadProcessor;
+import io.magpie.logic.internal.RecallProcessor;
 import io.magpie.logic.internal.QueryBacklog;
 import io.magpie.logic.internal.QueryProcessor;
 import io.magpie.logic.internal.QueryStage;
@@ -110,14 +115,14 @@ public final class LogicService implements AutoCloseable {
                     config.writeIdleTimeout(), config.writeIdleTimeout().plusSeconds(5));
             PartitionFences fences = new PartitionFences(fenceRows, topics.upstream(),
                     config.consumerGroup() + " worker " + lease.workerId());
+            TimelineCache timeline = new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner,
                     new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
-                    new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL),
-                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
+                    timeline, new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
             QueryStage queries = new QueryStage(new QueryProcessor(
-                    new SyncHandler(conversations, messages,
+                    new SyncHandler(conversations, messages, new UnreadCounts(database.dataSource()),
                             new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch())),
                     new PullHandler(messages, conversations, groups)),
                     publisher, new QueryBacklog(config.queryBacklog()), config.queriesPerPoll());
@@ -128,7 +133,11 @@ public final class LogicService implements AutoCloseable {
                     snowflake), clock, this::live, this::ready).start();
             // last: from here on only the consumer thread closes the KafkaConsumer
             consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
-                    new UpstreamBatchProcessor(new UpstreamParser(), sends, publisher), queries, assigner,
+                    new UpstreamBatchProcessor(new UpstreamParser(), sends,
+                            new ReadProcessor(new ReadPositions(database.dataSource(), clock), snowflake),
+                            new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
+                                    timeline, snowflake, config.recallWindow(), clock),
+                            publisher), queries, assigner,
                     new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;

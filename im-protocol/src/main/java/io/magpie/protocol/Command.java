@@ -31,6 +31,7 @@ public enum Command {
     RECONNECT(22),
     ERROR(23),
     LOGOUT(24),
+    NOTICE(25),
     GATE_PUSH(4097),
     GATE_PUSH_ACK(4098),
     LINK_HELLO(4099),

@@ -35,6 +35,8 @@ public enum ErrorCode {
      * the other conversation type); nothing was sent: use a fresh id for a new message.
      */
     CLIENT_MSG_ID_REUSED(2005, false),
+    /** RECALL of a message older than the recall window by someone who is not a group owner or admin. */
+    RECALL_WINDOW_PASSED(2006, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */

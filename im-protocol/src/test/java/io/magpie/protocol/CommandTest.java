@@ -23,7 +23,7 @@ class CommandTest {
     static {
         String[] names = {"LOGIN", "LOGIN_ACK", "PING", "PONG", "SEND", "SEND_ACK", "PUSH", "PUSH_ACK", "SYNC",
             "SYNC_ACK", "PULL", "PULL_ACK", "READ", "READ_ACK", "RECALL", "RECALL_ACK", "DELETE", "DELETE_ACK",
-            "CLEAR", "CLEAR_ACK", "KICK", "RECONNECT", "ERROR", "LOGOUT"};
+            "CLEAR", "CLEAR_ACK", "KICK", "RECONNECT", "ERROR", "LOGOUT", "NOTICE"};
         for (int i = 0; i < names.length; i++) {
             PUBLISHED.put(Command.valueOf(names[i]), i + 1);
         }
@@ -55,7 +55,7 @@ class CommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 25, 4096, 4103, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
+    @ValueSource(ints = {0, 26, 4096, 4103, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
     void knowsNoCommandForAnUnassignedCode(int code) {
         assertEquals(Optional.empty(), Command.fromCode(code));
         assertEquals("UNKNOWN(" + code + ")", Command.nameOf(code));

@@ -22,6 +22,8 @@ import io.magpie.protocol.proto.LoginRequest;
 import io.magpie.protocol.proto.MediaInfo;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageActionRequest;
+import io.magpie.protocol.proto.Notice;
+import io.magpie.protocol.proto.NoticeType;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageRef;
 import io.magpie.protocol.proto.MessageType;
@@ -93,6 +95,8 @@ public final class SampleBodies {
             case KICK -> Kick.newBuilder().setReason(KickReason.DUPLICATE_DEVICE)
                     .setMessage("logged in on another connection").build();
             case RECONNECT -> Reconnect.newBuilder().setReason("gate draining").setDelayMs(1500).build();
+            case NOTICE -> Notice.newBuilder().setType(NoticeType.NOTICE_PEER_READ).setConversationId("s_10001_10002")
+                    .setSeq(12).setUid(10002).build();
             case ERROR -> Error.newBuilder().setCode(ErrorCode.RATE_LIMITED.code()).setMessage("slow down")
                     .setCommand(Command.SEND.code()).setRetryable(true).build();
             case GATE_PUSH -> GatePush.newBuilder()
@@ -131,6 +135,7 @@ public final class SampleBodies {
             case CLEAR -> ClearRequest.parser();
             case KICK -> Kick.parser();
             case RECONNECT -> Reconnect.parser();
+            case NOTICE -> Notice.parser();
             case ERROR -> Error.parser();
             case GATE_PUSH -> GatePush.parser();
             case GATE_PUSH_ACK -> GatePushAck.parser();

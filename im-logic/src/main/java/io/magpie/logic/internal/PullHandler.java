@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Step 9, PULL: a page of one conversation's messages by seq range. Only a member may pull (a
+ * Step 9, PULL: a page of one conversation's messages by seq range, the oldest of the range first, or
+ * its newest when paging backwards through history. Only a member may pull (a
  * one-to-one conversation's two users, a group's members), and never below what the caller may
  * see: after their cleared seq, and in a group from their join seq. Blocking JDBC on the consumer
  * thread; stateless, thread-safe.
@@ -58,9 +59,14 @@ public final class PullHandler {
         PullAck.Builder ack = PullAck.newBuilder().setConversationId(q.conversationId());
         long from = Math.max(q.fromSeq(), firstVisible);
         if (from <= q.toSeq()) {
-            List<MessageRecord> found = messages.findRange(q.conversationId(), from, q.toSeq(), q.limit() + 1);
+            List<MessageRecord> found = q.backward()
+                    ? messages.findRangeNewest(q.conversationId(), from, q.toSeq(), q.limit() + 1)
+                    : messages.findRange(q.conversationId(), from, q.toSeq(), q.limit() + 1);
             boolean hasMore = found.size() > q.limit();
-            for (MessageRecord r : hasMore ? found.subList(0, q.limit()) : found) {
+            // forward: the extra one is the newest (more after the page); backward: the oldest (more before it)
+            List<MessageRecord> page = !hasMore ? found
+                    : q.backward() ? found.subList(1, found.size()) : found.subList(0, q.limit());
+            for (MessageRecord r : page) {
                 // one-to-one: the recipient as the sender addressed it; seen from the caller that may be themselves
                 long messageTarget = ref.get() instanceof ConversationRef.Single single
                         ? single.peerOf(r.senderUid()) : target;

@@ -7,6 +7,7 @@ import io.magpie.protocol.Command;
 import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.Push;
 import io.magpie.protocol.proto.PushTarget;
 import io.magpie.protocol.proto.PushTask;
@@ -108,6 +109,23 @@ public final class PushTaskFactory {
                 .setSenderUid(record.senderUid())
                 .setPreview(preview(message.getContent()));
         return new OutgoingPush(record.conversationId(), task.build());
+    }
+
+    /**
+     * A NOTICE to every online device of {@code uids} except the connection {@code cause} came from
+     * (null: none excepted). Keyed by the conversation, so it stays in order with the conversation's
+     * pushes; never offline-notified (the state it announces is in SYNC and PULL).
+     */
+    public static OutgoingPush notice(Notice notice, Collection<Long> uids, UpstreamEnvelope cause) {
+        PushTask.Builder task = PushTask.newBuilder()
+                .setCommand(Command.NOTICE.code())
+                .setBody(notice.toByteString())
+                .setConversationId(notice.getConversationId());
+        for (long uid : uids) {
+            task.addTargets(cause != null && uid == cause.getUid() ? senderTarget(cause, uid)
+                    : PushTarget.newBuilder().setUid(uid).build());
+        }
+        return new OutgoingPush(notice.getConversationId(), task.build());
     }
 
     /** The answer to a query ({@code SYNC_ACK}, {@code PULL_ACK}) to exactly the asking connection. */

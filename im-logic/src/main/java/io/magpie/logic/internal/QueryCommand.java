@@ -29,8 +29,9 @@ public sealed interface QueryCommand permits QueryCommand.Sync, QueryCommand.Pul
      * @param fromSeq at least 1
      * @param toSeq   {@link Long#MAX_VALUE} for "up to the newest"
      * @param limit   most messages in the answer, already clamped to 1..{@link QueryParser#MAX_LIMIT}
+     * @param backward the newest {@code limit} of the range instead of the oldest (history paging)
      */
-    record Pull(UpstreamEnvelope envelope, String conversationId, long fromSeq, long toSeq, int limit)
-            implements QueryCommand {
+    record Pull(UpstreamEnvelope envelope, String conversationId, long fromSeq, long toSeq, int limit,
+            boolean backward) implements QueryCommand {
     }
 }

@@ -74,7 +74,7 @@ public final class QueryParser {
             return refuse(env, "to_seq " + req.getToSeq() + " is below from_seq " + from
                     + "; use to_seq 0 for \"up to the newest\"");
         }
-        return new Accepted(new QueryCommand.Pull(env, conv, from, to, limit(req.getLimit())));
+        return new Accepted(new QueryCommand.Pull(env, conv, from, to, limit(req.getLimit()), req.getBackward()));
     }
 
     static int limit(int asked) {

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
  * <ul>
  *   <li>{@code PUT /v1/devices/{deviceId}/push-token {provider: "webhook"|"apns"|"fcm", token}} -> 204</li>
  *   <li>{@code PUT /v1/conversations/{conversationId}/mute {muted: bool}} -> 204</li>
+ *   <li>{@code PUT /v1/me/settings/read-receipts {enabled: bool}} -> 204</li>
  * </ul>
  * Thread-safe.
  */
@@ -17,6 +18,9 @@ public final class SettingsRoutes {
     }
 
     record Mute(Boolean muted) {
+    }
+
+    record ReadReceipts(Boolean enabled) {
     }
 
     private final SettingsService settings;
@@ -30,6 +34,13 @@ public final class SettingsRoutes {
     public void register(Javalin app) {
         app.put("/v1/devices/{deviceId}/push-token", this::pushToken);
         app.put("/v1/conversations/{conversationId}/mute", this::mute);
+        app.put("/v1/me/settings/read-receipts", this::readReceipts);
+    }
+
+    private void readReceipts(Context ctx) throws ApiException {
+        ReadReceipts req = bodies.read(ctx, ReadReceipts.class);
+        settings.setReadReceipts(BearerAuth.caller(ctx).uid(), req.enabled());
+        ctx.status(204);
     }
 
     private void pushToken(Context ctx) throws ApiException {

@@ -4,6 +4,7 @@ import io.magpie.das.ConversationRepository;
 import io.magpie.das.DeviceToken;
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.GroupRepository;
+import io.magpie.das.ReadPositions;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.proto.ConversationType;
@@ -15,7 +16,7 @@ import java.util.Set;
  * A user's settings over HTTP: the push token of the calling device (where the notifier sends
  * push notifications while the device is offline) and the mute flag of a conversation (muted
  * conversations are not notified; the change reaches the user's other devices by SYNC, since it
- * raises the row's user-scoped version). Storage faults surface as {@link io.magpie.registry.StorageException}.
+ * raises the row's user-scoped version) and whether the user's read receipts are shared. Storage faults surface as {@link io.magpie.registry.StorageException}.
  * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
  */
 public final class SettingsService {
@@ -26,15 +27,17 @@ public final class SettingsService {
     private final DeviceTokenRepository deviceTokens;
     private final ConversationRepository conversations;
     private final GroupRepository groups;
+    private final ReadPositions readPositions;
     private final IdGenerator versions;
     private final Clock clock;
 
     /** @param versions snowflake ids: the user-scoped version a mute change stamps on the row */
     public SettingsService(DeviceTokenRepository deviceTokens, ConversationRepository conversations,
-            GroupRepository groups, IdGenerator versions, Clock clock) {
+            GroupRepository groups, ReadPositions readPositions, IdGenerator versions, Clock clock) {
         this.deviceTokens = deviceTokens;
         this.conversations = conversations;
         this.groups = groups;
+        this.readPositions = readPositions;
         this.versions = versions;
         this.clock = clock;
     }
@@ -81,6 +84,19 @@ public final class SettingsService {
                 throw notMember(caller, conversationId);
             }
             conversations.setMuted(caller, conversationId, ConversationType.GROUP_VALUE, gid, muted, versions.nextId());
+        }
+    }
+
+    /**
+     * Turns the caller's read receipts on or off: off, their reads send no receipt and they see none
+     * ({@code peer_read_seq} is cleared on both sides of their one-to-one conversations).
+     */
+    public void setReadReceipts(long caller, Boolean enabled) throws ApiException {
+        if (enabled == null) {
+            throw ApiException.badRequest("enabled is required: true or false");
+        }
+        if (!readPositions.setReceipts(caller, enabled, versions.nextId())) {
+            throw new ApiException(404, "NOT_FOUND", "there is no account with uid " + caller);
         }
     }
 

@@ -4,6 +4,7 @@ import io.magpie.das.Conversation;
 import io.magpie.das.ConversationRepository;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
+import io.magpie.das.UnreadCounts;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.proto.ConversationInfo;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * Step 9, SYNC: the caller's conversations changed since their version, oldest change first, each
- * with its newest visible message; two queries (the rows, merged with large groups' timelines by
+ * with its newest visible message, its exact unread count ({@link UnreadCounts}) and the total over
+ * all the caller's unmuted conversations; two queries (the rows, merged with large groups' timelines by
  * {@link ConversationRepository#syncSince}, then the last messages by id). The cursor handed back
  * follows {@link SyncCursor}. Blocking JDBC on the consumer thread; stateless, thread-safe.
  */
@@ -23,11 +25,14 @@ public final class SyncHandler {
 
     private final ConversationRepository conversations;
     private final MessageRepository messages;
+    private final UnreadCounts unread;
     private final SyncCursor cursor;
 
-    public SyncHandler(ConversationRepository conversations, MessageRepository messages, SyncCursor cursor) {
+    public SyncHandler(ConversationRepository conversations, MessageRepository messages, UnreadCounts unread,
+            SyncCursor cursor) {
         this.conversations = conversations;
         this.messages = messages;
+        this.unread = unread;
         this.cursor = cursor;
     }
 
@@ -43,9 +48,11 @@ public final class SyncHandler {
             }
         }
         Map<Long, MessageRecord> last = lastIds.isEmpty() ? Map.of() : messages.findByIds(lastIds);
-        SyncAck.Builder ack = SyncAck.newBuilder();
+        Map<String, Long> counts = unread.of(page);
+        SyncAck.Builder ack = SyncAck.newBuilder().setTotalUnread(unread.total(q.uid()));
         for (Conversation c : page) {
-            ack.addConversations(info(c, visibleLastMessage(c) ? last.get(c.lastMsgId()) : null));
+            ack.addConversations(info(c, visibleLastMessage(c) ? last.get(c.lastMsgId()) : null,
+                    counts.getOrDefault(c.conversationId(), 0L)));
         }
         long newest = page.isEmpty() ? q.sinceVersion() : page.get(page.size() - 1).version();
         ack.setVersion(cursor.next(q.sinceVersion(), newest, hasMore)).setHasMore(hasMore);
@@ -57,7 +64,7 @@ public final class SyncHandler {
         return c.lastMsgId() > 0 && c.lastSeq() > c.clearedSeq();
     }
 
-    static ConversationInfo info(Conversation c, MessageRecord last) {
+    static ConversationInfo info(Conversation c, MessageRecord last, long unreadCount) {
         ConversationInfo.Builder info = ConversationInfo.newBuilder()
                 .setConversationId(c.conversationId())
                 .setConversationTypeValue(c.conversationType())
@@ -67,7 +74,9 @@ public final class SyncHandler {
                 .setClearedSeq(c.clearedSeq())
                 .setVersion(c.version())
                 .setMuted(c.muted())
-                .setDeleted(c.deleted());
+                .setDeleted(c.deleted())
+                .setUnreadCount(unreadCount)
+                .setPeerReadSeq(c.peerReadSeq());
         if (last != null) {
             long target = c.conversationType() == ConversationType.GROUP_VALUE ? c.peerId()
                     : ConversationIds.peerOf(last.conversationId(), last.senderUid());

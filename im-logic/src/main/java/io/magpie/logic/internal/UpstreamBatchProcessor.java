@@ -1,11 +1,13 @@
 package io.magpie.logic.internal;
 
+import io.magpie.logic.internal.UpstreamParser.Action;
 import io.magpie.logic.internal.UpstreamParser.Parsed;
 import io.magpie.logic.internal.UpstreamParser.Query;
 import io.magpie.logic.internal.UpstreamParser.Refused;
 import io.magpie.logic.internal.UpstreamParser.Send;
 import io.magpie.logic.internal.UpstreamParser.Unanswerable;
 import io.magpie.protocol.ErrorCode;
+import io.magpie.registry.StorageException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Step 5 for one polled batch of {@code upstream} records: parses them, stores the SENDs through
- * {@link SendBatchProcessor}, answers refused requests with ERRORs, and publishes those push tasks,
+ * {@link SendBatchProcessor}, then applies the READs ({@link ReadProcessor}) and RECALLs
+ * ({@link RecallProcessor}), answers refused requests with ERRORs, and publishes those push tasks,
  * waiting for Kafka's acks. SYNC and PULL are not answered here: they are handed back for the
  * {@link QueryStage}, which answers a bounded number after each batch so reads never hold up writes
  * (those that do not fit the backlog are answered SERVER_BUSY at once). Returns normally only when
@@ -28,11 +31,16 @@ public final class UpstreamBatchProcessor {
 
     private final UpstreamParser parser;
     private final SendBatchProcessor sends;
+    private final ReadProcessor reads;
+    private final RecallProcessor recalls;
     private final PushTaskPublisher publisher;
 
-    public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, PushTaskPublisher publisher) {
+    public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
+            RecallProcessor recalls, PushTaskPublisher publisher) {
         this.parser = parser;
         this.sends = sends;
+        this.reads = reads;
+        this.recalls = recalls;
         this.publisher = publisher;
     }
 
@@ -45,6 +53,8 @@ public final class UpstreamBatchProcessor {
         List<OutgoingPush> pushes = new ArrayList<>();
         List<SendCommand> commands = new ArrayList<>();
         List<PendingQuery> queries = new ArrayList<>();
+        List<ActionCommand.Read> readCommands = new ArrayList<>();
+        List<ActionCommand.Recall> recallCommands = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             Parsed parsed = parser.parse(r.value());
             if (parsed instanceof Send s) {
@@ -56,6 +66,12 @@ public final class UpstreamBatchProcessor {
                     pushes.add(PushTaskFactory.error(new Rejection(q.query().envelope(), ErrorCode.SERVER_BUSY,
                             "too many SYNC/PULL requests are waiting on this server; send it again later")));
                 }
+            } else if (parsed instanceof Action a) {
+                if (a.action() instanceof ActionCommand.Read read) {
+                    readCommands.add(read);
+                } else {
+                    recallCommands.add((ActionCommand.Recall) a.action());
+                }
             } else if (parsed instanceof Refused f) {
                 pushes.add(PushTaskFactory.error(f.rejection()));
             } else if (parsed instanceof Unanswerable u) {
@@ -64,7 +80,20 @@ public final class UpstreamBatchProcessor {
             }
         }
         pushes.addAll(sends.process(commands));
+        // after the sends: a READ or RECALL of a message sent in the same batch finds it stored
+        pushes.addAll(applyActions(readCommands, recallCommands));
         publisher.publishAll(pushes);
         return queries;
+    }
+
+    private List<OutgoingPush> applyActions(List<ActionCommand.Read> readCommands,
+            List<ActionCommand.Recall> recallCommands) throws BatchRetryException {
+        try {
+            List<OutgoingPush> out = new ArrayList<>(reads.process(readCommands));
+            out.addAll(recalls.process(recallCommands));
+            return out;
+        } catch (StorageException e) {
+            throw new BatchRetryException("READ/RECALL of the batch could not be written: " + e.getMessage(), e.retryable(), e);
+        }
     }
 }

@@ -7,14 +7,14 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
 
 /**
  * Step 5a: turns one {@code upstream} record into a SEND for the write path, a SYNC/PULL for the
- * read path, or a {@link Rejection} addressed to the sending connection. A record too broken to
+ * read path, a READ/RECALL for the conversation-state path, or a {@link Rejection} addressed to the sending connection. A record too broken to
  * answer (no envelope, no authenticated uid or reply address) yields {@link Unanswerable}. Never
  * throws on bad input. Stateless, thread-safe.
  */
 public final class UpstreamParser {
 
     /** Outcome of parsing one record. */
-    public sealed interface Parsed permits Send, Query, Refused, Unanswerable {
+    public sealed interface Parsed permits Send, Query, Action, Refused, Unanswerable {
     }
 
     /** A SEND that may go on to dedupe and storage. */
@@ -23,6 +23,10 @@ public final class UpstreamParser {
 
     /** A SYNC or PULL to answer. */
     public record Query(QueryCommand query) implements Parsed {
+    }
+
+    /** A READ or RECALL to apply. */
+    public record Action(ActionCommand action) implements Parsed {
     }
 
     /** A request answered with an ERROR to its connection. */
@@ -35,6 +39,7 @@ public final class UpstreamParser {
 
     private final SendRequestParser sends = new SendRequestParser();
     private final QueryParser queries = new QueryParser();
+    private final ActionParser actions = new ActionParser();
 
     public Parsed parse(byte[] value) {
         UpstreamEnvelope env;
@@ -58,7 +63,12 @@ public final class UpstreamParser {
             return p instanceof QueryParser.Accepted a ? new Query(a.query())
                     : new Refused(((QueryParser.Refused) p).rejection());
         }
+        if (command == Command.READ.code() || command == Command.RECALL.code()) {
+            ActionParser.Parsed p = actions.parse(env);
+            return p instanceof ActionParser.Accepted a ? new Action(a.command())
+                    : new Refused(((ActionParser.Refused) p).rejection());
+        }
         return new Refused(new Rejection(env, ErrorCode.NOT_SUPPORTED, Command.nameOf(command)
-                + " is not served by this server yet; SEND, SYNC and PULL are"));
+                + " is not served by this server yet; SEND, SYNC, PULL, READ and RECALL are"));
     }
 }

@@ -10,7 +10,9 @@ import io.magpie.logic.internal.UpstreamParser.Send;
 import io.magpie.logic.internal.UpstreamParser.Unanswerable;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.MessageActionRequest;
 import io.magpie.protocol.proto.PullRequest;
+import io.magpie.protocol.proto.ReadRequest;
 import io.magpie.protocol.proto.SyncRequest;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class UpstreamParserTest {
         Query pull = assertInstanceOf(Query.class, parser.parse(envelope(Command.PULL,
                 PullRequest.newBuilder().setConversationId("s_7_9").setFromSeq(3).build().toByteArray())));
         assertEquals(new QueryCommand.Pull(pull.query().envelope(), "s_7_9", 3, Long.MAX_VALUE,
-                QueryParser.DEFAULT_LIMIT), pull.query());
+                QueryParser.DEFAULT_LIMIT, false), pull.query());
     }
 
     @Test
@@ -53,7 +55,26 @@ class UpstreamParserTest {
                 .setToSeq(2).build().toByteArray()), ErrorCode.BAD_REQUEST, "to_seq 2 is below from_seq 5");
         assertRefused(envelope(Command.PULL, PullRequest.newBuilder().build().toByteArray()), ErrorCode.BAD_REQUEST,
                 "conversation_id must be 1-64");
-        assertRefused(envelope(Command.RECALL, new byte[0]), ErrorCode.NOT_SUPPORTED, "RECALL");
+        assertRefused(envelope(Command.DELETE, new byte[0]), ErrorCode.NOT_SUPPORTED, "DELETE");
+    }
+
+    @Test
+    void readsAndRecallsAreParsedAndBadOnesRefused() {
+        UpstreamParser.Action read = assertInstanceOf(UpstreamParser.Action.class, parser.parse(envelope(Command.READ,
+                ReadRequest.newBuilder().setConversationId("s_7_9").setReadSeq(4).build().toByteArray())));
+        assertEquals(4, ((ActionCommand.Read) read.action()).readSeq());
+        UpstreamParser.Action recall = assertInstanceOf(UpstreamParser.Action.class, parser.parse(envelope(
+                Command.RECALL, MessageActionRequest.newBuilder().setConversationId("g_5").setSeq(2).build()
+                        .toByteArray())));
+        assertEquals(2, ((ActionCommand.Recall) recall.action()).seq());
+        assertRefused(envelope(Command.RECALL, new byte[] {(byte) 0xff, 0x01}), ErrorCode.BAD_REQUEST,
+                "not a valid MessageActionRequest");
+        assertRefused(envelope(Command.READ, ReadRequest.newBuilder().setConversationId("s_8_9").setReadSeq(1).build()
+                .toByteArray()), ErrorCode.BAD_REQUEST, "not a conversation of uid 7");
+        assertRefused(envelope(Command.READ, ReadRequest.newBuilder().setConversationId("x_1").setReadSeq(1).build()
+                .toByteArray()), ErrorCode.BAD_REQUEST, "is not s_<uid>_<uid>");
+        assertRefused(envelope(Command.READ, ReadRequest.newBuilder().setConversationId("s_7_9").build()
+                .toByteArray()), ErrorCode.BAD_REQUEST, "read_seq must be a message seq");
     }
 
     private static byte[] envelope(Command command, byte[] body) {

@@ -304,6 +304,7 @@ public final class Settings {
         int queriesPerPoll = tree.integer("logic.queries-per-poll", LogicConfig.DEFAULT_QUERIES_PER_POLL);
         int queryBacklog = tree.integer("logic.query-backlog", LogicConfig.DEFAULT_QUERY_BACKLOG);
         Duration writeIdle = tree.duration("logic.write-idle-timeout", LogicConfig.DEFAULT_WRITE_IDLE_TIMEOUT);
+        Duration recallWindow = tree.duration("logic.recall-window", LogicConfig.DEFAULT_RECALL_WINDOW);
         TlsConfig tls = tls();
         Duration refreshTtl = tree.duration("auth.refresh-ttl", SessionSettings.DEFAULT_REFRESH_TTL);
         int perAccount = tree.integer("auth.login-attempts-per-account",
@@ -336,6 +337,7 @@ public final class Settings {
                 .queriesPerPoll(queriesPerPoll)
                 .queryBacklog(queryBacklog)
                 .writeIdleTimeout(writeIdle)
+                .recallWindow(recallWindow)
                 .build());
     }
 

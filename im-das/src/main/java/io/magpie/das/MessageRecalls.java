@@ -1,0 +1,95 @@
+package io.magpie.das;
+
+import io.magpie.das.internal.SqlErrors;
+import io.magpie.registry.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * RECALL's write: in one transaction the message becomes a recalled placeholder (status
+ * {@link MessageRecord#STATUS_RECALLED}, its content replaced, a new version) and every member's
+ * conversation row gets a new version, so each device learns of it by SYNC; the rows keep their last
+ * message, whose rendering is now the placeholder. Who may recall is the caller's decision.
+ *
+ * <p>Blocking JDBC: call it off event loops. Thread-safe. Failures are {@link StorageException}s.
+ */
+public final class MessageRecalls {
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    /** @param clock stamps {@code updated_at} */
+    public MessageRecalls(DataSource dataSource, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Recalls {@code message} unless it already is.
+     *
+     * @param placeholder the content stored instead (protobuf {@code MessageContent} bytes)
+     * @param version     the message's and the members' rows' new version
+     * @param groupId     the group whose members' rows move, or 0 for a one-to-one conversation (both owners' rows)
+     * @return true if this call recalled it, false if it was recalled already (nothing changed)
+     */
+    public boolean recall(MessageRecord message, byte[] placeholder, long version, long groupId, long peerUid) {
+        String what = "recall of message " + message.msgId() + " (seq " + message.seq() + ") of "
+                + message.conversationId();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int changed;
+                try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET status = ?,"
+                        + " content = ?, version = ? WHERE msg_id = ? AND status = ?")) {
+                    statement.setInt(1, MessageRecord.STATUS_RECALLED);
+                    statement.setBytes(2, placeholder);
+                    statement.setLong(3, version);
+                    statement.setLong(4, message.msgId());
+                    statement.setInt(5, MessageRecord.STATUS_NORMAL);
+                    changed = statement.executeUpdate();
+                }
+                if (changed > 0) {
+                    touchRows(connection, message, version, groupId, peerUid);
+                }
+                connection.commit();
+                return changed > 0;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(what, e);
+        }
+    }
+
+    private void touchRows(Connection connection, MessageRecord message, long version, long groupId, long peerUid)
+            throws SQLException {
+        String sql = groupId > 0
+                ? "UPDATE conversation c JOIN group_member m ON c.owner_uid = m.uid AND m.group_id = ?"
+                        + " SET c.version = GREATEST(c.version, ?), c.updated_at = ? WHERE c.conversation_id = ?"
+                : "UPDATE conversation c SET c.version = GREATEST(c.version, ?), c.updated_at = ?"
+                        + " WHERE c.conversation_id = ? AND c.owner_uid IN (?, ?)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int p = 1;
+            if (groupId > 0) {
+                statement.setLong(p++, groupId);
+            }
+            statement.setLong(p++, version);
+            statement.setLong(p++, clock.millis());
+            statement.setString(p++, message.conversationId());
+            if (groupId <= 0) {
+                statement.setLong(p++, message.senderUid());
+                statement.setLong(p, peerUid);
+            }
+            statement.executeUpdate();
+        }
+    }
+}

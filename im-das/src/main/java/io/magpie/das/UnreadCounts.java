@@ -1,0 +1,124 @@
+package io.magpie.das;
+
+import io.magpie.das.internal.SqlErrors;
+import io.magpie.registry.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Unread counts, computed from MySQL when asked, so they cannot drift from the messages and survive
+ * any loss of Redis. A conversation's unread count is the number of its messages above the owner's
+ * floor ({@code max(read_seq, cleared_seq)}; a group row starts at the join seq - 1) up to its last
+ * seq that are still normal: a recalled message no longer counts. The owner's own messages never
+ * count, because sending moves the sender's read position to the message. So the count is
+ * {@code last_seq - floor} minus the recalled messages in that range; the range query runs only for
+ * conversations with something unread, on the {@code (conversation_id, seq)} key.
+ *
+ * <p>Blocking JDBC: call it off event loops. Thread-safe. Failures are {@link StorageException}s.
+ */
+public final class UnreadCounts {
+
+    /** Most ranges one correction query carries. */
+    public static final int MAX_RANGES_PER_QUERY = 200;
+
+    private final DataSource dataSource;
+
+    public UnreadCounts(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The unread range of one conversation: seqs {@code (floor, lastSeq]}. */
+    public record Range(String conversationId, long floor, long lastSeq) {
+
+        static Range of(Conversation c) {
+            return new Range(c.conversationId(), Math.max(c.readSeq(), c.clearedSeq()), c.lastSeq());
+        }
+
+        long raw() {
+            return Math.max(0, lastSeq - floor);
+        }
+    }
+
+    /** The unread count of each row (as SYNC returns them: large groups' last seq merged in), by conversation id. */
+    public Map<String, Long> of(List<Conversation> rows) {
+        List<Range> ranges = new ArrayList<>();
+        for (Conversation c : rows) {
+            ranges.add(Range.of(c));
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return counts(connection, ranges);
+        } catch (SQLException e) {
+            throw SqlErrors.translate("unread counts of " + rows.size() + " conversations", e);
+        }
+    }
+
+    /** The sum of the owner's unread counts over every conversation that is not muted. */
+    public long total(long ownerUid) {
+        try (Connection connection = dataSource.getConnection()) {
+            List<Range> ranges = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT c.conversation_id,"
+                    + " GREATEST(c.read_seq, c.cleared_seq), GREATEST(c.last_seq, COALESCE(g.last_seq, 0))"
+                    + " FROM conversation c"
+                    + " LEFT JOIN im_group g ON c.conversation_type = 2 AND g.group_id = c.peer_id AND g.large"
+                    + " WHERE c.owner_uid = ? AND NOT c.muted"
+                    + " AND GREATEST(c.last_seq, COALESCE(g.last_seq, 0)) > GREATEST(c.read_seq, c.cleared_seq)")) {
+                statement.setLong(1, ownerUid);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        ranges.add(new Range(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                    }
+                }
+            }
+            long total = 0;
+            for (long n : counts(connection, ranges).values()) {
+                total += n;
+            }
+            return total;
+        } catch (SQLException e) {
+            throw SqlErrors.translate("total unread of owner " + ownerUid, e);
+        }
+    }
+
+    private static Map<String, Long> counts(Connection connection, List<Range> ranges) throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        List<Range> open = new ArrayList<>();
+        for (Range r : ranges) {
+            counts.put(r.conversationId(), r.raw());
+            if (r.raw() > 0) {
+                open.add(r);
+            }
+        }
+        for (int from = 0; from < open.size(); from += MAX_RANGES_PER_QUERY) {
+            List<Range> chunk = open.subList(from, Math.min(open.size(), from + MAX_RANGES_PER_QUERY));
+            String one = "SELECT ? AS conversation_id, COUNT(*) FROM message"
+                    + " WHERE conversation_id = ? AND seq > ? AND seq <= ? AND status <> 0";
+            String sql = String.join(" UNION ALL ", java.util.Collections.nCopies(chunk.size(), one));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int p = 1;
+                for (Range r : chunk) {
+                    statement.setString(p++, r.conversationId());
+                    statement.setString(p++, r.conversationId());
+                    statement.setLong(p++, r.floor());
+                    statement.setLong(p++, r.lastSeq());
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        long hidden = rs.getLong(2);
+                        if (hidden > 0) {
+                            counts.merge(rs.getString(1), -hidden, Long::sum);
+                        }
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,157 @@
+package io.magpie.logic.internal;
+
+import io.magpie.das.GroupMember;
+import io.magpie.das.GroupRepository;
+import io.magpie.das.GroupRoster;
+import io.magpie.das.MessageRecalls;
+import io.magpie.das.MessageRecord;
+import io.magpie.das.MessageRepository;
+import io.magpie.das.TimelineCache;
+import io.magpie.idgen.IdGenerator;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.ActionAck;
+import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.Notice;
+import io.magpie.protocol.proto.NoticeType;
+import io.magpie.registry.StorageException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RECALLs, one by one (they are rare): the sender may recall their own message within the recall
+ * window, a group's owner or admins any message of the group at any time. The message becomes a
+ * placeholder ({@link MessageRecalls}: status RECALLED, content reduced to its type, a new version,
+ * every member's row versioned), the hot timeline entry is replaced, and every member's devices get
+ * a {@code NOTICE_RECALLED}; the request gets RECALL_ACK with the message's new version. Recalling a
+ * recalled message is acknowledged again with nothing changed. Not thread-safe: the upstream
+ * consumer's thread.
+ */
+public final class RecallProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(RecallProcessor.class);
+
+    private final MessageRepository messages;
+    private final MessageRecalls recalls;
+    private final GroupRepository groups;
+    private final TimelineCache timeline;
+    private final IdGenerator versions;
+    private final Duration window;
+    private final Clock clock;
+
+    /**
+     * @param versions snowflake ids: the message's and rows' new version
+     * @param window   how long after sending a sender may recall
+     */
+    public RecallProcessor(MessageRepository messages, MessageRecalls recalls, GroupRepository groups,
+            TimelineCache timeline, IdGenerator versions, Duration window, Clock clock) {
+        this.messages = messages;
+        this.recalls = recalls;
+        this.groups = groups;
+        this.timeline = timeline;
+        this.versions = versions;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    /**
+     * @return the answers and notices to publish, in request order
+     * @throws StorageException when MySQL failed (the recalls already done are durable and answer the same on replay)
+     */
+    public List<OutgoingPush> process(List<ActionCommand.Recall> requests) {
+        List<OutgoingPush> out = new ArrayList<>();
+        for (ActionCommand.Recall r : requests) {
+            out.addAll(recall(r));
+        }
+        return out;
+    }
+
+    private List<OutgoingPush> recall(ActionCommand.Recall r) {
+        String conversationId = r.conversation().id();
+        List<MessageRecord> found = messages.findRange(conversationId, r.seq(), r.seq(), 1);
+        if (found.isEmpty()) {
+            return refuse(r, ErrorCode.NOT_FOUND, "there is no message at seq " + r.seq() + " in " + conversationId);
+        }
+        MessageRecord message = found.get(0);
+        long groupId = 0;
+        List<Long> members;
+        boolean moderator = false;
+        if (r.conversation() instanceof ConversationRef.Group g) {
+            groupId = g.groupId();
+            Optional<GroupMember> member = groups.member(groupId, r.uid());
+            if (member.isEmpty()) {
+                return refuse(r, ErrorCode.FORBIDDEN, "uid " + r.uid() + " is not a member of group " + groupId);
+            }
+            moderator = member.get().role() >= GroupMember.ROLE_ADMIN;
+            members = groups.roster(groupId).map(GroupRoster::memberUids).map(List::copyOf).orElse(List.of());
+        } else {
+            ConversationRef.Single single = (ConversationRef.Single) r.conversation();
+            members = List.of(single.lowUid(), single.highUid());
+        }
+        if (!moderator) {
+            if (message.senderUid() != r.uid()) {
+                return refuse(r, ErrorCode.FORBIDDEN, "only the sender may recall the message at seq " + r.seq()
+                        + " of " + conversationId + (groupId > 0 ? " (or an owner or admin of the group)" : ""));
+            }
+            long age = clock.millis() - message.serverTime();
+            if (age > window.toMillis()) {
+                return refuse(r, ErrorCode.RECALL_WINDOW_PASSED, "the message at seq " + r.seq() + " of "
+                        + conversationId + " was sent " + Duration.ofMillis(age).toSeconds() + " s ago; a sender may"
+                        + " recall for " + window.toSeconds() + " s (logic.recall-window)");
+            }
+        }
+        if (message.status() == MessageRecord.STATUS_RECALLED) {
+            return List.of(ack(r, message.version()));
+        }
+        long version = versions.nextId();
+        byte[] placeholder = MessageContent.newBuilder().setType(MessageType.forNumber(message.msgType()) == null
+                ? MessageType.MESSAGE_TYPE_UNSPECIFIED : MessageType.forNumber(message.msgType())).build().toByteArray();
+        if (!recalls.recall(message, placeholder, version, groupId,
+                groupId > 0 ? 0 : ((ConversationRef.Single) r.conversation()).peerOf(message.senderUid()))) {
+            // recalled meanwhile by another request: answer with what is stored
+            return List.of(ack(r, messages.findRange(conversationId, r.seq(), r.seq(), 1).get(0).version()));
+        }
+        MessageRecord recalled = new MessageRecord(message.msgId(), conversationId, message.conversationType(),
+                message.seq(), version, message.senderUid(), message.senderDeviceId(), message.clientMsgId(),
+                message.msgType(), placeholder, MessageRecord.STATUS_RECALLED, message.serverTime());
+        replaceInTimeline(recalled);
+        log.info("[uid {}, device {}, conversation {}] recalled message {} (seq {}, sent by {})", r.uid(),
+                r.envelope().getDeviceId(), conversationId, message.msgId(), message.seq(), message.senderUid());
+        return List.of(ack(r, version), PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_RECALLED)
+                .setConversationId(conversationId).setSeq(message.seq()).setUid(r.uid()).setVersion(version)
+                .setMsgId(message.msgId()).build(), members, r.envelope()));
+    }
+
+    /** The cached rendering must not outlive the content: replace it (a failure is logged, PULL falls back to MySQL). */
+    private void replaceInTimeline(MessageRecord recalled) {
+        try {
+            timeline.appendBatch(List.of(recalled)).whenComplete((v, e) -> {
+                if (e != null) {
+                    logStale(recalled, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            logStale(recalled, e);
+        }
+    }
+
+    private static void logStale(MessageRecord recalled, Throwable e) {
+        log.warn("[conversation {}] the hot timeline may still hold recalled message {} (seq {}) until it expires: {}",
+                recalled.conversationId(), recalled.msgId(), recalled.seq(), e.toString());
+    }
+
+    private static OutgoingPush ack(ActionCommand.Recall r, long version) {
+        return PushTaskFactory.reply(r.envelope(), Command.RECALL_ACK, ActionAck.newBuilder()
+                .setConversationId(r.conversation().id()).setVersion(version).build());
+    }
+
+    private static List<OutgoingPush> refuse(ActionCommand.Recall r, ErrorCode code, String message) {
+        return List.of(PushTaskFactory.error(new Rejection(r.envelope(), code, message + "; nothing was recalled")));
+    }
+}
