@@ -24,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code POST /v1/sessions {username, password, deviceId, platform}} and
  * {@code POST /v1/sessions/refresh {refreshToken}} -> {@code {uid, token, expiresAt, refreshToken,
  * refreshExpiresAt}} (times in epoch millis; an ISO-8601 instant is accepted too);
- * {@code DELETE /v1/sessions/current} with {@code Authorization: Bearer <access token>} -> 204; as described
+ * {@code DELETE /v1/sessions/current} with {@code Authorization: Bearer <access token>} -> 204;
+ * {@code PUT /v1/me/settings/read-receipts {enabled}} -> 204; as described
  * by im-logic's {@code openapi/accounts.yaml}. Failures surface as {@link MagpieApiException} with the server's
  * {@code {code, message}}.
  *
@@ -37,6 +38,7 @@ public final class AccountClient {
     public static final String REFRESH_PATH = "/v1/sessions/refresh";
     public static final String CURRENT_SESSION_PATH = "/v1/sessions/current";
     public static final String GROUPS_PATH = "/v1/groups";
+    public static final String READ_RECEIPTS_PATH = "/v1/me/settings/read-receipts";
     private static final String SERVICE = "account API";
 
     private final URI baseUrl;
@@ -160,5 +162,21 @@ public final class AccountClient {
         body.put("members", members);
         return http.post(SERVICE, HttpJsonClient.resolve(baseUrl, GROUPS_PATH), caller.token(), body,
                 http.json()::groupId);
+    }
+
+    /**
+     * Shares the caller's read receipts or not (docs/PROTOCOL.md §9.9): off, the caller's reads send no
+     * {@code NOTICE_PEER_READ}, the caller sees no receipts, and {@code peer_read_seq} is 0 on both sides of the
+     * caller's one-to-one conversations until a read after they are on again. On by default.
+     *
+     * @throws MagpieApiException 401 when the token is no longer valid, 404 when the account is gone
+     */
+    public void setReadReceipts(Credentials caller, boolean enabled) {
+        Futures.join(setReadReceiptsAsync(caller, enabled));
+    }
+
+    public CompletableFuture<Void> setReadReceiptsAsync(Credentials caller, boolean enabled) {
+        return http.put(SERVICE, HttpJsonClient.resolve(baseUrl, READ_RECEIPTS_PATH), caller.token(),
+                Map.of("enabled", enabled), (what, status, body) -> null);
     }
 }

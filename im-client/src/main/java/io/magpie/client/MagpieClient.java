@@ -9,12 +9,16 @@ import io.magpie.client.internal.NettyGateConnector;
 import io.magpie.client.internal.ReconnectBackoff;
 import io.magpie.client.internal.SessionLogout;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.proto.ActionAck;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.LoginAck;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageActionRequest;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.PullAck;
 import io.magpie.protocol.proto.PullRequest;
+import io.magpie.protocol.proto.ReadRequest;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.SendRequest;
 import io.magpie.protocol.proto.SyncAck;
@@ -22,7 +26,12 @@ import io.magpie.protocol.proto.SyncRequest;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *       or a {@link ConnectionLostException} when the connection dropped with it in flight (or there was
  *       none). Whenever {@link MagpieException#retryable()} is true, resend with the same client msg id:
  *       the server stores it once and answers with the original ack.</li>
- *   <li>Rate limits: a SEND, SYNC or PULL the gate refuses with {@code RATE_LIMITED} is resent by the client
+ *   <li>Rate limits: a SEND, SYNC, PULL, READ or RECALL the gate refuses with {@code RATE_LIMITED} is resent by the client
  *       after the gate's {@code retry_after_ms}, at most {@link ClientConfig#rateLimitRetries()} times and
  *       within the request timeout; meanwhile that connection's other requests wait and then go one per
  *       retry-after. The future completes with the answer of a resend, or fails with a retryable
@@ -69,6 +78,12 @@ import org.slf4j.LoggerFactory;
  *       ({@link MessageListener#onConnectionStateChanged(ConnectionState, MagpieException)}), and after the
  *       new login the client SYNCs and PULLs what it missed. A RECONNECT from a draining gate moves the
  *       session to another gate, make-before-break.</li>
+ *   <li>Conversation state (docs/PROTOCOL.md §9.9-§9.10): {@link #markRead}, {@link #recall} and backward
+ *       {@link #history} pages; per conversation the read position, unread count and the peer's read receipt
+ *       ({@link #conversationState}, {@link #totalUnread()}), exact at every SYNC and kept up to date from
+ *       messages and NOTICEs in between; the listeners get {@link MessageListener#onRead},
+ *       {@link MessageListener#onPeerRead}, {@link MessageListener#onRecalled} and
+ *       {@link MessageListener#onUnreadChanged}.</li>
  * </ul>
  *
  * <p>Thread-safe. Owns a single-threaded Netty event loop group unless one is given in the config (then
@@ -80,6 +95,8 @@ public final class MagpieClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MagpieClient.class);
     /** docs/PROTOCOL.md §5. */
     private static final int MAX_CLIENT_MSG_ID = 64;
+    /** docs/PROTOCOL.md §9.5: the most messages a PULL answers. */
+    private static final int MAX_PAGE = 200;
 
     private final ClientConfig config;
     private final EventLoopGroup group;
@@ -237,6 +254,139 @@ public final class MagpieClient implements AutoCloseable {
         SyncRequest request = SyncRequest.newBuilder().setSinceVersion(sinceVersion).setLimit(config.syncPageSize())
                 .build();
         return connection.handler().request(Command.SYNC, request, Command.SYNC_ACK, SyncAck.parser());
+    }
+
+    /**
+     * Marks {@code conversationId} read up to and including {@code seq} (READ, docs/PROTOCOL.md §9.9). The server
+     * keeps the highest position ever marked and clamps one beyond the newest message to it; this user's other
+     * devices get {@link MessageListener#onRead}, and in a one-to-one conversation the peer a read receipt
+     * ({@link MessageListener#onPeerRead}) unless either hides receipts. Once acknowledged, this client's
+     * {@link #conversationState} and {@link #totalUnread()} follow (and {@link MessageListener#onUnreadChanged}).
+     *
+     * <p>Goes through the connection's request machinery like SEND: bounded by the request timeout, resent on
+     * RATE_LIMITED. Resending after a failure is always safe (a read never moves back).
+     *
+     * @return the conversation row's version after the READ (READ_ACK); fails with {@link MagpieErrorException}
+     *         NOT_FOUND when the user has no such conversation, BAD_REQUEST for a malformed id
+     */
+    public CompletableFuture<Long> markRead(String conversationId, long seq) {
+        if (conversationId == null || conversationId.isBlank() || seq < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("markRead needs a conversation id and"
+                    + " seq >= 1, got '" + conversationId + "' seq " + seq));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("READ");
+        }
+        ReadRequest request = ReadRequest.newBuilder().setConversationId(conversationId).setReadSeq(seq).build();
+        return connection.handler().request(Command.READ, request, Command.READ_ACK, ActionAck.parser())
+                .thenApply(ack -> {
+                    delivery.onReadAcked(conversationId, seq, ack.getVersion());
+                    return ack.getVersion();
+                });
+    }
+
+    /**
+     * Marks {@code conversationId} read up to the newest message this client knows of; completes with 0 without
+     * asking the server when it knows of none. See {@link #markRead(String, long)}.
+     */
+    public CompletableFuture<Long> markAllRead(String conversationId) {
+        long newest = delivery.lastSeq(conversationId);
+        return newest < 1 ? CompletableFuture.completedFuture(0L) : markRead(conversationId, newest);
+    }
+
+    /**
+     * Recalls the message at {@code seq} (RECALL, docs/PROTOCOL.md §9.10): the sender may within the server's
+     * recall window ({@code logic.recall-window}, default 2 minutes), a group's owner and admins any message of
+     * it. Every member's devices but this one get {@link MessageListener#onRecalled}; the message becomes a
+     * placeholder (status RECALLED, no content) everywhere, and stops counting as unread.
+     *
+     * @return the message's new version (RECALL_ACK); fails with {@link MagpieErrorException}
+     *         RECALL_WINDOW_PASSED (too late), FORBIDDEN (someone else's message), NOT_FOUND (no such seq)
+     */
+    public CompletableFuture<Long> recall(String conversationId, long seq) {
+        if (conversationId == null || conversationId.isBlank() || seq < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("recall needs a conversation id and"
+                    + " seq >= 1, got '" + conversationId + "' seq " + seq));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("RECALL");
+        }
+        MessageActionRequest request = MessageActionRequest.newBuilder().setConversationId(conversationId)
+                .setSeq(seq).build();
+        return connection.handler().request(Command.RECALL, request, Command.RECALL_ACK, ActionAck.parser())
+                .thenApply(ack -> {
+                    delivery.onRecallAcked(conversationId, seq, ack.getVersion());
+                    return ack.getVersion();
+                });
+    }
+
+    /**
+     * One page of history, paging backwards (PULL with {@code backward}, docs/PROTOCOL.md §9.5): the newest
+     * {@code limit} messages with seq below {@code beforeSeq} ({@code 0}: the newest messages), ascending. Ask
+     * for the next page with {@link HistoryPage#oldestSeq()} while {@link HistoryPage#hasMore()}. A raw request
+     * like {@link #pull}: the messages are not delivered to the listeners.
+     *
+     * @param limit 1-200 (the server caps it)
+     */
+    public CompletableFuture<HistoryPage> history(String conversationId, long beforeSeq, int limit) {
+        if (conversationId == null || conversationId.isBlank()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("conversationId is required"));
+        }
+        if (beforeSeq < 0 || beforeSeq == 1 || limit < 1 || limit > MAX_PAGE) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("history needs beforeSeq 0 (newest) or"
+                    + " >= 2 and limit 1-" + MAX_PAGE + ", got beforeSeq " + beforeSeq + " limit " + limit
+                    + (beforeSeq == 1 ? " (nothing lies below seq 1)" : "")));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("PULL");
+        }
+        PullRequest request = PullRequest.newBuilder().setConversationId(conversationId).setFromSeq(1)
+                .setToSeq(beforeSeq == 0 ? 0 : beforeSeq - 1).setLimit(limit).setBackward(true).build();
+        return connection.handler().request(Command.PULL, request, Command.PULL_ACK, PullAck.parser())
+                .thenApply(ack -> {
+                    List<Message> page = new ArrayList<>(ack.getMessagesList());
+                    page.sort(Comparator.comparingLong(Message::getSeq)); // ascending, whatever the server did
+                    return new HistoryPage(page, ack.getHasMore());
+                });
+    }
+
+    /**
+     * Where {@code conversationId} stands for this user (read position, unread, the peer's read receipt), as of
+     * the last SYNC and what arrived since; empty when the client has not seen it yet.
+     */
+    public Optional<ConversationState> conversationState(String conversationId) {
+        return delivery.conversationState(conversationId);
+    }
+
+    /** {@link #conversationState} of every conversation the client has seen since it was created. */
+    public Map<String, ConversationState> conversationStates() {
+        return delivery.conversationStates();
+    }
+
+    /**
+     * Unread messages over all conversations, muted ones excluded (the app badge): the server's exact
+     * {@code total_unread} at each SYNC, kept up to date in between; 0 before the first SYNC.
+     */
+    public long totalUnread() {
+        return delivery.totalUnread();
+    }
+
+    /**
+     * Shares this user's read receipts or not, over the account API ({@code PUT /v1/me/settings/read-receipts},
+     * docs/PROTOCOL.md §9.9) with the {@link #credentials()}. Applies to all the user's devices.
+     *
+     * @return completes once stored (204); fails with {@link MagpieApiException} (401 when the access token
+     *         expired: it is refreshed at the next reconnect; 0, 429, 5xx: retryable)
+     */
+    public CompletableFuture<Void> setReadReceipts(boolean enabled) {
+        Credentials credentials = supervisor.credentials();
+        if (credentials == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
+        }
+        return accountApi().setReadReceiptsAsync(credentials, enabled);
     }
 
     /** Counters of in-order delivery since this client was created. */

@@ -64,4 +64,37 @@ public interface MessageListener {
      */
     default void onCredentialsRefreshed(Credentials credentials) {
     }
+
+    /**
+     * Another device of this user read {@code conversationId} up to and including {@code readSeq} ({@code
+     * NOTICE_READ}); {@link #onUnreadChanged} follows when the count moved. Not called for this device's own
+     * {@link MagpieClient#markRead}.
+     */
+    default void onRead(String conversationId, long readSeq) {
+    }
+
+    /**
+     * A read receipt ({@code NOTICE_PEER_READ}): in the one-to-one {@code conversationId}, {@code peerUid} has
+     * read up to and including {@code readSeq}. Not sent while either side hides read receipts.
+     */
+    default void onPeerRead(String conversationId, long peerUid, long readSeq) {
+    }
+
+    /**
+     * A message was recalled by another device or user ({@code NOTICE_RECALLED}, or a SYNC showing that the
+     * newest message this device holds became a placeholder, or a placeholder that replaces a message delivered
+     * before): replace what the app shows for it. A NOTICE may also name a message this device has not received
+     * yet; that one arrives later through {@link #onMessage} as its placeholder. Reported once per
+     * (conversation, seq). Not called for this device's own {@link MagpieClient#recall}.
+     */
+    default void onRecalled(RecalledMessage recalled) {
+    }
+
+    /**
+     * The unread count of {@code conversationId}, or the total over all conversations (muted ones excluded),
+     * changed: after a SYNC, a message of someone else, a read on any device, a recall. {@code conversationId}
+     * is null (and {@code unreadCount} 0) when only the total changed.
+     */
+    default void onUnreadChanged(String conversationId, long unreadCount, long totalUnread) {
+    }
 }

@@ -18,6 +18,7 @@ import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.LoginRequest;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageRef;
+import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.Push;
 import io.magpie.protocol.proto.PushAck;
 import io.magpie.protocol.proto.Reconnect;
@@ -62,6 +63,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
         /** The server kicked the session; the connection closes next. */
         void onKick(Kick kick);
+
+        /** A NOTICE arrived (read positions, receipts, recalls; docs/PROTOCOL.md §9.9-§9.10); nothing answers it. */
+        default void onNotice(Notice notice) {
+        }
 
         /** The server asked the client to move to another gate; this connection stays open meanwhile. */
         void onReconnectRequested(Reconnect reconnect);
@@ -266,6 +271,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             case LOGIN_ACK -> onLoginAck(ctx, Frames.parse(frame, LoginAck.parser()));
             case ERROR -> onError(ctx, frame.requestId(), Frames.parse(frame, Error.parser()));
             case PUSH -> onPush(ctx, Frames.parse(frame, Push.parser()));
+            case NOTICE -> {
+                Notice notice = Frames.parse(frame, Notice.parser());
+                if (loggedIn) {
+                    events.onNotice(notice);
+                } else {
+                    log.debug("{} ignoring a NOTICE before LOGIN_ACK", who);
+                }
+            }
             case KICK -> {
                 Kick kick = Frames.parse(frame, Kick.parser());
                 log.info("{} kicked by the gate: {} {}", who, kick.getReason(), kick.getMessage());

@@ -9,6 +9,7 @@ import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.LoginRequest;
+import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.Push;
 import io.magpie.protocol.proto.Reconnect;
 import java.time.Clock;
@@ -58,6 +59,10 @@ public final class ConnectionSupervisor {
 
         /** A PUSH arrived on any of this client's connections; it is acknowledged after this returns. */
         void onPush(Push push);
+
+        /** A NOTICE arrived on any of this client's connections (not acknowledged). */
+        default void onNotice(Notice notice) {
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionSupervisor.class);
@@ -500,6 +505,14 @@ public final class ConnectionSupervisor {
                 return;
             }
             hooks.onPush(push);
+        }
+
+        @Override
+        public void onNotice(Notice notice) {
+            if (state() == ConnectionState.CLOSED) {
+                return;
+            }
+            hooks.onNotice(notice);
         }
 
         @Override

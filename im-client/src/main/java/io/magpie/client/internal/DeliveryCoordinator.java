@@ -1,6 +1,7 @@
 package io.magpie.client.internal;
 
 import io.magpie.client.ClientState;
+import io.magpie.client.ConversationState;
 import io.magpie.client.ConnectionLostException;
 import io.magpie.client.DeliveryException;
 import io.magpie.client.DeliveryStats;
@@ -11,6 +12,7 @@ import io.magpie.protocol.Command;
 import io.magpie.protocol.proto.ConversationInfo;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.PullAck;
 import io.magpie.protocol.proto.PullRequest;
 import io.magpie.protocol.proto.Push;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * tried again after a backoff, never sooner than the gate's retry-after, while connected, or after the next
  * login; a refusal for good is reported and its range skipped so the conversation does not stall). After every login it SYNCs from the
  * state's version, page by page, and catches up every listed conversation by PULL; the new version is
- * saved only once every conversation of that sync is caught up, so a crash in between syncs again.
+ * saved only once every conversation of that sync is caught up, so a crash in between syncs again. Read
+ * positions, unread counts and receipts follow what it sees ({@link ReadStateTracker}): SYNC answers, delivered
+ * messages, this device's SEND_ACKs, READ_ACKs and RECALL_ACKs, and NOTICEs.
  *
  * <p>Thread-safe: the sequencer and the listeners run under this object's lock, so messages reach the
  * listeners in order even when connections (and event loops) change; requests are sent outside it.
@@ -51,6 +56,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     private final int syncPageSize;
     private final int pullPageSize;
     private final ConversationSequencer.Output output;
+    private final ReadStateTracker readState;
 
     // Guarded by this.
     private long syncGeneration;
@@ -78,10 +84,12 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
         this.retryBackoff = retryBackoff;
         this.syncPageSize = syncPageSize;
         this.pullPageSize = pullPageSize;
+        this.readState = new ReadStateTracker(listeners);
         this.output = new ConversationSequencer.Output() {
             @Override
             public void deliver(Message message) {
                 listeners.onMessage(message);
+                readState.delivered(message);
             }
 
             @Override
@@ -104,9 +112,45 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     public void onSent(String conversationId, long seq) {
         List<PullRange> ranges;
         synchronized (this) {
+            readState.sent(conversationId, seq);
             ranges = sequencer.sent(conversationId, seq, output);
         }
         request(ranges);
+    }
+
+    @Override
+    public synchronized void onNotice(Notice notice) {
+        readState.notice(notice);
+    }
+
+    /** This device's READ of {@code conversationId} up to {@code seq} was acknowledged (READ_ACK). */
+    public synchronized void onReadAcked(String conversationId, long seq, long version) {
+        readState.readAcked(conversationId, seq, version);
+    }
+
+    /** This device's RECALL of {@code seq} was acknowledged (RECALL_ACK). */
+    public synchronized void onRecallAcked(String conversationId, long seq, long version) {
+        readState.recallAcked(conversationId, seq, version);
+    }
+
+    /** Where one conversation stands (read position, unread, receipt), if the client has seen it. */
+    public synchronized Optional<ConversationState> conversationState(String conversationId) {
+        return readState.state(conversationId);
+    }
+
+    /** Every conversation the client has seen, by id. */
+    public synchronized Map<String, ConversationState> conversationStates() {
+        return readState.states();
+    }
+
+    /** Unread over all conversations, muted ones excluded (exact at each SYNC, kept up to date in between). */
+    public synchronized long totalUnread() {
+        return readState.totalUnread();
+    }
+
+    /** The newest seq of a conversation this client knows of, 0 if none. */
+    public synchronized long lastSeq(String conversationId) {
+        return readState.lastSeq(conversationId);
     }
 
     @Override
@@ -117,6 +161,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
             LoginAck ack = connection.handler().loginFuture().getNow(null);
             if (ack != null) {
                 who = "[uid=" + ack.getUid() + " device=" + ack.getDeviceId() + "]";
+                readState.loggedIn(ack.getUid());
             }
             generation = ++syncGeneration;
             syncTargets.clear();
@@ -149,6 +194,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
             if (generation != syncGeneration) {
                 return; // a newer login syncs again
             }
+            readState.synced(ack);
             ranges = new ArrayList<>(sequencer.synced(ack.getConversationsList(), output));
             for (ConversationInfo c : ack.getConversationsList()) {
                 if (sequencer.lastDelivered(c.getConversationId()) < c.getLastSeq()) {

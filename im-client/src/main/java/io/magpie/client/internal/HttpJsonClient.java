@@ -73,6 +73,14 @@ public final class HttpJsonClient {
         return send(service + " POST " + uri.getPath(), request, parser);
     }
 
+    /** A PUT of a JSON body carrying {@code Authorization: Bearer <bearerToken>}; {@code parser} gets the (often empty) body. */
+    public <T> CompletableFuture<T> put(String service, URI uri, String bearerToken, Object body, BodyParser<T> parser) {
+        HttpRequest request = authorized(HttpRequest.newBuilder(uri), bearerToken).timeout(timeout)
+                .header("Accept", "application/json").header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json.write(body))).build();
+        return send(service + " PUT " + uri.getPath(), request, parser);
+    }
+
     /** A DELETE carrying {@code Authorization: Bearer <bearerToken>}; {@code parser} gets the (often empty) body. */
     public <T> CompletableFuture<T> delete(String service, URI uri, String bearerToken, BodyParser<T> parser) {
         HttpRequest request = authorized(HttpRequest.newBuilder(uri), bearerToken).timeout(timeout)

@@ -3,10 +3,12 @@ package io.magpie.client.internal;
 import io.magpie.client.ConnectionState;
 import io.magpie.client.MagpieException;
 import io.magpie.client.MessageListener;
+import io.magpie.client.RecalledMessage;
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.Message;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +86,36 @@ public final class Listeners implements MessageListener {
                 l.onCredentialsRefreshed(credentials);
             } catch (RuntimeException e) {
                 log.warn("listener {} failed on refreshed credentials {}", l, credentials, e);
+            }
+        }
+    }
+
+    @Override
+    public void onRead(String conversationId, long readSeq) {
+        each(l -> l.onRead(conversationId, readSeq), "a read of " + conversationId);
+    }
+
+    @Override
+    public void onPeerRead(String conversationId, long peerUid, long readSeq) {
+        each(l -> l.onPeerRead(conversationId, peerUid, readSeq), "a read receipt of " + conversationId);
+    }
+
+    @Override
+    public void onRecalled(RecalledMessage recalled) {
+        each(l -> l.onRecalled(recalled), "a recall in " + recalled.conversationId());
+    }
+
+    @Override
+    public void onUnreadChanged(String conversationId, long unreadCount, long totalUnread) {
+        each(l -> l.onUnreadChanged(conversationId, unreadCount, totalUnread), "an unread count of " + conversationId);
+    }
+
+    private void each(Consumer<MessageListener> call, String what) {
+        for (MessageListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("listener {} failed on {}", l, what, e);
             }
         }
     }
