@@ -17,10 +17,12 @@ import javax.sql.DataSource;
  * Unread counts, computed from MySQL when asked, so they cannot drift from the messages and survive
  * any loss of Redis. A conversation's unread count is the number of its messages above the owner's
  * floor ({@code max(read_seq, cleared_seq)}; a group row starts at the join seq - 1) up to its last
- * seq that are still normal: a recalled message no longer counts. The owner's own messages never
- * count, because sending moves the sender's read position to the message. So the count is
- * {@code last_seq - floor} minus the recalled messages in that range; the range query runs only for
- * conversations with something unread, on the {@code (conversation_id, seq)} key.
+ * seq that are still normal and that the owner did not delete for themselves. The owner's own
+ * messages never count, because sending moves the sender's read position to the message. So the
+ * count is {@code last_seq - floor} minus the recalled messages in that range (key
+ * {@code (conversation_id, status, seq)}: recalls are rare) minus the owner's deleted ones that were
+ * not recalled (primary key of {@code message_hidden}); the correction query runs only for
+ * conversations with something unread.
  *
  * <p>Blocking JDBC: call it off event loops. Thread-safe. Failures are {@link StorageException}s.
  */
@@ -47,14 +49,24 @@ public final class UnreadCounts {
         }
     }
 
-    /** The unread count of each row (as SYNC returns them: large groups' last seq merged in), by conversation id. */
+    /**
+     * The unread count of each row (as SYNC returns them: large groups' last seq merged in), by conversation
+     * id; the rows are one owner's.
+     */
     public Map<String, Long> of(List<Conversation> rows) {
         List<Range> ranges = new ArrayList<>();
         for (Conversation c : rows) {
             ranges.add(Range.of(c));
         }
+        if (rows.isEmpty()) {
+            return new HashMap<>();
+        }
+        long owner = rows.get(0).ownerUid();
+        if (rows.stream().anyMatch(c -> c.ownerUid() != owner)) {
+            throw new IllegalArgumentException("rows of one owner only, got owners " + owner + " and others");
+        }
         try (Connection connection = dataSource.getConnection()) {
-            return counts(connection, ranges);
+            return counts(connection, owner, ranges);
         } catch (SQLException e) {
             throw SqlErrors.translate("unread counts of " + rows.size() + " conversations", e);
         }
@@ -78,7 +90,7 @@ public final class UnreadCounts {
                 }
             }
             long total = 0;
-            for (long n : counts(connection, ranges).values()) {
+            for (long n : counts(connection, ownerUid, ranges).values()) {
                 total += n;
             }
             return total;
@@ -87,7 +99,8 @@ public final class UnreadCounts {
         }
     }
 
-    private static Map<String, Long> counts(Connection connection, List<Range> ranges) throws SQLException {
+    private static Map<String, Long> counts(Connection connection, long owner, List<Range> ranges)
+            throws SQLException {
         Map<String, Long> counts = new HashMap<>();
         List<Range> open = new ArrayList<>();
         for (Range r : ranges) {
@@ -98,13 +111,20 @@ public final class UnreadCounts {
         }
         for (int from = 0; from < open.size(); from += MAX_RANGES_PER_QUERY) {
             List<Range> chunk = open.subList(from, Math.min(open.size(), from + MAX_RANGES_PER_QUERY));
-            String one = "SELECT ? AS conversation_id, COUNT(*) FROM message"
-                    + " WHERE conversation_id = ? AND seq > ? AND seq <= ? AND status <> 0";
+            String one = "SELECT ? AS conversation_id,"
+                    + " (SELECT COUNT(*) FROM message WHERE conversation_id = ? AND status <> 0 AND seq > ? AND seq <= ?)"
+                    + " + (SELECT COUNT(*) FROM message_hidden h JOIN message m ON m.conversation_id = h.conversation_id"
+                    + " AND m.seq = h.seq WHERE h.owner_uid = ? AND h.conversation_id = ? AND h.seq > ? AND h.seq <= ?"
+                    + " AND m.status = 0)";
             String sql = String.join(" UNION ALL ", java.util.Collections.nCopies(chunk.size(), one));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int p = 1;
                 for (Range r : chunk) {
                     statement.setString(p++, r.conversationId());
+                    statement.setString(p++, r.conversationId());
+                    statement.setLong(p++, r.floor());
+                    statement.setLong(p++, r.lastSeq());
+                    statement.setLong(p++, owner);
                     statement.setString(p++, r.conversationId());
                     statement.setLong(p++, r.floor());
                     statement.setLong(p++, r.lastSeq());

@@ -9,6 +9,7 @@ import io.magpie.das.MessageStore;
 import io.magpie.das.PartitionFenceRepository;
 import io.magpie.registry.RedisStore;
 import io.magpie.das.MessageRecalls;
+import io.magpie.das.OwnHistory;
 import io.magpie.das.ReadPositions;
 import io.magpie.das.TimelineCache;
 import io.magpie.das.UnreadCounts;
@@ -25,6 +26,7 @@ import io.magpie.bus.ConsumerLoop;
 import io.magpie.logic.internal.MessageAssigner;
 import io.magpie.logic.internal.PartitionFences;
 import io.magpie.logic.internal.PullHandler;
+import io.magpie.logic.internal.OwnHistoryProcessor;
 import io.magpie.logic.internal.PushTaskPublisher;
 import io.magpie.logic.internal.ReadProcessor;
 import io.magpie.logic.internal.RecallProcessor;
@@ -115,6 +117,7 @@ public final class LogicService implements AutoCloseable {
                     config.writeIdleTimeout(), config.writeIdleTimeout().plusSeconds(5));
             PartitionFences fences = new PartitionFences(fenceRows, topics.upstream(),
                     config.consumerGroup() + " worker " + lease.workerId());
+            OwnHistory ownHistory = new OwnHistory(database.dataSource(), clock);
             TimelineCache timeline = new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
@@ -122,9 +125,9 @@ public final class LogicService implements AutoCloseable {
                     new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                     timeline, new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
             QueryStage queries = new QueryStage(new QueryProcessor(
-                    new SyncHandler(conversations, messages, new UnreadCounts(database.dataSource()),
+                    new SyncHandler(conversations, messages, new UnreadCounts(database.dataSource()), ownHistory,
                             new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch())),
-                    new PullHandler(messages, conversations, groups)),
+                    new PullHandler(messages, conversations, groups, ownHistory)),
                     publisher, new QueryBacklog(config.queryBacklog()), config.queriesPerPoll());
             api = new AccountApi(config, database.dataSource(),
                     new AccountApi.SessionInfra(redis, producer, topics.push()), new AccountApi.ApiIds(
@@ -137,6 +140,7 @@ public final class LogicService implements AutoCloseable {
                             new ReadProcessor(new ReadPositions(database.dataSource(), clock), snowflake),
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     timeline, snowflake, config.recallWindow(), clock),
+                            new OwnHistoryProcessor(ownHistory, snowflake),
                             publisher), queries, assigner,
                     new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");

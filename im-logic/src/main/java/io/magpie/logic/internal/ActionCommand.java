@@ -3,11 +3,12 @@ package io.magpie.logic.internal;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 
 /**
- * A request that changes conversation state rather than adding a message (READ, RECALL), parsed and
+ * A request that changes conversation state rather than adding a message (READ, RECALL, DELETE, CLEAR), parsed and
  * shape-checked; whether the caller may do it is decided against storage when it is applied.
  * Immutable.
  */
-public sealed interface ActionCommand permits ActionCommand.Read, ActionCommand.Recall {
+public sealed interface ActionCommand permits ActionCommand.Read, ActionCommand.Recall, ActionCommand.Delete,
+        ActionCommand.Clear {
 
     /** The gate's envelope: the authenticated uid and the reply address. */
     UpstreamEnvelope envelope();
@@ -25,5 +26,18 @@ public sealed interface ActionCommand permits ActionCommand.Read, ActionCommand.
 
     /** RECALL of the message at {@code seq} (at least 1). */
     record Recall(UpstreamEnvelope envelope, ConversationRef conversation, long seq) implements ActionCommand {
+    }
+
+    /** DELETE for the caller only of the messages at {@code seqs} (1 to {@link io.magpie.das.OwnHistory#MAX_SEQS}, each at least 1). */
+    record Delete(UpstreamEnvelope envelope, ConversationRef conversation, java.util.Set<Long> seqs)
+            implements ActionCommand {
+
+        public Delete {
+            seqs = java.util.Set.copyOf(seqs);
+        }
+    }
+
+    /** CLEAR of the caller's view up to and including {@code upToSeq} (0: up to the newest message). */
+    record Clear(UpstreamEnvelope envelope, ConversationRef conversation, long upToSeq) implements ActionCommand {
     }
 }

@@ -1,19 +1,28 @@
 package io.magpie.logic.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.magpie.das.OwnHistory;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.ClearRequest;
 import io.magpie.protocol.proto.MessageActionRequest;
 import io.magpie.protocol.proto.ReadRequest;
 import io.magpie.protocol.proto.UpstreamEnvelope;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
- * Turns a READ or RECALL envelope into an {@link ActionCommand} or a {@link Rejection}
+ * Turns a READ, RECALL, DELETE or CLEAR envelope into an {@link ActionCommand} or a {@link Rejection}
  * ({@code BAD_REQUEST}: unreadable body, a conversation id the server never issues or that is not the
- * caller's one-to-one conversation, a seq below 1). Never throws on bad input. Stateless.
+ * caller's one-to-one conversation, a seq below 1, a CLEAR seq below 0, more than
+ * {@value OwnHistory#MAX_SEQS} seqs in a DELETE). Never throws on bad input. Stateless.
  */
 public final class ActionParser {
+
+    private static final Map<Command, String> BODIES = Map.of(Command.READ, "ReadRequest", Command.RECALL,
+            "MessageActionRequest", Command.DELETE, "MessageActionRequest", Command.CLEAR, "ClearRequest");
 
     /** Outcome of parsing one request. */
     public sealed interface Parsed permits Accepted, Refused {
@@ -25,27 +34,37 @@ public final class ActionParser {
     public record Refused(Rejection rejection) implements Parsed {
     }
 
-    /** @param env an envelope whose command is READ or RECALL, with an authenticated uid and a reply address */
+    /** @param env an envelope whose command is READ, RECALL, DELETE or CLEAR, with an authenticated uid and a reply address */
     public Parsed parse(UpstreamEnvelope env) {
-        String name = Command.nameOf(env.getCommand());
+        Command command = Command.fromCode(env.getCommand()).orElseThrow(() -> new IllegalArgumentException(
+                Command.nameOf(env.getCommand()) + " is not an action this parser knows"));
         String conversationId;
+        TreeSet<Long> seqs = new TreeSet<>();
         long seq;
         try {
-            if (env.getCommand() == Command.READ.code()) {
-                ReadRequest req = ReadRequest.parseFrom(env.getBody());
-                conversationId = req.getConversationId();
-                seq = req.getReadSeq();
-            } else if (env.getCommand() == Command.RECALL.code()) {
-                MessageActionRequest req = MessageActionRequest.parseFrom(env.getBody());
-                conversationId = req.getConversationId();
-                seq = req.getSeq();
-            } else {
-                throw new IllegalArgumentException(name + " is not an action this parser knows");
+            switch (command) {
+                case READ -> {
+                    ReadRequest req = ReadRequest.parseFrom(env.getBody());
+                    conversationId = req.getConversationId();
+                    seq = req.getReadSeq();
+                }
+                case RECALL, DELETE -> {
+                    MessageActionRequest req = MessageActionRequest.parseFrom(env.getBody());
+                    conversationId = req.getConversationId();
+                    seq = req.getSeq();
+                    seqs.add(seq);
+                    seqs.addAll(command == Command.DELETE ? req.getMoreSeqsList() : List.of());
+                }
+                case CLEAR -> {
+                    ClearRequest req = ClearRequest.parseFrom(env.getBody());
+                    conversationId = req.getConversationId();
+                    seq = req.getUpToSeq();
+                }
+                default -> throw new IllegalArgumentException(command + " is not an action this parser knows");
             }
         } catch (InvalidProtocolBufferException e) {
-            return refuse(env, "body of " + name + " (" + env.getBody().size() + " bytes) is not a valid "
-                    + (env.getCommand() == Command.READ.code() ? "ReadRequest" : "MessageActionRequest") + ": "
-                    + e.getMessage());
+            return refuse(env, "body of " + command + " (" + env.getBody().size() + " bytes) is not a valid "
+                    + BODIES.get(command) + ": " + e.getMessage());
         }
         Optional<ConversationRef> ref = ConversationRef.parse(conversationId);
         if (ref.isEmpty()) {
@@ -55,13 +74,23 @@ public final class ActionParser {
         if (ref.get() instanceof ConversationRef.Single single && !single.hasMember(env.getUid())) {
             return refuse(env, "conversation_id " + conversationId + " is not a conversation of uid " + env.getUid());
         }
-        if (seq < 1) {
-            return refuse(env, (env.getCommand() == Command.READ.code() ? "read_seq" : "seq")
-                    + " must be a message seq (1 or more), got " + seq);
+        if (command == Command.CLEAR) {
+            return seq < 0 ? refuse(env, "up_to_seq must be 0 (up to the newest) or a message seq, got " + seq)
+                    : new Accepted(new ActionCommand.Clear(env, ref.get(), seq));
         }
-        return new Accepted(env.getCommand() == Command.READ.code()
-                ? new ActionCommand.Read(env, ref.get(), seq)
-                : new ActionCommand.Recall(env, ref.get(), seq));
+        long lowest = seqs.isEmpty() ? seq : seqs.first();
+        if (lowest < 1) {
+            return refuse(env, (command == Command.READ ? "read_seq" : "seq") + " must be a message seq (1 or more),"
+                    + " got " + lowest);
+        }
+        return switch (command) {
+            case READ -> new Accepted(new ActionCommand.Read(env, ref.get(), seq));
+            case RECALL -> new Accepted(new ActionCommand.Recall(env, ref.get(), seq));
+            default -> seqs.size() > OwnHistory.MAX_SEQS
+                    ? refuse(env, "a DELETE names at most " + OwnHistory.MAX_SEQS + " messages (seq and more_seqs), got "
+                            + seqs.size() + "; send several")
+                    : new Accepted(new ActionCommand.Delete(env, ref.get(), seqs));
+        };
     }
 
     private static Refused refuse(UpstreamEnvelope env, String message) {

@@ -6,15 +6,18 @@ import io.magpie.das.GroupMember;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
+import io.magpie.das.OwnHistory;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.PullAck;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Step 9, PULL: a page of one conversation's messages by seq range, the oldest of the range first, or
- * its newest when paging backwards through history. Only a member may pull (a
+ * its newest when paging backwards through history. Messages the caller deleted for themselves come
+ * as placeholders (status DELETED), so seqs stay gapless. Only a member may pull (a
  * one-to-one conversation's two users, a group's members), and never below what the caller may
  * see: after their cleared seq, and in a group from their join seq. Blocking JDBC on the consumer
  * thread; stateless, thread-safe.
@@ -24,11 +27,14 @@ public final class PullHandler {
     private final MessageRepository messages;
     private final ConversationRepository conversations;
     private final GroupRepository groups;
+    private final OwnHistory history;
 
-    public PullHandler(MessageRepository messages, ConversationRepository conversations, GroupRepository groups) {
+    public PullHandler(MessageRepository messages, ConversationRepository conversations, GroupRepository groups,
+            OwnHistory history) {
         this.messages = messages;
         this.conversations = conversations;
         this.groups = groups;
+        this.history = history;
     }
 
     /** @throws io.magpie.registry.StorageException when MySQL could not answer */
@@ -66,7 +72,10 @@ public final class PullHandler {
             // forward: the extra one is the newest (more after the page); backward: the oldest (more before it)
             List<MessageRecord> page = !hasMore ? found
                     : q.backward() ? found.subList(1, found.size()) : found.subList(0, q.limit());
-            for (MessageRecord r : page) {
+            Set<Long> hidden = page.isEmpty() ? Set.of() : history.hiddenIn(q.uid(), q.conversationId(),
+                    page.get(0).seq(), page.get(page.size() - 1).seq());
+            for (MessageRecord stored : page) {
+                MessageRecord r = hidden.contains(stored.seq()) ? Placeholders.deletedForViewer(stored) : stored;
                 // one-to-one: the recipient as the sender addressed it; seen from the caller that may be themselves
                 long messageTarget = ref.get() instanceof ConversationRef.Single single
                         ? single.peerOf(r.senderUid()) : target;

@@ -11,8 +11,6 @@ import io.magpie.idgen.IdGenerator;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.ActionAck;
-import io.magpie.protocol.proto.MessageContent;
-import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.NoticeType;
 import io.magpie.registry.StorageException;
@@ -110,8 +108,7 @@ public final class RecallProcessor {
             return List.of(ack(r, message.version()));
         }
         long version = versions.nextId();
-        byte[] placeholder = MessageContent.newBuilder().setType(MessageType.forNumber(message.msgType()) == null
-                ? MessageType.MESSAGE_TYPE_UNSPECIFIED : MessageType.forNumber(message.msgType())).build().toByteArray();
+        byte[] placeholder = Placeholders.content(message.msgType());
         if (!recalls.recall(message, placeholder, version, groupId,
                 groupId > 0 ? 0 : ((ConversationRef.Single) r.conversation()).peerOf(message.senderUid()))) {
             // recalled meanwhile by another request: answer with what is stored

@@ -4,6 +4,7 @@ import io.magpie.das.Conversation;
 import io.magpie.das.ConversationRepository;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
+import io.magpie.das.OwnHistory;
 import io.magpie.das.UnreadCounts;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ConversationIds;
@@ -11,8 +12,10 @@ import io.magpie.protocol.proto.ConversationInfo;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.SyncAck;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Step 9, SYNC: the caller's conversations changed since their version, oldest change first, each
@@ -26,13 +29,15 @@ public final class SyncHandler {
     private final ConversationRepository conversations;
     private final MessageRepository messages;
     private final UnreadCounts unread;
+    private final OwnHistory history;
     private final SyncCursor cursor;
 
     public SyncHandler(ConversationRepository conversations, MessageRepository messages, UnreadCounts unread,
-            SyncCursor cursor) {
+            OwnHistory history, SyncCursor cursor) {
         this.conversations = conversations;
         this.messages = messages;
         this.unread = unread;
+        this.history = history;
         this.cursor = cursor;
     }
 
@@ -42,17 +47,23 @@ public final class SyncHandler {
         boolean hasMore = rows.size() > q.limit();
         List<Conversation> page = hasMore ? rows.subList(0, q.limit()) : rows;
         List<Long> lastIds = new ArrayList<>();
+        Map<String, Long> lastSeqs = new HashMap<>();
         for (Conversation c : page) {
             if (visibleLastMessage(c)) {
                 lastIds.add(c.lastMsgId());
+                lastSeqs.put(c.conversationId(), c.lastSeq());
             }
         }
+        Set<String> lastHidden = history.hiddenAmong(q.uid(), lastSeqs);
         Map<Long, MessageRecord> last = lastIds.isEmpty() ? Map.of() : messages.findByIds(lastIds);
         Map<String, Long> counts = unread.of(page);
         SyncAck.Builder ack = SyncAck.newBuilder().setTotalUnread(unread.total(q.uid()));
         for (Conversation c : page) {
-            ack.addConversations(info(c, visibleLastMessage(c) ? last.get(c.lastMsgId()) : null,
-                    counts.getOrDefault(c.conversationId(), 0L)));
+            MessageRecord newest = visibleLastMessage(c) ? last.get(c.lastMsgId()) : null;
+            if (newest != null && lastHidden.contains(c.conversationId())) {
+                newest = Placeholders.deletedForViewer(newest);
+            }
+            ack.addConversations(info(c, newest, counts.getOrDefault(c.conversationId(), 0L)));
         }
         long newest = page.isEmpty() ? q.sinceVersion() : page.get(page.size() - 1).version();
         ack.setVersion(cursor.next(q.sinceVersion(), newest, hasMore)).setHasMore(hasMore);

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Step 5 for one polled batch of {@code upstream} records: parses them, stores the SENDs through
- * {@link SendBatchProcessor}, then applies the READs ({@link ReadProcessor}) and RECALLs
- * ({@link RecallProcessor}), answers refused requests with ERRORs, and publishes those push tasks,
+ * {@link SendBatchProcessor}, then applies the READs ({@link ReadProcessor}), RECALLs
+ * ({@link RecallProcessor}), DELETEs and CLEARs ({@link OwnHistoryProcessor}), answers refused requests with ERRORs, and publishes those push tasks,
  * waiting for Kafka's acks. SYNC and PULL are not answered here: they are handed back for the
  * {@link QueryStage}, which answers a bounded number after each batch so reads never hold up writes
  * (those that do not fit the backlog are answered SERVER_BUSY at once). Returns normally only when
@@ -33,14 +33,16 @@ public final class UpstreamBatchProcessor {
     private final SendBatchProcessor sends;
     private final ReadProcessor reads;
     private final RecallProcessor recalls;
+    private final OwnHistoryProcessor history;
     private final PushTaskPublisher publisher;
 
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
-            RecallProcessor recalls, PushTaskPublisher publisher) {
+            RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher) {
         this.parser = parser;
         this.sends = sends;
         this.reads = reads;
         this.recalls = recalls;
+        this.history = history;
         this.publisher = publisher;
     }
 
@@ -54,7 +56,7 @@ public final class UpstreamBatchProcessor {
         List<SendCommand> commands = new ArrayList<>();
         List<PendingQuery> queries = new ArrayList<>();
         List<ActionCommand.Read> readCommands = new ArrayList<>();
-        List<ActionCommand.Recall> recallCommands = new ArrayList<>();
+        List<ActionCommand> oneByOne = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             Parsed parsed = parser.parse(r.value());
             if (parsed instanceof Send s) {
@@ -70,7 +72,7 @@ public final class UpstreamBatchProcessor {
                 if (a.action() instanceof ActionCommand.Read read) {
                     readCommands.add(read);
                 } else {
-                    recallCommands.add((ActionCommand.Recall) a.action());
+                    oneByOne.add(a.action());
                 }
             } else if (parsed instanceof Refused f) {
                 pushes.add(PushTaskFactory.error(f.rejection()));
@@ -81,19 +83,22 @@ public final class UpstreamBatchProcessor {
         }
         pushes.addAll(sends.process(commands));
         // after the sends: a READ or RECALL of a message sent in the same batch finds it stored
-        pushes.addAll(applyActions(readCommands, recallCommands));
+        pushes.addAll(applyActions(readCommands, oneByOne));
         publisher.publishAll(pushes);
         return queries;
     }
 
-    private List<OutgoingPush> applyActions(List<ActionCommand.Read> readCommands,
-            List<ActionCommand.Recall> recallCommands) throws BatchRetryException {
+    /** READs together, then RECALL, DELETE and CLEAR one by one in record order. */
+    private List<OutgoingPush> applyActions(List<ActionCommand.Read> readCommands, List<ActionCommand> oneByOne)
+            throws BatchRetryException {
         try {
             List<OutgoingPush> out = new ArrayList<>(reads.process(readCommands));
-            out.addAll(recalls.process(recallCommands));
+            for (ActionCommand c : oneByOne) {
+                out.addAll(c instanceof ActionCommand.Recall r ? recalls.process(List.of(r)) : history.process(c));
+            }
             return out;
         } catch (StorageException e) {
-            throw new BatchRetryException("READ/RECALL of the batch could not be written: " + e.getMessage(), e.retryable(), e);
+            throw new BatchRetryException("READ/RECALL/DELETE/CLEAR of the batch could not be written: " + e.getMessage(), e.retryable(), e);
         }
     }
 }

@@ -7,7 +7,8 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
 
 /**
  * Step 5a: turns one {@code upstream} record into a SEND for the write path, a SYNC/PULL for the
- * read path, a READ/RECALL for the conversation-state path, or a {@link Rejection} addressed to the sending connection. A record too broken to
+ * read path, a READ/RECALL/DELETE/CLEAR for the conversation-state
+ * path, or a {@link Rejection} addressed to the sending connection. A record too broken to
  * answer (no envelope, no authenticated uid or reply address) yields {@link Unanswerable}. Never
  * throws on bad input. Stateless, thread-safe.
  */
@@ -25,7 +26,7 @@ public final class UpstreamParser {
     public record Query(QueryCommand query) implements Parsed {
     }
 
-    /** A READ or RECALL to apply. */
+    /** A READ, RECALL, DELETE or CLEAR to apply. */
     public record Action(ActionCommand action) implements Parsed {
     }
 
@@ -63,12 +64,13 @@ public final class UpstreamParser {
             return p instanceof QueryParser.Accepted a ? new Query(a.query())
                     : new Refused(((QueryParser.Refused) p).rejection());
         }
-        if (command == Command.READ.code() || command == Command.RECALL.code()) {
+        if (command == Command.READ.code() || command == Command.RECALL.code() || command == Command.DELETE.code()
+                || command == Command.CLEAR.code()) {
             ActionParser.Parsed p = actions.parse(env);
             return p instanceof ActionParser.Accepted a ? new Action(a.command())
                     : new Refused(((ActionParser.Refused) p).rejection());
         }
         return new Refused(new Rejection(env, ErrorCode.NOT_SUPPORTED, Command.nameOf(command)
-                + " is not served by this server yet; SEND, SYNC, PULL, READ and RECALL are"));
+                + " is not served by this server; SEND, SYNC, PULL, READ, RECALL, DELETE and CLEAR are"));
     }
 }

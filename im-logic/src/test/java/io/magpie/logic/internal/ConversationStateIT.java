@@ -8,6 +8,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.das.Conversation;
 import io.magpie.das.MessageRecalls;
 import io.magpie.das.MessageRecord;
+import io.magpie.das.OwnHistory;
 import io.magpie.das.ReadPositions;
 import io.magpie.das.TimelineCache;
 import io.magpie.das.UnreadCounts;
@@ -46,8 +47,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 9 on the real MariaDB: READ (acks, notices to the reader's other devices, one-to-one receipts,
- * clamping, never backwards), RECALL (who may, the window, the placeholder), and unread counts that
- * equal a recount from the message table after random interleavings of sends, reads and recalls.
+ * clamping, never backwards), RECALL (who may, the window, the placeholder), DELETE for me and CLEAR, and unread counts that
+ * equal a recount from the message table after random interleavings of sends, reads, recalls, deletes and
+ * clears.
  */
 @ExtendWith(InfrastructureExtension.class)
 class ConversationStateIT {
@@ -58,6 +60,8 @@ class ConversationStateIT {
     private static RecallProcessor recalls;
     private static UnreadCounts unread;
     private static ReadPositions positions;
+    private static OwnHistory history;
+    private static OwnHistoryProcessor own;
 
     @BeforeAll
     static void start(Infrastructure infra, TestIsolation iso) {
@@ -67,6 +71,8 @@ class ConversationStateIT {
         reads = new ReadProcessor(positions, path.idSource());
         recalls = recallProcessor(Duration.ofMinutes(2), Clock.systemUTC());
         unread = new UnreadCounts(path.database.dataSource());
+        history = new OwnHistory(path.database.dataSource(), Clock.systemUTC());
+        own = new OwnHistoryProcessor(history, path.idSource());
     }
 
     @AfterAll
@@ -224,7 +230,7 @@ class ConversationStateIT {
     }
 
     @Test
-    void unreadCountsEqualARecountAfterRandomInterleavingsOfSendsReadsAndRecalls() throws Exception {
+    void unreadCountsEqualARecountAfterRandomInterleavingsOfSendsReadsRecallsDeletesAndClears() throws Exception {
         Random random = new Random(20261203L);
         long[] users = {path.uid(), path.uid(), path.uid()};
         long group = path.group(users[0], users[1], users[2]);
@@ -251,9 +257,13 @@ class ConversationStateIT {
             } else {
                 String conv = conversations.get(random.nextInt(conversations.size()));
                 long max = path.messages.maxSeq(conv);
-                if (max > 0) {
+                if (max > 0 && op == 8) {
                     MessageRecord m = path.messages.findRange(conv, 1 + random.nextInt((int) max), max, 1).get(0);
                     recalls.process(List.of(recall(m.senderUid(), conv, m.seq())));
+                } else if (max > 0 && (ConversationIds.isGroup(conv) || conv.contains("_" + user + "_")
+                        || conv.endsWith("_" + user))) {
+                    own.process(random.nextInt(4) == 0 ? clear(user, conv, random.nextInt((int) max))
+                            : delete(user, conv, 1 + random.nextInt((int) max), 1 + random.nextInt((int) max)));
                 }
             }
         }
@@ -273,6 +283,66 @@ class ConversationStateIT {
     }
 
     @Test
+    void deleteHidesMessagesForTheCallerOnlyOnAllTheirDevicesAndUnreadFollows() throws Exception {
+        long alice = path.uid();
+        long bob = path.uid();
+        String conv = ConversationIds.single(alice, bob);
+        send(Sends.command(alice, bob, "d1"), Sends.command(alice, bob, "d2"), Sends.command(alice, bob, "d3"));
+        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history);
+
+        List<OutgoingPush> out = own.process(delete(bob, conv, 2, 3, 99));
+
+        ActionAck ack = only(out, Command.DELETE_ACK, ActionAck.class);
+        assertEquals(row(bob, conv).version(), ack.getVersion());
+        Notice notice = notice(out, NoticeType.NOTICE_DELETED);
+        assertEquals(List.of(2L, 3L), notice.getSeqsList(), "unknown seq 99 ignored");
+        assertEquals(Set.of(bob), targets(out, NoticeType.NOTICE_DELETED));
+        assertEquals(1, unreadOf(bob, conv));
+        PullAck bobs = PullAck.parseFrom(pull.answer(new QueryCommand.Pull(Sends.envelope(bob, 5, 13,
+                Command.PULL.code(), new byte[0]), conv, 1, Long.MAX_VALUE, 10, false)).task().getBody());
+        assertEquals(List.of(io.magpie.protocol.proto.MessageStatus.NORMAL, io.magpie.protocol.proto.MessageStatus.DELETED,
+                io.magpie.protocol.proto.MessageStatus.DELETED), bobs.getMessagesList().stream()
+                .map(io.magpie.protocol.proto.Message::getStatus).toList(), "seqs stay gapless");
+        assertEquals("", bobs.getMessages(1).getContent().getText());
+        PullAck alices = PullAck.parseFrom(pull.answer(new QueryCommand.Pull(Sends.envelope(alice, 5, 13,
+                Command.PULL.code(), new byte[0]), conv, 1, Long.MAX_VALUE, 10, false)).task().getBody());
+        assertTrue(alices.getMessagesList().stream().allMatch(m -> m.getStatus()
+                == io.magpie.protocol.proto.MessageStatus.NORMAL), "others are unaffected");
+
+        List<OutgoingPush> again = own.process(delete(bob, conv, 2));
+        assertEquals(1, WritePath.withCommand(again, Command.DELETE_ACK).size());
+        assertEquals(0, WritePath.withCommand(again, Command.NOTICE).size(), "nothing changed");
+        long stranger = path.uid();
+        assertEquals(ErrorCode.NOT_FOUND.code(), WritePath.errors(own.process(delete(stranger, ConversationIds.group(
+                path.group(alice)), 1))).get(0).getCode());
+    }
+
+    @Test
+    void clearHidesHistoryUpToASeqForTheCaller() throws Exception {
+        long alice = path.uid();
+        long bob = path.uid();
+        String conv = ConversationIds.single(alice, bob);
+        send(Sends.command(alice, bob, "c1"), Sends.command(alice, bob, "c2"), Sends.command(alice, bob, "c3"));
+        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history);
+
+        List<OutgoingPush> out = own.process(clear(bob, conv, 2));
+
+        assertEquals(1, WritePath.withCommand(out, Command.CLEAR_ACK).size());
+        assertEquals(2, notice(out, NoticeType.NOTICE_CLEARED).getSeq());
+        assertEquals(2, row(bob, conv).clearedSeq());
+        assertEquals(1, unreadOf(bob, conv));
+        PullAck bobs = PullAck.parseFrom(pull.answer(new QueryCommand.Pull(Sends.envelope(bob, 5, 13,
+                Command.PULL.code(), new byte[0]), conv, 1, Long.MAX_VALUE, 10, false)).task().getBody());
+        assertEquals(List.of(3L), seqs(bobs));
+        own.process(clear(bob, conv, 0));
+        assertEquals(3, row(bob, conv).clearedSeq(), "0 clears up to the newest");
+        assertEquals(0, unreadOf(bob, conv));
+        assertEquals(0, row(alice, conv).clearedSeq(), "others are unaffected");
+        own.process(clear(bob, conv, 1));
+        assertEquals(3, row(bob, conv).clearedSeq(), "never lowered");
+    }
+
+    @Test
     void historyPagesBackwardsFromTheNewestAndShowsRecalledMessagesAsPlaceholders() throws Exception {
         long alice = path.uid();
         long bob = path.uid();
@@ -280,7 +350,7 @@ class ConversationStateIT {
         send(Sends.command(alice, bob, "b1"), Sends.command(bob, alice, "b2"), Sends.command(alice, bob, "b3"),
                 Sends.command(alice, bob, "b4"), Sends.command(bob, alice, "b5"));
         recalls.process(List.of(recall(alice, conv, 3)));
-        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups);
+        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history);
 
         PullAck newest = pull(pull, bob, conv, Long.MAX_VALUE);
         PullAck older = pull(pull, bob, conv, 3);
@@ -306,14 +376,17 @@ class ConversationStateIT {
         return ack.getMessagesList().stream().map(io.magpie.protocol.proto.Message::getSeq).toList();
     }
 
-    /** Messages of others above the floor that are not recalled, counted from the message table. */
+    /** Messages of others above the floor, not recalled, not deleted by the owner: counted from the tables. */
     private static long recount(long owner, String conv, long floor) throws Exception {
         try (Connection c = path.database.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM message WHERE conversation_id = ?"
-                     + " AND seq > ? AND status = 0 AND sender_uid <> ?")) {
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM message m WHERE m.conversation_id = ?"
+                     + " AND m.seq > ? AND m.status = 0 AND m.sender_uid <> ? AND NOT EXISTS (SELECT 1 FROM"
+                     + " message_hidden h WHERE h.owner_uid = ? AND h.conversation_id = m.conversation_id"
+                     + " AND h.seq = m.seq)")) {
             s.setString(1, conv);
             s.setLong(2, floor);
             s.setLong(3, owner);
+            s.setLong(4, owner);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -363,6 +436,20 @@ class ConversationStateIT {
         UpstreamEnvelope env = Sends.envelope(uid, connectionId, 9, Command.READ.code(),
                 ReadRequest.newBuilder().setConversationId(conv).setReadSeq(seq).build().toByteArray());
         return new ActionCommand.Read(env, ConversationRef.parse(conv).orElseThrow(), seq);
+    }
+
+    private static ActionCommand.Delete delete(long uid, String conv, long... seqs) {
+        Set<Long> all = new java.util.TreeSet<>();
+        for (long seq : seqs) {
+            all.add(seq);
+        }
+        return new ActionCommand.Delete(Sends.envelope(uid, 3, 12, Command.DELETE.code(), new byte[0]),
+                ConversationRef.parse(conv).orElseThrow(), all);
+    }
+
+    private static ActionCommand.Clear clear(long uid, String conv, long upTo) {
+        return new ActionCommand.Clear(Sends.envelope(uid, 3, 14, Command.CLEAR.code(), new byte[0]),
+                ConversationRef.parse(conv).orElseThrow(), upTo);
     }
 
     private static ActionCommand.Recall recall(long uid, String conv, long seq) {

@@ -55,7 +55,7 @@ class UpstreamParserTest {
                 .setToSeq(2).build().toByteArray()), ErrorCode.BAD_REQUEST, "to_seq 2 is below from_seq 5");
         assertRefused(envelope(Command.PULL, PullRequest.newBuilder().build().toByteArray()), ErrorCode.BAD_REQUEST,
                 "conversation_id must be 1-64");
-        assertRefused(envelope(Command.DELETE, new byte[0]), ErrorCode.NOT_SUPPORTED, "DELETE");
+        assertRefused(envelope(Command.PUSH_ACK, new byte[0]), ErrorCode.NOT_SUPPORTED, "PUSH_ACK");
     }
 
     @Test
