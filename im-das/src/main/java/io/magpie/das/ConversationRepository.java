@@ -166,38 +166,56 @@ public final class ConversationRepository {
                 });
     }
 
+    /** A setting of one owner's conversation row, changed from any of their devices. */
+    public enum Setting {
+        /** {@code muted}: no push notifications, not in the total unread count. */
+        MUTED("muted"),
+        /** {@code sort_key}: 0, or when it was pinned (ms since the epoch; pinned rows sort first). */
+        PINNED_AT("sort_key"),
+        /** {@code deleted}: hidden from the list until a new message arrives. */
+        HIDDEN("deleted");
+
+        private final String column;
+
+        Setting(String column) {
+            this.column = column;
+        }
+    }
+
     /**
-     * Sets the owner's mute flag of a conversation (creating the row if the conversation has none
-     * yet) and raises its version to {@code version}, so the change reaches the owner's other devices
-     * by SYNC. For a group conversation the member's {@code group_member.muted} is set too, in the same
-     * transaction (notifiers read either).
+     * Sets one setting of the owner's row of a conversation (creating the row if the conversation has
+     * none yet) and raises its version to {@code version}, so the change reaches the owner's other
+     * devices by SYNC. For a group conversation's mute flag {@code group_member.muted} is set too, in
+     * the same transaction (notifiers read either).
      *
      * @param conversationType protocol {@code ConversationType} number (1 single, 2 group)
      * @param peerId           peer uid (single) or group id (group), for a row created here
+     * @param value            0/1 for a flag, the pin time for {@link Setting#PINNED_AT}
      */
-    public void setMuted(long ownerUid, String conversationId, int conversationType, long peerId, boolean muted,
-            long version) {
-        String what = "mute=" + muted + " of conversation " + conversationId + " of owner " + ownerUid;
+    public void set(long ownerUid, String conversationId, int conversationType, long peerId, Setting setting,
+            long value, long version) {
+        String what = setting + "=" + value + " of conversation " + conversationId + " of owner " + ownerUid;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 try (PreparedStatement statement = connection.prepareStatement("INSERT INTO conversation"
-                        + " (owner_uid, conversation_id, conversation_type, peer_id, version, muted, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE muted = VALUES(muted),"
-                        + " version = GREATEST(version, VALUES(version)), updated_at = VALUES(updated_at)")) {
+                        + " (owner_uid, conversation_id, conversation_type, peer_id, version, " + setting.column
+                        + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " + setting.column
+                        + " = VALUES(" + setting.column + "), version = GREATEST(version, VALUES(version)),"
+                        + " updated_at = VALUES(updated_at)")) {
                     statement.setLong(1, ownerUid);
                     statement.setString(2, conversationId);
                     statement.setInt(3, conversationType);
                     statement.setLong(4, peerId);
                     statement.setLong(5, version);
-                    statement.setBoolean(6, muted);
+                    statement.setLong(6, value);
                     statement.setLong(7, clock.millis());
                     statement.executeUpdate();
                 }
-                if (conversationType == 2) {
+                if (conversationType == 2 && setting == Setting.MUTED) {
                     try (PreparedStatement statement = connection.prepareStatement(
                             "UPDATE group_member SET muted = ? WHERE group_id = ? AND uid = ?")) {
-                        statement.setBoolean(1, muted);
+                        statement.setBoolean(1, value != 0);
                         statement.setLong(2, peerId);
                         statement.setLong(3, ownerUid);
                         statement.executeUpdate();
@@ -215,6 +233,12 @@ public final class ConversationRepository {
         } catch (SQLException e) {
             throw SqlErrors.translate(what, e);
         }
+    }
+
+    /** {@link #set} of {@link Setting#MUTED}. */
+    public void setMuted(long ownerUid, String conversationId, int conversationType, long peerId, boolean muted,
+            long version) {
+        set(ownerUid, conversationId, conversationType, peerId, Setting.MUTED, muted ? 1 : 0, version);
     }
 
     /** Sets a statement's parameters. */

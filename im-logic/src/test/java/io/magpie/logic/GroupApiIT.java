@@ -14,6 +14,7 @@ import io.magpie.das.Database;
 import io.magpie.das.DeviceToken;
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.GroupRepository;
+import io.magpie.das.ReadPositions;
 import io.magpie.das.MuteSettings;
 import io.magpie.das.MysqlConfig;
 import io.magpie.protocol.ConversationIds;
@@ -242,6 +243,38 @@ class GroupApiIT {
                 "conversationId");
         assertError(send("PUT", "/v1/conversations/" + single + "/mute", token(bob), "{}"), 400, "BAD_REQUEST",
                 "muted is required");
+    }
+
+    @Test
+    void pinHideAndReadReceiptSettingsAreStoredOnTheCallersRowsAndRaiseTheirVersion() throws Exception {
+        long alice = account();
+        long bob = account();
+        String single = ConversationIds.single(alice, bob);
+        ConversationRepository rows = new ConversationRepository(database.dataSource(), CLOCK);
+
+        assertEquals(204, send("PUT", "/v1/conversations/" + single + "/pin", token(bob), "{\"pinned\":true}")
+                .statusCode());
+        Conversation pinned = rows.find(bob, single).orElseThrow();
+        assertTrue(pinned.sortKey() > 0 && pinned.sortKey() <= CLOCK.millis(), "pinned at the time of the call");
+        assertEquals(204, send("PUT", "/v1/conversations/" + single + "/hide", token(bob), "{\"hidden\":true}")
+                .statusCode());
+        Conversation hidden = rows.find(bob, single).orElseThrow();
+        assertTrue(hidden.deleted());
+        assertTrue(hidden.version() > pinned.version(), "every change reaches the other devices by SYNC");
+        assertEquals(204, send("PUT", "/v1/conversations/" + single + "/pin", token(bob), "{\"pinned\":false}")
+                .statusCode());
+        assertEquals(0, rows.find(bob, single).orElseThrow().sortKey());
+        assertTrue(rows.find(alice, single).isEmpty(), "only the caller's own row");
+        assertError(send("PUT", "/v1/conversations/" + single + "/hide", token(bob), "{}"), 400, "BAD_REQUEST",
+                "hidden is required");
+        assertError(send("PUT", "/v1/conversations/" + single + "/pin", token(account()), "{\"pinned\":true}"), 403,
+                "FORBIDDEN", "not a member");
+
+        assertEquals(204, send("PUT", "/v1/me/settings/read-receipts", token(bob), "{\"enabled\":false}").statusCode());
+        assertEquals(java.util.Set.of(bob), new ReadPositions(database.dataSource(), CLOCK).hidingReceipts(
+                List.of(alice, bob)));
+        assertError(send("PUT", "/v1/me/settings/read-receipts", token(bob), "{}"), 400, "BAD_REQUEST",
+                "enabled is required");
     }
 
     // ---- helpers

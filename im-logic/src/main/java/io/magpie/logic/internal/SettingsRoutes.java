@@ -8,6 +8,8 @@ import io.javalin.http.Context;
  * <ul>
  *   <li>{@code PUT /v1/devices/{deviceId}/push-token {provider: "webhook"|"apns"|"fcm", token}} -> 204</li>
  *   <li>{@code PUT /v1/conversations/{conversationId}/mute {muted: bool}} -> 204</li>
+ *   <li>{@code PUT /v1/conversations/{conversationId}/pin {pinned: bool}} -> 204</li>
+ *   <li>{@code PUT /v1/conversations/{conversationId}/hide {hidden: bool}} -> 204</li>
  *   <li>{@code PUT /v1/me/settings/read-receipts {enabled: bool}} -> 204</li>
  * </ul>
  * Thread-safe.
@@ -23,6 +25,12 @@ public final class SettingsRoutes {
     record ReadReceipts(Boolean enabled) {
     }
 
+    record Pin(Boolean pinned) {
+    }
+
+    record Hide(Boolean hidden) {
+    }
+
     private final SettingsService settings;
     private final JsonBodies bodies;
 
@@ -34,7 +42,21 @@ public final class SettingsRoutes {
     public void register(Javalin app) {
         app.put("/v1/devices/{deviceId}/push-token", this::pushToken);
         app.put("/v1/conversations/{conversationId}/mute", this::mute);
+        app.put("/v1/conversations/{conversationId}/pin", this::pin);
+        app.put("/v1/conversations/{conversationId}/hide", this::hide);
         app.put("/v1/me/settings/read-receipts", this::readReceipts);
+    }
+
+    private void pin(Context ctx) throws ApiException {
+        Pin req = bodies.read(ctx, Pin.class);
+        settings.pin(BearerAuth.caller(ctx).uid(), ctx.pathParam("conversationId"), req.pinned());
+        ctx.status(204);
+    }
+
+    private void hide(Context ctx) throws ApiException {
+        Hide req = bodies.read(ctx, Hide.class);
+        settings.hide(BearerAuth.caller(ctx).uid(), ctx.pathParam("conversationId"), req.hidden());
+        ctx.status(204);
     }
 
     private void readReceipts(Context ctx) throws ApiException {

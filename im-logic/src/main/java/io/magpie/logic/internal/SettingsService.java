@@ -16,7 +16,8 @@ import java.util.Set;
  * A user's settings over HTTP: the push token of the calling device (where the notifier sends
  * push notifications while the device is offline) and the mute flag of a conversation (muted
  * conversations are not notified; the change reaches the user's other devices by SYNC, since it
- * raises the row's user-scoped version) and whether the user's read receipts are shared. Storage faults surface as {@link io.magpie.registry.StorageException}.
+ * raises the row's user-scoped version), its pin (sort first) and hide (out of the list until its next
+ * message) flags the same way, and whether the user's read receipts are shared. Storage faults surface as {@link io.magpie.registry.StorageException}.
  * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
  */
 public final class SettingsService {
@@ -67,6 +68,27 @@ public final class SettingsService {
         if (muted == null) {
             throw ApiException.badRequest("muted is required: true or false");
         }
+        set(caller, conversationId, ConversationRepository.Setting.MUTED, muted ? 1 : 0);
+    }
+
+    /** Pins (sort key: now) or unpins one of the caller's conversations. */
+    public void pin(long caller, String conversationId, Boolean pinned) throws ApiException {
+        if (pinned == null) {
+            throw ApiException.badRequest("pinned is required: true or false");
+        }
+        set(caller, conversationId, ConversationRepository.Setting.PINNED_AT, pinned ? clock.millis() : 0);
+    }
+
+    /** Hides one of the caller's conversations from their list (until its next message) or shows it again. */
+    public void hide(long caller, String conversationId, Boolean hidden) throws ApiException {
+        if (hidden == null) {
+            throw ApiException.badRequest("hidden is required: true or false");
+        }
+        set(caller, conversationId, ConversationRepository.Setting.HIDDEN, hidden ? 1 : 0);
+    }
+
+    private void set(long caller, String conversationId, ConversationRepository.Setting setting, long value)
+            throws ApiException {
         Optional<ConversationRef> ref = ConversationRef.parse(conversationId);
         if (ref.isEmpty()) {
             throw ApiException.badRequest("conversationId '" + JsonBodies.abbreviate(conversationId)
@@ -76,14 +98,15 @@ public final class SettingsService {
             if (!single.hasMember(caller)) {
                 throw notMember(caller, conversationId);
             }
-            conversations.setMuted(caller, conversationId, ConversationType.SINGLE_VALUE, single.peerOf(caller), muted,
-                    versions.nextId());
+            conversations.set(caller, conversationId, ConversationType.SINGLE_VALUE, single.peerOf(caller), setting,
+                    value, versions.nextId());
         } else {
             long gid = ((ConversationRef.Group) ref.get()).groupId();
             if (groups.member(gid, caller).isEmpty()) {
                 throw notMember(caller, conversationId);
             }
-            conversations.setMuted(caller, conversationId, ConversationType.GROUP_VALUE, gid, muted, versions.nextId());
+            conversations.set(caller, conversationId, ConversationType.GROUP_VALUE, gid, setting, value,
+                    versions.nextId());
         }
     }
 

@@ -87,7 +87,8 @@ public final class SyncHandler {
                 .setMuted(c.muted())
                 .setDeleted(c.deleted())
                 .setUnreadCount(unreadCount)
-                .setPeerReadSeq(c.peerReadSeq());
+                .setPeerReadSeq(c.peerReadSeq())
+                .setPinnedAt(c.sortKey());
         if (last != null) {
             long target = c.conversationType() == ConversationType.GROUP_VALUE ? c.peerId()
                     : ConversationIds.peerOf(last.conversationId(), last.senderUid());
