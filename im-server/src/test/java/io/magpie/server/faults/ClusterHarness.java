@@ -279,16 +279,34 @@ final class ClusterHarness implements AutoCloseable {
 
     /** Gate ids the LSB currently lists ({@code GET /v1/gates}). */
     Set<String> listedGates() {
+        JsonNode body = gateList();
+        return body == null ? Set.of() : body.findValuesAsText("gateId").stream().collect(Collectors.toSet());
+    }
+
+    /** The client TCP port of {@code gate}, as the LSB lists it. */
+    int gateTcpPort(String gate) {
+        JsonNode body = gateList();
+        if (body != null) {
+            for (JsonNode g : body.findParents("gateId")) {
+                if (gate.equals(g.get("gateId").asText())) {
+                    return g.get("tcpPort").asInt();
+                }
+            }
+        }
+        throw new AssertionError("the LSB does not list " + gate + " (it lists " + listedGates() + ")");
+    }
+
+    /** {@code GET /v1/gates}, null when the LSB does not answer 200. */
+    private JsonNode gateList() {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(lsbUrl() + "/v1/gates"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                return Set.of();
+                return null;
             }
-            JsonNode body = new ObjectMapper().readTree(response.body());
-            return body.findValuesAsText("gateId").stream().collect(Collectors.toSet());
+            return new ObjectMapper().readTree(response.body());
         } catch (IOException e) {
-            return Set.of();
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

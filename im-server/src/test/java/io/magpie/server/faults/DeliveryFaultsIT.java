@@ -3,6 +3,7 @@ package io.magpie.server.faults;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.utils.Utils;
@@ -44,15 +46,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * processes from the distribution jar (2 logic, 1 router, 2 gates, 1 LSB, see {@link ClusterHarness})
  * carries a stream of messages between 4 users on 6 SDK devices (1:1 conversations between every
  * pair, plus a 3-member group when the logic serves the group API) while one fault happens a third
- * of the way into the stream. Then {@link DeliveryVerifier} checks every SEND_ACK against MySQL and
+ * of the way into the stream: a crash ({@code kill -9} of a role, or of every role at once), a hang
+ * ({@code SIGSTOP} of a gate, of a logic inside a MySQL transaction, of MariaDB; see {@link Signals}),
+ * an engine outage (MariaDB or the Kafka broker stopped and started in place) or lost data (Redis). Then {@link DeliveryVerifier} checks every SEND_ACK against MySQL and
  * every device's deliveries against the stored timelines, and prints one summary line per fault.
  *
  * <p>Each scenario uses fresh users, so conversations never span scenarios; the cluster is shared
  * and healed (killed processes started again) after each one; the scenarios that damage shared
- * state for good if the product fails them (MySQL, Redis) run last. Every wait is bounded (see
- * {@link Load}); the class takes about 2.5 minutes on 2 cores when the guarantees hold, most of it in
- * the kill-logic and kill-router scenarios, which wait out Kafka's consumer session timeout (a crashed
- * consumer's partitions move only then). {@code -Dmagpie.soak=true}: ten times the messages.
+ * state for good if the product fails them (MySQL, Redis, Kafka) run last. Every wait is bounded (see
+ * {@link Load}); the pauses and outages last fixed times (20 s gate, 10 s MariaDB, 10 s Kafka), the
+ * logic pause until the other logic has claimed its partitions. {@code -Dmagpie.soak=true}: ten times
+ * the messages.
  */
 @ExtendWith(InfrastructureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,6 +68,13 @@ class DeliveryFaultsIT {
     private static final int[] DEVICES_PER_USER = {2, 2, 1, 1};
     private static final Map<Role, Integer> TOPOLOGY = Map.of(Role.LOGIC, 2, Role.ROUTER, 1, Role.GATE, 2,
             Role.LSB, 1);
+
+    private static final Duration GATE_PAUSE = Duration.ofSeconds(20);
+    private static final Duration MYSQL_PAUSE = Duration.ofSeconds(10);
+    private static final Duration KAFKA_DOWN = Duration.ofSeconds(10);
+    private static final Duration LOGIC_PAUSE_PACE = Duration.ofMillis(300);
+    /** A PONG later than this while Kafka is down means a gate event loop waits for Kafka. */
+    private static final Duration PONG_LIMIT = Duration.ofSeconds(3);
 
     private final Load load = Load.current();
     private Infrastructure infra;
@@ -208,7 +219,7 @@ class DeliveryFaultsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(9)
     void mysqlDownForThreeSecondsGivesErrorsOrLateAcksButNeverAFalseAck() throws Exception {
         assumeTrue(infra.mysqlRestartable(), "MySQL is external (MAGPIE_MYSQL_URL): the test must not stop it");
         try (ChatWorld world = world("sql")) {
@@ -223,7 +234,7 @@ class DeliveryFaultsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(10)
     void redisLosingAllItsDataLosesNoMessageAndRoutesComeBack() throws Exception {
         try (ChatWorld world = world("rds")) {
             Traffic traffic = startedPastAThird(world, "rds");
@@ -254,6 +265,255 @@ class DeliveryFaultsIT {
                     + "; a second stream of " + after.planned() + " messages followed the lease renewals");
             report.assertHolds(false);
         }
+    }
+
+    @Test
+    @Order(5)
+    void pausedGateDelaysOnlyItsOwnUsersWhoGetEverythingAfterwards() throws Exception {
+        try (ChatWorld world = world("gp")) {
+            Map<String, List<Device>> byGate = world.devices().stream()
+                    .collect(Collectors.groupingBy(Device::firstGate));
+            // the victim: a gate whose absence leaves devices of two users who share a conversation elsewhere
+            String victim = byGate.keySet().stream()
+                    .filter(g -> world.devices().stream().filter(d -> !d.firstGate().equals(g))
+                            .map(d -> d.user().uid()).distinct().count() >= 2)
+                    .max(Comparator.comparingInt(g -> byGate.get(g).size()))
+                    .orElseThrow(() -> new AssertionError("no gate leaves two users elsewhere: " + byGate));
+            Set<Device> stranded = Set.copyOf(byGate.get(victim));
+            Predicate<Device> elsewhere = d -> !stranded.contains(d);
+            Traffic traffic = startedPastAThird(world, "gp");
+            int ackedBefore = traffic.ackedBy(elsewhere);
+            int deliveredBefore = delivered(world, elsewhere);
+            long pausedAt;
+            long resumedAt;
+            int ackedDuring;
+            int deliveredDuring;
+            try (Signals.Paused pause = Signals.pause(cluster.process(victim).pid())) {
+                pausedAt = pause.pausedAt();
+                Thread.sleep(GATE_PAUSE.toMillis());
+                // read while the gate is still stopped: what the other gates' users got meanwhile
+                ackedDuring = traffic.ackedBy(elsewhere) - ackedBefore;
+                deliveredDuring = delivered(world, elsewhere) - deliveredBefore;
+            }
+            resumedAt = System.nanoTime();
+            List<Outcome> outcomes = traffic.finish();
+            Report report = verifier.verify("gate-paused-20s", world, outcomes, List.of(), load.settle()).print();
+            long settled = System.nanoTime();
+            System.out.println("[delivery-faults] " + victim + " paused (SIGSTOP) for " + GATE_PAUSE.toSeconds()
+                    + " s with " + stranded.size() + " of " + world.devices().size() + " devices; during the pause"
+                    + " the other gates' devices got " + ackedDuring + " SEND_ACKs and " + deliveredDuring
+                    + " deliveries; reconnections of the paused gate's devices: " + stranded.stream()
+                    .mapToInt(Device::connectionLosses).sum());
+            printRecovery("gate-paused-20s", traffic, pausedAt, resumedAt, settled);
+            report.assertHolds(false);
+            assertTrue(ackedDuring > 0, "the other gates' users were acknowledged while " + victim + " was stopped");
+            assertTrue(deliveredDuring > 0, "the other gates' users got deliveries while " + victim
+                    + " was stopped");
+            for (Device d : stranded) {
+                assertEquals(ConnectionState.CONNECTED, d.client().state(), d + " is connected again");
+            }
+            assertEveryRoleRuns();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void logicPausedInsideATransactionIsFencedOutAndNothingIsStoredTwice() throws Exception {
+        try (ChatWorld world = world("lp")) {
+            // a slow stream (about 8 s at this pace): the freezer needs the victim busy with batches meanwhile
+            Traffic traffic = new Traffic(world, "lp", load.messagesPerDevice(), load.workersPerDevice(),
+                    LOGIC_PAUSE_PACE, load.sendDeadline(), load.streamTimeout());
+            traffic.start();
+            traffic.awaitAcked(world.devices().size(), Duration.ofSeconds(60));
+            List<String> logics = cluster.running(Role.LOGIC);
+            assertEquals(2, logics.size(), "two logic processes share the upstream partitions");
+            String victim = logics.stream().max(Comparator.comparingLong(l -> conversationsOn(world, l)))
+                    .orElseThrow();
+            String survivor = logics.stream().filter(l -> !l.equals(victim)).findFirst().orElseThrow();
+            Set<Integer> moved = cluster.upstreamPartitionsOf(victim);
+            MysqlSessions sessions = new MysqlSessions(infra, isolation);
+            String upstream = isolation.topicPrefix() + "upstream";
+            Map<Integer, MysqlSessions.Fence> fencesBefore = sessions.fences(upstream);
+            RoleProcess process = cluster.process(victim);
+            Set<Integer> all = IntStream.range(0, PARTITIONS).boxed().collect(Collectors.toSet());
+            long pausedAt;
+            long resumedAt;
+            int logBefore;
+            TransactionFreezer.Frozen frozen = new TransactionFreezer(sessions)
+                    .freezeInsideTransaction(process.pid(), 60);
+            try (Signals.Paused pause = frozen.pause()) {
+                pausedAt = pause.pausedAt();
+                // the consumer session expires, the survivor claims the partitions once MySQL has closed the
+                // frozen session (logic.write-idle-timeout) and rolled its transaction back
+                await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                    assertEquals(all, cluster.upstreamPartitionsOf(survivor), survivor + " owns every partition");
+                    Map<Integer, MysqlSessions.Fence> now = sessions.fences(upstream);
+                    for (int p : moved) {
+                        assertTrue(now.get(p).epoch() > fencesBefore.get(p).epoch(), "partition " + p
+                                + " claimed again: " + fencesBefore.get(p) + " -> " + now.get(p));
+                    }
+                });
+                for (MysqlSessions.OpenTransaction t : frozen.transactions()) {
+                    assertFalse(sessions.sessionAlive(t.threadId()), "MySQL closed the frozen session " + t
+                            + " (and rolled its transaction back) while " + victim + " was stopped");
+                }
+                logBefore = process.logText().length();
+            }
+            resumedAt = System.nanoTime();
+            // the stale writer resumes by itself: it rejoins the group and gets partitions again
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                    .until(() -> !cluster.upstreamPartitionsOf(victim).isEmpty());
+            List<Outcome> outcomes = traffic.finish();
+            Report report = verifier.verify("logic-paused-in-transaction", world, outcomes, List.of(),
+                    load.settle()).print();
+            long settled = System.nanoTime();
+            String afterResume = process.logText().substring(logBefore);
+            // its first write after SIGCONT is refused by the fence, unless the group told it first that its
+            // partitions were lost (then it writes nothing for them); either way it stores nothing stale
+            List<String> refusals = afterResume.lines().filter(l -> l.contains("claimed by another instance")
+                    || l.contains("partitions lost") || l.contains("not done")).toList();
+            boolean fenced = refusals.stream().anyMatch(l -> l.contains("claimed by another instance")
+                    || l.contains("partitions lost"));
+            System.out.println("[delivery-faults] " + victim + " stopped inside " + frozen.transactions() + " at attempt "
+                    + frozen.attempts() + ", holding upstream partitions " + moved + " (" + conversationsOn(world, survivor)
+                    + " conversations on " + survivor + " afterwards); after SIGCONT it logged:\n  "
+                    + String.join("\n  ", refusals.stream().limit(8).toList()));
+            printRecovery("logic-paused-in-transaction", traffic, pausedAt, resumedAt, settled);
+            report.assertHolds(false);
+            assertTrue(fenced, victim + " was refused by the fence (or told its partitions were lost) after SIGCONT;"
+                    + " it logged " + refusals);
+            assertEveryRoleRuns();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void everyRoleRestartedAtOnceLosesNothingAcknowledged() throws Exception {
+        try (ChatWorld world = world("all")) {
+            Traffic traffic = startedPastAThird(world, "all");
+            List<String> everyone = new ArrayList<>();
+            for (Role role : Role.values()) {
+                everyone.addAll(cluster.running(role));
+            }
+            long killedAt = System.nanoTime();
+            everyone.forEach(cluster::kill);
+            cluster.start(everyone.toArray(String[]::new));
+            long startedAt = System.nanoTime();
+            List<Outcome> outcomes = traffic.finish();
+            Report report = verifier.verify("all-roles-restarted", world, outcomes, List.of(), load.settle()).print();
+            long settled = System.nanoTime();
+            System.out.println("[delivery-faults] killed (-9) and started again at once: " + everyone
+                    + "; ready again " + (startedAt - killedAt) / 1_000_000 + " ms after the kill");
+            printRecovery("all-roles-restarted", traffic, killedAt, startedAt, settled);
+            report.assertHolds(false);
+            for (Device d : world.devices()) {
+                assertTrue(d.connectionLosses() > 0, d + " noticed its gate died");
+                assertEquals(ConnectionState.CONNECTED, d.client().state(), d + " reconnected");
+            }
+            assertEveryRoleRuns();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void mysqlHungBySigstopForTenSecondsLosesNothingAndEveryRoleResumes() throws Exception {
+        assumeTrue(infra.mysqlRestartable(), "MySQL is external (MAGPIE_MYSQL_URL): the test must not stop it");
+        long pid = infra.mysqlPid().orElseThrow(() -> new AssertionError("the embedded MariaDB has a pid"));
+        try (ChatWorld world = world("sqlp")) {
+            Traffic traffic = startedPastAThird(world, "sqlp");
+            int ackedBefore = traffic.acked();
+            long pausedAt;
+            int ackedDuring;
+            try (Signals.Paused pause = Signals.pause(pid)) {
+                pausedAt = pause.pausedAt();
+                Thread.sleep(MYSQL_PAUSE.toMillis());
+                ackedDuring = traffic.acked() - ackedBefore;
+            }
+            long resumedAt = System.nanoTime();
+            List<Outcome> outcomes = traffic.finish();
+            Report report = verifier.verify("mysql-paused-10s", world, outcomes, List.of(), load.settle()).print();
+            long settled = System.nanoTime();
+            System.out.println("[delivery-faults] acked before MariaDB (pid " + pid + ") was stopped: " + ackedBefore
+                    + ", while it was stopped: " + ackedDuring + "; failed attempts " + traffic.failures());
+            printRecovery("mysql-paused-10s", traffic, pausedAt, resumedAt, settled);
+            report.assertHolds(false);
+            assertEveryRoleRuns();
+        }
+    }
+
+    @Test
+    @Order(11)
+    void kafkaBrokerRestartedInPlaceHoldsOrRefusesSendsAndEveryRoleResumes() throws Exception {
+        assumeTrue(infra.kafkaRestartable(), "Kafka is external (MAGPIE_KAFKA_BOOTSTRAP): the test must not stop it");
+        try (ChatWorld world = world("kfk")) {
+            List<GateProbe> probes = new ArrayList<>();
+            for (String gate : cluster.running(Role.GATE)) {
+                probes.add(GateProbe.connect(cluster, gate, "kfk_probe_" + gate.replace('-', '_') + "_"
+                        + Long.toString(System.nanoTime() % 1_000_000, 36)));
+            }
+            try {
+                Traffic traffic = startedPastAThird(world, "kfk");
+                int ackedBefore = traffic.acked();
+                long stoppedAt = System.nanoTime();
+                infra.stopKafkaInPlace();
+                Duration slowestPong = Duration.ZERO;
+                int pings = 0;
+                try {
+                    long end = System.nanoTime() + KAFKA_DOWN.toNanos();
+                    while (System.nanoTime() < end) {
+                        for (GateProbe probe : probes) {
+                            Duration rtt = probe.ping(PONG_LIMIT);
+                            assertNotNull(rtt, probe.gate() + " answered PING within " + PONG_LIMIT
+                                    + " while Kafka was down (its event loops are not blocked)");
+                            slowestPong = rtt.compareTo(slowestPong) > 0 ? rtt : slowestPong;
+                            pings++;
+                        }
+                        Thread.sleep(500);
+                    }
+                } finally {
+                    infra.startKafkaInPlace();
+                }
+                long startedAt = System.nanoTime();
+                int ackedDuring = traffic.acked() - ackedBefore;
+                List<Outcome> outcomes = traffic.finish();
+                Report report = verifier.verify("kafka-restarted", world, outcomes, List.of(), load.settle()).print();
+                long settled = System.nanoTime();
+                System.out.println("[delivery-faults] Kafka down " + (startedAt - stoppedAt) / 1_000_000
+                        + " ms (stop, " + KAFKA_DOWN.toSeconds() + " s, start); acked before " + ackedBefore
+                        + ", while down " + ackedDuring + "; " + pings + " PINGs to the gates meanwhile, slowest PONG "
+                        + slowestPong.toMillis() + " ms; failed attempts " + traffic.failures());
+                printRecovery("kafka-restarted", traffic, stoppedAt, startedAt, settled);
+                report.assertHolds(false);
+                assertEveryRoleRuns();
+            } finally {
+                for (GateProbe probe : probes) {
+                    probe.close();
+                }
+            }
+        }
+    }
+
+    /** Every role process of the topology still runs (none exited), and the LSB lists every gate. */
+    private void assertEveryRoleRuns() {
+        for (Map.Entry<Role, Integer> wanted : TOPOLOGY.entrySet()) {
+            assertEquals(wanted.getValue(), cluster.running(wanted.getKey()).size(), wanted.getKey()
+                    + " processes running after the fault: " + cluster.running(wanted.getKey()));
+        }
+        List<String> gates = cluster.running(Role.GATE);
+        await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertTrue(cluster.listedGates().containsAll(gates), "the LSB lists " + gates + " again, it lists "
+                        + cluster.listedGates()));
+    }
+
+    /** The recovery line of a fault with a start and an end (a pause, an outage, a restart). */
+    private static void printRecovery(String fault, Traffic traffic, long faultStart, long faultEnd, long settled) {
+        System.out.println("[delivery-faults] " + fault + ": fault lasted " + (faultEnd - faultStart) / 1_000_000
+                + " ms; " + traffic.recoveryAfter(faultStart) + "; every message answered and delivered "
+                + (settled - faultEnd) / 1_000_000 + " ms after the fault ended");
+    }
+
+    private static int delivered(ChatWorld world, Predicate<Device> which) {
+        return world.devices().stream().filter(which).mapToInt(d -> d.delivered().size()).sum();
     }
 
     /** A stream started and a third of it acknowledged: the moment each scenario injects its fault. */

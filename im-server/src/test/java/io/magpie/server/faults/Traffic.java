@@ -1,8 +1,11 @@
 package io.magpie.server.faults;
 
 import io.magpie.client.ConnectionState;
+import io.magpie.client.ConnectionLostException;
 import io.magpie.client.MagpieClient;
+import io.magpie.client.MagpieErrorException;
 import io.magpie.client.MagpieException;
+import io.magpie.client.RequestTimeoutException;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.SendAck;
@@ -14,12 +17,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Drives messages through a {@link ChatWorld} the way an app following the SDK contract does: every
@@ -73,6 +78,8 @@ final class Traffic {
     private final Duration streamTimeout;
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger acked = new AtomicInteger();
+    private final Map<String, AtomicInteger> ackedByDevice = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private volatile long streamEnd;
 
@@ -146,6 +153,36 @@ final class Traffic {
         return acked.get();
     }
 
+    /** SEND_ACKs received so far by the devices {@code which} accepts. */
+    int ackedBy(Predicate<Device> which) {
+        return world.devices().stream().filter(which)
+                .mapToInt(d -> ackedByDevice.getOrDefault(d.deviceId(), new AtomicInteger()).get()).sum();
+    }
+
+    /**
+     * The failed send attempts so far by kind ({@code ERROR <code>}, {@code timeout}, {@code connection lost},
+     * or the exception's class), each one a retry or a refusal.
+     */
+    Map<String, Integer> failures() {
+        Map<String, Integer> copy = new TreeMap<>();
+        failures.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    private void countFailure(MagpieException e) {
+        String kind;
+        if (e instanceof MagpieErrorException error) {
+            kind = "ERROR " + error.code() + (error.retryable() ? "" : " (not retryable)");
+        } else if (e instanceof RequestTimeoutException) {
+            kind = "timeout";
+        } else if (e instanceof ConnectionLostException) {
+            kind = "connection lost";
+        } else {
+            kind = e.getClass().getSimpleName();
+        }
+        failures.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
     /**
      * Waits for every sender to be done: each message acked, refused, past its deadline, or not sent
      * because the stream's time was up.
@@ -193,6 +230,7 @@ final class Traffic {
                 SendAck ack = client.send(clientMsgId, conversation.type(), target, content)
                         .get(client.config().requestTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
                 acked.incrementAndGet();
+                ackedByDevice.computeIfAbsent(device.deviceId(), d -> new AtomicInteger()).incrementAndGet();
                 ackTimes.computeIfAbsent(conversation.id(), c -> new ConcurrentLinkedQueue<>()).add(System.nanoTime());
                 return new Outcome(clientMsgId, device, conversation, ack, null, tries);
             } catch (ExecutionException e) {
@@ -200,12 +238,14 @@ final class Traffic {
                     throw new AssertionError(clientMsgId + ": send failed with an unexpected exception", e.getCause());
                 }
                 last = m;
+                countFailure(m);
                 if (!m.retryable()) {
                     return new Outcome(clientMsgId, device, conversation, null, m, tries);
                 }
                 sleep(100); // the contract: resend the same client msg id
             } catch (TimeoutException e) {
                 // the SDK's own request timeout should have fired first; resend anyway
+                failures.computeIfAbsent("timeout (test)", k -> new AtomicInteger()).incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
