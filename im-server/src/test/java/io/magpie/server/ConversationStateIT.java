@@ -1,0 +1,370 @@
+package io.magpie.server;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.client.AccountClient;
+import io.magpie.client.ClientConfig;
+import io.magpie.client.ConversationState;
+import io.magpie.client.Credentials;
+import io.magpie.client.HistoryPage;
+import io.magpie.client.MagpieClient;
+import io.magpie.client.MagpieErrorException;
+import io.magpie.client.MessageListener;
+import io.magpie.client.RecalledMessage;
+import io.magpie.client.Transport;
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.TestIsolation;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.ConversationInfo;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageStatus;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.proto.PullAck;
+import io.magpie.protocol.proto.SendAck;
+import io.magpie.protocol.proto.SyncAck;
+import io.magpie.server.config.ConfigTree;
+import io.magpie.server.config.Settings;
+import io.magpie.testkit.InfrastructureExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Conversation state end to end (docs/PROTOCOL.md §9.5 history, §9.9 read positions, unread counts and receipts,
+ * §9.10 recall) through the Java SDK against every role in this JVM on the real embedded MariaDB, Redis and
+ * Kafka: user A on a TCP and a WebSocket device, user B on one TCP device. The recall window is a few seconds
+ * ({@code logic.recall-window}) so that passing it is quick.
+ */
+@ExtendWith(InfrastructureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConversationStateIT {
+
+    private static final String PASSWORD = "correct horse battery";
+    private static final Duration RECALL_WINDOW = Duration.ofSeconds(4);
+
+    private MagpieNode node;
+    private final List<MagpieClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    void startNode(Infrastructure infra, TestIsolation isolation) {
+        ConfigTree tree = ConfigTree.of("""
+                redis:
+                  key-prefix: "%s"
+                kafka:
+                  topic-prefix: "%s"
+                  partitions: 2
+                auth:
+                  token-secret: "conversation-state-test-secret-of-32-bytes"
+                cluster:
+                  secret: "conversation-state-test-cluster-secret-32b"
+                gate:
+                  tcp-port: 0
+                  ws-port: 0
+                  internal-port: 0
+                  limits:
+                    sends-per-second: 200
+                    send-burst: 100
+                lsb:
+                  port: 0
+                  poll-interval: 200ms
+                logic:
+                  http-port: 0
+                  pbkdf2-iterations: 1000
+                  recall-window: %ds
+                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), RECALL_WINDOW.toSeconds()), Map.of());
+        tree.setDefault("mysql.url", isolation.jdbcUrl());
+        tree.setDefault("mysql.user", infra.mysqlUser());
+        tree.setDefault("mysql.password", infra.mysqlPassword());
+        tree.setDefault("redis.uri", infra.redisUri());
+        tree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
+        node = MagpieNode.start(new Settings(tree), EnumSet.allOf(MagpieNode.Role.class), Clock.systemUTC());
+    }
+
+    @AfterAll
+    void stopNode() {
+        clients.forEach(MagpieClient::close);
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void bReadingSendsAReceiptToBothOfAsDevicesAndBsSyncShowsNothingUnread() throws Exception {
+        Device aTcp = device("receipt_a", "a-phone", Transport.TCP);
+        Device aWs = device("receipt_a", "a-web", Transport.WEBSOCKET);
+        Device b = device("receipt_b", "b-phone", Transport.TCP);
+        String conv = single(aTcp.uid, b.uid);
+
+        aTcp.send(b.uid, "hello");
+        long last = aTcp.send(b.uid, "are you there?").getSeq();
+        await().atMost(20, SECONDS).until(() -> b.received.size() == 2);
+        await().atMost(10, SECONDS).until(() -> b.unread(conv) == 2);
+        assertEquals(2, b.client.totalUnread());
+
+        b.client.markRead(conv, last).get(20, SECONDS);
+
+        for (Device a : List.of(aTcp, aWs)) {
+            await().atMost(20, SECONDS).until(() -> a.peerReads.contains(conv + " " + b.uid + " " + last));
+            assertEquals(last, a.client.conversationState(conv).orElseThrow().peerReadSeq());
+        }
+        assertEquals(0, b.unread(conv));
+        assertEquals(0, b.client.totalUnread());
+        ConversationInfo row = row(b.client.sync(0).get(20, SECONDS), conv);
+        assertEquals(0, row.getUnreadCount());
+        assertEquals(last, row.getReadSeq());
+        assertEquals(0, b.client.sync(0).get(20, SECONDS).getTotalUnread());
+        assertEquals(last, row(aTcp.client.sync(0).get(20, SECONDS), conv).getPeerReadSeq());
+        assertTrue(b.peerReads.isEmpty(), "B's own read is no receipt for B");
+    }
+
+    @Test
+    void aReadOnAsWebSocketDeviceReachesItsTcpDeviceWhoseUnreadDrops() throws Exception {
+        Device aTcp = device("own_read_a", "a-phone", Transport.TCP);
+        Device aWs = device("own_read_a", "a-web", Transport.WEBSOCKET);
+        Device b = device("own_read_b", "b-phone", Transport.TCP);
+        String conv = single(aTcp.uid, b.uid);
+
+        for (int i = 1; i <= 3; i++) {
+            b.send(aTcp.uid, "from b " + i);
+        }
+        await().atMost(20, SECONDS).until(() -> aTcp.unread(conv) == 3 && aWs.unread(conv) == 3);
+
+        long version = aWs.client.markRead(conv, 3).get(20, SECONDS);
+
+        await().atMost(20, SECONDS).until(() -> aTcp.reads.contains(conv + " 3"));
+        await().atMost(10, SECONDS).until(() -> aTcp.unread(conv) == 0);
+        assertEquals(0, aTcp.client.totalUnread());
+        assertEquals(0, aWs.unread(conv), "the reading device counts its own READ_ACK");
+        assertTrue(aWs.reads.isEmpty(), "a device is not told of its own read");
+        ConversationInfo row = row(aTcp.client.sync(0).get(20, SECONDS), conv);
+        assertEquals(version, row.getVersion(), "READ_ACK carries the row's version as SYNC returns it");
+        assertEquals(3, row.getReadSeq());
+        await().atMost(20, SECONDS).until(() -> b.peerReads.contains(conv + " " + aTcp.uid + " 3"));
+    }
+
+    @Test
+    void aRecallWhileBIsOfflineShowsAsAPlaceholderAfterBReconnectsAndNoLongerCountsAsUnread() throws Exception {
+        Device a = device("recall_a", "a-phone", Transport.TCP);
+        Device b = device("recall_b", "b-phone", Transport.TCP);
+        String conv = single(a.uid, b.uid);
+        a.send(b.uid, "kept");
+        await().atMost(20, SECONDS).until(() -> b.received.size() == 1);
+
+        b.client.disconnect().get(20, SECONDS);
+        SendAck regretted = a.send(b.uid, "regretted");
+        long version = a.client.recall(conv, regretted.getSeq()).get(20, SECONDS);
+        assertTrue(version > 0);
+        b.client.connect(b.credentials).get(20, SECONDS);
+
+        await().atMost(20, SECONDS).until(() -> b.received.size() == 2);
+        Message delivered = b.received.get(1);
+        assertEquals(regretted.getSeq(), delivered.getSeq());
+        assertEquals(MessageStatus.RECALLED, delivered.getStatus());
+        assertEquals("", delivered.getContent().getText());
+        assertEquals(1, b.unread(conv), "only 'kept' is unread");
+        ConversationInfo row = row(b.client.sync(0).get(20, SECONDS), conv);
+        assertEquals(1, row.getUnreadCount());
+        assertEquals(MessageStatus.RECALLED, row.getLastMessage().getStatus());
+        assertEquals("", row.getLastMessage().getContent().getText());
+        PullAck pulled = b.client.pull(conv, 1, 0, 10).get(20, SECONDS);
+        assertEquals(List.of("kept", ""), pulled.getMessagesList().stream().map(m -> m.getContent().getText()).toList());
+        assertEquals(List.of(MessageStatus.NORMAL, MessageStatus.RECALLED),
+                pulled.getMessagesList().stream().map(Message::getStatus).toList());
+        assertEquals(version, pulled.getMessages(1).getVersion());
+
+        // recalled while B is online: B is told, and the count drops at once
+        SendAck second = a.send(b.uid, "also regretted");
+        await().atMost(20, SECONDS).until(() -> b.unread(conv) == 2);
+        long secondVersion = a.client.recall(conv, second.getSeq()).get(20, SECONDS);
+        await().atMost(20, SECONDS).until(() -> b.recalls.stream().anyMatch(r -> r.seq() == second.getSeq()));
+        assertEquals(List.of(new RecalledMessage(conv, second.getSeq(), second.getMsgId(), a.uid, secondVersion)),
+                b.recalls, "told once, of this recall only (the offline one came as the placeholder message)");
+        assertEquals(1, b.unread(conv));
+        assertEquals(1, row(b.client.sync(0).get(20, SECONDS), conv).getUnreadCount());
+    }
+
+    @Test
+    void recallingSomeoneElsesMessageIsForbiddenAndOneOutsideTheWindowIsRefused() throws Exception {
+        Device a = device("refuse_a", "a-phone", Transport.TCP);
+        Device b = device("refuse_b", "b-phone", Transport.TCP);
+        String conv = single(a.uid, b.uid);
+        SendAck sent = a.send(b.uid, "mine");
+
+        assertRefused(ErrorCode.FORBIDDEN, () -> b.client.recall(conv, sent.getSeq()).get(20, SECONDS));
+
+        await().pollDelay(RECALL_WINDOW.plusMillis(500)).atMost(RECALL_WINDOW.plusSeconds(5)).until(() -> true);
+        assertRefused(ErrorCode.RECALL_WINDOW_PASSED, () -> a.client.recall(conv, sent.getSeq()).get(20, SECONDS));
+        PullAck pulled = a.client.pull(conv, sent.getSeq(), sent.getSeq(), 1).get(20, SECONDS);
+        assertEquals("mine", pulled.getMessages(0).getContent().getText(), "nothing was recalled");
+        assertEquals(MessageStatus.NORMAL, pulled.getMessages(0).getStatus());
+    }
+
+    @Test
+    void withReadReceiptsOffBsReadSendsNoReceiptAndAsSyncShowsNoPeerReadPosition() throws Exception {
+        Device a = device("private_a", "a-phone", Transport.TCP);
+        Device b = device("private_b", "b-phone", Transport.TCP);
+        String conv = single(a.uid, b.uid);
+        b.client.setReadReceipts(false).get(20, SECONDS);
+
+        long last = a.send(b.uid, "read this").getSeq();
+        await().atMost(20, SECONDS).until(() -> b.unread(conv) == 1);
+        b.client.markRead(conv, last).get(20, SECONDS);
+        // B's next message goes to A's devices through the same conversation's ordered stream as a receipt would
+        b.send(a.uid, "marker");
+        await().atMost(20, SECONDS).until(() -> a.received.stream().anyMatch(m -> m.getContent().getText().equals("marker")));
+
+        assertTrue(a.peerReads.isEmpty(), "no receipt: " + a.peerReads);
+        assertEquals(0, row(a.client.sync(0).get(20, SECONDS), conv).getPeerReadSeq());
+        assertEquals(0, b.unread(conv), "B's read still counts for B");
+
+        b.client.setReadReceipts(true).get(20, SECONDS);
+        long next = a.send(b.uid, "and this").getSeq();
+        await().atMost(20, SECONDS).until(() -> b.unread(conv) == 1);
+        b.client.markRead(conv, next).get(20, SECONDS);
+        await().atMost(20, SECONDS).until(() -> a.peerReads.contains(conv + " " + b.uid + " " + next));
+    }
+
+    @Test
+    void historyPagesBackwardsReturnEveryMessageOnceAscendingPerPage() throws Exception {
+        Device a = device("history_a", "a-phone", Transport.TCP);
+        Device b = device("history_b", "b-phone", Transport.TCP);
+        String conv = single(a.uid, b.uid);
+        for (int i = 1; i <= 25; i++) {
+            a.send(b.uid, "line " + i);
+        }
+
+        List<Long> seen = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        long before = 0;
+        boolean more = true;
+        while (more) {
+            HistoryPage page = b.client.history(conv, before, 10).get(20, SECONDS);
+            List<Long> seqs = page.messages().stream().map(Message::getSeq).toList();
+            assertEquals(seqs.stream().sorted().toList(), seqs, "ascending within a page");
+            for (Message m : page.messages()) {
+                assertEquals("line " + m.getSeq(), m.getContent().getText());
+            }
+            sizes.add(seqs.size());
+            seen.addAll(0, seqs);
+            more = page.hasMore();
+            before = page.oldestSeq();
+            assertTrue(sizes.size() <= 3, "three pages hold 25 messages; got " + sizes);
+        }
+
+        assertEquals(List.of(10, 10, 5), sizes);
+        assertEquals(LongStream.rangeClosed(1, 25).boxed().toList(), seen, "each message once, none missing");
+        Set<Long> unique = new HashSet<>(seen);
+        assertEquals(25, unique.size());
+    }
+
+    // ---- helpers
+
+    private static void assertRefused(ErrorCode expected, org.junit.jupiter.api.function.Executable call) {
+        ExecutionException e = assertThrows(ExecutionException.class, call);
+        MagpieErrorException refused = assertInstanceOf(MagpieErrorException.class, e.getCause());
+        assertEquals(expected, refused.code(), refused.getMessage());
+        assertFalse(refused.retryable());
+    }
+
+    private static String single(long a, long b) {
+        return "s_" + Math.min(a, b) + "_" + Math.max(a, b);
+    }
+
+    private static ConversationInfo row(SyncAck ack, String conv) {
+        assertFalse(ack.getHasMore(), "one page holds this test's conversations");
+        return ack.getConversationsList().stream().filter(c -> c.getConversationId().equals(conv)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + conv + " in " + ack));
+    }
+
+    private Device device(String user, String deviceId, Transport transport) throws Exception {
+        ClientConfig config = ClientConfig.builder()
+                .accountApiUrl("http://127.0.0.1:" + node.accountApiPort())
+                .lsbUrl("http://127.0.0.1:" + node.lsbPort())
+                .transport(transport)
+                .deviceId(deviceId)
+                .platform(transport == Transport.WEBSOCKET ? Platform.WEB : Platform.ANDROID)
+                .requestTimeout(Duration.ofSeconds(20))
+                .build();
+        AccountClient accounts = new AccountClient(config);
+        try {
+            accounts.register(user, PASSWORD, user);
+        } catch (io.magpie.client.MagpieApiException e) {
+            if (e.status() != 409) {
+                throw e; // 409: the user's first device registered it
+            }
+        }
+        Credentials credentials = accounts.login(user, PASSWORD, deviceId,
+                transport == Transport.WEBSOCKET ? Platform.WEB : Platform.ANDROID);
+        MagpieClient client = new MagpieClient(config);
+        clients.add(client);
+        Device device = new Device(credentials.uid(), credentials, client);
+        client.addListener(device);
+        client.connect(credentials).get(20, SECONDS);
+        return device;
+    }
+
+    /** One logged-in device and what its listener saw. */
+    private static final class Device implements MessageListener {
+        final long uid;
+        final Credentials credentials;
+        final MagpieClient client;
+        final List<Message> received = new CopyOnWriteArrayList<>();
+        final List<String> reads = new CopyOnWriteArrayList<>();
+        final List<String> peerReads = new CopyOnWriteArrayList<>();
+        final List<RecalledMessage> recalls = new CopyOnWriteArrayList<>();
+
+        Device(long uid, Credentials credentials, MagpieClient client) {
+            this.uid = uid;
+            this.credentials = credentials;
+            this.client = client;
+        }
+
+        SendAck send(long to, String text) throws Exception {
+            return client.sendText(ConversationType.SINGLE, to, text).get(20, SECONDS);
+        }
+
+        long unread(String conv) {
+            return client.conversationState(conv).map(ConversationState::unreadCount).orElse(-1L);
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            received.add(message);
+        }
+
+        @Override
+        public void onRead(String conversationId, long readSeq) {
+            reads.add(conversationId + " " + readSeq);
+        }
+
+        @Override
+        public void onPeerRead(String conversationId, long peerUid, long readSeq) {
+            peerReads.add(conversationId + " " + peerUid + " " + readSeq);
+        }
+
+        @Override
+        public void onRecalled(RecalledMessage recalled) {
+            recalls.add(recalled);
+        }
+    }
+}
