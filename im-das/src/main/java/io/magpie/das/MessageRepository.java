@@ -198,6 +198,24 @@ public final class MessageRepository {
                 });
     }
 
+    /** The messages of the conversation at these seqs, ascending by seq; seqs with no message are absent. */
+    public List<MessageRecord> findBySeqs(String conversationId, Collection<Long> seqs) {
+        List<Long> all = List.copyOf(new java.util.TreeSet<>(seqs));
+        List<MessageRecord> found = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += MAX_KEYS_PER_QUERY) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_QUERY));
+            found.addAll(query(chunk.size() + " messages by seq of conversation " + conversationId,
+                    SELECT + "WHERE conversation_id = ? AND seq IN (" + "?,".repeat(chunk.size() - 1) + "?) ORDER BY seq",
+                    statement -> {
+                        statement.setString(1, conversationId);
+                        for (int i = 0; i < chunk.size(); i++) {
+                            statement.setLong(i + 2, chunk.get(i));
+                        }
+                    }));
+        }
+        return found;
+    }
+
     /**
      * The newest messages with {@code fromSeq <= seq <= toSeq}, at most {@code limit}, ascending by seq
      * (history paging backwards).

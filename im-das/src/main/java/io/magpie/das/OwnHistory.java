@@ -143,6 +143,32 @@ public final class OwnHistory {
         }
     }
 
+    /** A message the owner deleted for themselves, and the owner's row version when they did. */
+    public record Hidden(long seq, long version) {
+    }
+
+    /** The owner's deletions in the conversation after {@code sinceVersion}, ascending by version, at most {@code limit}. */
+    public List<Hidden> hiddenSince(long ownerUid, String conversationId, long sinceVersion, int limit) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT seq, version FROM message_hidden"
+                     + " WHERE owner_uid = ? AND conversation_id = ? AND version > ? ORDER BY version, seq LIMIT ?")) {
+            statement.setLong(1, ownerUid);
+            statement.setString(2, conversationId);
+            statement.setLong(3, sinceVersion);
+            statement.setInt(4, limit);
+            List<Hidden> found = new java.util.ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Hidden(rs.getLong(1), rs.getLong(2)));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw SqlErrors.translate("deletions of " + conversationId + " for " + ownerUid + " since version "
+                    + sinceVersion, e);
+        }
+    }
+
     /** Of the given (conversation id -> seq) pairs, the conversations whose seq the owner deleted. */
     public Set<String> hiddenAmong(long ownerUid, Map<String, Long> seqByConversation) {
         Set<String> found = new HashSet<>();

@@ -10,7 +10,11 @@ import io.magpie.das.OwnHistory;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.PullAck;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,6 +67,9 @@ public final class PullHandler {
             target = gid;
         }
         PullAck.Builder ack = PullAck.newBuilder().setConversationId(q.conversationId());
+        if (q.sinceVersion() > 0) {
+            return changes(q, ref.get(), firstVisible, target, ack);
+        }
         long from = Math.max(q.fromSeq(), firstVisible);
         if (from <= q.toSeq()) {
             List<MessageRecord> found = q.backward()
@@ -83,6 +90,65 @@ public final class PullHandler {
             }
             ack.setHasMore(hasMore);
         }
+        return PushTaskFactory.reply(q.envelope(), Command.PULL_ACK, ack.build());
+    }
+
+    /**
+     * The conversation's changes after the caller's version: messages whose version rose (new, recalled)
+     * merged with the caller's own deletions (their version is the deletion's), ascending by version.
+     */
+    private OutgoingPush changes(QueryCommand.Pull q, ConversationRef ref, long firstVisible, long target,
+            PullAck.Builder ack) {
+        List<MessageRecord> changed = messages.findSinceVersion(q.conversationId(), q.sinceVersion(), q.limit() + 1);
+        // one DELETE's seqs share a version: fetch past MAX_SEQS so a cut never falls inside the first version
+        int deletionsLimit = Math.max(q.limit(), OwnHistory.MAX_SEQS) + 1;
+        List<OwnHistory.Hidden> deletions = history.hiddenSince(q.uid(), q.conversationId(), q.sinceVersion(),
+                deletionsLimit);
+        Map<Long, MessageRecord> deletedBySeq = new HashMap<>();
+        for (MessageRecord r : messages.findBySeqs(q.conversationId(),
+                deletions.stream().map(OwnHistory.Hidden::seq).toList())) {
+            deletedBySeq.put(r.seq(), r);
+        }
+        Set<Long> hiddenSeqs = changed.isEmpty() ? Set.of() : history.hiddenIn(q.uid(), q.conversationId(),
+                changed.stream().mapToLong(MessageRecord::seq).min().orElse(0),
+                changed.stream().mapToLong(MessageRecord::seq).max().orElse(0));
+        List<MessageRecord> merged = new ArrayList<>();
+        for (MessageRecord r : changed) {
+            merged.add(hiddenSeqs.contains(r.seq()) ? Placeholders.deletedForViewer(r) : r);
+        }
+        for (OwnHistory.Hidden h : deletions) {
+            MessageRecord r = deletedBySeq.get(h.seq());
+            if (r != null) {
+                MessageRecord placeholder = Placeholders.deletedForViewer(r);
+                merged.add(new MessageRecord(r.msgId(), r.conversationId(), r.conversationType(), r.seq(), h.version(),
+                        r.senderUid(), r.senderDeviceId(), r.clientMsgId(), r.msgType(), placeholder.content(),
+                        MessageRecord.STATUS_DELETED, r.serverTime()));
+            }
+        }
+        merged.sort(Comparator.comparingLong(MessageRecord::version).thenComparingLong(MessageRecord::seq));
+        // either source cut at limit + 1 may hide versions above its last: nothing at or above it is certain
+        long bound = Long.MAX_VALUE;
+        if (changed.size() > q.limit()) {
+            bound = changed.get(changed.size() - 1).version();
+        }
+        if (deletions.size() >= deletionsLimit) {
+            bound = Math.min(bound, deletions.get(deletions.size() - 1).version());
+        }
+        if (merged.size() > q.limit()) {
+            // the cursor is "version > V": never split one version (one DELETE's seqs share it) across pages
+            long next = merged.get(q.limit()).version();
+            bound = Math.min(bound, next > merged.get(0).version() ? next : next + 1);
+        }
+        for (MessageRecord r : merged) {
+            if (r.version() >= bound) {
+                break;
+            }
+            if (r.seq() >= firstVisible) { // below: cleared, or before the caller joined
+                long messageTarget = ref instanceof ConversationRef.Single single ? single.peerOf(r.senderUid()) : target;
+                ack.addMessages(PushTaskFactory.toMessage(r, messageTarget));
+            }
+        }
+        ack.setHasMore(bound != Long.MAX_VALUE);
         return PushTaskFactory.reply(q.envelope(), Command.PULL_ACK, ack.build());
     }
 

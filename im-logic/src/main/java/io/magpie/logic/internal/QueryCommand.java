@@ -30,8 +30,16 @@ public sealed interface QueryCommand permits QueryCommand.Sync, QueryCommand.Pul
      * @param toSeq   {@link Long#MAX_VALUE} for "up to the newest"
      * @param limit   most messages in the answer, already clamped to 1..{@link QueryParser#MAX_LIMIT}
      * @param backward the newest {@code limit} of the range instead of the oldest (history paging)
+     * @param sinceVersion above 0: instead of a seq range, the messages whose version (or, for the caller's
+     *                     deletions, whose deletion) is above it, ascending by version
      */
     record Pull(UpstreamEnvelope envelope, String conversationId, long fromSeq, long toSeq, int limit,
-            boolean backward) implements QueryCommand {
+            boolean backward, long sinceVersion) implements QueryCommand {
+
+        /** A seq-range PULL. */
+        public Pull(UpstreamEnvelope envelope, String conversationId, long fromSeq, long toSeq, int limit,
+                boolean backward) {
+            this(envelope, conversationId, fromSeq, toSeq, limit, backward, 0);
+        }
     }
 }

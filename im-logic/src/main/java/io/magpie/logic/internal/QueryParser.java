@@ -74,7 +74,12 @@ public final class QueryParser {
             return refuse(env, "to_seq " + req.getToSeq() + " is below from_seq " + from
                     + "; use to_seq 0 for \"up to the newest\"");
         }
-        return new Accepted(new QueryCommand.Pull(env, conv, from, to, limit(req.getLimit()), req.getBackward()));
+        if (req.getSinceVersion() < 0) {
+            return refuse(env, "since_version must be 0 (a seq range) or a version from this conversation, got "
+                    + req.getSinceVersion());
+        }
+        return new Accepted(new QueryCommand.Pull(env, conv, from, to, limit(req.getLimit()), req.getBackward(),
+                req.getSinceVersion()));
     }
 
     static int limit(int asked) {

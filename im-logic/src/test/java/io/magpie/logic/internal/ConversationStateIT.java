@@ -343,6 +343,48 @@ class ConversationStateIT {
     }
 
     @Test
+    void aDeviceCatchesUpOnChangesByVersionNewRecalledAndItsOwnDeletionsPageByPage() throws Exception {
+        long alice = path.uid();
+        long bob = path.uid();
+        String conv = ConversationIds.single(alice, bob);
+        send(Sends.command(alice, bob, "v1"), Sends.command(alice, bob, "v2"), Sends.command(alice, bob, "v3"));
+        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history);
+        long cursor = changes(pull, bob, conv, 0, 10).getMessagesList().stream()
+                .mapToLong(io.magpie.protocol.proto.Message::getVersion).max().orElseThrow();
+
+        recalls.process(List.of(recall(alice, conv, 1)));
+        own.process(delete(bob, conv, 2, 3));
+        send(Sends.command(alice, bob, "v4"));
+
+        PullAck all = changes(pull, bob, conv, cursor, 10);
+        assertEquals(List.of("1:RECALLED", "2:DELETED", "3:DELETED", "4:NORMAL"), all.getMessagesList().stream()
+                .map(m -> m.getSeq() + ":" + m.getStatus()).toList());
+        assertFalse(all.getHasMore());
+        List<String> paged = new ArrayList<>();
+        long at = cursor;
+        for (int round = 0; round < 10; round++) {
+            PullAck page = changes(pull, bob, conv, at, 1);
+            page.getMessagesList().forEach(m -> paged.add(m.getSeq() + ":" + m.getStatus()));
+            at = page.getMessagesList().stream().mapToLong(io.magpie.protocol.proto.Message::getVersion).max()
+                    .orElse(at);
+            if (!page.getHasMore()) {
+                break;
+            }
+        }
+        assertEquals(List.of("1:RECALLED", "2:DELETED", "3:DELETED", "4:NORMAL"), paged,
+                "one DELETE's seqs share a version and come in one page");
+        assertEquals(List.of("1:RECALLED", "4:NORMAL"), changes(pull, alice, conv, cursor, 10).getMessagesList()
+                .stream().map(m -> m.getSeq() + ":" + m.getStatus()).toList(), "her view has no deletion of his");
+    }
+
+    private static PullAck changes(PullHandler handler, long uid, String conv, long sinceVersion, int limit)
+            throws Exception {
+        UpstreamEnvelope env = Sends.envelope(uid, 5, 13, Command.PULL.code(), new byte[0]);
+        return PullAck.parseFrom(handler.answer(new QueryCommand.Pull(env, conv, 1, Long.MAX_VALUE, limit, false,
+                sinceVersion)).task().getBody());
+    }
+
+    @Test
     void historyPagesBackwardsFromTheNewestAndShowsRecalledMessagesAsPlaceholders() throws Exception {
         long alice = path.uid();
         long bob = path.uid();
