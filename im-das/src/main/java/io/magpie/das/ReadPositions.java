@@ -130,6 +130,57 @@ public final class ReadPositions {
         }
     }
 
+    /**
+     * Who of a group has read its message at {@code seq}: members who joined at or before it, share
+     * read receipts and are not its sender, split by whether their read position reached it.
+     *
+     * @param listReaders false: counts only (large groups), {@link GroupReceipts#readers()} empty
+     */
+    public GroupReceipts groupReceipts(long groupId, String conversationId, long seq, long senderUid,
+            boolean listReaders) {
+        String from = " FROM group_member m JOIN account a ON a.uid = m.uid AND a.read_receipts"
+                + " LEFT JOIN conversation c ON c.owner_uid = m.uid AND c.conversation_id = ?"
+                + " WHERE m.group_id = ? AND m.join_seq <= ? AND m.uid <> ?";
+        String sql = listReaders ? "SELECT m.uid, COALESCE(c.read_seq, 0) >= ?" + from + " ORDER BY m.uid"
+                : "SELECT COALESCE(SUM(COALESCE(c.read_seq, 0) >= ?), 0), COUNT(*)" + from;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, seq);
+            statement.setString(2, conversationId);
+            statement.setLong(3, groupId);
+            statement.setLong(4, seq);
+            statement.setLong(5, senderUid);
+            long read = 0;
+            long all = 0;
+            List<Long> readers = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    if (listReaders) {
+                        all++;
+                        if (rs.getBoolean(2)) {
+                            read++;
+                            readers.add(rs.getLong(1));
+                        }
+                    } else {
+                        read = rs.getLong(1);
+                        all = rs.getLong(2);
+                    }
+                }
+            }
+            return new GroupReceipts(read, all - read, readers);
+        } catch (SQLException e) {
+            throw SqlErrors.translate("read receipts of seq " + seq + " of group " + groupId, e);
+        }
+    }
+
+    /** Read receipts of one group message: counts, and the readers' uids when listed. */
+    public record GroupReceipts(long readCount, long unreadCount, List<Long> readers) {
+
+        public GroupReceipts {
+            readers = List.copyOf(readers);
+        }
+    }
+
     /** The uids among {@code uids} that hide read receipts (neither send nor see them). */
     public Set<Long> hidingReceipts(Collection<Long> uids) {
         List<Long> all = List.copyOf(new LinkedHashSet<>(uids));

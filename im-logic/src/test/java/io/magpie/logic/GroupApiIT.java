@@ -277,6 +277,45 @@ class GroupApiIT {
                 "enabled is required");
     }
 
+    @Test
+    void groupReadReceiptsCountAndListTheMembersWhoReadAMessageAndRespectPrivacy() throws Exception {
+        long alice = account();
+        long bob = account();
+        long carol = account();
+        long dave = account();
+        long gid = json(send("POST", "/v1/groups", token(alice), "{\"name\":\"r\",\"members\":[" + bob + "," + carol
+                + "," + dave + "]}")).get("groupId").asLong();
+        String group = ConversationIds.group(gid);
+        try (java.sql.Connection c = database.dataSource().getConnection()) {
+            new io.magpie.das.MessageRepository(database.dataSource()).insertBatch(c, List.of(new io.magpie.das.MessageRecord(
+                    gid * 1000 + 1, group, 2, 1, gid * 1000 + 1, alice, "d1", "rc" + gid, 1, new byte[0], 0,
+                    CLOCK.millis())));
+        }
+        ReadPositions positions = new ReadPositions(database.dataSource(), CLOCK);
+        // the message went in without the write path: move the members' rows to it, or reads clamp to 0
+        try (java.sql.Connection c = database.dataSource().getConnection();
+             java.sql.PreparedStatement st = c.prepareStatement("UPDATE conversation SET last_seq = 1 WHERE conversation_id = ?")) {
+            st.setString(1, group);
+            st.executeUpdate();
+        }
+        positions.apply(List.of(new io.magpie.das.ReadMark(bob, group, 1, gid * 1000 + 4),
+                new io.magpie.das.ReadMark(carol, group, 1, gid * 1000 + 5)), moved -> List.of());
+        send("PUT", "/v1/me/settings/read-receipts", token(carol), "{\"enabled\":false}");
+
+        JsonNode r = json(send("GET", "/v1/conversations/" + group + "/messages/1/receipts", token(alice), null));
+
+        assertEquals(1, r.get("readCount").asLong(), "bob; carol hides receipts, alice sent it: " + r);
+        assertEquals(1, r.get("unreadCount").asLong(), "dave: " + r);
+        assertEquals(List.of(bob), java.util.stream.StreamSupport.stream(r.get("readers").spliterator(), false)
+                .map(JsonNode::asLong).toList());
+        assertError(send("GET", "/v1/conversations/" + group + "/messages/1/receipts", token(carol), null), 403,
+                "READ_RECEIPTS_OFF", "sees none");
+        assertError(send("GET", "/v1/conversations/" + group + "/messages/1/receipts", token(account()), null), 403,
+                "FORBIDDEN", "not a member");
+        assertError(send("GET", "/v1/conversations/" + group + "/messages/9/receipts", token(bob), null), 404,
+                "NOT_FOUND", "no message at seq 9");
+    }
+
     // ---- helpers
 
     private static long account() {

@@ -8,29 +8,31 @@ import io.magpie.client.MagpieApiException;
 import io.magpie.client.MagpieClient;
 import io.magpie.client.MagpieException;
 import io.magpie.client.MessageListener;
+import io.magpie.client.RecalledMessage;
 import io.magpie.client.Transport;
-import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
-import io.magpie.protocol.proto.SendAck;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code magpie chat}: a terminal chat client on the Java SDK. Registers the user when it does not
- * exist yet, logs in, connects through the LSB and sends every line typed to the peer.
+ * exist yet, logs in, connects through the LSB and sends every line typed to the peer; lines starting
+ * with {@code /} are commands ({@link ChatInput}, run by {@link ChatActions}). Prints the unread count
+ * when it changes and the peer's read receipts.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
-        description = "Chat from a terminal: every line you type goes to --to; messages to you are printed.")
+        description = "Chat from a terminal: every line you type goes to --to; messages to you are printed,"
+                + " with the unread count and read receipts (\"read by <peer> up to #N\").",
+        footer = {"", "Commands inside the chat:", ChatInput.HELP})
 final class ChatCommand implements Callable<Integer> {
 
     @Option(names = {"-u", "--user"}, required = true, description = "your user name (registered on first use)")
@@ -96,22 +98,17 @@ final class ChatCommand implements Callable<Integer> {
         registerIfNew(accounts, out);
         Credentials me = accounts.login(user, password, device, Platform.DESKTOP);
         long peer = awaitPeer(accounts, me, out);
+        String conversation = "s_" + Math.min(me.uid(), peer) + "_" + Math.max(me.uid(), peer);
         try (MagpieClient client = new MagpieClient(config)) {
-            client.addListener(new Printer(out, peer));
+            client.addListener(new Printer(out, peer, to, conversation));
             client.connect(me).get(15, TimeUnit.SECONDS);
-            out.printf("connected as %s (uid %d) over %s; chatting with %s (uid %d). Type a line and Enter; Ctrl-D quits.%n",
-                    user, me.uid(), (webSocket ? "WebSocket" : "TCP") + (tls ? " with TLS" : ""), to, peer);
+            out.printf("connected as %s (uid %d) over %s; chatting with %s (uid %d). Type a line and Enter; /help lists"
+                    + " commands; Ctrl-D quits.%n", user, me.uid(), (webSocket ? "WebSocket" : "TCP")
+                    + (tls ? " with TLS" : ""), to, peer);
+            ChatActions actions = new ChatActions(client, out, peer, conversation);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    SendAck ack = client.sendText(ConversationType.SINGLE, peer, line).get(15, TimeUnit.SECONDS);
-                    out.printf("  (sent #%d)%n", ack.getSeq());
-                } catch (ExecutionException e) {
-                    out.println("  (not sent: " + e.getCause().getMessage() + ")");
-                }
+                actions.run(ChatInput.parse(line));
             }
         }
         return 0;
@@ -147,11 +144,41 @@ final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    private record Printer(PrintStream out, long peer) implements MessageListener {
+    /** Prints what arrives for the one conversation of this chat. */
+    private record Printer(PrintStream out, long peer, String peerName, String conversation)
+            implements MessageListener {
         @Override
         public void onMessage(Message m) {
-            String who = m.getSenderUid() == peer ? "them" : "you (other device)";
-            out.printf("[#%d %s] %s%n", m.getSeq(), who, m.getContent().getText());
+            out.println(ChatActions.format(m, peer));
+        }
+
+        @Override
+        public void onUnreadChanged(String conversationId, long unreadCount, long totalUnread) {
+            if (conversation.equals(conversationId)) {
+                out.printf("  (%d unread)%n", unreadCount);
+            }
+        }
+
+        @Override
+        public void onRead(String conversationId, long readSeq) {
+            if (conversation.equals(conversationId)) {
+                out.printf("  (read up to #%d on another device)%n", readSeq);
+            }
+        }
+
+        @Override
+        public void onPeerRead(String conversationId, long peerUid, long readSeq) {
+            if (conversation.equals(conversationId)) {
+                out.printf("  (read by %s up to #%d)%n", peerName, readSeq);
+            }
+        }
+
+        @Override
+        public void onRecalled(RecalledMessage recalled) {
+            if (conversation.equals(recalled.conversationId())) {
+                out.printf("[#%d] (message recalled%s)%n", recalled.seq(),
+                        recalled.recalledBy() == peer ? " by " + peerName : "");
+            }
         }
 
         @Override

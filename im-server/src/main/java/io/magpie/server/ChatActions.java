@@ -1,0 +1,105 @@
+package io.magpie.server;
+
+import io.magpie.client.HistoryPage;
+import io.magpie.client.MagpieClient;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageStatus;
+import io.magpie.protocol.proto.SendAck;
+import java.io.PrintStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs what the user typed into {@code magpie chat} ({@link ChatInput}) against the SDK, one line at a time on
+ * the terminal's thread, and prints the outcome. Keeps where {@code /history} stopped, so that each call pages
+ * further back. Not thread-safe: the input loop's thread only.
+ */
+final class ChatActions {
+
+    private static final long WAIT_SECONDS = 15;
+
+    private final MagpieClient client;
+    private final PrintStream out;
+    private final long peer;
+    private final String conversation;
+    /** {@code /history} shows messages below this seq next; 0 = from the newest; -1 = the beginning was shown. */
+    private long historyBefore;
+
+    ChatActions(MagpieClient client, PrintStream out, long peer, String conversation) {
+        this.client = client;
+        this.out = out;
+        this.peer = peer;
+        this.conversation = conversation;
+    }
+
+    /** How a message prints: {@code [#seq them] text}, or its recall placeholder. */
+    static String format(Message m, long peer) {
+        String who = m.getSenderUid() == peer ? "them" : "you";
+        String text = m.getStatus() == MessageStatus.RECALLED ? "(message recalled)" : m.getContent().getText();
+        return "[#" + m.getSeq() + " " + who + "] " + text;
+    }
+
+    void run(ChatInput input) throws InterruptedException {
+        try {
+            if (input instanceof ChatInput.Send send) {
+                SendAck ack = wait(client.sendText(ConversationType.SINGLE, peer, send.text()));
+                out.printf("  (sent #%d)%n", ack.getSeq());
+            } else if (input instanceof ChatInput.Read) {
+                long version = wait(client.markAllRead(conversation));
+                long readSeq = client.conversationState(conversation).map(s -> s.readSeq()).orElse(0L);
+                out.println(version == 0 ? "  (nothing to mark read)" : "  (read up to #" + readSeq + ")");
+            } else if (input instanceof ChatInput.Recall recall) {
+                wait(client.recall(conversation, recall.seq()));
+                out.printf("  (recalled #%d)%n", recall.seq());
+            } else if (input instanceof ChatInput.History history) {
+                history(history.count());
+            } else if (input instanceof ChatInput.Help) {
+                out.println(ChatInput.HELP);
+            } else if (input instanceof ChatInput.Invalid invalid) {
+                out.println("  (" + invalid.problem() + ")");
+            }
+        } catch (ExecutionException e) {
+            out.println("  (" + failed(input) + ": " + e.getCause().getMessage() + ")");
+        } catch (TimeoutException e) {
+            out.println("  (" + failed(input) + ": no answer within " + WAIT_SECONDS + " s; try again)");
+        }
+    }
+
+    private void history(int count) throws InterruptedException, ExecutionException, TimeoutException {
+        if (historyBefore < 0) {
+            out.println("  (no older messages)");
+            return;
+        }
+        HistoryPage page = wait(client.history(conversation, historyBefore, count));
+        if (page.messages().isEmpty()) {
+            out.println("  (no older messages)");
+            historyBefore = -1;
+            return;
+        }
+        out.println("  -- history --");
+        for (Message m : page.messages()) {
+            out.println("  " + format(m, peer));
+        }
+        historyBefore = page.hasMore() && page.oldestSeq() > 1 ? page.oldestSeq() : -1;
+        out.println(historyBefore < 0 ? "  -- the beginning of the conversation --"
+                : "  -- /history for older messages --");
+    }
+
+    private static String failed(ChatInput input) {
+        if (input instanceof ChatInput.Send) {
+            return "not sent";
+        }
+        if (input instanceof ChatInput.Recall recall) {
+            return "/recall #" + recall.seq() + " failed";
+        }
+        return (input instanceof ChatInput.Read ? "/read" : "/history") + " failed";
+    }
+
+    private static <T> T wait(CompletableFuture<T> future)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+}

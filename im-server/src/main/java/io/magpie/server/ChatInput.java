@@ -1,0 +1,84 @@
+package io.magpie.server;
+
+/**
+ * One line typed into {@code magpie chat}: a message to send, or a slash command. Parsing only, so that the
+ * command syntax is testable without a terminal or a server.
+ */
+sealed interface ChatInput {
+
+    /** Messages {@code /history} shows when no count is given. */
+    int DEFAULT_HISTORY = 10;
+    /** The most {@code /history} shows at once (a PULL page, docs/PROTOCOL.md §9.5). */
+    int MAX_HISTORY = 200;
+
+    /** The help text of the slash commands, as {@code --help} and {@code /help} print it. */
+    String HELP = """
+            /read          mark read up to the newest message
+            /recall <seq>  recall your message #seq (within the recall window)
+            /history [n]   n older messages, paging back (default 10, max 200)
+            /help          this list
+            any other line is sent as a message""";
+
+    record Send(String text) implements ChatInput {
+    }
+
+    record Read() implements ChatInput {
+    }
+
+    record Recall(long seq) implements ChatInput {
+    }
+
+    record History(int count) implements ChatInput {
+    }
+
+    record Help() implements ChatInput {
+    }
+
+    /** A line that is neither a message nor a valid command; {@code problem} says why, for the user. */
+    record Invalid(String problem) implements ChatInput {
+    }
+
+    /** Nothing to do (a blank line). */
+    record Blank() implements ChatInput {
+    }
+
+    static ChatInput parse(String line) {
+        if (line.isBlank()) {
+            return new Blank();
+        }
+        if (!line.strip().startsWith("/")) {
+            return new Send(line);
+        }
+        String[] words = line.trim().split("\\s+");
+        String name = words[0];
+        return switch (name) {
+            case "/read" -> words.length == 1 ? new Read() : new Invalid("/read takes no argument");
+            case "/recall" -> {
+                if (words.length != 2) {
+                    yield new Invalid("usage: /recall <seq>, e.g. /recall 12 (the #12 shown with the message)");
+                }
+                long seq = number(words[1]);
+                yield seq >= 1 ? new Recall(seq) : new Invalid("/recall needs a message number >= 1, got '"
+                        + words[1] + "'");
+            }
+            case "/history" -> {
+                if (words.length > 2) {
+                    yield new Invalid("usage: /history [n]");
+                }
+                long n = words.length == 1 ? DEFAULT_HISTORY : number(words[1]);
+                yield n >= 1 && n <= MAX_HISTORY ? new History((int) n)
+                        : new Invalid("/history shows 1-" + MAX_HISTORY + " messages, got '" + words[1] + "'");
+            }
+            case "/help" -> new Help();
+            default -> new Invalid("unknown command " + name + "; /help lists them");
+        };
+    }
+
+    private static long number(String word) {
+        try {
+            return Long.parseLong(word.startsWith("#") ? word.substring(1) : word);
+        } catch (NumberFormatException e) {
+            return -1; // the caller reports the word itself
+        }
+    }
+}

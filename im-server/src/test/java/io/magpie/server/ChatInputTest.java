@@ -1,0 +1,41 @@
+package io.magpie.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** What {@code magpie chat} makes of a typed line. */
+class ChatInputTest {
+
+    @Test
+    void aPlainLineIsAMessageAndABlankOneNothing() {
+        assertEquals(new ChatInput.Send("hello /read"), ChatInput.parse("hello /read"));
+        assertEquals(new ChatInput.Blank(), ChatInput.parse("   "));
+    }
+
+    @Test
+    void slashCommandsTakeTheirArguments() {
+        assertEquals(new ChatInput.Read(), ChatInput.parse("/read"));
+        assertEquals(new ChatInput.Recall(12), ChatInput.parse("/recall 12"));
+        assertEquals(new ChatInput.Recall(12), ChatInput.parse(" /recall #12 "), "as the number is printed");
+        assertEquals(new ChatInput.History(ChatInput.DEFAULT_HISTORY), ChatInput.parse("/history"));
+        assertEquals(new ChatInput.History(25), ChatInput.parse("/history 25"));
+        assertEquals(new ChatInput.Help(), ChatInput.parse("/help"));
+    }
+
+    @Test
+    void aMalformedCommandSaysWhatIsWrongInsteadOfBeingSent() {
+        assertTrue(problem("/recall").contains("usage: /recall <seq>"));
+        assertTrue(problem("/recall x").contains("'x'"));
+        assertTrue(problem("/recall 0").contains(">= 1"));
+        assertTrue(problem("/history 500").contains("1-200"));
+        assertTrue(problem("/read 3").contains("no argument"));
+        assertTrue(problem("/unknown").contains("/help"));
+    }
+
+    private static String problem(String line) {
+        return assertInstanceOf(ChatInput.Invalid.class, ChatInput.parse(line)).problem();
+    }
+}
