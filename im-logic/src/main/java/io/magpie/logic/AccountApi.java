@@ -12,6 +12,7 @@ import io.magpie.registry.ActiveSessions;
 import io.magpie.das.DeviceSessionRepository;
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.MessageRepository;
+import io.magpie.das.MessageRepository;
 import io.magpie.das.ReadPositions;
 import io.magpie.registry.RedisActiveSessions;
 import io.magpie.registry.RedisRouteTable;
@@ -35,6 +36,8 @@ import io.magpie.logic.internal.GroupService;
 import io.magpie.logic.internal.HttpsConnector;
 import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
+import io.magpie.logic.internal.ReceiptRoutes;
+import io.magpie.logic.internal.ReceiptService;
 import io.magpie.logic.internal.ReceiptRoutes;
 import io.magpie.logic.internal.ReceiptService;
 import io.magpie.logic.internal.SettingsRoutes;
@@ -82,6 +85,7 @@ public final class AccountApi implements AutoCloseable {
     private final SessionApiRoutes sessionRoutes;
     private final GroupRoutes groupRoutes;
     private final SettingsRoutes settingsRoutes;
+    private final ReceiptRoutes receiptRoutes;
     private final ReceiptRoutes receiptRoutes;
     private final BooleanSupplier live;
     private final BooleanSupplier ready;
@@ -134,6 +138,9 @@ public final class AccountApi implements AutoCloseable {
         this.settingsRoutes = new SettingsRoutes(new SettingsService(new DeviceTokenRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 ids.versions(), clock), bodies);
+        this.receiptRoutes = new ReceiptRoutes(new ReceiptService(new MessageRepository(dataSource),
+                new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
+                config.largeGroupThreshold()));
         this.receiptRoutes = new ReceiptRoutes(new ReceiptService(new MessageRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 config.largeGroupThreshold()));
@@ -216,6 +223,7 @@ public final class AccountApi implements AutoCloseable {
         javalin.get("/v1/accounts", this::findByUsername);
         groupRoutes.register(javalin);
         settingsRoutes.register(javalin);
+        receiptRoutes.register(javalin);
         receiptRoutes.register(javalin);
         javalin.get("/health/live", this::liveness, Access.OPEN);
         javalin.get("/health/ready", this::readiness, Access.OPEN);
