@@ -12,13 +12,11 @@ import io.magpie.registry.ActiveSessions;
 import io.magpie.das.DeviceSessionRepository;
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.MessageRepository;
-import io.magpie.das.MessageRepository;
 import io.magpie.das.ReadPositions;
 import io.magpie.registry.RedisActiveSessions;
 import io.magpie.registry.RedisRouteTable;
 import io.magpie.registry.RedisStore;
 import io.magpie.das.GroupRepository;
-import io.magpie.http.BodyLimit;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.logic.internal.Access;
 import io.magpie.logic.internal.AccountService;
@@ -36,8 +34,6 @@ import io.magpie.logic.internal.GroupService;
 import io.magpie.logic.internal.HttpsConnector;
 import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
-import io.magpie.logic.internal.ReceiptRoutes;
-import io.magpie.logic.internal.ReceiptService;
 import io.magpie.logic.internal.ReceiptRoutes;
 import io.magpie.logic.internal.ReceiptService;
 import io.magpie.logic.internal.SettingsRoutes;
@@ -64,8 +60,7 @@ import org.slf4j.LoggerFactory;
  * the document and the admin routes (admin token, {@link AdminAuth}) needs
  * {@code Authorization: Bearer <access token>} of a current session ({@link BearerAuth}); the acting uid
  * is the token's. Errors are {@code {code, message}} with a 4xx status; an unexpected fault is a 500
- * {@code INTERNAL} whose cause is logged, never sent. A body over {@link BodyLimit#DEFAULT_MAX_BYTES} is refused
- * with 413 {@code PAYLOAD_TOO_LARGE}, chunked or not, without being buffered.
+ * {@code INTERNAL} whose cause is logged, never sent.
  *
  * <p>Lifecycle: {@link #start()} binds (port 0 = ephemeral, see {@link #port()}), {@link #close()}
  * stops. Requests run on the HTTP server's own threads (blocking JDBC is fine there).
@@ -85,7 +80,6 @@ public final class AccountApi implements AutoCloseable {
     private final SessionApiRoutes sessionRoutes;
     private final GroupRoutes groupRoutes;
     private final SettingsRoutes settingsRoutes;
-    private final ReceiptRoutes receiptRoutes;
     private final ReceiptRoutes receiptRoutes;
     private final BooleanSupplier live;
     private final BooleanSupplier ready;
@@ -138,9 +132,6 @@ public final class AccountApi implements AutoCloseable {
         this.settingsRoutes = new SettingsRoutes(new SettingsService(new DeviceTokenRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 ids.versions(), clock), bodies);
-        this.receiptRoutes = new ReceiptRoutes(new ReceiptService(new MessageRepository(dataSource),
-                new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
-                config.largeGroupThreshold()));
         this.receiptRoutes = new ReceiptRoutes(new ReceiptService(new MessageRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 config.largeGroupThreshold()));
@@ -210,7 +201,6 @@ public final class AccountApi implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
-            BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, host, requestedPort));
             }
@@ -223,7 +213,6 @@ public final class AccountApi implements AutoCloseable {
         javalin.get("/v1/accounts", this::findByUsername);
         groupRoutes.register(javalin);
         settingsRoutes.register(javalin);
-        receiptRoutes.register(javalin);
         receiptRoutes.register(javalin);
         javalin.get("/health/live", this::liveness, Access.OPEN);
         javalin.get("/health/ready", this::readiness, Access.OPEN);
