@@ -17,6 +17,7 @@ import io.magpie.registry.RedisActiveSessions;
 import io.magpie.registry.RedisRouteTable;
 import io.magpie.registry.RedisStore;
 import io.magpie.das.GroupRepository;
+import io.magpie.http.BodyLimit;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.logic.internal.Access;
 import io.magpie.logic.internal.AccountService;
@@ -60,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * the document and the admin routes (admin token, {@link AdminAuth}) needs
  * {@code Authorization: Bearer <access token>} of a current session ({@link BearerAuth}); the acting uid
  * is the token's. Errors are {@code {code, message}} with a 4xx status; an unexpected fault is a 500
- * {@code INTERNAL} whose cause is logged, never sent.
+ * {@code INTERNAL} whose cause is logged, never sent. A body over {@link BodyLimit#DEFAULT_MAX_BYTES} is refused
+ * with 413 {@code PAYLOAD_TOO_LARGE}, chunked or not, without being buffered.
  *
  * <p>Lifecycle: {@link #start()} binds (port 0 = ephemeral, see {@link #port()}), {@link #close()}
  * stops. Requests run on the HTTP server's own threads (blocking JDBC is fine there).
@@ -201,6 +203,7 @@ public final class AccountApi implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
+            BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, host, requestedPort));
             }

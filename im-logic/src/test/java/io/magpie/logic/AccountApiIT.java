@@ -18,6 +18,8 @@ import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
 import io.magpie.engines.TestIsolation;
 import java.net.URI;
+import io.magpie.http.BodyLimit;
+import io.magpie.http.RawHttp;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -76,6 +78,23 @@ class AccountApiIT {
         if (database != null) {
             database.close();
         }
+    }
+
+    @Test
+    void anEndlessChunkedBodyIsRefusedWith413WithoutBeingBufferedAndTheApiKeepsServing() throws Exception {
+        // tools/probe/repro/repro_chunked_single.py: this body used to be buffered until OutOfMemoryError
+        for (int i = 0; i < 3; i++) {
+            RawHttp.assertEndlessBodyRefused(api.port(), "/v1/accounts");
+        }
+        RawHttp.assertEndlessBodyRefused(api.port(), "/v1/sessions");
+        String declared = RawHttp.request(api.port(), "POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + (BodyLimit.DEFAULT_MAX_BYTES + 1) + "\r\n\r\n" + "{".repeat(1024));
+        assertEquals("HTTP/1.1 413 Payload Too Large", RawHttp.statusLine(declared));
+        assertTrue(declared.contains("\"code\":\"PAYLOAD_TOO_LARGE\""), declared);
+
+        HttpResponse<String> created = post("/v1/accounts",
+                "{\"username\":\"after-flood\",\"password\":\"correct horse\",\"nickname\":\"F\"}");
+        assertEquals(201, created.statusCode(), "the API still serves: " + created.body());
     }
 
     @Test

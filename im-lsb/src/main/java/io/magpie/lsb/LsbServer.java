@@ -3,6 +3,7 @@ package io.magpie.lsb;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.magpie.http.BodyLimit;
 import io.magpie.registry.GateRegistry;
 import io.magpie.lsb.internal.GateSelector;
 import io.magpie.lsb.internal.HttpsConnector;
@@ -59,6 +60,8 @@ public final class LsbServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
+            // every route is a GET; a body is never read, and one over the limit is refused all the same
+            BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, config.host(),
                         config.httpPort()));

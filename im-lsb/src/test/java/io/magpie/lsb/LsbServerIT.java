@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magpie.http.BodyLimit;
+import io.magpie.http.RawHttp;
 import io.magpie.registry.GateInfo;
 import io.magpie.registry.GateState;
 import io.magpie.registry.RedisConfig;
@@ -246,5 +248,17 @@ class LsbServerIT {
 
         assertJsonError(get(lsb, "/no/such/thing"), 404, "NOT_FOUND");
         assertJsonError(get(lsb, "/v1/gate?appId=" + "x".repeat(200)), 400, "BAD_REQUEST");
+    }
+
+    @Test
+    void requestBodiesAreBoundedChunkedOrNotAndTheLsbKeepsServing() throws Exception {
+        LsbServer lsb = startLsb();
+        // no route reads a body: the endless one is not taken, the connection ends
+        RawHttp.endlessChunkedPost(lsb.port(), "/v1/gate?appId=a&gray=g", 64L << 20);
+        String declared = RawHttp.request(lsb.port(), "POST /v1/gate HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + (BodyLimit.DEFAULT_MAX_BYTES + 1) + "\r\n\r\n" + "x".repeat(1024));
+        assertEquals("HTTP/1.1 413 Payload Too Large", RawHttp.statusLine(declared));
+        assertTrue(declared.contains("\"code\":\"PAYLOAD_TOO_LARGE\""), declared);
+        assertEquals(200, get(lsb, "/health/live").status(), "the LSB still serves");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.javalin.http.Context;
+import io.magpie.http.BodyLimit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,7 @@ public final class HealthServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
+            BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
         });
         HealthServer server = new HealthServer(javalin, copy);
         javalin.get("/health/live", ctx -> server.answer(ctx, Check::live));

@@ -3,6 +3,8 @@ package io.magpie.server.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.magpie.http.BodyLimit;
+import io.magpie.http.RawHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,6 +60,18 @@ class HealthServerTest {
         HttpResponse<String> live = get("/health/live");
         assertEquals(503, live.statusCode());
         assertTrue(live.body().contains("\"gate\":\"DOWN\""), live.body());
+    }
+
+    @Test
+    void requestBodiesAreBoundedChunkedOrNotAndTheListenerKeepsServing() throws Exception {
+        server = HealthServer.start(new HealthConfig(true, "127.0.0.1", 0), List.of(
+                new HealthServer.Check("gate", () -> true, () -> true)));
+        // no route reads a body: an endless one is not taken, the connection ends
+        RawHttp.endlessChunkedPost(server.port(), "/health/live", 64L << 20);
+        String declared = RawHttp.request(server.port(), "POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + (BodyLimit.DEFAULT_MAX_BYTES + 1) + "\r\n\r\n" + "x".repeat(1024));
+        assertEquals("HTTP/1.1 413 Payload Too Large", RawHttp.statusLine(declared));
+        assertEquals(200, get("/health/live").statusCode(), "the listener still serves");
     }
 
     private HttpResponse<String> get(String path) throws Exception {
