@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * marks. At login {@link LoginHandler} replaces itself with {@value #RATE_LIMIT}, {@value #HEARTBEAT},
  * {@value #UPSTREAM}, {@value #PUSH_ACK}, {@value #UNSUPPORTED}; {@value #PUSH_ACK} also keeps the
  * connection's wait-ACK table (outbound PUSH frames until PUSH_ACK, resends), and the connection leaves
- * its address's unauthenticated count. Thread-safe: holds only shared, thread-safe parts.
+ * its address's unauthenticated count; a WebSocket connection's pings spend the {@value #RATE_LIMIT} stage's
+ * frame budget from then on. Thread-safe: holds only shared, thread-safe parts.
  */
 public final class ClientPipeline implements SessionStages {
 
@@ -84,13 +85,22 @@ public final class ClientPipeline implements SessionStages {
         pipeline.addLast(ERRORS, ProtocolErrorHandler.INSTANCE);
     }
 
+    /** The {@value WebSocketPingHandler#NAME} stage of a new WebSocket connection. */
+    public WebSocketPingHandler newPingHandler() {
+        return new WebSocketPingHandler(limits, ticker);
+    }
+
     @Override
     public void install(ChannelPipeline pipeline, String after, Session session) {
         ClientConnections.loggedIn(pipeline.channel());
         if (pipeline.get(SLOW_READER) instanceof SlowReaderGuard guard) {
             guard.loggedIn(session);
         }
-        pipeline.addAfter(after, RATE_LIMIT, new RateLimitHandler(session, limits, ticker));
+        RateLimitHandler rateLimit = new RateLimitHandler(session, limits, ticker);
+        pipeline.addAfter(after, RATE_LIMIT, rateLimit);
+        if (pipeline.get(WebSocketPingHandler.NAME) instanceof WebSocketPingHandler pings) {
+            pings.loggedIn(rateLimit);
+        }
         pipeline.addAfter(RATE_LIMIT, HEARTBEAT, new HeartbeatHandler(session, clock, config.idleTimeout()));
         pipeline.addAfter(HEARTBEAT, UPSTREAM, new UpstreamHandler(session, upstream, clock,
                 limits.maxInflightRequests()));

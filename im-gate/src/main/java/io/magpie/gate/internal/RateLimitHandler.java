@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code rate-limit} stage of a logged-in connection (issue 8 point 3): every frame spends a token
- * of the connection's frame budget, and SEND, SYNC and PULL one of their own budget too
- * ({@link GateLimits}). A frame over budget goes no further: it is answered with ERROR
+ * The {@code rate-limit} stage of a logged-in connection (issue 8 point 3): every frame (and every
+ * WebSocket ping, see {@link #admitPing()}) spends a token of the connection's frame budget, and SEND,
+ * SYNC and PULL one of their own budget too ({@link GateLimits}). A frame over budget goes no further: it is answered with ERROR
  * {@code RATE_LIMITED} (retryable) whose {@code retry_after_ms} says when a token is there again.
  * More than {@code maxRefusals} refusals within {@code refusalWindow} is persistent abuse: the
  * connection gets a last RATE_LIMITED saying so and is closed. One user's flood thus costs the cluster
@@ -38,6 +38,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
     private int refusalsInWindow;
     private long refusedTotal;
     private boolean closed;
+    private ChannelHandlerContext ctx;
 
     public RateLimitHandler(Session session, GateLimits limits, Ticker ticker) {
         this.session = Objects.requireNonNull(session, "session");
@@ -52,6 +53,31 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
     private static RequestBudget budget(int perSecond, int burst) {
         return perSecond == 0 ? null : new RequestBudget(perSecond, burst);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * A WebSocket ping of this connection ({@link WebSocketPingHandler}, which answers it): spends a
+     * token of the frame budget like any frame. Over budget it is refused like a frame (RATE_LIMITED,
+     * counted toward closing the connection for abuse).
+     *
+     * @return whether the ping may be answered
+     */
+    boolean admitPing() {
+        if (closed || ctx == null) {
+            return false;
+        }
+        long now = ticker.nanoTime();
+        long wait = take(frames, now);
+        if (wait == 0) {
+            return true;
+        }
+        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, "gate.limits.frames-per-second=" + limits.framesPerSecond());
+        return false;
     }
 
     @Override
@@ -82,14 +108,15 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(frame);
             return;
         }
-        refuse(ctx, frame, now, wait, budget);
+        refuse(ctx, frame.requestId(), frame.command(), Command.nameOf(frame.command()), now, wait, budget);
     }
 
     private static long take(RequestBudget budget, long now) {
         return budget == null ? 0 : budget.take(now);
     }
 
-    private void refuse(ChannelHandlerContext ctx, Frame frame, long now, long waitNanos, String budget) {
+    private void refuse(ChannelHandlerContext ctx, int requestId, int command, String what, long now, long waitNanos,
+            String budget) {
         refusedTotal++;
         if (now - windowStartNanos >= limits.refusalWindow().toNanos()) {
             windowStartNanos = now;
@@ -101,7 +128,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             log.info("{} closing connection: {} requests over budget within gate.limits.refusal-window={} ms "
                     + "(gate.limits.max-refusals={}; {} refused in all)", session.logPrefix(), refusalsInWindow,
                     limits.refusalWindow().toMillis(), limits.maxRefusals(), refusedTotal);
-            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.RATE_LIMITED,
+            ctx.writeAndFlush(Frames.error(requestId, command, ErrorCode.RATE_LIMITED,
                     "more than " + limits.maxRefusals() + " requests over budget within "
                             + limits.refusalWindow().toMillis() + " ms; closing connection, reconnect later and "
                             + "resend after retry_after_ms", retryAfterMillis));
@@ -111,8 +138,8 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         if (refusalsInWindow == 1) {
             log.debug("{} over budget ({}); refusing with RATE_LIMITED", session.logPrefix(), budget);
         }
-        ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.RATE_LIMITED,
-                Command.nameOf(frame.command()) + " over this connection's budget (" + budget + "); not processed, "
+        ctx.writeAndFlush(Frames.error(requestId, command, ErrorCode.RATE_LIMITED,
+                what + " over this connection's budget (" + budget + "); not processed, "
                         + "resend it after retry_after_ms=" + retryAfterMillis, retryAfterMillis));
     }
 }

@@ -12,9 +12,10 @@ import java.util.Objects;
 
 /**
  * The client WebSocket listener's pipeline: TLS first when enabled ({@link TlsStage}: the listener
- * then serves {@code wss://}), HTTP codec and aggregator for the upgrade, the WebSocket
- * protocol handler on {@code gate.ws-path} (one WebSocket message carries at most one largest frame),
- * a 404 for any other HTTP request, the binary-message adapter, then the shared stages.
+ * then serves {@code wss://}), HTTP codec and aggregator for the upgrade, the ping stage
+ * ({@link WebSocketPingHandler}: pings spend the frame budget, pongs count as output and are not queued
+ * for a client that does not read), the WebSocket protocol handler on {@code gate.ws-path} (one WebSocket
+ * message carries at most one largest frame), a 404 for any other HTTP request, the binary-message adapter, then the shared stages.
  */
 public final class WebSocketClientInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -53,6 +54,7 @@ public final class WebSocketClientInitializer extends ChannelInitializer<SocketC
         channel.pipeline()
                 .addLast("http-codec", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES))
+                .addLast(WebSocketPingHandler.NAME, stages.newPingHandler())
                 .addLast("ws-protocol", new WebSocketServerProtocolHandler(wsConfig))
                 .addLast("ws-not-found", new WebSocketPathGuard(wsConfig.websocketPath()))
                 .addLast("ws-adapter", WebSocketFrameAdapter.INSTANCE);

@@ -1,0 +1,282 @@
+package io.magpie.gate.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.gate.GateConfig;
+import io.magpie.gate.GateLimits;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.codec.FrameEncoder;
+import io.magpie.protocol.codec.FrameParser;
+import io.magpie.protocol.proto.Error;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WebSocket pings against the gate's real WebSocket pipeline on a loopback socket
+ * (tools/probe/repro/repro_wsping.py and repro_wsping_anon.py): pings spend the frame budget before and
+ * after login, and a client that pings without reading never gets pongs queued past the write buffer.
+ * The budget clock is the harness's hand-moved ticker, which stands still: a burst is all there is.
+ */
+class WebSocketPingLoopbackTest {
+
+    private static final int HIGH_WATER = 8 << 10;
+    private static final int MAX_OUTBOUND = 64 << 10;
+    private static final int PING_PAYLOAD = 125;
+
+    private final LoginHarness harness = new LoginHarness();
+    private final EventLoopGroup loops = new NioEventLoopGroup(2);
+    private final LinkedBlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+    private Channel server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close().awaitUninterruptibly();
+        }
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /**
+     * @param smallSendBuffer a 4 KiB socket send buffer, so that the kernel does not take (and hide) what
+     *                        the gate queues for a client that does not read
+     */
+    private int startGate(GateLimits.Builder limits, boolean smallSendBuffer) {
+        GateConfig config = harness.config.toBuilder().limits(limits
+                .writeBufferLowBytes(4 << 10).writeBufferHighBytes(HIGH_WATER).maxOutboundBytes(MAX_OUTBOUND)
+                .build()).build();
+        ClientPipeline stages = new ClientPipeline(config, harness.clock, harness.ticker, harness.upstream,
+                harness.services);
+        WebSocketClientInitializer ws = new WebSocketClientInitializer(stages,
+                new ClientConnections("gate-a", 1000, Clock.systemUTC()), "/ws", config.maxFrameBytes());
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class);
+        if (smallSendBuffer) {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, 4096);
+        }
+        server = bootstrap
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
+                        ch.pipeline().addLast(ws);
+                    }
+                })
+                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @Test
+    void aClientThatPingsAndNeverReadsGetsNoPongsQueuedPastTheWriteBufferAndIsClosed() throws Exception {
+        // a budget that admits every ping: what bounds the output here is writability alone
+        int port = startGate(GateLimits.defaults().toBuilder().frames(1, 1_000_000)
+                .unwritableTimeout(Duration.ofMillis(500)), true);
+        try (WsClient client = new WsClient(port, 4096)) {
+            client.login(harness.token(100, "d100"));
+            Channel channel = accepted.poll(5, TimeUnit.SECONDS);
+            assertNotNull(channel);
+
+            long maxQueued = 0;
+            int sent = 0;
+            byte[] block = WsClient.pings(1000);
+            try {
+                while (sent < 100_000) {
+                    client.out.write(block);
+                    sent += 1000;
+                    maxQueued = Math.max(maxQueued, queued(channel));
+                }
+            } catch (IOException closed) {
+                // the gate closed the connection meanwhile
+            }
+            assertTrue(channel.closeFuture().await(15, TimeUnit.SECONDS),
+                    "gate.limits.unwritable-timeout closes the client that does not read (" + sent + " pings sent)");
+            // the high water mark, the pong that crossed it, and Netty's per-message bookkeeping
+            assertTrue(maxQueued <= HIGH_WATER + 1024,
+                    "queued for the non-reader: " + maxQueued + " bytes; high water mark " + HIGH_WATER);
+        }
+    }
+
+    @Test
+    void pingsAfterLoginSpendTheFrameBudgetAndAFloodIsRateLimitedThenClosed() throws Exception {
+        int port = startGate(GateLimits.defaults().toBuilder().frames(10, 20).maxRefusals(5), false);
+        try (WsClient client = new WsClient(port, 1 << 16)) {
+            client.login(harness.token(200, "d200"));
+            client.out.write(WsClient.pings(1000));
+
+            Received got = client.readUntilClosed();
+            assertEquals(20, got.pongs, "the burst of gate.limits.frame-burst=20 is answered, no more");
+            assertTrue(got.errors.size() >= 2, "refused pings are answered with RATE_LIMITED: " + got.errors);
+            for (Error error : got.errors) {
+                assertEquals(ErrorCode.RATE_LIMITED.code(), error.getCode(), error.toString());
+            }
+            assertTrue(got.errors.get(0).getMessage().contains("a WebSocket ping over this connection's budget"
+                    + " (gate.limits.frames-per-second=10)"), got.errors.get(0).getMessage());
+            assertTrue(got.errors.get(got.errors.size() - 1).getMessage().contains("closing connection"),
+                    "persistent abuse closes the connection");
+        }
+    }
+
+    @Test
+    void pingsBeforeLoginHaveTheirOwnBudgetAndAFloodClosesTheConnection() throws Exception {
+        int port = startGate(GateLimits.defaults().toBuilder().frames(10, 20), false);
+        try (WsClient client = new WsClient(port, 1 << 16)) {
+            client.out.write(WsClient.pings(1000));
+
+            Received got = client.readUntilClosed();
+            assertEquals(20, got.pongs, "the burst is answered before login too");
+            assertEquals(1, got.errors.size(), "one RATE_LIMITED, then the close: " + got.errors);
+            assertEquals(ErrorCode.RATE_LIMITED.code(), got.errors.get(0).getCode());
+            assertTrue(got.errors.get(0).getMessage().contains("WebSocket pings before LOGIN"),
+                    got.errors.get(0).getMessage());
+        }
+    }
+
+    private static long queued(Channel channel) {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    /** What a reading client got before the gate closed: pongs counted, ERROR bodies kept. */
+    private record Received(int pongs, List<Error> errors) {
+    }
+
+    /** A hand-written WebSocket client: masked frames out, unmasked frames in, nothing hidden. */
+    private static final class WsClient implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final DataInputStream in;
+
+        WsClient(int port, int receiveBuffer) throws IOException {
+            socket = new Socket();
+            socket.setReceiveBufferSize(receiveBuffer);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(15_000);
+            out = socket.getOutputStream();
+            in = new DataInputStream(socket.getInputStream());
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                head.write(in.readUnsignedByte());
+            }
+            String status = head.toString(StandardCharsets.US_ASCII);
+            assertTrue(status.startsWith("HTTP/1.1 101"), status);
+        }
+
+        void login(String token) throws IOException {
+            ByteBuf buf = Unpooled.buffer();
+            FrameEncoder.writeTo(LoginHarness.login(1, token), buf);
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            buf.release();
+            out.write(frame(0x2, bytes));
+            byte[] payload = nextMessage();
+            assertNotNull(payload, "LOGIN_ACK");
+            Frame ack = new FrameParser(1 << 20).next(Unpooled.wrappedBuffer(payload));
+            assertEquals(Command.LOGIN_ACK.code(), ack.command());
+        }
+
+        static byte[] pings(int count) {
+            byte[] one = frame(0x9, new byte[PING_PAYLOAD]);
+            byte[] all = new byte[one.length * count];
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(one, 0, all, i * one.length, one.length);
+            }
+            return all;
+        }
+
+        /** A masked client frame (the mask is zero: the bytes are the payload, still a valid masked frame). */
+        static byte[] frame(int opcode, byte[] payload) {
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.write(0x80 | opcode);
+            if (payload.length <= 125) {
+                frame.write(0x80 | payload.length);
+            } else {
+                frame.write(0x80 | 126);
+                frame.write(payload.length >>> 8);
+                frame.write(payload.length & 0xff);
+            }
+            frame.writeBytes(new byte[4]);
+            frame.writeBytes(payload);
+            return frame.toByteArray();
+        }
+
+        /** The next binary message's payload, counting pongs into {@code pongs}; null at the close. */
+        byte[] nextMessage(int[] pongs) throws IOException {
+            while (true) {
+                int b0;
+                try {
+                    b0 = in.readUnsignedByte();
+                } catch (EOFException | java.net.SocketException closed) {
+                    return null;
+                }
+                int opcode = b0 & 0x0f;
+                long length = in.readUnsignedByte() & 0x7f;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                byte[] payload = new byte[(int) length];
+                in.readFully(payload);
+                if (opcode == 0xA) {
+                    pongs[0]++;
+                } else if (opcode == 0x8) {
+                    return null;
+                } else if (opcode == 0x2) {
+                    return payload;
+                }
+            }
+        }
+
+        byte[] nextMessage() throws IOException {
+            return nextMessage(new int[1]);
+        }
+
+        Received readUntilClosed() throws IOException {
+            int[] pongs = new int[1];
+            List<Error> errors = new ArrayList<>();
+            FrameParser parser = new FrameParser(1 << 20);
+            for (byte[] payload; (payload = nextMessage(pongs)) != null; ) {
+                Frame frame = parser.next(Unpooled.wrappedBuffer(payload));
+                if (frame != null && frame.command() == Command.ERROR.code()) {
+                    errors.add(Error.parseFrom(frame.body()));
+                }
+            }
+            return new Received(pongs[0], errors);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
