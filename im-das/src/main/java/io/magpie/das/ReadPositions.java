@@ -53,9 +53,17 @@ public final class ReadPositions {
                     + " WHERE c.peer_read_seq < r.seq",
             MAX_ROWS_PER_STATEMENT);
 
+    // the locking read touches the conversation rows only: locking im_group rows would stall group sends
+    private static final MultiRowSql LOCK_ROWS = new MultiRowSql(
+            "SELECT c.owner_uid, c.conversation_id, c.conversation_type, c.peer_id, c.read_seq, c.version,"
+                    + " c.cleared_seq, c.last_seq FROM conversation c WHERE (c.owner_uid, c.conversation_id) IN (",
+            "(?, ?)", ", ", ") ORDER BY c.owner_uid, c.conversation_id FOR UPDATE", MAX_ROWS_PER_STATEMENT);
+
     private static final MultiRowSql READ_BACK = new MultiRowSql(
-            "SELECT owner_uid, conversation_id, conversation_type, peer_id, read_seq, version FROM conversation"
-                    + " WHERE (owner_uid, conversation_id) IN (",
+            "SELECT c.owner_uid, c.conversation_id, c.conversation_type, c.peer_id, c.read_seq, c.version,"
+                    + " c.cleared_seq, GREATEST(c.last_seq, COALESCE(g.last_seq, 0)) FROM conversation c"
+                    + " LEFT JOIN im_group g ON c.conversation_type = 2 AND g.group_id = c.peer_id AND g.large"
+                    + " WHERE (c.owner_uid, c.conversation_id) IN (",
             "(?, ?)", ", ", ")", MAX_ROWS_PER_STATEMENT);
 
     private final DataSource dataSource;
@@ -286,7 +294,7 @@ public final class ReadPositions {
         for (ReadState s : select(connection, marks, false)) {
             Long old = before.get(key(s.ownerUid(), s.conversationId()));
             states.add(new ReadState(s.ownerUid(), s.conversationId(), s.conversationType(), s.peerId(), s.readSeq(),
-                    s.version(), old != null && s.readSeq() > old));
+                    s.version(), old != null && s.readSeq() > old, s.clearedSeq(), s.lastSeq()));
         }
         return states;
     }
@@ -297,7 +305,7 @@ public final class ReadPositions {
         for (int from = 0; from < marks.size(); from += MAX_ROWS_PER_STATEMENT) {
             List<ReadMark> chunk = marks.subList(from, Math.min(marks.size(), from + MAX_ROWS_PER_STATEMENT));
             try (PreparedStatement statement = connection.prepareStatement(
-                    READ_BACK.forRows(chunk.size()) + (lock ? " ORDER BY owner_uid, conversation_id FOR UPDATE" : ""))) {
+                    (lock ? LOCK_ROWS : READ_BACK).forRows(chunk.size()))) {
                 int p = 1;
                 for (ReadMark m : chunk) {
                     statement.setLong(p++, m.ownerUid());
@@ -306,7 +314,7 @@ public final class ReadPositions {
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new ReadState(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
-                                rs.getLong(5), rs.getLong(6), false));
+                                rs.getLong(5), rs.getLong(6), false, rs.getLong(7), rs.getLong(8)));
                     }
                 }
             }

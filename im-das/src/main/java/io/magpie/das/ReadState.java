@@ -10,7 +10,14 @@ package io.magpie.das;
  * @param readSeq          the stored read position (clamped, never lowered)
  * @param version          the row's version now
  * @param moved            true when this batch raised the read position
+ * @param clearedSeq       the row's cleared-up-to seq
+ * @param lastSeq          the conversation's last seq (a large group's from the group)
  */
 public record ReadState(long ownerUid, String conversationId, int conversationType, long peerId, long readSeq,
-                        long version, boolean moved) {
+                        long version, boolean moved, long clearedSeq, long lastSeq) {
+
+    /** The unread range after this state: seqs {@code (max(readSeq, clearedSeq), lastSeq]}. */
+    public UnreadCounts.Range unreadRange() {
+        return new UnreadCounts.Range(conversationId, Math.max(readSeq, clearedSeq), lastSeq);
+    }
 }

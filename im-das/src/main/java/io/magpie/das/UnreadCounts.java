@@ -40,6 +40,10 @@ public final class UnreadCounts {
     /** The unread range of one conversation: seqs {@code (floor, lastSeq]}. */
     public record Range(String conversationId, long floor, long lastSeq) {
 
+        public Range {
+            java.util.Objects.requireNonNull(conversationId, "conversationId");
+        }
+
         static Range of(Conversation c) {
             return new Range(c.conversationId(), Math.max(c.readSeq(), c.clearedSeq()), c.lastSeq());
         }
@@ -69,6 +73,20 @@ public final class UnreadCounts {
             return counts(connection, owner, ranges);
         } catch (SQLException e) {
             throw SqlErrors.translate("unread counts of " + rows.size() + " conversations", e);
+        }
+    }
+
+    /** The unread count of each of one owner's ranges, by conversation id (no query when nothing is unread). */
+    public Map<String, Long> of(long ownerUid, List<Range> ranges) {
+        if (ranges.stream().allMatch(r -> r.raw() == 0)) {
+            Map<String, Long> none = new HashMap<>();
+            ranges.forEach(r -> none.put(r.conversationId(), 0L));
+            return none;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return counts(connection, ownerUid, ranges);
+        } catch (SQLException e) {
+            throw SqlErrors.translate("unread counts of " + ranges.size() + " conversations of " + ownerUid, e);
         }
     }
 

@@ -118,6 +118,7 @@ public final class LogicService implements AutoCloseable {
             PartitionFences fences = new PartitionFences(fenceRows, topics.upstream(),
                     config.consumerGroup() + " worker " + lease.workerId());
             OwnHistory ownHistory = new OwnHistory(database.dataSource(), clock);
+            UnreadCounts unreadCounts = new UnreadCounts(database.dataSource());
             TimelineCache timeline = new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
@@ -125,7 +126,7 @@ public final class LogicService implements AutoCloseable {
                     new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                     timeline, new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
             QueryStage queries = new QueryStage(new QueryProcessor(
-                    new SyncHandler(conversations, messages, new UnreadCounts(database.dataSource()), ownHistory,
+                    new SyncHandler(conversations, messages, unreadCounts, ownHistory,
                             new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch())),
                     new PullHandler(messages, conversations, groups, ownHistory)),
                     publisher, new QueryBacklog(config.queryBacklog()), config.queriesPerPoll());
@@ -137,7 +138,7 @@ public final class LogicService implements AutoCloseable {
             // last: from here on only the consumer thread closes the KafkaConsumer
             consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
                     new UpstreamBatchProcessor(new UpstreamParser(), sends,
-                            new ReadProcessor(new ReadPositions(database.dataSource(), clock), snowflake),
+                            new ReadProcessor(new ReadPositions(database.dataSource(), clock), unreadCounts, snowflake),
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     timeline, snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),

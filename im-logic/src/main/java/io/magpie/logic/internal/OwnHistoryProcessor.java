@@ -54,7 +54,9 @@ public final class OwnHistoryProcessor {
             if (done.isEmpty()) {
                 return notFound(command, "cleared");
             }
-            out.add(ack(command, Command.CLEAR_ACK, done.get().version()));
+            out.add(PushTaskFactory.reply(command.envelope(), Command.CLEAR_ACK, ActionAck.newBuilder()
+                    .setConversationId(conversationId).setVersion(done.get().version())
+                    .setSeq(done.get().clearedSeq()).build()));
             if (!done.get().changed().isEmpty()) {
                 out.add(notice(command, Notice.newBuilder().setType(NoticeType.NOTICE_CLEARED)
                         .setSeq(done.get().clearedSeq()).setVersion(done.get().version())));

@@ -3,6 +3,7 @@ package io.magpie.logic.internal;
 import io.magpie.das.ReadMark;
 import io.magpie.das.ReadPositions;
 import io.magpie.das.ReadState;
+import io.magpie.das.UnreadCounts;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
@@ -22,8 +23,8 @@ import java.util.Set;
 /**
  * READs of one polled batch, applied together: the batch's reads are merged per reader and
  * conversation (the highest wins), written in one transaction ({@link ReadPositions}), and answered:
- * READ_ACK to each request with the row's version, a {@code NOTICE_READ} to the reader's other
- * devices, and for a one-to-one conversation a {@code NOTICE_PEER_READ} receipt to the peer unless
+ * READ_ACK to each request with the row's version, stored read position and the unread count left,
+ * a {@code NOTICE_READ} (with that count) to the reader's other devices, and for a one-to-one conversation a {@code NOTICE_PEER_READ} receipt to the peer unless
  * either of them hides read receipts. A READ of a conversation the reader has no row of (not a
  * member, or nothing was ever sent) gets ERROR {@code NOT_FOUND}. Not thread-safe: the upstream
  * consumer's thread.
@@ -31,11 +32,13 @@ import java.util.Set;
 public final class ReadProcessor {
 
     private final ReadPositions positions;
+    private final UnreadCounts unread;
     private final IdGenerator versions;
 
     /** @param versions snowflake ids: the user-scoped versions the moved rows get */
-    public ReadProcessor(ReadPositions positions, IdGenerator versions) {
+    public ReadProcessor(ReadPositions positions, UnreadCounts unread, IdGenerator versions) {
         this.positions = positions;
+        this.unread = unread;
         this.versions = versions;
     }
 
@@ -72,9 +75,14 @@ public final class ReadProcessor {
             return receipts;
         });
         Map<String, ReadState> states = new HashMap<>();
+        Map<Long, List<UnreadCounts.Range>> ranges = new HashMap<>();
         for (ReadState s : outcome.states()) {
             states.put(key(s.ownerUid(), s.conversationId()), s);
+            ranges.computeIfAbsent(s.ownerUid(), o -> new ArrayList<>()).add(s.unreadRange());
         }
+        // usually nothing is left unread after a READ and no query runs
+        Map<String, Long> unreadAfter = new HashMap<>();
+        ranges.forEach((owner, r) -> unread.of(owner, r).forEach((c, n) -> unreadAfter.put(key(owner, c), n)));
         List<OutgoingPush> out = new ArrayList<>();
         for (ActionCommand.Read r : reads) {
             ReadState s = states.get(key(r.uid(), r.conversation().id()));
@@ -84,7 +92,8 @@ public final class ReadProcessor {
                         + " nothing was marked read")));
             } else {
                 out.add(PushTaskFactory.reply(r.envelope(), Command.READ_ACK, ActionAck.newBuilder()
-                        .setConversationId(s.conversationId()).setVersion(s.version()).build()));
+                        .setConversationId(s.conversationId()).setVersion(s.version()).setSeq(s.readSeq())
+                        .setUnreadCount(unreadAfter.getOrDefault(key(s.ownerUid(), s.conversationId()), 0L)).build()));
             }
         }
         for (ActionCommand.Read r : newest.values()) {
@@ -94,7 +103,9 @@ public final class ReadProcessor {
             }
             out.add(PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_READ)
                     .setConversationId(s.conversationId()).setSeq(s.readSeq()).setUid(s.ownerUid())
-                    .setVersion(s.version()).build(), List.of(s.ownerUid()), r.envelope()));
+                    .setVersion(s.version())
+                    .setUnreadCount(unreadAfter.getOrDefault(key(s.ownerUid(), s.conversationId()), 0L)).build(),
+                    List.of(s.ownerUid()), r.envelope()));
             if (sharesReceipts(s, hiding)) {
                 out.add(PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_PEER_READ)
                         .setConversationId(s.conversationId()).setSeq(s.readSeq()).setUid(s.ownerUid()).build(),

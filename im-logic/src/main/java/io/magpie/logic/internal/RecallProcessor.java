@@ -122,7 +122,7 @@ public final class RecallProcessor {
                 r.envelope().getDeviceId(), conversationId, message.msgId(), message.seq(), message.senderUid());
         return List.of(ack(r, version), PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_RECALLED)
                 .setConversationId(conversationId).setSeq(message.seq()).setUid(r.uid()).setVersion(version)
-                .setMsgId(message.msgId()).build(), members, r.envelope()));
+                .setMsgId(message.msgId()).setSenderUid(message.senderUid()).build(), members, r.envelope()));
     }
 
     /** The cached rendering must not outlive the content: replace it (a failure is logged, PULL falls back to MySQL). */

@@ -68,9 +68,9 @@ class ConversationStateIT {
         path = new WritePath(infra, iso);
         sends = path.processor(null);
         positions = new ReadPositions(path.database.dataSource(), Clock.systemUTC());
-        reads = new ReadProcessor(positions, path.idSource());
-        recalls = recallProcessor(Duration.ofMinutes(2), Clock.systemUTC());
         unread = new UnreadCounts(path.database.dataSource());
+        reads = new ReadProcessor(positions, unread, path.idSource());
+        recalls = recallProcessor(Duration.ofMinutes(2), Clock.systemUTC());
         history = new OwnHistory(path.database.dataSource(), Clock.systemUTC());
         own = new OwnHistoryProcessor(history, path.idSource());
     }
@@ -103,8 +103,11 @@ class ConversationStateIT {
         ActionAck ack = only(out, Command.READ_ACK, ActionAck.class);
         assertEquals(conv, ack.getConversationId());
         assertEquals(row(bob, conv).version(), ack.getVersion());
+        assertEquals(2, ack.getSeq());
+        assertEquals(1, ack.getUnreadCount(), "a3 is left");
         Notice own = notice(out, NoticeType.NOTICE_READ);
         assertEquals(2, own.getSeq());
+        assertEquals(1, own.getUnreadCount());
         assertEquals(Set.of(bob), targets(out, NoticeType.NOTICE_READ));
         PushTarget ownTarget = task(out, NoticeType.NOTICE_READ).getTargets(0);
         assertEquals(41, ownTarget.getExcludeConnectionId(), "the device that read is not told");
@@ -121,7 +124,9 @@ class ConversationStateIT {
         assertEquals(1, WritePath.withCommand(backwards, Command.READ_ACK).size());
         assertEquals(0, WritePath.withCommand(backwards, Command.NOTICE).size(), "nothing moved, nobody is told");
 
-        reads.process(List.of(read(bob, 41, conv, 99)));
+        ActionAck clamped = only(reads.process(List.of(read(bob, 41, conv, 99))), Command.READ_ACK, ActionAck.class);
+        assertEquals(3, clamped.getSeq(), "the ack says where it was clamped to");
+        assertEquals(0, clamped.getUnreadCount());
         assertEquals(3, row(bob, conv).readSeq(), "clamped to the last seq");
         assertEquals(0, unreadOf(bob, conv));
         assertEquals(0, unread.total(bob));
@@ -192,6 +197,7 @@ class ConversationStateIT {
         Notice notice = notice(out, NoticeType.NOTICE_RECALLED);
         assertEquals(1, notice.getSeq());
         assertEquals(alice, notice.getUid());
+        assertEquals(alice, notice.getSenderUid());
         assertEquals(stored.msgId(), notice.getMsgId());
         assertEquals(Set.of(alice, bob), targets(out, NoticeType.NOTICE_RECALLED));
         assertTrue(row(bob, conv).version() > bobVersion, "the peer's devices learn of it by SYNC too");
