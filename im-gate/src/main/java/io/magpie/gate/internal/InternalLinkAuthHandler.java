@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The internal port's gatekeeper (docs/PROTOCOL.md, "Internal link"): nothing a peer sends reaches
  * {@link GatePushHandler} until it completed the mutual HMAC handshake on the cluster secret:
  * LINK_HELLO (router nonce) -> LINK_CHALLENGE (gate nonce, gate proof, frame limit) -> LINK_PROOF
- * (router proof) -> LINK_READY. Any other frame first, a wrong proof, a malformed handshake frame or
- * no LINK_READY within the handshake deadline closes the connection, without an answer that would
+ * (router proof) -> LINK_READY. Any other frame first, a wrong proof, a malformed handshake frame, a
+ * broken frame header or no LINK_READY within the handshake deadline closes the connection, without an answer that would
  * help a prober. Once authenticated it answers the router's keepalive PING with PONG and passes every
  * other frame on; a handshake frame after that is a protocol violation and closes the link.
  *
@@ -89,6 +89,20 @@ public final class InternalLinkAuthHandler extends ChannelInboundHandlerAdapter 
             case AUTHENTICATED -> onAuthenticated(ctx, frame);
             case CLOSED -> ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Before LINK_READY every failure is a silent close, a broken frame header too (bad magic or version,
+     * a length over the limit: the decoder's errors would otherwise be answered with ERROR frames by the
+     * error stage). After it, errors go on to that stage as on any link.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (state == State.AUTHENTICATED) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
+        reject(ctx, "broken input before the handshake completed: " + cause.getMessage());
     }
 
     private void onHello(ChannelHandlerContext ctx, Frame frame) {
