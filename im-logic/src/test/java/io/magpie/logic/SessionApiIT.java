@@ -13,6 +13,28 @@ import io.magpie.das.MysqlConfig;
 import io.magpie.registry.RedisActiveSessions;
 import io.magpie.registry.RedisConfig;
 import io.magpie.registry.RedisStore;
+import io.magpie.registry.RedisRouteTable;
+import io.magpie.registry.Route;
+import io.magpie.registry.RouteTable;
+import io.magpie.bus.Topics;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.KickReason;
+import io.magpie.protocol.proto.PushTask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.engines.Infrastructure;
@@ -55,6 +77,12 @@ class SessionApiIT {
     private static ActiveSessions active;
     private static AccountApi api;
     private static AccountApi addressLimitedApi;
+    /** With the push producer: kicks are published, and read back by {@link #pushConsumer}. */
+    private static AccountApi kickingApi;
+    private static Admin admin;
+    private static KafkaProducer<String, byte[]> producer;
+    private static KafkaConsumer<String, byte[]> pushConsumer;
+    private static RouteTable routes;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -77,11 +105,26 @@ class SessionApiIT {
         addressLimitedApi = new AccountApi(fewPerAddress, database.dataSource(),
                 new AccountApi.SessionInfra(addressLimitedRedis, null, null), AccountApiIT.ids(database), CLOCK,
                 () -> true, () -> true).start();
+
+        Topics topics = new Topics(iso.topicPrefix());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()));
+        topics.ensure(admin, 2);
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()),
+                new StringSerializer(), new ByteArraySerializer());
+        pushConsumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, iso.topicPrefix() + "session-kicks",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        pushConsumer.subscribe(List.of(topics.push()));
+        routes = new RedisRouteTable(redis);
+        kickingApi = new AccountApi(config, database.dataSource(),
+                new AccountApi.SessionInfra(redis, producer, topics.push()), AccountApiIT.ids(database), CLOCK,
+                () -> true, () -> true).start();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {api, addressLimitedApi, redis, addressLimitedRedis, database}) {
+        for (AutoCloseable c : new AutoCloseable[] {api, addressLimitedApi, kickingApi, pushConsumer, producer, admin, redis, addressLimitedRedis, database}) {
             try {
                 if (c != null) {
                     c.close();
@@ -186,6 +229,55 @@ class SessionApiIT {
         assertError(refresh(older.get("refreshToken").asText()), 401, "INVALID_REFRESH_TOKEN");
         assertEquals(200, profile(newer.get("token").asText()).statusCode());
         assertEquals(200, profile(tablet.get("token").asText()).statusCode());
+    }
+
+    @Test
+    void aNewLoginOfTheSameDeviceKicksTheOlderSessionsLiveConnectionAndNoOtherDevices() throws Exception {
+        // tools/probe/repro/repro_relogin.py: the older session's connection stayed open until the new token
+        // logged in at a gate
+        register("relogin");
+        JsonNode older = login(kickingApi, "relogin", "phone");
+        JsonNode tablet = login(kickingApi, "relogin", "tablet");
+        long uid = claims(older).uid();
+        // the routes gates registered when the older phone token and the tablet token logged in there
+        routes.register(new Route(uid, "phone", "ANDROID", "gate-k", 71, CLOCK.millis())).get(5, TimeUnit.SECONDS);
+        routes.register(new Route(uid, "tablet", "ANDROID", "gate-k", 72, CLOCK.millis())).get(5, TimeUnit.SECONDS);
+
+        login(kickingApi, "relogin", "phone");
+        // a marker behind it on the same partition (key = uid): the tablet logs out, which kicks connection 72
+        HttpResponse<String> out = send(HttpRequest.newBuilder(uri(kickingApi, "/v1/sessions/current"))
+                .header("Authorization", "Bearer " + tablet.get("token").asText()).DELETE().build());
+        assertEquals(204, out.statusCode(), out.body());
+
+        List<PushTask> kicks = kicksOf(uid, 72);
+        assertEquals(2, kicks.size(), "the phone's KICK, then the tablet's logout marker: " + kicks);
+        PushTask phone = kicks.get(0);
+        assertEquals(Command.KICK.code(), phone.getCommand());
+        assertEquals(1, phone.getTargetsCount());
+        assertEquals(71, phone.getTargets(0).getConnectionId(), "the older phone session's connection");
+        assertEquals("gate-k", phone.getTargets(0).getGateId());
+        Kick kick = Kick.parseFrom(phone.getBody());
+        assertEquals(KickReason.DUPLICATE_DEVICE, kick.getReason());
+        assertTrue(kick.getMessage().contains("logged in again"), kick.getMessage());
+    }
+
+    /** The KICK push tasks of {@code uid} up to and including the one to {@code lastConnection}. */
+    private static List<PushTask> kicksOf(long uid, long lastConnection) throws Exception {
+        List<PushTask> kicks = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : pushConsumer.poll(Duration.ofMillis(500))) {
+                PushTask task = PushTask.parseFrom(r.value());
+                if (!r.key().equals(Long.toString(uid)) || task.getCommand() != Command.KICK.code()) {
+                    continue;
+                }
+                kicks.add(task);
+                if (task.getTargets(0).getConnectionId() == lastConnection) {
+                    return kicks;
+                }
+            }
+        }
+        throw new AssertionError("no KICK of connection " + lastConnection + " within 60 s; got " + kicks);
     }
 
     @Test

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * and issues a new access token of the same session; presenting the refresh token that the last
  * rotation replaced is taken as theft and ends the session. Logout, an operator kick and a password
  * change end sessions: MySQL first (the truth), then the Redis entry, then a KICK of the live
- * connections. A new login of the same device replaces its session, so the older tokens stop working.
+ * connections. A new login of the same device replaces its session, so the older tokens stop working,
+ * and KICKs the device's live connections too (DUPLICATE_DEVICE, the reason a gate gives when the device
+ * logs in there).
  *
  * <p>Thread-safe; blocking (JDBC, Redis waits): runs on the HTTP server's threads.
  */
@@ -64,7 +66,10 @@ public final class DeviceSessionService {
     public record Issued(long uid, String token, long expiresAtMillis, String refreshToken, long refreshExpiresAtMillis) {
     }
 
-    /** Opens a new session of (uid, device), replacing the one it had. The caller has checked the password. */
+    /**
+     * Opens a new session of (uid, device), replacing the one it had, and KICKs (DUPLICATE_DEVICE) the
+     * device's live connections, which belong to the replaced session. The caller has checked the password.
+     */
     public Issued open(long uid, String deviceId, Platform platform) throws ApiException {
         long now = clock.millis();
         long sessionId = refreshTokens.newSessionId();
@@ -73,7 +78,23 @@ public final class DeviceSessionService {
         sessions.replace(new DeviceSession(uid, deviceId, sessionId, platform.getNumber(),
                 RefreshTokens.hash(refresh), null, refreshExpiresAt, now, now));
         await(active.activate(uid, deviceId, sessionId, refreshTtl), uid, deviceId);
+        // The routes are read before the new token is handed out, so the connection it opens is never kicked.
+        kickReplaced(uid, deviceId);
         return issue(uid, deviceId, platform, sessionId, refresh, refreshExpiresAt, now);
+    }
+
+    private void kickReplaced(long uid, String deviceId) {
+        try {
+            kicker.kick(uid, deviceId::equals, KickReason.DUPLICATE_DEVICE, "the device logged in again over HTTP,"
+                    + " which ended this session").get(REDIS_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("[uid={} device={}] interrupted while kicking the replaced session's connections", uid, deviceId);
+        } catch (ExecutionException | TimeoutException e) {
+            // best effort like every kick: the old token is already refused, its connection ends at reconnect
+            log.warn("[uid={} device={}] the replaced session's connections could not be kicked in time; they"
+                    + " end at their next reconnect", uid, deviceId, e);
+        }
     }
 
     /** Rotates {@code refreshToken} and issues a new access token of its session. */

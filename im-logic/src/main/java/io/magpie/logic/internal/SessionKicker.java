@@ -9,6 +9,7 @@ import io.magpie.protocol.proto.PushTarget;
 import io.magpie.protocol.proto.PushTask;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,22 +40,31 @@ public final class SessionKicker {
         this.pushTopic = pushTopic;
     }
 
-    /** KICKs every connection of {@code uid} whose device matches {@code devices}. */
-    public void kick(long uid, Predicate<String> devices, KickReason reason, String why) {
+    /**
+     * KICKs every connection of {@code uid} whose device matches {@code devices}.
+     *
+     * @return completes once the routes were read and the KICKs handed to the producer, with how many;
+     *         never exceptionally (a failed lookup is logged and counts 0). A caller that waits knows that
+     *         a connection registered after that was not kicked.
+     */
+    public CompletableFuture<Integer> kick(long uid, Predicate<String> devices, KickReason reason, String why) {
         Objects.requireNonNull(devices, "devices");
         if (routes == null) {
-            return;
+            return CompletableFuture.completedFuture(0);
         }
-        routes.lookup(List.of(uid)).whenComplete((byUid, error) -> {
+        return routes.lookup(List.of(uid)).handle((byUid, error) -> {
             if (error != null) {
                 log.warn("[uid={}] could not read the routes to kick ({}): {}", uid, why, error.toString());
-                return;
+                return 0;
             }
+            int kicked = 0;
             for (Route route : byUid.getOrDefault(uid, List.of())) {
                 if (devices.test(route.deviceId())) {
                     publish(route, reason, why);
+                    kicked++;
                 }
             }
+            return kicked;
         });
     }
 
