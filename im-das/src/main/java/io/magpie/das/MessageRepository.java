@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -196,6 +197,24 @@ public final class MessageRepository {
                     statement.setLong(3, toSeq);
                     statement.setInt(4, limit);
                 });
+    }
+
+    /** The ids among {@code msgIds} of messages that were recalled (a notifier skips them). */
+    public Set<Long> recalledAmong(Collection<Long> msgIds) {
+        List<Long> all = List.copyOf(new LinkedHashSet<>(msgIds));
+        Set<Long> recalled = new java.util.HashSet<>();
+        for (int from = 0; from < all.size(); from += MAX_KEYS_PER_QUERY) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_QUERY));
+            for (MessageRecord m : query(chunk.size() + " messages by id (recalled?)", SELECT + "WHERE msg_id IN ("
+                    + "?,".repeat(chunk.size() - 1) + "?) AND status = " + MessageRecord.STATUS_RECALLED, statement -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            statement.setLong(i + 1, chunk.get(i));
+                        }
+                    })) {
+                recalled.add(m.msgId());
+            }
+        }
+        return recalled;
     }
 
     /** The messages of the conversation at these seqs, ascending by seq; seqs with no message are absent. */

@@ -2,6 +2,7 @@ package io.magpie.server;
 
 import io.magpie.das.Database;
 import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.MessageRepository;
 import io.magpie.das.MuteSettings;
 import io.magpie.registry.RedisGateRegistry;
 import io.magpie.registry.RedisRouteTable;
@@ -102,7 +103,7 @@ public final class MagpieNode implements AutoCloseable {
             NotifierConfig notifierConfig = settings.notifier();
             NotifierService notifier = track(new NotifierService(notifierConfig,
                     new DeviceTokenRepository(database.dataSource()), new MuteSettings(database.dataSource()),
-                    PushNotifierRegistry.builtIn(notifierConfig)).start());
+                    new MessageRepository(database.dataSource()), PushNotifierRegistry.builtIn(notifierConfig)).start());
             checks.add(new HealthServer.Check("notifier", notifier::live, notifier::ready));
         }
         if (roles.contains(Role.ROUTER)) {

@@ -1,6 +1,7 @@
 package io.magpie.router.notify;
 
 import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.MessageRepository;
 import io.magpie.das.MuteSettings;
 import io.magpie.bus.Topics;
 import io.magpie.bus.Backoff;
@@ -40,15 +41,18 @@ public final class NotifierService implements AutoCloseable {
     private final NotifierConfig config;
     private final DeviceTokenRepository tokens;
     private final MuteSettings mutes;
+    private final MessageRepository messages;
     private final PushNotifierRegistry notifiers;
     private volatile OfflineTaskConsumer consumer;
     private Thread thread;
 
+    /** @param messages tells which queued messages were recalled since (those are not notified) */
     public NotifierService(NotifierConfig config, DeviceTokenRepository tokens, MuteSettings mutes,
-            PushNotifierRegistry notifiers) {
+            MessageRepository messages, PushNotifierRegistry notifiers) {
         this.config = config;
         this.tokens = tokens;
         this.mutes = mutes;
+        this.messages = messages;
         this.notifiers = notifiers;
     }
 
@@ -61,7 +65,7 @@ public final class NotifierService implements AutoCloseable {
         NotificationSender sender = new NotificationSender(notifiers,
                 new RetryPolicy(config.maxAttempts(), config.retryBackoffMin(), config.retryBackoffMax()),
                 config.sendTimeout(), OfflineTaskConsumer.pauseOn(stopping));
-        NotificationPlanner planner = new NotificationPlanner(tokens::findByUids, mutes::muted);
+        NotificationPlanner planner = new NotificationPlanner(tokens::findByUids, mutes::muted, messages::recalledAmong);
         consumer = new OfflineTaskConsumer(new KafkaConsumer<>(consumerProperties()), topics.offline(), planner,
                 sender, new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), stopping, Clock.systemUTC());
         thread = new Thread(consumer, "notifier-offline-consumer");

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.magpie.das.Database;
 import io.magpie.das.DeviceToken;
 import io.magpie.das.DeviceTokenRepository;
+import io.magpie.das.MessageRepository;
 import io.magpie.das.MuteSettings;
 import io.magpie.das.MysqlConfig;
 import io.magpie.bus.Topics;
@@ -102,7 +103,7 @@ class NotifierServiceIT {
                 .retryBackoffMax(Duration.ofMillis(200))
                 .build();
         notifier = new NotifierService(config, tokens, new MuteSettings(database.dataSource()),
-                PushNotifierRegistry.builtIn(config)).start();
+                new MessageRepository(database.dataSource()), PushNotifierRegistry.builtIn(config)).start();
 
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap());

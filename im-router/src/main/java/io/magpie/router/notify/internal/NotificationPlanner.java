@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a batch of {@code OfflineTask}s into the notifications to send: one per registered push token
- * of the task's user, none when the user muted the conversation or has no token. A task repeated in
+ * of the task's user, none when the user muted the conversation or has no token, or when the message
+ * was recalled after it was queued (checked for the whole batch in one read). A task repeated in
  * the batch (a redelivered record) is planned once. Reads storage through the two functions given
  * (blocking; they may throw {@code StorageException}). Not thread-safe: used by the worker's thread.
  */
@@ -29,25 +30,33 @@ public final class NotificationPlanner {
 
     private final Function<Collection<Long>, Map<Long, List<DeviceToken>>> tokens;
     private final BiPredicate<Long, String> muted;
+    private final Function<Collection<Long>, Set<Long>> recalled;
 
     /**
-     * @param tokens the push tokens of each of the given users (every uid a key)
-     * @param muted  whether (uid, conversation id) is muted
+     * @param tokens   the push tokens of each of the given users (every uid a key)
+     * @param muted    whether (uid, conversation id) is muted
+     * @param recalled the ids among the given message ids whose message was recalled
      */
     public NotificationPlanner(Function<Collection<Long>, Map<Long, List<DeviceToken>>> tokens,
-            BiPredicate<Long, String> muted) {
+            BiPredicate<Long, String> muted, Function<Collection<Long>, Set<Long>> recalled) {
         this.tokens = tokens;
         this.muted = muted;
+        this.recalled = recalled;
     }
 
     /** What a batch turns into; counts are for the batch's log line. */
-    public record Plan(List<PushNotification> notifications, int mutedTasks, int tasksWithoutToken) {
+    public record Plan(List<PushNotification> notifications, int mutedTasks, int tasksWithoutToken,
+                       int recalledTasks) {
     }
 
     public Plan plan(List<OfflineTask> tasks) {
         Set<Long> uids = new LinkedHashSet<>();
         tasks.forEach(t -> uids.add(t.getUid()));
         Map<Long, List<DeviceToken>> byUid = uids.isEmpty() ? Map.of() : tokens.apply(uids);
+        Set<Long> msgIds = new LinkedHashSet<>();
+        tasks.forEach(t -> msgIds.add(t.getMsgId()));
+        Set<Long> gone = msgIds.isEmpty() ? Set.of() : recalled.apply(msgIds);
+        int recalledTasks = 0;
         Map<String, Boolean> mutedCache = new HashMap<>();
         Set<String> seen = new HashSet<>();
         List<PushNotification> out = new ArrayList<>();
@@ -55,6 +64,10 @@ public final class NotificationPlanner {
         int withoutToken = 0;
         for (OfflineTask task : tasks) {
             if (!seen.add(task.getUid() + "|" + task.getConversationId() + "|" + task.getSeq())) {
+                continue;
+            }
+            if (gone.contains(task.getMsgId())) {
+                recalledTasks++;
                 continue;
             }
             List<DeviceToken> userTokens = byUid.getOrDefault(task.getUid(), List.of());
@@ -76,6 +89,6 @@ public final class NotificationPlanner {
                         task.getPreview()));
             }
         }
-        return new Plan(out, mutedTasks, withoutToken);
+        return new Plan(out, mutedTasks, withoutToken, recalledTasks);
     }
 }

@@ -89,8 +89,8 @@ public final class OfflineTaskConsumer implements Runnable {
                 return false; // shut down in a retry wait: left uncommitted for the next owner
             }
             log.debug("[{}] batch of {} tasks: {} delivered, {} failed, {} without notifier, {} muted, {} users"
-                            + " without token", topic, tasks.size(), outcome.delivered(), outcome.failed(),
-                    outcome.skipped(), plan.mutedTasks(), plan.tasksWithoutToken());
+                            + " without token, {} recalled", topic, tasks.size(), outcome.delivered(), outcome.failed(),
+                    outcome.skipped(), plan.mutedTasks(), plan.tasksWithoutToken(), plan.recalledTasks());
             return true;
         }
 

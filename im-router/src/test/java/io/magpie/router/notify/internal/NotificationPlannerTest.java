@@ -23,11 +23,21 @@ class NotificationPlannerTest {
             (uid, conv) -> {
                 mutedLookups.add(uid + "|" + conv);
                 return uid == 43 && conv.equals("g_5");
-            });
+            },
+            msgIds -> msgIds.contains(1099L) ? Set.of(1099L) : Set.of());
 
     private static OfflineTask task(long uid, String conv, long seq) {
         return OfflineTask.newBuilder().setUid(uid).setConversationId(conv).setMsgId(1000 + seq).setSeq(seq)
                 .setSenderUid(7).setPreview("p" + seq).build();
+    }
+
+    @Test
+    void aMessageRecalledSinceItWasQueuedIsNotNotified() {
+        NotificationPlanner.Plan plan = planner.plan(List.of(task(42, "s_7_42", 99), task(42, "s_7_42", 3)));
+
+        assertEquals(1, plan.recalledTasks());
+        assertEquals(Set.of(3L), plan.notifications().stream().map(PushNotification::seq)
+                .collect(java.util.stream.Collectors.toSet()));
     }
 
     @Test
