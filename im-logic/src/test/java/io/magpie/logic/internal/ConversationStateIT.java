@@ -235,29 +235,38 @@ class ConversationStateIT {
                 path.uid(), conv, 2)))).get(0).getCode(), "not a member");
     }
 
-    @Test
-    void unreadCountsEqualARecountAfterRandomInterleavingsOfSendsReadsRecallsDeletesAndClears() throws Exception {
-        Random random = new Random(20261203L);
+    @org.junit.jupiter.params.ParameterizedTest(name = "large-group threshold {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {200, 0})
+    void unreadCountsEqualARecountAfterRandomInterleavingsOfSendsReadsRecallsDeletesClearsAndJoins(int threshold)
+            throws Exception {
+        // 200: the group's rows move per message (write diffusion); 0: only the group row does (read diffusion)
+        SendBatchProcessor sends = path.processor(path.idSource(), null, threshold);
+        Random random = new Random(20261203L + threshold);
         long[] users = {path.uid(), path.uid(), path.uid()};
+        long joiner = path.uid();
         long group = path.group(users[0], users[1], users[2]);
         List<String> conversations = List.of(ConversationIds.single(users[0], users[1]),
                 ConversationIds.single(users[1], users[2]), ConversationIds.single(users[0], users[2]),
                 ConversationIds.group(group));
         int sent = 0;
         for (int step = 0; step < 300; step++) {
+            if (step == 150) {
+                path.groups.addMembers(group, List.of(joiner), 100, System.currentTimeMillis());
+                users = new long[] {users[0], users[1], users[2], joiner};
+            }
             long user = users[random.nextInt(users.length)];
             int op = random.nextInt(10);
             if (op < 5) {
                 List<SendCommand> batch = new ArrayList<>();
                 for (int i = 1 + random.nextInt(3); i > 0; i--) {
                     long u = users[random.nextInt(users.length)];
-                    batch.add(random.nextBoolean() ? Sends.groupCommand(u, group, "p" + sent++)
-                            : Sends.command(u, users[(indexOf(users, u) + 1) % 3], "p" + sent++));
+                    batch.add(random.nextBoolean() || u == joiner ? Sends.groupCommand(u, group, "p" + threshold + "_" + sent++)
+                            : Sends.command(u, users[(indexOf(users, u) + 1) % 3], "p" + threshold + "_" + sent++));
                 }
-                send(batch.toArray(SendCommand[]::new));
+                assertEquals(batch.size(), WritePath.acks(sends.process(batch)).size(), "every send is stored");
             } else if (op < 8) {
                 String conv = conversations.get(random.nextInt(conversations.size()));
-                if (ConversationIds.isGroup(conv) || conv.contains("_" + user + "_") || conv.endsWith("_" + user)) {
+                if (member(user, conv, joiner, users)) {
                     reads.process(List.of(read(user, 1, conv, 1 + random.nextInt(40))));
                 }
             } else {
@@ -266,17 +275,19 @@ class ConversationStateIT {
                 if (max > 0 && op == 8) {
                     MessageRecord m = path.messages.findRange(conv, 1 + random.nextInt((int) max), max, 1).get(0);
                     recalls.process(List.of(recall(m.senderUid(), conv, m.seq())));
-                } else if (max > 0 && (ConversationIds.isGroup(conv) || conv.contains("_" + user + "_")
-                        || conv.endsWith("_" + user))) {
+                } else if (max > 0 && member(user, conv, joiner, users)) {
                     own.process(random.nextInt(4) == 0 ? clear(user, conv, random.nextInt((int) max))
                             : delete(user, conv, 1 + random.nextInt((int) max), 1 + random.nextInt((int) max)));
                 }
             }
         }
+        assertEquals(4, users.length, "the joiner joined half way");
         for (long user : users) {
             long total = 0;
             for (String conv : conversations) {
-                Conversation c = path.conversations.find(user, conv).orElse(null);
+                // as SYNC sees it: a read-diffusion group's last seq comes from the group row
+                Conversation c = path.conversations.syncSince(user, 0, 1000).stream()
+                        .filter(r -> r.conversationId().equals(conv)).findFirst().orElse(null);
                 if (c == null) {
                     continue;
                 }
@@ -422,6 +433,13 @@ class ConversationStateIT {
 
     private static List<Long> seqs(PullAck ack) {
         return ack.getMessagesList().stream().map(io.magpie.protocol.proto.Message::getSeq).toList();
+    }
+
+    private static boolean member(long user, String conv, long joiner, long[] users) {
+        if (ConversationIds.isGroup(conv)) {
+            return user != joiner || users.length == 4;
+        }
+        return conv.contains("_" + user + "_") || conv.endsWith("_" + user);
     }
 
     /** Messages of others above the floor, not recalled, not deleted by the owner: counted from the tables. */

@@ -73,9 +73,15 @@ final class WritePath implements AutoCloseable {
     }
 
     SendBatchProcessor processor(IdGenerator idGenerator, PartitionFences fences) {
+        return processor(idGenerator, fences, 200);
+    }
+
+    /** @param largeGroupThreshold groups with more members go the read-diffusion path (0: every group) */
+    SendBatchProcessor processor(IdGenerator idGenerator, PartitionFences fences, int largeGroupThreshold) {
         MessageAssigner assigner = new MessageAssigner(idGenerator, new ConversationSeqAllocator(messages::maxSeq),
                 clock);
-        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true, 100), groups::roster, 200,
+        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true, 100), groups::roster,
+                largeGroupThreshold,
                 assigner, new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                 new TimelineCache(redis, 50, TimelineCache.DEFAULT_TTL), new SlowWriteWarning(clock,
                 Duration.ofSeconds(30)), fences);
