@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -45,10 +46,20 @@ public final class ClientFleet implements AutoCloseable {
      */
     public List<MagpieClient> connect(List<BenchUsers.User> users, Function<BenchUsers.User, MessageListener> listenerFor,
                                       int parallelism, Duration deadline, PrintStream out) {
+        return connect(users, (u, c) -> listenerFor.apply(u), parallelism, deadline, out);
+    }
+
+    /**
+     * Like {@link #connect(List, Function, int, Duration, PrintStream)}, the listener made knowing its client
+     * (a recipient that answers deliveries, e.g. with READ, needs it); null = no listener.
+     */
+    public List<MagpieClient> connect(List<BenchUsers.User> users,
+                                      BiFunction<BenchUsers.User, MagpieClient, MessageListener> listenerFor,
+                                      int parallelism, Duration deadline, PrintStream out) {
         long t0 = System.nanoTime();
         for (BenchUsers.User u : users) {
             MagpieClient c = new MagpieClient(base.toBuilder().deviceId(u.deviceId()).build());
-            MessageListener l = listenerFor.apply(u);
+            MessageListener l = listenerFor.apply(u, c);
             if (l != null) {
                 c.addListener(l);
             }

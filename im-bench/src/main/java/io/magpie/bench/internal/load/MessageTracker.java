@@ -72,6 +72,7 @@ public final class MessageTracker {
     private final LongAdder deliveriesInWindow = new LongAdder();
     private final LongAdder completedInWindow = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final ErrorTally errorCodes = new ErrorTally();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder unexpectedDeliveries = new LongAdder();
     private final Consumer<Track> onSettled;
@@ -132,6 +133,7 @@ public final class MessageTracker {
             timeouts.increment();
         } else {
             errors.increment();
+            errorCodes.record(cause);
         }
         settle(t);
     }
@@ -293,6 +295,11 @@ public final class MessageTracker {
 
     public long errors() {
         return errors.sum();
+    }
+
+    /** {@link #errors()} by error code name, with the first message of each. */
+    public ErrorTally errorCodes() {
+        return errorCodes;
     }
 
     public long timeouts() {

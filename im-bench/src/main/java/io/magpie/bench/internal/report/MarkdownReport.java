@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * Renders a {@link RunReport} as the Markdown file a person reads: headline, latency percentiles,
- * failures, further results and sections, caveats, then machine, JVM and the exact command. Stateless.
+ * failures (errors by code), READs when the run sent them, further results and sections, caveats, then machine, JVM and the exact command. Stateless.
  */
 public final class MarkdownReport {
 
@@ -24,9 +24,21 @@ public final class MarkdownReport {
         md.append("| measured window | ").append(String.format(java.util.Locale.ROOT, "%.1f s", r.measuredSeconds()))
                 .append(" |\n");
         Failures f = r.failures();
-        md.append("| errors | ").append(f.errors()).append(" |\n");
+        md.append("| errors | ").append(f.errorCodes().withTotal(f.errors())).append(" |\n");
         md.append("| timeouts | ").append(f.timeouts()).append(" |\n");
         md.append("| lost (acked, never delivered) | ").append(f.lost()).append(" |\n");
+        ReadResults reads = r.reads();
+        if (reads.enabled()) {
+            md.append("| READs sent (every delivered message with seq % ").append(reads.every())
+                    .append(" == 0; whole run) | ").append(reads.issued()).append(" |\n");
+            md.append("| READ_ACKs received | ").append(reads.acked()).append(" |\n");
+            md.append("| READs sent / s in the window | ").append(Numbers.whole(reads.perSecond())).append(" |\n");
+            md.append("| READ -> READ_ACK p50 / p99 / max (ms) | ").append(Numbers.ms(reads.latency().p50Ms()))
+                    .append(" / ").append(Numbers.ms(reads.latency().p99Ms())).append(" / ")
+                    .append(Numbers.ms(reads.latency().maxMs())).append(" |\n");
+            md.append("| READ errors | ").append(reads.errorCodes().withTotal(reads.errors())).append(" |\n");
+            md.append("| READ timeouts | ").append(reads.timeouts()).append(" |\n");
+        }
         for (Map.Entry<String, String> e : r.results().entrySet()) {
             md.append("| ").append(cell(e.getKey())).append(" | ").append(cell(e.getValue())).append(" |\n");
         }

@@ -21,7 +21,8 @@ import org.HdrHistogram.Histogram;
  * @param throughput      the headline rate, in {@code throughputUnit}
  * @param latency         the headline latency distribution
  * @param latencyWhat     what the headline latency measures (from which instant to which)
- * @param failures        errors, timeouts and lost messages
+ * @param failures        errors (by error code where told apart), timeouts and lost messages
+ * @param reads           the recipients' READs, {@link ReadResults#OFF} when the run sent none
  * @param results         further measured values, label to value with unit, in display order
  * @param sections        extra Markdown sections (tables of a sweep, per-gate counts)
  * @param plotSeries      latency distributions to plot (the headline first)
@@ -30,8 +31,8 @@ import org.HdrHistogram.Histogram;
  */
 public record RunReport(String scenario, Map<String, String> params, String command, Instant startedAt,
                         double measuredSeconds, double throughput, String throughputUnit, LatencySummary latency,
-                        String latencyWhat, Failures failures, Map<String, String> results, List<Section> sections,
-                        List<PlotSeries> plotSeries, List<String> notes, MachineInfo machine) {
+                        String latencyWhat, Failures failures, ReadResults reads, Map<String, String> results,
+                        List<Section> sections, List<PlotSeries> plotSeries, List<String> notes, MachineInfo machine) {
 
     /** A titled block of Markdown. */
     public record Section(String title, String markdown) {
@@ -43,6 +44,8 @@ public record RunReport(String scenario, Map<String, String> params, String comm
 
     public RunReport {
         Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(failures, "failures");
+        Objects.requireNonNull(reads, "reads");
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
         sections = List.copyOf(sections);
@@ -66,6 +69,7 @@ public record RunReport(String scenario, Map<String, String> params, String comm
         private LatencySummary latency = LatencySummary.EMPTY;
         private String latencyWhat = "";
         private Failures failures = Failures.NONE;
+        private ReadResults reads = ReadResults.OFF;
         private final Map<String, String> results = new LinkedHashMap<>();
         private final List<Section> sections = new ArrayList<>();
         private final List<PlotSeries> plotSeries = new ArrayList<>();
@@ -83,6 +87,7 @@ public record RunReport(String scenario, Map<String, String> params, String comm
         public Builder throughput(double v, String unit) { throughput = v; throughputUnit = unit; return this; }
         public Builder latency(LatencySummary v, String what) { latency = v; latencyWhat = what; return this; }
         public Builder failures(Failures v) { failures = v; return this; }
+        public Builder reads(ReadResults v) { reads = v; return this; }
         public Builder result(String label, String value) { results.put(label, value); return this; }
         public Builder section(String title, String markdown) { sections.add(new Section(title, markdown)); return this; }
         public Builder plot(String name, Histogram micros) { plotSeries.add(new PlotSeries(name, micros)); return this; }
@@ -91,7 +96,7 @@ public record RunReport(String scenario, Map<String, String> params, String comm
 
         public RunReport build() {
             return new RunReport(scenario, params, command, startedAt, measuredSeconds, throughput, throughputUnit,
-                    latency, latencyWhat, failures, results, sections, plotSeries, notes,
+                    latency, latencyWhat, failures, reads, results, sections, plotSeries, notes,
                     machine == null ? MachineInfo.detect() : machine);
         }
     }

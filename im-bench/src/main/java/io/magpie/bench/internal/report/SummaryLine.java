@@ -5,9 +5,12 @@ import java.util.stream.Collectors;
 
 /**
  * The one machine-readable line every run prints, so runs can be compared by a script:
- * {@code scenario=NAME params=k=v,k=v throughput=N p50_ms=N p99_ms=N p999_ms=N max_ms=N errors=N timeouts=N lost=N}.
+ * {@code scenario=NAME params=k=v,k=v throughput=N p50_ms=N p99_ms=N p999_ms=N max_ms=N errors=N timeouts=N lost=N
+ * error_codes=CODE:N;CODE:N}, then, when the run sent READs,
+ * {@code reads=N read_p50_ms=N read_p99_ms=N read_errors=N read_timeouts=N read_error_codes=CODE:N}.
  * Fields are space-separated {@code key=value}; values never contain spaces (a space or comma inside a
- * parameter value becomes {@code _} / {@code ;}). Stateless.
+ * parameter value becomes {@code _} / {@code ;}; an empty breakdown is {@code -}). New fields are only ever
+ * appended. Stateless.
  */
 public final class SummaryLine {
 
@@ -26,7 +29,21 @@ public final class SummaryLine {
                 + " max_ms=" + Numbers.ms(l.maxMs())
                 + " errors=" + f.errors()
                 + " timeouts=" + f.timeouts()
-                + " lost=" + f.lost();
+                + " lost=" + f.lost()
+                + " error_codes=" + f.errorCodes().compact()
+                + reads(report.reads());
+    }
+
+    private static String reads(ReadResults r) {
+        if (!r.enabled()) {
+            return "";
+        }
+        return " reads=" + r.issued()
+                + " read_p50_ms=" + Numbers.ms(r.latency().p50Ms())
+                + " read_p99_ms=" + Numbers.ms(r.latency().p99Ms())
+                + " read_errors=" + r.errors()
+                + " read_timeouts=" + r.timeouts()
+                + " read_error_codes=" + r.errorCodes().compact();
     }
 
     static String params(Map<String, String> params) {

@@ -36,6 +36,9 @@ public final class GroupFanoutScenario extends Scenario {
     @Mixin
     TimingOptions timing;
 
+    @Mixin
+    ReadOptions reading;
+
     @Option(names = {"-g", "--groups"}, defaultValue = "1", paramLabel = "G",
             description = "groups (default: ${DEFAULT-VALUE})")
     int groups;
@@ -60,6 +63,7 @@ public final class GroupFanoutScenario extends Scenario {
     @Override
     protected void validate() {
         timing.validate();
+        reading.validate();
         if (groups < 1 || groups > 1000) {
             throw new IllegalArgumentException("--groups must be 1..1000, got " + groups);
         }
@@ -86,9 +90,9 @@ public final class GroupFanoutScenario extends Scenario {
         MachineInfo machine = MachineInfo.detect();
         Instant started = clock.instant();
         out.printf("group-fanout: %d group(s) x %d members, %s msgs/s (%s deliveries/s offered), warmup %s,"
-                        + " measure %s (run %s)%n", groups, members, Numbers.whole(rate),
+                        + " measure %s%s (run %s)%n", groups, members, Numbers.whole(rate),
                 Numbers.whole(rate * (members - 1)), DurationConverter.format(timing.warmup),
-                DurationConverter.format(timing.duration), common.runId());
+                DurationConverter.format(timing.duration), reading.describe(), common.runId());
         List<BenchUsers.User> users = new BenchUsers(common.accountClient(), common.runId(), common.setupParallelism,
                 common.setupTimeout, out).create(groups * members);
         GroupApi api = new GroupApi(common.accountUrl, common.httpClient(), common.requestTimeout);
@@ -102,9 +106,9 @@ public final class GroupFanoutScenario extends Scenario {
                             "bench-" + common.runId() + "-" + g, others);
                 }, null);
         out.printf("  created groups %s%n", groupIds.size() <= 10 ? groupIds : groupIds.size() + " groups");
-        MessageRun run = new MessageRun(new MessageTracker(null), timing.payload(), out);
+        MessageRun run = new MessageRun(new MessageTracker(null), reading.tracker(), timing.payload(), out);
         try (ClientFleet fleet = new ClientFleet(common.clientConfig().build(), common.clientThreads())) {
-            List<MagpieClient> clients = fleet.connect(users, u -> run.recipient(), common.setupParallelism,
+            List<MagpieClient> clients = fleet.connect(users, (u, c) -> run.recipient(c), common.setupParallelism,
                     common.setupTimeout, out);
             double seconds = (timing.warmup.toMillis() + timing.duration.toMillis()) / 1000.0;
             long start = System.nanoTime() + 50_000_000L;
@@ -135,7 +139,8 @@ public final class GroupFanoutScenario extends Scenario {
         RunReport.Builder r = report("group-fanout", started, machine)
                 .param("groups", groups).param("members", members).param("rate", Numbers.whole(rate))
                 .param("senders", senders).param("duration", timing.duration.toSeconds() + "s")
-                .param("warmup", timing.warmup.toSeconds() + "s").param("payload_bytes", timing.payloadBytes);
+                .param("warmup", timing.warmup.toSeconds() + "s").param("payload_bytes", timing.payloadBytes)
+                .param("read_every", reading.param());
         Histogram last = t.lastDeliveryLatency().total();
         Histogram every = t.deliveryLatency().total();
         double window = run.windowSeconds();

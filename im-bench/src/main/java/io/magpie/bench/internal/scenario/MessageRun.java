@@ -4,10 +4,12 @@ import io.magpie.bench.internal.load.CpuWindow;
 import io.magpie.bench.internal.load.LatencyRecorder;
 import io.magpie.bench.internal.load.MessageKeys;
 import io.magpie.bench.internal.load.MessageTracker;
+import io.magpie.bench.internal.load.ReadTracker;
 import io.magpie.bench.internal.report.Failures;
 import io.magpie.bench.internal.report.LatencySummary;
 import io.magpie.bench.internal.report.Numbers;
 import io.magpie.bench.internal.report.ProgressLine;
+import io.magpie.bench.internal.report.ReadResults;
 import io.magpie.bench.internal.report.RunReport;
 import io.magpie.client.MagpieClient;
 import io.magpie.client.MessageListener;
@@ -22,12 +24,14 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The shared mechanics of one message-scenario step: sending a tracked message through the SDK,
- * the recipients' listener, the once-a-second progress line, the drain, and the standard report fields.
- * One instance per measured step; thread-safe like the {@link MessageTracker} it wraps.
+ * the recipients' listener (which also marks the conversation read when the {@link ReadTracker} says so),
+ * the once-a-second progress line, the drain, and the standard report fields.
+ * One instance per measured step; thread-safe like the trackers it wraps.
  */
 final class MessageRun {
 
     private final MessageTracker tracker;
+    private final ReadTracker reads;
     private final MessageContent content;
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
@@ -39,8 +43,9 @@ final class MessageRun {
     private long windowStart;
     private long windowEnd;
 
-    MessageRun(MessageTracker tracker, String payload, PrintStream out) {
+    MessageRun(MessageTracker tracker, ReadTracker reads, String payload, PrintStream out) {
         this.tracker = tracker;
+        this.reads = reads;
         this.content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(payload).build();
         this.out = out;
     }
@@ -49,17 +54,42 @@ final class MessageRun {
         return tracker;
     }
 
-    /** A listener that reports each pushed bench message to the tracker. */
-    MessageListener recipient() {
+    ReadTracker reads() {
+        return reads;
+    }
+
+    /** The listener of recipient {@code client}: reports each pushed bench message via {@link #delivered}. */
+    MessageListener recipient(MagpieClient client) {
         return new MessageListener() {
             @Override
             public void onMessage(Message message) {
-                long key = MessageKeys.parse(message.getClientMsgId());
-                if (key >= 0) {
-                    tracker.onDelivered(key, System.nanoTime());
-                }
+                delivered(client, message);
             }
         };
+    }
+
+    /**
+     * Recipient {@code client} got {@code message}: a bench message is reported to the tracker and, when the
+     * read cadence says so, the conversation is marked read up to it (READ; the READ_ACK or failure goes to
+     * the read tracker). Runs on the client's event loop, so the READ is only started here.
+     */
+    void delivered(MagpieClient client, Message message) {
+        long key = MessageKeys.parse(message.getClientMsgId());
+        if (key < 0) {
+            return;
+        }
+        tracker.onDelivered(key, System.nanoTime());
+        if (reads.readsAt(message.getSeq())) {
+            long issued = System.nanoTime();
+            reads.onIssued(issued);
+            client.markRead(message.getConversationId(), message.getSeq()).whenComplete((version, failure) -> {
+                if (failure != null) {
+                    reads.onFailed(failure);
+                } else {
+                    reads.onAcked(issued, System.nanoTime());
+                }
+            });
+        }
     }
 
     /** Registers and sends one message; its SEND_ACK or failure is reported to the tracker. */
@@ -81,11 +111,13 @@ final class MessageRun {
         phase = "measure";
         windowStart = System.nanoTime();
         tracker.startWindow(windowStart);
+        reads.startWindow(windowStart);
     }
 
     void endWindow() {
         windowEnd = System.nanoTime();
         tracker.endWindow(windowEnd);
+        reads.endWindow(windowEnd);
         cpuResults = cpu == null ? Map.of() : cpu.stop();
         phase = "drain";
     }
@@ -108,14 +140,21 @@ final class MessageRun {
         lastTickNanos = now;
         Histogram interval = tracker.deliveryLatency().interval();
         double intervalP99 = interval.getTotalCount() == 0 ? -1 : interval.getValueAtPercentile(99) / 1000.0;
-        out.println(ProgressLine.format((now - startNanos) / 1_000_000_000L, phase, rate, rateUnit, deliveries,
-                tracker.errors(), tracker.timeouts(), intervalP99, tracker.deliveryLatency().totalPercentileMs(99)));
+        String line = ProgressLine.format((now - startNanos) / 1_000_000_000L, phase, rate, rateUnit, deliveries,
+                tracker.errors(), tracker.timeouts(), intervalP99, tracker.deliveryLatency().totalPercentileMs(99));
+        if (reads.enabled()) {
+            Histogram readInterval = reads.latency().interval();
+            line += String.format(java.util.Locale.ROOT, "  | reads %,d  errors %d  timeouts %d  p99 %s", reads.issued(),
+                    reads.errors(), reads.timeouts(), readInterval.getTotalCount() == 0 ? "-"
+                            : Numbers.ms(readInterval.getValueAtPercentile(99) / 1000.0) + " ms");
+        }
+        out.println(line);
     }
 
-    /** Waits up to {@code limit} for every message to be acked and delivered (or failed). */
+    /** Waits up to {@code limit} for every message to be acked and delivered (or failed), and every READ answered. */
     void drain(Duration limit) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
-        while (tracker.outstanding() > 0 && System.nanoTime() < end) {
+        while ((tracker.outstanding() > 0 || reads.outstanding() > 0) && System.nanoTime() < end) {
             Thread.sleep(100);
         }
         phase = "done";
@@ -127,7 +166,8 @@ final class MessageRun {
         r.measuredSeconds(windowSeconds())
                 .throughput(throughput, unit)
                 .latency(LatencySummary.ofMicros(headline), latencyWhat)
-                .failures(new Failures(tracker.errors(), tracker.timeouts(), loss.lostMessages()));
+                .failures(failures())
+                .reads(readResults());
         r.result("messages sent (whole run)", Long.toString(tracker.sent()))
                 .result("SEND_ACKs received", Long.toString(tracker.acked()))
                 .result("deliveries (whole run)", Long.toString(tracker.deliveries()))
@@ -136,7 +176,26 @@ final class MessageRun {
                 .result("not acked but delivered / not acked, not delivered",
                         loss.unackedDelivered() + " / " + loss.unackedUndelivered())
                 .result("unexpected deliveries (duplicates, unknown)", Long.toString(tracker.unexpectedDeliveries()));
+        tracker.errorCodes().firstMessages().forEach((code, message) -> r.result("first SEND " + code, message));
+        reads.errorCodes().firstMessages().forEach((code, message) -> r.result("first READ " + code, message));
         cpuResults.forEach(r::result);
+    }
+
+    /** Send errors (by code), timeouts and lost messages so far. */
+    Failures failures() {
+        return new Failures(tracker.errors(), tracker.timeouts(), tracker.loss().lostMessages(),
+                tracker.errorCodes().snapshot());
+    }
+
+    /** The READs so far ({@link ReadResults#OFF} when this run sends none). */
+    ReadResults readResults() {
+        if (!reads.enabled()) {
+            return ReadResults.OFF;
+        }
+        double window = windowSeconds();
+        return new ReadResults(reads.every(), reads.issued(), reads.acked(),
+                window > 0 ? reads.issuedInWindow() / window : 0, LatencySummary.ofMicros(reads.latency().total()),
+                reads.errors(), reads.timeouts(), reads.errorCodes().snapshot());
     }
 
     static String triple(LatencyRecorder rec) {

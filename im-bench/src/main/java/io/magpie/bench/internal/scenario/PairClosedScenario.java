@@ -32,6 +32,9 @@ public final class PairClosedScenario extends Scenario {
     @Mixin
     TimingOptions timing;
 
+    @Mixin
+    ReadOptions reading;
+
     @Option(names = {"-n", "--pairs"}, defaultValue = "10", paramLabel = "N",
             description = "sender/recipient pairs, each two users and two connections (default: ${DEFAULT-VALUE})")
     int pairs;
@@ -49,6 +52,7 @@ public final class PairClosedScenario extends Scenario {
     @Override
     protected void validate() {
         timing.validate();
+        reading.validate();
         if (pairs < 1 || pairs > 10_000) {
             throw new IllegalArgumentException("--pairs must be 1..10000, got " + pairs);
         }
@@ -61,8 +65,9 @@ public final class PairClosedScenario extends Scenario {
     protected List<RunReport> run() throws Exception {
         MachineInfo machine = MachineInfo.detect();
         Instant started = clock.instant();
-        out.printf("pair-closed: %d pairs x %d in flight, warmup %s, measure %s (run %s)%n", pairs, inflight,
-                DurationConverter.format(timing.warmup), DurationConverter.format(timing.duration), common.runId());
+        out.printf("pair-closed: %d pairs x %d in flight, warmup %s, measure %s%s (run %s)%n", pairs, inflight,
+                DurationConverter.format(timing.warmup), DurationConverter.format(timing.duration),
+                reading.describe(), common.runId());
         users = new BenchUsers(common.accountClient(), common.runId(), common.setupParallelism,
                 common.setupTimeout, out).create(2 * pairs);
         counters = new AtomicLongArray(pairs);
@@ -78,9 +83,9 @@ public final class PairClosedScenario extends Scenario {
                     sendNext(t.sender());
                 }
             });
-            MessageRun run = new MessageRun(tracker, timing.payload(), out);
+            MessageRun run = new MessageRun(tracker, reading.tracker(), timing.payload(), out);
             this.run = run;
-            clients = fleet.connect(users, u -> u.index() % 2 == 1 ? run.recipient() : null,
+            clients = fleet.connect(users, (u, c) -> u.index() % 2 == 1 ? run.recipient(c) : null,
                     common.setupParallelism, common.setupTimeout, out);
             try (Ticker ticker = new Ticker(() -> run.tick(timing.deliveryTimeout, "msg/s"))) {
                 sending = true;
@@ -114,7 +119,7 @@ public final class PairClosedScenario extends Scenario {
         RunReport.Builder r = report("pair-closed", started, machine)
                 .param("pairs", pairs).param("inflight", inflight)
                 .param("duration", timing.duration.toSeconds() + "s").param("warmup", timing.warmup.toSeconds() + "s")
-                .param("payload_bytes", timing.payloadBytes);
+                .param("payload_bytes", timing.payloadBytes).param("read_every", reading.param());
         var latency = t.deliveryLatency().total();
         double throughput = t.deliveriesInWindow() / run.windowSeconds();
         run.fill(r, latency, "send -> delivered to the recipient (closed loop, from the actual send)", throughput,

@@ -2,11 +2,11 @@ package io.magpie.bench.internal.scenario;
 
 import io.magpie.bench.internal.load.BenchUsers;
 import io.magpie.bench.internal.load.ClientFleet;
-import io.magpie.bench.internal.load.MessageKeys;
 import io.magpie.bench.internal.load.MessageTracker;
 import io.magpie.bench.internal.load.OpenLoop;
 import io.magpie.bench.internal.load.PacingSchedule;
 import io.magpie.bench.internal.load.Ticker;
+import io.magpie.bench.internal.report.ErrorBreakdown;
 import io.magpie.bench.internal.report.Failures;
 import io.magpie.bench.internal.report.LatencySummary;
 import io.magpie.bench.internal.report.MachineInfo;
@@ -40,6 +40,9 @@ public final class PairOpenScenario extends Scenario {
 
     @Mixin
     TimingOptions timing;
+
+    @Mixin
+    ReadOptions reading;
 
     @Option(names = {"-n", "--pairs"}, defaultValue = "10", paramLabel = "N",
             description = "sender/recipient pairs the rate is spread over (default: ${DEFAULT-VALUE})")
@@ -76,6 +79,7 @@ public final class PairOpenScenario extends Scenario {
     @Override
     protected void validate() {
         timing.validate();
+        reading.validate();
         if (pairs < 1 || pairs > 10_000) {
             throw new IllegalArgumentException("--pairs must be 1..10000, got " + pairs);
         }
@@ -106,25 +110,16 @@ public final class PairOpenScenario extends Scenario {
     protected List<RunReport> run() throws Exception {
         MachineInfo machine = MachineInfo.detect();
         Instant started = clock.instant();
-        out.printf("pair-open: %d pairs, rates %s msgs/s, warmup %s, measure %s per rate (run %s)%n", pairs, rates,
-                DurationConverter.format(timing.warmup), DurationConverter.format(timing.duration), common.runId());
+        out.printf("pair-open: %d pairs, rates %s msgs/s, warmup %s, measure %s per rate%s (run %s)%n", pairs, rates,
+                DurationConverter.format(timing.warmup), DurationConverter.format(timing.duration), reading.describe(),
+                common.runId());
         List<BenchUsers.User> users = new BenchUsers(common.accountClient(), common.runId(), common.setupParallelism,
                 common.setupTimeout, out).create(2 * pairs);
-        MessageListener recipient = new MessageListener() {
-            @Override
-            public void onMessage(Message m) {
-                MessageRun r = current;
-                long key = MessageKeys.parse(m.getClientMsgId());
-                if (r != null && key >= 0) {
-                    r.tracker().onDelivered(key, System.nanoTime());
-                }
-            }
-        };
         List<RateSweep.Step> steps = new ArrayList<>();
         List<RunReport> stepReports = new ArrayList<>();
         List<Histogram> stepHistograms = new ArrayList<>();
         try (ClientFleet fleet = new ClientFleet(common.clientConfig().build(), common.clientThreads())) {
-            List<MagpieClient> clients = fleet.connect(users, u -> u.index() % 2 == 1 ? recipient : null,
+            List<MagpieClient> clients = fleet.connect(users, (u, c) -> u.index() % 2 == 1 ? recipient(c) : null,
                     common.setupParallelism, common.setupTimeout, out);
             for (int i = 0; i < rates.size(); i++) {
                 if (i > 0) {
@@ -132,7 +127,7 @@ public final class PairOpenScenario extends Scenario {
                 }
                 double rate = rates.get(i);
                 out.printf("-- step %d/%d: %s msgs/s offered%n", i + 1, rates.size(), Numbers.whole(rate));
-                MessageRun run = new MessageRun(new MessageTracker(null), timing.payload(), out);
+                MessageRun run = new MessageRun(new MessageTracker(null), reading.tracker(), timing.payload(), out);
                 current = run;
                 RateSweep.Step step = step(run, clients, users, rate);
                 steps.add(step);
@@ -146,6 +141,19 @@ public final class PairOpenScenario extends Scenario {
             return stepReports;
         }
         return List.of(sweepReport(steps, stepReports, stepHistograms, machine, started));
+    }
+
+    /** The listener of recipient {@code client}: hands each delivery to the current step's run. */
+    private MessageListener recipient(MagpieClient client) {
+        return new MessageListener() {
+            @Override
+            public void onMessage(Message m) {
+                MessageRun r = current;
+                if (r != null) {
+                    r.delivered(client, m);
+                }
+            }
+        };
     }
 
     private double maxP99Ms() {
@@ -175,20 +183,18 @@ public final class PairOpenScenario extends Scenario {
             out.printf("   step stopped early: more than %d messages outstanding after %d sends%n", maxOutstanding,
                     outcome.issued());
         }
-        MessageTracker.Loss loss = tracker.loss();
         double window = run.windowSeconds();
         return new RateSweep.Step(rate, window > 0 ? tracker.deliveriesInWindow() / window : 0,
                 LatencySummary.ofMicros(tracker.deliveryLatency().total()),
                 LatencySummary.ofMicros(tracker.deliveryFromSend().total()),
-                new Failures(tracker.errors(), tracker.timeouts(), loss.lostMessages()), tracker.sent(),
-                outcome.aborted());
+                run.failures(), tracker.sent(), outcome.aborted());
     }
 
     private RunReport.Builder base(MachineInfo machine, Instant started) {
         return report("pair-open", started, machine).param("pairs", pairs)
                 .param("max_p99", DurationConverter.format(maxP99))
                 .param("duration", timing.duration.toSeconds() + "s").param("warmup", timing.warmup.toSeconds() + "s")
-                .param("payload_bytes", timing.payloadBytes);
+                .param("payload_bytes", timing.payloadBytes).param("read_every", reading.param());
     }
 
     private RunReport stepReport(MessageRun run, RateSweep.Step step, MachineInfo machine, Instant started) {
@@ -219,7 +225,10 @@ public final class PairOpenScenario extends Scenario {
                         + (saturation.isPresent() ? " at the saturation rate" : " at the first rate (every rate saturated)"))
                 .failures(new Failures(steps.stream().mapToLong(s -> s.failures().errors()).sum(),
                         steps.stream().mapToLong(s -> s.failures().timeouts()).sum(),
-                        steps.stream().mapToLong(s -> s.failures().lost()).sum()));
+                        steps.stream().mapToLong(s -> s.failures().lost()).sum(),
+                        steps.stream().map(s -> s.failures().errorCodes())
+                                .reduce(ErrorBreakdown.EMPTY, ErrorBreakdown::plus)))
+                .reads(headline.reads());
         r.result("saturation point", saturation.map(s -> Numbers.whole(s.offered()) + " msg/s offered, "
                 + Numbers.whole(s.achieved()) + " delivered").orElse("every rate saturated: lower the rates"));
         saturation.flatMap(s -> RateSweep.nearest(steps, s.offered() / 2)).ifPresent(h -> r.result(
@@ -234,7 +243,8 @@ public final class PairOpenScenario extends Scenario {
         for (int i = 0; i < steps.size(); i++) {
             r.plot(Numbers.whole(steps.get(i).offered()) + " msg/s", histograms.get(i));
         }
-        r.note("Errors, timeouts and lost messages are the sums over all steps.");
+        r.note("Errors, timeouts and lost messages are the sums over all steps"
+                + (reading.every() > 0 ? "; READs are the headline step's (each step's report has its own)." : "."));
         return r.build();
     }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /**
  * What every scenario subcommand shares: the common options, the exact command line for the report,
  * writing the report and printing the summary line, and turning failures into a clear message and an
- * exit code (2 = bad option, 1 = the run failed). Subclasses implement {@link #run()}.
+ * exit code (2 = bad option, 1 = the run failed or had errors, timeouts, lost messages or failed READs).
+ * Subclasses implement {@link #run()}.
  */
 public abstract class Scenario implements Callable<Integer> {
 
@@ -53,7 +54,7 @@ public abstract class Scenario implements Callable<Integer> {
             for (RunReport r : reports) {
                 out.println(SummaryLine.of(r));
             }
-            return reports.stream().anyMatch(r -> r.failures().total() > 0) ? 1 : 0;
+            return reports.stream().anyMatch(r -> r.failures().total() > 0 || r.reads().failures() > 0) ? 1 : 0;
         } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println(spec.name() + " FAILED: " + e.getMessage());
             if (e.getCause() != null && !e.getMessage().contains(String.valueOf(e.getCause().getMessage()))) {

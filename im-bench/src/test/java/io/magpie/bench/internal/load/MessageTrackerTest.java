@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.magpie.client.MagpieErrorException;
 import io.magpie.client.RequestTimeoutException;
+import io.magpie.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -78,10 +81,25 @@ class MessageTrackerTest {
         t.onSendFailed(b, new IllegalStateException("refused"));
         assertEquals(1, t.timeouts());
         assertEquals(1, t.errors());
+        assertEquals(Map.of("IllegalStateException", 1L), t.errorCodes().snapshot().counts(),
+                "the timeout is not an error");
         assertEquals(0, t.loss().lostMessages());
         assertEquals(2, t.loss().unackedUndelivered());
         assertEquals(0, t.outstanding());
         assertEquals(List.of(1L, 2L), settled);
+    }
+
+    @Test
+    void sendErrorsAreCountedByTheServersErrorCode() {
+        MessageTracker t = new MessageTracker(null);
+        for (int i = 0; i < 5; i++) {
+            MessageTracker.Track tr = t.register(i, 0, 0, 1);
+            ErrorCode code = i < 3 ? ErrorCode.SERVER_BUSY : ErrorCode.RATE_LIMITED;
+            t.onSendFailed(tr, new CompletionException(new MagpieErrorException(code, code + " " + i, true)));
+        }
+        assertEquals(5, t.errors());
+        assertEquals("SERVER_BUSY 3, RATE_LIMITED 2", t.errorCodes().snapshot().readable());
+        assertEquals("SERVER_BUSY 0", t.errorCodes().firstMessages().get("SERVER_BUSY"));
     }
 
     @Test

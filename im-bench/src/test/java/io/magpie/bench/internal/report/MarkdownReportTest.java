@@ -1,5 +1,6 @@
 package io.magpie.bench.internal.report;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,17 @@ class MarkdownReportTest {
                 && md.contains("- JVM: OpenJDK 17"), md);
         assertTrue(md.contains("[pair-open-20250601-100000.html](pair-open-20250601-100000.html)"), md);
         assertTrue(md.contains(SummaryLine.of(r)), md);
+        assertFalse(md.contains("READ"), "no READ rows when the run sent none: " + md);
+    }
+
+    @Test
+    void errorsNameTheirCodesAndReadsShowCountLatencyAndFailures() {
+        String md = MarkdownReport.render(SummaryLineTest.withErrorsAndReads(), null);
+        assertTrue(md.contains("| errors | 141 (RATE_LIMITED 139, SERVER_BUSY 2) |"), md);
+        assertTrue(md.contains("| READs sent (every delivered message with seq % 1 == 0; whole run) | 748500 |"), md);
+        assertTrue(md.contains("| READ_ACKs received | 748490 |"), md);
+        assertTrue(md.contains("| READs sent / s in the window | 49900 |"), md);
+        assertTrue(md.contains("| READ -> READ_ACK p50 / p99 / max (ms) | 2.51 / 18.0 / 95.0 |"), md);
+        assertTrue(md.contains("| READ errors | 7 (CONNECTION_LOST 7) |") && md.contains("| READ timeouts | 3 |"), md);
     }
 }

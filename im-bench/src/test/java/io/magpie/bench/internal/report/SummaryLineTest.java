@@ -1,9 +1,12 @@
 package io.magpie.bench.internal.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SummaryLineTest {
@@ -24,14 +27,40 @@ class SummaryLineTest {
     @Test
     void theSummaryIsOneLineOfKeyValuePairsAScriptCanSplitOnSpaces() {
         assertEquals("scenario=pair-open params=pairs=20,rates=1000;2000,note=two_words throughput=2000"
-                        + " p50_ms=0.981 p99_ms=4.37 p999_ms=12.6 max_ms=131 errors=1 timeouts=2 lost=3",
+                        + " p50_ms=0.981 p99_ms=4.37 p999_ms=12.6 max_ms=131 errors=1 timeouts=2 lost=3 error_codes=-",
                 SummaryLine.of(sample()));
     }
 
     @Test
     void noParamsIsADash() {
         RunReport r = RunReport.builder("x").machine(sample().machine()).build();
-        assertEquals("scenario=x params=- throughput=0 p50_ms=0 p99_ms=0 p999_ms=0 max_ms=0 errors=0 timeouts=0 lost=0",
-                SummaryLine.of(r));
+        assertEquals("scenario=x params=- throughput=0 p50_ms=0 p99_ms=0 p999_ms=0 max_ms=0 errors=0 timeouts=0 lost=0"
+                        + " error_codes=-", SummaryLine.of(r));
+    }
+
+    static RunReport withErrorsAndReads() {
+        RunReport s = sample();
+        return RunReport.builder("group-fanout").param("read_every", 1).throughput(49_900, "deliveries/s")
+                .latency(s.latency(), "send -> last member")
+                .failures(new Failures(141, 0, 0, ErrorBreakdown.of(Map.of("RATE_LIMITED", 139L, "SERVER_BUSY", 2L))))
+                .reads(new ReadResults(1, 748_500, 748_490, 49_900, new LatencySummary(700_000, 3, 2.51, 9, 18.04, 40, 95),
+                        7, 3, ErrorBreakdown.of(Map.of("CONNECTION_LOST", 7L))))
+                .machine(s.machine()).build();
+    }
+
+    @Test
+    void errorsAreBrokenDownByCodeAndReadsGetTheirOwnFieldsWithoutSpaces() {
+        String line = SummaryLine.of(withErrorsAndReads());
+        assertTrue(line.endsWith(" errors=141 timeouts=0 lost=0 error_codes=RATE_LIMITED:139;SERVER_BUSY:2"
+                + " reads=748500 read_p50_ms=2.51 read_p99_ms=18.0 read_errors=7 read_timeouts=3"
+                + " read_error_codes=CONNECTION_LOST:7"), line);
+        for (String field : line.split(" ")) {
+            assertTrue(field.matches("[a-z0-9_]+=\\S+"), "key=value: " + field);
+        }
+    }
+
+    @Test
+    void aRunWithoutReadsHasNoReadFields() {
+        assertFalse(SummaryLine.of(sample()).contains("read"), SummaryLine.of(sample()));
     }
 }
