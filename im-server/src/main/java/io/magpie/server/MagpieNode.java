@@ -30,6 +30,7 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -77,9 +78,16 @@ public final class MagpieNode implements AutoCloseable {
     }
 
     private void startRoles(Settings settings, Set<Role> roles, Clock clock) {
-        // containers start in any order: wait (bounded, logged) for Redis, Kafka and MySQL
-        InfraWait infra = new InfraWait(settings.startupInfraWait(), clock);
+        // containers start in any order: wait (bounded, logged) for Redis, Kafka and MySQL, answering
+        // health meanwhile (live: yes, ready: not yet) so an orchestrator does not kill a waiting process
+        AtomicBoolean started = new AtomicBoolean();
+        HealthConfig healthConfig = settings.health();
+        if (healthConfig.enabled()) {
+            health = track(HealthServer.start(healthConfig, List.of(new HealthServer.Check("startup", () -> true,
+                    started::get))));
+        }
         List<HealthServer.Check> checks = new ArrayList<>();
+        InfraWait infra = new InfraWait(settings.startupInfraWait(), clock);
         RedisStore redis = track(infra.until("redis " + settings.redis().uri().replaceFirst("//[^@/]*@", "//***@"),
                 () -> RedisStore.connect(settings.redis())));
         // routes expire unless a gate re-registers them: three route refreshes, so one lost refresh drops nobody
@@ -124,10 +132,10 @@ public final class MagpieNode implements AutoCloseable {
         if (roles.contains(Role.LSB)) {
             lsb = track(new LsbServer(settings.lsb(), registry, clock).start());
         }
-        HealthConfig healthConfig = settings.health();
-        if (healthConfig.enabled()) {
-            health = track(HealthServer.start(healthConfig, checks));
+        if (health != null) {
+            checks.forEach(health::add);
         }
+        started.set(true);
     }
 
     /** Maps (and so validates) every setting that {@link #startRoles} reads for {@code roles}; no side effects. */

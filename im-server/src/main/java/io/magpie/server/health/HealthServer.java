@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * the same body naming the role that does not. Live = do not restart me (a consumer loop that ended
  * or is wedged, an event loop that does not run tasks, says DOWN); ready = send me work.
  *
- * <p>Thread-safe. Started by the process's composition root after its roles; closed before them.
+ * <p>Thread-safe. Started by the process's composition root before its roles, so an orchestrator sees
+ * the process (live, not ready) while it waits for Redis, Kafka and MySQL; each role's check is
+ * {@link #add added} once the role runs.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -40,7 +43,13 @@ public final class HealthServer implements AutoCloseable {
 
     private HealthServer(Javalin javalin, List<Check> checks) {
         this.javalin = javalin;
-        this.checks = checks;
+        this.checks = new CopyOnWriteArrayList<>(checks);
+    }
+
+    /** Adds a role's check (a role that started after the listener). */
+    public void add(Check check) {
+        checks.add(Objects.requireNonNull(check, "check"));
+        log.info("[health] now answering for {}", checks.stream().map(Check::role).toList());
     }
 
     /**

@@ -51,6 +51,26 @@ class HealthServerTest {
     }
 
     @Test
+    void whileTheRolesWaitForTheEnginesItIsLiveButNotReadyAndAnswersForEachRoleOnceAdded() throws Exception {
+        AtomicBoolean started = new AtomicBoolean();
+        server = HealthServer.start(new HealthConfig(true, "127.0.0.1", 0), List.of(
+                new HealthServer.Check("startup", () -> true, started::get)));
+
+        assertEquals(200, get("/health/live").statusCode(), "waiting for Redis/Kafka/MySQL is not a reason to restart");
+        HttpResponse<String> waiting = get("/health/ready");
+        assertEquals(503, waiting.statusCode());
+        assertTrue(waiting.body().contains("\"startup\":\"DOWN\""), waiting.body());
+
+        server.add(new HealthServer.Check("router", routerLive::get, () -> true));
+        started.set(true);
+        assertEquals(200, get("/health/ready").statusCode());
+        routerLive.set(false);
+        HttpResponse<String> live = get("/health/live");
+        assertEquals(503, live.statusCode(), "an added role is checked");
+        assertTrue(live.body().contains("\"router\":\"DOWN\""), live.body());
+    }
+
+    @Test
     void aCheckThatThrowsCountsAsDown() throws Exception {
         server = HealthServer.start(new HealthConfig(true, "127.0.0.1", 0), List.of(
                 new HealthServer.Check("gate", () -> {
