@@ -12,13 +12,15 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Refuses a request whose declared {@code Content-Length} is over the limit with 413 before the route
  * runs, and hands every other request on with its body stream capped at the limit
- * ({@link BodyTooLargeException} on the first byte past it). Thread-safe; one per server.
+ * ({@link BodyTooLargeException} on the first byte past it); either way the connection is closed once
+ * the 413 is out. Thread-safe; one per server.
  */
 public final class BodyLimitFilter implements Filter {
 
@@ -47,9 +49,27 @@ public final class BodyLimitFilter implements Filter {
             res.getOutputStream().write(errorJson(why).getBytes(StandardCharsets.UTF_8));
             // answer now: the client may be waiting for a 100-continue or still sending, not reading
             res.flushBuffer();
+            drop(http);
             return;
         }
-        chain.doFilter(new Capped(http, maxBytes), response);
+        Capped capped = new Capped(http, maxBytes);
+        chain.doFilter(capped, response);
+        if (capped.stream != null && capped.stream.overflowed()) {
+            response.flushBuffer(); // the 413 of BodyLimit's exception handler
+            drop(http);
+        }
+    }
+
+    /**
+     * Closes the connection of a refused body. Jetty would otherwise half-close it and read on to
+     * discard the rest of the body, for as long as the client sends: nothing is kept, but an endless
+     * body would keep the connection busy forever.
+     */
+    private static void drop(HttpServletRequest request) {
+        Request base = Request.getBaseRequest(request);
+        if (base != null && base.getHttpChannel() != null) {
+            base.getHttpChannel().getEndPoint().close();
+        }
     }
 
     /** Our error shape, {@code {code, message}}; the message is ours and holds no quote or backslash. */
@@ -60,7 +80,7 @@ public final class BodyLimitFilter implements Filter {
     /** The request with its body stream capped; the stream is made once, on first use. */
     private static final class Capped extends HttpServletRequestWrapper {
         private final int maxBytes;
-        private ServletInputStream stream;
+        private CappedStream stream;
 
         Capped(HttpServletRequest request, int maxBytes) {
             super(request);
@@ -85,6 +105,10 @@ public final class BodyLimitFilter implements Filter {
         private final int maxBytes;
         private final HttpServletRequest request;
         private long read;
+
+        boolean overflowed() {
+            return read > maxBytes;
+        }
 
         CappedStream(ServletInputStream in, int maxBytes, HttpServletRequest request) {
             this.in = in;
