@@ -1,4 +1,4 @@
-package io.magpie.lsb.internal;
+package io.magpie.http;
 
 import io.magpie.protocol.tls.ServerTls;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -9,8 +9,9 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * The LSB's only Jetty connector when {@code tls.enabled}: HTTP/1.1 inside TLS 1.3/1.2 with the
- * certificate of {@link ServerTls}, on the LSB's port. There is no plaintext connector beside it.
+ * The only Jetty connector of an HTTP listener (account API, LSB) when {@code tls.enabled}: HTTP/1.1 inside
+ * TLS 1.3/1.2 with the certificate of {@link ServerTls}, on the listener's port. There is no plaintext
+ * connector beside it.
  */
 public final class HttpsConnector {
 

@@ -32,7 +32,7 @@ import io.magpie.logic.internal.ApiException;
 import io.magpie.logic.internal.BearerAuth;
 import io.magpie.logic.internal.GroupRoutes;
 import io.magpie.logic.internal.GroupService;
-import io.magpie.logic.internal.HttpsConnector;
+import io.magpie.http.HttpsConnector;
 import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
 import io.magpie.logic.internal.ReceiptRoutes;

@@ -6,7 +6,7 @@ import io.javalin.json.JavalinJackson;
 import io.magpie.http.BodyLimit;
 import io.magpie.registry.GateRegistry;
 import io.magpie.lsb.internal.GateSelector;
-import io.magpie.lsb.internal.HttpsConnector;
+import io.magpie.http.HttpsConnector;
 import io.magpie.lsb.internal.LsbRoutes;
 import io.magpie.lsb.internal.RegistryPoller;
 import io.magpie.protocol.tls.ServerTls;
