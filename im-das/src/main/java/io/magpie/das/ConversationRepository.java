@@ -4,6 +4,7 @@ import io.magpie.registry.StorageException;
 
 import io.magpie.das.internal.MultiRowSql;
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -195,44 +196,32 @@ public final class ConversationRepository {
     public void set(long ownerUid, String conversationId, int conversationType, long peerId, Setting setting,
             long value, long version) {
         String what = setting + "=" + value + " of conversation " + conversationId + " of owner " + ownerUid;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                try (PreparedStatement statement = connection.prepareStatement("INSERT INTO conversation"
-                        + " (owner_uid, conversation_id, conversation_type, peer_id, version, " + setting.column
-                        + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " + setting.column
-                        + " = VALUES(" + setting.column + "), version = GREATEST(version, VALUES(version)),"
-                        + " updated_at = VALUES(updated_at)")) {
-                    statement.setLong(1, ownerUid);
-                    statement.setString(2, conversationId);
-                    statement.setInt(3, conversationType);
-                    statement.setLong(4, peerId);
-                    statement.setLong(5, version);
-                    statement.setLong(6, value);
-                    statement.setLong(7, clock.millis());
+        Transactions.run(dataSource, what, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO conversation"
+                    + " (owner_uid, conversation_id, conversation_type, peer_id, version, " + setting.column
+                    + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " + setting.column
+                    + " = VALUES(" + setting.column + "), version = GREATEST(version, VALUES(version)),"
+                    + " updated_at = VALUES(updated_at)")) {
+                statement.setLong(1, ownerUid);
+                statement.setString(2, conversationId);
+                statement.setInt(3, conversationType);
+                statement.setLong(4, peerId);
+                statement.setLong(5, version);
+                statement.setLong(6, value);
+                statement.setLong(7, clock.millis());
+                statement.executeUpdate();
+            }
+            if (conversationType == 2 && setting == Setting.MUTED) {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE group_member SET muted = ? WHERE group_id = ? AND uid = ?")) {
+                    statement.setBoolean(1, value != 0);
+                    statement.setLong(2, peerId);
+                    statement.setLong(3, ownerUid);
                     statement.executeUpdate();
                 }
-                if (conversationType == 2 && setting == Setting.MUTED) {
-                    try (PreparedStatement statement = connection.prepareStatement(
-                            "UPDATE group_member SET muted = ? WHERE group_id = ? AND uid = ?")) {
-                        statement.setBoolean(1, value != 0);
-                        statement.setLong(2, peerId);
-                        statement.setLong(3, ownerUid);
-                        statement.executeUpdate();
-                    }
-                }
-                connection.commit();
-            } catch (SQLException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(what, e);
-        }
+            return null;
+        });
     }
 
     /** {@link #set} of {@link Setting#MUTED}. */

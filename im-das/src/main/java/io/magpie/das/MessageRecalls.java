@@ -1,6 +1,6 @@
 package io.magpie.das;
 
-import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.Transactions;
 import io.magpie.registry.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,35 +39,22 @@ public final class MessageRecalls {
     public boolean recall(MessageRecord message, byte[] placeholder, long version, long groupId, long peerUid) {
         String what = "recall of message " + message.msgId() + " (seq " + message.seq() + ") of "
                 + message.conversationId();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                int changed;
-                try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET status = ?,"
-                        + " content = ?, version = ? WHERE msg_id = ? AND status = ?")) {
-                    statement.setInt(1, MessageRecord.STATUS_RECALLED);
-                    statement.setBytes(2, placeholder);
-                    statement.setLong(3, version);
-                    statement.setLong(4, message.msgId());
-                    statement.setInt(5, MessageRecord.STATUS_NORMAL);
-                    changed = statement.executeUpdate();
-                }
-                if (changed > 0) {
-                    touchRows(connection, message, version, groupId, peerUid);
-                }
-                connection.commit();
-                return changed > 0;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
+        return Transactions.run(dataSource, what, connection -> {
+            int changed;
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET status = ?,"
+                    + " content = ?, version = ? WHERE msg_id = ? AND status = ?")) {
+                statement.setInt(1, MessageRecord.STATUS_RECALLED);
+                statement.setBytes(2, placeholder);
+                statement.setLong(3, version);
+                statement.setLong(4, message.msgId());
+                statement.setInt(5, MessageRecord.STATUS_NORMAL);
+                changed = statement.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(what, e);
-        }
+            if (changed > 0) {
+                touchRows(connection, message, version, groupId, peerUid);
+            }
+            return changed > 0;
+        });
     }
 
     private void touchRows(Connection connection, MessageRecord message, long version, long groupId, long peerUid)

@@ -1,6 +1,7 @@
 package io.magpie.das;
 
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.Transactions;
 import io.magpie.registry.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -248,28 +249,7 @@ public final class OwnHistory {
         return seqs;
     }
 
-    /** Work inside one transaction. */
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(what, e);
-        }
+    private <T> T inTransaction(String what, Transactions.Work<T> work) {
+        return Transactions.run(dataSource, what, work);
     }
 }

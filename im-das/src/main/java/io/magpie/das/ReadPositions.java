@@ -2,6 +2,7 @@ package io.magpie.das;
 
 import io.magpie.das.internal.MultiRowSql;
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.Transactions;
 import io.magpie.registry.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -101,41 +102,28 @@ public final class ReadPositions {
         }
         String what = "read positions of " + marks.size() + " conversations (first: owner " + marks.get(0).ownerUid()
                 + " conversation " + marks.get(0).conversationId() + ")";
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Map<String, Long> before = readBack(connection, marks, true);
-                long now = clock.millis();
-                for (int from = 0; from < marks.size(); from += MAX_ROWS_PER_STATEMENT) {
-                    List<ReadMark> chunk = marks.subList(from, Math.min(marks.size(), from + MAX_ROWS_PER_STATEMENT));
-                    try (PreparedStatement statement = connection.prepareStatement(MOVE_READERS.forRows(chunk.size()))) {
-                        int p = 1;
-                        for (ReadMark m : chunk) {
-                            statement.setLong(p++, m.ownerUid());
-                            statement.setString(p++, m.conversationId());
-                            statement.setLong(p++, m.readSeq());
-                            statement.setLong(p++, m.version());
-                        }
-                        statement.setLong(p, now);
-                        statement.executeUpdate();
+        return Transactions.run(dataSource, what, connection -> {
+            Map<String, Long> before = readBack(connection, marks, true);
+            long now = clock.millis();
+            for (int from = 0; from < marks.size(); from += MAX_ROWS_PER_STATEMENT) {
+                List<ReadMark> chunk = marks.subList(from, Math.min(marks.size(), from + MAX_ROWS_PER_STATEMENT));
+                try (PreparedStatement statement = connection.prepareStatement(MOVE_READERS.forRows(chunk.size()))) {
+                    int p = 1;
+                    for (ReadMark m : chunk) {
+                        statement.setLong(p++, m.ownerUid());
+                        statement.setString(p++, m.conversationId());
+                        statement.setLong(p++, m.readSeq());
+                        statement.setLong(p++, m.version());
                     }
+                    statement.setLong(p, now);
+                    statement.executeUpdate();
                 }
-                List<ReadState> states = states(connection, marks, before);
-                List<PeerMark> peers = receipts.apply(states.stream().filter(ReadState::moved).toList());
-                movePeers(connection, peers, now);
-                connection.commit();
-                return new Outcome(states);
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(what, e);
-        }
+            List<ReadState> states = states(connection, marks, before);
+            List<PeerMark> peers = receipts.apply(states.stream().filter(ReadState::moved).toList());
+            movePeers(connection, peers, now);
+            return new Outcome(states);
+        });
     }
 
     /**
@@ -224,41 +212,28 @@ public final class ReadPositions {
      * @return false if the user does not exist
      */
     public boolean setReceipts(long uid, boolean enabled, long version) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                int found;
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE account SET read_receipts = ?, updated_at = ? WHERE uid = ?")) {
-                    statement.setBoolean(1, enabled);
-                    statement.setLong(2, clock.millis());
-                    statement.setLong(3, uid);
-                    found = statement.executeUpdate();
-                }
-                if (found > 0 && !enabled) {
-                    try (PreparedStatement statement = connection.prepareStatement(
-                            "UPDATE conversation SET peer_read_seq = 0, version = GREATEST(version, ?)"
-                                    + " WHERE conversation_type = 1 AND peer_read_seq > 0"
-                                    + " AND (owner_uid = ? OR peer_id = ?)")) {
-                        statement.setLong(1, version);
-                        statement.setLong(2, uid);
-                        statement.setLong(3, uid);
-                        statement.executeUpdate();
-                    }
-                }
-                connection.commit();
-                return found > 0;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
+        return Transactions.run(dataSource, "read receipts=" + enabled + " of user " + uid, connection -> {
+            int found;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE account SET read_receipts = ?, updated_at = ? WHERE uid = ?")) {
+                statement.setBoolean(1, enabled);
+                statement.setLong(2, clock.millis());
+                statement.setLong(3, uid);
+                found = statement.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translate("read receipts=" + enabled + " of user " + uid, e);
-        }
+            if (found > 0 && !enabled) {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE conversation SET peer_read_seq = 0, version = GREATEST(version, ?)"
+                                + " WHERE conversation_type = 1 AND peer_read_seq > 0"
+                                + " AND (owner_uid = ? OR peer_id = ?)")) {
+                    statement.setLong(1, version);
+                    statement.setLong(2, uid);
+                    statement.setLong(3, uid);
+                    statement.executeUpdate();
+                }
+            }
+            return found > 0;
+        });
     }
 
     private void movePeers(Connection connection, List<PeerMark> peers, long now) throws SQLException {
