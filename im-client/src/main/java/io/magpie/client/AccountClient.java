@@ -18,14 +18,17 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The account API over HTTP (ARCHITECTURE §2 step 1): register a user, log in to get the signed token
- * a {@link MagpieClient} connects with, refresh it, log out.
+ * a {@link MagpieClient} connects with, refresh it, log out; the caller's conversation settings (mute, pin, hide)
+ * and read receipts on request.
  *
  * <p>Wire: {@code POST /v1/accounts {username, password, nickname}} -> {@code {uid}};
  * {@code POST /v1/sessions {username, password, deviceId, platform}} and
  * {@code POST /v1/sessions/refresh {refreshToken}} -> {@code {uid, token, expiresAt, refreshToken,
  * refreshExpiresAt}} (times in epoch millis; an ISO-8601 instant is accepted too);
  * {@code DELETE /v1/sessions/current} with {@code Authorization: Bearer <access token>} -> 204;
- * {@code PUT /v1/me/settings/read-receipts {enabled}} -> 204; as described
+ * {@code PUT /v1/me/settings/read-receipts {enabled}} -> 204; {@code PUT /v1/conversations/{id}/mute {muted}},
+ * {@code .../pin {pinned}}, {@code .../hide {hidden}} -> 204; {@code GET /v1/conversations/{id}/messages/{seq}/receipts}
+ * -> {@code {conversationId, seq, readCount, unreadCount, readers}}; as described
  * by im-logic's {@code openapi/accounts.yaml}. Failures surface as {@link MagpieApiException} with the server's
  * {@code {code, message}}.
  *
@@ -39,6 +42,7 @@ public final class AccountClient {
     public static final String CURRENT_SESSION_PATH = "/v1/sessions/current";
     public static final String GROUPS_PATH = "/v1/groups";
     public static final String READ_RECEIPTS_PATH = "/v1/me/settings/read-receipts";
+    public static final String CONVERSATIONS_PATH = "/v1/conversations/";
     private static final String SERVICE = "account API";
 
     private final URI baseUrl;
@@ -178,5 +182,86 @@ public final class AccountClient {
     public CompletableFuture<Void> setReadReceiptsAsync(Credentials caller, boolean enabled) {
         return http.put(SERVICE, HttpJsonClient.resolve(baseUrl, READ_RECEIPTS_PATH), caller.token(),
                 Map.of("enabled", enabled), (what, status, body) -> null);
+    }
+
+    /**
+     * Mutes one of the caller's conversations or not (docs/PROTOCOL.md §9.12): a muted one gets no push
+     * notifications and is left out of {@code total_unread}. The row's version moves, so every device of the caller
+     * learns it by SYNC ({@code ConversationInfo.muted}).
+     *
+     * @throws MagpieApiException 400 for a malformed id, 403 when the caller is not a member, 401 when the token
+     *                            is no longer valid
+     */
+    public void setMuted(Credentials caller, String conversationId, boolean muted) {
+        Futures.join(setMutedAsync(caller, conversationId, muted));
+    }
+
+    public CompletableFuture<Void> setMutedAsync(Credentials caller, String conversationId, boolean muted) {
+        return conversationSetting(caller, conversationId, "mute", "muted", muted);
+    }
+
+    /**
+     * Pins one of the caller's conversations or not (docs/PROTOCOL.md §9.12): SYNC shows it as {@code
+     * ConversationInfo.pinned_at} (when, ms since the epoch; 0 = not pinned) on every device of the caller.
+     *
+     * @throws MagpieApiException as {@link #setMuted}
+     */
+    public void setPinned(Credentials caller, String conversationId, boolean pinned) {
+        Futures.join(setPinnedAsync(caller, conversationId, pinned));
+    }
+
+    public CompletableFuture<Void> setPinnedAsync(Credentials caller, String conversationId, boolean pinned) {
+        return conversationSetting(caller, conversationId, "pin", "pinned", pinned);
+    }
+
+    /**
+     * Hides one of the caller's conversations from their list or shows it again (docs/PROTOCOL.md §9.12): SYNC
+     * shows it as {@code ConversationInfo.deleted}; a new message in it shows it again. History and unread counts
+     * stay as they are ({@link MagpieClient#clearHistory} clears).
+     *
+     * @throws MagpieApiException as {@link #setMuted}
+     */
+    public void setHidden(Credentials caller, String conversationId, boolean hidden) {
+        Futures.join(setHiddenAsync(caller, conversationId, hidden));
+    }
+
+    public CompletableFuture<Void> setHiddenAsync(Credentials caller, String conversationId, boolean hidden) {
+        return conversationSetting(caller, conversationId, "hide", "hidden", hidden);
+    }
+
+    /**
+     * Who has read the message at {@code seq} (docs/PROTOCOL.md §9.9, read receipts on request): the members who
+     * joined at or before it, share receipts and did not send it, split by whether they read it; the readers are
+     * listed for groups of at most {@code logic.large-group-threshold} members (200). For a one-to-one message:
+     * whether the sender's peer read it.
+     *
+     * @throws MagpieApiException 403 {@code READ_RECEIPTS_OFF} when the caller hides their own receipts, 403
+     *                            {@code FORBIDDEN} for a non-member, 404 when no message has that seq
+     */
+    public ReadReceipts readReceipts(Credentials caller, String conversationId, long seq) {
+        return Futures.join(readReceiptsAsync(caller, conversationId, seq));
+    }
+
+    public CompletableFuture<ReadReceipts> readReceiptsAsync(Credentials caller, String conversationId, long seq) {
+        if (seq < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("seq must be >= 1, got " + seq));
+        }
+        return conversationPath(conversationId, "/messages/" + seq + "/receipts")
+                .thenCompose(uri -> http.get(SERVICE, uri, caller.token(), http.json()::receipts));
+    }
+
+    private CompletableFuture<Void> conversationSetting(Credentials caller, String conversationId, String setting,
+                                                        String field, boolean value) {
+        return conversationPath(conversationId, "/" + setting)
+                .thenCompose(uri -> http.put(SERVICE, uri, caller.token(), Map.of(field, value),
+                        (what, status, body) -> null));
+    }
+
+    private CompletableFuture<URI> conversationPath(String conversationId, String rest) {
+        if (conversationId == null || conversationId.isBlank()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("conversationId is required"));
+        }
+        String id = URLEncoder.encode(conversationId, StandardCharsets.UTF_8).replace("+", "%20");
+        return CompletableFuture.completedFuture(HttpJsonClient.resolve(baseUrl, CONVERSATIONS_PATH + id + rest));
     }
 }

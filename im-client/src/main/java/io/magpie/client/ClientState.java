@@ -25,4 +25,19 @@ public interface ClientState {
     OptionalLong lastDelivered(String conversationId);
 
     void saveLastDelivered(String conversationId, long seq);
+
+    /**
+     * The highest message version of {@code conversationId} this client knows of (a delivered or sent message's,
+     * a recall's, or one of this user's deletions'); empty if none. After a reconnect the client asks for the
+     * conversation's changes after it (PULL {@code since_version}, docs/PROTOCOL.md §9.5) to learn the recalls
+     * and deletions it missed. A state that does not keep it (the default) loses that catch-up across app
+     * restarts only: the client then learns of a missed recall when it PULLs the message again.
+     */
+    default OptionalLong knownVersion(String conversationId) {
+        return OptionalLong.empty();
+    }
+
+    /** Keeps {@code version} as {@link #knownVersion} if it is higher than the one kept. */
+    default void saveKnownVersion(String conversationId, long version) {
+    }
 }

@@ -10,6 +10,7 @@ import io.magpie.client.internal.ReconnectBackoff;
 import io.magpie.client.internal.SessionLogout;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.proto.ActionAck;
+import io.magpie.protocol.proto.ClearRequest;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.Message;
@@ -27,6 +28,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *       or a {@link ConnectionLostException} when the connection dropped with it in flight (or there was
  *       none). Whenever {@link MagpieException#retryable()} is true, resend with the same client msg id:
  *       the server stores it once and answers with the original ack.</li>
- *   <li>Rate limits: a SEND, SYNC, PULL, READ or RECALL the gate refuses with {@code RATE_LIMITED} is resent by the client
+ *   <li>Rate limits: a SEND, SYNC, PULL, READ, RECALL, DELETE or CLEAR the gate refuses with {@code RATE_LIMITED} is resent by the client
  *       after the gate's {@code retry_after_ms}, at most {@link ClientConfig#rateLimitRetries()} times and
  *       within the request timeout; meanwhile that connection's other requests wait and then go one per
  *       retry-after. The future completes with the answer of a resend, or fails with a retryable
@@ -78,12 +81,16 @@ import org.slf4j.LoggerFactory;
  *       ({@link MessageListener#onConnectionStateChanged(ConnectionState, MagpieException)}), and after the
  *       new login the client SYNCs and PULLs what it missed. A RECONNECT from a draining gate moves the
  *       session to another gate, make-before-break.</li>
- *   <li>Conversation state (docs/PROTOCOL.md §9.9-§9.10): {@link #markRead}, {@link #recall} and backward
- *       {@link #history} pages; per conversation the read position, unread count and the peer's read receipt
- *       ({@link #conversationState}, {@link #totalUnread()}), exact at every SYNC and kept up to date from
- *       messages and NOTICEs in between; the listeners get {@link MessageListener#onRead},
- *       {@link MessageListener#onPeerRead}, {@link MessageListener#onRecalled} and
- *       {@link MessageListener#onUnreadChanged}.</li>
+ *   <li>Conversation state (docs/PROTOCOL.md §9.9-§9.12): {@link #markRead}, {@link #recall}, {@link
+ *       #deleteForMe}, {@link #clearHistory} and backward {@link #history} pages; the list settings {@link #pin},
+ *       {@link #hide}, {@link #mute} and group {@link #readReceipts} over the account API; per conversation the
+ *       read position, unread count, the peer's read receipt, the cleared position and the list settings ({@link
+ *       #conversationState}, {@link #totalUnread()}), exact at every SYNC and kept up to date from messages, acks
+ *       and NOTICEs in between; the listeners get {@link MessageListener#onRead}, {@link
+ *       MessageListener#onPeerRead}, {@link MessageListener#onRecalled}, {@link MessageListener#onDeleted}, {@link
+ *       MessageListener#onCleared} and {@link MessageListener#onUnreadChanged}. After a reconnect the client asks
+ *       each conversation it holds messages of and whose row changed what changed since the newest version it knew
+ *       (PULL {@code since_version}), and reports the recalls and deletions it missed while offline.</li>
  * </ul>
  *
  * <p>Thread-safe. Owns a single-threaded Netty event loop group unless one is given in the config (then
@@ -97,6 +104,8 @@ public final class MagpieClient implements AutoCloseable {
     private static final int MAX_CLIENT_MSG_ID = 64;
     /** docs/PROTOCOL.md §9.5: the most messages a PULL answers. */
     private static final int MAX_PAGE = 200;
+    /** docs/PROTOCOL.md §9.11: the most messages one DELETE names. */
+    private static final int MAX_DELETE = 100;
 
     private final ClientConfig config;
     private final EventLoopGroup group;
@@ -209,7 +218,7 @@ public final class MagpieClient implements AutoCloseable {
         return connection.handler().request(Command.SEND, request, Command.SEND_ACK, SendAck.parser())
                 .thenApply(ack -> {
                     // the app has its own message: it takes its seq without being delivered back
-                    delivery.onSent(ack.getConversationId(), ack.getSeq());
+                    delivery.onSent(ack.getConversationId(), ack.getSeq(), ack.getMsgId());
                     return ack;
                 });
     }
@@ -261,7 +270,8 @@ public final class MagpieClient implements AutoCloseable {
      * keeps the highest position ever marked and clamps one beyond the newest message to it; this user's other
      * devices get {@link MessageListener#onRead}, and in a one-to-one conversation the peer a read receipt
      * ({@link MessageListener#onPeerRead}) unless either hides receipts. Once acknowledged, this client's
-     * {@link #conversationState} and {@link #totalUnread()} follow (and {@link MessageListener#onUnreadChanged}).
+     * {@link #conversationState} and {@link #totalUnread()} take the read position the server stored and its exact
+     * unread count after it (and {@link MessageListener#onUnreadChanged}).
      *
      * <p>Goes through the connection's request machinery like SEND: bounded by the request timeout, resent on
      * RATE_LIMITED. Resending after a failure is always safe (a read never moves back).
@@ -281,7 +291,7 @@ public final class MagpieClient implements AutoCloseable {
         ReadRequest request = ReadRequest.newBuilder().setConversationId(conversationId).setReadSeq(seq).build();
         return connection.handler().request(Command.READ, request, Command.READ_ACK, ActionAck.parser())
                 .thenApply(ack -> {
-                    delivery.onReadAcked(conversationId, seq, ack.getVersion());
+                    delivery.onReadAcked(conversationId, seq, ack);
                     return ack.getVersion();
                 });
     }
@@ -319,6 +329,66 @@ public final class MagpieClient implements AutoCloseable {
                 .thenApply(ack -> {
                     delivery.onRecallAcked(conversationId, seq, ack.getVersion());
                     return ack.getVersion();
+                });
+    }
+
+    /**
+     * Deletes messages for this user only (DELETE, docs/PROTOCOL.md §9.11): on every device of this user they come
+     * back from PULL and {@link #history} as placeholders with status DELETED (seqs stay gapless); the other members
+     * keep them. This user's other devices get {@link MessageListener#onDeleted} (a device that is offline learns it
+     * after its reconnect). Deleted messages of others stop counting as unread. Seqs with no message are ignored;
+     * deleting twice changes nothing. Goes through the request machinery like {@link #markRead}; resending after a
+     * failure is safe.
+     *
+     * @param seqs 1-100 messages, each seq >= 1 (duplicates are sent once)
+     * @return the conversation row's version after it (DELETE_ACK); fails with {@link MagpieErrorException}
+     *         NOT_FOUND when the user has no such conversation, BAD_REQUEST for a malformed id
+     */
+    public CompletableFuture<Long> deleteForMe(String conversationId, long... seqs) {
+        List<Long> distinct = seqs == null ? List.of()
+                : Arrays.stream(seqs).distinct().sorted().boxed().toList();
+        if (conversationId == null || conversationId.isBlank() || distinct.isEmpty()
+                || distinct.size() > MAX_DELETE || distinct.get(0) < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("deleteForMe needs a conversation id"
+                    + " and 1-" + MAX_DELETE + " seqs >= 1, got '" + conversationId + "' seqs " + distinct));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("DELETE");
+        }
+        MessageActionRequest request = MessageActionRequest.newBuilder().setConversationId(conversationId)
+                .setSeq(distinct.get(0)).addAllMoreSeqs(distinct.subList(1, distinct.size())).build();
+        return connection.handler().request(Command.DELETE, request, Command.DELETE_ACK, ActionAck.parser())
+                .thenApply(ack -> {
+                    delivery.onDeleteAcked(conversationId, distinct, ack.getVersion());
+                    return ack.getVersion();
+                });
+    }
+
+    /**
+     * Clears this user's history of {@code conversationId} up to and including {@code upToSeq} (CLEAR,
+     * docs/PROTOCOL.md §9.11; 0 = up to the newest message): on every device of this user PULL and {@link #history}
+     * return nothing at or below it, and those messages stop counting as unread; the other members keep theirs.
+     * The server never lowers a cleared position and clamps one beyond the newest message. This user's other
+     * devices get {@link MessageListener#onCleared}.
+     *
+     * @return the cleared seq the server stored (CLEAR_ACK): remove what the app shows at or below it; fails with
+     *         {@link MagpieErrorException} NOT_FOUND when the user has no such conversation
+     */
+    public CompletableFuture<Long> clearHistory(String conversationId, long upToSeq) {
+        if (conversationId == null || conversationId.isBlank() || upToSeq < 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("clearHistory needs a conversation id"
+                    + " and upToSeq >= 0 (0 = the newest), got '" + conversationId + "' upToSeq " + upToSeq));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("CLEAR");
+        }
+        ClearRequest request = ClearRequest.newBuilder().setConversationId(conversationId).setUpToSeq(upToSeq).build();
+        return connection.handler().request(Command.CLEAR, request, Command.CLEAR_ACK, ActionAck.parser())
+                .thenApply(ack -> {
+                    delivery.onClearAcked(conversationId, ack.getSeq(), ack.getVersion());
+                    return ack.getSeq();
                 });
     }
 
@@ -372,6 +442,61 @@ public final class MagpieClient implements AutoCloseable {
      */
     public long totalUnread() {
         return delivery.totalUnread();
+    }
+
+    /**
+     * Pins {@code conversationId} for this user or not ({@code PUT /v1/conversations/{id}/pin}, docs/PROTOCOL.md
+     * §9.12): {@link ConversationState#pinnedAt()} on every device, after their next SYNC. Completes once stored and
+     * this client SYNCed (its {@link #conversationState} shows it then); fails with {@link MagpieApiException} (403
+     * not a member; 401 the access token expired: it is refreshed at the next reconnect; 0, 429, 5xx: retryable).
+     */
+    public CompletableFuture<Void> pin(String conversationId, boolean pinned) {
+        return setting(api -> api.setPinnedAsync(supervisor.credentials(), conversationId, pinned));
+    }
+
+    /**
+     * Hides {@code conversationId} from this user's list or shows it again ({@code PUT /v1/conversations/{id}/hide});
+     * {@link ConversationState#hidden()}; a new message shows it again. As {@link #pin}.
+     */
+    public CompletableFuture<Void> hide(String conversationId, boolean hidden) {
+        return setting(api -> api.setHiddenAsync(supervisor.credentials(), conversationId, hidden));
+    }
+
+    /**
+     * Mutes {@code conversationId} for this user or not ({@code PUT /v1/conversations/{id}/mute}): no push
+     * notifications, left out of {@link #totalUnread()}; {@link ConversationState#muted()}. As {@link #pin}.
+     */
+    public CompletableFuture<Void> mute(String conversationId, boolean muted) {
+        return setting(api -> api.setMutedAsync(supervisor.credentials(), conversationId, muted));
+    }
+
+    /**
+     * Who has read the message at {@code seq} ({@code GET /v1/conversations/{id}/messages/{seq}/receipts},
+     * docs/PROTOCOL.md §9.9): group receipts are asked for, not pushed. See {@link AccountClient#readReceipts}.
+     */
+    public CompletableFuture<ReadReceipts> readReceipts(String conversationId, long seq) {
+        Credentials credentials = supervisor.credentials();
+        if (credentials == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
+        }
+        return accountApi().readReceiptsAsync(credentials, conversationId, seq);
+    }
+
+    /**
+     * SYNCs now (the client does so by itself after every login): picks up what no PUSH or NOTICE carries, such as
+     * another device's mute, pin or hide, e.g. when the app comes to the foreground. Completes once the answer was
+     * applied to {@link #conversationState}; fails with a {@link ConnectionLostException} when not connected.
+     */
+    public CompletableFuture<Void> syncNow() {
+        return delivery.syncNow();
+    }
+
+    private CompletableFuture<Void> setting(Function<AccountClient, CompletableFuture<Void>> call) {
+        if (supervisor.credentials() == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
+        }
+        return call.apply(accountApi()).thenCompose(stored -> delivery.syncNow()
+                .exceptionally(notSynced -> null)); // stored: the next login's SYNC brings it if this one failed
     }
 
     /**

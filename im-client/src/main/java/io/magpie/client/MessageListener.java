@@ -2,6 +2,7 @@ package io.magpie.client;
 
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.Message;
+import java.util.List;
 
 /**
  * Receives what the server sends a {@link MagpieClient}. Every method has an empty default, so
@@ -81,13 +82,35 @@ public interface MessageListener {
     }
 
     /**
-     * A message was recalled by another device or user ({@code NOTICE_RECALLED}, or a SYNC showing that the
-     * newest message this device holds became a placeholder, or a placeholder that replaces a message delivered
-     * before): replace what the app shows for it. A NOTICE may also name a message this device has not received
-     * yet; that one arrives later through {@link #onMessage} as its placeholder. Reported once per
-     * (conversation, seq). Not called for this device's own {@link MagpieClient#recall}.
+     * A message was recalled by another device or user ({@code NOTICE_RECALLED}; after a reconnect, a recall this
+     * device missed while offline, found by the catch-up PULL or a SYNC showing the newest held message as a
+     * placeholder; or a placeholder that replaces a message delivered before): replace what the app shows for it.
+     * A NOTICE may also name a message this device has not received yet; that one arrives later through {@link
+     * #onMessage} as its placeholder. Reported once per (conversation, seq). Not called for this device's own
+     * {@link MagpieClient#recall}.
      */
     default void onRecalled(RecalledMessage recalled) {
+    }
+
+    /**
+     * This user deleted messages for themselves on another device ({@code NOTICE_DELETED}), or did so while this
+     * device was offline (found by the catch-up PULL after a reconnect): remove {@code seqs} from what the app
+     * shows (they come back from PULL and history as placeholders with status DELETED). Each (conversation, seq)
+     * is reported once; only seqs this device holds are reported after a reconnect (later ones arrive as their
+     * placeholder through {@link #onMessage}). Not called for this device's own {@link MagpieClient#deleteForMe}.
+     *
+     * @param seqs ascending, at least one
+     */
+    default void onDeleted(String conversationId, List<Long> seqs) {
+    }
+
+    /**
+     * This user cleared the history of {@code conversationId} up to and including {@code clearedSeq} on another
+     * device ({@code NOTICE_CLEARED}), or while this device was offline (a SYNC row's {@code cleared_seq} rose
+     * above what this device holds): remove those messages from what the app shows. Not called for this device's
+     * own {@link MagpieClient#clearHistory}.
+     */
+    default void onCleared(String conversationId, long clearedSeq) {
     }
 
     /**

@@ -7,8 +7,11 @@ package io.magpie.client;
  * @param conversationId the conversation
  * @param seq            the recalled message's seq
  * @param msgId          its server-wide id (0 when the client learned of the recall without it)
- * @param recalledBy     who recalled it (the sender, or a group owner/admin); 0 when unknown (learned from a SYNC)
+ * @param recalledBy     who recalled it (the sender, or a group owner/admin); 0 when unknown (learned from a SYNC
+ *                       or a catch-up PULL after a reconnect)
  * @param version        the message's new version (0 when unknown)
+ * @param senderUid      who had sent it; 0 when unknown
  */
-public record RecalledMessage(String conversationId, long seq, long msgId, long recalledBy, long version) {
+public record RecalledMessage(String conversationId, long seq, long msgId, long recalledBy, long version,
+                              long senderUid) {
 }

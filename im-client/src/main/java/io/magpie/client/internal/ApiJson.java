@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magpie.client.Credentials;
 import io.magpie.client.GateAddress;
 import io.magpie.client.MagpieApiException;
+import io.magpie.client.ReadReceipts;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns the JSON bodies of the account API and the LSB into SDK types, and error bodies into
@@ -90,6 +93,33 @@ public final class ApiJson {
             throw badResponse(what, status, "no positive numeric groupId", body);
         }
         return id.asLong();
+    }
+
+    /** {@code {conversationId, seq, readCount, unreadCount, readers|null}} of a message's read receipts. */
+    public ReadReceipts receipts(String what, int status, String body) {
+        JsonNode json = object(what, status, body);
+        JsonNode conversation = json.path("conversationId");
+        JsonNode seq = json.path("seq");
+        JsonNode read = json.path("readCount");
+        JsonNode unread = json.path("unreadCount");
+        if (!conversation.isTextual() || !seq.canConvertToLong() || !read.canConvertToLong()
+                || !unread.canConvertToLong()) {
+            throw badResponse(what, status, "no conversationId, seq, readCount and unreadCount", body);
+        }
+        JsonNode readers = json.path("readers");
+        List<Long> uids = null;
+        if (readers.isArray()) {
+            uids = new ArrayList<>();
+            for (JsonNode uid : readers) {
+                if (!uid.canConvertToLong()) {
+                    throw badResponse(what, status, "a reader that is not a uid", body);
+                }
+                uids.add(uid.asLong());
+            }
+        } else if (!readers.isMissingNode() && !readers.isNull()) {
+            throw badResponse(what, status, "readers that are neither a list nor null", body);
+        }
+        return new ReadReceipts(conversation.asText(), seq.asLong(), read.asLong(), unread.asLong(), uids);
     }
 
     /** The LSB's {@code GET /v1/gate} answer. */

@@ -9,10 +9,12 @@ import io.magpie.client.MagpieErrorException;
 import io.magpie.client.MagpieException;
 import io.magpie.client.internal.ConversationSequencer.PullRange;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.proto.ActionAck;
 import io.magpie.protocol.proto.ConversationInfo;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Notice;
+import io.magpie.protocol.proto.NoticeType;
 import io.magpie.protocol.proto.PullAck;
 import io.magpie.protocol.proto.PullRequest;
 import io.magpie.protocol.proto.Push;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +40,11 @@ import org.slf4j.LoggerFactory;
  * login; a refusal for good is reported and its range skipped so the conversation does not stall). After every login it SYNCs from the
  * state's version, page by page, and catches up every listed conversation by PULL; the new version is
  * saved only once every conversation of that sync is caught up, so a crash in between syncs again. Read
- * positions, unread counts and receipts follow what it sees ({@link ReadStateTracker}): SYNC answers, delivered
- * messages, this device's SEND_ACKs, READ_ACKs and RECALL_ACKs, and NOTICEs.
+ * positions, unread counts, receipts, recalls, deletions and clears follow what it sees ({@link
+ * ReadStateTracker}): SYNC answers, delivered messages, this device's SEND_ACKs and READ/RECALL/DELETE/CLEAR acks,
+ * and NOTICEs. After a login's SYNC, the conversations whose row moved and of which the app holds messages are
+ * asked what changed since the version the client knew ({@link VersionCatchUp}), so recalls and deletions made
+ * while this device was offline are reported. {@link #syncNow} SYNCs on demand (after a settings change).
  *
  * <p>Thread-safe: the sequencer and the listeners run under this object's lock, so messages reach the
  * listeners in order even when connections (and event loops) change; requests are sent outside it.
@@ -57,6 +63,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     private final int pullPageSize;
     private final ConversationSequencer.Output output;
     private final ReadStateTracker readState;
+    private final VersionCatchUp catchUp;
 
     // Guarded by this.
     private long syncGeneration;
@@ -66,6 +73,10 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     private long pendingVersion = -1;
     private final Map<String, Integer> pullFailures = new HashMap<>();
     private long pulls;
+    /** The running sync follows a login: its rows are considered for the version catch-up. */
+    private boolean catchUpRows;
+    /** {@link #syncNow} callers waiting for the next sync to finish. */
+    private final List<CompletableFuture<Void>> syncWaiters = new ArrayList<>();
     private String who = "[client]";
 
     /**
@@ -84,12 +95,16 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
         this.retryBackoff = retryBackoff;
         this.syncPageSize = syncPageSize;
         this.pullPageSize = pullPageSize;
-        this.readState = new ReadStateTracker(listeners);
+        this.readState = new ReadStateTracker(listeners, id -> state.lastDelivered(id).orElse(0));
+        this.catchUp = new VersionCatchUp(this, state, current, scheduler, retryBackoff, pullPageSize, listeners,
+                readState::caughtUp);
         this.output = new ConversationSequencer.Output() {
             @Override
             public void deliver(Message message) {
                 listeners.onMessage(message);
                 readState.delivered(message);
+                catchUp.noteVersion(message.getConversationId(),
+                        message.getVersion() > 0 ? message.getVersion() : message.getMsgId());
             }
 
             @Override
@@ -108,11 +123,12 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
         request(ranges);
     }
 
-    /** This device's message was stored with {@code seq} (SEND_ACK). */
-    public void onSent(String conversationId, long seq) {
+    /** This device's message was stored with {@code seq} and {@code msgId} (SEND_ACK). */
+    public void onSent(String conversationId, long seq, long msgId) {
         List<PullRange> ranges;
         synchronized (this) {
             readState.sent(conversationId, seq);
+            catchUp.noteVersion(conversationId, msgId); // a message's first version is its msg id
             ranges = sequencer.sent(conversationId, seq, output);
         }
         request(ranges);
@@ -121,16 +137,31 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     @Override
     public synchronized void onNotice(Notice notice) {
         readState.notice(notice);
+        if (notice.getType() == NoticeType.NOTICE_RECALLED) {
+            catchUp.noteVersion(notice.getConversationId(), notice.getVersion());
+        }
+        // a deletion's version is a row version, not taken in step with the messages' ones: not a cursor
     }
 
-    /** This device's READ of {@code conversationId} up to {@code seq} was acknowledged (READ_ACK). */
-    public synchronized void onReadAcked(String conversationId, long seq, long version) {
-        readState.readAcked(conversationId, seq, version);
+    /** This device's READ of {@code conversationId} up to {@code seq} was acknowledged with {@code ack}. */
+    public synchronized void onReadAcked(String conversationId, long seq, ActionAck ack) {
+        readState.readAcked(conversationId, seq, ack);
     }
 
     /** This device's RECALL of {@code seq} was acknowledged (RECALL_ACK). */
     public synchronized void onRecallAcked(String conversationId, long seq, long version) {
         readState.recallAcked(conversationId, seq, version);
+        catchUp.noteVersion(conversationId, version);
+    }
+
+    /** This device's DELETE of {@code seqs} was acknowledged with the row's {@code version} (DELETE_ACK). */
+    public synchronized void onDeleteAcked(String conversationId, List<Long> seqs, long version) {
+        readState.deleteAcked(conversationId, seqs, version);
+    }
+
+    /** This device's CLEAR was acknowledged (CLEAR_ACK): cleared up to {@code clearedSeq}, row {@code version}. */
+    public synchronized void onClearAcked(String conversationId, long clearedSeq, long version) {
+        readState.clearAcked(conversationId, clearedSeq, version);
     }
 
     /** Where one conversation stands (read position, unread, receipt), if the client has seen it. */
@@ -157,18 +188,50 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     public void onLoggedIn(ClientConnection connection) {
         long generation;
         long since = state.syncVersion();
+        List<VersionCatchUp.Start> resumed;
         synchronized (this) {
             LoginAck ack = connection.handler().loginFuture().getNow(null);
             if (ack != null) {
                 who = "[uid=" + ack.getUid() + " device=" + ack.getDeviceId() + "]";
                 readState.loggedIn(ack.getUid());
             }
-            generation = ++syncGeneration;
-            syncTargets.clear();
-            pendingVersion = -1;
-            sequencer.syncStarted();
+            catchUp.loggedIn(who);
+            catchUpRows = true;
+            generation = startSync();
+            resumed = catchUp.resumeUnfinished();
+        }
+        catchUp.start(resumed);
+        syncPage(connection, generation, since);
+    }
+
+    /**
+     * SYNCs now from the last complete sync's version (as after a login, without the version catch-up): picks up
+     * what changed on the server that no PUSH or NOTICE carries, such as the list settings (mute, pin, hide).
+     * Completes once the answer's pages were applied; fails when not connected or the SYNC failed.
+     */
+    public CompletableFuture<Void> syncNow() {
+        ClientConnection connection = current.get();
+        if (connection == null) {
+            return CompletableFuture.failedFuture(new ConnectionLostException("SYNC not sent: not connected; the"
+                    + " client syncs by itself after the next login"));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long generation;
+        long since = state.syncVersion();
+        synchronized (this) {
+            syncWaiters.add(done);
+            generation = startSync();
         }
         syncPage(connection, generation, since);
+        return done;
+    }
+
+    /** Under the lock: a new sync supersedes the running one (its answers are ignored). */
+    private long startSync() {
+        syncTargets.clear();
+        pendingVersion = -1;
+        sequencer.syncStarted();
+        return ++syncGeneration;
     }
 
     public synchronized DeliveryStats stats() {
@@ -189,10 +252,18 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
 
     private void synced(ClientConnection connection, long generation, long since, SyncAck ack) {
         List<PullRange> ranges;
+        List<VersionCatchUp.Start> catchUps = new ArrayList<>();
+        List<CompletableFuture<Void>> finished = List.of();
         boolean nextPage = ack.getHasMore() && ack.getVersion() > since;
         synchronized (this) {
             if (generation != syncGeneration) {
                 return; // a newer login syncs again
+            }
+            if (catchUpRows) {
+                for (ConversationInfo c : ack.getConversationsList()) {
+                    catchUp.consider(c, readState.rowVersion(c.getConversationId()),
+                            sequencer.lastDelivered(c.getConversationId())).ifPresent(catchUps::add);
+                }
             }
             readState.synced(ack);
             ranges = new ArrayList<>(sequencer.synced(ack.getConversationsList(), output));
@@ -211,9 +282,14 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
                 pendingVersion = ack.getVersion();
                 ranges.addAll(sequencer.syncFinished(true, output));
                 saveVersionIfCaughtUp();
+                catchUpRows = false;
+                finished = List.copyOf(syncWaiters);
+                syncWaiters.clear();
             }
         }
         request(ranges);
+        catchUp.start(catchUps);
+        finished.forEach(f -> f.complete(null));
         if (nextPage) {
             syncPage(connection, generation, ack.getVersion());
         }
@@ -221,6 +297,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
 
     private void syncFailed(long generation, Throwable error) {
         List<PullRange> ranges;
+        List<CompletableFuture<Void>> waiting;
         synchronized (this) {
             if (generation != syncGeneration) {
                 return;
@@ -228,7 +305,10 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
             log.info("{} SYNC failed ({}); delivering what arrives in order, missed messages come with the next"
                     + " sync", who, error.toString());
             ranges = sequencer.syncFinished(false, output);
+            waiting = List.copyOf(syncWaiters);
+            syncWaiters.clear();
         }
+        waiting.forEach(f -> f.completeExceptionally(error));
         listeners.onError(new DeliveryException(who + " SYNC after login failed: " + error.getMessage()
                 + "; messages missed while offline arrive after the next successful sync", error, true));
         request(ranges);

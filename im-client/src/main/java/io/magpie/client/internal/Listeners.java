@@ -106,6 +106,16 @@ public final class Listeners implements MessageListener {
     }
 
     @Override
+    public void onDeleted(String conversationId, List<Long> seqs) {
+        each(l -> l.onDeleted(conversationId, seqs), "a delete for me in " + conversationId);
+    }
+
+    @Override
+    public void onCleared(String conversationId, long clearedSeq) {
+        each(l -> l.onCleared(conversationId, clearedSeq), "a clear of " + conversationId);
+    }
+
+    @Override
     public void onUnreadChanged(String conversationId, long unreadCount, long totalUnread) {
         each(l -> l.onUnreadChanged(conversationId, unreadCount, totalUnread), "an unread count of " + conversationId);
     }

@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magpie.client.Credentials;
 import io.magpie.client.GateAddress;
 import io.magpie.client.MagpieApiException;
+import io.magpie.client.ReadReceipts;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,21 @@ class ApiJsonTest {
         assertEquals("BAD_CREDENTIALS", e.code());
         assertEquals("wrong username or password", e.getMessage());
         assertFalse(e.retryable());
+    }
+
+    @Test
+    void readReceiptsListTheReadersOfASmallGroupAndOnlyCountThemInALargeOne() {
+        String small = "{\"conversationId\":\"g_5\",\"seq\":9,\"readCount\":2,\"unreadCount\":1,\"readers\":[11,12]}";
+        String large = "{\"conversationId\":\"g_6\",\"seq\":9,\"readCount\":250,\"unreadCount\":40,\"readers\":null}";
+
+        assertEquals(new ReadReceipts("g_5", 9, 2, 1, List.of(11L, 12L)), json.receipts(WHAT, 200, small));
+        ReadReceipts counted = json.receipts(WHAT, 200, large);
+        assertNull(counted.readers());
+        assertFalse(counted.readersListed());
+        assertEquals(250, counted.readCount());
+        MagpieApiException e = assertThrows(MagpieApiException.class,
+                () -> json.receipts(WHAT, 200, "{\"conversationId\":\"g_5\",\"readers\":\"all\"}"));
+        assertEquals("BAD_RESPONSE", e.code());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.magpie.client.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,21 +14,30 @@ import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
 import io.magpie.protocol.proto.ConversationInfo;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageStatus;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.NoticeType;
+import io.magpie.protocol.proto.PullAck;
+import io.magpie.protocol.proto.PullRequest;
 import io.magpie.protocol.proto.Push;
 import io.magpie.protocol.proto.SyncAck;
+import io.magpie.protocol.proto.SyncRequest;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +56,7 @@ class ConversationStateFlowTest {
     private final Listeners listeners = new Listeners();
     private final List<String> events = new ArrayList<>();
     private final ConnectionSupervisor supervisor;
+    private final Map<PullRequest, Integer> sentPulls = new HashMap<>();
     private final DeliveryCoordinator delivery;
 
     ConversationStateFlowTest() {
@@ -71,6 +82,16 @@ class ConversationStateFlowTest {
             }
 
             @Override
+            public void onDeleted(String conversationId, List<Long> seqs) {
+                events.add("deleted " + seqs);
+            }
+
+            @Override
+            public void onCleared(String conversationId, long clearedSeq) {
+                events.add("cleared " + clearedSeq);
+            }
+
+            @Override
             public void onUnreadChanged(String conversationId, long unreadCount, long totalUnread) {
                 events.add("unread " + unreadCount + "/" + totalUnread);
             }
@@ -90,15 +111,18 @@ class ConversationStateFlowTest {
                 .addConversations(ConversationInfo.newBuilder().setConversationId(C).setLastSeq(3).setReadSeq(1)
                         .setUnreadCount(2).setVersion(100)).build());
         deliverTheCatchUpPull(ch, 1, 2, 3);
-        assertEquals(new ConversationState(C, 1, 2, 0, 3, false), delivery.conversationState(C).orElseThrow());
+        assertEquals(new ConversationState(C, 1, 2, 0, 3, false, 0, false, 0),
+                delivery.conversationState(C).orElseThrow());
         events.clear();
 
         ch.writeInbound(Frames.of(Command.PUSH, 0, Push.newBuilder().addMessages(message(4, 8)).build()));
         ch.writeInbound(notice(NoticeType.NOTICE_PEER_READ, 2, 8, 0));
-        ch.writeInbound(notice(NoticeType.NOTICE_READ, 4, 7, 200));
+        ch.writeInbound(Frames.of(Command.NOTICE, 0, Notice.newBuilder().setType(NoticeType.NOTICE_READ)
+                .setConversationId(C).setSeq(4).setUid(7).setVersion(200).setUnreadCount(0).build()));
 
         assertEquals(List.of("message 4", "unread 3/3", "peer-read by 8 2", "unread 0/0", "read 4"), events);
-        assertEquals(new ConversationState(C, 4, 0, 2, 4, false), delivery.conversationState(C).orElseThrow());
+        assertEquals(new ConversationState(C, 4, 0, 2, 4, false, 0, false, 0),
+                delivery.conversationState(C).orElseThrow());
         assertEquals(0, delivery.totalUnread());
     }
 
@@ -131,7 +155,113 @@ class ConversationStateFlowTest {
         assertTrue(ch.isActive(), "a malformed NOTICE does not cost the connection");
     }
 
+    @Test
+    void deletionsAndAClearOnAnotherDeviceReachTheListenersAndTheCounts() {
+        EmbeddedChannel ch = connectAndSync(SyncAck.newBuilder().setVersion(10).build());
+        ch.writeInbound(Frames.of(Command.PUSH, 0, Push.newBuilder().addMessages(message(1, 8))
+                .addMessages(message(2, 8)).addMessages(message(3, 8)).build()));
+        events.clear();
+
+        ch.writeInbound(Frames.of(Command.NOTICE, 0, Notice.newBuilder().setType(NoticeType.NOTICE_DELETED)
+                .setConversationId(C).addSeqs(1).addSeqs(2).setUid(7).setVersion(300).build()));
+        ch.writeInbound(Frames.of(Command.NOTICE, 0, Notice.newBuilder().setType(NoticeType.NOTICE_CLEARED)
+                .setConversationId(C).setSeq(3).setUid(7).setVersion(400).build()));
+
+        assertEquals(List.of("unread 2/2", "unread 1/1", "deleted [1, 2]", "unread 0/0", "cleared 3"), events);
+        assertEquals(3, delivery.conversationState(C).orElseThrow().clearedSeq());
+    }
+
+    @Test
+    void afterAReconnectTheChangesOfHeldMessagesSinceTheLastKnownVersionAreAskedForAndReported() {
+        EmbeddedChannel first = connectAndSync(SyncAck.newBuilder().setVersion(10).build());
+        first.writeInbound(Frames.of(Command.PUSH, 0, Push.newBuilder().addMessages(message(1, 8))
+                .addMessages(message(2, 8)).addMessages(message(3, 8)).build()));
+        events.clear();
+
+        first.close(); // offline: seq 2 is recalled, seq 1 deleted on another device, seq 4 sent
+        timer.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        timer.runScheduledPendingTasks();
+        EmbeddedChannel ch = connector.last();
+        Frame login = ch.readOutbound();
+        ch.writeInbound(Frames.of(Command.LOGIN_ACK, login.requestId(),
+                LoginAck.newBuilder().setUid(7).setDeviceId("dev-1").setGateId("gate").setHeartbeatSeconds(30).build()));
+        // a message pushed before the SYNC answer must not move the catch-up past what happened offline
+        ch.writeInbound(Frames.of(Command.PUSH, 0, Push.newBuilder().addMessages(message(5, 8)).build()));
+        Frame sync = next(ch, Command.SYNC);
+        ch.writeInbound(Frames.of(Command.SYNC_ACK, sync.requestId(), SyncAck.newBuilder().setVersion(20)
+                .addConversations(ConversationInfo.newBuilder().setConversationId(C).setLastSeq(5).setReadSeq(0)
+                        .setUnreadCount(3).setVersion(500)).setTotalUnread(3).build()));
+
+        List<PullRequest> pulls = pulls(ch);
+        PullRequest catchUp = pulls.stream().filter(p -> p.getSinceVersion() > 0).findFirst().orElseThrow();
+        assertEquals(1003, catchUp.getSinceVersion(), "the newest version known before the login: seq 3's");
+        assertTrue(pulls.stream().anyMatch(p -> p.getSinceVersion() == 0 && p.getFromSeq() == 4),
+                "the missing seq 4 is pulled as usual: " + pulls);
+        ch.writeInbound(Frames.of(Command.PULL_ACK, requestIdOf(ch, catchUp), PullAck.newBuilder().setConversationId(C)
+                .addMessages(message(4, 8))
+                .addMessages(message(2, 8).toBuilder().setStatus(MessageStatus.RECALLED).setVersion(2000)
+                        .setContent(MessageContent.newBuilder().setType(MessageType.TEXT)))
+                .addMessages(message(1, 8).toBuilder().setStatus(MessageStatus.DELETED).setVersion(2100)
+                        .setContent(MessageContent.newBuilder().setType(MessageType.TEXT)))
+                .build()));
+
+        PullRequest gap = pulls.stream().filter(p -> p.getSinceVersion() == 0).findFirst().orElseThrow();
+        ch.writeInbound(Frames.of(Command.PULL_ACK, requestIdOf(ch, gap), PullAck.newBuilder().setConversationId(C)
+                .addMessages(message(4, 8)).build()));
+
+        assertEquals(List.of("recalled 2", "deleted [1]"), events.stream()
+                .filter(e -> e.startsWith("recalled") || e.startsWith("deleted")).toList(), "each once: " + events);
+        assertEquals(List.of("message 4", "message 5"), events.stream().filter(e -> e.startsWith("message")).toList(),
+                "the catch-up delivers nothing itself: new seqs come in order through the seq catch-up");
+        assertTrue(pulls(ch).isEmpty(), "one page: has_more was false");
+    }
+
+    @Test
+    void syncNowAppliesTheListSettingsAndCompletesAfterTheAnswer() throws Exception {
+        EmbeddedChannel ch = connectAndSync(SyncAck.newBuilder().setVersion(10).addConversations(ConversationInfo
+                .newBuilder().setConversationId(C).setVersion(100)).build());
+        drain(ch);
+
+        CompletableFuture<Void> synced = delivery.syncNow();
+        Frame sync = next(ch, Command.SYNC);
+        assertEquals(10, SyncRequest.parseFrom(sync.body()).getSinceVersion());
+        assertFalse(synced.isDone());
+        ch.writeInbound(Frames.of(Command.SYNC_ACK, sync.requestId(), SyncAck.newBuilder().setVersion(12)
+                .addConversations(ConversationInfo.newBuilder().setConversationId(C).setVersion(200)
+                        .setPinnedAt(1234).setMuted(true).setDeleted(true)).build()));
+
+        synced.get(0, TimeUnit.SECONDS);
+        ConversationState state = delivery.conversationState(C).orElseThrow();
+        assertEquals(1234, state.pinnedAt());
+        assertTrue(state.muted());
+        assertTrue(state.hidden());
+        assertTrue(pulls(ch).stream().noneMatch(p -> p.getSinceVersion() > 0), "no catch-up without a login");
+    }
+
     // ---- the gate's side
+
+    /** The PULLs the client sent since the last look. */
+    private List<PullRequest> pulls(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        List<PullRequest> found = new ArrayList<>();
+        Frame f;
+        while ((f = ch.readOutbound()) != null) {
+            if (f.is(Command.PULL)) {
+                try {
+                    PullRequest request = PullRequest.parseFrom(f.body());
+                    found.add(request);
+                    sentPulls.put(request, f.requestId());
+                } catch (InvalidProtocolBufferException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return found;
+    }
+
+    private int requestIdOf(EmbeddedChannel ch, PullRequest request) {
+        return sentPulls.get(request);
+    }
 
     private EmbeddedChannel connectAndSync(SyncAck sync) {
         supervisor.connect(CREDS);
@@ -178,6 +308,7 @@ class ConversationStateFlowTest {
 
     private static Message message(long seq, long sender) {
         return Message.newBuilder().setConversationId(C).setSeq(seq).setSenderUid(sender).setMsgId(1000 + seq)
+                .setVersion(1000 + seq)
                 .setContent(MessageContent.newBuilder().setType(MessageType.TEXT).setText("m" + seq)).build();
     }
 }

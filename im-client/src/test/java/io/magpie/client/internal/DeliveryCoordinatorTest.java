@@ -246,7 +246,7 @@ class DeliveryCoordinatorTest {
         answerSync(ch, syncAck(2));
         push(ch, C, 1);
 
-        delivery.onSent(C, 2); // SEND_ACK of our own message
+        delivery.onSent(C, 2, 1002); // SEND_ACK of our own message
         push(ch, C, 3);
 
         assertEquals(List.of(C + "#1", C + "#3"), received());
