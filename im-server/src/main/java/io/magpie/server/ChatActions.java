@@ -4,7 +4,6 @@ import io.magpie.client.HistoryPage;
 import io.magpie.client.MagpieClient;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Message;
-import io.magpie.protocol.proto.MessageStatus;
 import io.magpie.protocol.proto.SendAck;
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;
@@ -35,10 +34,14 @@ final class ChatActions {
         this.conversation = conversation;
     }
 
-    /** How a message prints: {@code [#seq them] text}, or its recall placeholder. */
+    /** How a message prints: {@code [#seq them] text}, or its recall or delete placeholder. */
     static String format(Message m, long peer) {
         String who = m.getSenderUid() == peer ? "them" : "you";
-        String text = m.getStatus() == MessageStatus.RECALLED ? "(message recalled)" : m.getContent().getText();
+        String text = switch (m.getStatus()) {
+            case RECALLED -> "(message recalled)";
+            case DELETED -> "(deleted for you)";
+            default -> m.getContent().getText();
+        };
         return "[#" + m.getSeq() + " " + who + "] " + text;
     }
 
@@ -54,6 +57,16 @@ final class ChatActions {
             } else if (input instanceof ChatInput.Recall recall) {
                 wait(client.recall(conversation, recall.seq()));
                 out.printf("  (recalled #%d)%n", recall.seq());
+            } else if (input instanceof ChatInput.Delete delete) {
+                wait(client.deleteForMe(conversation, delete.seq()));
+                out.printf("  (deleted #%d for you)%n", delete.seq());
+            } else if (input instanceof ChatInput.Clear) {
+                long cleared = wait(client.clearHistory(conversation, 0));
+                out.println(cleared == 0 ? "  (nothing to clear)" : "  (history cleared up to #" + cleared + " for you)");
+                historyBefore = 0;
+            } else if (input instanceof ChatInput.Pin pin) {
+                wait(client.pin(conversation, pin.pinned()));
+                out.println(pin.pinned() ? "  (pinned)" : "  (unpinned)");
             } else if (input instanceof ChatInput.History history) {
                 history(history.count());
             } else if (input instanceof ChatInput.Help) {
@@ -95,7 +108,14 @@ final class ChatActions {
         if (input instanceof ChatInput.Recall recall) {
             return "/recall #" + recall.seq() + " failed";
         }
-        return (input instanceof ChatInput.Read ? "/read" : "/history") + " failed";
+        if (input instanceof ChatInput.Delete delete) {
+            return "/delete #" + delete.seq() + " failed";
+        }
+        if (input instanceof ChatInput.Pin pin) {
+            return (pin.pinned() ? "/pin" : "/unpin") + " failed";
+        }
+        return (input instanceof ChatInput.Read ? "/read" : input instanceof ChatInput.Clear ? "/clear" : "/history")
+                + " failed";
     }
 
     private static <T> T wait(CompletableFuture<T> future)

@@ -18,8 +18,10 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +29,7 @@ import picocli.CommandLine.Option;
  * {@code magpie chat}: a terminal chat client on the Java SDK. Registers the user when it does not
  * exist yet, logs in, connects through the LSB and sends every line typed to the peer; lines starting
  * with {@code /} are commands ({@link ChatInput}, run by {@link ChatActions}). Prints the unread count
- * when it changes and the peer's read receipts.
+ * when it changes, the peer's read receipts, and recalls, deletions and clears made elsewhere.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Chat from a terminal: every line you type goes to --to; messages to you are printed,"
@@ -178,6 +180,21 @@ final class ChatCommand implements Callable<Integer> {
             if (conversation.equals(recalled.conversationId())) {
                 out.printf("[#%d] (message recalled%s)%n", recalled.seq(),
                         recalled.recalledBy() == peer ? " by " + peerName : "");
+            }
+        }
+
+        @Override
+        public void onDeleted(String conversationId, List<Long> seqs) {
+            if (conversation.equals(conversationId)) {
+                out.println("  (deleted " + seqs.stream().map(seq -> "#" + seq).collect(Collectors.joining(", "))
+                        + " on another device)");
+            }
+        }
+
+        @Override
+        public void onCleared(String conversationId, long clearedSeq) {
+            if (conversation.equals(conversationId)) {
+                out.printf("  (history cleared up to #%d on another device)%n", clearedSeq);
             }
         }
 

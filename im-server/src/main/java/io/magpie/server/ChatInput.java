@@ -15,6 +15,9 @@ sealed interface ChatInput {
     String HELP = """
             /read          mark read up to the newest message
             /recall <seq>  recall your message #seq (within the recall window)
+            /delete <seq>  delete message #seq for you only (on all your devices)
+            /clear         clear the history for you only (on all your devices)
+            /pin, /unpin   pin the conversation to the top of your list, or not
             /history [n]   n older messages, paging back (default 10, max 200)
             /help          this list
             any other line is sent as a message""";
@@ -29,6 +32,15 @@ sealed interface ChatInput {
     }
 
     record History(int count) implements ChatInput {
+    }
+
+    record Delete(long seq) implements ChatInput {
+    }
+
+    record Clear() implements ChatInput {
+    }
+
+    record Pin(boolean pinned) implements ChatInput {
     }
 
     record Help() implements ChatInput {
@@ -61,6 +73,17 @@ sealed interface ChatInput {
                 yield seq >= 1 ? new Recall(seq) : new Invalid("/recall needs a message number >= 1, got '"
                         + words[1] + "'");
             }
+            case "/delete" -> {
+                if (words.length != 2) {
+                    yield new Invalid("usage: /delete <seq>, e.g. /delete 12 (the #12 shown with the message)");
+                }
+                long seq = number(words[1]);
+                yield seq >= 1 ? new Delete(seq) : new Invalid("/delete needs a message number >= 1, got '"
+                        + words[1] + "'");
+            }
+            case "/clear" -> words.length == 1 ? new Clear() : new Invalid("/clear takes no argument");
+            case "/pin" -> words.length == 1 ? new Pin(true) : new Invalid("/pin takes no argument");
+            case "/unpin" -> words.length == 1 ? new Pin(false) : new Invalid("/unpin takes no argument");
             case "/history" -> {
                 if (words.length > 2) {
                     yield new Invalid("usage: /history [n]");

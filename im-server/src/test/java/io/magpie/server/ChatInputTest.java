@@ -23,6 +23,18 @@ class ChatInputTest {
         assertEquals(new ChatInput.History(ChatInput.DEFAULT_HISTORY), ChatInput.parse("/history"));
         assertEquals(new ChatInput.History(25), ChatInput.parse("/history 25"));
         assertEquals(new ChatInput.Help(), ChatInput.parse("/help"));
+        assertEquals(new ChatInput.Delete(7), ChatInput.parse("/delete #7"));
+        assertEquals(new ChatInput.Clear(), ChatInput.parse("/clear"));
+        assertEquals(new ChatInput.Pin(true), ChatInput.parse("/pin"));
+        assertEquals(new ChatInput.Pin(false), ChatInput.parse(" /unpin"));
+    }
+
+    @Test
+    void theHelpListsEveryCommand() {
+        for (String command : new String[] {"/read", "/recall", "/delete", "/clear", "/pin", "/unpin", "/history",
+                "/help"}) {
+            assertTrue(ChatInput.HELP.contains(command + " ") || ChatInput.HELP.contains(command + ","), command);
+        }
     }
 
     @Test
@@ -33,6 +45,10 @@ class ChatInputTest {
         assertTrue(problem("/history 500").contains("1-200"));
         assertTrue(problem("/read 3").contains("no argument"));
         assertTrue(problem("/unknown").contains("/help"));
+        assertTrue(problem("/delete").contains("usage: /delete <seq>"));
+        assertTrue(problem("/delete 0").contains(">= 1"));
+        assertTrue(problem("/clear 3").contains("no argument"));
+        assertTrue(problem("/pin now").contains("no argument"));
     }
 
     private static String problem(String line) {
