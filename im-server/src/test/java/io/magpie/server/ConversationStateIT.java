@@ -16,6 +16,7 @@ import io.magpie.client.HistoryPage;
 import io.magpie.client.MagpieClient;
 import io.magpie.client.MagpieErrorException;
 import io.magpie.client.MessageListener;
+import io.magpie.client.ReadReceipts;
 import io.magpie.client.RecalledMessage;
 import io.magpie.client.Transport;
 import io.magpie.engines.Infrastructure;
@@ -50,8 +51,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Conversation state end to end (docs/PROTOCOL.md §9.5 history, §9.9 read positions, unread counts and receipts,
- * §9.10 recall) through the Java SDK against every role in this JVM on the real embedded MariaDB, Redis and
+ * Conversation state end to end (docs/PROTOCOL.md §9.5 history and the catch-up after a reconnect, §9.9 read
+ * positions, unread counts and receipts, §9.10 recall, §9.11 delete for me and clear, §9.12 pin and hide) through the Java SDK against every role in this JVM on the real embedded MariaDB, Redis and
  * Kafka: user A on a TCP and a WebSocket device, user B on one TCP device. The recall window is a few seconds
  * ({@code logic.recall-window}) so that passing it is quick.
  */
@@ -197,7 +198,7 @@ class ConversationStateIT {
         await().atMost(20, SECONDS).until(() -> b.unread(conv) == 2);
         long secondVersion = a.client.recall(conv, second.getSeq()).get(20, SECONDS);
         await().atMost(20, SECONDS).until(() -> b.recalls.stream().anyMatch(r -> r.seq() == second.getSeq()));
-        assertEquals(List.of(new RecalledMessage(conv, second.getSeq(), second.getMsgId(), a.uid, secondVersion)),
+        assertEquals(List.of(new RecalledMessage(conv, second.getSeq(), second.getMsgId(), a.uid, secondVersion, a.uid)),
                 b.recalls, "told once, of this recall only (the offline one came as the placeholder message)");
         assertEquals(1, b.unread(conv));
         assertEquals(1, row(b.client.sync(0).get(20, SECONDS), conv).getUnreadCount());
@@ -277,6 +278,142 @@ class ConversationStateIT {
         assertEquals(25, unique.size());
     }
 
+    @Test
+    void deleteForMeOnOneDeviceReachesTheUsersOtherDeviceWhileThePeerKeepsTheMessage() throws Exception {
+        Device aTcp = device("delete_a", "a-phone", Transport.TCP);
+        Device aWs = device("delete_a", "a-web", Transport.WEBSOCKET);
+        Device b = device("delete_b", "b-phone", Transport.TCP);
+        String conv = single(aTcp.uid, b.uid);
+        long first = b.send(aTcp.uid, "delete me").getSeq();
+        long second = b.send(aTcp.uid, "keep me").getSeq();
+        await().atMost(20, SECONDS).until(() -> aTcp.unread(conv) == 2 && aWs.unread(conv) == 2);
+
+        long version = aTcp.client.deleteForMe(conv, first).get(20, SECONDS);
+
+        await().atMost(20, SECONDS).until(() -> aWs.deletions.contains(conv + " [" + first + "]"));
+        await().atMost(10, SECONDS).until(() -> aWs.unread(conv) == 1);
+        assertEquals(1, aTcp.unread(conv), "the deleting device counts its own DELETE_ACK");
+        assertTrue(aTcp.deletions.isEmpty(), "a device is not told of its own delete");
+        PullAck mine = aWs.client.pull(conv, 1, 0, 10).get(20, SECONDS);
+        assertEquals(List.of(MessageStatus.DELETED, MessageStatus.NORMAL),
+                mine.getMessagesList().stream().map(Message::getStatus).toList(), "seqs stay gapless: " + mine);
+        assertEquals("", mine.getMessages(0).getContent().getText());
+        PullAck theirs = b.client.pull(conv, 1, 0, 10).get(20, SECONDS);
+        assertEquals(List.of("delete me", "keep me"),
+                theirs.getMessagesList().stream().map(m -> m.getContent().getText()).toList(), "B keeps both");
+        ConversationInfo row = row(aWs.client.sync(0).get(20, SECONDS), conv);
+        assertEquals(version, row.getVersion(), "DELETE_ACK carries the row's version as SYNC returns it");
+        assertEquals(1, row.getUnreadCount());
+        assertEquals(second, row.getLastMessage().getSeq());
+    }
+
+    @Test
+    void aClearOnOneDeviceLeavesTheOtherDeviceNothingAtOrBelowItToPull() throws Exception {
+        Device aTcp = device("clear_a", "a-phone", Transport.TCP);
+        Device aWs = device("clear_a", "a-web", Transport.WEBSOCKET);
+        Device b = device("clear_b", "b-phone", Transport.TCP);
+        String conv = single(aTcp.uid, b.uid);
+        for (int i = 1; i <= 3; i++) {
+            b.send(aTcp.uid, "old " + i);
+        }
+        await().atMost(20, SECONDS).until(() -> aWs.unread(conv) == 3);
+
+        long cleared = aTcp.client.clearHistory(conv, 0).get(20, SECONDS);
+
+        assertEquals(3, cleared, "0 clears up to the newest message");
+        await().atMost(20, SECONDS).until(() -> aWs.clears.contains(conv + " 3"));
+        assertEquals(0, aWs.unread(conv));
+        assertEquals(3, aWs.client.conversationState(conv).orElseThrow().clearedSeq());
+        assertEquals(0, aWs.client.pull(conv, 1, 0, 10).get(20, SECONDS).getMessagesCount(), "nothing at or below 3");
+        assertEquals(3, b.client.pull(conv, 1, 0, 10).get(20, SECONDS).getMessagesCount(), "B keeps the history");
+
+        long next = b.send(aTcp.uid, "new").getSeq();
+        await().atMost(20, SECONDS).until(() -> aWs.unread(conv) == 1);
+        PullAck after = aWs.client.pull(conv, 1, 0, 10).get(20, SECONDS);
+        assertEquals(List.of(next), after.getMessagesList().stream().map(Message::getSeq).toList());
+        assertEquals(3, row(aWs.client.sync(0).get(20, SECONDS), conv).getClearedSeq());
+    }
+
+    @Test
+    void anOlderMessageRecalledAndOneDeletedWhileADeviceIsOfflineAreReportedAfterItReconnects() throws Exception {
+        Device a = device("missed_a", "a-phone", Transport.TCP);
+        Device bPhone = device("missed_b", "b-phone", Transport.TCP);
+        Device bWeb = device("missed_b", "b-web", Transport.WEBSOCKET);
+        String conv = single(a.uid, bPhone.uid);
+        SendAck regretted = a.send(bPhone.uid, "regretted later");
+        long unwanted = a.send(bPhone.uid, "deleted by b elsewhere").getSeq();
+        a.send(bPhone.uid, "the newest, untouched");
+        await().atMost(20, SECONDS).until(() -> bPhone.received.size() == 3 && bWeb.received.size() == 3);
+
+        bPhone.client.disconnect().get(20, SECONDS);
+        long recallVersion = a.client.recall(conv, regretted.getSeq()).get(20, SECONDS);
+        bWeb.client.deleteForMe(conv, unwanted).get(20, SECONDS);
+        long newest = a.send(bPhone.uid, "sent while b-phone was away").getSeq();
+        bPhone.client.connect(bPhone.credentials).get(20, SECONDS);
+
+        await().atMost(20, SECONDS).until(() -> bPhone.recalls.size() == 1 && !bPhone.deletions.isEmpty());
+        assertEquals(new RecalledMessage(conv, regretted.getSeq(), regretted.getMsgId(), 0, recallVersion, a.uid),
+                bPhone.recalls.get(0), "found by the since_version catch-up: not the conversation's last message");
+        assertEquals(List.of(conv + " [" + unwanted + "]"), bPhone.deletions);
+        await().atMost(20, SECONDS).until(() -> bPhone.received.size() == 4);
+        assertEquals(List.of(1L, 2L, 3L, newest), bPhone.received.stream().map(Message::getSeq).toList(),
+                "the catch-up reports, it does not deliver the changed messages again");
+        assertTrue(bPhone.received.stream().allMatch(m -> m.getStatus() == MessageStatus.NORMAL));
+        assertEquals(2, bPhone.unread(conv), "the newest two: one recalled and one deleted for B");
+    }
+
+    @Test
+    void pinAndHideOnOneDeviceShowInTheOtherDevicesSyncAndANewMessageUnhides() throws Exception {
+        Device aTcp = device("list_a", "a-phone", Transport.TCP);
+        Device aWs = device("list_a", "a-web", Transport.WEBSOCKET);
+        Device b = device("list_b", "b-phone", Transport.TCP);
+        String conv = single(aTcp.uid, b.uid);
+        b.send(aTcp.uid, "hi");
+        await().atMost(20, SECONDS).until(() -> aWs.unread(conv) == 1);
+
+        aTcp.client.pin(conv, true).get(20, SECONDS);
+        long pinnedAt = aTcp.client.conversationState(conv).orElseThrow().pinnedAt();
+        assertTrue(pinnedAt > 0, "the pinning device SYNCed after its own change");
+        aWs.client.syncNow().get(20, SECONDS);
+        assertEquals(pinnedAt, aWs.client.conversationState(conv).orElseThrow().pinnedAt());
+
+        aTcp.client.hide(conv, true).get(20, SECONDS);
+        aWs.client.syncNow().get(20, SECONDS);
+        assertTrue(aWs.client.conversationState(conv).orElseThrow().hidden());
+
+        aTcp.client.pin(conv, false).get(20, SECONDS);
+        b.send(aTcp.uid, "back in the list");
+        await().atMost(20, SECONDS).until(() -> aWs.unread(conv) == 2);
+        aWs.client.syncNow().get(20, SECONDS);
+        ConversationState state = aWs.client.conversationState(conv).orElseThrow();
+        assertFalse(state.hidden(), "a new message shows a hidden conversation again");
+        assertEquals(0, state.pinnedAt());
+        assertFalse(row(b.client.sync(0).get(20, SECONDS), conv).getDeleted(), "B's own row never changed");
+    }
+
+    @Test
+    void groupReadReceiptsCountAndListTheMembersWhoReadAMessage() throws Exception {
+        Device owner = device("receipts_owner", "o-phone", Transport.TCP);
+        Device reader = device("receipts_reader", "r-phone", Transport.TCP);
+        Device idle = device("receipts_idle", "i-phone", Transport.WEBSOCKET);
+        long group = new AccountClient(owner.client.config()).createGroup(owner.credentials, "receipts",
+                List.of(reader.uid, idle.uid));
+        String conv = "g_" + group;
+        long seq = owner.client.sendText(ConversationType.GROUP, group, "who read this?").get(20, SECONDS).getSeq();
+        await().atMost(20, SECONDS).until(() -> reader.unread(conv) == 1 && idle.unread(conv) == 1);
+
+        ReadReceipts none = owner.client.readReceipts(conv, seq).get(20, SECONDS);
+        assertEquals(new ReadReceipts(conv, seq, 0, 2, List.of()), none, "the sender is not counted");
+
+        reader.client.markRead(conv, seq).get(20, SECONDS);
+
+        ReadReceipts one = owner.client.readReceipts(conv, seq).get(20, SECONDS);
+        assertEquals(1, one.readCount());
+        assertEquals(1, one.unreadCount());
+        assertEquals(List.of(reader.uid), one.readers());
+        assertEquals(one, idle.client.readReceipts(conv, seq).get(20, SECONDS), "any member may ask");
+    }
+
     // ---- helpers
 
     private static void assertRefused(ErrorCode expected, org.junit.jupiter.api.function.Executable call) {
@@ -332,6 +469,8 @@ class ConversationStateIT {
         final List<String> reads = new CopyOnWriteArrayList<>();
         final List<String> peerReads = new CopyOnWriteArrayList<>();
         final List<RecalledMessage> recalls = new CopyOnWriteArrayList<>();
+        final List<String> deletions = new CopyOnWriteArrayList<>();
+        final List<String> clears = new CopyOnWriteArrayList<>();
 
         Device(long uid, Credentials credentials, MagpieClient client) {
             this.uid = uid;
@@ -365,6 +504,16 @@ class ConversationStateIT {
         @Override
         public void onRecalled(RecalledMessage recalled) {
             recalls.add(recalled);
+        }
+
+        @Override
+        public void onDeleted(String conversationId, List<Long> seqs) {
+            deletions.add(conversationId + " " + seqs);
+        }
+
+        @Override
+        public void onCleared(String conversationId, long clearedSeq) {
+            clears.add(conversationId + " " + clearedSeq);
         }
     }
 }
