@@ -119,6 +119,7 @@ public final class LogicService implements AutoCloseable {
                     config.consumerGroup() + " worker " + lease.workerId());
             OwnHistory ownHistory = new OwnHistory(database.dataSource(), clock);
             UnreadCounts unreadCounts = new UnreadCounts(database.dataSource());
+            SyncCursor syncCursor = new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch());
             TimelineCache timeline = new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
@@ -126,9 +127,8 @@ public final class LogicService implements AutoCloseable {
                     new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                     timeline, new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
             QueryStage queries = new QueryStage(new QueryProcessor(
-                    new SyncHandler(conversations, messages, unreadCounts, ownHistory,
-                            new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch())),
-                    new PullHandler(messages, conversations, groups, ownHistory)),
+                    new SyncHandler(conversations, messages, unreadCounts, ownHistory, syncCursor),
+                    new PullHandler(messages, conversations, groups, ownHistory, syncCursor)),
                     publisher, new QueryBacklog(config.queryBacklog()), config.queriesPerPoll());
             api = new AccountApi(config, database.dataSource(),
                     new AccountApi.SessionInfra(redis, producer, topics.push()), new AccountApi.ApiIds(

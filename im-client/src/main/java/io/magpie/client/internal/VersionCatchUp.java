@@ -170,6 +170,11 @@ final class VersionCatchUp {
         for (Message m : ack.getMessagesList()) {
             highest = Math.max(highest, m.getVersion());
         }
+        // the server's cursor (PullAck.version) is held back on the last page, so a change committed late is
+        // returned again next time; an older server sends none
+        if (ack.getVersion() > 0) {
+            highest = ack.getHasMore() ? Math.max(since, ack.getVersion()) : ack.getVersion();
+        }
         boolean more = ack.getHasMore() && highest > since;
         synchronized (lock) {
             sink.changes(s.conversationId(), ack.getMessagesList(), s.heldThrough());

@@ -32,13 +32,16 @@ public final class PullHandler {
     private final ConversationRepository conversations;
     private final GroupRepository groups;
     private final OwnHistory history;
+    private final SyncCursor cursor;
 
+    /** @param cursor the next {@code since_version} of a changes PULL, held back like SYNC's */
     public PullHandler(MessageRepository messages, ConversationRepository conversations, GroupRepository groups,
-            OwnHistory history) {
+            OwnHistory history, SyncCursor cursor) {
         this.messages = messages;
         this.conversations = conversations;
         this.groups = groups;
         this.history = history;
+        this.cursor = cursor;
     }
 
     /** @throws io.magpie.registry.StorageException when MySQL could not answer */
@@ -139,16 +142,19 @@ public final class PullHandler {
             long next = merged.get(q.limit()).version();
             bound = Math.min(bound, next > merged.get(0).version() ? next : next + 1);
         }
+        long newest = q.sinceVersion();
         for (MessageRecord r : merged) {
             if (r.version() >= bound) {
                 break;
             }
+            newest = Math.max(newest, r.version());
             if (r.seq() >= firstVisible) { // below: cleared, or before the caller joined
                 long messageTarget = ref instanceof ConversationRef.Single single ? single.peerOf(r.senderUid()) : target;
                 ack.addMessages(PushTaskFactory.toMessage(r, messageTarget));
             }
         }
-        ack.setHasMore(bound != Long.MAX_VALUE);
+        boolean hasMore = bound != Long.MAX_VALUE;
+        ack.setHasMore(hasMore).setVersion(cursor.next(q.sinceVersion(), newest, hasMore));
         return PushTaskFactory.reply(q.envelope(), Command.PULL_ACK, ack.build());
     }
 

@@ -93,7 +93,8 @@ public final class ReadProcessor {
             } else {
                 out.add(PushTaskFactory.reply(r.envelope(), Command.READ_ACK, ActionAck.newBuilder()
                         .setConversationId(s.conversationId()).setVersion(s.version()).setSeq(s.readSeq())
-                        .setUnreadCount(unreadAfter.getOrDefault(key(s.ownerUid(), s.conversationId()), 0L)).build()));
+                        .setUnreadCount(unreadAfter.getOrDefault(key(s.ownerUid(), s.conversationId()), 0L))
+                        .setLastSeq(s.lastSeq()).build()));
             }
         }
         for (ActionCommand.Read r : newest.values()) {

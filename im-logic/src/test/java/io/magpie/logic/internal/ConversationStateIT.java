@@ -54,6 +54,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(InfrastructureExtension.class)
 class ConversationStateIT {
 
+    /** No hold-back window: the IT's versions are not snowflake ids. */
+    private static final SyncCursor CURSOR = new SyncCursor(Clock.systemUTC(), Duration.ZERO, Instant.EPOCH);
+
     private static WritePath path;
     private static SendBatchProcessor sends;
     private static ReadProcessor reads;
@@ -105,6 +108,7 @@ class ConversationStateIT {
         assertEquals(row(bob, conv).version(), ack.getVersion());
         assertEquals(2, ack.getSeq());
         assertEquals(1, ack.getUnreadCount(), "a3 is left");
+        assertEquals(3, ack.getLastSeq(), "the count covers up to seq 3");
         Notice own = notice(out, NoticeType.NOTICE_READ);
         assertEquals(2, own.getSeq());
         assertEquals(1, own.getUnreadCount());
@@ -305,7 +309,7 @@ class ConversationStateIT {
         long bob = path.uid();
         String conv = ConversationIds.single(alice, bob);
         send(Sends.command(alice, bob, "d1"), Sends.command(alice, bob, "d2"), Sends.command(alice, bob, "d3"));
-        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history);
+        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history, CURSOR);
 
         List<OutgoingPush> out = own.process(delete(bob, conv, 2, 3, 99));
 
@@ -340,7 +344,7 @@ class ConversationStateIT {
         long bob = path.uid();
         String conv = ConversationIds.single(alice, bob);
         send(Sends.command(alice, bob, "c1"), Sends.command(alice, bob, "c2"), Sends.command(alice, bob, "c3"));
-        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history);
+        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history, CURSOR);
 
         List<OutgoingPush> out = own.process(clear(bob, conv, 2));
 
@@ -365,7 +369,7 @@ class ConversationStateIT {
         long bob = path.uid();
         String conv = ConversationIds.single(alice, bob);
         send(Sends.command(alice, bob, "v1"), Sends.command(alice, bob, "v2"), Sends.command(alice, bob, "v3"));
-        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history);
+        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history, CURSOR);
         long cursor = changes(pull, bob, conv, 0, 10).getMessagesList().stream()
                 .mapToLong(io.magpie.protocol.proto.Message::getVersion).max().orElseThrow();
 
@@ -377,13 +381,14 @@ class ConversationStateIT {
         assertEquals(List.of("1:RECALLED", "2:DELETED", "3:DELETED", "4:NORMAL"), all.getMessagesList().stream()
                 .map(m -> m.getSeq() + ":" + m.getStatus()).toList());
         assertFalse(all.getHasMore());
+        assertEquals(all.getMessagesList().stream().mapToLong(io.magpie.protocol.proto.Message::getVersion).max()
+                .orElseThrow(), all.getVersion(), "the next cursor (no hold-back window here)");
         List<String> paged = new ArrayList<>();
         long at = cursor;
         for (int round = 0; round < 10; round++) {
             PullAck page = changes(pull, bob, conv, at, 1);
             page.getMessagesList().forEach(m -> paged.add(m.getSeq() + ":" + m.getStatus()));
-            at = page.getMessagesList().stream().mapToLong(io.magpie.protocol.proto.Message::getVersion).max()
-                    .orElse(at);
+            at = page.getVersion();
             if (!page.getHasMore()) {
                 break;
             }
@@ -409,7 +414,7 @@ class ConversationStateIT {
         send(Sends.command(alice, bob, "b1"), Sends.command(bob, alice, "b2"), Sends.command(alice, bob, "b3"),
                 Sends.command(alice, bob, "b4"), Sends.command(bob, alice, "b5"));
         recalls.process(List.of(recall(alice, conv, 3)));
-        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history);
+        PullHandler pull = new PullHandler(path.messages, path.conversations, path.groups, history, CURSOR);
 
         PullAck newest = pull(pull, bob, conv, Long.MAX_VALUE);
         PullAck older = pull(pull, bob, conv, 3);
