@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * request id (docs/PROTOCOL.md §3), matches answers and ERRORs to them, and bounds each by the request
  * timeout, counted from the call, whatever happens in between.
  *
- * <p>A request refused with {@code RATE_LIMITED} is not failed: it is written again with a new request id
+ * <p>A request refused with {@code RATE_LIMITED} (or {@code SERVER_BUSY} with a retry-after) is not failed: it is written again with a new request id
  * after the gate's {@code retry_after_ms} (the {@link RateLimitPolicy}'s fallback when there is none), up to
  * {@link RateLimitPolicy#maxRetries()} times, and meanwhile the connection's other requests wait in the
  * {@link RequestPacer} too. Once the resends ran out, or the next one would come after the request timeout,
@@ -105,7 +105,7 @@ final class OutstandingRequests {
      */
     boolean refuse(int requestId, MagpieErrorException error) {
         Request<?> request = requestId == 0 ? null : written.remove(requestId);
-        if (error.code() != ErrorCode.RATE_LIMITED) {
+        if (!resendable(error)) {
             if (request != null) {
                 request.fail(error);
             }
@@ -187,14 +187,24 @@ final class OutstandingRequests {
         }
     }
 
+    /**
+     * RATE_LIMITED, and SERVER_BUSY that names a retry-after (the gate held the request back while the message
+     * bus was slow): both say "the same request later", so the connection resends it itself.
+     */
+    private static boolean resendable(MagpieErrorException error) {
+        return error.code() == ErrorCode.RATE_LIMITED
+                || (error.code() == ErrorCode.SERVER_BUSY && !error.retryAfter().isZero());
+    }
+
     private MagpieErrorException rateLimited(Request<?> request, Duration retryAfter, String outcome) {
         MagpieErrorException last = request.lastRefusal;
+        ErrorCode code = last == null ? ErrorCode.RATE_LIMITED : last.code();
         String refused = last == null
                 ? request.command + " not sent: the gate rate-limited this connection (RATE_LIMITED, retry after "
                         + retryAfter.toMillis() + " ms) and its requests wait their turn"
-                : request.command + " refused with RATE_LIMITED " + request.refusals + " time(s), retry after "
+                : request.command + " refused with " + code + " " + request.refusals + " time(s), retry after "
                         + retryAfter.toMillis() + " ms (gate: " + last.getMessage() + ")";
-        return new MagpieErrorException(ErrorCode.RATE_LIMITED, last == null ? ErrorCode.RATE_LIMITED.code()
+        return new MagpieErrorException(code, last == null ? ErrorCode.RATE_LIMITED.code()
                 : last.rawCode(), who.get() + " " + refused + "; " + outcome + ". Resend it later (a SEND with the"
                 + " same client msg id)", true, retryAfter);
     }

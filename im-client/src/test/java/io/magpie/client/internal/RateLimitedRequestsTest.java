@@ -133,6 +133,30 @@ class RateLimitedRequestsTest {
     }
 
     @Test
+    void aSendHeldBackAsServerBusyWithARetryAfterIsResentButOneWithoutIsTheCallersFailure() throws Exception {
+        CompletableFuture<SendAck> f = send("b1");
+        Frame first = sent();
+        channel.writeInbound(Frames.error(first.requestId(), first.command(), ErrorCode.SERVER_BUSY,
+                "64 requests of this connection are still on their way to the message bus", 1000));
+        elapse(999);
+        nothingSent();
+        assertFalse(f.isDone());
+        elapse(1);
+        Frame resend = sent();
+        assertEquals("b1", clientMsgId(resend));
+        ack(resend);
+        assertEquals(100, f.get(0, TimeUnit.SECONDS).getMsgId());
+
+        CompletableFuture<SendAck> g = send("b2");
+        Frame other = sent();
+        channel.writeInbound(Frames.error(other.requestId(), other.command(), ErrorCode.SERVER_BUSY,
+                "storage unavailable", 0));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> g.get(0, TimeUnit.SECONDS));
+        assertEquals(ErrorCode.SERVER_BUSY, assertInstanceOf(MagpieErrorException.class, e.getCause()).code(),
+                "no advice: the caller (or the delivery coordinator) decides");
+    }
+
+    @Test
     void otherRequestsOfThatConnectionWaitForTheRetryAfterAndThenGoOnePerRetryAfterInOrder() throws Exception {
         CompletableFuture<SendAck> a = send("a");
         Frame first = sent();
