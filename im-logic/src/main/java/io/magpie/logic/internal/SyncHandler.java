@@ -10,6 +10,8 @@ import io.magpie.protocol.Command;
 import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.proto.ConversationInfo;
 import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.SyncAck;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,9 @@ import java.util.Set;
  * follows {@link SyncCursor}. Blocking JDBC on the consumer thread; stateless, thread-safe.
  */
 public final class SyncHandler {
+
+    /** Longest text of a conversation's last message in a SYNC answer. */
+    public static final int PREVIEW_CODE_POINTS = 200;
 
     private final ConversationRepository conversations;
     private final MessageRepository messages;
@@ -92,8 +97,26 @@ public final class SyncHandler {
         if (last != null) {
             long target = c.conversationType() == ConversationType.GROUP_VALUE ? c.peerId()
                     : ConversationIds.peerOf(last.conversationId(), last.senderUid());
-            info.setLastMessage(PushTaskFactory.toMessage(last, target));
+            info.setLastMessage(preview(PushTaskFactory.toMessage(last, target)));
         }
         return info.build();
+    }
+
+    /**
+     * The newest message as the list shows it: text (and caption) cut to {@value #PREVIEW_CODE_POINTS} code
+     * points, custom bytes left out; PULL returns the whole message.
+     */
+    static Message preview(Message m) {
+        MessageContent content = m.getContent();
+        String text = content.getText();
+        boolean longText = text.codePointCount(0, text.length()) > PREVIEW_CODE_POINTS;
+        if (!longText && content.getCustom().isEmpty()) {
+            return m;
+        }
+        MessageContent.Builder cut = content.toBuilder().clearCustom();
+        if (longText) {
+            cut.setText(text.substring(0, text.offsetByCodePoints(0, PREVIEW_CODE_POINTS)));
+        }
+        return m.toBuilder().setContent(cut).build();
     }
 }
