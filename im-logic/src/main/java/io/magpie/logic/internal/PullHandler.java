@@ -115,9 +115,14 @@ public final class PullHandler {
         Set<Long> hiddenSeqs = changed.isEmpty() ? Set.of() : history.hiddenIn(q.uid(), q.conversationId(),
                 changed.stream().mapToLong(MessageRecord::seq).min().orElse(0),
                 changed.stream().mapToLong(MessageRecord::seq).max().orElse(0));
+        // a message deleted after the cursor comes once, from the deletions, with the deletion's version
+        Set<Long> deletedSince = new java.util.HashSet<>();
+        deletions.forEach(h -> deletedSince.add(h.seq()));
         List<MessageRecord> merged = new ArrayList<>();
         for (MessageRecord r : changed) {
-            merged.add(hiddenSeqs.contains(r.seq()) ? Placeholders.deletedForViewer(r) : r);
+            if (!deletedSince.contains(r.seq())) {
+                merged.add(hiddenSeqs.contains(r.seq()) ? Placeholders.deletedForViewer(r) : r);
+            }
         }
         for (OwnHistory.Hidden h : deletions) {
             MessageRecord r = deletedBySeq.get(h.seq());

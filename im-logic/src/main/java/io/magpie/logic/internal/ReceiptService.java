@@ -63,9 +63,11 @@ public final class ReceiptService {
         }
         MessageRecord message = found.get(0);
         if (ref instanceof ConversationRef.Single single) {
+            // what the pushed receipts told the sender: the sender's row's view of the peer (0 while either hides them)
             long peer = single.peerOf(message.senderUid());
             boolean shared = !positions.hidingReceipts(List.of(peer)).contains(peer);
-            long peerRead = conversations.find(peer, conversationId).map(Conversation::readSeq).orElse(0L);
+            long peerRead = conversations.find(message.senderUid(), conversationId).map(Conversation::peerReadSeq)
+                    .orElse(0L);
             long read = shared && peerRead >= seq ? 1 : 0;
             return new Receipts(conversationId, seq, read, shared ? 1 - read : 0,
                     read == 1 ? List.of(peer) : List.of());

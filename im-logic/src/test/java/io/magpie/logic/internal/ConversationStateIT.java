@@ -398,6 +398,10 @@ class ConversationStateIT {
         }
         assertEquals(List.of("1:RECALLED", "2:DELETED", "3:DELETED", "4:NORMAL"), paged,
                 "one DELETE's seqs share a version and come in one page");
+        List<String> replay = changes(pull, bob, conv, cursor - 1, 10).getMessagesList().stream()
+                .map(m -> m.getSeq() + ":" + m.getStatus()).toList();
+        assertEquals(replay.stream().distinct().toList(), replay, "each change once per answer, a deletion"
+                + " with the deletion's version only");
         assertEquals(List.of("1:RECALLED", "4:NORMAL"), changes(pull, alice, conv, cursor, 10).getMessagesList()
                 .stream().map(m -> m.getSeq() + ":" + m.getStatus()).toList(), "her view has no deletion of his");
     }
