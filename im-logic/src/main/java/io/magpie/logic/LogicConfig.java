@@ -21,7 +21,6 @@ import java.util.Objects;
  *                           see {@link SessionSettings})
  * @param pbkdf2Iterations   PBKDF2-HMAC-SHA256 rounds for new password hashes; 1000-10,000,000,
  *                           default 210,000 (OWASP); tests lower it
- * @param timelineCacheSize  newest messages kept per conversation in the Redis hot timeline; 1-10000, default 200
  * @param accountCacheSize   positive "this uid exists" lookups kept in memory; 0-10,000,000, default 100,000
  * @param uidSegmentStep     uids reserved from MySQL per round trip; 1-1,000,000, default 100
  * @param workerLeaseTtl     TTL of the Redis lease on the snowflake worker id; 3 s-10 min, default 30 s
@@ -63,7 +62,6 @@ public record LogicConfig(
         byte[] tokenSecret,
         Duration tokenTtl,
         int pbkdf2Iterations,
-        int timelineCacheSize,
         int accountCacheSize,
         int uidSegmentStep,
         Duration workerLeaseTtl,
@@ -88,7 +86,6 @@ public record LogicConfig(
     public static final int DEFAULT_HTTP_PORT = 8081;
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofMinutes(15);
     public static final int DEFAULT_PBKDF2_ITERATIONS = 210_000;
-    public static final int DEFAULT_TIMELINE_CACHE_SIZE = 200;
     public static final int DEFAULT_ACCOUNT_CACHE_SIZE = 100_000;
     public static final int DEFAULT_UID_SEGMENT_STEP = 100;
     public static final Duration DEFAULT_WORKER_LEASE_TTL = Duration.ofSeconds(30);
@@ -124,7 +121,6 @@ public record LogicConfig(
         tokenSecret = tokenSecret.clone();
         tokenTtl = range("auth.token-ttl", tokenTtl, Duration.ofMinutes(1), Duration.ofDays(365));
         range("logic.pbkdf2-iterations", pbkdf2Iterations, 1_000, 10_000_000);
-        range("logic.timeline-cache-size", timelineCacheSize, 1, 10_000);
         range("LogicConfig.accountCacheSize (set in code, no YAML key)", accountCacheSize, 0, 10_000_000);
         range("LogicConfig.uidSegmentStep (set in code, no YAML key)", uidSegmentStep, 1, 1_000_000);
         workerLeaseTtl = range("LogicConfig.workerLeaseTtl (set in code, no YAML key)",
@@ -163,7 +159,7 @@ public record LogicConfig(
                 + ", consumerGroup=" + consumerGroup + ", maxPollRecords=" + maxPollRecords
                 + ", batchLinger=" + batchLinger + ", http=" + httpHost + ":" + httpPort
                 + ", tokenSecret=<" + tokenSecret.length + " bytes>, tokenTtl=" + tokenTtl
-                + ", pbkdf2Iterations=" + pbkdf2Iterations + ", timelineCacheSize=" + timelineCacheSize
+                + ", pbkdf2Iterations=" + pbkdf2Iterations
                 + ", accountCacheSize=" + accountCacheSize + ", uidSegmentStep=" + uidSegmentStep
                 + ", workerLeaseTtl=" + workerLeaseTtl + ", retryBackoff=" + retryBackoffMin + ".." + retryBackoffMax
                 + ", pushAckTimeout=" + pushAckTimeout + ", maxGroupMembers=" + maxGroupMembers
@@ -211,7 +207,6 @@ public record LogicConfig(
         private int httpPort = DEFAULT_HTTP_PORT;
         private Duration tokenTtl = DEFAULT_TOKEN_TTL;
         private int pbkdf2Iterations = DEFAULT_PBKDF2_ITERATIONS;
-        private int timelineCacheSize = DEFAULT_TIMELINE_CACHE_SIZE;
         private int accountCacheSize = DEFAULT_ACCOUNT_CACHE_SIZE;
         private int uidSegmentStep = DEFAULT_UID_SEGMENT_STEP;
         private Duration workerLeaseTtl = DEFAULT_WORKER_LEASE_TTL;
@@ -242,7 +237,6 @@ public record LogicConfig(
         public Builder httpPort(int v) { this.httpPort = v; return this; }
         public Builder tokenTtl(Duration v) { this.tokenTtl = v; return this; }
         public Builder pbkdf2Iterations(int v) { this.pbkdf2Iterations = v; return this; }
-        public Builder timelineCacheSize(int v) { this.timelineCacheSize = v; return this; }
         public Builder accountCacheSize(int v) { this.accountCacheSize = v; return this; }
         public Builder uidSegmentStep(int v) { this.uidSegmentStep = v; return this; }
         public Builder workerLeaseTtl(Duration v) { this.workerLeaseTtl = v; return this; }
@@ -262,7 +256,7 @@ public record LogicConfig(
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
-                    httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations, timelineCacheSize,
+                    httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations,
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow);

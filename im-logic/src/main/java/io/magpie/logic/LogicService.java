@@ -11,7 +11,6 @@ import io.magpie.registry.RedisStore;
 import io.magpie.das.MessageRecalls;
 import io.magpie.das.OwnHistory;
 import io.magpie.das.ReadPositions;
-import io.magpie.das.TimelineCache;
 import io.magpie.das.UnreadCounts;
 import io.magpie.bus.Topics;
 import io.magpie.idgen.ConversationSeqAllocator;
@@ -120,12 +119,11 @@ public final class LogicService implements AutoCloseable {
             OwnHistory ownHistory = new OwnHistory(database.dataSource(), clock);
             UnreadCounts unreadCounts = new UnreadCounts(database.dataSource());
             SyncCursor syncCursor = new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch());
-            TimelineCache timeline = new TimelineCache(redis, config.timelineCacheSize(), TimelineCache.DEFAULT_TTL);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner,
                     new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
-                    timeline, new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
+                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
             QueryStage queries = new QueryStage(new QueryProcessor(
                     new SyncHandler(conversations, messages, unreadCounts, ownHistory, syncCursor),
                     new PullHandler(messages, conversations, groups, ownHistory, syncCursor)),
@@ -140,7 +138,7 @@ public final class LogicService implements AutoCloseable {
                     new UpstreamBatchProcessor(new UpstreamParser(), sends,
                             new ReadProcessor(new ReadPositions(database.dataSource(), clock), unreadCounts, snowflake),
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
-                                    timeline, snowflake, config.recallWindow(), clock),
+                                    snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
                             publisher), queries, assigner,
                     new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock);

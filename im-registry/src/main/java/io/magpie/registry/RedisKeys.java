@@ -39,16 +39,6 @@ public final class RedisKeys {
         return prefix + "idgen:worker:" + n;
     }
 
-    /** ZSET score seq, member protobuf {@code Message} bytes: the newest messages of a conversation. */
-    public String timeline(String conversationId) {
-        return prefix + "timeline:" + conversationId;
-    }
-
-    /** HASH conversation id -> last seq. */
-    public String conversationLastSeq() {
-        return prefix + "conv:lastseq";
-    }
-
     /** A key as UTF-8 bytes, for the {@code byte[]} connection. */
     public static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);

@@ -72,7 +72,7 @@ public final class RedisStore implements AutoCloseable {
         return strings;
     }
 
-    /** The shared connection for binary values (timelines); keys via {@link RedisKeys#bytes(String)}. */
+    /** The shared connection for binary values; keys via {@link RedisKeys#bytes(String)}. */
     public StatefulRedisConnection<byte[], byte[]> bytes() {
         return bytes;
     }

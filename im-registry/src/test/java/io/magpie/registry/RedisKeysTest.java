@@ -13,7 +13,5 @@ class RedisKeysTest {
         assertEquals("magpie:gate:g1", keys.gate("g1"));
         assertEquals("magpie:gates", keys.gates());
         assertEquals("magpie:idgen:worker:7", keys.idgenWorker(7));
-        assertEquals("magpie:timeline:s_1_2", keys.timeline("s_1_2"));
-        assertEquals("magpie:conv:lastseq", keys.conversationLastSeq());
     }
 }

@@ -6,7 +6,6 @@ import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageRecalls;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
-import io.magpie.das.TimelineCache;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * RECALLs, one by one (they are rare): the sender may recall their own message within the recall
  * window, a group's owner or admins any message of the group at any time. The message becomes a
  * placeholder ({@link MessageRecalls}: status RECALLED, content reduced to its type, a new version,
- * every member's row versioned), the hot timeline entry is replaced, and every member's devices get
+ * every member's row versioned), and every member's devices get
  * a {@code NOTICE_RECALLED}; the request gets RECALL_ACK with the message's new version. Recalling a
  * recalled message is acknowledged again with nothing changed. Not thread-safe: the upstream
  * consumer's thread.
@@ -38,7 +37,6 @@ public final class RecallProcessor {
     private final MessageRepository messages;
     private final MessageRecalls recalls;
     private final GroupRepository groups;
-    private final TimelineCache timeline;
     private final IdGenerator versions;
     private final Duration window;
     private final Clock clock;
@@ -48,11 +46,10 @@ public final class RecallProcessor {
      * @param window   how long after sending a sender may recall
      */
     public RecallProcessor(MessageRepository messages, MessageRecalls recalls, GroupRepository groups,
-            TimelineCache timeline, IdGenerator versions, Duration window, Clock clock) {
+            IdGenerator versions, Duration window, Clock clock) {
         this.messages = messages;
         this.recalls = recalls;
         this.groups = groups;
-        this.timeline = timeline;
         this.versions = versions;
         this.window = window;
         this.clock = clock;
@@ -114,33 +111,11 @@ public final class RecallProcessor {
             // recalled meanwhile by another request: answer with what is stored
             return List.of(ack(r, messages.findRange(conversationId, r.seq(), r.seq(), 1).get(0).version()));
         }
-        MessageRecord recalled = new MessageRecord(message.msgId(), conversationId, message.conversationType(),
-                message.seq(), version, message.senderUid(), message.senderDeviceId(), message.clientMsgId(),
-                message.msgType(), placeholder, MessageRecord.STATUS_RECALLED, message.serverTime());
-        replaceInTimeline(recalled);
         log.info("[uid {}, device {}, conversation {}] recalled message {} (seq {}, sent by {})", r.uid(),
                 r.envelope().getDeviceId(), conversationId, message.msgId(), message.seq(), message.senderUid());
         return List.of(ack(r, version), PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_RECALLED)
                 .setConversationId(conversationId).setSeq(message.seq()).setUid(r.uid()).setVersion(version)
                 .setMsgId(message.msgId()).setSenderUid(message.senderUid()).build(), members, r.envelope()));
-    }
-
-    /** The cached rendering must not outlive the content: replace it (a failure is logged, PULL falls back to MySQL). */
-    private void replaceInTimeline(MessageRecord recalled) {
-        try {
-            timeline.appendBatch(List.of(recalled)).whenComplete((v, e) -> {
-                if (e != null) {
-                    logStale(recalled, e);
-                }
-            });
-        } catch (RuntimeException e) {
-            logStale(recalled, e);
-        }
-    }
-
-    private static void logStale(MessageRecord recalled, Throwable e) {
-        log.warn("[conversation {}] the hot timeline may still hold recalled message {} (seq {}) until it expires: {}",
-                recalled.conversationId(), recalled.msgId(), recalled.seq(), e.toString());
     }
 
     private static OutgoingPush ack(ActionCommand.Recall r, long version) {

@@ -7,7 +7,6 @@ import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
 import io.magpie.das.SenderClientKey;
-import io.magpie.das.TimelineCache;
 import io.magpie.das.WriteFence;
 import io.magpie.logic.internal.DedupePlan.Conflict;
 import io.magpie.logic.internal.DedupePlan.Fresh;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Step 5 for the SENDs of one polled batch: dedupe (one query; a dedupe hit is answered from the
  * stored record, and only if the SEND names that record's conversation, otherwise it is refused with
  * {@code CLIENT_MSG_ID_REUSED}), authorise (one-to-one: the peer exists; group: the sender is a
- * member), assign ids and seqs, persist, append to the hot timeline, and build the push tasks
+ * member), assign ids and seqs, persist, and build the push tasks
  * (SEND_ACK, PUSH, ERROR). The write is one fenced transaction ({@link MessageStore#persist(WriteFence,
  * java.util.Collection, MessageStore.Planner)}): it proves this instance still owns the SENDs'
  * partitions, locks the groups' rows, and authorises, numbers and fans out group messages from the
@@ -56,15 +55,13 @@ public final class SendBatchProcessor {
     private final int largeGroupThreshold;
     private final MessageAssigner assigner;
     private final MessageStore store;
-    private final TimelineCache timeline;
     private final SlowWriteWarning slowWrites;
     private final PartitionFences fences;
 
     /** A processor whose writes are not fenced (every SEND is taken as this instance's to write). */
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
-            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, TimelineCache timeline,
-            SlowWriteWarning slowWrites) {
-        this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, timeline, slowWrites, null);
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites) {
+        this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, slowWrites, null);
     }
 
     /**
@@ -73,8 +70,8 @@ public final class SendBatchProcessor {
      * @param fences              this instance's partition epochs; null = writes are not fenced
      */
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
-            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, TimelineCache timeline,
-            SlowWriteWarning slowWrites, PartitionFences fences) {
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
+            PartitionFences fences) {
         this.messages = messages;
         this.authorizer = authorizer;
         this.groupAuthorizer = new GroupAuthorizer();
@@ -82,7 +79,6 @@ public final class SendBatchProcessor {
         this.largeGroupThreshold = largeGroupThreshold;
         this.assigner = assigner;
         this.store = store;
-        this.timeline = timeline;
         this.slowWrites = slowWrites;
         this.fences = fences;
     }
@@ -205,9 +201,6 @@ public final class SendBatchProcessor {
             if (slots.get(i) instanceof SameAs same) {
                 outcome[i] = outcome[same.firstIndex()];
             }
-        }
-        if (!fresh.isEmpty()) {
-            appendToTimeline(fresh);
         }
         try {
             return pushes(slots, outcome, locked, rosters);
@@ -343,27 +336,5 @@ public final class SendBatchProcessor {
         } catch (RuntimeException e) {
             throw StorageFailures.classify("looking up " + keys.size() + " client message ids", e);
         }
-    }
-
-    /**
-     * Not awaited: Redis is a cache of MySQL, readers treat a gap as a miss and read MySQL, so a
-     * failure here costs a slower read, never a message.
-     */
-    private void appendToTimeline(List<MessageRecord> fresh) {
-        try {
-            timeline.appendBatch(fresh).whenComplete((v, e) -> {
-                if (e != null) {
-                    logTimelineFailure(fresh, e);
-                }
-            });
-        } catch (RuntimeException e) {
-            logTimelineFailure(fresh, e);
-        }
-    }
-
-    private static void logTimelineFailure(List<MessageRecord> fresh, Throwable e) {
-        log.warn("[conversation {}] appending {} messages (of {} conversations) to the Redis timeline failed;"
-                        + " readers will use MySQL", fresh.get(0).conversationId(), fresh.size(),
-                fresh.stream().map(MessageRecord::conversationId).distinct().count(), e);
     }
 }

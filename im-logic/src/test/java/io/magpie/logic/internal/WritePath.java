@@ -11,7 +11,6 @@ import io.magpie.das.MysqlConfig;
 import io.magpie.das.PartitionFenceRepository;
 import io.magpie.registry.RedisConfig;
 import io.magpie.registry.RedisStore;
-import io.magpie.das.TimelineCache;
 import io.magpie.idgen.ConversationSeqAllocator;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.protocol.Command;
@@ -83,7 +82,7 @@ final class WritePath implements AutoCloseable {
         return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true, 100), groups::roster,
                 largeGroupThreshold,
                 assigner, new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
-                new TimelineCache(redis, 50, TimelineCache.DEFAULT_TTL), new SlowWriteWarning(clock,
+                new SlowWriteWarning(clock,
                 Duration.ofSeconds(30)), fences);
     }
 

@@ -297,7 +297,6 @@ public final class Settings {
         int maxPollRecords = tree.integer("logic.max-poll-records", LogicConfig.DEFAULT_MAX_POLL_RECORDS);
         Duration tokenTtl = tree.duration("auth.token-ttl", LogicConfig.DEFAULT_TOKEN_TTL);
         int iterations = tree.integer("logic.pbkdf2-iterations", LogicConfig.DEFAULT_PBKDF2_ITERATIONS);
-        int timelineSize = tree.integer("logic.timeline-cache-size", LogicConfig.DEFAULT_TIMELINE_CACHE_SIZE);
         int maxGroupMembers = tree.integer("logic.max-group-members", LogicConfig.DEFAULT_MAX_GROUP_MEMBERS);
         int largeGroup = tree.integer("logic.large-group-threshold", LogicConfig.DEFAULT_LARGE_GROUP_THRESHOLD);
         Duration syncWindow = tree.duration("logic.sync-version-window", LogicConfig.DEFAULT_SYNC_VERSION_WINDOW);
@@ -330,7 +329,6 @@ public final class Settings {
                 .maxPollRecords(maxPollRecords)
                 .tokenTtl(tokenTtl)
                 .pbkdf2Iterations(iterations)
-                .timelineCacheSize(timelineSize)
                 .maxGroupMembers(maxGroupMembers)
                 .largeGroupThreshold(largeGroup)
                 .syncVersionWindow(syncWindow)
