@@ -26,7 +26,6 @@ import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.server.config.ConfigTree;
-import io.magpie.server.config.Settings;
 import io.magpie.testkit.InfrastructureExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,7 +34,6 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -94,12 +92,7 @@ class ClientSdkIT {
                   http-port: 0
                   pbkdf2-iterations: 1000
                 """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), SENDS_PER_SECOND), Map.of());
-        tree.setDefault("mysql.url", isolation.jdbcUrl());
-        tree.setDefault("mysql.user", infra.mysqlUser());
-        tree.setDefault("mysql.password", infra.mysqlPassword());
-        tree.setDefault("redis.uri", infra.redisUri());
-        tree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
-        node = MagpieNode.start(new Settings(tree), EnumSet.allOf(MagpieNode.Role.class), Clock.systemUTC());
+        node = TestNodes.allRoles(tree, infra, isolation);
     }
 
     @AfterAll

@@ -31,12 +31,9 @@ import io.magpie.protocol.proto.PullAck;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.SyncAck;
 import io.magpie.server.config.ConfigTree;
-import io.magpie.server.config.Settings;
 import io.magpie.testkit.InfrastructureExtension;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,12 +90,7 @@ class ConversationStateIT {
                   pbkdf2-iterations: 1000
                   recall-window: %ds
                 """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), RECALL_WINDOW.toSeconds()), Map.of());
-        tree.setDefault("mysql.url", isolation.jdbcUrl());
-        tree.setDefault("mysql.user", infra.mysqlUser());
-        tree.setDefault("mysql.password", infra.mysqlPassword());
-        tree.setDefault("redis.uri", infra.redisUri());
-        tree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
-        node = MagpieNode.start(new Settings(tree), EnumSet.allOf(MagpieNode.Role.class), Clock.systemUTC());
+        node = TestNodes.allRoles(tree, infra, isolation);
     }
 
     @AfterAll

@@ -27,7 +27,6 @@ import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.server.config.ConfigTree;
-import io.magpie.server.config.Settings;
 import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
 import io.magpie.engines.TestIsolation;
@@ -36,10 +35,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -91,12 +88,7 @@ class EndToEndIT {
                   http-port: 0
                   pbkdf2-iterations: 1000
                 """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix()), Map.of());
-        tree.setDefault("mysql.url", isolation.jdbcUrl());
-        tree.setDefault("mysql.user", infra.mysqlUser());
-        tree.setDefault("mysql.password", infra.mysqlPassword());
-        tree.setDefault("redis.uri", infra.redisUri());
-        tree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
-        node = MagpieNode.start(new Settings(tree), EnumSet.allOf(MagpieNode.Role.class), Clock.systemUTC());
+        node = TestNodes.allRoles(tree, infra, isolation);
     }
 
     @AfterAll
