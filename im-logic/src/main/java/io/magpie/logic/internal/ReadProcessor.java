@@ -58,12 +58,13 @@ public final class ReadProcessor {
         Set<Long> people = new HashSet<>();
         for (ActionCommand.Read r : newest.values()) {
             marks.add(new ReadMark(r.uid(), r.conversation().id(), r.readSeq(), versions.nextId()));
-            people.add(r.uid());
             if (r.conversation() instanceof ConversationRef.Single single) {
+                // receipts are one-to-one only: group reads need no settings lookup
+                people.add(r.uid());
                 people.add(single.peerOf(r.uid()));
             }
         }
-        Set<Long> hiding = positions.hidingReceipts(people);
+        Set<Long> hiding = people.isEmpty() ? Set.of() : positions.hidingReceipts(people);
         ReadPositions.Outcome outcome = positions.apply(marks, moved -> {
             List<ReadPositions.PeerMark> receipts = new ArrayList<>();
             for (ReadState s : moved) {
