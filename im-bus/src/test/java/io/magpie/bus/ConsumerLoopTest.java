@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.magpie.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

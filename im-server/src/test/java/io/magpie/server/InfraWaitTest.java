@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.registry.StorageException;
-import java.time.Clock;
+import io.magpie.testkit.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class InfraWaitTest {
 
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock();
     private final List<Duration> sleeps = new ArrayList<>();
     private final InfraWait wait = new InfraWait(Duration.ofSeconds(30), clock, d -> {
         sleeps.add(d);
@@ -62,28 +59,5 @@ class InfraWaitTest {
             throw migration;
         })));
         assertEquals(List.of(), sleeps);
-    }
-
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

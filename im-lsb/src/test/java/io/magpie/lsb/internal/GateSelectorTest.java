@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.registry.GateInfo;
 import io.magpie.registry.GateState;
+import io.magpie.testkit.MutableClock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package io.magpie.lsb.internal;
+package io.magpie.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A UTC clock a test moves by hand (thread-safe: readers on other threads see each move). */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(long epochMillis) {
+    /** Starts at 2026-01-01T00:00:00Z. */
+    public MutableClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+    }
+
+    public MutableClock(long epochMillis) {
         this.now = Instant.ofEpochMilli(epochMillis);
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
