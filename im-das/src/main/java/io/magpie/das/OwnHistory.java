@@ -45,9 +45,14 @@ public final class OwnHistory {
      *
      * @param version    the row's version now
      * @param clearedSeq the row's cleared-up-to seq now
-     * @param changed    the seqs newly hidden (DELETE), or whether the cleared seq rose (CLEAR: empty or {0})
+     * @param newlyHidden DELETE: the seqs this call hid (empty: nothing new); CLEAR: empty
+     * @param changed    whether this call changed the row (hid something, or raised the cleared seq)
      */
-    public record Outcome(long version, long clearedSeq, Set<Long> changed) {
+    public record Outcome(long version, long clearedSeq, Set<Long> newlyHidden, boolean changed) {
+
+        public Outcome {
+            newlyHidden = Set.copyOf(newlyHidden);
+        }
     }
 
     /**
@@ -84,7 +89,7 @@ public final class OwnHistory {
                     changed.removeAll(before);
                     long rowVersion = changed.isEmpty() ? row.get()[0]
                             : touch(connection, ownerUid, conversationId, version);
-                    return Optional.of(new Outcome(rowVersion, row.get()[1], changed));
+                    return Optional.of(new Outcome(rowVersion, row.get()[1], changed, !changed.isEmpty()));
                 });
     }
 
@@ -113,7 +118,7 @@ public final class OwnHistory {
                 }
             }
             if (target <= row.get()[1]) {
-                return Optional.of(new Outcome(row.get()[0], row.get()[1], Set.of()));
+                return Optional.of(new Outcome(row.get()[0], row.get()[1], Set.of(), false));
             }
             try (PreparedStatement statement = connection.prepareStatement("UPDATE conversation SET cleared_seq = ?,"
                     + " version = GREATEST(version, ?), updated_at = ? WHERE owner_uid = ? AND conversation_id = ?")) {
@@ -124,7 +129,7 @@ public final class OwnHistory {
                 statement.setString(5, conversationId);
                 statement.executeUpdate();
             }
-            return Optional.of(new Outcome(Math.max(row.get()[0], version), target, Set.of(0L)));
+            return Optional.of(new Outcome(Math.max(row.get()[0], version), target, Set.of(), true));
         });
     }
 

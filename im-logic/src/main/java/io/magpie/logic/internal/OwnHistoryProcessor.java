@@ -44,9 +44,9 @@ public final class OwnHistoryProcessor {
                 return notFound(command, "deleted");
             }
             out.add(ack(command, Command.DELETE_ACK, done.get().version()));
-            if (!done.get().changed().isEmpty()) {
+            if (done.get().changed()) {
                 out.add(notice(command, Notice.newBuilder().setType(NoticeType.NOTICE_DELETED)
-                        .addAllSeqs(done.get().changed()).setVersion(done.get().version())));
+                        .addAllSeqs(new java.util.TreeSet<>(done.get().newlyHidden())).setVersion(done.get().version())));
             }
         } else if (command instanceof ActionCommand.Clear clear) {
             Optional<OwnHistory.Outcome> done = history.clear(clear.uid(), conversationId, clear.upToSeq(),
@@ -57,7 +57,7 @@ public final class OwnHistoryProcessor {
             out.add(PushTaskFactory.reply(command.envelope(), Command.CLEAR_ACK, ActionAck.newBuilder()
                     .setConversationId(conversationId).setVersion(done.get().version())
                     .setSeq(done.get().clearedSeq()).build()));
-            if (!done.get().changed().isEmpty()) {
+            if (done.get().changed()) {
                 out.add(notice(command, Notice.newBuilder().setType(NoticeType.NOTICE_CLEARED)
                         .setSeq(done.get().clearedSeq()).setVersion(done.get().version())));
             }
