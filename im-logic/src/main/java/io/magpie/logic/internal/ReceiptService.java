@@ -53,19 +53,22 @@ public final class ReceiptService {
         } else if (!((ConversationRef.Single) ref).hasMember(caller)) {
             throw forbidden(caller, conversationId);
         }
-        if (positions.hidingReceipts(List.of(caller)).contains(caller)) {
+        List<MessageRecord> found = messages.findRange(conversationId, seq, seq, 1);
+        MessageRecord message = found.isEmpty() ? null : found.get(0);
+        // one settings read for the caller and, one-to-one, the peer who would have read it
+        long peer = message != null && ref instanceof ConversationRef.Single single
+                ? single.peerOf(message.senderUid()) : caller;
+        java.util.Set<Long> hiding = positions.hidingReceipts(List.of(caller, peer));
+        if (hiding.contains(caller)) {
             throw new ApiException(403, "READ_RECEIPTS_OFF", "uid " + caller + " hides read receipts and so sees none;"
                     + " turn them on with PUT /v1/me/settings/read-receipts");
         }
-        List<MessageRecord> found = messages.findRange(conversationId, seq, seq, 1);
-        if (found.isEmpty()) {
+        if (message == null) {
             throw new ApiException(404, "NOT_FOUND", "there is no message at seq " + seq + " in " + conversationId);
         }
-        MessageRecord message = found.get(0);
-        if (ref instanceof ConversationRef.Single single) {
+        if (ref instanceof ConversationRef.Single) {
             // what the pushed receipts told the sender: the sender's row's view of the peer (0 while either hides them)
-            long peer = single.peerOf(message.senderUid());
-            boolean shared = !positions.hidingReceipts(List.of(peer)).contains(peer);
+            boolean shared = !hiding.contains(peer);
             long peerRead = conversations.find(message.senderUid(), conversationId).map(Conversation::peerReadSeq)
                     .orElse(0L);
             long read = shared && peerRead >= seq ? 1 : 0;
