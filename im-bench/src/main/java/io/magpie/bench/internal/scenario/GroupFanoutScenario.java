@@ -22,8 +22,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Group fan-out: G groups of M members, every member online; S senders per group send at a fixed total
- * rate (open loop). Measures deliveries/s and latency to the last member, from the intended send time.
+ * Group fan-out: G groups of M members, the first N of each online (all by default); S senders per group
+ * send at a fixed total rate (open loop). Measures deliveries/s and latency to the last online member, from
+ * the intended send time; offline members cost the server only their storage.
  * Groups are created through the account API's {@code POST /v1/groups}; a server without it fails the
  * run with a message saying so.
  */
@@ -44,8 +45,13 @@ public final class GroupFanoutScenario extends Scenario {
     int groups;
 
     @Option(names = {"-m", "--members"}, defaultValue = "100", paramLabel = "M",
-            description = "members per group, owner included, all connected (default: ${DEFAULT-VALUE})")
+            description = "members per group, owner included (default: ${DEFAULT-VALUE})")
     int members;
+
+    @Option(names = "--online", paramLabel = "N",
+            description = "members of each group that connect and receive, senders included (default: all M);"
+                    + " the others stay offline")
+    Integer online;
 
     @Option(names = {"-r", "--rate"}, defaultValue = "100", paramLabel = "MSGS_PER_S",
             description = "group messages per second over all groups (default: ${DEFAULT-VALUE});"
@@ -70,12 +76,16 @@ public final class GroupFanoutScenario extends Scenario {
         if (members < 2 || members > 10_000) {
             throw new IllegalArgumentException("--members must be 2..10000, got " + members);
         }
-        if ((long) groups * members > 20_000) {
-            throw new IllegalArgumentException("--groups x --members is limited to 20000 connections from one bench"
-                    + " process, got " + (long) groups * members);
+        if (online != null && (online < 2 || online > members)) {
+            throw new IllegalArgumentException("--online must be 2..members (" + members + "), got " + online);
         }
-        if (senders < 1 || senders > members) {
-            throw new IllegalArgumentException("--senders must be 1..members (" + members + "), got " + senders);
+        if ((long) groups * onlineMembers() > 20_000) {
+            throw new IllegalArgumentException("--groups x online members is limited to 20000 connections from one"
+                    + " bench process, got " + (long) groups * onlineMembers() + "; lower --online");
+        }
+        if (senders < 1 || senders > onlineMembers()) {
+            throw new IllegalArgumentException("--senders must be 1..online members (" + onlineMembers() + "), got "
+                    + senders);
         }
         if (!(rate > 0) || rate > 1_000_000) {
             throw new IllegalArgumentException("--rate must be > 0 and <= 1000000 msgs/s, got " + rate);
@@ -85,13 +95,18 @@ public final class GroupFanoutScenario extends Scenario {
         }
     }
 
+    private int onlineMembers() {
+        return online == null ? members : online;
+    }
+
     @Override
     protected List<RunReport> run() throws Exception {
+        int receivers = onlineMembers() - 1;
         MachineInfo machine = MachineInfo.detect();
         Instant started = clock.instant();
-        out.printf("group-fanout: %d group(s) x %d members, %s msgs/s (%s deliveries/s offered), warmup %s,"
-                        + " measure %s%s (run %s)%n", groups, members, Numbers.whole(rate),
-                Numbers.whole(rate * (members - 1)), DurationConverter.format(timing.warmup),
+        out.printf("group-fanout: %d group(s) x %d members (%d online), %s msgs/s (%s deliveries/s offered),"
+                        + " warmup %s, measure %s%s (run %s)%n", groups, members, onlineMembers(), Numbers.whole(rate),
+                Numbers.whole(rate * receivers), DurationConverter.format(timing.warmup),
                 DurationConverter.format(timing.duration), reading.describe(), common.runId());
         List<BenchUsers.User> users = new BenchUsers(common.accountClient(), common.runId(), common.setupParallelism,
                 common.setupTimeout, out).create(groups * members);
@@ -108,8 +123,12 @@ public final class GroupFanoutScenario extends Scenario {
         out.printf("  created groups %s%n", groupIds.size() <= 10 ? groupIds : groupIds.size() + " groups");
         MessageRun run = new MessageRun(new MessageTracker(null), reading.tracker(), timing.payload(), out);
         try (ClientFleet fleet = new ClientFleet(common.clientConfig().build(), common.clientThreads())) {
-            List<MagpieClient> clients = fleet.connect(users, (u, c) -> run.recipient(c), common.setupParallelism,
-                    common.setupTimeout, out);
+            List<BenchUsers.User> connecting = new ArrayList<>();
+            for (int g = 0; g < groups; g++) {
+                connecting.addAll(users.subList(g * members, g * members + onlineMembers()));
+            }
+            List<MagpieClient> clients = fleet.connect(connecting, (u, c) -> run.recipient(c),
+                    common.setupParallelism, common.setupTimeout, out);
             double seconds = (timing.warmup.toMillis() + timing.duration.toMillis()) / 1000.0;
             long start = System.nanoTime() + 50_000_000L;
             PacingSchedule schedule = PacingSchedule.forDuration(start, rate, seconds);
@@ -119,9 +138,9 @@ public final class GroupFanoutScenario extends Scenario {
                         () -> run.startWindow(common.serverPid), i -> {
                             int g = (int) (i % groups);
                             int s = (int) ((i / groups) % senders);
-                            int sender = g * members + s;
+                            int sender = g * onlineMembers() + s;
                             run.send(clients.get(sender), sender, i, schedule.intendedNanos(i), ConversationType.GROUP,
-                                    groupIds.get(g), members - 1);
+                                    groupIds.get(g), receivers);
                         }, run.tracker()::tracked, maxOutstanding);
                 run.endWindow();
                 run.drain(timing.drain);
@@ -137,16 +156,17 @@ public final class GroupFanoutScenario extends Scenario {
     private RunReport report(MessageRun run, OpenLoop.Outcome outcome, MachineInfo machine, Instant started) {
         MessageTracker t = run.tracker();
         RunReport.Builder r = report("group-fanout", started, machine)
-                .param("groups", groups).param("members", members).param("rate", Numbers.whole(rate))
+                .param("groups", groups).param("members", members).param("online", onlineMembers()).param("rate", Numbers.whole(rate))
                 .param("senders", senders).param("duration", timing.duration.toSeconds() + "s")
                 .param("warmup", timing.warmup.toSeconds() + "s").param("payload_bytes", timing.payloadBytes)
                 .param("read_every", reading.param());
         Histogram last = t.lastDeliveryLatency().total();
         Histogram every = t.deliveryLatency().total();
         double window = run.windowSeconds();
-        run.fill(r, last, "send -> delivered to the LAST member, from the intended send time",
+        run.fill(r, last, "send -> delivered to the LAST online member, from the intended send time",
                 window > 0 ? t.deliveriesInWindow() / window : 0, "deliveries/s");
-        r.result("offered", Numbers.whole(rate) + " msgs/s = " + Numbers.whole(rate * (members - 1)) + " deliveries/s")
+        r.result("offered", Numbers.whole(rate) + " msgs/s = " + Numbers.whole(rate * (onlineMembers() - 1))
+                        + " deliveries/s")
                 .result("group messages fully delivered in the window / s",
                         Numbers.whole(window > 0 ? t.completedInWindow() / window : 0))
                 .result("every delivery p50 / p99 / max (ms)", MessageRun.triple(t.deliveryLatency()))
