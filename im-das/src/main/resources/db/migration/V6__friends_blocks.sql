@@ -28,3 +28,23 @@ CREATE TABLE user_block (
 
 -- who may start a one-to-one conversation with this user: 0 anyone (default), 1 friends only
 ALTER TABLE account ADD COLUMN dm_policy TINYINT NOT NULL DEFAULT 0;
+
+-- friend_request: one row per request (request_id: snowflake). state 0 PENDING, 1 ACCEPTED, 2 REJECTED,
+-- 3 CANCELLED. While PENDING, (pair_low, pair_high) is the pair's two uids in ascending order, NULL
+-- afterwards: the unique key allows at most one pending request per pair, in either direction.
+-- message is at most 200 characters (MariaDB counts utf8mb4 characters = code points).
+CREATE TABLE friend_request (
+    request_id BIGINT       NOT NULL,
+    from_uid   BIGINT       NOT NULL,
+    to_uid     BIGINT       NOT NULL,
+    message    VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL DEFAULT '',
+    state      TINYINT      NOT NULL DEFAULT 0,
+    pair_low   BIGINT       NULL,
+    pair_high  BIGINT       NULL,
+    created_at BIGINT       NOT NULL,
+    updated_at BIGINT       NOT NULL,
+    PRIMARY KEY (request_id),
+    UNIQUE KEY uk_friend_request_pending (pair_low, pair_high),
+    KEY idx_friend_request_to (to_uid, state),
+    KEY idx_friend_request_from (from_uid, state)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

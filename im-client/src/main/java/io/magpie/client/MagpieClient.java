@@ -114,6 +114,7 @@ public final class MagpieClient implements AutoCloseable {
     private final ConnectionSupervisor supervisor;
     private final DeliveryCoordinator delivery;
     private final SessionLogout logout;
+    private final Friends friends;
 
     /** A client whose delivery state lives in memory ({@link InMemoryClientState}). */
     public MagpieClient(ClientConfig config) {
@@ -135,7 +136,9 @@ public final class MagpieClient implements AutoCloseable {
         ReconnectBackoff backoff = new ReconnectBackoff(config.reconnectBackoffBase(), config.reconnectBackoffMax());
         this.delivery = new DeliveryCoordinator(state, listeners, this::currentConnection, group, backoff,
                 config.syncPageSize(), config.pullPageSize());
-        this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners, delivery, config.clock(),
+        this.friends = new Friends(config, this::currentCredentials);
+        this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners,
+                new FriendNoticeHooks(delivery, friends), config.clock(),
                 config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
         this.logout = new SessionLogout(new SessionLogout.AccountApi() {
             @Override
@@ -512,6 +515,15 @@ public final class MagpieClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
         }
         return accountApi().setReadReceiptsAsync(credentials, enabled);
+    }
+
+    /** Friends, friend requests, blocks and the DM policy of this user (docs/PROTOCOL.md §9.13). */
+    public Friends friends() {
+        return friends;
+    }
+
+    private Credentials currentCredentials() {
+        return supervisor == null ? null : supervisor.credentials();
     }
 
     /** Counters of in-order delivery since this client was created. */

@@ -9,8 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -28,6 +31,30 @@ public final class Relations {
     private static final MultiRowSql BLOCKERS = new MultiRowSql(
             "SELECT owner_uid FROM user_block WHERE blocked_uid = ? AND owner_uid IN (", "?", ", ", ")",
             MAX_ROWS_PER_STATEMENT);
+
+    // one row per (sender, recipient) pair; only refused pairs come back. Recipients without an account
+    // drop out of the join: the caller refuses those as unknown users first.
+    private static final MultiRowSql DIRECT_REFUSALS = new MultiRowSql(
+            "SELECT p.sender, p.recipient, EXISTS (SELECT 1 FROM user_block b WHERE b.owner_uid = p.recipient"
+                    + " AND b.blocked_uid = p.sender) FROM (",
+            "SELECT ? AS sender, ? AS recipient", " UNION ALL ",
+            ") p JOIN account a ON a.uid = p.recipient WHERE EXISTS (SELECT 1 FROM user_block b"
+                    + " WHERE b.owner_uid = p.recipient AND b.blocked_uid = p.sender) OR (a.dm_policy = 1 AND NOT"
+                    + " EXISTS (SELECT 1 FROM friend f WHERE f.owner_uid = p.recipient AND f.friend_uid = p.sender"
+                    + " AND NOT f.deleted))",
+            MAX_ROWS_PER_STATEMENT);
+
+    /** A one-to-one SEND's sender and recipient. */
+    public record DirectPair(long senderUid, long recipientUid) {
+    }
+
+    /** Why a one-to-one SEND is refused. */
+    public enum DirectRefusal {
+        /** The recipient blocked the sender. */
+        BLOCKED,
+        /** The recipient takes one-to-one messages from friends only and the sender is not one. */
+        NOT_FRIEND
+    }
 
     private final DataSource dataSource;
 
@@ -50,6 +77,41 @@ public final class Relations {
             return out;
         } catch (SQLException e) {
             throw SqlErrors.translate("reading the friends of uid " + uid, e);
+        }
+    }
+
+    /**
+     * For the one-to-one SENDs of a batch: the pairs whose recipient refuses the sender (BLOCKED before
+     * NOT_FRIEND), one statement per {@link #MAX_ROWS_PER_STATEMENT} pairs. Pairs absent from the answer may
+     * send; so may pairs whose recipient has no account (the caller refuses those).
+     */
+    public Map<DirectPair, DirectRefusal> directRefusals(Collection<DirectPair> pairs) {
+        Map<DirectPair, DirectRefusal> out = new HashMap<>();
+        if (pairs.isEmpty()) {
+            return out;
+        }
+        List<DirectPair> all = List.copyOf(new LinkedHashSet<>(pairs));
+        try (Connection c = dataSource.getConnection()) {
+            for (int from = 0; from < all.size(); from += MAX_ROWS_PER_STATEMENT) {
+                List<DirectPair> chunk = all.subList(from, Math.min(all.size(), from + MAX_ROWS_PER_STATEMENT));
+                try (PreparedStatement ps = c.prepareStatement(DIRECT_REFUSALS.forRows(chunk.size()))) {
+                    int i = 1;
+                    for (DirectPair p : chunk) {
+                        ps.setLong(i++, p.senderUid());
+                        ps.setLong(i++, p.recipientUid());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(new DirectPair(rs.getLong(1), rs.getLong(2)),
+                                    rs.getBoolean(3) ? DirectRefusal.BLOCKED : DirectRefusal.NOT_FRIEND);
+                        }
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqlErrors.translate("reading blocks and direct message policies for " + all.size()
+                    + " one-to-one sender/recipient pairs", e);
         }
     }
 

@@ -23,7 +23,11 @@ class SchemaIT {
 
     private static final Map<String, List<String>> COLUMNS = Map.of(
             "account", List.of("uid", "username", "password_hash", "nickname", "created_at", "updated_at",
-                    "read_receipts"),
+                    "read_receipts", "dm_policy"),
+            "friend", List.of("owner_uid", "friend_uid", "remark", "version", "deleted", "created_at", "updated_at"),
+            "friend_request", List.of("request_id", "from_uid", "to_uid", "message", "state", "pair_low", "pair_high",
+                    "created_at", "updated_at"),
+            "user_block", List.of("owner_uid", "blocked_uid", "created_at"),
             "device_token", List.of("uid", "device_id", "platform", "provider", "token", "updated_at"),
             "message", List.of("msg_id", "conversation_id", "conversation_type", "seq", "version", "sender_uid",
                     "sender_device_id", "client_msg_id", "msg_type", "content", "status", "server_time"),
@@ -89,6 +93,10 @@ class SchemaIT {
             assertEquals("unique:group_id,uid", indexes.get("group_member.PRIMARY"));
             assertEquals("index:uid", indexes.get("group_member.idx_group_member_uid"));
             assertEquals("unique:biz_tag", indexes.get("id_segment.PRIMARY"));
+            assertEquals("index:owner_uid,version", indexes.get("friend.idx_friend_owner_version"));
+            assertEquals("unique:pair_low,pair_high", indexes.get("friend_request.uk_friend_request_pending"),
+                    "at most one pending request per pair");
+            assertEquals("unique:owner_uid,blocked_uid", indexes.get("user_block.PRIMARY"));
         }
     }
 

@@ -37,6 +37,8 @@ import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
 import io.magpie.logic.internal.ReceiptRoutes;
 import io.magpie.logic.internal.ReceiptService;
+import io.magpie.logic.internal.RelationRoutes;
+import io.magpie.logic.internal.FriendNotices;
 import io.magpie.logic.internal.SettingsRoutes;
 import io.magpie.logic.internal.SettingsService;
 import io.magpie.protocol.auth.TokenCodec;
@@ -56,7 +58,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The account HTTP API (JSON, Javalin): register, log in for an access and a refresh token, refresh,
  * log out, change the password, an operator's kick ({@link SessionApiRoutes}), look accounts up, groups
- * (create, read, add members), the calling device's push token, a conversation's mute flag, health,
+ * (create, read, add members), friends, blocks and the direct message policy, the calling device's push token, a conversation's mute flag, health,
  * and its OpenAPI document at {@code GET /openapi.yaml}. Every call but register, login, refresh, health,
  * the document and the admin routes (admin token, {@link AdminAuth}) needs
  * {@code Authorization: Bearer <access token>} of a current session ({@link BearerAuth}); the acting uid
@@ -83,6 +85,7 @@ public final class AccountApi implements AutoCloseable {
     private final GroupRoutes groupRoutes;
     private final SettingsRoutes settingsRoutes;
     private final ReceiptRoutes receiptRoutes;
+    private final RelationRoutes relationRoutes;
     private final BooleanSupplier live;
     private final BooleanSupplier ready;
     private final ObjectMapper json = new ObjectMapper()
@@ -137,6 +140,7 @@ public final class AccountApi implements AutoCloseable {
         this.receiptRoutes = new ReceiptRoutes(new ReceiptService(new MessageRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 config.largeGroupThreshold()));
+        this.relationRoutes = new RelationRoutes(dataSource, ids.versions(), sessionInfra.friendNotices(), bodies, clock);
         this.live = live;
         this.ready = ready;
         this.openApi = loadOpenApi();
@@ -158,7 +162,8 @@ public final class AccountApi implements AutoCloseable {
      *
      * @param redis     the gates' copy of the current device sessions and the login attempt counters; null =
      *                  sessions are checked in MySQL only (the gates are not told) and logins are not limited
-     * @param producer  publishes KICKs of revoked sessions to {@code pushTopic}; null = no live kicks
+     * @param producer  publishes KICKs of revoked sessions and friend/block NOTICEs to {@code pushTopic}; null =
+     *                  no live kicks and no notices
      * @param pushTopic the push topic the routers consume
      */
     public record SessionInfra(RedisStore redis, Producer<String, byte[]> producer, String pushTopic) {
@@ -173,6 +178,10 @@ public final class AccountApi implements AutoCloseable {
         SessionKicker kicker() {
             return redis == null || producer == null ? SessionKicker.NONE
                     : new SessionKicker(new RedisRouteTable(redis), producer, pushTopic);
+        }
+
+        FriendNotices friendNotices() {
+            return producer == null ? FriendNotices.NONE : new FriendNotices(producer, pushTopic);
         }
 
         LoginLimiter limiter(SessionSettings s) {
@@ -217,6 +226,7 @@ public final class AccountApi implements AutoCloseable {
         groupRoutes.register(javalin);
         settingsRoutes.register(javalin);
         receiptRoutes.register(javalin);
+        relationRoutes.register(javalin);
         javalin.get("/health/live", this::liveness, Access.OPEN);
         javalin.get("/health/ready", this::readiness, Access.OPEN);
         javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi), Access.OPEN);

@@ -11,6 +11,7 @@ import io.magpie.registry.RedisStore;
 import io.magpie.das.MessageRecalls;
 import io.magpie.das.OwnHistory;
 import io.magpie.das.ReadPositions;
+import io.magpie.das.Relations;
 import io.magpie.das.UnreadCounts;
 import io.magpie.bus.Topics;
 import io.magpie.idgen.ConversationSeqAllocator;
@@ -120,7 +121,8 @@ public final class LogicService implements AutoCloseable {
             UnreadCounts unreadCounts = new UnreadCounts(database.dataSource());
             SyncCursor syncCursor = new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch());
             SendBatchProcessor sends = new SendBatchProcessor(messages,
-                    new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
+                    new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(),
+                            new Relations(database.dataSource())::directRefusals, config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner,
                     new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                     new SlowWriteWarning(clock, config.syncVersionWindow()), fences);

@@ -37,6 +37,13 @@ public enum ErrorCode {
     CLIENT_MSG_ID_REUSED(2005, false),
     /** RECALL of a message older than the recall window by someone who is not a group owner or admin. */
     RECALL_WINDOW_PASSED(2006, false),
+    /** SEND to a user who blocked the sender; nothing was stored or pushed (docs/PROTOCOL.md §9.13). */
+    BLOCKED(2007, false),
+    /**
+     * SEND to a user who accepts one-to-one messages from friends only, by a sender who is not their
+     * friend; nothing was stored or pushed: send a friend request first (docs/PROTOCOL.md §9.13).
+     */
+    NOT_FRIEND(2008, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */

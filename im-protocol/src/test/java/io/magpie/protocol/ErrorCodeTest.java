@@ -22,6 +22,7 @@ class ErrorCodeTest {
             Map.entry(ErrorCode.NOT_SUPPORTED, 1007), Map.entry(ErrorCode.INVALID_TOKEN, 2001),
             Map.entry(ErrorCode.LOGIN_TIMEOUT, 2002), Map.entry(ErrorCode.FORBIDDEN, 2003),
             Map.entry(ErrorCode.NOT_FOUND, 2004), Map.entry(ErrorCode.CLIENT_MSG_ID_REUSED, 2005), Map.entry(ErrorCode.RECALL_WINDOW_PASSED, 2006),
+            Map.entry(ErrorCode.BLOCKED, 2007), Map.entry(ErrorCode.NOT_FRIEND, 2008),
             Map.entry(ErrorCode.RATE_LIMITED, 3001),
             Map.entry(ErrorCode.SERVER_BUSY, 3002), Map.entry(ErrorCode.INTERNAL, 3003),
             Map.entry(ErrorCode.SLOW_CONSUMER, 3004));

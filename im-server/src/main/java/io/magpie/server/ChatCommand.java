@@ -108,9 +108,13 @@ final class ChatCommand implements Callable<Integer> {
                     + " commands; Ctrl-D quits.%n", user, me.uid(), (webSocket ? "WebSocket" : "TCP")
                     + (tls ? " with TLS" : ""), to, peer);
             ChatActions actions = new ChatActions(client, out, peer, conversation);
+            FriendChatActions friendActions = new FriendChatActions(client, accounts, out);
+            client.friends().addListener(friendActions.printer());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
-                actions.run(ChatInput.parse(line));
+                if (!friendActions.run(line)) {
+                    actions.run(ChatInput.parse(line));
+                }
             }
         }
         return 0;

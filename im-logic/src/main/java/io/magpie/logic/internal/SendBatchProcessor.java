@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Step 5 for the SENDs of one polled batch: dedupe (one query; a dedupe hit is answered from the
  * stored record, and only if the SEND names that record's conversation, otherwise it is refused with
- * {@code CLIENT_MSG_ID_REUSED}), authorise (one-to-one: the peer exists; group: the sender is a
- * member), assign ids and seqs, persist, and build the push tasks
+ * {@code CLIENT_MSG_ID_REUSED}), authorise (one-to-one: the peer exists, did not block the sender and,
+ * under a friends-only policy, is their friend, read in one query per batch; group: the sender is a
+ * member; group messages are not filtered by blocks), assign ids and seqs, persist, and build the push tasks
  * (SEND_ACK, PUSH, ERROR). The write is one fenced transaction ({@link MessageStore#persist(WriteFence,
  * java.util.Collection, MessageStore.Planner)}): it proves this instance still owns the SENDs'
  * partitions, locks the groups' rows, and authorises, numbers and fans out group messages from the
@@ -174,6 +175,7 @@ public final class SendBatchProcessor {
                 partitions.add(c.partition());
             }
         }
+        prepareChecks(slots);
         for (int i = 0; i < slots.size(); i++) {
             Slot slot = slots.get(i);
             if (slot instanceof Stored s) {
@@ -256,12 +258,28 @@ public final class SendBatchProcessor {
         }
     }
 
+    /** Blocks and DM policies of the batch's new one-to-one sends: one query for the whole batch. */
+    private void prepareChecks(List<Slot> slots) throws BatchRetryException {
+        List<SendCommand> fresh = new ArrayList<>();
+        for (Slot slot : slots) {
+            if (slot instanceof Fresh f && !f.command().isGroup()) {
+                fresh.add(f.command());
+            }
+        }
+        try {
+            authorizer.prepare(fresh);
+        } catch (RuntimeException e) {
+            throw StorageFailures.classify("reading blocks and direct message policies of " + fresh.size()
+                    + " one-to-one sends", e);
+        }
+    }
+
     private Optional<Rejection> checkPeer(SendCommand c) throws BatchRetryException {
         try {
             return authorizer.check(c);
         } catch (RuntimeException e) {
             throw StorageFailures.classify("[conversation " + c.conversationId() + "] checking that user "
-                    + c.peerUid() + " exists", e);
+                    + c.peerUid() + " exists and takes messages from uid " + c.senderUid(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.magpie.das.GroupMember;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
+import io.magpie.das.Relations;
 import io.magpie.das.MysqlConfig;
 import io.magpie.das.PartitionFenceRepository;
 import io.magpie.registry.RedisConfig;
@@ -79,7 +80,8 @@ final class WritePath implements AutoCloseable {
     SendBatchProcessor processor(IdGenerator idGenerator, PartitionFences fences, int largeGroupThreshold) {
         MessageAssigner assigner = new MessageAssigner(idGenerator, new ConversationSeqAllocator(messages::maxSeq),
                 clock);
-        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true, 100), groups::roster,
+        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true,
+                new Relations(database.dataSource())::directRefusals, 100), groups::roster,
                 largeGroupThreshold,
                 assigner, new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                 new SlowWriteWarning(clock,
