@@ -35,7 +35,10 @@ import io.magpie.logic.internal.GroupService;
 import io.magpie.http.HttpsConnector;
 import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
+import io.magpie.logic.internal.PresenceRoutes;
 import io.magpie.logic.internal.ReceiptRoutes;
+import io.magpie.das.PresenceSettings;
+import io.magpie.bus.Topics;
 import io.magpie.logic.internal.ReceiptService;
 import io.magpie.logic.internal.SettingsRoutes;
 import io.magpie.logic.internal.SettingsService;
@@ -83,6 +86,7 @@ public final class AccountApi implements AutoCloseable {
     private final GroupRoutes groupRoutes;
     private final SettingsRoutes settingsRoutes;
     private final ReceiptRoutes receiptRoutes;
+    private final PresenceRoutes presenceRoutes;
     private final BooleanSupplier live;
     private final BooleanSupplier ready;
     private final ObjectMapper json = new ObjectMapper()
@@ -137,6 +141,8 @@ public final class AccountApi implements AutoCloseable {
         this.receiptRoutes = new ReceiptRoutes(new ReceiptService(new MessageRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 config.largeGroupThreshold()));
+        this.presenceRoutes = new PresenceRoutes(new PresenceSettings(dataSource, clock), bodies,
+                sessionInfra.producer(), new Topics(config.topicPrefix()).upstream(), clock);
         this.live = live;
         this.ready = ready;
         this.openApi = loadOpenApi();
@@ -217,6 +223,7 @@ public final class AccountApi implements AutoCloseable {
         groupRoutes.register(javalin);
         settingsRoutes.register(javalin);
         receiptRoutes.register(javalin);
+        presenceRoutes.register(javalin);
         javalin.get("/health/live", this::liveness, Access.OPEN);
         javalin.get("/health/ready", this::readiness, Access.OPEN);
         javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi), Access.OPEN);
