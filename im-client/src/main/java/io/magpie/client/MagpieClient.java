@@ -3,6 +3,7 @@ package io.magpie.client;
 import io.magpie.client.internal.ClientConnection;
 import io.magpie.client.internal.ConnectionSupervisor;
 import io.magpie.client.internal.DeliveryCoordinator;
+import io.magpie.client.internal.NoticeTee;
 import io.magpie.client.internal.GateConnector;
 import io.magpie.client.internal.Listeners;
 import io.magpie.client.internal.NettyGateConnector;
@@ -114,6 +115,8 @@ public final class MagpieClient implements AutoCloseable {
     private final ConnectionSupervisor supervisor;
     private final DeliveryCoordinator delivery;
     private final SessionLogout logout;
+    private final Presence presence;
+    private final Typing typing;
 
     /** A client whose delivery state lives in memory ({@link InMemoryClientState}). */
     public MagpieClient(ClientConfig config) {
@@ -135,7 +138,10 @@ public final class MagpieClient implements AutoCloseable {
         ReconnectBackoff backoff = new ReconnectBackoff(config.reconnectBackoffBase(), config.reconnectBackoffMax());
         this.delivery = new DeliveryCoordinator(state, listeners, this::currentConnection, group, backoff,
                 config.syncPageSize(), config.pullPageSize());
-        this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners, delivery, config.clock(),
+        this.presence = new Presence(config, this::currentConnection, this::credentials);
+        this.typing = new Typing(this::currentConnection);
+        this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners,
+                new NoticeTee(delivery, presence::onLoggedIn, presence::onNotice, typing::onNotice), config.clock(),
                 config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
         this.logout = new SessionLogout(new SessionLogout.AccountApi() {
             @Override
@@ -512,6 +518,16 @@ public final class MagpieClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
         }
         return accountApi().setReadReceiptsAsync(credentials, enabled);
+    }
+
+    /** Presence: query, watch list, changes of watched users, own status (docs/PROTOCOL.md §9.14). */
+    public Presence presence() {
+        return presence;
+    }
+
+    /** Typing signals: send and receive (docs/PROTOCOL.md §9.15). */
+    public Typing typing() {
+        return typing;
     }
 
     /** Counters of in-order delivery since this client was created. */
