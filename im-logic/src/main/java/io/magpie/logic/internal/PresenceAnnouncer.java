@@ -141,7 +141,7 @@ public final class PresenceAnnouncer implements AutoCloseable {
                 return;
             }
             Set<Long> targets = watchers.of(uid);
-            List<OutgoingPush> pushes = tasks(uid, state, targets);
+            List<OutgoingPush> pushes = tasks(uid, state, targets, config.fanoutChunk());
             publisher.publishAll(pushes);
             announced.put(uid, new Announced(state, clock.millis()));
             log.debug("[uid {}] presence online={} devices={} announced to {} watchers in {} tasks, {} ms", uid,
@@ -155,14 +155,17 @@ public final class PresenceAnnouncer implements AutoCloseable {
         }
     }
 
-    /** The announcement of {@code state} to {@code targets}: push tasks of at most {@code fanoutChunk} targets. */
-    List<OutgoingPush> tasks(long uid, PresenceState state, Set<Long> targets) {
+    /**
+     * The announcement of {@code state} to {@code targets}: push tasks of at most {@code chunkSize} targets, all
+     * keyed {@code p_<uid>} so that one user's announcements stay in order.
+     */
+    static List<OutgoingPush> tasks(long uid, PresenceState state, Set<Long> targets, int chunkSize) {
         Notice notice = Notice.newBuilder().setType(NoticeType.NOTICE_PRESENCE).setUid(uid).setPresence(state).build();
         List<OutgoingPush> out = new ArrayList<>();
-        List<Long> chunk = new ArrayList<>(Math.min(targets.size(), config.fanoutChunk()));
+        List<Long> chunk = new ArrayList<>(Math.min(targets.size(), chunkSize));
         for (long target : targets) {
             chunk.add(target);
-            if (chunk.size() == config.fanoutChunk()) {
+            if (chunk.size() == chunkSize) {
                 out.add(new OutgoingPush("p_" + uid, PushTaskFactory.notice(notice, chunk, null).task()));
                 chunk = new ArrayList<>();
             }
