@@ -23,7 +23,8 @@ class SchemaIT {
 
     private static final Map<String, List<String>> COLUMNS = Map.of(
             "account", List.of("uid", "username", "password_hash", "nickname", "created_at", "updated_at",
-                    "read_receipts"),
+                    "read_receipts", "dm_policy"),
+            "presence_setting", List.of("uid", "status_text", "hidden", "last_seen_at", "updated_at"),
             "device_token", List.of("uid", "device_id", "platform", "provider", "token", "updated_at"),
             "message", List.of("msg_id", "conversation_id", "conversation_type", "seq", "version", "sender_uid",
                     "sender_device_id", "client_msg_id", "msg_type", "content", "status", "server_time"),

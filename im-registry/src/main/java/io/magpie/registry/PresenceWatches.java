@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  */
 public final class PresenceWatches {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PresenceWatches.class);
+
     private final RedisStore store;
     private final RedisAsyncCommands<String, String> redis;
     private final Duration ttl;
@@ -80,7 +82,12 @@ public final class PresenceWatches {
     public CompletableFuture<Set<Long>> watchersOf(long uid) {
         String key = store.keys().presenceWatchers(uid);
         long now = clock.millis();
-        redis.zremrangebyscore(key, Range.create(Double.NEGATIVE_INFINITY, (double) now - 1));
+        // expired entries would be filtered out anyway: removing them only bounds the set, so a failure is logged
+        redis.zremrangebyscore(key, Range.create(Double.NEGATIVE_INFINITY, (double) now - 1)).whenComplete((n, e) -> {
+            if (e != null) {
+                log.debug("[uid {}] could not trim expired presence watchers: {}", uid, e.toString());
+            }
+        });
         return redis.zrangebyscore(key, Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture()
                 .thenApply(members -> members.stream().map(Long::parseLong)
                         .collect(Collectors.toCollection(LinkedHashSet::new)));

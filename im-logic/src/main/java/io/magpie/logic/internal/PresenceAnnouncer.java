@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * within it announces nothing), and never sooner than {@code minInterval} after the previous announcement
  * of that user. When the last device went offline the time is stored as last seen.
  *
+ * <p>Every {@value #SWEEP_MILLIS} ms the users announced online are checked against the routes, so users of a
+ * gate that crashed (no offline events) are announced offline once their routes expire.
+ *
  * <p>State (pending evaluations, the last announced state) lives in this process only: a restart or a
  * partition moving to another instance loses pending announcements (the next session change announces
  * again; a PRESENCE query always reads the routes). An evaluation that fails (storage, Kafka) is logged
@@ -44,6 +47,10 @@ public final class PresenceAnnouncer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PresenceAnnouncer.class);
     private static final long REDIS_WAIT_SECONDS = 10;
+    /** How often announced states are checked against the routes (a gate that crashed sent no offline events). */
+    static final long SWEEP_MILLIS = 60_000;
+    /** Users whose routes one sweep looks up in one pipelined round trip. */
+    private static final int SWEEP_BATCH = 500;
 
     /** The last state announced for a user, and when. */
     private record Announced(PresenceState state, long atMillis) {
@@ -80,8 +87,8 @@ public final class PresenceAnnouncer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long sweep = Math.max(60_000, config.minInterval().toMillis());
-        executor.scheduleWithFixedDelay(this::forgetOldOffline, sweep, sweep, TimeUnit.MILLISECONDS);
+        long sweep = Math.max(SWEEP_MILLIS, config.minInterval().toMillis());
+        executor.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /** A gate's PRESENCE_EVENT; returns at once. A body that is not a PresenceEvent is logged and dropped. */
@@ -181,10 +188,31 @@ public final class PresenceAnnouncer implements AutoCloseable {
         return a.toBuilder().clearLastSeen().build().equals(b.toBuilder().clearLastSeen().build());
     }
 
-    /** Forgets users announced offline long enough ago: they read as offline anyway (bounded memory). */
-    private void forgetOldOffline() {
-        long horizon = clock.millis() - config.minInterval().toMillis();
+    /**
+     * Forgets users announced offline long enough ago (they read as offline anyway: bounded memory), and
+     * re-evaluates users announced online who have no live route any more: their gate died without sending
+     * offline events, and its routes expired ({@code RedisRouteTable}'s TTL), so they are announced offline
+     * one TTL plus one sweep after the crash at the latest.
+     */
+    private void sweep() {
+        long now = clock.millis();
+        long horizon = now - config.minInterval().toMillis();
         announced.entrySet().removeIf(e -> !e.getValue().state().getOnline() && e.getValue().atMillis() < horizon);
+        List<Long> online = announced.entrySet().stream().filter(e -> e.getValue().state().getOnline())
+                .map(Map.Entry::getKey).filter(uid -> !pending.containsKey(uid)).toList();
+        try {
+            for (int from = 0; from < online.size(); from += SWEEP_BATCH) {
+                List<Long> batch = online.subList(from, Math.min(online.size(), from + SWEEP_BATCH));
+                Map<Long, List<Route>> live = routes.lookup(batch).get(REDIS_WAIT_SECONDS, TimeUnit.SECONDS);
+                batch.stream().filter(uid -> live.getOrDefault(uid, List.of()).isEmpty())
+                        .forEach(uid -> schedule(uid, false, now));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("[logic] presence sweep could not read the routes of {} users announced online: {}; the next "
+                    + "sweep tries again", online.size(), e.toString());
+        }
     }
 
     @Override
