@@ -3,6 +3,7 @@ package io.magpie.client;
 import io.magpie.client.internal.ClientConnection;
 import io.magpie.client.internal.ConnectionSupervisor;
 import io.magpie.client.internal.DeliveryCoordinator;
+import io.magpie.client.internal.NoticeTee;
 import io.magpie.client.internal.GateConnector;
 import io.magpie.client.internal.Listeners;
 import io.magpie.client.internal.NettyGateConnector;
@@ -115,6 +116,8 @@ public final class MagpieClient implements AutoCloseable {
     private final DeliveryCoordinator delivery;
     private final SessionLogout logout;
     private final Friends friends;
+    private final Presence presence;
+    private final Typing typing;
 
     /** A client whose delivery state lives in memory ({@link InMemoryClientState}). */
     public MagpieClient(ClientConfig config) {
@@ -137,8 +140,13 @@ public final class MagpieClient implements AutoCloseable {
         this.delivery = new DeliveryCoordinator(state, listeners, this::currentConnection, group, backoff,
                 config.syncPageSize(), config.pullPageSize());
         this.friends = new Friends(config, this::currentCredentials);
+        this.presence = new Presence(config, this::currentConnection, this::currentCredentials);
+        this.typing = new Typing(this::currentConnection);
         this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners,
-                new FriendNoticeHooks(delivery, friends), config.clock(),
+                new NoticeTee(delivery, () -> {
+                    friends.onLoggedIn();
+                    presence.onLoggedIn();
+                }, friends::onNotice, presence::onNotice, typing::onNotice), config.clock(),
                 config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
         this.logout = new SessionLogout(new SessionLogout.AccountApi() {
             @Override
@@ -520,6 +528,16 @@ public final class MagpieClient implements AutoCloseable {
     /** Friends, friend requests, blocks and the DM policy of this user (docs/PROTOCOL.md §9.13). */
     public Friends friends() {
         return friends;
+    }
+
+    /** Presence: query, watch list, changes of watched users, own status (docs/PROTOCOL.md §9.14). */
+    public Presence presence() {
+        return presence;
+    }
+
+    /** Typing signals: send and receive (docs/PROTOCOL.md §9.15). */
+    public Typing typing() {
+        return typing;
     }
 
     private Credentials currentCredentials() {

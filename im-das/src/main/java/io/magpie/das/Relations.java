@@ -31,6 +31,9 @@ public final class Relations {
     private static final MultiRowSql BLOCKERS = new MultiRowSql(
             "SELECT owner_uid FROM user_block WHERE blocked_uid = ? AND owner_uid IN (", "?", ", ", ")",
             MAX_ROWS_PER_STATEMENT);
+    private static final MultiRowSql BLOCKED = new MultiRowSql(
+            "SELECT blocked_uid FROM user_block WHERE owner_uid = ? AND blocked_uid IN (", "?", ", ", ")",
+            MAX_ROWS_PER_STATEMENT);
 
     // one row per (sender, recipient) pair; only refused pairs come back. Recipients without an account
     // drop out of the join: the caller refuses those as unknown users first.
@@ -117,6 +120,15 @@ public final class Relations {
 
     /** Of {@code candidates}, those who blocked {@code uid} (empty when none did). */
     public Set<Long> blockersAmong(long uid, Collection<Long> candidates) {
+        return among(BLOCKERS, uid, candidates, "who of %d users blocked uid %d");
+    }
+
+    /** Of {@code candidates}, those whom {@code uid} blocked (empty when none). */
+    public Set<Long> blockedAmong(long uid, Collection<Long> candidates) {
+        return among(BLOCKED, uid, candidates, "whom of %d users uid %d blocked");
+    }
+
+    private Set<Long> among(MultiRowSql sql, long uid, Collection<Long> candidates, String what) {
         Set<Long> out = new HashSet<>();
         if (candidates.isEmpty()) {
             return out;
@@ -125,7 +137,7 @@ public final class Relations {
         try (Connection c = dataSource.getConnection()) {
             for (int from = 0; from < all.size(); from += MAX_ROWS_PER_STATEMENT) {
                 List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_ROWS_PER_STATEMENT));
-                try (PreparedStatement ps = c.prepareStatement(BLOCKERS.forRows(chunk.size()))) {
+                try (PreparedStatement ps = c.prepareStatement(sql.forRows(chunk.size()))) {
                     ps.setLong(1, uid);
                     int i = 2;
                     for (long candidate : chunk) {
@@ -140,7 +152,7 @@ public final class Relations {
             }
             return out;
         } catch (SQLException e) {
-            throw SqlErrors.translate("reading who of " + all.size() + " users blocked uid " + uid, e);
+            throw SqlErrors.translate("reading " + String.format(what, all.size(), uid), e);
         }
     }
 }

@@ -21,24 +21,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(InfrastructureExtension.class)
 class SchemaIT {
 
-    private static final Map<String, List<String>> COLUMNS = Map.of(
-            "account", List.of("uid", "username", "password_hash", "nickname", "created_at", "updated_at",
-                    "read_receipts", "dm_policy"),
-            "friend", List.of("owner_uid", "friend_uid", "remark", "version", "deleted", "created_at", "updated_at"),
-            "friend_request", List.of("request_id", "from_uid", "to_uid", "message", "state", "pair_low", "pair_high",
-                    "created_at", "updated_at"),
-            "user_block", List.of("owner_uid", "blocked_uid", "created_at"),
-            "device_token", List.of("uid", "device_id", "platform", "provider", "token", "updated_at"),
-            "message", List.of("msg_id", "conversation_id", "conversation_type", "seq", "version", "sender_uid",
-                    "sender_device_id", "client_msg_id", "msg_type", "content", "status", "server_time"),
-            "conversation", List.of("owner_uid", "conversation_id", "conversation_type", "peer_id", "version",
+    private static final Map<String, List<String>> COLUMNS = Map.ofEntries(
+            Map.entry("account", List.of("uid", "username", "password_hash", "nickname", "created_at", "updated_at",
+                    "read_receipts", "dm_policy")),
+            Map.entry("friend", List.of("owner_uid", "friend_uid", "remark", "version", "deleted", "created_at", "updated_at")),
+            Map.entry("friend_request", List.of("request_id", "from_uid", "to_uid", "message", "state", "pair_low", "pair_high",
+                    "created_at", "updated_at")),
+            Map.entry("user_block", List.of("owner_uid", "blocked_uid", "created_at")),
+            Map.entry("presence_setting", List.of("uid", "status_text", "hidden", "last_seen_at", "updated_at")),
+            Map.entry("device_token", List.of("uid", "device_id", "platform", "provider", "token", "updated_at")),
+            Map.entry("message", List.of("msg_id", "conversation_id", "conversation_type", "seq", "version", "sender_uid",
+                    "sender_device_id", "client_msg_id", "msg_type", "content", "status", "server_time")),
+            Map.entry("conversation", List.of("owner_uid", "conversation_id", "conversation_type", "peer_id", "version",
                     "sort_key", "last_seq", "last_msg_id", "read_seq", "peer_read_seq", "cleared_seq", "muted",
-                    "deleted", "updated_at"),
-            "im_group", List.of("group_id", "name", "owner_uid", "member_count", "last_seq", "last_msg_id",
-                    "version", "large", "created_at", "updated_at", "dismissed"),
-            "group_member", List.of("group_id", "uid", "role", "join_seq", "read_seq", "cleared_seq", "muted",
-                    "joined_at"),
-            "id_segment", List.of("biz_tag", "max_id", "step", "updated_at"));
+                    "deleted", "updated_at")),
+            Map.entry("im_group", List.of("group_id", "name", "owner_uid", "member_count", "last_seq", "last_msg_id",
+                    "version", "large", "created_at", "updated_at", "dismissed")),
+            Map.entry("group_member", List.of("group_id", "uid", "role", "join_seq", "read_seq", "cleared_seq", "muted",
+                    "joined_at")),
+            Map.entry("id_segment", List.of("biz_tag", "max_id", "step", "updated_at")));
 
     @Test
     void migrationsCreateEveryTableOfTheStorageModel(Infrastructure infra) throws SQLException {

@@ -41,6 +41,10 @@ import java.time.Duration;
  * @param refusalWindow                 window of {@code maxRefusals} (default 10 s)
  * @param maxUnauthenticatedPerAddress  connections not yet logged in from one source address (an IPv6
  *                                      address counts by its /64) above which new ones are closed (default 64)
+ * @param typingPerSecond               TYPING frames per second (default 2); 0 = no budget. Unlike the others a
+ *                                      TYPING over budget is dropped silently (it is transient; the next one
+ *                                      carries the same news), and not counted toward {@code maxRefusals}
+ * @param typingBurst                   TYPING frames at once (default 2)
  */
 public record GateLimits(
         int writeBufferLowBytes,
@@ -60,10 +64,12 @@ public record GateLimits(
         int pullBurst,
         int maxRefusals,
         Duration refusalWindow,
-        int maxUnauthenticatedPerAddress) {
+        int maxUnauthenticatedPerAddress,
+        int typingPerSecond,
+        int typingBurst) {
 
     private static final GateLimits DEFAULTS = new GateLimits(32 << 10, 64 << 10, 1 << 20, Duration.ofSeconds(30),
-            1 << 20, 64, 16 << 20, 500, 1000, 100, 200, 5, 10, 50, 100, 200, Duration.ofSeconds(10), 64);
+            1 << 20, 64, 16 << 20, 500, 1000, 100, 200, 5, 10, 50, 100, 200, Duration.ofSeconds(10), 64, 2, 2);
 
     public GateLimits {
         range("gate.limits.write-buffer-low-bytes", writeBufferLowBytes, 1024, 64 << 20);
@@ -89,6 +95,8 @@ public record GateLimits(
         range("gate.limits.max-refusals", maxRefusals, 1, 1_000_000);
         between("gate.limits.refusal-window", refusalWindow, Duration.ofSeconds(1), Duration.ofHours(1));
         range("gate.limits.max-unauthenticated-per-address", maxUnauthenticatedPerAddress, 1, 10_000_000);
+        range("gate.limits.typing-per-second", typingPerSecond, 0, 1_000);
+        range("gate.limits.typing-burst", typingBurst, typingPerSecond == 0 ? 0 : 1, 1_000);
     }
 
     /** Every limit at its default. */
@@ -139,6 +147,8 @@ public record GateLimits(
         private int maxRefusals;
         private Duration refusalWindow;
         private int maxUnauthenticatedPerAddress;
+        private int typingPerSecond;
+        private int typingBurst;
 
         private Builder(GateLimits l) {
             writeBufferLowBytes = l.writeBufferLowBytes;
@@ -159,6 +169,8 @@ public record GateLimits(
             maxRefusals = l.maxRefusals;
             refusalWindow = l.refusalWindow;
             maxUnauthenticatedPerAddress = l.maxUnauthenticatedPerAddress;
+            typingPerSecond = l.typingPerSecond;
+            typingBurst = l.typingBurst;
         }
 
         public Builder writeBufferLowBytes(int v) { writeBufferLowBytes = v; return this; }
@@ -175,13 +187,14 @@ public record GateLimits(
         public Builder maxRefusals(int v) { maxRefusals = v; return this; }
         public Builder refusalWindow(Duration v) { refusalWindow = v; return this; }
         public Builder maxUnauthenticatedPerAddress(int v) { maxUnauthenticatedPerAddress = v; return this; }
+        public Builder typing(int perSecond, int burst) { typingPerSecond = perSecond; typingBurst = burst; return this; }
 
         /** Validates; throws IllegalArgumentException naming the YAML key of a bad limit. */
         public GateLimits build() {
             return new GateLimits(writeBufferLowBytes, writeBufferHighBytes, maxOutboundBytes, unwritableTimeout,
                     maxUnackedBytes, maxInflightRequests, publishBufferBytes, framesPerSecond, frameBurst,
                     sendsPerSecond, sendBurst, syncsPerSecond, syncBurst, pullsPerSecond, pullBurst, maxRefusals,
-                    refusalWindow, maxUnauthenticatedPerAddress);
+                    refusalWindow, maxUnauthenticatedPerAddress, typingPerSecond, typingBurst);
         }
     }
 }

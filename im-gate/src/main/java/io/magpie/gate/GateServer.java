@@ -15,6 +15,7 @@ import io.magpie.gate.internal.KafkaSend;
 import io.magpie.gate.internal.KafkaUpstreamPublisher;
 import io.magpie.gate.internal.LoginServices;
 import io.magpie.gate.internal.RegistryPublisher;
+import io.magpie.gate.internal.PresenceEvents;
 import io.magpie.gate.internal.RouteRefresher;
 import io.magpie.gate.internal.SessionRoutes;
 import io.magpie.gate.internal.SessionTable;
@@ -138,10 +139,11 @@ public final class GateServer implements AutoCloseable {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(tokens, "tokens");
 
-        this.sessionRoutes = new SessionRoutes(sessions, routes, clock);
         this.clients = new ClientConnections(config.gateId(), config.maxConnections(),
                 config.limits().maxUnauthenticatedPerAddress(), clock);
         this.bus = new KafkaSend(producer, config.limits().publishBufferBytes(), "gate-publish-" + config.gateId());
+        this.sessionRoutes = new SessionRoutes(sessions, routes, clock,
+                new PresenceEvents(new KafkaUpstreamPublisher(bus, topics.upstream()), clock));
         AtomicLong connectionIds = new AtomicLong();
         DuplicateSessionKicker kicker = new DuplicateSessionKicker(new KafkaPushTaskPublisher(bus, topics.push()));
         LoginServices login = new LoginServices(config.gateId(), config.loginTimeout(),

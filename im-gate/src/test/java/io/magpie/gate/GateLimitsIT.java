@@ -165,7 +165,7 @@ class GateLimitsIT {
             while (reached.size() < 20 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : upstream.poll(Duration.ofMillis(200))) {
                     UpstreamEnvelope envelope = UpstreamEnvelope.parseFrom(record.value());
-                    if (envelope.getUid() == 4002) {
+                    if (envelope.getUid() == 4002 && envelope.getCommand() == Command.SEND.code()) {
                         reached.add(envelope.getRequestId());
                     }
                 }

@@ -35,7 +35,10 @@ import io.magpie.logic.internal.GroupService;
 import io.magpie.http.HttpsConnector;
 import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
+import io.magpie.logic.internal.PresenceRoutes;
 import io.magpie.logic.internal.ReceiptRoutes;
+import io.magpie.das.PresenceSettings;
+import io.magpie.bus.Topics;
 import io.magpie.logic.internal.ReceiptService;
 import io.magpie.logic.internal.RelationRoutes;
 import io.magpie.logic.internal.FriendNotices;
@@ -86,6 +89,7 @@ public final class AccountApi implements AutoCloseable {
     private final SettingsRoutes settingsRoutes;
     private final ReceiptRoutes receiptRoutes;
     private final RelationRoutes relationRoutes;
+    private final PresenceRoutes presenceRoutes;
     private final BooleanSupplier live;
     private final BooleanSupplier ready;
     private final ObjectMapper json = new ObjectMapper()
@@ -141,6 +145,8 @@ public final class AccountApi implements AutoCloseable {
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 config.largeGroupThreshold()));
         this.relationRoutes = new RelationRoutes(dataSource, ids.versions(), sessionInfra.friendNotices(), bodies, clock);
+        this.presenceRoutes = new PresenceRoutes(new PresenceSettings(dataSource, clock), bodies,
+                sessionInfra.producer(), new Topics(config.topicPrefix()).upstream(), clock);
         this.live = live;
         this.ready = ready;
         this.openApi = loadOpenApi();
@@ -227,6 +233,7 @@ public final class AccountApi implements AutoCloseable {
         settingsRoutes.register(javalin);
         receiptRoutes.register(javalin);
         relationRoutes.register(javalin);
+        presenceRoutes.register(javalin);
         javalin.get("/health/live", this::liveness, Access.OPEN);
         javalin.get("/health/ready", this::readiness, Access.OPEN);
         javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi), Access.OPEN);

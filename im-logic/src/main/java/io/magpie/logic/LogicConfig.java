@@ -50,6 +50,8 @@ import java.util.Objects;
  *                           {@link SessionSettings#defaults()} with {@code tokenSecret} as the one key
  * @param recallWindow       how long after sending a sender may RECALL their message (group owners and admins
  *                           may recall any message of their group at any time); 0-7 days, default 2 min
+ * @param presence           presence and typing ({@code logic.presence.*}, {@code logic.typing-max-group-size});
+ *                           default {@link PresenceConfig#defaults()}
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -77,7 +79,8 @@ public record LogicConfig(
         TlsConfig tls,
         Duration writeIdleTimeout,
         SessionSettings sessions,
-        Duration recallWindow) {
+        Duration recallWindow,
+        PresenceConfig presence) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -142,6 +145,7 @@ public record LogicConfig(
         recallWindow = range("logic.recall-window", recallWindow, Duration.ZERO, Duration.ofDays(7));
         Objects.requireNonNull(tls, "tls (default TlsConfig.DISABLED)");
         sessions = Objects.requireNonNullElse(sessions, SessionSettings.defaults());
+        presence = Objects.requireNonNullElse(presence, PresenceConfig.defaults());
         if (sessions.tokenKeys() == null) {
             sessions = sessions.withTokenKeys(io.magpie.protocol.auth.TokenKeys.single(tokenSecret));
         }
@@ -166,7 +170,7 @@ public record LogicConfig(
                 + ", largeGroupThreshold=" + largeGroupThreshold + ", groupIdSegmentStep=" + groupIdSegmentStep
                 + ", syncVersionWindow=" + syncVersionWindow + ", queriesPerPoll=" + queriesPerPoll
                 + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions
-                + ", recallWindow=" + recallWindow + "]";
+                + ", recallWindow=" + recallWindow + ", presence=" + presence + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -223,6 +227,7 @@ public record LogicConfig(
         private Duration writeIdleTimeout = DEFAULT_WRITE_IDLE_TIMEOUT;
         private SessionSettings sessions = SessionSettings.defaults();
         private Duration recallWindow = DEFAULT_RECALL_WINDOW;
+        private PresenceConfig presence = PresenceConfig.defaults();
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -253,13 +258,14 @@ public record LogicConfig(
         public Builder writeIdleTimeout(Duration v) { this.writeIdleTimeout = v; return this; }
         public Builder sessions(SessionSettings v) { this.sessions = v; return this; }
         public Builder recallWindow(Duration v) { this.recallWindow = v; return this; }
+        public Builder presence(PresenceConfig v) { this.presence = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
                     httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations,
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
-                    queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow);
+                    queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence);
         }
     }
 }

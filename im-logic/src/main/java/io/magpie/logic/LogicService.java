@@ -25,6 +25,15 @@ import io.magpie.bus.BusClients;
 import io.magpie.bus.ConsumerLoop;
 import io.magpie.logic.internal.MessageAssigner;
 import io.magpie.logic.internal.PartitionFences;
+import io.magpie.logic.internal.PresenceAnnouncer;
+import io.magpie.logic.internal.PresenceQueryHandler;
+import io.magpie.logic.internal.PresenceWatcherSet;
+import io.magpie.logic.internal.SignalProcessor;
+import io.magpie.logic.internal.TypingProcessor;
+import io.magpie.das.PresenceSettings;
+import io.magpie.das.Relations;
+import io.magpie.registry.PresenceWatches;
+import io.magpie.registry.RedisRouteTable;
 import io.magpie.logic.internal.PullHandler;
 import io.magpie.logic.internal.OwnHistoryProcessor;
 import io.magpie.logic.internal.PushTaskPublisher;
@@ -78,6 +87,7 @@ public final class LogicService implements AutoCloseable {
     private WorkerIdLease lease;
     private KafkaProducer<String, byte[]> producer;
     private UpstreamConsumer consumer;
+    private PresenceAnnouncer presenceAnnouncer;
     private Thread consumerThread;
     private AccountApi api;
     private volatile boolean running;
@@ -135,6 +145,16 @@ public final class LogicService implements AutoCloseable {
                     new SegmentIdAllocator(database.dataSource(), "uid", config.uidSegmentStep()),
                     new SegmentIdAllocator(database.dataSource(), "group", config.groupIdSegmentStep()),
                     snowflake), clock, this::live, this::ready).start();
+            Relations relations = new Relations(database.dataSource());
+            PresenceSettings presenceSettings = new PresenceSettings(database.dataSource(), clock);
+            RedisRouteTable routes = new RedisRouteTable(redis);
+            PresenceWatches watches = new PresenceWatches(redis, config.presence().watchTtl(), clock);
+            presenceAnnouncer = new PresenceAnnouncer(routes, presenceSettings, new PresenceWatcherSet(relations,
+                    watches), new PushTaskPublisher(producer, topics.push(), config.pushAckTimeout()),
+                    config.presence(), clock);
+            SignalProcessor signals = new SignalProcessor(presenceAnnouncer,
+                    new PresenceQueryHandler(routes, presenceSettings, relations, watches, config.presence()),
+                    new TypingProcessor(relations, groups::roster, config.presence().typingMaxGroupSize()));
             // last: from here on only the consumer thread closes the KafkaConsumer
             consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
                     new UpstreamBatchProcessor(new UpstreamParser(), sends,
@@ -142,7 +162,7 @@ public final class LogicService implements AutoCloseable {
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
-                            publisher), queries, assigner,
+                            publisher, signals), queries, assigner,
                     new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;
@@ -223,6 +243,10 @@ public final class LogicService implements AutoCloseable {
         if (api != null) {
             api.close();
             api = null;
+        }
+        if (presenceAnnouncer != null) {
+            presenceAnnouncer.close();
+            presenceAnnouncer = null;
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));

@@ -32,14 +32,19 @@ public enum Command {
     ERROR(23),
     LOGOUT(24),
     NOTICE(25),
+    TYPING(26),
+    PRESENCE(29),
+    PRESENCE_ACK(30),
     GATE_PUSH(4097),
     GATE_PUSH_ACK(4098),
     LINK_HELLO(4099),
     LINK_CHALLENGE(4100),
     LINK_PROOF(4101),
-    LINK_READY(4102);
+    LINK_READY(4102),
+    /** Gate -> logic on {@code upstream}: a session of the envelope's uid started or ended (presence). */
+    PRESENCE_EVENT(4103);
 
-    private static final Command[] BY_CODE = new Command[4103];
+    private static final Command[] BY_CODE = new Command[4104];
 
     static {
         for (Command c : values()) {

@@ -33,6 +33,10 @@ class CommandTest {
         PUBLISHED.put(Command.LINK_CHALLENGE, 4100);
         PUBLISHED.put(Command.LINK_PROOF, 4101);
         PUBLISHED.put(Command.LINK_READY, 4102);
+        PUBLISHED.put(Command.TYPING, 26);
+        PUBLISHED.put(Command.PRESENCE, 29);
+        PUBLISHED.put(Command.PRESENCE_ACK, 30);
+        PUBLISHED.put(Command.PRESENCE_EVENT, 4103);
     }
 
     @Test
@@ -55,7 +59,7 @@ class CommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 26, 4096, 4103, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
+    @ValueSource(ints = {0, 31, 4096, 4104, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
     void knowsNoCommandForAnUnassignedCode(int code) {
         assertEquals(Optional.empty(), Command.fromCode(code));
         assertEquals("UNKNOWN(" + code + ")", Command.nameOf(code));
@@ -65,7 +69,7 @@ class CommandTest {
     void marksOnlyRouterToGateCommandsInternal() {
         Set<Command> internal = Arrays.stream(Command.values()).filter(Command::internal).collect(Collectors.toSet());
         assertEquals(Set.of(Command.GATE_PUSH, Command.GATE_PUSH_ACK, Command.LINK_HELLO, Command.LINK_CHALLENGE,
-                Command.LINK_PROOF, Command.LINK_READY), internal);
+                Command.LINK_PROOF, Command.LINK_READY, Command.PRESENCE_EVENT), internal);
         assertFalse(Command.LOGOUT.internal());
         assertTrue(Command.GATE_PUSH.code() >= 4096);
     }

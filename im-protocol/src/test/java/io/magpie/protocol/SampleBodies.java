@@ -3,6 +3,12 @@ package io.magpie.protocol;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.proto.PresenceAck;
+import io.magpie.protocol.proto.PresenceEvent;
+import io.magpie.protocol.proto.PresenceRequest;
+import io.magpie.protocol.proto.PresenceState;
+import io.magpie.protocol.proto.TypingRequest;
 import io.magpie.protocol.proto.ActionAck;
 import io.magpie.protocol.proto.ClearRequest;
 import io.magpie.protocol.proto.ConnectionRef;
@@ -111,6 +117,13 @@ public final class SampleBodies {
                     .build();
             case LINK_PROOF -> LinkProof.newBuilder().setRouterProof(ByteString.copyFrom(new byte[32])).build();
             case LINK_READY -> LinkReady.getDefaultInstance();
+            case TYPING -> TypingRequest.newBuilder().setConversationId("g_77").build();
+            case PRESENCE -> PresenceRequest.newBuilder().addQueryUids(10002).setSetWatch(true).addWatchUids(10003)
+                    .build();
+            case PRESENCE_ACK -> PresenceAck.newBuilder().addStates(PresenceState.newBuilder().setUid(10002)
+                    .setOnline(true).addPlatforms(Platform.ANDROID).setDeviceCount(1).setStatusText("here"))
+                    .setWatching(1).build();
+            case PRESENCE_EVENT -> PresenceEvent.newBuilder().setOnline(true).build();
         };
     }
 
@@ -143,6 +156,10 @@ public final class SampleBodies {
             case LINK_CHALLENGE -> LinkChallenge.parser();
             case LINK_PROOF -> LinkProof.parser();
             case LINK_READY -> LinkReady.parser();
+            case TYPING -> TypingRequest.parser();
+            case PRESENCE -> PresenceRequest.parser();
+            case PRESENCE_ACK -> PresenceAck.parser();
+            case PRESENCE_EVENT -> PresenceEvent.parser();
         };
     }
 }

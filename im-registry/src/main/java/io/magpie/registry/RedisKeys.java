@@ -39,6 +39,16 @@ public final class RedisKeys {
         return prefix + "idgen:worker:" + n;
     }
 
+    /** ZSET watcher uid -> expiry (ms): who explicitly watches the presence of {@code uid}. */
+    public String presenceWatchers(long uid) {
+        return prefix + "presence:watchers:" + uid;
+    }
+
+    /** SET of the uids {@code watcher} explicitly watches (its watch list), expiring unless set again. */
+    public String presenceWatching(long watcher) {
+        return prefix + "presence:watching:" + watcher;
+    }
+
     /** A key as UTF-8 bytes, for the {@code byte[]} connection. */
     public static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);

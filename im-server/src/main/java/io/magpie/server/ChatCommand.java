@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Chat from a terminal: every line you type goes to --to; messages to you are printed,"
                 + " with the unread count and read receipts (\"read by <peer> up to #N\").",
-        footer = {"", "Commands inside the chat:", ChatInput.HELP})
+        footer = {"", "Commands inside the chat:", ChatInput.HELP, ChatPresenceCommands.HELP})
 final class ChatCommand implements Callable<Integer> {
 
     @Option(names = {"-u", "--user"}, required = true, description = "your user name (registered on first use)")
@@ -103,7 +103,10 @@ final class ChatCommand implements Callable<Integer> {
         String conversation = "s_" + Math.min(me.uid(), peer) + "_" + Math.max(me.uid(), peer);
         try (MagpieClient client = new MagpieClient(config)) {
             client.addListener(new Printer(out, peer, to, conversation));
+            ChatPresenceCommands presence = new ChatPresenceCommands(client, accounts, me, out, peer, to, conversation);
+            presence.listen();
             client.connect(me).get(15, TimeUnit.SECONDS);
+            presence.watchPeer();
             out.printf("connected as %s (uid %d) over %s; chatting with %s (uid %d). Type a line and Enter; /help lists"
                     + " commands; Ctrl-D quits.%n", user, me.uid(), (webSocket ? "WebSocket" : "TCP")
                     + (tls ? " with TLS" : ""), to, peer);
@@ -112,7 +115,7 @@ final class ChatCommand implements Callable<Integer> {
             client.friends().addListener(friendActions.printer());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
-                if (!friendActions.run(line)) {
+                if (!friendActions.run(line) && !presence.handle(line)) {
                     actions.run(ChatInput.parse(line));
                 }
             }

@@ -164,6 +164,41 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         return future;
     }
 
+    /**
+     * Sends {@code command} with the next request id and expects no answer (TYPING); an ERROR the server sends
+     * for it reaches the listeners' {@code onError}. Completes once written; callable from any thread.
+     */
+    public CompletableFuture<Void> sendOneWay(Command command, MessageLite body) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            done.completeExceptionally(new ConnectionLostException("not connected; " + command + " not sent"));
+            return done;
+        }
+        Runnable task = () -> {
+            if (closed || !loggedIn) {
+                done.completeExceptionally(new ConnectionLostException(who + " " + command + " not sent: the connection "
+                        + (closed ? "is closed" : "is not logged in yet")));
+                return;
+            }
+            c.writeAndFlush(new Frame(command, nextRequestId(), body.toByteArray())).addListener(f -> {
+                if (f.isSuccess()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(new ConnectionLostException(command + " not written: "
+                            + f.cause().getMessage(), f.cause()));
+                }
+            });
+        };
+        try {
+            c.executor().execute(task);
+        } catch (RuntimeException rejected) {
+            done.completeExceptionally(new ConnectionLostException("the client's event loop is shut down; " + command
+                    + " was not sent", rejected));
+        }
+        return done;
+    }
+
     /** Sends LOGOUT (the gate ends the session and closes; nothing answers it) and closes. Any thread. */
     public CompletableFuture<Void> logout() {
         CompletableFuture<Void> done = new CompletableFuture<>();

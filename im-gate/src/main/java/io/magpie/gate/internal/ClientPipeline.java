@@ -34,6 +34,7 @@ public final class ClientPipeline implements SessionStages {
     public static final String LOGIN = "login";
     public static final String RATE_LIMIT = "rate-limit";
     public static final String HEARTBEAT = "heartbeat";
+    public static final String TYPING = "typing";
     public static final String UPSTREAM = "upstream";
     public static final String PUSH_ACK = "push-ack";
     public static final String UNSUPPORTED = "unsupported";
@@ -102,7 +103,9 @@ public final class ClientPipeline implements SessionStages {
             pings.loggedIn(rateLimit);
         }
         pipeline.addAfter(RATE_LIMIT, HEARTBEAT, new HeartbeatHandler(session, clock, config.idleTimeout()));
-        pipeline.addAfter(HEARTBEAT, UPSTREAM, new UpstreamHandler(session, upstream, clock,
+        pipeline.addAfter(HEARTBEAT, TYPING, new TypingThrottle(session, limits.typingPerSecond(), limits.typingBurst(),
+                ticker));
+        pipeline.addAfter(TYPING, UPSTREAM, new UpstreamHandler(session, upstream, clock,
                 limits.maxInflightRequests()));
         pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session, waitAck, clock, ticker));
         pipeline.addAfter(PUSH_ACK, UNSUPPORTED, new UnsupportedCommandHandler(session));

@@ -248,6 +248,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
 
         cancelDeadline();
         state = State.DONE;
+        services.sessionRoutes().loggedIn(session);
         log.info("{} logged in over {} platform={} after {} ms", session.logPrefix(), transport, session.platform(),
                 session.loginAtMillis() - connectedAtMillis);
         ctx.write(Frames.of(Command.LOGIN_ACK, login.requestId(), LoginAck.newBuilder()

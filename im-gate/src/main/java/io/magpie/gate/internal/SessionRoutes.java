@@ -22,11 +22,26 @@ public final class SessionRoutes {
     private final SessionTable sessions;
     private final RouteTable routes;
     private final Clock clock;
+    private final PresenceEvents presence;
 
+    /** Without presence events (tests of the route logic alone). */
     public SessionRoutes(SessionTable sessions, RouteTable routes, Clock clock) {
+        this(sessions, routes, clock, null);
+    }
+
+    /** @param presence told of every session that logged in or ended; null = nobody */
+    public SessionRoutes(SessionTable sessions, RouteTable routes, Clock clock, PresenceEvents presence) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.presence = presence;
+    }
+
+    /** The session completed its login (route registered, in the table): announces it to presence. */
+    public void loggedIn(Session session) {
+        if (presence != null) {
+            presence.online(session);
+        }
     }
 
     public SessionTable sessions() {
@@ -68,7 +83,11 @@ public final class SessionRoutes {
             return CompletableFuture.completedFuture(null);
         }
         log.info("{} session ended after {} ms", session.logPrefix(), clock.millis() - session.loginAtMillis());
-        return unregister(session);
+        CompletableFuture<Void> unregistered = unregister(session);
+        if (presence != null) {
+            unregistered.thenRun(() -> presence.offline(session));
+        }
+        return unregistered;
     }
 
     /**

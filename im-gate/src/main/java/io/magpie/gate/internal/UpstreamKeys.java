@@ -8,10 +8,12 @@ import io.magpie.protocol.Frame;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.ClearRequest;
 import io.magpie.protocol.proto.MessageActionRequest;
+import io.magpie.protocol.proto.PresenceRequest;
 import io.magpie.protocol.proto.PullRequest;
 import io.magpie.protocol.proto.ReadRequest;
 import io.magpie.protocol.proto.SendRequest;
 import io.magpie.protocol.proto.SyncRequest;
+import io.magpie.protocol.proto.TypingRequest;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -24,7 +26,7 @@ public final class UpstreamKeys {
 
     /** Commands the gate forwards to logic. */
     public static final Set<Command> FORWARDED = EnumSet.of(Command.SEND, Command.SYNC, Command.PULL, Command.READ,
-            Command.RECALL, Command.DELETE, Command.CLEAR);
+            Command.RECALL, Command.DELETE, Command.CLEAR, Command.TYPING, Command.PRESENCE);
 
     /**
      * @param partitionKey   the Kafka key: the conversation id, or {@code u_<uid>} for requests that
@@ -59,6 +61,17 @@ public final class UpstreamKeys {
                 case READ -> named(ReadRequest.parseFrom(frame.body()).getConversationId(), uid);
                 case RECALL, DELETE -> named(MessageActionRequest.parseFrom(frame.body()).getConversationId(), uid);
                 case CLEAR -> named(ClearRequest.parseFrom(frame.body()).getConversationId(), uid);
+                case TYPING -> {
+                    String conversationId = TypingRequest.parseFrom(frame.body()).getConversationId();
+                    if (conversationId.isEmpty()) {
+                        throw new ProtocolException(ErrorCode.BAD_REQUEST, "TYPING needs a conversation_id", false);
+                    }
+                    yield named(conversationId, uid);
+                }
+                case PRESENCE -> {
+                    PresenceRequest.parseFrom(frame.body());
+                    yield userKey(uid);
+                }
                 default -> throw new IllegalArgumentException("not a forwarded command: " + command);
             };
         } catch (InvalidProtocolBufferException e) {

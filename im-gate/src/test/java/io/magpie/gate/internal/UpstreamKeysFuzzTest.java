@@ -14,10 +14,12 @@ import io.magpie.protocol.Frame;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.ClearRequest;
 import io.magpie.protocol.proto.MessageActionRequest;
+import io.magpie.protocol.proto.PresenceRequest;
 import io.magpie.protocol.proto.PullRequest;
 import io.magpie.protocol.proto.ReadRequest;
 import io.magpie.protocol.proto.SendRequest;
 import io.magpie.protocol.proto.SyncRequest;
+import io.magpie.protocol.proto.TypingRequest;
 
 /**
  * Coverage-guided fuzzing of the part of a client request body the gate reads before forwarding it
@@ -109,6 +111,9 @@ class UpstreamKeysFuzzTest {
             case RECALL, DELETE -> MessageActionRequest.newBuilder().setConversationId(conversation)
                     .setSeq(data.consumeLong()).build().toByteArray();
             case CLEAR -> ClearRequest.newBuilder().setConversationId(conversation).build().toByteArray();
+            case TYPING -> TypingRequest.newBuilder().setConversationId(conversation).build().toByteArray();
+            case PRESENCE -> PresenceRequest.newBuilder().addQueryUids(data.consumeLong())
+                    .setSetWatch(data.consumeBoolean()).addWatchUids(data.consumeLong()).build().toByteArray();
             default -> data.consumeRemainingAsBytes();
         };
     }

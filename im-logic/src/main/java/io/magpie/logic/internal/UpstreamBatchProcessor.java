@@ -5,8 +5,10 @@ import io.magpie.logic.internal.UpstreamParser.Parsed;
 import io.magpie.logic.internal.UpstreamParser.Query;
 import io.magpie.logic.internal.UpstreamParser.Refused;
 import io.magpie.logic.internal.UpstreamParser.Send;
+import io.magpie.logic.internal.UpstreamParser.Signal;
 import io.magpie.logic.internal.UpstreamParser.Unanswerable;
 import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.UpstreamEnvelope;
 import io.magpie.registry.StorageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +37,19 @@ public final class UpstreamBatchProcessor {
     private final RecallProcessor recalls;
     private final OwnHistoryProcessor history;
     private final PushTaskPublisher publisher;
+    private final SignalProcessor signals;
 
+    /** Without presence and typing: PRESENCE and TYPING are answered NOT_SUPPORTED, presence events dropped. */
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher) {
+        this(parser, sends, reads, recalls, history, publisher, null);
+    }
+
+    /** @param signals presence and typing ({@link SignalProcessor}); null = not served */
+    public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
+            RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
+            SignalProcessor signals) {
+        this.signals = signals;
         this.parser = parser;
         this.sends = sends;
         this.reads = reads;
@@ -57,6 +69,7 @@ public final class UpstreamBatchProcessor {
         List<PendingQuery> queries = new ArrayList<>();
         List<ActionCommand.Read> readCommands = new ArrayList<>();
         List<ActionCommand> oneByOne = new ArrayList<>();
+        List<UpstreamEnvelope> transients = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             Parsed parsed = parser.parse(r.value());
             if (parsed instanceof Send s) {
@@ -74,6 +87,13 @@ public final class UpstreamBatchProcessor {
                 } else {
                     oneByOne.add(a.action());
                 }
+            } else if (parsed instanceof Signal s) {
+                if (signals != null) {
+                    transients.add(s.envelope());
+                } else if (!SignalProcessor.isEvent(s.envelope())) {
+                    pushes.add(PushTaskFactory.error(new Rejection(s.envelope(), ErrorCode.NOT_SUPPORTED,
+                            "presence and typing are not served by this server")));
+                }
             } else if (parsed instanceof Refused f) {
                 pushes.add(PushTaskFactory.error(f.rejection()));
             } else if (parsed instanceof Unanswerable u) {
@@ -84,6 +104,9 @@ public final class UpstreamBatchProcessor {
         pushes.addAll(sends.process(commands));
         // after the sends: a READ or RECALL of a message sent in the same batch finds it stored
         pushes.addAll(applyActions(readCommands, oneByOne));
+        if (!transients.isEmpty()) {
+            pushes.addAll(signals.process(transients));
+        }
         publisher.publishAll(pushes);
         return queries;
     }

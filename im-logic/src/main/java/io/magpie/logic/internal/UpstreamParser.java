@@ -15,7 +15,7 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
 public final class UpstreamParser {
 
     /** Outcome of parsing one record. */
-    public sealed interface Parsed permits Send, Query, Action, Refused, Unanswerable {
+    public sealed interface Parsed permits Send, Query, Action, Signal, Refused, Unanswerable {
     }
 
     /** A SEND that may go on to dedupe and storage. */
@@ -28,6 +28,10 @@ public final class UpstreamParser {
 
     /** A READ, RECALL, DELETE or CLEAR to apply. */
     public record Action(ActionCommand action) implements Parsed {
+    }
+
+    /** A PRESENCE_EVENT, PRESENCE or TYPING for the {@link SignalProcessor}: transient, nothing stored. */
+    public record Signal(UpstreamEnvelope envelope) implements Parsed {
     }
 
     /** A request answered with an ERROR to its connection. */
@@ -70,7 +74,10 @@ public final class UpstreamParser {
             return p instanceof ActionParser.Accepted a ? new Action(a.command())
                     : new Refused(((ActionParser.Refused) p).rejection());
         }
+        if (SignalProcessor.serves(command)) {
+            return new Signal(env);
+        }
         return new Refused(new Rejection(env, ErrorCode.NOT_SUPPORTED, Command.nameOf(command)
-                + " is not served by this server; SEND, SYNC, PULL, READ, RECALL, DELETE and CLEAR are"));
+                + " is not served by this server; SEND, SYNC, PULL, READ, RECALL, DELETE, CLEAR, TYPING and PRESENCE are"));
     }
 }

@@ -7,6 +7,7 @@ import io.magpie.gate.DevicePolicy;
 import io.magpie.gate.GateConfig;
 import io.magpie.gate.GateLimits;
 import io.magpie.logic.LogicConfig;
+import io.magpie.logic.PresenceConfig;
 import io.magpie.logic.SessionSettings;
 import io.magpie.lsb.LsbConfig;
 import io.magpie.protocol.link.ClusterSecret;
@@ -265,6 +266,8 @@ public final class Settings {
                 .refusalWindow(tree.duration("gate.limits.refusal-window", d.refusalWindow()))
                 .maxUnauthenticatedPerAddress(tree.integer("gate.limits.max-unauthenticated-per-address",
                         d.maxUnauthenticatedPerAddress()))
+                .typing(tree.integer("gate.limits.typing-per-second", d.typingPerSecond()),
+                        tree.integer("gate.limits.typing-burst", d.typingBurst()))
                 .build();
     }
 
@@ -304,6 +307,14 @@ public final class Settings {
         int queryBacklog = tree.integer("logic.query-backlog", LogicConfig.DEFAULT_QUERY_BACKLOG);
         Duration writeIdle = tree.duration("logic.write-idle-timeout", LogicConfig.DEFAULT_WRITE_IDLE_TIMEOUT);
         Duration recallWindow = tree.duration("logic.recall-window", LogicConfig.DEFAULT_RECALL_WINDOW);
+        PresenceConfig p = PresenceConfig.defaults();
+        Duration offlineGrace = tree.duration("logic.presence.offline-grace", p.offlineGrace());
+        Duration minInterval = tree.duration("logic.presence.min-interval", p.minInterval());
+        int maxWatchList = tree.integer("logic.presence.max-watch-list", p.maxWatchList());
+        int maxQueryUids = tree.integer("logic.presence.max-query-uids", p.maxQueryUids());
+        Duration watchTtl = tree.duration("logic.presence.watch-ttl", p.watchTtl());
+        int fanoutChunk = tree.integer("logic.presence.fanout-chunk", p.fanoutChunk());
+        int typingMaxGroup = tree.integer("logic.typing-max-group-size", p.typingMaxGroupSize());
         TlsConfig tls = tls();
         Duration refreshTtl = tree.duration("auth.refresh-ttl", SessionSettings.DEFAULT_REFRESH_TTL);
         int perAccount = tree.integer("auth.login-attempts-per-account",
@@ -336,6 +347,8 @@ public final class Settings {
                 .queryBacklog(queryBacklog)
                 .writeIdleTimeout(writeIdle)
                 .recallWindow(recallWindow)
+                .presence(new PresenceConfig(offlineGrace, minInterval, maxWatchList, maxQueryUids, watchTtl,
+                        fanoutChunk, typingMaxGroup))
                 .build());
     }
 
