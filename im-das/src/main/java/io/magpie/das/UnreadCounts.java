@@ -28,6 +28,10 @@ import javax.sql.DataSource;
  */
 public final class UnreadCounts {
 
+    // read diffusion applies to members only: a former member's row stops at the seq that removed them
+    private static final String LARGE_GROUP_MEMBER = " AND EXISTS (SELECT 1 FROM group_member gm"
+            + " WHERE gm.group_id = g.group_id AND gm.uid = c.owner_uid)";
+
     /** Most ranges one correction query carries. */
     public static final int MAX_RANGES_PER_QUERY = 200;
 
@@ -98,6 +102,7 @@ public final class UnreadCounts {
                     + " GREATEST(c.read_seq, c.cleared_seq), GREATEST(c.last_seq, COALESCE(g.last_seq, 0))"
                     + " FROM conversation c"
                     + " LEFT JOIN im_group g ON c.conversation_type = 2 AND g.group_id = c.peer_id AND g.large"
+                    + LARGE_GROUP_MEMBER
                     + " WHERE c.owner_uid = ? AND NOT c.muted"
                     + " AND GREATEST(c.last_seq, COALESCE(g.last_seq, 0)) > GREATEST(c.read_seq, c.cleared_seq)")) {
                 statement.setLong(1, ownerUid);

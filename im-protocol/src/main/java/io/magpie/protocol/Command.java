@@ -32,6 +32,8 @@ public enum Command {
     ERROR(23),
     LOGOUT(24),
     NOTICE(25),
+    GROUP(27),
+    GROUP_ACK(28),
     GATE_PUSH(4097),
     GATE_PUSH_ACK(4098),
     LINK_HELLO(4099),
