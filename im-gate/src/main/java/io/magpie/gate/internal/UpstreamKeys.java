@@ -7,6 +7,7 @@ import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.ClearRequest;
+import io.magpie.protocol.proto.GroupRequest;
 import io.magpie.protocol.proto.MessageActionRequest;
 import io.magpie.protocol.proto.PullRequest;
 import io.magpie.protocol.proto.ReadRequest;
@@ -24,7 +25,7 @@ public final class UpstreamKeys {
 
     /** Commands the gate forwards to logic. */
     public static final Set<Command> FORWARDED = EnumSet.of(Command.SEND, Command.SYNC, Command.PULL, Command.READ,
-            Command.RECALL, Command.DELETE, Command.CLEAR);
+            Command.RECALL, Command.DELETE, Command.CLEAR, Command.GROUP);
 
     /**
      * @param partitionKey   the Kafka key: the conversation id, or {@code u_<uid>} for requests that
@@ -59,6 +60,16 @@ public final class UpstreamKeys {
                 case READ -> named(ReadRequest.parseFrom(frame.body()).getConversationId(), uid);
                 case RECALL, DELETE -> named(MessageActionRequest.parseFrom(frame.body()).getConversationId(), uid);
                 case CLEAR -> named(ClearRequest.parseFrom(frame.body()).getConversationId(), uid);
+                case GROUP -> {
+                    // keyed like a group SEND: the group's writer applies the change in order with its messages
+                    long groupId = GroupRequest.parseFrom(frame.body()).getGroupId();
+                    if (groupId <= 0) {
+                        throw new ProtocolException(ErrorCode.BAD_REQUEST, "group_id must be a positive group id,"
+                                + " got " + groupId, false);
+                    }
+                    String conversationId = ConversationIds.group(groupId);
+                    yield new Key(conversationId, conversationId);
+                }
                 default -> throw new IllegalArgumentException("not a forwarded command: " + command);
             };
         } catch (InvalidProtocolBufferException e) {

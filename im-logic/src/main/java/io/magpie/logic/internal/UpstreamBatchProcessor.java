@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import io.magpie.logic.internal.UpstreamParser.Action;
+import io.magpie.logic.internal.UpstreamParser.GroupOp;
 import io.magpie.logic.internal.UpstreamParser.Parsed;
 import io.magpie.logic.internal.UpstreamParser.Query;
 import io.magpie.logic.internal.UpstreamParser.Refused;
@@ -35,9 +36,19 @@ public final class UpstreamBatchProcessor {
     private final RecallProcessor recalls;
     private final OwnHistoryProcessor history;
     private final PushTaskPublisher publisher;
+    private final GroupOpProcessor groupOps;
 
+    /** A processor that serves no GROUP request (answered NOT_SUPPORTED). */
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher) {
+        this(parser, sends, reads, recalls, history, publisher, null);
+    }
+
+    /** @param groupOps applies GROUP requests; null = they are answered NOT_SUPPORTED */
+    public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
+            RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
+            GroupOpProcessor groupOps) {
+        this.groupOps = groupOps;
         this.parser = parser;
         this.sends = sends;
         this.reads = reads;
@@ -74,6 +85,16 @@ public final class UpstreamBatchProcessor {
                 } else {
                     oneByOne.add(a.action());
                 }
+            } else if (parsed instanceof GroupOp g) {
+                if (groupOps == null) {
+                    pushes.add(PushTaskFactory.error(new Rejection(g.command().envelope(), ErrorCode.NOT_SUPPORTED,
+                            "GROUP is not served by this server")));
+                    continue;
+                }
+                // in record order with the sends: a send before a kick is stored, one after it refused
+                pushes.addAll(sends.process(commands));
+                commands = new ArrayList<>();
+                pushes.addAll(groupOps.process(g.command().fromPartition(r.partition())));
             } else if (parsed instanceof Refused f) {
                 pushes.add(PushTaskFactory.error(f.rejection()));
             } else if (parsed instanceof Unanswerable u) {
