@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import io.magpie.das.AccountRepository;
+import io.magpie.das.ConversationUpdate;
 import io.magpie.das.Group;
 import io.magpie.das.GroupChange;
 import io.magpie.das.GroupDetails;
@@ -110,7 +111,13 @@ public final class GroupService {
                 MessageStatus.NORMAL_VALUE, now);
         GroupRoster roster = new GroupRoster(group, uids, joinSeqs);
         ConversationUpdates.Plan plan = ConversationUpdates.plan(List.of(first), g -> roster, largeGroupThreshold);
-        store.persist(WriteFence.NONE, Set.of(), locked -> new MessageStore.Writes(List.of(first), plan.rows(),
+        // every first member has "read" GROUP_CREATED: a new group shows in the list with nothing unread
+        List<ConversationUpdate> rows = new ArrayList<>(members.size());
+        for (GroupMember m : members) {
+            rows.add(new ConversationUpdate(m.uid(), conversationId, ConversationType.GROUP_VALUE, gid, 1, msgId, msgId,
+                    1));
+        }
+        store.persist(WriteFence.NONE, Set.of(), locked -> new MessageStore.Writes(List.of(first), rows,
                 plan.groups(), List.of(new GroupChange(gid, msgId, List.of(new GroupMutation.Create(group, members))))));
         return new GroupView(new Group(gid, validName, caller, members.size(), 1, msgId, msgId,
                 members.size() > largeGroupThreshold, now, now, false), GroupDetails.DEFAULTS, members);
