@@ -114,6 +114,7 @@ public final class MagpieClient implements AutoCloseable {
     private final ConnectionSupervisor supervisor;
     private final DeliveryCoordinator delivery;
     private final SessionLogout logout;
+    private final Groups groups;
 
     /** A client whose delivery state lives in memory ({@link InMemoryClientState}). */
     public MagpieClient(ClientConfig config) {
@@ -137,6 +138,7 @@ public final class MagpieClient implements AutoCloseable {
                 config.syncPageSize(), config.pullPageSize());
         this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners, delivery, config.clock(),
                 config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
+        this.groups = new Groups(supervisor::current, supervisor::credentials, this::accountApi);
         this.logout = new SessionLogout(new SessionLogout.AccountApi() {
             @Override
             public CompletableFuture<Void> revoke(Credentials credentials) {
@@ -512,6 +514,11 @@ public final class MagpieClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
         }
         return accountApi().setReadReceiptsAsync(credentials, enabled);
+    }
+
+    /** Group creation, changes (GROUP commands) and member paging for this client (docs/PROTOCOL.md §9.16). */
+    public Groups groups() {
+        return groups;
     }
 
     /** Counters of in-order delivery since this client was created. */
