@@ -23,7 +23,7 @@ class SchemaIT {
 
     private static final Map<String, List<String>> COLUMNS = Map.of(
             "account", List.of("uid", "username", "password_hash", "nickname", "created_at", "updated_at",
-                    "read_receipts"),
+                    "read_receipts", "dm_policy"),
             "device_token", List.of("uid", "device_id", "platform", "provider", "token", "updated_at"),
             "message", List.of("msg_id", "conversation_id", "conversation_type", "seq", "version", "sender_uid",
                     "sender_device_id", "client_msg_id", "msg_type", "content", "status", "server_time"),
@@ -31,9 +31,12 @@ class SchemaIT {
                     "sort_key", "last_seq", "last_msg_id", "read_seq", "peer_read_seq", "cleared_seq", "muted",
                     "deleted", "updated_at"),
             "im_group", List.of("group_id", "name", "owner_uid", "member_count", "last_seq", "last_msg_id",
-                    "version", "large", "created_at", "updated_at", "dismissed"),
+                    "version", "large", "created_at", "updated_at", "dismissed", "avatar_url", "announcement",
+                    "invite_policy", "join_policy", "max_members", "mute_all"),
             "group_member", List.of("group_id", "uid", "role", "join_seq", "read_seq", "cleared_seq", "muted",
-                    "joined_at"),
+                    "joined_at", "mute_until"),
+            "group_former_member", List.of("group_id", "uid", "join_seq", "left_seq", "left_at"),
+            "group_join_request", List.of("group_id", "uid", "message", "created_at"),
             "id_segment", List.of("biz_tag", "max_id", "step", "updated_at"));
 
     @Test
