@@ -39,3 +39,6 @@ CREATE TABLE group_join_request (
     created_at BIGINT       NOT NULL,
     PRIMARY KEY (group_id, uid)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- unread counts leave SYSTEM messages (msg_type 8, group changes) out: they are found by this key
+CREATE INDEX idx_message_conversation_type_seq ON message (conversation_id, msg_type, seq);

@@ -34,6 +34,7 @@ import io.magpie.logic.internal.ApiException;
 import io.magpie.logic.internal.BearerAuth;
 import io.magpie.logic.internal.GroupRoutes;
 import io.magpie.logic.internal.GroupService;
+import io.magpie.logic.internal.PushTaskPublisher;
 import io.magpie.http.HttpsConnector;
 import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
@@ -134,7 +135,9 @@ public final class AccountApi implements AutoCloseable {
         this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable,
                 new GroupJoinRequests(dataSource, clock), new MessageStore(dataSource, new MessageRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups), ids.groupIds(), ids.versions(), clock,
-                config.maxGroupMembers(), config.largeGroupThreshold()), bodies);
+                config.maxGroupMembers(), config.largeGroupThreshold(), sessionInfra.producer() == null ? null
+                : new PushTaskPublisher(sessionInfra.producer(), sessionInfra.pushTopic(), config.pushAckTimeout())),
+                bodies);
         this.settingsRoutes = new SettingsRoutes(new SettingsService(new DeviceTokenRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 ids.versions(), clock), bodies);

@@ -21,6 +21,7 @@ import io.magpie.protocol.proto.GroupEventType;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageStatus;
 import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.UpstreamEnvelope;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Groups over HTTP: create one with its members (the caller owns it and is always a member), read
@@ -45,6 +48,8 @@ import java.util.Set;
  */
 public final class GroupService {
 
+    private static final Logger log = LoggerFactory.getLogger(GroupService.class);
+
     /** Most members one page lists. */
     public static final int MAX_PAGE = 500;
 
@@ -61,14 +66,17 @@ public final class GroupService {
     private final Clock clock;
     private final int maxMembers;
     private final int largeGroupThreshold;
+    private final PushTaskPublisher pushes;
 
     /**
      * @param groupIds allocator of group ids (segment allocator, biz tag {@code group})
      * @param versions snowflake ids: the GROUP_CREATED message's id and the members' row versions
+     * @param pushes   pushes GROUP_CREATED to the members' devices; null = not pushed (they find it by SYNC)
      */
     public GroupService(GroupRepository groups, AccountRepository accounts, GroupJoinRequests joinRequests,
             MessageStore store, IdGenerator groupIds, IdGenerator versions, Clock clock, int maxMembers,
-            int largeGroupThreshold) {
+            int largeGroupThreshold, PushTaskPublisher pushes) {
+        this.pushes = pushes;
         this.groups = groups;
         this.accounts = accounts;
         this.joinRequests = joinRequests;
@@ -119,8 +127,25 @@ public final class GroupService {
         }
         store.persist(WriteFence.NONE, Set.of(), locked -> new MessageStore.Writes(List.of(first), rows,
                 plan.groups(), List.of(new GroupChange(gid, msgId, List.of(new GroupMutation.Create(group, members))))));
+        push(caller, callerDevice, first, uids);
         return new GroupView(new Group(gid, validName, caller, members.size(), 1, msgId, msgId,
                 members.size() > largeGroupThreshold, now, now, false), GroupDetails.DEFAULTS, members);
+    }
+
+    /** GROUP_CREATED to every member's devices, as a group message is pushed; the group exists whatever happens. */
+    private void push(long caller, String callerDevice, MessageRecord first, Set<Long> members) {
+        if (pushes == null) {
+            return;
+        }
+        UpstreamEnvelope creator = UpstreamEnvelope.newBuilder().setUid(caller).setDeviceId(callerDevice).build();
+        try {
+            synchronized (pushes) { // one thread at a time (PushTaskPublisher's contract)
+                pushes.publishAll(List.of(PushTaskFactory.groupPush(creator, first, members)));
+            }
+        } catch (BatchRetryException e) {
+            log.warn("[uid {}, group {}] group created, but pushing its GROUP_CREATED message failed ({}); the"
+                    + " members get it at their next SYNC or PULL", caller, first.conversationId(), e.getMessage(), e);
+        }
     }
 
     /** @throws ApiException 404 if there is no such group, 403 if the caller is not a member */

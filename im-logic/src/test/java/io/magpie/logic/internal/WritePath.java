@@ -114,7 +114,7 @@ final class WritePath implements AutoCloseable {
     GroupService groupService(IdGenerator groupIds, int maxMembers, int largeGroupThreshold) {
         return new GroupService(groups, new AccountRepository(database.dataSource()),
                 new GroupJoinRequests(database.dataSource(), clock), store(), groupIds, idSource(), clock, maxMembers,
-                largeGroupThreshold);
+                largeGroupThreshold, null);
     }
 
     MessageStore store() {
