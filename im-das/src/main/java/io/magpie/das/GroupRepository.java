@@ -113,7 +113,9 @@ public final class GroupRepository {
 
     /**
      * Adds the uids that are not members yet, at join seq = the group's last seq + 1, with their
-     * conversation rows, and bumps the group's member count and version; one transaction.
+     * conversation rows, and bumps the group's member count and version; one transaction. The servers do
+     * not use it: a membership change of a live group is a GROUP command, stored with its SYSTEM message
+     * ({@link GroupMutation.AddMembers} through {@link MessageStore}); this stays for storage-level tests.
      *
      * @param maxMembers the member limit the group may not pass
      * @param version    user-scoped version for the new members' conversation rows (and the group's version)

@@ -32,7 +32,6 @@ import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.NoticeType;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
