@@ -168,6 +168,13 @@ public final class AccountClient {
                 http.json()::groupId);
     }
 
+    /** A page of a group's members ascending by uid ({@code GET /v1/groups/{id}/members}; members only). */
+    public CompletableFuture<GroupMembersPage> groupMembersAsync(Credentials caller, long groupId, long afterUid,
+            int limit) {
+        return http.get(SERVICE, HttpJsonClient.resolve(baseUrl, GROUPS_PATH + "/" + groupId + "/members?afterUid="
+                + afterUid + "&limit=" + limit), caller.token(), http.json()::groupMembers);
+    }
+
     /**
      * Shares the caller's read receipts or not (docs/PROTOCOL.md §9.9): off, the caller's reads send no
      * {@code NOTICE_PEER_READ}, the caller sees no receipts, and {@code peer_read_seq} is 0 on both sides of the

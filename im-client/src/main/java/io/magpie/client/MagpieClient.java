@@ -118,6 +118,7 @@ public final class MagpieClient implements AutoCloseable {
     private final Friends friends;
     private final Presence presence;
     private final Typing typing;
+    private final Groups groups;
 
     /** A client whose delivery state lives in memory ({@link InMemoryClientState}). */
     public MagpieClient(ClientConfig config) {
@@ -148,6 +149,7 @@ public final class MagpieClient implements AutoCloseable {
                     presence.onLoggedIn();
                 }, friends::onNotice, presence::onNotice, typing::onNotice), config.clock(),
                 config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
+        this.groups = new Groups(supervisor::current, supervisor::credentials, this::accountApi);
         this.logout = new SessionLogout(new SessionLogout.AccountApi() {
             @Override
             public CompletableFuture<Void> revoke(Credentials credentials) {
@@ -538,6 +540,11 @@ public final class MagpieClient implements AutoCloseable {
     /** Typing signals: send and receive (docs/PROTOCOL.md §9.15). */
     public Typing typing() {
         return typing;
+    }
+
+    /** Group creation, changes (GROUP commands) and member paging for this client (docs/PROTOCOL.md §9.16). */
+    public Groups groups() {
+        return groups;
     }
 
     private Credentials currentCredentials() {

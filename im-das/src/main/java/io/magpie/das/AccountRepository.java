@@ -23,6 +23,12 @@ import javax.sql.DataSource;
  */
 public final class AccountRepository {
 
+    /** Most rows one statement of {@link #createAll} carries. */
+    public static final int MAX_ROWS_PER_STATEMENT = 1000;
+    private static final io.magpie.das.internal.MultiRowSql INSERT_MANY = io.magpie.das.internal.MultiRowSql.values(
+            "INSERT INTO account (uid, username, password_hash, nickname, created_at, updated_at) VALUES ", 6, "",
+            MAX_ROWS_PER_STATEMENT);
+
     /** Most uids one {@code IN (...)} list carries. */
     static final int MAX_UIDS_PER_QUERY = 500;
 
@@ -63,6 +69,35 @@ public final class AccountRepository {
                 }
             }
             throw SqlErrors.translate("create of account uid " + account.uid(), e);
+        }
+    }
+
+    /**
+     * Stores many accounts in multi-row inserts of at most {@value #MAX_ROWS_PER_STATEMENT} rows, for
+     * bulk provisioning (imports, load tests); nothing is checked beyond the table's keys.
+     *
+     * @throws StorageException if a uid or user name is taken (that statement's rows are not stored) or on any
+     *                          other failure
+     */
+    public void createAll(List<Account> rows) {
+        for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_STATEMENT) {
+            List<Account> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_STATEMENT));
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(INSERT_MANY.forRows(chunk.size()))) {
+                int p = 1;
+                for (Account a : chunk) {
+                    statement.setLong(p++, a.uid());
+                    statement.setString(p++, a.username());
+                    statement.setString(p++, a.passwordHash());
+                    statement.setString(p++, a.nickname());
+                    statement.setLong(p++, a.createdAt());
+                    statement.setLong(p++, a.createdAt());
+                }
+                statement.executeUpdate();
+            } catch (SQLException e) {
+                throw SqlErrors.translate("bulk create of " + chunk.size() + " accounts from uid " + chunk.get(0).uid(),
+                        e);
+            }
         }
     }
 

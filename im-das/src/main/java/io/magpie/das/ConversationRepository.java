@@ -30,6 +30,10 @@ import javax.sql.DataSource;
  */
 public final class ConversationRepository {
 
+    // read diffusion applies to members only: a former member's row stops at the seq that removed them
+    private static final String LARGE_GROUP_MEMBER = " AND EXISTS (SELECT 1 FROM group_member gm"
+            + " WHERE gm.group_id = g.group_id AND gm.uid = c.owner_uid)";
+
     /** Most rows one upsert statement carries; larger batches take several statements. */
     public static final int MAX_ROWS_PER_STATEMENT = 1000;
 
@@ -151,6 +155,7 @@ public final class ConversationRepository {
         return query("changed conversations of owner " + ownerUid + " since version " + sinceVersion,
                 "SELECT " + SYNC_COLUMNS + " FROM conversation c"
                         + " LEFT JOIN im_group g ON c.conversation_type = 2 AND g.group_id = c.peer_id AND g.large"
+                        + LARGE_GROUP_MEMBER
                         + " WHERE c.owner_uid = ? AND c.version > ?"
                         + " UNION SELECT " + SYNC_COLUMNS + " FROM group_member m"
                         + " JOIN im_group g ON g.group_id = m.group_id AND g.large AND g.last_msg_id > ?"

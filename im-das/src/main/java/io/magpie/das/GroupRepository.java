@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,8 @@ public final class GroupRepository {
 
     private static final String GROUP_COLUMNS = "g.group_id, g.name, g.owner_uid, g.member_count, g.last_seq,"
             + " g.last_msg_id, g.version, g.large, g.created_at, g.updated_at, g.dismissed";
+    private static final String DETAIL_COLUMNS = "g.avatar_url, g.announcement, g.invite_policy, g.join_policy,"
+            + " g.max_members, g.mute_all";
     private static final String MEMBER_COLUMNS = "group_id, uid, role, join_seq, read_seq, cleared_seq, muted,"
             + " joined_at";
 
@@ -78,33 +81,41 @@ public final class GroupRepository {
     public void create(Group group, List<GroupMember> members, long version) {
         String what = "create of group " + group.groupId() + " with " + members.size() + " members";
         inTransaction(what, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO im_group (group_id, name,"
-                    + " owner_uid, member_count, last_seq, last_msg_id, version, large, created_at, updated_at,"
-                    + " dismissed) VALUES (?, ?, ?, ?, 0, 0, ?, FALSE, ?, ?, FALSE)")) {
-                statement.setLong(1, group.groupId());
-                statement.setString(2, group.name());
-                statement.setLong(3, group.ownerUid());
-                statement.setInt(4, members.size());
-                statement.setLong(5, group.version());
-                statement.setLong(6, group.createdAt());
-                statement.setLong(7, group.createdAt());
-                statement.executeUpdate();
-            } catch (SQLException e) {
-                if (SqlErrors.isDuplicateKey(e)) {
-                    throw new StorageException("group id " + group.groupId() + " exists already: " + e.getMessage()
-                            + "; the group id segment was handed out twice", e, false);
-                }
-                throw e;
-            }
-            insertMembers(connection, members);
-            upsertMemberRows(connection, group.groupId(), members, version);
+            insertGroup(connection, group, members, version);
             return null;
         });
     }
 
+    /** The insert of {@link #create}, in the caller's transaction. */
+    void insertGroup(Connection connection, Group group, List<GroupMember> members, long version)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO im_group (group_id, name,"
+                + " owner_uid, member_count, last_seq, last_msg_id, version, large, created_at, updated_at,"
+                + " dismissed) VALUES (?, ?, ?, ?, 0, 0, ?, FALSE, ?, ?, FALSE)")) {
+            statement.setLong(1, group.groupId());
+            statement.setString(2, group.name());
+            statement.setLong(3, group.ownerUid());
+            statement.setInt(4, members.size());
+            statement.setLong(5, group.version());
+            statement.setLong(6, group.createdAt());
+            statement.setLong(7, group.createdAt());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            if (SqlErrors.isDuplicateKey(e)) {
+                throw new StorageException("group id " + group.groupId() + " exists already: " + e.getMessage()
+                        + "; the group id segment was handed out twice", e, false);
+            }
+            throw e;
+        }
+        insertMembers(connection, members);
+        upsertMemberRows(connection, group.groupId(), members, version);
+    }
+
     /**
      * Adds the uids that are not members yet, at join seq = the group's last seq + 1, with their
-     * conversation rows, and bumps the group's member count and version; one transaction.
+     * conversation rows, and bumps the group's member count and version; one transaction. The servers do
+     * not use it: a membership change of a live group is a GROUP command, stored with its SYSTEM message
+     * ({@link GroupMutation.AddMembers} through {@link MessageStore}); this stays for storage-level tests.
      *
      * @param maxMembers the member limit the group may not pass
      * @param version    user-scoped version for the new members' conversation rows (and the group's version)
@@ -180,31 +191,91 @@ public final class GroupRepository {
                 + " FROM group_member WHERE group_id = ? AND uid = ?", groupId, uid).stream().findFirst();
     }
 
-    /** The group and its members with their join seqs in one query; empty if there is no such group. */
+    /** The group and its members with their join seqs, roles and mutes in one query; empty if there is no such group. */
     public Optional<GroupRoster> roster(long groupId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT " + GROUP_COLUMNS + ", m.uid,"
-                     + " m.join_seq FROM im_group g LEFT JOIN group_member m ON m.group_id = g.group_id"
-                     + " WHERE g.group_id = ? ORDER BY m.uid")) {
+             PreparedStatement statement = connection.prepareStatement("SELECT " + GROUP_COLUMNS + ", "
+                     + DETAIL_COLUMNS + ", m.uid, m.join_seq, m.role, m.mute_until FROM im_group g"
+                     + " LEFT JOIN group_member m ON m.group_id = g.group_id WHERE g.group_id = ? ORDER BY m.uid")) {
             statement.setLong(1, groupId);
             Group group = null;
-            Map<Long, Long> joinSeqs = new LinkedHashMap<>();
+            GroupDetails details = null;
+            RosterRows rows = new RosterRows();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     if (group == null) {
                         group = group(rs);
+                        details = details(rs, 12);
                     }
-                    long uid = rs.getLong(12);
+                    long uid = rs.getLong(18);
                     if (!rs.wasNull()) {
-                        joinSeqs.put(uid, rs.getLong(13));
+                        rows.add(uid, rs.getLong(19), rs.getInt(20), rs.getLong(21));
                     }
                 }
             }
-            return group == null ? Optional.empty()
-                    : Optional.of(new GroupRoster(group, joinSeqs.keySet(), joinSeqs));
+            return group == null ? Optional.empty() : Optional.of(rows.roster(group, details));
         } catch (SQLException e) {
             throw SqlErrors.translate("read of the roster of group " + groupId, e);
         }
+    }
+
+    /** The group's profile and settings; empty if there is no such group. */
+    public Optional<GroupDetails> details(long groupId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT " + DETAIL_COLUMNS + " FROM im_group g WHERE g.group_id = ?")) {
+            statement.setLong(1, groupId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(details(rs, 1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate("read of the settings of group " + groupId, e);
+        }
+    }
+
+    /** A page of members ascending by uid, those above {@code afterUid}, at most {@code limit}. */
+    public List<GroupMember> membersPage(long groupId, long afterUid, int limit) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT " + MEMBER_COLUMNS
+                     + " FROM group_member WHERE group_id = ? AND uid > ? ORDER BY uid LIMIT ?")) {
+            statement.setLong(1, groupId);
+            statement.setLong(2, afterUid);
+            statement.setInt(3, limit);
+            List<GroupMember> members = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    members.add(member(rs));
+                }
+            }
+            return members;
+        } catch (SQLException e) {
+            throw SqlErrors.translate("read of a page of members of group " + groupId + " after uid " + afterUid, e);
+        }
+    }
+
+    /** The row of someone who left or was kicked (and did not join again); empty otherwise. */
+    public Optional<FormerMember> formerMember(long groupId, long uid) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT join_seq, left_seq, left_at"
+                     + " FROM group_former_member WHERE group_id = ? AND uid = ?")) {
+            statement.setLong(1, groupId);
+            statement.setLong(2, uid);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(new FormerMember(groupId, uid, rs.getLong(1), rs.getLong(2),
+                        rs.getLong(3))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate("read of former member " + uid + " of group " + groupId, e);
+        }
+    }
+
+    /**
+     * Applies one group's mutations in the caller's transaction (the group row locked by
+     * {@link #lockRosters} first, except for {@link GroupMutation.Create}), then rewrites the group's
+     * member count from its member rows and raises its version.
+     */
+    public void apply(Connection connection, GroupChange change) throws SQLException {
+        new GroupChangeWriter(this, clock).apply(connection, change);
     }
 
     /**
@@ -217,30 +288,53 @@ public final class GroupRepository {
         Map<Long, GroupRoster> rosters = new LinkedHashMap<>();
         for (long groupId : new TreeSet<>(groupIds)) {
             Group group;
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + GROUP_COLUMNS + " FROM im_group g WHERE g.group_id = ? FOR UPDATE")) {
+            GroupDetails details;
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + GROUP_COLUMNS + ", "
+                    + DETAIL_COLUMNS + " FROM im_group g WHERE g.group_id = ? FOR UPDATE")) {
                 statement.setLong(1, groupId);
                 try (ResultSet rs = statement.executeQuery()) {
                     if (!rs.next()) {
                         continue;
                     }
                     group = group(rs);
+                    details = details(rs, 12);
                 }
             }
             // a locking read: the newest committed members, whatever snapshot the transaction holds
-            Map<Long, Long> joinSeqs = new LinkedHashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement("SELECT uid, join_seq FROM group_member"
-                    + " WHERE group_id = ? ORDER BY uid LOCK IN SHARE MODE")) {
+            RosterRows rows = new RosterRows();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT uid, join_seq, role, mute_until"
+                    + " FROM group_member WHERE group_id = ? ORDER BY uid LOCK IN SHARE MODE")) {
                 statement.setLong(1, groupId);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        joinSeqs.put(rs.getLong(1), rs.getLong(2));
+                        rows.add(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4));
                     }
                 }
             }
-            rosters.put(groupId, new GroupRoster(group, joinSeqs.keySet(), joinSeqs));
+            rosters.put(groupId, rows.roster(group, details));
         }
         return rosters;
+    }
+
+    /** Collects member rows into a roster. */
+    private static final class RosterRows {
+        private final Map<Long, Long> joinSeqs = new LinkedHashMap<>();
+        private final Map<Long, Integer> roles = new HashMap<>();
+        private final Map<Long, Long> mutedUntil = new HashMap<>();
+
+        void add(long uid, long joinSeq, int role, long muteUntil) {
+            joinSeqs.put(uid, joinSeq);
+            if (role != GroupMember.ROLE_MEMBER) {
+                roles.put(uid, role);
+            }
+            if (muteUntil > 0) {
+                mutedUntil.put(uid, muteUntil);
+            }
+        }
+
+        GroupRoster roster(Group group, GroupDetails details) {
+            return new GroupRoster(group, joinSeqs.keySet(), joinSeqs, details, roles, mutedUntil);
+        }
     }
 
     /**
@@ -275,7 +369,7 @@ public final class GroupRepository {
         }
     }
 
-    private void insertMembers(Connection connection, List<GroupMember> members) throws SQLException {
+    void insertMembers(Connection connection, List<GroupMember> members) throws SQLException {
         for (int from = 0; from < members.size(); from += MAX_ROWS_PER_STATEMENT) {
             List<GroupMember> chunk = members.subList(from, Math.min(members.size(), from + MAX_ROWS_PER_STATEMENT));
             try (PreparedStatement statement = connection.prepareStatement(insertMembers.forRows(chunk.size()))) {
@@ -295,7 +389,7 @@ public final class GroupRepository {
         }
     }
 
-    private void upsertMemberRows(Connection connection, long groupId, List<GroupMember> members, long version)
+    void upsertMemberRows(Connection connection, long groupId, List<GroupMember> members, long version)
             throws SQLException {
         String conversationId = ConversationIds.group(groupId);
         long now = clock.millis();
@@ -347,14 +441,23 @@ public final class GroupRepository {
             List<GroupMember> members = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    members.add(new GroupMember(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rs.getBoolean(7), rs.getLong(8)));
+                    members.add(member(rs));
                 }
             }
             return members;
         } catch (SQLException e) {
             throw SqlErrors.translate("read of " + what, e);
         }
+    }
+
+    private static GroupMember member(ResultSet rs) throws SQLException {
+        return new GroupMember(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getBoolean(7), rs.getLong(8));
+    }
+
+    private static GroupDetails details(ResultSet rs, int first) throws SQLException {
+        return new GroupDetails(rs.getString(first), rs.getString(first + 1), rs.getInt(first + 2),
+                rs.getInt(first + 3), rs.getInt(first + 4), rs.getBoolean(first + 5));
     }
 
     private static Group group(ResultSet rs) throws SQLException {

@@ -87,17 +87,27 @@ public final class MessageStore {
         persist(WriteFence.NONE, groupIds, rosters -> new Writes(newMessages, conversationUpdates, groupProgress));
     }
 
-    /** What one transaction writes: message rows, conversation rows, group progress. */
-    public record Writes(List<MessageRecord> messages, List<ConversationUpdate> rows, List<GroupProgress> groups) {
+    /**
+     * What one transaction writes: message rows, conversation rows, group progress, and changes of
+     * groups (membership, roles, settings) recorded by SYSTEM messages among {@code messages}.
+     */
+    public record Writes(List<MessageRecord> messages, List<ConversationUpdate> rows, List<GroupProgress> groups,
+                         List<GroupChange> changes) {
 
         public Writes {
             messages = List.copyOf(messages);
             rows = List.copyOf(rows);
             groups = List.copyOf(groups);
+            changes = List.copyOf(changes);
+        }
+
+        /** Writes that change no group. */
+        public Writes(List<MessageRecord> messages, List<ConversationUpdate> rows, List<GroupProgress> groups) {
+            this(messages, rows, groups, List.of());
         }
 
         public boolean isEmpty() {
-            return messages.isEmpty() && rows.isEmpty() && groups.isEmpty();
+            return messages.isEmpty() && rows.isEmpty() && groups.isEmpty() && changes.isEmpty();
         }
     }
 
@@ -147,6 +157,14 @@ public final class MessageStore {
                     writes = planner.plan(rosters);
                     what = "persist of " + writes.messages().size() + " messages, " + writes.rows().size()
                             + " conversation rows and " + writes.groups().size() + " groups";
+                    if ((!writes.changes().isEmpty()) && groups == null) {
+                        throw new IllegalStateException("this MessageStore was built without a GroupRepository"
+                                + " and cannot change " + writes.changes().size() + " groups");
+                    }
+                    // first: a created group's row must exist before its first message advances it
+                    for (GroupChange change : writes.changes()) {
+                        groups.apply(connection, change);
+                    }
                     if (!writes.groups().isEmpty()) {
                         groups.advance(connection, writes.groups());
                     }

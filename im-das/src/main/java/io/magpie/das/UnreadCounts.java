@@ -17,9 +17,10 @@ import javax.sql.DataSource;
  * Unread counts, computed from MySQL when asked, so they cannot drift from the messages and survive
  * any loss of Redis. A conversation's unread count is the number of its messages above the owner's
  * floor ({@code max(read_seq, cleared_seq)}; a group row starts at the join seq - 1) up to its last
- * seq that are still normal and that the owner did not delete for themselves. The owner's own
+ * seq that are still normal, not SYSTEM messages (group changes), and that the owner did not delete for
+ * themselves. The owner's own
  * messages never count, because sending moves the sender's read position to the message. So the
- * count is {@code last_seq - floor} minus the recalled messages in that range (key
+ * count is {@code last_seq - floor} minus the recalled and the SYSTEM messages in that range (key
  * {@code (conversation_id, status, seq)}: recalls are rare) minus the owner's deleted ones that were
  * not recalled (primary key of {@code message_hidden}); the correction query runs only for
  * conversations with something unread.
@@ -27,6 +28,13 @@ import javax.sql.DataSource;
  * <p>Blocking JDBC: call it off event loops. Thread-safe. Failures are {@link StorageException}s.
  */
 public final class UnreadCounts {
+
+    // read diffusion applies to members only: a former member's row stops at the seq that removed them
+    private static final String LARGE_GROUP_MEMBER = " AND EXISTS (SELECT 1 FROM group_member gm"
+            + " WHERE gm.group_id = g.group_id AND gm.uid = c.owner_uid)";
+
+    /** {@code message.msg_type} of a SYSTEM message (protocol MessageType.SYSTEM): never unread. */
+    private static final int SYSTEM = 8;
 
     /** Most ranges one correction query carries. */
     public static final int MAX_RANGES_PER_QUERY = 200;
@@ -98,6 +106,7 @@ public final class UnreadCounts {
                     + " GREATEST(c.read_seq, c.cleared_seq), GREATEST(c.last_seq, COALESCE(g.last_seq, 0))"
                     + " FROM conversation c"
                     + " LEFT JOIN im_group g ON c.conversation_type = 2 AND g.group_id = c.peer_id AND g.large"
+                    + LARGE_GROUP_MEMBER
                     + " WHERE c.owner_uid = ? AND NOT c.muted"
                     + " AND GREATEST(c.last_seq, COALESCE(g.last_seq, 0)) > GREATEST(c.read_seq, c.cleared_seq)")) {
                 statement.setLong(1, ownerUid);
@@ -131,14 +140,20 @@ public final class UnreadCounts {
             List<Range> chunk = open.subList(from, Math.min(open.size(), from + MAX_RANGES_PER_QUERY));
             String one = "SELECT ? AS conversation_id,"
                     + " (SELECT COUNT(*) FROM message WHERE conversation_id = ? AND status <> 0 AND seq > ? AND seq <= ?)"
+                    // SYSTEM messages (group changes) never count; key (conversation_id, msg_type, seq), V7
+                    + " + (SELECT COUNT(*) FROM message WHERE conversation_id = ? AND msg_type = " + SYSTEM
+                    + " AND status = 0 AND seq > ? AND seq <= ?)"
                     + " + (SELECT COUNT(*) FROM message_hidden h JOIN message m ON m.conversation_id = h.conversation_id"
                     + " AND m.seq = h.seq WHERE h.owner_uid = ? AND h.conversation_id = ? AND h.seq > ? AND h.seq <= ?"
-                    + " AND m.status = 0)";
+                    + " AND m.status = 0 AND m.msg_type <> " + SYSTEM + ")";
             String sql = String.join(" UNION ALL ", java.util.Collections.nCopies(chunk.size(), one));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int p = 1;
                 for (Range r : chunk) {
                     statement.setString(p++, r.conversationId());
+                    statement.setString(p++, r.conversationId());
+                    statement.setLong(p++, r.floor());
+                    statement.setLong(p++, r.lastSeq());
                     statement.setString(p++, r.conversationId());
                     statement.setLong(p++, r.floor());
                     statement.setLong(p++, r.lastSeq());

@@ -36,9 +36,12 @@ class SchemaIT {
                     "sort_key", "last_seq", "last_msg_id", "read_seq", "peer_read_seq", "cleared_seq", "muted",
                     "deleted", "updated_at")),
             Map.entry("im_group", List.of("group_id", "name", "owner_uid", "member_count", "last_seq", "last_msg_id",
-                    "version", "large", "created_at", "updated_at", "dismissed")),
+                    "version", "large", "created_at", "updated_at", "dismissed", "avatar_url", "announcement",
+                    "invite_policy", "join_policy", "max_members", "mute_all")),
             Map.entry("group_member", List.of("group_id", "uid", "role", "join_seq", "read_seq", "cleared_seq", "muted",
-                    "joined_at")),
+                    "joined_at", "mute_until")),
+            Map.entry("group_former_member", List.of("group_id", "uid", "join_seq", "left_seq", "left_at")),
+            Map.entry("group_join_request", List.of("group_id", "uid", "message", "created_at")),
             Map.entry("id_segment", List.of("biz_tag", "max_id", "step", "updated_at")));
 
     @Test

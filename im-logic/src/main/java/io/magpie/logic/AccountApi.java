@@ -16,7 +16,9 @@ import io.magpie.das.ReadPositions;
 import io.magpie.registry.RedisActiveSessions;
 import io.magpie.registry.RedisRouteTable;
 import io.magpie.registry.RedisStore;
+import io.magpie.das.GroupJoinRequests;
 import io.magpie.das.GroupRepository;
+import io.magpie.das.MessageStore;
 import io.magpie.http.BodyLimit;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.logic.internal.Access;
@@ -32,6 +34,7 @@ import io.magpie.logic.internal.ApiException;
 import io.magpie.logic.internal.BearerAuth;
 import io.magpie.logic.internal.GroupRoutes;
 import io.magpie.logic.internal.GroupService;
+import io.magpie.logic.internal.PushTaskPublisher;
 import io.magpie.http.HttpsConnector;
 import io.magpie.logic.internal.JsonBodies;
 import io.magpie.logic.internal.PasswordHasher;
@@ -136,8 +139,12 @@ public final class AccountApi implements AutoCloseable {
         this.adminAuth = new AdminAuth(sessionSettings.adminToken());
         this.sessionRoutes = new SessionApiRoutes(accounts, deviceSessions, sessionInfra.limiter(sessionSettings),
                 bodies);
-        this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable, ids.groupIds(), ids.versions(), clock,
-                config.maxGroupMembers()), bodies);
+        this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable,
+                new GroupJoinRequests(dataSource, clock), new MessageStore(dataSource, new MessageRepository(dataSource),
+                new ConversationRepository(dataSource, clock), groups), ids.groupIds(), ids.versions(), clock,
+                config.maxGroupMembers(), config.largeGroupThreshold(), sessionInfra.producer() == null ? null
+                : new PushTaskPublisher(sessionInfra.producer(), sessionInfra.pushTopic(), config.pushAckTimeout())),
+                bodies);
         this.settingsRoutes = new SettingsRoutes(new SettingsService(new DeviceTokenRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups, new ReadPositions(dataSource, clock),
                 ids.versions(), clock), bodies);

@@ -5,7 +5,9 @@ import io.magpie.das.ConversationRepository;
 import io.magpie.das.Database;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.MessageRepository;
+import io.magpie.das.GroupJoinRequests;
 import io.magpie.das.MessageStore;
+import io.magpie.das.Relations;
 import io.magpie.das.PartitionFenceRepository;
 import io.magpie.registry.RedisStore;
 import io.magpie.das.MessageRecalls;
@@ -23,6 +25,8 @@ import io.magpie.idgen.WorkerIdLease;
 import io.magpie.bus.Backoff;
 import io.magpie.bus.BusClients;
 import io.magpie.bus.ConsumerLoop;
+import io.magpie.logic.internal.GroupOpProcessor;
+import io.magpie.logic.internal.GroupOps;
 import io.magpie.logic.internal.MessageAssigner;
 import io.magpie.logic.internal.PartitionFences;
 import io.magpie.logic.internal.PresenceAnnouncer;
@@ -130,12 +134,17 @@ public final class LogicService implements AutoCloseable {
             OwnHistory ownHistory = new OwnHistory(database.dataSource(), clock);
             UnreadCounts unreadCounts = new UnreadCounts(database.dataSource());
             SyncCursor syncCursor = new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch());
+            MessageStore store = new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(),
                             new Relations(database.dataSource())::directRefusals, config.accountCacheSize()),
-                    groups::roster, config.largeGroupThreshold(), assigner,
-                    new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
-                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences);
+                    groups::roster, config.largeGroupThreshold(), assigner, store,
+                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences, clock);
+            GroupOpProcessor groupOps = new GroupOpProcessor(messages, groups::roster,
+                    new GroupOpProcessor.Directory(accounts, new Relations(database.dataSource()),
+                            new GroupJoinRequests(database.dataSource(), clock)),
+                    new GroupOps(config.maxGroupMembers()), assigner, store, fences, clock,
+                    config.largeGroupThreshold());
             QueryStage queries = new QueryStage(new QueryProcessor(
                     new SyncHandler(conversations, messages, unreadCounts, ownHistory, syncCursor),
                     new PullHandler(messages, conversations, groups, ownHistory, syncCursor)),
@@ -162,7 +171,7 @@ public final class LogicService implements AutoCloseable {
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
-                            publisher, signals), queries, assigner,
+                            publisher, signals, groupOps), queries, assigner,
                     new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;

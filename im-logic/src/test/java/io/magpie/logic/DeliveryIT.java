@@ -22,6 +22,9 @@ import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.protocol.proto.ConversationInfo;
 import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.GroupAck;
+import io.magpie.protocol.proto.GroupRequest;
+import io.magpie.protocol.proto.GroupUids;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
@@ -152,8 +155,10 @@ class DeliveryIT {
         acks.add(sendAndAwaitAck(alice, 11, group("g2", gid, "second")));
         acks.add(sendAndAwaitAck(bob, 21, group("g3", gid, "from bob")));
 
-        assertEquals(List.of(1L, 2L, 3L), acks.stream().map(SendAck::getSeq).toList());
-        assertEquals(List.of("1:g1", "2:g2", "3:g3"), rows(conv), "one message row per message");
+        // seq 1 is the group's GROUP_CREATED system message, stored with the group
+        assertEquals(List.of(2L, 3L, 4L), acks.stream().map(SendAck::getSeq).toList());
+        assertEquals(List.of("1:group-created-" + gid, "2:g1", "3:g2", "4:g3"), rows(conv),
+                "one message row per message");
         for (SendAck ack : acks) {
             PushTask push = awaitTask(t -> t.getCommand() == Command.PUSH.code() && t.getMsgId() == ack.getMsgId());
             long sender = push.getSenderUid();
@@ -172,9 +177,9 @@ class DeliveryIT {
                     && t.getMsgId() == ack.getMsgId()).count(), "ONE push task per message, not one per member");
         }
         // write diffusion (3 members = the threshold): every member's row moved, senders read their own
-        assertEquals("3/0", conversation(carol, conv));
-        assertEquals("3/3", conversation(bob, conv));
-        assertEquals("3/2", conversation(alice, conv));
+        assertEquals("4/1", conversation(carol, conv), "GROUP_CREATED counts as read");
+        assertEquals("4/4", conversation(bob, conv));
+        assertEquals("4/3", conversation(alice, conv));
     }
 
     @Test
@@ -189,7 +194,7 @@ class DeliveryIT {
         io.magpie.protocol.proto.Error error = awaitError(mallory, 31, request);
         assertEquals(ErrorCode.FORBIDDEN.code(), error.getCode());
         assertTrue(error.getMessage().contains("not a member of group " + gid), error.getMessage());
-        assertEquals(List.of(), rows(ConversationIds.group(gid)));
+        assertEquals(List.of("1:group-created-" + gid), rows(ConversationIds.group(gid)));
     }
 
     @Test
@@ -214,8 +219,8 @@ class DeliveryIT {
         assertEquals("single 3", s.getLastMessage().getContent().getText());
         assertEquals(bob, s.getLastMessage().getTargetId(), "as the sender addressed it");
         ConversationInfo g = all.getConversations(1);
-        assertEquals(1, g.getLastSeq());
-        assertEquals(1, g.getReadSeq(), "bob sent it");
+        assertEquals(2, g.getLastSeq(), "after GROUP_CREATED at seq 1");
+        assertEquals(2, g.getReadSeq(), "bob sent it");
         assertEquals(gid, g.getTargetId());
         assertTrue(s.getVersion() < g.getVersion());
         assertFalse(all.getHasMore());
@@ -274,17 +279,19 @@ class DeliveryIT {
         assertEquals(ErrorCode.FORBIDDEN.code(), pullRefused(carol, group).getCode());
         assertEquals(ErrorCode.BAD_REQUEST.code(), pullRefused(carol, "s_9_3").getCode());
 
-        // carol joins after seq 2: she sees the group from seq 3 on
-        HttpResponse<String> added = post("/v1/groups/" + gid + "/members", alice, "{\"uids\":[" + carol + "]}");
-        assertEquals(200, added.statusCode(), added.body());
-        assertEquals(List.of(), seqs(pull(carol, group, 1, 0, 10)));
+        // alice invites carol with a GROUP command (seq 4, after GROUP_CREATED and q1, q2): carol sees from it on
+        int invite = produce(alice, 51, Command.GROUP, group, GroupRequest.newBuilder().setGroupId(gid)
+                .setClientMsgId("inv-carol").setInvite(GroupUids.newBuilder().addUids(carol)).build());
+        GroupAck invited = GroupAck.parseFrom(awaitReply(Command.GROUP_ACK, alice, 51, invite).getBody());
+        assertEquals(4, invited.getSeq());
+        assertEquals(List.of(4L), seqs(pull(carol, group, 1, 0, 10)));
         sendAndAwaitAck(bob, 52, group("q3", gid, "welcome carol"));
-        assertEquals(List.of(3L), seqs(pull(carol, group, 1, 0, 10)));
-        assertEquals(List.of(1L, 2L, 3L), seqs(pull(bob, group, 1, 0, 10)));
+        assertEquals(List.of(4L, 5L), seqs(pull(carol, group, 1, 0, 10)));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(pull(bob, group, 1, 0, 10)));
         ConversationInfo carolsView = sync(carol, 0, 10).getConversationsList().stream()
                 .filter(c -> c.getConversationId().equals(group)).findFirst().orElseThrow();
-        assertEquals(2, carolsView.getClearedSeq());
-        assertEquals(3, carolsView.getLastSeq());
+        assertEquals(3, carolsView.getClearedSeq());
+        assertEquals(5, carolsView.getLastSeq());
     }
 
     @Test
@@ -306,18 +313,18 @@ class DeliveryIT {
             ConversationInfo viaRows = view.get(ConversationIds.group(small));
             ConversationInfo viaGroup = view.get(ConversationIds.group(large));
             assertEquals(sameViewOf(viaRows, small), sameViewOf(viaGroup, large), "uid " + member);
-            assertEquals(2, viaGroup.getLastSeq());
-            assertEquals(member == alice ? 2 : 0, viaGroup.getReadSeq());
+            assertEquals(3, viaGroup.getLastSeq(), "GROUP_CREATED, then two messages");
+            assertEquals(member == alice ? 3 : 1, viaGroup.getReadSeq());
         }
         // read diffusion: the members' rows were not written per message, the group row was
-        assertEquals("0/0", conversation(bob, ConversationIds.group(large)));
-        assertEquals("2/0", conversation(bob, ConversationIds.group(small)));
-        assertEquals("2/true", groupRow(large));
-        assertEquals("2/false", groupRow(small));
+        assertEquals("1/1", conversation(bob, ConversationIds.group(large)));
+        assertEquals("3/1", conversation(bob, ConversationIds.group(small)));
+        assertEquals("3/true", groupRow(large));
+        assertEquals("3/false", groupRow(small));
         // still one message row and one push task naming all four members
-        assertEquals(List.of("1:lg1", "2:lg2"), rows(ConversationIds.group(large)));
+        assertEquals(List.of("1:group-created-" + large, "2:lg1", "3:lg2"), rows(ConversationIds.group(large)));
         PushTask push = awaitTask(t -> t.getCommand() == Command.PUSH.code()
-                && t.getConversationId().equals(ConversationIds.group(large)) && t.getSeq() == 2);
+                && t.getConversationId().equals(ConversationIds.group(large)) && t.getSeq() == 3);
         assertEquals(Set.of(alice, bob, carol, dave), push.getTargetsList().stream().map(PushTarget::getUid)
                 .collect(Collectors.toSet()));
     }

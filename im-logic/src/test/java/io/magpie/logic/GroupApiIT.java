@@ -137,30 +137,34 @@ class GroupApiIT {
     }
 
     @Test
-    void membersAreAddedOnceByAMemberWithinTheLimit() throws Exception {
+    void membersArePagedByUidForMembersOnlyAndMembershipIsNotChangedOverHttp() throws Exception {
         long owner = account();
         long bob = account();
         long dave = account();
         long stranger = account();
-        long gid = json(send("POST", "/v1/groups", token(owner), "{\"name\":\"g\",\"members\":[" + bob + "]}"))
-                .get("groupId").asLong();
+        long gid = json(send("POST", "/v1/groups", token(owner), "{\"name\":\"g\",\"members\":[" + bob + ","
+                + dave + "]}")).get("groupId").asLong();
 
-        HttpResponse<String> added = send("POST", "/v1/groups/" + gid + "/members", token(bob),
-                "{\"uids\":[" + dave + "," + bob + "]}");
+        JsonNode first = json(send("GET", "/v1/groups/" + gid + "/members?limit=2", token(bob), null));
+        assertEquals(List.of(owner, bob), first.get("members").findValues("uid").stream().map(JsonNode::asLong).toList());
+        assertEquals(bob, first.get("nextAfterUid").asLong());
+        JsonNode last = json(send("GET", "/v1/groups/" + gid + "/members?limit=2&afterUid=" + bob, token(bob), null));
+        assertEquals(List.of(dave), last.get("members").findValues("uid").stream().map(JsonNode::asLong).toList());
+        assertEquals(0, last.get("nextAfterUid").asLong(), "a short page is the last");
+        assertEquals("OWNER", first.get("members").get(0).get("role").asText());
 
-        assertEquals(200, added.statusCode(), added.body());
-        assertEquals(List.of(dave), longs(json(added).get("added")));
-        assertEquals(3, json(added).get("memberCount").asInt());
-        assertEquals(List.of(), longs(json(send("POST", "/v1/groups/" + gid + "/members", token(owner),
-                "{\"uids\":[" + dave + "]}")).get("added")));
-        assertTrue(new GroupRepository(database.dataSource(), CLOCK).member(gid, dave).isPresent());
-        assertError(send("POST", "/v1/groups/" + gid + "/members", token(stranger), "{\"uids\":[" + stranger + "]}"),
-                403, "FORBIDDEN", "not a member");
-
-        List<Long> more = List.of(account(), account(), account());
-        assertError(send("POST", "/v1/groups/" + gid + "/members", token(owner), "{\"uids\":" + more + "}"), 400,
-                "BAD_REQUEST", "limit of " + MAX_MEMBERS + " members");
-        assertEquals(3, new GroupRepository(database.dataSource(), CLOCK).members(gid).size(), "nobody was added");
+        assertError(send("GET", "/v1/groups/" + gid + "/members", token(stranger), null), 403, "FORBIDDEN",
+                "not a member");
+        assertError(send("GET", "/v1/groups/" + gid + "/members?limit=501", token(owner), null), 400, "BAD_REQUEST",
+                "limit must be 1-500");
+        assertError(send("GET", "/v1/groups/" + gid + "/join-requests", token(bob), null), 403, "NOT_ADMIN",
+                "only admins");
+        assertEquals(0, json(send("GET", "/v1/groups/" + gid + "/join-requests", token(owner), null))
+                .get("requests").size());
+        // membership changes are GROUP commands (a timeline message each), not HTTP
+        assertEquals(404, send("POST", "/v1/groups/" + gid + "/members", token(owner), "{\"uids\":[" + stranger
+                + "]}").statusCode());
+        assertEquals(3, new GroupRepository(database.dataSource(), CLOCK).members(gid).size());
     }
 
     @Test
@@ -288,29 +292,30 @@ class GroupApiIT {
         String group = ConversationIds.group(gid);
         try (java.sql.Connection c = database.dataSource().getConnection()) {
             new io.magpie.das.MessageRepository(database.dataSource()).insertBatch(c, List.of(new io.magpie.das.MessageRecord(
-                    gid * 1000 + 1, group, 2, 1, gid * 1000 + 1, alice, "d1", "rc" + gid, 1, new byte[0], 0,
+                    gid * 1000 + 1, group, 2, 2, gid * 1000 + 1, alice, "d1", "rc" + gid, 1, new byte[0], 0,
                     CLOCK.millis())));
         }
         ReadPositions positions = new ReadPositions(database.dataSource(), CLOCK);
-        // the message went in without the write path: move the members' rows to it, or reads clamp to 0
+        // seq 1 is GROUP_CREATED; the message (seq 2) went in without the write path: move the members' rows to
+        // it, or reads clamp to 1
         try (java.sql.Connection c = database.dataSource().getConnection();
-             java.sql.PreparedStatement st = c.prepareStatement("UPDATE conversation SET last_seq = 1 WHERE conversation_id = ?")) {
+             java.sql.PreparedStatement st = c.prepareStatement("UPDATE conversation SET last_seq = 2 WHERE conversation_id = ?")) {
             st.setString(1, group);
             st.executeUpdate();
         }
-        positions.apply(List.of(new io.magpie.das.ReadMark(bob, group, 1, gid * 1000 + 4),
-                new io.magpie.das.ReadMark(carol, group, 1, gid * 1000 + 5)), moved -> List.of());
+        positions.apply(List.of(new io.magpie.das.ReadMark(bob, group, 2, gid * 1000 + 4),
+                new io.magpie.das.ReadMark(carol, group, 2, gid * 1000 + 5)), moved -> List.of());
         send("PUT", "/v1/me/settings/read-receipts", token(carol), "{\"enabled\":false}");
 
-        JsonNode r = json(send("GET", "/v1/conversations/" + group + "/messages/1/receipts", token(alice), null));
+        JsonNode r = json(send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(alice), null));
 
         assertEquals(1, r.get("readCount").asLong(), "bob; carol hides receipts, alice sent it: " + r);
         assertEquals(1, r.get("unreadCount").asLong(), "dave: " + r);
         assertEquals(List.of(bob), java.util.stream.StreamSupport.stream(r.get("readers").spliterator(), false)
                 .map(JsonNode::asLong).toList());
-        assertError(send("GET", "/v1/conversations/" + group + "/messages/1/receipts", token(carol), null), 403,
+        assertError(send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(carol), null), 403,
                 "READ_RECEIPTS_OFF", "sees none");
-        assertError(send("GET", "/v1/conversations/" + group + "/messages/1/receipts", token(account()), null), 403,
+        assertError(send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(account()), null), 403,
                 "FORBIDDEN", "not a member");
         assertError(send("GET", "/v1/conversations/" + group + "/messages/9/receipts", token(bob), null), 404,
                 "NOT_FOUND", "no message at seq 9");

@@ -33,6 +33,8 @@ public enum Command {
     LOGOUT(24),
     NOTICE(25),
     TYPING(26),
+    GROUP(27),
+    GROUP_ACK(28),
     PRESENCE(29),
     PRESENCE_ACK(30),
     GATE_PUSH(4097),

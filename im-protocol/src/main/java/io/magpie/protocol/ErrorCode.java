@@ -44,6 +44,22 @@ public enum ErrorCode {
      * friend; nothing was stored or pushed: send a friend request first (docs/PROTOCOL.md §9.13).
      */
     NOT_FRIEND(2008, false),
+    /** The group change needs an admin or the owner (kick, mute, approve, profile, settings; invite per setting). */
+    NOT_ADMIN(2010, false),
+    /** The group change needs the owner (roles, transfer, dismiss, kicking or muting an admin). */
+    NOT_OWNER(2011, false),
+    /** An admin muted the sender in this group until a time (the message says when). */
+    MEMBER_MUTED(2012, false),
+    /** The group is muted: only admins and the owner may send. */
+    GROUP_MUTED(2013, false),
+    /** The group would pass its member cap; nobody was added. */
+    GROUP_FULL(2014, false),
+    /** A user to add blocked the one adding them; nobody was added. */
+    BLOCKED_BY_USER(2015, false),
+    /** The group takes no join requests (join policy closed), or there is no such request to approve. */
+    JOIN_NOT_ALLOWED(2016, false),
+    /** The owner may not leave: transfer the ownership first, or dismiss the group. */
+    OWNER_CANNOT_LEAVE(2017, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */

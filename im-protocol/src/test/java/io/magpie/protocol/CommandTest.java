@@ -27,6 +27,8 @@ class CommandTest {
         for (int i = 0; i < names.length; i++) {
             PUBLISHED.put(Command.valueOf(names[i]), i + 1);
         }
+        PUBLISHED.put(Command.GROUP, 27);
+        PUBLISHED.put(Command.GROUP_ACK, 28);
         PUBLISHED.put(Command.GATE_PUSH, 4097);
         PUBLISHED.put(Command.GATE_PUSH_ACK, 4098);
         PUBLISHED.put(Command.LINK_HELLO, 4099);

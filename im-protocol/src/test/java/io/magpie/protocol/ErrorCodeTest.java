@@ -23,6 +23,10 @@ class ErrorCodeTest {
             Map.entry(ErrorCode.LOGIN_TIMEOUT, 2002), Map.entry(ErrorCode.FORBIDDEN, 2003),
             Map.entry(ErrorCode.NOT_FOUND, 2004), Map.entry(ErrorCode.CLIENT_MSG_ID_REUSED, 2005), Map.entry(ErrorCode.RECALL_WINDOW_PASSED, 2006),
             Map.entry(ErrorCode.BLOCKED, 2007), Map.entry(ErrorCode.NOT_FRIEND, 2008),
+            Map.entry(ErrorCode.NOT_ADMIN, 2010), Map.entry(ErrorCode.NOT_OWNER, 2011),
+            Map.entry(ErrorCode.MEMBER_MUTED, 2012), Map.entry(ErrorCode.GROUP_MUTED, 2013),
+            Map.entry(ErrorCode.GROUP_FULL, 2014), Map.entry(ErrorCode.BLOCKED_BY_USER, 2015),
+            Map.entry(ErrorCode.JOIN_NOT_ALLOWED, 2016), Map.entry(ErrorCode.OWNER_CANNOT_LEAVE, 2017),
             Map.entry(ErrorCode.RATE_LIMITED, 3001),
             Map.entry(ErrorCode.SERVER_BUSY, 3002), Map.entry(ErrorCode.INTERNAL, 3003),
             Map.entry(ErrorCode.SLOW_CONSUMER, 3004));

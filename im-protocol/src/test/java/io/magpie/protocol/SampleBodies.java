@@ -103,6 +103,10 @@ public final class SampleBodies {
             case RECONNECT -> Reconnect.newBuilder().setReason("gate draining").setDelayMs(1500).build();
             case NOTICE -> Notice.newBuilder().setType(NoticeType.NOTICE_PEER_READ).setConversationId("s_10001_10002")
                     .setSeq(12).setUid(10002).build();
+            case GROUP -> io.magpie.protocol.proto.GroupRequest.newBuilder().setGroupId(77).setClientMsgId("g-1")
+                    .setInvite(io.magpie.protocol.proto.GroupUids.newBuilder().addUids(10003)).build();
+            case GROUP_ACK -> io.magpie.protocol.proto.GroupAck.newBuilder().setGroupId(77).setClientMsgId("g-1")
+                    .setSeq(13).setMsgId(MESSAGE.getMsgId()).setVersion(MESSAGE.getMsgId()).build();
             case ERROR -> Error.newBuilder().setCode(ErrorCode.RATE_LIMITED.code()).setMessage("slow down")
                     .setCommand(Command.SEND.code()).setRetryable(true).build();
             case GATE_PUSH -> GatePush.newBuilder()
@@ -149,6 +153,8 @@ public final class SampleBodies {
             case KICK -> Kick.parser();
             case RECONNECT -> Reconnect.parser();
             case NOTICE -> Notice.parser();
+            case GROUP -> io.magpie.protocol.proto.GroupRequest.parser();
+            case GROUP_ACK -> io.magpie.protocol.proto.GroupAck.parser();
             case ERROR -> Error.parser();
             case GATE_PUSH -> GatePush.parser();
             case GATE_PUSH_ACK -> GatePushAck.parser();

@@ -1,5 +1,6 @@
 package io.magpie.server;
 
+import io.magpie.client.GroupEvents;
 import io.magpie.client.HistoryPage;
 import io.magpie.client.MagpieClient;
 import io.magpie.protocol.proto.ConversationType;
@@ -24,6 +25,7 @@ final class ChatActions {
     private final PrintStream out;
     private final long peer;
     private final String conversation;
+    private final GroupChatActions groups;
     /** {@code /history} shows messages below this seq next; 0 = from the newest; -1 = the beginning was shown. */
     private long historyBefore;
 
@@ -32,10 +34,15 @@ final class ChatActions {
         this.out = out;
         this.peer = peer;
         this.conversation = conversation;
+        this.groups = new GroupChatActions(client, out);
     }
 
     /** How a message prints: {@code [#seq them] text}, or its recall or delete placeholder. */
     static String format(Message m, long peer) {
+        if (m.getConversationType() == ConversationType.GROUP) {
+            return "[" + m.getConversationId() + " #" + m.getSeq() + " uid " + m.getSenderUid() + "] "
+                    + GroupEvents.of(m).map(GroupEvents::describe).orElse(m.getContent().getText());
+        }
         String who = m.getSenderUid() == peer ? "them" : "you";
         String text = switch (m.getStatus()) {
             case RECALLED -> "(message recalled)";
@@ -69,6 +76,8 @@ final class ChatActions {
                 out.println(pin.pinned() ? "  (pinned)" : "  (unpinned)");
             } else if (input instanceof ChatInput.History history) {
                 history(history.count());
+            } else if (input instanceof ChatInput.GroupOp group) {
+                groups.run(group.line());
             } else if (input instanceof ChatInput.Help) {
                 out.println(ChatInput.HELP);
             } else if (input instanceof ChatInput.Invalid invalid) {

@@ -22,7 +22,8 @@ sealed interface ChatInput {
             """ + FriendChatInput.HELP + """
 
             /help          this list
-            any other line is sent as a message""";
+            any other line is sent as a message
+            """ + GroupChatLine.HELP;
 
     record Send(String text) implements ChatInput {
     }
@@ -46,6 +47,10 @@ sealed interface ChatInput {
     }
 
     record Help() implements ChatInput {
+    }
+
+    /** A {@code /group ...} line ({@link GroupChatLine}). */
+    record GroupOp(GroupChatLine line) implements ChatInput {
     }
 
     /** A line that is neither a message nor a valid command; {@code problem} says why, for the user. */
@@ -95,6 +100,7 @@ sealed interface ChatInput {
                         : new Invalid("/history shows 1-" + MAX_HISTORY + " messages, got '" + words[1] + "'");
             }
             case "/help" -> new Help();
+            case "/group" -> GroupChatLine.parse(words);
             default -> new Invalid("unknown command " + name + "; /help lists them");
         };
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magpie.client.Credentials;
 import io.magpie.client.GateAddress;
 import io.magpie.client.MagpieApiException;
+import io.magpie.client.GroupMembersPage;
 import io.magpie.client.ReadReceipts;
 import java.net.URI;
 import java.time.Instant;
@@ -93,6 +94,25 @@ public final class ApiJson {
             throw badResponse(what, status, "no positive numeric groupId", body);
         }
         return id.asLong();
+    }
+
+    /** {@code {members: [{uid, role, joinSeq}], nextAfterUid}} of a group's member page. */
+    public GroupMembersPage groupMembers(String what, int status, String body) {
+        JsonNode json = object(what, status, body);
+        JsonNode members = json.path("members");
+        JsonNode next = json.path("nextAfterUid");
+        if (!members.isArray() || !next.canConvertToLong()) {
+            throw badResponse(what, status, "no members list and nextAfterUid", body);
+        }
+        List<GroupMembersPage.Member> out = new ArrayList<>();
+        for (JsonNode m : members) {
+            if (!m.path("uid").canConvertToLong() || !m.path("role").isTextual()) {
+                throw badResponse(what, status, "a member without uid or role", body);
+            }
+            out.add(new GroupMembersPage.Member(m.path("uid").asLong(), m.path("role").asText(),
+                    m.path("joinSeq").asLong()));
+        }
+        return new GroupMembersPage(out, next.asLong());
     }
 
     /** {@code {conversationId, seq, readCount, unreadCount, readers|null}} of a message's read receipts. */

@@ -175,7 +175,9 @@ public final class ReadStateTracker {
         t.lastSeq = m.getSeq();
         if (ownUid != 0 && m.getSenderUid() == ownUid) {
             readThrough(t, m.getSeq());
-        } else if (m.getSeq() > t.floor() && !t.recalled.contains(m.getSeq()) && !t.deleted.contains(m.getSeq())) {
+        } else if (m.getSeq() > t.floor() && !t.recalled.contains(m.getSeq()) && !t.deleted.contains(m.getSeq())
+                && m.getContent().getType() != io.magpie.protocol.proto.MessageType.SYSTEM) {
+            // a SYSTEM message (a group change) is news, but never unread (docs/PROTOCOL.md 9.16)
             t.counted.add(m.getSeq());
             changeUnread(t, t.unread + 1);
         }

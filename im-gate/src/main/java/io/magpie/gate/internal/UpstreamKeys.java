@@ -7,6 +7,7 @@ import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.ClearRequest;
+import io.magpie.protocol.proto.GroupRequest;
 import io.magpie.protocol.proto.MessageActionRequest;
 import io.magpie.protocol.proto.PresenceRequest;
 import io.magpie.protocol.proto.PullRequest;
@@ -26,7 +27,7 @@ public final class UpstreamKeys {
 
     /** Commands the gate forwards to logic. */
     public static final Set<Command> FORWARDED = EnumSet.of(Command.SEND, Command.SYNC, Command.PULL, Command.READ,
-            Command.RECALL, Command.DELETE, Command.CLEAR, Command.TYPING, Command.PRESENCE);
+            Command.RECALL, Command.DELETE, Command.CLEAR, Command.TYPING, Command.PRESENCE, Command.GROUP);
 
     /**
      * @param partitionKey   the Kafka key: the conversation id, or {@code u_<uid>} for requests that
@@ -71,6 +72,16 @@ public final class UpstreamKeys {
                 case PRESENCE -> {
                     PresenceRequest.parseFrom(frame.body());
                     yield userKey(uid);
+                }
+                case GROUP -> {
+                    // keyed like a group SEND: the group's writer applies the change in order with its messages
+                    long groupId = GroupRequest.parseFrom(frame.body()).getGroupId();
+                    if (groupId <= 0) {
+                        throw new ProtocolException(ErrorCode.BAD_REQUEST, "group_id must be a positive group id,"
+                                + " got " + groupId, false);
+                    }
+                    String conversationId = ConversationIds.group(groupId);
+                    yield new Key(conversationId, conversationId);
                 }
                 default -> throw new IllegalArgumentException("not a forwarded command: " + command);
             };

@@ -2,14 +2,24 @@ package io.magpie.logic.internal;
 
 import io.magpie.das.GroupRoster;
 import io.magpie.protocol.ErrorCode;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Step 5b' for group sends: the group exists, is not dismissed, and the sender (the gate's
- * authenticated uid) is one of its members. Stateless; the roster is the one read under the group's
- * lock in the transaction that stores the message.
+ * Step 5b' for group sends: the group exists, is not dismissed, the sender (the gate's
+ * authenticated uid) is one of its members, no admin muted them (until a time), and the group is not
+ * muted as a whole (admins and the owner may always send). Stateless apart from its clock; the roster
+ * is the one read under the group's lock in the transaction that stores the message.
  */
 public final class GroupAuthorizer {
+
+    private final Clock clock;
+
+    /** @param clock tells whether a member's mute has ended */
+    public GroupAuthorizer(Clock clock) {
+        this.clock = clock;
+    }
 
     /**
      * @param roster the group's roster, empty if there is no such group
@@ -21,9 +31,24 @@ public final class GroupAuthorizer {
             return Optional.of(new Rejection(c.envelope(), ErrorCode.NOT_FOUND, "group " + groupId
                     + (roster.isEmpty() ? " does not exist" : " was dismissed") + "; the message was not sent"));
         }
-        if (!roster.get().isMember(c.senderUid())) {
-            return Optional.of(new Rejection(c.envelope(), ErrorCode.FORBIDDEN, "uid " + c.senderUid()
+        GroupRoster r = roster.get();
+        long sender = c.senderUid();
+        if (!r.isMember(sender)) {
+            return Optional.of(new Rejection(c.envelope(), ErrorCode.FORBIDDEN, "uid " + sender
                     + " is not a member of group " + groupId + "; the message was not sent"));
+        }
+        if (r.isAdmin(sender)) {
+            return Optional.empty();
+        }
+        long mutedUntil = r.mutedUntil(sender);
+        if (mutedUntil > clock.millis()) {
+            return Optional.of(new Rejection(c.envelope(), ErrorCode.MEMBER_MUTED, "an admin muted uid " + sender
+                    + " in group " + groupId + " until " + Instant.ofEpochMilli(mutedUntil)
+                    + "; the message was not sent"));
+        }
+        if (r.details().muteAll()) {
+            return Optional.of(new Rejection(c.envelope(), ErrorCode.GROUP_MUTED, "group " + groupId
+                    + " is muted: only admins and the owner may send; the message was not sent"));
         }
         return Optional.empty();
     }

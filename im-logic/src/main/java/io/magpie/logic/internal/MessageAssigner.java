@@ -3,7 +3,9 @@ package io.magpie.logic.internal;
 import io.magpie.das.MessageRecord;
 import io.magpie.idgen.ConversationSeqAllocator;
 import io.magpie.idgen.IdGenerator;
+import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.MessageStatus;
 import java.time.Clock;
 import java.util.Collection;
@@ -34,6 +36,18 @@ public final class MessageAssigner {
         return new MessageRecord(msgId, c.conversationId(), c.type().getNumber(), seq, msgId,
                 c.senderUid(), c.envelope().getDeviceId(), c.clientMsgId(), content.getTypeValue(),
                 content.toByteArray(), MessageStatus.NORMAL_VALUE, clock.millis());
+    }
+
+    /**
+     * The SYSTEM message recording a group change (GROUP request {@code c}): the next seq of the
+     * group's timeline, the operator as its sender, the request's client msg id.
+     */
+    public MessageRecord assignSystem(GroupCommand c, MessageContent content) {
+        long msgId = ids.nextId();
+        long seq = seqs.next(c.conversationId());
+        return new MessageRecord(msgId, c.conversationId(), ConversationType.GROUP_VALUE, seq, msgId, c.operatorUid(),
+                c.envelope().getDeviceId(), c.clientMsgId(), MessageType.SYSTEM_VALUE, content.toByteArray(),
+                MessageStatus.NORMAL_VALUE, clock.millis());
     }
 
     /** Forgets the cached seqs of {@code conversationIds}; the next {@link #assign} reloads from MySQL. */

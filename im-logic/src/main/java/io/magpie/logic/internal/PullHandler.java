@@ -2,6 +2,7 @@ package io.magpie.logic.internal;
 
 import io.magpie.das.Conversation;
 import io.magpie.das.ConversationRepository;
+import io.magpie.das.FormerMember;
 import io.magpie.das.GroupMember;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.MessageRecord;
@@ -23,7 +24,8 @@ import java.util.Set;
  * its newest when paging backwards through history. Messages the caller deleted for themselves come
  * as placeholders (status DELETED), so seqs stay gapless. Only a member may pull (a
  * one-to-one conversation's two users, a group's members), and never below what the caller may
- * see: after their cleared seq, and in a group from their join seq. Blocking JDBC on the consumer
+ * see: after their cleared seq, and in a group from their join seq (and, for one who left or was
+ * kicked, up to the seq that removed them). Blocking JDBC on the consumer
  * thread; stateless, thread-safe.
  */
 public final class PullHandler {
@@ -52,6 +54,7 @@ public final class PullHandler {
                     + "' is not s_<uid>_<uid> or g_<group id>");
         }
         long firstVisible;
+        long lastVisible = Long.MAX_VALUE;
         long target;
         if (ref.get() instanceof ConversationRef.Single single) {
             if (!single.hasMember(q.uid())) {
@@ -62,22 +65,30 @@ public final class PullHandler {
         } else {
             long gid = ((ConversationRef.Group) ref.get()).groupId();
             Optional<GroupMember> member = groups.member(gid, q.uid());
-            if (member.isEmpty()) {
-                return refuse(q, ErrorCode.FORBIDDEN, "uid " + q.uid() + " is not a member of group " + gid);
+            if (member.isPresent()) {
+                GroupMember m = member.get();
+                firstVisible = Math.max(m.joinSeq(), Math.max(m.clearedSeq(), clearedSeq(q)) + 1);
+            } else {
+                // someone who left or was kicked sees up to the message that removed them, nothing after
+                Optional<FormerMember> former = groups.formerMember(gid, q.uid());
+                if (former.isEmpty()) {
+                    return refuse(q, ErrorCode.FORBIDDEN, "uid " + q.uid() + " is not a member of group " + gid);
+                }
+                firstVisible = Math.max(former.get().joinSeq(), clearedSeq(q) + 1);
+                lastVisible = former.get().leftSeq();
             }
-            GroupMember m = member.get();
-            firstVisible = Math.max(m.joinSeq(), Math.max(m.clearedSeq(), clearedSeq(q)) + 1);
             target = gid;
         }
         PullAck.Builder ack = PullAck.newBuilder().setConversationId(q.conversationId());
         if (q.sinceVersion() > 0) {
-            return changes(q, ref.get(), firstVisible, target, ack);
+            return changes(q, ref.get(), firstVisible, lastVisible, target, ack);
         }
         long from = Math.max(q.fromSeq(), firstVisible);
-        if (from <= q.toSeq()) {
+        long to = Math.min(q.toSeq(), lastVisible);
+        if (from <= to) {
             List<MessageRecord> found = q.backward()
-                    ? messages.findRangeNewest(q.conversationId(), from, q.toSeq(), q.limit() + 1)
-                    : messages.findRange(q.conversationId(), from, q.toSeq(), q.limit() + 1);
+                    ? messages.findRangeNewest(q.conversationId(), from, to, q.limit() + 1)
+                    : messages.findRange(q.conversationId(), from, to, q.limit() + 1);
             boolean hasMore = found.size() > q.limit();
             // forward: the extra one is the newest (more after the page); backward: the oldest (more before it)
             List<MessageRecord> page = !hasMore ? found
@@ -100,7 +111,8 @@ public final class PullHandler {
      * The conversation's changes after the caller's version: messages whose version rose (new, recalled)
      * merged with the caller's own deletions (their version is the deletion's), ascending by version.
      */
-    private OutgoingPush changes(QueryCommand.Pull q, ConversationRef ref, long firstVisible, long target,
+    private OutgoingPush changes(QueryCommand.Pull q, ConversationRef ref, long firstVisible, long lastVisible,
+            long target,
             PullAck.Builder ack) {
         List<MessageRecord> changed = messages.findSinceVersion(q.conversationId(), q.sinceVersion(), q.limit() + 1);
         // one DELETE's seqs share a version: fetch past MAX_SEQS so a cut never falls inside the first version
@@ -153,7 +165,7 @@ public final class PullHandler {
                 break;
             }
             newest = Math.max(newest, r.version());
-            if (r.seq() >= firstVisible) { // below: cleared, or before the caller joined
+            if (r.seq() >= firstVisible && r.seq() <= lastVisible) { // outside: cleared, before the join, after a leave
                 long messageTarget = ref instanceof ConversationRef.Single single ? single.peerOf(r.senderUid()) : target;
                 ack.addMessages(PushTaskFactory.toMessage(r, messageTarget));
             }

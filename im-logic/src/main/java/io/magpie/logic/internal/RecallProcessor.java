@@ -74,6 +74,11 @@ public final class RecallProcessor {
             return refuse(r, ErrorCode.NOT_FOUND, "there is no message at seq " + r.seq() + " in " + conversationId);
         }
         MessageRecord message = found.get(0);
+        if (message.msgType() == io.magpie.protocol.proto.MessageType.SYSTEM_VALUE) {
+            // the group's history of changes is the same for every member: it is never rewritten
+            return refuse(r, ErrorCode.FORBIDDEN, "the message at seq " + r.seq() + " is a SYSTEM message recording a"
+                    + " change of the group; it cannot be recalled");
+        }
         long groupId = 0;
         List<Long> members;
         boolean moderator = false;

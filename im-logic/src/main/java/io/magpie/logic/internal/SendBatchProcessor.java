@@ -16,6 +16,7 @@ import io.magpie.logic.internal.DedupePlan.Stored;
 import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.ConversationType;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * stored record, and only if the SEND names that record's conversation, otherwise it is refused with
  * {@code CLIENT_MSG_ID_REUSED}), authorise (one-to-one: the peer exists, did not block the sender and,
  * under a friends-only policy, is their friend, read in one query per batch; group: the sender is a
- * member; group messages are not filtered by blocks), assign ids and seqs, persist, and build the push tasks
+ * member, not muted; group messages are not filtered by blocks), assign ids and seqs, persist, and build the push tasks
  * (SEND_ACK, PUSH, ERROR). The write is one fenced transaction ({@link MessageStore#persist(WriteFence,
  * java.util.Collection, MessageStore.Planner)}): it proves this instance still owns the SENDs'
  * partitions, locks the groups' rows, and authorises, numbers and fans out group messages from the
@@ -73,9 +74,17 @@ public final class SendBatchProcessor {
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
             PartitionFences fences) {
+        this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, slowWrites, fences,
+                Clock.systemUTC());
+    }
+
+    /** @param clock tells whether a group member's mute has ended */
+    public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
+            PartitionFences fences, Clock clock) {
         this.messages = messages;
         this.authorizer = authorizer;
-        this.groupAuthorizer = new GroupAuthorizer();
+        this.groupAuthorizer = new GroupAuthorizer(clock);
         this.rosterLoader = rosterLoader;
         this.largeGroupThreshold = largeGroupThreshold;
         this.assigner = assigner;

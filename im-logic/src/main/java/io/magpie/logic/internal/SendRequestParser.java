@@ -57,9 +57,11 @@ public final class SendRequestParser {
                     + " is the sender itself; a one-to-one message needs another user");
         }
         if (!req.hasContent() || req.getContent().getType() == MessageType.MESSAGE_TYPE_UNSPECIFIED
-                || req.getContent().getType() == MessageType.UNRECOGNIZED) {
+                || req.getContent().getType() == MessageType.UNRECOGNIZED
+                || req.getContent().getType() == MessageType.SYSTEM || req.getContent().hasGroupEvent()) {
             return refuse(env, ErrorCode.BAD_REQUEST, "content.type must be one of TEXT, EMOJI, IMAGE, FILE,"
-                    + " AUDIO, VIDEO, CUSTOM");
+                    + " AUDIO, VIDEO, CUSTOM (SYSTEM messages and group_event are written by the server only;"
+                    + " change a group with the GROUP command)");
         }
         String conversationId = ConversationIds.of(type, env.getUid(), req.getTargetId());
         if (!env.getConversationId().isEmpty() && !env.getConversationId().equals(conversationId)) {

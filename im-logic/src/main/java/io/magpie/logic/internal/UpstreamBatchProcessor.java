@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import io.magpie.logic.internal.UpstreamParser.Action;
+import io.magpie.logic.internal.UpstreamParser.GroupOp;
 import io.magpie.logic.internal.UpstreamParser.Parsed;
 import io.magpie.logic.internal.UpstreamParser.Query;
 import io.magpie.logic.internal.UpstreamParser.Refused;
@@ -38,18 +39,23 @@ public final class UpstreamBatchProcessor {
     private final OwnHistoryProcessor history;
     private final PushTaskPublisher publisher;
     private final SignalProcessor signals;
+    private final GroupOpProcessor groupOps;
 
-    /** Without presence and typing: PRESENCE and TYPING are answered NOT_SUPPORTED, presence events dropped. */
+    /** Serving neither presence and typing nor GROUP: those are answered NOT_SUPPORTED, presence events dropped. */
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher) {
-        this(parser, sends, reads, recalls, history, publisher, null);
+        this(parser, sends, reads, recalls, history, publisher, null, null);
     }
 
-    /** @param signals presence and typing ({@link SignalProcessor}); null = not served */
+    /**
+     * @param signals presence and typing ({@link SignalProcessor}); null = not served
+     * @param groupOps applies GROUP requests; null = they are answered NOT_SUPPORTED
+     */
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
-            SignalProcessor signals) {
+            SignalProcessor signals, GroupOpProcessor groupOps) {
         this.signals = signals;
+        this.groupOps = groupOps;
         this.parser = parser;
         this.sends = sends;
         this.reads = reads;
@@ -94,6 +100,16 @@ public final class UpstreamBatchProcessor {
                     pushes.add(PushTaskFactory.error(new Rejection(s.envelope(), ErrorCode.NOT_SUPPORTED,
                             "presence and typing are not served by this server")));
                 }
+            } else if (parsed instanceof GroupOp g) {
+                if (groupOps == null) {
+                    pushes.add(PushTaskFactory.error(new Rejection(g.command().envelope(), ErrorCode.NOT_SUPPORTED,
+                            "GROUP is not served by this server")));
+                    continue;
+                }
+                // in record order with the sends: a send before a kick is stored, one after it refused
+                pushes.addAll(sends.process(commands));
+                commands = new ArrayList<>();
+                pushes.addAll(groupOps.process(g.command().fromPartition(r.partition())));
             } else if (parsed instanceof Refused f) {
                 pushes.add(PushTaskFactory.error(f.rejection()));
             } else if (parsed instanceof Unanswerable u) {

@@ -8,14 +8,14 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
 /**
  * Step 5a: turns one {@code upstream} record into a SEND for the write path, a SYNC/PULL for the
  * read path, a READ/RECALL/DELETE/CLEAR for the conversation-state
- * path, or a {@link Rejection} addressed to the sending connection. A record too broken to
+ * path, a GROUP change, or a {@link Rejection} addressed to the sending connection. A record too broken to
  * answer (no envelope, no authenticated uid or reply address) yields {@link Unanswerable}. Never
  * throws on bad input. Stateless, thread-safe.
  */
 public final class UpstreamParser {
 
     /** Outcome of parsing one record. */
-    public sealed interface Parsed permits Send, Query, Action, Signal, Refused, Unanswerable {
+    public sealed interface Parsed permits Send, Query, Action, Signal, GroupOp, Refused, Unanswerable {
     }
 
     /** A SEND that may go on to dedupe and storage. */
@@ -34,6 +34,10 @@ public final class UpstreamParser {
     public record Signal(UpstreamEnvelope envelope) implements Parsed {
     }
 
+    /** A GROUP request: a change of a group, stored as a SYSTEM message in its timeline. */
+    public record GroupOp(GroupCommand command) implements Parsed {
+    }
+
     /** A request answered with an ERROR to its connection. */
     public record Refused(Rejection rejection) implements Parsed {
     }
@@ -45,6 +49,7 @@ public final class UpstreamParser {
     private final SendRequestParser sends = new SendRequestParser();
     private final QueryParser queries = new QueryParser();
     private final ActionParser actions = new ActionParser();
+    private final GroupRequestParser groups = new GroupRequestParser();
 
     public Parsed parse(byte[] value) {
         UpstreamEnvelope env;
@@ -77,7 +82,13 @@ public final class UpstreamParser {
         if (SignalProcessor.serves(command)) {
             return new Signal(env);
         }
+        if (command == Command.GROUP.code()) {
+            GroupRequestParser.Parsed p = groups.parse(env);
+            return p instanceof GroupRequestParser.Accepted a ? new GroupOp(a.command())
+                    : new Refused(((GroupRequestParser.Refused) p).rejection());
+        }
         return new Refused(new Rejection(env, ErrorCode.NOT_SUPPORTED, Command.nameOf(command)
-                + " is not served by this server; SEND, SYNC, PULL, READ, RECALL, DELETE, CLEAR, TYPING and PRESENCE are"));
+                + " is not served by this server; SEND, SYNC, PULL, READ, RECALL, DELETE, CLEAR, TYPING, PRESENCE"
+                + " and GROUP are"));
     }
 }

@@ -23,7 +23,7 @@ class GroupAuthorizerTest {
             default -> Optional.empty();
         };
     });
-    private final GroupAuthorizer authorizer = new GroupAuthorizer();
+    private final GroupAuthorizer authorizer = new GroupAuthorizer(java.time.Clock.systemUTC());
 
     @Test
     void aMemberMaySendAndTheRosterIsReadOncePerBatch() {

@@ -1,6 +1,10 @@
 package io.magpie.logic.internal;
 
+import io.magpie.das.Account;
+import io.magpie.das.AccountRepository;
 import io.magpie.das.ConversationRepository;
+import io.magpie.das.GroupJoinRequests;
+import io.magpie.das.Relations;
 import io.magpie.das.Database;
 import io.magpie.das.Group;
 import io.magpie.das.GroupMember;
@@ -86,6 +90,52 @@ final class WritePath implements AutoCloseable {
                 assigner, new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                 new SlowWriteWarning(clock,
                 Duration.ofSeconds(30)), fences);
+    }
+
+    /** An assigner with its own seq cache: share one between a SEND and a GROUP processor, as logic does. */
+    MessageAssigner assigner() {
+        return new MessageAssigner(idSource(), new ConversationSeqAllocator(messages::maxSeq), clock);
+    }
+
+    /** A SEND processor on {@code assigner}, unfenced. */
+    SendBatchProcessor processor(MessageAssigner assigner, int largeGroupThreshold) {
+        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true,
+                new Relations(database.dataSource())::directRefusals, 100), groups::roster,
+                largeGroupThreshold, assigner, store(), new SlowWriteWarning(clock, Duration.ofSeconds(30)), null,
+                clock);
+    }
+
+    /** A GROUP processor on {@code assigner}, unfenced, wired as LogicService wires it. */
+    GroupOpProcessor groupOps(MessageAssigner assigner, int largeGroupThreshold, int maxMembers) {
+        return new GroupOpProcessor(messages, groups::roster, new GroupOpProcessor.Directory(
+                new AccountRepository(database.dataSource()), new Relations(database.dataSource()),
+                new GroupJoinRequests(database.dataSource(), clock)), new GroupOps(maxMembers), assigner, store(),
+                null, clock, largeGroupThreshold);
+    }
+
+    /** Group creation over the HTTP path's service, group ids from {@code groupIds}. */
+    GroupService groupService(IdGenerator groupIds, int maxMembers, int largeGroupThreshold) {
+        return new GroupService(groups, new AccountRepository(database.dataSource()),
+                new GroupJoinRequests(database.dataSource(), clock), store(), groupIds, idSource(), clock, maxMembers,
+                largeGroupThreshold, null);
+    }
+
+    MessageStore store() {
+        return new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows);
+    }
+
+    /** Registered users: account rows written in bulk (no password hashing), their uids ascending. */
+    long[] accounts(int n) {
+        List<Account> rows = new ArrayList<>(n);
+        long[] out = new long[n];
+        long now = clock.millis();
+        for (int i = 0; i < n; i++) {
+            long uid = uid();
+            out[i] = uid;
+            rows.add(new Account(uid, "u" + uid, "not-a-hash", "", now));
+        }
+        new AccountRepository(database.dataSource()).createAll(rows);
+        return out;
     }
 
     /** A group of {@code members} (the first one owns it), created at seq 0. */
