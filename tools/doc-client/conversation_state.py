@@ -282,6 +282,10 @@ class TcpTransport:
         return data
 
     def close(self):
+        try:  # shutdown first: close() alone does not send FIN while the reader thread sits in recv()
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         try:
             self.sock.close()
         except OSError:
@@ -375,6 +379,10 @@ class WsTransport:
     def close(self):
         try:
             self._send_ws(0x8, struct.pack(">H", 1000))
+        except OSError:
+            pass
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
         try:
@@ -879,27 +887,27 @@ def main():
     gid = g["groupId"]
     gcid = "g_%d" % gid
     gack = a1.send_text(GROUP, gid, "hello group")
-    check("A SEND to group -> SEND_ACK seq 1", gack["conversation_id"] == gcid and gack["seq"] == 1, "SEND_ACK=%s" % gack)
-    check("B receives group PUSH", b1.wait_messages([(gcid, 1)]), "B holds g seq1=%s" % ((gcid, 1) in b1.messages))
+    check("A SEND to group -> SEND_ACK seq 2 (seq 1 is GROUP_CREATED)", gack["conversation_id"] == gcid and gack["seq"] == 2, "SEND_ACK=%s" % gack)
+    check("B receives group PUSH", b1.wait_messages([(gcid, 2)]), "B holds g seq2=%s" % ((gcid, 2) in b1.messages))
     rows, _, btot = b1.sync_all(0)
     check("B SYNC: group row unread 1", rows.get(gcid) and rows[gcid]["unread_count"] == 1 and rows[gcid]["target_id"] == gid,
           "group row=%s total_unread=%d" % (rows.get(gcid) and {k: rows[gcid][k] for k in ("unread_count", "target_id", "last_seq")}, btot))
-    st, rc = api.call("GET", "/v1/conversations/%s/messages/1/receipts" % gcid, token=sa1["token"])
+    st, rc = api.call("GET", "/v1/conversations/%s/messages/2/receipts" % gcid, token=sa1["token"])
     check("group receipts before read: 0 read, 1 unread", st == 200 and rc["readCount"] == 0 and rc["unreadCount"] == 1,
           "%s %s" % (st, rc))
-    grack = b1.request("READ", "ReadRequest", {"conversation_id": gcid, "read_seq": 1}, "READ_ACK")
-    check("B READ group 1 -> READ_ACK", grack["seq"] == 1 and grack["unread_count"] == 0, "READ_ACK=%s" % grack)
+    grack = b1.request("READ", "ReadRequest", {"conversation_id": gcid, "read_seq": 2}, "READ_ACK")
+    check("B READ group 2 -> READ_ACK", grack["seq"] == 2 and grack["unread_count"] == 0, "READ_ACK=%s" % grack)
     ev = a1.wait_event(is_notice(NOTICE_PEER_READ, gcid), timeout=1.5)
     check("no NOTICE_PEER_READ for a group (receipts are asked for)", ev is None, "NOTICE=%s" % (ev and ev[1]))
     st, rc = None, None
     for _ in range(20):  # READs are applied in batches; poll briefly
-        st, rc = api.call("GET", "/v1/conversations/%s/messages/1/receipts" % gcid, token=sa1["token"])
+        st, rc = api.call("GET", "/v1/conversations/%s/messages/2/receipts" % gcid, token=sa1["token"])
         if st == 200 and rc["readCount"] == 1:
             break
         time.sleep(0.2)
     check("group receipts after read: readers [B]", st == 200 and rc["readCount"] == 1 and rc["unreadCount"] == 0
           and rc.get("readers") == [Bu], "%s %s" % (st, rc))
-    st, rc = api.call("GET", "/v1/conversations/%s/messages/1/receipts" % gcid, token=sb["token"])
+    st, rc = api.call("GET", "/v1/conversations/%s/messages/2/receipts" % gcid, token=sb["token"])
     print("      note: B (not the sender) asks the same receipts -> %s %s" % (st, rc))
 
     # ---- 10. DELETE with more_seqs and CLEAR seen from B's second device (§9.11) ----

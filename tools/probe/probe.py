@@ -1137,7 +1137,7 @@ def check1(env, world):
            ('DELETE', '/v1/sessions/current', None),
            ('PUT', '/v1/accounts/me/password', {'currentPassword': 'x' * 8, 'newPassword': 'y' * 12}),
            ('POST', '/v1/groups', {'name': 'g', 'members': []}), ('GET', f'/v1/groups/{world.GB}', None),
-           ('POST', f'/v1/groups/{world.GB}/members', {'uids': [world.A['uid']]}),
+           ('GET', f'/v1/groups/{world.GB}/members', None),
            ('PUT', '/v1/devices/b-phone/push-token', {'provider': 'webhook', 'token': 'http://evil'}),
            ('PUT', f'/v1/conversations/{world.conv_bc}/mute', {'muted': True})]
     bad = []

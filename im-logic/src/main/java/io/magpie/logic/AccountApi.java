@@ -41,6 +41,7 @@ import io.magpie.logic.internal.PasswordHasher;
 import io.magpie.logic.internal.PresenceRoutes;
 import io.magpie.logic.internal.ReceiptRoutes;
 import io.magpie.das.PresenceSettings;
+import io.magpie.das.Relations;
 import io.magpie.bus.Topics;
 import io.magpie.logic.internal.ReceiptService;
 import io.magpie.logic.internal.RelationRoutes;
@@ -140,7 +141,7 @@ public final class AccountApi implements AutoCloseable {
         this.sessionRoutes = new SessionApiRoutes(accounts, deviceSessions, sessionInfra.limiter(sessionSettings),
                 bodies);
         this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable,
-                new GroupJoinRequests(dataSource, clock), new MessageStore(dataSource, new MessageRepository(dataSource),
+                new GroupJoinRequests(dataSource, clock), new Relations(dataSource), new MessageStore(dataSource, new MessageRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups), ids.groupIds(), ids.versions(), clock,
                 config.maxGroupMembers(), config.largeGroupThreshold(), sessionInfra.producer() == null ? null
                 : new PushTaskPublisher(sessionInfra.producer(), sessionInfra.pushTopic(), config.pushAckTimeout())),

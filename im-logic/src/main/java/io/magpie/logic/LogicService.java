@@ -13,7 +13,6 @@ import io.magpie.registry.RedisStore;
 import io.magpie.das.MessageRecalls;
 import io.magpie.das.OwnHistory;
 import io.magpie.das.ReadPositions;
-import io.magpie.das.Relations;
 import io.magpie.das.UnreadCounts;
 import io.magpie.bus.Topics;
 import io.magpie.idgen.ConversationSeqAllocator;
@@ -35,7 +34,6 @@ import io.magpie.logic.internal.PresenceWatcherSet;
 import io.magpie.logic.internal.SignalProcessor;
 import io.magpie.logic.internal.TypingProcessor;
 import io.magpie.das.PresenceSettings;
-import io.magpie.das.Relations;
 import io.magpie.registry.PresenceWatches;
 import io.magpie.registry.RedisRouteTable;
 import io.magpie.logic.internal.PullHandler;
@@ -163,7 +161,7 @@ public final class LogicService implements AutoCloseable {
                     config.presence(), clock);
             SignalProcessor signals = new SignalProcessor(presenceAnnouncer,
                     new PresenceQueryHandler(routes, presenceSettings, relations, watches, config.presence()),
-                    new TypingProcessor(relations, groups::roster, config.presence().typingMaxGroupSize()));
+                    new TypingProcessor(relations, groups, config.presence().typingMaxGroupSize()));
             // last: from here on only the consumer thread closes the KafkaConsumer
             consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
                     new UpstreamBatchProcessor(new UpstreamParser(), sends,

@@ -187,6 +187,19 @@ class GroupApiIT {
     }
 
     @Test
+    void nobodyCreatesAGroupWithAUserWhoBlockedThem() throws Exception {
+        long owner = account();
+        long blocker = account();
+        long other = account();
+        new io.magpie.das.Blocklist(database.dataSource(), CLOCK).block(blocker, owner);
+
+        assertError(send("POST", "/v1/groups", token(owner), "{\"name\":\"g\",\"members\":[" + other + ","
+                + blocker + "]}"), 403, "BLOCKED_BY_USER", "uid [" + blocker + "] blocked you");
+        assertEquals(201, send("POST", "/v1/groups", token(blocker), "{\"name\":\"g\",\"members\":[" + owner
+                + "]}").statusCode(), "the blocker may still add the one they blocked");
+    }
+
+    @Test
     void aDevicesPushTokenIsStoredForItsOwnDeviceOnly() throws Exception {
         long alice = account();
         String t = new TokenCodec(SECRET, CLOCK).issue(new TokenClaims(alice, "phone-7", Platform.IOS,

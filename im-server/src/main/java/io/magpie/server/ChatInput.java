@@ -19,7 +19,7 @@ sealed interface ChatInput {
             /clear         clear the history for you only (on all your devices)
             /pin, /unpin   pin the conversation to the top of your list, or not
             /history [n]   n older messages, paging back (default 10, max 200)
-            """ + FriendChatInput.HELP + """
+            """ + FriendChatInput.HELP + "\n" + ChatPresenceCommands.HELP + """
 
             /help          this list
             any other line is sent as a message

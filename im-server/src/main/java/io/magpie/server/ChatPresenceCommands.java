@@ -77,7 +77,7 @@ final class ChatPresenceCommands {
         });
     }
 
-    /** Runs {@code line} if it is one of these commands (or /help, which lists them too); false otherwise. */
+    /** Runs {@code line} if it is one of these commands; false otherwise. */
     boolean handle(String line) throws InterruptedException {
         String[] words = line.strip().split("\\s+", 2);
         String rest = words.length > 1 ? words[1].strip() : "";
@@ -100,11 +100,6 @@ final class ChatPresenceCommands {
                 case "/typing" -> {
                     client.typing().send(conversation).get(WAIT_SECONDS, TimeUnit.SECONDS);
                     out.println("  (" + peerName + " sees that you are typing)");
-                }
-                case "/help" -> {
-                    out.println(ChatInput.HELP.replace("/help          this list\n", ""));
-                    out.println(HELP);
-                    out.println("/help          this list");
                 }
                 default -> {
                     return false;

@@ -94,9 +94,10 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         String budget = "gate.limits.frames-per-second=" + limits.framesPerSecond();
         if (wait == 0) {
             RequestBudget own = switch (frame.knownCommand().orElse(Command.ERROR)) {
-                case SEND -> sends;
+                // GROUP is a write like SEND; PRESENCE is a read like PULL
+                case SEND, GROUP -> sends;
                 case SYNC -> syncs;
-                case PULL -> pulls;
+                case PULL, PRESENCE -> pulls;
                 default -> null;
             };
             wait = take(own, now);

@@ -37,16 +37,14 @@ public final class GroupAuthorizer {
             return Optional.of(new Rejection(c.envelope(), ErrorCode.FORBIDDEN, "uid " + sender
                     + " is not a member of group " + groupId + "; the message was not sent"));
         }
-        if (r.isAdmin(sender)) {
-            return Optional.empty();
-        }
+        // a personal mute binds admins too (the owner may mute an admin); mute-all spares admins
         long mutedUntil = r.mutedUntil(sender);
         if (mutedUntil > clock.millis()) {
-            return Optional.of(new Rejection(c.envelope(), ErrorCode.MEMBER_MUTED, "an admin muted uid " + sender
-                    + " in group " + groupId + " until " + Instant.ofEpochMilli(mutedUntil)
+            return Optional.of(new Rejection(c.envelope(), ErrorCode.MEMBER_MUTED, "uid " + sender
+                    + " is muted in group " + groupId + " until " + Instant.ofEpochMilli(mutedUntil)
                     + "; the message was not sent"));
         }
-        if (r.details().muteAll()) {
+        if (r.details().muteAll() && !r.isAdmin(sender)) {
             return Optional.of(new Rejection(c.envelope(), ErrorCode.GROUP_MUTED, "group " + groupId
                     + " is muted: only admins and the owner may send; the message was not sent"));
         }

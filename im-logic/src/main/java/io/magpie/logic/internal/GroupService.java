@@ -9,6 +9,7 @@ import io.magpie.das.GroupJoinRequests;
 import io.magpie.das.GroupMember;
 import io.magpie.das.GroupMutation;
 import io.magpie.das.GroupRepository;
+import io.magpie.das.Relations;
 import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageStore;
@@ -60,6 +61,7 @@ public final class GroupService {
     private final GroupRepository groups;
     private final AccountRepository accounts;
     private final GroupJoinRequests joinRequests;
+    private final Relations relations;
     private final MessageStore store;
     private final IdGenerator groupIds;
     private final IdGenerator versions;
@@ -74,12 +76,13 @@ public final class GroupService {
      * @param pushes   pushes GROUP_CREATED to the members' devices; null = not pushed (they find it by SYNC)
      */
     public GroupService(GroupRepository groups, AccountRepository accounts, GroupJoinRequests joinRequests,
-            MessageStore store, IdGenerator groupIds, IdGenerator versions, Clock clock, int maxMembers,
+            Relations relations, MessageStore store, IdGenerator groupIds, IdGenerator versions, Clock clock, int maxMembers,
             int largeGroupThreshold, PushTaskPublisher pushes) {
         this.pushes = pushes;
         this.groups = groups;
         this.accounts = accounts;
         this.joinRequests = joinRequests;
+        this.relations = relations;
         this.store = store;
         this.groupIds = groupIds;
         this.versions = versions;
@@ -94,6 +97,7 @@ public final class GroupService {
         String validName = GroupInput.name(name);
         Set<Long> uids = GroupInput.uids("members", memberUids, caller, maxMembers);
         requireRegistered(uids);
+        requireNotBlocked(caller, uids);
         long gid = groupIds.nextId();
         long now = clock.millis();
         List<GroupMember> members = new ArrayList<>(uids.size());
@@ -190,6 +194,15 @@ public final class GroupService {
         missing.removeAll(accounts.findExistingUids(uids));
         if (!missing.isEmpty()) {
             throw ApiException.badRequest(GroupInput.missing(missing) + "; nobody was added");
+        }
+    }
+
+    /** Nobody adds a user who blocked them: the same rule as GROUP invite's BLOCKED_BY_USER. */
+    private void requireNotBlocked(long caller, Set<Long> uids) throws ApiException {
+        Set<Long> blockers = relations.blockersAmong(caller, uids.stream().filter(u -> u != caller).toList());
+        if (!blockers.isEmpty()) {
+            throw new ApiException(403, "BLOCKED_BY_USER", "uid " + blockers.stream().sorted().toList()
+                    + " blocked you and cannot be added to a group by you; nobody was added");
         }
     }
 

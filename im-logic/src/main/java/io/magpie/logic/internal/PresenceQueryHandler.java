@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PresenceQueryHandler {
 
-    private static final long REDIS_WAIT_SECONDS = 10;
+    /** Short: a query runs on the upstream consumer's thread, between a batch's sends and their acks. */
+    private static final long REDIS_WAIT_SECONDS = 2;
 
     private final RouteTable routes;
     private final PresenceSettings settings;

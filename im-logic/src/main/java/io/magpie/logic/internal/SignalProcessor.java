@@ -44,13 +44,26 @@ public final class SignalProcessor {
     /** The pushes answering {@code signals} (answers, notices, errors). */
     public List<OutgoingPush> process(List<UpstreamEnvelope> signals) {
         List<OutgoingPush> out = new ArrayList<>();
+        boolean redisFailed = false;
         for (UpstreamEnvelope env : signals) {
             String what = Command.nameOf(env.getCommand());
             try {
                 if (env.getCommand() == Command.PRESENCE_EVENT.code()) {
                     announcer.onEvent(env);
                 } else if (env.getCommand() == Command.PRESENCE.code()) {
-                    out.add(presence.answer(env));
+                    if (redisFailed) {
+                        // one stalled store per batch: the rest of the batch's sends must not wait for it again
+                        out.add(PushTaskFactory.error(new Rejection(env, ErrorCode.SERVER_BUSY,
+                                "PRESENCE could not be served from storage now; send it again later")));
+                        continue;
+                    }
+                    try {
+                        out.add(presence.answer(env));
+                    } catch (StorageException | java.util.concurrent.ExecutionException
+                            | java.util.concurrent.TimeoutException e) {
+                        redisFailed = true;
+                        throw e;
+                    }
                 } else {
                     out.addAll(typing.process(env));
                 }

@@ -1,6 +1,8 @@
 package io.magpie.logic.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.magpie.das.Group;
+import io.magpie.das.GroupRepository;
 import io.magpie.das.GroupRoster;
 import io.magpie.das.Relations;
 import io.magpie.protocol.ConversationIds;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,20 +23,21 @@ import org.slf4j.LoggerFactory;
  * TYPING (docs/PROTOCOL.md §9.15): tells the other members' online devices that the sender is typing, as
  * NOTICE_TYPING, never stored and never acknowledged. One-to-one: not when either blocked the other.
  * Group: only a member may, only in groups of at most {@code maxGroupSize} members (larger ones are dropped
- * silently), and members the sender blocked are left out. A non-member gets ERROR FORBIDDEN, a malformed
- * body BAD_REQUEST. Blocking (MySQL); thread-safe; throws on storage failures.
+ * silently, decided from the group row before any roster is read), and members the sender blocked are left
+ * out. A non-member, or a member of a dismissed group, gets ERROR FORBIDDEN, a malformed body BAD_REQUEST.
+ * Blocking (MySQL); thread-safe; throws on storage failures.
  */
 public final class TypingProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(TypingProcessor.class);
 
     private final Relations relations;
-    private final LongFunction<Optional<GroupRoster>> rosters;
+    private final GroupRepository groups;
     private final int maxGroupSize;
 
-    public TypingProcessor(Relations relations, LongFunction<Optional<GroupRoster>> rosters, int maxGroupSize) {
+    public TypingProcessor(Relations relations, GroupRepository groups, int maxGroupSize) {
         this.relations = Objects.requireNonNull(relations, "relations");
-        this.rosters = Objects.requireNonNull(rosters, "rosters");
+        this.groups = Objects.requireNonNull(groups, "groups");
         this.maxGroupSize = maxGroupSize;
     }
 
@@ -53,15 +55,25 @@ public final class TypingProcessor {
         try {
             if (ConversationIds.isGroup(conversationId)) {
                 long groupId = ConversationIds.groupIdOf(conversationId);
-                Optional<GroupRoster> roster = rosters.apply(groupId);
-                if (roster.isEmpty() || !roster.get().isMember(sender)) {
+                // the group row first: a large group is dropped without reading its roster
+                Optional<Group> group = groups.find(groupId);
+                if (group.isEmpty() || group.get().dismissed()) {
                     return List.of(refuse(env, ErrorCode.FORBIDDEN, "you are not a member of " + conversationId
                             + "; TYPING dropped"));
                 }
-                if (roster.get().size() > maxGroupSize) {
+                if (group.get().memberCount() > maxGroupSize) {
+                    if (groups.member(groupId, sender).isEmpty()) {
+                        return List.of(refuse(env, ErrorCode.FORBIDDEN, "you are not a member of " + conversationId
+                                + "; TYPING dropped"));
+                    }
                     log.debug("[uid {}] TYPING in {} with {} members dropped: above logic.typing-max-group-size {}",
-                            sender, conversationId, roster.get().size(), maxGroupSize);
+                            sender, conversationId, group.get().memberCount(), maxGroupSize);
                     return List.of();
+                }
+                Optional<GroupRoster> roster = groups.roster(groupId);
+                if (roster.isEmpty() || !roster.get().isMember(sender)) {
+                    return List.of(refuse(env, ErrorCode.FORBIDDEN, "you are not a member of " + conversationId
+                            + "; TYPING dropped"));
                 }
                 roster.get().memberUids().stream().filter(uid -> uid != sender).forEach(others::add);
                 others.removeAll(relations.blockedAmong(sender, others));

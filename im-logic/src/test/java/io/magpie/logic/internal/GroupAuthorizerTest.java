@@ -49,6 +49,25 @@ class GroupAuthorizerTest {
         assertTrue(dismissed.message().contains("dismissed"), dismissed.message());
     }
 
+    @Test
+    void aPersonalMuteBindsAdminsTooWhileMuteAllSparesThem() {
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.ofEpochMilli(1_000_000),
+                java.time.ZoneOffset.UTC);
+        GroupAuthorizer at = new GroupAuthorizer(clock);
+        io.magpie.das.GroupDetails mutedAll = new io.magpie.das.GroupDetails("", "", 1, 1, 0, true);
+        // uid 1 owner, 2 admin muted until later, 3 admin, 4 plain member
+        GroupRoster roster = new GroupRoster(group(12, false), Set.of(1L, 2L, 3L, 4L), java.util.Map.of(), mutedAll,
+                java.util.Map.of(1L, io.magpie.das.GroupMember.ROLE_OWNER, 2L, io.magpie.das.GroupMember.ROLE_ADMIN,
+                        3L, io.magpie.das.GroupMember.ROLE_ADMIN), java.util.Map.of(2L, 2_000_000L));
+
+        assertEquals(ErrorCode.MEMBER_MUTED, at.check(Sends.groupCommand(2, 12, "a"), Optional.of(roster))
+                .orElseThrow().code());
+        assertEquals(Optional.empty(), at.check(Sends.groupCommand(3, 12, "b"), Optional.of(roster)));
+        assertEquals(Optional.empty(), at.check(Sends.groupCommand(1, 12, "c"), Optional.of(roster)));
+        assertEquals(ErrorCode.GROUP_MUTED, at.check(Sends.groupCommand(4, 12, "d"), Optional.of(roster))
+                .orElseThrow().code());
+    }
+
     private Optional<Rejection> check(SendCommand c) {
         return authorizer.check(c, rosters.get(c.groupId()));
     }

@@ -11,7 +11,6 @@ import io.magpie.das.GroupMember;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
-import io.magpie.das.Relations;
 import io.magpie.das.MysqlConfig;
 import io.magpie.das.PartitionFenceRepository;
 import io.magpie.registry.RedisConfig;
@@ -116,7 +115,7 @@ final class WritePath implements AutoCloseable {
     /** Group creation over the HTTP path's service, group ids from {@code groupIds}. */
     GroupService groupService(IdGenerator groupIds, int maxMembers, int largeGroupThreshold) {
         return new GroupService(groups, new AccountRepository(database.dataSource()),
-                new GroupJoinRequests(database.dataSource(), clock), store(), groupIds, idSource(), clock, maxMembers,
+                new GroupJoinRequests(database.dataSource(), clock), new Relations(database.dataSource()), store(), groupIds, idSource(), clock, maxMembers,
                 largeGroupThreshold, null);
     }
 
