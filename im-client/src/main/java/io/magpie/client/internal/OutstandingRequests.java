@@ -113,12 +113,12 @@ final class OutstandingRequests {
         }
         if (request == null) {
             if (!error.retryAfter().isZero()) {
-                pacer.pause(error.retryAfter());
+                pacer.pause(error.retryAfter(), error.code() == ErrorCode.RATE_LIMITED);
             }
             return false;
         }
         Duration wait = rateLimits.delay(error.retryAfter(), request.refusals);
-        pacer.pause(wait);
+        pacer.pause(wait, error.code() == ErrorCode.RATE_LIMITED);
         request.refusals++;
         request.lastRefusal = error;
         long left = request.deadline.getDelay(TimeUnit.MILLISECONDS);

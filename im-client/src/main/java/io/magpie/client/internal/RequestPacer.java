@@ -11,11 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Holds one connection's requests back while the gate says its budget is spent (ERROR {@code RATE_LIMITED}
- * with {@code retry_after_ms}, docs/PROTOCOL.md §5), so the client does not hammer it: after
- * {@link #pause}, nothing is written until the retry-after has passed, then the waiting requests go out one
- * per retry-after (the gate's own estimate of when it has a token again) in their original order, and new
- * ones queue behind them. Once nobody waits, requests are written at once again.
+ * Holds one connection's requests back while the gate says it cannot take them (docs/PROTOCOL.md §5), so the
+ * client does not hammer it. After {@link #pause}, nothing is written until the retry-after has passed. Then,
+ * after a {@code RATE_LIMITED} (a token budget: the retry-after is when the next token is there), the waiting
+ * requests go out one per retry-after in their original order; after a {@code SERVER_BUSY} (the gate's
+ * requests in flight were at their cap: the retry-after is only when to try again) they all go at once, in
+ * order, and the gate's own backpressure (it stops reading the connection) paces them. Paced one by one, a
+ * sender faster than one request per second would never catch up. New requests queue behind waiting ones;
+ * once nobody waits, requests are written at once again.
  *
  * <p>Written requests go to the sink; the pacer neither knows nor retries answers. One instance per
  * connection, confined to its event loop (the scheduler), like everything it calls.
@@ -30,6 +33,7 @@ final class RequestPacer<T> {
     /** When the next waiting request may go; null = not paused. */
     private ScheduledFuture<?> nextRelease;
     private long paceMillis;
+    private boolean oneAtATime;
 
     RequestPacer(ScheduledExecutorService scheduler, Comparator<T> order, Consumer<T> sink) {
         this.scheduler = scheduler;
@@ -47,12 +51,13 @@ final class RequestPacer<T> {
     }
 
     /**
-     * Holds everything back for {@code retryAfter} (at least 1 ms) unless already held longer; afterwards
-     * the waiting requests go one per {@code retryAfter}.
+     * Holds everything back for {@code retryAfter} (at least 1 ms) unless already held longer; afterwards the
+     * waiting requests go one per {@code retryAfter} when {@code oneAtATime} (a token budget), else all at once.
      */
-    void pause(Duration retryAfter) {
+    void pause(Duration retryAfter, boolean oneAtATime) {
         long millis = Math.max(1, retryAfter.toMillis());
         paceMillis = millis;
+        this.oneAtATime = oneAtATime;
         if (nextRelease != null) {
             if (nextRelease.getDelay(TimeUnit.MILLISECONDS) >= millis) {
                 return;
@@ -98,6 +103,13 @@ final class RequestPacer<T> {
 
     private void release() {
         nextRelease = null;
+        if (!oneAtATime) {
+            // the sink may pause again (a new refusal): what is left then waits for that pause
+            while (nextRelease == null && !waiting.isEmpty()) {
+                sink.accept(waiting.poll());
+            }
+            return;
+        }
         T next = waiting.poll();
         if (next == null) {
             return;
