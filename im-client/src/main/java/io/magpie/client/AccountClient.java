@@ -175,6 +175,13 @@ public final class AccountClient {
                 + afterUid + "&limit=" + limit), caller.token(), http.json()::groupMembers);
     }
 
+    /** A page of the requests to join a group awaiting approval ({@code GET /v1/groups/{id}/join-requests}; admins). */
+    public CompletableFuture<GroupJoinRequestsPage> groupJoinRequestsAsync(Credentials caller, long groupId,
+            long afterUid, int limit) {
+        return http.get(SERVICE, HttpJsonClient.resolve(baseUrl, GROUPS_PATH + "/" + groupId
+                + "/join-requests?afterUid=" + afterUid + "&limit=" + limit), caller.token(), http.json()::joinRequests);
+    }
+
     /**
      * Shares the caller's read receipts or not (docs/PROTOCOL.md §9.9): off, the caller's reads send no
      * {@code NOTICE_PEER_READ}, the caller sees no receipts, and {@code peer_read_seq} is 0 on both sides of the

@@ -14,10 +14,12 @@ import io.magpie.protocol.proto.GroupSetRole;
 import io.magpie.protocol.proto.GroupSettings;
 import io.magpie.protocol.proto.GroupUid;
 import io.magpie.protocol.proto.GroupUids;
+import io.magpie.protocol.proto.Notice;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +30,8 @@ import java.util.function.Supplier;
  * {@code GROUP_FULL}, ...), or {@link ConnectionLostException} when not connected. Each call uses a fresh
  * client msg id; to resend one after a lost connection, use {@link #request} with the same id. Every member's
  * devices (this one's other devices too) get the SYSTEM message through {@link MessageListener#onMessage};
- * {@link GroupEvents#of} reads it. Thread-safe.
+ * {@link GroupEvents#of} reads it; join requests and their rejection are NOTICEs, passed to the
+ * {@link GroupListener}s. Thread-safe.
  */
 public final class Groups {
 
@@ -38,6 +41,7 @@ public final class Groups {
     private final Supplier<ClientConnection> connection;
     private final Supplier<Credentials> credentials;
     private final Supplier<AccountClient> api;
+    private final List<GroupListener> listeners = new CopyOnWriteArrayList<>();
 
     Groups(Supplier<ClientConnection> connection, Supplier<Credentials> credentials, Supplier<AccountClient> api) {
         this.connection = connection;
@@ -133,6 +137,36 @@ public final class Groups {
             return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
         }
         return api.get().groupMembersAsync(c, groupId, afterUid, limit);
+    }
+
+    /** A page of the requests to join awaiting approval (HTTP, admins and the owner): start with {@code afterUid} 0. */
+    public CompletableFuture<GroupJoinRequestsPage> joinRequests(long groupId, long afterUid, int limit) {
+        Credentials c = credentials.get();
+        if (c == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
+        }
+        return api.get().groupJoinRequestsAsync(c, groupId, afterUid, limit);
+    }
+
+    /** Adds a listener of join requests and rejections. */
+    public void addListener(GroupListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(GroupListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** A NOTICE of this client's connection: the group ones go to the listeners. */
+    void onNotice(Notice notice) {
+        switch (notice.getType()) {
+            case NOTICE_GROUP_JOIN_REQUEST -> listeners.forEach(l -> l.onJoinRequest(notice.getGroupId(),
+                    notice.getRequesterUid(), notice.getJoinMessage()));
+            case NOTICE_GROUP_JOIN_REJECTED -> listeners.forEach(l -> l.onJoinRejected(notice.getGroupId(),
+                    notice.getUid()));
+            default -> {
+            }
+        }
     }
 
     /** What an op sets on the request. */

@@ -143,13 +143,13 @@ public final class MagpieClient implements AutoCloseable {
         this.friends = new Friends(config, this::currentCredentials);
         this.presence = new Presence(config, this::currentConnection, this::currentCredentials);
         this.typing = new Typing(this::currentConnection);
+        this.groups = new Groups(this::currentConnection, this::currentCredentials, this::accountApi);
         this.supervisor = new ConnectionSupervisor(connector, group, backoff, listeners,
                 new NoticeTee(delivery, () -> {
                     friends.onLoggedIn();
                     presence.onLoggedIn();
-                }, friends::onNotice, presence::onNotice, typing::onNotice), config.clock(),
+                }, friends::onNotice, presence::onNotice, typing::onNotice, groups::onNotice), config.clock(),
                 config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
-        this.groups = new Groups(supervisor::current, supervisor::credentials, this::accountApi);
         this.logout = new SessionLogout(new SessionLogout.AccountApi() {
             @Override
             public CompletableFuture<Void> revoke(Credentials credentials) {

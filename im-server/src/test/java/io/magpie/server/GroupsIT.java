@@ -2,6 +2,7 @@ package io.magpie.server;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,6 +13,8 @@ import io.magpie.client.AccountClient;
 import io.magpie.client.ClientConfig;
 import io.magpie.client.Credentials;
 import io.magpie.client.GroupEvents;
+import io.magpie.client.GroupJoinRequestsPage;
+import io.magpie.client.GroupListener;
 import io.magpie.client.GroupMembersPage;
 import io.magpie.client.MagpieClient;
 import io.magpie.client.MagpieErrorException;
@@ -132,6 +135,47 @@ class GroupsIT {
                 .getSeq()), "nothing after the kick reaches bob");
         assertFalse(bob.client.pull(conv, 1, 0, 50).get(20, SECONDS).getMessagesList().stream()
                 .anyMatch(m -> m.getSeq() > kicked.getSeq()), "nor can bob pull it");
+    }
+
+    @Test
+    void aJoinRequestReachesTheAdminsListenerAndIsListedAndApproved() throws Exception {
+        Device owner = device("j_owner", Transport.TCP);
+        Device asker = device("j_asker", Transport.WEBSOCKET);
+        List<long[]> requests = new CopyOnWriteArrayList<>();
+        owner.client.groups().addListener(new GroupListener() {
+            @Override
+            public void onJoinRequest(long groupId, long requesterUid, String message) {
+                requests.add(new long[] {groupId, requesterUid, message.equals("let me in") ? 1 : 0});
+            }
+        });
+        long gid = owner.client.groups().create("club", List.of()).get(20, SECONDS);
+
+        GroupAck pending = asker.client.groups().join(gid, "let me in").get(20, SECONDS);
+        assertTrue(pending.getPending(), "the default policy waits for an admin");
+        await().atMost(20, SECONDS).until(() -> !requests.isEmpty());
+        assertArrayEquals(new long[] {gid, asker.uid, 1}, requests.get(0));
+        GroupJoinRequestsPage page = owner.client.groups().joinRequests(gid, 0, 50).get(20, SECONDS);
+        assertEquals(List.of(asker.uid), page.requests().stream().map(GroupJoinRequestsPage.Request::uid).toList());
+
+        GroupAck approved = owner.client.groups().approve(gid, asker.uid).get(20, SECONDS);
+        assertEquals(GroupEventType.MEMBER_JOINED, asker.awaitEvent("g_" + gid, approved.getSeq()).getType());
+        assertTrue(owner.client.groups().joinRequests(gid, 0, 50).get(20, SECONDS).requests().isEmpty());
+    }
+
+    @Test
+    void anAdminMutedByTheOwnerCannotSendWhileMuteAllSparesTheOtherAdmins() throws Exception {
+        Device owner = device("m_owner", Transport.TCP);
+        Device admin = device("m_admin", Transport.TCP);
+        Device other = device("m_other", Transport.TCP);
+        long gid = owner.client.groups().create("mutes", List.of(admin.uid, other.uid)).get(20, SECONDS);
+        owner.client.groups().setAdmin(gid, admin.uid, true).get(20, SECONDS);
+        owner.client.groups().setAdmin(gid, other.uid, true).get(20, SECONDS);
+        owner.client.groups().muteAll(gid, true).get(20, SECONDS);
+        other.client.sendText(ConversationType.GROUP, gid, "admins speak under mute all").get(20, SECONDS);
+
+        owner.client.groups().mute(gid, admin.uid, Duration.ofMinutes(10)).get(20, SECONDS);
+        assertEquals(ErrorCode.MEMBER_MUTED, refused(() -> admin.client.sendText(ConversationType.GROUP, gid,
+                "muted admin").get(20, SECONDS)).code());
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magpie.client.Credentials;
 import io.magpie.client.GateAddress;
 import io.magpie.client.MagpieApiException;
+import io.magpie.client.GroupJoinRequestsPage;
 import io.magpie.client.GroupMembersPage;
 import io.magpie.client.ReadReceipts;
 import java.net.URI;
@@ -113,6 +114,25 @@ public final class ApiJson {
                     m.path("joinSeq").asLong()));
         }
         return new GroupMembersPage(out, next.asLong());
+    }
+
+    /** {@code {requests: [{uid, message, createdAt}], nextAfterUid}} of a group's join requests. */
+    public GroupJoinRequestsPage joinRequests(String what, int status, String body) {
+        JsonNode json = object(what, status, body);
+        JsonNode requests = json.path("requests");
+        JsonNode next = json.path("nextAfterUid");
+        if (!requests.isArray() || !next.canConvertToLong()) {
+            throw badResponse(what, status, "no requests list and nextAfterUid", body);
+        }
+        List<GroupJoinRequestsPage.Request> out = new ArrayList<>();
+        for (JsonNode r : requests) {
+            if (!r.path("uid").canConvertToLong()) {
+                throw badResponse(what, status, "a join request without uid", body);
+            }
+            out.add(new GroupJoinRequestsPage.Request(r.path("uid").asLong(), r.path("message").asText(""),
+                    r.path("createdAt").asLong()));
+        }
+        return new GroupJoinRequestsPage(out, next.asLong());
     }
 
     /** {@code {conversationId, seq, readCount, unreadCount, readers|null}} of a message's read receipts. */

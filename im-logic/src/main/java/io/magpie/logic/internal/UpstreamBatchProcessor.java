@@ -106,9 +106,17 @@ public final class UpstreamBatchProcessor {
                             "GROUP is not served by this server")));
                     continue;
                 }
-                // in record order with the sends: a send before a kick is stored, one after it refused
+                // in record order with what came before it: a send, READ, RECALL or TYPING before a kick or a
+                // demotion is judged by the group as it was, one after it by the group as it is
                 pushes.addAll(sends.process(commands));
                 commands = new ArrayList<>();
+                pushes.addAll(applyActions(readCommands, oneByOne));
+                readCommands = new ArrayList<>();
+                oneByOne = new ArrayList<>();
+                if (!transients.isEmpty()) {
+                    pushes.addAll(signals.process(transients));
+                    transients = new ArrayList<>();
+                }
                 pushes.addAll(groupOps.process(g.command().fromPartition(r.partition())));
             } else if (parsed instanceof Refused f) {
                 pushes.add(PushTaskFactory.error(f.rejection()));
