@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The account API's group endpoint the fan-out scenario needs (docs/dev/CONTRACTS.md "Delivery (issue 4)"):
  * {@code POST /v1/groups {name, members: [uid...]}} with {@code Authorization: Bearer <token>} ->
- * 201 {@code {groupId, name, ownerUid, members}}. The client SDK has no group calls yet, so this is the
- * bench's own small client. A server without the endpoint (404) fails with a message saying so.
+ * 201 {@code {groupId, name, ownerUid, members}}, called before any bench client connects (the SDK's
+ * {@code Groups.create} needs a connected client). A server without the endpoint (404) fails with a message
+ * saying so.
  * Thread-safe.
  */
 public final class GroupApi {
