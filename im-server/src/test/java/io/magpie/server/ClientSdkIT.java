@@ -25,7 +25,6 @@ import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
-import io.magpie.server.config.ConfigTree;
 import io.magpie.testkit.InfrastructureExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -68,31 +67,8 @@ class ClientSdkIT {
     void startNode(Infrastructure infra, TestIsolation isolation) {
         this.infra = infra;
         this.isolation = isolation;
-        ConfigTree tree = ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "client-sdk-test-secret-of-32-bytes-or-more"
-                cluster:
-                  secret: "client-sdk-test-cluster-secret-of-32-bytes"
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                  limits:
-                    sends-per-second: %d
-                    send-burst: 1
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), SENDS_PER_SECOND), Map.of());
-        node = TestNodes.allRoles(tree, infra, isolation);
+        node = TestNodes.allRoles(infra, isolation, "client-sdk", Map.of("gate.limits.sends-per-second", String.valueOf(SENDS_PER_SECOND),
+                "gate.limits.send-burst", "1"));
     }
 
     @AfterAll

@@ -30,7 +30,6 @@ import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.PullAck;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.SyncAck;
-import io.magpie.server.config.ConfigTree;
 import io.magpie.testkit.InfrastructureExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,32 +64,8 @@ class ConversationStateIT {
 
     @BeforeAll
     void startNode(Infrastructure infra, TestIsolation isolation) {
-        ConfigTree tree = ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "conversation-state-test-secret-of-32-bytes"
-                cluster:
-                  secret: "conversation-state-test-cluster-secret-32b"
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                  limits:
-                    sends-per-second: 200
-                    send-burst: 100
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                  recall-window: %ds
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), RECALL_WINDOW.toSeconds()), Map.of());
-        node = TestNodes.allRoles(tree, infra, isolation);
+        node = TestNodes.allRoles(infra, isolation, "conversation-state", Map.of("gate.limits.sends-per-second", "200", "gate.limits.send-burst", "100",
+                "logic.recall-window", RECALL_WINDOW.toSeconds() + "s"));
     }
 
     @AfterAll

@@ -26,7 +26,6 @@ import io.magpie.protocol.proto.KickReason;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
-import io.magpie.server.config.ConfigTree;
 import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
 import io.magpie.engines.TestIsolation;
@@ -66,29 +65,7 @@ class EndToEndIT {
     void startNode(Infrastructure infra, TestIsolation isolation) {
         this.infra = infra;
         this.isolation = isolation;
-        ConfigTree tree = ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "end-to-end-test-secret-of-32-bytes-or-more"
-                cluster:
-                  secret: "end-to-end-test-cluster-secret-of-32-bytes"
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                  login-timeout: 1s
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix()), Map.of());
-        node = TestNodes.allRoles(tree, infra, isolation);
+        node = TestNodes.allRoles(infra, isolation, "end-to-end", Map.of("gate.login-timeout", "1s"));
     }
 
     @AfterAll

@@ -26,7 +26,6 @@ import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.NoticeType;
 import io.magpie.protocol.proto.Platform;
-import io.magpie.server.config.ConfigTree;
 import io.magpie.testkit.InfrastructureExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -68,28 +67,7 @@ class FriendsIT {
     void startNode(Infrastructure infra, TestIsolation isolation) {
         this.infra = infra;
         this.isolation = isolation;
-        ConfigTree tree = ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "friends-test-secret-of-32-bytes-or-more!!"
-                cluster:
-                  secret: "friends-test-cluster-secret-of-32-bytes!!"
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix()), Map.of());
-        node = TestNodes.allRoles(tree, infra, isolation);
+        node = TestNodes.allRoles(infra, isolation, "friends", Map.of());
     }
 
     @AfterAll

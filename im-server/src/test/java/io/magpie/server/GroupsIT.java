@@ -33,7 +33,6 @@ import io.magpie.protocol.proto.GroupEvent;
 import io.magpie.protocol.proto.GroupEventType;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
-import io.magpie.server.config.ConfigTree;
 import io.magpie.testkit.InfrastructureExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,29 +68,8 @@ class GroupsIT {
 
     @BeforeAll
     void startNode(Infrastructure infra, TestIsolation isolation) {
-        ConfigTree tree = ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "groups-end-to-end-test-secret-of-32-bytes"
-                cluster:
-                  secret: "groups-end-to-end-test-cluster-secret-32b"
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                  max-group-members: %d
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), LARGE), Map.of());
-        node = TestNodes.allRoles(tree, infra, isolation);
+        node = TestNodes.allRoles(infra, isolation, "groups",
+                Map.of("logic.max-group-members", String.valueOf(LARGE)));
         database = Database.open(MysqlConfig.of(isolation.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword()));
     }
 

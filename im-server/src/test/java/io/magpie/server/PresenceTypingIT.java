@@ -26,7 +26,6 @@ import io.magpie.engines.TestIsolation;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.PresenceState;
-import io.magpie.server.config.ConfigTree;
 import io.magpie.testkit.InfrastructureExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,33 +64,8 @@ class PresenceTypingIT {
     void startNode(Infrastructure infra, TestIsolation isolation) {
         this.infra = infra;
         this.isolation = isolation;
-        ConfigTree tree = ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "presence-typing-test-secret-of-32-bytes!"
-                cluster:
-                  secret: "presence-typing-test-cluster-secret-32b!"
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                  route-refresh: 1s
-                  registry-refresh: 1s
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                  presence:
-                    offline-grace: 2s
-                    min-interval: 0s
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix()), Map.of());
-        node = TestNodes.allRoles(tree, infra, isolation);
+        node = TestNodes.allRoles(infra, isolation, "presence-typing", Map.of("gate.route-refresh", "1s", "gate.registry-refresh", "1s",
+                "logic.presence.offline-grace", "2s", "logic.presence.min-interval", "0s"));
     }
 
     @AfterAll

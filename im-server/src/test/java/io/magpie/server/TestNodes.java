@@ -6,6 +6,8 @@ import io.magpie.server.config.ConfigTree;
 import io.magpie.server.config.Settings;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Starts one process with every role on the test's engines, as the end-to-end tests need it. */
 final class TestNodes {
@@ -17,6 +19,30 @@ final class TestNodes {
      * @param tree the test's own settings; the engines' addresses (MySQL of the isolation's database,
      *             Redis, Kafka) are added as defaults
      */
+    /**
+     * Every role on ephemeral ports with the tests' usual settings (2 partitions, cheap password hashing, a
+     * 200 ms LSB poll, secrets named after the test) under {@code settings} (dotted keys, e.g.
+     * {@code "gate.login-timeout" -> "1s"}), which win over those.
+     */
+    static MagpieNode allRoles(Infrastructure infra, TestIsolation isolation, String name,
+            Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putIfAbsent("redis.key-prefix", isolation.redisKeyPrefix());
+        all.putIfAbsent("kafka.topic-prefix", isolation.topicPrefix());
+        all.putIfAbsent("kafka.partitions", "2");
+        all.putIfAbsent("auth.token-secret", name + "-test-token-secret-of-32-bytes-or-more");
+        all.putIfAbsent("cluster.secret", name + "-test-cluster-secret-of-32-bytes-or-more");
+        for (String port : new String[] {"gate.tcp-port", "gate.ws-port", "gate.internal-port", "lsb.port",
+                "logic.http-port"}) {
+            all.putIfAbsent(port, "0");
+        }
+        all.putIfAbsent("lsb.poll-interval", "200ms");
+        all.putIfAbsent("logic.pbkdf2-iterations", "1000");
+        ConfigTree tree = ConfigTree.of("{}", Map.of());
+        all.forEach(tree::setDefault);
+        return allRoles(tree, infra, isolation);
+    }
+
     static MagpieNode allRoles(ConfigTree tree, Infrastructure infra, TestIsolation isolation) {
         tree.setDefault("mysql.url", isolation.jdbcUrl());
         tree.setDefault("mysql.user", infra.mysqlUser());
