@@ -27,7 +27,9 @@ import javax.sql.DataSource;
  * already asked you accepts theirs.
  *
  * <p>Blocking JDBC: call it off event loops. Thread-safe. Failures are {@link StorageException}s
- * (a deadlock between two concurrent first requests of one pair is one, retryable).
+ * (retryable ones may be tried again). Each change runs under READ COMMITTED, serialized per pair by
+ * locking both account rows first: no gap locks, so concurrent first requests of different pairs do not
+ * deadlock on the pending-request key.
  */
 public final class Friendships {
 
@@ -92,7 +94,7 @@ public final class Friendships {
      * @param requestId the id a new request gets (unused when none is created)
      */
     public Outcome request(long requestId, long from, long to, String message) {
-        return Transactions.run(dataSource, "friend request of uid " + from + " to uid " + to, c -> {
+        return Transactions.runReadCommitted(dataSource, "friend request of uid " + from + " to uid " + to, c -> {
             lockAccounts(c, from, to);
             long now = clock.millis();
             if (areFriends(c, from, to)) {
@@ -136,8 +138,8 @@ public final class Friendships {
 
     /** The recipient {@code caller} accepts (friends in both directions) or rejects request {@code requestId}. */
     public Outcome answer(long requestId, long caller, boolean accept) {
-        return Transactions.run(dataSource, (accept ? "accepting" : "rejecting") + " friend request " + requestId
-                + " by uid " + caller, c -> {
+        return Transactions.runReadCommitted(dataSource, (accept ? "accepting" : "rejecting") + " friend request "
+                + requestId + " by uid " + caller, c -> {
             Optional<FriendRequestRecord> found = byId(c, requestId, false);
             if (found.isEmpty() || found.get().toUid() != caller) {
                 return new Outcome(Status.NOT_FOUND, null, 0, 0);
@@ -159,7 +161,8 @@ public final class Friendships {
 
     /** The sender {@code caller} withdraws their pending request {@code requestId}. */
     public Outcome cancel(long requestId, long caller) {
-        return Transactions.run(dataSource, "cancelling friend request " + requestId + " by uid " + caller, c -> {
+        return Transactions.runReadCommitted(dataSource, "cancelling friend request " + requestId + " by uid "
+                + caller, c -> {
             Optional<FriendRequestRecord> r = byId(c, requestId, true);
             if (r.isEmpty() || r.get().fromUid() != caller) {
                 return new Outcome(Status.NOT_FOUND, null, 0, 0);
@@ -173,7 +176,7 @@ public final class Friendships {
 
     /** {@code owner} ends the friendship with {@code friend}: both rows are marked removed with new versions. */
     public Outcome remove(long owner, long friend) {
-        return Transactions.run(dataSource, "uid " + owner + " removing friend uid " + friend, c -> {
+        return Transactions.runReadCommitted(dataSource, "uid " + owner + " removing friend uid " + friend, c -> {
             lockAccounts(c, owner, friend);
             if (!areFriends(c, owner, friend)) {
                 return new Outcome(Status.NOT_FRIENDS, null, 0, 0);

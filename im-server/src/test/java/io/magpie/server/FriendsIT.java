@@ -171,6 +171,31 @@ class FriendsIT {
     }
 
     @Test
+    void firstRequestsCrossingAtTheSameMomentMakeEveryPairFriendsWithoutAnError() throws Exception {
+        int pairs = 8;
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<CompletableFuture<java.net.http.HttpResponse<String>>> answers = new ArrayList<>();
+        List<long[]> uids = new ArrayList<>();
+        List<java.net.http.HttpRequest> requests = new ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            long a = register("x" + p + "a_fr");
+            long b = register("x" + p + "b_fr");
+            uids.add(new long[] {a, b});
+            requests.add(friendRequest(login("x" + p + "a_fr"), b));
+            requests.add(friendRequest(login("x" + p + "b_fr"), a));
+        }
+        requests.forEach(r -> answers.add(http.sendAsync(r, java.net.http.HttpResponse.BodyHandlers.ofString())));
+        for (CompletableFuture<java.net.http.HttpResponse<String>> answer : answers) {
+            java.net.http.HttpResponse<String> r = answer.get(30, SECONDS);
+            assertTrue(r.statusCode() == 200 || r.statusCode() == 201, r.statusCode() + " " + r.body());
+        }
+        for (long[] pair : uids) {
+            assertEquals(2, friendRows(pair[0], pair[1]), "uid " + pair[0] + " and uid " + pair[1]
+                    + " are friends, one row each");
+        }
+    }
+
+    @Test
     void aBlockedUsersSendIsRefusedAndStoredNowhereUntilUnblocked() throws Exception {
         long frank = register("frank_fr");
         long grace = register("grace_fr");
@@ -260,6 +285,17 @@ class FriendsIT {
         });
         client.connect(credentials).get(20, SECONDS);
         return d;
+    }
+
+    private String login(String name) {
+        return new AccountClient(config("setup")).login(name, PASSWORD, "setup", Platform.ANDROID).token();
+    }
+
+    private java.net.http.HttpRequest friendRequest(String token, long to) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.accountApiPort()
+                        + "/v1/friends/requests"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"toUid\": " + to + "}")).build();
     }
 
     private ClientConfig config(String device) {

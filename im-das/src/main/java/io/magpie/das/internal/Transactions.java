@@ -26,8 +26,24 @@ public final class Transactions {
      * @throws StorageException when MySQL failed (nothing of the work was committed)
      */
     public static <T> T run(DataSource dataSource, String what, Work<T> work) {
+        return run(dataSource, what, false, work);
+    }
+
+    /**
+     * As {@link #run(DataSource, String, Work)} under READ COMMITTED: no gap locks, for work whose locking reads
+     * may find no row (under REPEATABLE READ two such transactions on different keys of one gap deadlock on
+     * their inserts) and that is serialized by row locks of its own.
+     */
+    public static <T> T runReadCommitted(DataSource dataSource, String what, Work<T> work) {
+        return run(dataSource, what, true, work);
+    }
+
+    private static <T> T run(DataSource dataSource, String what, boolean readCommitted, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
-            // HikariCP restores auto-commit when the connection goes back to the pool
+            // HikariCP restores auto-commit and the isolation level when the connection goes back to the pool
+            if (readCommitted) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);

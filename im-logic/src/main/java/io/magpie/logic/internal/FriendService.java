@@ -8,6 +8,9 @@ import io.magpie.das.Friendships;
 import io.magpie.das.Friendships.Outcome;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.protocol.proto.NoticeType;
+import io.magpie.registry.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
@@ -20,6 +23,8 @@ import java.util.List;
  * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
  */
 public final class FriendService {
+
+    private static final Logger log = LoggerFactory.getLogger(FriendService.class);
 
     private final Friendships friendships;
     private final Blocklist blocks;
@@ -73,7 +78,7 @@ public final class FriendService {
         if (blocks.blocked(to, caller)) {
             throw new ApiException(403, "BLOCKED", "uid " + to + " blocked you; the friend request was not sent");
         }
-        Outcome o = friendships.request(requestIds.nextId(), caller, to, text);
+        Outcome o = requestOnce(caller, to, text, 3);
         switch (o.status()) {
             case ALREADY_FRIENDS -> throw new ApiException(409, "ALREADY_FRIENDS", "uid " + to
                     + " is your friend already; nothing was sent");
@@ -85,6 +90,24 @@ public final class FriendService {
             default -> throw new IllegalStateException("unexpected outcome of a friend request: " + o.status());
         }
         return o;
+    }
+
+    /**
+     * One transaction; tried again (up to {@code attempts} in all) when MySQL rolled it back for a retryable
+     * reason: two first requests of one pair crossing each other can deadlock, and the retry sees the other's.
+     */
+    private Outcome requestOnce(long caller, long to, String text, int attempts) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return friendships.request(requestIds.nextId(), caller, to, text);
+            } catch (StorageException e) {
+                if (!e.retryable() || attempt >= attempts) {
+                    throw e;
+                }
+                log.info("[uid {}] friend request to uid {} rolled back ({}); trying again, attempt {} of {}",
+                        caller, to, e.getMessage(), attempt + 1, attempts);
+            }
+        }
     }
 
     /** The recipient {@code caller} accepts or rejects request {@code requestId}. */
