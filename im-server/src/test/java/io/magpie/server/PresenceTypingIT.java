@@ -253,6 +253,29 @@ class PresenceTypingIT {
         assertTrue(blocked.presence.stream().noneMatch(s -> s.getUid() == blocker.uid), blocked.presence.toString());
     }
 
+    @Test
+    void aStrangersTypingDoesNotReachAUserWhoTakesMessagesFromFriendsOnly() throws Exception {
+        Device picky = device("tf_picky", "p-phone", Transport.TCP);
+        Device stranger = device("tf_stranger", "s-phone", Transport.TCP);
+        Device friend = device("tf_friend", "f-phone", Transport.TCP);
+        befriend(picky.uid, friend.uid);
+        try (Connection c = mysql(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE account SET dm_policy = 1 WHERE uid = ?")) {
+            ps.setLong(1, picky.uid);
+            ps.executeUpdate();
+        }
+
+        stranger.client.typing().send(single(stranger.uid, picky.uid)).get(WAIT, SECONDS);
+        friend.client.typing().send(single(friend.uid, picky.uid)).get(WAIT, SECONDS);
+        picky.awaitTyping(single(friend.uid, picky.uid) + " " + friend.uid);
+        // barrier: picky's signal in the same conversation is processed after the stranger's (one key, one
+        // partition), and the stranger, who takes messages from anyone, gets it
+        picky.client.typing().send(single(stranger.uid, picky.uid)).get(WAIT, SECONDS);
+        stranger.awaitTyping(single(stranger.uid, picky.uid) + " " + picky.uid);
+        assertFalse(picky.typing.contains(single(stranger.uid, picky.uid) + " " + stranger.uid),
+                "a stranger's typing reached a friends-only user: " + picky.typing);
+    }
+
     /**
      * The bounded fan-out at size: a user with 5,000 friends (4,997 of them never connected, as most of a large
      * audience is) comes online; the 3 connected friends get the notice. The time from LOGIN_ACK to the last of

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * TYPING (docs/PROTOCOL.md §9.15): tells the other members' online devices that the sender is typing, as
- * NOTICE_TYPING, never stored and never acknowledged. One-to-one: not when either blocked the other.
+ * NOTICE_TYPING, never stored and never acknowledged. One-to-one: not when either blocked the other, nor to a
+ * peer who takes messages from friends only when the sender is not their friend.
  * Group: only a member may, only in groups of at most {@code maxGroupSize} members (larger ones are dropped
  * silently, decided from the group row before any roster is read), and members the sender blocked are left
  * out. A non-member, or a member of a dismissed group, gets ERROR FORBIDDEN, a malformed body BAD_REQUEST.
@@ -79,9 +80,12 @@ public final class TypingProcessor {
                 others.removeAll(relations.blockedAmong(sender, others));
             } else {
                 long peer = ConversationIds.peerOf(conversationId, sender);
-                if (peer == sender || !relations.blockersAmong(sender, List.of(peer)).isEmpty()
+                // the peer refuses the sender's messages (a block, or friends only), or the sender blocked the
+                // peer: the peer never learns the sender types
+                if (peer == sender
+                        || !relations.directRefusals(List.of(new Relations.DirectPair(sender, peer))).isEmpty()
                         || !relations.blockedAmong(sender, List.of(peer)).isEmpty()) {
-                    return List.of(); // blocked either way: the peer never learns the sender types
+                    return List.of();
                 }
                 others.add(peer);
             }
