@@ -6,6 +6,8 @@ import io.magpie.client.internal.ApiJson;
 import io.magpie.client.internal.ClientConnection;
 import io.magpie.client.internal.HttpJsonClient;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.proto.FriendRequest;
+import io.magpie.protocol.proto.FriendRequestState;
 import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.NoticeType;
 import io.magpie.protocol.proto.PresenceAck;
@@ -162,16 +164,48 @@ public final class Presence {
         listeners.remove(listener);
     }
 
-    /** Hook: a NOTICE arrived. */
+    /**
+     * Hook: a NOTICE arrived. Besides NOTICE_PRESENCE, a new friendship (this user's request accepted, or this
+     * user accepting on any device) queries the new friend's state once: the server announces nothing for a new
+     * friendship, only the friend's next change (docs/PROTOCOL.md §9.14).
+     */
     void onNotice(Notice notice) {
-        if (notice.getType() != NoticeType.NOTICE_PRESENCE) {
+        if (notice.getType() == NoticeType.NOTICE_PRESENCE) {
+            tell(notice.getPresence());
             return;
         }
+        long newFriend = newFriendOf(notice);
+        if (newFriend > 0 && !listeners.isEmpty() && connection.get() != null) {
+            query(newFriend).whenComplete((states, error) -> {
+                if (error != null) {
+                    log.debug("presence of new friend uid {} not read: {}", newFriend, error.toString());
+                } else {
+                    states.forEach(this::tell);
+                }
+            });
+        }
+    }
+
+    /** The uid that {@code notice} says became this user's friend, or 0. */
+    private long newFriendOf(Notice notice) {
+        if (notice.getType() == NoticeType.NOTICE_FRIEND_ACCEPTED) {
+            return notice.getUid();
+        }
+        Credentials me = credentials.get();
+        if (notice.getType() == NoticeType.NOTICE_FRIENDS_CHANGED && me != null && notice.hasFriendRequest()
+                && notice.getFriendRequest().getState() == FriendRequestState.FRIEND_REQUEST_ACCEPTED) {
+            FriendRequest r = notice.getFriendRequest();
+            return r.getFromUid() == me.uid() ? r.getToUid() : r.getFromUid();
+        }
+        return 0;
+    }
+
+    private void tell(PresenceState state) {
         for (PresenceListener l : listeners) {
             try {
-                l.onPresenceChanged(notice.getPresence());
+                l.onPresenceChanged(state);
             } catch (RuntimeException e) {
-                log.warn("presence listener {} failed on uid {}", l, notice.getUid(), e);
+                log.warn("presence listener {} failed on uid {}", l, state.getUid(), e);
             }
         }
     }

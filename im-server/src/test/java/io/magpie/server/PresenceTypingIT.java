@@ -254,6 +254,20 @@ class PresenceTypingIT {
     }
 
     @Test
+    void aNewFriendshipHandsBothSidesTheOthersStateThroughTheSdk() throws Exception {
+        Device asker = device("nf_asker", "a-phone", Transport.TCP);
+        Device answerer = device("nf_answerer", "b-web", Transport.WEBSOCKET);
+
+        long requestId = asker.client.friends().request(answerer.uid, "").get(WAIT, SECONDS).requestId();
+        answerer.client.friends().accept(requestId).get(WAIT, SECONDS);
+
+        await().atMost(WAIT, SECONDS).until(() -> asker.presence.stream().anyMatch(p -> p.getUid() == answerer.uid
+                && p.getOnline() && p.getPlatformsList().equals(List.of(Platform.WEB))));
+        await().atMost(WAIT, SECONDS).until(() -> answerer.presence.stream().anyMatch(p -> p.getUid() == asker.uid
+                && p.getOnline()));
+    }
+
+    @Test
     void aStrangersTypingDoesNotReachAUserWhoTakesMessagesFromFriendsOnly() throws Exception {
         Device picky = device("tf_picky", "p-phone", Transport.TCP);
         Device stranger = device("tf_stranger", "s-phone", Transport.TCP);
