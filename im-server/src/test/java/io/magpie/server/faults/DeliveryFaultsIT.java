@@ -340,7 +340,7 @@ class DeliveryFaultsIT {
             long resumedAt;
             int logBefore;
             TransactionFreezer.Frozen frozen = new TransactionFreezer(sessions)
-                    .freezeInsideTransaction(process.pid(), 60);
+                    .freezeInsideTransaction(process.pid(), 150);
             try (Signals.Paused pause = frozen.pause()) {
                 pausedAt = pause.pausedAt();
                 // the consumer session expires, the survivor claims the partitions once MySQL has closed the
