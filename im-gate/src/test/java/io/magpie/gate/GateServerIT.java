@@ -176,8 +176,10 @@ class GateServerIT {
                     .build();
             client.send(Frames.of(Command.SEND, 21, send));
 
+            // the login's PRESENCE_EVENT (key u_1002) may come first
             ConsumerRecord<String, byte[]> record = awaitRecord(upstream,
-                    r -> parseEnvelope(r.value()).getUid() == 1002);
+                    r -> parseEnvelope(r.value()).getUid() == 1002
+                            && parseEnvelope(r.value()).getCommand() == Command.SEND.code());
             assertEquals("s_1002_1003", record.key());
             UpstreamEnvelope envelope = parseEnvelope(record.value());
             assertEquals(gate.gateId(), envelope.getGateId());
