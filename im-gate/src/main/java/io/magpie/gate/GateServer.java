@@ -8,6 +8,7 @@ import io.magpie.bus.Topics;
 import io.magpie.gate.internal.ClientConnections;
 import io.magpie.gate.internal.ClientPipeline;
 import io.magpie.gate.internal.DuplicateSessionKicker;
+import io.magpie.gate.internal.GateDrainer;
 import io.magpie.gate.internal.GatePushHandler;
 import io.magpie.gate.internal.InternalPushInitializer;
 import io.magpie.gate.internal.KafkaPushTaskPublisher;
@@ -104,6 +105,9 @@ public final class GateServer implements AutoCloseable {
     private volatile Listener internal;
     /** Between a successful start and close: what the health checks look at, without the lock. */
     private volatile boolean serving;
+    /** ACTIVE until {@link #drain} starts; what the registry entry says. */
+    private volatile GateState advertised = GateState.ACTIVE;
+    private volatile GateDrainer drainer;
 
     /** A bound server channel and the port it got (kept: a closed channel no longer reports it). */
     private record Listener(Channel channel, int port) {
@@ -213,6 +217,10 @@ public final class GateServer implements AutoCloseable {
             bus.close();
             return;
         }
+        GateDrainer d = drainer;
+        if (d != null) {
+            d.abandon(); // no-op once it ended; the connections still open are closed below
+        }
         registryPublisher.stop(CLOSE_STEP_TIMEOUT);
         routeRefresher.stop(CLOSE_STEP_TIMEOUT);
         for (Listener listener : new Listener[] {tcp, ws, internal}) {
@@ -232,6 +240,43 @@ public final class GateServer implements AutoCloseable {
         workersDone.awaitUninterruptibly(timeout);
         bossDone.awaitUninterruptibly(timeout);
         log.info("[gate={}] closed", config.gateId());
+    }
+
+    /**
+     * Starts draining: republishes this gate as DRAINING (the LSB stops choosing it at its next registry
+     * read), then writes RECONNECT to its sessions in paced batches ({@link GateDrainer}) until no client
+     * connection is left or {@code settings.deadline()} passed. The gate keeps serving the connections
+     * meanwhile. It does not close itself: the caller closes it when the future completes ({@link #close()}
+     * closes what is still open). A second call returns the first drain's future.
+     *
+     * @param reason the RECONNECT reason clients log
+     * @throws IllegalStateException if the gate is not running
+     */
+    public synchronized CompletableFuture<DrainReport> drain(DrainSettings settings, String reason) {
+        Objects.requireNonNull(settings, "settings");
+        if (drainer != null) {
+            return drainer.done();
+        }
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("gate " + config.gateId() + " is " + state + "; only a running gate drains");
+        }
+        advertised = GateState.DRAINING;
+        // a failed publish is logged by the publisher and retried every refresh; the drain goes on regardless
+        registryPublisher.publishNow();
+        GateDrainer d = new GateDrainer(config.gateId(), sessions, clients::count, settings, clock, bossGroup.next());
+        drainer = d;
+        return d.start(reason);
+    }
+
+    /** ACTIVE, or DRAINING once {@link #drain} was called. */
+    public GateState advertisedState() {
+        return advertised;
+    }
+
+    /** RECONNECTs written by the drain so far (0 before one). */
+    public int reconnectsSent() {
+        GateDrainer d = drainer;
+        return d == null ? 0 : d.told();
     }
 
     /**
@@ -311,7 +356,7 @@ public final class GateServer implements AutoCloseable {
 
     private GateInfo gateInfo() {
         return new GateInfo(config.gateId(), config.advertisedHost(), tcpPort(), wsPort(), internalPort(),
-                clients.count(), GateState.ACTIVE, config.appIds(), config.grayTag(), clock.millis(), config.wsPath(),
+                clients.count(), advertised, config.appIds(), config.grayTag(), clock.millis(), config.wsPath(),
                 tls.enabled());
     }
 
