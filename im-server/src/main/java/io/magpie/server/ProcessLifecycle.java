@@ -1,5 +1,6 @@
 package io.magpie.server;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +16,12 @@ final class ProcessLifecycle {
     private ProcessLifecycle() {
     }
 
-    /** Blocks until the JVM is asked to stop; {@code resources} are closed first to last. */
-    static void runUntilStopped(String what, AutoCloseable... resources) {
+    /**
+     * Blocks until the JVM is asked to stop or {@code done} completes (a drained gate stopped); then
+     * {@code resources} are closed first to last (a gate process passes {@link MagpieNode#stopGracefully()},
+     * which drains its gate first).
+     */
+    static void runUntilStopped(String what, CompletableFuture<Void> done, AutoCloseable... resources) {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("[{}] stopping (signal received)", what);
@@ -31,6 +36,10 @@ final class ProcessLifecycle {
             stopped.countDown();
         }, what + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        done.thenRun(() -> {
+            log.info("[{}] the gate drained and stopped; exiting", what);
+            Runtime.getRuntime().exit(0); // runs the hook above, which closes the rest
+        });
         try {
             stopped.await();
         } catch (InterruptedException e) {
