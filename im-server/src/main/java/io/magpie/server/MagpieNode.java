@@ -279,7 +279,7 @@ public final class MagpieNode implements AutoCloseable {
         GateServer g = gate;
         if (g != null && !gateStopped.isDone()) {
             try {
-                drainGate("the gate is shutting down; reconnect through the LSB");
+                drainGate("gate draining (shutting down)");
                 gateStopped.get(gateAdmin.drain().deadline().plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
             } catch (IllegalStateException e) {
                 log.info("[node] not draining the gate: {}", e.getMessage());

@@ -54,7 +54,7 @@ public final class GateAdminRoutes {
             return;
         }
         try {
-            control.drain("the gate is draining (operator request); reconnect through the LSB");
+            control.drain("gate draining (operator request)");
         } catch (IllegalStateException e) {
             error(ctx, 503, "NO_GATE", e.getMessage());
             return;
