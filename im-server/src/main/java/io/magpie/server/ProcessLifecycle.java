@@ -2,6 +2,7 @@ package io.magpie.server;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,11 @@ final class ProcessLifecycle {
      */
     static void runUntilStopped(String what, CompletableFuture<Void> done, AutoCloseable... resources) {
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean(); // by a signal (the hook) or by a finished drain
         Thread hook = new Thread(() -> {
-            log.info("[{}] stopping (signal received)", what);
+            if (stopping.compareAndSet(false, true)) {
+                log.info("[{}] stopping (signal received)", what);
+            }
             for (AutoCloseable r : resources) {
                 try {
                     r.close();
@@ -37,8 +41,11 @@ final class ProcessLifecycle {
         }, what + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         done.thenRun(() -> {
-            log.info("[{}] the gate drained and stopped; exiting", what);
-            Runtime.getRuntime().exit(0); // runs the hook above, which closes the rest
+            // a drain the operator asked for: exit; one that SIGTERM started is ending in the hook already
+            if (stopping.compareAndSet(false, true)) {
+                log.info("[{}] the gate drained and stopped; exiting", what);
+                Runtime.getRuntime().exit(0); // runs the hook above, which closes the rest
+            }
         });
         try {
             stopped.await();
