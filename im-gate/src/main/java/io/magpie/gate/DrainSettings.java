@@ -12,16 +12,24 @@ import java.util.Objects;
  *                            does not reach the LSB at one instant
  * @param deadline            from the start of the drain until the gate closes the connections that are
  *                            still open and stops, 1 s..1 h (default 30 s)
+ * @param lsbGrace            after the DRAINING entry is published, how long the gate waits before the first
+ *                            RECONNECT, so every LSB has read it and sends the moving clients elsewhere;
+ *                            0..1 min (default 2 s: twice the LSB's default {@code lsb.poll-interval})
  */
-public record DrainSettings(int reconnectsPerSecond, Duration deadline) {
+public record DrainSettings(int reconnectsPerSecond, Duration deadline, Duration lsbGrace) {
 
     public static final int DEFAULT_RECONNECTS_PER_SECOND = 500;
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_LSB_GRACE = Duration.ofSeconds(2);
     /** How often a batch of RECONNECTs goes out. */
     public static final Duration TICK = Duration.ofMillis(100);
 
     public DrainSettings {
         Objects.requireNonNull(deadline, "gate.drain.deadline");
+        Objects.requireNonNull(lsbGrace, "gate.drain.lsb-grace");
+        if (lsbGrace.isNegative() || lsbGrace.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("gate.drain.lsb-grace must be between 0s and 1m, got " + lsbGrace);
+        }
         if (reconnectsPerSecond < 1 || reconnectsPerSecond > 100_000) {
             throw new IllegalArgumentException("gate.drain.reconnects-per-second must be 1..100000, got "
                     + reconnectsPerSecond);
@@ -32,6 +40,6 @@ public record DrainSettings(int reconnectsPerSecond, Duration deadline) {
     }
 
     public static DrainSettings defaults() {
-        return new DrainSettings(DEFAULT_RECONNECTS_PER_SECOND, DEFAULT_DEADLINE);
+        return new DrainSettings(DEFAULT_RECONNECTS_PER_SECOND, DEFAULT_DEADLINE, DEFAULT_LSB_GRACE);
     }
 }

@@ -261,11 +261,12 @@ public final class GateServer implements AutoCloseable {
             throw new IllegalStateException("gate " + config.gateId() + " is " + state + "; only a running gate drains");
         }
         advertised = GateState.DRAINING;
-        // a failed publish is logged by the publisher and retried every refresh; the drain goes on regardless
-        registryPublisher.publishNow();
         GateDrainer d = new GateDrainer(config.gateId(), sessions, clients::count, settings, clock, bossGroup.next());
         drainer = d;
-        return d.start(reason);
+        // RECONNECTs start lsbGrace after the DRAINING entry is written, so the LSBs have read it by then; a
+        // failed publish is logged by the publisher and retried every refresh, and the drain goes on regardless
+        registryPublisher.publishNow().whenComplete((ok, error) -> d.start(reason));
+        return d.done();
     }
 
     /** ACTIVE, or DRAINING once {@link #drain} was called. */

@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a draining gate's clients away: every {@link DrainSettings#TICK} it writes RECONNECT to the next
+ * Moves a draining gate's clients away: after {@link DrainSettings#lsbGrace()} (so the LSBs have read the
+ * DRAINING entry and send moving clients elsewhere), every {@link DrainSettings#TICK} it writes RECONNECT to the next
  * batch of logged-in sessions not told yet (at most {@code reconnects-per-second} per second), each with a
  * random {@code delay_ms} within the tick so one batch reaches the LSB spread out. Sessions that log in
  * during the drain are told in a later batch. The drain ends when no client connection is left, or at the
@@ -68,14 +69,17 @@ public final class GateDrainer {
      * @return completes (never exceptionally) when no connection is left or the deadline passed
      */
     public CompletableFuture<DrainReport> start(String why) {
+        if (done.isDone()) {
+            return done; // abandoned before it started (the gate closed)
+        }
         executor.execute(() -> {
             reason = why;
             startedAt = clock.millis();
             long tick = DrainSettings.TICK.toMillis();
-            log.info("[gate={}] draining: {} connection(s), {} session(s); RECONNECT at most {}/s; deadline {}",
-                    gateId, openConnections.getAsInt(), sessions.size(), settings.reconnectsPerSecond(),
-                    settings.deadline());
-            task = executor.scheduleAtFixedRate(this::tick, 0, tick, TimeUnit.MILLISECONDS);
+            log.info("[gate={}] draining: {} connection(s), {} session(s); RECONNECT at most {}/s after {} (for the"
+                    + " LSBs to see DRAINING); deadline {}", gateId, openConnections.getAsInt(), sessions.size(),
+                    settings.reconnectsPerSecond(), settings.lsbGrace(), settings.deadline());
+            task = executor.scheduleAtFixedRate(this::tick, settings.lsbGrace().toMillis(), tick, TimeUnit.MILLISECONDS);
         });
         return done;
     }

@@ -41,8 +41,8 @@ class GateDrainerTest {
     }
 
     private GateDrainer drainer(int perSecond) {
-        return new GateDrainer("gate-a", sessions, open::get, new DrainSettings(perSecond, Duration.ofSeconds(30)),
-                clock, loop.eventLoop());
+        return new GateDrainer("gate-a", sessions, open::get,
+                new DrainSettings(perSecond, Duration.ofSeconds(30), Duration.ofSeconds(2)), clock, loop.eventLoop());
     }
 
     private int told() {
@@ -61,7 +61,9 @@ class GateDrainerTest {
         GateDrainer drainer = drainer(100); // 10 per 100 ms tick
         CompletableFuture<DrainReport> done = drainer.start("maintenance");
 
-        loop.runPendingTasks(); // the start and the first batch
+        loop.runPendingTasks(); // the start; the first batch waits for the LSBs to see DRAINING
+        assertEquals(0, told());
+        drainer.tick();
         assertEquals(10, told());
         drainer.tick();
         assertEquals(20, told());
@@ -94,6 +96,7 @@ class GateDrainerTest {
         GateDrainer drainer = drainer(5); // one per 200 ms
         drainer.start("maintenance");
         loop.runPendingTasks();
+        drainer.tick();
         assertEquals(0, told(), "half a token after the first tick");
         drainer.tick();
         assertEquals(1, told());
@@ -110,6 +113,7 @@ class GateDrainerTest {
         GateDrainer drainer = drainer(100);
         CompletableFuture<DrainReport> done = drainer.start("maintenance");
         loop.runPendingTasks();
+        drainer.tick();
         open.set(2); // one moved, two ignore RECONNECT (old clients)
         clock.advance(Duration.ofSeconds(30));
         drainer.tick();

@@ -290,7 +290,8 @@ public final class Settings {
         DrainSettings d = DrainSettings.defaults();
         return guard("gate", () -> new GateAdminConfig(tree.string("gate.admin-token", null),
                 new DrainSettings(tree.integer("gate.drain.reconnects-per-second", d.reconnectsPerSecond()),
-                        tree.duration("gate.drain.deadline", d.deadline()))));
+                        tree.duration("gate.drain.deadline", d.deadline()),
+                        tree.duration("gate.drain.lsb-grace", d.lsbGrace()))));
     }
 
     public LsbConfig lsb() {

@@ -28,7 +28,7 @@ class GateDrainSettingsTest {
         GateAdminConfig config = new Settings(ConfigTree.of("gate:\n  drain:\n    deadline: 2m\n",
                 Map.of("MAGPIE_GATE_DRAIN_RECONNECTS_PER_SECOND", "50",
                         "MAGPIE_GATE_ADMIN_TOKEN", "gate-drain-settings-test-token-0123456789"))).gateAdmin();
-        assertEquals(new DrainSettings(50, Duration.ofMinutes(2)), config.drain());
+        assertEquals(new DrainSettings(50, Duration.ofMinutes(2), Duration.ofSeconds(2)), config.drain());
         assertEquals("gate-drain-settings-test-token-0123456789", config.adminToken());
         assertTrue(config.toString().contains("***") && !config.toString().contains("0123456789"), config.toString());
     }
