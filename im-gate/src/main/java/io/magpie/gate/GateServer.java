@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * registry, then republishes every {@code registryRefresh} and re-registers the routes of all its
  * sessions every {@code routeRefresh}, so routes lost in Redis come back), {@link #close()} once (graceful: stops
  * accepting, removes the gate from the registry, unregisters its sessions' routes, closes the
- * connections and shuts its event loops down). Not restartable.
+ * connections and shuts its event loops down). Not restartable. In between, {@link #drain} marks the gate
+ * DRAINING and moves its clients away with paced RECONNECTs; the caller closes the gate once that completes.
  *
  * <p>Ownership: the gate owns its event loops. The caller owns the route table, the registry and the
  * Kafka producer and closes them after the gate; the producer may be shared with other roles.
