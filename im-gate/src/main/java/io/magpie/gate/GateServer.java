@@ -8,6 +8,7 @@ import io.magpie.bus.Topics;
 import io.magpie.gate.internal.ClientConnections;
 import io.magpie.gate.internal.ClientPipeline;
 import io.magpie.gate.internal.DuplicateSessionKicker;
+import io.magpie.gate.internal.GateDrainer;
 import io.magpie.gate.internal.GatePushHandler;
 import io.magpie.gate.internal.InternalPushInitializer;
 import io.magpie.gate.internal.KafkaPushTaskPublisher;
@@ -62,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * registry, then republishes every {@code registryRefresh} and re-registers the routes of all its
  * sessions every {@code routeRefresh}, so routes lost in Redis come back), {@link #close()} once (graceful: stops
  * accepting, removes the gate from the registry, unregisters its sessions' routes, closes the
- * connections and shuts its event loops down). Not restartable.
+ * connections and shuts its event loops down). Not restartable. In between, {@link #drain} marks the gate
+ * DRAINING and moves its clients away with paced RECONNECTs; the caller closes the gate once that completes.
  *
  * <p>Ownership: the gate owns its event loops. The caller owns the route table, the registry and the
  * Kafka producer and closes them after the gate; the producer may be shared with other roles.
@@ -104,6 +106,9 @@ public final class GateServer implements AutoCloseable {
     private volatile Listener internal;
     /** Between a successful start and close: what the health checks look at, without the lock. */
     private volatile boolean serving;
+    /** ACTIVE until {@link #drain} starts; what the registry entry says. */
+    private volatile GateState advertised = GateState.ACTIVE;
+    private volatile GateDrainer drainer;
 
     /** A bound server channel and the port it got (kept: a closed channel no longer reports it). */
     private record Listener(Channel channel, int port) {
@@ -213,6 +218,10 @@ public final class GateServer implements AutoCloseable {
             bus.close();
             return;
         }
+        GateDrainer d = drainer;
+        if (d != null) {
+            d.abandon(); // no-op once it ended; the connections still open are closed below
+        }
         registryPublisher.stop(CLOSE_STEP_TIMEOUT);
         routeRefresher.stop(CLOSE_STEP_TIMEOUT);
         for (Listener listener : new Listener[] {tcp, ws, internal}) {
@@ -232,6 +241,44 @@ public final class GateServer implements AutoCloseable {
         workersDone.awaitUninterruptibly(timeout);
         bossDone.awaitUninterruptibly(timeout);
         log.info("[gate={}] closed", config.gateId());
+    }
+
+    /**
+     * Starts draining: republishes this gate as DRAINING (the LSB stops choosing it at its next registry
+     * read), then writes RECONNECT to its sessions in paced batches ({@link GateDrainer}) until no client
+     * connection is left or {@code settings.deadline()} passed. The gate keeps serving the connections
+     * meanwhile. It does not close itself: the caller closes it when the future completes ({@link #close()}
+     * closes what is still open). A second call returns the first drain's future.
+     *
+     * @param reason the RECONNECT reason clients log
+     * @throws IllegalStateException if the gate is not running
+     */
+    public synchronized CompletableFuture<DrainReport> drain(DrainSettings settings, String reason) {
+        Objects.requireNonNull(settings, "settings");
+        if (drainer != null) {
+            return drainer.done();
+        }
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("gate " + config.gateId() + " is " + state + "; only a running gate drains");
+        }
+        advertised = GateState.DRAINING;
+        GateDrainer d = new GateDrainer(config.gateId(), sessions, clients::count, settings, clock, bossGroup.next());
+        drainer = d;
+        // RECONNECTs start lsbGrace after the DRAINING entry is written, so the LSBs have read it by then; a
+        // failed publish is logged by the publisher and retried every refresh, and the drain goes on regardless
+        registryPublisher.publishNow().whenComplete((ok, error) -> d.start(reason));
+        return d.done();
+    }
+
+    /** ACTIVE, or DRAINING once {@link #drain} was called. */
+    public GateState advertisedState() {
+        return advertised;
+    }
+
+    /** RECONNECTs written by the drain so far (0 before one). */
+    public int reconnectsSent() {
+        GateDrainer d = drainer;
+        return d == null ? 0 : d.told();
     }
 
     /**
@@ -311,7 +358,7 @@ public final class GateServer implements AutoCloseable {
 
     private GateInfo gateInfo() {
         return new GateInfo(config.gateId(), config.advertisedHost(), tcpPort(), wsPort(), internalPort(),
-                clients.count(), GateState.ACTIVE, config.appIds(), config.grayTag(), clock.millis(), config.wsPath(),
+                clients.count(), advertised, config.appIds(), config.grayTag(), clock.millis(), config.wsPath(),
                 tls.enabled());
     }
 

@@ -8,6 +8,7 @@ import io.magpie.registry.RedisGateRegistry;
 import io.magpie.registry.RedisRouteTable;
 import io.magpie.registry.RedisStore;
 import io.magpie.bus.Topics;
+import io.magpie.gate.DrainReport;
 import io.magpie.gate.GateConfig;
 import io.magpie.gate.GateProducers;
 import io.magpie.gate.GateServer;
@@ -18,6 +19,9 @@ import io.magpie.registry.RedisActiveSessions;
 import io.magpie.router.notify.NotifierConfig;
 import io.magpie.router.notify.NotifierService;
 import io.magpie.router.notify.PushNotifierRegistry;
+import io.magpie.server.admin.GateAdminConfig;
+import io.magpie.server.admin.GateAdminRoutes;
+import io.magpie.server.admin.GateDrainControl;
 import io.magpie.server.config.Settings;
 import io.magpie.server.health.HealthConfig;
 import io.magpie.server.health.HealthServer;
@@ -30,6 +34,9 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * starts the requested roles in dependency order (logic, router, gate, lsb), closing everything in
  * reverse on {@link #close()}. A process may run one role or all of them ({@code standalone}).
  * Start and close from one thread.
+ *
+ * <p>A gate drains ({@link #drainGate}) on the operator's request (the health listener's
+ * {@code POST /admin/v1/drain}) or on SIGTERM ({@link #stopGracefully}); once drained, the gate role
+ * stops and {@link #gateStopped()} completes, which ends a {@code magpie gate} process.
  */
 public final class MagpieNode implements AutoCloseable {
 
@@ -57,6 +68,8 @@ public final class MagpieNode implements AutoCloseable {
     private GateServer gate;
     private LsbServer lsb;
     private HealthServer health;
+    private GateAdminConfig gateAdmin;
+    private final CompletableFuture<Void> gateStopped = new CompletableFuture<>();
 
     private MagpieNode() {
     }
@@ -82,9 +95,19 @@ public final class MagpieNode implements AutoCloseable {
         // health meanwhile (live: yes, ready: not yet) so an orchestrator does not kill a waiting process
         AtomicBoolean started = new AtomicBoolean();
         HealthConfig healthConfig = settings.health();
+        GateAdminRoutes adminRoutes = null;
+        if (roles.contains(Role.GATE)) {
+            gateAdmin = settings.gateAdmin();
+            adminRoutes = new GateAdminRoutes(gateAdmin.adminToken());
+        }
         if (healthConfig.enabled()) {
+            GateAdminRoutes routes = adminRoutes;
             health = track(HealthServer.start(healthConfig, List.of(new HealthServer.Check("startup", () -> true,
-                    started::get))));
+                    started::get)), javalin -> {
+                        if (routes != null) {
+                            routes.install(javalin);
+                        }
+                    }));
         }
         List<HealthServer.Check> checks = new ArrayList<>();
         InfraWait infra = new InfraWait(settings.startupInfraWait(), clock);
@@ -128,6 +151,19 @@ public final class MagpieNode implements AutoCloseable {
             GateServer runningGate = gate;
             checks.add(new HealthServer.Check("gate", () -> runningGate.live(EVENT_LOOP_CHECK),
                     () -> runningGate.ready(EVENT_LOOP_CHECK)));
+            adminRoutes.attach(new GateDrainControl() {
+                @Override
+                public Status status() {
+                    return new Status(runningGate.gateId(), gateStopped.isDone() ? "STOPPED"
+                            : runningGate.advertisedState().name(), runningGate.connectionCount(),
+                            runningGate.reconnectsSent());
+                }
+
+                @Override
+                public CompletableFuture<DrainReport> drain(String reason) {
+                    return drainGate(reason);
+                }
+            });
         }
         if (roles.contains(Role.LSB)) {
             lsb = track(new LsbServer(settings.lsb(), registry, clock).start());
@@ -142,6 +178,7 @@ public final class MagpieNode implements AutoCloseable {
     private static void readSettingsOf(Settings settings, Set<Role> roles) {
         settings.redis();
         settings.gate(); // every role: the registry entry's lifetime comes from gate.registry-refresh
+        settings.gateAdmin();
         if (!roles.equals(EnumSet.of(Role.LSB))) {
             settings.kafkaBootstrap();
             settings.topics();
@@ -201,6 +238,58 @@ public final class MagpieNode implements AutoCloseable {
     /** The running LSB's port, or -1. */
     public int lsbPort() {
         return lsb == null ? -1 : lsb.port();
+    }
+
+    /**
+     * Drains this node's gate (docs/operations.md §5): the registry marks it DRAINING, its clients get
+     * RECONNECT in paced batches, and once none is left (or at {@code gate.drain.deadline}) the gate role
+     * stops on a thread of its own and {@link #gateStopped()} completes. Idempotent.
+     *
+     * @throws IllegalStateException if this node runs no gate or it is not running
+     */
+    public CompletableFuture<DrainReport> drainGate(String reason) {
+        GateServer g = gate;
+        if (g == null) {
+            throw new IllegalStateException("this process runs no gate");
+        }
+        CompletableFuture<DrainReport> drained = g.drain(gateAdmin.drain(), reason);
+        drained.thenAccept(report -> {
+            if (!gateStopped.isDone()) {
+                // close() waits for event loops, so never on the loop that completed the drain
+                Thread stopper = new Thread(() -> {
+                    g.close();
+                    gateStopped.complete(null);
+                }, "gate-drain-stop");
+                stopper.start();
+            }
+        });
+        return drained;
+    }
+
+    /** Completes once a drained gate role has stopped (never for a node without a gate). */
+    public CompletableFuture<Void> gateStopped() {
+        return gateStopped;
+    }
+
+    /**
+     * SIGTERM: drains the gate first when this node runs one (waiting at most {@code gate.drain.deadline}
+     * plus 10 s), then closes everything ({@link #close()}).
+     */
+    public void stopGracefully() {
+        GateServer g = gate;
+        if (g != null && !gateStopped.isDone()) {
+            try {
+                drainGate("gate draining (shutting down)");
+                gateStopped.get(gateAdmin.drain().deadline().plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (IllegalStateException e) {
+                log.info("[node] not draining the gate: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                log.warn("[node] the gate did not finish draining in time; closing it now", e);
+            }
+        }
+        close();
     }
 
     /** The running gate, or null. */

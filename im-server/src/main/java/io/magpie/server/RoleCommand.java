@@ -29,7 +29,8 @@ abstract class RoleCommand implements Callable<Integer> {
         Settings settings = new Settings(ConfigTree.load(config, System.getenv()));
         MagpieNode node = MagpieNode.start(settings, EnumSet.of(role()), Clock.systemUTC());
         log.info("[{}] ready in {} ms (config {})", role().name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000, config);
-        ProcessLifecycle.runUntilStopped(role().name().toLowerCase(), node);
+        // SIGTERM drains a gate before it stops (docs/operations.md §5); the other roles just close
+        ProcessLifecycle.runUntilStopped(role().name().toLowerCase(), node.gateStopped(), node::stopGracefully);
         return 0;
     }
 

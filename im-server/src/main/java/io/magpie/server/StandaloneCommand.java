@@ -106,7 +106,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         ? " (this machine only; --bind 0.0.0.0 to accept other hosts)" : "",
                 gate.config().internalBind(), gate.internalPort(),
                 secure ? "  TLS trust file (certificate to trust): " + tlsConfig.certFile() + "\n" : "", chatTls);
-        ProcessLifecycle.runUntilStopped("standalone", node, infra);
+        ProcessLifecycle.runUntilStopped("standalone", new java.util.concurrent.CompletableFuture<>(), node, infra);
         return 0;
     }
 

@@ -20,6 +20,7 @@ import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Error;
 import io.magpie.protocol.proto.LoginRequest;
 import io.magpie.protocol.proto.Ping;
+import io.magpie.protocol.proto.Reconnect;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.SendRequest;
@@ -197,6 +198,10 @@ class FrameCodecTest {
                 + "2d51417441336a4d120d6d6167706965"
                 + "2d6a732f312e30", ByteBufUtil.hexDump(encode(login)));
         assertEquals("4d47010000030000000200000000", ByteBufUtil.hexDump(encode(ping)));
+        Frame reconnect = Frames.of(Command.RECONNECT, 0,
+                Reconnect.newBuilder().setReason("gate draining").setDelayMs(73).build());
+        assertEquals("4d470100001600000000000000110a0d"
+                + "6761746520647261696e696e671049", ByteBufUtil.hexDump(encode(reconnect)));
     }
 
     static Stream<Arguments> malformedInputs() {

@@ -4,6 +4,8 @@ import io.magpie.das.MysqlConfig;
 import io.magpie.registry.RedisConfig;
 import io.magpie.bus.Topics;
 import io.magpie.gate.DevicePolicy;
+import io.magpie.gate.DrainSettings;
+import io.magpie.server.admin.GateAdminConfig;
 import io.magpie.gate.GateConfig;
 import io.magpie.gate.GateLimits;
 import io.magpie.logic.LogicConfig;
@@ -281,6 +283,15 @@ public final class Settings {
             default -> throw new ConfigException("gate.device-policy must be multi-device or one-per-platform-class, got '"
                     + value + "'");
         };
+    }
+
+    /** {@code gate.admin-token} and {@code gate.drain.*}: who may drain the gate, and how it drains. */
+    public GateAdminConfig gateAdmin() {
+        DrainSettings d = DrainSettings.defaults();
+        return guard("gate", () -> new GateAdminConfig(tree.string("gate.admin-token", null),
+                new DrainSettings(tree.integer("gate.drain.reconnects-per-second", d.reconnectsPerSecond()),
+                        tree.duration("gate.drain.deadline", d.deadline()),
+                        tree.duration("gate.drain.lsb-grace", d.lsbGrace()))));
     }
 
     public LsbConfig lsb() {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,14 @@ public final class HealthServer implements AutoCloseable {
      * @throws IllegalStateException if the port cannot be bound (the message names {@code health.port})
      */
     public static HealthServer start(HealthConfig config, List<Check> checks) {
+        return start(config, checks, javalin -> { });
+    }
+
+    /**
+     * Binds the listener with more routes than the two health ones: the operator's admin routes of the
+     * process's roles (e.g. the gate's drain endpoint), which carry their own authentication.
+     */
+    public static HealthServer start(HealthConfig config, List<Check> checks, Consumer<Javalin> moreRoutes) {
         List<Check> copy = List.copyOf(checks);
         Javalin javalin = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -68,6 +77,7 @@ public final class HealthServer implements AutoCloseable {
         HealthServer server = new HealthServer(javalin, copy);
         javalin.get("/health/live", ctx -> server.answer(ctx, Check::live));
         javalin.get("/health/ready", ctx -> server.answer(ctx, Check::ready));
+        moreRoutes.accept(javalin);
         try {
             javalin.start(config.bind(), config.port());
         } catch (RuntimeException e) {

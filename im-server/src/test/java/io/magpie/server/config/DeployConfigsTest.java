@@ -46,13 +46,17 @@ class DeployConfigsTest {
                         "MAGPIE_AUTH_TOKEN_SECRET", "a-test-secret-of-at-least-32-bytes!!");
         Settings settings = new Settings(ConfigTree.load(file, env));
         switch (role) {
-            case "gate" -> settings.gate();
+            case "gate" -> {
+                settings.gate();
+                settings.gateAdmin();
+            }
             case "lsb" -> settings.lsb();
             case "logic" -> settings.logic();
             case "router" -> settings.router();
             case "notifier" -> settings.notifier();
             default -> {
                 settings.gate();
+                settings.gateAdmin();
                 settings.lsb();
                 settings.logic();
                 settings.router();

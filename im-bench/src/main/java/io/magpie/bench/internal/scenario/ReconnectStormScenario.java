@@ -48,7 +48,8 @@ public final class ReconnectStormScenario extends Scenario {
     long killPid;
 
     @Option(names = "--kill-signal", defaultValue = "KILL", paramLabel = "KILL|TERM",
-            description = "KILL = crash (default), TERM = graceful shutdown")
+            description = "KILL = crash (default), TERM = graceful shutdown: the gate drains (paced RECONNECT,"
+                    + " clients move make-before-break) and exits; reports the time to drain")
     String killSignal;
 
     @Option(names = "--backoff-base", defaultValue = "200ms", converter = DurationConverter.class,
@@ -151,6 +152,8 @@ public final class ReconnectStormScenario extends Scenario {
                 throw new IllegalStateException("could not signal pid " + killPid + " (not permitted?)");
             }
             long settleEnd = killAt.get() + settleTimeout.toNanos();
+            // SIGTERM drains the gate: its process exits once its last client moved (or at its drain deadline)
+            java.util.concurrent.CompletableFuture<Long> exitedAt = victim.onExit().thenApply(p -> System.nanoTime());
             long[] lastLanded = {0};
             try (Ticker ticker = new Ticker(() -> {
                 long now = System.nanoTime();
@@ -172,7 +175,8 @@ public final class ReconnectStormScenario extends Scenario {
                 // drops are seen within milliseconds of a kill; give them a moment before counting what is pending
                 Thread.sleep(1_000);
                 while (System.nanoTime() < settleEnd
-                        && count(watches, w -> w.droppedAt != 0 && w.landedAt == 0 && !w.gaveUp) > 0) {
+                        && (count(watches, w -> w.droppedAt != 0 && w.landedAt == 0 && !w.gaveUp) > 0
+                        || (killSignal.equals("TERM") && !exitedAt.isDone()))) {
                     Thread.sleep(100);
                 }
                 out.printf("  waiting %s for the gates to report their counts...%n", DurationConverter.format(observe));
@@ -180,11 +184,14 @@ public final class ReconnectStormScenario extends Scenario {
             }
             List<LsbGates.Gate> after = lsb.list();
             timeline.add(row("after", after));
-            return List.of(report(watches, fleet, landing.total(), killAt.get(), before, after, timeline, machine, started));
+            long drainNanos = exitedAt.isDone() ? exitedAt.join() - killAt.get() : -1;
+            return List.of(report(watches, fleet, landing.total(), killAt.get(), drainNanos, before, after, timeline,
+                    machine, started));
         }
     }
 
-    private RunReport report(Watch[] watches, ClientFleet fleet, Histogram landing, long killAt, List<LsbGates.Gate> before,
+    private RunReport report(Watch[] watches, ClientFleet fleet, Histogram landing, long killAt, long drainNanos,
+                             List<LsbGates.Gate> before,
                              List<LsbGates.Gate> after, List<String[]> timeline, MachineInfo machine, Instant started) {
         long dropped = count(watches, w -> w.droppedAt != 0);
         long landed = count(watches, w -> w.landedAt != 0);
@@ -199,8 +206,13 @@ public final class ReconnectStormScenario extends Scenario {
             lastLanding = Math.max(lastLanding, watches[i].landedAt);
         }
         double stormSeconds = lastLanding == 0 ? 0 : (lastLanding - killAt) / 1e9;
-        Optional<String> killedGate = droppedByGate.entrySet().stream().max(Map.Entry.comparingByValue())
+        Optional<String> byDrops = droppedByGate.entrySet().stream().max(Map.Entry.comparingByValue())
                 .map(Map.Entry::getKey);
+        // a drain moves clients make-before-break, so few or none drop: then the gate that left is the one
+        // no longer ACTIVE
+        Optional<String> killedGate = byDrops.isPresent() ? byDrops : before.stream().map(LsbGates.Gate::gateId)
+                .filter(id -> after.stream().noneMatch(g -> g.gateId().equals(id) && g.state().equals("ACTIVE")))
+                .findFirst();
         RunReport.Builder r = report("reconnect-storm", started, machine)
                 .param("clients", clients).param("gates", before.size()).param("kill_signal", killSignal)
                 .param("backoff_base", backoffBase.toMillis() + "ms").param("backoff_max", backoffMax.toMillis() + "ms")
@@ -217,6 +229,9 @@ public final class ReconnectStormScenario extends Scenario {
                         + Numbers.ms(landing.getValueAtPercentile(90) / 1000.0) + " / "
                         + Numbers.ms(landing.getValueAtPercentile(99) / 1000.0) + " ms")
                 .result("gave up (DISCONNECTED/KICKED)", Long.toString(gaveUp))
+                .result("time to drain (SIGTERM -> the gate process exited)", !killSignal.equals("TERM") ? "-"
+                        : drainNanos < 0 ? "did not exit within --settle-timeout"
+                        : String.format(Locale.ROOT, "%.1f s", drainNanos / 1e9))
                 .result("still reconnecting at the settle timeout", Long.toString(pending));
         Map<String, Integer> beforeCount = before.stream().collect(Collectors.toMap(LsbGates.Gate::gateId,
                 LsbGates.Gate::connections));
