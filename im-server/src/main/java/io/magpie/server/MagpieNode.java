@@ -21,6 +21,7 @@ import io.magpie.router.notify.PushNotifierRegistry;
 import io.magpie.server.config.Settings;
 import io.magpie.server.health.HealthConfig;
 import io.magpie.server.health.HealthServer;
+import io.magpie.server.metrics.NodeMeters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,9 +83,11 @@ public final class MagpieNode implements AutoCloseable {
         // health meanwhile (live: yes, ready: not yet) so an orchestrator does not kill a waiting process
         AtomicBoolean started = new AtomicBoolean();
         HealthConfig healthConfig = settings.health();
+        // one registry for every role of the process, served on the health listener as /metrics
+        NodeMeters meters = track(new NodeMeters());
         if (healthConfig.enabled()) {
             health = track(HealthServer.start(healthConfig, List.of(new HealthServer.Check("startup", () -> true,
-                    started::get))));
+                    started::get)), meters::scrape));
         }
         List<HealthServer.Check> checks = new ArrayList<>();
         InfraWait infra = new InfraWait(settings.startupInfraWait(), clock);
@@ -101,10 +104,11 @@ public final class MagpieNode implements AutoCloseable {
         }
         Database database = null;
         if (roles.contains(Role.LOGIC) || roles.contains(Role.NOTIFIER)) {
-            database = track(infra.until("mysql " + settings.mysql().jdbcUrl(), () -> Database.open(settings.mysql())));
+            database = track(infra.until("mysql " + settings.mysql().jdbcUrl(),
+                    () -> Database.open(settings.mysql(), meters.registry())));
         }
         if (roles.contains(Role.LOGIC)) {
-            logic = track(new LogicService(settings.logic(), database, redis, clock).start());
+            logic = track(new LogicService(settings.logic(), database, redis, clock, meters.registry()).start());
             checks.add(new HealthServer.Check("logic", logic::live, logic::ready));
         }
         if (roles.contains(Role.NOTIFIER)) {
@@ -116,14 +120,14 @@ public final class MagpieNode implements AutoCloseable {
         }
         if (roles.contains(Role.ROUTER)) {
             io.magpie.router.RouterService router = track(new io.magpie.router.RouterService(settings.router(), routes,
-                    registry, clock).start());
+                    registry, clock, meters.registry()).start());
             checks.add(new HealthServer.Check("router", router::live, router::ready));
         }
         if (roles.contains(Role.GATE)) {
             GateConfig gateConfig = settings.gate();
             KafkaProducer<String, byte[]> producer = track(new KafkaProducer<>(GateProducers.config(settings.kafkaBootstrap())));
             gate = track(new GateServer(gateConfig, routes, registry, producer, topics,
-                    new TokenCodec(settings.tokenKeys(), clock), new RedisActiveSessions(redis), clock));
+                    new TokenCodec(settings.tokenKeys(), clock), new RedisActiveSessions(redis), clock, meters.registry()));
             gate.start();
             GateServer runningGate = gate;
             checks.add(new HealthServer.Check("gate", () -> runningGate.live(EVENT_LOOP_CHECK),

@@ -39,9 +39,18 @@ public final class UpstreamConsumer implements Runnable {
     private final MessageAssigner assigner;
     private final PartitionFences fences;
     private final ConsumerLoop<String, byte[]> loop;
+    private final LogicMetrics metrics;
 
     public UpstreamConsumer(Consumer<String, byte[]> consumer, String topic, UpstreamBatchProcessor processor,
             QueryStage queries, MessageAssigner assigner, Backoff backoff, PartitionFences fences, Clock clock) {
+        this(consumer, topic, processor, queries, assigner, backoff, fences, clock, LogicMetrics.none());
+    }
+
+    /** @param metrics records each batch's size and processing time */
+    public UpstreamConsumer(Consumer<String, byte[]> consumer, String topic, UpstreamBatchProcessor processor,
+            QueryStage queries, MessageAssigner assigner, Backoff backoff, PartitionFences fences, Clock clock,
+            LogicMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
         this.topic = topic;
         this.processor = processor;
         this.queries = queries;
@@ -79,8 +88,10 @@ public final class UpstreamConsumer implements Runnable {
 
         @Override
         public boolean handle(List<ConsumerRecord<String, byte[]>> batch) throws BatchRetryException {
+            long start = System.nanoTime();
             List<PendingQuery> waiting = processor.process(batch, queries.backlog().room());
             queries.backlog().addAll(waiting);
+            metrics.batch(batch.size(), System.nanoTime() - start);
             return true;
         }
 
