@@ -40,7 +40,8 @@ public final class GateMetrics implements WaitAckTable.Events {
         Tags tags = Tags.of("role", "gate", "gate", Objects.requireNonNull(gateId, "gateId"));
         Gauge.builder("magpie.gate.connections", connections, IntSupplier::getAsInt)
                 .description("client connections open (TCP and WebSocket, logged in or not)")
-                .tags(tags).register(registry);
+                .tags(tags).strongReference(true) // the supplier is a lambda nobody else holds
+                .register(registry);
         for (int code = 0; code <= CLIENT_COMMANDS; code++) {
             String command = code == CLIENT_COMMANDS ? "OTHER" : Command.fromCode(code).map(Enum::name).orElse(null);
             if (command == null) {
