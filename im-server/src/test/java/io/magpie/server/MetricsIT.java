@@ -123,7 +123,7 @@ class MetricsIT {
         assertTrue(value(after, "magpie_gate_logins_total{gate=\"gate-metrics\",result=\"ok\",role=\"gate\"}") >= 2,
                 "both logins counted");
         assertTrue(value(after, "magpie_gate_connections{gate=\"gate-metrics\",role=\"gate\"}") >= 2,
-                "both connections open");
+                "both connections open: " + body.lines().filter(l -> l.contains("magpie_gate_connections")).toList());
         assertTrue(value(after, "magpie_logic_persist_seconds_count{outcome=\"ok\",role=\"logic\"}") >= 1,
                 "the SEND transactions timed");
         for (String name : List.of(
