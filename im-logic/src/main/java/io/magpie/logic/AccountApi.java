@@ -219,6 +219,16 @@ public final class AccountApi implements AutoCloseable {
     }
 
     public synchronized AccountApi start() {
+        return start(null);
+    }
+
+    /**
+     * Starts listening; with {@code meters} every request is timed ({@code magpie_http_requests_seconds},
+     * {@code role="logic"}).
+     *
+     * @param meters where the request timer goes; null = not timed
+     */
+    public synchronized AccountApi start(io.micrometer.core.instrument.MeterRegistry meters) {
         if (app != null) {
             throw new IllegalStateException("account API already started on port " + app.port());
         }
@@ -227,6 +237,9 @@ public final class AccountApi implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
+            if (meters != null) {
+                io.magpie.http.HttpMetrics.install(cfg, meters, "logic");
+            }
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, host, requestedPort));
             }

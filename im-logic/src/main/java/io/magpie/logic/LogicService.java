@@ -167,7 +167,7 @@ public final class LogicService implements AutoCloseable {
                     new AccountApi.SessionInfra(redis, producer, topics.push()), new AccountApi.ApiIds(
                     new SegmentIdAllocator(database.dataSource(), "uid", config.uidSegmentStep()),
                     new SegmentIdAllocator(database.dataSource(), "group", config.groupIdSegmentStep()),
-                    snowflake), clock, this::live, this::ready).start();
+                    snowflake), clock, this::live, this::ready).start(meters);
             Relations relations = new Relations(database.dataSource());
             PresenceSettings presenceSettings = new PresenceSettings(database.dataSource(), clock);
             RedisRouteTable routes = new RedisRouteTable(redis);

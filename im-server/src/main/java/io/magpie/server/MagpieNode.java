@@ -134,7 +134,7 @@ public final class MagpieNode implements AutoCloseable {
                     () -> runningGate.ready(EVENT_LOOP_CHECK)));
         }
         if (roles.contains(Role.LSB)) {
-            lsb = track(new LsbServer(settings.lsb(), registry, clock).start());
+            lsb = track(new LsbServer(settings.lsb(), registry, clock, meters.registry()).start());
         }
         if (health != null) {
             checks.forEach(health::add);

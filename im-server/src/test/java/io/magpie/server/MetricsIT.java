@@ -140,6 +140,9 @@ class MetricsIT {
             assertTrue(body.lines().anyMatch(l -> l.startsWith(name)), name + " is exposed");
         }
         assertTrue(body.contains("# TYPE magpie_gate_push_ack_seconds histogram"), "latency as a histogram");
+        assertTrue(body.lines().anyMatch(l -> l.startsWith("magpie_http_requests_seconds_count{")
+                && l.contains("role=\"logic\"") && l.contains("route=\"/v1/accounts\"") && l.contains("status=\"")),
+                "the account API's requests are timed by route template");
     }
 
     private long uidOf(MagpieClient client) {
