@@ -61,6 +61,8 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.magpie.http.HttpMetrics;
 
 /**
  * The account HTTP API (JSON, Javalin): register, log in for an access and a refresh token, refresh,
@@ -228,7 +230,7 @@ public final class AccountApi implements AutoCloseable {
      *
      * @param meters where the request timer goes; null = not timed
      */
-    public synchronized AccountApi start(io.micrometer.core.instrument.MeterRegistry meters) {
+    public synchronized AccountApi start(MeterRegistry meters) {
         if (app != null) {
             throw new IllegalStateException("account API already started on port " + app.port());
         }
@@ -238,7 +240,7 @@ public final class AccountApi implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(json, false));
             BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
             if (meters != null) {
-                io.magpie.http.HttpMetrics.install(cfg, meters, "logic");
+                HttpMetrics.install(cfg, meters, "logic");
             }
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, host, requestedPort));

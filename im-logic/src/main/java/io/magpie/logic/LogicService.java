@@ -68,6 +68,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * The logic role: the account HTTP API (step 1, plus groups, push tokens and mute) and the upstream
@@ -109,7 +110,7 @@ public final class LogicService implements AutoCloseable {
      *               {@code kafka_consumer_*}, among them its lag); owned by the caller
      */
     public LogicService(LogicConfig config, Database database, RedisStore redis, Clock clock, MeterRegistry meters) {
-        this.meters = java.util.Objects.requireNonNull(meters, "meters");
+        this.meters = Objects.requireNonNull(meters, "meters");
         this.config = config;
         this.database = database;
         this.redis = redis;

@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.magpie.http.HttpMetrics;
 
 /**
  * The LSB role (ARCHITECTURE §2 step 2): an HTTP server that hands a client the least loaded ACTIVE
@@ -51,7 +53,7 @@ public final class LsbServer implements AutoCloseable {
 
     /** @param meters where each request's timer goes ({@code magpie_http_requests_seconds}, {@code role="lsb"}); null = none */
     public LsbServer(LsbConfig config, GateRegistry registry, Clock clock,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            MeterRegistry meters) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(clock, "clock");
@@ -69,7 +71,7 @@ public final class LsbServer implements AutoCloseable {
             // every route is a GET; a body is never read, and one over the limit is refused all the same
             BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
             if (meters != null) {
-                io.magpie.http.HttpMetrics.install(cfg, meters, "lsb");
+                HttpMetrics.install(cfg, meters, "lsb");
             }
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, config.host(),

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * The router role (step 7): consumes {@code push}, looks up routes in the {@link RouteTable},
@@ -53,7 +54,7 @@ public final class RouterService implements AutoCloseable {
 
     /** @param meters where the router's meters go ({@code magpie_router_*}); owned by the caller */
     public RouterService(RouterConfig config, RouteTable routes, GateRegistry gates, Clock clock, MeterRegistry meters) {
-        this.meters = java.util.Objects.requireNonNull(meters, "meters");
+        this.meters = Objects.requireNonNull(meters, "meters");
         this.config = config;
         this.routes = routes;
         this.gates = gates;

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * Step 5 for the SENDs of one polled batch: dedupe (one query; a dedupe hit is answered from the
@@ -91,7 +92,7 @@ public final class SendBatchProcessor {
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
             PartitionFences fences, Clock clock, LogicMetrics metrics) {
-        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.messages = messages;
         this.authorizer = authorizer;
         this.groupAuthorizer = new GroupAuthorizer(clock);

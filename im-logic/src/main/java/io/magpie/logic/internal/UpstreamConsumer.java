@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * Step 5's loop: the bus's {@link ConsumerLoop} on {@code upstream}, with this class as its handler.
@@ -50,7 +51,7 @@ public final class UpstreamConsumer implements Runnable {
     public UpstreamConsumer(Consumer<String, byte[]> consumer, String topic, UpstreamBatchProcessor processor,
             QueryStage queries, MessageAssigner assigner, Backoff backoff, PartitionFences fences, Clock clock,
             LogicMetrics metrics) {
-        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.topic = topic;
         this.processor = processor;
         this.queries = queries;

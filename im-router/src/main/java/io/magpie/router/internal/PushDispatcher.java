@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * Step 7 for one polled batch of push tasks: read the routes of every uid of the batch in ONE call,
@@ -74,7 +75,7 @@ public final class PushDispatcher {
     /** @param metrics counts pushes by outcome and route misses, times gate deliveries and batches */
     public PushDispatcher(RouteTable routes, GateRegistry gates, GatePushClient client, OfflineTaskPublisher offline,
             Duration timeout, Clock clock, RouterMetrics metrics) {
-        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.routes = routes;
         this.gates = gates;
         this.client = client;
