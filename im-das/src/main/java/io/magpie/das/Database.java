@@ -4,6 +4,8 @@ import io.magpie.registry.StorageException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -39,9 +41,24 @@ public final class Database implements AutoCloseable {
      *                          is closed again in that case
      */
     public static Database open(MysqlConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * Opens the pool, whose meters ({@code hikaricp_*}, tag {@code pool=magpie-mysql}) go to {@code meters},
+     * and migrates the schema.
+     *
+     * @param meters where the pool's meters go; null = none
+     * @throws StorageException as {@link #open(MysqlConfig)}
+     */
+    public static Database open(MysqlConfig config, MeterRegistry meters) {
         HikariDataSource pool;
         try {
-            pool = new HikariDataSource(hikariConfig(config));
+            HikariConfig hikari = hikariConfig(config);
+            if (meters != null) {
+                hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+            }
+            pool = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw new StorageException("cannot open a MySQL pool for " + config.jdbcUrl() + ": "
                     + e.getMessage(), e, true);

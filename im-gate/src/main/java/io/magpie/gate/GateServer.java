@@ -9,6 +9,8 @@ import io.magpie.gate.internal.ClientConnections;
 import io.magpie.gate.internal.ClientPipeline;
 import io.magpie.gate.internal.DuplicateSessionKicker;
 import io.magpie.gate.internal.GateDrainer;
+import io.magpie.gate.internal.GateMetrics;
+import io.magpie.gate.internal.Ticker;
 import io.magpie.gate.internal.GatePushHandler;
 import io.magpie.gate.internal.InternalPushInitializer;
 import io.magpie.gate.internal.KafkaPushTaskPublisher;
@@ -27,6 +29,8 @@ import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.registry.ActiveSessions;
 import io.magpie.protocol.tls.ServerTls;
 import io.magpie.protocol.link.LinkProofs;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -136,6 +140,15 @@ public final class GateServer implements AutoCloseable {
      */
     public GateServer(GateConfig config, RouteTable routes, GateRegistry registry, Producer<String, byte[]> producer,
             Topics topics, TokenCodec tokens, ActiveSessions activeSessions, Clock clock) {
+        this(config, routes, registry, producer, topics, tokens, activeSessions, clock, new CompositeMeterRegistry());
+    }
+
+    /**
+     * @param meters where the gate's meters go ({@code magpie_gate_*}, tagged with this gate's id); owned by
+     *               the caller
+     */
+    public GateServer(GateConfig config, RouteTable routes, GateRegistry registry, Producer<String, byte[]> producer,
+            Topics topics, TokenCodec tokens, ActiveSessions activeSessions, Clock clock, MeterRegistry meters) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -155,8 +168,9 @@ public final class GateServer implements AutoCloseable {
                 (int) config.heartbeatInterval().toSeconds(), clock, tokens, connectionIds::incrementAndGet,
                 sessionRoutes, kicker, config.devicePolicy(), activeSessions);
         this.routeRefresher = new RouteRefresher(config.gateId(), sessionRoutes, kicker);
-        this.clientPipeline = new ClientPipeline(config, clock, new KafkaUpstreamPublisher(bus, topics.upstream()),
-                login);
+        GateMetrics metrics = new GateMetrics(Objects.requireNonNull(meters, "meters"), config.gateId(), clients::count);
+        this.clientPipeline = new ClientPipeline(config, clock, Ticker.system(),
+                new KafkaUpstreamPublisher(bus, topics.upstream()), login, metrics);
         this.gatePushHandler = new GatePushHandler(config.gateId(), sessions);
         // read the certificate now: a bad file fails the gate before it binds anything
         this.tls = config.tls().enabled() ? TlsStage.of(ServerTls.load(config.tls()), config.gateId())

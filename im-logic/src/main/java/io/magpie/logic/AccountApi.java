@@ -61,6 +61,8 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.magpie.http.HttpMetrics;
 
 /**
  * The account HTTP API (JSON, Javalin): register, log in for an access and a refresh token, refresh,
@@ -219,6 +221,16 @@ public final class AccountApi implements AutoCloseable {
     }
 
     public synchronized AccountApi start() {
+        return start(null);
+    }
+
+    /**
+     * Starts listening; with {@code meters} every request is timed ({@code magpie_http_requests_seconds},
+     * {@code role="logic"}).
+     *
+     * @param meters where the request timer goes; null = not timed
+     */
+    public synchronized AccountApi start(MeterRegistry meters) {
         if (app != null) {
             throw new IllegalStateException("account API already started on port " + app.port());
         }
@@ -227,6 +239,9 @@ public final class AccountApi implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
+            if (meters != null) {
+                HttpMetrics.install(cfg, meters, "logic");
+            }
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, host, requestedPort));
             }

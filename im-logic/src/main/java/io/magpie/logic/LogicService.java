@@ -1,5 +1,9 @@
 package io.magpie.logic;
 
+import io.magpie.logic.internal.LogicMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.ConversationRepository;
 import io.magpie.das.Database;
@@ -64,6 +68,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * The logic role: the account HTTP API (step 1, plus groups, push tokens and mute) and the upstream
@@ -87,6 +92,8 @@ public final class LogicService implements AutoCloseable {
     private final Clock clock;
     private ScheduledExecutorService leaseRenewer;
     private WorkerIdLease lease;
+    private final MeterRegistry meters;
+    private KafkaClientMetrics consumerMetrics;
     private KafkaProducer<String, byte[]> producer;
     private UpstreamConsumer consumer;
     private PresenceAnnouncer presenceAnnouncer;
@@ -95,6 +102,15 @@ public final class LogicService implements AutoCloseable {
     private volatile boolean running;
 
     public LogicService(LogicConfig config, Database database, RedisStore redis, Clock clock) {
+        this(config, database, redis, clock, new CompositeMeterRegistry());
+    }
+
+    /**
+     * @param meters where the role's meters go ({@code magpie_logic_*} and the upstream consumer's
+     *               {@code kafka_consumer_*}, among them its lag); owned by the caller
+     */
+    public LogicService(LogicConfig config, Database database, RedisStore redis, Clock clock, MeterRegistry meters) {
+        this.meters = Objects.requireNonNull(meters, "meters");
         this.config = config;
         this.database = database;
         this.redis = redis;
@@ -132,12 +148,13 @@ public final class LogicService implements AutoCloseable {
             OwnHistory ownHistory = new OwnHistory(database.dataSource(), clock);
             UnreadCounts unreadCounts = new UnreadCounts(database.dataSource());
             SyncCursor syncCursor = new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch());
+            LogicMetrics metrics = new LogicMetrics(meters);
             MessageStore store = new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(),
                             new Relations(database.dataSource())::directRefusals, config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner, store,
-                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences, clock);
+                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences, clock, metrics);
             GroupOpProcessor groupOps = new GroupOpProcessor(messages, groups::roster,
                     new GroupOpProcessor.Directory(accounts, new Relations(database.dataSource()),
                             new GroupJoinRequests(database.dataSource(), clock)),
@@ -151,7 +168,7 @@ public final class LogicService implements AutoCloseable {
                     new AccountApi.SessionInfra(redis, producer, topics.push()), new AccountApi.ApiIds(
                     new SegmentIdAllocator(database.dataSource(), "uid", config.uidSegmentStep()),
                     new SegmentIdAllocator(database.dataSource(), "group", config.groupIdSegmentStep()),
-                    snowflake), clock, this::live, this::ready).start();
+                    snowflake), clock, this::live, this::ready).start(meters);
             Relations relations = new Relations(database.dataSource());
             PresenceSettings presenceSettings = new PresenceSettings(database.dataSource(), clock);
             RedisRouteTable routes = new RedisRouteTable(redis);
@@ -163,14 +180,18 @@ public final class LogicService implements AutoCloseable {
                     new PresenceQueryHandler(routes, presenceSettings, relations, watches, config.presence()),
                     new TypingProcessor(relations, groups, config.presence().typingMaxGroupSize()));
             // last: from here on only the consumer thread closes the KafkaConsumer
-            consumer = new UpstreamConsumer(new KafkaConsumer<>(consumerProperties()), topics.upstream(),
+            KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(consumerProperties());
+            // the consumer's own metrics: records-lag-max per partition is the upstream lag
+            consumerMetrics = new KafkaClientMetrics(kafka);
+            consumerMetrics.bindTo(meters);
+            consumer = new UpstreamConsumer(kafka, topics.upstream(),
                     new UpstreamBatchProcessor(new UpstreamParser(), sends,
                             new ReadProcessor(new ReadPositions(database.dataSource(), clock), unreadCounts, snowflake),
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
                             publisher, signals, groupOps), queries, assigner,
-                    new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock);
+                    new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock, metrics);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;
             consumerThread.start();
@@ -247,6 +268,10 @@ public final class LogicService implements AutoCloseable {
 
     private void release() {
         running = false;
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+            consumerMetrics = null;
+        }
         if (api != null) {
             api.close();
             api = null;

@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.magpie.http.HttpMetrics;
 
 /**
  * The LSB role (ARCHITECTURE §2 step 2): an HTTP server that hands a client the least loaded ACTIVE
@@ -46,6 +48,12 @@ public final class LsbServer implements AutoCloseable {
     private boolean started;
 
     public LsbServer(LsbConfig config, GateRegistry registry, Clock clock) {
+        this(config, registry, clock, null);
+    }
+
+    /** @param meters where each request's timer goes ({@code magpie_http_requests_seconds}, {@code role="lsb"}); null = none */
+    public LsbServer(LsbConfig config, GateRegistry registry, Clock clock,
+            MeterRegistry meters) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(clock, "clock");
@@ -62,6 +70,9 @@ public final class LsbServer implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
             // every route is a GET; a body is never read, and one over the limit is refused all the same
             BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
+            if (meters != null) {
+                HttpMetrics.install(cfg, meters, "lsb");
+            }
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tls, config.host(),
                         config.httpPort()));

@@ -10,6 +10,10 @@ import io.magpie.router.internal.GatePushClient;
 import io.magpie.router.internal.OfflineTaskPublisher;
 import io.magpie.router.internal.PushDispatcher;
 import io.magpie.router.internal.PushTaskConsumer;
+import io.magpie.router.internal.RouterMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -17,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * The router role (step 7): consumes {@code push}, looks up routes in the {@link RouteTable},
@@ -36,12 +41,20 @@ public final class RouterService implements AutoCloseable {
     private final RouteTable routes;
     private final GateRegistry gates;
     private final Clock clock;
+    private final MeterRegistry meters;
+    private KafkaClientMetrics consumerMetrics;
     private KafkaProducer<String, byte[]> producer;
     private GatePushClient client;
     private volatile PushTaskConsumer consumer;
     private Thread thread;
 
     public RouterService(RouterConfig config, RouteTable routes, GateRegistry gates, Clock clock) {
+        this(config, routes, gates, clock, new CompositeMeterRegistry());
+    }
+
+    /** @param meters where the router's meters go ({@code magpie_router_*}); owned by the caller */
+    public RouterService(RouterConfig config, RouteTable routes, GateRegistry gates, Clock clock, MeterRegistry meters) {
+        this.meters = Objects.requireNonNull(meters, "meters");
         this.config = config;
         this.routes = routes;
         this.gates = gates;
@@ -58,8 +71,12 @@ public final class RouterService implements AutoCloseable {
                 config.clusterSecret(), config.routerId(), config.maxAckTimeouts(), config.linkPingInterval());
         PushDispatcher dispatcher = new PushDispatcher(routes, gates, client,
                 new OfflineTaskPublisher(producer, topics.offline()),
-                config.pushTimeout().plus(config.connectTimeout()), clock);
-        consumer = new PushTaskConsumer(new KafkaConsumer<>(consumerProperties()), topics.push(), dispatcher,
+                config.pushTimeout().plus(config.connectTimeout()), clock, new RouterMetrics(meters));
+        KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(consumerProperties());
+        // the consumer's own metrics (records-lag-max and friends), tagged with its client id
+        consumerMetrics = new KafkaClientMetrics(kafka);
+        consumerMetrics.bindTo(meters);
+        consumer = new PushTaskConsumer(kafka, topics.push(), dispatcher,
                 new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), clock);
         thread = new Thread(consumer, "router-push-consumer");
         thread.start();
@@ -98,6 +115,7 @@ public final class RouterService implements AutoCloseable {
         } finally {
             producer.close(Duration.ofSeconds(5));
             client.close();
+            consumerMetrics.close();
             thread = null;
             log.info("[router] stopped");
         }

@@ -25,6 +25,7 @@ import io.magpie.server.admin.GateDrainControl;
 import io.magpie.server.config.Settings;
 import io.magpie.server.health.HealthConfig;
 import io.magpie.server.health.HealthServer;
+import io.magpie.server.metrics.NodeMeters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,10 +101,12 @@ public final class MagpieNode implements AutoCloseable {
             gateAdmin = settings.gateAdmin();
             adminRoutes = new GateAdminRoutes(gateAdmin.adminToken());
         }
+        // one registry for every role of the process, served on the health listener as /metrics
+        NodeMeters meters = track(new NodeMeters());
         if (healthConfig.enabled()) {
             GateAdminRoutes routes = adminRoutes;
             health = track(HealthServer.start(healthConfig, List.of(new HealthServer.Check("startup", () -> true,
-                    started::get)), javalin -> {
+                    started::get)), meters::scrape, javalin -> {
                         if (routes != null) {
                             routes.install(javalin);
                         }
@@ -124,10 +127,11 @@ public final class MagpieNode implements AutoCloseable {
         }
         Database database = null;
         if (roles.contains(Role.LOGIC) || roles.contains(Role.NOTIFIER)) {
-            database = track(infra.until("mysql " + settings.mysql().jdbcUrl(), () -> Database.open(settings.mysql())));
+            database = track(infra.until("mysql " + settings.mysql().jdbcUrl(),
+                    () -> Database.open(settings.mysql(), meters.registry())));
         }
         if (roles.contains(Role.LOGIC)) {
-            logic = track(new LogicService(settings.logic(), database, redis, clock).start());
+            logic = track(new LogicService(settings.logic(), database, redis, clock, meters.registry()).start());
             checks.add(new HealthServer.Check("logic", logic::live, logic::ready));
         }
         if (roles.contains(Role.NOTIFIER)) {
@@ -139,14 +143,14 @@ public final class MagpieNode implements AutoCloseable {
         }
         if (roles.contains(Role.ROUTER)) {
             io.magpie.router.RouterService router = track(new io.magpie.router.RouterService(settings.router(), routes,
-                    registry, clock).start());
+                    registry, clock, meters.registry()).start());
             checks.add(new HealthServer.Check("router", router::live, router::ready));
         }
         if (roles.contains(Role.GATE)) {
             GateConfig gateConfig = settings.gate();
             KafkaProducer<String, byte[]> producer = track(new KafkaProducer<>(GateProducers.config(settings.kafkaBootstrap())));
             gate = track(new GateServer(gateConfig, routes, registry, producer, topics,
-                    new TokenCodec(settings.tokenKeys(), clock), new RedisActiveSessions(redis), clock));
+                    new TokenCodec(settings.tokenKeys(), clock), new RedisActiveSessions(redis), clock, meters.registry()));
             gate.start();
             GateServer runningGate = gate;
             checks.add(new HealthServer.Check("gate", () -> runningGate.live(EVENT_LOOP_CHECK),
@@ -166,7 +170,7 @@ public final class MagpieNode implements AutoCloseable {
             });
         }
         if (roles.contains(Role.LSB)) {
-            lsb = track(new LsbServer(settings.lsb(), registry, clock).start());
+            lsb = track(new LsbServer(settings.lsb(), registry, clock, meters.registry()).start());
         }
         if (health != null) {
             checks.forEach(health::add);

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The client stages TCP and WebSocket share after framing, built in one place so both transports
  * behave the same. Before login: {@value #FLUSH} (one flush per read burst), {@value #DECODER},
- * {@value #ENCODER}, {@value #SLOW_READER} (bounds queued output, closes a client that does not read),
+ * {@value #ENCODER}, {@value #FRAMES} (counts frames by command),
+ * {@value #SLOW_READER} (bounds queued output, closes a client that does not read),
  * {@value #IDLE}, {@value #LOGIN}, {@value #ERRORS}; the channel gets the configured write buffer water
  * marks. At login {@link LoginHandler} replaces itself with {@value #RATE_LIMIT}, {@value #HEARTBEAT},
  * {@value #UPSTREAM}, {@value #PUSH_ACK}, {@value #UNSUPPORTED}; {@value #PUSH_ACK} also keeps the
@@ -39,6 +40,7 @@ public final class ClientPipeline implements SessionStages {
     public static final String PUSH_ACK = "push-ack";
     public static final String UNSUPPORTED = "unsupported";
     public static final String ERRORS = "errors";
+    public static final String FRAMES = "frames";
 
     /** Writes without a flush in between that the consolidation stage merges before flushing anyway. */
     private static final int FLUSH_AFTER_WRITES = 256;
@@ -51,6 +53,8 @@ public final class ClientPipeline implements SessionStages {
     private final LoginServices loginServices;
     private final WaitAckTable.Settings waitAck;
     private final WriteBufferWaterMark waterMark;
+    private final GateMetrics metrics;
+    private final FrameMeter frameMeter;
 
     public ClientPipeline(GateConfig config, Clock clock, UpstreamPublisher upstream, LoginServices loginServices) {
         this(config, clock, Ticker.system(), upstream, loginServices);
@@ -62,6 +66,14 @@ public final class ClientPipeline implements SessionStages {
      */
     public ClientPipeline(GateConfig config, Clock clock, Ticker ticker, UpstreamPublisher upstream,
             LoginServices loginServices) {
+        this(config, clock, ticker, upstream, loginServices, GateMetrics.none());
+    }
+
+    /** @param metrics the gate's meters: frames, logins, PUSH_ACK latency and resends */
+    public ClientPipeline(GateConfig config, Clock clock, Ticker ticker, UpstreamPublisher upstream,
+            LoginServices loginServices, GateMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.frameMeter = new FrameMeter(metrics);
         this.config = Objects.requireNonNull(config, "config");
         this.limits = config.limits();
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -79,10 +91,11 @@ public final class ClientPipeline implements SessionStages {
         pipeline.addLast(FLUSH, new FlushConsolidationHandler(FLUSH_AFTER_WRITES, false));
         pipeline.addLast(DECODER, new FrameDecoder(config.maxFrameBytes()));
         pipeline.addLast(ENCODER, FrameEncoder.INSTANCE);
+        pipeline.addLast(FRAMES, frameMeter);
         pipeline.addLast(SLOW_READER, new SlowReaderGuard(config.gateId(), limits.maxOutboundBytes(),
                 limits.unwritableTimeout()));
         pipeline.addLast(IDLE, new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        pipeline.addLast(LOGIN, new LoginHandler(loginServices, this, transport));
+        pipeline.addLast(LOGIN, new LoginHandler(loginServices, this, transport, metrics));
         pipeline.addLast(ERRORS, ProtocolErrorHandler.INSTANCE);
     }
 
@@ -107,7 +120,7 @@ public final class ClientPipeline implements SessionStages {
                 ticker));
         pipeline.addAfter(TYPING, UPSTREAM, new UpstreamHandler(session, upstream, clock,
                 limits.maxInflightRequests()));
-        pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session, waitAck, clock, ticker));
+        pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session, waitAck, clock, ticker, metrics));
         pipeline.addAfter(PUSH_ACK, UNSUPPORTED, new UnsupportedCommandHandler(session));
     }
 }

@@ -55,6 +55,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     private final LoginServices services;
     private final SessionStages sessionStages;
     private final String transport;
+    private final GateMetrics metrics;
     private final List<Frame> pipelined = new ArrayList<>();
     private State state = State.AWAITING_LOGIN;
     private ScheduledFuture<?> deadline;
@@ -65,6 +66,12 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
      * @param transport     "tcp" or "ws", for log lines
      */
     public LoginHandler(LoginServices services, SessionStages sessionStages, String transport) {
+        this(services, sessionStages, transport, GateMetrics.none());
+    }
+
+    /** @param metrics counts each login by outcome */
+    public LoginHandler(LoginServices services, SessionStages sessionStages, String transport, GateMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.services = Objects.requireNonNull(services, "services");
         this.sessionStages = Objects.requireNonNull(sessionStages, "sessionStages");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -248,6 +255,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
 
         cancelDeadline();
         state = State.DONE;
+        metrics.loginOk();
         services.sessionRoutes().loggedIn(session);
         log.info("{} logged in over {} platform={} after {} ms", session.logPrefix(), transport, session.platform(),
                 session.loginAtMillis() - connectedAtMillis);
@@ -362,6 +370,9 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers {@code about} (null: no request to answer) with an ERROR and closes the connection. */
     private void fail(ChannelHandlerContext ctx, Frame about, ErrorCode code, String message) {
+        if (state != State.FAILED) {
+            metrics.loginRefused(code);
+        }
         state = State.FAILED;
         cancelDeadline();
         pipelined.clear();

@@ -34,6 +34,7 @@ public final class PushAckHandler extends ChannelDuplexHandler {
     private final WaitAckTable.Settings settings;
     private final Clock clock;
     private final Ticker ticker;
+    private final WaitAckTable.Events events;
     private ChannelHandlerContext ctx;
     /** Made at the first PUSH (null until then); cleared when the connection closes. */
     private WaitAckTable table;
@@ -44,6 +45,13 @@ public final class PushAckHandler extends ChannelDuplexHandler {
      * @param ticker when resends fall due (see {@link WaitAckTable})
      */
     public PushAckHandler(Session session, WaitAckTable.Settings settings, Clock clock, Ticker ticker) {
+        this(session, settings, clock, ticker, WaitAckTable.Events.NONE);
+    }
+
+    /** @param events the gate's meters: PUSH_ACK latency, resends, give-ups */
+    public PushAckHandler(Session session, WaitAckTable.Settings settings, Clock clock, Ticker ticker,
+            WaitAckTable.Events events) {
+        this.events = Objects.requireNonNull(events, "events");
         this.session = Objects.requireNonNull(session, "session");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -83,7 +91,7 @@ public final class PushAckHandler extends ChannelDuplexHandler {
             public boolean writable() {
                 return ctx.channel().isWritable();
             }
-        });
+        }, events);
     }
 
     @Override

@@ -69,6 +69,25 @@ public final class WaitAckTable {
         }
     }
 
+    /** What the table tells the gate's meters. Called on the event loop; must not block. */
+    public interface Events {
+        /** Counts nothing. */
+        Events NONE = new Events() {
+        };
+
+        /** A PUSH's last outstanding message was acknowledged, this long after its first write. */
+        default void acked(long nanosSinceFirstSend) {
+        }
+
+        /** A PUSH was written again. */
+        default void resent() {
+        }
+
+        /** A PUSH was dropped unacknowledged after its last resend. */
+        default void givenUp() {
+        }
+    }
+
     /** Where resends go: the connection's pipeline below the table. Called on the event loop only. */
     public interface Output {
 
@@ -91,6 +110,7 @@ public final class WaitAckTable {
         final Frame frame;
         final Set<MessageKey> outstanding;
         final long firstSentAtMillis;
+        final long firstSentAtNanos;
         final long serial;
         final int bytes;
         int resends;
@@ -99,10 +119,12 @@ public final class WaitAckTable {
         Pending next;
         boolean queued;
 
-        Pending(Frame frame, Collection<MessageKey> keys, long firstSentAtMillis, long serial, long dueAtNanos) {
+        Pending(Frame frame, Collection<MessageKey> keys, long firstSentAtMillis, long firstSentAtNanos, long serial,
+                long dueAtNanos) {
             this.frame = frame;
             this.outstanding = new HashSet<>(keys);
             this.firstSentAtMillis = firstSentAtMillis;
+            this.firstSentAtNanos = firstSentAtNanos;
             this.serial = serial;
             this.bytes = Frame.HEADER_BYTES + frame.body().length;
             this.dueAtNanos = dueAtNanos;
@@ -115,6 +137,7 @@ public final class WaitAckTable {
     private final Ticker ticker;
     private final EventExecutor executor;
     private final Output output;
+    private final Events events;
     /** Queue i holds the PUSH frames resent i times, in due order (and first-sent order). */
     private final Pending[] heads;
     private final Pending[] tails;
@@ -140,6 +163,13 @@ public final class WaitAckTable {
      */
     public WaitAckTable(String logPrefix, Settings settings, Clock clock, Ticker ticker, EventExecutor executor,
             Output output) {
+        this(logPrefix, settings, clock, ticker, executor, output, Events.NONE);
+    }
+
+    /** @param events told of acknowledgements (with their latency), resends and give-ups */
+    public WaitAckTable(String logPrefix, Settings settings, Clock clock, Ticker ticker, EventExecutor executor,
+            Output output, Events events) {
+        this.events = Objects.requireNonNull(events, "events");
         this.logPrefix = Objects.requireNonNull(logPrefix, "logPrefix");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -155,7 +185,8 @@ public final class WaitAckTable {
         if (cleared || keys.isEmpty()) {
             return;
         }
-        Pending pending = new Pending(frame, keys, clock.millis(), serials++, ticker.nanoTime() + backoffNanos(0));
+        long now = ticker.nanoTime();
+        Pending pending = new Pending(frame, keys, clock.millis(), now, serials++, now + backoffNanos(0));
         for (MessageKey key : pending.outstanding) {
             Pending earlier = byMessage.put(key, pending);
             if (earlier != null) {
@@ -191,6 +222,7 @@ public final class WaitAckTable {
             pending.outstanding.remove(key);
             if (pending.outstanding.isEmpty()) {
                 unlink(pending);
+                events.acked(ticker.nanoTime() - pending.firstSentAtNanos);
             }
         }
         acked += waiting;
@@ -263,6 +295,7 @@ public final class WaitAckTable {
             if (due.resends >= settings.maxResends()) {
                 forget(due);
                 droppedAfterResends++;
+                events.givenUp();
                 log.debug("{} PUSH request={} ({} message(s) unacked) given up {} ms after the first send and {} "
                         + "resend(s); the client PULLs it on a gap or reconnect", logPrefix, due.frame.requestId(),
                         due.outstanding.size(), clock.millis() - due.firstSentAtMillis, due.resends);
@@ -274,6 +307,7 @@ public final class WaitAckTable {
             append(due);
             if (output.writable()) {
                 resent++;
+                events.resent();
                 output.write(due.frame);
                 wrote = true;
             }

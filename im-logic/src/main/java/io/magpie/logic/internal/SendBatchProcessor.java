@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * Step 5 for the SENDs of one polled batch: dedupe (one query; a dedupe hit is answered from the
@@ -59,6 +60,7 @@ public final class SendBatchProcessor {
     private final MessageStore store;
     private final SlowWriteWarning slowWrites;
     private final PartitionFences fences;
+    private final LogicMetrics metrics;
 
     /** A processor whose writes are not fenced (every SEND is taken as this instance's to write). */
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
@@ -82,6 +84,15 @@ public final class SendBatchProcessor {
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
             PartitionFences fences, Clock clock) {
+        this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, slowWrites, fences, clock,
+                LogicMetrics.none());
+    }
+
+    /** @param metrics times the batch's transaction, counts SENDs received and stored */
+    public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
+            PartitionFences fences, Clock clock, LogicMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.messages = messages;
         this.authorizer = authorizer;
         this.groupAuthorizer = new GroupAuthorizer(clock);
@@ -98,6 +109,7 @@ public final class SendBatchProcessor {
         if (sends.isEmpty()) {
             return List.of();
         }
+        metrics.sendsReceived(sends.size());
         GroupRosters rosters = new GroupRosters(rosterLoader);
         try {
             return storeWithSeqReload(sends, rosters);
@@ -227,6 +239,8 @@ public final class SendBatchProcessor {
             throws BatchRetryException, DuplicateMessageException, FencedWriteException {
         Set<String> touched = new LinkedHashSet<>();
         List<MessageRecord> fresh = new ArrayList<>();
+        long start = System.nanoTime();
+        boolean committed = false;
         try {
             WriteFence fence = fences == null || partitions.isEmpty() ? WriteFence.NONE : fences.fenceFor(partitions);
             store.persist(fence, groups, rosters -> {
@@ -251,6 +265,8 @@ public final class SendBatchProcessor {
                 ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::get, largeGroupThreshold);
                 return new MessageStore.Writes(fresh, writes.rows(), writes.groups());
             });
+            committed = true;
+            metrics.persisted(System.nanoTime() - start, fresh.size());
             if (!fresh.isEmpty()) {
                 slowWrites.check(fresh);
             }
@@ -264,6 +280,10 @@ public final class SendBatchProcessor {
         } catch (RuntimeException e) {
             assigner.rollback(touched);
             throw StorageFailures.classify("storing " + fresh.size() + " new messages of a batch of " + batchSize, e);
+        } finally {
+            if (!committed) {
+                metrics.persistFailed(System.nanoTime() - start);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * Step 5's loop: the bus's {@link ConsumerLoop} on {@code upstream}, with this class as its handler.
@@ -39,9 +40,18 @@ public final class UpstreamConsumer implements Runnable {
     private final MessageAssigner assigner;
     private final PartitionFences fences;
     private final ConsumerLoop<String, byte[]> loop;
+    private final LogicMetrics metrics;
 
     public UpstreamConsumer(Consumer<String, byte[]> consumer, String topic, UpstreamBatchProcessor processor,
             QueryStage queries, MessageAssigner assigner, Backoff backoff, PartitionFences fences, Clock clock) {
+        this(consumer, topic, processor, queries, assigner, backoff, fences, clock, LogicMetrics.none());
+    }
+
+    /** @param metrics records each batch's size and processing time */
+    public UpstreamConsumer(Consumer<String, byte[]> consumer, String topic, UpstreamBatchProcessor processor,
+            QueryStage queries, MessageAssigner assigner, Backoff backoff, PartitionFences fences, Clock clock,
+            LogicMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.topic = topic;
         this.processor = processor;
         this.queries = queries;
@@ -79,8 +89,10 @@ public final class UpstreamConsumer implements Runnable {
 
         @Override
         public boolean handle(List<ConsumerRecord<String, byte[]>> batch) throws BatchRetryException {
+            long start = System.nanoTime();
             List<PendingQuery> waiting = processor.process(batch, queries.backlog().room());
             queries.backlog().addAll(waiting);
+            metrics.batch(batch.size(), System.nanoTime() - start);
             return true;
         }
 

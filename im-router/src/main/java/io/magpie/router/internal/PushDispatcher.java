@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * Step 7 for one polled batch of push tasks: read the routes of every uid of the batch in ONE call,
@@ -58,15 +59,23 @@ public final class PushDispatcher {
     private final OfflineTaskPublisher offline;
     private final Duration timeout;
     private final Clock clock;
+    private final RouterMetrics metrics;
 
     /** What one gate's share of a batch came to. */
     private record GateResult(String gateId, List<GatePush> pushes, List<GatePushAck> acks, boolean unregistered,
-            Throwable failure) {
+            Throwable failure, long startNanos) {
     }
 
     /** @param timeout how long a batch may take from route lookup to the last ack */
     public PushDispatcher(RouteTable routes, GateRegistry gates, GatePushClient client, OfflineTaskPublisher offline,
             Duration timeout, Clock clock) {
+        this(routes, gates, client, offline, timeout, clock, RouterMetrics.none());
+    }
+
+    /** @param metrics counts pushes by outcome and route misses, times gate deliveries and batches */
+    public PushDispatcher(RouteTable routes, GateRegistry gates, GatePushClient client, OfflineTaskPublisher offline,
+            Duration timeout, Clock clock, RouterMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.routes = routes;
         this.gates = gates;
         this.client = client;
@@ -80,7 +89,9 @@ public final class PushDispatcher {
         if (tasks.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        metrics.tasks(tasks.size());
+        long deadline = start + timeout.toNanos();
         Set<Long> uids = TargetResolver.uidsToLookUp(tasks);
         Map<Long, List<Route>> found = uids.isEmpty() ? Map.of()
                 : await(routes.lookup(uids), deadline, "looking up the routes of " + uids.size() + " users");
@@ -107,11 +118,14 @@ public final class PushDispatcher {
         // a fresh deadline: gates that used up the batch's must not turn into a retry of the whole batch
         await(offline.publish(notifications), System.nanoTime() + timeout.toNanos(),
                 "storing " + notifications.size() + " offline notifications");
+        metrics.offline(notifications.size());
+        metrics.batch(System.nanoTime() - start);
     }
 
     /** One gate's share; a broken connection (not a timeout) is retried once on a fresh one. */
     private CompletableFuture<GateResult> deliver(String gateId, List<GatePush> pushes, boolean mayRetry) {
-        return gates.find(gateId).thenCompose(gate -> send(gateId, gate, pushes))
+        long startNanos = System.nanoTime();
+        return gates.find(gateId).thenCompose(gate -> send(gateId, gate, pushes, startNanos))
                 .handle((result, e) -> {
                     if (e == null) {
                         return CompletableFuture.completedFuture(result);
@@ -123,22 +137,31 @@ public final class PushDispatcher {
                                 cause.getMessage());
                         return deliver(gateId, pushes, false);
                     }
-                    return CompletableFuture.completedFuture(new GateResult(gateId, pushes, List.of(), false, cause));
+                    return CompletableFuture.completedFuture(new GateResult(gateId, pushes, List.of(), false, cause,
+                            startNanos));
                 })
                 .thenCompose(f -> f);
     }
 
-    private CompletableFuture<GateResult> send(String gateId, Optional<GateInfo> gate, List<GatePush> pushes) {
+    private CompletableFuture<GateResult> send(String gateId, Optional<GateInfo> gate, List<GatePush> pushes,
+            long startNanos) {
         if (gate.isEmpty()) {
             client.forget(gateId);
-            return CompletableFuture.completedFuture(new GateResult(gateId, pushes, List.of(), true, null));
+            return CompletableFuture.completedFuture(new GateResult(gateId, pushes, List.of(), true, null, startNanos));
         }
         return client.deliver(gate.get(), pushes)
-                .thenApply(acks -> new GateResult(gateId, pushes, acks, false, null));
+                .thenApply(acks -> new GateResult(gateId, pushes, acks, false, null, startNanos));
     }
 
     /** Records what is gone, prunes those routes, reports a failure; never throws. */
     private GateResult afterDelivery(GateResult r, Set<String> gone) {
+        if (r.failure() != null) {
+            metrics.failed(r.pushes().size());
+        } else if (r.unregistered()) {
+            metrics.gateGone(r.pushes().size());
+        } else {
+            metrics.delivered(r.pushes().size(), System.nanoTime() - r.startNanos());
+        }
         if (r.failure() != null) {
             log.warn("[gate {}] {} pushes not delivered: {}; its clients get them from storage (SYNC/PULL), the"
                     + " other gates are not held back", r.gateId(), r.pushes().size(), r.failure().getMessage());

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * 200 {@code {"status":"UP","roles":{...}}} when every role the process runs says so, and 503 with
  * the same body naming the role that does not. Live = do not restart me (a consumer loop that ended
  * or is wedged, an event loop that does not run tasks, says DOWN); ready = send me work.
+ *
+ * <p>With a metrics source it also serves {@code GET /metrics}: every meter of the process in the
+ * Prometheus text format (docs/operations.md, "Metrics").
  *
  * <p>Thread-safe. Started by the process's composition root before its roles, so an orchestrator sees
  * the process (live, not ready) while it waits for Redis, Kafka and MySQL; each role's check is
@@ -38,6 +42,8 @@ public final class HealthServer implements AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
+    /** The Prometheus text exposition format. */
+    public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Javalin javalin;
     private final List<Check> checks;
@@ -59,7 +65,7 @@ public final class HealthServer implements AutoCloseable {
      * @throws IllegalStateException if the port cannot be bound (the message names {@code health.port})
      */
     public static HealthServer start(HealthConfig config, List<Check> checks) {
-        return start(config, checks, javalin -> { });
+        return start(config, checks, null, javalin -> { });
     }
 
     /**
@@ -67,6 +73,24 @@ public final class HealthServer implements AutoCloseable {
      * process's roles (e.g. the gate's drain endpoint), which carry their own authentication.
      */
     public static HealthServer start(HealthConfig config, List<Check> checks, Consumer<Javalin> moreRoutes) {
+        return start(config, checks, null, moreRoutes);
+    }
+
+    /** Binds the listener, serving {@code GET /metrics} too. */
+    public static HealthServer start(HealthConfig config, List<Check> checks, Supplier<String> metrics) {
+        return start(config, checks, metrics, javalin -> { });
+    }
+
+    /**
+     * Binds the listener: the health routes, {@code GET /metrics} when {@code metrics} is not null, and
+     * {@code moreRoutes}.
+     *
+     * @param metrics the Prometheus text of every meter of the process, computed per request (called on an
+     *                HTTP worker thread, never an event loop); null = no {@code /metrics}
+     * @throws IllegalStateException if the port cannot be bound (the message names {@code health.port})
+     */
+    public static HealthServer start(HealthConfig config, List<Check> checks, Supplier<String> metrics,
+            Consumer<Javalin> moreRoutes) {
         List<Check> copy = List.copyOf(checks);
         Javalin javalin = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -77,6 +101,9 @@ public final class HealthServer implements AutoCloseable {
         HealthServer server = new HealthServer(javalin, copy);
         javalin.get("/health/live", ctx -> server.answer(ctx, Check::live));
         javalin.get("/health/ready", ctx -> server.answer(ctx, Check::ready));
+        if (metrics != null) {
+            javalin.get("/metrics", ctx -> ctx.contentType(METRICS_CONTENT_TYPE).result(metrics.get()));
+        }
         moreRoutes.accept(javalin);
         try {
             javalin.start(config.bind(), config.port());
@@ -86,8 +113,8 @@ public final class HealthServer implements AutoCloseable {
                     + " (health.bind / health.port): " + e.getMessage() + "; choose a free port or set"
                     + " health.enabled: false", e);
         }
-        log.info("[health] serving /health/live and /health/ready on {}:{} for {}", config.bind(), server.port(),
-                copy.stream().map(Check::role).toList());
+        log.info("[health] serving /health/live, /health/ready{} on {}:{} for {}", metrics == null ? "" : " and /metrics",
+                config.bind(), server.port(), copy.stream().map(Check::role).toList());
         return server;
     }
 

@@ -29,6 +29,26 @@ class HealthServerTest {
     }
 
     @Test
+    void servesTheProcessMetricsInThePrometheusTextFormatNextToTheProbes() throws Exception {
+        server = HealthServer.start(new HealthConfig(true, "127.0.0.1", 0), List.of(
+                new HealthServer.Check("router", () -> true, () -> true)),
+                () -> "# TYPE magpie_router_tasks_total counter\nmagpie_router_tasks_total{role=\"router\"} 3.0\n");
+
+        HttpResponse<String> metrics = get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertEquals(HealthServer.METRICS_CONTENT_TYPE, metrics.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(metrics.body().contains("magpie_router_tasks_total{role=\"router\"} 3.0"), metrics.body());
+        assertEquals(200, get("/health/live").statusCode());
+    }
+
+    @Test
+    void withoutAMetricsSourceThereIsNoMetricsEndpoint() throws Exception {
+        server = HealthServer.start(new HealthConfig(true, "127.0.0.1", 0), List.of());
+
+        assertEquals(404, get("/metrics").statusCode());
+    }
+
+    @Test
     void answersUpWhileEveryRoleIsUpAndNamesTheRoleThatIsNot() throws Exception {
         server = HealthServer.start(new HealthConfig(true, "127.0.0.1", 0), List.of(
                 new HealthServer.Check("router", routerLive::get, () -> true),

@@ -1,0 +1,121 @@
+package io.magpie.gate.internal;
+
+import static io.magpie.gate.internal.TestFrames.next;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageRef;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.proto.Push;
+import io.magpie.protocol.proto.PushAck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** What the gate's meters show an operator, on virtual time: PUSH_ACK latency, resends, frames, refusals. */
+class GateMetricsTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final AtomicInteger open = new AtomicInteger();
+    private final GateMetrics metrics = new GateMetrics(registry, "gate-a", open::get);
+    private final ManualTicker ticker = new ManualTicker();
+
+    private EmbeddedChannel connection() {
+        EmbeddedChannel channel = ManualTicker.frozen(new EmbeddedChannel());
+        Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
+        channel.pipeline().addLast(ClientPipeline.FRAMES, new FrameMeter(metrics));
+        channel.pipeline().addLast(ClientPipeline.PUSH_ACK, new PushAckHandler(session,
+                new WaitAckTable.Settings(TIMEOUT, 1, 1000, 1 << 20),
+                Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC), ticker, metrics));
+        return channel;
+    }
+
+    private static TrackedPush push(int requestId, String conversation, long seq) {
+        Push push = Push.newBuilder().addMessages(Message.newBuilder().setConversationId(conversation).setSeq(seq)
+                .setMsgId(1000 + seq)).build();
+        return new TrackedPush(Frames.of(Command.PUSH, requestId, push), List.of(new MessageKey(conversation, seq)));
+    }
+
+    private static Frame ack(String conversation, long seq) {
+        return Frames.of(Command.PUSH_ACK, 0, PushAck.newBuilder()
+                .addAcked(MessageRef.newBuilder().setConversationId(conversation).setSeq(seq)).build());
+    }
+
+    private double count(String name, String... tags) {
+        return registry.get(name).tags(tags).counter().count();
+    }
+
+    @Test
+    void thePushAckTimerMeasuresFromTheFirstWriteToTheAckAcrossResends() {
+        EmbeddedChannel channel = connection();
+        channel.writeOutbound(push(7, "s_1_42", 3));
+        next(channel);
+        ticker.elapse(channel, TIMEOUT); // resent once
+        next(channel);
+        ticker.elapse(channel, Duration.ofSeconds(2));
+        channel.writeInbound(ack("s_1_42", 3));
+
+        Timer timer = registry.get("magpie.gate.push.ack").tags("gate", "gate-a", "role", "gate").timer();
+        assertEquals(1, timer.count());
+        assertEquals(7_000, timer.totalTime(TimeUnit.MILLISECONDS), 0.001, "from the first write, not the resend");
+        assertEquals(1, count("magpie.gate.push.resends"));
+        assertEquals(2, count("magpie.gate.frames.out", "command", "PUSH"), "the resend is a frame out too");
+        assertEquals(1, count("magpie.gate.frames.in", "command", "PUSH_ACK"));
+    }
+
+    @Test
+    void aPushNeverAckedIsCountedAsGivenUpAndNotTimed() {
+        EmbeddedChannel channel = connection();
+        channel.writeOutbound(push(7, "g_9", 1));
+        ticker.elapse(channel, TIMEOUT);
+        ticker.elapse(channel, TIMEOUT.multipliedBy(4));
+
+        assertEquals(1, count("magpie.gate.push.given.up"));
+        assertEquals(0, registry.get("magpie.gate.push.ack").timer().count());
+    }
+
+    @Test
+    void errorFramesAreCountedByCodeSoRefusalsShow() {
+        EmbeddedChannel channel = connection();
+        channel.writeOutbound(Frames.error(5, Command.SEND.code(), ErrorCode.RATE_LIMITED, "over budget", 100));
+        channel.writeOutbound(Frames.error(6, Command.SEND.code(), ErrorCode.SERVER_BUSY, "bus slow", 1000));
+        channel.writeOutbound(Frames.error(7, Command.SEND.code(), ErrorCode.SERVER_BUSY, "bus slow", 1000));
+
+        assertEquals(1, count("magpie.gate.errors", "code", "RATE_LIMITED"));
+        assertEquals(2, count("magpie.gate.errors", "code", "SERVER_BUSY"));
+        assertEquals(3, count("magpie.gate.frames.out", "command", "ERROR"));
+    }
+
+    @Test
+    void unknownCommandsShareOneSeriesAndTheConnectionGaugeReadsLive() {
+        metrics.frameIn(63);
+        metrics.frameIn(4097);
+        open.set(12);
+
+        assertEquals(2, count("magpie.gate.frames.in", "command", "OTHER"));
+        assertEquals(12, registry.get("magpie.gate.connections").gauge().value());
+    }
+
+    @Test
+    void loginsAreCountedByOutcome() {
+        metrics.loginOk();
+        metrics.loginRefused(ErrorCode.INVALID_TOKEN);
+
+        assertEquals(1, count("magpie.gate.logins", "result", "ok"));
+        assertEquals(1, count("magpie.gate.logins", "result", "INVALID_TOKEN"));
+    }
+}
