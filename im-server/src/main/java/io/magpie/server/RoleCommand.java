@@ -26,10 +26,13 @@ abstract class RoleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
+        String name = role().name().toLowerCase();
         Settings settings = new Settings(ConfigTree.load(config, System.getenv()));
+        ProcessLifecycle lifecycle = ProcessLifecycle.install(name);
         MagpieNode node = MagpieNode.start(settings, EnumSet.of(role()), Clock.systemUTC());
-        log.info("[{}] ready in {} ms (config {})", role().name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000, config);
-        ProcessLifecycle.runUntilStopped(role().name().toLowerCase(), node);
+        lifecycle.add(node);
+        log.info("[{}] ready in {} ms (config {})", name, (System.nanoTime() - t0) / 1_000_000, config);
+        lifecycle.awaitStop();
         return 0;
     }
 
