@@ -4,6 +4,8 @@ import io.magpie.protocol.proto.Message;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -21,7 +23,7 @@ final class ChatBacklog {
     private final Deque<Message> held = new ArrayDeque<>(); // guarded by this
     private boolean live; // guarded by this
     private long hidden; // guarded by this
-    private long lastAddNanos = System.nanoTime(); // guarded by this
+    private final Map<String, Long> highestSeq = new HashMap<>(); // guarded by this
 
     ChatBacklog(int keep, PrintStream out, Function<Message, String> format) {
         this.keep = keep;
@@ -34,7 +36,7 @@ final class ChatBacklog {
             out.println(format.apply(m));
             return;
         }
-        lastAddNanos = System.nanoTime();
+        highestSeq.merge(m.getConversationId(), m.getSeq(), Math::max);
         held.addLast(m);
         if (held.size() > keep) {
             held.removeFirst();
@@ -42,9 +44,9 @@ final class ChatBacklog {
         }
     }
 
-    /** Nanos since the last message arrived (the catch-up is over once they stop coming). */
-    synchronized long quietNanos() {
-        return System.nanoTime() - lastAddNanos;
+    /** The highest seq of {@code conversation} held so far (the catch-up is over once it reaches the newest). */
+    synchronized long highestSeq(String conversation) {
+        return highestSeq.getOrDefault(conversation, 0L);
     }
 
     /**

@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -132,7 +134,7 @@ final class ChatCommand implements Callable<Integer> {
                     + " commands; Ctrl-D quits.%n", user, me.uid(), (webSocket ? "WebSocket" : "TCP")
                     + (tls ? " with TLS" : ""), to, peer);
             ChatActions actions = new ChatActions(client, out, peer, conversation, device);
-            awaitCatchUp(backlog);
+            awaitCatchUp(client, backlog, conversation);
             actions.historyBefore(backlog.goLive(conversation));
             FriendChatActions friendActions = new FriendChatActions(client, accounts, out);
             client.friends().addListener(friendActions.printer());
@@ -162,10 +164,21 @@ final class ChatCommand implements Callable<Integer> {
         return typed == null || typed.length == 0 ? null : new String(typed);
     }
 
-    /** Waits until the SDK's catch-up after login stops delivering (quiet for 500 ms, at most 5 s). */
-    private static void awaitCatchUp(ChatBacklog backlog) throws InterruptedException {
+    /**
+     * Waits (at most 5 s) until the SDK's catch-up after login delivered the newest message of the
+     * conversation, as a SYNC reports it; below the cleared seq nothing comes.
+     */
+    private static void awaitCatchUp(MagpieClient client, ChatBacklog backlog, String conversation)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (backlog.quietNanos() < TimeUnit.MILLISECONDS.toNanos(500) && System.nanoTime() < deadline) {
+        try {
+            client.syncNow().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return; // no catch-up to wait for: show what came, the rest arrives live
+        }
+        long newest = client.conversationState(conversation)
+                .map(s -> s.lastSeq() > s.clearedSeq() ? s.lastSeq() : 0L).orElse(0L);
+        while (backlog.highestSeq(conversation) < newest && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
     }

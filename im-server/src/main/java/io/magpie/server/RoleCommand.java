@@ -37,7 +37,11 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "gate", mixinStandardHelpOptions = true,
-            description = "Run a gate: client TCP + WebSocket listeners and the internal push port.")
+            description = "Run a gate: client TCP + WebSocket listeners and the internal push port.",
+            footer = {"", "Needs at start: Redis (routes, gate registry) and Kafka (produces upstream);",
+                "no MySQL.",
+                "Secrets: auth.token-secret (verifies login tokens; the same as logic's) and",
+                "cluster.secret (the routers' handshake on the internal port)."})
     static final class Gate extends RoleCommand {
         @Override
         MagpieNode.Role role() {
@@ -46,7 +50,9 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "lsb", mixinStandardHelpOptions = true,
-            description = "Run the LSB: hands clients the least-loaded gate over HTTP.")
+            description = "Run the LSB: hands clients the least-loaded gate over HTTP.",
+            footer = {"", "Needs at start: Redis (reads the gate registry); no MySQL, no Kafka.",
+                "Secrets: none."})
     static final class Lsb extends RoleCommand {
         @Override
         MagpieNode.Role role() {
@@ -55,7 +61,10 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "logic", mixinStandardHelpOptions = true,
-            description = "Run logic: the upstream consumer (store, sequence, push tasks) and the account API.")
+            description = "Run logic: the upstream consumer (store, sequence, push tasks) and the account API.",
+            footer = {"", "Needs at start: MySQL (runs the schema migrations; mysql.url names the",
+                "database), Redis (worker-id lease, login limits) and Kafka.",
+                "Secrets: auth.token-secret (signs login tokens; the gates need the same)."})
     static final class Logic extends RoleCommand {
         @Override
         MagpieNode.Role role() {
@@ -64,7 +73,9 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "notifier", mixinStandardHelpOptions = true,
-            description = "Run the push-notification worker: offline tasks to webhook (APNs/FCM adapters plug in).")
+            description = "Run the push-notification worker: offline tasks to webhook (APNs/FCM adapters plug in).",
+            footer = {"", "Needs at start: MySQL (push tokens, mutes), Redis (at start only) and Kafka.",
+                "Secrets: none of Magpie's; the webhook's own settings, if any."})
     static final class Notifier extends RoleCommand {
         @Override
         MagpieNode.Role role() {
@@ -73,7 +84,10 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "router", mixinStandardHelpOptions = true,
-            description = "Run a router: consumes push tasks and pushes them to the gates.")
+            description = "Run a router: consumes push tasks and pushes them to the gates.",
+            footer = {"", "Needs at start: Redis (routes, gate registry) and Kafka; no MySQL.",
+                "Secrets: cluster.secret (the gates' internal-port handshake; the same as",
+                "the gates')."})
     static final class Router extends RoleCommand {
         @Override
         MagpieNode.Role role() {
