@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * and the caller owns the instance; {@link #close} stops the embedded servers in reverse order
  * (Kafka, Redis, MariaDB), logging rather than throwing when one of them fails to stop. A JVM
  * shutdown hook closes it as well, so Ctrl-C does not leave {@code mariadbd} or
- * {@code redis-server} running; a {@code kill -9}ed JVM's servers are killed by the next start
+ * {@code redis-server} running (unless the owner {@link #detachShutdownHook took that over}); a
+ * {@code kill -9}ed JVM's servers are killed by the next start
  * using the same {@link InfrastructureConfig#dataDir()}. Several instances may run at once (even
  * in one JVM): each embedded set takes its own locked slot directory.
  *
@@ -417,6 +418,21 @@ public final class Infrastructure implements AutoCloseable {
             // the JVM is shutting down: this is the hook running
         }
         log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Hands stopping on JVM shutdown to the caller: removes the shutdown hook that would otherwise
+     * close the servers at the same time as the caller's own hooks stop what uses them. A process
+     * that runs roles on this infrastructure calls this and closes it in its one ordered hook, after
+     * the roles. The embedded children run in sessions of their own, so a terminal's Ctrl-C does not
+     * stop them behind its back either.
+     */
+    public void detachShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook is running and stops the servers
+        }
     }
 
     private void closeOnShutdown() {

@@ -25,25 +25,38 @@ final class ChatActions {
     private final PrintStream out;
     private final long peer;
     private final String conversation;
+    private final String device;
     private final GroupChatActions groups;
     /** {@code /history} shows messages below this seq next; 0 = from the newest; -1 = the beginning was shown. */
     private long historyBefore;
 
-    ChatActions(MagpieClient client, PrintStream out, long peer, String conversation) {
+    ChatActions(MagpieClient client, PrintStream out, long peer, String conversation, String device) {
         this.client = client;
         this.out = out;
         this.peer = peer;
         this.conversation = conversation;
+        this.device = device;
         this.groups = new GroupChatActions(client, out);
     }
 
-    /** How a message prints: {@code [#seq them] text}, or its recall or delete placeholder. */
-    static String format(Message m, long peer) {
+    /** {@code /history} pages back from below {@code seq} (the oldest message already shown; 0 = the newest). */
+    void historyBefore(long seq) {
+        historyBefore = seq;
+    }
+
+    /**
+     * How a message prints: {@code [#seq them] text}, {@code [#seq you] text} for yours from this
+     * device (or one that did not say), {@code [#seq you on phone-1] text} for yours from another
+     * device, or its recall or delete placeholder.
+     */
+    static String format(Message m, long peer, String myDevice) {
         if (m.getConversationType() == ConversationType.GROUP) {
             return "[" + m.getConversationId() + " #" + m.getSeq() + " uid " + m.getSenderUid() + "] "
                     + GroupEvents.of(m).map(GroupEvents::describe).orElse(m.getContent().getText());
         }
-        String who = m.getSenderUid() == peer ? "them" : "you";
+        String from = m.getSenderDeviceId();
+        String who = m.getSenderUid() == peer ? "them"
+                : from.isEmpty() || from.equals(myDevice) ? "you" : "you on " + from;
         String text = switch (m.getStatus()) {
             case RECALLED -> "(message recalled)";
             case DELETED -> "(deleted for you)";
@@ -103,7 +116,7 @@ final class ChatActions {
         }
         out.println("  -- history --");
         for (Message m : page.messages()) {
-            out.println("  " + format(m, peer));
+            out.println("  " + format(m, peer, device));
         }
         historyBefore = page.hasMore() && page.oldestSeq() > 1 ? page.oldestSeq() : -1;
         out.println(historyBefore < 0 ? "  -- the beginning of the conversation --"

@@ -19,8 +19,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,10 +41,18 @@ import picocli.CommandLine.Option;
         footer = {"", "Commands inside the chat:", ChatInput.HELP, ChatPresenceCommands.HELP})
 final class ChatCommand implements Callable<Integer> {
 
+    static final String PASSWORD_ENV = "MAGPIE_PASSWORD";
+    /** Messages shown of the catch-up on connect; /history pages back for more. */
+    static final int BACKLOG_SHOWN = 10;
+    /** The exit status after the server ended the session (KICK). */
+    static final int KICKED_EXIT = 3;
+
     @Option(names = {"-u", "--user"}, required = true, description = "your user name (registered on first use)")
     String user;
 
-    @Option(names = {"-p", "--password"}, required = true, description = "your password (8-128 characters)")
+    @Option(names = {"-p", "--password"},
+            description = "your password (8-128 characters); without it, $" + PASSWORD_ENV + ", else asked for"
+                    + " without echo (a password on the command line shows in ps and the shell history)")
     String password;
 
     @Option(names = {"-t", "--to"}, required = true, description = "the user name of the person you chat with")
@@ -96,13 +108,24 @@ final class ChatCommand implements Callable<Integer> {
                 .platform(Platform.DESKTOP)
                 .clientVersion("magpie-chat")
                 .build();
+        String password = password(this.password, System.getenv(), System.console() == null ? null
+                : () -> System.console().readPassword("password for %s: ", user));
+        if (password == null) {
+            System.err.println("magpie chat: no password: give --password, set " + PASSWORD_ENV
+                    + ", or run in a terminal to be asked");
+            return 2;
+        }
         AccountClient accounts = new AccountClient(config);
-        registerIfNew(accounts, out);
+        registerIfNew(accounts, password, out);
         Credentials me = accounts.login(user, password, device, Platform.DESKTOP);
         long peer = awaitPeer(accounts, me, out);
         String conversation = "s_" + Math.min(me.uid(), peer) + "_" + Math.max(me.uid(), peer);
         try (MagpieClient client = new MagpieClient(config)) {
-            client.addListener(new Printer(out, peer, to, conversation));
+            ChatBacklog backlog = new ChatBacklog(BACKLOG_SHOWN, out, m -> ChatActions.format(m, peer, device));
+            client.addListener(new Printer(out, peer, to, conversation, backlog, () -> {
+                out.flush();
+                new Thread(() -> System.exit(KICKED_EXIT), "chat-exit").start();
+            }, user, device));
             ChatPresenceCommands presence = new ChatPresenceCommands(client, accounts, me, out, peer, to, conversation);
             presence.listen();
             client.connect(me).get(15, TimeUnit.SECONDS);
@@ -110,7 +133,9 @@ final class ChatCommand implements Callable<Integer> {
             out.printf("connected as %s (uid %d) over %s; chatting with %s (uid %d). Type a line and Enter; /help lists"
                     + " commands; Ctrl-D quits.%n", user, me.uid(), (webSocket ? "WebSocket" : "TCP")
                     + (tls ? " with TLS" : ""), to, peer);
-            ChatActions actions = new ChatActions(client, out, peer, conversation);
+            ChatActions actions = new ChatActions(client, out, peer, conversation, device);
+            awaitCatchUp(client, backlog, conversation);
+            actions.historyBefore(backlog.goLive(conversation));
             FriendChatActions friendActions = new FriendChatActions(client, accounts, out);
             client.friends().addListener(friendActions.printer());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -121,6 +146,53 @@ final class ChatCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The password: {@code --password}, else {@code $MAGPIE_PASSWORD}, else asked for on the terminal
+     * ({@code prompt}, null without one); null when none of them gave one.
+     */
+    static String password(String option, Map<String, String> env, Supplier<char[]> prompt) {
+        if (option != null) {
+            return option;
+        }
+        String fromEnv = env.get(PASSWORD_ENV);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return fromEnv;
+        }
+        char[] typed = prompt == null ? null : prompt.get();
+        return typed == null || typed.length == 0 ? null : new String(typed);
+    }
+
+    /**
+     * Waits (at most 5 s) until the SDK's catch-up after login delivered the newest message of the
+     * conversation, as a SYNC reports it; below the cleared seq nothing comes.
+     */
+    private static void awaitCatchUp(MagpieClient client, ChatBacklog backlog, String conversation)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        try {
+            client.syncNow().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return; // no catch-up to wait for: show what came, the rest arrives live
+        }
+        long newest = client.conversationState(conversation)
+                .map(s -> s.lastSeq() > s.clearedSeq() ? s.lastSeq() : 0L).orElse(0L);
+        while (backlog.highestSeq(conversation) < newest && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** One plain sentence for a KICK: why this chat ended and what to do about it. */
+    static String kickSentence(Kick kick, String user, String device) {
+        return switch (kick.getReason()) {
+            case DUPLICATE_DEVICE -> user + " signed in again as device \"" + device + "\" somewhere else, so this"
+                    + " chat was closed (give each terminal its own --device to chat from both).";
+            case TOKEN_REVOKED -> "You were signed out (the session was revoked), so this chat was closed.";
+            case ADMIN -> "An operator ended your session, so this chat was closed.";
+            default -> "The server ended your session" + (kick.getMessage().isBlank() ? "" : " (" + kick.getMessage()
+                    + ")") + ", so this chat was closed.";
+        };
     }
 
     /** The peer's uid; waits for the peer to register so two terminals can start in any order. */
@@ -142,7 +214,7 @@ final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    private void registerIfNew(AccountClient accounts, PrintStream out) {
+    private void registerIfNew(AccountClient accounts, String password, PrintStream out) {
         try {
             long uid = accounts.register(user, password, user);
             out.printf("registered %s as uid %d%n", user, uid);
@@ -154,11 +226,11 @@ final class ChatCommand implements Callable<Integer> {
     }
 
     /** Prints what arrives for the one conversation of this chat. */
-    private record Printer(PrintStream out, long peer, String peerName, String conversation)
-            implements MessageListener {
+    private record Printer(PrintStream out, long peer, String peerName, String conversation, ChatBacklog backlog,
+            Runnable exit, String user, String device) implements MessageListener {
         @Override
         public void onMessage(Message m) {
-            out.println(ChatActions.format(m, peer));
+            backlog.add(m);
         }
 
         @Override
@@ -207,12 +279,13 @@ final class ChatCommand implements Callable<Integer> {
 
         @Override
         public void onKicked(Kick kick) {
-            out.println("kicked: " + kick.getReason() + " " + kick.getMessage());
+            out.println(kickSentence(kick, user, device));
+            exit.run();
         }
 
         @Override
         public void onConnectionStateChanged(ConnectionState state) {
-            if (state != ConnectionState.CONNECTED) {
+            if (state != ConnectionState.CONNECTED && state != ConnectionState.KICKED) {
                 out.println("(" + state.name().toLowerCase() + ")");
             }
         }

@@ -1,6 +1,9 @@
 package io.magpie.server;
 
 import io.magpie.server.config.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,11 +49,30 @@ public final class Magpie implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /**
+     * {@code magpie 0.1.0-SNAPSHOT (commit 1a2b3c4d5e, Java 17.0.9+9)}: from {@code version.properties},
+     * written into the jar by the build (project version and git commit), else the manifest's
+     * Implementation-Version, else "dev" (classes run from an IDE).
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Magpie.class.getPackage().getImplementationVersion();
-            return new String[] {"magpie " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+            Properties built = new Properties();
+            try (InputStream in = Magpie.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    built.load(in);
+                }
+            } catch (IOException e) {
+                // unreadable: fall back to the manifest below
+            }
+            return new String[] {line(built.getProperty("version", Magpie.class.getPackage().getImplementationVersion()),
+                    built.getProperty("commit"), Runtime.version().toString())};
+        }
+
+        static String line(String version, String commit, String java) {
+            boolean knownCommit = commit != null && !commit.isBlank() && !commit.equals("unknown");
+            return "magpie " + (version == null ? "dev" : version)
+                    + " (" + (knownCommit ? "commit " + commit + ", " : "") + "Java " + java + ")";
         }
     }
 }

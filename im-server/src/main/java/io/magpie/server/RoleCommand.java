@@ -26,16 +26,24 @@ abstract class RoleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
+        String name = role().name().toLowerCase();
         Settings settings = new Settings(ConfigTree.load(config, System.getenv()));
+        ProcessLifecycle lifecycle = ProcessLifecycle.install(name);
         MagpieNode node = MagpieNode.start(settings, EnumSet.of(role()), Clock.systemUTC());
-        log.info("[{}] ready in {} ms (config {})", role().name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000, config);
         // SIGTERM drains a gate before it stops (docs/operations.md §5); the other roles just close
-        ProcessLifecycle.runUntilStopped(role().name().toLowerCase(), node.gateStopped(), node::stopGracefully);
+        lifecycle.add(node::stopGracefully);
+        lifecycle.exitWhen(node.gateStopped());
+        log.info("[{}] ready in {} ms (config {})", name, (System.nanoTime() - t0) / 1_000_000, config);
+        lifecycle.awaitStop();
         return 0;
     }
 
     @Command(name = "gate", mixinStandardHelpOptions = true,
-            description = "Run a gate: client TCP + WebSocket listeners and the internal push port.")
+            description = "Run a gate: client TCP + WebSocket listeners and the internal push port.",
+            footer = {"", "Needs at start: Redis (routes, gate registry) and Kafka (produces upstream);",
+                "no MySQL.",
+                "Secrets: auth.token-secret (verifies login tokens; the same as logic's) and",
+                "cluster.secret (the routers' handshake on the internal port)."})
     static final class Gate extends RoleCommand {
         @Override
         MagpieNode.Role role() {
@@ -44,7 +52,9 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "lsb", mixinStandardHelpOptions = true,
-            description = "Run the LSB: hands clients the least-loaded gate over HTTP.")
+            description = "Run the LSB: hands clients the least-loaded gate over HTTP.",
+            footer = {"", "Needs at start: Redis (reads the gate registry); no MySQL, no Kafka.",
+                "Secrets: none."})
     static final class Lsb extends RoleCommand {
         @Override
         MagpieNode.Role role() {
@@ -53,7 +63,10 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "logic", mixinStandardHelpOptions = true,
-            description = "Run logic: the upstream consumer (store, sequence, push tasks) and the account API.")
+            description = "Run logic: the upstream consumer (store, sequence, push tasks) and the account API.",
+            footer = {"", "Needs at start: MySQL (runs the schema migrations; mysql.url names the",
+                "database), Redis (worker-id lease, login limits) and Kafka.",
+                "Secrets: auth.token-secret (signs login tokens; the gates need the same)."})
     static final class Logic extends RoleCommand {
         @Override
         MagpieNode.Role role() {
@@ -62,7 +75,9 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "notifier", mixinStandardHelpOptions = true,
-            description = "Run the push-notification worker: offline tasks to webhook (APNs/FCM adapters plug in).")
+            description = "Run the push-notification worker: offline tasks to webhook (APNs/FCM adapters plug in).",
+            footer = {"", "Needs at start: MySQL (push tokens, mutes), Redis (at start only) and Kafka.",
+                "Secrets: none of Magpie's; the webhook's own settings, if any."})
     static final class Notifier extends RoleCommand {
         @Override
         MagpieNode.Role role() {
@@ -71,7 +86,10 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "router", mixinStandardHelpOptions = true,
-            description = "Run a router: consumes push tasks and pushes them to the gates.")
+            description = "Run a router: consumes push tasks and pushes them to the gates.",
+            footer = {"", "Needs at start: Redis (routes, gate registry) and Kafka; no MySQL.",
+                "Secrets: cluster.secret (the gates' internal-port handshake; the same as",
+                "the gates')."})
     static final class Router extends RoleCommand {
         @Override
         MagpieNode.Role role() {

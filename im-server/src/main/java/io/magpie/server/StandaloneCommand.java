@@ -65,7 +65,11 @@ final class StandaloneCommand implements Callable<Integer> {
         Map<String, String> env = System.getenv();
         ConfigTree tree = ConfigTree.load(config, roleEnvironment(env));
         Path dir = new Settings(tree).infraDataDir(dataDir);
+        // one ordered stop, on SIGINT and SIGTERM alike: the roles first, then the servers they use
+        ProcessLifecycle lifecycle = ProcessLifecycle.install("standalone");
         Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dir));
+        infra.detachShutdownHook();
+        lifecycle.add(infra);
         MagpieNode node;
         try {
             fillFromInfrastructure(tree, infra, dir);
@@ -78,6 +82,7 @@ final class StandaloneCommand implements Callable<Integer> {
             infra.close();
             throw e;
         }
+        lifecycle.add(node);
         long readyMs = (System.nanoTime() - t0) / 1_000_000;
         var gate = node.gate();
         log.info("[standalone] ready in {} ms: {}", readyMs, infra.describe());
@@ -106,7 +111,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         ? " (this machine only; --bind 0.0.0.0 to accept other hosts)" : "",
                 gate.config().internalBind(), gate.internalPort(),
                 secure ? "  TLS trust file (certificate to trust): " + tlsConfig.certFile() + "\n" : "", chatTls);
-        ProcessLifecycle.runUntilStopped("standalone", new java.util.concurrent.CompletableFuture<>(), node, infra);
+        lifecycle.awaitStop();
         return 0;
     }
 

@@ -217,6 +217,7 @@ public final class EmbeddedKafka implements KafkaServer {
         }
         stopped = true;
         if (server != null) {
+            LogQuieter.quietBrokerStop();
             shutdown(server);
             server = null;
         }

