@@ -49,9 +49,10 @@ public final class Settings {
      * file (or one set of shared sections) between all roles.
      */
     public void rejectUnknownKeys() {
-        List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::mysql, this::redis, this::kafkaBootstrap, this::topics,
-                this::partitions, this::tokenSecret, this::tls, this::gate, this::lsb, this::logic, this::router, this::notifier,
-                this::health, this::startupInfraWait);
+        List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::mysql, this::redis,
+                this::kafkaBootstrap, this::topics, this::partitions, this::tokenSecret, this::tls, this::gate,
+                this::gateAdmin, this::lsb, this::logic, this::router, this::notifier, this::health,
+                this::startupInfraWait);
         for (Runnable mapping : everyRole) {
             try {
                 mapping.run();
