@@ -4,7 +4,8 @@ package io.magpie.client;
  * Background delivery work failed: the SYNC after a login, or a PULL for a gap that the server refused
  * for good. Reported through {@link MessageListener#onError}; the cause is the server's
  * {@link MagpieErrorException}, a timeout or a lost connection. {@link #retryable()}: the client tries
- * again by itself (at the next login for a sync); false: the range was skipped.
+ * again by itself (a SYNC while the connection lasts, else at the next login); false: it gave up (a PULL's range
+ * was skipped, or a SYNC refused for good delivers from the first seq that arrives).
  */
 public final class DeliveryException extends MagpieException {
 

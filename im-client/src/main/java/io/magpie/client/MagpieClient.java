@@ -71,7 +71,9 @@ import org.slf4j.LoggerFactory;
  *       conversations changed since the last version it saw and PULLs what it lacks in each. Where it stands
  *       is kept in a {@link ClientState} (in memory by default; pass a persistent one to keep exactly-once
  *       delivery across app restarts). A conversation never seen before starts where SYNC says (its whole
- *       history is pulled); if no SYNC ever succeeded, at the first seq that arrives. Each PUSH is
+ *       history is pulled); a SYNC without an answer is asked again while the connection lasts, and the
+ *       messages of conversations not known yet wait for it (only a SYNC refused for good makes such a
+ *       conversation start at the first seq that arrives). Each PUSH is
  *       acknowledged once its messages were delivered or held back.</li>
  *   <li>Heartbeat: PING after one heartbeat interval (from LOGIN_ACK) without writes; no read for three
  *       intervals closes the connection. An unexpected close reconnects through the LSB with exponential

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Where a conversation never seen starts: a SYNC_ACK that lists it says so (from its cleared seq, so its
  * history up to {@code last_seq} is pulled); after any complete sync, a conversation still unknown is
- * new, so it starts at 0; before any sync completed (the server did not answer SYNC) the first seq that
- * arrives is taken as the start. While the first sync runs, messages of unknown conversations wait.
+ * new, so it starts at 0; if the server refused SYNC for good (one that is not answered in time is asked
+ * again, see DeliveryCoordinator) the first seq that arrives is taken as the start. While the first sync
+ * runs, messages of unknown conversations wait.
  *
  * <p>Only one PULL per conversation is in flight. Thread-safety: none; the owner serializes calls.
  */

@@ -77,6 +77,8 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     private boolean catchUpRows;
     /** {@link #syncNow} callers waiting for the next sync to finish. */
     private final List<CompletableFuture<Void>> syncWaiters = new ArrayList<>();
+    /** Failed SYNC requests of the running sync, for the retry backoff. */
+    private int syncFailures;
     private String who = "[client]";
 
     /**
@@ -207,7 +209,8 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     /**
      * SYNCs now from the last complete sync's version (as after a login, without the version catch-up): picks up
      * what changed on the server that no PUSH or NOTICE carries, such as the list settings (mute, pin, hide).
-     * Completes once the answer's pages were applied; fails when not connected or the SYNC failed.
+     * Completes once the answer's pages were applied (a SYNC without an answer is asked again while the connection
+     * lasts); fails when not connected, when the connection closed first, or when the server refused the SYNC.
      */
     public CompletableFuture<Void> syncNow() {
         ClientConnection connection = current.get();
@@ -229,6 +232,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     /** Under the lock: a new sync supersedes the running one (its answers are ignored). */
     private long startSync() {
         syncTargets.clear();
+        syncFailures = 0;
         pendingVersion = -1;
         sequencer.syncStarted();
         return ++syncGeneration;
@@ -243,7 +247,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
         connection.handler().request(Command.SYNC, request, Command.SYNC_ACK, SyncAck.parser())
                 .whenComplete((ack, error) -> {
                     if (error != null) {
-                        syncFailed(generation, Futures.unwrap(error));
+                        syncFailed(connection, generation, since, Futures.unwrap(error));
                     } else {
                         synced(connection, generation, since, ack);
                     }
@@ -295,23 +299,81 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
         }
     }
 
-    private void syncFailed(long generation, Throwable error) {
+    /**
+     * A SYNC page failed. Retryable (no answer in time, SERVER_BUSY, a storage error) on a connection that is still
+     * the current one: the page is asked again after a backoff, and messages of conversations this client has no
+     * position for keep waiting, because taking the first seq that arrives as a start would skip the seqs before
+     * it for good (a SYNC times out while the logic partitions move, and the first message of a new conversation
+     * may arrive after the second). The connection is gone: the next login SYNCs again. Refused for good: what
+     * arrives is delivered in order from its first seq, and missed messages come with the next sync.
+     */
+    private void syncFailed(ClientConnection connection, long generation, long since, Throwable error) {
+        boolean retryable = !(error instanceof MagpieException me) || me.retryable();
+        if (retryable) {
+            int attempt;
+            List<CompletableFuture<Void>> orphaned = List.of();
+            boolean connected = current.get() == connection;
+            synchronized (this) {
+                if (generation != syncGeneration) {
+                    return;
+                }
+                attempt = ++syncFailures;
+                if (!connected) {
+                    orphaned = List.copyOf(syncWaiters);
+                    syncWaiters.clear();
+                }
+            }
+            if (!connected) {
+                log.debug("{} SYNC failed while the connection went away ({}); the next login syncs again", who,
+                        error.toString());
+                orphaned.forEach(f -> f.completeExceptionally(error));
+                return;
+            }
+            long delay = retryBackoff.delay(Math.min(attempt, 30)).toMillis();
+            if (error instanceof MagpieErrorException refused) {
+                delay = Math.max(delay, refused.retryAfter().toMillis());
+            }
+            log.info("{} SYNC failed ({}); asking again in {} ms (attempt {}); messages of conversations not known"
+                    + " yet wait for it", who, error.toString(), delay, attempt);
+            if (attempt == 1) {
+                listeners.onError(new DeliveryException(who + " SYNC after login failed: " + error.getMessage()
+                        + "; the client asks again until it is answered or the connection closes", error, true));
+            }
+            try {
+                scheduler.schedule(() -> retrySync(connection, generation, since), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                log.debug("{} not retrying the SYNC: the event loop is shutting down", who);
+            }
+            return;
+        }
         List<PullRange> ranges;
         List<CompletableFuture<Void>> waiting;
         synchronized (this) {
             if (generation != syncGeneration) {
                 return;
             }
-            log.info("{} SYNC failed ({}); delivering what arrives in order, missed messages come with the next"
-                    + " sync", who, error.toString());
+            log.warn("{} SYNC refused for good ({}); delivering what arrives in order from its first seq, missed"
+                    + " messages come with the next sync", who, error.toString());
             ranges = sequencer.syncFinished(false, output);
             waiting = List.copyOf(syncWaiters);
             syncWaiters.clear();
         }
         waiting.forEach(f -> f.completeExceptionally(error));
-        listeners.onError(new DeliveryException(who + " SYNC after login failed: " + error.getMessage()
-                + "; messages missed while offline arrive after the next successful sync", error, true));
+        listeners.onError(new DeliveryException(who + " SYNC after login refused: " + error.getMessage()
+                + "; messages missed while offline arrive after the next successful sync", error, false));
         request(ranges);
+    }
+
+    private void retrySync(ClientConnection connection, long generation, long since) {
+        synchronized (this) {
+            if (generation != syncGeneration) {
+                return; // a newer sync (a login, syncNow) took over
+            }
+        }
+        if (current.get() != connection) {
+            return;
+        }
+        syncPage(connection, generation, since);
     }
 
     /** Called under the lock when a conversation's last delivered seq rose. */

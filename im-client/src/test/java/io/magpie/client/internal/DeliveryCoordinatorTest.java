@@ -280,6 +280,44 @@ class DeliveryCoordinatorTest {
     }
 
     @Test
+    void aSyncWithoutAnAnswerIsAskedAgainAndMessagesOfANewConversationWaitForIt() {
+        EmbeddedChannel ch = connect();
+        Frame sync = next(ch, Command.SYNC);
+        ch.writeInbound(Frames.error(sync.requestId(), Command.SYNC, ErrorCode.SERVER_BUSY, "partitions moving"));
+        push(ch, C, 2); // the PUSH of seq 1 was lost: seq 2 must not become the start
+
+        assertEquals(List.of(), received());
+        noMore(ch, Command.PULL);
+        assertInstanceOf(DeliveryException.class, recorder.errors.get(0));
+        assertTrue(((DeliveryException) recorder.errors.get(0)).retryable());
+        elapse(Duration.ofSeconds(11));
+        SyncRequest again = answerSync(ch, syncAck(3, info(C, 2)));
+        answerPull(ch, 1);
+
+        assertEquals(0, again.getSinceVersion());
+        assertEquals(List.of(C + "#1", C + "#2"), received());
+        assertEquals(1, recorder.errors.size(), "one report per sync, not per attempt");
+    }
+
+    @Test
+    void aSyncRetryStopsWithTheConnectionAndTheNextLoginSyncsAgain() {
+        EmbeddedChannel first = connect();
+        Frame sync = next(first, Command.SYNC);
+        first.writeInbound(Frames.error(sync.requestId(), Command.SYNC, ErrorCode.SERVER_BUSY, "partitions moving"));
+        first.close();
+        elapse(Duration.ofSeconds(11));
+        noMore(first, Command.SYNC);
+
+        EmbeddedChannel second = loggedIn();
+        answerSync(second, syncAck(2, info(C, 1)));
+        answerPull(second, 1);
+        elapse(Duration.ofSeconds(30));
+
+        assertEquals(List.of(C + "#1"), received());
+        noMore(second, Command.SYNC);
+    }
+
+    @Test
     void aPullThatFailsRetryablyIsSentAgainAfterABackoff() {
         EmbeddedChannel ch = connect();
         answerSync(ch, syncAck(1));

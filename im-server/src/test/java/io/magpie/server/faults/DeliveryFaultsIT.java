@@ -320,8 +320,9 @@ class DeliveryFaultsIT {
     @Order(6)
     void logicPausedInsideATransactionIsFencedOutAndNothingIsStoredTwice() throws Exception {
         try (ChatWorld world = world("lp")) {
-            // a slow stream (about 8 s at this pace): the freezer needs the victim busy with batches meanwhile
-            Traffic traffic = new Traffic(world, "lp", load.messagesPerDevice(), load.workersPerDevice(),
+            // a slow stream (about 25 s at this pace): the freezer needs the victim busy with batches for as long as
+            // its attempts may last (150 of about 135 ms); an 8 s stream ended before an unlucky freezer landed
+            Traffic traffic = new Traffic(world, "lp", Math.max(150, load.messagesPerDevice()), load.workersPerDevice(),
                     LOGIC_PAUSE_PACE, load.sendDeadline(), load.streamTimeout());
             traffic.start();
             traffic.awaitAcked(world.devices().size(), Duration.ofSeconds(60));
