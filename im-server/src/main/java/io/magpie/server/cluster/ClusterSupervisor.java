@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,10 @@ public final class ClusterSupervisor implements AutoCloseable {
     private final ClusterSpec spec;
     private final RoleConfigWriter configs;
     private final RoleLauncher launcher;
+    /** The LSB polls the registry every lsb.poll-interval (1 s by default); a few polls are plenty. */
+    private static final Duration LSB_LISTING = Duration.ofSeconds(15);
     private final LocalPorts ports = new LocalPorts();
+    private final LsbListing lsbListing = new LsbListing();
     private final Map<String, RoleChild> children = new LinkedHashMap<>(); // guarded by this
     private final Map<Role, Integer> lastNumber = new EnumMap<>(Role.class); // guarded by this
     private boolean closed; // guarded by this
@@ -85,7 +89,15 @@ public final class ClusterSupervisor implements AutoCloseable {
             throw new ClusterException("an LSB already runs on port " + spec.lsbPort() + "; stop it first (magpie"
                     + " cluster stop lsb-N) to start another");
         }
-        return start(List.of(plan(role))).get(0);
+        RoleChild added = start(List.of(plan(role))).get(0);
+        Optional<RoleChild> lsb = first(Role.LSB);
+        if (role == Role.GATE && lsb.isPresent()) {
+            String host = RoleConfigWriter.isWildcard(spec.bind()) ? "127.0.0.1" : spec.bind();
+            if (lsbListing.await("http://" + host + ":" + lsb.get().plan().httpPort(), added.name(), LSB_LISTING)) {
+                log.info("[cluster] the LSB hands out {} now", added.name());
+            }
+        }
+        return added;
     }
 
     /**
@@ -116,7 +128,7 @@ public final class ClusterSupervisor implements AutoCloseable {
     }
 
     /** The running process of {@code role} started first, if any. */
-    public synchronized java.util.Optional<RoleChild> first(Role role) {
+    public synchronized Optional<RoleChild> first(Role role) {
         return children.values().stream().filter(c -> c.plan().role() == role && c.alive()).findFirst();
     }
 
