@@ -175,10 +175,14 @@ public final class RoleChild {
         }
     }
 
-    /** The last {@code lines} lines of its log, for error messages. */
+    /**
+     * The last {@code lines} lines of its log without stack frames, for error messages: the frames would
+     * push the line that says what went wrong ("could not listen on ... port 8080") out of view.
+     */
     public String tail(int lines) {
         try {
-            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... ")).toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read " + logFile + ": " + e.getMessage() + ")";
