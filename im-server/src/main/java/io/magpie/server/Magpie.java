@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code magpie} command line: one subcommand per role, {@code standalone} for every role in one
- * JVM, and {@code chat} to try it from a terminal.
+ * JVM, {@code cluster} for every role as its own process on one machine, and {@code chat} to try it from a terminal.
  */
 @Command(name = "magpie", mixinStandardHelpOptions = true, versionProvider = Magpie.Version.class,
         description = "Magpie: a clustered instant-messaging server.",
         subcommands = {
             StandaloneCommand.class,
+            ClusterCommand.class,
             RoleCommand.Gate.class,
             RoleCommand.Lsb.class,
             RoleCommand.Logic.class,
@@ -38,6 +39,10 @@ public final class Magpie implements Runnable {
             if (ex instanceof ConfigException) {
                 cmd.getErr().println("magpie: configuration error: " + ex.getMessage());
                 return 2;
+            }
+            if (ex instanceof io.magpie.server.cluster.ClusterException) {
+                cmd.getErr().println("magpie: " + ex.getMessage());
+                return 1;
             }
             throw ex;
         });

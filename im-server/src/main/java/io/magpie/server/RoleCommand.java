@@ -21,6 +21,10 @@ abstract class RoleCommand implements Callable<Integer> {
                     + "any key can be overridden by MAGPIE_<SECTION>_<KEY>")
     Path config;
 
+    @Option(names = "--parent-pid", hidden = true, paramLabel = "PID",
+            description = "stop when this process ends (set by magpie cluster for the roles it starts)")
+    Long parentPid;
+
     abstract MagpieNode.Role role();
 
     @Override
@@ -29,6 +33,9 @@ abstract class RoleCommand implements Callable<Integer> {
         String name = role().name().toLowerCase();
         Settings settings = new Settings(ConfigTree.load(config, System.getenv()));
         ProcessLifecycle lifecycle = ProcessLifecycle.install(name);
+        if (parentPid != null) {
+            ParentWatch.start(name, parentPid);
+        }
         MagpieNode node = MagpieNode.start(settings, EnumSet.of(role()), Clock.systemUTC());
         // SIGTERM drains a gate before it stops (docs/operations.md §5); the other roles just close
         lifecycle.add(node::stopGracefully);

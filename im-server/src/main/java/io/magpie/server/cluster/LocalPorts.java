@@ -1,0 +1,44 @@
+package io.magpie.server.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Free loopback ports for the processes the supervisor starts. A port is free when asked and the child
+ * binds it a few seconds later; another program could take it in between, and then that child fails to
+ * start with a message naming the port (rare on a laptop; the start can simply be repeated).
+ * Remembers what it handed out, so two processes of one cluster never get the same port.
+ * Thread-safe.
+ */
+final class LocalPorts {
+
+    private final Set<Integer> handedOut = new HashSet<>(); // guarded by this
+
+    synchronized int next() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = probe();
+            if (handedOut.add(port)) {
+                return port;
+            }
+        }
+        throw new ClusterException("no free loopback port after 50 attempts");
+    }
+
+    /** Marks {@code port} (a fixed one, e.g. the LSB's) as taken, so {@link #next()} never returns it. */
+    synchronized void reserve(int port) {
+        handedOut.add(port);
+    }
+
+    private static int probe() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free loopback port", e);
+        }
+    }
+}
