@@ -12,12 +12,10 @@ import io.magpie.client.AccountClient;
 import io.magpie.client.ClientConfig;
 import io.magpie.client.Credentials;
 import io.magpie.client.MagpieClient;
-import io.magpie.client.MessageListener;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.engines.internal.FreePorts;
 import io.magpie.protocol.proto.ConversationType;
-import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.testkit.InfrastructureExtension;
 import java.io.IOException;
@@ -35,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
@@ -89,11 +86,11 @@ class ClusterCommandIT {
         List<MagpieClient> clients = new ArrayList<>();
         List<ProcessHandle> children = new ArrayList<>();
         try {
-            awaitLine(cluster, out, "Magpie cluster is ready", 150);
+            ProcessOutput.awaitLine(cluster, "magpie cluster", out, "Magpie cluster is ready", 150);
             children.addAll(cluster.children().toList());
             Set<String> roles = children.stream().map(c -> member(c)).collect(Collectors.toCollection(TreeSet::new));
             assertEquals(new TreeSet<>(List.of("gate-1", "gate-2", "logic-1", "logic-2", "lsb-1", "notifier-1",
-                    "router-1")), roles, "one process per role instance:\n" + tail(out));
+                    "router-1")), roles, "one process per role instance:\n" + ProcessOutput.tail(out));
             String banner = Files.readString(out, StandardCharsets.UTF_8);
             assertTrue(banner.contains("http://127.0.0.1:" + apiPort) && banner.contains("http://127.0.0.1:" + lsbPort),
                     "the banner names the account API and the LSB:\n" + banner);
@@ -102,11 +99,11 @@ class ClusterCommandIT {
                     .lsbUrl("http://127.0.0.1:" + lsbPort).platform(Platform.ANDROID)
                     .requestTimeout(Duration.ofSeconds(20)).build();
             String suffix = UUID.randomUUID().toString().substring(0, 8);
-            User alice = user(base, "alice-" + suffix, clients);
-            User bob = user(base, "bob-" + suffix, clients);
-            alice.client.sendText(ConversationType.SINGLE, bob.uid, "hello bob").get(30, SECONDS);
+            ListeningUser alice = user(base, "alice-" + suffix, clients);
+            ListeningUser bob = user(base, "bob-" + suffix, clients);
+            alice.client().sendText(ConversationType.SINGLE, bob.uid(), "hello bob").get(30, SECONDS);
             await().atMost(30, SECONDS).until(() -> bob.texts().contains("hello bob"));
-            bob.client.sendText(ConversationType.SINGLE, alice.uid, "hello alice").get(30, SECONDS);
+            bob.client().sendText(ConversationType.SINGLE, alice.uid(), "hello alice").get(30, SECONDS);
             await().atMost(30, SECONDS).until(() -> alice.texts().contains("hello alice"));
 
             String added = magpie(jar, "cluster", "add", "gate", "--data-dir", DATA.toString());
@@ -125,8 +122,8 @@ class ClusterCommandIT {
 
             clients.forEach(MagpieClient::close);
             new ProcessBuilder("kill", "-TERM", Long.toString(cluster.pid())).inheritIO().start().waitFor(10, SECONDS);
-            assertTrue(cluster.waitFor(90, SECONDS), "magpie cluster did not stop within 90 s:\n" + tail(out));
-            assertEquals(0, cluster.exitValue(), "exit status after SIGTERM:\n" + tail(out));
+            assertTrue(cluster.waitFor(90, SECONDS), "magpie cluster did not stop within 90 s:\n" + ProcessOutput.tail(out));
+            assertEquals(0, cluster.exitValue(), "exit status after SIGTERM:\n" + ProcessOutput.tail(out));
             for (ProcessHandle child : children) {
                 child.onExit().get(10, SECONDS);
                 assertFalse(child.isAlive(), member(child) + " (pid " + child.pid() + ") outlived the cluster");
@@ -142,29 +139,14 @@ class ClusterCommandIT {
         }
     }
 
-    private static User user(ClientConfig base, String name, List<MagpieClient> clients) throws Exception {
+    private static ListeningUser user(ClientConfig base, String name, List<MagpieClient> clients) throws Exception {
         ClientConfig config = base.toBuilder().deviceId(name + "-phone").build();
         AccountClient accounts = new AccountClient(config);
         accounts.register(name, PASSWORD, name);
         Credentials credentials = accounts.login(name, PASSWORD, config.deviceId(), Platform.ANDROID);
-        MagpieClient client = new MagpieClient(config);
-        clients.add(client);
-        User user = new User(credentials.uid(), client, new CopyOnWriteArrayList<>());
-        client.addListener(new MessageListener() {
-            @Override
-            public void onMessage(Message message) {
-                user.received.add(message);
-            }
-        });
-        client.connect(credentials).get(30, SECONDS);
-        return user;
+        return ListeningUser.connect(new MagpieClient(config), credentials, clients, 30);
     }
 
-    private record User(long uid, MagpieClient client, List<Message> received) {
-        List<String> texts() {
-            return received.stream().map(m -> m.getContent().getText()).toList();
-        }
-    }
 
     /** Runs {@code magpie <args>} from the jar; returns its output, failing on a non-zero exit. */
     private static String magpie(Path jar, String... args) throws Exception {
@@ -196,24 +178,7 @@ class ClusterCommandIT {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void awaitLine(Process process, Path log, String line, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (Files.readString(log, StandardCharsets.UTF_8).contains(line)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                fail("magpie cluster exited with " + process.exitValue() + " before it was ready:\n" + tail(log));
-            }
-            Thread.sleep(200);
-        }
-        fail("magpie cluster not ready within " + seconds + " s:\n" + tail(log));
-    }
 
-    private static String tail(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-    }
 
     private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {

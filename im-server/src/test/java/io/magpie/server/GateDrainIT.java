@@ -13,7 +13,6 @@ import io.magpie.client.ClientConfig;
 import io.magpie.client.ConnectionState;
 import io.magpie.client.Credentials;
 import io.magpie.client.MagpieClient;
-import io.magpie.client.MessageListener;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.gate.GateServer;
@@ -35,7 +34,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -136,7 +134,7 @@ class GateDrainIT {
         GateServer gateB = gateNode.gate();
 
         // users 0..11; user i sends to user i+1, so each conversation has one sender and one recipient
-        List<User> users = new ArrayList<>();
+        List<ListeningUser> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
             users.add(user("drain_user_" + i, "phone-" + i));
         }
@@ -148,8 +146,8 @@ class GateDrainIT {
         ExecutorService senders = Executors.newFixedThreadPool(USERS);
         List<Future<Long>> acked = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
-            User from = users.get(i);
-            User to = users.get((i + 1) % USERS);
+            ListeningUser from = users.get(i);
+            ListeningUser to = users.get((i + 1) % USERS);
             acked.add(senders.submit(() -> sendUntilStopped(from, to, sending)));
         }
         Thread.sleep(2_000);
@@ -182,36 +180,36 @@ class GateDrainIT {
 
         await().atMost(10, SECONDS).until(() -> gateA.sessionCount() == USERS);
         for (int i = 0; i < USERS; i++) {
-            assertEquals(ConnectionState.CONNECTED, users.get(i).client.state(), "user " + i);
+            assertEquals(ConnectionState.CONNECTED, users.get(i).client().state(), "user " + i);
         }
         for (int i = 0; i < USERS; i++) {
             long sent = acked.get(i).get();
-            User from = users.get(i);
-            User to = users.get((i + 1) % USERS);
+            ListeningUser from = users.get(i);
+            ListeningUser to = users.get((i + 1) % USERS);
             assertTrue(sent > 5, "steady traffic from user " + i + ": " + sent + " acked");
-            await().atMost(20, SECONDS).until(() -> to.received.stream()
-                    .filter(m -> m.getSenderUid() == from.uid).count() >= sent);
-            List<Long> seqs = to.received.stream().filter(m -> m.getSenderUid() == from.uid)
+            await().atMost(20, SECONDS).until(() -> to.received().stream()
+                    .filter(m -> m.getSenderUid() == from.uid()).count() >= sent);
+            List<Long> seqs = to.received().stream().filter(m -> m.getSenderUid() == from.uid())
                     .map(Message::getSeq).toList();
             assertEquals(LongStream.rangeClosed(1, sent).boxed().toList(), seqs,
                     "user " + ((i + 1) % USERS) + " got every acknowledged message of user " + i + " once, in order");
             // a resend that crossed the move may come back to its sender once (guarantees.md item 4), never twice
-            assertEquals(to.received.size(), to.received.stream().map(m -> m.getConversationId() + "#" + m.getSeq())
+            assertEquals(to.received().size(), to.received().stream().map(m -> m.getConversationId() + "#" + m.getSeq())
                     .distinct().count(), "no (conversation, seq) delivered twice to user " + ((i + 1) % USERS));
         }
     }
 
     /** Sends text messages one after the other until stopped; a failed send is resent with its client id. */
-    private long sendUntilStopped(User from, User to, AtomicBoolean sending) throws InterruptedException {
+    private long sendUntilStopped(ListeningUser from, ListeningUser to, AtomicBoolean sending) throws InterruptedException {
         long lastSeq = 0;
         int n = 0;
         while (sending.get()) {
             n++;
-            String clientMsgId = "drain-" + from.uid + "-" + n;
+            String clientMsgId = "drain-" + from.uid() + "-" + n;
             MessageContent content = MessageContent.newBuilder().setType(MessageType.TEXT).setText("m" + n).build();
             while (true) {
                 try {
-                    lastSeq = from.client.send(clientMsgId, ConversationType.SINGLE, to.uid, content)
+                    lastSeq = from.client().send(clientMsgId, ConversationType.SINGLE, to.uid(), content)
                             .get(30, SECONDS).getSeq();
                     break;
                 } catch (Exception e) {
@@ -245,7 +243,7 @@ class GateDrainIT {
         return body.get("gateId").asText();
     }
 
-    private User user(String name, String device) throws Exception {
+    private ListeningUser user(String name, String device) throws Exception {
         ClientConfig config = ClientConfig.builder()
                 .accountApiUrl("http://127.0.0.1:" + cluster.accountApiPort())
                 .lsbUrl("http://127.0.0.1:" + cluster.lsbPort())
@@ -256,19 +254,7 @@ class GateDrainIT {
         AccountClient accounts = new AccountClient(config);
         accounts.register(name, PASSWORD, name);
         Credentials credentials = accounts.login(name, PASSWORD, device, Platform.ANDROID);
-        MagpieClient client = new MagpieClient(config);
-        clients.add(client);
-        User user = new User(credentials.uid(), client, new CopyOnWriteArrayList<>());
-        client.addListener(new MessageListener() {
-            @Override
-            public void onMessage(Message message) {
-                user.received.add(message);
-            }
-        });
-        client.connect(credentials).get(20, SECONDS);
-        return user;
+        return ListeningUser.connect(new MagpieClient(config), credentials, clients, 20);
     }
 
-    private record User(long uid, MagpieClient client, List<Message> received) {
-    }
 }

@@ -58,14 +58,14 @@ class StandaloneShutdownIT {
         env.put("MAGPIE_HEALTH_PORT", "0");
         Process process = builder.start();
         try {
-            awaitLine(process, log, "Magpie standalone is ready", 120);
+            ProcessOutput.awaitLine(process, "standalone", log, "Magpie standalone is ready", 120);
             List<ProcessHandle> children = process.descendants().collect(Collectors.toList());
             assertTrue(children.stream().anyMatch(c -> command(c).contains("mariadbd")), "mariadbd runs: " + children);
             assertTrue(children.stream().anyMatch(c -> command(c).contains("redis-server")), "redis-server runs");
 
             kill(signal, "-" + process.pid()); // the whole group, like Ctrl-C in a terminal
 
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "standalone did not stop within 60 s:\n" + tail(log));
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "standalone did not stop within 60 s:\n" + ProcessOutput.tail(log));
             String out = Files.readString(log, StandardCharsets.UTF_8);
             String afterSignal = out.substring(out.indexOf("Stop it: Ctrl-C"));
             assertEquals(0, process.exitValue(), "exit status after SIG" + signal + ":\n" + afterSignal);
@@ -92,19 +92,6 @@ class StandaloneShutdownIT {
         }
     }
 
-    private static void awaitLine(Process process, Path log, String line, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (Files.readString(log, StandardCharsets.UTF_8).contains(line)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                fail("standalone exited with " + process.exitValue() + " before it was ready:\n" + tail(log));
-            }
-            Thread.sleep(200);
-        }
-        fail("standalone not ready within " + seconds + " s:\n" + tail(log));
-    }
 
     private static void kill(String signal, String target) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, "--", target).inheritIO().start();
@@ -115,8 +102,4 @@ class StandaloneShutdownIT {
         return p.info().commandLine().orElse(p.info().command().orElse("?"));
     }
 
-    private static String tail(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
 }

@@ -14,14 +14,12 @@ import io.magpie.client.GateAddress;
 import io.magpie.client.LsbClient;
 import io.magpie.client.MagpieApiException;
 import io.magpie.client.MagpieClient;
-import io.magpie.client.MessageListener;
 import io.magpie.client.Transport;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frames;
 import io.magpie.protocol.codec.FrameEncoder;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.LoginRequest;
-import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.server.config.ConfigTree;
@@ -48,7 +46,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,22 +117,22 @@ class TlsEndToEndIT {
         assertTrue(gate.tls(), "the LSB marks the gate tls");
         assertEquals("wss", gate.ws().getScheme(), "and hands out a wss:// URL: " + gate.ws());
 
-        User alice = user("alice_tls", "alice-phone", Transport.TCP);
-        User bob = user("bob_tls", "bob-web", Transport.WEBSOCKET);
+        ListeningUser alice = user("alice_tls", "alice-phone", Transport.TCP);
+        ListeningUser bob = user("bob_tls", "bob-web", Transport.WEBSOCKET);
 
         List<SendAck> acks = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            acks.add(alice.client.sendText(ConversationType.SINGLE, bob.uid, "over tls " + i).get(20, SECONDS));
+            acks.add(alice.client().sendText(ConversationType.SINGLE, bob.uid(), "over tls " + i).get(20, SECONDS));
         }
         assertEquals(List.of(1L, 2L, 3L), acks.stream().map(SendAck::getSeq).toList());
-        await().atMost(20, SECONDS).until(() -> bob.received.size() >= 3);
+        await().atMost(20, SECONDS).until(() -> bob.received().size() >= 3);
         assertEquals(List.of("over tls 1", "over tls 2", "over tls 3"),
-                bob.received.stream().map(m -> m.getContent().getText()).toList());
+                bob.received().stream().map(m -> m.getContent().getText()).toList());
 
-        SendAck reply = bob.client.sendText(ConversationType.SINGLE, alice.uid, "wss works").get(20, SECONDS);
+        SendAck reply = bob.client().sendText(ConversationType.SINGLE, alice.uid(), "wss works").get(20, SECONDS);
         assertEquals(4, reply.getSeq());
-        await().atMost(20, SECONDS).until(() -> alice.received.stream().anyMatch(m -> m.getSeq() == 4));
-        assertEquals("wss works", alice.received.get(0).getContent().getText());
+        await().atMost(20, SECONDS).until(() -> alice.received().stream().anyMatch(m -> m.getSeq() == 4));
+        assertEquals("wss works", alice.received().get(0).getContent().getText());
     }
 
     @Test
@@ -231,21 +228,9 @@ class TlsEndToEndIT {
         return accounts.login(name, PASSWORD, device, Platform.ANDROID);
     }
 
-    private User user(String name, String device, Transport transport) throws Exception {
+    private ListeningUser user(String name, String device, Transport transport) throws Exception {
         Credentials credentials = registerAndLogin(name, device);
-        MagpieClient client = new MagpieClient(config(device, transport));
-        clients.add(client);
-        User user = new User(credentials.uid(), client, new CopyOnWriteArrayList<>());
-        client.addListener(new MessageListener() {
-            @Override
-            public void onMessage(Message message) {
-                user.received.add(message);
-            }
-        });
-        client.connect(credentials).get(20, SECONDS);
-        return user;
+        return ListeningUser.connect(new MagpieClient(config(device, transport)), credentials, clients, 20);
     }
 
-    private record User(long uid, MagpieClient client, List<Message> received) {
-    }
 }
