@@ -2,7 +2,7 @@
 # The Magpie image: one jar (im-server/target/magpie.jar) that runs any role,
 #   docker run IMAGE gate --config /etc/magpie/magpie.yaml
 # Build:  docker build -t magpie:dev --build-arg MAGPIE_COMMIT=$(git rev-parse --short=10 HEAD) .
-# Used by docker-compose.yml (profile "cluster") and deploy/k8s/. See docs/operations.md, "Deploying with
+# Used by docker-compose.cluster.yml and deploy/k8s/. See docs/operations.md, "Deploying with
 # Docker Compose and Kubernetes". Not built on the project's CI machines (they have no Docker engine).
 
 # ---- build: the Maven wrapper in a JDK image, the same command as the README's ----
