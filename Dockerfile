@@ -31,8 +31,10 @@ USER 10001:10001
 WORKDIR /app
 # gate client TCP, WebSocket, internal push port; LSB; account API; health listener (health.port in our configs)
 EXPOSE 7000 7001 7002 8080 8081 8090
-# Heap from the container's memory limit rather than a fixed -Xmx, so one image fits every role's size;
-# add options with JAVA_TOOL_OPTIONS. ExitOnOutOfMemoryError: a broken JVM exits and is restarted.
-# The JVM is PID 1 (exec form): SIGTERM reaches it, and a gate drains before it stops.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/magpie.jar"]
+# Heap from the container's memory limit rather than a fixed -Xmx, so one image fits every role's size.
+# JDK_JAVA_OPTIONS is read by the java launcher: set it in compose/Kubernetes to size a role differently
+# (e.g. the gates leave room for Netty's direct buffers). ExitOnOutOfMemoryError is always on: a broken
+# JVM exits and is restarted. The JVM is PID 1 (exec form): SIGTERM reaches it, and a gate drains first.
+ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC"
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/magpie.jar"]
 CMD ["--help"]
