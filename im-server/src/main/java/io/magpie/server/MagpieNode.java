@@ -178,8 +178,11 @@ public final class MagpieNode implements AutoCloseable {
         started.set(true);
     }
 
-    /** Maps (and so validates) every setting that {@link #startRoles} reads for {@code roles}; no side effects. */
-    private static void readSettingsOf(Settings settings, Set<Role> roles) {
+    /**
+     * Maps (and so validates) every setting that {@link #startRoles} reads for {@code roles}; no side effects.
+     * Package-private for the deploy tests, which check the compose and Kubernetes configs with it.
+     */
+    static void readSettingsOf(Settings settings, Set<Role> roles) {
         settings.redis();
         settings.gate(); // every role: the registry entry's lifetime comes from gate.registry-refresh
         settings.gateAdmin();

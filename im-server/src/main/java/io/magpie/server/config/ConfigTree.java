@@ -167,6 +167,11 @@ public final class ConfigTree {
         return out;
     }
 
+    /** The keys the getters have asked for so far, in order (the deploy tests match environment variables to them). */
+    public Set<String> keysRead() {
+        return Set.copyOf(read);
+    }
+
     /** Fails when the file holds a key that no getter asked for. Call after building every record. */
     public void rejectUnknownKeys() {
         Set<String> unknown = new TreeSet<>();
