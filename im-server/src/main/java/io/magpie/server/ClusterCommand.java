@@ -44,10 +44,6 @@ final class ClusterCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ClusterCommand.class);
     static final String DEFAULT_DATA_DIR = "${sys:user.home}/.magpie/cluster";
     /** The settings every role process gets from this one (each takes those its role reads). */
-    private static final List<String> SHARED_KEYS = List.of("mysql.url", "mysql.user", "mysql.password",
-            "redis.uri", "redis.key-prefix", "kafka.bootstrap", "kafka.topic-prefix", "kafka.partitions",
-            "auth.token-secret", "cluster.secret");
-
     @Option(names = "--gates", paramLabel = "N", defaultValue = "2", description = "gate processes (default: ${DEFAULT-VALUE})")
     int gates;
 
@@ -92,6 +88,11 @@ final class ClusterCommand implements Callable<Integer> {
         lifecycle.add(supervisor);
         log.info("[cluster] servers: {}; starting {} gates, {} logic, {} routers, 1 notifier, 1 LSB (configs and logs"
                 + " in {})", infra.describe(), gates, logic, routers, layout.clusterDir());
+        List<String> passedOn = env.keySet().stream()
+                .filter(k -> k.startsWith("MAGPIE_") && !RoleLauncher.replacedByTheConfigFile(k)).sorted().toList();
+        if (!passedOn.isEmpty()) {
+            log.info("[cluster] passing on to every role: {}", passedOn);
+        }
         supervisor.startAll(); // a failure ends the command: the exit runs the hook, which stops what started
         lifecycle.add(ControlServer.start(supervisor, layout));
         long readyMs = (System.nanoTime() - t0) / 1_000_000;
@@ -105,7 +106,7 @@ final class ClusterCommand implements Callable<Integer> {
     /** The servers and secrets from the environment or {@link StandaloneCommand#fillFromInfrastructure}. */
     private static Map<String, String> sharedSettings(ConfigTree tree) {
         Map<String, String> shared = new LinkedHashMap<>();
-        for (String key : SHARED_KEYS) {
+        for (String key : RoleConfigWriter.SHARED_KEYS) {
             String value = tree.string(key, null);
             if (value != null) {
                 shared.put(key, value);

@@ -17,10 +17,21 @@ import java.util.Set;
 /**
  * Writes the YAML config of one role process: the servers and secrets every process of the cluster shares
  * (only the keys its role reads: a router never sees the MySQL password, a gate never the database) plus
- * its own listeners. The file is the whole configuration of the process: {@link RoleLauncher} removes
- * {@code MAGPIE_*} overrides from its environment. Files are readable by the owner only (they hold secrets).
+ * its own listeners. The file holds the servers, the secrets and the process's own keys; {@link RoleLauncher}
+ * removes the {@code MAGPIE_*} variables of those keys from its environment and passes the other ones on
+ * (tuning such as {@code MAGPIE_LOGIC_PBKDF2_ITERATIONS}). Files are readable by the owner only (they hold
+ * secrets).
  */
 public final class RoleConfigWriter {
+
+    /** The servers and secrets every process may get (each role takes those it reads). */
+    public static final List<String> SHARED_KEYS = List.of("mysql.url", "mysql.user", "mysql.password",
+            "redis.uri", "redis.key-prefix", "kafka.bootstrap", "kafka.topic-prefix", "kafka.partitions",
+            "auth.token-secret", "cluster.secret");
+    /** The keys each process gets a value of its own for (ids, listeners): never one value for all. */
+    public static final List<String> PER_PROCESS_KEYS = List.of("health.bind", "health.port", "gate.id", "gate.bind",
+            "gate.host", "gate.tcp-port", "gate.ws-port", "gate.internal-port", "logic.http-host", "logic.http-port",
+            "lsb.host", "lsb.port");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String LOOPBACK = "127.0.0.1";

@@ -1,6 +1,8 @@
 package io.magpie.server.cluster;
 
+import io.magpie.engines.InfrastructureConfig;
 import io.magpie.engines.internal.NewSession;
+import io.magpie.server.config.ConfigTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -11,8 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Starts one role process the way an operator would ({@code java -jar magpie.jar <role> --config FILE}),
@@ -35,6 +39,28 @@ public record RoleLauncher(String java, List<String> code, List<String> javaOpti
         Objects.requireNonNull(java, "java");
         code = List.copyOf(code);
         javaOptions = List.copyOf(javaOptions);
+    }
+
+    /**
+     * Whether a variable of the supervisor's environment must not reach a role process: one naming a key its
+     * config file sets (MAGPIE_GATE_TCP_PORT would give every gate the same port; MAGPIE_MYSQL_URL names a
+     * server to the supervisor where a role wants a database URL), or one only the supervisor reads. Every other
+     * {@code MAGPIE_*} variable is passed on, so tuning set for the cluster reaches its roles.
+     */
+    public static boolean replacedByTheConfigFile(String variable) {
+        return REPLACED.contains(variable);
+    }
+
+    private static final Set<String> REPLACED = replacedVariables();
+
+    private static Set<String> replacedVariables() {
+        Set<String> names = new HashSet<>(List.of(InfrastructureConfig.ENV_MYSQL_URL, InfrastructureConfig.ENV_MYSQL_USER,
+                InfrastructureConfig.ENV_MYSQL_PASSWORD, InfrastructureConfig.ENV_REDIS_URL,
+                InfrastructureConfig.ENV_KAFKA_BOOTSTRAP, InfrastructureConfig.ENV_INFRA_DIR,
+                InfrastructureConfig.ENV_INFRA_QUIET, "MAGPIE_CLUSTER_JAVA_OPTS"));
+        RoleConfigWriter.SHARED_KEYS.forEach(k -> names.add(ConfigTree.envName(k)));
+        RoleConfigWriter.PER_PROCESS_KEYS.forEach(k -> names.add(ConfigTree.envName(k)));
+        return Set.copyOf(names);
     }
 
     /** A launcher for the JVM and the jar (or class path) this process runs from. */
@@ -75,9 +101,7 @@ public record RoleLauncher(String java, List<String> code, List<String> javaOpti
         ProcessBuilder builder = new ProcessBuilder(NewSession.command(command))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // the config file is the whole truth: MAGPIE_GATE_TCP_PORT and the like in our environment would
-        // override every process's own listeners, MAGPIE_MYSQL_URL names a server where a role wants a database
-        builder.environment().keySet().removeIf(k -> k.startsWith("MAGPIE_") && !k.equals("MAGPIE_LOG_LEVEL"));
+        builder.environment().keySet().removeIf(RoleLauncher::replacedByTheConfigFile);
         Instant started = clock.instant();
         try {
             Files.createDirectories(log.getParent());

@@ -28,6 +28,19 @@ class RoleConfigWriterTest {
     Path dir;
 
     @Test
+    void tuningReachesTheRolesButNotTheVariablesOfWhatEachFileSets() {
+        for (String own : List.of("MAGPIE_GATE_TCP_PORT", "MAGPIE_GATE_ID", "MAGPIE_HEALTH_PORT", "MAGPIE_LSB_PORT",
+                "MAGPIE_LOGIC_HTTP_PORT", "MAGPIE_MYSQL_URL", "MAGPIE_KAFKA_BOOTSTRAP", "MAGPIE_AUTH_TOKEN_SECRET",
+                "MAGPIE_REDIS_URL", "MAGPIE_CLUSTER_JAVA_OPTS")) {
+            assertTrue(RoleLauncher.replacedByTheConfigFile(own), own + " is the config file's (or the supervisor's)");
+        }
+        for (String tuning : List.of("MAGPIE_LOGIC_PBKDF2_ITERATIONS", "MAGPIE_GATE_LIMITS_SENDS_PER_SECOND",
+                "MAGPIE_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "MAGPIE_LOG_LEVEL")) {
+            assertFalse(RoleLauncher.replacedByTheConfigFile(tuning), tuning + " is passed on");
+        }
+    }
+
+    @Test
     void aGateGetsItsNameAsGateIdItsOwnPortsAndBothSecretsButNoDatabase() throws Exception {
         Path file = writer().write(new ProcessPlan("gate-2", Role.GATE, 4000, -1, 4001, 4002, 4003));
         Settings settings = new Settings(ConfigTree.load(file, Map.of()));
