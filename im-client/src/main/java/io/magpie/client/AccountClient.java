@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * and read receipts on request.
  *
  * <p>Wire: {@code POST /v1/accounts {username, password, nickname}} -> {@code {uid}};
- * {@code POST /v1/sessions {username, password, deviceId, platform}} and
+ * {@code POST /v1/sessions {username, password, deviceId, platform, appId?}} and
  * {@code POST /v1/sessions/refresh {refreshToken}} -> {@code {uid, token, expiresAt, refreshToken,
  * refreshExpiresAt}} (times in epoch millis; an ISO-8601 instant is accepted too);
  * {@code DELETE /v1/sessions/current} with {@code Authorization: Bearer <access token>} -> 204;
@@ -47,16 +47,27 @@ public final class AccountClient {
 
     private final URI baseUrl;
     private final HttpJsonClient http;
+    /** The app id a login names unless the caller gives one; null for none. */
+    private final String appId;
 
-    /** Uses {@link ClientConfig#accountApiUrl()} and {@link ClientConfig#requestTimeout()}. */
+    /**
+     * Uses {@link ClientConfig#accountApiUrl()}, {@link ClientConfig#requestTimeout()} and, for logins,
+     * {@link ClientConfig#appId()}.
+     */
     public AccountClient(ClientConfig config) {
-        this(config.accountApiUrl(), HttpJsonClient.newHttpClient(config),
-                config.requestTimeout());
+        this(config.accountApiUrl(), HttpJsonClient.newHttpClient(config), config.requestTimeout(), config.appId());
     }
 
+    /** Logins name no app unless the caller gives one. */
     public AccountClient(URI baseUrl, HttpClient httpClient, Duration requestTimeout) {
+        this(baseUrl, httpClient, requestTimeout, null);
+    }
+
+    /** @param appId the app logins name unless the caller gives one (null for none) */
+    public AccountClient(URI baseUrl, HttpClient httpClient, Duration requestTimeout, String appId) {
         this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
         this.http = new HttpJsonClient(httpClient, new ApiJson(new ObjectMapper()), requestTimeout);
+        this.appId = appId == null || appId.isBlank() ? null : appId;
     }
 
     /**
@@ -78,7 +89,8 @@ public final class AccountClient {
     }
 
     /**
-     * Logs in one device.
+     * Logs in one device for this client's app ({@link ClientConfig#appId()}, none if unset): the token then
+     * carries it, and gates that serve specific apps admit only tokens of theirs.
      *
      * @throws MagpieApiException e.g. 401 for a wrong username or password
      */
@@ -86,13 +98,31 @@ public final class AccountClient {
         return Futures.join(loginAsync(username, password, deviceId, platform));
     }
 
+    /**
+     * Logs in one device for {@code appId} (null for none, whatever the config says).
+     *
+     * @throws MagpieApiException e.g. 401 for a wrong username or password, 400 for a malformed app id
+     */
+    public Credentials login(String username, String password, String deviceId, Platform platform, String appId) {
+        return Futures.join(loginAsync(username, password, deviceId, platform, appId));
+    }
+
     public CompletableFuture<Credentials> loginAsync(String username, String password, String deviceId,
                                                      Platform platform) {
+        return loginAsync(username, password, deviceId, platform, appId);
+    }
+
+    public CompletableFuture<Credentials> loginAsync(String username, String password, String deviceId,
+                                                     Platform platform, String appId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("username", username);
         body.put("password", password);
         body.put("deviceId", deviceId);
         body.put("platform", platform.name());
+        if (appId != null && !appId.isBlank()) {
+            // only when set: the body of a client without an app stays what it always was
+            body.put("appId", appId);
+        }
         return http.post(SERVICE, HttpJsonClient.resolve(baseUrl, LOGIN_PATH), body, http.json()::credentials);
     }
 

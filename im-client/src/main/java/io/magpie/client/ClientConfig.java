@@ -1,5 +1,6 @@
 package io.magpie.client;
 
+import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.tls.ClientTls;
 import io.netty.channel.EventLoopGroup;
@@ -23,8 +24,12 @@ import java.util.regex.Pattern;
  *                             a login of the same uid and device elsewhere kicks this one (default: a
  *                             random UUID per built config; real apps should persist theirs)
  * @param platform             sent at login (default DESKTOP)
- * @param appId                app id the LSB matches gates against, null for none (default null)
+ * @param appId                app id the LSB matches gates against and the login ({@link AccountClient}) puts in
+ *                             the token, so gates serving specific apps admit this client; 1-64 characters of
+ *                             {@code [A-Za-z0-9._-]}, null for none (default null)
  * @param grayTag              gray group the LSB matches gates against, null for none (default null)
+ * @param zone                 region/zone whose gates the LSB prefers, falling back to others when it has none
+ *                             there; null for no preference (default null)
  * @param clientVersion        free text sent in LOGIN, logged by the gate (default {@code magpie-java})
  * @param connectTimeout       TCP connect plus WebSocket handshake limit, 100 ms..5 min (default 5 s)
  * @param requestTimeout       wait for LOGIN_ACK, SEND_ACK or another answer, 100 ms..10 min (default 10 s);
@@ -62,6 +67,7 @@ public record ClientConfig(
         Platform platform,
         String appId,
         String grayTag,
+        String zone,
         String clientVersion,
         Duration connectTimeout,
         Duration requestTimeout,
@@ -90,7 +96,10 @@ public record ClientConfig(
         require(platform != null && platform != Platform.PLATFORM_UNSPECIFIED && platform != Platform.UNRECOGNIZED,
                 "client.platform must be one of ANDROID, IOS, DESKTOP, WEB, got " + platform);
         appId = blankToNull(appId);
+        require(appId == null || TokenClaims.validAppId(appId),
+                "client.appId must be " + TokenClaims.APP_ID_RULE + " or null, got '" + appId + "'");
         grayTag = blankToNull(grayTag);
+        zone = blankToNull(zone);
         clientVersion = clientVersion == null ? "" : clientVersion;
         between("client.connectTimeout", connectTimeout, Duration.ofMillis(100), Duration.ofMinutes(5));
         between("client.requestTimeout", requestTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
@@ -120,7 +129,7 @@ public record ClientConfig(
     /** A builder starting from this configuration. */
     public Builder toBuilder() {
         return new Builder().accountApiUrl(accountApiUrl).lsbUrl(lsbUrl).transport(transport).deviceId(deviceId)
-                .platform(platform).appId(appId).grayTag(grayTag).clientVersion(clientVersion)
+                .platform(platform).appId(appId).grayTag(grayTag).zone(zone).clientVersion(clientVersion)
                 .connectTimeout(connectTimeout).requestTimeout(requestTimeout).heartbeat(heartbeat)
                 .reconnectBackoffBase(reconnectBackoffBase).reconnectBackoffMax(reconnectBackoffMax)
                 .autoReconnect(autoReconnect).maxFrameBytes(maxFrameBytes).syncPageSize(syncPageSize)
@@ -158,6 +167,7 @@ public record ClientConfig(
         private Platform platform = Platform.DESKTOP;
         private String appId;
         private String grayTag;
+        private String zone;
         private String clientVersion = "magpie-java";
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(10);
@@ -186,6 +196,7 @@ public record ClientConfig(
         public Builder platform(Platform v) { this.platform = v; return this; }
         public Builder appId(String v) { this.appId = v; return this; }
         public Builder grayTag(String v) { this.grayTag = v; return this; }
+        public Builder zone(String v) { this.zone = v; return this; }
         public Builder clientVersion(String v) { this.clientVersion = v; return this; }
         public Builder connectTimeout(Duration v) { this.connectTimeout = v; return this; }
         public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }
@@ -214,7 +225,7 @@ public record ClientConfig(
         public ClientConfig build() {
             return new ClientConfig(accountApiUrl, lsbUrl, transport,
                     Objects.requireNonNullElseGet(deviceId, () -> UUID.randomUUID().toString()), platform, appId,
-                    grayTag, clientVersion, connectTimeout, requestTimeout, heartbeat, reconnectBackoffBase,
+                    grayTag, zone, clientVersion, connectTimeout, requestTimeout, heartbeat, reconnectBackoffBase,
                     reconnectBackoffMax, autoReconnect, maxFrameBytes, syncPageSize, pullPageSize, rateLimitRetries,
                     clock, eventLoopGroup, tls, requireTls);
         }

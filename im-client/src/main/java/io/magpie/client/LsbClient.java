@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Asks the LSB which gate to connect to (ARCHITECTURE §2 step 2): {@code GET /v1/gate?appId=&gray=}.
+ * Asks the LSB which gate to connect to (ARCHITECTURE §2 step 2): {@code GET /v1/gate?appId=&gray=&zone=}.
  * Ask again on every (re)connect; the answer is not cacheable. No gate -> {@link MagpieApiException}
  * 503 {@code NO_GATE} (retryable). Thread-safe; nothing to close.
  */
@@ -25,18 +25,25 @@ public final class LsbClient {
     private final URI gateUri;
     private final HttpJsonClient http;
 
-    /** Uses {@link ClientConfig#lsbUrl()}, its app id, gray tag and request timeout. */
+    /** Uses {@link ClientConfig#lsbUrl()}, its app id, gray tag, zone and request timeout. */
     public LsbClient(ClientConfig config) {
-        this(config.lsbUrl(), config.appId(), config.grayTag(),
+        this(config.lsbUrl(), config.appId(), config.grayTag(), config.zone(),
                 HttpJsonClient.newHttpClient(config), config.requestTimeout());
     }
 
-    /** @param appId / grayTag null for none */
+    /** @param appId / grayTag null for none; no zone preference */
     public LsbClient(URI lsbUrl, String appId, String grayTag, HttpClient httpClient, Duration requestTimeout) {
+        this(lsbUrl, appId, grayTag, null, httpClient, requestTimeout);
+    }
+
+    /** @param appId / grayTag / zone null for none */
+    public LsbClient(URI lsbUrl, String appId, String grayTag, String zone, HttpClient httpClient,
+                     Duration requestTimeout) {
         Objects.requireNonNull(lsbUrl, "lsbUrl");
         StringBuilder query = new StringBuilder();
         appendParam(query, "appId", appId);
         appendParam(query, "gray", grayTag);
+        appendParam(query, "zone", zone);
         this.gateUri = HttpJsonClient.resolve(lsbUrl, GATE_PATH + query);
         this.http = new HttpJsonClient(httpClient, new ApiJson(new ObjectMapper()), requestTimeout);
     }

@@ -43,6 +43,18 @@ class ClientConfigTest {
     }
 
     @Test
+    void appIdAndZoneAreOptionalAndTheAppIdFollowsTheGatesRule() {
+        ClientConfig none = ClientConfig.builder().build();
+        assertNull(none.appId());
+        assertNull(none.zone());
+        ClientConfig c = ClientConfig.builder().appId("chat.v2").zone("eu-west-1a").build();
+        assertEquals("chat.v2", c.appId());
+        assertEquals("eu-west-1a", c.zone());
+        assertNull(ClientConfig.builder().zone(" ").build().zone());
+        assertMessage("client.appId", () -> ClientConfig.builder().appId("chat app").build());
+    }
+
+    @Test
     void outOfRangeValuesNameTheSetting() {
         assertMessage("client.requestTimeout", () -> ClientConfig.builder().requestTimeout(Duration.ZERO).build());
         assertMessage("client.maxFrameBytes", () -> ClientConfig.builder().maxFrameBytes(10).build());
@@ -65,7 +77,7 @@ class ClientConfigTest {
 
     @Test
     void toBuilderKeepsEverything() {
-        ClientConfig c = ClientConfig.builder().transport(Transport.WEBSOCKET).deviceId("d").appId("chat")
+        ClientConfig c = ClientConfig.builder().transport(Transport.WEBSOCKET).deviceId("d").appId("chat").zone("z1")
                 .syncPageSize(7).pullPageSize(9).rateLimitRetries(0).build();
 
         assertEquals(c, c.toBuilder().build());

@@ -14,9 +14,17 @@ import java.util.Objects;
  * @param refreshExpiresAt    when the current refresh token stops working, ms since the epoch
  * @param createdAt           login time, ms
  * @param refreshedAt         last rotation (or login) time, ms
+ * @param appId               the app the device logged in for, carried by its access tokens; null for none
  */
 public record DeviceSession(long uid, String deviceId, long sessionId, int platform, byte[] refreshHash,
-        byte[] previousRefreshHash, long refreshExpiresAt, long createdAt, long refreshedAt) {
+        byte[] previousRefreshHash, long refreshExpiresAt, long createdAt, long refreshedAt, String appId) {
+
+    /** A session of no particular app. */
+    public DeviceSession(long uid, String deviceId, long sessionId, int platform, byte[] refreshHash,
+            byte[] previousRefreshHash, long refreshExpiresAt, long createdAt, long refreshedAt) {
+        this(uid, deviceId, sessionId, platform, refreshHash, previousRefreshHash, refreshExpiresAt, createdAt,
+                refreshedAt, null);
+    }
 
     public DeviceSession {
         Objects.requireNonNull(deviceId, "deviceId");

@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 
 /**
  * Table {@code device_session}: the current login of each device, MySQL being the truth of which
- * access and refresh tokens are still valid (migration V3). Every method is one statement, so each is
+ * access and refresh tokens are still valid (migration V3; its app id since V9). Every method is one statement, so each is
  * atomic; a rotation is a compare-and-set on the refresh hash, so two racing refreshes of one token
  * cannot both win.
  *
@@ -24,7 +24,7 @@ import javax.sql.DataSource;
 public final class DeviceSessionRepository {
 
     private static final String COLUMNS = "uid, device_id, session_id, platform, refresh_hash,"
-            + " previous_refresh_hash, refresh_expires_at, created_at, refreshed_at";
+            + " previous_refresh_hash, refresh_expires_at, created_at, refreshed_at, app_id";
 
     private final DataSource dataSource;
 
@@ -36,7 +36,7 @@ public final class DeviceSessionRepository {
     public void replace(DeviceSession session) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("REPLACE INTO device_session (" + COLUMNS
-                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setLong(1, session.uid());
             statement.setString(2, session.deviceId());
             statement.setLong(3, session.sessionId());
@@ -46,6 +46,7 @@ public final class DeviceSessionRepository {
             statement.setLong(7, session.refreshExpiresAt());
             statement.setLong(8, session.createdAt());
             statement.setLong(9, session.refreshedAt());
+            statement.setString(10, session.appId());
             statement.executeUpdate();
         } catch (SQLException e) {
             throw SqlErrors.translate("store of the session of uid " + session.uid() + " device "
@@ -124,7 +125,8 @@ public final class DeviceSessionRepository {
                 List<DeviceSession> rows = new ArrayList<>();
                 while (rs.next()) {
                     rows.add(new DeviceSession(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4),
-                            rs.getBytes(5), rs.getBytes(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+                            rs.getBytes(5), rs.getBytes(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                            rs.getString(10)));
                 }
                 return rows;
             }

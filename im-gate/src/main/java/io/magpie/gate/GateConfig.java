@@ -1,5 +1,6 @@
 package io.magpie.gate;
 
+import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.link.ClusterSecret;
 import io.magpie.protocol.tls.TlsConfig;
 import java.net.InetAddress;
@@ -36,8 +37,13 @@ import java.util.regex.Pattern;
  * @param workerThreads         I/O threads (default 0 = Netty default, 2 x cores)
  * @param maxConnections        open client connections above which new ones are closed at once
  *                              (default 200000)
- * @param appIds                business lines this gate serves, for LSB matching (default empty = any)
+ * @param appIds                business lines this gate serves, for LSB matching and at LOGIN: with a non-empty
+ *                              list, only tokens of one of these apps log in here (default empty = any)
  * @param grayTag               gray-release group for LSB matching (default empty)
+ * @param capacity              client connections this gate is sized for, published in the registry so the LSB
+ *                              weighs load by it; 1..maxConnections, 0 = maxConnections (the default)
+ * @param zone                  region/zone of this gate for the LSB's zone preference, "" for none (default);
+ *                              1-64 characters of {@code [A-Za-z0-9._-]}
  * @param pushAckTimeout        how long a PUSH waits for its PUSH_ACK before the first resend (default 5 s,
  *                              100 ms..60 s); each further wait doubles, capped at 5 min
  * @param maxPushResends        resends of an unacked PUSH before the gate gives up on it (default 3, 0..10);
@@ -81,6 +87,8 @@ public record GateConfig(
         int maxConnections,
         Set<String> appIds,
         String grayTag,
+        int capacity,
+        String zone,
         Duration pushAckTimeout,
         int maxPushResends,
         int maxUnackedPushes,
@@ -95,7 +103,7 @@ public record GateConfig(
 
     /** Gate ids end up in Redis values separated by '|', so they are kept to a safe alphabet. */
     private static final Pattern GATE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern ZONE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public GateConfig {
         require(gateId != null && GATE_ID.matcher(gateId).matches(),
@@ -119,11 +127,17 @@ public record GateConfig(
         range("gate.max-connections", maxConnections, 1, 10_000_000);
         require(appIds != null, "gate.app-ids must not be null (empty = any app)");
         for (String appId : appIds) {
-            require(appId != null && APP_ID.matcher(appId).matches(),
-                    "gate.app-ids entries must be 1-64 characters of [A-Za-z0-9._-], got '" + appId + "'");
+            require(TokenClaims.validAppId(appId),
+                    "gate.app-ids entries must be " + TokenClaims.APP_ID_RULE + ", got '" + appId + "'");
         }
         appIds = Set.copyOf(appIds);
         grayTag = grayTag == null ? "" : grayTag;
+        require(capacity >= 0 && capacity <= maxConnections, "gate.capacity must be 1.." + maxConnections
+                + " (gate.max-connections: a gate cannot be sized for more than it admits), or unset to use"
+                + " gate.max-connections, got " + capacity);
+        zone = zone == null ? "" : zone.strip();
+        require(zone.isEmpty() || ZONE.matcher(zone).matches(),
+                "gate.zone must be 1-64 characters of [A-Za-z0-9._-] or unset, got '" + zone + "'");
         between("gate.push-ack-timeout", pushAckTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
         range("gate.max-push-resends", maxPushResends, 0, 10);
         range("gate.max-unacked-pushes", maxUnackedPushes, 1, 100_000);
@@ -136,6 +150,11 @@ public record GateConfig(
         require(clusterSecret != null, "cluster.secret must be set (at least 32 bytes, the same on gates and routers)");
         require(limits != null, "gate.limits must not be null (default: GateLimits.defaults())");
         require(tls != null, "tls must not be null (default: TlsConfig.DISABLED)");
+    }
+
+    /** The capacity published to the registry: {@code gate.capacity}, or {@code gate.max-connections} when unset. */
+    public int effectiveCapacity() {
+        return capacity == 0 ? maxConnections : capacity;
     }
 
     /** No read for this long closes a logged-in connection: missed heartbeats x interval. */
@@ -162,7 +181,7 @@ public record GateConfig(
                 .loginTimeout(loginTimeout).heartbeatInterval(heartbeatInterval)
                 .maxMissedHeartbeats(maxMissedHeartbeats).registryRefresh(registryRefresh)
                 .bossThreads(bossThreads).workerThreads(workerThreads).maxConnections(maxConnections)
-                .appIds(appIds).grayTag(grayTag)
+                .appIds(appIds).grayTag(grayTag).capacity(capacity).zone(zone)
                 .pushAckTimeout(pushAckTimeout).maxPushResends(maxPushResends).maxUnackedPushes(maxUnackedPushes)
                 .routeRefresh(routeRefresh).devicePolicy(devicePolicy)
                 .internalBind(internalBind).internalHandshakeTimeout(internalHandshakeTimeout)
@@ -252,6 +271,8 @@ public record GateConfig(
         private int maxConnections = 200_000;
         private Set<String> appIds = Set.of();
         private String grayTag = "";
+        private int capacity;
+        private String zone = "";
         private Duration pushAckTimeout = Duration.ofSeconds(5);
         private int maxPushResends = 3;
         private int maxUnackedPushes = 1000;
@@ -286,6 +307,9 @@ public record GateConfig(
         public Builder maxConnections(int v) { this.maxConnections = v; return this; }
         public Builder appIds(Set<String> v) { this.appIds = Objects.requireNonNull(v, "appIds"); return this; }
         public Builder grayTag(String v) { this.grayTag = v; return this; }
+        /** Connections this gate is sized for; 0 = {@code maxConnections}. */
+        public Builder capacity(int v) { this.capacity = v; return this; }
+        public Builder zone(String v) { this.zone = v; return this; }
         public Builder pushAckTimeout(Duration v) { this.pushAckTimeout = v; return this; }
         public Builder maxPushResends(int v) { this.maxPushResends = v; return this; }
         public Builder maxUnackedPushes(int v) { this.maxUnackedPushes = v; return this; }
@@ -304,7 +328,7 @@ public record GateConfig(
             return new GateConfig(gateId == null ? newGateId() : gateId, advertisedHost, bindAddress, tcpPort,
                     wsPort, wsPath, internalPort, maxFrameBytes, internalMaxFrameBytes, loginTimeout,
                     heartbeatInterval, maxMissedHeartbeats, registryRefresh, bossThreads, workerThreads,
-                    maxConnections, appIds, grayTag, pushAckTimeout, maxPushResends, maxUnackedPushes,
+                    maxConnections, appIds, grayTag, capacity, zone, pushAckTimeout, maxPushResends, maxUnackedPushes,
                     routeRefresh, devicePolicy, internalBind, internalHandshakeTimeout, internalIdleTimeout,
                     clusterSecret == null ? ClusterSecret.random() : clusterSecret, limits, tls);
         }

@@ -17,6 +17,7 @@ import io.magpie.gate.internal.KafkaPushTaskPublisher;
 import io.magpie.gate.internal.KafkaSend;
 import io.magpie.gate.internal.KafkaUpstreamPublisher;
 import io.magpie.gate.internal.LoginServices;
+import io.magpie.gate.internal.ServedApps;
 import io.magpie.gate.internal.RegistryPublisher;
 import io.magpie.gate.internal.PresenceEvents;
 import io.magpie.gate.internal.RouteRefresher;
@@ -48,6 +49,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -166,7 +168,7 @@ public final class GateServer implements AutoCloseable {
         DuplicateSessionKicker kicker = new DuplicateSessionKicker(new KafkaPushTaskPublisher(bus, topics.push()));
         LoginServices login = new LoginServices(config.gateId(), config.loginTimeout(),
                 (int) config.heartbeatInterval().toSeconds(), clock, tokens, connectionIds::incrementAndGet,
-                sessionRoutes, kicker, config.devicePolicy(), activeSessions);
+                sessionRoutes, kicker, config.devicePolicy(), activeSessions, new ServedApps(config.appIds()));
         this.routeRefresher = new RouteRefresher(config.gateId(), sessionRoutes, kicker);
         GateMetrics metrics = new GateMetrics(Objects.requireNonNull(meters, "meters"), config.gateId(), clients::count);
         this.clientPipeline = new ClientPipeline(config, clock, Ticker.system(),
@@ -209,9 +211,11 @@ public final class GateServer implements AutoCloseable {
         routeRefresher.start(bossGroup.next(), config.routeRefresh());
         serving = true;
         log.info("[gate={}] started: tcp {}:{}, ws {}:{}{}, internal {}:{} (cluster only); advertised as {};"
-                + " client ports {}", config.gateId(), config.bindAddress(), tcpPort(), config.bindAddress(), wsPort(),
-                config.wsPath(), config.internalBind(), internalPort(), config.advertisedHost(),
-                tls.enabled() ? "TLS (wss)" : "plaintext");
+                + " client ports {}; apps {}, capacity {}, zone {}", config.gateId(), config.bindAddress(), tcpPort(),
+                config.bindAddress(), wsPort(), config.wsPath(), config.internalBind(), internalPort(),
+                config.advertisedHost(), tls.enabled() ? "TLS (wss)" : "plaintext",
+                config.appIds().isEmpty() ? "all" : new TreeSet<>(config.appIds()),
+                config.effectiveCapacity(), config.zone().isEmpty() ? "none" : config.zone());
         return this;
     }
 
@@ -373,7 +377,7 @@ public final class GateServer implements AutoCloseable {
     private GateInfo gateInfo() {
         return new GateInfo(config.gateId(), config.advertisedHost(), tcpPort(), wsPort(), internalPort(),
                 clients.count(), advertised, config.appIds(), config.grayTag(), clock.millis(), config.wsPath(),
-                tls.enabled());
+                tls.enabled(), config.effectiveCapacity(), config.zone());
     }
 
     private Listener bind(String setting, String address, int port, ChannelInitializer<SocketChannel> initializer) {

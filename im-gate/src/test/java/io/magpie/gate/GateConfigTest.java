@@ -80,4 +80,29 @@ class GateConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().appIds(Set.of("a,b")).build());
         assertTrue(e.getMessage().contains("gate.app-ids"), e.getMessage());
     }
+
+    @Test
+    void capacityDefaultsToMaxConnectionsAndZoneToNone() {
+        GateConfig config = GateConfig.builder().maxConnections(5000).build();
+        assertEquals(0, config.capacity());
+        assertEquals(5000, config.effectiveCapacity());
+        assertEquals("", config.zone());
+        assertEquals(200_000, GateConfig.defaults().effectiveCapacity());
+        GateConfig sized = GateConfig.builder().maxConnections(5000).capacity(4000).zone("eu-1a").build();
+        assertEquals(4000, sized.effectiveCapacity());
+        assertEquals("eu-1a", sized.zone());
+        assertEquals(sized, sized.toBuilder().build());
+    }
+
+    @Test
+    void aCapacityAboveMaxConnectionsOrABadZoneFailNamingTheSettings() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> GateConfig.builder().maxConnections(1000).capacity(1001).build());
+        assertTrue(e.getMessage().contains("gate.capacity") && e.getMessage().contains("gate.max-connections")
+                && e.getMessage().contains("1001"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().capacity(-1).build());
+        assertTrue(e.getMessage().contains("gate.capacity"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GateConfig.builder().zone("eu west").build());
+        assertTrue(e.getMessage().contains("gate.zone") && e.getMessage().contains("eu west"), e.getMessage());
+    }
 }

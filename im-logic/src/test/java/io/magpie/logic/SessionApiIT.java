@@ -184,6 +184,32 @@ class SessionApiIT {
         assertEquals(200, refresh(session.get("refreshToken").asText()).statusCode());
     }
 
+    @Test
+    void aLoginWithAnAppIdGivesTokensOfThatAppAndRefreshesKeepIt() throws Exception {
+        register("appuser");
+        HttpResponse<String> r = post(api, "/v1/sessions", "{\"username\":\"appuser\",\"password\":\"password of"
+                + " appuser\",\"deviceId\":\"d1\",\"platform\":\"IOS\",\"appId\":\"chat.v2\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode session = json(r);
+        assertEquals("chat.v2", claims(session).appId());
+
+        JsonNode refreshed = json(refresh(session.get("refreshToken").asText()));
+
+        assertEquals("chat.v2", claims(refreshed).appId(), "the session's app survives a refresh");
+        assertEquals(null, claims(login(api, "appuser", "d2")).appId(), "a login without appId has none");
+    }
+
+    @Test
+    void aMalformedAppIdIsRefusedSayingWhatIsAllowed() throws Exception {
+        register("badapp");
+        for (String appId : new String[] {"", "a b", "x".repeat(65), "chat|x"}) {
+            HttpResponse<String> r = post(api, "/v1/sessions", "{\"username\":\"badapp\",\"password\":\"password of"
+                    + " badapp\",\"deviceId\":\"d1\",\"platform\":\"IOS\",\"appId\":\"" + appId + "\"}");
+            assertError(r, 400, "BAD_REQUEST");
+            assertTrue(json(r).get("message").asText().contains("1-64 characters of [A-Za-z0-9._-]"), r.body());
+        }
+    }
+
     // ---- revocation
 
     @Test

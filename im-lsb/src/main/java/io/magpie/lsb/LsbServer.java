@@ -21,12 +21,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.magpie.http.HttpMetrics;
 
 /**
- * The LSB role (ARCHITECTURE §2 step 2): an HTTP server that hands a client the least loaded ACTIVE
- * gate for its app and gray group.
+ * The LSB role (ARCHITECTURE §2 step 2): an HTTP server that hands a client the ACTIVE gate of its app
+ * and gray group that is least loaded relative to its capacity, in the client's zone when it has one there.
  *
  * <p>Endpoints (documented in {@code openapi/lsb.yaml}, served at {@code GET /openapi.yaml}):
- * {@code GET /v1/gate?appId=&gray=} (where to connect, or 503 {@code NO_GATE}), {@code GET /v1/gates}
- * (every registered gate's client ports and load; never an internal port), {@code GET /admin/v1/gates}
+ * {@code GET /v1/gate?appId=&gray=&zone=} (where to connect, or 503 {@code NO_GATE}), {@code GET /v1/gates}
+ * (every registered gate's client ports, zone, capacity and load; never an internal port), {@code GET /admin/v1/gates}
  * (the operator view with internal ports, bearer {@code lsb.admin-token}), {@code GET /health/live}, {@code GET /health/ready} (ready
  * while the gate registry was read successfully within {@link LsbConfig#readinessStaleness()}).
  *

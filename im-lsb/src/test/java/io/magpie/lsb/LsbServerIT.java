@@ -170,6 +170,42 @@ class LsbServerIT {
         }
     }
 
+    private static GateInfo zoned(String id, int tcpPort, int connections, int capacity, String zone) {
+        return new GateInfo(id, "127.0.0.1", tcpPort, tcpPort + 1, tcpPort + 2, connections, GateState.ACTIVE,
+                Set.of(), "", System.currentTimeMillis(), "/ws", false, capacity, zone);
+    }
+
+    @Test
+    void aClientGetsAGateOfItsZoneAndIsToldTheZoneOrFallsBackWhenItHasNone() throws Exception {
+        registry.publish(zoned("gate-a", 9000, 500, 1000, "zone-a")).get(5, TimeUnit.SECONDS);
+        registry.publish(zoned("gate-b", 9100, 0, 1000, "zone-b")).get(5, TimeUnit.SECONDS);
+        LsbServer lsb = startLsb();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(200, get(lsb, "/v1/gate").status()));
+
+        Reply inZone = get(lsb, "/v1/gate?zone=zone-a");
+        assertEquals(200, inZone.status(), inZone.raw());
+        assertEquals("gate-a", inZone.body().path("gateId").asText(), "its zone although busier");
+        assertEquals("zone-a", inZone.body().path("zone").asText());
+
+        Reply fallback = get(lsb, "/v1/gate?zone=zone-c");
+        assertEquals("gate-b", fallback.body().path("gateId").asText(), "no gate in zone-c: the least loaded");
+        assertEquals("zone-b", fallback.body().path("zone").asText(), "the answer says it is another zone");
+    }
+
+    @Test
+    void theOpsViewShowsCapacityZoneAndRelativeLoad() throws Exception {
+        registry.publish(zoned("gate-a", 9000, 250, 1000, "zone-a")).get(5, TimeUnit.SECONDS);
+        LsbServer lsb = startLsb();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertEquals(1, get(lsb, "/v1/gates").body().path("gates").size()));
+
+        JsonNode gate = get(lsb, "/v1/gates").body().path("gates").get(0);
+
+        assertEquals(1000, gate.path("capacity").asInt());
+        assertEquals("zone-a", gate.path("zone").asText());
+        assertEquals(0.25, gate.path("relativeLoad").asDouble(), 1e-9);
+    }
+
     @Test
     void withOnlyADrainingGateThereIsNoGateAsJson() throws Exception {
         registry.publish(gate("gate-c", 9200, 0, GateState.DRAINING)).get(5, TimeUnit.SECONDS);

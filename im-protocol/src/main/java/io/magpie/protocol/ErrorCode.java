@@ -60,6 +60,11 @@ public enum ErrorCode {
     JOIN_NOT_ALLOWED(2016, false),
     /** The owner may not leave: transfer the ownership first, or dismiss the group. */
     OWNER_CANNOT_LEAVE(2017, false),
+    /**
+     * LOGIN on a gate that serves other apps than the token's (or a token without an app id on a gate that
+     * serves specific apps); the connection is closed. Ask the LSB for a gate with the token's app id.
+     */
+    APP_NOT_SERVED(2018, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */

@@ -20,13 +20,30 @@ import java.util.Set;
  *                        gate's {@code gate.ws-path} says otherwise)
  * @param tls             the client TCP and WebSocket ports speak TLS ({@code wss://} on {@code wsPort}); false
  *                        in entries of gates older than the field
+ * @param capacity        client connections the gate is sized for ({@code gate.capacity}), at least 1; the LSB
+ *                        weighs load by it. {@value #DEFAULT_CAPACITY} (the default of {@code gate.max-connections})
+ *                        in entries of gates older than the field
+ * @param zone            the gate's region/zone ({@code gate.zone}), "" for none (and in entries of older gates)
  */
 public record GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
                        GateState state, Set<String> appIds, String grayTag, long updatedAtMillis, String wsPath,
-                       boolean tls) {
+                       boolean tls, int capacity, String zone) {
 
     /** The WebSocket path of a gate that does not publish one (entries of older gates). */
     public static final String DEFAULT_WS_PATH = "/ws";
+    /**
+     * The capacity of a gate that does not publish one (entries of older gates): the default of
+     * {@code gate.max-connections}, which is what such a gate was sized for unless its operator changed it.
+     */
+    public static final int DEFAULT_CAPACITY = 200_000;
+
+    /** A gate of the default capacity and no zone. */
+    public GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
+                    GateState state, Set<String> appIds, String grayTag, long updatedAtMillis, String wsPath,
+                    boolean tls) {
+        this(gateId, host, tcpPort, wsPort, internalPort, connections, state, appIds, grayTag, updatedAtMillis,
+                wsPath, tls, DEFAULT_CAPACITY, "");
+    }
 
     /** A gate on the default WebSocket path. */
     public GateInfo(String gateId, String host, int tcpPort, int wsPort, int internalPort, int connections,
@@ -61,5 +78,17 @@ public record GateInfo(String gateId, String host, int tcpPort, int wsPort, int 
         if (!wsPath.startsWith("/")) {
             throw new IllegalArgumentException("gate " + gateId + ": wsPath must start with '/', got '" + wsPath + "'");
         }
+        if (capacity < 1) {
+            throw new IllegalArgumentException("gate " + gateId + ": capacity must be at least 1, got " + capacity);
+        }
+        zone = zone == null ? "" : zone.strip();
+    }
+
+    /**
+     * How full the gate is relative to what it is sized for: {@code (connections + extra) / capacity}, where
+     * {@code extra} is what the caller knows on top of the report (the LSB's own recent assignments).
+     */
+    public double relativeLoad(long extra) {
+        return (connections + extra) / (double) capacity;
     }
 }

@@ -73,6 +73,23 @@ class RedisGateRegistryIT {
     }
 
     @Test
+    void capacityAndZoneRoundTripAndAnOlderGatesEntryReadsAsTheDefaultCapacity() {
+        RedisGateRegistry registry = new RedisGateRegistry(store, Duration.ofSeconds(30));
+        GateInfo sized = new GateInfo("sized", "127.0.0.1", 7000, 7001, 7002, 10, GateState.ACTIVE, Set.of(), "",
+                1_700_000_000_000L, "/ws", false, 50_000, "eu-west-1a");
+        registry.publish(sized).join();
+        assertEquals(Optional.of(sized), registry.find("sized").join());
+
+        // an entry as a gate from before the fields writes it (HSET leaves no field of a newer one behind)
+        registry.publish(gate("older", 5)).join();
+        store.strings().sync().hdel(store.keys().gate("older"), "capacity", "zone");
+        GateInfo older = registry.find("older").join().orElseThrow();
+        assertEquals(GateInfo.DEFAULT_CAPACITY, older.capacity());
+        assertEquals("", older.zone());
+        assertTrue(registry.list().join().contains(older), "listed too, not skipped as malformed");
+    }
+
+        @Test
     void removeForgetsTheGateNow() {
         RedisGateRegistry registry = new RedisGateRegistry(store, Duration.ofSeconds(30));
         registry.publish(gate("leaving", 3)).join();

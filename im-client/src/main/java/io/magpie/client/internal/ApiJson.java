@@ -181,7 +181,9 @@ public final class ApiJson {
             }
         }
         boolean tls = json.path("tls").asBoolean(false) || (ws != null && "wss".equals(ws.getScheme()));
-        return new GateAddress(gateId, host, tcpPort, json.path("wsPort").asInt(0), tcp, ws, tls);
+        String zone = json.path("zone").isTextual() && !json.path("zone").asText().isBlank()
+                ? json.path("zone").asText() : null;
+        return new GateAddress(gateId, host, tcpPort, json.path("wsPort").asInt(0), tcp, ws, tls, zone);
     }
 
     private Instant instant(String what, int status, JsonNode node, String body) {

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Logs a connection in (ARCHITECTURE §2 step 3). The first frame must be LOGIN, and LOGIN_ACK must be
  * reached within the login timeout, or the connection gets an ERROR and is closed:
  * another command first -> WRONG_STATE; no LOGIN in time -> LOGIN_TIMEOUT; a token that is forged,
- * malformed or expired (verified locally, no round trip) -> INVALID_TOKEN; a token whose device session
+ * malformed or expired (verified locally, no round trip) -> INVALID_TOKEN; a token of an app this gate does
+ * not serve, or without an app on a gate serving specific apps ({@link ServedApps}, checked locally before
+ * anything else) -> APP_NOT_SERVED; a token whose device session
  * is no longer the current one (logged out, kicked, replaced by a newer login, password changed: one
  * asynchronous read of the shared session store, before anything is registered, so a revoked token
  * cannot kick the device's live session either) -> INVALID_TOKEN; the store unavailable -> SERVER_BUSY.
@@ -146,6 +148,13 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             log.info("{} login refused: {}", who(ctx), e.getMessage());
             fail(ctx, frame, ErrorCode.INVALID_TOKEN, "login token refused: " + e.getMessage()
                     + "; closing connection, log in over HTTP again for a new token");
+            return;
+        }
+        Optional<String> notServed = services.servedApps().refusal(claims);
+        if (notServed.isPresent()) {
+            log.info("{} uid={} device={} login refused: {}", who(ctx), claims.uid(), claims.deviceId(),
+                    notServed.get());
+            fail(ctx, frame, ErrorCode.APP_NOT_SERVED, notServed.get());
             return;
         }
         // Hold further input until the session stages exist; what already arrived is queued.

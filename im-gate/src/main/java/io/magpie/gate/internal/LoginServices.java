@@ -22,10 +22,19 @@ import java.util.function.LongSupplier;
  * @param devicePolicy      which sessions of one user may be online together
  * @param activeSessions    the current session of each device: a token of another session is refused at
  *                          LOGIN (revoked); LOGOUT marks the session logged out
+ * @param servedApps        the apps whose tokens may log in here ({@code gate.app-ids})
  */
 public record LoginServices(String gateId, Duration loginTimeout, int heartbeatSeconds, Clock clock, TokenCodec tokens,
         LongSupplier connectionIds, SessionRoutes sessionRoutes, DuplicateSessionKicker kicker,
-        DevicePolicy devicePolicy, ActiveSessions activeSessions) {
+        DevicePolicy devicePolicy, ActiveSessions activeSessions, ServedApps servedApps) {
+
+    /** Serving every app. */
+    public LoginServices(String gateId, Duration loginTimeout, int heartbeatSeconds, Clock clock, TokenCodec tokens,
+            LongSupplier connectionIds, SessionRoutes sessionRoutes, DuplicateSessionKicker kicker,
+            DevicePolicy devicePolicy, ActiveSessions activeSessions) {
+        this(gateId, loginTimeout, heartbeatSeconds, clock, tokens, connectionIds, sessionRoutes, kicker, devicePolicy,
+                activeSessions, ServedApps.ALL);
+    }
 
     /** Without a session store: tokens bound to a device session are refused, unbound ones (tests) pass. */
     public LoginServices(String gateId, Duration loginTimeout, int heartbeatSeconds, Clock clock, TokenCodec tokens,
@@ -45,5 +54,6 @@ public record LoginServices(String gateId, Duration loginTimeout, int heartbeatS
         Objects.requireNonNull(kicker, "kicker");
         Objects.requireNonNull(devicePolicy, "devicePolicy");
         Objects.requireNonNull(activeSessions, "activeSessions");
+        Objects.requireNonNull(servedApps, "servedApps");
     }
 }

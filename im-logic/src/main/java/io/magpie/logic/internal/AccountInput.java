@@ -55,6 +55,18 @@ public final class AccountInput {
         return deviceId;
     }
 
+    /** The login's app id, null when absent (JSON null or no field); an empty or malformed one is refused. */
+    public static String appId(String appId) throws ApiException {
+        if (appId == null) {
+            return null;
+        }
+        if (!TokenClaims.validAppId(appId)) {
+            throw ApiException.badRequest("appId must be " + TokenClaims.APP_ID_RULE + " (the app ids gates list in"
+                    + " gate.app-ids), got '" + abbreviate(appId) + "'; leave it out for no app");
+        }
+        return appId;
+    }
+
     public static Platform platform(String platform) throws ApiException {
         if (platform != null) {
             switch (platform) {

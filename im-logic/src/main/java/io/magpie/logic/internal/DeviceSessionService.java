@@ -66,21 +66,27 @@ public final class DeviceSessionService {
     public record Issued(long uid, String token, long expiresAtMillis, String refreshToken, long refreshExpiresAtMillis) {
     }
 
+    /** {@link #open(long, String, Platform, String)} for no particular app. */
+    public Issued open(long uid, String deviceId, Platform platform) throws ApiException {
+        return open(uid, deviceId, platform, null);
+    }
+
     /**
      * Opens a new session of (uid, device), replacing the one it had, and KICKs (DUPLICATE_DEVICE) the
      * device's live connections, which belong to the replaced session. The caller has checked the password.
+     * The session's tokens carry {@code appId} (null for none), its refreshes too.
      */
-    public Issued open(long uid, String deviceId, Platform platform) throws ApiException {
+    public Issued open(long uid, String deviceId, Platform platform, String appId) throws ApiException {
         long now = clock.millis();
         long sessionId = refreshTokens.newSessionId();
         String refresh = refreshTokens.issue(sessionId);
         long refreshExpiresAt = now + refreshTtl.toMillis();
         sessions.replace(new DeviceSession(uid, deviceId, sessionId, platform.getNumber(),
-                RefreshTokens.hash(refresh), null, refreshExpiresAt, now, now));
+                RefreshTokens.hash(refresh), null, refreshExpiresAt, now, now, appId));
         await(active.activate(uid, deviceId, sessionId, refreshTtl), uid, deviceId);
         // The routes are read before the new token is handed out, so the connection it opens is never kicked.
         kickReplaced(uid, deviceId);
-        return issue(uid, deviceId, platform, sessionId, refresh, refreshExpiresAt, now);
+        return issue(uid, deviceId, platform, sessionId, appId, refresh, refreshExpiresAt, now);
     }
 
     private void kickReplaced(long uid, String deviceId) {
@@ -140,7 +146,7 @@ public final class DeviceSessionService {
         await(active.activate(session.uid(), session.deviceId(), session.sessionId(), refreshTtl), session.uid(),
                 session.deviceId());
         return issue(session.uid(), session.deviceId(), Platform.forNumber(session.platform()), session.sessionId(),
-                next, refreshExpiresAt, now);
+                session.appId(), next, refreshExpiresAt, now);
     }
 
     /**
@@ -209,10 +215,10 @@ public final class DeviceSessionService {
         }
     }
 
-    private Issued issue(long uid, String deviceId, Platform platform, long sessionId, String refresh,
+    private Issued issue(long uid, String deviceId, Platform platform, long sessionId, String appId, String refresh,
             long refreshExpiresAt, long now) {
         long expiresAt = Math.min(now + accessTtl.toMillis(), refreshExpiresAt);
-        String token = tokens.issue(new TokenClaims(uid, deviceId, platform, expiresAt, sessionId));
+        String token = tokens.issue(new TokenClaims(uid, deviceId, platform, expiresAt, sessionId, appId));
         return new Issued(uid, token, expiresAt, refresh, refreshExpiresAt);
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The session routes of the account API (JSON):
  * <ul>
- *   <li>{@code POST /v1/sessions {username, password, deviceId, platform}} -> 200 {@link SessionView} (open)</li>
+ *   <li>{@code POST /v1/sessions {username, password, deviceId, platform, appId?}} -> 200 {@link SessionView}
+ *       (open); the tokens of the session carry the app id, which gates serving specific apps check</li>
  *   <li>{@code POST /v1/sessions/refresh {refreshToken}} -> 200 {@link SessionView} (open)</li>
  *   <li>{@code DELETE /v1/sessions/current} -> 204: logs the calling device out</li>
  *   <li>{@code PUT /v1/accounts/me/password {currentPassword, newPassword}} -> 204: ends the sessions of
@@ -24,7 +25,7 @@ import java.util.List;
  */
 public final class SessionApiRoutes {
 
-    record NewSession(String username, String password, String deviceId, String platform) {
+    record NewSession(String username, String password, String deviceId, String platform, String appId) {
     }
 
     record Refresh(String refreshToken) {
@@ -77,9 +78,10 @@ public final class SessionApiRoutes {
         }
         String device = AccountInput.deviceId(req.deviceId());
         Platform platform = AccountInput.platform(req.platform());
+        String appId = AccountInput.appId(req.appId());
         limiter.attempt(ctx, LoginLimiter.Kind.LOGIN, req.username());
         long uid = accounts.authenticate(req.username(), req.password());
-        ctx.json(SessionView.of(sessions.open(uid, device, platform)));
+        ctx.json(SessionView.of(sessions.open(uid, device, platform, appId)));
     }
 
     private void refresh(Context ctx) throws ApiException {

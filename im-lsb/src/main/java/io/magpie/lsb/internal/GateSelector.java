@@ -28,9 +28,16 @@ import java.util.Optional;
  * saw that report (the gate's {@code updatedAtMillis} changed), so a gate whose clock is off is not
  * taken for silent.
  *
- * <p>Among them the least loaded wins, where load = the connections the gate last reported + the
+ * <p>A request with a zone prefers the candidates in that zone ({@code gate.zone}) and falls back to all
+ * candidates when none of them is there, so a zone outage sends clients elsewhere instead of nowhere. The
+ * zone preference comes after the freshness one: a silent gate in the client's zone does not beat a
+ * reporting gate in another.
+ *
+ * <p>Among them the least relatively loaded wins: load = the connections the gate last reported + the
  * clients this selector sent to it after that report ({@code updatedAtMillis}) and within the
- * assignment window. Counting its own assignments is what spreads a reconnect storm: without it every
+ * assignment window, divided by the gate's declared capacity ({@code gate.capacity}), so a gate sized
+ * for twice the connections takes twice the clients. Loads are compared exactly (cross-multiplied), so
+ * equal gates tie. Counting its own assignments is what spreads a reconnect storm: without it every
  * request between two reports would go to the same gate. Assignments older than the window are
  * forgotten (the client either connected and shows in a report, or never came). The gate's
  * {@code updatedAtMillis} is the gate's clock, so a gate whose clock runs ahead has its assignments
@@ -79,34 +86,54 @@ public final class GateSelector {
         }
     }
 
+    /** {@link #choose(String, String, String)} without a zone preference. */
+    public synchronized Optional<GateInfo> choose(String appId, String grayTag) {
+        return choose(appId, grayTag, null);
+    }
+
     /**
-     * Picks the least loaded eligible gate and counts the assignment against it.
+     * Picks the least relatively loaded eligible gate, preferring {@code zone}, and counts the assignment
+     * against it.
      *
      * @param appId    the client's app, null or blank for none
      * @param grayTag  the client's gray group, null or blank for none
-     * @return the gate, or empty when no eligible gate is registered
+     * @param zone     the zone the client prefers, null or blank for none
+     * @return the gate (its {@link GateInfo#zone()} says which zone was chosen), or empty when no eligible
+     *         gate is registered
      */
-    public synchronized Optional<GateInfo> choose(String appId, String grayTag) {
+    public synchronized Optional<GateInfo> choose(String appId, String grayTag, String zone) {
         long now = clock.millis();
-        List<GateInfo> candidates = reportingRecently(eligible(appId, grayTag), now);
+        List<GateInfo> candidates = inZoneIfAny(reportingRecently(eligible(appId, grayTag), now), zone);
         if (candidates.isEmpty()) {
             return Optional.empty();
         }
-        long least = Long.MAX_VALUE;
+        GateInfo least = null;
+        long leastLoad = 0;
         List<GateInfo> tied = new ArrayList<>();
         for (GateInfo gate : candidates) {
             long load = (long) gate.connections() + recentAssignments(gate, now);
-            if (load < least) {
-                least = load;
+            int order = least == null ? -1 : compareRelative(load, gate.capacity(), leastLoad, least.capacity());
+            if (order < 0) {
+                least = gate;
+                leastLoad = load;
                 tied.clear();
             }
-            if (load == least) {
+            if (order <= 0) {
                 tied.add(gate);
             }
         }
         GateInfo chosen = tied.get(Math.floorMod(roundRobin++, tied.size()));
         assignments.computeIfAbsent(chosen.gateId(), id -> new ArrayDeque<>()).addLast(now);
         return Optional.of(chosen);
+    }
+
+    /**
+     * Compares load {@code a / capA} with {@code b / capB} without rounding, so equal gates tie exactly: a load
+     * (an int of connections plus an int of assignments) is below 2^32 and a capacity below 2^31, so the
+     * products stay below 2^63.
+     */
+    private static int compareRelative(long a, int capA, long b, int capB) {
+        return Long.compare(a * capB, b * capA);
     }
 
     /** Every gate of the current view with its counted assignments, in gate id order (ops view). */
@@ -133,6 +160,16 @@ public final class GateSelector {
             }
         }
         return servingApp.stream().filter(g -> blank(g.grayTag())).toList();
+    }
+
+    /** The candidates in {@code zone} when there are any (and a zone was asked for), else all of them. */
+    private static List<GateInfo> inZoneIfAny(List<GateInfo> candidates, String zone) {
+        if (blank(zone)) {
+            return candidates;
+        }
+        String wanted = zone.strip();
+        List<GateInfo> inZone = candidates.stream().filter(g -> wanted.equals(g.zone())).toList();
+        return inZone.isEmpty() ? candidates : inZone;
     }
 
     private List<GateInfo> reportingRecently(List<GateInfo> eligible, long now) {
@@ -192,5 +229,10 @@ public final class GateSelector {
 
     /** One gate of the view and how many clients this LSB sent to it since its last report. */
     public record GateLoad(GateInfo gate, int recentAssignments) {
+
+        /** (reported connections + recent assignments) / capacity: what the selector compares. */
+        public double relativeLoad() {
+            return gate.relativeLoad(recentAssignments);
+        }
     }
 }

@@ -82,8 +82,9 @@ public final class LsbRoutes {
     private void pickGate(Context ctx) {
         String appId = param(ctx, "appId");
         String gray = param(ctx, "gray");
+        String zone = param(ctx, "zone");
         ctx.header("Cache-Control", "no-store");
-        Optional<GateInfo> gate = selector.choose(appId, gray);
+        Optional<GateInfo> gate = selector.choose(appId, gray, zone);
         if (gate.isEmpty()) {
             error(ctx, 503, "NO_GATE", "no ACTIVE gate is registered; start a gate or wait for it to report");
             return;

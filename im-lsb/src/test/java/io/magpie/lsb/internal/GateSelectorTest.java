@@ -31,6 +31,11 @@ class GateSelectorTest {
         return gate(id, connections, GateState.ACTIVE, Set.of(), null, updatedAt);
     }
 
+    private static GateInfo sized(String id, int connections, int capacity, String zone) {
+        return new GateInfo(id, "10.0.0." + id.length(), 9000, 9001, 9100, connections, GateState.ACTIVE, Set.of(),
+                "", T0, "/ws", false, capacity, zone);
+    }
+
     private String choose() {
         return selector.choose(null, null).orElseThrow().gateId();
     }
@@ -249,5 +254,100 @@ class GateSelectorTest {
         }
 
         assertEquals("slow", withMaxAge.choose(null, null).orElseThrow().gateId());
+    }
+
+    @Test
+    void capacityWeighsTheLoadSoTheEmptierGateRelativeToItsSizeWins() {
+        // big holds more clients but is 40% full; small is 50% full
+        selector.update(List.of(sized("big", 400, 1000, ""), sized("small", 50, 100, "")));
+
+        assertEquals("big", choose());
+    }
+
+    @Test
+    void aStormIsSpreadInProportionToCapacity() {
+        selector.update(List.of(sized("big", 0, 3000, ""), sized("small", 0, 1000, "")));
+        clock.advance(Duration.ofMillis(1));
+
+        Map<String, Integer> counts = chooseTimes(40, null, null);
+
+        assertEquals(Map.of("big", 30, "small", 10), counts, "a gate sized three times as big takes three times as many");
+    }
+
+    @Test
+    void gatesEquallyFullRelativeToTheirCapacityTie() {
+        selector.update(List.of(sized("a", 10, 100, ""), sized("b", 20, 200, "")));
+        clock.advance(Duration.ofMillis(1));
+
+        assertEquals(Set.of("a", "b"), chooseTimes(2, null, null).keySet(), "10% and 10%: round-robin");
+    }
+
+    @Test
+    void anOldEntryWithoutCapacityCountsAsTheDefaultCapacity() {
+        // an old gate's entry is parsed with GateInfo.DEFAULT_CAPACITY (see GateInfoCodecTest); beside a new
+        // gate that declares the same capacity it is compared by connections alone
+        GateInfo old = active("old", 100, T0);
+        assertEquals(GateInfo.DEFAULT_CAPACITY, old.capacity());
+        selector.update(List.of(old, sized("new", 150, GateInfo.DEFAULT_CAPACITY, "")));
+
+        assertEquals("old", choose());
+        // and a new gate sized for far fewer connections is fuller with fewer clients
+        selector.update(List.of(active("old", 100, T0), sized("new", 10, 1000, "")));
+        assertEquals("old", choose());
+    }
+
+    @Test
+    void aZoneIsPreferredEvenWhenItsGatesAreBusier() {
+        selector.update(List.of(sized("a1", 900, 1000, "zone-a"), sized("b1", 0, 1000, "zone-b"),
+                sized("none", 0, 1000, "")));
+
+        GateInfo chosen = selector.choose(null, null, "zone-a").orElseThrow();
+
+        assertEquals("a1", chosen.gateId());
+        assertEquals("zone-a", chosen.zone());
+        assertEquals("b1", selector.choose(null, null, "zone-b").orElseThrow().gateId());
+    }
+
+    @Test
+    void withoutAnEligibleGateInItsZoneAClientFallsBackToTheOthers() {
+        selector.update(List.of(gate("a-drain", 0, GateState.DRAINING, Set.of(), "", T0),
+                sized("b1", 50, 1000, "zone-b"), sized("b2", 10, 1000, "zone-b")));
+
+        assertEquals("b2", selector.choose(null, null, "zone-a").orElseThrow().gateId(),
+                "zone-a's only gate drains: the least loaded elsewhere");
+        assertEquals("b2", selector.choose(null, null, "no-such-zone").orElseThrow().gateId());
+    }
+
+    @Test
+    void theZoneDoesNotOverrideAppIsolation() {
+        selector.update(List.of(
+                new GateInfo("game-a", "h", 1, 2, 3, 0, GateState.ACTIVE, Set.of("game"), "", T0, "/ws", false, 100,
+                        "zone-a"),
+                sized("shared-b", 90, 100, "zone-b")));
+
+        assertEquals("shared-b", selector.choose("chat", null, "zone-a").orElseThrow().gateId());
+    }
+
+    @Test
+    void aZoneGateThatStoppedReportingDoesNotBeatAReportingGateElsewhere() {
+        GateSelector withMaxAge = new GateSelector(Duration.ofSeconds(10), Duration.ofSeconds(5), clock);
+        withMaxAge.update(List.of(sized("a-dead", 0, 100, "zone-a"), sized("b-live", 50, 100, "zone-b")));
+        clock.advance(Duration.ofSeconds(6));
+        withMaxAge.update(List.of(sized("a-dead", 0, 100, "zone-a"),
+                new GateInfo("b-live", "h", 1, 2, 3, 50, GateState.ACTIVE, Set.of(), "", T0 + 6_000, "/ws", false,
+                        100, "zone-b")));
+
+        assertEquals("b-live", withMaxAge.choose(null, null, "zone-a").orElseThrow().gateId());
+    }
+
+    @Test
+    void theOpsViewCarriesTheRelativeLoad() {
+        selector.update(List.of(sized("a", 30, 100, "zone-a")));
+        clock.advance(Duration.ofMillis(1));
+        choose();
+
+        GateSelector.GateLoad load = selector.loads().get(0);
+
+        assertEquals(0.31, load.relativeLoad(), 1e-9);
     }
 }

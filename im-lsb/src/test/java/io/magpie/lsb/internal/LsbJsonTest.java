@@ -71,4 +71,26 @@ class LsbJsonTest {
         assertEquals(3, v.recentAssignments());
         assertEquals("canary", GateView.of(new GateSelector.GateLoad(gate("h", 9001, "canary"), 0), 0).gray());
     }
+
+    @Test
+    void theAddressSaysTheChosenZoneOrNullForNone() {
+        GateInfo zoned = new GateInfo("g1", "h", 9000, 9001, 9002, 4, GateState.ACTIVE, Set.of(), "", 1000, "/ws",
+                false, 100, "zone-a");
+
+        assertEquals("zone-a", GateAddress.of(zoned).zone());
+        assertNull(GateAddress.of(gate("h", 9001, "")).zone());
+    }
+
+    @Test
+    void theOpsViewShowsCapacityZoneAndRelativeLoad() {
+        GateInfo zoned = new GateInfo("g1", "h", 9000, 9001, 9002, 30, GateState.ACTIVE, Set.of(), "", 1000, "/ws",
+                false, 300, "zone-a");
+
+        GateView v = GateView.of(new GateSelector.GateLoad(zoned, 3), 1000);
+
+        assertEquals(300, v.capacity());
+        assertEquals("zone-a", v.zone());
+        assertEquals(0.11, v.relativeLoad(), 1e-9);
+        assertNull(GateView.of(new GateSelector.GateLoad(gate("h", 9001, ""), 0), 0).zone());
+    }
 }

@@ -4,8 +4,8 @@ import io.magpie.protocol.proto.Platform;
 import java.util.regex.Pattern;
 
 /**
- * What an access token asserts: who, on which device and platform, until when, and in which device
- * session.
+ * What an access token asserts: who, on which device and platform, until when, in which device
+ * session, and for which app.
  *
  * @param uid             the account's user id, positive
  * @param deviceId        the client's stable device id: 1-64 characters of {@code [A-Za-z0-9._:-]}
@@ -16,10 +16,18 @@ import java.util.regex.Pattern;
  *                        it is the device's current session, so revoking the session revokes its tokens.
  *                        0 = not bound to a session: only a holder of the signing secret can mint such a
  *                        token (tests, the load tool); the account API never issues one
+ * @param appId           the app (business line) the client logged in for, 1-64 characters of
+ *                        {@code [A-Za-z0-9._-]} like a gate's {@code gate.app-ids}; null when the login named none
+ *                        (and in tokens minted before the claim existed). A gate serving specific apps admits
+ *                        only tokens of one of them
  */
-public record TokenClaims(long uid, String deviceId, Platform platform, long expiresAtMillis, long sessionId) {
+public record TokenClaims(long uid, String deviceId, Platform platform, long expiresAtMillis, long sessionId,
+                          String appId) {
 
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** What an app id may be, for messages. */
+    public static final String APP_ID_RULE = "1-64 characters of [A-Za-z0-9._-]";
 
     public TokenClaims {
         if (uid <= 0) {
@@ -35,11 +43,19 @@ public record TokenClaims(long uid, String deviceId, Platform platform, long exp
         if (sessionId < 0) {
             throw new IllegalArgumentException("session id must be 0 (unbound) or positive, got " + sessionId);
         }
+        if (appId != null && !validAppId(appId)) {
+            throw new IllegalArgumentException("app id must be " + APP_ID_RULE + ", got '" + abbreviate(appId) + "'");
+        }
+    }
+
+    /** Claims without an app id. */
+    public TokenClaims(long uid, String deviceId, Platform platform, long expiresAtMillis, long sessionId) {
+        this(uid, deviceId, platform, expiresAtMillis, sessionId, null);
     }
 
     /** Claims not bound to a device session (session id 0); see {@link #sessionId()}. */
     public TokenClaims(long uid, String deviceId, Platform platform, long expiresAtMillis) {
-        this(uid, deviceId, platform, expiresAtMillis, 0);
+        this(uid, deviceId, platform, expiresAtMillis, 0, null);
     }
 
     /** True when the token names a device session that revocation can end. */
@@ -49,5 +65,14 @@ public record TokenClaims(long uid, String deviceId, Platform platform, long exp
 
     public static boolean validDeviceId(String deviceId) {
         return deviceId != null && DEVICE_ID.matcher(deviceId).matches();
+    }
+
+    /** Whether {@code appId} is a valid app id ({@value #APP_ID_RULE}), the same rule as {@code gate.app-ids}. */
+    public static boolean validAppId(String appId) {
+        return appId != null && APP_ID.matcher(appId).matches();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 70 ? s : s.substring(0, 70) + "...";
     }
 }

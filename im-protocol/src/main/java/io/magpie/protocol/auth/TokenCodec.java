@@ -13,7 +13,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Issues and verifies HMAC-SHA256 signed access tokens, so a gate checks a login without a round
  * trip. Token = base64url(payload) "." base64url(hmac(key of keyId, payload)), payload =
- * {@code v2|keyId|uid|deviceId|platformNumber|expiresAtMillis|sessionId}. The key id lets several keys
+ * {@code v2|keyId|uid|deviceId|platformNumber|expiresAtMillis|sessionId}, followed by {@code |appId} when the
+ * claims carry an app id. A token without an app id is byte for byte what versions before the claim issued, so
+ * tokens minted before and after it verify alike; a token with one is refused by a gate older than the claim
+ * (upgrade the gates first). The key id lets several keys
  * verify while one signs ({@link TokenKeys}), so the secret rotates without logging anyone out.
  * Signature and expiry are all this class checks; whether the session is still current (not revoked)
  * is the caller's second check ({@link TokenClaims#sessionId()}). Every role that shares the keys
@@ -47,7 +50,8 @@ public final class TokenCodec {
     /** Signs {@code claims} with the signing key. */
     public String issue(TokenClaims claims) {
         String payload = VERSION + "|" + keys.signingKeyId() + "|" + claims.uid() + "|" + claims.deviceId() + "|"
-                + claims.platform().getNumber() + "|" + claims.expiresAtMillis() + "|" + claims.sessionId();
+                + claims.platform().getNumber() + "|" + claims.expiresAtMillis() + "|" + claims.sessionId()
+                + (claims.appId() == null ? "" : "|" + claims.appId());
         byte[] payloadBytes = payload.getBytes(StandardCharsets.UTF_8);
         return B64.encodeToString(payloadBytes) + "." + B64.encodeToString(sign(keys.signingKey(), payloadBytes));
     }
@@ -75,7 +79,7 @@ public final class TokenCodec {
         }
         String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
         // Only the version and key id are read before the signature is checked: they pick the key.
-        if (parts.length != 7 || !parts[0].equals(VERSION)) {
+        if ((parts.length != 7 && parts.length != 8) || !parts[0].equals(VERSION)) {
             if (parts.length == 5 && parts[0].equals("v1")) {
                 throw new InvalidTokenException("token is of format v1, which cannot be revoked and is no longer"
                         + " accepted; log in again for a new token");
@@ -108,7 +112,7 @@ public final class TokenCodec {
         try {
             Platform platform = Platform.forNumber(Integer.parseInt(parts[4]));
             return new TokenClaims(Long.parseLong(parts[2]), parts[3], platform, Long.parseLong(parts[5]),
-                    Long.parseLong(parts[6]));
+                    Long.parseLong(parts[6]), parts.length == 8 ? parts[7] : null);
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException("token payload is invalid: " + e.getMessage());
         }

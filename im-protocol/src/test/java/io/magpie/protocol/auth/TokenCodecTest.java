@@ -153,7 +153,7 @@ class TokenCodecTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"v3|default|10001|phone-1|1|9999999999999|1", "v2|default|10001|phone-1|1|9999999999999",
-            "v2|default|10001|phone-1|1|2|3|4", "|||||||", "v1|10001|phone-1|1"})
+            "v2|default|10001|phone-1|1|2|3|app|5", "|||||||", "v1|10001|phone-1|1"})
     void rejectsASignedPayloadOfAnUnknownFormat(String payload) throws Exception {
         assertEquals("token payload has an unknown format", rejection(signed(payload)));
     }
@@ -162,7 +162,9 @@ class TokenCodecTest {
     @ValueSource(strings = {"v2|default|abc|phone-1|1|9999999999999|1", "v2|default|0|phone-1|1|9999999999999|1",
             "v2|default|10001|bad device|1|9999999999999|1", "v2|default|10001|phone-1|0|9999999999999|1",
             "v2|default|10001|phone-1|99|9999999999999|1", "v2|default|10001|phone-1|1|soon|1",
-            "v2|default|10001|phone-1|1|9999999999999|-1", "v2|default|10001|phone-1|1|9999999999999|x"})
+            "v2|default|10001|phone-1|1|9999999999999|-1", "v2|default|10001|phone-1|1|9999999999999|x",
+            "v2|default|10001|phone-1|1|9999999999999|1|", "v2|default|10001|phone-1|1|9999999999999|1|bad app",
+            "v2|default|10001|phone-1|1|9999999999999|1|a,b"})
     void rejectsASignedPayloadWithInvalidClaims(String payload) throws Exception {
         assertTrue(rejection(signed(payload)).startsWith("token payload is invalid: "), payload);
     }
@@ -260,5 +262,50 @@ class TokenCodecTest {
         assertEquals(0, codec.verify(codec.issue(unbound)).sessionId());
         assertTrue(!unbound.boundToSession());
         assertThrows(IllegalArgumentException.class, () -> new TokenClaims(1, "phone-1", Platform.IOS, IN_AN_HOUR, -5));
+    }
+
+    @Test
+    void carriesTheAppIdWhenTheClaimsHaveOne() throws Exception {
+        TokenClaims chat = new TokenClaims(10001, "phone-1", Platform.ANDROID, IN_AN_HOUR, 77, "chat.app-1");
+
+        TokenClaims verified = codec.verify(codec.issue(chat));
+
+        assertEquals(chat, verified);
+        assertEquals("chat.app-1", verified.appId());
+    }
+
+    @Test
+    void aTokenWithoutAnAppIdIsExactlyTheFormatOfTokensMintedBeforeTheClaim() throws Exception {
+        String token = codec.issue(CLAIMS);
+        String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+                StandardCharsets.UTF_8);
+
+        assertEquals("v2|default|10001|phone-1|1|" + IN_AN_HOUR + "|77", payload);
+        assertEquals(null, codec.verify(token).appId());
+        // one signed by hand the way the old codec did verifies without an app id
+        assertEquals(CLAIMS, codec.verify(signed("v2|default|10001|phone-1|1|" + IN_AN_HOUR + "|77")));
+    }
+
+    @Test
+    void theAppIdIsSignedSoItCannotBeChangedOrAdded() throws Exception {
+        String chat = codec.issue(new TokenClaims(10001, "phone-1", Platform.ANDROID, IN_AN_HOUR, 77, "chat"));
+        String signature = chat.substring(chat.indexOf('.'));
+        String game = b64(("v2|default|10001|phone-1|1|" + IN_AN_HOUR + "|77|game").getBytes(StandardCharsets.UTF_8));
+        String plain = codec.issue(CLAIMS);
+        String added = b64(("v2|default|10001|phone-1|1|" + IN_AN_HOUR + "|77|chat").getBytes(StandardCharsets.UTF_8))
+                + plain.substring(plain.indexOf('.'));
+
+        assertTrue(rejection(game + signature).contains("signature does not match"));
+        assertTrue(rejection(added).contains("signature does not match"));
+    }
+
+    @Test
+    void refusesClaimsWithAnAppIdAGateCouldNotServe() {
+        for (String bad : new String[] {"", "chat|x", "a b", "x".repeat(65), "a,b"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new TokenClaims(1, "phone-1", Platform.IOS, IN_AN_HOUR, 1, bad));
+            assertTrue(e.getMessage().contains("1-64 characters of [A-Za-z0-9._-]"), e.getMessage());
+        }
+        assertTrue(TokenClaims.validAppId("A-z.0_9"));
     }
 }

@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * Maps a {@link GateInfo} to the fields of its registry hash and back: id, host, tcpPort, wsPort,
  * internalPort, connections, state, appIds (comma list), gray, updatedAt, wsPath (absent in entries of
  * gates older than the field: read as {@link GateInfo#DEFAULT_WS_PATH}), tls ({@code true}/{@code false};
- * absent in older entries: read as false).
+ * absent in older entries: read as false), capacity (absent in older entries: read as
+ * {@link GateInfo#DEFAULT_CAPACITY}), zone (absent in older entries: read as none). Fields this version does not
+ * know are ignored, so an older reader of a newer entry keeps working during a rolling upgrade.
  */
 public final class GateInfoCodec {
 
@@ -33,6 +35,8 @@ public final class GateInfoCodec {
         fields.put("updatedAt", Long.toString(gate.updatedAtMillis()));
         fields.put("wsPath", gate.wsPath());
         fields.put("tls", Boolean.toString(gate.tls()));
+        fields.put("capacity", Integer.toString(gate.capacity()));
+        fields.put("zone", gate.zone());
         return fields;
     }
 
@@ -54,7 +58,9 @@ public final class GateInfoCodec {
                     fields.getOrDefault("gray", ""),
                     Long.parseLong(require(fields, "updatedAt", id)),
                     fields.getOrDefault("wsPath", GateInfo.DEFAULT_WS_PATH),
-                    Boolean.parseBoolean(fields.getOrDefault("tls", "false")));
+                    Boolean.parseBoolean(fields.getOrDefault("tls", "false")),
+                    Integer.parseInt(fields.getOrDefault("capacity", Integer.toString(GateInfo.DEFAULT_CAPACITY))),
+                    fields.getOrDefault("zone", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("gate " + id + ": malformed registry entry " + fields + ": "
                     + e.getMessage(), e);

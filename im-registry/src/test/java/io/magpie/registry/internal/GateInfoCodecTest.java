@@ -50,6 +50,44 @@ class GateInfoCodecTest {
     }
 
     @Test
+    void capacityAndZoneRoundTrip() {
+        GateInfo gate = new GateInfo("g1", "h", 1, 7001, 2, 40, GateState.ACTIVE, Set.of(), "", 5, "/ws", false,
+                50_000, "eu-west-1a");
+        Map<String, String> fields = GateInfoCodec.encode(gate);
+        assertEquals("50000", fields.get("capacity"));
+        assertEquals("eu-west-1a", fields.get("zone"));
+        assertEquals(gate, GateInfoCodec.decode(fields));
+    }
+
+    @Test
+    void anEntryWithoutCapacityOrZoneHasTheDefaultCapacityAndNoZone() {
+        Map<String, String> fields = new HashMap<>(GateInfoCodec.encode(new GateInfo("g1", "h", 1, 7001, 2, 0,
+                GateState.ACTIVE, Set.of(), "", 5, "/ws", false, 10, "z1")));
+        fields.remove("capacity"); // as a gate from before the fields wrote it
+        fields.remove("zone");
+        GateInfo old = GateInfoCodec.decode(fields);
+        assertEquals(GateInfo.DEFAULT_CAPACITY, old.capacity());
+        assertEquals("", old.zone());
+    }
+
+    @Test
+    void anEntryWithFieldsOfANewerVersionStillParses() {
+        Map<String, String> fields = new HashMap<>(GateInfoCodec.encode(
+                new GateInfo("g1", "h", 1, 0, 2, 0, GateState.ACTIVE, Set.of(), "", 5)));
+        fields.put("someFutureField", "x");
+        assertEquals("g1", GateInfoCodec.decode(fields).gateId());
+    }
+
+    @Test
+    void aMalformedCapacityIsNamed() {
+        Map<String, String> fields = new HashMap<>(GateInfoCodec.encode(
+                new GateInfo("g1", "h", 1, 0, 2, 0, GateState.ACTIVE, Set.of(), "", 5)));
+        fields.put("capacity", "0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GateInfoCodec.decode(fields));
+        assertTrue(e.getMessage().contains("capacity") && e.getMessage().contains("g1"), e.getMessage());
+    }
+
+    @Test
     void missingFieldIsNamed() {
         Map<String, String> fields = new HashMap<>(GateInfoCodec.encode(
                 new GateInfo("g1", "h", 1, 0, 2, 0, GateState.ACTIVE, Set.of(), "", 5)));

@@ -226,6 +226,9 @@ public final class Settings {
                     .maxConnections(tree.integer("gate.max-connections", d.maxConnections()))
                     .appIds(new LinkedHashSet<>(tree.list("gate.app-ids", List.copyOf(d.appIds()))))
                     .grayTag(tree.string("gate.gray", d.grayTag()))
+                    // 0 = gate.max-connections, whatever that is set to
+                    .capacity(tree.integer("gate.capacity", 0))
+                    .zone(tree.string("gate.zone", d.zone()))
                     .pushAckTimeout(tree.duration("gate.push-ack-timeout", d.pushAckTimeout()))
                     .maxPushResends(tree.integer("gate.max-push-resends", d.maxPushResends()))
                     .maxUnackedPushes(tree.integer("gate.max-unacked-pushes", d.maxUnackedPushes()))
