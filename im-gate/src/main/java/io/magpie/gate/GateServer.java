@@ -240,18 +240,27 @@ public final class GateServer implements AutoCloseable {
         if (d != null) {
             d.abandon(); // no-op once it ended; the connections still open are closed below
         }
+        // one INFO line per step: the shutdown order is documented (docs/operations.md §5) and tested from the log
         registryPublisher.stop(CLOSE_STEP_TIMEOUT);
         routeRefresher.stop(CLOSE_STEP_TIMEOUT);
+        log.info("[gate={}] stop: registry publishing and route refresh stopped", config.gateId());
         for (Listener listener : new Listener[] {tcp, ws, internal}) {
             if (listener != null) {
                 listener.channel().close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
             }
         }
-        closeStep(registry.remove(config.gateId()), "remove the gate from the registry");
-        closeStep(CompletableFuture.allOf(sessions.all().stream().map(sessionRoutes::release)
-                .toArray(CompletableFuture[]::new)), "unregister the routes of " + sessions.size() + " session(s)");
+        log.info("[gate={}] stop: listeners closed (client TCP, WebSocket, internal)", config.gateId());
+        if (closeStep(registry.remove(config.gateId()), "remove the gate from the registry")) {
+            log.info("[gate={}] stop: removed from the gate registry", config.gateId());
+        }
+        int sessionCount = sessions.size();
+        if (closeStep(CompletableFuture.allOf(sessions.all().stream().map(sessionRoutes::release)
+                .toArray(CompletableFuture[]::new)), "unregister the routes of " + sessionCount + " session(s)")) {
+            log.info("[gate={}] stop: routes of {} session(s) unregistered", config.gateId(), sessionCount);
+        }
         clients.closeAll().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
         routerChannels.close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
+        log.info("[gate={}] stop: client connections and router connections closed", config.gateId());
         bus.close();
         long timeout = CLOSE_STEP_TIMEOUT.toMillis();
         var workersDone = workerGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
@@ -421,11 +430,14 @@ public final class GateServer implements AutoCloseable {
         }
     }
 
-    private void closeStep(CompletableFuture<?> future, String what) {
+    /** Waits for one step of {@link #close}; true when it completed, false (logged) when it failed or timed out. */
+    private boolean closeStep(CompletableFuture<?> future, String what) {
         try {
             await(future, CLOSE_STEP_TIMEOUT, what);
+            return true;
         } catch (IllegalStateException e) {
             log.warn("[gate={}] during close: {}; going on with the shutdown", config.gateId(), e.getMessage(), e);
+            return false;
         }
     }
 }

@@ -257,6 +257,10 @@ public final class LogicService implements AutoCloseable {
             try {
                 if (consumerThread != null && !consumer.awaitStopped(STOP_TIMEOUT)) {
                     log.warn("[logic] upstream consumer did not stop within {}; closing the rest anyway", STOP_TIMEOUT);
+                } else if (consumerThread != null) {
+                    // one INFO line per step: the stop order is documented (operations.md §5) and tested from the log
+                    log.info("[logic] stop: upstream consumer closed (batch in flight done), left group {}",
+                            config.consumerGroup());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -274,7 +278,7 @@ public final class LogicService implements AutoCloseable {
         }
         if (api != null) {
             api.close();
-            api = null;
+            api = null; // AccountApi logs "[logic] account API stopped"
         }
         if (presenceAnnouncer != null) {
             presenceAnnouncer.close();
@@ -283,6 +287,7 @@ public final class LogicService implements AutoCloseable {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
             producer = null;
+            log.info("[logic] stop: push producer flushed and closed");
         }
         if (lease != null) {
             lease.close();

@@ -43,6 +43,7 @@ public final class LsbServer implements AutoCloseable {
     private static final String OPENAPI_RESOURCE = "/openapi/lsb.yaml";
 
     private final LsbConfig config;
+    private final Clock clock;
     private final RegistryPoller poller;
     private final Javalin app;
     private boolean started;
@@ -56,7 +57,7 @@ public final class LsbServer implements AutoCloseable {
             MeterRegistry meters) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
-        Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
         GateSelector selector = new GateSelector(config.assignmentWindow(), config.gateReportMaxAge(), clock);
         this.poller = new RegistryPoller(registry, selector, clock, config.registryPollInterval(),
                 config.registryReadTimeout());
@@ -110,10 +111,31 @@ public final class LsbServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Live, for the process's health listener: always, as {@code GET /health/live} on {@code lsb.port} answers.
+     * A failing registry read is retried by the poller itself, so nothing here needs a restart.
+     */
+    public boolean live() {
+        return true;
+    }
+
+    /**
+     * Ready, for the process's health listener: started, and the last successful registry read is at most
+     * {@link LsbConfig#readinessStaleness()} old (the same rule as {@code GET /health/ready} on {@code lsb.port}).
+     */
+    public synchronized boolean ready() {
+        long last = poller.lastSuccessMillis();
+        return started && last >= 0 && clock.millis() - last <= config.readinessStaleness().toMillis();
+    }
+
     /** Stops listening and polling. Idempotent. */
     @Override
     public synchronized void close() {
         app.stop();
+        if (started) {
+            // the stop order is documented (operations.md §5) and tested from the log
+            log.info("[lsb] stop: HTTP listener closed");
+        }
         poller.close();
         if (started) {
             log.info("[lsb] stopped");

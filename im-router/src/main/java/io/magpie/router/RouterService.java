@@ -109,12 +109,18 @@ public final class RouterService implements AutoCloseable {
         try {
             if (!consumer.awaitStopped(STOP_TIMEOUT)) {
                 log.warn("[router] push consumer did not stop within {}; closing the rest anyway", STOP_TIMEOUT);
+            } else {
+                // one INFO line per step: the stop order is documented (operations.md §5) and tested from the log
+                log.info("[router] stop: push consumer closed (batch in flight done), left group {}",
+                        config.consumerGroup());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             producer.close(Duration.ofSeconds(5));
+            log.info("[router] stop: offline producer flushed and closed");
             client.close();
+            log.info("[router] stop: gate connections closed");
             consumerMetrics.close();
             thread = null;
             log.info("[router] stopped");

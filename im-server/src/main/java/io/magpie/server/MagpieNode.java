@@ -171,6 +171,7 @@ public final class MagpieNode implements AutoCloseable {
         }
         if (roles.contains(Role.LSB)) {
             lsb = track(new LsbServer(settings.lsb(), registry, clock, meters.registry()).start());
+            checks.add(new HealthServer.Check("lsb", lsb::live, lsb::ready));
         }
         if (health != null) {
             checks.forEach(health::add);

@@ -59,36 +59,27 @@ class ClusterCommandIT {
         Path jar = TARGET.resolve("magpie.jar").toAbsolutePath();
         Assumptions.assumeTrue(Files.isRegularFile(jar), "target/magpie.jar is built by package");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "needs setsid");
-        deleteTree(DATA.resolve("cluster")); // configs and logs of an earlier run; the secrets may stay
+        MagpieJar.deleteTree(DATA.resolve("cluster")); // configs and logs of an earlier run; the secrets may stay
         Files.createDirectories(DATA);
         Path out = TARGET.resolve("cluster-command-it.log");
         int[] ports = FreePorts.distinct(2);
         int lsbPort = ports[0];
         int apiPort = ports[1];
-        ProcessBuilder builder = new ProcessBuilder(List.of("/usr/bin/setsid", java(), "-Xmx256m", "-jar",
+        ProcessBuilder builder = new ProcessBuilder(List.of("/usr/bin/setsid", MagpieJar.java(), "-Xmx256m", "-jar",
                 jar.toString(), "cluster", "--gates", "2", "--logic", "2", "--routers", "1",
                 "--data-dir", DATA.toString()))
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("MAGPIE_"));
-        URI mysql = URI.create(isolation.jdbcUrl().substring("jdbc:".length()));
-        env.put("MAGPIE_MYSQL_URL", "jdbc:mysql://" + mysql.getHost() + ":" + mysql.getPort() + "/");
-        env.put("MAGPIE_MYSQL_USER", infra.mysqlUser());
-        env.put("MAGPIE_MYSQL_PASSWORD", infra.mysqlPassword());
-        env.put("MAGPIE_REDIS_URL", infra.redisUri());
-        env.put("MAGPIE_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
-        env.put("MAGPIE_REDIS_KEY_PREFIX", isolation.redisKeyPrefix());
-        env.put("MAGPIE_KAFKA_TOPIC_PREFIX", isolation.topicPrefix());
+        MagpieJar.clusterEnvironment(env, infra, isolation);
         env.put("MAGPIE_LSB_PORT", Integer.toString(lsbPort));
         env.put("MAGPIE_LOGIC_HTTP_PORT", Integer.toString(apiPort));
-        env.put("MAGPIE_CLUSTER_JAVA_OPTS", "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData");
         Process cluster = builder.start();
         List<MagpieClient> clients = new ArrayList<>();
         List<ProcessHandle> children = new ArrayList<>();
         try {
             ProcessOutput.awaitLine(cluster, "magpie cluster", out, "Magpie cluster is ready", 150);
             children.addAll(cluster.children().toList());
-            Set<String> roles = children.stream().map(c -> member(c)).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> roles = children.stream().map(MagpieJar::member).collect(Collectors.toCollection(TreeSet::new));
             assertEquals(new TreeSet<>(List.of("gate-1", "gate-2", "logic-1", "logic-2", "lsb-1", "notifier-1",
                     "router-1")), roles, "one process per role instance:\n" + ProcessOutput.tail(out));
             String banner = Files.readString(out, StandardCharsets.UTF_8);
@@ -106,17 +97,18 @@ class ClusterCommandIT {
             bob.client().sendText(ConversationType.SINGLE, alice.uid(), "hello alice").get(30, SECONDS);
             await().atMost(30, SECONDS).until(() -> alice.texts().contains("hello alice"));
 
-            String added = magpie(jar, "cluster", "add", "gate", "--data-dir", DATA.toString());
+            String added = MagpieJar.run(jar, "cluster", "add", "gate", "--data-dir", DATA.toString());
             assertTrue(added.contains("gate-3"), added);
-            String status = magpie(jar, "cluster", "status", "--data-dir", DATA.toString());
+            String status = MagpieJar.run(jar, "cluster", "status", "--data-dir", DATA.toString());
             assertTrue(status.lines().anyMatch(l -> l.startsWith("gate-3") && l.contains("READY")), status);
             assertEquals(Set.of("gate-1", "gate-2", "gate-3"), listedGates(lsbPort));
-            children.addAll(cluster.children().filter(c -> member(c).equals("gate-3")).toList());
+            children.addAll(cluster.children().filter(c -> MagpieJar.member(c).equals("gate-3")).toList());
 
-            ProcessHandle gate1 = children.stream().filter(c -> member(c).equals("gate-1")).findFirst().orElseThrow();
-            magpie(jar, "cluster", "stop", "gate-1", "--data-dir", DATA.toString());
+            ProcessHandle gate1 = children.stream().filter(c -> MagpieJar.member(c).equals("gate-1")).findFirst()
+                    .orElseThrow();
+            MagpieJar.run(jar, "cluster", "stop", "gate-1", "--data-dir", DATA.toString());
             assertFalse(gate1.isAlive(), "gate-1 is gone after cluster stop");
-            status = magpie(jar, "cluster", "status", "--data-dir", DATA.toString());
+            status = MagpieJar.run(jar, "cluster", "status", "--data-dir", DATA.toString());
             assertTrue(status.lines().anyMatch(l -> l.startsWith("gate-1") && l.contains("EXITED")), status);
             await().atMost(30, SECONDS).until(() -> listedGates(lsbPort).equals(Set.of("gate-2", "gate-3")));
 
@@ -126,7 +118,8 @@ class ClusterCommandIT {
             assertEquals(0, cluster.exitValue(), "exit status after SIGTERM:\n" + ProcessOutput.tail(out));
             for (ProcessHandle child : children) {
                 child.onExit().get(10, SECONDS);
-                assertFalse(child.isAlive(), member(child) + " (pid " + child.pid() + ") outlived the cluster");
+                assertFalse(child.isAlive(), MagpieJar.member(child) + " (pid " + child.pid() + ") outlived the"
+                        + " cluster");
             }
             assertFalse(Files.exists(DATA.resolve("cluster/control.json")), "control.json is removed on stop");
         } finally {
@@ -147,19 +140,6 @@ class ClusterCommandIT {
         return ListeningUser.connect(new MagpieClient(config), credentials, clients, 30);
     }
 
-
-    /** Runs {@code magpie <args>} from the jar; returns its output, failing on a non-zero exit. */
-    private static String magpie(Path jar, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = p.getInputStream().readAllBytes(); // ends when the process exits
-        assertTrue(p.waitFor(180, SECONDS), String.join(" ", args) + " did not finish");
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "magpie " + String.join(" ", args) + ":\n" + text);
-        return text;
-    }
-
     private Set<String> listedGates(int lsbPort) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lsbPort
                 + "/v1/gates")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
@@ -167,27 +147,4 @@ class ClusterCommandIT {
         return Set.copyOf(new ObjectMapper().readTree(response.body()).findValuesAsText("gateId"));
     }
 
-    /** The process name {@code magpie cluster} gave a child (from its {@code -Dmagpie.cluster.member=}). */
-    private static String member(ProcessHandle p) {
-        String line = p.info().commandLine().orElse("");
-        int at = line.indexOf("-Dmagpie.cluster.member=");
-        return at < 0 ? "?" + line : line.substring(at + "-Dmagpie.cluster.member=".length()).split(" ")[0];
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -26,7 +26,7 @@ final class DeployRoles {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     /** Variables the image or the logging config reads rather than {@link Settings}. */
-    private static final Set<String> NOT_SETTINGS = Set.of("MAGPIE_LOG_LEVEL");
+    private static final Set<String> NOT_SETTINGS = Set.of("MAGPIE_LOG_LEVEL", "MAGPIE_LOG_FORMAT");
 
     private DeployRoles() {
     }

@@ -84,7 +84,7 @@ class EndToEndIT {
                             java.net.URI.create("http://127.0.0.1:" + node.healthPort() + probe)).GET().build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, answer.statusCode(), probe + ": " + answer.body());
-            for (String role : List.of("logic", "notifier", "router", "gate")) {
+            for (String role : List.of("logic", "notifier", "router", "gate", "lsb")) {
                 assertTrue(answer.body().contains("\"" + role + "\":\"UP\""), probe + " names " + role + ": "
                         + answer.body());
             }

@@ -35,7 +35,8 @@ public final class DuplicateSessionKicker {
 
     /** Writes KICK (DUPLICATE_DEVICE) to {@code older}, a session on this gate, then closes it. */
     public void kickLocal(Session older, long newerConnectionId) {
-        log.info("{} kicked: the same device logged in again on this gate (conn={})", older.logPrefix(),
+        older.identify(log.atInfo())
+                .log("{} kicked: the same device logged in again on this gate (conn={})", older.logPrefix(),
                 newerConnectionId);
         write(older, sameDevice(older.gateId()));
     }
@@ -45,7 +46,7 @@ public final class DuplicateSessionKicker {
      * it; closing releases its session and route.
      */
     public void kickLocal(Session victim, String why) {
-        log.info("{} kicked: {}", victim.logPrefix(), why);
+        victim.identify(log.atInfo()).log("{} kicked: {}", victim.logPrefix(), why);
         write(victim, why);
     }
 
@@ -61,7 +62,8 @@ public final class DuplicateSessionKicker {
 
     /** Asks the routers to KICK (DUPLICATE_DEVICE, {@code why}) the connection of {@code victim} on its gate. */
     public void kickRemote(Route victim, Session newer, String why) {
-        log.info("{} kicking the older session device={} on gate={} conn={}: {}", newer.logPrefix(),
+        newer.identify(log.atInfo())
+                .log("{} kicking the older session device={} on gate={} conn={}: {}", newer.logPrefix(),
                 victim.deviceId(), victim.gateId(), victim.connectionId(), why);
         PushTask task = PushTask.newBuilder()
                 .addTargets(PushTarget.newBuilder()
@@ -75,7 +77,8 @@ public final class DuplicateSessionKicker {
             if (error != null) {
                 // The older connection stays open until its own heartbeat or a later kick ends it;
                 // pushes already go to the newer route, so it only misses messages.
-                log.warn("{} could not publish the KICK for gate={} conn={}; that older session stays open",
+                newer.identify(log.atWarn())
+                        .log("{} could not publish the KICK for gate={} conn={}; that older session stays open",
                         newer.logPrefix(), victim.gateId(), victim.connectionId(), error);
             }
         });

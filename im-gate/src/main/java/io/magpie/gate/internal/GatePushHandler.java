@@ -96,7 +96,7 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
             }
             count++;
             if (command == Command.KICK) {
-                log.info("{} kicked by the cluster; closing connection", session.logPrefix());
+                session.identify(log.atInfo()).log("{} kicked by the cluster; closing connection", session.logPrefix());
                 session.channel().writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
             } else {
                 byLoop.computeIfAbsent(session.channel().eventLoop(), loop -> new ArrayList<>()).add(session);

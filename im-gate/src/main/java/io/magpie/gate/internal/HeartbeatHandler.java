@@ -47,7 +47,7 @@ public final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-            log.info("{} nothing received for {} ms (heartbeats missed); closing connection",
+            session.identify(log.atInfo()).log("{} nothing received for {} ms (heartbeats missed); closing connection",
                     session.logPrefix(), idleTimeout.toMillis());
             ctx.close();
             return;

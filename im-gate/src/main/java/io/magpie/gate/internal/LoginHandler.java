@@ -3,6 +3,7 @@ package io.magpie.gate.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.registry.ActiveSessions;
 import io.magpie.registry.Route;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
@@ -176,7 +177,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         String prefix = who(ctx) + " uid=" + claims.uid() + " device=" + claims.deviceId();
         if (error != null) {
-            log.warn("{} session check failed; closing connection", prefix, error);
+            LogIdentity.device(log.atWarn(), services.gateId(), claims.uid(), claims.deviceId())
+                    .log("{} session check failed; closing connection", prefix, error);
             fail(ctx, frame, ErrorCode.SERVER_BUSY, "the login token could not be checked (session store unavailable: "
                     + error.getMessage() + "); closing connection, reconnect later");
             return;
@@ -187,7 +189,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 case REPLACED -> "the device logged in again since, or its session was revoked";
                 default -> "its device session is not current (revoked, expired, or not known to this cluster)";
             };
-            log.info("{} login refused: token of session {}: {}", prefix, claims.sessionId(), why);
+            LogIdentity.device(log.atInfo(), services.gateId(), claims.uid(), claims.deviceId())
+                    .log("{} login refused: token of session {}: {}", prefix, claims.sessionId(), why);
             fail(ctx, frame, ErrorCode.INVALID_TOKEN, "login token refused: " + why + "; closing connection, refresh"
                     + " the token (POST /v1/sessions/refresh) or log in over HTTP again");
             return;
@@ -233,7 +236,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (error != null) {
-            log.warn("{} route registration failed; closing connection", session.logPrefix(), error);
+            session.identify(log.atWarn())
+                    .log("{} route registration failed; closing connection", session.logPrefix(), error);
             fail(ctx, login, ErrorCode.SERVER_BUSY, "the session could not be registered (route store unavailable: "
                     + error.getMessage() + "); closing connection, reconnect later");
             return;
@@ -266,7 +270,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         state = State.DONE;
         metrics.loginOk();
         services.sessionRoutes().loggedIn(session);
-        log.info("{} logged in over {} platform={} after {} ms", session.logPrefix(), transport, session.platform(),
+        session.identify(log.atInfo())
+                .log("{} logged in over {} platform={} after {} ms", session.logPrefix(), transport, session.platform(),
                 session.loginAtMillis() - connectedAtMillis);
         ctx.write(Frames.of(Command.LOGIN_ACK, login.requestId(), LoginAck.newBuilder()
                 .setUid(session.uid())
@@ -300,7 +305,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (registration.lookupError() != null) {
             // Refusing logins because a read failed right after a write succeeded would turn a Redis
             // hiccup into an outage; the policy is a limit, not a guarantee that anything depends on.
-            log.warn("{} could not read the user's routes; the device policy is not applied to this login",
+            session.identify(log.atWarn())
+                    .log("{} could not read the user's routes; the device policy is not applied to this login",
                     session.logPrefix(), registration.lookupError());
             return true;
         }

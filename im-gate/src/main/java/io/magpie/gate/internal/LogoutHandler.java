@@ -53,17 +53,20 @@ public final class LogoutHandler extends ChannelInboundHandlerAdapter {
         loggingOut = true;
         ctx.channel().config().setAutoRead(false);
         if (sessionId == 0) {
-            log.info("{} logged out (token not bound to a session); closing connection", session.logPrefix());
+            session.identify(log.atInfo())
+                    .log("{} logged out (token not bound to a session); closing connection", session.logPrefix());
             ctx.close();
             return;
         }
         activeSessions.logout(session.uid(), session.deviceId(), sessionId, MARK_TTL_IF_ABSENT)
                 .whenCompleteAsync((ok, error) -> {
                     if (error != null) {
-                        log.warn("{} logged out, but the session store did not record it; the token stays valid"
+                        session.identify(log.atWarn())
+                                .log("{} logged out, but the session store did not record it; the token stays valid"
                                 + " until it expires or is revoked over HTTP", session.logPrefix(), error);
                     } else {
-                        log.info("{} logged out; session revoked, closing connection", session.logPrefix());
+                        session.identify(log.atInfo())
+                                .log("{} logged out; session revoked, closing connection", session.logPrefix());
                     }
                     ctx.close();
                 }, ctx.executor());

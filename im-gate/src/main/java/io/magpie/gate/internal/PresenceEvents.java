@@ -50,7 +50,8 @@ public final class PresenceEvents {
                 .build();
         publisher.publish("u_" + session.uid(), envelope).whenComplete((ok, error) -> {
             if (error != null) {
-                log.warn("{} could not publish the presence event (online={}); watchers learn of this user's "
+                session.identify(log.atWarn())
+                        .log("{} could not publish the presence event (online={}); watchers learn of this user's "
                         + "presence at its next change", session.logPrefix(), online, error);
             }
         });

@@ -128,7 +128,9 @@ public final class PushAckHandler extends ChannelDuplexHandler {
             keys.add(new MessageKey(ref.getConversationId(), ref.getSeq()));
         }
         int waiting = table == null ? 0 : table.ack(keys);
-        log.debug("{} PUSH_ACK for {} message(s), {} of them were waiting", session.logPrefix(), keys.size(), waiting);
+        session.identify(log.atDebug())
+                .log("{} PUSH_ACK for {} message(s), {} of them were waiting", session.logPrefix(),
+                        keys.size(), waiting);
     }
 
     @Override

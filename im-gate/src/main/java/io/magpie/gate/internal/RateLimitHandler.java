@@ -126,7 +126,8 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         long retryAfterMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999));
         if (++refusalsInWindow > limits.maxRefusals()) {
             closed = true;
-            log.info("{} closing connection: {} requests over budget within gate.limits.refusal-window={} ms "
+            session.identify(log.atInfo())
+                    .log("{} closing connection: {} requests over budget within gate.limits.refusal-window={} ms "
                     + "(gate.limits.max-refusals={}; {} refused in all)", session.logPrefix(), refusalsInWindow,
                     limits.refusalWindow().toMillis(), limits.maxRefusals(), refusedTotal);
             ctx.writeAndFlush(Frames.error(requestId, command, ErrorCode.RATE_LIMITED,
@@ -137,7 +138,8 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (refusalsInWindow == 1) {
-            log.debug("{} over budget ({}); refusing with RATE_LIMITED", session.logPrefix(), budget);
+            session.identify(log.atDebug())
+                    .log("{} over budget ({}); refusing with RATE_LIMITED", session.logPrefix(), budget);
         }
         ctx.writeAndFlush(Frames.error(requestId, command, ErrorCode.RATE_LIMITED,
                 what + " over this connection's budget (" + budget + "); not processed, "

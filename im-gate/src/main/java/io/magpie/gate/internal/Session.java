@@ -1,8 +1,10 @@
 package io.magpie.gate.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.Route;
 import io.magpie.protocol.proto.Platform;
 import io.netty.channel.Channel;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One logged-in client connection: the identity the gate authenticated from the token, never
@@ -27,6 +29,15 @@ public record Session(long connectionId, long uid, String deviceId, Platform pla
     /** Identity prefix for every log line about this session. */
     public String logPrefix() {
         return "[gate=" + gateId + " conn=" + connectionId + " uid=" + uid + " device=" + deviceId + "]";
+    }
+
+    /**
+     * Adds this session's identity to a log event as key-value pairs ({@code gate}, {@code conn}, {@code uid},
+     * {@code device}: fields of the JSON log); the text line keeps {@link #logPrefix()}. Costs nothing for a
+     * level that is off.
+     */
+    public LoggingEventBuilder identify(LoggingEventBuilder event) {
+        return LogIdentity.session(event, gateId, connectionId, uid, deviceId);
     }
 
     @Override

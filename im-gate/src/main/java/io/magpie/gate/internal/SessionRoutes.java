@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.Route;
 import io.magpie.registry.RouteTable;
 import java.time.Clock;
@@ -66,7 +67,8 @@ public final class SessionRoutes {
     public CompletableFuture<Void> restore(Route route) {
         return routes.register(route).handle((replaced, error) -> {
             if (error != null) {
-                log.warn("[uid={} device={}] could not write back the route of gate={} conn={}; that gate "
+                LogIdentity.device(log.atWarn(), route.gateId(), route.uid(), route.deviceId())
+                        .log("[uid={} device={}] could not write back the route of gate={} conn={}; that gate "
                         + "registers it again on its next refresh", route.uid(), route.deviceId(), route.gateId(),
                         route.connectionId(), error);
             }
@@ -82,7 +84,8 @@ public final class SessionRoutes {
         if (!sessions.remove(session)) {
             return CompletableFuture.completedFuture(null);
         }
-        log.info("{} session ended after {} ms", session.logPrefix(), clock.millis() - session.loginAtMillis());
+        session.identify(log.atInfo())
+                .log("{} session ended after {} ms", session.logPrefix(), clock.millis() - session.loginAtMillis());
         CompletableFuture<Void> unregistered = unregister(session);
         if (presence != null) {
             unregistered.thenRun(() -> presence.offline(session));
@@ -99,7 +102,8 @@ public final class SessionRoutes {
             if (error != null) {
                 // The stale route stays until this device logs in again; pushes to it are counted
                 // as missing by this gate, so nothing is lost, only retried.
-                log.warn("{} could not unregister the route; it stays until the device logs in again",
+                session.identify(log.atWarn())
+                        .log("{} could not unregister the route; it stays until the device logs in again",
                         session.logPrefix(), error);
             }
             return null;

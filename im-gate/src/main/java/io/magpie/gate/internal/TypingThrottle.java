@@ -35,7 +35,9 @@ public final class TypingThrottle extends ChannelInboundHandlerAdapter {
         if (budget != null && msg instanceof Frame frame && frame.command() == Command.TYPING.code()
                 && budget.take(ticker.nanoTime()) != 0) {
             if (dropped++ == 0) {
-                log.debug("{} TYPING over the connection's budget: dropping such frames silently", session.logPrefix());
+                session.identify(log.atDebug())
+                        .log("{} TYPING over the connection's budget: dropping such frames silently",
+                                session.logPrefix());
             }
             return;
         }

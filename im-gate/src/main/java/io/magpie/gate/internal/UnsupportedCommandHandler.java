@@ -34,7 +34,7 @@ public final class UnsupportedCommandHandler extends ChannelInboundHandlerAdapte
         }
         Command command = frame.knownCommand().orElse(null);
         if (command == Command.LOGOUT) {
-            log.info("{} logged out; closing connection", session.logPrefix());
+            session.identify(log.atInfo()).log("{} logged out; closing connection", session.logPrefix());
             ctx.close();
             return;
         }
@@ -55,7 +55,7 @@ public final class UnsupportedCommandHandler extends ChannelInboundHandlerAdapte
     }
 
     private void reply(ChannelHandlerContext ctx, Frame frame, ErrorCode code, String message) {
-        log.debug("{} refused {}: {}", session.logPrefix(), frame, message);
+        session.identify(log.atDebug()).log("{} refused {}: {}", session.logPrefix(), frame, message);
         ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), code, message));
     }
 }

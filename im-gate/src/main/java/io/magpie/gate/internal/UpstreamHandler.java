@@ -76,7 +76,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         try {
             key = UpstreamKeys.of(frame, session.uid());
         } catch (ProtocolException e) {
-            log.debug("{} refused {}: {}", session.logPrefix(), frame, e.getMessage());
+            session.identify(log.atDebug()).log("{} refused {}: {}", session.logPrefix(), frame, e.getMessage());
             ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), e.code(),
                     e.getMessage() + "; request dropped, the connection stays open"));
             return;
@@ -111,10 +111,12 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             }
             if (error != null) {
                 if (error instanceof KafkaSend.Backlogged) {
-                    log.debug("{} {} (conversation={}) refused: {}", session.logPrefix(), frame, key.partitionKey(),
+                    session.identify(log.atDebug())
+                            .log("{} {} (conversation={}) refused: {}", session.logPrefix(), frame, key.partitionKey(),
                             error.getMessage());
                 } else {
-                    log.warn("{} could not hand {} (conversation={}) to the bus; answered SERVER_BUSY",
+                    session.identify(log.atWarn())
+                            .log("{} could not hand {} (conversation={}) to the bus; answered SERVER_BUSY",
                             session.logPrefix(), frame, key.partitionKey(), error);
                 }
                 // Safe from the producer's thread: Netty runs the write on the channel's event loop.
@@ -133,7 +135,8 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         }
         paused = true;
         ctx.channel().config().setAutoRead(false);
-        log.debug("{} {} requests on their way to the bus: reading paused", session.logPrefix(), maxInflight);
+        session.identify(log.atDebug())
+                .log("{} {} requests on their way to the bus: reading paused", session.logPrefix(), maxInflight);
         // A callback that ran before `paused` was set did not schedule the resume: look once more.
         resumeIfDrained(ctx);
     }

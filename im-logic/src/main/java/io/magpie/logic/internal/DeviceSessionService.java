@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.ActiveSessions;
 import io.magpie.registry.ActiveSessions.Status;
 import io.magpie.das.DeviceSession;
@@ -95,10 +96,13 @@ public final class DeviceSessionService {
                     + " which ended this session").get(REDIS_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.warn("[uid={} device={}] interrupted while kicking the replaced session's connections", uid, deviceId);
+            LogIdentity.device(log.atWarn(), null, uid, deviceId)
+                    .log("[uid={} device={}] interrupted while kicking the replaced session's connections", uid,
+                            deviceId);
         } catch (ExecutionException | TimeoutException e) {
             // best effort like every kick: the old token is already refused, its connection ends at reconnect
-            log.warn("[uid={} device={}] the replaced session's connections could not be kicked in time; they"
+            LogIdentity.device(log.atWarn(), null, uid, deviceId)
+                    .log("[uid={} device={}] the replaced session's connections could not be kicked in time; they"
                     + " end at their next reconnect", uid, deviceId, e);
         }
     }
@@ -118,7 +122,8 @@ public final class DeviceSessionService {
         byte[] hash = RefreshTokens.hash(refreshToken);
         long now = clock.millis();
         if (session.previousRefreshHash() != null && MessageDigest.isEqual(hash, session.previousRefreshHash())) {
-            log.warn("[uid={} device={}] a rotated refresh token was presented again; ending the session",
+            LogIdentity.device(log.atWarn(), null, session.uid(), session.deviceId())
+                    .log("[uid={} device={}] a rotated refresh token was presented again; ending the session",
                     session.uid(), session.deviceId());
             end(session, KickReason.TOKEN_REVOKED, "a refresh token of this device was used twice (it may have"
                     + " been stolen); the session is ended");
@@ -186,7 +191,8 @@ public final class DeviceSessionService {
         if (reason != null) {
             kicker.kick(uid, deviceId::equals, reason, why);
         }
-        log.info("[uid={} device={}] session {}: {}", uid, deviceId, had ? "ended" : "was not open", why);
+        LogIdentity.device(log.atInfo(), null, uid, deviceId)
+                .log("[uid={} device={}] session {}: {}", uid, deviceId, had ? "ended" : "was not open", why);
         return had;
     }
 
@@ -203,7 +209,8 @@ public final class DeviceSessionService {
         }
         // kick by route too: a connection may outlive a session row that was already gone
         kicker.kick(uid, device -> !device.equals(keepDevice), reason, why);
-        log.info("[uid={}] sessions of devices {} ended: {}", uid, ended, why);
+        LogIdentity.user(log.atInfo(), uid)
+                .log("[uid={}] sessions of devices {} ended: {}", uid, ended, why);
         return ended;
     }
 
@@ -235,7 +242,8 @@ public final class DeviceSessionService {
     }
 
     private static ApiException busy(long uid, String deviceId, Exception e) {
-        log.warn("[uid={} device={}] the session store (Redis) did not answer", uid, deviceId, e);
+        LogIdentity.device(log.atWarn(), null, uid, deviceId)
+                .log("[uid={} device={}] the session store (Redis) did not answer", uid, deviceId, e);
         return new ApiException(503, "SERVER_BUSY", "the session store is unavailable right now; try again later");
     }
 

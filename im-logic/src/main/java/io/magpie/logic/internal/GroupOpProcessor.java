@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.ConversationUpdate;
@@ -102,7 +103,8 @@ public final class GroupOpProcessor {
             if (e.retryable()) {
                 throw e;
             }
-            log.error("[uid {}, device {}, group {}] GROUP {} cannot be applied and is dropped; the operator gets"
+            LogIdentity.device(log.atError(), null, c.operatorUid(), c.envelope().getDeviceId())
+                    .log("[uid {}, device {}, group {}] GROUP {} cannot be applied and is dropped; the operator gets"
                     + " an ERROR", c.operatorUid(), c.envelope().getDeviceId(), c.groupId(), c.op(), e);
             return List.of(error(c, ErrorCode.INTERNAL, "the server could not apply this change"));
         }
@@ -191,7 +193,8 @@ public final class GroupOpProcessor {
             MessageRecord record = (MessageRecord) outcome[0];
             @SuppressWarnings("unchecked")
             Set<Long> audience = (Set<Long>) outcome[1];
-            log.info("[uid {}, group {}] {} stored at seq {}", c.operatorUid(), c.groupId(), c.op(), record.seq());
+            LogIdentity.user(log.atInfo(), c.operatorUid())
+                    .log("[uid {}, group {}] {} stored at seq {}", c.operatorUid(), c.groupId(), c.op(), record.seq());
             return List.of(ack(c, record, false), PushTaskFactory.groupPush(c.envelope(), record, audience));
         }
     }

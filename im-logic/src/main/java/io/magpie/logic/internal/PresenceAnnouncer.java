@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.das.PresenceSettings;
 import io.magpie.logic.PresenceConfig;
 import io.magpie.protocol.proto.Notice;
@@ -97,7 +98,8 @@ public final class PresenceAnnouncer implements AutoCloseable {
         try {
             online = PresenceEvent.parseFrom(event.getBody()).getOnline();
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            log.error("[gate {}, uid {}] PRESENCE_EVENT with a body that is not a PresenceEvent dropped: {}",
+            LogIdentity.device(log.atError(), event.getGateId(), event.getUid(), null)
+                    .log("[gate {}, uid {}] PRESENCE_EVENT with a body that is not a PresenceEvent dropped: {}",
                     event.getGateId(), event.getUid(), e.getMessage());
             return;
         }
@@ -151,13 +153,16 @@ public final class PresenceAnnouncer implements AutoCloseable {
             List<OutgoingPush> pushes = tasks(uid, state, targets, config.fanoutChunk());
             publisher.publishAll(pushes);
             announced.put(uid, new Announced(state, clock.millis()));
-            log.debug("[uid {}] presence online={} devices={} announced to {} watchers in {} tasks, {} ms", uid,
+            LogIdentity.user(log.atDebug(), uid)
+                    .log("[uid {}] presence online={} devices={} announced to {} watchers in {} tasks, {} ms", uid,
                     state.getOnline(), state.getDeviceCount(), targets.size(), pushes.size(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.warn("[uid {}] presence change not announced (storage or Kafka failed): {}; watchers learn of it at "
+            LogIdentity.user(log.atWarn(), uid)
+                    .log("[uid {}] presence change not announced (storage or Kafka failed): {}; watchers learn"
+                            + " of it at "
                     + "the user's next change or their next PRESENCE query", uid, e.toString(), e);
         }
     }

@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.StorageException;
 import io.magpie.protocol.ErrorCode;
 import java.util.ArrayList;
@@ -38,12 +39,14 @@ public final class QueryProcessor {
         try {
             return q instanceof QueryCommand.Sync s ? sync.answer(s) : pull.answer((QueryCommand.Pull) q);
         } catch (StorageException e) {
-            log.warn("[gate {}, uid {}, device {}] {} could not be answered: {}", q.envelope().getGateId(), q.uid(),
+            LogIdentity.device(log.atWarn(), q.envelope().getGateId(), q.uid(), q.envelope().getDeviceId())
+                    .log("[gate {}, uid {}, device {}] {} could not be answered: {}", q.envelope().getGateId(), q.uid(),
                     q.envelope().getDeviceId(), what, e.getMessage(), e);
             return PushTaskFactory.error(new Rejection(q.envelope(), ErrorCode.SERVER_BUSY, what
                     + " could not be read from storage now; send it again later"));
         } catch (RuntimeException e) {
-            log.error("[gate {}, uid {}, device {}] {} failed unexpectedly", q.envelope().getGateId(), q.uid(),
+            LogIdentity.device(log.atError(), q.envelope().getGateId(), q.uid(), q.envelope().getDeviceId())
+                    .log("[gate {}, uid {}, device {}] {} failed unexpectedly", q.envelope().getGateId(), q.uid(),
                     q.envelope().getDeviceId(), what, e);
             return PushTaskFactory.error(new Rejection(q.envelope(), ErrorCode.INTERNAL, what
                     + " failed on the server; it was logged, send it again later"));

@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.das.GroupMember;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.GroupRoster;
@@ -116,7 +117,8 @@ public final class RecallProcessor {
             // recalled meanwhile by another request: answer with what is stored
             return List.of(ack(r, messages.findRange(conversationId, r.seq(), r.seq(), 1).get(0).version()));
         }
-        log.info("[uid {}, device {}, conversation {}] recalled message {} (seq {}, sent by {})", r.uid(),
+        LogIdentity.sender(log.atInfo(), r.uid(), r.envelope().getDeviceId(), conversationId)
+                .log("[uid {}, device {}, conversation {}] recalled message {} (seq {}, sent by {})", r.uid(),
                 r.envelope().getDeviceId(), conversationId, message.msgId(), message.seq(), message.senderUid());
         return List.of(ack(r, version), PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_RECALLED)
                 .setConversationId(conversationId).setSeq(message.seq()).setUid(r.uid()).setVersion(version)

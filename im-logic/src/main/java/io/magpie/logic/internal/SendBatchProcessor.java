@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.das.DuplicateMessageException;
 import io.magpie.das.FencedWriteException;
 import io.magpie.das.GroupRoster;
@@ -134,7 +135,8 @@ public final class SendBatchProcessor {
             if (e.retryable()) {
                 throw e;
             }
-            log.error("[uid {}, device {}, conversation {}] message {} cannot be stored and is dropped; the sender"
+            LogIdentity.sender(log.atError(), send.senderUid(), send.envelope().getDeviceId(), send.conversationId())
+                    .log("[uid {}, device {}, conversation {}] message {} cannot be stored and is dropped; the sender"
                             + " gets an ERROR", send.senderUid(), send.envelope().getDeviceId(), send.conversationId(),
                     send.clientMsgId(), e);
             return List.of(PushTaskFactory.error(new Rejection(send.envelope(), ErrorCode.INTERNAL,
@@ -314,7 +316,9 @@ public final class SendBatchProcessor {
 
     private static Rejection reused(Conflict c) {
         SendCommand s = c.command();
-        log.info("[uid {}, device {}, conversation {}] SEND refused: client msg id {} already names a message of {}",
+        LogIdentity.sender(log.atInfo(), s.senderUid(), s.envelope().getDeviceId(), s.conversationId())
+                .log("[uid {}, device {}, conversation {}] SEND refused: client msg id {} already names a"
+                        + " message of {}",
                 s.senderUid(), s.envelope().getDeviceId(), s.conversationId(), s.clientMsgId(), c.claimedBy());
         return new Rejection(s.envelope(), ErrorCode.CLIENT_MSG_ID_REUSED, "client_msg_id '" + s.clientMsgId()
                 + "' already names your message in conversation " + c.claimedBy() + ", not in " + s.conversationId()

@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.Route;
 import io.magpie.registry.RouteTable;
 import io.magpie.protocol.Command;
@@ -54,7 +55,8 @@ public final class SessionKicker {
         }
         return routes.lookup(List.of(uid)).handle((byUid, error) -> {
             if (error != null) {
-                log.warn("[uid={}] could not read the routes to kick ({}): {}", uid, why, error.toString());
+                LogIdentity.user(log.atWarn(), uid)
+                        .log("[uid={}] could not read the routes to kick ({}): {}", uid, why, error.toString());
                 return 0;
             }
             int kicked = 0;
@@ -78,12 +80,15 @@ public final class SessionKicker {
                 .setBody(Kick.newBuilder().setReason(reason).setMessage(why + "; this connection is closed")
                         .build().toByteString())
                 .build();
-        log.info("[uid={} device={} gate={} conn={}] kicking: {}", route.uid(), route.deviceId(), route.gateId(),
+        LogIdentity.session(log.atInfo(), route.gateId(), route.connectionId(), route.uid(), route.deviceId())
+                .log("[uid={} device={} gate={} conn={}] kicking: {}", route.uid(), route.deviceId(), route.gateId(),
                 route.connectionId(), why);
         producer.send(new ProducerRecord<>(pushTopic, Long.toString(route.uid()), task.toByteArray()),
                 (metadata, error) -> {
                     if (error != null) {
-                        log.warn("[uid={} device={} gate={} conn={}] the KICK could not be published; the"
+                        LogIdentity.session(log.atWarn(), route.gateId(), route.connectionId(), route.uid(),
+                                        route.deviceId())
+                                .log("[uid={} device={} gate={} conn={}] the KICK could not be published; the"
                                         + " connection stays open until it reconnects (its token is revoked)",
                                 route.uid(), route.deviceId(), route.gateId(), route.connectionId(), error);
                     }

@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.UpstreamEnvelope;
@@ -69,7 +70,8 @@ public final class SignalProcessor {
                 }
             } catch (StorageException | java.util.concurrent.ExecutionException
                     | java.util.concurrent.TimeoutException e) {
-                log.warn("[gate {}, uid {}, device {}] {} could not be served: {}", env.getGateId(), env.getUid(),
+                LogIdentity.device(log.atWarn(), env.getGateId(), env.getUid(), env.getDeviceId())
+                        .log("[gate {}, uid {}, device {}] {} could not be served: {}", env.getGateId(), env.getUid(),
                         env.getDeviceId(), what, e.toString(), e);
                 if (env.getCommand() != Command.PRESENCE_EVENT.code()) {
                     out.add(PushTaskFactory.error(new Rejection(env, ErrorCode.SERVER_BUSY, what
@@ -80,7 +82,8 @@ public final class SignalProcessor {
                 out.add(PushTaskFactory.error(new Rejection(env, ErrorCode.SERVER_BUSY, what
                         + " was interrupted on the server; send it again later")));
             } catch (Exception e) {
-                log.error("[gate {}, uid {}, device {}] {} failed unexpectedly", env.getGateId(), env.getUid(),
+                LogIdentity.device(log.atError(), env.getGateId(), env.getUid(), env.getDeviceId())
+                        .log("[gate {}, uid {}, device {}] {} failed unexpectedly", env.getGateId(), env.getUid(),
                         env.getDeviceId(), what, e);
                 out.add(PushTaskFactory.error(new Rejection(env, ErrorCode.INTERNAL, what
                         + " failed on the server; it was logged, send it again later")));

@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.das.MessageRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +36,8 @@ public final class SlowWriteWarning {
         if (took <= window.toMillis()) {
             return false;
         }
-        log.warn("[conversation {}] a batch of {} messages committed {} ms after its versions were assigned, more"
+        LogIdentity.conversation(log.atWarn(), stored.get(0).conversationId())
+                .log("[conversation {}] a batch of {} messages committed {} ms after its versions were assigned, more"
                         + " than logic.sync-version-window ({} ms): a client that synced meanwhile sees these"
                         + " conversations only at their next change; raise the window above the longest write",
                 stored.get(0).conversationId(), stored.size(), took, window.toMillis());

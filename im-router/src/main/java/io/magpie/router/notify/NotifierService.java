@@ -104,6 +104,10 @@ public final class NotifierService implements AutoCloseable {
         try {
             if (!consumer.awaitStopped(STOP_TIMEOUT)) {
                 log.warn("[notifier] offline consumer did not stop within {}", STOP_TIMEOUT);
+            } else {
+                // the stop order is documented (operations.md §5) and tested from the log
+                log.info("[notifier] stop: offline consumer closed (an unfinished batch stays uncommitted), left"
+                        + " group {}", config.consumerGroup());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,7 +35,8 @@ class RoleConfigWriterTest {
             assertTrue(RoleLauncher.replacedByTheConfigFile(own), own + " is the config file's (or the supervisor's)");
         }
         for (String tuning : List.of("MAGPIE_LOGIC_PBKDF2_ITERATIONS", "MAGPIE_GATE_LIMITS_SENDS_PER_SECOND",
-                "MAGPIE_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "MAGPIE_LOG_LEVEL")) {
+                "MAGPIE_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "MAGPIE_LOG_LEVEL",
+                "MAGPIE_LOG_FORMAT")) {
             assertFalse(RoleLauncher.replacedByTheConfigFile(tuning), tuning + " is passed on");
         }
     }

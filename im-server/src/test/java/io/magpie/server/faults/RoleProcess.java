@@ -54,7 +54,8 @@ final class RoleProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // the config file is the whole truth: MAGPIE_* variables of the test's environment (e.g.
         // external servers) would override it key by key
-        builder.environment().keySet().removeIf(k -> k.startsWith("MAGPIE_") && !k.equals("MAGPIE_LOG_LEVEL"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("MAGPIE_") && !k.equals("MAGPIE_LOG_LEVEL")
+                && !k.equals("MAGPIE_LOG_FORMAT"));
         try {
             Files.writeString(log, "### " + String.join(" ", command) + System.lineSeparator(),
                     StandardCharsets.UTF_8);
