@@ -59,20 +59,11 @@ class ClusterCommandIT {
         Path jar = TARGET.resolve("magpie.jar").toAbsolutePath();
         Assumptions.assumeTrue(Files.isRegularFile(jar), "target/magpie.jar is built by package");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "needs setsid");
-        MagpieJar.deleteTree(DATA.resolve("cluster")); // configs and logs of an earlier run; the secrets may stay
-        Files.createDirectories(DATA);
         Path out = TARGET.resolve("cluster-command-it.log");
         int[] ports = FreePorts.distinct(2);
         int lsbPort = ports[0];
         int apiPort = ports[1];
-        ProcessBuilder builder = new ProcessBuilder(List.of("/usr/bin/setsid", MagpieJar.java(), "-Xmx256m", "-jar",
-                jar.toString(), "cluster", "--gates", "2", "--logic", "2", "--routers", "1",
-                "--data-dir", DATA.toString()))
-                .redirectErrorStream(true).redirectOutput(out.toFile());
-        Map<String, String> env = builder.environment();
-        MagpieJar.clusterEnvironment(env, infra, isolation);
-        env.put("MAGPIE_LSB_PORT", Integer.toString(lsbPort));
-        env.put("MAGPIE_LOGIC_HTTP_PORT", Integer.toString(apiPort));
+        ProcessBuilder builder = MagpieJar.cluster(jar, DATA, out, infra, isolation, lsbPort, apiPort, 2, 2, 1);
         Process cluster = builder.start();
         List<MagpieClient> clients = new ArrayList<>();
         List<ProcessHandle> children = new ArrayList<>();

@@ -46,6 +46,26 @@ final class MagpieJar {
                 + " -XX:-UsePerfData");
     }
 
+    /**
+     * A {@code magpie cluster} of the jar in a session of its own (as a terminal job), on the suite's servers
+     * ({@link #clusterEnvironment}), its LSB and account API on the given ports, its output to {@code out}; the
+     * data dir's configs and logs of an earlier run deleted first. Not started: add variables, then start it.
+     */
+    static ProcessBuilder cluster(Path jar, Path dataDir, Path out, Infrastructure infra, TestIsolation isolation,
+            int lsbPort, int apiPort, int gates, int logic, int routers) throws IOException {
+        deleteTree(dataDir.resolve("cluster")); // configs and logs of an earlier run; the secrets may stay
+        Files.createDirectories(dataDir);
+        ProcessBuilder builder = new ProcessBuilder(List.of("/usr/bin/setsid", java(), "-Xmx256m", "-jar",
+                jar.toString(), "cluster", "--gates", Integer.toString(gates), "--logic", Integer.toString(logic),
+                "--routers", Integer.toString(routers), "--data-dir", dataDir.toString()))
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        Map<String, String> env = builder.environment();
+        clusterEnvironment(env, infra, isolation);
+        env.put("MAGPIE_LSB_PORT", Integer.toString(lsbPort));
+        env.put("MAGPIE_LOGIC_HTTP_PORT", Integer.toString(apiPort));
+        return builder;
+    }
+
     /** Runs {@code magpie <args>} from the jar; returns its output, failing on a non-zero exit. */
     static String run(Path jar, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-jar", jar.toString()));

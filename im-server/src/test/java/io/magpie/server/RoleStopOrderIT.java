@@ -79,20 +79,12 @@ class RoleStopOrderIT {
         Path jar = TARGET.resolve("magpie.jar").toAbsolutePath();
         Assumptions.assumeTrue(Files.isRegularFile(jar), "target/magpie.jar is built by package");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "needs setsid");
-        MagpieJar.deleteTree(DATA.resolve("cluster"));
-        Files.createDirectories(DATA);
         Path out = TARGET.resolve("role-stop-order-it.log");
         int[] ports = FreePorts.distinct(2);
         int lsbPort = ports[0];
         int apiPort = ports[1];
-        ProcessBuilder builder = new ProcessBuilder(List.of("/usr/bin/setsid", MagpieJar.java(), "-Xmx256m", "-jar",
-                jar.toString(), "cluster", "--gates", "1", "--logic", "1", "--routers", "1",
-                "--data-dir", DATA.toString()))
-                .redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder builder = MagpieJar.cluster(jar, DATA, out, infra, isolation, lsbPort, apiPort, 1, 1, 1);
         Map<String, String> env = builder.environment();
-        MagpieJar.clusterEnvironment(env, infra, isolation);
-        env.put("MAGPIE_LSB_PORT", Integer.toString(lsbPort));
-        env.put("MAGPIE_LOGIC_HTTP_PORT", Integer.toString(apiPort));
         env.put("MAGPIE_LOG_FORMAT", "json"); // the supervisor passes it on to every role
         Process cluster = builder.start();
         List<MagpieClient> clients = new ArrayList<>();
