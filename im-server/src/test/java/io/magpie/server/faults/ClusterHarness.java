@@ -296,6 +296,23 @@ final class ClusterHarness implements AutoCloseable {
         throw new AssertionError("the LSB does not list " + gate + " (it lists " + listedGates() + ")");
     }
 
+    /** The gate the LSB hands the next client ({@code GET /v1/gate}), as a client asks for one. */
+    String lsbChoice() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(lsbUrl() + "/v1/gate"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET /v1/gate answered " + response.statusCode() + ": " + response.body());
+            }
+            return new ObjectMapper().readTree(response.body()).get("gateId").asText();
+        } catch (IOException e) {
+            throw new AssertionError("GET /v1/gate failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** {@code GET /v1/gates}, null when the LSB does not answer 200. */
     private JsonNode gateList() {
         try {

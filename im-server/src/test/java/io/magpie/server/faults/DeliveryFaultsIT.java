@@ -495,6 +495,51 @@ class DeliveryFaultsIT {
     }
 
     /** Every role process of the topology still runs (none exited), and the LSB lists every gate. */
+    /**
+     * Issue 12, scaling out and in while messages flow: a logic, a router and a gate join mid-stream (the logic
+     * takes partitions over by a cooperative rebalance, the LSB hands the next client to the empty gate), then
+     * the original logic, router and gate leave the way an operator removes them (SIGTERM: the logic commits and
+     * hands its partitions over, the gate drains its clients to the others). Nothing is lost or delivered twice;
+     * the SDK's suppressed duplicates (pushes replayed by a rebalance) are printed.
+     */
+    @Test
+    @Order(12)
+    void scalingOutAndInUnderTrafficLosesNothing() throws Exception {
+        try (ChatWorld world = world("sc")) {
+            String oldLogic = cluster.running(Role.LOGIC).get(0);
+            String oldRouter = cluster.running(Role.ROUTER).get(0);
+            String oldGate = cluster.running(Role.GATE).get(0);
+            // a slow stream (about 45 s at this pace) that outlasts the three starts and the three stops
+            Traffic traffic = new Traffic(world, "sc", Math.max(300, load.messagesPerDevice()), load.workersPerDevice(),
+                    LOGIC_PAUSE_PACE, load.sendDeadline(), load.streamTimeout());
+            traffic.start();
+            traffic.awaitAcked(world.devices().size(), Duration.ofSeconds(60));
+            cluster.start("logic-7", "router-7", "gate-7");
+            // the newcomer has no connection yet: least loaded relative to its capacity
+            assertEquals("gate-7", cluster.lsbChoice(), "the LSB hands a new client to the gate that just joined");
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !cluster.upstreamPartitionsOf("logic-7").isEmpty());
+            int ackedBeforeScaleIn = traffic.acked();
+            cluster.stop(oldLogic);
+            cluster.stop(oldRouter);
+            cluster.stop(oldGate);
+            List<Outcome> outcomes = traffic.finish();
+            Report report = verifier.verify("scale-out-and-in", world, outcomes, List.of(), load.settle()).print();
+            System.out.println("[delivery-faults] scale-out-and-in: +logic-7 +router-7 +gate-7, then -" + oldLogic
+                    + " -" + oldRouter + " -" + oldGate + " (SIGTERM); " + ackedBeforeScaleIn + " of "
+                    + traffic.planned() + " acked before the scale-in; logic-7 holds "
+                    + cluster.upstreamPartitionsOf("logic-7"));
+            report.assertHolds(false);
+            assertTrue(ackedBeforeScaleIn < traffic.planned(), "the scale-in happened while messages flowed ("
+                    + ackedBeforeScaleIn + " of " + traffic.planned() + " acked before it)");
+            Set<Integer> all = IntStream.range(0, PARTITIONS).boxed().collect(Collectors.toSet());
+            Set<Integer> held = new java.util.HashSet<>();
+            cluster.running(Role.LOGIC).forEach(l -> held.addAll(cluster.upstreamPartitionsOf(l)));
+            assertEquals(all, held, "the remaining logic processes hold every partition");
+            assertEveryRoleRuns();
+        }
+    }
+
     private void assertEveryRoleRuns() {
         for (Map.Entry<Role, Integer> wanted : TOPOLOGY.entrySet()) {
             assertEquals(wanted.getValue(), cluster.running(wanted.getKey()).size(), wanted.getKey()
