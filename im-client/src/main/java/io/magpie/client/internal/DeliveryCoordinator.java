@@ -312,7 +312,8 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
         if (retryable) {
             int attempt;
             List<CompletableFuture<Void>> orphaned = List.of();
-            boolean connected = current.get() == connection;
+            // a closing connection fails its requests before it reports the close: the loss is the closing
+            boolean connected = current.get() == connection && !(error instanceof ConnectionLostException);
             synchronized (this) {
                 if (generation != syncGeneration) {
                     return;
@@ -365,15 +366,26 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     }
 
     private void retrySync(ClientConnection connection, long generation, long since) {
+        List<CompletableFuture<Void>> orphaned;
         synchronized (this) {
             if (generation != syncGeneration) {
                 return; // a newer sync (a login, syncNow) took over
             }
+            if (current.get() == connection) {
+                orphaned = List.of();
+            } else {
+                orphaned = List.copyOf(syncWaiters);
+                syncWaiters.clear();
+            }
         }
-        if (current.get() != connection) {
+        if (orphaned.isEmpty() && current.get() == connection) {
+            syncPage(connection, generation, since);
             return;
         }
-        syncPage(connection, generation, since);
+        log.debug("{} not asking the SYNC again: the connection went away; the next login syncs again", who);
+        ConnectionLostException lost = new ConnectionLostException(who + " SYNC not answered before the connection"
+                + " closed; the client syncs by itself after the next login");
+        orphaned.forEach(f -> f.completeExceptionally(lost));
     }
 
     /** Called under the lock when a conversation's last delivered seq rose. */

@@ -3,6 +3,7 @@ package io.magpie.client.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.client.Credentials;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -297,6 +299,22 @@ class DeliveryCoordinatorTest {
         assertEquals(0, again.getSinceVersion());
         assertEquals(List.of(C + "#1", C + "#2"), received());
         assertEquals(1, recorder.errors.size(), "one report per sync, not per attempt");
+    }
+
+    @Test
+    void syncNowFailsWhenTheConnectionClosesBeforeTheAnswer() {
+        EmbeddedChannel ch = connect();
+        answerSync(ch, syncAck(1));
+        CompletableFuture<Void> sync = delivery.syncNow();
+        next(ch, Command.SYNC);
+
+        ch.close();
+        elapse(Duration.ofSeconds(11));
+
+        assertTrue(sync.isCompletedExceptionally(), "the caller hears that the SYNC was not answered");
+        assertThrows(java.util.concurrent.CompletionException.class, sync::join);
+        assertTrue(recorder.errors.stream().noneMatch(e -> e instanceof DeliveryException),
+                "a closed connection is not a failed SYNC: " + recorder.errors);
     }
 
     @Test

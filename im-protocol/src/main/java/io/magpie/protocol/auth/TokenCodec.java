@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code v2|keyId|uid|deviceId|platformNumber|expiresAtMillis|sessionId}, followed by {@code |appId} when the
  * claims carry an app id. A token without an app id is byte for byte what versions before the claim issued, so
  * tokens minted before and after it verify alike; a token with one is refused by a gate older than the claim
- * (upgrade the gates first). The key id lets several keys
+ * (upgrade the gates and the logic nodes first). The key id lets several keys
  * verify while one signs ({@link TokenKeys}), so the secret rotates without logging anyone out.
  * Signature and expiry are all this class checks; whether the session is still current (not revoked)
  * is the caller's second check ({@link TokenClaims#sessionId()}). Every role that shares the keys

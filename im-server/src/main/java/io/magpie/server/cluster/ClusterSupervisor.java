@@ -148,7 +148,12 @@ public final class ClusterSupervisor implements AutoCloseable {
             log.info("[cluster] stopping {}", ofRole.stream().map(RoleChild::name).toList());
             ofRole.forEach(RoleChild::signalStop);
             for (RoleChild child : ofRole) {
-                child.awaitStop(grace(role));
+                try {
+                    child.awaitStop(grace(role));
+                } catch (ClusterException e) {
+                    // one process that outlives even SIGKILL must not leave the others running
+                    log.error("[cluster] {}: {}; stopping the others anyway", child.name(), e.getMessage());
+                }
             }
         }
         log.info("[cluster] every role process stopped");

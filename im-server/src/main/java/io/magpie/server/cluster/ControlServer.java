@@ -70,7 +70,12 @@ public final class ControlServer implements AutoCloseable {
         });
         javalin.start("127.0.0.1", 0);
         ControlServer server = new ControlServer(javalin, layout.controlFile());
-        new ControlFile(javalin.port(), token, ProcessHandle.current().pid()).write(layout.controlFile());
+        try {
+            new ControlFile(javalin.port(), token, ProcessHandle.current().pid()).write(layout.controlFile());
+        } catch (RuntimeException e) {
+            javalin.stop(); // nobody could reach it without the file, and nobody would stop it
+            throw e;
+        }
         log.info("[cluster] admin endpoint on 127.0.0.1:{} (token in {})", javalin.port(), layout.controlFile());
         return server;
     }
