@@ -1,9 +1,6 @@
 package io.magpie.server.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.magpie.engines.internal.FreePorts;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -20,7 +17,7 @@ final class LocalPorts {
 
     synchronized int next() {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int port = probe();
+            int port = FreePorts.next();
             if (handedOut.add(port)) {
                 return port;
             }
@@ -31,14 +28,5 @@ final class LocalPorts {
     /** Marks {@code port} (a fixed one, e.g. the LSB's) as taken, so {@link #next()} never returns it. */
     synchronized void reserve(int port) {
         handedOut.add(port);
-    }
-
-    private static int probe() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free loopback port", e);
-        }
     }
 }
