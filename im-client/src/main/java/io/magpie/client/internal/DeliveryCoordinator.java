@@ -287,8 +287,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
                 ranges.addAll(sequencer.syncFinished(true, output));
                 saveVersionIfCaughtUp();
                 catchUpRows = false;
-                finished = List.copyOf(syncWaiters);
-                syncWaiters.clear();
+                finished = takeSyncWaiters();
             }
         }
         request(ranges);
@@ -320,8 +319,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
                 }
                 attempt = ++syncFailures;
                 if (!connected) {
-                    orphaned = List.copyOf(syncWaiters);
-                    syncWaiters.clear();
+                    orphaned = takeSyncWaiters();
                 }
             }
             if (!connected) {
@@ -356,8 +354,7 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
             log.warn("{} SYNC refused for good ({}); delivering what arrives in order from its first seq, missed"
                     + " messages come with the next sync", who, error.toString());
             ranges = sequencer.syncFinished(false, output);
-            waiting = List.copyOf(syncWaiters);
-            syncWaiters.clear();
+            waiting = takeSyncWaiters();
         }
         waiting.forEach(f -> f.completeExceptionally(error));
         listeners.onError(new DeliveryException(who + " SYNC after login refused: " + error.getMessage()
@@ -372,13 +369,12 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
                 return; // a newer sync (a login, syncNow) took over
             }
             if (current.get() == connection) {
-                orphaned = List.of();
+                orphaned = null;
             } else {
-                orphaned = List.copyOf(syncWaiters);
-                syncWaiters.clear();
+                orphaned = takeSyncWaiters();
             }
         }
-        if (orphaned.isEmpty() && current.get() == connection) {
+        if (orphaned == null) {
             syncPage(connection, generation, since);
             return;
         }
@@ -386,6 +382,13 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
         ConnectionLostException lost = new ConnectionLostException(who + " SYNC not answered before the connection"
                 + " closed; the client syncs by itself after the next login");
         orphaned.forEach(f -> f.completeExceptionally(lost));
+    }
+
+    /** Under the lock: the {@link #syncNow} callers of the running sync, which the caller completes outside it. */
+    private List<CompletableFuture<Void>> takeSyncWaiters() {
+        List<CompletableFuture<Void>> waiting = List.copyOf(syncWaiters);
+        syncWaiters.clear();
+        return waiting;
     }
 
     /** Called under the lock when a conversation's last delivered seq rose. */
