@@ -1,7 +1,6 @@
 package io.magpie.server;
 
 import io.magpie.engines.Infrastructure;
-import io.magpie.engines.InfrastructureConfig;
 import io.magpie.logic.LogicConfig;
 import io.magpie.lsb.LsbConfig;
 import io.magpie.server.cluster.ClusterBanner;
@@ -78,9 +77,7 @@ final class ClusterCommand implements Callable<Integer> {
                 ClusterSpec.javaOptions(env.get("MAGPIE_CLUSTER_JAVA_OPTS")));
         // one ordered stop on SIGINT and SIGTERM: the admin endpoint, the role processes, then the servers
         ProcessLifecycle lifecycle = ProcessLifecycle.install("cluster");
-        Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dir));
-        infra.detachShutdownHook();
-        lifecycle.add(infra);
+        Infrastructure infra = StandaloneCommand.startEngines(lifecycle, env, dir);
         StandaloneCommand.fillFromInfrastructure(tree, infra, dir);
         ClusterSupervisor supervisor = new ClusterSupervisor(spec,
                 new RoleConfigWriter(layout, sharedSettings(tree), bind),

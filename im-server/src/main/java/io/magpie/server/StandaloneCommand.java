@@ -67,9 +67,7 @@ final class StandaloneCommand implements Callable<Integer> {
         Path dir = new Settings(tree).infraDataDir(dataDir);
         // one ordered stop, on SIGINT and SIGTERM alike: the roles first, then the servers they use
         ProcessLifecycle lifecycle = ProcessLifecycle.install("standalone");
-        Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dir));
-        infra.detachShutdownHook();
-        lifecycle.add(infra);
+        Infrastructure infra = startEngines(lifecycle, env, dir);
         MagpieNode node;
         try {
             fillFromInfrastructure(tree, infra, dir);
@@ -113,6 +111,17 @@ final class StandaloneCommand implements Callable<Integer> {
                 secure ? "  TLS trust file (certificate to trust): " + tlsConfig.certFile() + "\n" : "", chatTls);
         lifecycle.awaitStop();
         return 0;
+    }
+
+    /**
+     * MySQL, Redis and Kafka (the operator's, or embedded ones with data under {@code dataDir}), stopped by
+     * {@code lifecycle} after what is added to it later (the roles), not by a shutdown hook of their own.
+     */
+    static Infrastructure startEngines(ProcessLifecycle lifecycle, Map<String, String> env, Path dataDir) {
+        Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dataDir));
+        infra.detachShutdownHook();
+        lifecycle.add(infra);
+        return infra;
     }
 
     /**
