@@ -26,16 +26,13 @@ import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.LoginRequest;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.server.config.ConfigTree;
-import io.magpie.server.config.Settings;
 import io.magpie.testkit.InfrastructureExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -107,9 +104,7 @@ class AppIsolationIT {
                   pbkdf2-iterations: 1000
                 """), infra, isolation);
         ConfigTree chatTree = tree(isolation, "chat", "zone-c", "");
-        chatTree.setDefault("redis.uri", infra.redisUri());
-        chatTree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
-        chatGateNode = MagpieNode.start(new Settings(chatTree), EnumSet.of(MagpieNode.Role.GATE), Clock.systemUTC());
+        chatGateNode = TestNodes.gateOnly(chatTree, infra);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertEquals(2, lsbGates().path("gates").size(), "the LSB sees both gates"));
     }

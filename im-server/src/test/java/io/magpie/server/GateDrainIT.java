@@ -22,16 +22,13 @@ import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.server.config.ConfigTree;
-import io.magpie.server.config.Settings;
 import io.magpie.testkit.InfrastructureExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -127,9 +124,7 @@ class GateDrainIT {
                     reconnects-per-second: 20
                     deadline: 20s
                 """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), ADMIN_TOKEN), Map.of());
-        gateTree.setDefault("redis.uri", infra.redisUri());
-        gateTree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
-        gateNode = MagpieNode.start(new Settings(gateTree), EnumSet.of(MagpieNode.Role.GATE), Clock.systemUTC());
+        gateNode = TestNodes.gateOnly(gateTree, infra);
         GateServer gateA = cluster.gate();
         GateServer gateB = gateNode.gate();
 

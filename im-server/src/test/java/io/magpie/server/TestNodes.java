@@ -51,4 +51,11 @@ final class TestNodes {
         tree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
         return MagpieNode.start(new Settings(tree), EnumSet.allOf(MagpieNode.Role.class), Clock.systemUTC());
     }
+
+    /** A gate-only process on the suite's Redis and Kafka (a second gate beside {@link #allRoles}). */
+    static MagpieNode gateOnly(ConfigTree tree, Infrastructure infra) {
+        tree.setDefault("redis.uri", infra.redisUri());
+        tree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
+        return MagpieNode.start(new Settings(tree), EnumSet.of(MagpieNode.Role.GATE), Clock.systemUTC());
+    }
 }
