@@ -1,5 +1,6 @@
 package io.magpie.server;
 
+import io.magpie.server.config.BindAddress;
 import io.magpie.server.config.ConfigTree;
 import io.magpie.server.config.Settings;
 import io.magpie.engines.Infrastructure;
@@ -90,9 +91,9 @@ final class StandaloneCommand implements Callable<Integer> {
         String chatTls = secure ? "--tls --trust " + tlsConfig.certFile() + " " : "";
         Settings settings = new Settings(tree);
         // the banner names what was really bound: a wildcard is reachable locally on loopback
-        String api = shownHost(settings.logic().httpHost());
-        String lsbHost = shownHost(settings.lsb().host());
-        String gateHost = shownHost(gate.config().bindAddress());
+        String api = BindAddress.reachable(settings.logic().httpHost());
+        String lsbHost = BindAddress.reachable(settings.lsb().host());
+        String gateHost = BindAddress.reachable(gate.config().bindAddress());
         System.out.printf("""
 
                 Magpie standalone is ready (%d ms).
@@ -161,18 +162,11 @@ final class StandaloneCommand implements Callable<Integer> {
         tree.setDefault("logic.http-host", address);
         tree.setDefault("lsb.host", address);
         tree.setDefault("health.bind", address); // the health listener follows: loopback unless told otherwise
-        if (!isWildcard(address)) {
+        if (!BindAddress.isWildcard(address)) {
             tree.setDefault("gate.host", address);
         }
     }
 
-    private static boolean isWildcard(String address) {
-        return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
-    }
-
-    private static String shownHost(String bound) {
-        return isWildcard(bound) ? LOOPBACK : bound;
-    }
 
     /**
      * Turns TLS on; unless the configuration names a certificate, uses the self-signed one in the data

@@ -1,5 +1,6 @@
 package io.magpie.server.cluster;
 
+import io.magpie.server.config.BindAddress;
 import io.magpie.logic.LogicConfig;
 import io.magpie.lsb.LsbConfig;
 import java.util.List;
@@ -16,7 +17,7 @@ public final class ClusterBanner {
      */
     public static String text(long readyMs, ClusterSpec spec, List<ProcessView> processes, ClusterLayout layout,
             boolean defaultDataDir) {
-        String host = RoleConfigWriter.isWildcard(spec.bind()) ? "127.0.0.1" : spec.bind();
+        String host = BindAddress.reachable(spec.bind());
         ProcessView logic1 = processes.stream().filter(p -> p.role().equals("logic")).findFirst().orElseThrow();
         ProcessView lsb = processes.stream().filter(p -> p.role().equals("lsb")).findFirst().orElseThrow();
         String api = "http://" + host + ":" + logic1.httpPort();

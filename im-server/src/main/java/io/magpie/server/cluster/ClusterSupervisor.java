@@ -1,5 +1,6 @@
 package io.magpie.server.cluster;
 
+import io.magpie.server.config.BindAddress;
 import io.magpie.server.MagpieNode.Role;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class ClusterSupervisor implements AutoCloseable {
         RoleChild added = start(List.of(plan(role))).get(0);
         Optional<RoleChild> lsb = first(Role.LSB);
         if (role == Role.GATE && lsb.isPresent()) {
-            String host = RoleConfigWriter.isWildcard(spec.bind()) ? "127.0.0.1" : spec.bind();
+            String host = BindAddress.reachable(spec.bind());
             if (lsbListing.await("http://" + host + ":" + lsb.get().plan().httpPort(), added.name(), LSB_LISTING)) {
                 log.info("[cluster] the LSB hands out {} now", added.name());
             }

@@ -1,5 +1,6 @@
 package io.magpie.server.cluster;
 
+import io.magpie.server.config.BindAddress;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -12,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes the YAML config of one role process: the servers and secrets every process of the cluster shares
@@ -65,7 +65,7 @@ public final class RoleConfigWriter {
             case GATE -> {
                 values.put("gate.id", plan.name());
                 values.put("gate.bind", bind);
-                if (!isWildcard(bind)) {
+                if (!BindAddress.isWildcard(bind)) {
                     values.put("gate.host", bind); // what the registry advertises to clients
                 }
                 values.put("gate.tcp-port", Integer.toString(plan.tcpPort()));
@@ -121,9 +121,5 @@ public final class RoleConfigWriter {
             node.put(parts.get(parts.size() - 1), value);
         });
         return root;
-    }
-
-    static boolean isWildcard(String address) {
-        return Set.of("0.0.0.0", "::", "[::]").contains(address);
     }
 }
