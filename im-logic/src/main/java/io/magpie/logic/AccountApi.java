@@ -20,6 +20,7 @@ import io.magpie.das.GroupJoinRequests;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.MessageStore;
 import io.magpie.http.BodyLimit;
+import io.magpie.http.CrossOrigin;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.logic.internal.Access;
 import io.magpie.logic.internal.AccountService;
@@ -47,6 +48,7 @@ import io.magpie.logic.internal.ReceiptService;
 import io.magpie.logic.internal.RelationRoutes;
 import io.magpie.logic.internal.FriendNotices;
 import io.magpie.logic.internal.SettingsRoutes;
+import io.magpie.logic.internal.WebChatRoutes;
 import io.magpie.logic.internal.SettingsService;
 import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.protocol.tls.ServerTls;
@@ -96,6 +98,8 @@ public final class AccountApi implements AutoCloseable {
     private final ReceiptRoutes receiptRoutes;
     private final RelationRoutes relationRoutes;
     private final PresenceRoutes presenceRoutes;
+    private final CrossOrigin cors;
+    private final WebChatRoutes webChat;
     private final BooleanSupplier live;
     private final BooleanSupplier ready;
     private final ObjectMapper json = new ObjectMapper()
@@ -157,6 +161,8 @@ public final class AccountApi implements AutoCloseable {
         this.relationRoutes = new RelationRoutes(dataSource, ids.versions(), sessionInfra.friendNotices(), bodies, clock);
         this.presenceRoutes = new PresenceRoutes(new PresenceSettings(dataSource, clock), bodies,
                 sessionInfra.producer(), new Topics(config.topicPrefix()).upstream(), clock);
+        this.cors = config.cors();
+        this.webChat = new WebChatRoutes(config.webLsbUrl());
         this.live = live;
         this.ready = ready;
         this.openApi = loadOpenApi();
@@ -239,6 +245,8 @@ public final class AccountApi implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
+            cors.install(cfg);
+            webChat.configure(cfg);
             if (meters != null) {
                 HttpMetrics.install(cfg, meters, "logic");
             }
@@ -257,6 +265,7 @@ public final class AccountApi implements AutoCloseable {
         receiptRoutes.register(javalin);
         relationRoutes.register(javalin);
         presenceRoutes.register(javalin);
+        webChat.register(javalin);
         javalin.get("/health/live", this::liveness, Access.OPEN);
         javalin.get("/health/ready", this::readiness, Access.OPEN);
         javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi), Access.OPEN);
@@ -282,6 +291,11 @@ public final class AccountApi implements AutoCloseable {
         app = javalin;
         log.info("[logic] account API listening on {}://{}:{}", tls != null ? "https" : "http", host, javalin.port());
         return this;
+    }
+
+    /** Whether this listener serves the web chat page at {@code /chat/} (the jar carries it, {@code web.lsb-url} set). */
+    public boolean servesWebChat() {
+        return webChat.enabled();
     }
 
     /** The bound port; only after {@link #start()}. */

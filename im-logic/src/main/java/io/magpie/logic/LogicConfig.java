@@ -1,5 +1,6 @@
 package io.magpie.logic;
 
+import io.magpie.http.CrossOrigin;
 import io.magpie.protocol.tls.TlsConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,6 +53,12 @@ import java.util.Objects;
  *                           may recall any message of their group at any time); 0-7 days, default 2 min
  * @param presence           presence and typing ({@code logic.presence.*}, {@code logic.typing-max-group-size});
  *                           default {@link PresenceConfig#defaults()}
+ * @param cors               which web origins may call the account API from a browser ({@code http.cors-origins});
+ *                           default {@link CrossOrigin#ANY}
+ * @param webLsbUrl          the LSB's address as a browser reaches it ({@code web.lsb-url}, e.g.
+ *                           {@code http://127.0.0.1:8080}): the web chat page, served at {@code /chat/} when the
+ *                           jar carries it, is told to ask this LSB for a gate; null (the default) = the page is
+ *                           not served
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -80,7 +87,9 @@ public record LogicConfig(
         Duration writeIdleTimeout,
         SessionSettings sessions,
         Duration recallWindow,
-        PresenceConfig presence) {
+        PresenceConfig presence,
+        CrossOrigin cors,
+        String webLsbUrl) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -146,6 +155,12 @@ public record LogicConfig(
         Objects.requireNonNull(tls, "tls (default TlsConfig.DISABLED)");
         sessions = Objects.requireNonNullElse(sessions, SessionSettings.defaults());
         presence = Objects.requireNonNullElse(presence, PresenceConfig.defaults());
+        cors = Objects.requireNonNullElse(cors, CrossOrigin.ANY);
+        webLsbUrl = webLsbUrl == null || webLsbUrl.isBlank() ? null : webLsbUrl.strip();
+        if (webLsbUrl != null && !webLsbUrl.matches("https?://[^/?#\\s]+/?")) {
+            throw new IllegalArgumentException("web.lsb-url must be http(s)://host[:port] as a browser reaches the LSB"
+                    + " (e.g. https://lsb.example.com), got '" + webLsbUrl + "'");
+        }
         if (sessions.tokenKeys() == null) {
             sessions = sessions.withTokenKeys(io.magpie.protocol.auth.TokenKeys.single(tokenSecret));
         }
@@ -170,7 +185,8 @@ public record LogicConfig(
                 + ", largeGroupThreshold=" + largeGroupThreshold + ", groupIdSegmentStep=" + groupIdSegmentStep
                 + ", syncVersionWindow=" + syncVersionWindow + ", queriesPerPoll=" + queriesPerPoll
                 + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions
-                + ", recallWindow=" + recallWindow + ", presence=" + presence + "]";
+                + ", recallWindow=" + recallWindow + ", presence=" + presence + ", cors=" + cors.origins()
+                + ", webLsbUrl=" + webLsbUrl + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -228,6 +244,8 @@ public record LogicConfig(
         private SessionSettings sessions = SessionSettings.defaults();
         private Duration recallWindow = DEFAULT_RECALL_WINDOW;
         private PresenceConfig presence = PresenceConfig.defaults();
+        private CrossOrigin cors = CrossOrigin.ANY;
+        private String webLsbUrl;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -259,13 +277,16 @@ public record LogicConfig(
         public Builder sessions(SessionSettings v) { this.sessions = v; return this; }
         public Builder recallWindow(Duration v) { this.recallWindow = v; return this; }
         public Builder presence(PresenceConfig v) { this.presence = v; return this; }
+        public Builder cors(CrossOrigin v) { this.cors = v; return this; }
+        public Builder webLsbUrl(String v) { this.webLsbUrl = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
                     httpHost, httpPort, tokenSecret, tokenTtl, pbkdf2Iterations,
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
-                    queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence);
+                    queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
+                    cors, webLsbUrl);
         }
     }
 }

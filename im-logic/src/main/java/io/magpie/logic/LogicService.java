@@ -204,6 +204,11 @@ public final class LogicService implements AutoCloseable {
         return this;
     }
 
+    /** Whether the account API serves the web chat page at {@code /chat/}; only after {@link #start()}. */
+    public synchronized boolean servesWebChat() {
+        return api != null && api.servesWebChat();
+    }
+
     /** The account API's bound port (useful with port 0); only after {@link #start()}. */
     public synchronized int httpPort() {
         if (api == null) {

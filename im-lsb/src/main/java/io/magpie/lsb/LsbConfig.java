@@ -1,5 +1,6 @@
 package io.magpie.lsb;
 
+import io.magpie.http.CrossOrigin;
 import io.magpie.protocol.tls.TlsConfig;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,9 +26,12 @@ import java.util.Objects;
  *                             public endpoint; {@code magpie standalone} binds loopback.
  * @param adminToken           bearer token of the admin surface ({@code /admin/...}, e.g. the full gate view with
  *                             internal ports), at least 16 characters; null (the default) turns the admin surface off
+ * @param cors                 which web origins may call the LSB from a browser ({@code http.cors-origins}). Default
+ *                             {@link CrossOrigin#ANY}: the web chat page is served from the account API's origin
  */
 public record LsbConfig(int httpPort, Duration registryPollInterval, Duration assignmentWindow,
-                        Duration gateReportMaxAge, TlsConfig tls, String host, String adminToken) {
+                        Duration gateReportMaxAge, TlsConfig tls, String host, String adminToken,
+                        CrossOrigin cors) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     /** Shortest admin token accepted: a guessable one would open the operator view to anyone. */
@@ -54,6 +58,7 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
         if (host == null || host.isBlank()) {
             host = DEFAULT_HOST;
         }
+        Objects.requireNonNull(cors, "cors (default CrossOrigin.ANY)");
         if (adminToken != null && adminToken.isBlank()) {
             adminToken = null;
         }
@@ -76,6 +81,13 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
         }
     }
 
+    /** Any web origin may call it. */
+    public LsbConfig(int httpPort, Duration registryPollInterval, Duration assignmentWindow,
+                     Duration gateReportMaxAge, TlsConfig tls, String host, String adminToken) {
+        this(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, host, adminToken,
+                CrossOrigin.ANY);
+    }
+
     /** Plain HTTP. */
     public LsbConfig(int httpPort, Duration registryPollInterval, Duration assignmentWindow,
                      Duration gateReportMaxAge) {
@@ -90,29 +102,36 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
     }
 
     public LsbConfig withHttpPort(int port) {
-        return new LsbConfig(port, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, host, adminToken);
+        return new LsbConfig(port, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, host, adminToken,
+                cors);
     }
 
     public LsbConfig withRegistryPollInterval(Duration interval) {
-        return new LsbConfig(httpPort, interval, assignmentWindow, gateReportMaxAge, tls, host, adminToken);
+        return new LsbConfig(httpPort, interval, assignmentWindow, gateReportMaxAge, tls, host, adminToken, cors);
     }
 
     public LsbConfig withAssignmentWindow(Duration window) {
-        return new LsbConfig(httpPort, registryPollInterval, window, gateReportMaxAge, tls, host, adminToken);
+        return new LsbConfig(httpPort, registryPollInterval, window, gateReportMaxAge, tls, host, adminToken, cors);
     }
 
     public LsbConfig withTls(TlsConfig tlsConfig) {
         return new LsbConfig(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tlsConfig, host,
-                adminToken);
+                adminToken, cors);
     }
 
     public LsbConfig withHost(String bindHost) {
         return new LsbConfig(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, bindHost,
-                adminToken);
+                adminToken, cors);
     }
 
     public LsbConfig withAdminToken(String token) {
-        return new LsbConfig(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, host, token);
+        return new LsbConfig(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, host, token,
+                cors);
+    }
+
+    public LsbConfig withCors(CrossOrigin origins) {
+        return new LsbConfig(httpPort, registryPollInterval, assignmentWindow, gateReportMaxAge, tls, host, adminToken,
+                origins);
     }
 
     /** Whether the admin endpoints are on ({@code lsb.admin-token} set). */
@@ -124,7 +143,7 @@ public record LsbConfig(int httpPort, Duration registryPollInterval, Duration as
     public String toString() {
         return "LsbConfig[httpPort=" + httpPort + ", host=" + host + ", registryPollInterval=" + registryPollInterval
                 + ", assignmentWindow=" + assignmentWindow + ", gateReportMaxAge=" + gateReportMaxAge + ", tls=" + tls
-                + ", admin=" + (adminEnabled() ? "on" : "off") + "]";
+                + ", admin=" + (adminEnabled() ? "on" : "off") + ", cors=" + cors.origins() + "]";
     }
 
     /** Longest a single registry read may take before it counts as failed: the poll interval, at least 2 s. */

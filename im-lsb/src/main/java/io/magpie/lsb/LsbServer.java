@@ -69,6 +69,7 @@ public final class LsbServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
+            config.cors().install(cfg);
             // every route is a GET; a body is never read, and one over the limit is refused all the same
             BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
             if (meters != null) {

@@ -79,6 +79,7 @@ final class ClusterCommand implements Callable<Integer> {
         ProcessLifecycle lifecycle = ProcessLifecycle.install("cluster");
         Infrastructure infra = StandaloneCommand.startEngines(lifecycle, env, dir);
         StandaloneCommand.fillFromInfrastructure(tree, infra, dir);
+        StandaloneCommand.pointWebChatAtLsb(tree, "http", bind, spec.lsbPort());
         ClusterSupervisor supervisor = new ClusterSupervisor(spec,
                 new RoleConfigWriter(layout, sharedSettings(tree), bind),
                 RoleLauncher.ofCurrentProcess(spec.javaOptions(), layout, Clock.systemUTC()));

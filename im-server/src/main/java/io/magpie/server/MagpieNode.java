@@ -238,6 +238,11 @@ public final class MagpieNode implements AutoCloseable {
         return logic == null ? -1 : logic.httpPort();
     }
 
+    /** Whether this node's account API serves the web chat page at {@code /chat/}. */
+    public boolean servesWebChat() {
+        return logic != null && logic.servesWebChat();
+    }
+
     /** The health listener's port, or -1 when {@code health.enabled} is false. */
     public int healthPort() {
         return health == null ? -1 : health.port();

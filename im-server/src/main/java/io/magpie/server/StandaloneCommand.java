@@ -76,6 +76,9 @@ final class StandaloneCommand implements Callable<Integer> {
             if (tls) {
                 useTls(tree, dir);
             }
+            Settings configured = new Settings(tree);
+            pointWebChatAtLsb(tree, configured.tls().enabled() ? "https" : "http", configured.lsb().host(),
+                    configured.lsb().httpPort());
             node = MagpieNode.start(new Settings(tree), EnumSet.allOf(MagpieNode.Role.class), Clock.systemUTC());
         } catch (RuntimeException e) {
             infra.close();
@@ -99,12 +102,14 @@ final class StandaloneCommand implements Callable<Integer> {
                 Magpie standalone is ready (%d ms).
                   account API  %s://%s:%d   (POST /v1/accounts, POST /v1/sessions)
                   LSB          %s://%s:%d   (GET /v1/gate)
-                  gate         %s %s:%d, %s://%s:%d%s
+                %s                  gate         %s %s:%d, %s://%s:%d%s
                   listening on %s%s; gate internal port %s:%d (routers only)
                 %sTry it:  ./magpie chat %s--user alice --password alice-secret --to bob
                 Stop it: Ctrl-C
 
                 """, readyMs, http, api, node.accountApiPort(), http, lsbHost, node.lsbPort(),
+                node.servesWebChat() ? "  web chat     " + http + "://" + api + ":" + node.accountApiPort()
+                        + "/chat/   (open it in a browser)\n" : "",
                 secure ? "tcp+tls" : "tcp", gateHost, gate.tcpPort(), secure ? "wss" : "ws", gateHost, gate.wsPort(),
                 gate.wsPath(), gate.config().bindAddress(), LOOPBACK.equals(gate.config().bindAddress())
                         ? " (this machine only; --bind 0.0.0.0 to accept other hosts)" : "",
@@ -167,6 +172,17 @@ final class StandaloneCommand implements Callable<Integer> {
         }
     }
 
+
+    /**
+     * Tells the web chat page (served by the account API) where the LSB is, unless {@code web.lsb-url} is set: on
+     * the address a browser on this machine reaches. With a wildcard bind, other hosts' browsers need
+     * {@code web.lsb-url} naming this host as they reach it. Nothing when the LSB port is picked at start (0).
+     */
+    static void pointWebChatAtLsb(ConfigTree tree, String scheme, String lsbHost, int lsbPort) {
+        if (lsbPort > 0) {
+            tree.setDefault("web.lsb-url", scheme + "://" + BindAddress.reachable(lsbHost) + ":" + lsbPort);
+        }
+    }
 
     /**
      * Turns TLS on; unless the configuration names a certificate, uses the self-signed one in the data

@@ -29,7 +29,8 @@ public final class BearerAuth implements Handler {
 
     @Override
     public void handle(Context ctx) throws ApiException {
-        if (ctx.routeRoles().contains(Access.OPEN) || ctx.routeRoles().contains(Access.ADMIN)) {
+        if (ctx.routeRoles().contains(Access.OPEN) || ctx.routeRoles().contains(Access.ADMIN)
+                || WebChatRoutes.isPageFile(ctx)) {
             return;
         }
         String header = ctx.header("Authorization");

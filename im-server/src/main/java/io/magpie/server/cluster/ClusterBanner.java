@@ -31,6 +31,9 @@ public final class ClusterBanner {
                 .append("; POST /v1/accounts, POST /v1/sessions").append(others.isEmpty() ? "" : "; also " + others)
                 .append(")\n");
         b.append("  LSB          ").append(lsbUrl).append("   (GET /v1/gate, GET /v1/gates)\n");
+        if (ClusterBanner.class.getResource("/magpie-web/chat/index.html") != null && lsb.httpPort() > 0) {
+            b.append("  web chat     ").append(api).append("/chat/   (open it in a browser)\n");
+        }
         b.append("  processes:\n");
         for (ProcessView p : processes) {
             b.append("    ").append(p.line(host)).append('\n');

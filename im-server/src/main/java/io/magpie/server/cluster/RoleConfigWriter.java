@@ -27,7 +27,7 @@ public final class RoleConfigWriter {
     /** The servers and secrets every process may get (each role takes those it reads). */
     public static final List<String> SHARED_KEYS = List.of("mysql.url", "mysql.user", "mysql.password",
             "redis.uri", "redis.key-prefix", "kafka.bootstrap", "kafka.topic-prefix", "kafka.partitions",
-            "auth.token-secret", "cluster.secret");
+            "auth.token-secret", "cluster.secret", "web.lsb-url");
     /** The keys each process gets a value of its own for (ids, listeners): never one value for all. */
     public static final List<String> PER_PROCESS_KEYS = List.of("health.bind", "health.port", "gate.id", "gate.bind",
             "gate.host", "gate.tcp-port", "gate.ws-port", "gate.internal-port", "logic.http-host", "logic.http-port",

@@ -8,6 +8,7 @@ import io.magpie.gate.DrainSettings;
 import io.magpie.server.admin.GateAdminConfig;
 import io.magpie.gate.GateConfig;
 import io.magpie.gate.GateLimits;
+import io.magpie.http.CrossOrigin;
 import io.magpie.logic.LogicConfig;
 import io.magpie.logic.PresenceConfig;
 import io.magpie.logic.SessionSettings;
@@ -298,13 +299,18 @@ public final class Settings {
                         tree.duration("gate.drain.lsb-grace", d.lsbGrace()))));
     }
 
+    /** {@code http.cors-origins}: which web origins may call the account API and the LSB from a browser. */
+    public CrossOrigin cors() {
+        return guard("http", () -> new CrossOrigin(tree.list("http.cors-origins", CrossOrigin.ANY.origins())));
+    }
+
     public LsbConfig lsb() {
         LsbConfig d = LsbConfig.defaults();
         return guard("lsb", () -> new LsbConfig(tree.integer("lsb.port", d.httpPort()),
                 tree.duration("lsb.poll-interval", d.registryPollInterval()),
                 tree.duration("lsb.assignment-window", d.assignmentWindow()),
                 tree.duration("lsb.gate-report-max-age", d.gateReportMaxAge()), tls(),
-                tree.string("lsb.host", d.host()), tree.string("lsb.admin-token", null)));
+                tree.string("lsb.host", d.host()), tree.string("lsb.admin-token", null), cors()));
     }
 
     public LogicConfig logic() {
@@ -340,6 +346,8 @@ public final class Settings {
         Duration attemptWindow = tree.duration("auth.login-attempt-window",
                 SessionSettings.DEFAULT_LOGIN_ATTEMPT_WINDOW);
         String adminToken = tree.string("logic.admin-token", null);
+        String webLsbUrl = tree.string("web.lsb-url", null);
+        CrossOrigin cors = cors();
         TokenKeys tokenKeys = tokenKeys();
         byte[] secret = tokenSecret();
         SessionSettings sessions = guard("auth", () -> SessionSettings.defaults().withTokenKeys(tokenKeys)
@@ -352,6 +360,8 @@ public final class Settings {
                 .consumerGroup(topics.logicGroup())
                 .httpHost(httpHost)
                 .httpPort(httpPort)
+                .cors(cors)
+                .webLsbUrl(webLsbUrl)
                 .maxPollRecords(maxPollRecords)
                 .tokenTtl(tokenTtl)
                 .pbkdf2Iterations(iterations)

@@ -1,0 +1,93 @@
+package io.magpie.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.TestIsolation;
+import io.magpie.testkit.InfrastructureExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The web clients against {@code java -jar magpie.jar standalone} on the suite's MariaDB, Redis and Kafka: the
+ * TypeScript SDK's end-to-end tests and the web chat page in headless Chromium beside the Java terminal client
+ * ({@code im-web/e2e}), each run by Node, which starts and restarts the standalone itself. Without Node or
+ * without Debian's Chromium the test is skipped, saying so loudly: it never passes without having run.
+ */
+@ExtendWith(InfrastructureExtension.class)
+class WebClientsIT {
+
+    private static final Path WEB = Path.of("..", "im-web").toAbsolutePath().normalize();
+    private static final Path JAR = Path.of("target", "magpie.jar").toAbsolutePath();
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @Test
+    void theTypeScriptSdkChatsThroughARealServer(Infrastructure infra, TestIsolation isolation) throws Exception {
+        requireNode();
+        npm(infra, isolation, "sdk-e2e", "run", "test:e2e", "-w", "sdk");
+    }
+
+    @Test
+    void theWebChatWorksInARealBrowser(Infrastructure infra, TestIsolation isolation) throws Exception {
+        requireNode();
+        if (!Files.isExecutable(CHROMIUM)) {
+            String banner = """
+
+                    ##########################################################################
+                    # BROWSER TESTS SKIPPED: no Chromium at /usr/bin/chromium.
+                    # Install Debian's package to run them: apt-get install chromium
+                    ##########################################################################
+                    """;
+            System.out.println(banner);
+            Assumptions.abort(banner.strip());
+        }
+        npm(infra, isolation, "browser", "run", "test:browser");
+    }
+
+    private static void requireNode() {
+        Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/magpie.jar is built by package");
+        boolean built = Files.isDirectory(WEB.resolve("node_modules"));
+        if (!built) {
+            System.out.println("\n#### WEB CLIENT TESTS SKIPPED: im-web was not built (node/npm missing?);"
+                    + " install Node.js 20+ and npm ####\n");
+        }
+        Assumptions.assumeTrue(built, "im-web/node_modules exists once im-web's build ran npm ci");
+    }
+
+    /** Runs {@code npm <args>} in im-web, the standalone it starts pointed at the suite's servers; fails on exit != 0. */
+    private static void npm(Infrastructure infra, TestIsolation isolation, String name, String... args)
+            throws IOException, InterruptedException {
+        Path log = Path.of("target", "web-clients-" + name + ".log").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of("npm"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(WEB.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        MagpieJar.clusterEnvironment(env, infra, isolation);
+        env.remove("MAGPIE_CLUSTER_JAVA_OPTS");
+        env.put("MAGPIE_JAR", JAR.toString());
+        env.put("MAGPIE_JAVA", MagpieJar.java());
+        env.put("MAGPIE_STANDALONE_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        Process process = builder.start();
+        boolean finished = process.waitFor(8, TimeUnit.MINUTES);
+        if (!finished) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println("---- npm " + String.join(" ", args) + " (" + log + ")\n" + output);
+        assertTrue(finished, "npm " + String.join(" ", args) + " did not finish within 8 minutes");
+        assertEquals(0, process.exitValue(), "npm " + String.join(" ", args) + " failed; its output is above and in "
+                + log);
+    }
+}
