@@ -40,8 +40,11 @@ public final class OpenApiContract {
             throw new AssertionError(resource + " is not a valid OpenAPI document:\n  "
                     + String.join("\n  ", problems));
         }
-        return new OpenApiContract(resource,
-                OpenApiInteractionValidator.createForInlineApiSpecification(yaml).build());
+        // The validator refuses properties a schema does not list (it injects additionalProperties: false),
+        // so every field the server sends must be documented; allOf is merged first, or that injection
+        // would make each part refuse the other's properties.
+        return new OpenApiContract(resource, OpenApiInteractionValidator.createForInlineApiSpecification(yaml)
+                .withResolveCombinators(true).build());
     }
 
     /** What swagger-parser reports about the classpath document {@code resource}: empty when it is valid. */
