@@ -98,10 +98,9 @@ class LsbServerIT {
         return reply(CONTRACT.send(http, request.build()));
     }
 
-    /** A path the document does not have, on purpose: only the error shape is checked. */
     private Reply getUndocumented(LsbServer lsb, String path) throws IOException, InterruptedException {
-        return reply(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lsb.port() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        return reply(CONTRACT.sendUndocumented(http, HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + lsb.port() + path)).timeout(Duration.ofSeconds(10)).GET().build()));
     }
 
     private static Reply reply(HttpResponse<String> r) throws IOException {

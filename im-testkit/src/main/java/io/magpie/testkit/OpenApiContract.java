@@ -68,19 +68,37 @@ public final class OpenApiContract {
     }
 
     /**
+     * Sends {@code request} to a path or method the document deliberately lacks (a probe of the server's
+     * answer to unknown routes) and returns the response unchecked; fails if the document does have the
+     * operation, so that the probe is checked with {@link #send} once it is documented.
+     */
+    public HttpResponse<String> sendUndocumented(HttpClient http, HttpRequest request)
+            throws IOException, InterruptedException {
+        return checkUndocumented(request,
+                http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+    }
+
+    /** Fails if the document has the operation {@code request} hit; see {@link #sendUndocumented}. */
+    public HttpResponse<String> checkUndocumented(HttpRequest request, HttpResponse<String> response) {
+        String path = request.uri().getRawPath();
+        boolean undocumented = validate(request, response).getMessages().stream().map(ValidationReport.Message::getKey)
+                .anyMatch(key -> key.equals("validation.request.path.missing")
+                        || key.equals("validation.request.operation.notAllowed"));
+        if (!undocumented) {
+            throw new AssertionError(request.method() + " " + path + " is documented in " + resource
+                    + "; check its answer with send");
+        }
+        return response;
+    }
+
+    /**
      * Checks {@code response} to {@code request} against the operation the document gives for the
      * request's path and method: a status the operation does not list, another content type or a body
      * off its schema fails with the validator's messages.
      */
     public HttpResponse<String> check(HttpRequest request, HttpResponse<String> response) {
-        SimpleResponse.Builder answer = SimpleResponse.Builder.status(response.statusCode());
-        response.headers().map().forEach(answer::withHeader);
-        if (!response.body().isEmpty()) {
-            answer.withBody(response.body());
-        }
         String path = request.uri().getRawPath();
-        ValidationReport report = validator.validateResponse(path,
-                Request.Method.valueOf(request.method()), answer.build());
+        ValidationReport report = validate(request, response);
         if (report.hasErrors()) {
             throw new AssertionError(request.method() + " " + path + " answered " + response.statusCode()
                     + " off the contract " + resource + ":\n  "
@@ -89,6 +107,16 @@ public final class OpenApiContract {
                     + "\nbody: " + response.body());
         }
         return response;
+    }
+
+    private ValidationReport validate(HttpRequest request, HttpResponse<String> response) {
+        SimpleResponse.Builder answer = SimpleResponse.Builder.status(response.statusCode());
+        response.headers().map().forEach(answer::withHeader);
+        if (!response.body().isEmpty()) {
+            answer.withBody(response.body());
+        }
+        return validator.validateResponse(request.uri().getRawPath(), Request.Method.valueOf(request.method()),
+                answer.build());
     }
 
     private static String read(String resource) {

@@ -59,6 +59,17 @@ class OpenApiContractTest {
         assertOffContract(response(200, "application/json", "{\"id\":7,\"name\":\"seven\",\"secret\":1}"), "secret");
     }
 
+    @Test
+    void aProbeOfAnUndocumentedRouteMustReallyBeUndocumented() {
+        HttpResponse<String> notFound = response(404, "application/json", "{\"code\":\"NOT_FOUND\"}");
+        HttpRequest unknownPath = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/v1/nothing")).build();
+        HttpRequest unknownMethod = HttpRequest.newBuilder(thing.uri()).DELETE().build();
+        assertSame(notFound, contract.checkUndocumented(unknownPath, notFound));
+        assertSame(notFound, contract.checkUndocumented(unknownMethod, notFound));
+        AssertionError e = assertThrows(AssertionError.class, () -> contract.checkUndocumented(thing, notFound));
+        assertTrue(e.getMessage().contains("GET /v1/things/7 is documented"), e.getMessage());
+    }
+
     private void assertOffContract(HttpResponse<String> response, String named) {
         AssertionError e = assertThrows(AssertionError.class, () -> contract.check(thing, response));
         assertTrue(e.getMessage().startsWith("GET /v1/things/7 answered " + response.statusCode()
