@@ -41,6 +41,7 @@ import io.magpie.protocol.proto.SyncRequest;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
+import io.magpie.testkit.OpenApiContract;
 import io.magpie.engines.TestIsolation;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,6 +91,8 @@ class DeliveryIT {
     private static final String SECRET = "a-delivery-it-secret-of-32-bytes-long!!";
     private static final int LARGE_GROUP_THRESHOLD = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every answer the tests get is checked against the document the API serves. */
+    private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/accounts.yaml");
 
     private static Topics topics;
     private static Database database;
@@ -361,8 +364,8 @@ class DeliveryIT {
     }
 
     private HttpResponse<String> http(HttpRequest.Builder b, long caller) throws Exception {
-        return http.send(b.header("Content-Type", "application/json").header("Authorization", "Bearer " + token(caller))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return CONTRACT.send(http, b.header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token(caller)).build());
     }
 
     private static URI uri(String path) {

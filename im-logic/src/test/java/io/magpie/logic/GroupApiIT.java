@@ -23,6 +23,7 @@ import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
+import io.magpie.testkit.OpenApiContract;
 import io.magpie.engines.TestIsolation;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +48,8 @@ class GroupApiIT {
     private static final byte[] SECRET = "a-group-api-it-secret-of-32-bytes-long!".getBytes(StandardCharsets.UTF_8);
     private static final Clock CLOCK = Clock.systemUTC();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every answer the tests get is checked against the document the API serves. */
+    private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/accounts.yaml");
     private static final int MAX_MEMBERS = 5;
 
     private static Database database;
@@ -88,8 +91,8 @@ class GroupApiIT {
             assertUnauthorized(send("PUT", "/v1/devices/d1/push-token", token, "{\"provider\":\"fcm\",\"token\":\"t\"}"));
             assertUnauthorized(send("PUT", "/v1/conversations/s_1_2/mute", token, "{\"muted\":true}"));
         }
-        HttpResponse<String> basic = http.send(HttpRequest.newBuilder(uri("/v1/accounts/" + alice))
-                .header("Authorization", "Basic dXNlcjpwYXNz").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> basic = CONTRACT.send(http, HttpRequest.newBuilder(uri("/v1/accounts/" + alice))
+                .header("Authorization", "Basic dXNlcjpwYXNz").build());
         assertUnauthorized(basic);
 
         HttpResponse<String> found = send("GET", "/v1/accounts?username=user" + alice, token(alice), null);
@@ -162,8 +165,9 @@ class GroupApiIT {
         assertEquals(0, json(send("GET", "/v1/groups/" + gid + "/join-requests", token(owner), null))
                 .get("requests").size());
         // membership changes are GROUP commands (a timeline message each), not HTTP
-        assertEquals(404, send("POST", "/v1/groups/" + gid + "/members", token(owner), "{\"uids\":[" + stranger
-                + "]}").statusCode());
+        assertEquals(404, CONTRACT.sendUndocumented(http, HttpRequest.newBuilder(uri("/v1/groups/" + gid + "/members"))
+                .header("Authorization", "Bearer " + token(owner))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"uids\":[" + stranger + "]}")).build()).statusCode());
         assertEquals(3, new GroupRepository(database.dataSource(), CLOCK).members(gid).size());
     }
 
@@ -356,7 +360,7 @@ class GroupApiIT {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return CONTRACT.send(http, b.build());
     }
 
     private static void assertUnauthorized(HttpResponse<String> r) throws Exception {

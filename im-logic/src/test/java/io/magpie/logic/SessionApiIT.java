@@ -39,6 +39,7 @@ import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
+import io.magpie.testkit.OpenApiContract;
 import io.magpie.engines.TestIsolation;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,6 +70,8 @@ class SessionApiIT {
     private static final byte[] SECRET = "a-session-api-it-secret-of-32-bytes!!".getBytes(StandardCharsets.UTF_8);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every answer the tests get is checked against the document the API serves. */
+    private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/accounts.yaml");
     private static final String ADMIN = "q8H1xZ3v0sTt9yKQ7uFJ2mWc4bN6pLr5-admin";
 
     private static Database database;
@@ -441,7 +444,7 @@ class SessionApiIT {
     }
 
     private HttpResponse<String> send(HttpRequest request) throws Exception {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return CONTRACT.send(http, request);
     }
 
     private static URI uri(AccountApi to, String path) {
