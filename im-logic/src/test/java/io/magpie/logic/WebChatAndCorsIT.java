@@ -11,6 +11,7 @@ import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.http.CrossOrigin;
 import io.magpie.testkit.InfrastructureExtension;
+import io.magpie.testkit.OpenApiContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +35,7 @@ class WebChatAndCorsIT {
     private static final byte[] SECRET = "a-web-chat-and-cors-it-secret-32-bytes!".getBytes(StandardCharsets.UTF_8);
     private static final String PAGE_ORIGIN = "http://chat.example.com:3000";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/accounts.yaml");
 
     private static Database database;
     private static AccountApi open;
@@ -73,7 +75,8 @@ class WebChatAndCorsIT {
         assertTrue(page.body().contains("web chat test page"), page.body());
         assertEquals(Optional.of("no-cache"), page.headers().firstValue("Cache-Control"));
 
-        HttpResponse<String> config = send(open, HttpRequest.newBuilder(uri(open, "/chat/config.json")).GET());
+        HttpResponse<String> config = CONTRACT.send(http, HttpRequest.newBuilder(uri(open, "/chat/config.json"))
+                .GET().build());
         assertEquals(200, config.statusCode(), config.body());
         JsonNode body = JSON.readTree(config.body());
         assertEquals("", body.get("accountUrl").asText(), "the page's own origin");
@@ -88,8 +91,8 @@ class WebChatAndCorsIT {
     void withoutTheLsbAddressThereIsNoPage() throws Exception {
         HttpResponse<String> page = send(restricted, HttpRequest.newBuilder(uri(restricted, "/chat/")).GET());
         assertEquals(404, page.statusCode(), page.body());
-        assertEquals(404, send(restricted, HttpRequest.newBuilder(uri(restricted, "/chat/config.json")).GET())
-                .statusCode());
+        assertEquals(404, CONTRACT.send(http, HttpRequest.newBuilder(uri(restricted, "/chat/config.json")).GET()
+                .build()).statusCode());
     }
 
     @Test
