@@ -76,7 +76,8 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         if (wait == 0) {
             return true;
         }
-        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, "gate.limits.frames-per-second=" + limits.framesPerSecond());
+        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, budget("frames", limits.framesPerSecond(), "frame",
+                limits.frameBurst()));
         return false;
     }
 
@@ -91,7 +92,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         }
         long now = ticker.nanoTime();
         long wait = take(frames, now);
-        String budget = "gate.limits.frames-per-second=" + limits.framesPerSecond();
+        String budget = budget("frames", limits.framesPerSecond(), "frame", limits.frameBurst());
         if (wait == 0) {
             RequestBudget own = switch (frame.knownCommand().orElse(Command.ERROR)) {
                 // GROUP is a write like SEND; PRESENCE is a read like PULL
@@ -101,15 +102,25 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
                 default -> null;
             };
             wait = take(own, now);
-            budget = own == sends ? "gate.limits.sends-per-second=" + limits.sendsPerSecond()
-                    : own == syncs ? "gate.limits.syncs-per-second=" + limits.syncsPerSecond()
-                    : "gate.limits.pulls-per-second=" + limits.pullsPerSecond();
+            budget = own == sends ? budget("sends", limits.sendsPerSecond(), "send", limits.sendBurst())
+                    : own == syncs ? budget("syncs", limits.syncsPerSecond(), "sync", limits.syncBurst())
+                    : budget("pulls", limits.pullsPerSecond(), "pull", limits.pullBurst());
         }
         if (wait == 0) {
             ctx.fireChannelRead(frame);
             return;
         }
         refuse(ctx, frame.requestId(), frame.command(), Command.nameOf(frame.command()), now, wait, budget);
+    }
+
+    /**
+     * The budget as the RATE_LIMITED message states it (PROTOCOL.md §5): the rate and the burst with the
+     * operator settings that set them, e.g. {@code 100 per second, bursts of 200 (gate.limits.sends-per-second,
+     * gate.limits.send-burst)}.
+     */
+    static String budget(String plural, int perSecond, String singular, int burst) {
+        return perSecond + " per second, bursts of " + burst + " (gate.limits." + plural + "-per-second=" + perSecond
+                + ", gate.limits." + singular + "-burst=" + burst + ")";
     }
 
     private static long take(RequestBudget budget, long now) {
@@ -142,7 +153,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
                     .log("{} over budget ({}); refusing with RATE_LIMITED", session.logPrefix(), budget);
         }
         ctx.writeAndFlush(Frames.error(requestId, command, ErrorCode.RATE_LIMITED,
-                what + " over this connection's budget (" + budget + "); not processed, "
+                what + " over this connection's budget of " + budget + "; not processed, "
                         + "resend it after retry_after_ms=" + retryAfterMillis, retryAfterMillis));
     }
 }

@@ -26,7 +26,7 @@ final class LoginHarness {
 
     final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
     final ManualTicker ticker = new ManualTicker();
-    final TokenCodec tokens = new TokenCodec(SECRET, clock);
+    final TokenCodec tokens;
     final GateConfig config = GateConfig.builder().gateId(GATE).loginTimeout(Duration.ofSeconds(5))
             .heartbeatInterval(Duration.ofSeconds(30)).build();
     final RecordingRouteTable routes = new RecordingRouteTable();
@@ -44,6 +44,12 @@ final class LoginHarness {
     }
 
     LoginHarness(DevicePolicy devicePolicy) {
+        this(devicePolicy, SECRET);
+    }
+
+    /** @param secret the token secret (key id {@code default}) the gate verifies tokens with */
+    LoginHarness(DevicePolicy devicePolicy, byte[] secret) {
+        tokens = new TokenCodec(secret, clock);
         services = new LoginServices(GATE, config.loginTimeout(), 30, clock, tokens, connectionIds::incrementAndGet,
                 sessionRoutes, kicker, devicePolicy);
         pipeline = new ClientPipeline(config, clock, ticker, upstream, services);

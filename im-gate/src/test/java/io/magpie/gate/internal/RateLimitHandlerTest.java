@@ -54,7 +54,9 @@ class RateLimitHandlerTest {
         assertTrue(error.getRetryable());
         assertEquals(Command.SYNC.code(), error.getCommand());
         assertEquals(500, error.getRetryAfterMs(), "2 per second: the next token comes in 500 ms");
-        assertTrue(error.getMessage().contains("gate.limits.syncs-per-second=2"), error.getMessage());
+        assertEquals("SYNC over this connection's budget of 2 per second, bursts of 3 (gate.limits.syncs-per-second=2,"
+                + " gate.limits.sync-burst=3); not processed, resend it after retry_after_ms=500", error.getMessage(),
+                "the refusal states the limit (PROTOCOL.md §5)");
 
         ticker.advance(Duration.ofMillis(499));
         channel.writeInbound(sync(5));

@@ -137,7 +137,7 @@ class WebSocketPingLoopbackTest {
                 assertEquals(ErrorCode.RATE_LIMITED.code(), error.getCode(), error.toString());
             }
             assertTrue(got.errors.get(0).getMessage().contains("a WebSocket ping over this connection's budget"
-                    + " (gate.limits.frames-per-second=10)"), got.errors.get(0).getMessage());
+                    + " of 10 per second, bursts of 20 (gate.limits.frames-per-second=10, gate.limits.frame-burst=20)"), got.errors.get(0).getMessage());
             assertTrue(got.errors.get(got.errors.size() - 1).getMessage().contains("closing connection"),
                     "persistent abuse closes the connection");
         }

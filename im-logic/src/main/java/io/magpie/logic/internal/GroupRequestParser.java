@@ -45,9 +45,9 @@ public final class GroupRequestParser {
                     + e.getMessage());
         }
         String clientMsgId = req.getClientMsgId();
-        if (clientMsgId.isEmpty() || clientMsgId.length() > SendRequestParser.MAX_CLIENT_MSG_ID_CHARS) {
-            return refuse(env, "client_msg_id must be 1-" + SendRequestParser.MAX_CLIENT_MSG_ID_CHARS
-                    + " characters, got " + clientMsgId.length());
+        String badId = SendRequestParser.clientMsgIdProblem(clientMsgId);
+        if (badId != null) {
+            return refuse(env, badId);
         }
         if (req.getGroupId() <= 0) {
             return refuse(env, "group_id must be a positive group id, got " + req.getGroupId());

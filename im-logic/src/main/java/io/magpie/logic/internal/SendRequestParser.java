@@ -39,10 +39,9 @@ public final class SendRequestParser {
             return refuse(env, ErrorCode.BAD_REQUEST, "body of SEND (" + env.getBody().size()
                     + " bytes) is not a valid SendRequest: " + e.getMessage());
         }
-        String clientMsgId = req.getClientMsgId();
-        if (clientMsgId.isEmpty() || clientMsgId.length() > MAX_CLIENT_MSG_ID_CHARS) {
-            return refuse(env, ErrorCode.BAD_REQUEST, "client_msg_id must be 1-" + MAX_CLIENT_MSG_ID_CHARS
-                    + " characters, got " + clientMsgId.length() + "; the message was not sent");
+        String badId = clientMsgIdProblem(req.getClientMsgId());
+        if (badId != null) {
+            return refuse(env, ErrorCode.BAD_REQUEST, badId + "; the message was not sent");
         }
         ConversationType type = req.getConversationType();
         if (type != ConversationType.SINGLE && type != ConversationType.GROUP) {
@@ -71,6 +70,19 @@ public final class SendRequestParser {
                     + env.getConversationId() + "' but it belongs to '" + conversationId + "'; it was not sent");
         }
         return new Accepted(new SendCommand(env, req, conversationId, type, req.getTargetId()));
+    }
+
+    /**
+     * Why {@code clientMsgId} is not a valid client message id (SEND and GROUP share them), or null. The unit
+     * is the Unicode code point, the unit of the database column (VARCHAR(64), utf8mb4): an emoji counts once
+     * although Java stores it as two chars.
+     */
+    static String clientMsgIdProblem(String clientMsgId) {
+        int codePoints = clientMsgId.codePointCount(0, clientMsgId.length());
+        if (codePoints >= 1 && codePoints <= MAX_CLIENT_MSG_ID_CHARS) {
+            return null;
+        }
+        return "client_msg_id must be 1-" + MAX_CLIENT_MSG_ID_CHARS + " Unicode code points, got " + codePoints;
     }
 
     private static Refused refuse(UpstreamEnvelope env, ErrorCode code, String message) {

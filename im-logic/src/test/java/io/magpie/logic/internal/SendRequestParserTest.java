@@ -49,7 +49,17 @@ class SendRequestParserTest {
     void missingOrOverlongClientMessageIdIsRefused() {
         assertRefused(Sends.envelope(7, 3, 11, Sends.text("", 42, "x")), ErrorCode.BAD_REQUEST, "client_msg_id");
         assertRefused(Sends.envelope(7, 3, 11, Sends.text("x".repeat(65), 42, "x")), ErrorCode.BAD_REQUEST,
-                "client_msg_id must be 1-64");
+                "client_msg_id must be 1-64 Unicode code points, got 65");
+    }
+
+    @Test
+    void clientMessageIdsAreCountedInCodePointsTheUnitOfTheColumn() {
+        String emoji = "\uD83D\uDC4B"; // U+1F44B: one code point, two Java chars, four UTF-8 bytes
+        Accepted a = assertInstanceOf(Accepted.class,
+                parser.parse(Sends.envelope(7, 3, 11, Sends.text(emoji.repeat(64), 42, "x"))));
+        assertEquals(64, a.command().clientMsgId().codePointCount(0, a.command().clientMsgId().length()));
+        assertRefused(Sends.envelope(7, 3, 11, Sends.text(emoji.repeat(65), 42, "x")), ErrorCode.BAD_REQUEST,
+                "client_msg_id must be 1-64 Unicode code points, got 65");
     }
 
     @Test
