@@ -1,0 +1,137 @@
+import { AccountApi, IndexedDbStore, MagpieClient, type MagpieError, type Session } from '@magpie/sdk';
+import { authView } from './auth-view';
+import { ChatScreen } from './chat-screen';
+import type { ChatConfig } from './config';
+import { singleConversationId } from './conversation-id';
+import { Directory } from './directory';
+import { replaceChildren } from './dom';
+import { SessionKeeper, type SavedSession } from './saved-session';
+
+/** A session this close to its expiry is refreshed before it is used. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/**
+ * The page's lifecycle: the sign-in form, then the chat screen on a connected MagpieClient. A reload signs in
+ * again from the saved session (refreshing its token when it expired) and the SDK's IndexedDB store brings
+ * the history back; log out, a kick or a refused refresh return to the sign-in form.
+ */
+export class ChatApp {
+  private readonly accounts: AccountApi;
+  private readonly keeper = new SessionKeeper();
+  private client: MagpieClient | undefined;
+  private screen: ChatScreen | undefined;
+  private current: SavedSession | undefined;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly config: ChatConfig,
+  ) {
+    this.accounts = new AccountApi(config.accountUrl);
+  }
+
+  async start(): Promise<void> {
+    const saved = this.keeper.load();
+    if (!saved) {
+      this.showAuth();
+      return;
+    }
+    try {
+      await this.enter(saved.username, await this.fresh(saved.session));
+    } catch (e) {
+      this.keeper.forget();
+      this.showAuth(`Please log in again (${(e as Error).message}).`);
+    }
+  }
+
+  private showAuth(notice?: string): void {
+    this.root.replaceChildren(authView({
+      login: (username, password) => this.login(username, password),
+      signUp: async (username, password, displayName) => {
+        await this.accounts.register(username, password, displayName || undefined);
+        await this.login(username, password);
+      },
+    }, notice));
+  }
+
+  private async login(username: string, password: string): Promise<void> {
+    if (!username) {
+      throw new Error('Enter a user name.');
+    }
+    const session = await this.accounts.login(username, password, this.keeper.deviceId(), 'WEB');
+    await this.enter(username, session);
+  }
+
+  /** An unexpired session: the saved one, or a refreshed one (saved again: the old refresh token is spent). */
+  private async fresh(session: Session): Promise<Session> {
+    if (session.expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
+      return session;
+    }
+    return this.accounts.refresh(session.refreshToken, session.deviceId);
+  }
+
+  private async enter(username: string, session: Session): Promise<void> {
+    this.current = { username, session };
+    this.keeper.save(this.current);
+    const client = new MagpieClient({
+      accountUrl: this.config.accountUrl,
+      lsbUrl: this.config.lsbUrl,
+      deviceId: session.deviceId,
+      platform: 'WEB',
+      // one database per user, so two people taking turns in one browser never see each other's history
+      store: new IndexedDbStore('magpie-chat-' + session.uid),
+    }, session);
+    this.client = client;
+    const directory = new Directory(this.config.accountUrl, this.accounts, () => this.current!.session);
+    directory.rememberUser(session.uid, username);
+    const screen = new ChatScreen(client, directory, username, {
+      startChat: async (peer) => {
+        if (!peer) {
+          throw new Error('Enter the user name of the person to chat with.');
+        }
+        const user = await directory.findUser(peer);
+        if (user.uid === client.uid) {
+          throw new Error('That is you. Enter someone else’s user name.');
+        }
+        screen.open(singleConversationId(client.uid, user.uid));
+      },
+      createGroup: async (name, members) => {
+        if (!name) {
+          throw new Error('Give the group a name.');
+        }
+        if (members.length === 0) {
+          throw new Error('Name at least one member.');
+        }
+        const uids = await Promise.all(members.map(async (m) => (await directory.findUser(m)).uid));
+        const created = await this.accounts.createGroup(this.current!.session, name, uids);
+        directory.rememberGroup(created.groupId, name);
+        await client.syncNow().catch(() => undefined); // the group's row comes with the next SYNC anyway
+        screen.open(created.conversationId);
+      },
+      logout: () => void this.logout(),
+    });
+    this.screen = screen;
+    client.on('kicked', (reason) => this.leave(`You were signed out: ${reason}.`));
+    client.on('error', (e: MagpieError) => console.warn('magpie chat:', e.code, e.message));
+    replaceChildren(this.root, screen.element);
+    screen.start();
+    await client.connect();
+  }
+
+  private async logout(): Promise<void> {
+    const client = this.client;
+    this.leave();
+    await client?.close().catch((e: unknown) => console.warn('magpie chat: logout', e));
+  }
+
+  private leave(notice?: string): void {
+    this.screen?.dispose();
+    this.screen = undefined;
+    this.client = undefined;
+    this.current = undefined;
+    this.keeper.forget();
+    if (location.hash) {
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+    this.showAuth(notice);
+  }
+}
