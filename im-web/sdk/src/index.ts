@@ -7,3 +7,8 @@ export { Backoff } from './backoff.js';
 export type { WebSocketLike, WebSocketFactory } from './connection.js';
 export type { Message, Conversation } from './model.js';
 export * as proto from './gen/client_pb.js';
+export {
+  MagpieClient, defaultStore, deviceIdOf, type MagpieOptions, type ConnectionState, type Outgoing,
+} from './client.js';
+export { ConversationSequencer, type PullRange, type SequencerOutput } from './sequencer.js';
+export { toMessage, singleConversationId, uuid } from './model.js';
