@@ -9,6 +9,42 @@ import { SessionKeeper, type SavedSession } from './saved-session';
 
 /** A session this close to its expiry is refreshed before it is used. */
 const EXPIRY_MARGIN_MS = 60_000;
+/** The longest wait between two tries of the first connect. */
+const RETRY_MAX_MS = 15_000;
+
+/** The account API's refusals in the words of the sign-in form; anything else keeps the SDK's message. */
+async function plainly(action: Promise<void>): Promise<void> {
+  try {
+    await action;
+  } catch (e) {
+    const error = e as MagpieError;
+    const text: Record<string, string> = {
+      BAD_CREDENTIALS: 'Wrong user name or password.',
+      USERNAME_TAKEN: 'That user name is taken. Log in, or choose another one to sign up.',
+      RATE_LIMITED: 'Too many tries. Wait a little and try again.',
+    };
+    if (text[error.code]) {
+      throw new Error(text[error.code]);
+    }
+    if (error.code === 'BAD_REQUEST') {
+      // the server's message names the rule, e.g. "username must be 3-32 characters of a-z, 0-9, ..."
+      throw new Error(error.message.replace(/^.*?answered 400 BAD_REQUEST: /, ''));
+    }
+    throw e;
+  }
+}
+
+/** One sentence for a KICK reason (the SDK names it, e.g. DUPLICATE_DEVICE). */
+function kickSentence(reason: string): string {
+  switch (reason) {
+    case 'DUPLICATE_DEVICE':
+      return 'You signed in again in another tab or window of this browser, so this one was signed out.';
+    case 'TOKEN_REVOKED':
+      return 'Your session was ended (signed out elsewhere or the password changed). Please log in again.';
+    default:
+      return `The server ended your session (${reason}). Please log in again.`;
+  }
+}
 
 /**
  * The page's lifecycle: the sign-in form, then the chat screen on a connected MagpieClient. A reload signs in
@@ -35,21 +71,28 @@ export class ChatApp {
       this.showAuth();
       return;
     }
+    let session: Session;
     try {
-      await this.enter(saved.username, await this.fresh(saved.session));
+      session = await this.fresh(saved.session);
     } catch (e) {
-      this.keeper.forget();
-      this.showAuth(`Please log in again (${(e as Error).message}).`);
+      if ((e as MagpieError).retryable) {
+        session = saved.session; // the server is away: the client refreshes once it can reach it
+      } else {
+        this.keeper.forget();
+        this.showAuth(`Please log in again (${(e as Error).message}).`);
+        return;
+      }
     }
+    await this.enter(saved.username, session);
   }
 
   private showAuth(notice?: string): void {
     this.root.replaceChildren(authView({
-      login: (username, password) => this.login(username, password),
-      signUp: async (username, password, displayName) => {
+      login: (username, password) => plainly(this.login(username, password)),
+      signUp: (username, password, displayName) => plainly((async () => {
         await this.accounts.register(username, password, displayName || undefined);
         await this.login(username, password);
-      },
+      })()),
     }, notice));
   }
 
@@ -110,17 +153,50 @@ export class ChatApp {
       logout: () => void this.logout(),
     });
     this.screen = screen;
-    client.on('kicked', (reason) => this.leave(`You were signed out: ${reason}.`));
+    client.on('kicked', (reason) => this.leave(kickSentence(reason)));
+    client.on('session', (s) => {
+      // a refreshed token: the old refresh token is spent, so only the new one may be kept
+      if (client === this.client) {
+        this.current = { username, session: s };
+        this.keeper.save(this.current);
+      }
+    });
     client.on('error', (e: MagpieError) => console.warn('magpie chat:', e.code, e.message));
     replaceChildren(this.root, screen.element);
     screen.start();
-    await client.connect();
+    await this.connect(client, screen);
+  }
+
+  /**
+   * The first connect, tried again while the failure is retryable (the server is restarting or away); once
+   * connected the SDK reconnects by itself. A refused token ends in the sign-in form.
+   */
+  private async connect(client: MagpieClient, screen: ChatScreen): Promise<void> {
+    for (let attempt = 0; client === this.client; attempt++) {
+      try {
+        await client.connect();
+        screen.showNotice(undefined);
+        return;
+      } catch (e) {
+        if (client !== this.client) {
+          return;
+        }
+        const error = e as MagpieError;
+        if (!error.retryable) {
+          this.leave(`Please log in again (${error.message}).`);
+          return;
+        }
+        const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        screen.showNotice(`Cannot reach the server (${error.message}). Trying again in ${Math.ceil(delay / 1000)} s…`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   private async logout(): Promise<void> {
     const client = this.client;
     this.leave();
-    await client?.close().catch((e: unknown) => console.warn('magpie chat: logout', e));
+    await client?.close({ logout: true }).catch((e: unknown) => console.warn('magpie chat: logout', e));
   }
 
   private leave(notice?: string): void {

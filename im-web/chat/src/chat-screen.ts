@@ -27,7 +27,9 @@ export class ChatScreen {
   private readonly stateBadge: HTMLElement;
   private readonly totalBadge: HTMLElement;
   private readonly announcer: HTMLElement;
+  private readonly notice: HTMLElement;
   private view: ConversationView | undefined;
+  private routed = false;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -38,6 +40,8 @@ export class ChatScreen {
   ) {
     this.stateBadge = h('span', { class: 'connection', role: 'status', 'data-testid': 'connection-state' });
     this.totalBadge = h('span', { class: 'total-unread', 'data-testid': 'total-unread' });
+    this.notice = h('p', { class: 'notice', role: 'alert', 'data-testid': 'notice' });
+    this.notice.hidden = true;
     this.announcer = h('div', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'announcer' });
     this.list = new ConversationList(directory, client.uid);
     this.main = h('main', { class: 'chat-main', 'data-testid': 'chat-main', tabindex: -1 });
@@ -51,7 +55,7 @@ export class ChatScreen {
         'Log out'));
     const aside = h('aside', { class: 'sidebar', 'aria-label': 'Conversations and new chats' },
       composeForms(handlers), this.list.element);
-    this.element = h('div', { class: 'chat-page', 'data-testid': 'chat' }, header,
+    this.element = h('div', { class: 'chat-page', 'data-testid': 'chat' }, header, this.notice,
       h('div', { class: 'columns' }, aside, this.main), this.announcer);
   }
 
@@ -65,6 +69,7 @@ export class ChatScreen {
         this.showTotal();
       }),
       this.client.on('message', (m) => this.onMessage(m)),
+      this.client.on('messageUpdated', (m) => this.view?.onMessage(m)),
       this.directory.onChange(() => {
         this.list.render(this.client.conversations());
         this.view?.refreshNames();
@@ -78,7 +83,20 @@ export class ChatScreen {
       () => document.removeEventListener('visibilitychange', onVisible));
     this.list.render(this.client.conversations());
     this.showTotal();
-    this.route();
+    // the SDK reads its store while connecting: history is there once the client was connected
+    if (this.client.state === 'CONNECTED') {
+      this.route();
+    } else {
+      replaceChildren(this.main, h('p', { class: 'placeholder', 'data-testid': 'connecting' }, 'Connecting…'));
+      const off = this.client.on('state', (s) => {
+        if (s === 'CONNECTED') {
+          off();
+          this.routed = true;
+          this.route();
+        }
+      });
+      this.unsubscribe.push(off);
+    }
   }
 
   dispose(): void {
@@ -97,6 +115,10 @@ export class ChatScreen {
   }
 
   private route(): void {
+    if (!this.routed && this.client.state !== 'CONNECTED') {
+      return; // start() routes once connected
+    }
+    this.routed = true;
     const match = /^#\/c\/(.+)$/.exec(location.hash);
     const ref = match ? parseConversationId(decodeURIComponent(match[1]), this.client.uid) : undefined;
     if (this.view && ref && this.view.ref.conversationId === ref.conversationId) {
@@ -115,6 +137,12 @@ export class ChatScreen {
     replaceChildren(this.main, view.element);
     void view.open();
     view.focusComposer();
+  }
+
+  /** A problem the person should know about (undefined: none). */
+  showNotice(text: string | undefined): void {
+    this.notice.textContent = text ?? '';
+    this.notice.hidden = text === undefined;
   }
 
   private onMessage(m: Message): void {

@@ -37,7 +37,7 @@ export class ConversationView {
     readonly ref: ConversationRef,
   ) {
     this.title = h('h2', { id: 'conversation-title', 'data-testid': 'conversation-title' });
-    this.olderButton = h('button', { type: 'button', class: 'older', 'data-testid': 'older-button',
+    this.olderButton = h('button', { type: 'button', class: 'older secondary', 'data-testid': 'older-button',
       onclick: () => void this.loadOlder() }, 'Load older messages');
     this.olderButton.hidden = true;
     this.list = h('ol', { class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
@@ -117,7 +117,7 @@ export class ConversationView {
     for (const li of this.list.querySelectorAll<HTMLElement>('.system[data-seq]')) {
       const m = (li as HTMLElement & { message?: Message }).message;
       if (m) {
-        li.querySelector('.system-text')!.textContent = describeGroupEvent(m, (uid) => this.nameOf(uid));
+        li.querySelector('.system-text')!.textContent = capitalized(describeGroupEvent(m, (uid) => this.nameOf(uid)));
       }
     }
   }
@@ -258,7 +258,7 @@ export class ConversationView {
       shortTime(m.serverTime));
     if (m.type === 'SYSTEM') {
       const li = h('li', { class: 'system', 'data-testid': 'system-message', 'data-seq': m.seq.toString() },
-        h('span', { class: 'system-text' }, describeGroupEvent(m, (uid) => this.nameOf(uid))), ' ', time);
+        h('span', { class: 'system-text' }, capitalized(describeGroupEvent(m, (uid) => this.nameOf(uid)))), ' ', time);
       (li as HTMLElement & { message?: Message }).message = m;
       return li;
     }
@@ -331,4 +331,8 @@ export class ConversationView {
     const s = this.list.parentElement!;
     s.scrollTop = s.scrollHeight;
   }
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
