@@ -6,12 +6,12 @@
 // serves im-web/chat/dist through e2e/lib/dist-server.mjs instead (for servers without /chat/).
 // MAGPIE_JAR names the jar (default im-server/target/magpie.jar).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, Screenshots, skipReason } from './lib/browser.mjs';
+import { launchChromium, Screenshots, SCREENSHOT_DIR, skipReason } from './lib/browser.mjs';
 import { ChatPage, LONG } from './lib/chat-page.mjs';
 import { startDistServer } from './lib/dist-server.mjs';
 import { TerminalChat } from './lib/terminal-chat.mjs';
@@ -19,6 +19,8 @@ import { TerminalChat } from './lib/terminal-chat.mjs';
 const JAR = process.env.MAGPIE_JAR ?? resolve(fileURLToPath(new URL('../../im-server/target/magpie.jar', import.meta.url)));
 const PASSWORD = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
 const STEP = { timeout: 240_000 };
+/** The pages' consoles and the server's log, kept after the run. */
+const LOG_DIR = resolve(SCREENSHOT_DIR, '../e2e-logs');
 
 describe('the web chat page in Chromium', { skip: skipReason() }, () => {
   let magpie, distServer, browser, webUrl, dataDir;
@@ -31,7 +33,9 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
       + '-DskipTests (or set MAGPIE_JAR)');
     const { startStandalone } = await import('./standalone.mjs');
     dataDir = mkdtempSync(join(tmpdir(), 'magpie-web-e2e-'));
-    magpie = await startStandalone({ jar: JAR, dataDir });
+    mkdirSync(LOG_DIR, { recursive: true });
+    rmSync(join(LOG_DIR, 'magpie.log'), { force: true });
+    magpie = await startStandalone({ jar: JAR, dataDir, logFile: join(LOG_DIR, 'magpie.log') });
     webUrl = await pageUrl(magpie);
     console.log(`magpie: account API ${magpie.accountUrl}, LSB ${magpie.lsbUrl}; page ${webUrl}`);
     browser = await launchChromium();
@@ -45,9 +49,10 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await distServer?.close();
     await magpie?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    for (const p of [alice, bob]) {
-      if (p?.consoleErrors.length) console.log(`${p.name}'s page logged errors:\n  ${p.consoleErrors.join('\n  ')}`);
+    for (const p of [alice, bob, carolToAlice, carolToBob]) {
+      if (p) writeFileSync(join(LOG_DIR, `${p.name}.log`), (p.console ?? p.lines).join('\n') + '\n');
     }
+    console.log(`logs of the pages, the terminal clients and the server: ${LOG_DIR}`);
   });
 
   async function pageUrl({ accountUrl, lsbUrl }) {
@@ -63,7 +68,19 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     return url;
   }
 
-  it('alice and bob sign up in two browsers', STEP, async () => {
+  /** A step: on failure, screenshots of both pages before the error goes on. */
+  function step(name, body) {
+    it(name, STEP, async () => {
+      try {
+        await body();
+      } catch (e) {
+        await Promise.allSettled([alice?.shot('FAILED'), bob?.shot('FAILED')]);
+        throw e;
+      }
+    });
+  }
+
+  step('alice and bob sign up in two browsers', async () => {
     await alice.goto(webUrl);
     await alice.shot('sign-in-form');
     await alice.signUp('alice', PASSWORD.alice);
@@ -72,7 +89,7 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await alice.shot('signed-up');
   });
 
-  it('alice writes to bob: bob sees the unread count, reads, answers; both see each message once', STEP, async () => {
+  step('alice writes to bob: bob sees the unread count, reads, answers; both see each message once', async () => {
     await alice.startChat('bob');
     await alice.send('Hello Bob, this is Alice on the web.');
     await alice.send('Second message, to count unread.');
@@ -93,7 +110,7 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await bob.shot('chat-with-alice');
   });
 
-  it('each chats with carol on the Java terminal client over TCP', STEP, async () => {
+  step('each chats with carol on the Java terminal client over TCP', async () => {
     const common = { jar: JAR, user: 'carol', password: PASSWORD.carol, accountUrl: magpie.accountUrl, lsbUrl: magpie.lsbUrl };
     [carolToAlice, carolToBob] = await Promise.all([
       TerminalChat.start({ ...common, to: 'alice', device: 'term-alice' }),
@@ -116,7 +133,7 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await bob.shot('chat-with-carol');
   });
 
-  it('history pages back: 35 lines from the terminal, the older button shows the first', STEP, async () => {
+  step('history pages back: 35 lines from the terminal, the older button shows the first', async () => {
     for (let i = 1; i <= 35; i++) carolToAlice.send(`line ${String(i).padStart(2, '0')}`);
     await alice.waitForMessage('line 35');
     const olderButton = alice.byId('older-button');
@@ -131,18 +148,18 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await alice.shot('history-paged');
   });
 
-  it('a group of the three: created with members by user name, system line, messages from all three', STEP, async () => {
+  step('a group of the three: created with members by user name, system line, messages from all three', async () => {
     const conversationId = await alice.createGroup('Trio', ['bob', 'carol']);
     groupId = conversationId.slice(2);
     await alice.page.getByTestId('system-message').filter({ hasText: /alice|you/i }).first().waitFor({ timeout: LONG });
     const [created] = await alice.systemLines();
-    assert.match(created, /created the group .Trio. and added (bob and carol|carol and bob)/);
+    assert.match(created, /^You created the group .Trio. and added (bob and carol|carol and bob)/);
     await alice.send('Welcome to the trio!');
 
     await bob.conversationItem('Trio').waitFor({ timeout: LONG });
     await bob.open('Trio');
     await bob.waitForMessage('Welcome to the trio!');
-    assert.match((await bob.systemLines())[0], /alice created the group .Trio./);
+    assert.match((await bob.systemLines())[0], /^Alice created the group .Trio. and added you and carol/);
     await carolToAlice.waitFor(new RegExp(`^\\[g_${groupId} #\\d+ uid \\d+\\] Welcome to the trio!$`));
 
     carolToAlice.send(`/group say ${groupId} Carol says hi to the group.`);
@@ -156,7 +173,7 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await bob.shot('group');
   });
 
-  it('a reload keeps the history and shows each message once', STEP, async () => {
+  step('a reload keeps the history and shows each message once', async () => {
     const before = await bob.seqs();
     await bob.page.reload();
     await bob.waitForState('CONNECTED');
@@ -170,7 +187,7 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await bob.shot('after-reload');
   });
 
-  it('a server restart: the page shows reconnecting, then connected; messages sent meanwhile arrive once', STEP, async () => {
+  step('a server restart: the page shows reconnecting, then connected; messages sent meanwhile arrive once', async () => {
     const restarted = magpie.restart();
     const shown = await Promise.all([alice.waitForNotConnected(), bob.waitForNotConnected()]);
     assert.ok(shown.every((s) => s === 'RECONNECTING' || s === 'CONNECTING'), `states shown: ${shown}`);

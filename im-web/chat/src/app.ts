@@ -161,7 +161,18 @@ export class ChatApp {
         this.keeper.save(this.current);
       }
     });
-    client.on('error', (e: MagpieError) => console.warn('magpie chat:', e.code, e.message));
+    client.on('error', (e: MagpieError) => {
+      console.warn('magpie chat:', e.code, e.message);
+      lastError = e;
+    });
+    let lastError: MagpieError | undefined;
+    client.on('state', (state) => {
+      console.info('magpie chat: connection', state);
+      if (state === 'CLOSED' && client === this.client) {
+        // the SDK gave up (a refused token): nothing works until the person logs in again
+        this.leave(`You were disconnected${lastError ? ` (${lastError.message})` : ''}. Please log in again.`);
+      }
+    });
     replaceChildren(this.root, screen.element);
     screen.start();
     await this.connect(client, screen);

@@ -41,6 +41,7 @@ export function composeForms(handlers: ComposeHandlers): HTMLElement {
     run(groupForm, groupError, () => handlers.createGroup(groupName.value.trim(), names), () => {
       groupName.value = '';
       members.value = '';
+      groupForm.querySelector('details')!.open = false;
     });
   });
   return h('div', { class: 'compose-forms' }, chatForm, groupForm);

@@ -7,7 +7,9 @@ export class ChatPage {
     this.page = page;
     this.shots = shots;
     this.consoleErrors = [];
+    this.console = [];
     page.on('console', (m) => {
+      this.console.push(`${new Date().toISOString()} ${m.type()} ${m.text()}`);
       if (m.type() === 'error') this.consoleErrors.push(m.text());
       if (process.env.MAGPIE_E2E_VERBOSE) console.log(`[${name} console.${m.type()}] ${m.text()}`);
     });
