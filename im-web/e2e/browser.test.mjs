@@ -110,6 +110,36 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await bob.shot('chat-with-alice');
   });
 
+  step('a refused message shows "Not sent"; Retry sends it once the refusal is gone', async () => {
+    // bob takes one-to-one messages from friends only for a moment (PUT /v1/me/settings/dm-policy): NOT_FRIEND
+    const bobApi = await apiLogin('bob', 'e2e-api');
+    await dmPolicy(bobApi, 'FRIENDS');
+    const text = 'Bob only takes this one after a retry.';
+    await alice.type(text);
+    await alice.waitForOwn(text, 'FAILED');
+    await alice.shot('not-sent');
+    await dmPolicy(bobApi, 'ANYONE');
+    await alice.message(text).getByTestId('retry-button').click();
+    await alice.waitForOwn(text, 'ACKED');
+    await bob.waitForMessage(text);
+    assert.equal(await alice.countMessage(text), 1);
+    assert.equal(await bob.countMessage(text), 1);
+  });
+
+  /** A session of user on another device, over the account API (for settings the page does not offer). */
+  async function apiLogin(user, deviceId) {
+    const res = await fetch(`${magpie.accountUrl}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user, password: PASSWORD[user], deviceId, platform: 'DESKTOP' }) });
+    assert.equal(res.status, 200, `login of ${user}: ${await res.clone().text()}`);
+    return (await res.json()).token;
+  }
+
+  async function dmPolicy(token, policy) {
+    const res = await fetch(`${magpie.accountUrl}/v1/me/settings/dm-policy`, { method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ policy }) });
+    assert.equal(res.status, 204, `dm-policy ${policy}: ${await res.clone().text()}`);
+  }
+
   step('each chats with carol on the Java terminal client over TCP', async () => {
     const common = { jar: JAR, user: 'carol', password: PASSWORD.carol, accountUrl: magpie.accountUrl, lsbUrl: magpie.lsbUrl };
     [carolToAlice, carolToBob] = await Promise.all([
