@@ -14,8 +14,9 @@ export const SCREENSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '
 /** The reason to skip the browser tests, or undefined when Chromium is there. */
 export function skipReason() {
   if (existsSync(CHROMIUM)) return undefined;
-  const line = '#'.repeat(SKIP_NOTICE.length + 8);
-  console.log(`\n${line}\n### ${SKIP_NOTICE} ###\n### (no browser at ${CHROMIUM}) ${' '.repeat(Math.max(0, SKIP_NOTICE.length - CHROMIUM.length - 16))}###\n${line}\n`);
+  const line = '='.repeat(SKIP_NOTICE.length + 8);
+  // on stderr: the test runner would escape and indent it on stdout
+  process.stderr.write(`\n${line}\n!!! ${SKIP_NOTICE} !!!\n!!! (no browser at ${CHROMIUM})\n${line}\n\n`);
   return SKIP_NOTICE;
 }
 
