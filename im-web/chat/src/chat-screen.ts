@@ -1,0 +1,167 @@
+import type { ConnectionState, MagpieClient, Message } from '@magpie/sdk';
+import { composeForms, type ComposeHandlers } from './compose-forms';
+import { parseConversationId } from './conversation-id';
+import { ConversationList } from './conversation-list';
+import { ConversationView } from './conversation-view';
+import type { Directory } from './directory';
+import { h, replaceChildren } from './dom';
+import { preview } from './format';
+
+const STATE_TEXT: Record<ConnectionState, string> = {
+  IDLE: 'Offline',
+  CONNECTING: 'Connecting…',
+  CONNECTED: 'Connected',
+  RECONNECTING: 'Reconnecting…',
+  CLOSED: 'Disconnected',
+};
+
+/**
+ * The signed-in page: a header (who, total unread, connection state, log out), the sidebar (new chat, new
+ * group, the conversation list) and the open conversation, chosen by the URL's #/c/<conversation id>.
+ * Wires the SDK's events to the views; dispose() unsubscribes them.
+ */
+export class ChatScreen {
+  readonly element: HTMLElement;
+  private readonly list: ConversationList;
+  private readonly main: HTMLElement;
+  private readonly stateBadge: HTMLElement;
+  private readonly totalBadge: HTMLElement;
+  private readonly announcer: HTMLElement;
+  private readonly notice: HTMLElement;
+  private view: ConversationView | undefined;
+  private routed = false;
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly client: MagpieClient,
+    private readonly directory: Directory,
+    username: string,
+    handlers: ComposeHandlers & { logout(): void },
+  ) {
+    this.stateBadge = h('span', { class: 'connection', role: 'status', 'data-testid': 'connection-state' });
+    this.totalBadge = h('span', { class: 'total-unread', 'data-testid': 'total-unread' });
+    this.notice = h('p', { class: 'notice', role: 'alert', 'data-testid': 'notice' });
+    this.notice.hidden = true;
+    this.announcer = h('div', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'announcer' });
+    this.list = new ConversationList(directory, client.uid);
+    this.main = h('main', { class: 'chat-main', 'data-testid': 'chat-main', tabindex: -1 });
+    const header = h('header', { class: 'topbar' },
+      h('h1', { class: 'brand' }, 'Magpie'),
+      this.stateBadge,
+      h('span', { class: 'spacer' }),
+      this.totalBadge,
+      h('span', { class: 'me', 'data-testid': 'me' }, 'Signed in as ', h('strong', {}, username)),
+      h('button', { type: 'button', class: 'secondary', 'data-testid': 'logout-button', onclick: () => handlers.logout() },
+        'Log out'));
+    const aside = h('aside', { class: 'sidebar', 'aria-label': 'Conversations and new chats' },
+      composeForms(handlers), this.list.element);
+    this.element = h('div', { class: 'chat-page', 'data-testid': 'chat' }, header, this.notice,
+      h('div', { class: 'columns' }, aside, this.main), this.announcer);
+  }
+
+  /** Subscribes to the SDK and shows the conversation the URL names. */
+  start(): void {
+    this.showState(this.client.state);
+    this.unsubscribe.push(
+      this.client.on('state', (s) => this.showState(s)),
+      this.client.on('conversations', (list) => {
+        this.list.render(list);
+        this.showTotal();
+      }),
+      this.client.on('message', (m) => this.onMessage(m)),
+      this.client.on('messageUpdated', (m) => this.view?.onMessage(m)),
+      this.directory.onChange(() => {
+        this.list.render(this.client.conversations());
+        this.view?.refreshNames();
+      }),
+    );
+    const onHash = () => this.route();
+    const onVisible = () => this.view?.markRead();
+    window.addEventListener('hashchange', onHash);
+    document.addEventListener('visibilitychange', onVisible);
+    this.unsubscribe.push(() => window.removeEventListener('hashchange', onHash),
+      () => document.removeEventListener('visibilitychange', onVisible));
+    this.list.render(this.client.conversations());
+    this.showTotal();
+    // the SDK reads its store while connecting: history is there once the client was connected
+    if (this.client.state === 'CONNECTED') {
+      this.route();
+    } else {
+      replaceChildren(this.main, h('p', { class: 'placeholder', 'data-testid': 'connecting' }, 'Connecting…'));
+      const off = this.client.on('state', (s) => {
+        if (s === 'CONNECTED') {
+          off();
+          this.routed = true;
+          this.route();
+        }
+      });
+      this.unsubscribe.push(off);
+    }
+  }
+
+  dispose(): void {
+    this.unsubscribe.splice(0).forEach((fn) => fn());
+    this.view?.close();
+  }
+
+  /** Opens a conversation (by changing the URL, so that a reload comes back to it). */
+  open(conversationId: string): void {
+    const hash = '#/c/' + encodeURIComponent(conversationId);
+    if (location.hash === hash) {
+      this.route();
+    } else {
+      location.hash = hash;
+    }
+  }
+
+  private route(): void {
+    if (!this.routed && this.client.state !== 'CONNECTED') {
+      return; // start() routes once connected
+    }
+    this.routed = true;
+    const match = /^#\/c\/(.+)$/.exec(location.hash);
+    const ref = match ? parseConversationId(decodeURIComponent(match[1]), this.client.uid) : undefined;
+    if (this.view && ref && this.view.ref.conversationId === ref.conversationId) {
+      return;
+    }
+    this.view?.close();
+    this.view = undefined;
+    this.list.setActive(ref?.conversationId);
+    if (!ref) {
+      replaceChildren(this.main, h('div', { class: 'placeholder', 'data-testid': 'no-conversation' },
+        h('p', {}, 'Choose a conversation, or start a new chat by user name.')));
+      return;
+    }
+    const view = new ConversationView(this.client, this.directory, ref);
+    this.view = view;
+    replaceChildren(this.main, view.element);
+    void view.open();
+    view.focusComposer();
+  }
+
+  /** A problem the person should know about (undefined: none). */
+  showNotice(text: string | undefined): void {
+    this.notice.textContent = text ?? '';
+    this.notice.hidden = text === undefined;
+  }
+
+  private onMessage(m: Message): void {
+    this.view?.onMessage(m);
+    if (m.senderUid !== this.client.uid && m.conversationId !== this.view?.ref.conversationId && m.type !== 'SYSTEM') {
+      const nameOf = (uid: string) => this.directory.userName(uid);
+      this.announcer.textContent = `New message from ${this.directory.userName(m.senderUid)}: ${preview(m, nameOf, this.client.uid)}`;
+    }
+  }
+
+  private showState(state: ConnectionState): void {
+    this.stateBadge.textContent = STATE_TEXT[state] ?? state;
+    this.stateBadge.dataset.state = state;
+  }
+
+  private showTotal(): void {
+    const total = this.client.totalUnread();
+    this.totalBadge.textContent = total > 0 ? `${total} unread` : 'All read';
+    this.totalBadge.dataset.count = String(total);
+    document.title = (total > 0 ? `(${total}) ` : '') + 'Magpie chat';
+  }
+}

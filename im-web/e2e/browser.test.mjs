@@ -1,0 +1,248 @@
+// The web chat page (im-web/chat) in Debian's Chromium against a real Magpie standalone: two browser users,
+// the Java SDK's terminal client over TCP, a group of the three, a page reload and a server restart.
+// Run: npm run test:browser (in im-web). Screenshots: im-web/target/screenshots/.
+//
+// The page is <accountUrl>/chat/ as the server serves it; MAGPIE_WEB_URL overrides that, and MAGPIE_WEB_DIST=1
+// serves im-web/chat/dist through e2e/lib/dist-server.mjs instead (for servers without /chat/).
+// MAGPIE_JAR names the jar (default im-server/target/magpie.jar).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, Screenshots, SCREENSHOT_DIR, skipReason } from './lib/browser.mjs';
+import { ChatPage, LONG } from './lib/chat-page.mjs';
+import { startDistServer } from './lib/dist-server.mjs';
+import { TerminalChat } from './lib/terminal-chat.mjs';
+
+const JAR = process.env.MAGPIE_JAR ?? resolve(fileURLToPath(new URL('../../im-server/target/magpie.jar', import.meta.url)));
+const PASSWORD = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
+const STEP = { timeout: 240_000 };
+/** The pages' consoles and the server's log, kept after the run. */
+const LOG_DIR = resolve(SCREENSHOT_DIR, '../e2e-logs');
+
+describe('the web chat page in Chromium', { skip: skipReason() }, () => {
+  let magpie, distServer, browser, webUrl, dataDir;
+  let alice, bob, carolToAlice, carolToBob;
+  let groupId;
+  const shots = new Screenshots();
+
+  before(async () => {
+    assert.ok(existsSync(JAR), `no Magpie jar at ${JAR}: build it with ./mvnw -o -B -q package -pl im-server -am `
+      + '-DskipTests (or set MAGPIE_JAR)');
+    const { startStandalone } = await import('./standalone.mjs');
+    dataDir = mkdtempSync(join(tmpdir(), 'magpie-web-e2e-'));
+    mkdirSync(LOG_DIR, { recursive: true });
+    rmSync(join(LOG_DIR, 'magpie.log'), { force: true });
+    magpie = await startStandalone({ jar: JAR, dataDir, logFile: join(LOG_DIR, 'magpie.log') });
+    webUrl = await pageUrl(magpie);
+    console.log(`magpie: account API ${magpie.accountUrl}, LSB ${magpie.lsbUrl}; page ${webUrl}`);
+    browser = await launchChromium();
+    alice = new ChatPage('alice', await (await browser.newContext()).newPage(), shots);
+    bob = new ChatPage('bob', await (await browser.newContext()).newPage(), shots);
+  }, { timeout: 300_000 });
+
+  after(async () => {
+    await Promise.allSettled([carolToAlice?.stop(), carolToBob?.stop()]);
+    await browser?.close();
+    await distServer?.close();
+    await magpie?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    for (const p of [alice, bob, carolToAlice, carolToBob]) {
+      if (p) writeFileSync(join(LOG_DIR, `${p.name}.log`), (p.console ?? p.lines).join('\n') + '\n');
+    }
+    console.log(`logs of the pages, the terminal clients and the server: ${LOG_DIR}`);
+  });
+
+  async function pageUrl({ accountUrl, lsbUrl }) {
+    if (process.env.MAGPIE_WEB_URL) return process.env.MAGPIE_WEB_URL;
+    if (process.env.MAGPIE_WEB_DIST === '1') {
+      distServer = await startDistServer({ accountUrl, lsbUrl });
+      return distServer.url;
+    }
+    const url = `${accountUrl}/chat/`;
+    const res = await fetch(url + 'config.json');
+    assert.equal(res.status, 200, `${url}config.json answered ${res.status}: this server does not serve the chat page; `
+      + 'set MAGPIE_WEB_DIST=1 to serve im-web/chat/dist from the test instead');
+    return url;
+  }
+
+  /** A step: on failure, screenshots of both pages before the error goes on. */
+  function step(name, body) {
+    it(name, STEP, async () => {
+      try {
+        await body();
+      } catch (e) {
+        await Promise.allSettled([alice?.shot('FAILED'), bob?.shot('FAILED')]);
+        throw e;
+      }
+    });
+  }
+
+  step('alice and bob sign up in two browsers', async () => {
+    await alice.goto(webUrl);
+    await alice.shot('sign-in-form');
+    await alice.signUp('alice', PASSWORD.alice);
+    await bob.goto(webUrl);
+    await bob.signUp('bob', PASSWORD.bob);
+    await alice.shot('signed-up');
+  });
+
+  step('alice writes to bob: bob sees the unread count, reads, answers; both see each message once', async () => {
+    await alice.startChat('bob');
+    await alice.send('Hello Bob, this is Alice on the web.');
+    await alice.send('Second message, to count unread.');
+    await bob.conversationItem('alice').waitFor({ timeout: LONG });
+    await bob.page.locator('[data-testid="conversation-item"][data-unread="2"]').waitFor({ timeout: LONG });
+    assert.equal(await bob.totalUnread(), 2);
+    await bob.shot('two-unread');
+    await bob.open('alice');
+    await bob.waitForMessage('Second message, to count unread.');
+    await bob.page.locator('[data-testid="total-unread"][data-count="0"]').waitFor({ timeout: LONG });
+    await bob.send('Hi Alice! Bob here.');
+    await alice.waitForMessage('Hi Alice! Bob here.');
+    for (const p of [alice, bob]) {
+      assert.equal(await p.countMessage('Hello Bob, this is Alice on the web.'), 1);
+      assert.equal(await p.countMessage('Hi Alice! Bob here.'), 1);
+    }
+    await alice.shot('chat-with-bob');
+    await bob.shot('chat-with-alice');
+  });
+
+  step('a refused message shows "Not sent"; Retry sends it once the refusal is gone', async () => {
+    // bob takes one-to-one messages from friends only for a moment (PUT /v1/me/settings/dm-policy): NOT_FRIEND
+    const bobApi = await apiLogin('bob', 'e2e-api');
+    await dmPolicy(bobApi, 'FRIENDS');
+    const text = 'Bob only takes this one after a retry.';
+    await alice.type(text);
+    await alice.waitForOwn(text, 'FAILED');
+    await alice.shot('not-sent');
+    await dmPolicy(bobApi, 'ANYONE');
+    await alice.message(text).getByTestId('retry-button').click();
+    await alice.waitForOwn(text, 'ACKED');
+    await bob.waitForMessage(text);
+    assert.equal(await alice.countMessage(text), 1);
+    assert.equal(await bob.countMessage(text), 1);
+  });
+
+  /** A session of user on another device, over the account API (for settings the page does not offer). */
+  async function apiLogin(user, deviceId) {
+    const res = await fetch(`${magpie.accountUrl}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user, password: PASSWORD[user], deviceId, platform: 'DESKTOP' }) });
+    assert.equal(res.status, 200, `login of ${user}: ${await res.clone().text()}`);
+    return (await res.json()).token;
+  }
+
+  async function dmPolicy(token, policy) {
+    const res = await fetch(`${magpie.accountUrl}/v1/me/settings/dm-policy`, { method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ policy }) });
+    assert.equal(res.status, 204, `dm-policy ${policy}: ${await res.clone().text()}`);
+  }
+
+  step('each chats with carol on the Java terminal client over TCP', async () => {
+    const common = { jar: JAR, user: 'carol', password: PASSWORD.carol, accountUrl: magpie.accountUrl, lsbUrl: magpie.lsbUrl };
+    [carolToAlice, carolToBob] = await Promise.all([
+      TerminalChat.start({ ...common, to: 'alice', device: 'term-alice' }),
+      TerminalChat.start({ ...common, to: 'bob', device: 'term-bob' }),
+    ]);
+    await alice.startChat('carol');
+    await alice.send('Hi Carol, Alice from the browser.');
+    await carolToAlice.waitFor(/^\[#\d+ them\] Hi Carol, Alice from the browser\.$/);
+    carolToAlice.send('Hello Alice, Carol from the terminal.');
+    await carolToAlice.waitFor(/\(sent #\d+\)/);
+    await alice.waitForMessage('Hello Alice, Carol from the terminal.');
+
+    carolToBob.send('Bob, Carol here over TCP.');
+    await bob.conversationItem('carol').waitFor({ timeout: LONG });
+    await bob.open('carol');
+    await bob.waitForMessage('Bob, Carol here over TCP.');
+    await bob.send('Got it, Carol.');
+    await carolToBob.waitFor(/^\[#\d+ them\] Got it, Carol\.$/);
+    await alice.shot('chat-with-carol');
+    await bob.shot('chat-with-carol');
+  });
+
+  step('history pages back: 35 lines from the terminal, the older button shows the first', async () => {
+    for (let i = 1; i <= 35; i++) carolToAlice.send(`line ${String(i).padStart(2, '0')}`);
+    await alice.waitForMessage('line 35');
+    const olderButton = alice.byId('older-button');
+    if (await alice.countMessage('line 01') === 0) {
+      await olderButton.waitFor({ timeout: LONG });
+      await olderButton.click();
+    }
+    await alice.waitForMessage('line 01');
+    const seqs = await alice.seqs();
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'messages in seq order');
+    assert.equal(new Set(seqs).size, seqs.length, 'each seq once');
+    await alice.shot('history-paged');
+  });
+
+  step('a group of the three: created with members by user name, system line, messages from all three', async () => {
+    const conversationId = await alice.createGroup('Trio', ['bob', 'carol']);
+    groupId = conversationId.slice(2);
+    await alice.page.getByTestId('system-message').filter({ hasText: /alice|you/i }).first().waitFor({ timeout: LONG });
+    const [created] = await alice.systemLines();
+    assert.match(created, /^You created the group .Trio. and added (bob and carol|carol and bob)/);
+    await alice.send('Welcome to the trio!');
+
+    await bob.conversationItem('Trio').waitFor({ timeout: LONG });
+    await bob.open('Trio');
+    await bob.waitForMessage('Welcome to the trio!');
+    assert.match((await bob.systemLines())[0], /^Alice created the group .Trio. and added you and carol/);
+    await carolToAlice.waitFor(new RegExp(`^\\[g_${groupId} #\\d+ uid \\d+\\] Welcome to the trio!$`));
+
+    carolToAlice.send(`/group say ${groupId} Carol says hi to the group.`);
+    await alice.waitForMessage('Carol says hi to the group.');
+    await bob.waitForMessage('Carol says hi to the group.');
+    await bob.send('Bob in the group too.');
+    await alice.waitForMessage('Bob in the group too.');
+    await carolToBob.waitFor(new RegExp(`^\\[g_${groupId} #\\d+ uid \\d+\\] Bob in the group too\\.$`));
+    assert.equal(await alice.message('Carol says hi to the group.').getByTestId('message-sender').innerText(), 'carol');
+    await alice.shot('group');
+    await bob.shot('group');
+  });
+
+  step('a reload keeps the history and shows each message once', async () => {
+    const before = await bob.seqs();
+    await bob.page.reload();
+    await bob.waitForState('CONNECTED');
+    await bob.waitForTitle('Trio');
+    await bob.waitForMessage('Bob in the group too.');
+    assert.deepEqual(await bob.seqs(), before, 'the same rows after the reload');
+    await alice.send('After Bob reloaded.');
+    await bob.waitForMessage('After Bob reloaded.');
+    assert.equal(await bob.countMessage('After Bob reloaded.'), 1);
+    assert.equal(await bob.countMessage('Welcome to the trio!'), 1);
+    await bob.shot('after-reload');
+  });
+
+  step('a server restart: the page shows reconnecting, then connected; messages sent meanwhile arrive once', async () => {
+    const restarted = magpie.restart();
+    const shown = await Promise.all([alice.waitForNotConnected(), bob.waitForNotConnected()]);
+    assert.ok(shown.every((s) => s === 'RECONNECTING' || s === 'CONNECTING'), `states shown: ${shown}`);
+    await alice.type('Sent while the server restarts.');
+    await alice.waitForOwn('Sent while the server restarts.', 'SENDING');
+    await alice.shot('reconnecting');
+    await restarted;
+    await alice.waitForState('CONNECTED', 180_000);
+    await bob.waitForState('CONNECTED', 180_000);
+    await alice.waitForOwn('Sent while the server restarts.', 'ACKED');
+    await bob.waitForMessage('Sent while the server restarts.');
+    await bob.send('Bob after the restart.');
+    await alice.waitForMessage('Bob after the restart.');
+    await carolToAlice.waitFor(/^\[g_\d+ #\d+ uid \d+\] Bob after the restart\.$/, 120_000);
+    carolToAlice.send(`/group say ${groupId} Carol after the restart.`);
+    await alice.waitForMessage('Carol after the restart.', 120_000);
+    await bob.waitForMessage('Carol after the restart.', 120_000);
+    for (const p of [alice, bob]) {
+      for (const text of ['Sent while the server restarts.', 'Bob after the restart.', 'Carol after the restart.',
+        'Welcome to the trio!']) {
+        assert.equal(await p.countMessage(text), 1, `${p.name} shows "${text}" once`);
+      }
+    }
+    assert.equal(carolToAlice.matching(/\] Sent while the server restarts\.$/).length, 1);
+    await alice.shot('after-restart');
+    await bob.shot('after-restart');
+  });
+});

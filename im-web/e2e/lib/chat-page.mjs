@@ -1,0 +1,135 @@
+// A person using the chat page, in the words of the page's data-testid attributes (im-web/chat/src).
+export const LONG = 60_000;
+
+export class ChatPage {
+  constructor(name, page, shots) {
+    this.name = name;
+    this.page = page;
+    this.shots = shots;
+    this.consoleErrors = [];
+    this.console = [];
+    page.on('console', (m) => {
+      this.console.push(`${new Date().toISOString()} ${m.type()} ${m.text()}`);
+      if (m.type() === 'error') this.consoleErrors.push(m.text());
+      if (process.env.MAGPIE_E2E_VERBOSE) console.log(`[${name} console.${m.type()}] ${m.text()}`);
+    });
+    page.on('pageerror', (e) => this.consoleErrors.push(String(e)));
+  }
+
+  byId(id) {
+    return this.page.getByTestId(id);
+  }
+
+  async shot(step) {
+    return this.shots.take(this.page, `${this.name}-${step}`);
+  }
+
+  async goto(url) {
+    await this.page.goto(url);
+  }
+
+  async signUp(username, password) {
+    await this.byId('auth-username').fill(username);
+    await this.byId('auth-password').fill(password);
+    await this.byId('signup-button').click();
+    await this.waitForState('CONNECTED');
+  }
+
+  /** Waits until the connection badge shows state (CONNECTED, RECONNECTING, ...). */
+  async waitForState(state, timeout = LONG) {
+    await this.page.locator(`[data-testid="connection-state"][data-state="${state}"]`).waitFor({ timeout });
+  }
+
+  /** Waits until the connection badge shows any state but CONNECTED; returns the state it showed. */
+  async waitForNotConnected(timeout = LONG) {
+    const badge = this.page.locator('[data-testid="connection-state"]:not([data-state="CONNECTED"])');
+    await badge.waitFor({ timeout });
+    return badge.getAttribute('data-state');
+  }
+
+  async startChat(username) {
+    await this.byId('new-chat-user').fill(username);
+    await this.byId('new-chat-button').click();
+    await this.page.locator('[data-testid="conversation-view"]').waitFor();
+    await this.waitForTitle(username);
+  }
+
+  async createGroup(name, members) {
+    await this.page.locator('[data-testid="new-group-form"] summary').click();
+    await this.byId('new-group-name').fill(name);
+    await this.byId('new-group-members').fill(members.join(', '));
+    await this.byId('new-group-button').click();
+    await this.page.locator('[data-testid="conversation-view"][data-conversation-id^="g_"]').waitFor({ timeout: LONG });
+    return this.openConversationId();
+  }
+
+  async waitForTitle(title) {
+    await this.page.locator('[data-testid="conversation-title"]', { hasText: title }).waitFor({ timeout: LONG });
+  }
+
+  async openConversationId() {
+    return this.page.locator('[data-testid="conversation-view"]').getAttribute('data-conversation-id');
+  }
+
+  /** Clicks the conversation named name in the list. */
+  async open(name) {
+    await this.conversationItem(name).click();
+    await this.waitForTitle(name);
+  }
+
+  conversationItem(name) {
+    return this.page.locator('[data-testid="conversation-item"]', {
+      has: this.page.locator('[data-testid="conversation-name"]', { hasText: name }),
+    });
+  }
+
+  /** The unread count the list shows for the conversation named name (0 without a badge). */
+  async unreadOf(name) {
+    return Number(await this.conversationItem(name).getAttribute('data-unread'));
+  }
+
+  async totalUnread() {
+    return Number(await this.byId('total-unread').getAttribute('data-count'));
+  }
+
+  /** Types text into the composer and presses Enter; does not wait for the acknowledgement. */
+  async type(text) {
+    await this.byId('composer-input').fill(text);
+    await this.byId('composer-input').press('Enter');
+  }
+
+  /** Sends text and waits until the server acknowledged it (the row shows "Sent"). */
+  async send(text) {
+    await this.type(text);
+    await this.waitForOwn(text, 'ACKED');
+  }
+
+  async waitForOwn(text, state, timeout = LONG) {
+    await this.message(text).and(this.page.locator(`[data-mine="true"][data-state="${state}"]`)).waitFor({ timeout });
+  }
+
+  /** The open conversation's message rows whose text is exactly text. */
+  message(text) {
+    return this.page.locator('[data-testid="message"]', {
+      has: this.page.getByTestId('message-text').getByText(text, { exact: true }),
+    });
+  }
+
+  async waitForMessage(text, timeout = LONG) {
+    await this.message(text).first().waitFor({ timeout });
+  }
+
+  async countMessage(text) {
+    return this.message(text).count();
+  }
+
+  async systemLines() {
+    return this.page.getByTestId('system-message').allInnerTexts();
+  }
+
+  /** The seqs of the open conversation's rows, in page order. */
+  async seqs() {
+    return this.page.locator('[data-testid="message-list"] > [data-seq]').evaluateAll(
+      (rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
+  }
+}

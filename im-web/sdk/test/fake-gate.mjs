@@ -1,0 +1,209 @@
+// A scripted in-memory gate + LSB + account API for unit tests: no network, real frames (the SDK's codec and
+// the generated protobuf code on both sides).
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { Command, FrameDecoder, encodeFrame, proto } from '../dist/index.js';
+
+const P = proto;
+
+export class FakeSocket {
+  constructor(gate, url) {
+    this.gate = gate;
+    this.url = url;
+    this.binaryType = 'blob';
+    this.readyState = 0;
+    this.onopen = this.onmessage = this.onclose = this.onerror = null;
+    this.decoder = new FrameDecoder();
+    this.received = []; // frames from the client: {command, requestId, body}
+    this.uid = 0n;
+    setTimeout(() => {
+      if (this.readyState !== 0) return;
+      this.readyState = 1;
+      this.onopen?.({});
+    }, 0);
+  }
+
+  send(bytes) {
+    if (this.readyState !== 1) throw new Error('not open');
+    for (const frame of this.decoder.push(new Uint8Array(bytes))) {
+      this.received.push(frame);
+      setTimeout(() => this.gate.handle(this, frame), 0);
+    }
+  }
+
+  close() {
+    if (this.readyState >= 2) return;
+    this.readyState = 3;
+    setTimeout(() => this.onclose?.({ code: 1000 }), 0);
+  }
+
+  /** Server -> client frame. */
+  write(command, requestId, schema, message) {
+    if (this.readyState !== 1) return;
+    const bytes = encodeFrame(command, requestId, schema ? toBinary(schema, message) : new Uint8Array(0));
+    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+  }
+
+  sent(command) {
+    return this.received.filter((f) => f.command === command);
+  }
+}
+
+/** The server side: conversations with messages, SYNC rows, scripted drops. */
+export class FakeGate {
+  constructor({ uid = 1n } = {}) {
+    this.uid = uid;
+    this.sockets = [];
+    this.conversations = new Map(); // id -> {type, target, messages: Message[], readSeq}
+    this.version = 100n;
+    this.nextMsgId = 1000n;
+    this.dropSyncs = 0;     // SYNC requests to leave unanswered
+    this.dropSends = 0;     // SEND requests to leave unanswered
+    this.syncs = 0;
+    this.sendsByClientId = new Map();
+    this.lsbCalls = 0;
+    this.refreshes = 0;
+    this.invalidTokens = new Set();
+    this.fetch = this.fetch.bind(this);
+    this.factory = (url) => {
+      const s = new FakeSocket(this, url);
+      this.sockets.push(s);
+      return s;
+    };
+  }
+
+  get last() {
+    return this.sockets[this.sockets.length - 1];
+  }
+
+  /** Stores a message from `sender` in a conversation and returns it (not pushed). */
+  add(conversationId, sender, text, type = P.ConversationType.SINGLE) {
+    let c = this.conversations.get(conversationId);
+    if (!c) {
+      c = { type, messages: [], readSeq: 0n };
+      this.conversations.set(conversationId, c);
+    }
+    const seq = BigInt(c.messages.length + 1);
+    const msgId = this.nextMsgId++;
+    const m = create(P.MessageSchema, {
+      msgId, conversationId, conversationType: type, seq, senderUid: sender, serverTime: BigInt(Date.now()),
+      content: { type: P.MessageType.TEXT, text }, version: msgId, status: P.MessageStatus.NORMAL,
+    });
+    c.messages.push(m);
+    c.version = ++this.version;
+    return m;
+  }
+
+  push(socket, messages) {
+    socket.write(Command.PUSH, 0, P.PushSchema, create(P.PushSchema, { messages }));
+  }
+
+  handle(socket, frame) {
+    switch (frame.command) {
+      case Command.LOGIN: {
+        const login = fromBinary(P.LoginRequestSchema, frame.body);
+        if (this.invalidTokens.has(login.token)) {
+          socket.write(Command.ERROR, frame.requestId, P.ErrorSchema, create(P.ErrorSchema, {
+            code: 2001, message: 'token expired', command: 1 }));
+          socket.close();
+          return;
+        }
+        socket.uid = this.uid;
+        socket.write(Command.LOGIN_ACK, frame.requestId, P.LoginAckSchema, create(P.LoginAckSchema, {
+          uid: this.uid, deviceId: 'dev', serverTime: BigInt(Date.now()), heartbeatSeconds: 30, gateId: 'fake' }));
+        return;
+      }
+      case Command.PING:
+        socket.write(Command.PONG, frame.requestId, P.PongSchema, create(P.PongSchema, { serverTime: 1n }));
+        return;
+      case Command.SYNC: {
+        this.syncs++;
+        if (this.dropSyncs > 0) {
+          this.dropSyncs--;
+          return;
+        }
+        const req = fromBinary(P.SyncRequestSchema, frame.body);
+        const rows = [...this.conversations.entries()].filter(([, c]) => c.version > req.sinceVersion)
+          .map(([id, c]) => create(P.ConversationInfoSchema, {
+            conversationId: id, conversationType: c.type, lastSeq: BigInt(c.messages.length), readSeq: c.readSeq,
+            version: c.version, lastMessage: c.messages[c.messages.length - 1],
+            unreadCount: BigInt(c.messages.filter((m) => m.seq > c.readSeq && m.senderUid !== this.uid).length),
+          }));
+        socket.write(Command.SYNC_ACK, frame.requestId, P.SyncAckSchema, create(P.SyncAckSchema, {
+          conversations: rows, version: this.version, hasMore: false }));
+        return;
+      }
+      case Command.PULL: {
+        const req = fromBinary(P.PullRequestSchema, frame.body);
+        const c = this.conversations.get(req.conversationId);
+        let list = (c?.messages ?? []).filter((m) => m.seq >= req.fromSeq && (req.toSeq === 0n || m.seq <= req.toSeq));
+        const limit = req.limit || 100;
+        let hasMore = list.length > limit;
+        list = req.backward ? list.slice(Math.max(0, list.length - limit)) : list.slice(0, limit);
+        socket.write(Command.PULL_ACK, frame.requestId, P.PullAckSchema, create(P.PullAckSchema, {
+          conversationId: req.conversationId, messages: list, hasMore }));
+        return;
+      }
+      case Command.SEND: {
+        const req = fromBinary(P.SendRequestSchema, frame.body);
+        if (this.dropSends > 0) {
+          this.dropSends--;
+          return;
+        }
+        let m = this.sendsByClientId.get(req.clientMsgId);
+        if (!m) {
+          const a = this.uid;
+          const b = req.targetId;
+          const id = req.conversationType === P.ConversationType.GROUP ? `g_${b}` : (a < b ? `s_${a}_${b}` : `s_${b}_${a}`);
+          m = this.add(id, this.uid, req.content.text, req.conversationType);
+          m.clientMsgId = req.clientMsgId;
+          this.sendsByClientId.set(req.clientMsgId, m);
+        }
+        socket.write(Command.SEND_ACK, frame.requestId, P.SendAckSchema, create(P.SendAckSchema, {
+          clientMsgId: req.clientMsgId, conversationId: m.conversationId, msgId: m.msgId, seq: m.seq,
+          serverTime: m.serverTime }));
+        return;
+      }
+      case Command.READ: {
+        const req = fromBinary(P.ReadRequestSchema, frame.body);
+        const c = this.conversations.get(req.conversationId);
+        if (c && req.readSeq > c.readSeq) c.readSeq = req.readSeq;
+        socket.write(Command.READ_ACK, frame.requestId, P.ActionAckSchema, create(P.ActionAckSchema, {
+          conversationId: req.conversationId, version: ++this.version, seq: c?.readSeq ?? 0n,
+          unreadCount: 0n, lastSeq: BigInt(c?.messages.length ?? 0) }));
+        return;
+      }
+      default:
+    }
+  }
+
+  async fetch(url, init = {}) {
+    const u = new URL(url);
+    const json = (status, body) => new Response(body === undefined ? '' : JSON.stringify(body), { status,
+      headers: { 'Content-Type': 'application/json' } });
+    if (u.pathname === '/v1/gate') {
+      this.lsbCalls++;
+      return json(200, { gateId: 'fake', host: '127.0.0.1', tcpPort: 7000, wsPort: 7001, tcp: '127.0.0.1:7000',
+        ws: 'ws://127.0.0.1:7001/ws', tls: false });
+    }
+    if (u.pathname === '/v1/sessions/refresh') {
+      this.refreshes++;
+      return json(200, { uid: Number(this.uid), token: `token-r${this.refreshes}`, refreshToken: `refresh-r${this.refreshes}`,
+        expiresAt: Date.now() + 900_000, refreshExpiresAt: Date.now() + 1e9 });
+    }
+    if (u.pathname === '/v1/sessions/current' && init.method === 'DELETE') return json(204);
+    return json(404, { code: 'NOT_FOUND', message: `fake: ${init.method ?? 'GET'} ${u.pathname}` });
+  }
+}
+
+export function session(uid = 1n, token = 'token-0') {
+  return { uid: String(uid), deviceId: 'dev', token, refreshToken: 'refresh-0', expiresAt: Date.now() + 900_000 };
+}
+
+/** Waits until `cond()` is true (polling), failing after `ms`. */
+export async function until(cond, ms = 5000, what = 'condition') {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
