@@ -67,7 +67,12 @@ export async function startStandalone({ jar = defaultJar(), dataDir, logFile, en
     // start, so a data dir under /tmp (mkdtemp) would lose its database at restart() otherwise.
     const javaTmp = join(dataDir, 'java-tmp');
     mkdirSync(javaTmp, { recursive: true });
-    child = spawn('java', [`-Djava.io.tmpdir=${javaTmp}`, '-jar', jar, 'standalone', '--data-dir', dataDir],
+    // set by the Java suite (WebClientsIT): its JVM, small heap options, and a config file naming the test's own
+    // database on the suite's MariaDB (the fixed user names of the browser test need an empty one)
+    const javaOpts = (process.env.MAGPIE_STANDALONE_JAVA_OPTS ?? '').split(' ').filter(Boolean);
+    const config = process.env.MAGPIE_STANDALONE_CONFIG ? ['--config', process.env.MAGPIE_STANDALONE_CONFIG] : [];
+    child = spawn(process.env.MAGPIE_JAVA || 'java',
+      [...javaOpts, `-Djava.io.tmpdir=${javaTmp}`, '-jar', jar, 'standalone', '--data-dir', dataDir, ...config],
       { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });
@@ -95,7 +100,9 @@ export async function startStandalone({ jar = defaultJar(), dataDir, logFile, en
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = child.exitedPromise;
     child.kill('SIGTERM');
-    const done = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), STOP_TIMEOUT_MS))]);
+    let timer;
+    const done = await Promise.race([exited, new Promise((r) => { timer = setTimeout(() => r(undefined), STOP_TIMEOUT_MS); })]);
+    clearTimeout(timer); // a pending timer would keep the test process alive for the whole timeout
     if (!done) {
       child.kill('SIGKILL');
       await exited;

@@ -1,6 +1,6 @@
 // Launches Debian's Chromium through playwright-core (a test tool's own browser download does not work here)
 // and saves full-page screenshots of each step under im-web/target/screenshots/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +30,7 @@ export class Screenshots {
   constructor(dir = SCREENSHOT_DIR) {
     this.dir = dir;
     this.count = 0;
+    rmSync(dir, { recursive: true, force: true }); // an earlier run's pictures would read as this run's
     mkdirSync(dir, { recursive: true });
   }
 

@@ -78,6 +78,11 @@ class WebClientsIT {
         env.put("MAGPIE_JAR", JAR.toString());
         env.put("MAGPIE_JAVA", MagpieJar.java());
         env.put("MAGPIE_STANDALONE_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        // this test's own database: the browser test signs up fixed user names (alice, bob, carol)
+        Path config = Path.of("target", "web-clients-standalone.yaml").toAbsolutePath();
+        Files.writeString(config, "mysql:\n  url: \"" + isolation.jdbcUrl() + "\"\n  user: \"" + infra.mysqlUser()
+                + "\"\n  password: \"" + infra.mysqlPassword() + "\"\n", StandardCharsets.UTF_8);
+        env.put("MAGPIE_STANDALONE_CONFIG", config.toString());
         Process process = builder.start();
         boolean finished = process.waitFor(8, TimeUnit.MINUTES);
         if (!finished) {
