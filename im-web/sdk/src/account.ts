@@ -84,6 +84,11 @@ export class AccountApi {
     }
   }
 
+  /** Any account API call with the session's bearer token (the friends, presence and settings routes use it). */
+  authed(session: Session, method: string, path: string, body?: unknown): Promise<unknown> {
+    return this.call(method, path, body, session.token);
+  }
+
   private remember(session: Session): Session {
     this.lastSession = session;
     return session;

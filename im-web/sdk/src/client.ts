@@ -6,9 +6,14 @@ import { Connection, type ConnectionEvents, type WebSocketFactory } from './conn
 import { Delivery } from './delivery.js';
 import { MagpieError } from './errors.js';
 import {
-  ActionAckSchema, ConversationType, KickReason, MessageContentSchema, MessageType, PingSchema, ReadRequestSchema,
-  ReconnectSchema, SendAckSchema, SendRequestSchema, type Kick, type Notice, type Reconnect, type SendRequest,
+  ActionAckSchema, ClearRequestSchema, ConversationType, FriendRequestState, KickReason, MessageActionRequestSchema,
+  MessageContentSchema, MessageType, NoticeType, PingSchema, PresenceAckSchema, PresenceRequestSchema,
+  ReadRequestSchema, ReconnectSchema, SendAckSchema, SendRequestSchema, TypingRequestSchema, type Kick, type Notice,
+  type Reconnect, type SendRequest,
 } from './gen/client_pb.js';
+import {
+  Friends, requestFromNotice, toPresence, type FriendRequest, type Presence, type PresenceSetting,
+} from './people.js';
 import { singleConversationId, uuid, type Conversation, type Message } from './model.js';
 import { IndexedDbStore, MemoryStore, type ClientStore } from './store.js';
 
@@ -61,7 +66,39 @@ interface Events {
   error: (e: MagpieError) => void;
   notice: (n: Notice) => void;
   session: (s: Session) => void;
+  typing: (e: TypingEvent) => void;
+  presence: (p: Presence) => void;
+  friends: (e: FriendsEvent) => void;
 }
+
+/** NOTICE_TYPING: `uid` is typing in `conversationId` (show it for about 5 s, PROTOCOL §9.15). */
+export interface TypingEvent {
+  conversationId: string;
+  uid: string;
+}
+
+/** A friend or block NOTICE (PROTOCOL §9.13): re-read what it names. */
+export interface FriendsEvent {
+  kind: 'REQUEST' | 'ACCEPTED' | 'REJECTED' | 'REMOVED' | 'CHANGED' | 'BLOCKS_CHANGED' | 'REQUEST_CANCELLED';
+  /** Who acted (the requester, accepter, remover; yourself for CHANGED; the blocked user for BLOCKS_CHANGED). */
+  uid: string;
+  request?: FriendRequest;
+  /** Your friend list's version after the change; "0" when only requests changed. */
+  friendsVersion: string;
+}
+
+const FRIEND_NOTICES: Partial<Record<NoticeType, FriendsEvent['kind']>> = {
+  [NoticeType.NOTICE_FRIEND_REQUEST]: 'REQUEST', [NoticeType.NOTICE_FRIEND_ACCEPTED]: 'ACCEPTED',
+  [NoticeType.NOTICE_FRIEND_REJECTED]: 'REJECTED', [NoticeType.NOTICE_FRIEND_REMOVED]: 'REMOVED',
+  [NoticeType.NOTICE_FRIENDS_CHANGED]: 'CHANGED', [NoticeType.NOTICE_BLOCKS_CHANGED]: 'BLOCKS_CHANGED',
+  [NoticeType.NOTICE_FRIEND_REQUEST_CANCELLED]: 'REQUEST_CANCELLED',
+};
+
+/** TYPING is sent at most once per conversation in this interval (PROTOCOL §9.15). */
+const TYPING_INTERVAL_MS = 3_000;
+const MAX_DELETE_SEQS = 100;
+const MAX_PRESENCE_QUERY = 200;
+const MAX_WATCH = 500;
 
 interface OutboxEntry {
   request: SendRequest;
@@ -102,6 +139,12 @@ export class MagpieClient {
   private readonly outbox = new Map<string, OutboxEntry>();
   private conversationsQueued = false;
   private store: ClientStore | undefined;
+  private readonly typingSentAt = new Map<string, number>();
+  /** The explicit presence watch list, set again after every LOGIN (undefined: never set). */
+  private watchList: bigint[] | undefined;
+  private refreshing: Promise<void> | undefined;
+  /** Friends and blocks over the account API (PROTOCOL §9.13). */
+  readonly friends: Friends;
 
   /** HTTP login (device id from the options or the store), then {@link connect}. */
   static async login(opts: MagpieOptions, username: string, password: string): Promise<MagpieClient> {
@@ -123,6 +166,7 @@ export class MagpieClient {
     this.lsb = new LsbApi(opts.lsbUrl, opts.fetch, opts.appId);
     this.reconnectBackoff = new Backoff(opts.reconnect?.initialMs ?? 500, opts.reconnect?.maxMs ?? 30_000, opts.random);
     this.retryBackoff = new Backoff(opts.retry?.initialMs ?? 200, opts.retry?.maxMs ?? 10_000, opts.random);
+    this.friends = new Friends((method, path, body) => this.http(method, path, body));
   }
 
   get state(): ConnectionState {
@@ -253,11 +297,20 @@ export class MagpieClient {
       }
       this.delivery!.loggedIn(conn);
       this.flushOutbox();
+      this.resendWatchList(conn);
       return;
     }
   }
 
-  private async refreshSession(): Promise<void> {
+  /** One refresh at a time: a refresh token is spent by its first use. */
+  private refreshSession(): Promise<void> {
+    if (!this.refreshing) {
+      this.refreshing = this.doRefreshSession().finally(() => { this.refreshing = undefined; });
+    }
+    return this.refreshing;
+  }
+
+  private async doRefreshSession(): Promise<void> {
     try {
       this.session = await this.api.refresh(this.session.refreshToken, this.session.deviceId);
     } catch (e) {
@@ -281,6 +334,7 @@ export class MagpieClient {
         if (this._state === 'CLOSED') return;
         this.delivery!.notice(n);
         this.emit('notice', n);
+        this.peopleNotice(n);
       },
       kick: (k) => {
         kick = k;
@@ -509,6 +563,172 @@ export class MagpieClient {
   /** Delivery counters (tests, diagnostics). */
   stats(): { delivered: number; duplicates: number; syncVersion: string; open: number } {
     return this.delivery?.stats() ?? { delivered: 0, duplicates: 0, syncVersion: '0', open: 0 };
+  }
+
+  // ---- conversation state (PROTOCOL §9.10-§9.12) -------------------------------------------------------------------
+
+  /** RECALL of your message (or, as a group owner/admin, anyone's); rejects e.g. RECALL_WINDOW_PASSED, FORBIDDEN. */
+  async recall(conversationId: string, seq: bigint): Promise<void> {
+    const ack = await this.connected('RECALL').request(Command.RECALL, MessageActionRequestSchema,
+      create(MessageActionRequestSchema, { conversationId, seq }), Command.RECALL_ACK, ActionAckSchema);
+    await this.delivery!.recallAcked(conversationId, seq, ack.version);
+  }
+
+  /** DELETE for yourself (every device of yours); at most 100 seqs. */
+  async deleteForMe(conversationId: string, seqs: bigint[]): Promise<void> {
+    if (seqs.length === 0 || seqs.length > MAX_DELETE_SEQS || seqs.some((s) => s < 1n)) {
+      throw new MagpieError('BAD_REQUEST', 0, `deleteForMe takes 1-${MAX_DELETE_SEQS} seqs of 1 or more, got`
+        + ` ${seqs.length}: split the list`, false);
+    }
+    const ack = await this.connected('DELETE').request(Command.DELETE, MessageActionRequestSchema,
+      create(MessageActionRequestSchema, { conversationId, seq: seqs[0]!, moreSeqs: seqs.slice(1) }), Command.DELETE_ACK,
+      ActionAckSchema);
+    await this.delivery!.deleteAcked(conversationId, seqs, ack.version);
+  }
+
+  /** CLEAR your history of the conversation up to its newest message; resolves with the cleared-up-to seq. */
+  async clearHistory(conversationId: string): Promise<bigint> {
+    const ack = await this.connected('CLEAR').request(Command.CLEAR, ClearRequestSchema,
+      create(ClearRequestSchema, { conversationId, upToSeq: 0n }), Command.CLEAR_ACK, ActionAckSchema);
+    this.delivery!.clearAcked(conversationId, ack.seq);
+    return ack.seq;
+  }
+
+  /** PUT /v1/conversations/{id}/mute, then SYNC (the row changes on every device). */
+  async setMuted(conversationId: string, muted: boolean): Promise<void> {
+    await this.http('PUT', `/v1/conversations/${encodeURIComponent(conversationId)}/mute`, { muted });
+    await this.syncAfterSetting();
+  }
+
+  /** PUT /v1/conversations/{id}/pin, then SYNC. */
+  async setPinned(conversationId: string, pinned: boolean): Promise<void> {
+    await this.http('PUT', `/v1/conversations/${encodeURIComponent(conversationId)}/pin`, { pinned });
+    await this.syncAfterSetting();
+  }
+
+  /** PUT /v1/conversations/{id}/hide, then SYNC (a new message shows it again). */
+  async setHidden(conversationId: string, hidden: boolean): Promise<void> {
+    await this.http('PUT', `/v1/conversations/${encodeURIComponent(conversationId)}/hide`, { hidden });
+    await this.syncAfterSetting();
+  }
+
+  private async syncAfterSetting(): Promise<void> {
+    // stored already; not connected: the next login's SYNC brings the row
+    if (this.current && this.delivery) await this.delivery.syncNow();
+  }
+
+  // ---- people (PROTOCOL §9.13-§9.15) --------------------------------------------------------------------------
+
+  /** TYPING, at most once per 3 s per conversation (others are dropped here); not connected: nothing is sent. */
+  sendTyping(conversationId: string): void {
+    const conn = this.current;
+    if (!conn || conn.closed) return;
+    const now = Date.now();
+    const last = this.typingSentAt.get(conversationId);
+    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return;
+    this.typingSentAt.set(conversationId, now);
+    conn.sendOneWay(Command.TYPING, TypingRequestSchema, create(TypingRequestSchema, { conversationId }));
+  }
+
+  /** PRESENCE query of up to 200 users; one state per distinct uid, in request order. */
+  async queryPresence(uids: string[]): Promise<Presence[]> {
+    if (uids.length === 0) return [];
+    if (uids.length > MAX_PRESENCE_QUERY) {
+      throw new MagpieError('BAD_REQUEST', 0, `queryPresence takes at most ${MAX_PRESENCE_QUERY} uids, got`
+        + ` ${uids.length}: query in batches`, false);
+    }
+    const ack = await this.connected('PRESENCE').request(Command.PRESENCE, PresenceRequestSchema,
+      create(PresenceRequestSchema, { queryUids: uids.map((u) => BigInt(u)) }), Command.PRESENCE_ACK, PresenceAckSchema);
+    return ack.states.map(toPresence);
+  }
+
+  /**
+   * Replaces the explicit watch list (at most 500 uids; [] clears it): their changes arrive as 'presence'. Kept and
+   * set again after every login. Not connected: kept and sent at the next login. Friends are watched anyway.
+   */
+  async watchPresence(uids: string[]): Promise<void> {
+    if (uids.length > MAX_WATCH) {
+      throw new MagpieError('BAD_REQUEST', 0, `watchPresence takes at most ${MAX_WATCH} uids, got ${uids.length}`,
+        false);
+    }
+    this.watchList = uids.map((u) => BigInt(u));
+    const conn = this.current;
+    if (!conn || conn.closed) return;
+    await conn.request(Command.PRESENCE, PresenceRequestSchema, create(PresenceRequestSchema, {
+      setWatch: true, watchUids: this.watchList }), Command.PRESENCE_ACK, PresenceAckSchema);
+  }
+
+  private resendWatchList(conn: Connection): void {
+    if (this.watchList === undefined) return;
+    conn.request(Command.PRESENCE, PresenceRequestSchema, create(PresenceRequestSchema, {
+      setWatch: true, watchUids: this.watchList }), Command.PRESENCE_ACK, PresenceAckSchema)
+      .catch((e: unknown) => {
+        if (conn === this.current) {
+          this.emit('error', new MagpieError('PRESENCE', 0, `setting the presence watch list again after LOGIN failed:`
+            + ` ${(e as Error).message}; call watchPresence again`, false));
+        }
+      });
+  }
+
+  /** Your status text and hiding (GET /v1/me/presence). */
+  async presenceSetting(): Promise<PresenceSetting> {
+    return await this.http('GET', '/v1/me/presence') as PresenceSetting;
+  }
+
+  /** PUT /v1/me/presence {statusText}: at most 100 code points, "" clears it. Watchers are told at once. */
+  async setStatusText(text: string): Promise<PresenceSetting> {
+    return await this.http('PUT', '/v1/me/presence', { statusText: text }) as PresenceSetting;
+  }
+
+  /** PUT /v1/me/presence {hidden}: hidden reads as offline (last seen 0) to everyone. */
+  async setInvisible(invisible: boolean): Promise<PresenceSetting> {
+    return await this.http('PUT', '/v1/me/presence', { hidden: invisible }) as PresenceSetting;
+  }
+
+  private peopleNotice(n: Notice): void {
+    if (n.type === NoticeType.NOTICE_TYPING) {
+      this.emit('typing', { conversationId: n.conversationId, uid: n.uid.toString() });
+      return;
+    }
+    if (n.type === NoticeType.NOTICE_PRESENCE) {
+      if (n.presence) this.emit('presence', toPresence(n.presence));
+      return;
+    }
+    const kind = FRIEND_NOTICES[n.type];
+    if (!kind) return;
+    const event: FriendsEvent = { kind, uid: n.uid.toString(), friendsVersion: n.friendsVersion.toString() };
+    if (n.friendRequest) event.request = requestFromNotice(n.friendRequest);
+    this.emit('friends', event);
+    // a new friendship announces no presence by itself (§9.14): ask for the new friend's
+    const r = n.friendRequest;
+    if (r && r.state === FriendRequestState.FRIEND_REQUEST_ACCEPTED
+      && (kind === 'ACCEPTED' || kind === 'CHANGED')) {
+      const other = r.fromUid === this.uidBig ? r.toUid : r.fromUid;
+      this.queryPresence([other.toString()]).then((states) => states.forEach((p) => this.emit('presence', p)),
+        () => undefined); // best effort: the friend's next change arrives anyway
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------------
+
+  private connected(what: string): Connection {
+    const conn = this.current;
+    if (!conn || conn.closed) throw MagpieError.connectionLost(`${what} not sent: not connected; try again when the`
+      + ' state is CONNECTED');
+    return conn;
+  }
+
+  /** An account API call with the session's token; refreshed first near expiry, and once more on a 401. */
+  private async http(method: string, path: string, body?: unknown): Promise<unknown> {
+    if (this._state === 'CLOSED') throw MagpieError.closed('the client is closed');
+    if (this.session.expiresAt - Date.now() < REFRESH_MARGIN_MS) await this.refreshSession();
+    try {
+      return await this.api.authed(this.session, method, path, body);
+    } catch (e) {
+      if (!(e instanceof MagpieError && e.codeNumber === 401)) throw e;
+      await this.refreshSession();
+      return await this.api.authed(this.session, method, path, body);
+    }
   }
 
   private conversationsChanged(): void {

@@ -74,6 +74,16 @@ export class Delivery {
   private persisting: Promise<void> = Promise.resolve();
   private readonly output: SequencerOutput;
   private stopped = false;
+  /** The highest message version known per conversation (a delivered/sent message's, a recall's); persisted. */
+  private readonly knownVersions = new Map<string, bigint>();
+  /** The known version of each conversation at the last login, kept before the first raise after it. */
+  private readonly atLogin = new Map<string, bigint>();
+  /** Conversations with a since_version catch-up running. */
+  private readonly catchUpRunning = new Set<string>();
+  /** Catch-ups a lost connection stopped, from where they stopped; resumed at the next login. */
+  private readonly catchUpUnfinished = new Map<string, CatchUpStart>();
+  /** The first SYNC after a login looks for conversations whose row version moved. */
+  private catchUpRows = false;
 
   private constructor(private readonly uid: bigint, private readonly store: ClientStore,
                       private readonly current: () => Connection | undefined, private readonly options: DeliveryOptions,
@@ -89,9 +99,13 @@ export class Delivery {
   static async load(uid: bigint, store: ClientStore, current: () => Connection | undefined, options: DeliveryOptions,
                     events: DeliveryEvents): Promise<Delivery> {
     const d = new Delivery(uid, store, current, options, events);
-    const [positions, version, rows] = await Promise.all([
+    const [positions, version, rows, known] = await Promise.all([
       store.get(d.key('positions')), store.get(d.key('sync-version')), store.get(d.key('conversations')),
+      store.get(d.key('known-versions')),
     ]);
+    if (known) {
+      for (const [id, v] of Object.entries(JSON.parse(known) as Record<string, string>)) d.knownVersions.set(id, BigInt(v));
+    }
     if (positions) {
       for (const [id, seq] of Object.entries(JSON.parse(positions) as Record<string, string>)) {
         d.positions.set(id, BigInt(seq));
@@ -112,8 +126,19 @@ export class Delivery {
   /** A connection logged in: SYNC (and PULL what it lists), resend what waits. */
   loggedIn(connection: Connection): void {
     this.sequencer.connectionLost();
+    this.atLogin.clear();
+    this.catchUpRows = true;
+    const resumed: CatchUpStart[] = [];
+    for (const s of this.catchUpUnfinished.values()) {
+      if (!this.catchUpRunning.has(s.conversationId)) {
+        this.catchUpRunning.add(s.conversationId);
+        resumed.push(s);
+      }
+    }
+    this.catchUpUnfinished.clear();
     const generation = this.startSync();
     this.syncPage(connection, generation, this.syncVersion);
+    for (const s of resumed) this.catchUpPage(s, s.sinceVersion);
   }
 
   /** Resolves once the running (or next) sync finished and its conversations are caught up. */
@@ -165,6 +190,13 @@ export class Delivery {
   private synced(connection: Connection, generation: number, since: bigint, ack: SyncAck): void {
     if (generation !== this.syncGeneration) return;
     const nextPage = ack.hasMore && ack.version > since;
+    const catchUps: CatchUpStart[] = [];
+    if (this.catchUpRows) {
+      for (const c of ack.conversations) {
+        const start = this.considerCatchUp(c);
+        if (start) catchUps.push(start);
+      }
+    }
     for (const c of ack.conversations) this.applyRow(c);
     const ranges = this.sequencer.synced(ack.conversations, this.output);
     for (const c of ack.conversations) {
@@ -175,6 +207,7 @@ export class Delivery {
     }
     let finished: typeof this.syncWaiters = [];
     if (!nextPage) {
+      this.catchUpRows = false;
       this.pendingVersion = ack.version;
       ranges.push(...this.sequencer.syncFinished(true, this.output));
       this.saveVersionIfCaughtUp();
@@ -183,8 +216,100 @@ export class Delivery {
     }
     this.conversationsChanged();
     this.request(ranges);
+    for (const s of catchUps) this.catchUpPage(s, s.sinceVersion);
     finished.forEach((w) => w.resolve());
     if (nextPage) this.syncPage(connection, generation, ack.version);
+  }
+
+  // ---- since_version catch-up (the Java SDK's VersionCatchUp; PROTOCOL §9.5 "Changes while offline") -------------
+
+  /** The client learned of `version` in a conversation (a message's, a recall's). */
+  private noteVersion(conversationId: string, version: bigint): void {
+    if (!conversationId || version <= 0n) return;
+    const known = this.knownVersions.get(conversationId) ?? 0n;
+    if (!this.atLogin.has(conversationId)) this.atLogin.set(conversationId, known);
+    if (version > known) {
+      this.knownVersions.set(conversationId, version);
+      this.persistSoon();
+    }
+  }
+
+  /**
+   * A row of the login's SYNC: when its version moved and this device holds messages above what is cleared, what
+   * changed since the version known at login is PULLed (since_version) so recalls and deletions made while offline
+   * reach the held messages.
+   */
+  private considerCatchUp(c: ConversationInfo): CatchUpStart | undefined {
+    const id = c.conversationId;
+    const knownRowVersion = this.rows.get(id)?.version ?? 0n;
+    const lastDelivered = this.sequencer.lastDelivered(id);
+    if (!id || c.version <= knownRowVersion || lastDelivered <= c.clearedSeq || this.catchUpRunning.has(id)) {
+      return undefined;
+    }
+    let since = this.atLogin.get(id) ?? this.knownVersions.get(id) ?? 0n;
+    const stopped = this.catchUpUnfinished.get(id);
+    this.catchUpUnfinished.delete(id);
+    if (stopped && stopped.sinceVersion < since) since = stopped.sinceVersion;
+    if (since <= 0n) return undefined; // no version known: nothing this client could have missed a change of
+    this.catchUpRunning.add(id);
+    const held = stopped && stopped.heldThrough > lastDelivered ? stopped.heldThrough : lastDelivered;
+    return { conversationId: id, sinceVersion: since, heldThrough: held, attempts: 0 };
+  }
+
+  private catchUpPage(s: CatchUpStart, since: bigint): void {
+    const connection = this.current();
+    if (!connection || this.stopped) {
+      this.catchUpStopped(s, since);
+      return;
+    }
+    connection.request(Command.PULL, PullRequestSchema, create(PullRequestSchema, {
+      conversationId: s.conversationId, sinceVersion: since, limit: this.options.pullPageSize,
+    }), Command.PULL_ACK, PullAckSchema).then((ack) => {
+      s.attempts = 0;
+      let highest = since;
+      for (const m of ack.messages) if (m.version > highest) highest = m.version;
+      // the server holds its cursor back on the last page so a late commit is returned again
+      if (ack.version > 0n) highest = ack.hasMore ? (ack.version > since ? ack.version : since) : ack.version;
+      const more = ack.hasMore && highest > since;
+      this.catchUpChanges(s.conversationId, ack.messages, s.heldThrough);
+      this.noteVersion(s.conversationId, highest);
+      if (more) this.catchUpPage(s, highest);
+      else this.catchUpRunning.delete(s.conversationId);
+    }, (e: unknown) => {
+      const error = asMagpie(e);
+      if (!error.retryable) {
+        this.catchUpRunning.delete(s.conversationId);
+        this.events.error(new MagpieError(error.code, error.codeNumber, `PULL since_version ${since} of`
+          + ` ${s.conversationId} refused: ${error.message}; recalls and deletions made while offline may not show`,
+        false));
+        return;
+      }
+      const conn = this.current();
+      if (conn !== connection || !conn || conn.closed || ++s.attempts > MAX_CATCH_UP_ATTEMPTS) {
+        this.catchUpStopped(s, since);
+        return;
+      }
+      const delay = Math.max(this.options.retryBackoff.delayMs(s.attempts), error.retryAfterMs);
+      setTimeout(() => this.catchUpPage(s, since), delay);
+    });
+  }
+
+  private catchUpStopped(s: CatchUpStart, since: bigint): void {
+    this.catchUpRunning.delete(s.conversationId);
+    this.catchUpUnfinished.set(s.conversationId, { ...s, sinceVersion: since, attempts: 0 });
+  }
+
+  /** A catch-up page: recalled or deleted messages this device holds become placeholders ('messageUpdated'). */
+  private catchUpChanges(conversationId: string, changes: PbMessage[], heldThrough: bigint): void {
+    const row = this.rows.get(conversationId);
+    const updated = changes.filter((m) => m.seq <= heldThrough && m.status !== MessageStatus.NORMAL);
+    if (updated.length === 0) return;
+    this.keep(updated);
+    for (const m of updated) {
+      if (row?.lastMessage && row.lastMessage.seq === m.seq) row.lastMessage = m;
+      this.events.messageUpdated(toMessage(m));
+    }
+    this.conversationsChanged();
   }
 
   /**
@@ -258,6 +383,7 @@ export class Delivery {
       serverTime: ack.serverTime, version: ack.msgId, targetId: request.targetId, status: MessageStatus.NORMAL,
     });
     this.keep([m]);
+    this.noteVersion(ack.conversationId, ack.msgId); // a message's first version is its msg id
     const row = this.row(ack.conversationId, request.conversationType);
     if (ack.seq > row.lastSeq) row.lastSeq = ack.seq;
     if (!row.lastMessage || ack.seq >= row.lastMessage.seq) row.lastMessage = m;
@@ -310,6 +436,7 @@ export class Delivery {
   }
 
   private delivered(m: PbMessage): void {
+    this.noteVersion(m.conversationId, m.version > 0n ? m.version : m.msgId);
     const known = this.positions.get(m.conversationId);
     const update = known !== undefined && m.seq > 0n && m.seq <= known;
     this.keep([m]);
@@ -363,6 +490,7 @@ export class Delivery {
         }
         return;
       case NoticeType.NOTICE_RECALLED:
+        this.noteVersion(n.conversationId, n.version);
         void this.replaceStatus(n.conversationId, [n.seq], MessageStatus.RECALLED, n.version);
         if (row && n.senderUid !== this.uid && n.seq > row.readSeq && n.seq > row.clearedSeq && row.unreadCount > 0) {
           row.unreadCount--;
@@ -389,6 +517,26 @@ export class Delivery {
     if (ack.seq > row.readSeq) row.readSeq = ack.seq;
     const newer = row.lastSeq > ack.lastSeq ? Number(row.lastSeq - ack.lastSeq) : 0;
     row.unreadCount = Number(ack.unreadCount) + newer;
+    this.conversationsChanged();
+  }
+
+  /** RECALL_ACK of this device's RECALL (this device gets no NOTICE). */
+  recallAcked(conversationId: string, seq: bigint, version: bigint): Promise<void> {
+    this.noteVersion(conversationId, version);
+    return this.replaceStatus(conversationId, [seq], MessageStatus.RECALLED, version);
+  }
+
+  /** DELETE_ACK of this device's DELETE. A deletion's version is a row version: not a catch-up cursor. */
+  deleteAcked(conversationId: string, seqs: bigint[], version: bigint): Promise<void> {
+    return this.replaceStatus(conversationId, seqs, MessageStatus.DELETED, version);
+  }
+
+  /** CLEAR_ACK of this device's CLEAR: `seq` is the cleared-up-to seq. */
+  clearAcked(conversationId: string, seq: bigint): void {
+    const row = this.rows.get(conversationId);
+    if (!row) return;
+    if (seq > row.clearedSeq) row.clearedSeq = seq;
+    if (row.clearedSeq >= row.lastSeq) row.unreadCount = 0;
     this.conversationsChanged();
   }
 
@@ -556,7 +704,10 @@ export class Delivery {
     for (const [id, seq] of this.positions) positions[id] = seq.toString();
     const rows = [...this.rows.values()].map(rowToJson);
     const version = this.syncVersion.toString();
+    const known: Record<string, string> = {};
+    for (const [id, v] of this.knownVersions) known[id] = v.toString();
     this.persisting = this.persisting.then(() => Promise.all([
+      this.store.put(this.key('known-versions'), JSON.stringify(known)),
       this.store.put(this.key('positions'), JSON.stringify(positions)),
       this.store.put(this.key('sync-version'), version),
       this.store.put(this.key('conversations'), JSON.stringify(rows)),
@@ -572,6 +723,17 @@ export class Delivery {
       syncVersion: this.syncVersion.toString(), open: this.sequencer.openConversations };
   }
 }
+
+/** One conversation's since_version catch-up: from `sinceVersion`, reporting seqs up to `heldThrough`. */
+interface CatchUpStart {
+  conversationId: string;
+  sinceVersion: bigint;
+  heldThrough: bigint;
+  attempts: number;
+}
+
+/** Failed pages of a catch-up asked again on the same connection before leaving it to the next login. */
+const MAX_CATCH_UP_ATTEMPTS = 5;
 
 /** Messages that count as unread: not SYSTEM, not recalled or deleted. */
 function counts(m: PbMessage): boolean {

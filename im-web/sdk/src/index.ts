@@ -9,6 +9,10 @@ export type { Message, Conversation } from './model.js';
 export * as proto from './gen/client_pb.js';
 export {
   MagpieClient, defaultStore, deviceIdOf, type MagpieOptions, type ConnectionState, type Outgoing,
+  type TypingEvent, type FriendsEvent,
 } from './client.js';
 export { ConversationSequencer, type PullRange, type SequencerOutput } from './sequencer.js';
 export { toMessage, singleConversationId, uuid } from './model.js';
+export {
+  Friends, type Friend, type FriendRequest, type Block, type Presence, type PresenceSetting,
+} from './people.js';
