@@ -1,11 +1,14 @@
 import type { ConnectionState, MagpieClient, Message } from '@magpie/sdk';
 import { composeForms, type ComposeHandlers } from './compose-forms';
-import { parseConversationId } from './conversation-id';
+import { parseConversationId, singleConversationId } from './conversation-id';
 import { ConversationList } from './conversation-list';
 import { ConversationView } from './conversation-view';
 import type { Directory } from './directory';
 import { h, replaceChildren } from './dom';
 import { preview } from './format';
+import { FriendsPanel } from './friends-panel';
+import { round2 } from './client-api';
+import { PresenceBook } from './presence';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   IDLE: 'Offline',
@@ -29,6 +32,10 @@ export class ChatScreen {
   private readonly announcer: HTMLElement;
   private readonly notice: HTMLElement;
   private view: ConversationView | undefined;
+  private readonly presence: PresenceBook;
+  private readonly friends: FriendsPanel;
+  private readonly friendsBadge: HTMLElement;
+  private friendsShown = false;
   private routed = false;
   private readonly unsubscribe: Array<() => void> = [];
 
@@ -53,8 +60,21 @@ export class ChatScreen {
       h('span', { class: 'me', 'data-testid': 'me' }, 'Signed in as ', h('strong', {}, username)),
       h('button', { type: 'button', class: 'secondary', 'data-testid': 'logout-button', onclick: () => handlers.logout() },
         'Log out'));
+    this.presence = new PresenceBook(client);
+    this.friendsBadge = h('span', { class: 'badge', 'data-testid': 'friends-badge' });
+    this.friendsBadge.hidden = true;
+    this.friends = new FriendsPanel(client, directory, this.presence, {
+      chat: (uid) => this.openPeer(uid),
+      incoming: (count) => {
+        this.friendsBadge.hidden = count === 0;
+        this.friendsBadge.textContent = String(count);
+        this.friendsBadge.setAttribute('aria-label', `${count} friend request${count === 1 ? '' : 's'}`);
+      },
+    });
+    const friendsLink = h('a', { href: '#/friends', class: 'conversation friends-link', 'data-testid': 'friends-button' },
+      h('span', { class: 'conversation-top' }, h('span', { class: 'conversation-name' }, 'Friends'), this.friendsBadge));
     const aside = h('aside', { class: 'sidebar', 'aria-label': 'Conversations and new chats' },
-      composeForms(handlers), this.list.element);
+      composeForms(handlers), h('div', { class: 'friends-nav' }, friendsLink), this.list.element);
     this.element = h('div', { class: 'chat-page', 'data-testid': 'chat' }, header, this.notice,
       h('div', { class: 'columns' }, aside, this.main), this.announcer);
   }
@@ -70,11 +90,27 @@ export class ChatScreen {
       }),
       this.client.on('message', (m) => this.onMessage(m)),
       this.client.on('messageUpdated', (m) => this.view?.onMessage(m)),
+      this.client.on('conversations', () => this.view?.onConversation()),
+      round2(this.client).on('typing', (e) => this.view?.onTyping(e)),
+      round2(this.client).on('friends', () => void this.friends.refresh()),
+      this.presence.onChange((p) => this.friends.onPresence(p.uid)),
+      this.client.on('state', (s) => {
+        if (s === 'CONNECTED') {
+          // requests and presence may have changed while away
+          void this.friends.refresh();
+          this.presence.requery();
+        }
+      }),
       this.directory.onChange(() => {
         this.list.render(this.client.conversations());
         this.view?.refreshNames();
+        this.friends.refreshNames();
       }),
+      () => this.presence.dispose(),
     );
+    if (this.client.state === 'CONNECTED') {
+      void this.friends.refresh();
+    }
     const onHash = () => this.route();
     const onVisible = () => this.view?.markRead();
     window.addEventListener('hashchange', onHash);
@@ -114,11 +150,30 @@ export class ChatScreen {
     }
   }
 
+  /** Opens the one-to-one conversation with uid. */
+  private openPeer(uid: string): void {
+    this.open(singleConversationId(this.client.uid, uid));
+  }
+
   private route(): void {
     if (!this.routed && this.client.state !== 'CONNECTED') {
       return; // start() routes once connected
     }
     this.routed = true;
+    if (location.hash === '#/friends') {
+      this.view?.close();
+      this.view = undefined;
+      this.list.setActive(undefined);
+      this.presence.watch('peer', []);
+      if (!this.friendsShown) {
+        replaceChildren(this.main, this.friends.element);
+        this.friendsShown = true;
+        void this.friends.refresh();
+        this.friends.focus();
+      }
+      return;
+    }
+    this.friendsShown = false;
     const match = /^#\/c\/(.+)$/.exec(location.hash);
     const ref = match ? parseConversationId(decodeURIComponent(match[1]), this.client.uid) : undefined;
     if (this.view && ref && this.view.ref.conversationId === ref.conversationId) {
@@ -128,11 +183,12 @@ export class ChatScreen {
     this.view = undefined;
     this.list.setActive(ref?.conversationId);
     if (!ref) {
+      this.presence.watch('peer', []);
       replaceChildren(this.main, h('div', { class: 'placeholder', 'data-testid': 'no-conversation' },
         h('p', {}, 'Choose a conversation, or start a new chat by user name.')));
       return;
     }
-    const view = new ConversationView(this.client, this.directory, ref);
+    const view = new ConversationView(this.client, this.directory, ref, this.presence);
     this.view = view;
     replaceChildren(this.main, view.element);
     void view.open();

@@ -5,8 +5,8 @@ import { preview, shortTime } from './format';
 
 /**
  * The list of conversations: a link per conversation (its name, the last message, when, the unread count),
- * newest first as the SDK sorts them. Links go to #/c/<conversation id>, so the open conversation survives
- * a reload and the browser's back button works.
+ * pinned first, then newest first, as the SDK sorts them; pinned and muted ones carry a mark. Links go to
+ * #/c/<conversation id>, so the open conversation survives a reload and the browser's back button works.
  */
 export class ConversationList {
   readonly element: HTMLElement;
@@ -48,6 +48,7 @@ export class ConversationList {
     const last = c.lastMessage;
     const unread = c.unreadCount > 0;
     const current = c.conversationId === this.active;
+    const pinned = c.pinnedAt > 0;
     return h(
       'li',
       {},
@@ -60,6 +61,8 @@ export class ConversationList {
           'data-testid': 'conversation-item',
           'data-conversation-id': c.conversationId,
           'data-unread': c.unreadCount,
+          'data-pinned': String(pinned),
+          'data-muted': String(c.muted),
         },
         h(
           'span',
@@ -67,6 +70,8 @@ export class ConversationList {
           h('span', { class: 'conversation-name', 'data-testid': 'conversation-name' },
             c.conversationType === 'GROUP' ? h('span', { class: 'group-mark', 'aria-label': 'group' }, '#') : null,
             name),
+          pinned ? h('span', { class: 'mark', 'data-testid': 'pinned-mark' }, 'Pinned') : null,
+          c.muted ? h('span', { class: 'mark', 'data-testid': 'muted-mark' }, 'Muted') : null,
           h('time', { class: 'conversation-time', datetime: last ? new Date(last.serverTime).toISOString() : null },
             last ? shortTime(last.serverTime) : ''),
         ),
@@ -76,7 +81,7 @@ export class ConversationList {
           h('span', { class: 'conversation-preview', 'data-testid': 'conversation-preview' },
             last ? preview(last, nameOf, this.myUid) : 'No messages yet'),
           unread
-            ? h('span', { class: 'badge', 'data-testid': 'unread-count', 'aria-label': `${c.unreadCount} unread` },
+            ? h('span', { class: 'badge' + (c.muted ? ' quiet' : ''), 'data-testid': 'unread-count', 'aria-label': `${c.unreadCount} unread` },
                 String(c.unreadCount))
             : null,
         ),

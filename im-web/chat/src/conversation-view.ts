@@ -1,10 +1,26 @@
-import type { MagpieClient, Message, Outgoing } from '@magpie/sdk';
+import type { MagpieClient, MagpieError, Message, Outgoing } from '@magpie/sdk';
+import { round2 } from './client-api';
 import type { ConversationRef } from './conversation-id';
 import type { Directory } from './directory';
 import { h, replaceChildren } from './dom';
-import { describeGroupEvent, shortTime } from './format';
+import { describeGroupEvent, RECALLED_TEXT, shortTime } from './format';
+import { describePresence, type PresenceBook } from './presence';
 
 const PAGE = 30;
+/** A typing indicator without a new TYPING goes away after this long (the SDK sends one per 3 s). */
+const TYPING_SHOWN_MS = 5000;
+
+/** The gate's refusals of RECALL / DELETE / CLEAR in the page's words; anything else keeps the SDK's message. */
+const REFUSALS: Record<string, string> = {
+  RECALL_WINDOW_PASSED: 'Too late to recall: the time allowed for recalling this message has passed.',
+  FORBIDDEN: 'You may not do that with this message.',
+  NOT_FOUND: 'That message no longer exists.',
+};
+
+function plainError(e: unknown): string {
+  const error = e as MagpieError;
+  return (error?.code && REFUSALS[error.code]) || (error?.message ?? String(e));
+}
 
 /**
  * One open conversation: its history (paged back by the "Load older messages" button or by scrolling to the
@@ -30,11 +46,22 @@ export class ConversationView {
   private hasMore = false;
   private loadingOlder = false;
   private closed = false;
+  private readonly subtitle: HTMLElement;
+  private readonly pinButton: HTMLButtonElement;
+  private readonly muteButton: HTMLButtonElement;
+  private readonly confirmBar: HTMLElement;
+  private readonly actionError: HTMLElement;
+  private readonly typing: HTMLElement;
+  private readonly typers = new Map<string, ReturnType<typeof setTimeout>>();
+  private peerReadSeq = 0n;
+  private clearedSeq = 0n;
+  private readonly offPresence: () => void;
 
   constructor(
     private readonly client: MagpieClient,
     private readonly directory: Directory,
     readonly ref: ConversationRef,
+    private readonly presence: PresenceBook,
   ) {
     this.title = h('h2', { id: 'conversation-title', 'data-testid': 'conversation-title' });
     this.olderButton = h('button', { type: 'button', class: 'older secondary', 'data-testid': 'older-button',
@@ -45,7 +72,9 @@ export class ConversationView {
     this.status = h('p', { class: 'muted history-status', 'data-testid': 'history-status' }, 'Loading…');
     this.input = h('textarea', { id: 'composer-input', rows: 2, maxlength: 5000, required: true,
       placeholder: 'Write a message…', 'data-testid': 'composer-input',
-      onkeydown: (e: Event) => this.onKey(e as KeyboardEvent) });
+      onkeydown: (e: Event) => this.onKey(e as KeyboardEvent),
+      // the SDK throttles TYPING to one per 3 s per conversation
+      oninput: () => this.input.value.trim() && round2(this.client).sendTyping(this.ref.conversationId) });
     const form = h('form', { class: 'composer', 'data-testid': 'composer', onsubmit: (e: Event) => {
       e.preventDefault();
       this.sendTyped();
@@ -55,12 +84,185 @@ export class ConversationView {
       h('button', { type: 'submit', 'data-testid': 'send-button' }, 'Send'));
     const scroller = h('div', { class: 'message-scroller', 'data-testid': 'message-scroller',
       onscroll: () => this.onScroll(scroller) }, this.olderButton, this.status, this.list);
+    this.subtitle = h('p', { class: 'muted conversation-kind', 'data-testid': 'conversation-subtitle' });
+    this.pinButton = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', 'data-testid': 'pin-button',
+      onclick: () => this.toggle('pin') }, 'Pin');
+    this.muteButton = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', 'data-testid': 'mute-button',
+      onclick: () => this.toggle('mute') }, 'Mute');
+    const clearButton = h('button', { type: 'button', class: 'toggle', 'data-testid': 'clear-button',
+      'aria-controls': 'clear-confirm', onclick: () => this.askClear(true) }, 'Clear history');
+    this.actionError = h('p', { class: 'error', role: 'alert', 'data-testid': 'conversation-error' });
+    this.confirmBar = h('div', { class: 'confirm-bar', id: 'clear-confirm', role: 'alertdialog',
+      'aria-labelledby': 'clear-confirm-text', 'data-testid': 'clear-confirm' },
+      h('span', { id: 'clear-confirm-text' }, 'Clear all messages of this conversation for you? Others keep theirs.'),
+      h('button', { type: 'button', class: 'danger', 'data-testid': 'clear-confirm-button', onclick: () => this.clear() },
+        'Clear'),
+      h('button', { type: 'button', class: 'secondary', 'data-testid': 'clear-cancel-button',
+        onclick: () => this.askClear(false) }, 'Cancel'));
+    this.confirmBar.hidden = true;
+    this.typing = h('p', { class: 'typing muted', 'aria-live': 'polite', 'data-testid': 'typing-indicator' });
     this.element = h('section', { class: 'conversation-view', 'aria-labelledby': 'conversation-title',
       'data-testid': 'conversation-view', 'data-conversation-id': ref.conversationId },
-      h('header', { class: 'conversation-header' }, this.title,
-        h('p', { class: 'muted conversation-kind' }, ref.type === 'GROUP' ? 'Group' : 'Direct message')),
-      scroller, form);
+      h('header', { class: 'conversation-header' },
+        h('div', { class: 'conversation-heading' }, this.title, this.subtitle),
+        h('div', { class: 'conversation-actions', role: 'group', 'aria-label': 'Conversation settings' },
+          this.pinButton, this.muteButton, clearButton)),
+      this.confirmBar, this.actionError, scroller, this.typing, form);
     this.renderTitle();
+    this.offPresence = presence.onChange((p) => {
+      if (p.uid === this.peerUid()) {
+        this.renderSubtitle();
+      }
+    });
+    presence.watch('peer', ref.type === 'SINGLE' ? [ref.targetId] : []);
+    this.renderSubtitle();
+    this.onConversation();
+  }
+
+  /** The peer of a one-to-one conversation (undefined in a group). */
+  private peerUid(): string | undefined {
+    return this.ref.type === 'SINGLE' ? this.ref.targetId : undefined;
+  }
+
+  private renderSubtitle(): void {
+    const peer = this.peerUid();
+    if (!peer) {
+      this.subtitle.textContent = 'Group';
+      return;
+    }
+    const p = this.presence.get(peer);
+    this.subtitle.textContent = p ? describePresence(p) : 'Direct message';
+    this.subtitle.dataset.online = String(p?.online ?? false);
+    this.subtitle.classList.toggle('online', p?.online ?? false);
+  }
+
+  /** The conversation's row changed (read by the peer, muted, pinned, cleared): show it. */
+  onConversation(): void {
+    const c = this.client.conversation(this.ref.conversationId);
+    if (!c) {
+      return;
+    }
+    const pinned = c.pinnedAt > 0;
+    this.pinButton.setAttribute('aria-pressed', String(pinned));
+    this.pinButton.textContent = pinned ? 'Unpin' : 'Pin';
+    this.muteButton.setAttribute('aria-pressed', String(c.muted));
+    this.muteButton.textContent = c.muted ? 'Unmute' : 'Mute';
+    if (c.clearedSeq > this.clearedSeq) {
+      this.clearedSeq = c.clearedSeq;
+      for (const [key, li] of this.bySeq) {
+        if (BigInt(key) <= c.clearedSeq) {
+          li.remove();
+          this.bySeq.delete(key);
+        }
+      }
+      this.oldestSeq = undefined;
+      for (const key of this.bySeq.keys()) {
+        if (this.oldestSeq === undefined || BigInt(key) < this.oldestSeq) {
+          this.oldestSeq = BigInt(key);
+        }
+      }
+      this.hasMore = this.hasMore && this.oldestSeq !== undefined;
+      this.updateHistoryStatus();
+    }
+    if (this.ref.type === 'SINGLE' && c.peerReadSeq > this.peerReadSeq) {
+      this.peerReadSeq = c.peerReadSeq;
+      for (const li of this.list.querySelectorAll<HTMLElement>('[data-mine="true"][data-seq]')) {
+        this.showReadState(li);
+      }
+    }
+  }
+
+  /** Someone typing here: "bob is typing…" until their message arrives or TYPING_SHOWN_MS pass. */
+  onTyping(e: { conversationId: string; uid: string }): void {
+    if (e.conversationId !== this.ref.conversationId || e.uid === this.client.uid) {
+      return;
+    }
+    clearTimeout(this.typers.get(e.uid));
+    this.typers.set(e.uid, setTimeout(() => this.stopTyping(e.uid), TYPING_SHOWN_MS));
+    this.renderTyping();
+  }
+
+  private stopTyping(uid: string): void {
+    clearTimeout(this.typers.get(uid));
+    if (this.typers.delete(uid)) {
+      this.renderTyping();
+    }
+  }
+
+  private renderTyping(): void {
+    const names = [...this.typers.keys()].map((uid) => this.directory.userName(uid));
+    this.typing.textContent = names.length === 0 ? ''
+      : names.length === 1 ? `${names[0]} is typing…`
+        : names.length <= 3 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`
+          : 'Several people are typing…';
+  }
+
+  private toggle(which: 'pin' | 'mute'): void {
+    const c = this.client.conversation(this.ref.conversationId);
+    const api = round2(this.client);
+    const button = which === 'pin' ? this.pinButton : this.muteButton;
+    const on = button.getAttribute('aria-pressed') !== 'true';
+    button.disabled = true;
+    this.actionError.textContent = '';
+    const action = which === 'pin' ? api.setPinned(this.ref.conversationId, on) : api.setMuted(this.ref.conversationId, on);
+    action
+      .then(() => {
+        if (!c) {
+          this.onConversation();
+        }
+      })
+      .catch((e: unknown) => (this.actionError.textContent = `Could not ${on ? '' : 'un'}${which}: ${plainError(e)}`))
+      .finally(() => (button.disabled = false));
+  }
+
+  private askClear(show: boolean): void {
+    this.confirmBar.hidden = !show;
+    if (show) {
+      this.confirmBar.querySelector<HTMLButtonElement>('.secondary')!.focus();
+    } else {
+      this.element.querySelector<HTMLButtonElement>('[data-testid="clear-button"]')!.focus();
+    }
+  }
+
+  private clear(): void {
+    this.confirmBar.hidden = true;
+    this.actionError.textContent = '';
+    round2(this.client).clearHistory(this.ref.conversationId).then(
+      () => this.onConversation(),
+      (e: unknown) => (this.actionError.textContent = `Could not clear the history: ${plainError(e)}`));
+    this.input.focus();
+  }
+
+  private recall(li: HTMLElement, seq: bigint): void {
+    this.rowError(li, '');
+    round2(this.client).recall(this.ref.conversationId, seq)
+      .catch((e: unknown) => this.rowError(li, plainError(e)));
+  }
+
+  private deleteForMe(li: HTMLElement, seq: bigint): void {
+    this.rowError(li, '');
+    round2(this.client).deleteForMe(this.ref.conversationId, [seq])
+      .catch((e: unknown) => this.rowError(li, `Could not delete: ${plainError(e)}`));
+  }
+
+  /** Shows (or clears) a refusal under the message row it concerns. */
+  private rowError(li: HTMLElement, text: string): void {
+    const current = this.bySeq.get(li.dataset.seq ?? '') ?? li;
+    const line = current.querySelector<HTMLElement>('[data-testid="message-error"]');
+    if (line) {
+      line.textContent = text;
+    }
+  }
+
+  /** "Sent" or, in a one-to-one chat the peer has read up to here, "Read". */
+  private showReadState(li: HTMLElement): void {
+    const state = li.querySelector<HTMLElement>('[data-testid="message-state"]');
+    if (!state || li.dataset.status !== 'NORMAL') {
+      return;
+    }
+    const read = this.ref.type === 'SINGLE' && BigInt(li.dataset.seq!) <= this.peerReadSeq;
+    li.dataset.read = String(read);
+    state.textContent = read ? ' · Read' : ' · Sent';
   }
 
   /** Loads the newest page of history. */
@@ -85,6 +287,8 @@ export class ConversationView {
 
   close(): void {
     this.closed = true;
+    this.offPresence();
+    this.typers.forEach((t) => clearTimeout(t));
   }
 
   focusComposer(): void {
@@ -97,6 +301,7 @@ export class ConversationView {
       return;
     }
     const atBottom = this.nearBottom();
+    this.stopTyping(m.senderUid);
     this.add(m, true);
     this.updateHistoryStatus();
     if (atBottom) {
@@ -212,6 +417,9 @@ export class ConversationView {
 
   /** Shows m once, in seq order; a message sent from here replaces its pending row. */
   private add(m: Message, live: boolean): void {
+    if (m.seq <= this.clearedSeq) {
+      return; // cleared for this user (the SDK may still hold it)
+    }
     const key = m.seq.toString();
     if (m.clientMsgId && this.pending.has(m.clientMsgId)) {
       this.pending.get(m.clientMsgId)!.remove();
@@ -263,17 +471,32 @@ export class ConversationView {
       return li;
     }
     const mine = m.senderUid === this.client.uid;
-    const text = m.status === 'RECALLED' ? 'Message recalled' : m.status === 'DELETED' ? 'Deleted'
+    const text = m.status === 'RECALLED' ? RECALLED_TEXT : m.status === 'DELETED' ? 'Deleted'
       : m.type === 'TEXT' || m.type === 'EMOJI' ? m.text : `[${m.type.toLowerCase()}] ${m.text}`;
     const showSender = !mine && this.ref.type === 'GROUP';
-    return h('li', { class: 'message' + (mine ? ' mine' : '') + (m.status !== 'NORMAL' ? ' gone' : ''),
-      'data-testid': 'message', 'data-seq': m.seq.toString(), 'data-msg-id': m.msgId, 'data-mine': String(mine),
-      'data-sender-uid': m.senderUid, 'data-state': mine ? 'ACKED' : 'RECEIVED' },
+    const seq = m.seq;
+    const short = m.text.length > 30 ? m.text.slice(0, 30) + '…' : m.text;
+    const li: HTMLLIElement = h('li', { class: 'message' + (mine ? ' mine' : '') + (m.status !== 'NORMAL' ? ' gone' : ''),
+      'data-testid': 'message', 'data-seq': seq.toString(), 'data-msg-id': m.msgId, 'data-mine': String(mine),
+      'data-sender-uid': m.senderUid, 'data-state': mine ? 'ACKED' : 'RECEIVED', 'data-status': m.status },
       showSender ? h('span', { class: 'sender', 'data-testid': 'message-sender' }, this.senderName(m.senderUid)) : null,
       h('div', { class: 'bubble' }, h('p', { class: 'text', 'data-testid': 'message-text' }, text)),
       h('div', { class: 'meta' }, time,
-        mine ? h('span', { class: 'state', 'data-testid': 'message-state', title: `stored as #${m.seq}` }, ' · Sent') : null,
-        h('span', { class: 'visually-hidden' }, mine ? ' (you)' : ` from ${this.senderName(m.senderUid)}`)));
+        mine && m.status === 'NORMAL'
+          ? h('span', { class: 'state', 'data-testid': 'message-state', title: `stored as #${seq}` }, ' · Sent') : null,
+        h('span', { class: 'visually-hidden' }, mine ? ' (you)' : ` from ${this.senderName(m.senderUid)}`),
+        h('span', { class: 'message-actions', role: 'group', 'aria-label': 'Message actions' },
+          mine && m.status === 'NORMAL'
+            ? h('button', { type: 'button', class: 'link', 'data-testid': 'recall-button',
+              'aria-label': `Recall “${short}”`, onclick: () => this.recall(li, seq) }, 'Recall') : null,
+          h('button', { type: 'button', class: 'link', 'data-testid': 'delete-button',
+            'aria-label': `Delete “${m.status === 'NORMAL' ? short : text}” for me`, onclick: () => this.deleteForMe(li, seq) },
+          'Delete for me'))),
+      h('p', { class: 'error message-error', role: 'alert', 'data-testid': 'message-error' }));
+    // deleted for this user: kept (hidden) so that the seq is not shown again by a later page
+    li.hidden = m.status === 'DELETED';
+    this.showReadState(li);
+    return li;
   }
 
   private nameOf(uid: string): string {

@@ -1,5 +1,8 @@
 import type { Message } from '@magpie/sdk';
 
+/** What a recalled message shows, on every side. */
+export const RECALLED_TEXT = '(message recalled)';
+
 /** Names a uid ("you" for the signed-in user). */
 export type NameOf = (uid: string) => string;
 
@@ -46,7 +49,7 @@ export function describeGroupEvent(m: Message, nameOf: NameOf): string {
 /** The preview of a message in the conversation list. */
 export function preview(m: Message, nameOf: NameOf, myUid: string): string {
   if (m.status === 'RECALLED') {
-    return 'Message recalled';
+    return RECALLED_TEXT;
   }
   if (m.type === 'SYSTEM') {
     return describeGroupEvent(m, nameOf);
