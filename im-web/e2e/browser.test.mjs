@@ -126,6 +126,50 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     assert.equal(await bob.countMessage(text), 1);
   });
 
+  step('bob is online in the header of alice\'s chat; bob types and alice sees it', async () => {
+    await alice.waitForPeerOnline();
+    // key by key for a few seconds: the SDK sends one TYPING per 3 s, and bob's last one (his answer above) may
+    // be less than 3 s old
+    const typing = bob.byId('composer-input').pressSequentially('Bob is thinking about it', { delay: 150 });
+    await alice.waitForTyping('bob');
+    await typing;
+    await alice.shot('bob-typing');
+    await bob.byId('composer-input').fill('');
+  });
+
+  step('alice recalls a message: both pages show it recalled; bob reads and alice sees "Read"', async () => {
+    const oops = 'Oops, that was for someone else.';
+    await alice.send(oops);
+    await bob.waitForMessage(oops);
+    const seq = await alice.seqOf(oops);
+    await alice.recall(oops);
+    await alice.waitForRecalled(seq);
+    await bob.waitForRecalled(seq);
+    assert.equal(await bob.countMessage(oops), 0, 'bob no longer sees the recalled text');
+    // bob has the conversation on screen, so his page marks it read
+    await alice.send('Did you read this?');
+    await bob.waitForMessage('Did you read this?');
+    await alice.waitForRead('Did you read this?');
+    await alice.shot('recalled-and-read');
+    await bob.shot('recalled');
+  });
+
+  step('alice sends bob a friend request, bob accepts: both friend lists show each other', async () => {
+    await alice.openFriends();
+    await alice.requestFriend('bob', 'Be my friend, Bob!');
+    await bob.page.locator('[data-testid="friends-badge"]', { hasText: '1' }).waitFor({ timeout: LONG });
+    await bob.openFriends();
+    const request = bob.person('incoming-request', 'alice');
+    await request.filter({ hasText: 'Be my friend, Bob!' }).waitFor({ timeout: LONG });
+    await bob.shot('friend-request');
+    await request.getByTestId('accept-button').click();
+    await bob.person('friend', 'alice').waitFor({ timeout: LONG });
+    await alice.person('friend', 'bob').waitFor({ timeout: LONG });
+    assert.equal(await alice.person('outgoing-request', 'bob').count(), 0, 'the request is gone from alice\'s list');
+    await alice.shot('friends');
+    await bob.shot('friends');
+  });
+
   /** A session of user on another device, over the account API (for settings the page does not offer). */
   async function apiLogin(user, deviceId) {
     const res = await fetch(`${magpie.accountUrl}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },
@@ -215,6 +259,12 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     assert.equal(await bob.countMessage('After Bob reloaded.'), 1);
     assert.equal(await bob.countMessage('Welcome to the trio!'), 1);
     await bob.shot('after-reload');
+    // a recall stays a recall after the reload
+    await bob.open('alice');
+    await bob.page.locator('[data-testid="message"][data-status="RECALLED"]', { hasText: '(message recalled)' })
+      .first().waitFor({ timeout: LONG });
+    assert.equal(await bob.countMessage('Oops, that was for someone else.'), 0);
+    await bob.open('Trio');
   });
 
   step('a server restart: the page shows reconnecting, then connected; messages sent meanwhile arrive once', async () => {

@@ -35,6 +35,7 @@ export class ChatScreen {
   private readonly presence: PresenceBook;
   private readonly friends: FriendsPanel;
   private readonly friendsBadge: HTMLElement;
+  private readonly friendsLink: HTMLAnchorElement;
   private friendsShown = false;
   private routed = false;
   private readonly unsubscribe: Array<() => void> = [];
@@ -71,7 +72,7 @@ export class ChatScreen {
         this.friendsBadge.setAttribute('aria-label', `${count} friend request${count === 1 ? '' : 's'}`);
       },
     });
-    const friendsLink = h('a', { href: '#/friends', class: 'conversation friends-link', 'data-testid': 'friends-button' },
+    const friendsLink = this.friendsLink = h('a', { href: '#/friends', class: 'conversation friends-link', 'data-testid': 'friends-button' },
       h('span', { class: 'conversation-top' }, h('span', { class: 'conversation-name' }, 'Friends'), this.friendsBadge));
     const aside = h('aside', { class: 'sidebar', 'aria-label': 'Conversations and new chats' },
       composeForms(handlers), h('div', { class: 'friends-nav' }, friendsLink), this.list.element);
@@ -160,7 +161,14 @@ export class ChatScreen {
       return; // start() routes once connected
     }
     this.routed = true;
-    if (location.hash === '#/friends') {
+    const onFriends = location.hash === '#/friends';
+    this.friendsLink.classList.toggle('current', onFriends);
+    if (onFriends) {
+      this.friendsLink.setAttribute('aria-current', 'page');
+    } else {
+      this.friendsLink.removeAttribute('aria-current');
+    }
+    if (onFriends) {
       this.view?.close();
       this.view = undefined;
       this.list.setActive(undefined);

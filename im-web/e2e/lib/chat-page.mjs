@@ -132,4 +132,61 @@ export class ChatPage {
     return this.page.locator('[data-testid="message-list"] > [data-seq]').evaluateAll(
       (rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
   }
+
+  /** The open conversation's row of seq. */
+  messageAt(seq) {
+    return this.page.locator(`[data-testid="message"][data-seq="${seq}"]`);
+  }
+
+  /** The seq of the (first) row whose text is exactly text. */
+  async seqOf(text) {
+    return this.message(text).first().getAttribute('data-seq');
+  }
+
+  /** Recalls own message text through its row's Recall button. */
+  async recall(text) {
+    const row = this.message(text).first();
+    await row.hover();
+    await row.getByTestId('recall-button').click();
+  }
+
+  async waitForRecalled(seq, timeout = LONG) {
+    await this.messageAt(seq).and(this.page.locator('[data-status="RECALLED"]'))
+      .filter({ hasText: '(message recalled)' }).waitFor({ timeout });
+  }
+
+  /** Waits until own message text shows "Read". */
+  async waitForRead(text, timeout = LONG) {
+    await this.message(text).and(this.page.locator('[data-read="true"]'))
+      .filter({ hasText: 'Read' }).waitFor({ timeout });
+  }
+
+  async waitForTyping(who, timeout = LONG) {
+    await this.page.locator('[data-testid="typing-indicator"]', { hasText: `${who} is typing…` }).waitFor({ timeout });
+  }
+
+  /** Waits until the open one-to-one conversation's header shows the peer online. */
+  async waitForPeerOnline(timeout = LONG) {
+    await this.page.locator('[data-testid="conversation-subtitle"][data-online="true"]', { hasText: 'online' })
+      .waitFor({ timeout });
+  }
+
+  async openFriends() {
+    await this.byId('friends-button').click();
+    await this.byId('friends-panel').waitFor();
+  }
+
+  async requestFriend(username, message) {
+    await this.byId('friend-user').fill(username);
+    await this.byId('friend-message').fill(message);
+    await this.byId('friend-request-button').click();
+    await this.person('outgoing-request', username).waitFor({ timeout: LONG });
+  }
+
+  /** A row of the Friends panel's list kind (incoming-request, outgoing-request, friend, blocked-user) naming username. */
+  person(kind, username) {
+    return this.page.locator(`[data-testid="${kind}"]`, {
+      has: this.page.locator('[data-testid="person-name"]', { hasText: username }),
+    });
+  }
 }
