@@ -63,6 +63,9 @@ export class FakeGate {
     this.lsbCalls = 0;
     this.refreshes = 0;
     this.invalidTokens = new Set();
+    this.presence = new Map(); // uid (bigint) -> PresenceState fields
+    this.watch = undefined;    // the last watch list set (bigint[])
+    this.http = [];            // account API calls: {method, path, body}
     this.fetch = this.fetch.bind(this);
     this.factory = (url) => {
       const s = new FakeSocket(this, url);
@@ -91,6 +94,21 @@ export class FakeGate {
     c.messages.push(m);
     c.version = ++this.version;
     return m;
+  }
+
+  /** Marks a stored message recalled or deleted (the server's side of RECALL / DELETE); returns its new version. */
+  change(conversationId, seq, status) {
+    const c = this.conversations.get(conversationId);
+    const i = c.messages.findIndex((m) => m.seq === seq);
+    const version = this.nextMsgId++; // message versions share the msg ids' (snowflake) space
+    c.messages[i] = create(P.MessageSchema, { ...c.messages[i], status, version,
+      content: create(P.MessageContentSchema, { type: c.messages[i].content.type }) });
+    c.version = ++this.version;
+    return version;
+  }
+
+  notice(socket, fields) {
+    socket.write(Command.NOTICE, 0, P.NoticeSchema, create(P.NoticeSchema, fields));
   }
 
   push(socket, messages) {
@@ -125,6 +143,7 @@ export class FakeGate {
         const rows = [...this.conversations.entries()].filter(([, c]) => c.version > req.sinceVersion)
           .map(([id, c]) => create(P.ConversationInfoSchema, {
             conversationId: id, conversationType: c.type, lastSeq: BigInt(c.messages.length), readSeq: c.readSeq,
+            clearedSeq: c.clearedSeq ?? 0n,
             version: c.version, lastMessage: c.messages[c.messages.length - 1],
             unreadCount: BigInt(c.messages.filter((m) => m.seq > c.readSeq && m.senderUid !== this.uid).length),
           }));
@@ -135,6 +154,15 @@ export class FakeGate {
       case Command.PULL: {
         const req = fromBinary(P.PullRequestSchema, frame.body);
         const c = this.conversations.get(req.conversationId);
+        if (req.sinceVersion > 0n) {
+          const changed = (c?.messages ?? []).filter((m) => m.version > req.sinceVersion)
+            .sort((a, b) => (a.version < b.version ? -1 : 1));
+          const page = changed.slice(0, req.limit || 100);
+          const version = page.length > 0 ? page[page.length - 1].version : req.sinceVersion;
+          socket.write(Command.PULL_ACK, frame.requestId, P.PullAckSchema, create(P.PullAckSchema, {
+            conversationId: req.conversationId, messages: page, hasMore: changed.length > page.length, version }));
+          return;
+        }
         let list = (c?.messages ?? []).filter((m) => m.seq >= req.fromSeq && (req.toSeq === 0n || m.seq <= req.toSeq));
         const limit = req.limit || 100;
         let hasMore = list.length > limit;
@@ -172,13 +200,42 @@ export class FakeGate {
           unreadCount: 0n, lastSeq: BigInt(c?.messages.length ?? 0) }));
         return;
       }
+      case Command.RECALL:
+      case Command.DELETE: {
+        const req = fromBinary(P.MessageActionRequestSchema, frame.body);
+        const recall = frame.command === Command.RECALL;
+        let version = 0n;
+        for (const seq of [req.seq, ...req.moreSeqs]) {
+          version = this.change(req.conversationId, seq, recall ? P.MessageStatus.RECALLED : P.MessageStatus.DELETED);
+        }
+        socket.write(recall ? Command.RECALL_ACK : Command.DELETE_ACK, frame.requestId, P.ActionAckSchema,
+          create(P.ActionAckSchema, { conversationId: req.conversationId, version }));
+        return;
+      }
+      case Command.CLEAR: {
+        const req = fromBinary(P.ClearRequestSchema, frame.body);
+        const c = this.conversations.get(req.conversationId);
+        c.clearedSeq = req.upToSeq === 0n ? BigInt(c.messages.length) : req.upToSeq;
+        c.version = ++this.version;
+        socket.write(Command.CLEAR_ACK, frame.requestId, P.ActionAckSchema, create(P.ActionAckSchema, {
+          conversationId: req.conversationId, version: c.version, seq: c.clearedSeq }));
+        return;
+      }
+      case Command.PRESENCE: {
+        const req = fromBinary(P.PresenceRequestSchema, frame.body);
+        if (req.setWatch) this.watch = req.watchUids;
+        const states = req.queryUids.map((uid) => create(P.PresenceStateSchema, this.presence.get(uid) ?? { uid }));
+        socket.write(Command.PRESENCE_ACK, frame.requestId, P.PresenceAckSchema, create(P.PresenceAckSchema, {
+          states, watching: req.setWatch ? req.watchUids.length : 0 }));
+        return;
+      }
       default:
     }
   }
 
   async fetch(url, init = {}) {
     const u = new URL(url);
-    const json = (status, body) => new Response(body === undefined ? '' : JSON.stringify(body), { status,
+    const json = (status, body) => new Response(body === undefined ? null : JSON.stringify(body), { status,
       headers: { 'Content-Type': 'application/json' } });
     if (u.pathname === '/v1/gate') {
       this.lsbCalls++;
@@ -191,6 +248,11 @@ export class FakeGate {
         expiresAt: Date.now() + 900_000, refreshExpiresAt: Date.now() + 1e9 });
     }
     if (u.pathname === '/v1/sessions/current' && init.method === 'DELETE') return json(204);
+    if (u.pathname.startsWith('/v1/conversations/') || u.pathname === '/v1/me/presence') {
+      this.http.push({ method: init.method, path: u.pathname, body: init.body ? JSON.parse(init.body) : undefined,
+        auth: init.headers?.Authorization });
+      return u.pathname === '/v1/me/presence' ? json(200, { statusText: 'x', hidden: false, lastSeen: 0 }) : json(204);
+    }
     return json(404, { code: 'NOT_FOUND', message: `fake: ${init.method ?? 'GET'} ${u.pathname}` });
   }
 }
