@@ -19,7 +19,7 @@ const clients = [];
 before(async () => {
   server = await startStandalone({ dataDir });
   api = new AccountApi(server.accountUrl);
-  for (const name of ['alice', 'bob', 'carol']) {
+  for (const name of ['alice', 'bob', 'carol', 'dave', 'erin']) {
     const username = `${name}_${run}`;
     const { uid } = await api.register(username, 'password-123', name);
     users[name] = { username, uid };
@@ -144,6 +144,115 @@ test('a client reopened with the same store does not deliver again', { timeout: 
   assert.deepEqual(second.map((s) => s.split('#')[0]), [`${users.carol.uid}:two`]);
   const history = await bob2.history(conv);
   assert.deepEqual(history.messages.map((m) => m.text), ['one', 'two']);
+});
+
+/** A fetch whose calls fail while `offline` is set: the LSB cannot be reached, so the client stays offline. */
+function switchableNetwork() {
+  const net = { offline: false, sockets: [] };
+  net.fetch = (url, init) => (net.offline ? Promise.reject(new Error('offline (test)')) : fetch(url, init));
+  net.webSocket = (url) => {
+    const ws = new WebSocket(url);
+    net.sockets.push(ws);
+    return ws;
+  };
+  net.drop = () => {
+    net.offline = true;
+    for (const ws of net.sockets) ws.terminate();
+  };
+  return net;
+}
+
+test('a recall is seen by the peer online (NOTICE) and by a device offline during it (since_version catch-up)',
+  { timeout: 120_000 }, async () => {
+    const alice = await login('alice');
+    const bobOnline = await login('bob');
+    const net = switchableNetwork();
+    const bobAway = await login('bob', new MemoryStore(), { fetch: net.fetch, webSocket: net.webSocket });
+    const conv = singleId(users.alice.uid, users.bob.uid);
+    const atAway = inbox(bobAway, conv);
+    const updatedOnline = [];
+    const updatedAway = [];
+    bobOnline.on('messageUpdated', (m) => updatedOnline.push(m));
+    bobAway.on('messageUpdated', (m) => updatedAway.push(m));
+    const keep = await alice.sendText({ user: users.bob.uid }, 'stays').ack;
+    const first = await alice.sendText({ user: users.bob.uid }, 'recalled while online').ack;
+    const second = await alice.sendText({ user: users.bob.uid }, 'recalled while away').ack;
+    await until(() => atAway.length >= 3 && atAway.some((s) => s.endsWith(`#${second.seq}`)), 'bob (away) has all three');
+
+    await alice.recall(conv, first.seq);
+    await until(() => updatedOnline.some((m) => m.seq === first.seq), 'bob (online) sees the first recall');
+    await until(() => updatedAway.some((m) => m.seq === first.seq), 'bob (away, still online) sees it too');
+    assert.equal(updatedOnline.find((m) => m.seq === first.seq).status, 'RECALLED');
+
+    const states = [];
+    bobAway.on('state', (st) => states.push(st));
+    net.drop();
+    await until(() => bobAway.state === 'RECONNECTING', 'bob (away) lost the connection');
+    await alice.recall(conv, second.seq);
+    await until(() => updatedOnline.some((m) => m.seq === second.seq), 'bob (online) sees the second recall');
+    assert.equal(updatedAway.some((m) => m.seq === second.seq), false, 'the away device is offline');
+    net.offline = false;
+    await until(() => updatedAway.some((m) => m.seq === second.seq), 'bob (away) learns the recall after reconnecting');
+    const recalled = updatedAway.find((m) => m.seq === second.seq);
+    assert.equal(recalled.status, 'RECALLED');
+    assert.equal(recalled.text, '');
+    assert.ok(states.includes('CONNECTED'));
+    const page = await bobAway.history(conv);
+    const bySeq = new Map(page.messages.map((m) => [m.seq, m]));
+    assert.equal(bySeq.get(keep.seq).text, 'stays');
+    assert.equal(bySeq.get(first.seq).status, 'RECALLED');
+    assert.equal(bySeq.get(second.seq).status, 'RECALLED');
+    assert.equal(bobAway.conversation(conv).lastMessage.status, 'RECALLED');
+  });
+
+test('typing reaches the peer, throttled', { timeout: 60_000 }, async () => {
+  const alice = await login('alice');
+  const carol = await login('carol');
+  const conv = singleId(users.alice.uid, users.carol.uid);
+  await alice.sendText({ user: users.carol.uid }, 'typing next').ack;
+  const typing = [];
+  carol.on('typing', (e) => typing.push(e));
+  alice.sendTyping(conv);
+  alice.sendTyping(conv); // dropped by the SDK's 3 s throttle
+  await until(() => typing.length === 1, 'carol sees alice typing');
+  assert.deepEqual(typing[0], { conversationId: conv, uid: users.alice.uid });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(typing.length, 1, 'one TYPING sent');
+});
+
+test('a friend request accepted; then the friend\'s presence goes offline and online', { timeout: 120_000 }, async () => {
+  const dave = await login('dave');
+  let erin = await login('erin');
+  const atDave = [];
+  const atErin = [];
+  dave.on('friends', (e) => atDave.push(e));
+  erin.on('friends', (e) => atErin.push(e));
+  const sent = await dave.friends.request(users.erin.uid, 'hi erin');
+  assert.equal(sent.state, 'PENDING');
+  assert.equal(sent.fromUid, users.dave.uid);
+  await until(() => atErin.some((e) => e.kind === 'REQUEST'), 'erin is told of the request');
+  const { incoming } = await erin.friends.requests();
+  assert.deepEqual(incoming.map((r) => [r.requestId, r.fromUid, r.message]), [[sent.requestId, users.dave.uid, 'hi erin']]);
+  assert.equal((await erin.friends.accept(sent.requestId)).state, 'ACCEPTED');
+  await until(() => atDave.some((e) => e.kind === 'ACCEPTED' && e.uid === users.erin.uid), 'dave is told of the accept');
+  assert.deepEqual((await dave.friends.list()).map((f) => f.uid), [users.erin.uid]);
+  assert.deepEqual((await erin.friends.list()).map((f) => f.uid), [users.dave.uid]);
+
+  const seen = [];
+  dave.on('presence', (p) => { if (p.uid === users.erin.uid) seen.push(p); });
+  await dave.watchPresence([users.erin.uid]);
+  const [now] = await dave.queryPresence([users.erin.uid]);
+  assert.equal(now.online, true);
+  assert.deepEqual(now.platforms, ['WEB']);
+  await erin.setStatusText('out for lunch');
+  await erin.close({ logout: false });
+  await until(() => seen.some((p) => !p.online), 'dave sees erin offline (after the 5 s grace)', 60_000);
+  const offline = seen.find((p) => !p.online);
+  assert.ok(offline.lastSeen > 0, 'last seen is set');
+  assert.equal(offline.statusText, 'out for lunch');
+  const count = seen.length;
+  erin = await login('erin');
+  await until(() => seen.slice(count).some((p) => p.online), 'dave sees erin online again', 60_000);
 });
 
 test('delivery survives a server restart: once, in order, both ways', { timeout: 400_000 }, async () => {
