@@ -626,6 +626,9 @@ export class MagpieClient {
     const now = Date.now();
     const last = this.typingSentAt.get(conversationId);
     if (last !== undefined && now - last < TYPING_INTERVAL_MS) return;
+    if (this.typingSentAt.size >= 64) {
+      for (const [id, at] of this.typingSentAt) if (now - at >= TYPING_INTERVAL_MS) this.typingSentAt.delete(id);
+    }
     this.typingSentAt.set(conversationId, now);
     conn.sendOneWay(Command.TYPING, TypingRequestSchema, create(TypingRequestSchema, { conversationId }));
   }

@@ -153,3 +153,27 @@ test('after a reconnect, recalls and deletions made while offline arrive by a si
   assert.equal(sent(gate, Command.PULL, P.PullRequestSchema).filter((r) => r.sinceVersion > 0n).length, 1);
   await c.close({ logout: false });
 });
+
+test('a client reopened with the same store catches up a recall made while it was closed (reload)', async () => {
+  const gate = new FakeGate({ uid: 1n });
+  for (let i = 1; i <= 3; i++) gate.add('s_1_2', 2n, `m${i}`);
+  const store = new MemoryStore();
+  const first = client(gate, { store });
+  const got = [];
+  first.on('message', (m) => got.push(m));
+  await first.connect();
+  await until(() => got.length === 3, 5000, 'three messages');
+  await first.close({ logout: false });
+  gate.change('s_1_2', 3n, P.MessageStatus.RECALLED);
+  const second = client(gate, { store });
+  const updated = [];
+  const again = [];
+  second.on('messageUpdated', (m) => updated.push(`${m.seq}:${m.status}`));
+  second.on('message', (m) => again.push(m));
+  await second.connect();
+  await until(() => updated.length === 1, 5000, 'the recall after the reload');
+  assert.deepEqual(updated, ['3:RECALLED']);
+  assert.equal(again.length, 0, 'nothing delivered twice');
+  assert.equal(second.conversation('s_1_2').lastMessage.status, 'RECALLED');
+  await second.close({ logout: false });
+});
