@@ -205,6 +205,33 @@ test('a recall is seen by the peer online (NOTICE) and by a device offline durin
     assert.equal(bobAway.conversation(conv).lastMessage.status, 'RECALLED');
   });
 
+test('delete for me, clear history, mute and pin on a real server; the other device follows', { timeout: 120_000 },
+  async () => {
+    const dave = await login('dave');
+    const carol = await login('carol');
+    const carol2 = await login('carol');
+    const conv = singleId(users.dave.uid, users.carol.uid);
+    const atCarol2 = inbox(carol2, conv);
+    const a = await dave.sendText({ user: users.carol.uid }, 'one').ack;
+    const b = await dave.sendText({ user: users.carol.uid }, 'two').ack;
+    await until(() => atCarol2.length >= 2 && carol.conversation(conv)?.lastSeq === b.seq, 'both carol devices have two');
+    const updated2 = [];
+    carol2.on('messageUpdated', (m) => updated2.push(`${m.seq}:${m.status}`));
+    await carol.deleteForMe(conv, [a.seq]);
+    await until(() => updated2.includes(`${a.seq}:DELETED`), 'the other device hides the deleted message');
+    assert.equal((await dave.history(conv)).messages.find((m) => m.seq === a.seq).status, 'NORMAL', 'dave keeps his');
+    await carol.setPinned(conv, true);
+    await carol.setMuted(conv, true);
+    assert.ok(carol.conversation(conv).pinnedAt > 0);
+    assert.equal(carol.conversation(conv).muted, true);
+    assert.equal(carol.conversations()[0].conversationId, conv, 'pinned first');
+    assert.equal(await carol.clearHistory(conv), b.seq);
+    await until(() => carol2.conversation(conv)?.clearedSeq === b.seq, 'the other device learns the clear');
+    assert.deepEqual((await carol.history(conv)).messages, []);
+    await carol2.syncNow();
+    assert.equal(carol2.conversation(conv).muted, true, 'settings reach the other device by SYNC');
+  });
+
 test('typing reaches the peer, throttled', { timeout: 60_000 }, async () => {
   const alice = await login('alice');
   const carol = await login('carol');
