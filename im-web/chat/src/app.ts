@@ -120,6 +120,8 @@ export class ChatApp {
       lsbUrl: this.config.lsbUrl,
       deviceId: session.deviceId,
       platform: 'WEB',
+      // someone is looking at the page: after a server restart, retry within seconds rather than the SDK's 30 s cap
+      reconnect: { initialMs: 500, maxMs: 10_000 },
       // one database per user, so two people taking turns in one browser never see each other's history
       store: new IndexedDbStore('magpie-chat-' + session.uid),
     }, session);
