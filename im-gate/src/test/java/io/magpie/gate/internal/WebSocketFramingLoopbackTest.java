@@ -20,15 +20,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,51 +143,22 @@ class WebSocketFramingLoopbackTest {
         return out;
     }
 
-    /** A hand-written WebSocket client: masked frames out (zero mask), unmasked frames in. */
+    /** A WebSocket client reading Magpie frames out of the binary messages. */
     private static final class WsClient implements AutoCloseable {
-        private final Socket socket;
-        private final OutputStream out;
-        private final DataInputStream in;
+        private final RawWebSocket ws;
         private final ByteBuf received = Unpooled.buffer();
         private final FrameParser parser = new FrameParser(1 << 20);
         private int closeCode = -1;
 
         WsClient(int port) throws IOException {
-            socket = new Socket();
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(15_000);
-            out = socket.getOutputStream();
-            in = new DataInputStream(socket.getInputStream());
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                head.write(in.readUnsignedByte());
-            }
-            assertTrue(head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101"), head.toString());
+            ws = new RawWebSocket(port, 0);
         }
 
         void sendBinary(byte[] payload) throws IOException {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(0x82);
-            if (payload.length <= 125) {
-                frame.write(0x80 | payload.length);
-            } else if (payload.length <= 0xffff) {
-                frame.write(0x80 | 126);
-                frame.write(payload.length >>> 8);
-                frame.write(payload.length & 0xff);
-            } else {
-                frame.write(0x80 | 127);
-                for (int shift = 56; shift >= 0; shift -= 8) {
-                    frame.write((int) ((long) payload.length >>> shift) & 0xff);
-                }
-            }
-            frame.writeBytes(new byte[4]);
-            frame.writeBytes(payload);
+            byte[] frame = RawWebSocket.clientFrame(0x2, payload);
             try {
-                out.write(frame.toByteArray());
-                out.flush();
+                ws.out.write(frame);
+                ws.out.flush();
             } catch (SocketException closedMeanwhile) {
                 // the gate may close while the rest of an oversized frame is still on its way
             }
@@ -221,35 +186,22 @@ class WebSocketFramingLoopbackTest {
         }
 
         private byte[] nextBinary() throws IOException {
-            while (true) {
-                int b0;
-                try {
-                    b0 = in.readUnsignedByte();
-                } catch (EOFException | SocketException closed) {
-                    return null;
-                }
-                int opcode = b0 & 0x0f;
-                long length = in.readUnsignedByte() & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                if (opcode == 0x8) {
+            for (RawWebSocket.ServerFrame frame; (frame = ws.next()) != null; ) {
+                byte[] payload = frame.payload();
+                if (frame.opcode() == 0x8) {
                     closeCode = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 0;
                     return null;
                 }
-                if (opcode == 0x2 || opcode == 0x0) {
+                if (frame.opcode() == 0x2 || frame.opcode() == 0x0) {
                     return payload;
                 }
             }
+            return null;
         }
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            ws.close();
         }
     }
 }

@@ -23,14 +23,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,28 +162,14 @@ class WebSocketPingLoopbackTest {
     private record Received(int pongs, List<Error> errors) {
     }
 
-    /** A hand-written WebSocket client: masked frames out, unmasked frames in, nothing hidden. */
+    /** A WebSocket client that logs in, pings and counts pongs. */
     private static final class WsClient implements AutoCloseable {
-        private final Socket socket;
+        private final RawWebSocket ws;
         private final OutputStream out;
-        private final DataInputStream in;
 
         WsClient(int port, int receiveBuffer) throws IOException {
-            socket = new Socket();
-            socket.setReceiveBufferSize(receiveBuffer);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(15_000);
-            out = socket.getOutputStream();
-            in = new DataInputStream(socket.getInputStream());
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                head.write(in.readUnsignedByte());
-            }
-            String status = head.toString(StandardCharsets.US_ASCII);
-            assertTrue(status.startsWith("HTTP/1.1 101"), status);
+            ws = new RawWebSocket(port, receiveBuffer);
+            out = ws.out;
         }
 
         void login(String token) throws IOException {
@@ -197,7 +178,7 @@ class WebSocketPingLoopbackTest {
             byte[] bytes = new byte[buf.readableBytes()];
             buf.readBytes(bytes);
             buf.release();
-            out.write(frame(0x2, bytes));
+            out.write(RawWebSocket.clientFrame(0x2, bytes));
             byte[] payload = nextMessage();
             assertNotNull(payload, "LOGIN_ACK");
             Frame ack = new FrameParser(1 << 20).next(Unpooled.wrappedBuffer(payload));
@@ -205,7 +186,7 @@ class WebSocketPingLoopbackTest {
         }
 
         static byte[] pings(int count) {
-            byte[] one = frame(0x9, new byte[PING_PAYLOAD]);
+            byte[] one = RawWebSocket.clientFrame(0x9, new byte[PING_PAYLOAD]);
             byte[] all = new byte[one.length * count];
             for (int i = 0; i < count; i++) {
                 System.arraycopy(one, 0, all, i * one.length, one.length);
@@ -213,48 +194,18 @@ class WebSocketPingLoopbackTest {
             return all;
         }
 
-        /** A masked client frame (the mask is zero: the bytes are the payload, still a valid masked frame). */
-        static byte[] frame(int opcode, byte[] payload) {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(0x80 | opcode);
-            if (payload.length <= 125) {
-                frame.write(0x80 | payload.length);
-            } else {
-                frame.write(0x80 | 126);
-                frame.write(payload.length >>> 8);
-                frame.write(payload.length & 0xff);
-            }
-            frame.writeBytes(new byte[4]);
-            frame.writeBytes(payload);
-            return frame.toByteArray();
-        }
-
         /** The next binary message's payload, counting pongs into {@code pongs}; null at the close. */
         byte[] nextMessage(int[] pongs) throws IOException {
-            while (true) {
-                int b0;
-                try {
-                    b0 = in.readUnsignedByte();
-                } catch (EOFException | java.net.SocketException closed) {
-                    return null;
-                }
-                int opcode = b0 & 0x0f;
-                long length = in.readUnsignedByte() & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                if (opcode == 0xA) {
+            for (RawWebSocket.ServerFrame frame; (frame = ws.next()) != null; ) {
+                if (frame.opcode() == 0xA) {
                     pongs[0]++;
-                } else if (opcode == 0x8) {
+                } else if (frame.opcode() == 0x8) {
                     return null;
-                } else if (opcode == 0x2) {
-                    return payload;
+                } else if (frame.opcode() == 0x2) {
+                    return frame.payload();
                 }
             }
+            return null;
         }
 
         byte[] nextMessage() throws IOException {
@@ -276,7 +227,7 @@ class WebSocketPingLoopbackTest {
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            ws.close();
         }
     }
 }
