@@ -43,25 +43,30 @@ public interface ActiveSessions {
     CompletableFuture<Void> logout(long uid, String deviceId, long sessionId, Duration ttlIfAbsent);
 
     /** Knows no session: every bound token is UNKNOWN, writes do nothing. For roles without Redis (tests). */
-    ActiveSessions NONE = new ActiveSessions() {
-        @Override
-        public CompletableFuture<Status> status(long uid, String deviceId, long sessionId) {
-            return CompletableFuture.completedFuture(Status.UNKNOWN);
-        }
+    ActiveSessions NONE = answering(Status.UNKNOWN);
 
-        @Override
-        public CompletableFuture<Void> activate(long uid, String deviceId, long sessionId, Duration ttl) {
-            return CompletableFuture.completedFuture(null);
-        }
+    /** Answers every token's session with {@code status}, writes do nothing: a store for tests of the gate alone. */
+    static ActiveSessions answering(Status status) {
+        return new ActiveSessions() {
+            @Override
+            public CompletableFuture<Status> status(long uid, String deviceId, long sessionId) {
+                return CompletableFuture.completedFuture(status);
+            }
 
-        @Override
-        public CompletableFuture<Void> revoke(long uid, String deviceId) {
-            return CompletableFuture.completedFuture(null);
-        }
+            @Override
+            public CompletableFuture<Void> activate(long uid, String deviceId, long sessionId, Duration ttl) {
+                return CompletableFuture.completedFuture(null);
+            }
 
-        @Override
-        public CompletableFuture<Void> logout(long uid, String deviceId, long sessionId, Duration ttlIfAbsent) {
-            return CompletableFuture.completedFuture(null);
-        }
-    };
+            @Override
+            public CompletableFuture<Void> revoke(long uid, String deviceId) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletableFuture<Void> logout(long uid, String deviceId, long sessionId, Duration ttlIfAbsent) {
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+    }
 }

@@ -25,12 +25,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,7 +77,8 @@ class ConformanceVectorsGateTest {
         LoginHarness gate = new LoginHarness(DevicePolicy.MULTI_DEVICE, EXAMPLE_SECRET);
         LoginServices services = new LoginServices(LoginHarness.GATE, gate.config.loginTimeout(), 30, gate.clock,
                 gate.tokens, gate.connectionIds::incrementAndGet, gate.sessionRoutes, gate.kicker,
-                DevicePolicy.MULTI_DEVICE, new EverySessionCurrent());
+                // the example token's session 4242 is the device's current one
+                DevicePolicy.MULTI_DEVICE, ActiveSessions.answering(ActiveSessions.Status.CURRENT));
         EmbeddedChannel channel = new EmbeddedChannel();
         new ClientPipeline(gate.config, gate.clock, gate.ticker, gate.upstream, services)
                 .addClientStages(channel.pipeline(), "tcp");
@@ -125,29 +124,6 @@ class ConformanceVectorsGateTest {
         feed(channel, logout);
         channel.runPendingTasks();
         assertFalse(channel.isOpen(), "LOGOUT closes the connection");
-    }
-
-    /** The session store of a cluster where the example token's session 4242 is the device's current one. */
-    private static final class EverySessionCurrent implements ActiveSessions {
-        @Override
-        public CompletableFuture<Status> status(long uid, String deviceId, long sessionId) {
-            return CompletableFuture.completedFuture(Status.CURRENT);
-        }
-
-        @Override
-        public CompletableFuture<Void> activate(long uid, String deviceId, long sessionId, Duration ttl) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletableFuture<Void> revoke(long uid, String deviceId) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletableFuture<Void> logout(long uid, String deviceId, long sessionId, Duration ttlIfAbsent) {
-            return CompletableFuture.completedFuture(null);
-        }
     }
 
     private static void feed(EmbeddedChannel channel, Vector v) {
