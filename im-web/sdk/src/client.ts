@@ -1,4 +1,4 @@
-import { create } from '@bufbuild/protobuf';
+import { create, fromJsonString, toJsonString } from '@bufbuild/protobuf';
 import { AccountApi, LsbApi, type Session } from './account.js';
 import { Backoff } from './backoff.js';
 import { Command, ErrorCode } from './commands.js';
@@ -6,14 +6,17 @@ import { Connection, type ConnectionEvents, type WebSocketFactory } from './conn
 import { Delivery } from './delivery.js';
 import { MagpieError } from './errors.js';
 import {
-  ActionAckSchema, ClearRequestSchema, ConversationType, FriendRequestState, KickReason, MessageActionRequestSchema,
+  ActionAckSchema, ClearRequestSchema, GroupAckSchema, GroupRequestSchema, ConversationType, FriendRequestState, KickReason, MessageActionRequestSchema,
   MessageContentSchema, MessageType, NoticeType, PingSchema, PresenceAckSchema, PresenceRequestSchema,
-  ReadRequestSchema, ReconnectSchema, SendAckSchema, SendRequestSchema, TypingRequestSchema, type Kick, type Notice,
-  type Reconnect, type SendRequest,
+  ReadRequestSchema, ReconnectSchema, SendAckSchema, SendRequestSchema, TypingRequestSchema, type GroupAck,
+  type GroupRequest, type Kick, type Notice, type Reconnect, type SendAck, type SendRequest,
 } from './gen/client_pb.js';
 import {
   Friends, requestFromNotice, toPresence, type FriendRequest, type Presence, type PresenceSetting,
 } from './people.js';
+import {
+  Groups, toGroupAckInfo, type GroupAckInfo, type GroupNoticeEvent, type GroupOp,
+} from './groups.js';
 import { singleConversationId, uuid, type Conversation, type Message } from './model.js';
 import { IndexedDbStore, MemoryStore, type ClientStore } from './store.js';
 
@@ -69,6 +72,7 @@ interface Events {
   typing: (e: TypingEvent) => void;
   presence: (p: Presence) => void;
   friends: (e: FriendsEvent) => void;
+  group: (e: GroupNoticeEvent) => void;
 }
 
 /** NOTICE_TYPING: `uid` is typing in `conversationId` (show it for about 5 s, PROTOCOL §9.15). */
@@ -100,14 +104,25 @@ const MAX_DELETE_SEQS = 100;
 const MAX_PRESENCE_QUERY = 200;
 const MAX_WATCH = 500;
 
-interface OutboxEntry {
+/** One unacknowledged SEND or GROUP; resent with the same client msg id until acknowledged or refused for good. */
+type OutboxEntry = {
+  id: string;
+  inFlight: boolean;
+  attempts: number;
+  reject(e: MagpieError): void;
+} & ({
+  kind: 'SEND';
   request: SendRequest;
   outgoing: Outgoing;
   resolve(m: Message): void;
-  reject(e: MagpieError): void;
-  inFlight: boolean;
-  attempts: number;
-}
+} | {
+  kind: 'GROUP';
+  request: GroupRequest;
+  resolve(a: GroupAckInfo): void;
+});
+
+/** Store key (under `<uid>/`) of the unacknowledged SENDs: JSON `[{request: <SendRequest proto3 JSON>}]`. */
+const OUTBOX_KEY = 'outbox';
 
 /** Refresh the access token this long before it expires. */
 const REFRESH_MARGIN_MS = 30_000;
@@ -145,6 +160,12 @@ export class MagpieClient {
   private refreshing: Promise<void> | undefined;
   /** Friends and blocks over the account API (PROTOCOL §9.13). */
   readonly friends: Friends;
+  /** Group changes (GROUP, PROTOCOL §9.16) and group reads over the account API. */
+  readonly groups: Groups;
+  /** The persisted outbox has been merged into {@link outbox} (once per client). */
+  private outboxLoaded: Promise<void> | undefined;
+  private outboxLoadedDone = false;
+  private outboxWrites: Promise<void> = Promise.resolve();
 
   /** HTTP login (device id from the options or the store), then {@link connect}. */
   static async login(opts: MagpieOptions, username: string, password: string): Promise<MagpieClient> {
@@ -167,6 +188,8 @@ export class MagpieClient {
     this.reconnectBackoff = new Backoff(opts.reconnect?.initialMs ?? 500, opts.reconnect?.maxMs ?? 30_000, opts.random);
     this.retryBackoff = new Backoff(opts.retry?.initialMs ?? 200, opts.retry?.maxMs ?? 10_000, opts.random);
     this.friends = new Friends((method, path, body) => this.http(method, path, body));
+    this.groups = new Groups((groupId, op) => this.sendGroup(groupId, op), (method, path, body) =>
+      this.http(method, path, body));
   }
 
   get state(): ConnectionState {
@@ -231,6 +254,7 @@ export class MagpieClient {
         error: (e) => this.emit('error', e),
       });
       if (!this.opts.deviceId) await this.store.put(DEVICE_ID_KEY, this.session.deviceId);
+      await this.loadOutbox();
     } catch (e) {
       this.setState('IDLE');
       throw e;
@@ -422,7 +446,8 @@ export class MagpieClient {
 
   /**
    * Ends the client: stops reconnecting and, unless `{logout: false}`, logs the device out (DELETE
-   * /v1/sessions/current, then LOGOUT, PROTOCOL §9.6). Unacknowledged sends fail. Persisted state is flushed.
+   * /v1/sessions/current, then LOGOUT, PROTOCOL §9.6). Unacknowledged sends fail here but stay in the store's
+   * outbox: the next client of this user on the same store resends them. Persisted state is flushed.
    */
   async close(options: { logout?: boolean } = {}): Promise<void> {
     if (this._state === 'CLOSED') return;
@@ -441,6 +466,7 @@ export class MagpieClient {
     live?.close();
     this.failOutbox(MagpieError.closed('the client was closed before the message was acknowledged'));
     await this.delivery?.flush();
+    await this.outboxWrites;
   }
 
   // ---- sending --------------------------------------------------------------------------------------------------
@@ -473,15 +499,79 @@ export class MagpieClient {
       reject(MagpieError.closed('the client is closed'));
       return outgoing;
     }
-    const entry: OutboxEntry = { request, outgoing, resolve, reject, inFlight: false, attempts: 0 };
+    const entry: OutboxEntry = { kind: 'SEND', id: clientMsgId, request, outgoing, resolve, reject, inFlight: false,
+      attempts: 0 };
     this.outbox.set(clientMsgId, entry);
+    this.persistOutbox();
     this.trySend(entry);
     return outgoing;
   }
 
-  /** Unacknowledged sends, oldest first. */
+  /** Unacknowledged sends, oldest first (after a reload: those restored from the store too). */
   pending(): Outgoing[] {
-    return [...this.outbox.values()].map((e) => e.outgoing);
+    return [...this.outbox.values()].flatMap((e) => (e.kind === 'SEND' ? [e.outgoing] : []));
+  }
+
+  /** One GROUP op with a fresh client_msg_id, in the outbox (not persisted) until GROUP_ACK or a refusal. */
+  private sendGroup(groupId: string, op: GroupOp): Promise<GroupAckInfo> {
+    if (this._state === 'CLOSED') return Promise.reject(MagpieError.closed('the client is closed'));
+    const id = uuid();
+    const request = create(GroupRequestSchema, { groupId: BigInt(groupId), clientMsgId: id, op });
+    let resolve!: (a: GroupAckInfo) => void;
+    let reject!: (e: MagpieError) => void;
+    const ack = new Promise<GroupAckInfo>((res, rej) => { resolve = res; reject = rej; });
+    const entry: OutboxEntry = { kind: 'GROUP', id, request, resolve, reject, inFlight: false, attempts: 0 };
+    this.outbox.set(id, entry);
+    this.trySend(entry);
+    return ack;
+  }
+
+  /** Merges the SENDs persisted by an earlier client of this user into the outbox (they go first), once. */
+  private loadOutbox(): Promise<void> {
+    this.outboxLoaded ??= (async () => {
+      const store = this.store ??= this.opts.store ?? defaultStore();
+      const text = await store.get(`${this.uid}/${OUTBOX_KEY}`);
+      const restored = new Map<string, OutboxEntry>();
+      for (const row of text ? JSON.parse(text) as { request: string }[] : []) {
+        const request = fromJsonString(SendRequestSchema, row.request, { ignoreUnknownFields: true });
+        if (!request.clientMsgId || this.outbox.has(request.clientMsgId)) continue;
+        restored.set(request.clientMsgId, this.restoredEntry(request));
+      }
+      if (restored.size > 0) {
+        const later = [...this.outbox];
+        this.outbox.clear();
+        for (const [id, e] of [...restored, ...later]) this.outbox.set(id, e);
+      }
+      this.outboxLoadedDone = true;
+    })();
+    return this.outboxLoaded;
+  }
+
+  private restoredEntry(request: SendRequest): OutboxEntry {
+    const group = request.conversationType === ConversationType.GROUP;
+    let resolve!: (m: Message) => void;
+    let reject!: (e: MagpieError) => void;
+    const ack = new Promise<Message>((res, rej) => { resolve = res; reject = rej; });
+    ack.catch(() => undefined);
+    const outgoing: Outgoing = { clientMsgId: request.clientMsgId, state: 'SENDING', ack,
+      conversationId: group ? `g_${request.targetId}` : singleConversationId(this.uidBig, request.targetId) };
+    return { kind: 'SEND', id: request.clientMsgId, request, outgoing, resolve, reject, inFlight: false, attempts: 0 };
+  }
+
+  /**
+   * Writes the unacknowledged SENDs to the store (in call order). Not after close: the entries a close fails stay
+   * stored for the next client.
+   */
+  private persistOutbox(): void {
+    if (this._state === 'CLOSED') return;
+    const snapshot = (): string => JSON.stringify([...this.outbox.values()].flatMap((e) =>
+      (e.kind === 'SEND' ? [{ request: toJsonString(SendRequestSchema, e.request) }] : [])));
+    const now = this.outboxLoadedDone ? snapshot() : undefined;
+    this.outboxWrites = this.outboxWrites
+      .then(() => this.loadOutbox())
+      .then(() => this.store!.put(`${this.uid}/${OUTBOX_KEY}`, now ?? snapshot()))
+      .catch((e: unknown) => this.emit('error', new MagpieError('STORE', 0, `persisting the outbox failed: ${e}`,
+        false)));
   }
 
   private flushOutbox(): void {
@@ -490,22 +580,41 @@ export class MagpieClient {
 
   private trySend(entry: OutboxEntry): void {
     const conn = this.current;
-    if (!conn || entry.inFlight || !this.outbox.has(entry.outgoing.clientMsgId)) return;
+    if (!conn || entry.inFlight || this.outbox.get(entry.id) !== entry) return;
     entry.inFlight = true;
     entry.attempts++;
-    conn.request(Command.SEND, SendRequestSchema, entry.request, Command.SEND_ACK, SendAckSchema).then((ack) => {
+    const sent: Promise<SendAck | GroupAck> = entry.kind === 'SEND'
+      ? conn.request(Command.SEND, SendRequestSchema, entry.request, Command.SEND_ACK, SendAckSchema)
+      : conn.request(Command.GROUP, GroupRequestSchema, entry.request, Command.GROUP_ACK, GroupAckSchema);
+    sent.then((ack) => {
       entry.inFlight = false;
-      if (!this.outbox.delete(entry.outgoing.clientMsgId)) return;
-      const message = this.delivery!.sent(entry.request, ack);
-      entry.outgoing.state = 'ACKED';
-      entry.outgoing.conversationId = ack.conversationId;
-      entry.resolve(message);
+      if (this.outbox.get(entry.id) !== entry) return;
+      this.outbox.delete(entry.id);
+      if (entry.kind === 'SEND') {
+        this.persistOutbox();
+        const sendAck = ack as SendAck;
+        const message = this.delivery!.sent(entry.request, sendAck);
+        entry.outgoing.state = 'ACKED';
+        entry.outgoing.conversationId = sendAck.conversationId;
+        entry.resolve(message);
+        return;
+      }
+      const groupAck = ack as GroupAck;
+      entry.resolve(toGroupAckInfo(groupAck));
+      // the SYSTEM message is not pushed to this connection (§9.16): a SYNC PULLs it, so it arrives as 'message'
+      if (groupAck.seq > 0n && this.current === conn) {
+        this.delivery?.syncNow().catch(() => undefined); // best effort: the next push or login brings it too
+      }
     }, (e: unknown) => {
       entry.inFlight = false;
       const error = e instanceof MagpieError ? e : MagpieError.connectionLost(String(e));
       if (!error.retryable) {
-        this.outbox.delete(entry.outgoing.clientMsgId);
-        entry.outgoing.state = 'FAILED';
+        if (this.outbox.get(entry.id) !== entry) return;
+        this.outbox.delete(entry.id);
+        if (entry.kind === 'SEND') {
+          this.persistOutbox();
+          entry.outgoing.state = 'FAILED';
+        }
         entry.reject(error);
         return;
       }
@@ -519,7 +628,7 @@ export class MagpieClient {
 
   private failOutbox(error: MagpieError): void {
     for (const entry of this.outbox.values()) {
-      entry.outgoing.state = 'FAILED';
+      if (entry.kind === 'SEND') entry.outgoing.state = 'FAILED';
       entry.reject(error);
     }
     this.outbox.clear();
@@ -689,6 +798,12 @@ export class MagpieClient {
   }
 
   private peopleNotice(n: Notice): void {
+    if (n.type === NoticeType.NOTICE_GROUP_JOIN_REQUEST || n.type === NoticeType.NOTICE_GROUP_JOIN_REJECTED) {
+      this.emit('group', { kind: n.type === NoticeType.NOTICE_GROUP_JOIN_REQUEST ? 'JOIN_REQUEST' : 'JOIN_REJECTED',
+        groupId: n.groupId.toString(), uid: n.uid.toString(), requesterUid: n.requesterUid.toString(),
+        message: n.joinMessage });
+      return;
+    }
     if (n.type === NoticeType.NOTICE_TYPING) {
       this.emit('typing', { conversationId: n.conversationId, uid: n.uid.toString() });
       return;

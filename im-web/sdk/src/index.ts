@@ -5,7 +5,7 @@ export { encodeFrame, encodeMessage, decodeBody, FrameDecoder, FrameError, toHex
 export { Command, commandName, ErrorCode, errorName } from './commands.js';
 export { Backoff } from './backoff.js';
 export type { WebSocketLike, WebSocketFactory } from './connection.js';
-export type { Message, Conversation } from './model.js';
+export type { Message, Conversation, GroupEventView } from './model.js';
 export * as proto from './gen/client_pb.js';
 export {
   MagpieClient, defaultStore, deviceIdOf, type MagpieOptions, type ConnectionState, type Outgoing,
@@ -16,3 +16,7 @@ export { toMessage, singleConversationId, uuid } from './model.js';
 export {
   Friends, type Friend, type FriendRequest, type Block, type Presence, type PresenceSetting,
 } from './people.js';
+export {
+  Groups, MAX_GROUP_UIDS, type GroupAckInfo, type GroupInfo, type GroupMember, type GroupJoinRequest,
+  type GroupNoticeEvent, type GroupOp,
+} from './groups.js';

@@ -1,6 +1,6 @@
 import { fromJsonString, toJsonString } from '@bufbuild/protobuf';
 import {
-  ConversationType, GroupEventType, GroupRole, MessageSchema, MessageStatus, MessageType,
+  ConversationType, GroupEventType, GroupInvitePolicy, GroupJoinPolicy, GroupRole, MessageSchema, MessageStatus, MessageType,
   type Message as PbMessage,
 } from './gen/client_pb.js';
 
@@ -16,9 +16,32 @@ export interface Message {
   type: 'TEXT' | 'EMOJI' | 'IMAGE' | 'FILE' | 'AUDIO' | 'VIDEO' | 'CUSTOM' | 'SYSTEM';
   text: string;
   status: 'NORMAL' | 'RECALLED' | 'DELETED';
-  groupEvent?: { kind: string; [k: string]: unknown };
+  /** SYSTEM messages: the decoded GroupEvent (PROTOCOL §9.16). */
+  groupEvent?: GroupEventView;
   /** The decoded protobuf `magpie.v1.Message`. */
   raw: unknown;
+}
+
+/**
+ * A decoded GroupEvent: `type` (= `kind`) is the GroupEventType name ('MEMBERS_INVITED', 'MEMBER_LEFT', ...); uids as
+ * decimal strings; optional fields only when the event sets them.
+ */
+export interface GroupEventView {
+  type: string;
+  /** The same as `type` (kept from round 1). */
+  kind: string;
+  operatorUid: string;
+  targetUids: string[];
+  memberCount: number;
+  role?: 'OWNER' | 'ADMIN' | 'MEMBER';
+  muteUntil?: number;
+  muteAll?: boolean;
+  name?: string;
+  avatarUrl?: string;
+  announcement?: string;
+  invitePolicy?: 'MEMBERS' | 'ADMINS';
+  joinPolicy?: 'APPROVAL' | 'FREE' | 'CLOSED';
+  maxMembers?: number;
 }
 
 /** One row of the conversation list (SYNC rows kept up to date by pushes, acks and notices). */
@@ -44,6 +67,10 @@ const TYPES: Record<number, Message['type']> = {
   [MessageType.SYSTEM]: 'SYSTEM',
 };
 
+const ROLES: Record<number, 'OWNER' | 'ADMIN' | 'MEMBER'> = {
+  [GroupRole.OWNER]: 'OWNER', [GroupRole.ADMIN]: 'ADMIN', [GroupRole.MEMBER]: 'MEMBER',
+};
+
 /** The public view of a protobuf Message. */
 export function toMessage(m: PbMessage): Message {
   const content = m.content;
@@ -62,19 +89,25 @@ export function toMessage(m: PbMessage): Message {
   if (m.clientMsgId) out.clientMsgId = m.clientMsgId;
   const e = content?.groupEvent;
   if (content?.type === MessageType.SYSTEM && e) {
-    const event: { kind: string; [k: string]: unknown } = {
-      kind: GroupEventType[e.type] ?? `UNKNOWN_${e.type}`,
+    const type = GroupEventType[e.type] ?? `UNKNOWN_${e.type}`;
+    const event: GroupEventView = {
+      type, kind: type,
       operatorUid: e.operatorUid.toString(),
       targetUids: e.targetUids.map(String),
       memberCount: e.memberCount,
     };
-    if (e.type === GroupEventType.ROLE_CHANGED) event.role = GroupRole[e.role];
+    if (e.type === GroupEventType.ROLE_CHANGED) event.role = ROLES[e.role];
     if (e.muteUntil) event.muteUntil = Number(e.muteUntil);
     if (e.type === GroupEventType.MUTE_ALL_CHANGED) event.muteAll = e.muteAll;
     if (e.name !== undefined) event.name = e.name;
     if (e.avatarUrl !== undefined) event.avatarUrl = e.avatarUrl;
     if (e.announcement !== undefined) event.announcement = e.announcement;
     if (e.maxMembers) event.maxMembers = e.maxMembers;
+    if (e.invitePolicy) event.invitePolicy = e.invitePolicy === GroupInvitePolicy.INVITE_ADMINS ? 'ADMINS' : 'MEMBERS';
+    if (e.joinPolicy) {
+      event.joinPolicy = e.joinPolicy === GroupJoinPolicy.JOIN_FREE ? 'FREE'
+        : e.joinPolicy === GroupJoinPolicy.JOIN_CLOSED ? 'CLOSED' : 'APPROVAL';
+    }
     out.groupEvent = event;
   }
   return out;
