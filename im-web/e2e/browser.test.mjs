@@ -17,14 +17,14 @@ import { startDistServer } from './lib/dist-server.mjs';
 import { TerminalChat } from './lib/terminal-chat.mjs';
 
 const JAR = process.env.MAGPIE_JAR ?? resolve(fileURLToPath(new URL('../../im-server/target/magpie.jar', import.meta.url)));
-const PASSWORD = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
+const PASSWORD = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1', dave: 'dave-secret-12' };
 const STEP = { timeout: 240_000 };
 /** The pages' consoles and the server's log, kept after the run. */
 const LOG_DIR = resolve(SCREENSHOT_DIR, '../e2e-logs');
 
 describe('the web chat page in Chromium', { skip: skipReason() }, () => {
   let magpie, distServer, browser, webUrl, dataDir;
-  let alice, bob, carolToAlice, carolToBob;
+  let alice, bob, dave, carolToAlice, carolToBob;
   let groupId;
   const shots = new Screenshots();
 
@@ -49,7 +49,7 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await distServer?.close();
     await magpie?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    for (const p of [alice, bob, carolToAlice, carolToBob]) {
+    for (const p of [alice, bob, dave, carolToAlice, carolToBob]) {
       if (p) writeFileSync(join(LOG_DIR, `${p.name}.log`), (p.console ?? p.lines).join('\n') + '\n');
     }
     console.log(`logs of the pages, the terminal clients and the server: ${LOG_DIR}`);
@@ -74,7 +74,7 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
       try {
         await body();
       } catch (e) {
-        await Promise.allSettled([alice?.shot('FAILED'), bob?.shot('FAILED')]);
+        await Promise.allSettled([alice?.shot('FAILED'), bob?.shot('FAILED'), dave?.shot('FAILED')]);
         throw e;
       }
     });
@@ -294,5 +294,51 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     assert.equal(carolToAlice.matching(/\] Sent while the server restarts\.$/).length, 1);
     await alice.shot('after-restart');
     await bob.shot('after-restart');
+  });
+
+  step('group management: alice invites dave, makes bob admin; bob renames; dave leaves', async () => {
+    dave = new ChatPage('dave', await (await browser.newContext()).newPage(), shots);
+    await dave.goto(webUrl);
+    await dave.signUp('dave', PASSWORD.dave);
+
+    await alice.open('Trio');
+    await alice.openMembers();
+    assert.equal(await alice.member('alice').getAttribute('data-role'), 'OWNER');
+    await alice.inviteToGroup('dave');
+    await alice.waitForSystemLine('You added dave');
+    await dave.conversationItem('Trio').waitFor({ timeout: LONG });
+    await dave.open('Trio');
+    await dave.waitForSystemLine('Alice added you');
+
+    await alice.member('bob').getByTestId('group-admin-button').click();
+    await alice.page.locator('[data-testid="group-member"][data-name="bob"][data-role="ADMIN"]').waitFor({ timeout: LONG });
+    await bob.waitForSystemLine('You are now an admin');
+    await alice.shot('group-panel');
+
+    await bob.openMembers();
+    await bob.byId('group-rename-input').fill('Trio and Dave');
+    await bob.byId('group-rename-button').click();
+    await Promise.all([alice, bob, dave].map((p) => p.waitForTitle('Trio and Dave')));
+    await alice.waitForSystemLine('The group was renamed to “Trio and Dave” by bob');
+    await alice.conversationItem('Trio and Dave').waitFor({ timeout: LONG });
+    await bob.shot('group-renamed');
+
+    await dave.openMembers();
+    await dave.byId('group-leave-button').click();
+    await alice.waitForSystemLine('Dave left');
+    await dave.page.locator('[data-testid="composer-closed"]', { hasText: 'You left this group' }).waitFor({ timeout: LONG });
+    assert.equal(await dave.byId('composer-input').isDisabled(), true);
+    await alice.member('dave').waitFor({ state: 'detached', timeout: LONG });
+    await dave.shot('left-group');
+  });
+
+  step('alice sets a status text: bob sees it next to her presence', async () => {
+    await alice.setStatusText('In a meeting');
+    await bob.open('alice');
+    await bob.page.locator('[data-testid="conversation-subtitle"]', { hasText: 'In a meeting' }).waitFor({ timeout: LONG });
+    await alice.byId('presence-button').click();
+    await alice.shot('presence-menu');
+    await alice.page.keyboard.press('Escape');
+    await bob.shot('peer-status-text');
   });
 });

@@ -7,8 +7,9 @@ import type { Directory } from './directory';
 import { h, replaceChildren } from './dom';
 import { preview } from './format';
 import { FriendsPanel } from './friends-panel';
-import { round2 } from './client-api';
+import { groupsOf, round2, type GroupsApi } from './client-api';
 import { PresenceBook } from './presence';
+import { PresenceMenu } from './presence-menu';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   IDLE: 'Offline',
@@ -33,6 +34,8 @@ export class ChatScreen {
   private readonly notice: HTMLElement;
   private view: ConversationView | undefined;
   private readonly presence: PresenceBook;
+  private readonly presenceMenu: PresenceMenu;
+  private readonly groups: GroupsApi;
   private readonly friends: FriendsPanel;
   private readonly friendsBadge: HTMLElement;
   private readonly friendsLink: HTMLAnchorElement;
@@ -52,12 +55,15 @@ export class ChatScreen {
     this.notice.hidden = true;
     this.announcer = h('div', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'announcer' });
     this.list = new ConversationList(directory, client.uid);
+    this.groups = groupsOf(client, (path) => directory.getJson(path));
+    this.presenceMenu = new PresenceMenu(client);
     this.main = h('main', { class: 'chat-main', 'data-testid': 'chat-main', tabindex: -1 });
     const header = h('header', { class: 'topbar' },
       h('h1', { class: 'brand' }, 'Magpie'),
       this.stateBadge,
       h('span', { class: 'spacer' }),
       this.totalBadge,
+      this.presenceMenu.element,
       h('span', { class: 'me', 'data-testid': 'me' }, 'Signed in as ', h('strong', {}, username)),
       h('button', { type: 'button', class: 'secondary', 'data-testid': 'logout-button', onclick: () => handlers.logout() },
         'Log out'));
@@ -100,6 +106,7 @@ export class ChatScreen {
           // requests and presence may have changed while away
           void this.friends.refresh();
           this.presence.requery();
+          void this.presenceMenu.load();
         }
       }),
       this.directory.onChange(() => {
@@ -108,9 +115,11 @@ export class ChatScreen {
         this.friends.refreshNames();
       }),
       () => this.presence.dispose(),
+      () => this.presenceMenu.dispose(),
     );
     if (this.client.state === 'CONNECTED') {
       void this.friends.refresh();
+      void this.presenceMenu.load();
     }
     const onHash = () => this.route();
     const onVisible = () => this.view?.markRead();
@@ -196,7 +205,7 @@ export class ChatScreen {
         h('p', {}, 'Choose a conversation, or start a new chat by user name.')));
       return;
     }
-    const view = new ConversationView(this.client, this.directory, ref, this.presence);
+    const view = new ConversationView(this.client, this.directory, ref, this.presence, this.groups);
     this.view = view;
     replaceChildren(this.main, view.element);
     void view.open();
@@ -210,6 +219,10 @@ export class ChatScreen {
   }
 
   private onMessage(m: Message): void {
+    const event = m.groupEvent;
+    if (m.type === 'SYSTEM' && event?.kind === 'PROFILE_UPDATED' && typeof event.name === 'string' && event.name) {
+      this.directory.renameGroup(m.conversationId.replace(/^g_/, ''), event.name);
+    }
     this.view?.onMessage(m);
     if (m.senderUid !== this.client.uid && m.conversationId !== this.view?.ref.conversationId && m.type !== 'SYSTEM') {
       const nameOf = (uid: string) => this.directory.userName(uid);

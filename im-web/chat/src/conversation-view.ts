@@ -1,9 +1,10 @@
 import type { MagpieClient, MagpieError, Message, Outgoing } from '@magpie/sdk';
-import { round2 } from './client-api';
+import { pendingText, round2, type GroupsApi } from './client-api';
 import type { ConversationRef } from './conversation-id';
 import type { Directory } from './directory';
 import { h, replaceChildren } from './dom';
 import { describeGroupEvent, RECALLED_TEXT, shortTime } from './format';
+import { GroupPanel, MEMBERSHIP_SENTENCE, type Membership } from './group-panel';
 import { describePresence, type PresenceBook } from './presence';
 
 const PAGE = 30;
@@ -56,12 +57,16 @@ export class ConversationView {
   private peerReadSeq = 0n;
   private clearedSeq = 0n;
   private readonly offPresence: () => void;
+  private readonly sendButton: HTMLButtonElement;
+  private readonly closedNote: HTMLElement;
+  private readonly groupPanel: GroupPanel | undefined;
 
   constructor(
     private readonly client: MagpieClient,
     private readonly directory: Directory,
     readonly ref: ConversationRef,
     private readonly presence: PresenceBook,
+    groups: GroupsApi,
   ) {
     this.title = h('h2', { id: 'conversation-title', 'data-testid': 'conversation-title' });
     this.olderButton = h('button', { type: 'button', class: 'older secondary', 'data-testid': 'older-button',
@@ -81,7 +86,9 @@ export class ConversationView {
     } },
       h('label', { for: 'composer-input', class: 'visually-hidden' }, 'Message'),
       this.input,
-      h('button', { type: 'submit', 'data-testid': 'send-button' }, 'Send'));
+      this.sendButton = h('button', { type: 'submit', 'data-testid': 'send-button' }, 'Send'));
+    this.closedNote = h('p', { class: 'composer-closed', role: 'status', 'data-testid': 'composer-closed' });
+    this.closedNote.hidden = true;
     const scroller = h('div', { class: 'message-scroller', 'data-testid': 'message-scroller',
       onscroll: () => this.onScroll(scroller) }, this.olderButton, this.status, this.list);
     this.subtitle = h('p', { class: 'muted conversation-kind', 'data-testid': 'conversation-subtitle' });
@@ -101,13 +108,29 @@ export class ConversationView {
         onclick: () => this.askClear(false) }, 'Cancel'));
     this.confirmBar.hidden = true;
     this.typing = h('p', { class: 'typing muted', 'aria-live': 'polite', 'data-testid': 'typing-indicator' });
+    let membersButton: HTMLButtonElement | undefined;
+    if (ref.type === 'GROUP') {
+      const panel = this.groupPanel = new GroupPanel(ref.targetId, client, directory, groups, (m) => this.showMembership(m));
+      membersButton = h('button', { type: 'button', class: 'toggle', 'aria-expanded': 'false', 'aria-controls': panel.element.id,
+        'data-testid': 'members-button', onclick: () => {
+          panel.show(!panel.shown);
+          membersButton!.setAttribute('aria-expanded', String(panel.shown));
+        } }, 'Members');
+      panel.element.addEventListener('keydown', (e) => {
+        if (e.key === 'Escape') {
+          panel.show(false);
+          membersButton!.setAttribute('aria-expanded', 'false');
+          membersButton!.focus();
+        }
+      });
+    }
     this.element = h('section', { class: 'conversation-view', 'aria-labelledby': 'conversation-title',
       'data-testid': 'conversation-view', 'data-conversation-id': ref.conversationId },
       h('header', { class: 'conversation-header' },
         h('div', { class: 'conversation-heading' }, this.title, this.subtitle),
         h('div', { class: 'conversation-actions', role: 'group', 'aria-label': 'Conversation settings' },
-          this.pinButton, this.muteButton, clearButton)),
-      this.confirmBar, this.actionError, scroller, this.typing, form);
+          membersButton, this.pinButton, this.muteButton, clearButton)),
+      this.groupPanel?.element, this.confirmBar, this.actionError, scroller, this.typing, this.closedNote, form);
     this.renderTitle();
     this.offPresence = presence.onChange((p) => {
       if (p.uid === this.peerUid()) {
@@ -276,9 +299,11 @@ export class ConversationView {
       for (const m of page.messages) {
         this.add(m, false);
       }
+      this.showPendingSends();
       this.updateHistoryStatus();
       this.scrollToBottom();
       this.markRead();
+      void this.groupPanel?.refresh();
     } catch (e) {
       this.status.textContent = `Could not load the history: ${(e as Error).message}`;
       this.status.setAttribute('role', 'alert');
@@ -302,6 +327,7 @@ export class ConversationView {
     }
     const atBottom = this.nearBottom();
     this.stopTyping(m.senderUid);
+    this.groupPanel?.onMessage(m);
     this.add(m, true);
     this.updateHistoryStatus();
     if (atBottom) {
@@ -313,6 +339,7 @@ export class ConversationView {
   /** Names may have arrived: re-render the title and the sender lines. */
   refreshNames(): void {
     this.renderTitle();
+    this.groupPanel?.refreshNames();
     for (const li of this.list.querySelectorAll<HTMLElement>('[data-sender-uid]')) {
       const name = li.querySelector('.sender');
       if (name) {
@@ -359,6 +386,39 @@ export class ConversationView {
     this.input.value = '';
     this.send(text);
     this.input.focus();
+  }
+
+  /** Whether you can write here: a left, removed or dismissed group closes the composer with a sentence why. */
+  private showMembership(m: Membership): void {
+    const closed = m !== 'MEMBER';
+    this.input.disabled = closed;
+    this.sendButton.disabled = closed;
+    this.input.placeholder = closed ? 'You cannot write here' : 'Write a message…';
+    this.closedNote.hidden = !closed;
+    this.closedNote.textContent = closed ? MEMBERSHIP_SENTENCE[m] : '';
+    this.closedNote.dataset.membership = m;
+  }
+
+  /**
+   * Sends of this conversation the SDK still holds unacknowledged (also from before a page reload: its outbox
+   * is kept in the store and resent once connected): shown as Sending… and completed by their acknowledgement.
+   */
+  private showPendingSends(): void {
+    for (const out of this.client.pending()) {
+      if (out.conversationId !== this.ref.conversationId || this.pending.has(out.clientMsgId)) {
+        continue;
+      }
+      const text = pendingText(out);
+      const li = this.pendingRow(text, out.clientMsgId);
+      this.pending.set(out.clientMsgId, li);
+      out.ack.then(
+        (m) => this.acknowledged(out.clientMsgId, m),
+        (e: unknown) => {
+          this.pending.delete(out.clientMsgId);
+          this.showFailed(li, text, e);
+        },
+      );
+    }
   }
 
   private send(text: string, replacing?: HTMLLIElement): void {

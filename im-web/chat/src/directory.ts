@@ -31,6 +31,25 @@ export class Directory {
     this.groups.set(groupId, name);
   }
 
+  /** A group's new name (a rename seen in its timeline): views showing it re-render. */
+  renameGroup(groupId: string, name: string): void {
+    if (this.groups.get(groupId) !== name) {
+      this.groups.set(groupId, name);
+      this.listeners.forEach((fn) => fn());
+    }
+  }
+
+  /** GET path of the account API as JSON; throws an Error naming the path and the server's answer. */
+  async getJson(path: string): Promise<unknown> {
+    const response = await this.get(path);
+    if (!response.ok) {
+      const error = new Error(`${path}: ${errorMessage(await response.text(), response.status)}`) as Error & { status?: number };
+      error.status = response.status;
+      throw error;
+    }
+    return response.json();
+  }
+
   userName(uid: string): string {
     const name = this.users.get(uid);
     if (name !== undefined) {

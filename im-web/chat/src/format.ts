@@ -22,15 +22,20 @@ export function describeGroupEvent(m: Message, nameOf: NameOf): string {
     case 'MEMBER_JOINED':
       return targets.length === 0 || targets.includes(who) ? `${who} joined` : `${who} let ${them} in`;
     case 'MEMBER_LEFT':
-      return `${who} left`;
+      return `${targets.length && !targets.includes(who) ? them : who} left`;
     case 'MEMBERS_KICKED':
       return `${who} removed ${them}`;
-    case 'ROLE_CHANGED':
-      return `${who} made ${them} ${String(e.role ?? '').replace(/^GROUP_ROLE_/, '').toLowerCase() || 'a member'}`;
+    case 'ROLE_CHANGED': {
+      const role = String(e.role ?? '').replace(/^GROUP_ROLE_/, '');
+      const be = targets.length === 1 && targets[0] === 'you' ? 'are' : targets.length > 1 ? 'are' : 'is';
+      return role === 'ADMIN' ? `${them} ${be} now ${targets.length > 1 ? 'admins' : 'an admin'}`
+        : role === 'OWNER' ? `${them} ${be} now the owner`
+          : `${them} ${be} no longer ${targets.length > 1 ? 'admins' : 'an admin'}`;
+    }
     case 'OWNER_TRANSFERRED':
       return `${who} handed the group to ${them}`;
     case 'GROUP_DISMISSED':
-      return `${who} dismissed the group`;
+      return `the group was dismissed by ${who}`;
     case 'MEMBER_MUTED':
       return `${who} muted ${them}`;
     case 'MEMBER_UNMUTED':
@@ -38,7 +43,7 @@ export function describeGroupEvent(m: Message, nameOf: NameOf): string {
     case 'MUTE_ALL_CHANGED':
       return e.muteAll ? `${who} muted the group` : `${who} unmuted the group`;
     case 'PROFILE_UPDATED':
-      return name ? `${who} renamed the group to “${name}”` : `${who} changed the group's profile`;
+      return name ? `the group was renamed to “${name}” by ${who}` : `${who} changed the group's profile`;
     case 'SETTINGS_CHANGED':
       return `${who} changed the group's settings`;
     default:

@@ -189,4 +189,33 @@ export class ChatPage {
       has: this.page.locator('[data-testid="person-name"]', { hasText: username }),
     });
   }
+
+  /** Opens the group panel of the open group conversation ("Members"). */
+  async openMembers() {
+    if (await this.byId('members-button').getAttribute('aria-expanded') !== 'true') await this.byId('members-button').click();
+    await this.byId('group-panel').waitFor();
+  }
+
+  /** The group panel's row of username. */
+  member(username) {
+    return this.page.locator(`[data-testid="group-member"][data-name="${username}"]`);
+  }
+
+  async inviteToGroup(username) {
+    await this.byId('group-invite-input').fill(username);
+    await this.byId('group-invite-button').click();
+    await this.member(username).waitFor({ timeout: LONG });
+  }
+
+  async waitForSystemLine(text, timeout = LONG) {
+    await this.page.locator('[data-testid="system-message"]', { hasText: text }).first().waitFor({ timeout });
+  }
+
+  /** Sets your status text in the header's presence menu. */
+  async setStatusText(text) {
+    await this.byId('presence-button').click();
+    await this.byId('status-text-input').fill(text);
+    await this.byId('status-text-input').press('Enter');
+    await this.page.locator('[data-testid="own-status-text"]', { hasText: text }).waitFor({ timeout: LONG });
+  }
 }
