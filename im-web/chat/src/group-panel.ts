@@ -225,9 +225,6 @@ export class GroupPanel {
     const sorted = [...this.members].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]
       || this.directory.userName(a.uid).localeCompare(this.directory.userName(b.uid)));
     replaceChildren(this.memberList, ...sorted.map((m) => this.row(m)));
-    if (!member && this.membership !== 'MEMBER') {
-      this.memberList.append(h('li', { class: 'muted' }, MEMBERSHIP_SENTENCE[this.membership]));
-    }
   }
 
   private row(m: GroupMember): HTMLLIElement {
