@@ -509,7 +509,8 @@ export class MagpieClient {
 
   /** Unacknowledged sends, oldest first (after a reload: those restored from the store too). */
   pending(): Outgoing[] {
-    return [...this.outbox.values()].flatMap((e) => (e.kind === 'SEND' ? [e.outgoing] : []));
+    return [...this.outbox.values()].flatMap((e) => (e.kind === 'SEND' && e.outgoing.state === 'SENDING'
+      ? [e.outgoing] : []));
   }
 
   /** One GROUP op with a fresh client_msg_id, in the outbox (not persisted) until GROUP_ACK or a refusal. */
@@ -627,11 +628,12 @@ export class MagpieClient {
   }
 
   private failOutbox(error: MagpieError): void {
+    // the entries stay in the map (this client sends nothing more): a write of the persisted outbox still queued
+    // keeps them for the next client of this store
     for (const entry of this.outbox.values()) {
       if (entry.kind === 'SEND') entry.outgoing.state = 'FAILED';
       entry.reject(error);
     }
-    this.outbox.clear();
   }
 
   // ---- conversations, history, read ------------------------------------------------------------------------------

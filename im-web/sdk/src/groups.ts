@@ -91,31 +91,31 @@ export class Groups {
     return String(created.groupId);
   }
 
-  invite(groupId: string, uids: string[]): Promise<GroupAckInfo> {
+  async invite(groupId: string, uids: string[]): Promise<GroupAckInfo> {
     return this.op(groupId, 'invite', create(GroupUidsSchema, { uids: uidList(uids, 'invite') }));
   }
 
-  join(groupId: string, message = ''): Promise<GroupAckInfo> {
+  async join(groupId: string, message = ''): Promise<GroupAckInfo> {
     return this.op(groupId, 'join', create(GroupJoinSchema, { message }));
   }
 
-  approveJoin(groupId: string, uid: string): Promise<GroupAckInfo> {
+  async approveJoin(groupId: string, uid: string): Promise<GroupAckInfo> {
     return this.op(groupId, 'approveJoin', create(GroupUidSchema, { uid: BigInt(checkUid(uid)) }));
   }
 
-  rejectJoin(groupId: string, uid: string): Promise<GroupAckInfo> {
+  async rejectJoin(groupId: string, uid: string): Promise<GroupAckInfo> {
     return this.op(groupId, 'rejectJoin', create(GroupUidSchema, { uid: BigInt(checkUid(uid)) }));
   }
 
-  leave(groupId: string): Promise<GroupAckInfo> {
+  async leave(groupId: string): Promise<GroupAckInfo> {
     return this.op(groupId, 'leave', create(GroupNoneSchema));
   }
 
-  kick(groupId: string, uids: string[]): Promise<GroupAckInfo> {
+  async kick(groupId: string, uids: string[]): Promise<GroupAckInfo> {
     return this.op(groupId, 'kick', create(GroupUidsSchema, { uids: uidList(uids, 'kick') }));
   }
 
-  setRole(groupId: string, uid: string, role: 'ADMIN' | 'MEMBER'): Promise<GroupAckInfo> {
+  async setRole(groupId: string, uid: string, role: 'ADMIN' | 'MEMBER'): Promise<GroupAckInfo> {
     if (role !== 'ADMIN' && role !== 'MEMBER') {
       return Promise.reject(badRequest(`setRole takes 'ADMIN' or 'MEMBER', got '${role}' (use transferOwner)`));
     }
@@ -123,27 +123,27 @@ export class Groups {
       role: role === 'ADMIN' ? GroupRole.ADMIN : GroupRole.MEMBER }));
   }
 
-  transferOwner(groupId: string, uid: string): Promise<GroupAckInfo> {
+  async transferOwner(groupId: string, uid: string): Promise<GroupAckInfo> {
     return this.op(groupId, 'transferOwner', create(GroupUidSchema, { uid: BigInt(checkUid(uid)) }));
   }
 
-  dismiss(groupId: string): Promise<GroupAckInfo> {
+  async dismiss(groupId: string): Promise<GroupAckInfo> {
     return this.op(groupId, 'dismiss', create(GroupNoneSchema));
   }
 
   /** Profile update of the name only. */
-  rename(groupId: string, name: string): Promise<GroupAckInfo> {
+  async rename(groupId: string, name: string): Promise<GroupAckInfo> {
     return this.updateProfile(groupId, { name });
   }
 
   /** Profile update: the fields given change ("" removes avatarUrl / announcement). */
-  updateProfile(groupId: string, profile: { name?: string; avatarUrl?: string; announcement?: string }):
+  async updateProfile(groupId: string, profile: { name?: string; avatarUrl?: string; announcement?: string }):
     Promise<GroupAckInfo> {
     return this.op(groupId, 'update', create(GroupProfileSchema, profile));
   }
 
   /** Settings: the fields given change; maxMembers 0 keeps it. */
-  settings(groupId: string, s: { invitePolicy?: 'MEMBERS' | 'ADMINS'; joinPolicy?: 'APPROVAL' | 'FREE' | 'CLOSED';
+  async settings(groupId: string, s: { invitePolicy?: 'MEMBERS' | 'ADMINS'; joinPolicy?: 'APPROVAL' | 'FREE' | 'CLOSED';
     maxMembers?: number }): Promise<GroupAckInfo> {
     return this.op(groupId, 'settings', create(GroupSettingsSchema, {
       invitePolicy: s.invitePolicy ? GroupInvitePolicy[`INVITE_${s.invitePolicy}`] : GroupInvitePolicy.INVITE_POLICY_UNCHANGED,
@@ -153,7 +153,7 @@ export class Groups {
   }
 
   /** Mutes a member until `untilMs` (ms since the epoch; at most 366 days from now). */
-  muteMember(groupId: string, uid: string, untilMs: number): Promise<GroupAckInfo> {
+  async muteMember(groupId: string, uid: string, untilMs: number): Promise<GroupAckInfo> {
     const durationMs = Math.ceil(untilMs - Date.now());
     if (!(durationMs >= 1 && durationMs <= MAX_MUTE_MS)) {
       return Promise.reject(badRequest(`muteMember: untilMs must be 1 ms to 366 days from now, got ${untilMs}`
@@ -163,12 +163,12 @@ export class Groups {
       durationMs: BigInt(durationMs) }));
   }
 
-  unmuteMember(groupId: string, uid: string): Promise<GroupAckInfo> {
+  async unmuteMember(groupId: string, uid: string): Promise<GroupAckInfo> {
     return this.op(groupId, 'unmuteMember', create(GroupUidSchema, { uid: BigInt(checkUid(uid)) }));
   }
 
   /** true: only admins and the owner may SEND. */
-  muteAll(groupId: string, muted: boolean): Promise<GroupAckInfo> {
+  async muteAll(groupId: string, muted: boolean): Promise<GroupAckInfo> {
     return this.op(groupId, 'muteAll', create(GroupMuteAllSchema, { muted }));
   }
 
@@ -212,11 +212,7 @@ export class Groups {
 
   private op<C extends NonNullable<GroupOp['case']>>(groupId: string, kase: C,
     value: Extract<GroupOp, { case: C }>['value']): Promise<GroupAckInfo> {
-    try {
-      checkUid(groupId);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    checkUid(groupId);
     return this.send(groupId, { case: kase, value } as GroupOp);
   }
 }

@@ -60,6 +60,9 @@ export class FakeGate {
     this.dropSends = 0;     // SEND requests to leave unanswered
     this.syncs = 0;
     this.sendsByClientId = new Map();
+    this.dropGroups = 0;       // GROUP requests to leave unanswered
+    this.groupErrors = [];     // ERROR answers for the next GROUP requests: {code, message}
+    this.groupsByClientId = new Map(); // client_msg_id -> GroupAck (a resend gets the original)
     this.lsbCalls = 0;
     this.refreshes = 0;
     this.invalidTokens = new Set();
@@ -189,6 +192,35 @@ export class FakeGate {
         socket.write(Command.SEND_ACK, frame.requestId, P.SendAckSchema, create(P.SendAckSchema, {
           clientMsgId: req.clientMsgId, conversationId: m.conversationId, msgId: m.msgId, seq: m.seq,
           serverTime: m.serverTime }));
+        return;
+      }
+      case Command.GROUP: {
+        const req = fromBinary(P.GroupRequestSchema, frame.body);
+        if (this.dropGroups > 0) {
+          this.dropGroups--;
+          return;
+        }
+        let ack = this.groupsByClientId.get(req.clientMsgId);
+        if (!ack) {
+          const error = this.groupErrors.shift();
+          if (error) {
+            socket.write(Command.ERROR, frame.requestId, P.ErrorSchema, create(P.ErrorSchema, {
+              code: error.code, message: error.message, command: Command.GROUP }));
+            return;
+          }
+          const types = { invite: P.GroupEventType.MEMBERS_INVITED, kick: P.GroupEventType.MEMBERS_KICKED,
+            leave: P.GroupEventType.MEMBER_LEFT, update: P.GroupEventType.PROFILE_UPDATED };
+          const targets = req.op.case === 'invite' || req.op.case === 'kick' ? req.op.value.uids : [];
+          const m = this.add(`g_${req.groupId}`, this.uid, '', P.ConversationType.GROUP);
+          m.clientMsgId = req.clientMsgId;
+          m.content = create(P.MessageContentSchema, { type: P.MessageType.SYSTEM, groupEvent: {
+            type: types[req.op.case] ?? P.GroupEventType.GROUP_EVENT_UNSPECIFIED, operatorUid: this.uid,
+            targetUids: targets, name: req.op.case === 'update' ? req.op.value.name : undefined, memberCount: 3 } });
+          ack = create(P.GroupAckSchema, { groupId: req.groupId, clientMsgId: req.clientMsgId, seq: m.seq,
+            msgId: m.msgId, version: m.msgId });
+          this.groupsByClientId.set(req.clientMsgId, ack);
+        }
+        socket.write(Command.GROUP_ACK, frame.requestId, P.GroupAckSchema, ack);
         return;
       }
       case Command.READ: {
