@@ -282,6 +282,114 @@ test('a friend request accepted; then the friend\'s presence goes offline and on
   await until(() => seen.slice(count).some((p) => p.online), 'dave sees erin online again', 60_000);
 });
 
+/** Registers fresh users (no friendships, blocks or policies from the other tests). */
+async function freshUsers(...names) {
+  for (const name of names) {
+    const username = `${name}_${run}`;
+    const { uid } = await api.register(username, 'password-123', name);
+    users[name] = { username, uid };
+  }
+}
+
+test('groups: invite (SYSTEM message, then sends), kick, leave, rename, info and members', { timeout: 120_000 },
+  async () => {
+    await freshUsers('gowner', 'gm1', 'gm2');
+    const owner = await login('gowner');
+    const m1 = await login('gm1');
+    const m2 = await login('gm2');
+    const events = (client) => {
+      const got = [];
+      client.on('message', (m) => { if (m.groupEvent) got.push(m); });
+      return got;
+    };
+    const atOwner = events(owner);
+    const atM1 = events(m1);
+    const atM2 = events(m2);
+    const groupId = await owner.groups.create('Birds', [users.gm1.uid]);
+    const conv = `g_${groupId}`;
+    const invited = await owner.groups.invite(groupId, [users.gm2.uid]);
+    assert.ok(invited.seq > 1n && !invited.pending);
+    await until(() => atM2.some((m) => m.groupEvent.type === 'MEMBERS_INVITED'), 'gm2 gets MEMBERS_INVITED');
+    const inv = atM2.find((m) => m.groupEvent.type === 'MEMBERS_INVITED');
+    assert.equal(inv.conversationId, conv);
+    assert.equal(inv.seq, invited.seq);
+    assert.deepEqual(inv.groupEvent.targetUids, [users.gm2.uid]);
+    assert.equal(inv.groupEvent.operatorUid, users.gowner.uid);
+    assert.equal(inv.groupEvent.memberCount, 3);
+    await until(() => atOwner.some((m) => m.seq === invited.seq), 'the owner gets its own change as a message');
+    const ownerText = inbox(owner, conv);
+    const hello = await m2.sendText({ group: groupId }, 'hello birds').ack;
+    await until(() => ownerText.length === 1, 'the owner gets gm2 message');
+    assert.deepEqual(ownerText, [`${users.gm2.uid}:hello birds#${hello.seq}`]);
+
+    const members = await owner.groups.members(groupId);
+    assert.deepEqual(members.map((m) => [m.uid, m.role]).sort(),
+      [[users.gowner.uid, 'OWNER'], [users.gm1.uid, 'MEMBER'], [users.gm2.uid, 'MEMBER']].sort());
+    assert.equal(members.find((m) => m.uid === users.gm2.uid).joinedSeq, invited.seq);
+
+    await assert.rejects(m1.groups.kick(groupId, [users.gm2.uid]), (e) => e.code === 'NOT_ADMIN');
+    const kicked = await owner.groups.kick(groupId, [users.gm1.uid]);
+    await until(() => atM1.some((m) => m.seq === kicked.seq), 'gm1 receives the message removing them');
+    assert.equal(atM1.find((m) => m.seq === kicked.seq).groupEvent.type, 'MEMBERS_KICKED');
+    await assert.rejects(m1.sendText({ group: groupId }, 'still here?').ack, (e) => e.code === 'FORBIDDEN');
+
+    const left = await m2.groups.leave(groupId);
+    await until(() => atOwner.some((m) => m.seq === left.seq), 'the owner sees gm2 leave');
+    const leftEvent = atOwner.find((m) => m.seq === left.seq).groupEvent;
+    assert.equal(leftEvent.type, 'MEMBER_LEFT');
+    assert.equal(leftEvent.operatorUid, users.gm2.uid);
+    await assert.rejects(owner.groups.leave(groupId), (e) => e.code === 'OWNER_CANNOT_LEAVE');
+
+    const renamed = await owner.groups.rename(groupId, 'Magpies');
+    await until(() => atOwner.some((m) => m.seq === renamed.seq), 'the owner gets PROFILE_UPDATED');
+    const profile = atOwner.find((m) => m.seq === renamed.seq).groupEvent;
+    assert.equal(profile.type, 'PROFILE_UPDATED');
+    assert.equal(profile.name, 'Magpies');
+    const info = await owner.groups.info(groupId);
+    assert.equal(info.groupId, groupId);
+    assert.equal(info.name, 'Magpies');
+    assert.equal(info.ownerUid, users.gowner.uid);
+    assert.equal(info.memberCount, 1);
+    assert.deepEqual(info.members.map((m) => m.uid), [users.gowner.uid]);
+  });
+
+test('an unacknowledged SEND kept in the store is delivered once by the next client', { timeout: 120_000 },
+  async () => {
+    await freshUsers('oxsender', 'oxreader');
+    const store = new MemoryStore();
+    let blocked = false;
+    const blocking = (url) => {
+      const ws = new WebSocket(url);
+      const send = ws.send.bind(ws);
+      ws.send = (data, ...rest) => { if (!blocked) send(data, ...rest); }; // the network swallows what we send
+      return ws;
+    };
+    const first = await login('oxsender', store, { webSocket: blocking });
+    const reader = await login('oxreader');
+    const conv = singleId(users.oxsender.uid, users.oxreader.uid);
+    const atReader = inbox(reader, conv);
+    blocked = true;
+    const out = first.sendText({ user: users.oxreader.uid }, 'from the outbox');
+    await until(async () => (await store.get(`${users.oxsender.uid}/outbox`) ?? '').includes(out.clientMsgId),
+      'the SEND is in the stored outbox');
+    assert.equal(out.state, 'SENDING');
+    await first.close({ logout: false });
+    await assert.rejects(out.ack, (e) => e.code === 'CLOSED');
+
+    const second = await login('oxsender', store);
+    await until(async () => (await store.get(`${users.oxsender.uid}/outbox`)) === '[]', 'the outbox drained');
+    assert.deepEqual(second.pending(), []);
+    await until(() => atReader.length === 1, 'the reader gets it');
+    const page = await second.history(conv);
+    const copies = page.messages.filter((m) => m.clientMsgId === out.clientMsgId);
+    assert.equal(copies.length, 1);
+    assert.equal(copies[0].text, 'from the outbox');
+    const third = await login('oxsender', new MemoryStore());
+    const fresh = await third.history(conv); // from the server: stored once
+    assert.deepEqual(fresh.messages.filter((m) => m.text === 'from the outbox').length, 1);
+    assert.deepEqual(atReader, [`${users.oxsender.uid}:from the outbox#${copies[0].seq}`]);
+  });
+
 test('delivery survives a server restart: once, in order, both ways', { timeout: 400_000 }, async () => {
   const alice = await login('alice');
   const carol = await login('carol');
