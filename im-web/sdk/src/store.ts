@@ -6,6 +6,8 @@
  * - `<uid>/positions`: JSON `{conversationId: "<last delivered seq>"}` so a reload does not deliver again;
  * - `<uid>/sync-version`: the version of the last complete SYNC (decimal string);
  * - `<uid>/conversations`: JSON list of the conversation rows;
+ * - `<uid>/outbox`: JSON `[{request: <SendRequest proto3 JSON>}]`, the SENDs not yet acknowledged (resent by the next
+ *   client with the same client msg id);
  * and messages for history through {@link ClientStore.putMessages} / {@link ClientStore.getMessages}.
  */
 export interface ClientStore {
