@@ -1,4 +1,4 @@
-import type { MagpieClient } from '@magpie/sdk';
+import type { MagpieClient, Outgoing } from '@magpie/sdk';
 
 /**
  * The SDK's round-2 and round-3 API as the page uses it (conversation state, typing, presence, friends, groups;
@@ -73,9 +73,7 @@ export function groupsOf(client: MagpieClient, getJson: GetJson): GroupsApi {
   };
 }
 
-/** The text of an unacknowledged send (the SDK's Outgoing carries it, or its request's content does). */
-export function pendingText(out: object): string {
-  const o = out as { text?: unknown; content?: { text?: unknown }; request?: { content?: { text?: unknown } } };
-  const text = o.text ?? o.content?.text ?? o.request?.content?.text;
-  return typeof text === 'string' ? text : '(message)';
+/** The text of an unacknowledged send, also one restored from the store after a reload. */
+export function pendingText(out: Outgoing): string {
+  return out.text || '(message)';
 }

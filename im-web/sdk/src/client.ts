@@ -55,6 +55,8 @@ export type ConnectionState = 'IDLE' | 'CONNECTING' | 'CONNECTED' | 'RECONNECTIN
 export interface Outgoing {
   clientMsgId: string;
   conversationId?: string;
+  /** The text (or caption) being sent, so a page can show a send restored from the store after a reload. */
+  text: string;
   state: 'SENDING' | 'ACKED' | 'FAILED';
   /** Resolves on SEND_ACK with the stored message (seq, msgId, serverTime); rejects when refused for good. */
   ack: Promise<Message>;
@@ -491,7 +493,7 @@ export class MagpieClient {
     const ack = new Promise<Message>((res, rej) => { resolve = res; reject = rej; });
     ack.catch(() => undefined); // callers that ignore failures do not get unhandled rejections
     const outgoing: Outgoing = {
-      clientMsgId, state: 'SENDING', ack,
+      clientMsgId, state: 'SENDING', ack, text: content.text,
       conversationId: group ? `g_${targetId}` : singleConversationId(this.uidBig, targetId),
     };
     if (this._state === 'CLOSED') {
@@ -554,7 +556,7 @@ export class MagpieClient {
     let reject!: (e: MagpieError) => void;
     const ack = new Promise<Message>((res, rej) => { resolve = res; reject = rej; });
     ack.catch(() => undefined);
-    const outgoing: Outgoing = { clientMsgId: request.clientMsgId, state: 'SENDING', ack,
+    const outgoing: Outgoing = { clientMsgId: request.clientMsgId, state: 'SENDING', ack, text: request.content?.text ?? '',
       conversationId: group ? `g_${request.targetId}` : singleConversationId(this.uidBig, request.targetId) };
     return { kind: 'SEND', id: request.clientMsgId, request, outgoing, resolve, reject, inFlight: false, attempts: 0 };
   }
