@@ -79,10 +79,14 @@ public final class SendRequestParser {
      */
     static String clientMsgIdProblem(String clientMsgId) {
         int codePoints = clientMsgId.codePointCount(0, clientMsgId.length());
-        if (codePoints >= 1 && codePoints <= MAX_CLIENT_MSG_ID_CHARS) {
-            return null;
+        if (codePoints < 1 || codePoints > MAX_CLIENT_MSG_ID_CHARS) {
+            return "client_msg_id must be 1-" + MAX_CLIENT_MSG_ID_CHARS + " Unicode code points, got " + codePoints;
         }
-        return "client_msg_id must be 1-" + MAX_CLIENT_MSG_ID_CHARS + " Unicode code points, got " + codePoints;
+        // the column's collation compares with trailing spaces ignored (PAD SPACE): "c-1 " would be taken for "c-1"
+        if (clientMsgId.endsWith(" ")) {
+            return "client_msg_id must not end with a space (U+0020), got '" + clientMsgId + "'";
+        }
+        return null;
     }
 
     private static Refused refuse(UpstreamEnvelope env, ErrorCode code, String message) {

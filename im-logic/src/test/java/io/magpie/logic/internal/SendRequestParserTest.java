@@ -53,6 +53,14 @@ class SendRequestParserTest {
     }
 
     @Test
+    void aClientMessageIdEndingInASpaceIsRefusedBecauseTheColumnWouldMatchItWithoutTheSpace() {
+        assertRefused(Sends.envelope(7, 3, 11, Sends.text("c-1 ", 42, "x")), ErrorCode.BAD_REQUEST,
+                "client_msg_id must not end with a space (U+0020), got 'c-1 '");
+        assertInstanceOf(Accepted.class, parser.parse(Sends.envelope(7, 3, 11, Sends.text(" c-1", 42, "x"))),
+                "a leading space is compared as it is");
+    }
+
+    @Test
     void clientMessageIdsAreCountedInCodePointsTheUnitOfTheColumn() {
         String emoji = "\uD83D\uDC4B"; // U+1F44B: one code point, two Java chars, four UTF-8 bytes
         Accepted a = assertInstanceOf(Accepted.class,
