@@ -31,27 +31,31 @@ class WebClientsIT {
     private static final Path JAR = Path.of("target", "magpie.jar").toAbsolutePath();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
+    /**
+     * Both Node suites at once, each with its own standalone (they take turns on the CPU well: most of their time is
+     * spent waiting for the other side), so the suite pays for the longer one only.
+     */
     @Test
-    void theTypeScriptSdkChatsThroughARealServer(Infrastructure infra, TestIsolation isolation) throws Exception {
+    void theTypeScriptSdkAndTheWebChatInARealBrowserChatThroughARealServer(Infrastructure infra,
+            TestIsolation isolation) throws Exception {
         requireNode();
-        npm(infra, isolation, "sdk-e2e", "run", "test:e2e", "-w", "sdk");
-    }
-
-    @Test
-    void theWebChatWorksInARealBrowser(Infrastructure infra, TestIsolation isolation) throws Exception {
-        requireNode();
-        if (!Files.isExecutable(CHROMIUM)) {
-            String banner = """
-
-                    ##########################################################################
-                    # BROWSER TESTS SKIPPED: no Chromium at /usr/bin/chromium.
-                    # Install Debian's package to run them: apt-get install chromium
-                    ##########################################################################
-                    """;
-            System.out.println(banner);
-            Assumptions.abort(banner.strip());
+        boolean browser = Files.isExecutable(CHROMIUM);
+        NodeRun sdk = NodeRun.start(infra, isolation, "sdk-e2e", "run", "e2e", "-w", "sdk");
+        NodeRun page = browser ? NodeRun.start(infra, isolation, "browser", "run", "test:browser") : null;
+        sdk.assertPassed();
+        if (page != null) {
+            page.assertPassed();
+            return;
         }
-        npm(infra, isolation, "browser", "run", "test:browser");
+        String banner = """
+
+                ##########################################################################
+                # BROWSER TESTS SKIPPED: no Chromium at /usr/bin/chromium.
+                # Install Debian's package to run them: apt-get install chromium
+                ##########################################################################
+                """;
+        System.out.println(banner);
+        Assumptions.abort(banner.strip());
     }
 
     private static void requireNode() {
@@ -64,35 +68,49 @@ class WebClientsIT {
         Assumptions.assumeTrue(built, "im-web/node_modules exists once im-web's build ran npm ci");
     }
 
-    /** Runs {@code npm <args>} in im-web, the standalone it starts pointed at the suite's servers; fails on exit != 0. */
-    private static void npm(Infrastructure infra, TestIsolation isolation, String name, String... args)
-            throws IOException, InterruptedException {
-        Path log = Path.of("target", "web-clients-" + name + ".log").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of("npm"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(WEB.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        MagpieJar.clusterEnvironment(env, infra, isolation);
-        env.remove("MAGPIE_CLUSTER_JAVA_OPTS");
-        env.put("MAGPIE_JAR", JAR.toString());
-        env.put("MAGPIE_JAVA", MagpieJar.java());
-        env.put("MAGPIE_STANDALONE_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
-        // this test's own database: the browser test signs up fixed user names (alice, bob, carol)
-        Path config = Path.of("target", "web-clients-standalone.yaml").toAbsolutePath();
-        Files.writeString(config, "mysql:\n  url: \"" + isolation.jdbcUrl() + "\"\n  user: \"" + infra.mysqlUser()
-                + "\"\n  password: \"" + infra.mysqlPassword() + "\"\n", StandardCharsets.UTF_8);
-        env.put("MAGPIE_STANDALONE_CONFIG", config.toString());
-        Process process = builder.start();
-        boolean finished = process.waitFor(8, TimeUnit.MINUTES);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+    /** {@code npm <args>} running in im-web, the standalone it starts pointed at the suite's servers. */
+    private record NodeRun(String what, Process process, Path log) {
+
+        static NodeRun start(Infrastructure infra, TestIsolation isolation, String name, String... args)
+                throws IOException {
+            Path log = Path.of("target", "web-clients-" + name + ".log").toAbsolutePath();
+            List<String> command = new ArrayList<>(List.of("npm"));
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(WEB.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            MagpieJar.clusterEnvironment(env, infra, isolation);
+            env.remove("MAGPIE_CLUSTER_JAVA_OPTS");
+            env.put("MAGPIE_JAR", JAR.toString());
+            env.put("MAGPIE_JAVA", MagpieJar.java());
+            env.put("MAGPIE_STANDALONE_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+            // each run's standalone its own deployment on the suite's servers: key and topic prefixes, and a database
+            // (created on first use) of its own — the browser test signs up fixed user names (alice, bob, carol)
+            String tag = name.replaceAll("[^a-z0-9]", "");
+            env.put("MAGPIE_REDIS_KEY_PREFIX", isolation.redisKeyPrefix() + tag + ":");
+            env.put("MAGPIE_KAFKA_TOPIC_PREFIX", isolation.topicPrefix() + tag + ".");
+            String url = isolation.jdbcUrl();
+            int query = url.indexOf('?');
+            String database = (query < 0 ? url : url.substring(0, query)) + "_" + tag + "?createDatabaseIfNotExist=true"
+                    + (query < 0 ? "" : "&" + url.substring(query + 1));
+            Path config = Path.of("target", "web-clients-" + name + ".yaml").toAbsolutePath();
+            Files.writeString(config, "mysql:\n  url: \"" + database + "\"\n  user: \"" + infra.mysqlUser()
+                    + "\"\n  password: \"" + infra.mysqlPassword() + "\"\n", StandardCharsets.UTF_8);
+            env.put("MAGPIE_STANDALONE_CONFIG", config.toString());
+            return new NodeRun("npm " + String.join(" ", args), builder.start(), log);
         }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println("---- npm " + String.join(" ", args) + " (" + log + ")\n" + output);
-        assertTrue(finished, "npm " + String.join(" ", args) + " did not finish within 8 minutes");
-        assertEquals(0, process.exitValue(), "npm " + String.join(" ", args) + " failed; its output is above and in "
-                + log);
+
+        /** Waits for the run (8 minutes at most), prints its output and fails unless it exited 0. */
+        void assertPassed() throws IOException, InterruptedException {
+            boolean finished = process.waitFor(8, TimeUnit.MINUTES);
+            if (!finished) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            System.out.println("---- " + what + " (" + log + ")\n" + output);
+            assertTrue(finished, what + " did not finish within 8 minutes");
+            assertEquals(0, process.exitValue(), what + " failed; its output is above and in " + log);
+        }
     }
 }
