@@ -102,7 +102,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 Magpie standalone is ready (%d ms).
                   account API  %s://%s:%d   (POST /v1/accounts, POST /v1/sessions)
                   LSB          %s://%s:%d   (GET /v1/gate)
-                %s                  gate         %s %s:%d, %s://%s:%d%s
+                %s  gate         %s %s:%d, %s://%s:%d%s
                   listening on %s%s; gate internal port %s:%d (routers only)
                 %sTry it:  ./magpie chat %s--user alice --password alice-secret --to bob
                 Stop it: Ctrl-C
