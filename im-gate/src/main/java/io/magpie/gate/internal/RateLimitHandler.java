@@ -29,6 +29,11 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final GateLimits limits;
+    // the RATE_LIMITED wording of each budget, built once: the limits never change, and frames pass here by the million
+    private final String framesBudget;
+    private final String sendsBudget;
+    private final String syncsBudget;
+    private final String pullsBudget;
     private final Ticker ticker;
     private final RequestBudget frames;
     private final RequestBudget sends;
@@ -43,6 +48,10 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
     public RateLimitHandler(Session session, GateLimits limits, Ticker ticker) {
         this.session = Objects.requireNonNull(session, "session");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.framesBudget = budget("frames", limits.framesPerSecond(), "frame", limits.frameBurst());
+        this.sendsBudget = budget("sends", limits.sendsPerSecond(), "send", limits.sendBurst());
+        this.syncsBudget = budget("syncs", limits.syncsPerSecond(), "sync", limits.syncBurst());
+        this.pullsBudget = budget("pulls", limits.pullsPerSecond(), "pull", limits.pullBurst());
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.frames = budget(limits.framesPerSecond(), limits.frameBurst());
         this.sends = budget(limits.sendsPerSecond(), limits.sendBurst());
@@ -76,8 +85,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         if (wait == 0) {
             return true;
         }
-        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, budget("frames", limits.framesPerSecond(), "frame",
-                limits.frameBurst()));
+        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, framesBudget);
         return false;
     }
 
@@ -92,7 +100,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         }
         long now = ticker.nanoTime();
         long wait = take(frames, now);
-        String budget = budget("frames", limits.framesPerSecond(), "frame", limits.frameBurst());
+        String budget = framesBudget;
         if (wait == 0) {
             RequestBudget own = switch (frame.knownCommand().orElse(Command.ERROR)) {
                 // GROUP is a write like SEND; PRESENCE is a read like PULL
@@ -102,9 +110,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
                 default -> null;
             };
             wait = take(own, now);
-            budget = own == sends ? budget("sends", limits.sendsPerSecond(), "send", limits.sendBurst())
-                    : own == syncs ? budget("syncs", limits.syncsPerSecond(), "sync", limits.syncBurst())
-                    : budget("pulls", limits.pullsPerSecond(), "pull", limits.pullBurst());
+            budget = own == sends ? sendsBudget : own == syncs ? syncsBudget : pullsBudget;
         }
         if (wait == 0) {
             ctx.fireChannelRead(frame);
