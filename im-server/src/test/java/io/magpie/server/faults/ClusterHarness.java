@@ -296,6 +296,18 @@ final class ClusterHarness implements AutoCloseable {
         throw new AssertionError("the LSB does not list " + gate + " (it lists " + listedGates() + ")");
     }
 
+    /** Per gate id, the relative load the LSB compares ({@code relativeLoad} of {@code GET /v1/gates}). */
+    Map<String, Double> relativeLoads() {
+        JsonNode body = gateList();
+        Map<String, Double> loads = new java.util.TreeMap<>();
+        if (body != null) {
+            for (JsonNode g : body.findParents("gateId")) {
+                loads.put(g.get("gateId").asText(), g.get("relativeLoad").asDouble());
+            }
+        }
+        return loads;
+    }
+
     /** The gate the LSB hands the next client ({@code GET /v1/gate}), as a client asks for one. */
     String lsbChoice() {
         try {
