@@ -1,8 +1,8 @@
 package io.magpie.das;
 
 import io.magpie.registry.StorageException;
-
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.WriterSession;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -38,6 +38,8 @@ public final class MessageStore {
     private final ConversationRepository conversations;
     private final GroupRepository groups;
     private final PartitionFenceRepository fences;
+    /** The single writer's held session; null = every transaction borrows a pooled connection. */
+    private final WriterSession writer;
 
     /** A store for one-to-one messages only: {@link #persist(List, List, List)} takes no group progress. */
     public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations) {
@@ -58,11 +60,27 @@ public final class MessageStore {
      */
     public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations,
             GroupRepository groups, PartitionFenceRepository fences) {
+        this(dataSource, messages, conversations, groups, fences, false);
+    }
+
+    /**
+     * @param heldWriterSession the thread that runs fenced transactions (the partitions' single writer) keeps
+     *                          its MySQL session between them, set up once (manual commit, bounded idle time)
+     *                          instead of per transaction; needs {@code fences}
+     */
+    public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations,
+            GroupRepository groups, PartitionFenceRepository fences, boolean heldWriterSession) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.messages = Objects.requireNonNull(messages, "messages");
         this.conversations = Objects.requireNonNull(conversations, "conversations");
         this.groups = groups;
         this.fences = fences;
+        if (heldWriterSession && fences == null) {
+            throw new IllegalArgumentException("a held writer session is for fenced writes: it needs a"
+                    + " PartitionFenceRepository");
+        }
+        this.writer = heldWriterSession ? new WriterSession(dataSource, fences::boundIdle, fences::restoreIdle,
+                fences.idleTimeout().toNanos() / 2, System::nanoTime) : null;
     }
 
     /** Inserts {@code newMessages} and applies {@code conversationUpdates} in one transaction. */
@@ -142,50 +160,83 @@ public final class MessageStore {
             throw new IllegalStateException("this MessageStore was built without a PartitionFenceRepository and"
                     + " cannot check the fence of partitions " + fence.epochs().keySet());
         }
-        String what = "fenced persist touching " + groupIds.size() + " groups";
+        if (!fence.isNone() && writer != null) {
+            Connection held;
+            try {
+                held = writer.acquire();
+            } catch (SQLException e) {
+                throw SqlErrors.translate("setting up the writer's MySQL session (manual commit, wait_timeout "
+                        + fences.idleTimeout().toSeconds() + " s)", e);
+            }
+            if (held != null) {
+                try {
+                    Writes writes = transaction(held, fence, groupIds, planner);
+                    writer.released();
+                    return writes;
+                } catch (RuntimeException e) {
+                    writer.discard();
+                    throw e;
+                }
+            }
+        }
         try (Connection connection = dataSource.getConnection()) {
             // HikariCP restores auto-commit when the connection goes back to the pool
             connection.setAutoCommit(false);
             try {
-                Writes writes;
-                try {
-                    if (!fence.isNone()) {
-                        fences.enter(connection, fence);
-                    }
-                    Map<Long, GroupRoster> rosters = groupIds.isEmpty() ? Map.of()
-                            : groups.lockRosters(connection, groupIds);
-                    writes = planner.plan(rosters);
-                    what = "persist of " + writes.messages().size() + " messages, " + writes.rows().size()
-                            + " conversation rows and " + writes.groups().size() + " groups";
-                    if ((!writes.changes().isEmpty()) && groups == null) {
-                        throw new IllegalStateException("this MessageStore was built without a GroupRepository"
-                                + " and cannot change " + writes.changes().size() + " groups");
-                    }
-                    // first: a created group's row must exist before its first message advances it
-                    for (GroupChange change : writes.changes()) {
-                        groups.apply(connection, change);
-                    }
-                    if (!writes.groups().isEmpty()) {
-                        groups.advance(connection, writes.groups());
-                    }
-                    messages.insertBatch(connection, writes.messages());
-                    conversations.upsertBatch(connection, writes.rows());
-                    connection.commit();
-                } catch (SQLException e) {
-                    rollback(connection, e);
-                    throw SqlErrors.translate(what, e);
-                } catch (RuntimeException e) {
-                    rollback(connection, e);
-                    throw e;
+                if (!fence.isNone()) {
+                    fences.boundIdle(connection);
                 }
-                restoreIdleTimeout(connection, fence, what);
+                Writes writes = transaction(connection, fence, groupIds, planner);
+                restoreIdleTimeout(connection, fence, "fenced persist");
                 return writes;
+            } catch (SQLException e) {
+                RuntimeException failure = SqlErrors.translate("bounding the idle time of a fenced persist", e);
+                leave(connection, fence, failure);
+                throw failure;
             } catch (RuntimeException e) {
                 leave(connection, fence, e);
                 throw e;
             }
         } catch (SQLException e) {
+            throw SqlErrors.translate("fenced persist touching " + groupIds.size() + " groups", e);
+        }
+    }
+
+    /**
+     * The transaction itself on a session in manual commit (and bounded idle time when fenced): check the
+     * fence, lock the groups, plan, write, commit; rolled back on any failure.
+     */
+    private Writes transaction(Connection connection, WriteFence fence, Collection<Long> groupIds, Planner planner) {
+        String what = "fenced persist touching " + groupIds.size() + " groups";
+        try {
+            if (!fence.isNone()) {
+                fences.check(connection, fence);
+            }
+            Map<Long, GroupRoster> rosters = groupIds.isEmpty() ? Map.of() : groups.lockRosters(connection, groupIds);
+            Writes writes = planner.plan(rosters);
+            what = "persist of " + writes.messages().size() + " messages, " + writes.rows().size()
+                    + " conversation rows and " + writes.groups().size() + " groups";
+            if ((!writes.changes().isEmpty()) && groups == null) {
+                throw new IllegalStateException("this MessageStore was built without a GroupRepository"
+                        + " and cannot change " + writes.changes().size() + " groups");
+            }
+            // first: a created group's row must exist before its first message advances it
+            for (GroupChange change : writes.changes()) {
+                groups.apply(connection, change);
+            }
+            if (!writes.groups().isEmpty()) {
+                groups.advance(connection, writes.groups());
+            }
+            messages.insertBatch(connection, writes.messages());
+            conversations.upsertBatch(connection, writes.rows());
+            connection.commit();
+            return writes;
+        } catch (SQLException e) {
+            rollback(connection, e);
             throw SqlErrors.translate(what, e);
+        } catch (RuntimeException e) {
+            rollback(connection, e);
+            throw e;
         }
     }
 

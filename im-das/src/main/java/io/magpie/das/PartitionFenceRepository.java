@@ -145,8 +145,34 @@ public final class PartitionFenceRepository {
         if (fence.isNone()) {
             return;
         }
+        boundIdle(connection);
+        check(connection, fence);
+    }
+
+    /**
+     * Bounds how long {@code connection}'s session may sit idle ({@code wait_timeout}) to the write idle
+     * timeout, for as long as it runs fenced transactions; {@link #leave} restores it.
+     */
+    public void boundIdle(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("SET SESSION wait_timeout = " + idleSeconds);
+        }
+    }
+
+    /** The write idle timeout a {@link #boundIdle bounded} session has. */
+    public Duration idleTimeout() {
+        return Duration.ofSeconds(idleSeconds);
+    }
+
+    /**
+     * The check of {@link #enter} on a session already {@link #boundIdle bounded}: the fence rows read
+     * {@code LOCK IN SHARE MODE} inside the open transaction.
+     *
+     * @throws FencedWriteException if another instance claimed one of the partitions since
+     */
+    public void check(Connection connection, WriteFence fence) throws SQLException {
+        if (fence.isNone()) {
+            return;
         }
         Set<Integer> partitions = fence.epochs().keySet();
         StringBuilder sql = new StringBuilder("SELECT part, epoch FROM partition_fence WHERE topic = ? AND part IN (");
@@ -188,6 +214,11 @@ public final class PartitionFenceRepository {
         if (fence.isNone()) {
             return;
         }
+        restoreIdle(connection);
+    }
+
+    /** Undoes {@link #boundIdle}: the server's own idle timeout again. */
+    public void restoreIdle(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("SET SESSION wait_timeout = @@GLOBAL.wait_timeout");
         }

@@ -93,6 +93,7 @@ public final class GateServer implements AutoCloseable {
     private final GateConfig config;
     private final GateRegistry registry;
     private final Clock clock;
+    private final HopLatencies hopLatencies;
     private final SessionTable sessions = new SessionTable();
     private final SessionRoutes sessionRoutes;
     private final ClientConnections clients;
@@ -173,7 +174,8 @@ public final class GateServer implements AutoCloseable {
         GateMetrics metrics = new GateMetrics(Objects.requireNonNull(meters, "meters"), config.gateId(), clients::count);
         this.clientPipeline = new ClientPipeline(config, clock, Ticker.system(),
                 new KafkaUpstreamPublisher(bus, topics.upstream()), login, metrics);
-        this.gatePushHandler = new GatePushHandler(config.gateId(), sessions);
+        this.hopLatencies = new HopLatencies(clock.millis());
+        this.gatePushHandler = new GatePushHandler(config.gateId(), sessions, hopLatencies, clock);
         // read the certificate now: a bad file fails the gate before it binds anything
         this.tls = config.tls().enabled() ? TlsStage.of(ServerTls.load(config.tls()), config.gateId())
                 : TlsStage.plaintext();
@@ -343,6 +345,11 @@ public final class GateServer implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** The hop latencies of the traced frames this gate wrote (served as {@code GET /debug/hops}). */
+    public HopLatencies hopLatencies() {
+        return hopLatencies;
     }
 
     public String gateId() {

@@ -139,7 +139,7 @@ public final class LogicService implements AutoCloseable {
             ConversationRepository conversations = new ConversationRepository(database.dataSource(), clock);
             GroupRepository groups = new GroupRepository(database.dataSource(), clock);
             producer = new KafkaProducer<>(producerProperties());
-            PushTaskPublisher publisher = new PushTaskPublisher(producer, topics.push(), config.pushAckTimeout());
+            PushTaskPublisher publisher = new PushTaskPublisher(producer, topics.push(), config.pushAckTimeout(), clock);
             // fencing: a claim outlasts the write idle timeout, after which MySQL has closed a frozen writer
             PartitionFenceRepository fenceRows = new PartitionFenceRepository(database.dataSource(), clock,
                     config.writeIdleTimeout(), config.writeIdleTimeout().plusSeconds(5));
@@ -149,7 +149,9 @@ public final class LogicService implements AutoCloseable {
             UnreadCounts unreadCounts = new UnreadCounts(database.dataSource());
             SyncCursor syncCursor = new SyncCursor(clock, config.syncVersionWindow(), snowflakeConfig.epoch());
             LogicMetrics metrics = new LogicMetrics(meters);
-            MessageStore store = new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows);
+            // the upstream consumer thread is the single writer of its partitions: it keeps its MySQL session
+            MessageStore store = new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows,
+                    true);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(),
                             new Relations(database.dataSource())::directRefusals, config.accountCacheSize()),
@@ -190,7 +192,7 @@ public final class LogicService implements AutoCloseable {
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
-                            publisher, signals, groupOps), queries, assigner,
+                            publisher, signals, groupOps, clock), queries, assigner,
                     new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock, metrics);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;

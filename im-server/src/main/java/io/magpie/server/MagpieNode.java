@@ -25,6 +25,7 @@ import io.magpie.server.admin.GateDrainControl;
 import io.magpie.server.config.Settings;
 import io.magpie.server.health.HealthConfig;
 import io.magpie.server.health.HealthServer;
+import io.magpie.server.health.HopRoutes;
 import io.magpie.server.metrics.NodeMeters;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,18 +98,22 @@ public final class MagpieNode implements AutoCloseable {
         AtomicBoolean started = new AtomicBoolean();
         HealthConfig healthConfig = settings.health();
         GateAdminRoutes adminRoutes = null;
+        HopRoutes hopRoutes = null;
         if (roles.contains(Role.GATE)) {
             gateAdmin = settings.gateAdmin();
             adminRoutes = new GateAdminRoutes(gateAdmin.adminToken());
+            hopRoutes = new HopRoutes(clock);
         }
         // one registry for every role of the process, served on the health listener as /metrics
         NodeMeters meters = track(new NodeMeters());
         if (healthConfig.enabled()) {
             GateAdminRoutes routes = adminRoutes;
+            HopRoutes hops = hopRoutes;
             health = track(HealthServer.start(healthConfig, List.of(new HealthServer.Check("startup", () -> true,
                     started::get)), meters::scrape, javalin -> {
                         if (routes != null) {
                             routes.install(javalin);
+                            hops.install(javalin);
                         }
                     }));
         }
@@ -153,6 +158,7 @@ public final class MagpieNode implements AutoCloseable {
                     new TokenCodec(settings.tokenKeys(), clock), new RedisActiveSessions(redis), clock, meters.registry()));
             gate.start();
             GateServer runningGate = gate;
+            hopRoutes.attach(runningGate.hopLatencies());
             checks.add(new HealthServer.Check("gate", () -> runningGate.live(EVENT_LOOP_CHECK),
                     () -> runningGate.ready(EVENT_LOOP_CHECK)));
             adminRoutes.attach(new GateDrainControl() {

@@ -1,7 +1,9 @@
 package io.magpie.gate.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.magpie.gate.HopLatencies;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.EpochMicros;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
@@ -9,6 +11,7 @@ import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.GatePushAck;
+import io.magpie.protocol.proto.HopTrace;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Push;
 import io.netty.channel.ChannelFutureListener;
@@ -16,6 +19,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,10 +52,23 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
 
     private final String gateId;
     private final SessionTable sessions;
+    private final HopLatencies hops;
+    private final Clock clock;
 
+    /** A handler that records no hop latencies. */
     public GatePushHandler(String gateId, SessionTable sessions) {
+        this(gateId, sessions, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param hops  records the hop trace of each traced frame once it is flushed; null = not recorded
+     * @param clock stamps when a GATE_PUSH was read and its frames flushed
+     */
+    public GatePushHandler(String gateId, SessionTable sessions, HopLatencies hops, Clock clock) {
         this.gateId = Objects.requireNonNull(gateId, "gateId");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.hops = hops;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -83,6 +100,7 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
     }
 
     private GatePushAck deliver(GatePush push, Command command) {
+        Runnable traced = traceRecorder(push, command);
         Frame frame = new Frame(push.getCommand(), push.getRequestId(), 0, push.getBody().toByteArray());
         Object out = command == Command.PUSH ? tracked(frame) : frame;
         GatePushAck.Builder ack = GatePushAck.newBuilder();
@@ -106,11 +124,11 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
             EventLoop loop = perLoop.getKey();
             List<Session> targets = perLoop.getValue();
             if (loop.inEventLoop()) {
-                writeAndFlush(targets, out);
+                writeAndFlush(targets, out, traced);
                 continue;
             }
             try {
-                loop.execute(() -> writeAndFlush(targets, out));
+                loop.execute(() -> writeAndFlush(targets, out, traced));
             } catch (RejectedExecutionException e) {
                 // the gate is shutting down: these connections are going away, the router treats them as offline
                 count -= targets.size();
@@ -124,14 +142,30 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
         return ack.setWritten(count).build();
     }
 
-    /** On the channels' event loop: every write first, then one flush per channel. */
-    private static void writeAndFlush(List<Session> targets, Object out) {
+    /** On the channels' event loop: every write first, then one flush per channel, then the hop record. */
+    private static void writeAndFlush(List<Session> targets, Object out, Runnable traced) {
         for (Session target : targets) {
             target.channel().write(out);
         }
         for (Session target : targets) {
             target.channel().flush();
         }
+        if (traced != null) {
+            traced.run();
+        }
+    }
+
+    /**
+     * What records a traced GATE_PUSH's hops once an event loop flushed its frames (per GATE_PUSH and event
+     * loop: a fan-out over several loops records once per loop); null when there is nothing to record.
+     */
+    private Runnable traceRecorder(GatePush push, Command command) {
+        if (hops == null || !push.hasTrace()) {
+            return null;
+        }
+        long receivedUs = EpochMicros.now(clock);
+        HopTrace trace = push.getTrace();
+        return () -> hops.record(command, trace, receivedUs, EpochMicros.now(clock));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.magpie.gate.internal;
 
 import com.google.protobuf.ByteString;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.EpochMicros;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
@@ -99,6 +100,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 .setRequestId(frame.requestId())
                 .setBody(ByteString.copyFrom(frame.body()))
                 .setReceivedAt(clock.millis())
+                .setReceivedAtUs(EpochMicros.now(clock))
                 .setConversationId(key.conversationId())
                 .build();
         if (inflight.incrementAndGet() >= maxInflight) {

@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.magpie.gate.HopLatencies;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.EpochMicros;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
 import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.GatePushAck;
+import io.magpie.protocol.proto.HopTrace;
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.KickReason;
 import io.magpie.protocol.proto.Message;
@@ -81,6 +84,31 @@ class GatePushHandlerTest {
         assertTrue(alice.isOpen());
         assertEquals(1, waitAck.get(alice).table().unackedMessages(), "the PUSH waits for alice's PUSH_ACK");
         assertEquals(1, waitAck.get(bob).table().unackedMessages());
+    }
+
+    @Test
+    void aTracedPushIsRecordedInTheHopLatenciesOnceFlushed() {
+        HopLatencies hops = new HopLatencies(0);
+        EmbeddedChannel tracing = new EmbeddedChannel(new GatePushHandler("gate-a", sessions, hops, Clock.systemUTC()));
+        long now = EpochMicros.now(Clock.systemUTC());
+        HopTrace trace = HopTrace.newBuilder().setGateReceivedUs(now - 900).setLogicPolledUs(now - 800)
+                .setLogicStoredUs(now - 500).setPushProducedUs(now - 490).setRouterPolledUs(now - 200)
+                .setRouterSentUs(now - 100).build();
+        ByteString body = Push.newBuilder()
+                .addMessages(Message.newBuilder().setConversationId("s_100_200").setSeq(4).setMsgId(56))
+                .build().toByteString();
+        tracing.writeInbound(Frames.of(Command.GATE_PUSH, 7, GatePush.newBuilder().addConnections(ref(2, 200))
+                .setCommand(Command.PUSH.code()).setRequestId(79).setBody(body).setTrace(trace).build()));
+
+        assertEquals(Command.PUSH.code(), next(bob).command(), "the frame goes out as without a trace");
+        HopLatencies.KindStats push = hops.snapshot(1, false).kinds().stream()
+                .filter(k -> k.kind().equals("PUSH")).findFirst().orElseThrow();
+        for (HopLatencies.HopStats hop : push.hops()) {
+            assertEquals(1, hop.count(), hop.hop() + " recorded once");
+        }
+        HopLatencies.HopStats total = push.hops().get(push.hops().size() - 1);
+        assertEquals(HopLatencies.Hop.TOTAL, total.hop());
+        assertTrue(total.maxUs() >= 900, "from the sender's gate on: " + total);
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class PushTaskFactory {
                 .setSeq(record.seq())
                 .setSenderUid(record.senderUid())
                 .build();
-        return new OutgoingPush(Long.toString(sender.getUid()), task);
+        return new OutgoingPush(Long.toString(sender.getUid()), task, sender.getReceivedAtUs());
     }
 
     /** The PUSH of a one-to-one message to the peer and to the sender's other connections. */
@@ -75,7 +75,7 @@ public final class PushTaskFactory {
                 .setSenderUid(record.senderUid())
                 .setPreview(preview(message.getContent()))
                 .build();
-        return new OutgoingPush(record.conversationId(), task);
+        return new OutgoingPush(record.conversationId(), task, sender.getReceivedAtUs());
     }
 
     /**
@@ -108,7 +108,7 @@ public final class PushTaskFactory {
                 .setSeq(record.seq())
                 .setSenderUid(record.senderUid())
                 .setPreview(preview(message.getContent()));
-        return new OutgoingPush(record.conversationId(), task.build());
+        return new OutgoingPush(record.conversationId(), task.build(), sender.getReceivedAtUs());
     }
 
     /**

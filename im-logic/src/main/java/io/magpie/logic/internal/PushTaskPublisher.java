@@ -1,5 +1,12 @@
 package io.magpie.logic.internal;
 
+import com.google.protobuf.CodedOutputStream;
+import io.magpie.protocol.EpochMicros;
+import io.magpie.protocol.proto.HopTrace;
+import io.magpie.protocol.proto.PushTask;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,29 +21,51 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * Step 6: produces a batch's push tasks to the {@code push} topic and waits until Kafka has
  * acknowledged every one (acks=all), so the caller commits upstream offsets only for work that
- * reached the bus. Used by one thread at a time.
+ * reached the bus. A traced task ({@link OutgoingPush#receivedAtUs()} set) leaves with its
+ * {@code HopTrace}: the gate's receive time, the batch's stamps and the moment it is handed to the
+ * producer. Used by one thread at a time.
  */
 public final class PushTaskPublisher {
+
+    /** The stamps logic adds to every traced task of one batch (µs since the epoch, 0 = unknown). */
+    public record BatchStamps(long polledUs, long storedUs) {
+        /** No stamps: the tasks leave without a trace. */
+        public static final BatchStamps NONE = new BatchStamps(0, 0);
+    }
+
+    private static final int TRACE_FIELD = PushTask.TRACE_FIELD_NUMBER;
 
     private final Producer<String, byte[]> producer;
     private final String topic;
     private final Duration ackTimeout;
+    private final Clock clock;
 
     public PushTaskPublisher(Producer<String, byte[]> producer, String topic, Duration ackTimeout) {
+        this(producer, topic, ackTimeout, Clock.systemUTC());
+    }
+
+    /** @param clock stamps {@code push_produced_us} */
+    public PushTaskPublisher(Producer<String, byte[]> producer, String topic, Duration ackTimeout, Clock clock) {
         this.producer = producer;
         this.topic = topic;
         this.ackTimeout = ackTimeout;
+        this.clock = clock;
+    }
+
+    /** Publishes without hop stamps. */
+    public void publishAll(List<OutgoingPush> pushes) throws BatchRetryException {
+        publishAll(pushes, BatchStamps.NONE);
     }
 
     /** @throws BatchRetryException (retryable) when a task was not acknowledged in time or was refused */
-    public void publishAll(List<OutgoingPush> pushes) throws BatchRetryException {
+    public void publishAll(List<OutgoingPush> pushes, BatchStamps stamps) throws BatchRetryException {
         if (pushes.isEmpty()) {
             return;
         }
         List<Future<RecordMetadata>> acks = new ArrayList<>(pushes.size());
         try {
             for (OutgoingPush p : pushes) {
-                acks.add(producer.send(new ProducerRecord<>(topic, p.key(), p.task().toByteArray())));
+                acks.add(producer.send(new ProducerRecord<>(topic, p.key(), bytes(p, stamps))));
             }
             producer.flush();
             long deadline = System.nanoTime() + ackTimeout.toNanos();
@@ -53,5 +82,33 @@ public final class PushTaskPublisher {
                     + topic + " within " + ackTimeout.toMillis() + " ms (" + cause + "); the batch will be retried",
                     true, cause);
         }
+    }
+
+    /**
+     * The task's bytes; a traced one with its {@code trace} field appended. Protobuf merges a message field
+     * that appears again at the end of the encoding, so appending it equals setting it, without copying a
+     * task that may list hundreds of group members into a new builder.
+     */
+    private byte[] bytes(OutgoingPush p, BatchStamps stamps) {
+        PushTask task = p.task();
+        if (p.receivedAtUs() == 0 || stamps == BatchStamps.NONE) {
+            return task.toByteArray();
+        }
+        HopTrace trace = HopTrace.newBuilder()
+                .setGateReceivedUs(p.receivedAtUs())
+                .setLogicPolledUs(stamps.polledUs())
+                .setLogicStoredUs(stamps.storedUs())
+                .setPushProducedUs(EpochMicros.now(clock))
+                .build();
+        byte[] out = new byte[task.getSerializedSize() + CodedOutputStream.computeMessageSize(TRACE_FIELD, trace)];
+        CodedOutputStream stream = CodedOutputStream.newInstance(out);
+        try {
+            task.writeTo(stream);
+            stream.writeMessage(TRACE_FIELD, trace);
+            stream.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding a push task into its own sized array failed", e);
+        }
+        return out;
     }
 }

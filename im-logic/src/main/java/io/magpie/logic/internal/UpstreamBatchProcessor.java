@@ -8,9 +8,11 @@ import io.magpie.logic.internal.UpstreamParser.Refused;
 import io.magpie.logic.internal.UpstreamParser.Send;
 import io.magpie.logic.internal.UpstreamParser.Signal;
 import io.magpie.logic.internal.UpstreamParser.Unanswerable;
+import io.magpie.protocol.EpochMicros;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 import io.magpie.registry.StorageException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,6 +42,8 @@ public final class UpstreamBatchProcessor {
     private final PushTaskPublisher publisher;
     private final SignalProcessor signals;
     private final GroupOpProcessor groupOps;
+    /** Stamps the hops of traced SENDs; null = push tasks leave without a trace. */
+    private final Clock clock;
 
     /** Serving neither presence and typing nor GROUP: those are answered NOT_SUPPORTED, presence events dropped. */
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
@@ -54,6 +58,14 @@ public final class UpstreamBatchProcessor {
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
             SignalProcessor signals, GroupOpProcessor groupOps) {
+        this(parser, sends, reads, recalls, history, publisher, signals, groupOps, null);
+    }
+
+    /** @param clock stamps when a batch was polled and its SENDs stored, for their push tasks' hop traces */
+    public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
+            RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
+            SignalProcessor signals, GroupOpProcessor groupOps, Clock clock) {
+        this.clock = clock;
         this.signals = signals;
         this.groupOps = groupOps;
         this.parser = parser;
@@ -70,6 +82,7 @@ public final class UpstreamBatchProcessor {
      */
     public List<PendingQuery> process(List<ConsumerRecord<String, byte[]>> records, int queryRoom)
             throws BatchRetryException {
+        long polledUs = clock == null ? 0 : EpochMicros.now(clock);
         List<OutgoingPush> pushes = new ArrayList<>();
         List<SendCommand> commands = new ArrayList<>();
         List<PendingQuery> queries = new ArrayList<>();
@@ -126,12 +139,14 @@ public final class UpstreamBatchProcessor {
             }
         }
         pushes.addAll(sends.process(commands));
+        long storedUs = clock == null ? 0 : EpochMicros.now(clock);
         // after the sends: a READ or RECALL of a message sent in the same batch finds it stored
         pushes.addAll(applyActions(readCommands, oneByOne));
         if (!transients.isEmpty()) {
             pushes.addAll(signals.process(transients));
         }
-        publisher.publishAll(pushes);
+        publisher.publishAll(pushes, clock == null ? PushTaskPublisher.BatchStamps.NONE
+                : new PushTaskPublisher.BatchStamps(polledUs, storedUs));
         return queries;
     }
 

@@ -1,6 +1,7 @@
 package io.magpie.router.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.magpie.protocol.EpochMicros;
 import io.magpie.registry.GateInfo;
 import io.magpie.registry.GateRegistry;
 import io.magpie.registry.Route;
@@ -85,6 +86,7 @@ public final class PushDispatcher {
     }
 
     public void dispatch(List<ConsumerRecord<String, byte[]>> records) throws PushDeliveryException {
+        long polledUs = EpochMicros.now(clock);
         List<PushTask> tasks = parse(records);
         if (tasks.isEmpty()) {
             return;
@@ -95,7 +97,7 @@ public final class PushDispatcher {
         Set<Long> uids = TargetResolver.uidsToLookUp(tasks);
         Map<Long, List<Route>> found = uids.isEmpty() ? Map.of()
                 : await(routes.lookup(uids), deadline, "looking up the routes of " + uids.size() + " users");
-        DeliveryPlan plan = TargetResolver.resolve(tasks, found, clock.millis());
+        DeliveryPlan plan = TargetResolver.resolve(tasks, found, clock.millis(), polledUs, EpochMicros.now(clock));
 
         Set<String> gone = ConcurrentHashMap.newKeySet();
         List<CompletableFuture<GateResult>> awaited = new ArrayList<>();

@@ -48,6 +48,18 @@ public final class TargetResolver {
      * @param nowMillis creation time of offline tasks
      */
     public static DeliveryPlan resolve(List<PushTask> tasks, Map<Long, List<Route>> routes, long nowMillis) {
+        return resolve(tasks, routes, nowMillis, 0, 0);
+    }
+
+    /**
+     * As {@link #resolve(List, Map, long)}, adding the router's stamps to the trace of a traced task's
+     * GATE_PUSH frames.
+     *
+     * @param polledUs   when the router's poll returned the tasks (µs since the epoch)
+     * @param resolvedUs when their routes were read and the frames are about to be written
+     */
+    public static DeliveryPlan resolve(List<PushTask> tasks, Map<Long, List<Route>> routes, long nowMillis,
+            long polledUs, long resolvedUs) {
         Map<String, List<GatePush>> perGate = new LinkedHashMap<>();
         List<OfflineTask> offline = new ArrayList<>();
         for (PushTask task : tasks) {
@@ -72,14 +84,21 @@ public final class TargetResolver {
                 }
             }
             connections.forEach((gateId, refs) -> perGate.computeIfAbsent(gateId, g -> new ArrayList<>())
-                    .add(GatePush.newBuilder()
-                            .addAllConnections(refs.values())
-                            .setCommand(task.getCommand())
-                            .setRequestId(task.getRequestId())
-                            .setBody(task.getBody())
-                            .build()));
+                    .add(gatePush(task, refs.values(), polledUs, resolvedUs)));
         }
         return new DeliveryPlan(perGate, offline);
+    }
+
+    private static GatePush gatePush(PushTask task, Collection<ConnectionRef> refs, long polledUs, long resolvedUs) {
+        GatePush.Builder push = GatePush.newBuilder()
+                .addAllConnections(refs)
+                .setCommand(task.getCommand())
+                .setRequestId(task.getRequestId())
+                .setBody(task.getBody());
+        if (task.hasTrace() && resolvedUs != 0) {
+            push.setTrace(task.getTrace().toBuilder().setRouterPolledUs(polledUs).setRouterSentUs(resolvedUs));
+        }
+        return push.build();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.magpie.router.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -8,6 +9,7 @@ import io.magpie.registry.Route;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
+import io.magpie.protocol.proto.HopTrace;
 import io.magpie.protocol.proto.OfflineTask;
 import io.magpie.protocol.proto.PushTarget;
 import io.magpie.protocol.proto.PushTask;
@@ -29,6 +31,22 @@ class TargetResolverTest {
 
         assertEquals(Map.of("g1", List.of(push(ack, conn(5, 1)))), plan.perGate());
         assertEquals(List.of(), plan.offline());
+    }
+
+    @Test
+    void aTracedTaskHandsItsTraceToEveryGatePushWithTheRoutersStamps() {
+        HopTrace trace = HopTrace.newBuilder().setGateReceivedUs(10).setLogicPolledUs(20).setLogicStoredUs(30)
+                .setPushProducedUs(40).build();
+        PushTask msg = task(Command.PUSH, true, PushTarget.newBuilder().setUid(2)).toBuilder().setTrace(trace).build();
+        Map<Long, List<Route>> routes = Map.of(2L, List.of(route(2, "phone", "g1", 8), route(2, "desk", "g2", 9)));
+
+        DeliveryPlan plan = TargetResolver.resolve(List.of(msg), routes, 0, 50, 60);
+
+        HopTrace stamped = trace.toBuilder().setRouterPolledUs(50).setRouterSentUs(60).build();
+        assertEquals(stamped, plan.perGate().get("g1").get(0).getTrace());
+        assertEquals(stamped, plan.perGate().get("g2").get(0).getTrace());
+        assertFalse(TargetResolver.resolve(List.of(task(Command.PUSH, true, PushTarget.newBuilder().setUid(2))), routes,
+                0, 50, 60).perGate().get("g1").get(0).hasTrace(), "an untraced task stays untraced");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.magpie.bench.internal.scenario;
 
+import io.magpie.bench.internal.load.HopProbe;
 import io.magpie.client.AccountClient;
 import io.magpie.client.ClientConfig;
 import io.magpie.client.Transport;
@@ -9,6 +10,8 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options every scenario shares: where the server is, the run id, where reports go, set-up limits. */
@@ -38,6 +41,13 @@ public final class CommonOptions {
             description = "the server JVM on this machine: its CPU, GC time and RSS (and its children's CPU:"
                     + " embedded MariaDB, redis-server) go into the report (default: not watched)")
     long serverPid;
+
+    @Option(names = "--hops-url", defaultValue = "http://127.0.0.1:8090/debug/hops", split = ",", paramLabel = "URL",
+            description = "the gates' hop latencies (GET /debug/hops on a gate process's health listener, comma"
+                    + " separated for several gates), reset when the measured window opens and printed when it closes;"
+                    + " 'none' = no breakdown (default: ${DEFAULT-VALUE}, a standalone started with"
+                    + " MAGPIE_HEALTH_PORT=8090)")
+    List<String> hopsUrls;
 
     @Option(names = "--client-threads", paramLabel = "N",
             description = "Netty event loop threads shared by all bench clients (default: cores)")
@@ -117,6 +127,19 @@ public final class CommonOptions {
             clientTls = ClientTls.trusting(trust);
         }
         return clientTls;
+    }
+
+    /** The hop latency probe of {@code --hops-url}. */
+    public HopProbe hopProbe() {
+        List<URI> urls = new ArrayList<>();
+        if (hopsUrls != null) {
+            for (String u : hopsUrls) {
+                if (!u.isBlank() && !u.strip().equals("none")) {
+                    urls.add(URI.create(u.strip()));
+                }
+            }
+        }
+        return new HopProbe(urls, httpClient());
     }
 
     public AccountClient accountClient() {

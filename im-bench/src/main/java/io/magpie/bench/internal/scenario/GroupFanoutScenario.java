@@ -140,7 +140,7 @@ public final class GroupFanoutScenario extends Scenario {
             OpenLoop.Outcome outcome;
             try (Ticker ticker = new Ticker(() -> run.tick(timing.deliveryTimeout, "deliveries/s"))) {
                 outcome = OpenLoop.drive(schedule, start + timing.warmup.toNanos(),
-                        () -> run.startWindow(common.serverPid), i -> {
+                        () -> run.startWindow(common.serverPid, common.hopProbe()), i -> {
                             int g = (int) (i % groups);
                             int s = (int) ((i / groups) % senders);
                             int sender = g * onlineMembers() + s;

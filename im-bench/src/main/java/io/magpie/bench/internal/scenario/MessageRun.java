@@ -1,6 +1,7 @@
 package io.magpie.bench.internal.scenario;
 
 import io.magpie.bench.internal.load.CpuWindow;
+import io.magpie.bench.internal.load.HopProbe;
 import io.magpie.bench.internal.load.LatencyRecorder;
 import io.magpie.bench.internal.load.MessageKeys;
 import io.magpie.bench.internal.load.MessageTracker;
@@ -19,6 +20,7 @@ import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
@@ -40,6 +42,8 @@ final class MessageRun {
     private long lastTickNanos = System.nanoTime();
     private CpuWindow cpu;
     private Map<String, String> cpuResults = Map.of();
+    private HopProbe hops;
+    private List<HopProbe.Result> hopResults = List.of();
     private long windowStart;
     private long windowEnd;
 
@@ -106,7 +110,11 @@ final class MessageRun {
         });
     }
 
-    void startWindow(long serverPid) {
+    void startWindow(long serverPid, HopProbe hopProbe) {
+        hops = hopProbe;
+        if (hops.enabled()) {
+            hops.reset();
+        }
         cpu = CpuWindow.start(serverPid);
         phase = "measure";
         windowStart = System.nanoTime();
@@ -119,6 +127,10 @@ final class MessageRun {
         tracker.endWindow(windowEnd);
         reads.endWindow(windowEnd);
         cpuResults = cpu == null ? Map.of() : cpu.stop();
+        if (hops != null && hops.enabled()) {
+            hopResults = hops.read();
+            HopProbe.consoleLines(hopResults).forEach(out::println);
+        }
         phase = "drain";
     }
 
@@ -179,6 +191,9 @@ final class MessageRun {
         tracker.errorCodes().firstMessages().forEach((code, message) -> r.result("first SEND " + code, message));
         reads.errorCodes().firstMessages().forEach((code, message) -> r.result("first READ " + code, message));
         cpuResults.forEach(r::result);
+        if (!hopResults.isEmpty()) {
+            r.section("Server hop latencies (measured window)", HopProbe.markdown(hopResults));
+        }
     }
 
     /** Send errors (by code), timeouts and lost messages so far. */

@@ -95,7 +95,7 @@ public final class PairClosedScenario extends Scenario {
                     }
                 }
                 Thread.sleep(timing.warmup.toMillis());
-                run.startWindow(common.serverPid);
+                run.startWindow(common.serverPid, common.hopProbe());
                 Thread.sleep(timing.duration.toMillis());
                 run.endWindow();
                 sending = false;

@@ -169,7 +169,8 @@ public final class PairOpenScenario extends Scenario {
         OpenLoop.Outcome outcome;
         long base = keyBase;
         try (Ticker ticker = new Ticker(() -> run.tick(timing.deliveryTimeout, "msg/s"))) {
-            outcome = OpenLoop.drive(schedule, start + timing.warmup.toNanos(), () -> run.startWindow(common.serverPid),
+            outcome = OpenLoop.drive(schedule, start + timing.warmup.toNanos(),
+                    () -> run.startWindow(common.serverPid, common.hopProbe()),
                     i -> {
                         int pair = (int) (i % pairs);
                         run.send(clients.get(2 * pair), pair, base + i, schedule.intendedNanos(i),

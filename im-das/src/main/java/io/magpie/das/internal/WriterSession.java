@@ -1,0 +1,130 @@
+package io.magpie.das.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MySQL session of the single writer of a set of partitions, kept between its fenced transactions.
+ *
+ * <p>A fenced transaction needs the session in manual commit and with a short {@code wait_timeout} (a
+ * frozen writer's transaction must end so a new owner's claim passes). Borrowing a pooled connection per
+ * transaction and setting both up, then restoring them, took five round trips beside the transaction's
+ * own four ({@code SET autocommit=0}, {@code SET SESSION wait_timeout}, then after the commit the restore,
+ * the pool's rollback and {@code SET autocommit=1}): more than half the statements of a one-message
+ * batch. Held, the session is set up once and each transaction is only its own statements.
+ *
+ * <p>The server closes a session idle for {@code wait_timeout}, so one idle for more than
+ * {@code maxIdleNanos} (half that timeout) is not used again: it goes back to the pool with the server's
+ * idle timeout restored, and a fresh one is set up. So does a session whose transaction failed. Owned by one thread: the first to {@link #acquire}; other threads get
+ * {@code null} and borrow as before.
+ */
+public final class WriterSession {
+
+    /** Sets a borrowed session up for fenced transactions, or back for the pool (manual commit is set here). */
+    @FunctionalInterface
+    public interface SessionChange {
+        void apply(Connection connection) throws SQLException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(WriterSession.class);
+
+    private final DataSource dataSource;
+    private final SessionChange setup;
+    private final SessionChange teardown;
+    private final long maxIdleNanos;
+    private final LongSupplier nanoTime;
+    private volatile Thread owner;
+    private Connection held;
+    private long lastUsedNanos;
+
+    /**
+     * @param setup        bounds a borrowed session's idle time for fenced transactions
+     * @param teardown     restores the server's idle timeout before the session goes back to the pool
+     * @param maxIdleNanos a held session idle for longer is replaced (half the bounded idle time)
+     */
+    public WriterSession(DataSource dataSource, SessionChange setup, SessionChange teardown, long maxIdleNanos,
+            LongSupplier nanoTime) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.setup = Objects.requireNonNull(setup, "setup");
+        this.teardown = Objects.requireNonNull(teardown, "teardown");
+        if (maxIdleNanos <= 0) {
+            throw new IllegalArgumentException("maxIdleNanos must be positive, got " + maxIdleNanos);
+        }
+        this.maxIdleNanos = maxIdleNanos;
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /**
+     * The held session, set up (manual commit, no transaction open), or null when the caller is not the
+     * owning thread.
+     */
+    public Connection acquire() throws SQLException {
+        Thread me = Thread.currentThread();
+        if (owner == null) {
+            synchronized (this) {
+                if (owner == null) {
+                    owner = me;
+                }
+            }
+        }
+        if (owner != me) {
+            return null;
+        }
+        if (held != null && nanoTime.getAsLong() - lastUsedNanos > maxIdleNanos) {
+            discard();
+        }
+        if (held == null) {
+            Connection fresh = dataSource.getConnection();
+            try {
+                fresh.setAutoCommit(false);
+                setup.apply(fresh);
+            } catch (SQLException | RuntimeException e) {
+                giveBack(fresh);
+                throw e;
+            }
+            held = fresh;
+        }
+        return held;
+    }
+
+    /** The transaction on the held session ended (committed or rolled back) and it may be used again. */
+    public void released() {
+        lastUsedNanos = nanoTime.getAsLong();
+    }
+
+    /** The held session is not to be used again (its transaction failed, or it sat idle too long). */
+    public void discard() {
+        Connection c = held;
+        held = null;
+        if (c != null) {
+            giveBack(c);
+        }
+    }
+
+    /**
+     * Back to the pool as any other session: the server's idle timeout restored, then closed (the pool
+     * rolls back what is open and restores auto-commit). A session the server already closed fails the
+     * restore and is dropped by the pool on close.
+     */
+    private void giveBack(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            teardown.apply(c);
+        } catch (SQLException e) {
+            log.debug("restoring the writer's MySQL session failed ({}); the pool drops it", e.toString());
+        } finally {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                log.debug("returning the writer's MySQL session failed: {}", e.toString());
+            }
+        }
+    }
+}
