@@ -47,6 +47,7 @@ public final class ClientPipeline implements SessionStages {
 
     private final GateConfig config;
     private final GateLimits limits;
+    private final RateLimitHandler.BudgetTexts budgetTexts;
     private final Clock clock;
     private final Ticker ticker;
     private final UpstreamPublisher upstream;
@@ -76,6 +77,7 @@ public final class ClientPipeline implements SessionStages {
         this.frameMeter = new FrameMeter(metrics);
         this.config = Objects.requireNonNull(config, "config");
         this.limits = config.limits();
+        this.budgetTexts = RateLimitHandler.BudgetTexts.of(limits);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -110,7 +112,7 @@ public final class ClientPipeline implements SessionStages {
         if (pipeline.get(SLOW_READER) instanceof SlowReaderGuard guard) {
             guard.loggedIn(session);
         }
-        RateLimitHandler rateLimit = new RateLimitHandler(session, limits, ticker);
+        RateLimitHandler rateLimit = new RateLimitHandler(session, limits, budgetTexts, ticker);
         pipeline.addAfter(after, RATE_LIMIT, rateLimit);
         if (pipeline.get(WebSocketPingHandler.NAME) instanceof WebSocketPingHandler pings) {
             pings.loggedIn(rateLimit);

@@ -29,11 +29,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final GateLimits limits;
-    // the RATE_LIMITED wording of each budget, built once: the limits never change, and frames pass here by the million
-    private final String framesBudget;
-    private final String sendsBudget;
-    private final String syncsBudget;
-    private final String pullsBudget;
+    private final BudgetTexts texts;
     private final Ticker ticker;
     private final RequestBudget frames;
     private final RequestBudget sends;
@@ -45,13 +41,29 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
     private boolean closed;
     private ChannelHandlerContext ctx;
 
+    /**
+     * The RATE_LIMITED wording of each budget, built once per gate and shared by its connections: the limits
+     * never change, frames pass by the million, and four strings per connection were a fifth of an idle
+     * connection's heap.
+     */
+    public record BudgetTexts(String frames, String sends, String syncs, String pulls) {
+        public static BudgetTexts of(GateLimits limits) {
+            return new BudgetTexts(budget("frames", limits.framesPerSecond(), "frame", limits.frameBurst()),
+                    budget("sends", limits.sendsPerSecond(), "send", limits.sendBurst()),
+                    budget("syncs", limits.syncsPerSecond(), "sync", limits.syncBurst()),
+                    budget("pulls", limits.pullsPerSecond(), "pull", limits.pullBurst()));
+        }
+    }
+
     public RateLimitHandler(Session session, GateLimits limits, Ticker ticker) {
+        this(session, limits, BudgetTexts.of(limits), ticker);
+    }
+
+    /** @param texts {@link BudgetTexts#of} these {@code limits}, shared by every connection of the gate */
+    public RateLimitHandler(Session session, GateLimits limits, BudgetTexts texts, Ticker ticker) {
         this.session = Objects.requireNonNull(session, "session");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.framesBudget = budget("frames", limits.framesPerSecond(), "frame", limits.frameBurst());
-        this.sendsBudget = budget("sends", limits.sendsPerSecond(), "send", limits.sendBurst());
-        this.syncsBudget = budget("syncs", limits.syncsPerSecond(), "sync", limits.syncBurst());
-        this.pullsBudget = budget("pulls", limits.pullsPerSecond(), "pull", limits.pullBurst());
+        this.texts = Objects.requireNonNull(texts, "texts");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.frames = budget(limits.framesPerSecond(), limits.frameBurst());
         this.sends = budget(limits.sendsPerSecond(), limits.sendBurst());
@@ -85,7 +97,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         if (wait == 0) {
             return true;
         }
-        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, framesBudget);
+        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, texts.frames());
         return false;
     }
 
@@ -100,7 +112,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         }
         long now = ticker.nanoTime();
         long wait = take(frames, now);
-        String budget = framesBudget;
+        String budget = texts.frames();
         if (wait == 0) {
             RequestBudget own = switch (frame.knownCommand().orElse(Command.ERROR)) {
                 // GROUP is a write like SEND; PRESENCE is a read like PULL
@@ -110,7 +122,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
                 default -> null;
             };
             wait = take(own, now);
-            budget = own == sends ? sendsBudget : own == syncs ? syncsBudget : pullsBudget;
+            budget = own == sends ? texts.sends() : own == syncs ? texts.syncs() : texts.pulls();
         }
         if (wait == 0) {
             ctx.fireChannelRead(frame);
