@@ -220,6 +220,11 @@ class ComposeFileTest {
                     .health().port());
         });
         assertEquals(expected, targets, "scrape targets of " + config);
+        JsonNode ruleFiles = YAML.readTree(config.toFile()).path("rule_files");
+        assertEquals(1, ruleFiles.size(), "the alert rules are loaded: " + ruleFiles);
+        assertEquals(root.resolve("deploy/prometheus/alerts.yml").normalize(), mountedFile("prometheus",
+                services.get("prometheus"), "/etc/prometheus/" + ruleFiles.path(0).asText()).normalize(),
+                "the alert rules are mounted beside prometheus.yml");
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.magpie.client.AccountClient;
 import io.magpie.client.ClientConfig;
 import io.magpie.client.Credentials;
@@ -18,6 +21,7 @@ import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.server.config.ConfigTree;
 import io.magpie.testkit.InfrastructureExtension;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +32,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,9 +146,39 @@ class MetricsIT {
             assertTrue(body.lines().anyMatch(l -> l.startsWith(name)), name + " is exposed");
         }
         assertTrue(body.contains("# TYPE magpie_gate_push_ack_seconds histogram"), "latency as a histogram");
+        everyMetricOfTheAlertRulesIsExposed(body);
         assertTrue(body.lines().anyMatch(l -> l.startsWith("magpie_http_requests_seconds_count{")
                 && l.contains("role=\"logic\"") && l.contains("route=\"/v1/accounts\"") && l.contains("status=\"")),
                 "the account API's requests are timed by route template");
+    }
+
+    /**
+     * deploy/prometheus/alerts.yml only names metrics this process exposes (an alert on a name that does not
+     * exist never fires), and every rule says what to do.
+     */
+    private static void everyMetricOfTheAlertRulesIsExposed(String scrape) throws IOException {
+        JsonNode rules = new ObjectMapper(new YAMLFactory())
+                .readTree(DeployRoles.REPO.resolve("deploy/prometheus/alerts.yml").toFile()).path("groups").path(0)
+                .path("rules");
+        assertTrue(rules.size() >= 10, "the alert rules: " + rules);
+        Pattern metric = Pattern.compile("\\b(magpie_[a-z_]+|kafka_[a-z_]+|hikaricp_[a-z_]+|jvm_[a-z_]+)\\b");
+        for (JsonNode rule : rules) {
+            String alert = rule.path("alert").asText();
+            assertTrue(alert.startsWith("Magpie"), "alert name: " + rule);
+            assertTrue(List.of("page", "warn", "info").contains(rule.path("labels").path("severity").asText()),
+                    alert + " has a severity");
+            assertTrue(rule.path("annotations").path("description").asText().length() > 40, alert + " says what to do");
+            Matcher names = metric.matcher(rule.path("expr").asText());
+            int found = 0;
+            while (names.find()) {
+                String name = names.group(1).replaceFirst("_(bucket|count|sum)$", "");
+                found++;
+                assertTrue(scrape.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")
+                        || l.startsWith(name + "_bucket{") || l.startsWith(name + "_count{")),
+                        alert + " uses " + name + ", which the process does not expose");
+            }
+            assertTrue(found > 0 || rule.path("expr").asText().startsWith("up{"), alert + " names a metric");
+        }
     }
 
     private long uidOf(MagpieClient client) {
