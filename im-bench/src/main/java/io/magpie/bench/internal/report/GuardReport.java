@@ -52,7 +52,7 @@ public record GuardReport(String command, Instant startedAt, Durability durabili
 
     public String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("# guard — ").append(startedAt).append("\n\n");
+        md.append("# guard — ").append(startedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append("\n\n");
         md.append("```\n").append(command).append("\n```\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| durability (MySQL) | ").append(cell(durability.describe())).append(" |\n");

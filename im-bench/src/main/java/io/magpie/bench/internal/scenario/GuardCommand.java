@@ -66,6 +66,11 @@ public final class GuardCommand implements Callable<Integer> {
             paramLabel = "DURATION", description = "warm-up of each step (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
+    @Option(names = "--settle", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "pause before each step after the first, so the server finishes the last step's work"
+                    + " (default: ${DEFAULT-VALUE})")
+    Duration settle;
+
     @Option(names = "--results-dir", defaultValue = "bench-results", paramLabel = "DIR",
             description = "where the steps' reports and guard-<time>.md go (default: ${DEFAULT-VALUE})")
     Path resultsDir;
@@ -88,8 +93,8 @@ public final class GuardCommand implements Callable<Integer> {
     public Integer call() {
         GuardBaseline base;
         try {
-            if (duration.isNegative() || duration.isZero() || warmup.isNegative()) {
-                throw new IllegalArgumentException("--duration must be positive and --warmup not negative");
+            if (duration.isNegative() || duration.isZero() || warmup.isNegative() || settle.isNegative()) {
+                throw new IllegalArgumentException("--duration must be positive, --warmup and --settle not negative");
             }
             base = baseline();
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
@@ -107,6 +112,10 @@ public final class GuardCommand implements Callable<Integer> {
         boolean allClean = true;
         for (int i = 0; i < plan.size(); i++) {
             GuardPlan.Step step = plan.get(i);
+            if (i > 0 && !sleep(settle)) {
+                System.err.println("guard: interrupted");
+                return 1;
+            }
             System.out.printf("%n== guard step %d/%d: %s (./bench %s)%n", i + 1, plan.size(), step.name(),
                     String.join(" ", step.args()));
             Scenario.Outcome outcome = runStep(step);
@@ -132,6 +141,16 @@ public final class GuardCommand implements Callable<Integer> {
         System.out.println("guard report: " + written + "  (commit it into " + baselineDir
                 + "/ to make it the next baseline)");
         return allClean && steps.size() == plan.size() ? 0 : 1;
+    }
+
+    private static boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private GuardBaseline baseline() {
