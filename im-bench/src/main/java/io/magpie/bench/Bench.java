@@ -3,6 +3,7 @@ package io.magpie.bench;
 import io.magpie.bench.internal.scenario.ConnectionsScenario;
 import io.magpie.bench.internal.scenario.ConnectionsWorker;
 import io.magpie.bench.internal.scenario.GroupFanoutScenario;
+import io.magpie.bench.internal.scenario.GuardCommand;
 import io.magpie.bench.internal.scenario.JmhCommand;
 import io.magpie.bench.internal.scenario.PairClosedScenario;
 import io.magpie.bench.internal.scenario.PairOpenScenario;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
  * cluster) over real sockets with the real protocol, through the client SDK, and reports throughput,
  * latency percentiles and every failure; {@code bench jmh [JMH options]} runs the micro-benchmarks.
  * Each scenario prints a progress line every second, writes {@code bench-results/<scenario>-<time>.md}
- * plus a percentile plot, and prints one {@code scenario=... throughput=... p99_ms=...} summary line.
+ * plus a percentile plot, and prints one {@code scenario=... throughput=... p99_ms=...} summary line;
+ * {@code bench guard} runs the core scenarios and compares them with the last committed guard report.
  *
  * <p>Exit code 0 when the run had no errors, timeouts or lost messages, 1 when it had some or failed,
  * 2 for a bad option. See docs/benchmarks.md.
@@ -24,7 +26,7 @@ import picocli.CommandLine.Command;
         description = "Load generator and micro-benchmarks for Magpie. Loopback only; every run is bounded in"
                 + " count and time.",
         subcommands = {PairClosedScenario.class, PairOpenScenario.class, GroupFanoutScenario.class,
-            ConnectionsScenario.class, ReconnectStormScenario.class, JmhCommand.class,
+            ConnectionsScenario.class, ReconnectStormScenario.class, GuardCommand.class, JmhCommand.class,
             ConnectionsWorker.class})
 public final class Bench implements Runnable {
 

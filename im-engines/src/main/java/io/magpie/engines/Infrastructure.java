@@ -137,7 +137,8 @@ public final class Infrastructure implements AutoCloseable {
         MysqlServer server = config.externalMysql()
                 .map(m -> (MysqlServer) ExternalMysqlServer.connect(new MysqlEndpoint(
                         m.host(), m.port(), m.user(), m.password(), m.parameters())))
-                .orElseGet(() -> EmbeddedMariaDb.start(config.dataDir(), slot.dir()));
+                .orElseGet(() -> EmbeddedMariaDb.start(config.dataDir(), slot.dir(),
+                        config.mysqlFlushLogAtTrxCommit()));
         startMillis.put("mysql", (System.nanoTime() - t0) / 1_000_000);
         synchronized (this) {
             mysql = adopt(server);

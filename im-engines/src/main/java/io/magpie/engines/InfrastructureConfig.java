@@ -29,6 +29,13 @@ import java.util.Optional;
  * @param externalRedisUri an external Redis ({@code redis://host:port}), or empty for embedded
  * @param externalKafkaBootstrap an external Kafka ({@code host:port[,host:port]}), or empty for
  *     the embedded broker
+ * @param mysqlFlushLogAtTrxCommit {@code innodb_flush_log_at_trx_commit} of the embedded MariaDB, 0..2:
+ *     {@code 1} writes and fsyncs the redo log at every commit (a commit survives a power loss);
+ *     {@code 2} writes it to the OS at every commit and fsyncs about once a second (a commit survives a
+ *     crash of mariadbd, not of the machine); {@code 0} writes and fsyncs about once a second. Default
+ *     {@value #DEFAULT_MYSQL_FLUSH_LOG_AT_TRX_COMMIT}: the embedded server serves tests and the
+ *     standalone on one machine, where an fsync per commit costs time and buys nothing a test needs.
+ *     An external MySQL keeps its own setting (this one is not sent to it).
  */
 public record InfrastructureConfig(
         Path dataDir,
@@ -36,7 +43,8 @@ public record InfrastructureConfig(
         int kafkaPartitions,
         Optional<ExternalMysql> externalMysql,
         Optional<String> externalRedisUri,
-        Optional<String> externalKafkaBootstrap) {
+        Optional<String> externalKafkaBootstrap,
+        int mysqlFlushLogAtTrxCommit) {
 
     /** {@code jdbc:mysql://host:port/} of an external MySQL; unset means embedded MariaDB. */
     public static final String ENV_MYSQL_URL = "MAGPIE_MYSQL_URL";
@@ -52,6 +60,14 @@ public record InfrastructureConfig(
     public static final String ENV_INFRA_DIR = "MAGPIE_INFRA_DIR";
     /** {@code true|false}, overrides {@link #quiet()}. */
     public static final String ENV_INFRA_QUIET = "MAGPIE_INFRA_QUIET";
+    /**
+     * {@code 0|1|2}, overrides {@link #mysqlFlushLogAtTrxCommit()}; the environment name of the
+     * standalone's {@code infra.mysql-flush-log-at-trx-commit}.
+     */
+    public static final String ENV_MYSQL_FLUSH_LOG_AT_TRX_COMMIT = "MAGPIE_INFRA_MYSQL_FLUSH_LOG_AT_TRX_COMMIT";
+
+    /** Default {@code innodb_flush_log_at_trx_commit} of the embedded MariaDB (see the record's Javadoc). */
+    public static final int DEFAULT_MYSQL_FLUSH_LOG_AT_TRX_COMMIT = 2;
 
     /** Default partition count of auto-created topics on the embedded broker. */
     public static final int DEFAULT_KAFKA_PARTITIONS = 4;
@@ -69,12 +85,13 @@ public record InfrastructureConfig(
         Objects.requireNonNull(externalKafkaBootstrap, "externalKafkaBootstrap");
         externalRedisUri.ifPresent(uri -> validateRedisUri("externalRedisUri", uri));
         externalKafkaBootstrap.ifPresent(b -> validateBootstrap("externalKafkaBootstrap", b));
+        validateFlushLogAtTrxCommit("mysqlFlushLogAtTrxCommit", mysqlFlushLogAtTrxCommit);
     }
 
     /** Everything embedded under {@code ${user.home}/.cache/magpie/infra}, quiet. */
     public static InfrastructureConfig defaults() {
         return new InfrastructureConfig(defaultDataDir(), true, DEFAULT_KAFKA_PARTITIONS,
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_MYSQL_FLUSH_LOG_AT_TRX_COMMIT);
     }
 
     /**
@@ -123,37 +140,64 @@ public record InfrastructureConfig(
             validateBootstrap(ENV_KAFKA_BOOTSTRAP, kafka.get());
             config = config.withExternalKafka(kafka.get());
         }
+        Optional<String> flush = value(env, ENV_MYSQL_FLUSH_LOG_AT_TRX_COMMIT);
+        if (flush.isPresent()) {
+            config = config.withMysqlFlushLogAtTrxCommit(
+                    parseFlushLogAtTrxCommit(ENV_MYSQL_FLUSH_LOG_AT_TRX_COMMIT, flush.get()));
+        }
         return config;
     }
 
     public InfrastructureConfig withDataDir(Path dir) {
         return new InfrastructureConfig(dir, quiet, kafkaPartitions, externalMysql,
-                externalRedisUri, externalKafkaBootstrap);
+                externalRedisUri, externalKafkaBootstrap, mysqlFlushLogAtTrxCommit);
     }
 
     public InfrastructureConfig withQuiet(boolean value) {
         return new InfrastructureConfig(dataDir, value, kafkaPartitions, externalMysql,
-                externalRedisUri, externalKafkaBootstrap);
+                externalRedisUri, externalKafkaBootstrap, mysqlFlushLogAtTrxCommit);
     }
 
     public InfrastructureConfig withKafkaPartitions(int partitions) {
         return new InfrastructureConfig(dataDir, quiet, partitions, externalMysql,
-                externalRedisUri, externalKafkaBootstrap);
+                externalRedisUri, externalKafkaBootstrap, mysqlFlushLogAtTrxCommit);
     }
 
     public InfrastructureConfig withExternalMysql(ExternalMysql mysql) {
         return new InfrastructureConfig(dataDir, quiet, kafkaPartitions, Optional.of(mysql),
-                externalRedisUri, externalKafkaBootstrap);
+                externalRedisUri, externalKafkaBootstrap, mysqlFlushLogAtTrxCommit);
     }
 
     public InfrastructureConfig withExternalRedis(String redisUri) {
         return new InfrastructureConfig(dataDir, quiet, kafkaPartitions, externalMysql,
-                Optional.of(redisUri.trim()), externalKafkaBootstrap);
+                Optional.of(redisUri.trim()), externalKafkaBootstrap, mysqlFlushLogAtTrxCommit);
     }
 
     public InfrastructureConfig withExternalKafka(String bootstrap) {
         return new InfrastructureConfig(dataDir, quiet, kafkaPartitions, externalMysql,
-                externalRedisUri, Optional.of(bootstrap.trim()));
+                externalRedisUri, Optional.of(bootstrap.trim()), mysqlFlushLogAtTrxCommit);
+    }
+
+    /** The same with {@code innodb_flush_log_at_trx_commit} of the embedded MariaDB set to {@code value} (0..2). */
+    public InfrastructureConfig withMysqlFlushLogAtTrxCommit(int value) {
+        return new InfrastructureConfig(dataDir, quiet, kafkaPartitions, externalMysql,
+                externalRedisUri, externalKafkaBootstrap, value);
+    }
+
+    /**
+     * Parses a {@code 0|1|2} value of {@code innodb_flush_log_at_trx_commit}.
+     *
+     * @param name the setting or environment variable it came from, for the message
+     * @throws IllegalArgumentException naming {@code name} when it is not 0, 1 or 2
+     */
+    public static int parseFlushLogAtTrxCommit(String name, String value) {
+        String v = value.trim();
+        if (v.length() == 1 && v.charAt(0) >= '0' && v.charAt(0) <= '2') {
+            return v.charAt(0) - '0';
+        }
+        throw new IllegalArgumentException(name + "='" + value + "' is not 0, 1 or 2 (innodb_flush_log_at_trx_commit:"
+                + " 1 = fsync at every commit, 2 = write at every commit and fsync once a second, 0 = both once a"
+                + " second)");
     }
 
     /** True when at least one server is embedded, i.e. {@link #dataDir()} will be used. */
@@ -177,6 +221,13 @@ public record InfrastructureConfig(
             default -> throw new IllegalArgumentException(name + "='" + value
                     + "' is not a boolean (true|false)");
         };
+    }
+
+    private static void validateFlushLogAtTrxCommit(String name, int value) {
+        if (value < 0 || value > 2) {
+            throw new IllegalArgumentException(name + " " + value + " is outside 0..2"
+                    + " (innodb_flush_log_at_trx_commit: 1 = fsync at every commit, 2 = once a second)");
+        }
     }
 
     private static void validateRedisUri(String name, String value) {

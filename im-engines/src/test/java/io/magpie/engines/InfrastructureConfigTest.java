@@ -27,6 +27,35 @@ class InfrastructureConfigTest {
         assertTrue(config.externalRedisUri().isEmpty());
         assertTrue(config.externalKafkaBootstrap().isEmpty());
         assertTrue(config.needsDataDir());
+        assertEquals(2, config.mysqlFlushLogAtTrxCommit());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1", "2", " 1 "})
+    void flushLogAtTrxCommitIsRead(String value) {
+        InfrastructureConfig config = InfrastructureConfig.fromEnvironment(
+                Map.of("MAGPIE_INFRA_MYSQL_FLUSH_LOG_AT_TRX_COMMIT", value));
+
+        assertEquals(Integer.parseInt(value.trim()), config.mysqlFlushLogAtTrxCommit());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3", "-1", "yes", "12"})
+    void flushLogAtTrxCommitOutside0To2NamesTheVariable(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InfrastructureConfig.fromEnvironment(
+                        Map.of("MAGPIE_INFRA_MYSQL_FLUSH_LOG_AT_TRX_COMMIT", value)));
+
+        assertTrue(e.getMessage().startsWith("MAGPIE_INFRA_MYSQL_FLUSH_LOG_AT_TRX_COMMIT='" + value + "'"),
+                e.getMessage());
+    }
+
+    @Test
+    void flushLogAtTrxCommitIsValidatedOnConstruction() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InfrastructureConfig.defaults().withMysqlFlushLogAtTrxCommit(3));
+
+        assertTrue(e.getMessage().contains("mysqlFlushLogAtTrxCommit 3 is outside 0..2"), e.getMessage());
     }
 
     @Test

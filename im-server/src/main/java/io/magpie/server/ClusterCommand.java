@@ -77,7 +77,8 @@ final class ClusterCommand implements Callable<Integer> {
                 ClusterSpec.javaOptions(env.get("MAGPIE_CLUSTER_JAVA_OPTS")));
         // one ordered stop on SIGINT and SIGTERM: the admin endpoint, the role processes, then the servers
         ProcessLifecycle lifecycle = ProcessLifecycle.install("cluster");
-        Infrastructure infra = StandaloneCommand.startEngines(lifecycle, env, dir);
+        Infrastructure infra = StandaloneCommand.startEngines(lifecycle, env, dir,
+                new Settings(tree).infraMysqlFlushLogAtTrxCommit());
         StandaloneCommand.fillFromInfrastructure(tree, infra, dir);
         StandaloneCommand.pointWebChatAtLsb(tree, "http", bind, spec.lsbPort());
         ClusterSupervisor supervisor = new ClusterSupervisor(spec,

@@ -26,6 +26,7 @@ import io.magpie.server.config.Settings;
 import io.magpie.server.health.HealthConfig;
 import io.magpie.server.health.HealthServer;
 import io.magpie.server.health.HopRoutes;
+import io.magpie.server.metrics.MysqlDurabilityMeters;
 import io.magpie.server.metrics.NodeMeters;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,6 +137,7 @@ public final class MagpieNode implements AutoCloseable {
                     () -> Database.open(settings.mysql(), meters.registry())));
         }
         if (roles.contains(Role.LOGIC)) {
+            MysqlDurabilityMeters.register(database.dataSource(), meters.registry());
             logic = track(new LogicService(settings.logic(), database, redis, clock, meters.registry()).start());
             checks.add(new HealthServer.Check("logic", logic::live, logic::ready));
         }

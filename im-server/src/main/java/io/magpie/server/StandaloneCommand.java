@@ -66,9 +66,10 @@ final class StandaloneCommand implements Callable<Integer> {
         Map<String, String> env = System.getenv();
         ConfigTree tree = ConfigTree.load(config, roleEnvironment(env));
         Path dir = new Settings(tree).infraDataDir(dataDir);
+        int flushLogAtTrxCommit = new Settings(tree).infraMysqlFlushLogAtTrxCommit();
         // one ordered stop, on SIGINT and SIGTERM alike: the roles first, then the servers they use
         ProcessLifecycle lifecycle = ProcessLifecycle.install("standalone");
-        Infrastructure infra = startEngines(lifecycle, env, dir);
+        Infrastructure infra = startEngines(lifecycle, env, dir, flushLogAtTrxCommit);
         MagpieNode node;
         try {
             fillFromInfrastructure(tree, infra, dir);
@@ -122,9 +123,13 @@ final class StandaloneCommand implements Callable<Integer> {
     /**
      * MySQL, Redis and Kafka (the operator's, or embedded ones with data under {@code dataDir}), stopped by
      * {@code lifecycle} after what is added to it later (the roles), not by a shutdown hook of their own.
+     * An embedded MariaDB runs with {@code innodb_flush_log_at_trx_commit=flushLogAtTrxCommit}
+     * ({@code infra.mysql-flush-log-at-trx-commit}); the ready line states it.
      */
-    static Infrastructure startEngines(ProcessLifecycle lifecycle, Map<String, String> env, Path dataDir) {
-        Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dataDir));
+    static Infrastructure startEngines(ProcessLifecycle lifecycle, Map<String, String> env, Path dataDir,
+                                       int flushLogAtTrxCommit) {
+        Infrastructure infra = Infrastructure.start(InfrastructureConfig.fromEnvironment(env).withDataDir(dataDir)
+                .withMysqlFlushLogAtTrxCommit(flushLogAtTrxCommit));
         infra.detachShutdownHook();
         lifecycle.add(infra);
         return infra;

@@ -35,7 +35,8 @@ import org.slf4j.event.Level;
  * leftover test databases ({@code t_*}) dropped at start. Server output goes to
  * {@code <slot>/mariadb/mariadbd.log}. Started with {@code --skip-ssl} (11.4 otherwise generates a
  * TLS key on every start, 2-14 s), {@code --skip-grant-tables} (any user, no password) and
- * {@code --user=root} when the JVM runs as root.
+ * {@code --user=root} when the JVM runs as root; {@code innodb_flush_log_at_trx_commit} is the caller's
+ * (see {@code InfrastructureConfig#mysqlFlushLogAtTrxCommit}) and {@link #describe()} states it.
  */
 public final class EmbeddedMariaDb implements MysqlServer {
 
@@ -48,11 +49,13 @@ public final class EmbeddedMariaDb implements MysqlServer {
     private final String version;
     private final Path home;
     private final PidFile pidFile;
+    private final int flushLogAtTrxCommit;
     private boolean stopped;
     private boolean down; // stopped in place, to be started again
 
     private EmbeddedMariaDb(Server db, MysqlEndpoint endpoint, String version, Path home,
-            PidFile pidFile) {
+            PidFile pidFile, int flushLogAtTrxCommit) {
+        this.flushLogAtTrxCommit = flushLogAtTrxCommit;
         this.db = db;
         this.endpoint = endpoint;
         this.version = version;
@@ -63,8 +66,15 @@ public final class EmbeddedMariaDb implements MysqlServer {
     /**
      * Starts mariadbd for the slot, first killing one a crashed run left behind. If the server
      * does not come up on an existing data directory, that directory is reinstalled once.
+     *
+     * @param flushLogAtTrxCommit {@code innodb_flush_log_at_trx_commit}, 0..2 (validated by
+     *     {@code InfrastructureConfig})
      */
-    public static EmbeddedMariaDb start(Path dataDir, Path slotDir) {
+    public static EmbeddedMariaDb start(Path dataDir, Path slotDir, int flushLogAtTrxCommit) {
+        if (flushLogAtTrxCommit < 0 || flushLogAtTrxCommit > 2) {
+            throw new IllegalArgumentException("innodb_flush_log_at_trx_commit " + flushLogAtTrxCommit
+                    + " is outside 0..2");
+        }
         String binaries = DBConfigurationBuilder.newBuilder().setPort(1).setSocket("unused")
                 .build().getBinariesClassPathLocation();
         Path baseDir = dataDir.resolve(versionDirectory(binaries));
@@ -72,7 +82,7 @@ public final class EmbeddedMariaDb implements MysqlServer {
         PidFile pidFile = new PidFile(home.resolve("mariadbd.pid"), baseDir);
         pidFile.killStale("mariadbd");
         try {
-            return startOnce(baseDir, home, pidFile, false);
+            return startOnce(baseDir, home, pidFile, false, flushLogAtTrxCommit);
         } catch (RuntimeException first) {
             if (!Files.exists(home.resolve(".installed"))) {
                 throw first;
@@ -80,7 +90,7 @@ public final class EmbeddedMariaDb implements MysqlServer {
             log.warn("{}: MariaDB did not start on the existing data directory ({}); "
                     + "reinstalling it once", home, first.getMessage());
             try {
-                return startOnce(baseDir, home, pidFile, true);
+                return startOnce(baseDir, home, pidFile, true, flushLogAtTrxCommit);
             } catch (RuntimeException second) {
                 second.addSuppressed(first);
                 throw second;
@@ -89,7 +99,7 @@ public final class EmbeddedMariaDb implements MysqlServer {
     }
 
     private static EmbeddedMariaDb startOnce(Path baseDir, Path home, PidFile pidFile,
-            boolean reinstall) {
+            boolean reinstall, int flushLogAtTrxCommit) {
         int port = FreePorts.next();
         Path data = home.resolve("data");
         Path installed = home.resolve(".installed");
@@ -115,7 +125,7 @@ public final class EmbeddedMariaDb implements MysqlServer {
                     .getExecutable(DBConfiguration.Executable.Server);
             Path launcher = NewSession.wrapper(home, server.toPath());
             builder.setExecutable(DBConfiguration.Executable.Server, launcher::toFile);
-            for (String arg : serverArguments(pidFile.path())) {
+            for (String arg : serverArguments(pidFile.path(), flushLogAtTrxCommit)) {
                 builder.addArg(arg);
             }
             db = new Server(builder.build(), logFile);
@@ -146,7 +156,7 @@ public final class EmbeddedMariaDb implements MysqlServer {
                 log.info("{}: dropped {} test databases left by earlier runs", home,
                         dropped.size());
             }
-            return new EmbeddedMariaDb(db, endpoint, version, home, pidFile);
+            return new EmbeddedMariaDb(db, endpoint, version, home, pidFile, flushLogAtTrxCommit);
         } catch (SQLException | IOException | RuntimeException e) {
             if (db != null) {
                 db.stopQuietly();
@@ -157,7 +167,7 @@ public final class EmbeddedMariaDb implements MysqlServer {
         }
     }
 
-    private static List<String> serverArguments(Path pidFile) {
+    private static List<String> serverArguments(Path pidFile, int flushLogAtTrxCommit) {
         List<String> args = new ArrayList<>(List.of(
                 "--bind-address=127.0.0.1",
                 "--skip-ssl",
@@ -166,7 +176,7 @@ public final class EmbeddedMariaDb implements MysqlServer {
                 "--character-set-server=utf8mb4",
                 "--max-connections=500",
                 "--innodb-buffer-pool-size=64M",
-                "--innodb-flush-log-at-trx-commit=2",
+                "--innodb-flush-log-at-trx-commit=" + flushLogAtTrxCommit,
                 "--innodb-doublewrite=0",
                 "--innodb-buffer-pool-dump-at-shutdown=0",
                 "--innodb-buffer-pool-load-at-startup=0"));
@@ -229,7 +239,8 @@ public final class EmbeddedMariaDb implements MysqlServer {
 
     @Override
     public String describe() {
-        return "mariadb " + version + " embedded 127.0.0.1:" + endpoint.port();
+        return "mariadb " + version + " embedded 127.0.0.1:" + endpoint.port() + " flush_log_at_trx_commit="
+                + flushLogAtTrxCommit;
     }
 
     @Override

@@ -22,8 +22,8 @@ class EmbeddedMariaDbTmpDirIT {
         Path binaries = InfrastructureConfig.fromEnvironment(System.getenv()).dataDir();
         Path slot = Files.createTempDirectory("magpie-tmp-slot-");
         try {
-            EmbeddedMariaDb.start(binaries, slot).close();
-            try (EmbeddedMariaDb again = EmbeddedMariaDb.start(binaries, slot);
+            EmbeddedMariaDb.start(binaries, slot, InfrastructureConfig.DEFAULT_MYSQL_FLUSH_LOG_AT_TRX_COMMIT).close();
+            try (EmbeddedMariaDb again = EmbeddedMariaDb.start(binaries, slot, InfrastructureConfig.DEFAULT_MYSQL_FLUSH_LOG_AT_TRX_COMMIT);
                     Connection c = again.endpoint().connect();
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SHOW TABLES FROM mysql LIKE 'proc'")) {

@@ -57,7 +57,8 @@ public record RoleLauncher(String java, List<String> code, List<String> javaOpti
         Set<String> names = new HashSet<>(List.of(InfrastructureConfig.ENV_MYSQL_URL, InfrastructureConfig.ENV_MYSQL_USER,
                 InfrastructureConfig.ENV_MYSQL_PASSWORD, InfrastructureConfig.ENV_REDIS_URL,
                 InfrastructureConfig.ENV_KAFKA_BOOTSTRAP, InfrastructureConfig.ENV_INFRA_DIR,
-                InfrastructureConfig.ENV_INFRA_QUIET, "MAGPIE_CLUSTER_JAVA_OPTS"));
+                InfrastructureConfig.ENV_INFRA_QUIET, InfrastructureConfig.ENV_MYSQL_FLUSH_LOG_AT_TRX_COMMIT,
+                "MAGPIE_CLUSTER_JAVA_OPTS"));
         RoleConfigWriter.SHARED_KEYS.forEach(k -> names.add(ConfigTree.envName(k)));
         RoleConfigWriter.PER_PROCESS_KEYS.forEach(k -> names.add(ConfigTree.envName(k)));
         return Set.copyOf(names);

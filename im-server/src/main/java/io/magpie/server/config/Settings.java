@@ -1,6 +1,7 @@
 package io.magpie.server.config;
 
 import io.magpie.das.MysqlConfig;
+import io.magpie.engines.InfrastructureConfig;
 import io.magpie.registry.RedisConfig;
 import io.magpie.bus.Topics;
 import io.magpie.gate.DevicePolicy;
@@ -50,7 +51,7 @@ public final class Settings {
      * file (or one set of shared sections) between all roles.
      */
     public void rejectUnknownKeys() {
-        List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::mysql, this::redis,
+        List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::infraMysqlFlushLogAtTrxCommit, this::mysql, this::redis,
                 this::kafkaBootstrap, this::topics, this::partitions, this::tokenSecret, this::tls, this::gate,
                 this::gateAdmin, this::lsb, this::logic, this::router, this::notifier, this::health,
                 this::startupInfraWait);
@@ -402,6 +403,21 @@ public final class Settings {
         String configured = tree.string("infra.data-dir", defaultDir.toString());
         return Path.of(configured.startsWith("~/") ? System.getProperty("user.home") + configured.substring(1)
                 : configured).toAbsolutePath();
+    }
+
+    /**
+     * {@code innodb_flush_log_at_trx_commit} of the MariaDB that standalone and cluster mode embed
+     * ({@code infra.mysql-flush-log-at-trx-commit}, 0..2, default 2; an external MySQL keeps its own).
+     */
+    public int infraMysqlFlushLogAtTrxCommit() {
+        int value = tree.integer("infra.mysql-flush-log-at-trx-commit",
+                InfrastructureConfig.DEFAULT_MYSQL_FLUSH_LOG_AT_TRX_COMMIT);
+        if (value < 0 || value > 2) {
+            throw new ConfigException("infra.mysql-flush-log-at-trx-commit must be 0, 1 or 2, got " + value
+                    + " (1 = fsync the redo log at every commit, 2 = write it at every commit and fsync once a"
+                    + " second, 0 = both once a second)");
+        }
+        return value;
     }
 
     public RouterConfig router() {

@@ -21,6 +21,7 @@ public final class MarkdownReport {
         md.append("| measure | value |\n|---|---|\n");
         md.append("| throughput | ").append(Numbers.whole(r.throughput())).append(' ').append(r.throughputUnit())
                 .append(" |\n");
+        md.append("| durability (MySQL) | ").append(cell(r.durability().describe())).append(" |\n");
         md.append("| measured window | ").append(String.format(java.util.Locale.ROOT, "%.1f s", r.measuredSeconds()))
                 .append(" |\n");
         Failures f = r.failures();

@@ -32,6 +32,24 @@ public final class ReportWriter {
         return report.scenario() + "-" + STAMP.format(report.startedAt());
     }
 
+    /** {@code yyyyMMdd-HHmmss} in UTC: the time part of every report's file name. */
+    public static String stamp(java.time.Instant instant) {
+        return STAMP.format(instant);
+    }
+
+    /** Writes {@code <dir>/<baseName>.md} (a report that is not a {@link RunReport}, e.g. the guard's). */
+    public Path writeMarkdown(String baseName, String markdown) {
+        Path md = dir.resolve(baseName + ".md");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(md, markdown, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report to " + md.toAbsolutePath()
+                    + " (check --results-dir is writable)", e);
+        }
+        return md;
+    }
+
     public Written write(RunReport report) {
         String base = baseName(report);
         Path md = dir.resolve(base + ".md");

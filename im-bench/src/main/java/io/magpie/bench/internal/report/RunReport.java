@@ -28,11 +28,13 @@ import org.HdrHistogram.Histogram;
  * @param plotSeries      latency distributions to plot (the headline first)
  * @param notes           caveats that bound the numbers (shared CPU, what saturated)
  * @param machine         where it ran
+ * @param durability      the MySQL durability the server ran with ({@link Durability#UNKNOWN} when not asked)
  */
 public record RunReport(String scenario, Map<String, String> params, String command, Instant startedAt,
                         double measuredSeconds, double throughput, String throughputUnit, LatencySummary latency,
                         String latencyWhat, Failures failures, ReadResults reads, Map<String, String> results,
-                        List<Section> sections, List<PlotSeries> plotSeries, List<String> notes, MachineInfo machine) {
+                        List<Section> sections, List<PlotSeries> plotSeries, List<String> notes, MachineInfo machine,
+                        Durability durability) {
 
     /** A titled block of Markdown. */
     public record Section(String title, String markdown) {
@@ -46,6 +48,7 @@ public record RunReport(String scenario, Map<String, String> params, String comm
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(failures, "failures");
         Objects.requireNonNull(reads, "reads");
+        Objects.requireNonNull(durability, "durability");
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
         sections = List.copyOf(sections);
@@ -75,6 +78,7 @@ public record RunReport(String scenario, Map<String, String> params, String comm
         private final List<PlotSeries> plotSeries = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private MachineInfo machine;
+        private Durability durability = Durability.UNKNOWN;
 
         private Builder(String scenario) {
             this.scenario = scenario;
@@ -93,11 +97,12 @@ public record RunReport(String scenario, Map<String, String> params, String comm
         public Builder plot(String name, Histogram micros) { plotSeries.add(new PlotSeries(name, micros)); return this; }
         public Builder note(String v) { notes.add(v); return this; }
         public Builder machine(MachineInfo v) { machine = v; return this; }
+        public Builder durability(Durability v) { durability = v; return this; }
 
         public RunReport build() {
             return new RunReport(scenario, params, command, startedAt, measuredSeconds, throughput, throughputUnit,
                     latency, latencyWhat, failures, reads, results, sections, plotSeries, notes,
-                    machine == null ? MachineInfo.detect() : machine);
+                    machine == null ? MachineInfo.detect() : machine, durability);
         }
     }
 }

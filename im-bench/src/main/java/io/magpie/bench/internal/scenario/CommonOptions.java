@@ -1,6 +1,8 @@
 package io.magpie.bench.internal.scenario;
 
+import io.magpie.bench.internal.load.DurabilityProbe;
 import io.magpie.bench.internal.load.HopProbe;
+import io.magpie.bench.internal.report.Durability;
 import io.magpie.client.AccountClient;
 import io.magpie.client.ClientConfig;
 import io.magpie.client.Transport;
@@ -70,7 +72,14 @@ public final class CommonOptions {
                     + " cert.pem of 'magpie standalone --tls'); default: the JDK's trust store")
     Path trust;
 
+    @Option(names = "--metrics-url", defaultValue = "http://127.0.0.1:8090/metrics", paramLabel = "URL",
+            description = "the server's Prometheus /metrics (a process running logic): the MySQL durability"
+                    + " (innodb_flush_log_at_trx_commit) the report states; 'unknown' when it does not answer"
+                    + " (default: ${DEFAULT-VALUE}, the standalone's with MAGPIE_HEALTH_PORT=8090)")
+    URI metricsUrl;
+
     private String resolvedRunId;
+    private Durability durability;
     private ClientTls clientTls;
 
     /** The run id, validated, generated once when not given. */
@@ -140,6 +149,14 @@ public final class CommonOptions {
             }
         }
         return new HopProbe(urls, httpClient());
+    }
+
+    /** The server's MySQL durability, asked once (at the first call) from {@code --metrics-url}. */
+    public synchronized Durability durability() {
+        if (durability == null) {
+            durability = DurabilityProbe.probe(httpClient(), metricsUrl, Duration.ofSeconds(5));
+        }
+        return durability;
     }
 
     public AccountClient accountClient() {

@@ -38,14 +38,27 @@ public abstract class Scenario implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        return execute().exitCode();
+    }
+
+    /** What one scenario run gave: its exit code and the reports written (none when it failed or was refused). */
+    record Outcome(int exitCode, List<RunReport> reports) {
+    }
+
+    /**
+     * Validates, runs, writes the reports and prints their summary lines; {@link #call()} for the command line,
+     * and the regression guard, which runs scenarios one after the other and compares their reports.
+     */
+    final Outcome execute() {
         try {
             common.validate();
             validate();
         } catch (IllegalArgumentException e) {
             System.err.println(spec.name() + ": " + e.getMessage());
-            return 2;
+            return new Outcome(2, List.of());
         }
         try {
+            out.println("durability: " + common.durability().describe());
             List<RunReport> reports = run();
             for (RunReport r : reports) {
                 ReportWriter.Written w = new ReportWriter(common.resultsDir).write(r);
@@ -54,20 +67,21 @@ public abstract class Scenario implements Callable<Integer> {
             for (RunReport r : reports) {
                 out.println(SummaryLine.of(r));
             }
-            return reports.stream().anyMatch(r -> r.failures().total() > 0 || r.reads().failures() > 0) ? 1 : 0;
+            boolean failed = reports.stream().anyMatch(r -> r.failures().total() > 0 || r.reads().failures() > 0);
+            return new Outcome(failed ? 1 : 0, reports);
         } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println(spec.name() + " FAILED: " + e.getMessage());
             if (e.getCause() != null && !e.getMessage().contains(String.valueOf(e.getCause().getMessage()))) {
                 System.err.println("  cause: " + e.getCause());
             }
-            return 1;
+            return new Outcome(1, List.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             System.err.println(spec.name() + " interrupted");
-            return 1;
+            return new Outcome(1, List.of());
         } catch (Exception e) {
             System.err.println(spec.name() + " FAILED: " + e);
-            return 1;
+            return new Outcome(1, List.of());
         }
     }
 
@@ -87,6 +101,7 @@ public abstract class Scenario implements Callable<Integer> {
     /** A report builder with the run's command, start time and machine filled in. */
     protected RunReport.Builder report(String scenario, java.time.Instant startedAt, MachineInfo machine) {
         return RunReport.builder(scenario).command(commandLine()).startedAt(startedAt).machine(machine)
+                .durability(common.durability())
                 .param("run", common.runId()).param("transport", common.transport);
     }
 

@@ -27,7 +27,8 @@ class SummaryLineTest {
     @Test
     void theSummaryIsOneLineOfKeyValuePairsAScriptCanSplitOnSpaces() {
         assertEquals("scenario=pair-open params=pairs=20,rates=1000;2000,note=two_words throughput=2000"
-                        + " p50_ms=0.981 p99_ms=4.37 p999_ms=12.6 max_ms=131 errors=1 timeouts=2 lost=3 error_codes=-",
+                        + " p50_ms=0.981 p99_ms=4.37 p999_ms=12.6 max_ms=131 errors=1 timeouts=2 lost=3 error_codes=-"
+                        + " durability=unknown",
                 SummaryLine.of(sample()));
     }
 
@@ -35,7 +36,7 @@ class SummaryLineTest {
     void noParamsIsADash() {
         RunReport r = RunReport.builder("x").machine(sample().machine()).build();
         assertEquals("scenario=x params=- throughput=0 p50_ms=0 p99_ms=0 p999_ms=0 max_ms=0 errors=0 timeouts=0 lost=0"
-                        + " error_codes=-", SummaryLine.of(r));
+                        + " error_codes=- durability=unknown", SummaryLine.of(r));
     }
 
     static RunReport withErrorsAndReads() {
@@ -53,7 +54,7 @@ class SummaryLineTest {
         String line = SummaryLine.of(withErrorsAndReads());
         assertTrue(line.endsWith(" errors=141 timeouts=0 lost=0 error_codes=RATE_LIMITED:139;SERVER_BUSY:2"
                 + " reads=748500 read_p50_ms=2.51 read_p99_ms=18.0 read_errors=7 read_timeouts=3"
-                + " read_error_codes=CONNECTION_LOST:7"), line);
+                + " read_error_codes=CONNECTION_LOST:7 durability=unknown"), line);
         for (String field : line.split(" ")) {
             assertTrue(field.matches("[a-z0-9_]+=\\S+"), "key=value: " + field);
         }
@@ -62,5 +63,15 @@ class SummaryLineTest {
     @Test
     void aRunWithoutReadsHasNoReadFields() {
         assertFalse(SummaryLine.of(sample()).contains("read"), SummaryLine.of(sample()));
+    }
+
+    @Test
+    void theDurabilityTheServerReportedIsTheLastField() {
+        RunReport r = RunReport.builder("pair-closed").machine(sample().machine())
+                .durability(new Durability(java.util.OptionalInt.of(1), java.util.OptionalInt.of(0), "http://x/metrics"))
+                .build();
+        assertTrue(SummaryLine.of(r).endsWith(" error_codes=- durability=flush_log_at_trx_commit=1"), SummaryLine.of(r));
+        assertTrue(MarkdownReport.render(r, null).contains(
+                "| durability (MySQL) | innodb_flush_log_at_trx_commit=1, sync_binlog=0 (from http://x/metrics) |"));
     }
 }

@@ -1,0 +1,189 @@
+package io.magpie.bench.internal.scenario;
+
+import io.magpie.bench.Bench;
+import io.magpie.bench.internal.load.DurabilityProbe;
+import io.magpie.bench.internal.report.Durability;
+import io.magpie.bench.internal.report.GuardBaseline;
+import io.magpie.bench.internal.report.GuardFigures;
+import io.magpie.bench.internal.report.GuardReport;
+import io.magpie.bench.internal.report.MachineInfo;
+import io.magpie.bench.internal.report.ReportWriter;
+import io.magpie.bench.internal.report.RunReport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench guard}: the regression guard. Runs the core scenarios ({@link GuardPlan}) one after the other
+ * against a running server, each through its own scenario class (same reports in {@code --results-dir}), then
+ * prints every figure (throughput, p50, p99, failures) beside the same figure of the last committed guard report
+ * with the change, and writes {@code guard-<time>.md}, which is committed into docs/bench-reports/ to become the
+ * next baseline. About five minutes with the defaults.
+ *
+ * <p>Exit code 0 when every step ran without errors, timeouts or lost messages; 1 otherwise (the table is still
+ * printed and written); 2 for a bad option. The figures are not judged: on a shared box the reader does that.
+ */
+@Command(name = "guard", mixinStandardHelpOptions = true,
+        description = {"Regression guard: pair-closed 1x1 and 50x16, pair-open at 2000 and 8000 msg/s, group-fanout"
+                + " 500 members at 60 msgs/s (about 5 minutes), each figure beside the last committed guard report.",
+            "Example: ./bench guard --server-pid $SERVER"})
+public final class GuardCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
+            description = "the server JVM: its CPU, GC and RSS go into each step's report (default: not watched)")
+    long serverPid;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "the guard report to compare with (default: the newest guard-*.md in --baseline-dir)")
+    Path baseline;
+
+    @Option(names = "--baseline-dir", defaultValue = "docs/bench-reports", paramLabel = "DIR",
+            description = "where committed guard reports are (default: ${DEFAULT-VALUE})")
+    Path baselineDir;
+
+    @Option(names = {"-d", "--duration"}, defaultValue = "30s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "measured window of each step (default: ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = {"-w", "--warmup"}, defaultValue = "10s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "warm-up of each step (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
+    @Option(names = "--settle", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "pause before each step after the first, so the server finishes the last step's work"
+                    + " (default: ${DEFAULT-VALUE})")
+    Duration settle;
+
+    @Option(names = "--results-dir", defaultValue = "bench-results", paramLabel = "DIR",
+            description = "where the steps' reports and guard-<time>.md go (default: ${DEFAULT-VALUE})")
+    Path resultsDir;
+
+    @Option(names = "--account-url", defaultValue = "http://127.0.0.1:8081", paramLabel = "URL",
+            description = "account API base URL (default: ${DEFAULT-VALUE})")
+    URI accountUrl;
+
+    @Option(names = "--lsb-url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
+            description = "LSB base URL (default: ${DEFAULT-VALUE})")
+    URI lsbUrl;
+
+    @Option(names = "--metrics-url", defaultValue = "http://127.0.0.1:8090/metrics", paramLabel = "URL",
+            description = "the server's /metrics, for the MySQL durability (default: ${DEFAULT-VALUE})")
+    URI metricsUrl;
+
+    private final Clock clock = Clock.systemUTC();
+
+    @Override
+    public Integer call() {
+        GuardBaseline base;
+        try {
+            if (duration.isNegative() || duration.isZero() || warmup.isNegative() || settle.isNegative()) {
+                throw new IllegalArgumentException("--duration must be positive, --warmup and --settle not negative");
+            }
+            base = baseline();
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            System.err.println("guard: " + e.getMessage());
+            return 2;
+        }
+        Instant started = clock.instant();
+        MachineInfo machine = MachineInfo.detect();
+        Durability durability = DurabilityProbe.probe(HttpClient.newHttpClient(), metricsUrl, Duration.ofSeconds(5));
+        List<GuardPlan.Step> plan = GuardPlan.core(commonArgs());
+        System.out.printf("guard: %d steps, %s + %s each; durability %s; baseline %s%n", plan.size(),
+                DurationConverter.format(warmup), DurationConverter.format(duration), durability.describe(),
+                base.source());
+        List<GuardReport.Step> steps = new ArrayList<>();
+        boolean allClean = true;
+        for (int i = 0; i < plan.size(); i++) {
+            GuardPlan.Step step = plan.get(i);
+            if (i > 0 && !sleep(settle)) {
+                System.err.println("guard: interrupted");
+                return 1;
+            }
+            System.out.printf("%n== guard step %d/%d: %s (./bench %s)%n", i + 1, plan.size(), step.name(),
+                    String.join(" ", step.args()));
+            Scenario.Outcome outcome = runStep(step);
+            allClean &= outcome.exitCode() == 0;
+            if (outcome.reports().isEmpty()) {
+                System.err.println("guard: step " + step.name() + " produced no report (exit " + outcome.exitCode()
+                        + "); it is left out of the table");
+                continue;
+            }
+            RunReport headline = outcome.reports().get(outcome.reports().size() - 1);
+            steps.add(new GuardReport.Step(GuardFigures.of(step.name(), headline), headline.command(),
+                    ReportWriter.baseName(headline) + ".md", outcome.exitCode()));
+        }
+        GuardReport report = new GuardReport(commandLine(), started, durability, base, steps, machine);
+        Path written = new ReportWriter(resultsDir).writeMarkdown(GuardBaseline.PREFIX + ReportWriter.stamp(started),
+                report.markdown());
+        System.out.println();
+        System.out.println("guard: durability " + durability.summary() + ", baseline " + base.source());
+        if (!report.durabilityWarning().isEmpty()) {
+            System.out.println("guard: WARNING " + report.durabilityWarning());
+        }
+        System.out.print(report.table());
+        System.out.println("guard report: " + written + "  (commit it into " + baselineDir
+                + "/ to make it the next baseline)");
+        return allClean && steps.size() == plan.size() ? 0 : 1;
+    }
+
+    private static boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private GuardBaseline baseline() {
+        if (baseline != null) {
+            if (!Files.isRegularFile(baseline)) {
+                throw new IllegalArgumentException("--baseline " + baseline + " is not a file");
+            }
+            return GuardBaseline.read(baseline);
+        }
+        Optional<Path> newest = GuardBaseline.newest(baselineDir);
+        return newest.map(GuardBaseline::read).orElse(GuardBaseline.NONE);
+    }
+
+    private List<String> commonArgs() {
+        return List.of("--duration", DurationConverter.format(duration), "--warmup", DurationConverter.format(warmup),
+                "--server-pid", Long.toString(serverPid), "--results-dir", resultsDir.toString(),
+                "--account-url", accountUrl.toString(), "--lsb-url", lsbUrl.toString(),
+                "--metrics-url", metricsUrl.toString());
+    }
+
+    /** Parses the step as a bench command line and runs its scenario (a fresh instance: options start at defaults). */
+    private static Scenario.Outcome runStep(GuardPlan.Step step) {
+        CommandLine root = new CommandLine(new Bench());
+        CommandLine.ParseResult parsed = root.parseArgs(step.args().toArray(String[]::new));
+        Object command = parsed.subcommand().commandSpec().userObject();
+        if (!(command instanceof Scenario scenario)) {
+            throw new IllegalStateException("guard step " + step.name() + " is not a scenario: " + step.args());
+        }
+        return scenario.execute();
+    }
+
+    private String commandLine() {
+        return "./bench " + spec.root().commandLine().getParseResult().originalArgs().stream()
+                .map(Scenario::quote).collect(Collectors.joining(" "));
+    }
+}
