@@ -14,18 +14,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every scenario shares: where the server is, the run id, where reports go, set-up limits. */
 public final class CommonOptions {
 
-    @Option(names = "--account-url", defaultValue = "http://127.0.0.1:8081", paramLabel = "URL",
-            description = "account API base URL (default: ${DEFAULT-VALUE})")
-    URI accountUrl;
-
-    @Option(names = "--lsb-url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
-            description = "LSB base URL (default: ${DEFAULT-VALUE})")
-    URI lsbUrl;
+    @Mixin
+    ServerOptions server = new ServerOptions();
 
     @Option(names = "--transport", defaultValue = "TCP", paramLabel = "TCP|WEBSOCKET",
             description = "client transport (default: ${DEFAULT-VALUE})")
@@ -43,13 +39,6 @@ public final class CommonOptions {
             description = "the server JVM on this machine: its CPU, GC time and RSS (and its children's CPU:"
                     + " embedded MariaDB, redis-server) go into the report (default: not watched)")
     long serverPid;
-
-    @Option(names = "--hops-url", defaultValue = "http://127.0.0.1:8090/debug/hops", split = ",", paramLabel = "URL",
-            description = "the gates' hop latencies (GET /debug/hops on a gate process's health listener, comma"
-                    + " separated for several gates), reset when the measured window opens and printed when it closes;"
-                    + " 'none' = no breakdown (default: ${DEFAULT-VALUE}, a standalone started with"
-                    + " MAGPIE_HEALTH_PORT=8090)")
-    List<String> hopsUrls;
 
     @Option(names = "--client-threads", paramLabel = "N",
             description = "Netty event loop threads shared by all bench clients (default: cores)")
@@ -71,12 +60,6 @@ public final class CommonOptions {
             description = "trust only the certificates in this PEM file on https:// URLs and TLS gates (e.g. the"
                     + " cert.pem of 'magpie standalone --tls'); default: the JDK's trust store")
     Path trust;
-
-    @Option(names = "--metrics-url", defaultValue = "http://127.0.0.1:8090/metrics", paramLabel = "URL",
-            description = "the server's Prometheus /metrics (a process running logic): the MySQL durability"
-                    + " (innodb_flush_log_at_trx_commit) the report states; 'unknown' when it does not answer"
-                    + " (default: ${DEFAULT-VALUE}, the standalone's with MAGPIE_HEALTH_PORT=8090)")
-    URI metricsUrl;
 
     private String resolvedRunId;
     private Durability durability;
@@ -121,8 +104,8 @@ public final class CommonOptions {
     /** Client settings for bench clients (automatic reconnect off unless a scenario turns it on). */
     public ClientConfig.Builder clientConfig() {
         return ClientConfig.builder()
-                .accountApiUrl(accountUrl)
-                .lsbUrl(lsbUrl)
+                .accountApiUrl(server.accountUrl)
+                .lsbUrl(server.lsbUrl)
                 .transport(transport)
                 .clientVersion("magpie-bench")
                 .requestTimeout(requestTimeout)
@@ -140,27 +123,19 @@ public final class CommonOptions {
 
     /** The hop latency probe of {@code --hops-url}. */
     public HopProbe hopProbe() {
-        List<URI> urls = new ArrayList<>();
-        if (hopsUrls != null) {
-            for (String u : hopsUrls) {
-                if (!u.isBlank() && !u.strip().equals("none")) {
-                    urls.add(URI.create(u.strip()));
-                }
-            }
-        }
-        return new HopProbe(urls, httpClient());
+        return new HopProbe(server.hopUrls(), httpClient());
     }
 
     /** The server's MySQL durability, asked once (at the first call) from {@code --metrics-url}. */
     public synchronized Durability durability() {
         if (durability == null) {
-            durability = DurabilityProbe.probe(httpClient(), metricsUrl, Duration.ofSeconds(5));
+            durability = DurabilityProbe.probe(httpClient(), server.metricsUrl, Duration.ofSeconds(5));
         }
         return durability;
     }
 
     public AccountClient accountClient() {
-        return new AccountClient(accountUrl, httpClient(), requestTimeout);
+        return new AccountClient(server.accountUrl, httpClient(), requestTimeout);
     }
 
     public HttpClient httpClient() {

@@ -381,7 +381,7 @@ public final class ConnectionsScenario extends Scenario {
             }
             return new InetSocketAddress(gate.substring(0, colon), Integer.parseInt(gate.substring(colon + 1)));
         }
-        GateAddress g = new LsbClient(common.lsbUrl, null, null, common.httpClient(), common.requestTimeout).pickGate();
+        GateAddress g = new LsbClient(common.server.lsbUrl, null, null, common.httpClient(), common.requestTimeout).pickGate();
         return new InetSocketAddress(g.host(), g.tcpPort());
     }
 

@@ -114,7 +114,7 @@ public final class GroupFanoutScenario extends Scenario {
                 DurationConverter.format(timing.duration), reading.describe(), common.runId());
         List<BenchUsers.User> users = new BenchUsers(common.accountClient(), common.runId(), common.setupParallelism,
                 common.setupTimeout, out).create(groups * members);
-        GroupApi api = new GroupApi(common.accountUrl, common.httpClient(), common.requestTimeout);
+        GroupApi api = new GroupApi(common.server.accountUrl, common.httpClient(), common.requestTimeout);
         List<Long> groupIds = BoundedAsync.run("creating " + groups + " groups", groups,
                 Math.min(groups, common.setupParallelism), common.setupTimeout, g -> {
                     List<Long> others = new ArrayList<>();

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,6 +46,9 @@ public final class GuardCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ServerOptions server = new ServerOptions();
 
     @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
             description = "the server JVM: its CPU, GC and RSS go into each step's report (default: not watched)")
@@ -75,18 +79,6 @@ public final class GuardCommand implements Callable<Integer> {
             description = "where the steps' reports and guard-<time>.md go (default: ${DEFAULT-VALUE})")
     Path resultsDir;
 
-    @Option(names = "--account-url", defaultValue = "http://127.0.0.1:8081", paramLabel = "URL",
-            description = "account API base URL (default: ${DEFAULT-VALUE})")
-    URI accountUrl;
-
-    @Option(names = "--lsb-url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
-            description = "LSB base URL (default: ${DEFAULT-VALUE})")
-    URI lsbUrl;
-
-    @Option(names = "--metrics-url", defaultValue = "http://127.0.0.1:8090/metrics", paramLabel = "URL",
-            description = "the server's /metrics, for the MySQL durability (default: ${DEFAULT-VALUE})")
-    URI metricsUrl;
-
     private final Clock clock = Clock.systemUTC();
 
     @Override
@@ -103,7 +95,7 @@ public final class GuardCommand implements Callable<Integer> {
         }
         Instant started = clock.instant();
         MachineInfo machine = MachineInfo.detect();
-        Durability durability = DurabilityProbe.probe(HttpClient.newHttpClient(), metricsUrl, Duration.ofSeconds(5));
+        Durability durability = DurabilityProbe.probe(HttpClient.newHttpClient(), server.metricsUrl, Duration.ofSeconds(5));
         List<GuardPlan.Step> plan = GuardPlan.core(commonArgs());
         System.out.printf("guard: %d steps, %s + %s each; durability %s; baseline %s%n", plan.size(),
                 DurationConverter.format(warmup), DurationConverter.format(duration), durability.describe(),
@@ -165,10 +157,11 @@ public final class GuardCommand implements Callable<Integer> {
     }
 
     private List<String> commonArgs() {
-        return List.of("--duration", DurationConverter.format(duration), "--warmup", DurationConverter.format(warmup),
-                "--server-pid", Long.toString(serverPid), "--results-dir", resultsDir.toString(),
-                "--account-url", accountUrl.toString(), "--lsb-url", lsbUrl.toString(),
-                "--metrics-url", metricsUrl.toString());
+        List<String> args = new ArrayList<>(List.of("--duration", DurationConverter.format(duration),
+                "--warmup", DurationConverter.format(warmup), "--server-pid", Long.toString(serverPid),
+                "--results-dir", resultsDir.toString()));
+        args.addAll(server.toArgs());
+        return args;
     }
 
     /** Parses the step as a bench command line and runs its scenario (a fresh instance: options start at defaults). */

@@ -102,11 +102,11 @@ public final class ReconnectStormScenario extends Scenario {
         Instant started = clock.instant();
         ProcessHandle victim = ProcessHandle.of(killPid).orElseThrow(() -> new IllegalArgumentException(
                 "--kill-pid " + killPid + ": no such process"));
-        LsbGates lsb = new LsbGates(common.lsbUrl, common.httpClient(), common.requestTimeout);
+        LsbGates lsb = new LsbGates(common.server.lsbUrl, common.httpClient(), common.requestTimeout);
         List<LsbGates.Gate> gates = lsb.list();
         long active = gates.stream().filter(g -> g.state().equals("ACTIVE")).count();
         if (active < 2) {
-            throw new IllegalStateException("the LSB at " + common.lsbUrl + " lists " + active + " ACTIVE gate(s) "
+            throw new IllegalStateException("the LSB at " + common.server.lsbUrl + " lists " + active + " ACTIVE gate(s) "
                     + gates + "; a reconnect storm needs at least two (see docs/benchmarks.md, 'a two-gate cluster')");
         }
         out.printf("reconnect-storm: %d clients over %d gates %s; will kill pid %d (%s) with SIG%s (run %s)%n",
