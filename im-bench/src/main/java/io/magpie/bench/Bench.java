@@ -2,6 +2,7 @@ package io.magpie.bench;
 
 import io.magpie.bench.internal.scenario.ConnectionsScenario;
 import io.magpie.bench.internal.scenario.ConnectionsWorker;
+import io.magpie.bench.internal.scenario.FanoutReceiverWorker;
 import io.magpie.bench.internal.scenario.GroupFanoutScenario;
 import io.magpie.bench.internal.scenario.GuardCommand;
 import io.magpie.bench.internal.scenario.JmhCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
                 + " count and time.",
         subcommands = {PairClosedScenario.class, PairOpenScenario.class, GroupFanoutScenario.class,
             ConnectionsScenario.class, ReconnectStormScenario.class, GuardCommand.class, JmhCommand.class,
-            ConnectionsWorker.class})
+            ConnectionsWorker.class, FanoutReceiverWorker.class})
 public final class Bench implements Runnable {
 
     @CommandLine.Spec

@@ -18,7 +18,22 @@ import java.util.OptionalLong;
  */
 public final class CpuWindow {
 
-    private record Proc(long pid, String label, long ticks) {
+    private enum Kind { BENCH, SERVER_JVM, SERVER_CHILD }
+
+    private record Proc(long pid, String label, long ticks, Kind kind) {
+    }
+
+    /**
+     * The window in numbers, for ratios such as server CPU per delivery.
+     *
+     * @param seconds          length of the window
+     * @param serverCpuSeconds CPU time of the server JVM and its children (MariaDB, redis) in the window; 0
+     *                         without a server pid
+     * @param serverJvmCpuSeconds the server JVM's part of it
+     * @param benchCpuSeconds  CPU time of this bench JVM and its worker processes in the window
+     */
+    public record Usage(double seconds, double serverCpuSeconds, double serverJvmCpuSeconds, double benchCpuSeconds) {
+        public static final Usage NONE = new Usage(0, 0, 0, 0);
     }
 
     private final long startNanos;
@@ -26,6 +41,7 @@ public final class CpuWindow {
     private final List<Proc> procs;
     private final long serverPid;
     private final OptionalDouble serverGc;
+    private Usage usage = Usage.NONE;
 
     private CpuWindow(long serverPid) {
         this.serverPid = serverPid;
@@ -44,12 +60,16 @@ public final class CpuWindow {
     private static List<Proc> snapshot(long serverPid) {
         List<Proc> list = new ArrayList<>();
         long self = ProcessHandle.current().pid();
-        ProcessProbe.cpuTicks(self).ifPresent(t -> list.add(new Proc(self, "bench (this JVM)", t)));
+        ProcessProbe.cpuTicks(self).ifPresent(t -> list.add(new Proc(self, "bench (this JVM)", t, Kind.BENCH)));
+        // bench worker processes already running (lean receivers): only their CPU inside the window counts
+        ProcessHandle.current().descendants().forEach(d -> ProcessProbe.cpuTicks(d.pid()).ifPresent(t ->
+                list.add(new Proc(d.pid(), "bench worker (pid " + d.pid() + ")", t, Kind.BENCH))));
         if (serverPid > 0) {
-            ProcessProbe.cpuTicks(serverPid).ifPresent(t -> list.add(new Proc(serverPid, "server JVM (pid " + serverPid + ")", t)));
+            ProcessProbe.cpuTicks(serverPid).ifPresent(t -> list.add(new Proc(serverPid,
+                    "server JVM (pid " + serverPid + ")", t, Kind.SERVER_JVM)));
             for (long child : ProcessProbe.descendants(serverPid)) {
                 ProcessProbe.cpuTicks(child).ifPresent(t -> list.add(new Proc(child,
-                        ProcessProbe.name(child) + " (pid " + child + ")", t)));
+                        ProcessProbe.name(child) + " (pid " + child + ")", t, Kind.SERVER_CHILD)));
             }
         }
         return list;
@@ -64,11 +84,23 @@ public final class CpuWindow {
         List<Proc> watched = new ArrayList<>(procs);
         // bench worker processes started inside the window: all their CPU time is the window's
         ProcessHandle.current().descendants().filter(d -> procs.stream().noneMatch(p -> p.pid() == d.pid()))
-                .forEach(d -> watched.add(new Proc(d.pid(), "bench worker (pid " + d.pid() + ")", 0)));
+                .forEach(d -> watched.add(new Proc(d.pid(), "bench worker (pid " + d.pid() + ")", 0, Kind.BENCH)));
+        double server = 0;
+        double serverJvm = 0;
+        double bench = 0;
         for (Proc p : watched) {
             OptionalLong now = ProcessProbe.cpuTicks(p.pid());
             if (now.isPresent() && seconds > 0) {
-                double cores = (now.getAsLong() - p.ticks()) / (double) ProcessProbe.TICKS_PER_SECOND / seconds;
+                double cpuSeconds = (now.getAsLong() - p.ticks()) / (double) ProcessProbe.TICKS_PER_SECOND;
+                double cores = cpuSeconds / seconds;
+                switch (p.kind()) {
+                    case BENCH -> bench += cpuSeconds;
+                    case SERVER_JVM -> {
+                        serverJvm += cpuSeconds;
+                        server += cpuSeconds;
+                    }
+                    case SERVER_CHILD -> server += cpuSeconds;
+                }
                 watchedCores += cores;
                 perProcess.put("CPU " + p.label(), String.format(Locale.ROOT, "%.0f%% of one core", cores * 100));
             }
@@ -87,6 +119,7 @@ public final class CpuWindow {
             }
         }
         out.putAll(perProcess);
+        usage = new Usage(seconds, server, serverJvm, bench);
         if (serverPid > 0) {
             OptionalDouble gcNow = ProcessProbe.gcSeconds(serverPid);
             if (serverGc.isPresent() && gcNow.isPresent()) {
@@ -97,5 +130,10 @@ public final class CpuWindow {
             ProcessProbe.rssBytes(serverPid).ifPresent(rss -> out.put("server JVM RSS", Numbers.bytes(rss)));
         }
         return out;
+    }
+
+    /** The window in numbers once {@link #stop()} ran ({@link Usage#NONE} before). */
+    public Usage usage() {
+        return usage;
     }
 }

@@ -52,8 +52,31 @@ public final class GateLogins implements AutoCloseable {
     private final LongAdder closedAfterLogin = new LongAdder();
     private final LongAdder unexpectedFrames = new LongAdder();
 
+    private final AfterLogin afterLogin;
+
+    /**
+     * What a connection does with the frames it receives once logged in, beyond answering its heartbeat: a
+     * lean receiver answers PUSH with PUSH_ACK. Called on the connection's event loop; writes are flushed when
+     * the read ends.
+     */
+    @FunctionalInterface
+    public interface AfterLogin {
+        /**
+         * @param requestIds the connection's request id counter, for a frame written in answer
+         * @return false when the frame was not expected (it is counted in {@link #unexpectedFrames()})
+         */
+        boolean onFrame(ChannelHandlerContext ctx, Frame frame, java.util.function.IntSupplier requestIds);
+    }
+
+    /** Idle connections: only PONG is expected after LOGIN_ACK. */
     public GateLogins(int threads) {
+        this(threads, (ctx, frame, ids) -> false);
+    }
+
+    /** Connections that hand every frame after LOGIN_ACK other than PONG to {@code afterLogin}. */
+    public GateLogins(int threads, AfterLogin afterLogin) {
         this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("bench-conn", true));
+        this.afterLogin = afterLogin;
     }
 
     /**
@@ -168,9 +191,15 @@ public final class GateLogins implements AutoCloseable {
                 result.completeExceptionally(new IllegalStateException("LOGIN refused: " + e.getMessage()
                         + " (code " + e.getCode() + ")"));
                 ctx.close();
-            } else if (!frame.is(Command.PONG)) {
+            } else if (!frame.is(Command.PONG) && !(result.isDone() && afterLogin.onFrame(ctx, frame, this::nextRequestId))) {
                 unexpectedFrames.increment();
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush(); // the answers written while reading (PUSH_ACKs), one flush per read
+            ctx.fireChannelReadComplete();
         }
 
         private int nextRequestId() {

@@ -32,6 +32,22 @@ public final class LatencyRecorder {
         recorder.recordValue(micros);
     }
 
+    /**
+     * Records every value of {@code micros} (a histogram in microseconds, e.g. a worker process's interval)
+     * as if each had been recorded here; values above one hour are clamped like {@link #recordNanos}.
+     */
+    public void add(Histogram micros) {
+        for (org.HdrHistogram.HistogramIterationValue v : micros.recordedValues()) {
+            long value = v.getValueIteratedTo();
+            long count = v.getCountAtValueIteratedTo();
+            if (value > MAX_MICROS) {
+                clamped.addAndGet(count);
+                value = MAX_MICROS;
+            }
+            recorder.recordValueWithCount(value, count);
+        }
+    }
+
     /** What was recorded since the previous call (a copy the caller may keep). */
     public synchronized Histogram interval() {
         recycled = recorder.getIntervalHistogram(recycled);

@@ -36,6 +36,8 @@ public final class MessageTracker {
         volatile boolean acked;
         volatile boolean failed;
         final AtomicInteger delivered = new AtomicInteger();
+        /** The latest arrival so far at any recipient: the arrival at the last member once all are in. */
+        final java.util.concurrent.atomic.AtomicLong lastArrivalNanos = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
         final AtomicBoolean settled = new AtomicBoolean();
 
         Track(long key, int sender, long originNanos, int expectedDeliveries, boolean measured) {
@@ -52,6 +54,11 @@ public final class MessageTracker {
 
         public int sender() {
             return sender;
+        }
+
+        /** True when the message's origin lies in the measured window (decided when it was registered). */
+        public boolean measured() {
+            return measured;
         }
 
         /** True when the send failed (error or no SEND_ACK in time). */
@@ -145,6 +152,7 @@ public final class MessageTracker {
             unexpectedDeliveries.increment();
             return false;
         }
+        t.lastArrivalNanos.accumulateAndGet(nowNanos, Math::max);
         int n = t.delivered.incrementAndGet();
         if (n > t.expectedDeliveries) {
             unexpectedDeliveries.increment();
@@ -159,18 +167,63 @@ public final class MessageTracker {
             deliveryFromSend.recordNanos(nowNanos - t.sentNanos);
         }
         if (n == t.expectedDeliveries) {
-            if (t.measured) {
-                lastDeliveryLatency.recordNanos(nowNanos - t.originNanos);
-            }
-            if (inWindow(nowNanos)) {
-                completedInWindow.increment();
-            }
-            if (t.acked) {
-                open.remove(key);
-            }
-            settle(t);
+            complete(t);
         }
         return true;
+    }
+
+    /**
+     * {@code count} recipients received message {@code key}, the latest of them at {@code lastArrivalNanos}:
+     * what a lean receiver process reports for its connections in one delta ({@link DeliveryDeltas}). Counts
+     * them like as many {@link #onDelivered} calls, except that the latency of each delivery is not recorded
+     * here (the receiver process measures it and its histogram is {@link LatencyRecorder#add added}) and that a
+     * delta counts inside the window when its latest arrival does. Deliveries beyond the expected count, or of
+     * an unknown key, are unexpected.
+     *
+     * @return how many of the {@code count} were expected
+     */
+    public int onDeliveries(long key, int count, long lastArrivalNanos) {
+        if (count <= 0) {
+            return 0;
+        }
+        Track t = open.get(key);
+        if (t == null) {
+            unexpectedDeliveries.add(count);
+            return 0;
+        }
+        // before the count: whoever completes the message then sees every arrival counted before it
+        t.lastArrivalNanos.accumulateAndGet(lastArrivalNanos, Math::max);
+        int n = t.delivered.addAndGet(count);
+        int accepted = Math.max(0, Math.min(count, t.expectedDeliveries - (n - count)));
+        if (accepted < count) {
+            unexpectedDeliveries.add(count - accepted);
+        }
+        if (accepted == 0) {
+            return 0;
+        }
+        deliveries.add(accepted);
+        if (inWindow(lastArrivalNanos)) {
+            deliveriesInWindow.add(accepted);
+        }
+        if (n >= t.expectedDeliveries) {
+            complete(t);
+        }
+        return accepted;
+    }
+
+    /** Message {@code t} reached its last recipient: its latency to the last member, and it settles. */
+    private void complete(Track t) {
+        long last = t.lastArrivalNanos.get();
+        if (t.measured) {
+            lastDeliveryLatency.recordNanos(last - t.originNanos);
+        }
+        if (inWindow(last)) {
+            completedInWindow.increment();
+        }
+        if (t.acked) {
+            open.remove(t.key);
+        }
+        settle(t);
     }
 
     /**

@@ -29,12 +29,14 @@ import org.HdrHistogram.Histogram;
  * @param notes           caveats that bound the numbers (shared CPU, what saturated)
  * @param machine         where it ran
  * @param durability      the MySQL durability the server ran with ({@link Durability#UNKNOWN} when not asked)
+ * @param summaryFields   scenario-specific {@code key=value} fields appended to the end of the summary line
+ *                        (keys and values without spaces), in order
  */
 public record RunReport(String scenario, Map<String, String> params, String command, Instant startedAt,
                         double measuredSeconds, double throughput, String throughputUnit, LatencySummary latency,
                         String latencyWhat, Failures failures, ReadResults reads, Map<String, String> results,
                         List<Section> sections, List<PlotSeries> plotSeries, List<String> notes, MachineInfo machine,
-                        Durability durability) {
+                        Durability durability, Map<String, String> summaryFields) {
 
     /** A titled block of Markdown. */
     public record Section(String title, String markdown) {
@@ -54,6 +56,7 @@ public record RunReport(String scenario, Map<String, String> params, String comm
         sections = List.copyOf(sections);
         plotSeries = List.copyOf(plotSeries);
         notes = List.copyOf(notes);
+        summaryFields = Collections.unmodifiableMap(new LinkedHashMap<>(summaryFields));
     }
 
     public static Builder builder(String scenario) {
@@ -79,6 +82,7 @@ public record RunReport(String scenario, Map<String, String> params, String comm
         private final List<String> notes = new ArrayList<>();
         private MachineInfo machine;
         private Durability durability = Durability.UNKNOWN;
+        private final Map<String, String> summaryFields = new LinkedHashMap<>();
 
         private Builder(String scenario) {
             this.scenario = scenario;
@@ -98,11 +102,12 @@ public record RunReport(String scenario, Map<String, String> params, String comm
         public Builder note(String v) { notes.add(v); return this; }
         public Builder machine(MachineInfo v) { machine = v; return this; }
         public Builder durability(Durability v) { durability = v; return this; }
+        public Builder summaryField(String key, String value) { summaryFields.put(key, value); return this; }
 
         public RunReport build() {
             return new RunReport(scenario, params, command, startedAt, measuredSeconds, throughput, throughputUnit,
                     latency, latencyWhat, failures, reads, results, sections, plotSeries, notes,
-                    machine == null ? MachineInfo.detect() : machine, durability);
+                    machine == null ? MachineInfo.detect() : machine, durability, summaryFields);
         }
     }
 }

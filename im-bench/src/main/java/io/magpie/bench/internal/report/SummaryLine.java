@@ -7,8 +7,10 @@ import java.util.stream.Collectors;
  * The one machine-readable line every run prints, so runs can be compared by a script:
  * {@code scenario=NAME params=k=v,k=v throughput=N p50_ms=N p99_ms=N p999_ms=N max_ms=N errors=N timeouts=N lost=N
  * error_codes=CODE:N;CODE:N}, then, when the run sent READs,
- * {@code reads=N read_p50_ms=N read_p99_ms=N read_errors=N read_timeouts=N read_error_codes=CODE:N}, and last
- * {@code durability=flush_log_at_trx_commit=N} (or {@code durability=unknown}).
+ * {@code reads=N read_p50_ms=N read_p99_ms=N read_errors=N read_timeouts=N read_error_codes=CODE:N}, then
+ * {@code durability=flush_log_at_trx_commit=N} (or {@code durability=unknown}), then the scenario's own fields
+ * ({@link RunReport#summaryFields()}; group-fanout: {@code receivers=lean|sdk server_cpu_cores=N
+ * server_cpu_us_per_delivery=N bench_cpu_cores=N}).
  * Fields are space-separated {@code key=value}; values never contain spaces (a space or comma inside a
  * parameter value becomes {@code _} / {@code ;}; an empty breakdown is {@code -}). New fields are only ever
  * appended. Stateless.
@@ -33,7 +35,9 @@ public final class SummaryLine {
                 + " lost=" + f.lost()
                 + " error_codes=" + f.errorCodes().compact()
                 + reads(report.reads())
-                + " durability=" + report.durability().summary();
+                + " durability=" + report.durability().summary()
+                + report.summaryFields().entrySet().stream().map(e -> " " + clean(e.getKey()) + "=" + clean(e.getValue()))
+                        .collect(Collectors.joining());
     }
 
     private static String reads(ReadResults r) {

@@ -6,6 +6,8 @@ import io.magpie.bench.internal.load.LatencyRecorder;
 import io.magpie.bench.internal.load.MessageKeys;
 import io.magpie.bench.internal.load.MessageTracker;
 import io.magpie.bench.internal.load.ReadTracker;
+import io.magpie.bench.internal.load.SendStamp;
+import io.magpie.bench.internal.load.WallClock;
 import io.magpie.bench.internal.report.Failures;
 import io.magpie.bench.internal.report.LatencySummary;
 import io.magpie.bench.internal.report.Numbers;
@@ -46,12 +48,22 @@ final class MessageRun {
     private List<HopProbe.Result> hopResults = List.of();
     private long windowStart;
     private long windowEnd;
+    private CpuWindow.Usage cpuUsage = CpuWindow.Usage.NONE;
+    private WallClock stamps;
 
     MessageRun(MessageTracker tracker, ReadTracker reads, String payload, PrintStream out) {
         this.tracker = tracker;
         this.reads = reads;
         this.content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(payload).build();
         this.out = out;
+    }
+
+    /**
+     * From now on every message's text carries its origin as a {@link SendStamp} on {@code clock}'s wall clock
+     * (same length as the payload, at least {@value SendStamp#LENGTH}), for receivers in other processes.
+     */
+    void stampTexts(WallClock clock) {
+        this.stamps = clock;
     }
 
     MessageTracker tracker() {
@@ -100,8 +112,11 @@ final class MessageRun {
     void send(MagpieClient from, int sender, long key, long originNanos, ConversationType type, long targetId,
               int expectedDeliveries) {
         MessageTracker.Track t = tracker.register(key, sender, originNanos, expectedDeliveries);
+        MessageContent c = stamps == null ? content : content.toBuilder()
+                .setText(SendStamp.text(stamps.toEpochMicros(originNanos), t.measured(), content.getText().length()))
+                .build();
         tracker.onSent(t, System.nanoTime());
-        from.send(MessageKeys.clientMsgId(key), type, targetId, content).whenComplete((ack, failure) -> {
+        from.send(MessageKeys.clientMsgId(key), type, targetId, c).whenComplete((ack, failure) -> {
             if (failure != null) {
                 tracker.onSendFailed(t, failure);
             } else {
@@ -127,6 +142,7 @@ final class MessageRun {
         tracker.endWindow(windowEnd);
         reads.endWindow(windowEnd);
         cpuResults = cpu == null ? Map.of() : cpu.stop();
+        cpuUsage = cpu == null ? CpuWindow.Usage.NONE : cpu.usage();
         if (hops != null && hops.enabled()) {
             hopResults = hops.read();
             HopProbe.consoleLines(hopResults).forEach(out::println);
@@ -140,6 +156,11 @@ final class MessageRun {
 
     Map<String, String> cpuResults() {
         return cpuResults;
+    }
+
+    /** The measured window's CPU in numbers ({@link CpuWindow.Usage#NONE} before it ended). */
+    CpuWindow.Usage cpuUsage() {
+        return cpuUsage;
     }
 
     /** The progress line; also sweeps delivery timeouts. Called once a second by a ticker. */

@@ -33,6 +33,14 @@ class SummaryLineTest {
     }
 
     @Test
+    void aScenariosOwnFieldsComeLast() {
+        RunReport r = RunReport.builder("group-fanout").machine(sample().machine())
+                .summaryField("server_cpu_us_per_delivery", "4.25").summaryField("bench_cpu_cores", "0.31").build();
+        assertTrue(SummaryLine.of(r).endsWith(" error_codes=- server_cpu_us_per_delivery=4.25 bench_cpu_cores=0.31"),
+                SummaryLine.of(r));
+    }
+
+    @Test
     void noParamsIsADash() {
         RunReport r = RunReport.builder("x").machine(sample().machine()).build();
         assertEquals("scenario=x params=- throughput=0 p50_ms=0 p99_ms=0 p999_ms=0 max_ms=0 errors=0 timeouts=0 lost=0"
