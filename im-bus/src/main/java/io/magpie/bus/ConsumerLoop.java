@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code push}, notifier's {@code offline}). It owns its {@link Consumer} (auto commit off) and runs
  * on a dedicated thread. Each turn: poll; hand a non-empty batch to the {@link BatchHandler}; let the
  * handler do its between-polls work; then commit what is done ({@link CommitPositions}, never past
- * the handler's ceiling). Offsets are only ever committed after the work, so a crash replays.
+ * the handler's ceiling) without waiting for the answer (in order; synchronously on revoke and at the
+ * end). Offsets are only ever committed after the work, so a crash replays.
  *
  * <p>Failures never end the loop unless they are fatal: a failed batch is rewound (seek) and polled
  * again after a {@link Backoff}, so the consumer keeps polling and stays in its group; a
@@ -133,7 +135,14 @@ public final class ConsumerLoop<K, V> implements Runnable {
                     handle(polled);
                 }
                 afterPoll();
+                commitProgressAsync();
+            }
+            // hand over what is done before leaving the group; a failure here only means a longer replay
+            try {
                 commitProgress();
+            } catch (KafkaException e) {
+                log.warn("[{}] the last commit of {} before closing failed; the next owner replays from the last"
+                        + " committed offsets: {}", name, topic, e.toString());
             }
         } catch (RuntimeException e) {
             log.error("[{}] consumer loop of {} stopped by an unrecoverable error; this instance consumes"
@@ -196,12 +205,39 @@ public final class ConsumerLoop<K, V> implements Runnable {
         }
     }
 
-    private void commitProgress() {
+    /**
+     * Commits what is done without waiting for the coordinator: the next poll (and the next batch) does not
+     * wait a round trip for it. Kafka sends a consumer's commits in order and answers their callbacks in
+     * order on this thread (during a later poll), so a later commit never lands before an earlier one; a
+     * failed one is offered again on the next turn, and a revoke or the end of the loop commits synchronously.
+     */
+    private void commitProgressAsync() {
         Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit(handler::commitCeiling);
         if (offsets.isEmpty()) {
             return;
         }
+        positions.offered(offsets);
+        consumer.commitAsync(offsets, (done, e) -> {
+            if (e == null) {
+                positions.committed(offsets);
+                return;
+            }
+            positions.failed(offsets);
+            if (e instanceof CommitFailedException || e instanceof RebalanceInProgressException) {
+                log.warn("[{}] committing offsets {} failed because the group rebalanced; the new owner replays"
+                        + " them", name, offsets);
+            } else {
+                log.warn("[{}] committing offsets {} failed, offering them again next turn: {}", name, offsets,
+                        e.toString());
+            }
+        });
+    }
+
+    /** Commits what is done and waits for it (a revoke, the end of the loop); earlier async commits come first. */
+    private void commitProgress() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit(handler::commitCeiling);
         try {
+            // even with nothing new: a synchronous commit returns only once the async ones before it are answered
             commitSync(offsets);
             positions.committed(offsets);
         } catch (CommitFailedException | RebalanceInProgressException e) {

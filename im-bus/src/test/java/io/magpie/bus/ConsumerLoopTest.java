@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -250,6 +251,17 @@ class ConsumerLoopTest {
                 throw new TimeoutException("commit timed out: coordinator moving");
             }
             super.commitSync(offsets);
+        }
+
+        @Override
+        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
+                OffsetCommitCallback callback) {
+            if (commitTimeouts.getAndDecrement() > 0) {
+                commitsRefusedBeforeSuccess.incrementAndGet();
+                callback.onComplete(offsets, new TimeoutException("commit timed out: coordinator moving"));
+                return;
+            }
+            super.commitAsync(offsets, callback);
         }
     }
 }
