@@ -71,6 +71,9 @@ public final class ConsumerLoop<K, V> implements Runnable {
      */
     public static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(90);
 
+    /** The last commit before the consumer closes waits at most this long (Kafka down at shutdown: go anyway). */
+    private static final Duration FINAL_COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
 
     private final String name;
@@ -139,7 +142,7 @@ public final class ConsumerLoop<K, V> implements Runnable {
             }
             // hand over what is done before leaving the group; a failure here only means a longer replay
             try {
-                commitProgress();
+                commitProgress(FINAL_COMMIT_TIMEOUT);
             } catch (KafkaException e) {
                 log.warn("[{}] the last commit of {} before closing failed; the next owner replays from the last"
                         + " committed offsets: {}", name, topic, e.toString());
@@ -235,10 +238,15 @@ public final class ConsumerLoop<K, V> implements Runnable {
 
     /** Commits what is done and waits for it (a revoke, the end of the loop); earlier async commits come first. */
     private void commitProgress() {
+        commitProgress(null);
+    }
+
+    /** @param timeout how long the commit may wait for the coordinator; null = the consumer's default */
+    private void commitProgress(Duration timeout) {
         Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit(handler::commitCeiling);
         try {
             // even with nothing new: a synchronous commit returns only once the async ones before it are answered
-            commitSync(offsets);
+            commitSync(offsets, timeout);
             positions.committed(offsets);
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // the partitions moved on: the new owner replays these records
@@ -252,12 +260,20 @@ public final class ConsumerLoop<K, V> implements Runnable {
         }
     }
 
-    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
         try {
-            consumer.commitSync(offsets);
+            commitOnce(offsets, timeout);
         } catch (WakeupException e) {
             // shutdown() raced with the batch in flight: wakeups are one-shot, finish the commit
+            commitOnce(offsets, timeout);
+        }
+    }
+
+    private void commitOnce(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        if (timeout == null) {
             consumer.commitSync(offsets);
+        } else {
+            consumer.commitSync(offsets, timeout);
         }
     }
 
