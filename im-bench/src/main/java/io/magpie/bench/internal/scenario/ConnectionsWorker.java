@@ -4,9 +4,6 @@ import io.magpie.bench.internal.load.ConnectPhase;
 import io.magpie.bench.internal.load.GateLogins;
 import io.magpie.bench.internal.load.Ticker;
 import io.magpie.bench.internal.load.WorkerReport;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,9 +26,8 @@ public final class ConnectionsWorker implements Callable<Integer> {
     static final String NAME = "connections-worker";
     static final String PROGRESS = "PROGRESS ";
     static final String CLOSED = "CLOSED ";
-    static final String STOP = "STOP";
+    static final String STOP = WorkerStop.STOP;
     /** A worker whose parent vanished without closing stdin still ends. */
-    private static final long MAX_LIFE_HOURS = 24;
 
     @Option(names = "--gate", required = true) String gate;
     @Option(names = "--tokens", required = true) Path tokens;
@@ -67,28 +62,11 @@ public final class ConnectionsWorker implements Callable<Integer> {
             }
             System.out.println(new WorkerReport(result, counters.latency.total()).toLine());
             System.out.flush();
-            waitForStop();
+            WorkerStop.awaitStopLine();
             System.out.println(CLOSED + logins.closedAfterLogin());
             System.out.flush();
         }
         return 0;
     }
 
-    private static void waitForStop() throws IOException {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.HOURS.toMillis(MAX_LIFE_HOURS));
-                System.exit(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bench-worker-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null && !line.strip().equals(STOP)) {
-            // anything else on stdin is ignored
-        }
-    }
 }

@@ -6,9 +6,6 @@ import io.magpie.bench.internal.load.GateLogins;
 import io.magpie.bench.internal.load.HistogramText;
 import io.magpie.bench.internal.load.LeanPushes;
 import io.magpie.bench.internal.load.WorkerReport;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +34,8 @@ public final class FanoutReceiverWorker implements Callable<Integer> {
     static final String NAME = "fanout-receiver";
     static final String HIST = "H ";
     static final String END = "END ";
-    static final String STOP = "STOP";
+    static final String STOP = WorkerStop.STOP;
     /** A worker whose parent vanished without closing stdin still ends. */
-    private static final long MAX_LIFE_HOURS = 24;
 
     @Option(names = "--gate", required = true) String gate;
     @Option(names = "--tokens", required = true) Path tokens;
@@ -72,7 +68,7 @@ public final class FanoutReceiverWorker implements Callable<Integer> {
             });
             flusher.scheduleAtFixedRate(() -> flushDeltas(out, pushes), flushMs, flushMs, TimeUnit.MILLISECONDS);
             flusher.scheduleAtFixedRate(() -> flushLatency(out, pushes), 1, 1, TimeUnit.SECONDS);
-            waitForStop();
+            WorkerStop.awaitStopLine();
             flusher.shutdown();
             flusher.awaitTermination(5, TimeUnit.SECONDS);
             flushDeltas(out, pushes);
@@ -106,21 +102,4 @@ public final class FanoutReceiverWorker implements Callable<Integer> {
         }
     }
 
-    private static void waitForStop() throws IOException {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.HOURS.toMillis(MAX_LIFE_HOURS));
-                System.exit(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bench-worker-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null && !line.strip().equals(STOP)) {
-            // anything else on stdin is ignored
-        }
-    }
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
@@ -119,27 +118,6 @@ final class ReceiverProcess {
 
     /** Asks the worker to send its last deltas and close; it must exit within a minute or is killed. */
     void stop() {
-        try {
-            if (process.isAlive()) {
-                process.getOutputStream().write((FanoutReceiverWorker.STOP + "\n").getBytes(StandardCharsets.UTF_8));
-                process.getOutputStream().flush();
-                process.getOutputStream().close();
-            }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            reader.join(10_000); // the last lines may still be in the pipe
-        } catch (IOException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        } finally {
-            try {
-                Files.deleteIfExists(tokenFile);
-            } catch (IOException e) {
-                System.err.println("cannot delete " + tokenFile + ": " + e);
-            }
-        }
+        WorkerStop.stop(process, FanoutReceiverWorker.STOP, reader, 10_000, tokenFile);
     }
 }

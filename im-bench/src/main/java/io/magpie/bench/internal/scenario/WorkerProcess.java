@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** A child bench process holding its share of the connections. */
 final class WorkerProcess {
@@ -102,27 +101,6 @@ final class WorkerProcess {
 
     /** Asks the worker to report and close; it must exit within a minute or is killed. */
     void stop() {
-        try {
-            if (process.isAlive()) {
-                process.getOutputStream().write((ConnectionsWorker.STOP + "\n").getBytes(StandardCharsets.UTF_8));
-                process.getOutputStream().flush();
-                process.getOutputStream().close();
-            }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            reader.join(5_000); // the CLOSED line may still be in the pipe
-        } catch (IOException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        } finally {
-            try {
-                Files.deleteIfExists(tokenFile);
-            } catch (IOException e) {
-                System.err.println("cannot delete " + tokenFile + ": " + e);
-            }
-        }
+        WorkerStop.stop(process, ConnectionsWorker.STOP, reader, 5_000, tokenFile);
     }
 }
