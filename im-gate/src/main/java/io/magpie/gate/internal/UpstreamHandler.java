@@ -90,6 +90,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                     BUSY_RETRY_AFTER_MILLIS));
             return;
         }
+        long receivedUs = EpochMicros.now(clock); // one clock read for both stamps
         UpstreamEnvelope envelope = UpstreamEnvelope.newBuilder()
                 .setGateId(session.gateId())
                 .setConnectionId(session.connectionId())
@@ -99,8 +100,8 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 .setCommand(frame.command())
                 .setRequestId(frame.requestId())
                 .setBody(ByteString.copyFrom(frame.body()))
-                .setReceivedAt(clock.millis())
-                .setReceivedAtUs(EpochMicros.now(clock))
+                .setReceivedAt(receivedUs / 1_000)
+                .setReceivedAtUs(receivedUs)
                 .setConversationId(key.conversationId())
                 .build();
         if (inflight.incrementAndGet() >= maxInflight) {
