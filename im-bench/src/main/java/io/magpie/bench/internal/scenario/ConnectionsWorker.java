@@ -27,7 +27,6 @@ public final class ConnectionsWorker implements Callable<Integer> {
     static final String PROGRESS = "PROGRESS ";
     static final String CLOSED = "CLOSED ";
     static final String STOP = WorkerStop.STOP;
-    /** A worker whose parent vanished without closing stdin still ends. */
 
     @Option(names = "--gate", required = true) String gate;
     @Option(names = "--tokens", required = true) Path tokens;

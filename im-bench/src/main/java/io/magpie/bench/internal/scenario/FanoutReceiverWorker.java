@@ -35,7 +35,6 @@ public final class FanoutReceiverWorker implements Callable<Integer> {
     static final String HIST = "H ";
     static final String END = "END ";
     static final String STOP = WorkerStop.STOP;
-    /** A worker whose parent vanished without closing stdin still ends. */
 
     @Option(names = "--gate", required = true) String gate;
     @Option(names = "--tokens", required = true) Path tokens;
