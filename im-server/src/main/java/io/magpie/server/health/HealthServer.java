@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.magpie.http.BodyLimit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,8 @@ public final class HealthServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
     /** The Prometheus text exposition format. */
+    /** The listener's OpenAPI document on the classpath, served as {@code GET /openapi.yaml}. */
+    static final String OPENAPI = "/openapi/health.yaml";
     public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Javalin javalin;
@@ -101,10 +107,23 @@ public final class HealthServer implements AutoCloseable {
         HealthServer server = new HealthServer(javalin, copy);
         javalin.get("/health/live", ctx -> server.answer(ctx, Check::live));
         javalin.get("/health/ready", ctx -> server.answer(ctx, Check::ready));
+        byte[] document = openApi();
+        javalin.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(document));
         if (metrics != null) {
             javalin.get("/metrics", ctx -> ctx.contentType(METRICS_CONTENT_TYPE).result(metrics.get()));
         }
         moreRoutes.accept(javalin);
+        // our {code, message} shape for Javalin's own answers too (an unknown path, a wrong method)
+        javalin.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of(
+                "code", e.getStatus() == 404 ? "NOT_FOUND" : e.getStatus() == 405 ? "METHOD_NOT_ALLOWED"
+                        : "HTTP_" + e.getStatus(),
+                "message", e.getStatus() == 404 ? "no endpoint " + ctx.method() + " " + ctx.path()
+                        + " on the health listener (docs/operations.md \"Health\")" : e.getMessage())));
+        javalin.exception(Exception.class, (e, ctx) -> {
+            log.warn("[health] {} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(Map.of("code", "INTERNAL", "message",
+                    "the health listener failed to answer; it was logged, try again"));
+        });
         try {
             javalin.start(config.bind(), config.port());
         } catch (RuntimeException e) {
@@ -116,6 +135,18 @@ public final class HealthServer implements AutoCloseable {
         log.info("[health] serving /health/live, /health/ready{} on {}:{} for {}", metrics == null ? "" : " and /metrics",
                 config.bind(), server.port(), copy.stream().map(Check::role).toList());
         return server;
+    }
+
+    /** health.yaml, read once per listener: a jar without it fails the process at start, not at a request. */
+    private static byte[] openApi() {
+        try (InputStream in = HealthServer.class.getResourceAsStream(OPENAPI)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI + " is missing from the classpath; the jar is incomplete");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + OPENAPI, e);
+        }
     }
 
     private void answer(Context ctx, Function<Check, BooleanSupplier> which) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.magpie.gate.DrainReport;
 import io.magpie.server.health.HealthConfig;
 import io.magpie.server.health.HealthServer;
+import io.magpie.testkit.OpenApiContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 class GateAdminRoutesTest {
 
     private static final String TOKEN = "gate-admin-routes-test-token-0123456789ab";
+    /** Every answer is held to the health listener's document. */
+    private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/health.yaml");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicInteger drains = new AtomicInteger();
@@ -59,7 +62,7 @@ class GateAdminRoutesTest {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return CONTRACT.send(http, b.build());
     }
 
     @Test

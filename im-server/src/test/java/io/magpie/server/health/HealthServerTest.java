@@ -115,7 +115,7 @@ class HealthServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HealthDocumentTest.CONTRACT.send(http, HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.port() + path)).GET().build());
     }
 }
