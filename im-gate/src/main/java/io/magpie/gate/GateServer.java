@@ -1,5 +1,6 @@
 package io.magpie.gate;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.GateInfo;
 import io.magpie.registry.GateRegistry;
 import io.magpie.registry.GateState;
@@ -212,7 +213,8 @@ public final class GateServer implements AutoCloseable {
         registryPublisher.start(bossGroup.next(), config.registryRefresh());
         routeRefresher.start(bossGroup.next(), config.routeRefresh());
         serving = true;
-        log.info("[gate={}] started: tcp {}:{}, ws {}:{}{}, internal {}:{} (cluster only); advertised as {};"
+        LogIdentity.gate(log.atInfo(), config.gateId())
+                .log("[gate={}] started: tcp {}:{}, ws {}:{}{}, internal {}:{} (cluster only); advertised as {};"
                 + " client ports {}; apps {}, capacity {}, zone {}", config.gateId(), config.bindAddress(), tcpPort(),
                 config.bindAddress(), wsPort(), config.wsPath(), config.internalBind(), internalPort(),
                 config.advertisedHost(), tls.enabled() ? "TLS (wss)" : "plaintext",
@@ -245,31 +247,37 @@ public final class GateServer implements AutoCloseable {
         // one INFO line per step: the shutdown order is documented (docs/operations.md §5) and tested from the log
         registryPublisher.stop(CLOSE_STEP_TIMEOUT);
         routeRefresher.stop(CLOSE_STEP_TIMEOUT);
-        log.info("[gate={}] stop: registry publishing and route refresh stopped", config.gateId());
+        LogIdentity.gate(log.atInfo(), config.gateId())
+                .log("[gate={}] stop: registry publishing and route refresh stopped", config.gateId());
         for (Listener listener : new Listener[] {tcp, ws, internal}) {
             if (listener != null) {
                 listener.channel().close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
             }
         }
-        log.info("[gate={}] stop: listeners closed (client TCP, WebSocket, internal)", config.gateId());
+        LogIdentity.gate(log.atInfo(), config.gateId())
+                .log("[gate={}] stop: listeners closed (client TCP, WebSocket, internal)", config.gateId());
         if (closeStep(registry.remove(config.gateId()), "remove the gate from the registry")) {
-            log.info("[gate={}] stop: removed from the gate registry", config.gateId());
+            LogIdentity.gate(log.atInfo(), config.gateId())
+                    .log("[gate={}] stop: removed from the gate registry", config.gateId());
         }
         int sessionCount = sessions.size();
         if (closeStep(CompletableFuture.allOf(sessions.all().stream().map(sessionRoutes::release)
                 .toArray(CompletableFuture[]::new)), "unregister the routes of " + sessionCount + " session(s)")) {
-            log.info("[gate={}] stop: routes of {} session(s) unregistered", config.gateId(), sessionCount);
+            LogIdentity.gate(log.atInfo(), config.gateId())
+                    .log("[gate={}] stop: routes of {} session(s) unregistered", config.gateId(), sessionCount);
         }
         clients.closeAll().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
         routerChannels.close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
-        log.info("[gate={}] stop: client connections and router connections closed", config.gateId());
+        LogIdentity.gate(log.atInfo(), config.gateId())
+                .log("[gate={}] stop: client connections and router connections closed", config.gateId());
         bus.close();
         long timeout = CLOSE_STEP_TIMEOUT.toMillis();
         var workersDone = workerGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
         var bossDone = bossGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
         workersDone.awaitUninterruptibly(timeout);
         bossDone.awaitUninterruptibly(timeout);
-        log.info("[gate={}] closed", config.gateId());
+        LogIdentity.gate(log.atInfo(), config.gateId())
+                .log("[gate={}] closed", config.gateId());
     }
 
     /**
@@ -338,7 +346,8 @@ public final class GateServer implements AutoCloseable {
             }
             for (io.netty.util.concurrent.EventExecutor loop : group) {
                 if (!loop.submit(() -> { }).awaitUninterruptibly(within.toMillis())) {
-                    log.warn("[gate={}] event loop {} did not run a task within {}: wedged", config.gateId(), loop,
+                    LogIdentity.gate(log.atWarn(), config.gateId())
+                            .log("[gate={}] event loop {} did not run a task within {}: wedged", config.gateId(), loop,
                             within);
                     return false;
                 }
@@ -443,7 +452,8 @@ public final class GateServer implements AutoCloseable {
             await(future, CLOSE_STEP_TIMEOUT, what);
             return true;
         } catch (IllegalStateException e) {
-            log.warn("[gate={}] during close: {}; going on with the shutdown", config.gateId(), e.getMessage(), e);
+            LogIdentity.gate(log.atWarn(), config.gateId())
+                    .log("[gate={}] during close: {}; going on with the shutdown", config.gateId(), e.getMessage(), e);
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
@@ -167,7 +168,8 @@ public final class ClientConnections {
         // One line per 10 s under a connection storm, with the count, instead of one per refusal.
         if (now - last >= WARN_EVERY_MILLIS && lastWarnAt.compareAndSet(last, now)) {
             refusedSinceWarn.addAndGet(-refused);
-            log.warn("[gate={}] refused {} connection(s) (latest from {}): {} open connections reach "
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate={}] refused {} connection(s) (latest from {}): {} open connections reach "
                     + "gate.max-connections={}; raise it or add gates", gateId, refused, channel.remoteAddress(),
                     max, max);
         }
@@ -179,7 +181,8 @@ public final class ClientConnections {
         long last = lastPerAddressWarnAt.get();
         if (now - last >= WARN_EVERY_MILLIS && lastPerAddressWarnAt.compareAndSet(last, now)) {
             refusedPerAddressSinceWarn.addAndGet(-refused);
-            log.warn("[gate={}] refused {} connection(s) (latest from {}): that address already has "
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate={}] refused {} connection(s) (latest from {}): that address already has "
                     + "gate.limits.max-unauthenticated-per-address={} connections that have not logged in", gateId,
                     refused, channel.remoteAddress(), maxUnauthenticatedPerAddress);
         }

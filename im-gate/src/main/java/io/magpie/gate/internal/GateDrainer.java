@@ -4,6 +4,7 @@ import io.magpie.gate.DrainReport;
 import io.magpie.gate.DrainSettings;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frames;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.Reconnect;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -76,7 +77,8 @@ public final class GateDrainer {
             reason = why;
             startedAt = clock.millis();
             long tick = DrainSettings.TICK.toMillis();
-            log.info("[gate={}] draining: {} connection(s), {} session(s); RECONNECT at most {}/s after {} (for the"
+            LogIdentity.gate(log.atInfo(), gateId)
+                    .log("[gate={}] draining: {} connection(s), {} session(s); RECONNECT at most {}/s after {} (for the"
                     + " LSBs to see DRAINING); deadline {}", gateId, openConnections.getAsInt(), sessions.size(),
                     settings.reconnectsPerSecond(), settings.lsbGrace(), settings.deadline());
             task = executor.scheduleAtFixedRate(this::tick, settings.lsbGrace().toMillis(), tick, TimeUnit.MILLISECONDS);
@@ -122,7 +124,8 @@ public final class GateDrainer {
             tellNextBatch();
         } catch (RuntimeException e) {
             // a failed batch must not end the schedule: the next tick tries again
-            log.warn("[gate={}] drain batch failed; trying again in {}", gateId, DrainSettings.TICK, e);
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate={}] drain batch failed; trying again in {}", gateId, DrainSettings.TICK, e);
         }
     }
 
@@ -154,9 +157,11 @@ public final class GateDrainer {
         task.cancel(false);
         DrainReport report = new DrainReport(gateId, startedAt, elapsed, told, remaining);
         if (remaining == 0) {
-            log.info("[gate={}] drained in {} ms: {} RECONNECT(s) sent, no connection left", gateId, elapsed, told);
+            LogIdentity.gate(log.atInfo(), gateId)
+                    .log("[gate={}] drained in {} ms: {} RECONNECT(s) sent, no connection left", gateId, elapsed, told);
         } else {
-            log.warn("[gate={}] drain deadline {} passed after {} RECONNECT(s): closing the {} connection(s) still"
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate={}] drain deadline {} passed after {} RECONNECT(s): closing the {} connection(s) still"
                     + " open", gateId, settings.deadline(), told, remaining);
         }
         done.complete(report);

@@ -7,6 +7,7 @@ import io.magpie.protocol.EpochMicros;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.ConnectionRef;
 import io.magpie.protocol.proto.GatePush;
@@ -136,7 +137,8 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (ack.getMissingConnectionIdsCount() > 0) {
-            log.debug("[gate={}] GATE_PUSH {} request={}: {} connection(s) not here", gateId, command,
+            LogIdentity.gate(log.atDebug(), gateId)
+                    .log("[gate={}] GATE_PUSH {} request={}: {} connection(s) not here", gateId, command,
                     push.getRequestId(), ack.getMissingConnectionIdsCount());
         }
         return ack.setWritten(count).build();
@@ -178,7 +180,8 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
         try {
             push = Push.parseFrom(frame.body());
         } catch (InvalidProtocolBufferException e) {
-            log.warn("[gate={}] GATE_PUSH request={} carries a PUSH body of {} bytes that is not a Push ({}); "
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate={}] GATE_PUSH request={} carries a PUSH body of {} bytes that is not a Push ({}); "
                     + "written as it is, without waiting for PUSH_ACK or resending", gateId, frame.requestId(),
                     frame.body().length, e.getMessage());
             return frame;

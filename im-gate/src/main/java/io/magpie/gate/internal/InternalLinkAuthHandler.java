@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.link.LinkProofs;
 import io.magpie.protocol.proto.LinkChallenge;
@@ -153,7 +154,8 @@ public final class InternalLinkAuthHandler extends ChannelInboundHandlerAdapter 
         }
         cancelDeadline();
         state = State.AUTHENTICATED;
-        log.info("[gate={}] router '{}' authenticated on the internal port from {}", gateId, routerId,
+        LogIdentity.gate(log.atInfo(), gateId)
+                .log("[gate={}] router '{}' authenticated on the internal port from {}", gateId, routerId,
                 ctx.channel().remoteAddress());
         ctx.writeAndFlush(Frames.of(Command.LINK_READY, frame.requestId(), LinkReady.getDefaultInstance()));
     }
@@ -177,7 +179,8 @@ public final class InternalLinkAuthHandler extends ChannelInboundHandlerAdapter 
         state = State.CLOSED;
         cancelDeadline();
         // no ERROR frame: a prober learns nothing but that the port closed
-        log.warn("[gate={}] internal port: closing {} from {}: {}", gateId, ctx.channel().id().asShortText(),
+        LogIdentity.gate(log.atWarn(), gateId)
+                .log("[gate={}] internal port: closing {} from {}: {}", gateId, ctx.channel().id().asShortText(),
                 ctx.channel().remoteAddress(), why);
         ctx.close();
     }

@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.GateInfo;
 import io.magpie.registry.GateRegistry;
 import io.netty.util.concurrent.EventExecutor;
@@ -40,11 +41,13 @@ public final class RegistryPublisher {
         return registry.publish(info.get()).whenComplete((ok, error) -> {
             if (error != null && !failing) {
                 failing = true;
-                log.warn("[gate={}] registry publish failed; the LSB stops offering this gate once its entry "
+                LogIdentity.gate(log.atWarn(), gateId)
+                        .log("[gate={}] registry publish failed; the LSB stops offering this gate once its entry "
                         + "expires; retrying every refresh", gateId, error);
             } else if (error == null && failing) {
                 failing = false;
-                log.info("[gate={}] registry publish works again", gateId);
+                LogIdentity.gate(log.atInfo(), gateId)
+                        .log("[gate={}] registry publish works again", gateId);
             }
         });
     }

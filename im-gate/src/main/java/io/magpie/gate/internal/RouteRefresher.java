@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.Route;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -86,7 +87,8 @@ public final class RouteRefresher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("[gate={}] the route refresh in progress did not end within {} ms of the stop; going on",
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate={}] the route refresh in progress did not end within {} ms of the stop; going on",
                     gateId, wait.toMillis(), e);
         }
     }
@@ -100,7 +102,8 @@ public final class RouteRefresher {
             return CompletableFuture.completedFuture(new Round(0, 0, 0, 0, null));
         }
         if (!running.compareAndSet(false, true)) {
-            log.debug("[gate={}] route refresh still running; this tick is skipped", gateId);
+            LogIdentity.gate(log.atDebug(), gateId)
+                    .log("[gate={}] route refresh still running; this tick is skipped", gateId);
             return current;
         }
         RoundRun run = new RoundRun(List.copyOf(sessionRoutes.sessions().all()));
@@ -117,7 +120,8 @@ public final class RouteRefresher {
         if (round.failed()) {
             if (!failing) {
                 failing = true;
-                log.warn("[gate={}] route refresh failed after {} of {} session(s): {}; the sessions stay served, "
+                LogIdentity.gate(log.atWarn(), gateId)
+                        .log("[gate={}] route refresh failed after {} of {} session(s): {}; the sessions stay served, "
                         + "routes lost in Redis meanwhile are retried every refresh (logged again when it works)",
                         gateId, round.registered(), round.sessions(), round.failure().toString());
             }
@@ -125,10 +129,12 @@ public final class RouteRefresher {
         }
         if (failing) {
             failing = false;
-            log.info("[gate={}] route refresh works again: {} session route(s) re-registered, {} were missing",
+            LogIdentity.gate(log.atInfo(), gateId)
+                    .log("[gate={}] route refresh works again: {} session route(s) re-registered, {} were missing",
                     gateId, round.registered(), round.restored());
         } else if (round.restored() > 0) {
-            log.info("[gate={}] route refresh: {} of {} session route(s) were missing in Redis and are back",
+            LogIdentity.gate(log.atInfo(), gateId)
+                    .log("[gate={}] route refresh: {} of {} session route(s) were missing in Redis and are back",
                     gateId, round.restored(), round.sessions());
         }
     }

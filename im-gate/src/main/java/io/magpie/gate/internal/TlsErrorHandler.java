@@ -1,5 +1,6 @@
 package io.magpie.gate.internal;
 
+import io.magpie.protocol.LogIdentity;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,7 +30,8 @@ public final class TlsErrorHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
             // SslHandler closes the connection itself; a failure that is also thrown is logged below
-            log.debug("[gate={}][{} {}] TLS handshake failed: {}", gateId, ctx.channel().id().asShortText(),
+            LogIdentity.gate(log.atDebug(), gateId)
+                    .log("[gate={}][{} {}] TLS handshake failed: {}", gateId, ctx.channel().id().asShortText(),
                     ctx.channel().remoteAddress(), done.cause().toString());
         }
         super.userEventTriggered(ctx, evt);
@@ -42,7 +44,8 @@ public final class TlsErrorHandler extends ChannelInboundHandlerAdapter {
             ctx.fireExceptionCaught(cause);
             return;
         }
-        log.debug("[gate={}][{} {}] closing: TLS error {}", gateId, ctx.channel().id().asShortText(),
+        LogIdentity.gate(log.atDebug(), gateId)
+                .log("[gate={}][{} {}] closing: TLS error {}", gateId, ctx.channel().id().asShortText(),
                 ctx.channel().remoteAddress(), tls.toString());
         ctx.close();
     }

@@ -2,6 +2,7 @@ package io.magpie.logic.internal;
 
 import io.magpie.das.FriendRequestRecord;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.FriendRequest;
 import io.magpie.protocol.proto.FriendRequestState;
 import io.magpie.protocol.proto.Notice;
@@ -58,7 +59,8 @@ public final class FriendNotices {
                 .build();
         producer.send(new ProducerRecord<>(pushTopic, Long.toString(uid), task.toByteArray()), (metadata, error) -> {
             if (error != null) {
-                log.warn("[uid={}] the {} notice (actor uid {}) could not be published; the user's devices learn the"
+                LogIdentity.user(log.atWarn(), uid)
+                        .log("[uid={}] the {} notice (actor uid {}) could not be published; the user's devices learn the"
                         + " change at their next friend-list sync", uid, type, actor, error);
             }
         });

@@ -7,6 +7,7 @@ import io.magpie.das.FriendRequestRecord;
 import io.magpie.das.Friendships;
 import io.magpie.das.Friendships.Outcome;
 import io.magpie.idgen.IdGenerator;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.NoticeType;
 import io.magpie.registry.StorageException;
 import org.slf4j.Logger;
@@ -104,7 +105,8 @@ public final class FriendService {
                 if (!e.retryable() || attempt >= attempts) {
                     throw e;
                 }
-                log.info("[uid {}] friend request to uid {} rolled back ({}); trying again, attempt {} of {}",
+                LogIdentity.user(log.atInfo(), caller)
+                        .log("[uid {}] friend request to uid {} rolled back ({}); trying again, attempt {} of {}",
                         caller, to, e.getMessage(), attempt + 1, attempts);
             }
         }

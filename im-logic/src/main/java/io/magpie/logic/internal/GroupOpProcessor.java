@@ -1,5 +1,6 @@
 package io.magpie.logic.internal;
 
+import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.LogIdentity;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.das.AccountRepository;
@@ -177,7 +178,8 @@ public final class GroupOpProcessor {
                     throw new BatchRetryException("[group " + c.groupId() + "] the change collided with stored rows "
                             + attempt + " times in a row: " + e.getMessage(), true, e);
                 }
-                log.warn("[group {}] {}; another writer stored rows of this group (a partition moved), reloading its"
+                LogIdentity.conversation(log.atWarn(), ConversationIds.group(c.groupId()))
+                        .log("[group {}] {}; another writer stored rows of this group (a partition moved), reloading its"
                         + " seq from MySQL", c.groupId(), e.getMessage());
                 continue;
             } catch (AssignFailed e) {

@@ -16,6 +16,7 @@ import io.magpie.das.MessageStore;
 import io.magpie.das.WriteFence;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.protocol.ConversationIds;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.GroupEvent;
 import io.magpie.protocol.proto.GroupEventType;
@@ -147,7 +148,8 @@ public final class GroupService {
                 pushes.publishAll(List.of(PushTaskFactory.groupPush(creator, first, members)));
             }
         } catch (BatchRetryException e) {
-            log.warn("[uid {}, group {}] group created, but pushing its GROUP_CREATED message failed ({}); the"
+            LogIdentity.conversation(LogIdentity.user(log.atWarn(), caller), first.conversationId())
+                    .log("[uid {}, group {}] group created, but pushing its GROUP_CREATED message failed ({}); the"
                     + " members get it at their next SYNC or PULL", caller, first.conversationId(), e.getMessage(), e);
         }
     }

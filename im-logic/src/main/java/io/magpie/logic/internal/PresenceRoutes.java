@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.magpie.das.PresenceSettings;
 import io.magpie.protocol.Command;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.PresenceEvent;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 import java.time.Clock;
@@ -99,7 +100,8 @@ public final class PresenceRoutes {
                 .build();
         producer.send(new ProducerRecord<>(upstreamTopic, "u_" + uid, event.toByteArray()), (meta, error) -> {
             if (error != null) {
-                log.warn("[uid {}] presence setting stored, but the announcer was not told ({}); watchers see it at "
+                LogIdentity.user(log.atWarn(), uid)
+                        .log("[uid {}] presence setting stored, but the announcer was not told ({}); watchers see it at "
                         + "the user's next session change", uid, error.toString());
             }
         });

@@ -7,6 +7,7 @@ import io.magpie.das.GroupRoster;
 import io.magpie.das.Relations;
 import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.NoticeType;
 import io.magpie.protocol.proto.TypingRequest;
@@ -67,7 +68,8 @@ public final class TypingProcessor {
                         return List.of(refuse(env, ErrorCode.FORBIDDEN, "you are not a member of " + conversationId
                                 + "; TYPING dropped"));
                     }
-                    log.debug("[uid {}] TYPING in {} with {} members dropped: above logic.typing-max-group-size {}",
+                    LogIdentity.conversation(LogIdentity.user(log.atDebug(), sender), conversationId)
+                            .log("[uid {}] TYPING in {} with {} members dropped: above logic.typing-max-group-size {}",
                             sender, conversationId, group.get().memberCount(), maxGroupSize);
                     return List.of();
                 }

@@ -2,6 +2,7 @@ package io.magpie.router.internal;
 
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.GatePush;
 import io.magpie.protocol.proto.GatePushAck;
 import io.netty.bootstrap.Bootstrap;
@@ -142,7 +143,8 @@ final class GateConnection {
     private void ackTimedOut(Channel ch) {
         int timeouts = consecutiveTimeouts.incrementAndGet();
         if (timeouts >= maxAckTimeouts && ch.isActive()) {
-            log.warn("[gate {}] {} GATE_PUSH_ACKs in a row timed out on {} ({}); closing the connection, a new one"
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate {}] {} GATE_PUSH_ACKs in a row timed out on {} ({}); closing the connection, a new one"
                     + " is opened on the next push", gateId, timeouts, endpoint, ch.id().asShortText());
             consecutiveTimeouts.set(0);
             lastAttemptFailed = true;
@@ -171,7 +173,8 @@ final class GateConnection {
             synchronized (this) {
                 connecting = null;
             }
-            log.warn("[gate {}] cannot connect to internal port {}: {}", gateId, endpoint, f.cause().toString());
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate {}] cannot connect to internal port {}: {}", gateId, endpoint, f.cause().toString());
             result.completeExceptionally(new GateDeliveryException(gateId, "cannot connect to " + endpoint, f.cause()));
             return;
         }
@@ -196,7 +199,8 @@ final class GateConnection {
                 result.completeExceptionally(new GateDeliveryException(gateId, "connection is closed", null));
                 return;
             }
-            log.info("[gate {}] connected to internal port {} ({})", gateId, endpoint, ch.id().asShortText());
+            LogIdentity.gate(log.atInfo(), gateId)
+                    .log("[gate {}] connected to internal port {} ({})", gateId, endpoint, ch.id().asShortText());
             result.complete(ready);
         });
     }
@@ -208,7 +212,8 @@ final class GateConnection {
             }
         }
         int lost = pending.size();
-        log.info("[gate {}] disconnected from {} ({}), {} pushes unacknowledged; reconnecting on next push",
+        LogIdentity.gate(log.atInfo(), gateId)
+                .log("[gate {}] disconnected from {} ({}), {} pushes unacknowledged; reconnecting on next push",
                 gateId, endpoint, ch.id().asShortText(), lost);
         failPending("connection to " + endpoint + " closed before the GATE_PUSH_ACK");
     }
@@ -220,7 +225,8 @@ final class GateConnection {
         if (f != null) {
             f.complete(ack);
         } else {
-            log.debug("[gate {}] GATE_PUSH_ACK {} arrived after its timeout", gateId, requestId);
+            LogIdentity.gate(log.atDebug(), gateId)
+                    .log("[gate {}] GATE_PUSH_ACK {} arrived after its timeout", gateId, requestId);
         }
     }
 

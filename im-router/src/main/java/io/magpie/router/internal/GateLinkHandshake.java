@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.link.LinkProofs;
 import io.magpie.protocol.proto.LinkChallenge;
 import io.magpie.protocol.proto.LinkHello;
@@ -91,7 +92,8 @@ final class GateLinkHandshake extends ChannelInboundHandlerAdapter {
             onChallenge(ctx, frame);
         } else if (frame.is(Command.LINK_READY) && challenged) {
             cancelDeadline();
-            log.info("[gate {}] internal link authenticated both ways ({}), frame limit {} bytes", gateId,
+            LogIdentity.gate(log.atInfo(), gateId)
+                    .log("[gate {}] internal link authenticated both ways ({}), frame limit {} bytes", gateId,
                     ctx.channel().id().asShortText(), gateMaxFrameBytes);
             ready.complete(gateMaxFrameBytes);
         } else {
@@ -149,7 +151,8 @@ final class GateLinkHandshake extends ChannelInboundHandlerAdapter {
         cancelDeadline();
         if (ready.completeExceptionally(new GateDeliveryException(gateId, "internal link handshake with "
                 + ctx.channel().remoteAddress() + " failed: " + why, null))) {
-            log.warn("[gate {}] internal link handshake failed, closing {}: {}", gateId,
+            LogIdentity.gate(log.atWarn(), gateId)
+                    .log("[gate {}] internal link handshake failed, closing {}: {}", gateId,
                     ctx.channel().id().asShortText(), why);
             ctx.close();
         }

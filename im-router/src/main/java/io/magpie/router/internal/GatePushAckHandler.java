@@ -3,6 +3,7 @@ package io.magpie.router.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.Error;
 import io.magpie.protocol.proto.GatePushAck;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,10 +34,12 @@ final class GatePushAckHandler extends SimpleChannelInboundHandler<Frame> {
                 Error error = Error.parseFrom(frame.body());
                 connection.refused(frame.requestId(), error.getCode() + " " + error.getMessage());
             } else {
-                log.debug("[gate {}] ignoring unexpected {} from the gate", connection.gateId(), frame);
+                LogIdentity.gate(log.atDebug(), connection.gateId())
+                        .log("[gate {}] ignoring unexpected {} from the gate", connection.gateId(), frame);
             }
         } catch (InvalidProtocolBufferException e) {
-            log.warn("[gate {}] {} has a body that does not parse; closing the connection", connection.gateId(),
+            LogIdentity.gate(log.atWarn(), connection.gateId())
+                    .log("[gate {}] {} has a body that does not parse; closing the connection", connection.gateId(),
                     frame, e);
             ctx.close();
         }
@@ -44,7 +47,8 @@ final class GatePushAckHandler extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("[gate {}] internal connection {} failed; closing it", connection.gateId(),
+        LogIdentity.gate(log.atWarn(), connection.gateId())
+                .log("[gate {}] internal connection {} failed; closing it", connection.gateId(),
                 ctx.channel().id().asShortText(), cause);
         ctx.close();
     }

@@ -2,6 +2,7 @@ package io.magpie.router.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.protocol.EpochMicros;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.GateInfo;
 import io.magpie.registry.GateRegistry;
 import io.magpie.registry.Route;
@@ -109,7 +110,8 @@ public final class PushDispatcher {
             if (wait) {
                 awaited.add(result);
             } else {
-                log.debug("[gate {}] its last push was not acknowledged; {} pushes sent without waiting",
+                LogIdentity.gate(log.atDebug(), gateId)
+                        .log("[gate {}] its last push was not acknowledged; {} pushes sent without waiting",
                         gateId, e.getValue().size());
             }
         }
@@ -135,7 +137,8 @@ public final class PushDispatcher {
                     Throwable cause = unwrap(e);
                     if (mayRetry && !(unwrap(cause.getCause()) instanceof TimeoutException)
                             && cause instanceof GateDeliveryException) {
-                        log.info("[gate {}] delivery failed ({}); trying once more on a new connection", gateId,
+                        LogIdentity.gate(log.atInfo(), gateId)
+                                .log("[gate {}] delivery failed ({}); trying once more on a new connection", gateId,
                                 cause.getMessage());
                         return deliver(gateId, pushes, false);
                     }
@@ -165,7 +168,8 @@ public final class PushDispatcher {
             metrics.delivered(r.pushes().size(), System.nanoTime() - r.startNanos());
         }
         if (r.failure() != null) {
-            log.warn("[gate {}] {} pushes not delivered: {}; its clients get them from storage (SYNC/PULL), the"
+            LogIdentity.gate(log.atWarn(), r.gateId())
+                    .log("[gate {}] {} pushes not delivered: {}; its clients get them from storage (SYNC/PULL), the"
                     + " other gates are not held back", r.gateId(), r.pushes().size(), r.failure().getMessage());
             return r;
         }
@@ -178,7 +182,8 @@ public final class PushDispatcher {
         Set<Long> missing = new HashSet<>();
         if (r.unregistered()) {
             missing.addAll(uidOf.keySet());
-            log.debug("[gate {}] not registered any more; {} pushes dropped and its {} routes pruned", r.gateId(),
+            LogIdentity.gate(log.atDebug(), r.gateId())
+                    .log("[gate {}] not registered any more; {} pushes dropped and its {} routes pruned", r.gateId(),
                     r.pushes().size(), missing.size());
         } else {
             r.acks().forEach(ack -> missing.addAll(ack.getMissingConnectionIdsList()));
@@ -193,10 +198,12 @@ public final class PushDispatcher {
         }
         missingByUid.forEach((uid, ids) -> routes.prune(uid, r.gateId(), ids).whenComplete((n, e) -> {
             if (e != null) {
-                log.warn("[gate {}] uid {}: could not prune the routes of missing connections {}: {}", r.gateId(),
+                LogIdentity.gate(log.atWarn(), r.gateId())
+                        .log("[gate {}] uid {}: could not prune the routes of missing connections {}: {}", r.gateId(),
                         uid, ids, e.toString());
             } else if (n > 0) {
-                log.debug("[gate {}] uid {}: pruned {} stale route(s) of connections {}", r.gateId(), uid, n, ids);
+                LogIdentity.gate(log.atDebug(), r.gateId())
+                        .log("[gate {}] uid {}: pruned {} stale route(s) of connections {}", r.gateId(), uid, n, ids);
             }
         }));
         return r;

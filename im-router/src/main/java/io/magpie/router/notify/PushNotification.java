@@ -1,6 +1,8 @@
 package io.magpie.router.notify;
 
+import io.magpie.protocol.LogIdentity;
 import java.util.Objects;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One push notification for one device of an offline user: what a {@link PushNotifier} delivers.
@@ -30,5 +32,10 @@ public record PushNotification(long uid, String deviceId, String provider, Strin
     /** Log prefix naming the recipient and the message. */
     public String who() {
         return "[uid=" + uid + " device=" + deviceId + " conv=" + conversationId + " seq=" + seq + "]";
+    }
+
+    /** {@code event} with the recipient and the conversation as the JSON log's identity fields. */
+    public LoggingEventBuilder identify(LoggingEventBuilder event) {
+        return LogIdentity.sender(event, uid, deviceId, conversationId);
     }
 }

@@ -1,6 +1,7 @@
 package io.magpie.router.notify.internal;
 
 import io.magpie.das.DeviceToken;
+import io.magpie.protocol.LogIdentity;
 import io.magpie.protocol.proto.OfflineTask;
 import io.magpie.router.notify.PushNotification;
 import java.util.ArrayList;
@@ -78,7 +79,8 @@ public final class NotificationPlanner {
             boolean isMuted = mutedCache.computeIfAbsent(task.getUid() + "|" + task.getConversationId(),
                     k -> muted.test(task.getUid(), task.getConversationId()));
             if (isMuted) {
-                log.debug("[uid={} conv={}] conversation muted: seq {} not notified", task.getUid(),
+                LogIdentity.conversation(LogIdentity.user(log.atDebug(), task.getUid()), task.getConversationId())
+                        .log("[uid={} conv={}] conversation muted: seq {} not notified", task.getUid(),
                         task.getConversationId(), task.getSeq());
                 mutedTasks++;
                 continue;

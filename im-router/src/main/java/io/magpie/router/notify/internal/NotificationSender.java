@@ -80,19 +80,23 @@ public final class NotificationSender {
                     delivered++;
                 } else if (!retryable(error.get())) {
                     failed++;
-                    log.warn("{} notification via {} refused, not retried: {}", n.who(), n.provider(),
+                    n.identify(log.atWarn())
+                            .log("{} notification via {} refused, not retried: {}", n.who(), n.provider(),
                             error.get().getMessage());
                 } else if (!retry.mayRetry(attempt)) {
                     failed++;
                     Throwable e = error.get();
                     if (e instanceof NotificationException || e instanceof TimeoutException) {
-                        log.error("{} notification via {} failed {} times, giving up: {}", n.who(), n.provider(),
+                        n.identify(log.atError())
+                                .log("{} notification via {} failed {} times, giving up: {}", n.who(), n.provider(),
                                 attempt, e.getMessage());
                     } else {
-                        log.error("{} notification via {} failed {} times, giving up", n.who(), n.provider(), attempt, e);
+                        n.identify(log.atError())
+                                .log("{} notification via {} failed {} times, giving up", n.who(), n.provider(), attempt, e);
                     }
                 } else {
-                    log.debug("{} attempt {} via {} failed: {}", n.who(), attempt, n.provider(), error.get().toString());
+                    n.identify(log.atDebug())
+                            .log("{} attempt {} via {} failed: {}", n.who(), attempt, n.provider(), error.get().toString());
                     again.add(n);
                 }
             }
@@ -153,10 +157,12 @@ public final class NotificationSender {
 
     private void reportMissing(PushNotification n) {
         if (reportedMissing.add(n.provider())) {
-            log.warn("{} no notifier registered for push provider '{}' (registered: {}); notifications to such tokens"
+            n.identify(log.atWarn())
+                    .log("{} no notifier registered for push provider '{}' (registered: {}); notifications to such tokens"
                     + " are skipped", n.who(), n.provider(), notifiers.providers());
         } else {
-            log.debug("{} no notifier for provider '{}'; skipped", n.who(), n.provider());
+            n.identify(log.atDebug())
+                    .log("{} no notifier for provider '{}'; skipped", n.who(), n.provider());
         }
     }
 }

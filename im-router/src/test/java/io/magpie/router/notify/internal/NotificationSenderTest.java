@@ -3,6 +3,8 @@ package io.magpie.router.notify.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.magpie.router.notify.NotificationException;
 import io.magpie.router.notify.PushNotification;
 import io.magpie.router.notify.PushNotifier;
@@ -11,9 +13,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Retries, give-ups and skips with scripted notifiers; waits are recorded, not slept. */
 class NotificationSenderTest {
@@ -73,6 +78,29 @@ class NotificationSenderTest {
         assertEquals(new NotificationSender.Outcome(1, 0, 0, false), o);
         assertEquals(3, webhook.calls.size());
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200)), waits);
+    }
+
+    @Test
+    void aGivenUpNotificationIsLoggedWithTheRecipientAsIdentityFields() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+                NotificationSender.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            webhook.script.add(new NotificationException("HTTP 410 token gone", null, false));
+            sender.sendAll(List.of(note("webhook", 1)));
+        } finally {
+            logger.detachAppender(events);
+        }
+
+        ILoggingEvent refused = events.list.stream().filter(e -> e.getFormattedMessage().contains("refused"))
+                .findFirst().orElseThrow();
+        Map<String, Object> pairs = new LinkedHashMap<>();
+        refused.getKeyValuePairs().forEach(p -> pairs.put(p.key, p.value));
+        PushNotification n = note("webhook", 1);
+        assertEquals(Map.of("uid", n.uid(), "device", n.deviceId(), "conversation", n.conversationId()), pairs);
+        assertTrue(refused.getFormattedMessage().startsWith(n.who()), refused.getFormattedMessage());
     }
 
     @Test
