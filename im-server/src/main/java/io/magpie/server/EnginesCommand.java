@@ -37,7 +37,8 @@ final class EnginesCommand implements Callable<Integer> {
     static final String ENV_FILE = "engines.env";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "optional YAML configuration, read as standalone reads it (infra.*, and the role keys above)")
+            description = "optional YAML configuration, read as standalone reads it (infra.*; a printed key set"
+                    + " there, e.g. auth.token-secret, is printed with its value)")
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
