@@ -1,21 +1,20 @@
 package io.magpie.server;
 
-import io.magpie.server.config.ConfigException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code magpie} command line: one subcommand per role, {@code standalone} for every role in one
- * JVM, {@code cluster} for every role as its own process on one machine, and {@code chat} to try it from a terminal.
+ * The {@code magpie} command line of {@code magpie.jar}: one subcommand per role, {@code standalone} for every role
+ * in one JVM, {@code cluster} for every role as its own process on one machine, {@code engines} for only the
+ * embedded MySQL, Redis and Kafka (roles started by hand use them), and {@code chat} to try it from a terminal.
+ * The roles alone, without the engines, are {@code magpie-roles.jar} ({@link MagpieRoles}).
  */
-@Command(name = "magpie", mixinStandardHelpOptions = true, versionProvider = Magpie.Version.class,
+@Command(name = "magpie", mixinStandardHelpOptions = true, versionProvider = MagpieVersion.class,
         description = "Magpie: a clustered instant-messaging server.",
         subcommands = {
             StandaloneCommand.class,
             ClusterCommand.class,
+            EnginesCommand.class,
             RoleCommand.Gate.class,
             RoleCommand.Lsb.class,
             RoleCommand.Logic.class,
@@ -34,17 +33,14 @@ public final class Magpie implements Runnable {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Magpie());
+        CommandLine cl = MagpieRoles.withConfigErrors(new CommandLine(new Magpie()));
+        CommandLine.IExecutionExceptionHandler configErrors = cl.getExecutionExceptionHandler();
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof ConfigException) {
-                cmd.getErr().println("magpie: configuration error: " + ex.getMessage());
-                return 2;
-            }
             if (ex instanceof io.magpie.server.cluster.ClusterException) {
                 cmd.getErr().println("magpie: " + ex.getMessage());
                 return 1;
             }
-            throw ex;
+            return configErrors.handleExecutionException(ex, cmd, parseResult);
         });
         return cl;
     }
@@ -52,32 +48,5 @@ public final class Magpie implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    /**
-     * {@code magpie 0.1.0-SNAPSHOT (commit 1a2b3c4d5e, Java 17.0.9+9)}: from {@code version.properties},
-     * written into the jar by the build (project version and git commit), else the manifest's
-     * Implementation-Version, else "dev" (classes run from an IDE).
-     */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            Properties built = new Properties();
-            try (InputStream in = Magpie.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    built.load(in);
-                }
-            } catch (IOException e) {
-                // unreadable: fall back to the manifest below
-            }
-            return new String[] {line(built.getProperty("version", Magpie.class.getPackage().getImplementationVersion()),
-                    built.getProperty("commit"), Runtime.version().toString())};
-        }
-
-        static String line(String version, String commit, String java) {
-            boolean knownCommit = commit != null && !commit.isBlank() && !commit.equals("unknown");
-            return "magpie " + (version == null ? "dev" : version)
-                    + " (" + (knownCommit ? "commit " + commit + ", " : "") + "Java " + java + ")";
-        }
     }
 }

@@ -9,18 +9,18 @@ class MagpieVersionTest {
 
     @Test
     void namesTheVersionTheCommitAndTheJava() {
-        assertEquals("magpie 0.1.0 (commit 1a2b3c4d5e, Java 17.0.9)", Magpie.Version.line("0.1.0", "1a2b3c4d5e", "17.0.9"));
+        assertEquals("magpie 0.1.0 (commit 1a2b3c4d5e, Java 17.0.9)", MagpieVersion.line("0.1.0", "1a2b3c4d5e", "17.0.9"));
     }
 
     @Test
     void leavesOutACommitTheBuildDidNotKnow() {
-        assertEquals("magpie 0.1.0 (Java 17)", Magpie.Version.line("0.1.0", "unknown", "17"));
-        assertEquals("magpie dev (Java 17)", Magpie.Version.line(null, null, "17"));
+        assertEquals("magpie 0.1.0 (Java 17)", MagpieVersion.line("0.1.0", "unknown", "17"));
+        assertEquals("magpie dev (Java 17)", MagpieVersion.line(null, null, "17"));
     }
 
     @Test
     void theBuiltClassesCarryTheProjectVersion() {
-        String line = new Magpie.Version().getVersion()[0];
+        String line = new MagpieVersion().getVersion()[0];
         assertTrue(line.matches("magpie \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? .*"), line);
     }
 }

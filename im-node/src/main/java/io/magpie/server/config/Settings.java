@@ -1,7 +1,6 @@
 package io.magpie.server.config;
 
 import io.magpie.das.MysqlConfig;
-import io.magpie.engines.InfrastructureConfig;
 import io.magpie.registry.RedisConfig;
 import io.magpie.bus.Topics;
 import io.magpie.gate.DevicePolicy;
@@ -35,6 +34,13 @@ import java.util.Map;
  * list them. Module records validate their values and name the setting that is out of range.
  */
 public final class Settings {
+
+    /**
+     * Default of {@code infra.mysql-flush-log-at-trx-commit}: the embedded MariaDB's own default
+     * ({@code InfrastructureConfig.DEFAULT_MYSQL_FLUSH_LOG_AT_TRX_COMMIT}, which a test keeps equal), repeated
+     * here because the roles' jar carries no engines.
+     */
+    public static final int DEFAULT_INFRA_MYSQL_FLUSH_LOG_AT_TRX_COMMIT = 2;
 
     private final ConfigTree tree;
 
@@ -410,8 +416,7 @@ public final class Settings {
      * ({@code infra.mysql-flush-log-at-trx-commit}, 0..2, default 2; an external MySQL keeps its own).
      */
     public int infraMysqlFlushLogAtTrxCommit() {
-        int value = tree.integer("infra.mysql-flush-log-at-trx-commit",
-                InfrastructureConfig.DEFAULT_MYSQL_FLUSH_LOG_AT_TRX_COMMIT);
+        int value = tree.integer("infra.mysql-flush-log-at-trx-commit", DEFAULT_INFRA_MYSQL_FLUSH_LOG_AT_TRX_COMMIT);
         if (value < 0 || value > 2) {
             throw new ConfigException("infra.mysql-flush-log-at-trx-commit must be 0, 1 or 2, got " + value
                     + " (1 = fsync the redo log at every commit, 2 = write it at every commit and fsync once a"
