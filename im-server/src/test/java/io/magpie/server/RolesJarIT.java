@@ -35,6 +35,7 @@ class RolesJarIT {
             "io/magpie/router/notify/NotifierService.class", "io/magpie/lsb/LsbServer.class",
             "org/apache/kafka/clients/producer/KafkaProducer.class", "com/mysql/cj/jdbc/Driver.class",
             "io/lettuce/core/RedisClient.class", "io/magpie/server/version.properties", "logback.xml",
+            "openapi/health.yaml", "openapi/accounts.yaml", "openapi/lsb.yaml",
             "magpie-web/chat/index.html");
 
     static Path rolesJar() {
