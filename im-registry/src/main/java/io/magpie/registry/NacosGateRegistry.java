@@ -84,6 +84,20 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
         if (ttl.toMillis() < 1) {
             throw new IllegalArgumentException("gate registry ttl must be at least 1 ms, got " + ttl);
         }
+        Properties properties = properties(config);
+        try {
+            NamingService naming = NamingFactory.createNamingService(properties);
+            log.info("nacos {}: gate registry in namespace '{}', group {}, service {}", config.serverAddr(),
+                    config.namespace().isEmpty() ? "public" : config.namespace(), config.group(), config.service());
+            return new NacosGateRegistry(naming, config, ttl, clock);
+        } catch (NacosException e) {
+            throw new StorageException("cannot create the Nacos client for " + config + ": " + e.getErrMsg(), e,
+                    false);
+        }
+    }
+
+    /** The Nacos client properties for {@code config} (package-private: the tests open a plain client with them). */
+    static Properties properties(NacosConfig config) {
         Properties properties = new Properties();
         properties.setProperty(PropertyKeyConst.SERVER_ADDR, config.serverAddr());
         if (!config.namespace().isEmpty()) {
@@ -97,15 +111,7 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
         // read-only root file system with a writable /tmp; and reads always ask the server, so no cache at start
         properties.setProperty(PropertyKeyConst.NAMING_CACHE_REGISTRY_DIR, System.getProperty("java.io.tmpdir"));
         properties.setProperty(PropertyKeyConst.NAMING_LOAD_CACHE_AT_START, "false");
-        try {
-            NamingService naming = NamingFactory.createNamingService(properties);
-            log.info("nacos {}: gate registry in namespace '{}', group {}, service {}", config.serverAddr(),
-                    config.namespace().isEmpty() ? "public" : config.namespace(), config.group(), config.service());
-            return new NacosGateRegistry(naming, config, ttl, clock);
-        } catch (NacosException e) {
-            throw new StorageException("cannot create the Nacos client for " + config + ": " + e.getErrMsg(), e,
-                    false);
-        }
+        return properties;
     }
 
     /**
