@@ -127,7 +127,9 @@ public final class MagpieNode implements AutoCloseable {
                 () -> RedisStore.connect(settings.redis())));
         // routes expire unless a gate re-registers them: three route refreshes, so one lost refresh drops nobody
         RedisRouteTable routes = new RedisRouteTable(redis, settings.gate().routeRefresh().multipliedBy(3), clock);
-        GateRegistry registry = gateRegistry(settings, redis, infra, clock);
+        // only the roles that read or write it; a Nacos registry is a connection of its own
+        GateRegistry registry = roles.contains(Role.GATE) || roles.contains(Role.ROUTER) || roles.contains(Role.LSB)
+                ? gateRegistry(settings, redis, infra, clock) : null;
         Topics topics = settings.topics();
         if (!roles.equals(EnumSet.of(Role.LSB))) {
             infra.until("kafka " + settings.kafkaBootstrap(), () -> ensureTopics(settings.kafkaBootstrap(), topics,
@@ -189,7 +191,7 @@ public final class MagpieNode implements AutoCloseable {
         started.set(true);
     }
 
-    /** The gate registry that {@code registry.type} names, one for every role of the process. */
+    /** The gate registry that {@code registry.type} names, one for the gate, router and LSB of the process. */
     private GateRegistry gateRegistry(Settings settings, RedisStore redis, InfraWait infra, Clock clock) {
         // a gate's entry lives three refresh periods: one lost refresh does not drop it from the LSB
         Duration ttl = settings.gate().registryRefresh().multipliedBy(3);
@@ -211,7 +213,9 @@ public final class MagpieNode implements AutoCloseable {
      */
     static void readSettingsOf(Settings settings, Set<Role> roles) {
         settings.redis();
-        settings.registry();
+        if (roles.contains(Role.GATE) || roles.contains(Role.ROUTER) || roles.contains(Role.LSB)) {
+            settings.registry();
+        }
         settings.gate(); // every role: the registry entry's lifetime comes from gate.registry-refresh
         settings.gateAdmin();
         if (!roles.equals(EnumSet.of(Role.LSB))) {
