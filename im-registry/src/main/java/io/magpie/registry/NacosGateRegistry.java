@@ -129,8 +129,10 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> publish(GateInfo gate) {
-        Instance instance = NacosInstanceCodec.encode(gate, clock.millis());
+        long publishedAt = clock.millis();
         return CompletableFuture.runAsync(() -> {
+            // encoded here, not by the caller: a gate Nacos cannot hold fails the future, as every other failure
+            Instance instance = NacosInstanceCodec.encode(gate, publishedAt);
             if (ownGateId != null && !ownGateId.equals(gate.gateId())) {
                 throw new IllegalStateException("this Nacos gate registry publishes gate " + ownGateId
                         + "; it cannot also publish " + gate.gateId() + " (Nacos keeps one instance per service and"

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,11 @@ class NacosGateRegistryUnreachableTest {
                     () -> registry.list().get(30, TimeUnit.SECONDS));
             assertInstanceOf(StorageException.class, read.getCause());
             assertFalse(read.getCause().getMessage().isEmpty());
+            // a gate Nacos cannot hold fails the future (a publisher's schedule must not die of a throw)
+            GateInfo portless = new GateInfo("g", "h", 7000, 0, 0, 0, GateState.ACTIVE, Set.of(), "", 1L);
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> registry.publish(portless).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalArgumentException.class, refused.getCause());
         }
     }
 }
