@@ -4,7 +4,10 @@ import io.magpie.das.Database;
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MuteSettings;
+import io.magpie.registry.GateRegistry;
+import io.magpie.registry.NacosGateRegistry;
 import io.magpie.registry.RedisGateRegistry;
+import io.magpie.registry.RegistryConfig;
 import io.magpie.registry.RedisRouteTable;
 import io.magpie.registry.RedisStore;
 import io.magpie.bus.Topics;
@@ -124,8 +127,9 @@ public final class MagpieNode implements AutoCloseable {
                 () -> RedisStore.connect(settings.redis())));
         // routes expire unless a gate re-registers them: three route refreshes, so one lost refresh drops nobody
         RedisRouteTable routes = new RedisRouteTable(redis, settings.gate().routeRefresh().multipliedBy(3), clock);
-        // a gate's entry lives three refresh periods: one lost refresh does not drop it from the LSB
-        RedisGateRegistry registry = new RedisGateRegistry(redis, settings.gate().registryRefresh().multipliedBy(3));
+        // only the roles that read or write it; a Nacos registry is a connection of its own
+        GateRegistry registry = roles.contains(Role.GATE) || roles.contains(Role.ROUTER) || roles.contains(Role.LSB)
+                ? gateRegistry(settings, redis, infra, clock) : null;
         Topics topics = settings.topics();
         if (!roles.equals(EnumSet.of(Role.LSB))) {
             infra.until("kafka " + settings.kafkaBootstrap(), () -> ensureTopics(settings.kafkaBootstrap(), topics,
@@ -187,12 +191,31 @@ public final class MagpieNode implements AutoCloseable {
         started.set(true);
     }
 
+    /** The gate registry that {@code registry.type} names, one for the gate, router and LSB of the process. */
+    private GateRegistry gateRegistry(Settings settings, RedisStore redis, InfraWait infra, Clock clock) {
+        // a gate's entry lives three refresh periods: one lost refresh does not drop it from the LSB
+        Duration ttl = settings.gate().registryRefresh().multipliedBy(3);
+        RegistryConfig config = settings.registry();
+        if (config.type() == RegistryConfig.Type.REDIS) {
+            return new RedisGateRegistry(redis, ttl);
+        }
+        NacosGateRegistry nacos = track(NacosGateRegistry.connect(config.nacos(), ttl, clock));
+        infra.until("nacos " + config.nacos().serverAddr(), () -> {
+            nacos.checkServer();
+            return nacos;
+        });
+        return nacos;
+    }
+
     /**
      * Maps (and so validates) every setting that {@link #startRoles} reads for {@code roles}; no side effects.
      * Package-private for the deploy tests, which check the compose and Kubernetes configs with it.
      */
     static void readSettingsOf(Settings settings, Set<Role> roles) {
         settings.redis();
+        if (roles.contains(Role.GATE) || roles.contains(Role.ROUTER) || roles.contains(Role.LSB)) {
+            settings.registry();
+        }
         settings.gate(); // every role: the registry entry's lifetime comes from gate.registry-refresh
         settings.gateAdmin();
         if (!roles.equals(EnumSet.of(Role.LSB))) {

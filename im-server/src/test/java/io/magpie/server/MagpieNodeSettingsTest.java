@@ -43,4 +43,12 @@ class MagpieNodeSettingsTest {
                 () -> MagpieNode.start(settings, EnumSet.of(MagpieNode.Role.GATE), Clock.systemUTC()));
         assertTrue(e.getMessage().contains("gate.tcp-prot"), e.getMessage());
     }
+
+    @Test
+    void theNacosRegistryWithoutAnAddressStopsTheStartSayingWhatToSet() {
+        Settings settings = new Settings(ConfigTree.of(SECRET + "registry:\n  type: nacos\n", Map.of()));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MagpieNode.start(settings, EnumSet.of(MagpieNode.Role.LSB), Clock.systemUTC()));
+        assertTrue(e.getMessage().contains("registry.nacos.server-addr is not set"), e.getMessage());
+    }
 }

@@ -1,7 +1,9 @@
 package io.magpie.server.config;
 
 import io.magpie.das.MysqlConfig;
+import io.magpie.registry.NacosConfig;
 import io.magpie.registry.RedisConfig;
+import io.magpie.registry.RegistryConfig;
 import io.magpie.bus.Topics;
 import io.magpie.gate.DevicePolicy;
 import io.magpie.gate.DrainSettings;
@@ -57,7 +59,7 @@ public final class Settings {
      * file (or one set of shared sections) between all roles.
      */
     public void rejectUnknownKeys() {
-        List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::infraMysqlFlushLogAtTrxCommit, this::mysql, this::redis,
+        List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::infraMysqlFlushLogAtTrxCommit, this::mysql, this::redis, this::registry,
                 this::kafkaBootstrap, this::topics, this::partitions, this::tokenSecret, this::tls, this::gate,
                 this::gateAdmin, this::lsb, this::logic, this::router, this::notifier, this::health,
                 this::startupInfraWait);
@@ -88,6 +90,34 @@ public final class Settings {
         return guard("redis", () -> new RedisConfig(tree.string("redis.uri", "redis://127.0.0.1:6379"),
                 tree.string("redis.key-prefix", RedisConfig.DEFAULT_KEY_PREFIX),
                 tree.duration("redis.command-timeout", RedisConfig.DEFAULT_COMMAND_TIMEOUT)));
+    }
+
+    /**
+     * {@code registry.*}: where the gates are registered, {@code redis} (default) or {@code nacos} with
+     * {@code registry.nacos.*}. Every key is read whatever the type, so a typo is reported either way;
+     * the password belongs in the environment ({@code MAGPIE_REGISTRY_NACOS_PASSWORD}).
+     */
+    public RegistryConfig registry() {
+        String type = tree.string("registry.type", "redis");
+        String serverAddr = tree.string("registry.nacos.server-addr", null);
+        String namespace = tree.string("registry.nacos.namespace", NacosConfig.DEFAULT_NAMESPACE);
+        String group = tree.string("registry.nacos.group", NacosConfig.DEFAULT_GROUP);
+        String service = tree.string("registry.nacos.service", NacosConfig.DEFAULT_SERVICE);
+        String username = tree.string("registry.nacos.username", null);
+        String password = tree.string("registry.nacos.password", null);
+        return guard("registry", () -> {
+            RegistryConfig.Type chosen = RegistryConfig.Type.parse(type);
+            if (chosen == RegistryConfig.Type.REDIS) {
+                return RegistryConfig.REDIS_DEFAULT;
+            }
+            if (serverAddr == null || serverAddr.isBlank()) {
+                throw new IllegalArgumentException("registry.type is nacos but registry.nacos.server-addr is not set;"
+                        + " set it to the Nacos servers, host:port[,host:port] (e.g. 10.0.0.9:8848), or"
+                        + " MAGPIE_REGISTRY_NACOS_SERVER_ADDR; or remove registry.type for the Redis registry");
+            }
+            return new RegistryConfig(chosen, new NacosConfig(serverAddr, namespace, group, service, username,
+                    password));
+        });
     }
 
     public String kafkaBootstrap() {
