@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The Magpie image: the roles' jar (im-node/target/magpie-roles.jar, ~49 MB) that runs any role,
+# The Magpie image: the roles' jar (im-node/target/magpie-roles.jar, ~66 MB) that runs any role,
 #   docker run IMAGE gate --config /etc/magpie/magpie.yaml
 # It carries no embedded engines (MariaDB, redis-server, the Kafka broker): the roles use the operator's
 # servers. standalone, cluster and engines are in im-server/target/magpie.jar, not in the image.
