@@ -80,8 +80,8 @@ class DeliveryFaultsIT {
     private static final Pattern HAND_OVER_WAIT = Pattern.compile("the oldest produced (\\d+) ms ago");
     /**
      * Longest a moved partition's oldest record may wait across a graceful hand-over (produced before the move,
-     * handled by the new owner): at most 1.24 s measured with 250 ms heartbeats on a loaded 2-core box (JVMs
-     * ready in 30 s; about half of it the newcomer's first fetch and batch in a cold JVM), 3x that here. It does
+     * handled by the new owner): at most 1.24-1.6 s measured with 250 ms heartbeats on a loaded 2-core box (JVMs
+     * ready in 30-40 s; most of it the newcomer's first fetch and batch in a cold JVM), 2.5-3x that here. It does
      * not tell the former 1.5 s heartbeats (1.6-2.7 s) apart; it fails a hand-over that waits for a timeout (the
      * 6 s session, the 5 s fence idle bound) as a kill -9 does.
      */
@@ -604,7 +604,8 @@ class DeliveryFaultsIT {
                     "a fence claim waited for the previous owner's transaction after a graceful move");
             // the old owners committed on revoke: the new ones replay (almost) nothing, so the SDK suppresses few
             // pushes again (a gate drain and gap pulls add some); a replay of whole partitions would be hundreds
-            assertTrue(report.sdkDuplicatesSuppressed() <= report.expectedDeliveries() / 20, "at most 5 % of the "
+            // (56-147 of 4,480 measured, 1.3-3.3 %: the bound is 3x that)
+            assertTrue(report.sdkDuplicatesSuppressed() <= report.expectedDeliveries() / 10, "at most 10 % of the "
                     + report.expectedDeliveries() + " deliveries came twice; the SDK suppressed "
                     + report.sdkDuplicatesSuppressed());
             assertTrue(ackedBeforeScaleIn < traffic.planned(), "the scale-in happened while messages flowed ("
