@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,6 +87,8 @@ public final class ConsumerLoop<K, V> implements Runnable {
     private final CountDownLatch stopping;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CommitPositions positions = new CommitPositions();
+    /** When each partition assigned since its last finished batch was assigned (clock millis): the hand-over's cost. */
+    private final Map<TopicPartition, Long> assignedAt = new HashMap<>();
     private volatile boolean running = true;
     private volatile Instant lastPoll;
 
@@ -191,6 +194,16 @@ public final class ConsumerLoop<K, V> implements Runnable {
         for (TopicPartition tp : polled.partitions()) {
             List<ConsumerRecord<K, V>> records = polled.records(tp);
             positions.processed(tp, records.get(records.size() - 1).offset() + 1);
+            Long since = assignedAt.remove(tp);
+            if (since != null) {
+                // what a moved partition's records waited for across the hand-over: the new owner's first batch,
+                // and the age of its oldest record (produced before the assignment when the move stalled it)
+                long now = clock.millis();
+                long produced = records.get(0).timestamp(); // negative: a record without a timestamp
+                log.info("[{}] first batch of {} done {} ms after its assignment ({} records from offset {}{})", name,
+                        tp, now - since, records.size(), records.get(0).offset(),
+                        produced < 0 ? "" : ", the oldest produced " + (now - produced) + " ms ago");
+            }
         }
     }
 
@@ -226,7 +239,12 @@ public final class ConsumerLoop<K, V> implements Runnable {
                 return;
             }
             positions.failed(offsets);
-            if (e instanceof CommitFailedException || e instanceof RebalanceInProgressException) {
+            if (e instanceof RebalanceInProgressException) {
+                // refused while the group rebalances (every member commits again once it rejoined): normal
+                // during a join or a leave; offered again next turn, or on revoke if the partition moves
+                log.info("[{}] committing offsets {} waits for the rebalance in progress; offered again next turn",
+                        name, offsets);
+            } else if (e instanceof CommitFailedException) {
                 log.warn("[{}] committing offsets {} failed because the group rebalanced; the new owner replays"
                         + " them", name, offsets);
             } else {
@@ -349,19 +367,25 @@ public final class ConsumerLoop<K, V> implements Runnable {
             if (partitions.isEmpty()) {
                 return;
             }
+            long start = clock.millis();
             // hand over what is done; work still pending stays uncommitted for the new owner
             commitProgress();
             handler.onRevoked(partitions);
             positions.forget(partitions);
+            partitions.forEach(assignedAt::remove);
             // with cooperative rebalancing a callback names only the change: log what is owned after it too
-            log.info("[{}] partitions revoked {}; owns {}", name, partitions, owned(partitions, false));
+            log.info("[{}] partitions revoked {}; owns {} (commit and hand-over took {} ms)", name, partitions,
+                    owned(partitions, false), clock.millis() - start);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
+                long start = clock.millis();
                 handler.onAssigned(partitions);
-                log.info("[{}] partitions assigned {}; owns {}", name, partitions, owned(partitions, true));
+                partitions.forEach(tp -> assignedAt.put(tp, start));
+                log.info("[{}] partitions assigned {}; owns {} (taking over took {} ms)", name, partitions,
+                        owned(partitions, true), clock.millis() - start);
             }
         }
 
@@ -371,6 +395,7 @@ public final class ConsumerLoop<K, V> implements Runnable {
                 // no commit: the partitions belong to another member already
                 handler.onLost(partitions);
                 positions.forget(partitions);
+                partitions.forEach(assignedAt::remove);
                 log.info("[{}] partitions lost {}; owns {}", name, partitions, owned(partitions, false));
             }
         }

@@ -68,7 +68,24 @@ final class Traffic {
         }
     }
 
+    /**
+     * How long one acknowledged message waited: from its first send attempt to its SEND_ACK
+     * ({@link System#nanoTime()}), resends included.
+     */
+    record AckWait(String clientMsgId, String conversation, long sentNanos, long ackedNanos) {
+
+        Duration waited() {
+            return Duration.ofNanos(ackedNanos - sentNanos);
+        }
+
+        @Override
+        public String toString() {
+            return clientMsgId + " in " + conversation + " waited " + waited().toMillis() + " ms for its SEND_ACK";
+        }
+    }
+
     private final Map<String, Queue<Long>> ackTimes = new ConcurrentHashMap<>();
+    private final Queue<AckWait> ackWaits = new ConcurrentLinkedQueue<>();
     private final ChatWorld world;
     private final String tag;
     private final int messagesPerDevice;
@@ -153,6 +170,16 @@ final class Traffic {
         return acked.get();
     }
 
+    /**
+     * The acknowledged message that waited longest for its SEND_ACK among those in flight at some point of
+     * [{@code fromNanos}, {@code toNanos}] ({@link System#nanoTime()}): sent by its end, acked after its start.
+     * Empty when none was.
+     */
+    java.util.Optional<AckWait> slowestAckBetween(long fromNanos, long toNanos) {
+        return ackWaits.stream().filter(w -> w.sentNanos() <= toNanos && w.ackedNanos() >= fromNanos)
+                .max(java.util.Comparator.comparingLong(w -> w.ackedNanos() - w.sentNanos()));
+    }
+
     /** SEND_ACKs received so far by the devices {@code which} accepts. */
     int ackedBy(Predicate<Device> which) {
         return world.devices().stream().filter(which)
@@ -218,7 +245,8 @@ final class Traffic {
         MagpieClient client = device.client();
         MessageContent content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(clientMsgId).build();
         long target = conversation.targetFor(device.user().uid());
-        long end = Math.min(System.nanoTime() + deadline.toNanos(), streamEnd);
+        long firstSent = System.nanoTime();
+        long end = Math.min(firstSent + deadline.toNanos(), streamEnd);
         MagpieException last = null;
         int tries = 0;
         while (System.nanoTime() < end) {
@@ -231,7 +259,9 @@ final class Traffic {
                         .get(client.config().requestTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
                 acked.incrementAndGet();
                 ackedByDevice.computeIfAbsent(device.deviceId(), d -> new AtomicInteger()).incrementAndGet();
-                ackTimes.computeIfAbsent(conversation.id(), c -> new ConcurrentLinkedQueue<>()).add(System.nanoTime());
+                long ackedAt = System.nanoTime();
+                ackTimes.computeIfAbsent(conversation.id(), c -> new ConcurrentLinkedQueue<>()).add(ackedAt);
+                ackWaits.add(new AckWait(clientMsgId, conversation.id(), firstSent, ackedAt));
                 return new Outcome(clientMsgId, device, conversation, ack, null, tries);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof MagpieException m)) {
