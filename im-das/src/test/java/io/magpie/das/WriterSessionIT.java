@@ -97,6 +97,30 @@ class WriterSessionIT {
     }
 
     @Test
+    void aDiscardedSessionIsAbortedSoItsServerSessionEndsAndThePoolServesOthers() throws Exception {
+        WriterSession session = new WriterSession(hikari, fences::boundIdle, fences::restoreIdle,
+                Duration.ofSeconds(1).toNanos(), System::nanoTime);
+        Connection failed = session.acquire();
+        long id = number(failed, "SELECT CONNECTION_ID()");
+        int totalBefore = hikari.getHikariPoolMXBean().getTotalConnections();
+
+        session.discard();
+
+        assertTrue(failed.isClosed(), "the caller's handle is closed");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long left;
+        do {
+            try (Connection other = hikari.getConnection()) {
+                left = number(other, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id);
+                assertTrue(other.getAutoCommit());
+                assertNotEquals(id, number(other, "SELECT CONNECTION_ID()"), "the pool dropped the aborted session");
+            }
+        } while (left != 0 && System.nanoTime() < deadline);
+        assertEquals(0, left, "the server ended the aborted session " + id);
+        assertTrue(hikari.getHikariPoolMXBean().getTotalConnections() <= totalBefore);
+    }
+
+    @Test
     void onlyTheFirstThreadOwnsTheSession() throws Exception {
         WriterSession session = new WriterSession(hikari, fences::boundIdle, fences::restoreIdle, Duration.ofSeconds(1).toNanos(),
                 System::nanoTime);

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server closes a session idle for {@code wait_timeout}, so one idle for more than
  * {@code maxIdleNanos} (half that timeout) is not used again: it goes back to the pool with the server's
- * idle timeout restored, and a fresh one is set up. So does a session whose transaction failed. Owned by one thread: the first to {@link #acquire}; other threads get
+ * idle timeout restored, and a fresh one is set up; a session whose transaction failed is aborted and a fresh
+ * one set up too. Owned by one thread: the first to {@link #acquire}; other threads get
  * {@code null} and borrow as before.
  */
 public final class WriterSession {
@@ -76,7 +77,9 @@ public final class WriterSession {
             return null;
         }
         if (held != null && nanoTime.getAsLong() - lastUsedNanos > maxIdleNanos) {
-            discard();
+            Connection idle = held;
+            held = null;
+            giveBack(idle);
         }
         if (held == null) {
             Connection fresh = dataSource.getConnection();
@@ -97,12 +100,28 @@ public final class WriterSession {
         lastUsedNanos = nanoTime.getAsLong();
     }
 
-    /** The held session is not to be used again (its transaction failed, or it sat idle too long). */
+    /**
+     * The held session's transaction failed: it is not used again. It is aborted, not rolled back: a
+     * session that failed because MySQL stopped answering would make a rollback wait out the socket timeout
+     * (30 s) a second time, and closing the socket makes the server roll back what was open anyway. The
+     * pool drops the aborted session.
+     */
     public void discard() {
         Connection c = held;
         held = null;
-        if (c != null) {
-            giveBack(c);
+        if (c == null) {
+            return;
+        }
+        try {
+            c.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("aborting the writer's failed MySQL session failed ({}); closing it", e.toString());
+        } finally {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                log.debug("returning the writer's aborted MySQL session failed: {}", e.toString());
+            }
         }
     }
 
