@@ -102,6 +102,8 @@ public final class HealthServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
+            // POST /health/live is a wrong method, not an unknown path (health.yaml promises 405)
+            cfg.http.prefer405over404 = true;
             BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
         });
         HealthServer server = new HealthServer(javalin, copy);

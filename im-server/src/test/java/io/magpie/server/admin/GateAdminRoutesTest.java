@@ -99,6 +99,25 @@ class GateAdminRoutesTest {
     }
 
     @Test
+    void aStoppedGateSaysSo() throws Exception {
+        GateAdminRoutes routes = start(TOKEN);
+        routes.attach(new GateDrainControl() {
+            @Override
+            public Status status() {
+                return new Status("gate-a", "STOPPED", 0, 12);
+            }
+
+            @Override
+            public CompletableFuture<DrainReport> drain(String reason) {
+                return new CompletableFuture<>();
+            }
+        });
+        HttpResponse<String> status = call("GET", "Bearer " + TOKEN);
+        assertEquals(200, status.statusCode());
+        assertTrue(status.body().contains("\"state\":\"STOPPED\""), status.body());
+    }
+
+    @Test
     void beforeTheGateRunsTheEndpointSaysSo() throws Exception {
         start(TOKEN);
         HttpResponse<String> r = call("POST", "Bearer " + TOKEN);

@@ -55,6 +55,11 @@ class HealthDocumentTest {
                 URI.create("http://127.0.0.1:" + server.port() + "/nothing-here")).GET().build());
         assertEquals(404, unknown.statusCode());
         assertEquals("NOT_FOUND", json(unknown).get("code").asText(), unknown.body());
+        HttpResponse<String> wrongMethod = CONTRACT.sendUndocumented(http, HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/health/live"))
+                .DELETE().build());
+        assertEquals(405, wrongMethod.statusCode(), wrongMethod.body());
+        assertEquals("METHOD_NOT_ALLOWED", json(wrongMethod).get("code").asText(), wrongMethod.body());
     }
 
     @Test
