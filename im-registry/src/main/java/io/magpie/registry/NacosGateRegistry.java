@@ -16,12 +16,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * publishes at most one gate id (a gate process runs one gate); publishing a second id fails. Reading (list, find)
  * sees every gate.
  *
- * <p><b>Freshness, the same contract as the Redis registry.</b> Every {@link #list()} and {@link #find} asks the
- * Nacos server (no client-side cache), so a read fails while Nacos is unreachable, as a Redis read would, and the
+ * <p><b>Freshness, the same contract as the Redis registry.</b> Every {@link #list()} asks the Nacos server (no
+ * client-side cache; {@link #find} reuses a list up to {@value #FIND_REUSE_MILLIS} ms old), so a read fails while Nacos is unreachable, as a Redis read would, and the
  * LSB keeps its last view. An entry is listed while its metadata {@code publishedAt} (the writer's clock) is at most
  * {@code ttl} before the reader's clock: a gate that stops republishing (wedged, while its process and so its Nacos
  * connection live on) drops out after {@code ttl}, as its Redis hash would expire; a gate whose process dies drops
@@ -50,6 +54,10 @@ import org.slf4j.LoggerFactory;
 public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NacosGateRegistry.class);
+    /** The Nacos client's property for the directory its snapshot (failover cache) goes under. */
+    static final String SNAPSHOT_PATH = "JM.SNAPSHOT.PATH";
+    /** How old a list {@link #find} may reuse: the router asks once per gate per push batch. */
+    private static final long FIND_REUSE_MILLIS = 500;
 
     private final NamingService naming;
     private final NacosConfig config;
@@ -57,6 +65,10 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
     private final Clock clock;
     private final ExecutorService writer;
     private final ExecutorService readers;
+    /** The last list read for {@link #find} (in flight or done) and when it was asked. */
+    private final AtomicReference<Snapshot> findSnapshot = new AtomicReference<>();
+    /** Instances already warned about as unreadable: one WARN each, not one per read. */
+    private final Set<String> warnedUnreadable = ConcurrentHashMap.newKeySet();
     /** The gate this registry published (writer thread only). */
     private String ownGateId;
     private Instance ownInstance;
@@ -107,9 +119,10 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
             properties.setProperty(PropertyKeyConst.USERNAME, config.username());
             properties.setProperty(PropertyKeyConst.PASSWORD, config.password());
         }
-        // the client's failover snapshot goes under java.io.tmpdir, not ~/nacos: the Kubernetes pods have a
-        // read-only root file system with a writable /tmp; and reads always ask the server, so no cache at start
-        properties.setProperty(PropertyKeyConst.NAMING_CACHE_REGISTRY_DIR, System.getProperty("java.io.tmpdir"));
+        // the client's failover snapshot goes to <java.io.tmpdir>/nacos/naming/..., not ~/nacos: the Kubernetes
+        // pods have a read-only root file system with a writable /tmp (NAMING_CACHE_REGISTRY_DIR would only name
+        // a subdirectory under the home); and reads always ask the server, so no cache at start
+        properties.setProperty(SNAPSHOT_PATH, System.getProperty("java.io.tmpdir"));
         properties.setProperty(PropertyKeyConst.NAMING_LOAD_CACHE_AT_START, "false");
         return properties;
     }
@@ -130,7 +143,7 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
     @Override
     public CompletableFuture<Void> publish(GateInfo gate) {
         long publishedAt = clock.millis();
-        return CompletableFuture.runAsync(() -> {
+        return write(() -> {
             // encoded here, not by the caller: a gate Nacos cannot hold fails the future, as every other failure
             Instance instance = NacosInstanceCodec.encode(gate, publishedAt);
             if (ownGateId != null && !ownGateId.equals(gate.gateId())) {
@@ -141,12 +154,12 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
             call(() -> naming.registerInstance(config.service(), config.group(), instance), "publish", gate.gateId());
             ownGateId = gate.gateId();
             ownInstance = instance;
-        }, writer);
+        });
     }
 
     @Override
     public CompletableFuture<Void> remove(String gateId) {
-        return CompletableFuture.runAsync(() -> {
+        return write(() -> {
             if (ownGateId == null) {
                 // nothing registered through this client (the gate never published): nothing of it is in Nacos
                 log.debug("gate {}: not published through this Nacos registry; nothing to remove", gateId);
@@ -160,17 +173,47 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
             call(() -> naming.deregisterInstance(config.service(), config.group(), ownInstance), "remove", gateId);
             ownGateId = null;
             ownInstance = null;
-        }, writer);
+        });
+    }
+
+    /** {@code change} on the writer thread, after every earlier one; a failed future once the registry is closed. */
+    private CompletableFuture<Void> write(Runnable change) {
+        try {
+            return CompletableFuture.runAsync(change, writer);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new StorageException("nacos " + config.serverAddr()
+                    + ": the gate registry is closed", e, false));
+        }
     }
 
     @Override
     public CompletableFuture<List<GateInfo>> list() {
-        return CompletableFuture.supplyAsync(this::readFresh, readers);
+        try {
+            return CompletableFuture.supplyAsync(this::readFresh, readers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new StorageException("nacos " + config.serverAddr()
+                    + ": the gate registry is closed", e, false));
+        }
     }
 
+    /**
+     * One gate, from a list at most {@value #FIND_REUSE_MILLIS} ms old (or one already on its way): Nacos has no
+     * read of a single instance by metadata, and the router asks once per gate per push batch, which would
+     * otherwise be a full listing each time. A failed read is not reused.
+     */
     @Override
     public CompletableFuture<Optional<GateInfo>> find(String gateId) {
-        return list().thenApply(gates -> gates.stream().filter(g -> g.gateId().equals(gateId)).findFirst());
+        long now = clock.millis();
+        Snapshot current = findSnapshot.get();
+        if (current == null || now - current.askedAtMillis() > FIND_REUSE_MILLIS
+                || current.gates().isCompletedExceptionally()) {
+            Snapshot fresh = new Snapshot(now, list());
+            current = findSnapshot.compareAndSet(current, fresh) ? fresh : findSnapshot.get();
+        }
+        return current.gates().thenApply(gates -> gates.stream().filter(g -> g.gateId().equals(gateId)).findFirst());
+    }
+
+    private record Snapshot(long askedAtMillis, CompletableFuture<List<GateInfo>> gates) {
     }
 
     /** Every gate the server lists whose publish is within the ttl, one per id (the latest), ordered by id. */
@@ -186,8 +229,11 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
                 p = NacosInstanceCodec.decode(instance);
             } catch (IllegalArgumentException e) {
                 // a malformed entry (another version's writer, or another service's instance) is not offered
-                log.warn("nacos {}: ignoring unreadable instance {}:{} of {}: {}", config.serverAddr(),
-                        instance.getIp(), instance.getPort(), config.service(), e.getMessage());
+                if (warnedUnreadable.add(instance.getIp() + ":" + instance.getPort() + " " + e.getMessage())) {
+                    log.warn("nacos {}: ignoring unreadable instance {}:{} of {}: {} (said once per instance)",
+                            config.serverAddr(), instance.getIp(), instance.getPort(), config.service(),
+                            e.getMessage());
+                }
                 continue;
             }
             if (p.publishedAtMillis() < oldest) {
@@ -219,12 +265,18 @@ public final class NacosGateRegistry implements GateRegistry, AutoCloseable {
     /** Stops the threads and the Nacos client; Nacos then drops the instance this registry held. */
     @Override
     public void close() {
+        // queued reads and writes still run (against the open client) so that no caller's future is left
+        // pending; new ones fail at once (RejectedExecutionException, turned into failed futures)
         writer.shutdown();
-        readers.shutdownNow();
+        readers.shutdown();
         try {
             if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
                 log.warn("nacos {}: a registry write did not finish within 5 s of close", config.serverAddr());
                 writer.shutdownNow();
+            }
+            if (!readers.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("nacos {}: a registry read did not finish within 5 s of close", config.serverAddr());
+                readers.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.magpie.registry;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,6 +42,23 @@ class NacosGateRegistryUnreachableTest {
             ExecutionException refused = assertThrows(ExecutionException.class,
                     () -> registry.publish(portless).get(30, TimeUnit.SECONDS));
             assertInstanceOf(IllegalArgumentException.class, refused.getCause());
+            // find asks again after a failed read instead of reusing it
+            ExecutionException found = assertThrows(ExecutionException.class,
+                    () -> registry.find("g").get(30, TimeUnit.SECONDS));
+            assertInstanceOf(StorageException.class, found.getCause());
+            registry.close();
+            // after close, calls fail at once instead of throwing at the caller or hanging
+            ExecutionException closed = assertThrows(ExecutionException.class,
+                    () -> registry.list().get(5, TimeUnit.SECONDS));
+            assertTrue(closed.getCause().getMessage().contains("closed"), closed.getCause().getMessage());
+            assertThrows(ExecutionException.class, () -> registry.publish(portless).get(5, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void theFailoverSnapshotGoesUnderTheTemporaryDirectoryNotTheHome() {
+        assertEquals(System.getProperty("java.io.tmpdir"),
+                NacosGateRegistry.properties(NacosConfig.of("127.0.0.1:8848")).getProperty(
+                        NacosGateRegistry.SNAPSHOT_PATH));
     }
 }
