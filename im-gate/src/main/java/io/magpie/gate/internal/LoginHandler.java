@@ -129,7 +129,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             }
             // FAILED: the connection is closing, drop what is still arriving.
             // DONE cannot be seen: the handler is gone from the pipeline by then.
-            default -> log.debug("{} dropped {} after a failed login", who(ctx), frame);
+            default -> LogIdentity.gate(log.atDebug(), services.gateId()).log("{} dropped {} after a failed login", who(ctx),
+                    frame);
         }
     }
 
@@ -146,14 +147,15 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         try {
             claims = services.tokens().verify(request.getToken());
         } catch (InvalidTokenException e) {
-            log.info("{} login refused: {}", who(ctx), e.getMessage());
+            LogIdentity.gate(log.atInfo(), services.gateId()).log("{} login refused: {}", who(ctx), e.getMessage());
             fail(ctx, frame, ErrorCode.INVALID_TOKEN, "login token refused: " + e.getMessage()
                     + "; closing connection, log in over HTTP again for a new token");
             return;
         }
         Optional<String> notServed = services.servedApps().refusal(claims);
         if (notServed.isPresent()) {
-            log.info("{} uid={} device={} login refused: {}", who(ctx), claims.uid(), claims.deviceId(),
+            LogIdentity.device(log.atInfo(), services.gateId(), claims.uid(), claims.deviceId())
+                    .log("{} uid={} device={} login refused: {}", who(ctx), claims.uid(), claims.deviceId(),
                     notServed.get());
             fail(ctx, frame, ErrorCode.APP_NOT_SERVED, notServed.get());
             return;
@@ -358,18 +360,19 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     private void deadlinePassed(ChannelHandlerContext ctx) {
         long waited = services.clock().millis() - connectedAtMillis;
         if (state == State.AWAITING_LOGIN) {
-            log.info("{} no LOGIN {} ms after connecting; closing connection", who(ctx), waited);
+            LogIdentity.gate(log.atInfo(), services.gateId())
+                    .log("{} no LOGIN {} ms after connecting; closing connection", who(ctx), waited);
             fail(ctx, null, ErrorCode.LOGIN_TIMEOUT, "no LOGIN within " + services.loginTimeout().toMillis()
                     + " ms of connecting; closing connection");
         } else if (state == State.CHECKING_SESSION) {
-            log.warn("{} login still checking its token's session {} ms after connecting; closing connection",
-                    who(ctx), waited);
+            LogIdentity.gate(log.atWarn(), services.gateId()).log("{} login still checking its token's session {} ms"
+                    + " after connecting; closing connection", who(ctx), waited);
             fail(ctx, null, ErrorCode.SERVER_BUSY, "login could not be completed within "
                     + services.loginTimeout().toMillis() + " ms (session check pending); closing connection, "
                     + "reconnect later");
         } else if (state == State.REGISTERING) {
-            log.warn("{} login still registering its route {} ms after connecting; closing connection",
-                    who(ctx), waited);
+            LogIdentity.gate(log.atWarn(), services.gateId()).log("{} login still registering its route {} ms after"
+                    + " connecting; closing connection", who(ctx), waited);
             fail(ctx, null, ErrorCode.SERVER_BUSY, "login could not be completed within "
                     + services.loginTimeout().toMillis() + " ms (session registration pending); closing connection, "
                     + "reconnect later");

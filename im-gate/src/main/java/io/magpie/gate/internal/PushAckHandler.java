@@ -75,7 +75,7 @@ public final class PushAckHandler extends ChannelDuplexHandler {
     }
 
     private WaitAckTable newTable(ChannelHandlerContext ctx) {
-        return new WaitAckTable(session.logPrefix(), settings, clock, ticker, ctx.executor(), new WaitAckTable.Output() {
+        return new WaitAckTable(session, settings, clock, ticker, ctx.executor(), new WaitAckTable.Output() {
             @Override
             public void write(Frame frame) {
                 // Written from this stage, so the frame meets the encoder below as on its first send.

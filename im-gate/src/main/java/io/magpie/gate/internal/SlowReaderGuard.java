@@ -3,6 +3,7 @@ package io.magpie.gate.internal;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
+import io.magpie.protocol.LogIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelDuplexHandler;
@@ -124,7 +125,8 @@ public final class SlowReaderGuard extends ChannelDuplexHandler {
     private void close(ChannelHandlerContext ctx, String why) {
         closing = true;
         cancelCheck();
-        log.info("{} {}; closing connection (its messages are in storage)", who(ctx), why);
+        (session != null ? session.identify(log.atInfo()) : LogIdentity.gate(log.atInfo(), gateId))
+                .log("{} {}; closing connection (its messages are in storage)", who(ctx), why);
         ctx.channel().config().setAutoRead(false);
         // Written from this stage, so it is not refused by the check above; it gets out only if the
         // client reads again within the grace period.

@@ -131,7 +131,8 @@ public final class WaitAckTable {
         }
     }
 
-    private final String logPrefix;
+    /** Whose table it is, for log lines (its prefix is built only when a line is logged). */
+    private final Session session;
     private final Settings settings;
     private final Clock clock;
     private final Ticker ticker;
@@ -155,22 +156,22 @@ public final class WaitAckTable {
     private long droppedOverLimit;
 
     /**
-     * @param logPrefix identity of the connection for log lines
+     * @param session   the connection's session, named in log lines (text prefix and JSON identity fields)
      * @param clock     ages of dropped entries in log lines
      * @param ticker    when resends fall due; must advance like {@code executor}'s scheduler
      * @param executor  the connection's event loop: the timer is scheduled on it
      * @param output    where resends are written
      */
-    public WaitAckTable(String logPrefix, Settings settings, Clock clock, Ticker ticker, EventExecutor executor,
+    public WaitAckTable(Session session, Settings settings, Clock clock, Ticker ticker, EventExecutor executor,
             Output output) {
-        this(logPrefix, settings, clock, ticker, executor, output, Events.NONE);
+        this(session, settings, clock, ticker, executor, output, Events.NONE);
     }
 
     /** @param events told of acknowledgements (with their latency), resends and give-ups */
-    public WaitAckTable(String logPrefix, Settings settings, Clock clock, Ticker ticker, EventExecutor executor,
+    public WaitAckTable(Session session, Settings settings, Clock clock, Ticker ticker, EventExecutor executor,
             Output output, Events events) {
         this.events = Objects.requireNonNull(events, "events");
-        this.logPrefix = Objects.requireNonNull(logPrefix, "logPrefix");
+        this.session = Objects.requireNonNull(session, "session");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -251,12 +252,15 @@ public final class WaitAckTable {
         bytes = 0;
         byMessage.clear();
         if (droppedAfterResends > 0 || droppedOverLimit > 0) {
-            log.info("{} closed; wait-ACK: {} push(es) still unacked, {} given up after {} resend(s), {} dropped over "
+            session.identify(log.atInfo()).log("{} closed; wait-ACK: {} push(es) still unacked, {} given up after {} resend(s), {} dropped over "
                     + "gate.max-unacked-pushes={} or gate.limits.max-unacked-bytes={}; the client recovers them by "
-                    + "SYNC/PULL", logPrefix, left, droppedAfterResends, settings.maxResends(), droppedOverLimit,
+                    + "SYNC/PULL", session.logPrefix(), left, droppedAfterResends, settings.maxResends(), droppedOverLimit,
                     settings.maxEntries(), settings.maxBytes());
         } else if (left > 0) {
-            log.debug("{} closed with {} unacked push(es); dropped, storage has them", logPrefix, left);
+            if (log.isDebugEnabled()) {
+                session.identify(log.atDebug()).log("{} closed with {} unacked push(es); dropped, storage has them",
+                        session.logPrefix(), left);
+            }
         }
     }
 
@@ -296,9 +300,12 @@ public final class WaitAckTable {
                 forget(due);
                 droppedAfterResends++;
                 events.givenUp();
-                log.debug("{} PUSH request={} ({} message(s) unacked) given up {} ms after the first send and {} "
-                        + "resend(s); the client PULLs it on a gap or reconnect", logPrefix, due.frame.requestId(),
-                        due.outstanding.size(), clock.millis() - due.firstSentAtMillis, due.resends);
+                if (log.isDebugEnabled()) {
+                    session.identify(log.atDebug()).log("{} PUSH request={} ({} message(s) unacked) given up {} ms"
+                            + " after the first send and {} resend(s); the client PULLs it on a gap or reconnect",
+                            session.logPrefix(), due.frame.requestId(), due.outstanding.size(),
+                            clock.millis() - due.firstSentAtMillis, due.resends);
+                }
                 continue;
             }
             unlink(due);
@@ -366,9 +373,10 @@ public final class WaitAckTable {
     private void dropOldest() {
         forget(oldest());
         if (droppedOverLimit++ == 0) {
-            log.info("{} more than gate.max-unacked-pushes={} pushes or gate.limits.max-unacked-bytes={} bytes unacked: "
-                    + "dropping the oldest (the client PULLs what it misses); further drops are counted and reported "
-                    + "when the connection closes", logPrefix, settings.maxEntries(), settings.maxBytes());
+            session.identify(log.atInfo()).log("{} more than gate.max-unacked-pushes={} pushes or"
+                    + " gate.limits.max-unacked-bytes={} bytes unacked: dropping the oldest (the client PULLs what it"
+                    + " misses); further drops are counted and reported when the connection closes",
+                    session.logPrefix(), settings.maxEntries(), settings.maxBytes());
         }
     }
 
