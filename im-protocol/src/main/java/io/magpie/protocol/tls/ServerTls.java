@@ -52,7 +52,8 @@ public final class ServerTls {
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot load the TLS certificate tls.cert-file=" + config.certFile()
                     + " with its key tls.key-file=" + config.keyFile() + ": " + e.getMessage()
-                    + "; both must be PEM (certificate chain; unencrypted PKCS#8 or traditional key) and belong"
+                    + "; both must be PEM (the certificate chain; an unencrypted PKCS#8 key, BEGIN PRIVATE KEY: convert a"
+                    + " traditional one with 'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem') and belong"
                     + " together", e);
         }
     }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *
  * @param enabled  serve TLS (TLS 1.3, 1.2 allowed) instead of plaintext (default false)
  * @param certFile PEM certificate chain, the server's certificate first ({@code tls.cert-file})
- * @param keyFile  PEM private key of that certificate, PKCS#8 or traditional, not encrypted
+ * @param keyFile  PEM private key of that certificate, unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY})
  *                 ({@code tls.key-file})
  */
 public record TlsConfig(boolean enabled, Path certFile, Path keyFile) {
