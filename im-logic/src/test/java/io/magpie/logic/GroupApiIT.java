@@ -1,11 +1,12 @@
 package io.magpie.logic;
 
+import static io.magpie.logic.ContractClient.assertError;
+import static io.magpie.logic.ContractClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magpie.das.Account;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.Conversation;
@@ -47,7 +48,6 @@ class GroupApiIT {
 
     private static final byte[] SECRET = "a-group-api-it-secret-of-32-bytes-long!".getBytes(StandardCharsets.UTF_8);
     private static final Clock CLOCK = Clock.systemUTC();
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Every answer the tests get is checked against the document the API serves. */
     private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/accounts.yaml");
     private static final int MAX_MEMBERS = 5;
@@ -56,6 +56,7 @@ class GroupApiIT {
     private static AccountApi api;
     private static long nextUid = 7_000_000;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ContractClient client = new ContractClient(CONTRACT, () -> api.port());
 
     @BeforeAll
     static void start(Infrastructure infra, TestIsolation iso) {
@@ -84,22 +85,22 @@ class GroupApiIT {
                 .issue(new TokenClaims(alice, "d1", Platform.WEB, CLOCK.millis() + 60_000));
 
         for (String token : new String[] {null, "", expired, forged}) {
-            assertUnauthorized(send("GET", "/v1/accounts?username=user" + alice, token, null));
-            assertUnauthorized(send("GET", "/v1/accounts/" + alice, token, null));
-            assertUnauthorized(send("POST", "/v1/groups", token, "{\"name\":\"x\",\"members\":[]}"));
-            assertUnauthorized(send("GET", "/v1/groups/1", token, null));
-            assertUnauthorized(send("PUT", "/v1/devices/d1/push-token", token, "{\"provider\":\"fcm\",\"token\":\"t\"}"));
-            assertUnauthorized(send("PUT", "/v1/conversations/s_1_2/mute", token, "{\"muted\":true}"));
+            assertUnauthorized(client.send("GET", "/v1/accounts?username=user" + alice, token, null));
+            assertUnauthorized(client.send("GET", "/v1/accounts/" + alice, token, null));
+            assertUnauthorized(client.send("POST", "/v1/groups", token, "{\"name\":\"x\",\"members\":[]}"));
+            assertUnauthorized(client.send("GET", "/v1/groups/1", token, null));
+            assertUnauthorized(client.send("PUT", "/v1/devices/d1/push-token", token, "{\"provider\":\"fcm\",\"token\":\"t\"}"));
+            assertUnauthorized(client.send("PUT", "/v1/conversations/s_1_2/mute", token, "{\"muted\":true}"));
         }
-        HttpResponse<String> basic = CONTRACT.send(http, HttpRequest.newBuilder(uri("/v1/accounts/" + alice))
+        HttpResponse<String> basic = CONTRACT.send(http, HttpRequest.newBuilder(client.uri("/v1/accounts/" + alice))
                 .header("Authorization", "Basic dXNlcjpwYXNz").build());
         assertUnauthorized(basic);
 
-        HttpResponse<String> found = send("GET", "/v1/accounts?username=user" + alice, token(alice), null);
+        HttpResponse<String> found = client.send("GET", "/v1/accounts?username=user" + alice, token(alice), null);
         assertEquals(200, found.statusCode(), found.body());
         assertEquals(alice, json(found).get("uid").asLong());
-        assertEquals(200, send("GET", "/health/ready", null, null).statusCode());
-        assertEquals(400, send("POST", "/v1/accounts", null, "{}").statusCode(), "register stays open");
+        assertEquals(200, client.send("GET", "/health/ready", null, null).statusCode());
+        assertEquals(400, client.send("POST", "/v1/accounts", null, "{}").statusCode(), "register stays open");
     }
 
     @Test
@@ -109,7 +110,7 @@ class GroupApiIT {
         long carol = account();
         long stranger = account();
 
-        HttpResponse<String> created = send("POST", "/v1/groups", token(owner),
+        HttpResponse<String> created = client.send("POST", "/v1/groups", token(owner),
                 "{\"name\":\"  Lunch crew \",\"members\":[" + carol + "," + bob + "," + carol + "]}");
 
         assertEquals(201, created.statusCode(), created.body());
@@ -120,7 +121,7 @@ class GroupApiIT {
         assertEquals(owner, g.get("ownerUid").asLong());
         assertEquals(List.of(owner, bob, carol), longs(g.get("members")));
 
-        HttpResponse<String> read = send("GET", "/v1/groups/" + gid, token(bob), null);
+        HttpResponse<String> read = client.send("GET", "/v1/groups/" + gid, token(bob), null);
         assertEquals(200, read.statusCode(), read.body());
         JsonNode details = json(read);
         assertEquals(gid, details.get("groupId").asLong());
@@ -134,9 +135,9 @@ class GroupApiIT {
         assertTrue(new ConversationRepository(database.dataSource(), CLOCK).find(carol, ConversationIds.group(gid))
                 .isPresent());
 
-        assertError(send("GET", "/v1/groups/" + gid, token(stranger), null), 403, "FORBIDDEN", "not a member");
-        assertError(send("GET", "/v1/groups/987654321", token(owner), null), 404, "NOT_FOUND", "no group");
-        assertError(send("GET", "/v1/groups/abc", token(owner), null), 400, "BAD_REQUEST", "groupId");
+        assertError(client.send("GET", "/v1/groups/" + gid, token(stranger), null), 403, "FORBIDDEN", "not a member");
+        assertError(client.send("GET", "/v1/groups/987654321", token(owner), null), 404, "NOT_FOUND", "no group");
+        assertError(client.send("GET", "/v1/groups/abc", token(owner), null), 400, "BAD_REQUEST", "groupId");
     }
 
     @Test
@@ -145,27 +146,27 @@ class GroupApiIT {
         long bob = account();
         long dave = account();
         long stranger = account();
-        long gid = json(send("POST", "/v1/groups", token(owner), "{\"name\":\"g\",\"members\":[" + bob + ","
+        long gid = json(client.send("POST", "/v1/groups", token(owner), "{\"name\":\"g\",\"members\":[" + bob + ","
                 + dave + "]}")).get("groupId").asLong();
 
-        JsonNode first = json(send("GET", "/v1/groups/" + gid + "/members?limit=2", token(bob), null));
+        JsonNode first = json(client.send("GET", "/v1/groups/" + gid + "/members?limit=2", token(bob), null));
         assertEquals(List.of(owner, bob), first.get("members").findValues("uid").stream().map(JsonNode::asLong).toList());
         assertEquals(bob, first.get("nextAfterUid").asLong());
-        JsonNode last = json(send("GET", "/v1/groups/" + gid + "/members?limit=2&afterUid=" + bob, token(bob), null));
+        JsonNode last = json(client.send("GET", "/v1/groups/" + gid + "/members?limit=2&afterUid=" + bob, token(bob), null));
         assertEquals(List.of(dave), last.get("members").findValues("uid").stream().map(JsonNode::asLong).toList());
         assertEquals(0, last.get("nextAfterUid").asLong(), "a short page is the last");
         assertEquals("OWNER", first.get("members").get(0).get("role").asText());
 
-        assertError(send("GET", "/v1/groups/" + gid + "/members", token(stranger), null), 403, "FORBIDDEN",
+        assertError(client.send("GET", "/v1/groups/" + gid + "/members", token(stranger), null), 403, "FORBIDDEN",
                 "not a member");
-        assertError(send("GET", "/v1/groups/" + gid + "/members?limit=501", token(owner), null), 400, "BAD_REQUEST",
+        assertError(client.send("GET", "/v1/groups/" + gid + "/members?limit=501", token(owner), null), 400, "BAD_REQUEST",
                 "limit must be 1-500");
-        assertError(send("GET", "/v1/groups/" + gid + "/join-requests", token(bob), null), 403, "NOT_ADMIN",
+        assertError(client.send("GET", "/v1/groups/" + gid + "/join-requests", token(bob), null), 403, "NOT_ADMIN",
                 "only admins");
-        assertEquals(0, json(send("GET", "/v1/groups/" + gid + "/join-requests", token(owner), null))
+        assertEquals(0, json(client.send("GET", "/v1/groups/" + gid + "/join-requests", token(owner), null))
                 .get("requests").size());
         // membership changes are GROUP commands (a timeline message each), not HTTP
-        assertEquals(404, CONTRACT.sendUndocumented(http, HttpRequest.newBuilder(uri("/v1/groups/" + gid + "/members"))
+        assertEquals(404, CONTRACT.sendUndocumented(http, HttpRequest.newBuilder(client.uri("/v1/groups/" + gid + "/members"))
                 .header("Authorization", "Bearer " + token(owner))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"uids\":[" + stranger + "]}")).build()).statusCode());
         assertEquals(3, new GroupRepository(database.dataSource(), CLOCK).members(gid).size());
@@ -175,19 +176,19 @@ class GroupApiIT {
     void badGroupInputIsRefusedNamingTheFieldOrTheLimit() throws Exception {
         long owner = account();
         String t = token(owner);
-        assertError(send("POST", "/v1/groups", t, "{\"name\":\"\",\"members\":[]}"), 400, "BAD_REQUEST",
+        assertError(client.send("POST", "/v1/groups", t, "{\"name\":\"\",\"members\":[]}"), 400, "BAD_REQUEST",
                 "name must be 1-64 characters");
-        assertError(send("POST", "/v1/groups", t, "{\"name\":\"" + "x".repeat(65) + "\",\"members\":[]}"), 400,
+        assertError(client.send("POST", "/v1/groups", t, "{\"name\":\"" + "x".repeat(65) + "\",\"members\":[]}"), 400,
                 "BAD_REQUEST", "name must be 1-64 characters");
-        assertError(send("POST", "/v1/groups", t, "{\"name\":\"g\",\"members\":[987654321]}"), 400, "BAD_REQUEST",
+        assertError(client.send("POST", "/v1/groups", t, "{\"name\":\"g\",\"members\":[987654321]}"), 400, "BAD_REQUEST",
                 "uid 987654321 is not a registered user");
         List<Long> six = new ArrayList<>();
         for (int i = 0; i < MAX_MEMBERS; i++) {
             six.add(account());
         }
-        assertError(send("POST", "/v1/groups", t, "{\"name\":\"g\",\"members\":" + six + "}"), 400, "BAD_REQUEST",
+        assertError(client.send("POST", "/v1/groups", t, "{\"name\":\"g\",\"members\":" + six + "}"), 400, "BAD_REQUEST",
                 "at most " + MAX_MEMBERS + " members (logic.max-group-members)");
-        assertError(send("POST", "/v1/groups", t, "{\"name\":\"g\"}"), 400, "BAD_REQUEST", "members is required");
+        assertError(client.send("POST", "/v1/groups", t, "{\"name\":\"g\"}"), 400, "BAD_REQUEST", "members is required");
     }
 
     @Test
@@ -197,9 +198,9 @@ class GroupApiIT {
         long other = account();
         new io.magpie.das.Blocklist(database.dataSource(), CLOCK).block(blocker, owner);
 
-        assertError(send("POST", "/v1/groups", token(owner), "{\"name\":\"g\",\"members\":[" + other + ","
+        assertError(client.send("POST", "/v1/groups", token(owner), "{\"name\":\"g\",\"members\":[" + other + ","
                 + blocker + "]}"), 403, "BLOCKED_BY_USER", "uid [" + blocker + "] blocked you");
-        assertEquals(201, send("POST", "/v1/groups", token(blocker), "{\"name\":\"g\",\"members\":[" + owner
+        assertEquals(201, client.send("POST", "/v1/groups", token(blocker), "{\"name\":\"g\",\"members\":[" + owner
                 + "]}").statusCode(), "the blocker may still add the one they blocked");
     }
 
@@ -209,10 +210,10 @@ class GroupApiIT {
         String t = new TokenCodec(SECRET, CLOCK).issue(new TokenClaims(alice, "phone-7", Platform.IOS,
                 CLOCK.millis() + 60_000));
 
-        HttpResponse<String> put = send("PUT", "/v1/devices/phone-7/push-token", t,
+        HttpResponse<String> put = client.send("PUT", "/v1/devices/phone-7/push-token", t,
                 "{\"provider\":\"apns\",\"token\":\"abc123\"}");
         assertEquals(204, put.statusCode(), put.body());
-        send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"webhook\",\"token\":\"https://hook/1\"}");
+        client.send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"webhook\",\"token\":\"https://hook/1\"}");
 
         List<DeviceToken> tokens = new DeviceTokenRepository(database.dataSource()).findByUid(alice);
         assertEquals(1, tokens.size(), "registering again replaces the token");
@@ -221,11 +222,11 @@ class GroupApiIT {
         assertEquals("webhook", tokens.get(0).provider());
         assertEquals("https://hook/1", tokens.get(0).token());
 
-        assertError(send("PUT", "/v1/devices/tablet-1/push-token", t, "{\"provider\":\"apns\",\"token\":\"x\"}"), 403,
+        assertError(client.send("PUT", "/v1/devices/tablet-1/push-token", t, "{\"provider\":\"apns\",\"token\":\"x\"}"), 403,
                 "FORBIDDEN", "its own push token");
-        assertError(send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"sms\",\"token\":\"x\"}"), 400,
+        assertError(client.send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"sms\",\"token\":\"x\"}"), 400,
                 "BAD_REQUEST", "provider must be one of webhook, apns, fcm");
-        assertError(send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"fcm\",\"token\":\"\"}"), 400,
+        assertError(client.send("PUT", "/v1/devices/phone-7/push-token", t, "{\"provider\":\"fcm\",\"token\":\"\"}"), 400,
                 "BAD_REQUEST", "token must be 1-512 characters");
     }
 
@@ -234,7 +235,7 @@ class GroupApiIT {
         long alice = account();
         long bob = account();
         long stranger = account();
-        long gid = json(send("POST", "/v1/groups", token(alice), "{\"name\":\"g\",\"members\":[" + bob + "]}"))
+        long gid = json(client.send("POST", "/v1/groups", token(alice), "{\"name\":\"g\",\"members\":[" + bob + "]}"))
                 .get("groupId").asLong();
         String single = ConversationIds.single(alice, bob);
         String group = ConversationIds.group(gid);
@@ -242,9 +243,9 @@ class GroupApiIT {
         MuteSettings mute = new MuteSettings(database.dataSource());
         long groupVersion = rows.find(bob, group).orElseThrow().version();
 
-        assertEquals(204, send("PUT", "/v1/conversations/" + single + "/mute", token(bob), "{\"muted\":true}")
+        assertEquals(204, client.send("PUT", "/v1/conversations/" + single + "/mute", token(bob), "{\"muted\":true}")
                 .statusCode());
-        assertEquals(204, send("PUT", "/v1/conversations/" + group + "/mute", token(bob), "{\"muted\":true}")
+        assertEquals(204, client.send("PUT", "/v1/conversations/" + group + "/mute", token(bob), "{\"muted\":true}")
                 .statusCode());
 
         assertTrue(mute.muted(bob, single));
@@ -253,16 +254,16 @@ class GroupApiIT {
         assertTrue(row.muted());
         assertTrue(row.version() > groupVersion, "a setting change reaches other devices by SYNC");
         assertTrue(new GroupRepository(database.dataSource(), CLOCK).member(gid, bob).orElseThrow().muted());
-        send("PUT", "/v1/conversations/" + group + "/mute", token(bob), "{\"muted\":false}");
+        client.send("PUT", "/v1/conversations/" + group + "/mute", token(bob), "{\"muted\":false}");
         assertFalse(mute.muted(bob, group));
 
-        assertError(send("PUT", "/v1/conversations/" + group + "/mute", token(stranger), "{\"muted\":true}"), 403,
+        assertError(client.send("PUT", "/v1/conversations/" + group + "/mute", token(stranger), "{\"muted\":true}"), 403,
                 "FORBIDDEN", "not a member");
-        assertError(send("PUT", "/v1/conversations/" + single + "/mute", token(stranger), "{\"muted\":true}"), 403,
+        assertError(client.send("PUT", "/v1/conversations/" + single + "/mute", token(stranger), "{\"muted\":true}"), 403,
                 "FORBIDDEN", "not a member");
-        assertError(send("PUT", "/v1/conversations/x_1/mute", token(bob), "{\"muted\":true}"), 400, "BAD_REQUEST",
+        assertError(client.send("PUT", "/v1/conversations/x_1/mute", token(bob), "{\"muted\":true}"), 400, "BAD_REQUEST",
                 "conversationId");
-        assertError(send("PUT", "/v1/conversations/" + single + "/mute", token(bob), "{}"), 400, "BAD_REQUEST",
+        assertError(client.send("PUT", "/v1/conversations/" + single + "/mute", token(bob), "{}"), 400, "BAD_REQUEST",
                 "muted is required");
     }
 
@@ -273,28 +274,28 @@ class GroupApiIT {
         String single = ConversationIds.single(alice, bob);
         ConversationRepository rows = new ConversationRepository(database.dataSource(), CLOCK);
 
-        assertEquals(204, send("PUT", "/v1/conversations/" + single + "/pin", token(bob), "{\"pinned\":true}")
+        assertEquals(204, client.send("PUT", "/v1/conversations/" + single + "/pin", token(bob), "{\"pinned\":true}")
                 .statusCode());
         Conversation pinned = rows.find(bob, single).orElseThrow();
         assertTrue(pinned.sortKey() > 0 && pinned.sortKey() <= CLOCK.millis(), "pinned at the time of the call");
-        assertEquals(204, send("PUT", "/v1/conversations/" + single + "/hide", token(bob), "{\"hidden\":true}")
+        assertEquals(204, client.send("PUT", "/v1/conversations/" + single + "/hide", token(bob), "{\"hidden\":true}")
                 .statusCode());
         Conversation hidden = rows.find(bob, single).orElseThrow();
         assertTrue(hidden.deleted());
         assertTrue(hidden.version() > pinned.version(), "every change reaches the other devices by SYNC");
-        assertEquals(204, send("PUT", "/v1/conversations/" + single + "/pin", token(bob), "{\"pinned\":false}")
+        assertEquals(204, client.send("PUT", "/v1/conversations/" + single + "/pin", token(bob), "{\"pinned\":false}")
                 .statusCode());
         assertEquals(0, rows.find(bob, single).orElseThrow().sortKey());
         assertTrue(rows.find(alice, single).isEmpty(), "only the caller's own row");
-        assertError(send("PUT", "/v1/conversations/" + single + "/hide", token(bob), "{}"), 400, "BAD_REQUEST",
+        assertError(client.send("PUT", "/v1/conversations/" + single + "/hide", token(bob), "{}"), 400, "BAD_REQUEST",
                 "hidden is required");
-        assertError(send("PUT", "/v1/conversations/" + single + "/pin", token(account()), "{\"pinned\":true}"), 403,
+        assertError(client.send("PUT", "/v1/conversations/" + single + "/pin", token(account()), "{\"pinned\":true}"), 403,
                 "FORBIDDEN", "not a member");
 
-        assertEquals(204, send("PUT", "/v1/me/settings/read-receipts", token(bob), "{\"enabled\":false}").statusCode());
+        assertEquals(204, client.send("PUT", "/v1/me/settings/read-receipts", token(bob), "{\"enabled\":false}").statusCode());
         assertEquals(java.util.Set.of(bob), new ReadPositions(database.dataSource(), CLOCK).hidingReceipts(
                 List.of(alice, bob)));
-        assertError(send("PUT", "/v1/me/settings/read-receipts", token(bob), "{}"), 400, "BAD_REQUEST",
+        assertError(client.send("PUT", "/v1/me/settings/read-receipts", token(bob), "{}"), 400, "BAD_REQUEST",
                 "enabled is required");
     }
 
@@ -304,7 +305,7 @@ class GroupApiIT {
         long bob = account();
         long carol = account();
         long dave = account();
-        long gid = json(send("POST", "/v1/groups", token(alice), "{\"name\":\"r\",\"members\":[" + bob + "," + carol
+        long gid = json(client.send("POST", "/v1/groups", token(alice), "{\"name\":\"r\",\"members\":[" + bob + "," + carol
                 + "," + dave + "]}")).get("groupId").asLong();
         String group = ConversationIds.group(gid);
         try (java.sql.Connection c = database.dataSource().getConnection()) {
@@ -322,19 +323,19 @@ class GroupApiIT {
         }
         positions.apply(List.of(new io.magpie.das.ReadMark(bob, group, 2, gid * 1000 + 4),
                 new io.magpie.das.ReadMark(carol, group, 2, gid * 1000 + 5)), moved -> List.of());
-        send("PUT", "/v1/me/settings/read-receipts", token(carol), "{\"enabled\":false}");
+        client.send("PUT", "/v1/me/settings/read-receipts", token(carol), "{\"enabled\":false}");
 
-        JsonNode r = json(send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(alice), null));
+        JsonNode r = json(client.send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(alice), null));
 
         assertEquals(1, r.get("readCount").asLong(), "bob; carol hides receipts, alice sent it: " + r);
         assertEquals(1, r.get("unreadCount").asLong(), "dave: " + r);
         assertEquals(List.of(bob), java.util.stream.StreamSupport.stream(r.get("readers").spliterator(), false)
                 .map(JsonNode::asLong).toList());
-        assertError(send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(carol), null), 403,
+        assertError(client.send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(carol), null), 403,
                 "READ_RECEIPTS_OFF", "sees none");
-        assertError(send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(account()), null), 403,
+        assertError(client.send("GET", "/v1/conversations/" + group + "/messages/2/receipts", token(account()), null), 403,
                 "FORBIDDEN", "not a member");
-        assertError(send("GET", "/v1/conversations/" + group + "/messages/9/receipts", token(bob), null), 404,
+        assertError(client.send("GET", "/v1/conversations/" + group + "/messages/9/receipts", token(bob), null), 404,
                 "NOT_FOUND", "no message at seq 9");
     }
 
@@ -351,42 +352,14 @@ class GroupApiIT {
         return new TokenCodec(SECRET, CLOCK).issue(new TokenClaims(uid, "d1", Platform.WEB, CLOCK.millis() + 60_000));
     }
 
-    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return CONTRACT.send(http, b.build());
-    }
-
     private static void assertUnauthorized(HttpResponse<String> r) throws Exception {
         assertError(r, 401, "UNAUTHORIZED", "");
         assertEquals("Bearer", r.headers().firstValue("WWW-Authenticate").orElse(""));
-    }
-
-    private static void assertError(HttpResponse<String> r, int status, String code, String messagePart)
-            throws Exception {
-        assertEquals(status, r.statusCode(), r.body());
-        JsonNode body = json(r);
-        assertEquals(code, body.get("code").asText(), r.body());
-        assertTrue(body.get("message").asText().contains(messagePart), r.body());
     }
 
     private static List<Long> longs(JsonNode array) {
         List<Long> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asLong()));
         return out;
-    }
-
-    private static JsonNode json(HttpResponse<String> r) throws Exception {
-        return JSON.readTree(r.body());
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + api.port() + path);
     }
 }

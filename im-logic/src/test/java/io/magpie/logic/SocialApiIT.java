@@ -1,11 +1,12 @@
 package io.magpie.logic;
 
+import static io.magpie.logic.ContractClient.assertError;
+import static io.magpie.logic.ContractClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magpie.das.Account;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.Database;
@@ -41,13 +42,13 @@ class SocialApiIT {
 
     private static final byte[] SECRET = "a-social-api-it-secret-of-32-bytes-long".getBytes(StandardCharsets.UTF_8);
     private static final Clock CLOCK = Clock.systemUTC();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/accounts.yaml");
 
     private static Database database;
     private static AccountApi api;
     private static long nextUid = 8_000_000;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ContractClient client = new ContractClient(CONTRACT, () -> api.port());
 
     @BeforeAll
     static void start(Infrastructure infra, TestIsolation iso) {
@@ -229,36 +230,12 @@ class SocialApiIT {
     }
 
     private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return CONTRACT.send(http, b.build());
-    }
-
-    private static void assertError(HttpResponse<String> r, int status, String code, String messagePart)
-            throws Exception {
-        assertEquals(status, r.statusCode(), r.body());
-        JsonNode body = json(r);
-        assertEquals(code, body.get("code").asText(), r.body());
-        assertTrue(body.get("message").asText().contains(messagePart), r.body());
+        return client.send(method, path, token, body);
     }
 
     private static List<String> texts(JsonNode array, String field) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.get(field).asText()));
         return out;
-    }
-
-    private static JsonNode json(HttpResponse<String> r) throws Exception {
-        return JSON.readTree(r.body());
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + api.port() + path);
     }
 }
