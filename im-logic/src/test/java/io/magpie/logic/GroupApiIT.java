@@ -26,7 +26,6 @@ import io.magpie.engines.Infrastructure;
 import io.magpie.testkit.InfrastructureExtension;
 import io.magpie.testkit.OpenApiContract;
 import io.magpie.engines.TestIsolation;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -19,9 +19,6 @@ import io.magpie.protocol.proto.Platform;
 import io.magpie.testkit.InfrastructureExtension;
 import io.magpie.testkit.OpenApiContract;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,7 +44,6 @@ class SocialApiIT {
     private static Database database;
     private static AccountApi api;
     private static long nextUid = 8_000_000;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final ContractClient client = new ContractClient(CONTRACT, () -> api.port());
 
     @BeforeAll
