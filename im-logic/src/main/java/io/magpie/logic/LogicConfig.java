@@ -59,6 +59,11 @@ import java.util.Objects;
  *                           {@code http://127.0.0.1:8080}): the web chat page, served at {@code /chat/} when the
  *                           jar carries it, is told to ask this LSB for a gate; null (the default) = the page is
  *                           not served
+ * @param content            limits of a SEND's content per message type ({@code logic.content.*}); default
+ *                           {@link ContentLimits#defaults()}
+ * @param wordFilter         the sensitive-word filter ({@code logic.word-filter.*}); default off
+ * @param rateLimits         messages per user across the cluster ({@code logic.rate-limits.*}); default
+ *                           {@link SendRateLimits#DEFAULTS}
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -89,7 +94,10 @@ public record LogicConfig(
         Duration recallWindow,
         PresenceConfig presence,
         CrossOrigin cors,
-        String webLsbUrl) {
+        String webLsbUrl,
+        ContentLimits content,
+        WordFilterConfig wordFilter,
+        SendRateLimits rateLimits) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -121,6 +129,9 @@ public record LogicConfig(
         if (consumerGroup == null || consumerGroup.isBlank()) {
             consumerGroup = topicPrefix + "logic";
         }
+        content = Objects.requireNonNullElse(content, ContentLimits.defaults());
+        wordFilter = Objects.requireNonNullElse(wordFilter, WordFilterConfig.DISABLED);
+        rateLimits = Objects.requireNonNullElse(rateLimits, SendRateLimits.DEFAULTS);
         range("logic.max-poll-records", maxPollRecords, 1, 10_000);
         batchLinger = range("LogicConfig.batchLinger (set in code, no YAML key)",
                 batchLinger, Duration.ZERO, Duration.ofSeconds(1));
@@ -186,7 +197,8 @@ public record LogicConfig(
                 + ", syncVersionWindow=" + syncVersionWindow + ", queriesPerPoll=" + queriesPerPoll
                 + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions
                 + ", recallWindow=" + recallWindow + ", presence=" + presence + ", cors=" + cors.origins()
-                + ", webLsbUrl=" + webLsbUrl + "]";
+                + ", webLsbUrl=" + webLsbUrl + ", content=" + content + ", wordFilter=" + wordFilter
+                + ", rateLimits=" + rateLimits + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -246,6 +258,9 @@ public record LogicConfig(
         private PresenceConfig presence = PresenceConfig.defaults();
         private CrossOrigin cors = CrossOrigin.ANY;
         private String webLsbUrl;
+        private ContentLimits content = ContentLimits.defaults();
+        private WordFilterConfig wordFilter = WordFilterConfig.DISABLED;
+        private SendRateLimits rateLimits = SendRateLimits.DEFAULTS;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -279,6 +294,9 @@ public record LogicConfig(
         public Builder presence(PresenceConfig v) { this.presence = v; return this; }
         public Builder cors(CrossOrigin v) { this.cors = v; return this; }
         public Builder webLsbUrl(String v) { this.webLsbUrl = v; return this; }
+        public Builder content(ContentLimits v) { this.content = v; return this; }
+        public Builder wordFilter(WordFilterConfig v) { this.wordFilter = v; return this; }
+        public Builder rateLimits(SendRateLimits v) { this.rateLimits = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
@@ -286,7 +304,7 @@ public record LogicConfig(
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
-                    cors, webLsbUrl);
+                    cors, webLsbUrl, content, wordFilter, rateLimits);
         }
     }
 }

@@ -1,6 +1,11 @@
 package io.magpie.logic;
 
+import io.magpie.logic.internal.ContentValidator;
 import io.magpie.logic.internal.LogicMetrics;
+import io.magpie.logic.internal.RedisSendLimiter;
+import io.magpie.logic.internal.SendLimiter;
+import io.magpie.logic.internal.SendRequestParser;
+import io.magpie.logic.internal.WordFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -156,7 +161,17 @@ public final class LogicService implements AutoCloseable {
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(),
                             new Relations(database.dataSource())::directRefusals, config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner, store,
-                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences, clock, metrics);
+                    new SlowWriteWarning(clock, config.syncVersionWindow()), fences, clock, metrics,
+                    config.rateLimits().enabled() ? new RedisSendLimiter(redis, config.rateLimits(), clock)
+                            : SendLimiter.NONE);
+            WordFilter words = null;
+            if (config.wordFilter().enabled()) {
+                words = WordFilter.load(config.wordFilter());
+                long every = config.wordFilter().reloadInterval().toMillis();
+                // a stat of one file per interval: it shares the lease renewer's thread rather than owning one
+                leaseRenewer.scheduleWithFixedDelay(words::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+            }
+            SendRequestParser sendParser = new SendRequestParser(new ContentValidator(config.content()), words);
             GroupOpProcessor groupOps = new GroupOpProcessor(messages, groups::roster,
                     new GroupOpProcessor.Directory(accounts, new Relations(database.dataSource()),
                             new GroupJoinRequests(database.dataSource(), clock)),
@@ -187,7 +202,7 @@ public final class LogicService implements AutoCloseable {
             consumerMetrics = new KafkaClientMetrics(kafka);
             consumerMetrics.bindTo(meters);
             consumer = new UpstreamConsumer(kafka, topics.upstream(),
-                    new UpstreamBatchProcessor(new UpstreamParser(), sends,
+                    new UpstreamBatchProcessor(new UpstreamParser(sendParser), sends,
                             new ReadProcessor(new ReadPositions(database.dataSource(), clock), unreadCounts, snowflake),
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),

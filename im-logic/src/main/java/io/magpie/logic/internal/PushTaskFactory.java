@@ -36,13 +36,25 @@ public final class PushTaskFactory {
 
     /** The SEND_ACK for {@code sender}'s request; {@code record} may be an earlier stored copy. */
     public static OutgoingPush sendAck(UpstreamEnvelope sender, String clientMsgId, MessageRecord record) {
-        SendAck ack = SendAck.newBuilder()
+        return sendAck(sender, clientMsgId, record, false);
+    }
+
+    /**
+     * @param withContent the stored content differs from what the client sent (masked words): the ack carries it
+     *                    so the sender's client can replace its copy
+     */
+    public static OutgoingPush sendAck(UpstreamEnvelope sender, String clientMsgId, MessageRecord record,
+            boolean withContent) {
+        SendAck.Builder b = SendAck.newBuilder()
                 .setClientMsgId(clientMsgId)
                 .setConversationId(record.conversationId())
                 .setMsgId(record.msgId())
                 .setSeq(record.seq())
-                .setServerTime(record.serverTime())
-                .build();
+                .setServerTime(record.serverTime());
+        if (withContent) {
+            b.setContent(content(record));
+        }
+        SendAck ack = b.build();
         PushTask task = PushTask.newBuilder()
                 .addTargets(replyTarget(sender))
                 .setCommand(Command.SEND_ACK.code())
@@ -152,6 +164,7 @@ public final class PushTaskFactory {
                         .setMessage(r.message())
                         .setCommand(env.getCommand())
                         .setRetryable(r.code().retryable())
+                        .setRetryAfterMs((int) Math.min(Integer.MAX_VALUE, r.retryAfterMs()))
                         .build().toByteString())
                 .setSenderUid(env.getUid())
                 .build();
@@ -164,13 +177,7 @@ public final class PushTaskFactory {
      * @param targetId the recipient uid (one-to-one, as the sender addressed it) or the group id
      */
     public static Message toMessage(MessageRecord r, long targetId) {
-        MessageContent content;
-        try {
-            content = MessageContent.parseFrom(r.content());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("stored content of message " + r.msgId() + " in " + r.conversationId()
-                    + " is not a MessageContent", e);
-        }
+        MessageContent content = content(r);
         return Message.newBuilder()
                 .setMsgId(r.msgId())
                 .setConversationId(r.conversationId())
@@ -188,6 +195,15 @@ public final class PushTaskFactory {
     }
 
     /** A short text for a push notification: the text, or a placeholder naming the media type. */
+    private static MessageContent content(MessageRecord r) {
+        try {
+            return MessageContent.parseFrom(r.content());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored content of message " + r.msgId() + " in " + r.conversationId()
+                    + " is not a MessageContent", e);
+        }
+    }
+
     static String preview(MessageContent content) {
         String text = switch (content.getType()) {
             case TEXT, EMOJI -> content.getText();
@@ -195,6 +211,7 @@ public final class PushTaskFactory {
             case FILE -> "[file]";
             case AUDIO -> "[audio]";
             case VIDEO -> "[video]";
+            case LOCATION -> "[location]";
             default -> "[message]";
         };
         if (text.length() <= PREVIEW_CHARS) {

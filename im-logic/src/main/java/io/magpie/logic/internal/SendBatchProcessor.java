@@ -19,6 +19,7 @@ import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.ConversationType;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class SendBatchProcessor {
     private final SlowWriteWarning slowWrites;
     private final PartitionFences fences;
     private final LogicMetrics metrics;
+    private final SendLimiter limiter;
 
     /** A processor whose writes are not fenced (every SEND is taken as this instance's to write). */
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
@@ -93,7 +95,16 @@ public final class SendBatchProcessor {
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
             PartitionFences fences, Clock clock, LogicMetrics metrics) {
+        this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, slowWrites, fences, clock,
+                metrics, SendLimiter.NONE);
+    }
+
+    /** @param limiter the senders' message budgets across the cluster; new messages only (a replay is free) */
+    public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
+            PartitionFences fences, Clock clock, LogicMetrics metrics, SendLimiter limiter) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.messages = messages;
         this.authorizer = authorizer;
         this.groupAuthorizer = new GroupAuthorizer(clock);
@@ -198,9 +209,13 @@ public final class SendBatchProcessor {
                 partitions.add(c.partition());
             }
         }
+        limit(slots, outcome);
         prepareChecks(slots);
         for (int i = 0; i < slots.size(); i++) {
             Slot slot = slots.get(i);
+            if (outcome[i] != null) {
+                continue;
+            }
             if (slot instanceof Stored s) {
                 outcome[i] = s.record();
             } else if (slot instanceof Conflict c) {
@@ -289,6 +304,30 @@ public final class SendBatchProcessor {
         }
     }
 
+    /** Refuses the new messages their senders have no budget left for (one limiter call for the batch). */
+    private void limit(List<Slot> slots, Object[] outcome) {
+        List<Integer> at = new ArrayList<>();
+        List<SendCommand> fresh = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) instanceof Fresh f) {
+                at.add(i);
+                fresh.add(f.command());
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        long[] refused = limiter.admit(fresh);
+        for (int j = 0; j < refused.length; j++) {
+            if (refused[j] > 0) {
+                SendCommand c = fresh.get(j);
+                outcome[at.get(j)] = new Rejection(c.envelope(), ErrorCode.RATE_LIMITED, "message over your budget"
+                        + " of " + limiter.budget() + ", counted across all your devices; not sent, resend it"
+                        + " after retry_after_ms=" + refused[j], refused[j]);
+            }
+        }
+    }
+
     /** Blocks and DM policies of the batch's new one-to-one sends: one query for the whole batch. */
     private void prepareChecks(List<Slot> slots) throws BatchRetryException {
         List<SendCommand> fresh = new ArrayList<>();
@@ -331,13 +370,15 @@ public final class SendBatchProcessor {
         for (int i = 0; i < slots.size(); i++) {
             SendCommand c = slots.get(i).command();
             if (outcome[i] instanceof MessageRecord record) {
-                pushes.add(PushTaskFactory.sendAck(c.envelope(), c.clientMsgId(), record));
+                pushes.add(PushTaskFactory.sendAck(c.envelope(), c.clientMsgId(), record, c.rewritten()
+                        || slots.get(i) instanceof Stored && !Arrays.equals(record.content(),
+                                c.request().getContent().toByteArray())));
                 if (!(slots.get(i) instanceof SameAs)) {
                     // a replay pushes again: the crash it recovers from may have come before the push
                     pushes.add(push(c, record, locked, rosters));
                 }
             } else if (outcome[i] instanceof Rejection r) {
-                pushes.add(PushTaskFactory.error(new Rejection(c.envelope(), r.code(), r.message())));
+                pushes.add(PushTaskFactory.error(new Rejection(c.envelope(), r.code(), r.message(), r.retryAfterMs())));
             }
         }
         return pushes;

@@ -16,21 +16,23 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
  * @param targetId       the peer uid (single) or the group id (group)
  * @param partition      the upstream partition the SEND was read from, whose fence guards its write;
  *                       {@link #NO_PARTITION} when it was not read from a partition (no fence)
+ * @param rewritten      {@code request}'s content is not what the client sent (the word filter masked words): its
+ *                       SEND_ACK carries the stored content
  */
 public record SendCommand(UpstreamEnvelope envelope, SendRequest request, String conversationId,
-                          ConversationType type, long targetId, int partition) {
+                          ConversationType type, long targetId, int partition, boolean rewritten) {
 
     /** The SEND was not read from an upstream partition: its write is not fenced. */
     public static final int NO_PARTITION = -1;
 
     public SendCommand(UpstreamEnvelope envelope, SendRequest request, String conversationId, ConversationType type,
             long targetId) {
-        this(envelope, request, conversationId, type, targetId, NO_PARTITION);
+        this(envelope, request, conversationId, type, targetId, NO_PARTITION, false);
     }
 
     /** The same SEND, read from upstream partition {@code p}. */
     public SendCommand fromPartition(int p) {
-        return new SendCommand(envelope, request, conversationId, type, targetId, p);
+        return new SendCommand(envelope, request, conversationId, type, targetId, p, rewritten);
     }
 
     public long senderUid() {

@@ -3,15 +3,18 @@ package io.magpie.logic.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.ErrorCode;
+import io.magpie.logic.ContentLimits;
+import io.magpie.logic.WordFilterConfig;
 import io.magpie.protocol.proto.ConversationType;
-import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.SendRequest;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 
 /**
  * Step 5a for SEND: turns the body of an authenticated envelope into a {@link SendCommand} or a
- * {@link Rejection} addressed to the sending connection. Never throws on bad input. Stateless,
- * thread-safe.
+ * {@link Rejection} addressed to the sending connection: the addressing, the content against its type's
+ * definition ({@link ContentValidator}), then the sensitive-word filter, which refuses the message or masks the
+ * words in the command it passes on. Never throws on bad input. Thread-safe.
  */
 public final class SendRequestParser {
 
@@ -28,6 +31,20 @@ public final class SendRequestParser {
 
     /** A request answered with an ERROR to its connection. */
     public record Refused(Rejection rejection) implements Parsed {
+    }
+
+    private final ContentValidator content;
+    private final WordFilter words;
+
+    /** Default content limits, no word filter. */
+    public SendRequestParser() {
+        this(new ContentValidator(ContentLimits.defaults()), null);
+    }
+
+    /** @param words the sensitive-word filter, or null for none */
+    public SendRequestParser(ContentValidator content, WordFilter words) {
+        this.content = content;
+        this.words = words;
     }
 
     /** @param env an envelope whose command is SEND, with an authenticated uid and a reply address */
@@ -55,12 +72,12 @@ public final class SendRequestParser {
             return refuse(env, ErrorCode.BAD_REQUEST, "target_id " + req.getTargetId()
                     + " is the sender itself; a one-to-one message needs another user");
         }
-        if (!req.hasContent() || req.getContent().getType() == MessageType.MESSAGE_TYPE_UNSPECIFIED
-                || req.getContent().getType() == MessageType.UNRECOGNIZED
-                || req.getContent().getType() == MessageType.SYSTEM || req.getContent().hasGroupEvent()) {
-            return refuse(env, ErrorCode.BAD_REQUEST, "content.type must be one of TEXT, EMOJI, IMAGE, FILE,"
-                    + " AUDIO, VIDEO, CUSTOM (SYSTEM messages and group_event are written by the server only;"
-                    + " change a group with the GROUP command)");
+        if (!req.hasContent()) {
+            return refuse(env, ErrorCode.BAD_REQUEST, "content is required; the message was not sent");
+        }
+        String badContent = content.problem(req.getContent());
+        if (badContent != null) {
+            return refuse(env, ErrorCode.BAD_REQUEST, badContent + "; the message was not sent");
         }
         String conversationId = ConversationIds.of(type, env.getUid(), req.getTargetId());
         if (!env.getConversationId().isEmpty() && !env.getConversationId().equals(conversationId)) {
@@ -69,7 +86,27 @@ public final class SendRequestParser {
             return refuse(env, ErrorCode.INTERNAL, "the gate routed this SEND as conversation '"
                     + env.getConversationId() + "' but it belongs to '" + conversationId + "'; it was not sent");
         }
-        return new Accepted(new SendCommand(env, req, conversationId, type, req.getTargetId()));
+        boolean masked = false;
+        String text = req.getContent().getText();
+        if (words != null && !text.isEmpty()) {
+            if (words.action() == WordFilterConfig.Action.REJECT) {
+                int[] hit = words.firstMatch(text);
+                if (hit != null) {
+                    return refuse(env, ErrorCode.CONTENT_REJECTED, "content.text contains a word the operator's"
+                            + " filter list refuses (characters " + hit[0] + "-" + (hit[1] - 1) + "); the message"
+                            + " was not sent: change the text");
+                }
+            } else {
+                String clean = words.masked(text);
+                if (!clean.equals(text)) {
+                    masked = true;
+                    MessageContent c = req.getContent().toBuilder().setText(clean).build();
+                    req = req.toBuilder().setContent(c).build();
+                }
+            }
+        }
+        return new Accepted(new SendCommand(env, req, conversationId, type, req.getTargetId(),
+                SendCommand.NO_PARTITION, masked));
     }
 
     /**

@@ -46,7 +46,16 @@ public final class UpstreamParser {
     public record Unanswerable(String reason) implements Parsed {
     }
 
-    private final SendRequestParser sends = new SendRequestParser();
+    private final SendRequestParser sends;
+
+    /** Default content limits, no word filter. */
+    public UpstreamParser() {
+        this(new SendRequestParser());
+    }
+
+    public UpstreamParser(SendRequestParser sends) {
+        this.sends = sends;
+    }
     private final QueryParser queries = new QueryParser();
     private final ActionParser actions = new ActionParser();
     private final GroupRequestParser groups = new GroupRequestParser();

@@ -91,7 +91,7 @@ class SendRequestParserTest {
         assertRefused(Sends.envelope(7, 3, 11, Sends.text("c1", 0, "x")), ErrorCode.BAD_REQUEST, "target_id");
         assertRefused(Sends.envelope(7, 3, 11, Sends.text("c1", 7, "x")), ErrorCode.BAD_REQUEST, "sender itself");
         SendRequest noContent = Sends.text("c1", 42, "x").toBuilder().clearContent().build();
-        assertRefused(Sends.envelope(7, 3, 11, noContent), ErrorCode.BAD_REQUEST, "content.type");
+        assertRefused(Sends.envelope(7, 3, 11, noContent), ErrorCode.BAD_REQUEST, "content is required");
         SendRequest noType = Sends.text("c1", 42, "x").toBuilder()
                 .setConversationType(ConversationType.CONVERSATION_TYPE_UNSPECIFIED).build();
         assertRefused(Sends.envelope(7, 3, 11, noType), ErrorCode.BAD_REQUEST, "conversation_type");

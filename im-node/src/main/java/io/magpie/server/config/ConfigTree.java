@@ -122,6 +122,29 @@ public final class ConfigTree {
         }
     }
 
+    /** A size in bytes: a whole number, or one with a unit {@code KiB}, {@code MiB}, {@code GiB} ({@code 20MiB}). */
+    public long bytes(String key, long defaultValue) {
+        String s = string(key, null);
+        if (s == null) {
+            return defaultValue;
+        }
+        String t = s.trim();
+        long unit = 1;
+        for (String[] u : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}}) {
+            if (t.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                t = t.substring(0, t.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(t), unit);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new ConfigException(key + " = '" + s + "' in " + source
+                    + " is not a size; write a number of bytes, or e.g. 512KiB, 20MiB, 2GiB");
+        }
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         String s = string(key, null);
         if (s == null) {

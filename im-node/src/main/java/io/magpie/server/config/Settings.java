@@ -12,7 +12,10 @@ import io.magpie.gate.GateConfig;
 import io.magpie.gate.GateLimits;
 import io.magpie.http.CrossOrigin;
 import io.magpie.logic.LogicConfig;
+import io.magpie.logic.ContentLimits;
 import io.magpie.logic.PresenceConfig;
+import io.magpie.logic.SendRateLimits;
+import io.magpie.logic.WordFilterConfig;
 import io.magpie.logic.SessionSettings;
 import io.magpie.lsb.LsbConfig;
 import io.magpie.protocol.link.ClusterSecret;
@@ -28,6 +31,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -384,6 +388,11 @@ public final class Settings {
                 SessionSettings.DEFAULT_LOGIN_ATTEMPT_WINDOW);
         String adminToken = tree.string("logic.admin-token", null);
         String webLsbUrl = tree.string("web.lsb-url", null);
+        ContentLimits content = contentLimits();
+        WordFilterConfig wordFilter = wordFilter();
+        SendRateLimits rateLimits = guard("logic.rate-limits", () -> new SendRateLimits(
+                tree.integer("logic.rate-limits.messages-per-second", SendRateLimits.DEFAULTS.perSecond()),
+                tree.integer("logic.rate-limits.messages-per-minute", SendRateLimits.DEFAULTS.perMinute())));
         CrossOrigin cors = cors();
         TokenKeys tokenKeys = tokenKeys();
         byte[] secret = tokenSecret();
@@ -411,7 +420,43 @@ public final class Settings {
                 .recallWindow(recallWindow)
                 .presence(new PresenceConfig(offlineGrace, minInterval, maxWatchList, maxQueryUids, watchTtl,
                         fanoutChunk, typingMaxGroup))
+                .content(content)
+                .wordFilter(wordFilter)
+                .rateLimits(rateLimits)
                 .build());
+    }
+
+    /** Limits of a SEND's content per message type ({@code logic.content.*}). */
+    private ContentLimits contentLimits() {
+        ContentLimits d = ContentLimits.defaults();
+        String k = "logic.content.";
+        int text = tree.integer(k + "max-text-chars", d.maxTextChars());
+        int caption = tree.integer(k + "max-caption-chars", d.maxCaptionChars());
+        int emoji = tree.integer(k + "max-emoji-chars", d.maxEmojiChars());
+        int url = tree.integer(k + "max-url-chars", d.maxUrlChars());
+        long image = tree.bytes(k + "max-image-bytes", d.maxImageBytes());
+        long file = tree.bytes(k + "max-file-bytes", d.maxFileBytes());
+        long audio = tree.bytes(k + "max-audio-bytes", d.maxAudioBytes());
+        long video = tree.bytes(k + "max-video-bytes", d.maxVideoBytes());
+        Duration duration = tree.duration(k + "max-duration", Duration.ofMillis(d.maxDurationMs()));
+        int side = tree.integer(k + "max-image-side", d.maxImageSide());
+        int custom = (int) Math.min(Integer.MAX_VALUE, tree.bytes(k + "max-custom-bytes", d.maxCustomBytes()));
+        return guard("logic.content", () -> new ContentLimits(text, caption, emoji, url, image, file, audio, video,
+                (int) Math.min(Integer.MAX_VALUE, duration.toMillis()), side, custom));
+    }
+
+    /** The sensitive-word filter ({@code logic.word-filter.*}). */
+    private WordFilterConfig wordFilter() {
+        Path file = path(tree.string("logic.word-filter.file", null));
+        String action = tree.string("logic.word-filter.action", "reject").trim().toLowerCase(Locale.ROOT);
+        Duration reload = tree.duration("logic.word-filter.reload-interval",
+                WordFilterConfig.DISABLED.reloadInterval());
+        return guard("logic.word-filter", () -> new WordFilterConfig(file, switch (action) {
+            case "reject" -> WordFilterConfig.Action.REJECT;
+            case "mask" -> WordFilterConfig.Action.MASK;
+            default -> throw new IllegalArgumentException("logic.word-filter.action must be reject or mask, got '"
+                    + action + "'");
+        }, reload));
     }
 
     /**

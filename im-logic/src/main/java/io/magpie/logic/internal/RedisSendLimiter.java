@@ -1,0 +1,153 @@
+package io.magpie.logic.internal;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.magpie.logic.SendRateLimits;
+import io.magpie.registry.RedisStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SendLimiter} on Redis, so a user's budget holds across every gate and logic instance: per user a
+ * one-second and a one-minute fixed window ({@code <prefix>send-limit:s:<uid>}, {@code ...:m:<uid>}), each
+ * started by the user's first message in it. One script call per batch admits, per sender, as many of the
+ * batch's messages as both windows still allow (the first ones in batch order) and counts only those; the rest
+ * are refused with the time until the full window ends. When Redis cannot answer, the batch is admitted (a
+ * limiter must not stop messaging) and a warning is logged at most once a minute. Not thread-safe: called by the
+ * upstream consumer's thread only.
+ */
+public final class RedisSendLimiter implements SendLimiter {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisSendLimiter.class);
+    private static final long NO_LIMIT = Long.MAX_VALUE / 4;
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+
+    /**
+     * KEYS: per sender its second and minute window; ARGV[1], ARGV[2]: the limits; ARGV[2 + i]: messages of
+     * sender i. Returns per sender: admitted, and the ms until the full window ends (0 when all were admitted).
+     */
+    static final String ADMIT = """
+            local ps = tonumber(ARGV[1])
+            local pm = tonumber(ARGV[2])
+            local out = {}
+            for i = 1, #KEYS / 2 do
+              local ks = KEYS[2 * i - 1]
+              local km = KEYS[2 * i]
+              local want = tonumber(ARGV[2 + i])
+              local cs = tonumber(redis.call('GET', ks) or '0')
+              local cm = tonumber(redis.call('GET', km) or '0')
+              local admit = math.min(want, ps - cs, pm - cm)
+              if admit < 0 then admit = 0 end
+              if admit > 0 then
+                if redis.call('INCRBY', ks, admit) == admit then redis.call('PEXPIRE', ks, 1000) end
+                if redis.call('INCRBY', km, admit) == admit then redis.call('PEXPIRE', km, 60000) end
+              end
+              local retry = 0
+              if admit < want then
+                local full = km
+                if cs + admit >= ps then full = ks end
+                retry = redis.call('PTTL', full)
+                if retry <= 0 then retry = 1 end
+              end
+              out[#out + 1] = admit
+              out[#out + 1] = retry
+            end
+            return out""";
+
+    private final RedisCommands<String, String> redis;
+    private final String prefix;
+    private final String perSecond;
+    private final String perMinute;
+    private final Clock clock;
+    private final String budget;
+    private String sha;
+    private long lastWarning = Long.MIN_VALUE;
+
+    public RedisSendLimiter(RedisStore store, SendRateLimits limits, Clock clock) {
+        this.redis = store.strings().sync();
+        this.prefix = store.keys().prefix() + "send-limit:";
+        this.perSecond = Long.toString(limits.perSecond() > 0 ? limits.perSecond() : NO_LIMIT);
+        this.perMinute = Long.toString(limits.perMinute() > 0 ? limits.perMinute() : NO_LIMIT);
+        this.clock = clock;
+        this.budget = (limits.perSecond() > 0 ? limits.perSecond() + " per second" : "")
+                + (limits.perSecond() > 0 && limits.perMinute() > 0 ? " and " : "")
+                + (limits.perMinute() > 0 ? limits.perMinute() + " per minute" : "")
+                + " (logic.rate-limits.messages-per-second=" + limits.perSecond()
+                + ", logic.rate-limits.messages-per-minute=" + limits.perMinute() + ")";
+    }
+
+    @Override
+    public String budget() {
+        return budget;
+    }
+
+    @Override
+    public long[] admit(List<SendCommand> sends) {
+        long[] refused = new long[sends.size()];
+        if (sends.isEmpty()) {
+            return refused;
+        }
+        Map<Long, Integer> wanted = new LinkedHashMap<>();
+        for (SendCommand c : sends) {
+            wanted.merge(c.senderUid(), 1, Integer::sum);
+        }
+        List<String> keys = new ArrayList<>(wanted.size() * 2);
+        String[] args = new String[2 + wanted.size()];
+        args[0] = perSecond;
+        args[1] = perMinute;
+        int i = 2;
+        for (Map.Entry<Long, Integer> e : wanted.entrySet()) {
+            keys.add(prefix + "s:" + e.getKey());
+            keys.add(prefix + "m:" + e.getKey());
+            args[i++] = Integer.toString(e.getValue());
+        }
+        List<Long> answer;
+        try {
+            answer = run(keys.toArray(String[]::new), args);
+        } catch (RuntimeException e) {
+            long now = clock.millis();
+            if (now - lastWarning >= WARN_EVERY.toMillis()) {
+                lastWarning = now;
+                log.warn("[logic] per-user message limits could not be counted in Redis; {} messages of {} senders"
+                        + " admitted without a limit (said at most once a minute while it lasts)", sends.size(),
+                        wanted.size(), e);
+            }
+            return refused;
+        }
+        Map<Long, long[]> left = new LinkedHashMap<>();
+        int k = 0;
+        for (Long uid : wanted.keySet()) {
+            left.put(uid, new long[] {answer.get(2 * k), answer.get(2 * k + 1)});
+            k++;
+        }
+        for (int j = 0; j < sends.size(); j++) {
+            long[] budget = left.get(sends.get(j).senderUid());
+            if (budget[0] > 0) {
+                budget[0]--;
+            } else {
+                refused[j] = Math.max(1, budget[1]);
+            }
+        }
+        return refused;
+    }
+
+    private List<Long> run(String[] keys, String[] args) {
+        if (sha == null) {
+            sha = redis.scriptLoad(ADMIT);
+        }
+        try {
+            return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        } catch (RedisNoScriptException e) {
+            // Redis restarted or its script cache was flushed: load it again
+            sha = redis.scriptLoad(ADMIT);
+            return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        }
+    }
+}
