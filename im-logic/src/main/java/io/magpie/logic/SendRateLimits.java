@@ -6,11 +6,11 @@ package io.magpie.logic;
  *
  * @param perSecond messages per user per second (a window that starts at the user's first message in it);
  *                  0 = no limit; 0-100,000, default 20
- * @param perMinute messages per user per minute (likewise); 0 = no limit; 0-1,000,000, default 300
+ * @param perMinute messages per user per minute (likewise); 0 = no limit; 0-1,000,000, default 600
  */
 public record SendRateLimits(int perSecond, int perMinute) {
 
-    public static final SendRateLimits DEFAULTS = new SendRateLimits(20, 300);
+    public static final SendRateLimits DEFAULTS = new SendRateLimits(20, 600);
     public static final SendRateLimits OFF = new SendRateLimits(0, 0);
 
     public SendRateLimits {

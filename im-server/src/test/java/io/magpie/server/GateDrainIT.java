@@ -95,6 +95,9 @@ class GateDrainIT {
                 logic:
                   http-port: 0
                   pbkdf2-iterations: 1000
+                  rate-limits:
+                    messages-per-second: 0
+                    messages-per-minute: 0
                 """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix()), Map.of());
     }
 

@@ -38,6 +38,9 @@ final class TestNodes {
         }
         all.putIfAbsent("lsb.poll-interval", "200ms");
         all.putIfAbsent("logic.pbkdf2-iterations", "1000");
+        // tests send bursts far above a person's pace; MessageRulesIT tests the per-user limits themselves
+        all.putIfAbsent("logic.rate-limits.messages-per-second", "0");
+        all.putIfAbsent("logic.rate-limits.messages-per-minute", "0");
         ConfigTree tree = ConfigTree.of("{}", Map.of());
         all.forEach(tree::setDefault);
         return allRoles(tree, infra, isolation);

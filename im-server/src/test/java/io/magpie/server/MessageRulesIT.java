@@ -1,0 +1,265 @@
+package io.magpie.server;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.magpie.client.AccountClient;
+import io.magpie.client.ClientConfig;
+import io.magpie.client.Credentials;
+import io.magpie.client.MagpieClient;
+import io.magpie.client.MagpieErrorException;
+import io.magpie.client.MessageListener;
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.TestIsolation;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.Location;
+import io.magpie.protocol.proto.MediaInfo;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.proto.SendAck;
+import io.magpie.server.config.ConfigTree;
+import io.magpie.testkit.InfrastructureExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rules a SEND passes on real servers (docs/PROTOCOL.md §7.3, §9.3): each message type's content arrives as
+ * sent and a malformed one is refused naming the field; the word filter masks listed words in what is stored,
+ * pushed and acknowledged; a user's message budget holds across two gates.
+ */
+@ExtendWith(InfrastructureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MessageRulesIT {
+
+    private static final String PASSWORD = "correct horse battery";
+    private static final int PER_MINUTE = 6;
+
+    private MagpieNode cluster;
+    private MagpieNode secondGate;
+    private final List<MagpieClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    void start(Infrastructure infra, TestIsolation isolation, @TempDir Path dir) throws Exception {
+        Path words = dir.resolve("words.txt");
+        Files.writeString(words, "# test list\nspam\n", StandardCharsets.UTF_8);
+        String common = """
+                redis:
+                  key-prefix: "%s"
+                kafka:
+                  topic-prefix: "%s"
+                  partitions: 2
+                auth:
+                  token-secret: "message-rules-it-token-secret-of-32-bytes-or-more"
+                cluster:
+                  secret: "message-rules-it-cluster-secret-of-32-bytes-or-more"
+                health:
+                  bind: 127.0.0.1
+                gate:
+                  tcp-port: 0
+                  ws-port: 0
+                  internal-port: 0
+                  registry-refresh: 1s
+                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix());
+        cluster = TestNodes.allRoles(ConfigTree.of(common + """
+                lsb:
+                  port: 0
+                  poll-interval: 200ms
+                logic:
+                  http-port: 0
+                  pbkdf2-iterations: 1000
+                  rate-limits:
+                    messages-per-second: 0
+                    messages-per-minute: %d
+                  word-filter:
+                    file: "%s"
+                    action: mask
+                """.formatted(PER_MINUTE, words), Map.of()), infra, isolation);
+        secondGate = TestNodes.gateOnly(ConfigTree.of(common, Map.of()), infra);
+        await().atMost(20, SECONDS).until(() -> lsbKnowsTwoGates());
+    }
+
+    @AfterAll
+    void stop() {
+        clients.forEach(MagpieClient::close);
+        if (secondGate != null) {
+            secondGate.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void eachMessageTypeArrivesAsSentAndMalformedContentIsRefusedNamingTheField() throws Exception {
+        User ann = user("ann_kinds", "ann-phone");
+        User ben = user("ben_kinds", "ben-phone");
+        List<MessageContent> kinds = List.of(
+                MessageContent.newBuilder().setType(MessageType.IMAGE).setText("our cat").setMedia(MediaInfo.newBuilder()
+                        .setUrl("https://cdn.example/cat.jpg").setMimeType("image/jpeg").setSizeBytes(120_000)
+                        .setWidth(1280).setHeight(960)).build(),
+                MessageContent.newBuilder().setType(MessageType.FILE).setMedia(MediaInfo.newBuilder()
+                        .setUrl("https://cdn.example/r.pdf").setFileName("report.pdf").setSizeBytes(52_000)
+                        .setMimeType("application/pdf")).build(),
+                MessageContent.newBuilder().setType(MessageType.LOCATION).setLocation(Location.newBuilder()
+                        .setLatitude(48.8584).setLongitude(2.2945).setName("Eiffel Tower")).build(),
+                MessageContent.newBuilder().setType(MessageType.CUSTOM).setCustomType("com.example.poll")
+                        .setCustom(ByteString.copyFromUtf8("{\"q\":\"lunch?\"}")).setText("a poll").build());
+        for (int i = 0; i < kinds.size(); i++) {
+            SendAck ack = ann.client.send("kind-" + i, ConversationType.SINGLE, ben.uid, kinds.get(i)).get(20, SECONDS);
+            assertTrue(ack.getSeq() > 0);
+            assertTrue(!ack.hasContent(), "nothing was rewritten, so the ack carries no content");
+        }
+        await().atMost(20, SECONDS).until(() -> ben.received.size() >= kinds.size());
+        for (int i = 0; i < kinds.size(); i++) {
+            assertEquals(kinds.get(i), ben.received.get(i).getContent(), "delivered as sent");
+        }
+
+        MessageContent noWidth = kinds.get(0).toBuilder().setMedia(kinds.get(0).getMedia().toBuilder().clearWidth())
+                .build();
+        MagpieErrorException refused = refusal(ann.client.send("bad-image", ConversationType.SINGLE, ben.uid, noWidth));
+        assertEquals(ErrorCode.BAD_REQUEST, refused.code());
+        assertTrue(refused.getMessage().contains("content.media.width"), refused.getMessage());
+        MagpieErrorException noType = refusal(ann.client.send("bad-custom", ConversationType.SINGLE, ben.uid,
+                kinds.get(3).toBuilder().clearCustomType().build()));
+        assertTrue(noType.getMessage().contains("content.custom_type is required"), noType.getMessage());
+    }
+
+    @Test
+    void listedWordsAreMaskedInWhatIsStoredPushedAndAcknowledged() throws Exception {
+        User cat = user("cat_words", "cat-phone");
+        User dan = user("dan_words", "dan-phone");
+        MessageContent sent = MessageContent.newBuilder().setType(MessageType.TEXT).setText("no SPAM here").build();
+
+        SendAck ack = cat.client.send("w-1", ConversationType.SINGLE, dan.uid, sent).get(20, SECONDS);
+
+        assertEquals("no **** here", ack.getContent().getText(), "the ack tells the sender what was stored");
+        await().atMost(20, SECONDS).until(() -> !dan.received.isEmpty());
+        assertEquals("no **** here", dan.received.get(0).getContent().getText());
+        SendAck resent = cat.client.send("w-1", ConversationType.SINGLE, dan.uid, sent).get(20, SECONDS);
+        assertEquals(ack.getMsgId(), resent.getMsgId(), "a resend is answered from the stored message");
+        assertEquals("no **** here", resent.getContent().getText());
+    }
+
+    @Test
+    void oneUsersBudgetHoldsAcrossTwoGates() throws Exception {
+        int onFirst = cluster.gate().sessionCount();
+        User eve = user("eve_limits", "eve-phone");
+        boolean phoneOnFirst = cluster.gate().sessionCount() > onFirst;
+        MagpieClient desktop = null;
+        // the LSB hands out the least-loaded gate as the registry last told it: retry until it is the other one
+        for (int attempt = 0; attempt < 10 && desktop == null; attempt++) {
+            int before = cluster.gate().sessionCount();
+            MagpieClient c = connect(eve.credentialsFor("eve-desktop-" + attempt), "eve-desktop-" + attempt);
+            if ((cluster.gate().sessionCount() > before) != phoneOnFirst) {
+                desktop = c;
+            } else {
+                c.close();
+                Thread.sleep(1_000);
+            }
+        }
+        assertTrue(desktop != null, "a device of the user on each gate");
+        User fay = user("fay_limits", "fay-phone");
+
+        List<CompletableFuture<SendAck>> sends = new ArrayList<>();
+        for (int i = 0; i < PER_MINUTE; i++) {
+            MessageContent c = MessageContent.newBuilder().setType(MessageType.TEXT).setText("m" + i).build();
+            sends.add(eve.client.send("phone-" + i, ConversationType.SINGLE, fay.uid, c));
+            sends.add(desktop.send("desktop-" + i, ConversationType.SINGLE, fay.uid, c));
+        }
+        int acked = 0;
+        List<MagpieErrorException> limited = new ArrayList<>();
+        for (CompletableFuture<SendAck> s : sends) {
+            try {
+                s.get(20, SECONDS);
+                acked++;
+            } catch (ExecutionException e) {
+                limited.add(assertInstanceOf(MagpieErrorException.class, e.getCause()));
+            }
+        }
+        assertEquals(PER_MINUTE, acked, "one budget for both devices, whichever gate carried them");
+        assertEquals(PER_MINUTE, limited.size());
+        for (MagpieErrorException e : limited) {
+            assertEquals(ErrorCode.RATE_LIMITED, e.code());
+            assertTrue(e.retryAfter().toMillis() > 0 && e.retryAfter().toMillis() <= 60_000, "" + e.retryAfter());
+            assertTrue(e.getMessage().contains("counted across all your devices"), e.getMessage());
+        }
+        await().atMost(20, SECONDS).until(() -> fay.received.size() >= PER_MINUTE);
+        Thread.sleep(500);
+        assertEquals(PER_MINUTE, fay.received.size(), "only the admitted messages were delivered");
+    }
+
+    private static MagpieErrorException refusal(CompletableFuture<SendAck> send) {
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> send.get(20, SECONDS));
+        return assertInstanceOf(MagpieErrorException.class, e.getCause());
+    }
+
+    private boolean lsbKnowsTwoGates() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + cluster.lsbPort()
+                        + "/v1/gates")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 && r.body().contains(secondGate.gate().gateId())
+                && r.body().contains(cluster.gate().gateId());
+    }
+
+    private User user(String name, String device) throws Exception {
+        AccountClient accounts = new AccountClient(config(device));
+        accounts.register(name, PASSWORD, name);
+        Credentials credentials = accounts.login(name, PASSWORD, device, Platform.ANDROID);
+        List<Message> received = new CopyOnWriteArrayList<>();
+        MagpieClient client = connect(credentials, device);
+        client.addListener(new MessageListener() {
+            @Override
+            public void onMessage(Message message) {
+                received.add(message);
+            }
+        });
+        return new User(name, credentials.uid(), client, received);
+    }
+
+    private MagpieClient connect(Credentials credentials, String device) throws Exception {
+        MagpieClient client = new MagpieClient(config(device));
+        clients.add(client);
+        client.connect(credentials).get(20, SECONDS);
+        return client;
+    }
+
+    private ClientConfig config(String device) {
+        return ClientConfig.builder()
+                .accountApiUrl("http://127.0.0.1:" + cluster.accountApiPort())
+                .lsbUrl("http://127.0.0.1:" + cluster.lsbPort())
+                .deviceId(device)
+                .platform(Platform.DESKTOP)
+                .requestTimeout(Duration.ofSeconds(20))
+                .rateLimitRetries(0)
+                .build();
+    }
+
+    private record User(String name, long uid, MagpieClient client, List<Message> received) {
+        Credentials credentialsFor(String device) throws Exception {
+            return new AccountClient(ClientConfig.builder().accountApiUrl(client.config().accountApiUrl())
+                    .deviceId(device).build()).login(name, PASSWORD, device, Platform.DESKTOP);
+        }
+    }
+}
