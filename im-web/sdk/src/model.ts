@@ -13,7 +13,7 @@ export interface Message {
   senderUid: string;
   serverTime: number;
   clientMsgId?: string;
-  type: 'TEXT' | 'EMOJI' | 'IMAGE' | 'FILE' | 'AUDIO' | 'VIDEO' | 'CUSTOM' | 'SYSTEM';
+  type: 'TEXT' | 'EMOJI' | 'IMAGE' | 'FILE' | 'AUDIO' | 'VIDEO' | 'LOCATION' | 'CUSTOM' | 'SYSTEM';
   text: string;
   status: 'NORMAL' | 'RECALLED' | 'DELETED';
   /** SYSTEM messages: the decoded GroupEvent (PROTOCOL §9.16). */
@@ -64,7 +64,7 @@ export interface Conversation {
 const TYPES: Record<number, Message['type']> = {
   [MessageType.TEXT]: 'TEXT', [MessageType.EMOJI]: 'EMOJI', [MessageType.IMAGE]: 'IMAGE', [MessageType.FILE]: 'FILE',
   [MessageType.AUDIO]: 'AUDIO', [MessageType.VIDEO]: 'VIDEO', [MessageType.CUSTOM]: 'CUSTOM',
-  [MessageType.SYSTEM]: 'SYSTEM',
+  [MessageType.SYSTEM]: 'SYSTEM', [MessageType.LOCATION]: 'LOCATION',
 };
 
 const ROLES: Record<number, 'OWNER' | 'ADMIN' | 'MEMBER'> = {

@@ -66,7 +66,7 @@ public enum ErrorCode {
      */
     APP_NOT_SERVED(2018, false),
     /** The message contains a word on the operator's sensitive-word list (filter action reject); nothing was sent. */
-    CONTENT_REJECTED(2019, false),
+    CONTENT_REJECTED(2020, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */
