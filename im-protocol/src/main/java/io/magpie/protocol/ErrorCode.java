@@ -65,6 +65,11 @@ public enum ErrorCode {
      * serves specific apps); the connection is closed. Ask the LSB for a gate with the token's app id.
      */
     APP_NOT_SERVED(2018, false),
+    /**
+     * An operator muted the sender everywhere (admin API), until a time or until lifted (the message says
+     * which); nothing was stored or pushed.
+     */
+    MUTED(2019, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */
