@@ -133,6 +133,9 @@ public final class SessionApiRoutes {
         if (req.uid() == null || req.uid() <= 0) {
             throw ApiException.badRequest("uid must be a positive integer");
         }
+        if (accounts.find(req.uid()).isEmpty()) {
+            throw new ApiException(404, "NOT_FOUND", "no account with uid " + req.uid() + "; nothing was ended");
+        }
         String why = "an operator ended this session" + (req.message() == null || req.message().isBlank() ? ""
                 : ": " + abbreviate(req.message().strip()));
         if (req.deviceId() == null) {
