@@ -228,7 +228,7 @@ class AdminApiIT {
         await().atMost(30, SECONDS).until(() -> sendError(sender, dave) == null);
     }
 
-    /** The MUTED-like refusal of a SEND, or null when it was acknowledged. */
+    /** The ERROR that refused a SEND, or null when it was acknowledged. */
     private static MagpieErrorException sendError(Device sender, long to) throws Exception {
         try {
             sender.client.sendText(ConversationType.SINGLE, to, "probe").get(20, SECONDS);
