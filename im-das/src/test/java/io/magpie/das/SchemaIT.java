@@ -28,6 +28,7 @@ class SchemaIT {
             Map.entry("friend_request", List.of("request_id", "from_uid", "to_uid", "message", "state", "pair_low", "pair_high",
                     "created_at", "updated_at")),
             Map.entry("user_block", List.of("owner_uid", "blocked_uid", "created_at")),
+            Map.entry("user_restriction", List.of("uid", "kind", "until_at", "reason", "created_at")),
             Map.entry("presence_setting", List.of("uid", "status_text", "hidden", "last_seen_at", "updated_at")),
             Map.entry("device_token", List.of("uid", "device_id", "platform", "provider", "token", "updated_at")),
             Map.entry("message", List.of("msg_id", "conversation_id", "conversation_type", "seq", "version", "sender_uid",

@@ -23,6 +23,12 @@ import io.magpie.http.BodyLimit;
 import io.magpie.http.CrossOrigin;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.logic.internal.Access;
+import io.magpie.logic.internal.AdminRoutes;
+import io.magpie.logic.internal.ClusterStats;
+import io.magpie.logic.internal.UserInspector;
+import io.magpie.logic.internal.UserModeration;
+import io.magpie.das.UserRestrictions;
+import io.magpie.registry.RouteTable;
 import io.magpie.logic.internal.AccountService;
 import io.magpie.logic.internal.AdminAuth;
 import io.magpie.logic.internal.DeviceSessionService;
@@ -93,6 +99,7 @@ public final class AccountApi implements AutoCloseable {
     private final BearerAuth auth;
     private final AdminAuth adminAuth;
     private final SessionApiRoutes sessionRoutes;
+    private final AdminRoutes adminRoutes;
     private final GroupRoutes groupRoutes;
     private final SettingsRoutes settingsRoutes;
     private final ReceiptRoutes receiptRoutes;
@@ -144,8 +151,14 @@ public final class AccountApi implements AutoCloseable {
                 config.tokenTtl(), sessionSettings.refreshTtl(), clock);
         this.auth = new BearerAuth(tokens, deviceSessions);
         this.adminAuth = new AdminAuth(sessionSettings.adminToken());
+        UserRestrictions restrictions = new UserRestrictions(dataSource);
+        UserModeration moderation = new UserModeration(accountTable, restrictions, deviceSessions, clock);
         this.sessionRoutes = new SessionApiRoutes(accounts, deviceSessions, sessionInfra.limiter(sessionSettings),
-                bodies);
+                bodies, moderation);
+        RouteTable routes = sessionInfra.redis() == null ? null : new RedisRouteTable(sessionInfra.redis());
+        this.adminRoutes = new AdminRoutes(new UserInspector(accountTable, restrictions,
+                new DeviceSessionRepository(dataSource), routes, clock), moderation,
+                routes == null ? null : new ClusterStats(sessionInfra.redis(), routes), bodies);
         this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable,
                 new GroupJoinRequests(dataSource, clock), new Relations(dataSource), new MessageStore(dataSource, new MessageRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups), ids.groupIds(), ids.versions(), clock,
@@ -258,6 +271,7 @@ public final class AccountApi implements AutoCloseable {
         javalin.beforeMatched(auth);
         javalin.post("/v1/accounts", this::register, Access.OPEN);
         sessionRoutes.register(javalin);
+        adminRoutes.register(javalin);
         javalin.get("/v1/accounts/{uid}", this::profile);
         javalin.get("/v1/accounts", this::findByUsername);
         groupRoutes.register(javalin);

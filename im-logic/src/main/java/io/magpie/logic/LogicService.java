@@ -55,6 +55,8 @@ import io.magpie.logic.internal.QueryProcessor;
 import io.magpie.logic.internal.QueryStage;
 import io.magpie.logic.internal.RecipientAuthorizer;
 import io.magpie.logic.internal.SendBatchProcessor;
+import io.magpie.logic.internal.SenderMutes;
+import io.magpie.das.UserRestrictions;
 import io.magpie.logic.internal.SlowWriteWarning;
 import io.magpie.logic.internal.SyncCursor;
 import io.magpie.logic.internal.SyncHandler;
@@ -157,11 +159,14 @@ public final class LogicService implements AutoCloseable {
             // the upstream consumer thread is the single writer of its partitions: it keeps its MySQL session
             MessageStore store = new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows,
                     true);
+            UserRestrictions restrictions = new UserRestrictions(database.dataSource());
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(),
                             new Relations(database.dataSource())::directRefusals, config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner, store,
                     new SlowWriteWarning(clock, config.syncVersionWindow()), fences, clock, metrics,
+                    new SenderMutes(uids -> restrictions.find(uids, UserRestrictions.Kind.MUTE),
+                            config.accountCacheSize(), SenderMutes.DEFAULT_TTL, clock),
                     config.rateLimits().enabled() ? new RedisSendLimiter(redis, config.rateLimits(), clock)
                             : SendLimiter.NONE);
             WordFilter words = null;

@@ -65,6 +65,11 @@ public enum ErrorCode {
      * serves specific apps); the connection is closed. Ask the LSB for a gate with the token's app id.
      */
     APP_NOT_SERVED(2018, false),
+    /**
+     * An operator muted the sender everywhere (admin API), until a time or until lifted (the message says
+     * which); nothing was stored or pushed.
+     */
+    MUTED(2019, false),
     /** The message contains a word on the operator's sensitive-word list (filter action reject); nothing was sent. */
     CONTENT_REJECTED(2020, false),
     /** The client sends faster than its allowance; slow down and resend. */

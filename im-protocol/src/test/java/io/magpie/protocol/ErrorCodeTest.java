@@ -28,6 +28,7 @@ class ErrorCodeTest {
             Map.entry(ErrorCode.GROUP_FULL, 2014), Map.entry(ErrorCode.BLOCKED_BY_USER, 2015),
             Map.entry(ErrorCode.JOIN_NOT_ALLOWED, 2016), Map.entry(ErrorCode.OWNER_CANNOT_LEAVE, 2017),
             Map.entry(ErrorCode.APP_NOT_SERVED, 2018),
+            Map.entry(ErrorCode.MUTED, 2019),
             Map.entry(ErrorCode.CONTENT_REJECTED, 2020),
             Map.entry(ErrorCode.RATE_LIMITED, 3001),
             Map.entry(ErrorCode.SERVER_BUSY, 3002), Map.entry(ErrorCode.INTERNAL, 3003),

@@ -63,8 +63,9 @@ public final class DeviceSessionService {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** What a login or refresh hands to the device. */
-    public record Issued(long uid, String token, long expiresAtMillis, String refreshToken, long refreshExpiresAtMillis) {
+    /** What a login or refresh hands to the device ({@code deviceId}: the session's, not sent). */
+    public record Issued(long uid, String token, long expiresAtMillis, String refreshToken, long refreshExpiresAtMillis,
+            String deviceId) {
     }
 
     /** {@link #open(long, String, Platform, String)} for no particular app. */
@@ -226,7 +227,7 @@ public final class DeviceSessionService {
             long refreshExpiresAt, long now) {
         long expiresAt = Math.min(now + accessTtl.toMillis(), refreshExpiresAt);
         String token = tokens.issue(new TokenClaims(uid, deviceId, platform, expiresAt, sessionId, appId));
-        return new Issued(uid, token, expiresAt, refresh, refreshExpiresAt);
+        return new Issued(uid, token, expiresAt, refresh, refreshExpiresAt, deviceId);
     }
 
     private static <T> T await(CompletableFuture<T> future, long uid, String deviceId)

@@ -34,7 +34,8 @@ import java.util.Objects;
 /**
  * Step 5 for the SENDs of one polled batch: dedupe (one query; a dedupe hit is answered from the
  * stored record, and only if the SEND names that record's conversation, otherwise it is refused with
- * {@code CLIENT_MSG_ID_REUSED}), authorise (one-to-one: the peer exists, did not block the sender and,
+ * {@code CLIENT_MSG_ID_REUSED}), authorise (any: the sender is not muted by an operator, {@link SenderMutes};
+ * one-to-one: the peer exists, did not block the sender and,
  * under a friends-only policy, is their friend, read in one query per batch; group: the sender is a
  * member, not muted; group messages are not filtered by blocks), assign ids and seqs, persist, and build the push tasks
  * (SEND_ACK, PUSH, ERROR). The write is one fenced transaction ({@link MessageStore#persist(WriteFence,
@@ -64,6 +65,7 @@ public final class SendBatchProcessor {
     private final PartitionFences fences;
     private final LogicMetrics metrics;
     private final SendLimiter limiter;
+    private final SenderMutes mutes;
 
     /** A processor whose writes are not fenced (every SEND is taken as this instance's to write). */
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
@@ -96,14 +98,23 @@ public final class SendBatchProcessor {
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
             PartitionFences fences, Clock clock, LogicMetrics metrics) {
         this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, slowWrites, fences, clock,
-                metrics, SendLimiter.NONE);
+                metrics, SenderMutes.NONE, SendLimiter.NONE);
+    }
+
+    /** @param mutes refuses the SENDs of senders an operator muted (ERROR MUTED), before any other check */
+    public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
+            PartitionFences fences, Clock clock, LogicMetrics metrics, SenderMutes mutes) {
+        this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, slowWrites, fences, clock,
+                metrics, mutes, SendLimiter.NONE);
     }
 
     /** @param limiter the senders' message budgets across the cluster; new messages only (a replay is free) */
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
-            PartitionFences fences, Clock clock, LogicMetrics metrics, SendLimiter limiter) {
+            PartitionFences fences, Clock clock, LogicMetrics metrics, SenderMutes mutes, SendLimiter limiter) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.mutes = Objects.requireNonNull(mutes, "mutes");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.messages = messages;
         this.authorizer = authorizer;
@@ -222,7 +233,10 @@ public final class SendBatchProcessor {
                 outcome[i] = reused(c);
             } else if (slot instanceof Fresh f) {
                 SendCommand c = f.command();
-                Optional<Rejection> refused = c.isGroup() ? Optional.empty() : checkPeer(c);
+                Optional<Rejection> refused = checkSender(c);
+                if (refused.isEmpty() && !c.isGroup()) {
+                    refused = checkPeer(c);
+                }
                 if (refused.isPresent()) {
                     outcome[i] = refused.get();
                     continue;
@@ -328,19 +342,41 @@ public final class SendBatchProcessor {
         }
     }
 
-    /** Blocks and DM policies of the batch's new one-to-one sends: one query for the whole batch. */
+    /**
+     * Operator mutes of the batch's new sends' senders (only those not cached) and blocks and DM policies of
+     * its new one-to-one sends: one query each for the whole batch.
+     */
     private void prepareChecks(List<Slot> slots) throws BatchRetryException {
         List<SendCommand> fresh = new ArrayList<>();
+        List<SendCommand> senders = new ArrayList<>();
         for (Slot slot : slots) {
-            if (slot instanceof Fresh f && !f.command().isGroup()) {
-                fresh.add(f.command());
+            if (slot instanceof Fresh f) {
+                senders.add(f.command());
+                if (!f.command().isGroup()) {
+                    fresh.add(f.command());
+                }
             }
+        }
+        try {
+            mutes.prepare(senders);
+        } catch (RuntimeException e) {
+            throw StorageFailures.classify("reading the operator mutes of the senders of " + senders.size()
+                    + " sends", e);
         }
         try {
             authorizer.prepare(fresh);
         } catch (RuntimeException e) {
             throw StorageFailures.classify("reading blocks and direct message policies of " + fresh.size()
                     + " one-to-one sends", e);
+        }
+    }
+
+    private Optional<Rejection> checkSender(SendCommand c) throws BatchRetryException {
+        try {
+            return mutes.check(c);
+        } catch (RuntimeException e) {
+            throw StorageFailures.classify("[conversation " + c.conversationId() + "] checking whether uid "
+                    + c.senderUid() + " is muted", e);
         }
     }
 

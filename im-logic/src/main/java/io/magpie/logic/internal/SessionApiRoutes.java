@@ -20,7 +20,8 @@ import java.util.List;
  *   <li>{@code POST /v1/admin/kick {uid, deviceId?, message?}} -> 200 {uid, devices} (admin token): ends
  *       the device's session (every device's without deviceId) and KICKs its connections</li>
  * </ul>
- * Login, refresh and password change count against the {@link LoginLimiter} before any hashing.
+ * Login, refresh and password change count against the {@link LoginLimiter} before any hashing. A banned
+ * user's login (right password) and refresh answer 403 {@code BANNED} ({@link UserModeration}).
  * Thread-safe.
  */
 public final class SessionApiRoutes {
@@ -51,11 +52,14 @@ public final class SessionApiRoutes {
     private final DeviceSessionService sessions;
     private final LoginLimiter limiter;
     private final JsonBodies bodies;
+    private final UserModeration moderation;
 
+    /** @param moderation refuses the login and refresh of banned users (403 BANNED) */
     public SessionApiRoutes(AccountService accounts, DeviceSessionService sessions, LoginLimiter limiter,
-            JsonBodies bodies) {
+            JsonBodies bodies, UserModeration moderation) {
         this.accounts = accounts;
         this.sessions = sessions;
+        this.moderation = moderation;
         this.limiter = limiter;
         this.bodies = bodies;
     }
@@ -81,7 +85,22 @@ public final class SessionApiRoutes {
         String appId = AccountInput.appId(req.appId());
         limiter.attempt(ctx, LoginLimiter.Kind.LOGIN, req.username());
         long uid = accounts.authenticate(req.username(), req.password());
-        ctx.json(SessionView.of(sessions.open(uid, device, platform, appId)));
+        moderation.refuseIfBanned(uid);
+        ctx.json(SessionView.of(refuseIfBannedMeanwhile(sessions.open(uid, device, platform, appId))));
+    }
+
+    /**
+     * A ban stored while the session was opened or refreshed may have ended the sessions before this one was
+     * written: asking again after the write closes that race (the ban is stored before it ends sessions).
+     */
+    private Issued refuseIfBannedMeanwhile(Issued issued) throws ApiException {
+        try {
+            moderation.refuseIfBanned(issued.uid());
+            return issued;
+        } catch (ApiException banned) {
+            sessions.revoke(issued.uid(), issued.deviceId(), null, "the account is banned");
+            throw banned;
+        }
     }
 
     private void refresh(Context ctx) throws ApiException {
@@ -90,7 +109,7 @@ public final class SessionApiRoutes {
             throw ApiException.badRequest("refreshToken is required (from POST /v1/sessions or the last refresh)");
         }
         limiter.attempt(ctx, LoginLimiter.Kind.REFRESH, null);
-        ctx.json(SessionView.of(sessions.refresh(req.refreshToken().strip())));
+        ctx.json(SessionView.of(refuseIfBannedMeanwhile(sessions.refresh(req.refreshToken().strip()))));
     }
 
     private void logout(Context ctx) throws ApiException {
@@ -113,6 +132,9 @@ public final class SessionApiRoutes {
         Kick req = bodies.read(ctx, Kick.class);
         if (req.uid() == null || req.uid() <= 0) {
             throw ApiException.badRequest("uid must be a positive integer");
+        }
+        if (accounts.find(req.uid()).isEmpty()) {
+            throw new ApiException(404, "NOT_FOUND", "no account with uid " + req.uid() + "; nothing was ended");
         }
         String why = "an operator ended this session" + (req.message() == null || req.message().isBlank() ? ""
                 : ": " + abbreviate(req.message().strip()));

@@ -1,0 +1,318 @@
+package io.magpie.server;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magpie.client.AccountClient;
+import io.magpie.client.ClientConfig;
+import io.magpie.client.Credentials;
+import io.magpie.client.MagpieClient;
+import io.magpie.client.MagpieErrorException;
+import io.magpie.client.MessageListener;
+import io.magpie.engines.Infrastructure;
+import io.magpie.engines.TestIsolation;
+import io.magpie.protocol.Command;
+import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
+import io.magpie.protocol.proto.ConversationType;
+import io.magpie.protocol.proto.Error;
+import io.magpie.protocol.proto.Kick;
+import io.magpie.protocol.proto.KickReason;
+import io.magpie.protocol.proto.LoginAck;
+import io.magpie.protocol.proto.LoginRequest;
+import io.magpie.protocol.proto.Platform;
+import io.magpie.testkit.InfrastructureExtension;
+import io.magpie.testkit.OpenApiContract;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator's admin API end to end (docs/operations.md, "Admin API"): every role in this JVM on the real
+ * embedded MariaDB, Redis and Kafka, users on the Java SDK, every admin answer checked against accounts.yaml.
+ * A ban kicks the live connection (KICK ADMIN), the gate refuses the still-unexpired token, login answers 403
+ * BANNED with the reason and until when; a mute refuses SENDs with ERROR MUTED until it is lifted; the lookup
+ * shows the devices and the gate they are on; the stats count them.
+ */
+@ExtendWith(InfrastructureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminApiIT {
+
+    private static final String PASSWORD = "correct horse battery";
+    private static final String ADMIN = "adminIT-9f3Kq2Lx7Pw4Zr8Nv1Bc6Md5Ht0Ys";
+    private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/accounts.yaml");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MagpieNode node;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<MagpieClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    void startNode(Infrastructure infra, TestIsolation isolation) {
+        node = TestNodes.allRoles(infra, isolation, "adminapi", Map.of("logic.admin-token", ADMIN));
+    }
+
+    @AfterAll
+    void stopNode() {
+        clients.forEach(MagpieClient::close);
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void adminRoutesRefuseAMissingOrWrongTokenAndAUsersTokenAndNameUnknownUsers() throws Exception {
+        long uid = register("adm_refusals");
+        String userToken = new AccountClient(config("setup")).login("adm_refusals", PASSWORD, "setup",
+                Platform.ANDROID).token();
+        for (String token : new String[] {null, "not-the-admin-token-at-all-0123456789", userToken}) {
+            assertError(call("GET", "/v1/admin/stats", token, null), 401, "UNAUTHORIZED", "admin");
+            assertError(call("GET", "/v1/admin/users/" + uid, token, null), 401, "UNAUTHORIZED", "admin");
+            assertError(call("PUT", "/v1/admin/users/" + uid + "/ban", token, "{}"), 401, "UNAUTHORIZED", "admin");
+            assertError(call("PUT", "/v1/admin/users/" + uid + "/mute", token, "{}"), 401, "UNAUTHORIZED", "admin");
+        }
+        long unknown = 987_654_321_012L;
+        assertError(call("GET", "/v1/admin/users/" + unknown, ADMIN, null), 404, "NOT_FOUND", "uid " + unknown);
+        assertError(call("GET", "/v1/admin/users?username=nobody_here", ADMIN, null), 404, "NOT_FOUND", "nobody_here");
+        assertError(call("PUT", "/v1/admin/users/" + unknown + "/ban", ADMIN, "{}"), 404, "NOT_FOUND", "uid");
+        assertError(call("DELETE", "/v1/admin/users/" + unknown + "/ban", ADMIN, null), 404, "NOT_FOUND", "uid");
+        assertError(call("PUT", "/v1/admin/users/" + unknown + "/mute", ADMIN, "{}"), 404, "NOT_FOUND", "uid");
+        assertError(call("DELETE", "/v1/admin/users/" + unknown + "/mute", ADMIN, null), 404, "NOT_FOUND", "uid");
+        assertError(call("POST", "/v1/admin/kick", ADMIN, "{\"uid\":" + unknown + "}"), 404, "NOT_FOUND", "uid");
+        assertError(call("GET", "/v1/admin/users/abc", ADMIN, null), 400, "BAD_REQUEST", "positive integer");
+        assertError(call("PUT", "/v1/admin/users/" + uid + "/ban", ADMIN, "{\"until\":1000}"), 400, "BAD_REQUEST",
+                "future");
+        assertError(call("PUT", "/v1/admin/users/" + uid + "/mute", ADMIN, "{\"reason\":\"" + "x".repeat(201)
+                + "\"}"), 400, "BAD_REQUEST", "200");
+        assertNull(json(call("GET", "/v1/admin/users/" + uid, ADMIN, null)).get("banned"), "nothing was imposed");
+    }
+
+    @Test
+    void aLookupShowsTheProfileAndEveryDeviceWithTheGateItIsOnAndTheStatsCountThem() throws Exception {
+        long uid = register("adm_lookup");
+        Device phone = connect("adm_lookup", "lookup-phone");
+        new AccountClient(config("lookup-laptop")).login("adm_lookup", PASSWORD, "lookup-laptop", Platform.IOS);
+
+        JsonNode user = json(call("GET", "/v1/admin/users/" + uid, ADMIN, null));
+        assertEquals(uid, user.get("uid").asLong());
+        assertEquals("adm_lookup", user.get("username").asText());
+        assertTrue(user.get("createdAt").asLong() > 0);
+        JsonNode devices = user.get("devices");
+        assertEquals(2, devices.size(), devices.toString());
+        JsonNode laptop = devices.get(0);
+        assertEquals("lookup-laptop", laptop.get("deviceId").asText());
+        assertEquals("IOS", laptop.get("platform").asText());
+        assertTrue(laptop.get("session").asBoolean());
+        assertFalse(laptop.get("online").asBoolean(), "logged in over HTTP, never connected");
+        JsonNode online = devices.get(1);
+        assertEquals("lookup-phone", online.get("deviceId").asText());
+        assertTrue(online.get("online").asBoolean());
+        assertEquals(phone.ack.getGateId(), online.get("gateId").asText());
+        assertTrue(online.has("connectionId"));
+        assertEquals(uid, json(call("GET", "/v1/admin/users?username=adm_lookup", ADMIN, null)).get("uid").asLong());
+
+        JsonNode stats = json(call("GET", "/v1/admin/stats", ADMIN, null));
+        assertTrue(stats.get("onlineUsers").asLong() >= 1, stats.toString());
+        assertTrue(stats.get("connections").asLong() >= 1, stats.toString());
+        JsonNode gate = null;
+        for (JsonNode g : stats.get("gates")) {
+            if (g.get("gateId").asText().equals(phone.ack.getGateId())) {
+                gate = g;
+            }
+        }
+        assertNotNull(gate, "the phone's gate is listed: " + stats);
+        assertTrue(gate.get("connections").asLong() >= 1 && gate.get("onlineUsers").asLong() >= 1, stats.toString());
+    }
+
+    @Test
+    void aBanKicksTheConnectionRefusesTheOldTokenAtTheGateAndLoginUntilLifted() throws Exception {
+        long uid = register("adm_banned");
+        Device phone = connect("adm_banned", "ban-phone");
+        Credentials old = phone.credentials;
+        long until = Instant.now().plus(Duration.ofHours(2)).toEpochMilli();
+
+        HttpResponse<String> banned = call("PUT", "/v1/admin/users/" + uid + "/ban", ADMIN,
+                "{\"until\":" + until + ",\"reason\":\"spam reports 17\"}");
+
+        assertEquals(200, banned.statusCode(), banned.body());
+        JsonNode body = json(banned);
+        assertEquals(until, body.get("ban").get("until").asLong());
+        assertEquals("spam reports 17", body.get("ban").get("reason").asText());
+        assertEquals("ban-phone", body.get("devices").get(0).asText());
+        Kick kick = phone.awaitKick();
+        assertEquals(KickReason.ADMIN, kick.getReason());
+        assertTrue(kick.getMessage().contains("banned") && kick.getMessage().contains("spam reports 17"),
+                kick.getMessage());
+        assertTrue(old.expiresAt().isAfter(Instant.now()), "the access token has not expired");
+        Error refused = rawLogin(old.token());
+        assertEquals(ErrorCode.INVALID_TOKEN.code(), refused.getCode(), refused.getMessage());
+        HttpResponse<String> login = call("POST", "/v1/sessions", null, "{\"username\":\"adm_banned\",\"password\":\""
+                + PASSWORD + "\",\"deviceId\":\"ban-phone\",\"platform\":\"ANDROID\"}");
+        assertError(login, 403, "BANNED", "spam reports 17");
+        assertTrue(json(login).get("message").asText().contains(Instant.ofEpochMilli(until).toString()), login.body());
+        assertError(call("POST", "/v1/sessions/refresh", null, "{\"refreshToken\":\"" + old.refreshToken() + "\"}"),
+                401, "INVALID_REFRESH_TOKEN", "");
+        JsonNode user = json(call("GET", "/v1/admin/users/" + uid, ADMIN, null));
+        assertEquals(until, user.get("banned").get("until").asLong());
+        assertEquals(0, user.get("devices").size(), "no session, no connection: " + user);
+
+        HttpResponse<String> lifted = call("DELETE", "/v1/admin/users/" + uid + "/ban", ADMIN, null);
+        assertEquals(200, lifted.statusCode(), lifted.body());
+        assertTrue(json(lifted).get("lifted").asBoolean());
+        assertFalse(json(call("DELETE", "/v1/admin/users/" + uid + "/ban", ADMIN, null)).get("lifted").asBoolean());
+        assertEquals(200, call("POST", "/v1/sessions", null, "{\"username\":\"adm_banned\",\"password\":\"" + PASSWORD
+                + "\",\"deviceId\":\"ban-phone\",\"platform\":\"ANDROID\"}").statusCode());
+    }
+
+    @Test
+    void anOperatorKickOfOneDeviceEndsItsSessionAndLeavesTheOther() throws Exception {
+        long uid = register("adm_kicked");
+        Device phone = connect("adm_kicked", "kick-phone");
+        Device tablet = connect("adm_kicked", "kick-tablet");
+
+        HttpResponse<String> kicked = call("POST", "/v1/admin/kick", ADMIN, "{\"uid\":" + uid
+                + ",\"deviceId\":\"kick-phone\",\"message\":\"lost phone\"}");
+
+        assertEquals(200, kicked.statusCode(), kicked.body());
+        assertEquals("kick-phone", json(kicked).get("devices").get(0).asText());
+        assertEquals(KickReason.ADMIN, phone.awaitKick().getReason());
+        assertEquals(ErrorCode.INVALID_TOKEN.code(), rawLogin(phone.credentials.token()).getCode());
+        assertNull(rawLogin(tablet.credentials.token()), "the other device's token still logs in");
+    }
+
+    @Test
+    void aMuteRefusesEverySendWithMutedNamingUntilWhenUntilItIsLifted() throws Exception {
+        long carol = register("adm_muted");
+        long dave = register("adm_peer");
+        Device sender = connect("adm_muted", "mute-phone");
+        sender.client.sendText(ConversationType.SINGLE, dave, "before the mute").get(20, SECONDS);
+
+        HttpResponse<String> muted = call("PUT", "/v1/admin/users/" + carol + "/mute", ADMIN,
+                "{\"reason\":\"flooding\"}");
+
+        assertEquals(200, muted.statusCode(), muted.body());
+        assertEquals(0, json(muted).get("mute").get("until").asLong(), "until lifted");
+        // the send path caches a sender's state for up to 5 s: the mute applies within that
+        MagpieErrorException refused = await().atMost(30, SECONDS).until(() -> sendError(sender, dave),
+                e -> e != null);
+        assertEquals(ErrorCode.MUTED, refused.code());
+        assertEquals("an operator muted you until an operator lifts it (reason: flooding); the message was not"
+                + " sent", refused.getMessage());
+        assertEquals("flooding", json(call("GET", "/v1/admin/users/" + carol, ADMIN, null)).get("muted")
+                .get("reason").asText());
+
+        assertTrue(json(call("DELETE", "/v1/admin/users/" + carol + "/mute", ADMIN, null)).get("lifted").asBoolean());
+        await().atMost(30, SECONDS).until(() -> sendError(sender, dave) == null);
+    }
+
+    /** The ERROR that refused a SEND, or null when it was acknowledged. */
+    private static MagpieErrorException sendError(Device sender, long to) throws Exception {
+        try {
+            sender.client.sendText(ConversationType.SINGLE, to, "probe").get(20, SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return assertInstanceOf(MagpieErrorException.class, e.getCause());
+        }
+    }
+
+    private long register(String name) {
+        return new AccountClient(config("setup")).register(name, PASSWORD, name);
+    }
+
+    private Device connect(String name, String deviceId) throws Exception {
+        ClientConfig config = config(deviceId);
+        Credentials credentials = new AccountClient(config).login(name, PASSWORD, deviceId, Platform.ANDROID);
+        MagpieClient client = new MagpieClient(config);
+        clients.add(client);
+        List<Kick> kicks = new CopyOnWriteArrayList<>();
+        client.addListener(new MessageListener() {
+            @Override
+            public void onKicked(Kick kick) {
+                kicks.add(kick);
+            }
+        });
+        LoginAck ack = client.connect(credentials).get(20, SECONDS);
+        return new Device(client, credentials, ack, kicks);
+    }
+
+    /** LOGIN with {@code token} straight to the gate: the ERROR it answers, or null after a LOGIN_ACK. */
+    private Error rawLogin(String token) throws Exception {
+        try (RawConnection raw = new RawConnection(node.gate().tcpPort())) {
+            raw.send(Frames.of(Command.LOGIN, 3, LoginRequest.newBuilder().setToken(token).build()));
+            Frame answer = raw.read();
+            assertNotNull(answer, "the gate answers LOGIN before anything else");
+            if (answer.command() == Command.LOGIN_ACK.code()) {
+                return null;
+            }
+            assertEquals(Command.ERROR.code(), answer.command(), answer.toString());
+            return Error.parseFrom(answer.body());
+        }
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.accountApiPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return CONTRACT.send(http, b.build());
+    }
+
+    private ClientConfig config(String device) {
+        return ClientConfig.builder()
+                .accountApiUrl("http://127.0.0.1:" + node.accountApiPort())
+                .lsbUrl("http://127.0.0.1:" + node.lsbPort())
+                .deviceId(device)
+                .platform(Platform.ANDROID)
+                .requestTimeout(Duration.ofSeconds(20))
+                .clock(Clock.systemUTC())
+                .build();
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String code, String messagePart)
+            throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        assertEquals(code, body.get("code").asText(), r.body());
+        assertTrue(body.get("message").asText().contains(messagePart), r.body());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private record Device(MagpieClient client, Credentials credentials, LoginAck ack, List<Kick> kicks) {
+
+        Kick awaitKick() {
+            await().atMost(20, SECONDS).until(() -> !kicks.isEmpty());
+            return kicks.get(0);
+        }
+    }
+}
