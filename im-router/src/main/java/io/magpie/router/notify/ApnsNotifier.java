@@ -39,7 +39,7 @@ import javax.net.ssl.SSLException;
  * {@code default}, {@code mutable-content} 1 (a Notification Service Extension may rewrite it).
  * {@link PushNotification.Priority#SILENT}: push type {@code background}, {@code apns-priority} 5,
  * {@code content-available} 1 and no alert. Both carry {@code aps.badge} when the notification has one,
- * and {@code "magpie": {"conversationId", "seq", "msgId", "senderUid"}} for the app.
+ * and {@code "magpie": {"conversationId", "seq", "msgId" (a decimal string), "senderUid"}} for the app.
  *
  * <p>Answers: 200 = delivered. {@code BadDeviceToken}, {@code Unregistered} (410) and {@code ExpiredToken}
  * = dead token ({@link NotificationException#deadToken}: the worker removes it). 429, 5xx,
@@ -145,7 +145,7 @@ public final class ApnsNotifier implements PushNotifier, AutoCloseable {
         Map<String, Object> magpie = new LinkedHashMap<>();
         magpie.put("conversationId", n.conversationId());
         magpie.put("seq", n.seq());
-        magpie.put("msgId", n.msgId());
+        magpie.put("msgId", Long.toString(n.msgId())); // a snowflake above 2^53: a string (PROTOCOL.md 7.0)
         magpie.put("senderUid", n.senderUid());
         payload.addCustomProperty("magpie", magpie);
         return payload.build();

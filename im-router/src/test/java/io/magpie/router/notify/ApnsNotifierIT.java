@@ -230,7 +230,7 @@ class ApnsNotifierIT {
         assertEquals("s_600_601", aps.get("thread-id").asText());
         assertEquals(expectedBadge, aps.get("badge").asLong());
         assertTrue(expectedBadge > 0, "the conversation has unread messages");
-        assertEquals(JSON.readTree("{\"conversationId\":\"s_600_601\",\"seq\":4,\"msgId\":77004,\"senderUid\":600}"),
+        assertEquals(JSON.readTree("{\"conversationId\":\"s_600_601\",\"seq\":4,\"msgId\":\"77004\",\"senderUid\":600}"),
                 payload.get("magpie"));
         assertTrue(accepted.stream().noneMatch(n -> n.getToken().equals(UNREGISTERED)));
     }
