@@ -67,6 +67,26 @@ public final class DeviceTokenRepository {
         }
     }
 
+    /**
+     * Removes the token of (uid, device) only if it is still {@code token} of {@code provider}: what the
+     * notifier does when the provider reports the token dead. A device that registered a new token
+     * meanwhile keeps the new one. True if a row was removed.
+     */
+    public boolean deleteIfUnchanged(long uid, String deviceId, String provider, String token) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "DELETE FROM device_token WHERE uid = ? AND device_id = ? AND provider = ? AND token = ?")) {
+            statement.setLong(1, uid);
+            statement.setString(2, deviceId);
+            statement.setString(3, provider);
+            statement.setString(4, token);
+            return statement.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw SqlErrors.translate("delete of the dead " + provider + " token of uid " + uid + " device "
+                    + deviceId, e);
+        }
+    }
+
     /** The tokens of one user, by device id. */
     public List<DeviceToken> findByUid(long uid) {
         return findByUids(List.of(uid)).get(uid);

@@ -52,6 +52,18 @@ class DeviceTokenRepositoryIT {
     }
 
     @Test
+    void aDeadTokenIsRemovedOnlyWhileTheDeviceStillHasIt() {
+        tokens.upsert(new DeviceToken(12, "phone", "IOS", "apns", "dead-1", 1));
+        tokens.upsert(new DeviceToken(12, "tablet", "IOS", "apns", "live-1", 1));
+
+        assertFalse(tokens.deleteIfUnchanged(12, "phone", "apns", "another"), "a newer token of the device stays");
+        assertFalse(tokens.deleteIfUnchanged(12, "phone", "fcm", "dead-1"), "same string, other provider: stays");
+        assertTrue(tokens.deleteIfUnchanged(12, "phone", "apns", "dead-1"));
+        assertFalse(tokens.deleteIfUnchanged(12, "phone", "apns", "dead-1"));
+        assertEquals(List.of("tablet"), tokens.findByUid(12).stream().map(DeviceToken::deviceId).toList());
+    }
+
+    @Test
     void everyRequestedUserIsAKeyEvenWithoutTokensAndLongListsAreSplit() {
         List<Long> uids = new ArrayList<>();
         for (long uid = 20_000; uid < 20_000 + DeviceTokenRepository.MAX_UIDS_PER_QUERY + 10; uid++) {

@@ -4,6 +4,7 @@ import io.magpie.das.Database;
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MuteSettings;
+import io.magpie.das.UnreadCounts;
 import io.magpie.registry.GateRegistry;
 import io.magpie.registry.NacosGateRegistry;
 import io.magpie.registry.RedisGateRegistry;
@@ -147,9 +148,12 @@ public final class MagpieNode implements AutoCloseable {
         }
         if (roles.contains(Role.NOTIFIER)) {
             NotifierConfig notifierConfig = settings.notifier();
+            // tracked first, so closed after the worker that sends through it
+            PushNotifierRegistry pushNotifiers = track(PushNotifierRegistry.builtIn(notifierConfig));
             NotifierService notifier = track(new NotifierService(notifierConfig,
                     new DeviceTokenRepository(database.dataSource()), new MuteSettings(database.dataSource()),
-                    new MessageRepository(database.dataSource()), PushNotifierRegistry.builtIn(notifierConfig)).start());
+                    new MessageRepository(database.dataSource()), new UnreadCounts(database.dataSource()),
+                    pushNotifiers).start());
             checks.add(new HealthServer.Check("notifier", notifier::live, notifier::ready));
         }
         if (roles.contains(Role.ROUTER)) {

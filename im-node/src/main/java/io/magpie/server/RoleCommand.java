@@ -82,9 +82,10 @@ abstract class RoleCommand implements Callable<Integer> {
     }
 
     @Command(name = "notifier", mixinStandardHelpOptions = true,
-            description = "Run the push-notification worker: offline tasks to webhook (APNs/FCM adapters plug in).",
+            description = "Run the push-notification worker: offline tasks to webhook, APNs and FCM (each when configured).",
             footer = {"", "Needs at start: MySQL (push tokens, mutes), Redis (at start only) and Kafka.",
-                "Secrets: none of Magpie's; the webhook's own settings, if any."})
+                "Secrets: the APNs .p8 signing key (notifier.apns.signing-key-file), the FCM service-account key"
+                        + " (notifier.fcm.service-account-file), the webhook's own settings, if any."})
     static final class Notifier extends RoleCommand {
         @Override
         MagpieNode.Role role() {

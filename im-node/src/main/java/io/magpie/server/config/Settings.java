@@ -21,6 +21,8 @@ import io.magpie.lsb.LsbConfig;
 import io.magpie.protocol.link.ClusterSecret;
 import io.magpie.protocol.tls.TlsConfig;
 import io.magpie.router.RouterConfig;
+import io.magpie.router.notify.ApnsConfig;
+import io.magpie.router.notify.FcmConfig;
 import io.magpie.router.notify.NotifierConfig;
 import io.magpie.server.health.HealthConfig;
 import io.magpie.protocol.auth.SampleSecrets;
@@ -530,8 +532,48 @@ public final class Settings {
                     .retryBackoffMax(tree.duration("notifier.retry-backoff-max", d.retryBackoffMax()))
                     .webhookUrl(tree.string("notifier.webhook-url", null))
                     .webhookAuthorization(tree.string("notifier.webhook-authorization", null))
+                    .badges(tree.bool("notifier.badge", d.badges()))
+                    .apns(apns())
+                    .fcm(fcm())
                     .build();
         });
+    }
+
+    /** {@code notifier.apns.*}: the {@code apns} notifier, enabled by {@code notifier.apns.signing-key-file}. */
+    private ApnsConfig apns() {
+        Path keyFile = path(tree.string("notifier.apns.signing-key-file", null));
+        if (keyFile == null) {
+            return null;
+        }
+        return ApnsConfig.builder()
+                .signingKeyFile(keyFile)
+                .teamId(tree.string("notifier.apns.team-id", null))
+                .keyId(tree.string("notifier.apns.key-id", null))
+                .topic(tree.string("notifier.apns.topic", null))
+                .environment(ApnsConfig.Environment.parse(tree.string("notifier.apns.environment", "production")))
+                .host(tree.string("notifier.apns.host", null))
+                .port(tree.integer("notifier.apns.port", ApnsConfig.DEFAULT_PORT))
+                .trustedCertificateFile(path(tree.string("notifier.apns.trusted-certificate-file", null)))
+                .expiration(tree.duration("notifier.apns.expiration", ApnsConfig.DEFAULT_EXPIRATION))
+                .alertTitle(tree.string("notifier.apns.alert-title", null))
+                .concurrentConnections(tree.integer("notifier.apns.concurrent-connections", 1))
+                .build();
+    }
+
+    /** {@code notifier.fcm.*}: the {@code fcm} notifier, enabled by {@code notifier.fcm.service-account-file}. */
+    private FcmConfig fcm() {
+        Path keyFile = path(tree.string("notifier.fcm.service-account-file", null));
+        if (keyFile == null) {
+            return null;
+        }
+        return FcmConfig.builder()
+                .serviceAccountFile(keyFile)
+                .projectId(tree.string("notifier.fcm.project-id", null))
+                .baseUrl(tree.string("notifier.fcm.base-url", FcmConfig.DEFAULT_BASE_URL.toString()))
+                .tokenUrl(tree.string("notifier.fcm.token-url", null))
+                .ttl(tree.duration("notifier.fcm.ttl", FcmConfig.DEFAULT_TTL))
+                .title(tree.string("notifier.fcm.title", null))
+                .build();
     }
 
     /** {@code health.*}: the process's health listener (docs/operations.md, Health). */

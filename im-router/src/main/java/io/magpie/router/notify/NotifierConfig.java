@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param webhookUrl           where the built-in {@code webhook} notifier POSTs (http or https); null =
  *                             no webhook notifier (tokens of provider webhook are skipped); default null
  * @param webhookAuthorization {@code Authorization} header value of webhook POSTs, null for none; default null
+ * @param apns                 the {@code apns} notifier's settings; null = no APNs notifier; default null
+ * @param fcm                  the {@code fcm} notifier's settings; null = no FCM notifier; default null
+ * @param badges               whether notifications carry the user's unread total as badge; default true
  */
 public record NotifierConfig(
         String kafkaBootstrap,
@@ -34,7 +37,10 @@ public record NotifierConfig(
         Duration retryBackoffMin,
         Duration retryBackoffMax,
         URI webhookUrl,
-        String webhookAuthorization) {
+        String webhookAuthorization,
+        ApnsConfig apns,
+        FcmConfig fcm,
+        boolean badges) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 100;
@@ -106,6 +112,9 @@ public record NotifierConfig(
         private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
         private URI webhookUrl;
         private String webhookAuthorization;
+        private ApnsConfig apns;
+        private FcmConfig fcm;
+        private boolean badges = true;
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -121,10 +130,13 @@ public record NotifierConfig(
         public Builder webhookUrl(URI v) { this.webhookUrl = v; return this; }
         public Builder webhookUrl(String v) { return webhookUrl(v == null || v.isBlank() ? null : URI.create(v)); }
         public Builder webhookAuthorization(String v) { this.webhookAuthorization = v; return this; }
+        public Builder apns(ApnsConfig v) { this.apns = v; return this; }
+        public Builder fcm(FcmConfig v) { this.fcm = v; return this; }
+        public Builder badges(boolean v) { this.badges = v; return this; }
 
         public NotifierConfig build() {
             return new NotifierConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, sendTimeout,
-                    maxAttempts, retryBackoffMin, retryBackoffMax, webhookUrl, webhookAuthorization);
+                    maxAttempts, retryBackoffMin, retryBackoffMax, webhookUrl, webhookAuthorization, apns, fcm, badges);
         }
     }
 }

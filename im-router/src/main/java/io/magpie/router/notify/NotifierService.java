@@ -3,6 +3,7 @@ package io.magpie.router.notify;
 import io.magpie.das.DeviceTokenRepository;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MuteSettings;
+import io.magpie.das.UnreadCounts;
 import io.magpie.bus.Topics;
 import io.magpie.bus.Backoff;
 import io.magpie.bus.BusClients;
@@ -14,6 +15,7 @@ import io.magpie.router.notify.internal.OfflineTaskConsumer;
 import io.magpie.router.notify.internal.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The notifier worker (role {@code notifier}): consumes {@code offline} ({@code OfflineTask}s written by
  * routers for recipients without a route) in consumer group {@code <prefix>notifier}, and sends each
  * task to every push token its user registered, through the {@link PushNotifier} of the token's
- * provider - unless the user muted the conversation. Retryable failures are retried with exponential
+ * provider - unless the user muted the conversation or the message was recalled. A token its provider
+ * reports dead is removed from {@code device_token}. Retryable failures are retried with exponential
  * backoff up to {@link NotifierConfig#maxAttempts()}, then logged and skipped, so one dead endpoint
  * never holds a partition; offsets are committed after each batch is done or given up. Delivery is
  * at least once (a crash mid-batch sends the batch again).
@@ -43,16 +46,27 @@ public final class NotifierService implements AutoCloseable {
     private final MuteSettings mutes;
     private final MessageRepository messages;
     private final PushNotifierRegistry notifiers;
+    private final UnreadCounts unread;
     private volatile OfflineTaskConsumer consumer;
     private Thread thread;
 
-    /** @param messages tells which queued messages were recalled since (those are not notified) */
+    /** A worker that sends no badges. */
     public NotifierService(NotifierConfig config, DeviceTokenRepository tokens, MuteSettings mutes,
             MessageRepository messages, PushNotifierRegistry notifiers) {
+        this(config, tokens, mutes, messages, null, notifiers);
+    }
+
+    /**
+     * @param messages tells which queued messages were recalled since (those are not notified)
+     * @param unread   the users' unread totals, sent as badge when {@link NotifierConfig#badges()}; null = no badges
+     */
+    public NotifierService(NotifierConfig config, DeviceTokenRepository tokens, MuteSettings mutes,
+            MessageRepository messages, UnreadCounts unread, PushNotifierRegistry notifiers) {
         this.config = config;
         this.tokens = tokens;
         this.mutes = mutes;
         this.messages = messages;
+        this.unread = unread;
         this.notifiers = notifiers;
     }
 
@@ -64,8 +78,13 @@ public final class NotifierService implements AutoCloseable {
         CountDownLatch stopping = new CountDownLatch(1);
         NotificationSender sender = new NotificationSender(notifiers,
                 new RetryPolicy(config.maxAttempts(), config.retryBackoffMin(), config.retryBackoffMax()),
-                config.sendTimeout(), OfflineTaskConsumer.pauseOn(stopping));
-        NotificationPlanner planner = new NotificationPlanner(tokens::findByUids, mutes::muted, messages::recalledAmong);
+                config.sendTimeout(), OfflineTaskConsumer.pauseOn(stopping),
+                n -> tokens.deleteIfUnchanged(n.uid(), n.deviceId(), n.provider(), n.token()),
+                messages::recalledAmong);
+        NotificationPlanner.Badges badges = unread == null || !config.badges() ? NotificationPlanner.Badges.NONE
+                : uid -> OptionalInt.of((int) Math.min(Integer.MAX_VALUE, unread.total(uid)));
+        NotificationPlanner planner = new NotificationPlanner(tokens::findByUids, mutes::muted, messages::recalledAmong,
+                NotificationPlanner.Mentions.NOT_TRACKED, badges);
         consumer = new OfflineTaskConsumer(new KafkaConsumer<>(consumerProperties()), topics.offline(), planner,
                 sender, new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), stopping, Clock.systemUTC());
         thread = new Thread(consumer, "notifier-offline-consumer");

@@ -1,6 +1,8 @@
 package io.magpie.router.notify;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -15,15 +17,16 @@ import java.util.regex.Pattern;
  * <p>How an adapter plugs in: the role's composition root builds the registry, e.g.
  * <pre>{@code
  * PushNotifierRegistry notifiers = PushNotifierRegistry.builder()
- *         .registerBuiltIns(config)                    // "webhook", when config.webhookUrl() is set
- *         .register("apns", new MyApnsNotifier(...))   // any PushNotifier
+ *         .registerBuiltIns(config)                    // "webhook", "apns", "fcm": those config enables
+ *         .register("hms", new MyHmsNotifier(...))     // any PushNotifier
  *         .build();
  * }</pre>
  * Tokens whose provider has no notifier are skipped (logged), never retried.
  *
- * <p>Immutable and thread-safe once built.
+ * <p>The registry owns its notifiers: {@link #close()} closes those that are {@link AutoCloseable}
+ * (the APNs client's connections, the FCM token fetcher). Immutable and thread-safe once built.
  */
-public final class PushNotifierRegistry {
+public final class PushNotifierRegistry implements AutoCloseable {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,32}");
 
@@ -37,7 +40,10 @@ public final class PushNotifierRegistry {
         return new Builder();
     }
 
-    /** The built-in notifiers {@code config} enables: {@code webhook} if a webhook URL is set. */
+    /**
+     * The built-in notifiers {@code config} enables: {@code webhook} if a webhook URL is set, {@code apns}
+     * and {@code fcm} if their settings are.
+     */
     public static PushNotifierRegistry builtIn(NotifierConfig config) {
         return builder().registerBuiltIns(config).build();
     }
@@ -51,6 +57,34 @@ public final class PushNotifierRegistry {
     /** The registered provider names, lower case. */
     public Set<String> providers() {
         return notifiers.keySet();
+    }
+
+    /** Closes every notifier that is {@link AutoCloseable}; the first failure is thrown after all were tried. */
+    @Override
+    public void close() {
+        closeAll(notifiers.values());
+    }
+
+    private static void closeAll(Iterable<PushNotifier> notifiers) {
+        RuntimeException first = null;
+        for (PushNotifier n : notifiers) {
+            if (n instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    RuntimeException failure = e instanceof RuntimeException r ? r
+                            : new IllegalStateException("closing push notifier " + n + " failed", e);
+                    if (first == null) {
+                        first = failure;
+                    } else {
+                        first.addSuppressed(failure);
+                    }
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Collects notifiers; not thread-safe. */
@@ -80,11 +114,36 @@ public final class PushNotifierRegistry {
             return this;
         }
 
-        /** Registers the {@link WebhookNotifier} under {@code webhook} if {@code config} has a webhook URL. */
+        /**
+         * Registers the {@link WebhookNotifier} under {@code webhook} if {@code config} has a webhook URL, the
+         * {@link ApnsNotifier} under {@code apns} if it has APNs settings, the {@link FcmNotifier} under
+         * {@code fcm} if it has FCM settings.
+         *
+         * @throws IllegalArgumentException when a key or certificate file cannot be read (what was built
+         *                                  here so far is closed)
+         */
         public Builder registerBuiltIns(NotifierConfig config) {
-            if (config.webhookUrl() != null) {
-                register(WebhookNotifier.PROVIDER, new WebhookNotifier(config.webhookUrl(), config.sendTimeout(),
-                        config.webhookAuthorization()));
+            List<PushNotifier> built = new ArrayList<>();
+            try {
+                if (config.webhookUrl() != null) {
+                    register(WebhookNotifier.PROVIDER, new WebhookNotifier(config.webhookUrl(), config.sendTimeout(),
+                            config.webhookAuthorization()));
+                }
+                if (config.apns() != null) {
+                    built.add(ApnsNotifier.create(config.apns(), config.sendTimeout()));
+                    register(ApnsNotifier.PROVIDER, built.get(built.size() - 1));
+                }
+                if (config.fcm() != null) {
+                    built.add(FcmNotifier.create(config.fcm(), config.sendTimeout()));
+                    register(FcmNotifier.PROVIDER, built.get(built.size() - 1));
+                }
+            } catch (RuntimeException e) {
+                try {
+                    closeAll(built);
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
             }
             return this;
         }

@@ -88,9 +88,10 @@ public final class OfflineTaskConsumer implements Runnable {
             if (outcome.abandoned()) {
                 return false; // shut down in a retry wait: left uncommitted for the next owner
             }
-            log.debug("[{}] batch of {} tasks: {} delivered, {} failed, {} without notifier, {} muted, {} users"
-                            + " without token, {} recalled", topic, tasks.size(), outcome.delivered(), outcome.failed(),
-                    outcome.skipped(), plan.mutedTasks(), plan.tasksWithoutToken(), plan.recalledTasks());
+            log.debug("[{}] batch of {} tasks: {} delivered, {} failed ({} dead tokens removed), {} without notifier,"
+                            + " {} muted, {} users without token, {} recalled (+{} before a retry)", topic, tasks.size(),
+                    outcome.delivered(), outcome.failed(), outcome.deadTokens(), outcome.skipped(), plan.mutedTasks(),
+                    plan.tasksWithoutToken(), plan.recalledTasks(), outcome.recalled());
             return true;
         }
 

@@ -67,4 +67,40 @@ class NotificationPlannerTest {
 
         assertEquals(1, plan.notifications().size());
     }
+
+    @Test
+    void aMentionPassesAMuteOnlyThroughTheMentionsHookAndEveryNotificationCarriesTheUsersBadge() {
+        List<Long> badgeLookups = new ArrayList<>();
+        NotificationPlanner withHooks = new NotificationPlanner(
+                uids -> Map.of(43L, List.of(new DeviceToken(43, "phone", "ANDROID", "fcm", "f-1", 1),
+                        new DeviceToken(43, "tab", "ANDROID", "fcm", "f-2", 1))),
+                (uid, conv) -> conv.equals("g_5"),
+                msgIds -> Set.of(),
+                t -> t.getSeq() == 2, // the hook: "mentioned" in seq 2 only
+                uid -> {
+                    badgeLookups.add(uid);
+                    return java.util.OptionalInt.of(12);
+                });
+
+        NotificationPlanner.Plan plan = withHooks.plan(List.of(task(43, "g_5", 1), task(43, "g_5", 2),
+                task(43, "s_7_43", 3)));
+
+        assertEquals(List.of("2:phone", "2:tab", "3:phone", "3:tab"), plan.notifications().stream()
+                .map(n -> n.seq() + ":" + n.deviceId()).toList(), "one per device token; muted seq 1 left out");
+        assertEquals(1, plan.mutedTasks());
+        plan.notifications().forEach(n -> {
+            assertEquals(java.util.OptionalInt.of(12), n.badge());
+            assertEquals(PushNotification.Priority.NORMAL, n.priority());
+            assertEquals(n.conversationId(), n.collapseKey());
+        });
+        assertEquals(List.of(43L), badgeLookups, "one badge read per user and batch");
+    }
+
+    @Test
+    void withoutMentionsTrackedAMutedConversationIsNeverNotifiedAndNoBadgeIsSent() {
+        NotificationPlanner.Plan plan = planner.plan(List.of(task(43, "g_5", 1), task(42, "s_7_42", 2)));
+
+        assertEquals(1, plan.mutedTasks());
+        plan.notifications().forEach(n -> assertEquals(java.util.OptionalInt.empty(), n.badge()));
+    }
 }

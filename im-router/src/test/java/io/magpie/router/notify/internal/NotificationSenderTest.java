@@ -12,11 +12,15 @@ import io.magpie.router.notify.PushNotifierRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +30,18 @@ class NotificationSenderTest {
     private final List<Duration> waits = new ArrayList<>();
     private final Scripted webhook = new Scripted();
     private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1));
+    /** Tokens the sender removed as dead. */
+    private final List<PushNotification> removed = new ArrayList<>();
+    /** Message ids "recalled" so far; the sender asks before each retry round. */
+    private final Set<Long> recalledIds = new HashSet<>();
+    private final Function<Collection<Long>, Set<Long>> recalled = ids -> {
+        Set<Long> hit = new HashSet<>(ids);
+        hit.retainAll(recalledIds);
+        return hit;
+    };
     private final NotificationSender sender = new NotificationSender(
             PushNotifierRegistry.builder().register("webhook", webhook).build(), policy, Duration.ofSeconds(5),
-            d -> waits.add(d));
+            d -> waits.add(d), removed::add, recalled);
 
     /** Answers each send with the next scripted outcome; success once the script is used up. */
     static final class Scripted implements PushNotifier {
@@ -130,7 +143,7 @@ class NotificationSenderTest {
     @Test
     void aNotifierThatNeverAnswersTimesOutAndIsRetried() {
         NotificationSender quick = new NotificationSender(PushNotifierRegistry.builder().register("webhook", webhook)
-                .build(), policy, Duration.ofMillis(100), d -> waits.add(d));
+                .build(), policy, Duration.ofMillis(100), d -> waits.add(d), removed::add, recalled);
         webhook.script.add(new CompletableFuture<Void>());
 
         NotificationSender.Outcome o = quick.sendAll(List.of(note("webhook", 1)));
@@ -150,12 +163,74 @@ class NotificationSenderTest {
     @Test
     void aShutdownDuringAWaitAbandonsTheBatch() {
         NotificationSender stopping = new NotificationSender(PushNotifierRegistry.builder()
-                .register("webhook", webhook).build(), policy, Duration.ofSeconds(5), d -> false);
+                .register("webhook", webhook).build(), policy, Duration.ofSeconds(5), d -> false, removed::add,
+                recalled);
         webhook.script.add(retryable());
 
         NotificationSender.Outcome o = stopping.sendAll(List.of(note("webhook", 1)));
 
         assertTrue(o.abandoned());
         assertEquals(1, webhook.calls.size());
+    }
+
+    @Test
+    void aDeadTokenIsRemovedAndNotRetriedWhileTheOtherDevicesAreServed() {
+        PushNotification dead = new PushNotification(42, "old-phone", "webhook", "gone", "s_7_42", 901, 1, 7, "hi");
+        PushNotification live = new PushNotification(42, "tablet", "webhook", "ok", "s_7_42", 901, 1, 7, "hi");
+        webhook.script.add(NotificationException.deadToken("HTTP 410 Unregistered"));
+
+        NotificationSender.Outcome o = sender.sendAll(List.of(dead, live));
+
+        assertEquals(new NotificationSender.Outcome(1, 1, 0, false, 1, 0), o);
+        assertEquals(List.of(dead), removed);
+        assertEquals(2, webhook.calls.size(), "one attempt each: a dead token is never retried");
+        assertEquals(List.of(), waits);
+    }
+
+    @Test
+    void aFailedRemovalOfADeadTokenIsLoggedAndTheBatchEnds() {
+        NotificationSender failing = new NotificationSender(PushNotifierRegistry.builder()
+                .register("webhook", webhook).build(), policy, Duration.ofSeconds(5), d -> waits.add(d),
+                n -> {
+                    throw new IllegalStateException("MySQL is down");
+                }, recalled);
+        webhook.script.add(NotificationException.deadToken("HTTP 410 Unregistered"));
+
+        NotificationSender.Outcome o = failing.sendAll(List.of(note("webhook", 1)));
+
+        assertEquals(new NotificationSender.Outcome(0, 1, 0, false, 0, 0), o);
+        assertEquals(1, webhook.calls.size());
+    }
+
+    @Test
+    void aMessageRecalledWhileItsNotificationWaitsForARetryIsNotSentAgain() {
+        webhook.script.add(retryable());
+        webhook.script.add(retryable());
+        PushNotifier recallingWebhook = n -> {
+            CompletableFuture<Void> f = webhook.send(n);
+            recalledIds.add(n.msgId()); // recalled while the first attempt was out
+            return f;
+        };
+        NotificationSender s = new NotificationSender(PushNotifierRegistry.builder()
+                .register("webhook", recallingWebhook).build(), policy, Duration.ofSeconds(5), d -> waits.add(d),
+                removed::add, recalled);
+
+        NotificationSender.Outcome o = s.sendAll(List.of(note("webhook", 1)));
+
+        assertEquals(new NotificationSender.Outcome(0, 0, 0, false, 0, 1), o);
+        assertEquals(1, webhook.calls.size(), "not retried once recalled");
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheBackoffIsWaitedButNeverBeyondTheLongestBackoff() {
+        webhook.script.add(NotificationException.retryAfter("HTTP 429", Duration.ofMillis(700)));
+        webhook.script.add(NotificationException.retryAfter("HTTP 503", Duration.ofMinutes(10)));
+        webhook.script.add(NotificationException.retryAfter("HTTP 503", Duration.ofMillis(1)));
+
+        NotificationSender.Outcome o = sender.sendAll(List.of(note("webhook", 1)));
+
+        assertEquals(new NotificationSender.Outcome(1, 0, 0, false), o);
+        assertEquals(List.of(Duration.ofMillis(700), Duration.ofSeconds(1), Duration.ofMillis(400)), waits,
+                "Retry-After 700 ms over a 100 ms backoff; 10 min capped at the 1 s longest; 1 ms under 400 ms");
     }
 }
