@@ -52,7 +52,7 @@ final class ChatActions {
     static String format(Message m, long peer, String myDevice) {
         if (m.getConversationType() == ConversationType.GROUP) {
             return "[" + m.getConversationId() + " #" + m.getSeq() + " uid " + m.getSenderUid() + "] "
-                    + GroupEvents.of(m).map(GroupEvents::describe).orElse(m.getContent().getText());
+                    + GroupEvents.of(m).map(GroupEvents::describe).orElse(ChatContent.describe(m.getContent()));
         }
         String from = m.getSenderDeviceId();
         String who = m.getSenderUid() == peer ? "them"
@@ -60,7 +60,7 @@ final class ChatActions {
         String text = switch (m.getStatus()) {
             case RECALLED -> "(message recalled)";
             case DELETED -> "(deleted for you)";
-            default -> m.getContent().getText();
+            default -> ChatContent.describe(m.getContent());
         };
         return "[#" + m.getSeq() + " " + who + "] " + text;
     }
