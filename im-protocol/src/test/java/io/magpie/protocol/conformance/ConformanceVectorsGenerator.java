@@ -27,6 +27,7 @@ import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.KickReason;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.LoginRequest;
+import io.magpie.protocol.proto.Location;
 import io.magpie.protocol.proto.MediaInfo;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageActionRequest;
@@ -119,13 +120,20 @@ public final class ConformanceVectorsGenerator {
                         .setConversationType(ConversationType.GROUP).setTargetId(77)
                         .setContent(MessageContent.newBuilder().setType(MessageType.IMAGE).setText("our cat")
                                 .setMedia(MediaInfo.newBuilder().setUrl("https://cdn.example.com/cat.jpg")
-                                        .setMimeType("image/jpeg").setSizeBytes(5_000_000_000L).setWidth(1920)
+                                        .setMimeType("image/jpeg").setSizeBytes(5_000_000).setWidth(1920)
                                         .setHeight(1080))).build()),
                 new Vector("send_custom_bytes", "SEND of CUSTOM content: bytes are base64 in the JSON mapping",
                         Command.SEND, 9, SendRequest.newBuilder().setClientMsgId("c-3")
                         .setConversationType(ConversationType.SINGLE).setTargetId(10002)
-                        .setContent(MessageContent.newBuilder().setType(MessageType.CUSTOM)
+                        .setContent(MessageContent.newBuilder().setType(MessageType.CUSTOM).setCustomType("com.example.raw")
                                 .setCustom(ByteString.copyFrom(new byte[] {0, 1, 2, (byte) 0xfe, (byte) 0xff})))
+                        .build()),
+                new Vector("send_location", "SEND of a LOCATION (Location: two doubles, fixed 64-bit)",
+                        Command.SEND, 10, SendRequest.newBuilder().setClientMsgId("c-4")
+                        .setConversationType(ConversationType.SINGLE).setTargetId(10002)
+                        .setContent(MessageContent.newBuilder().setType(MessageType.LOCATION)
+                                .setLocation(Location.newBuilder().setLatitude(48.8584).setLongitude(2.2945)
+                                        .setName("Eiffel Tower")))
                         .build()),
                 new Vector("send_ack_large_msg_id", "SEND_ACK whose msg_id (above 2^53) needs BigInt or a string",
                         Command.SEND_ACK, 7, SendAck.newBuilder().setClientMsgId("c-1").setConversationId(CONV)
