@@ -8,9 +8,8 @@ import io.magpie.das.UserRestrictions.Restriction;
 import io.magpie.protocol.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
+import io.magpie.testkit.MutableClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ class SenderMutesTest {
 
     private final Map<Long, Restriction> stored = new HashMap<>();
     private final List<Collection<Long>> queries = new ArrayList<>();
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(START.toEpochMilli());
     private final SenderMutes mutes = new SenderMutes(uids -> {
         queries.add(List.copyOf(uids));
         Map<Long, Restriction> out = new HashMap<>();
@@ -81,28 +80,5 @@ class SenderMutesTest {
 
         assertTrue(mutes.check(send).isEmpty(), "ended at its until, without asking MySQL again");
         assertEquals(1, queries.size());
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = START;
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
