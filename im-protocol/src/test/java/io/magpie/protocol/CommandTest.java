@@ -39,6 +39,7 @@ class CommandTest {
         PUBLISHED.put(Command.PRESENCE, 29);
         PUBLISHED.put(Command.PRESENCE_ACK, 30);
         PUBLISHED.put(Command.PRESENCE_EVENT, 4103);
+        PUBLISHED.put(Command.ADMIN_OP, 4104);
     }
 
     @Test

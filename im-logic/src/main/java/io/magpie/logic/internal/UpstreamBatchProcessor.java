@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import io.magpie.logic.internal.UpstreamParser.Action;
+import io.magpie.logic.internal.UpstreamParser.Admin;
 import io.magpie.logic.internal.UpstreamParser.GroupOp;
 import io.magpie.logic.internal.UpstreamParser.Parsed;
 import io.magpie.logic.internal.UpstreamParser.Query;
@@ -42,6 +43,7 @@ public final class UpstreamBatchProcessor {
     private final PushTaskPublisher publisher;
     private final SignalProcessor signals;
     private final GroupOpProcessor groupOps;
+    private AdminOpProcessor adminOps;
     /** Stamps the hops of traced SENDs; null = push tasks leave without a trace. */
     private final Clock clock;
 
@@ -74,6 +76,15 @@ public final class UpstreamBatchProcessor {
         this.recalls = recalls;
         this.history = history;
         this.publisher = publisher;
+    }
+
+    /**
+     * Serves ADMIN_OP (the operator's delete, SYSTEM message and dismissal); without it they are logged and dropped.
+     * Called once while wiring, before the consumer runs.
+     */
+    public UpstreamBatchProcessor withAdminOps(AdminOpProcessor adminOps) {
+        this.adminOps = adminOps;
+        return this;
     }
 
     /**
@@ -131,6 +142,23 @@ public final class UpstreamBatchProcessor {
                     transients = new ArrayList<>();
                 }
                 pushes.addAll(groupOps.process(g.command().fromPartition(r.partition())));
+            } else if (parsed instanceof Admin a) {
+                if (adminOps == null) {
+                    log.error("[upstream {}-{}@{}] ADMIN_OP dropped: this server does not serve operator writes",
+                            r.topic(), r.partition(), r.offset());
+                    continue;
+                }
+                // like a GROUP change: in record order with the conversation's other writes
+                pushes.addAll(sends.process(commands));
+                commands = new ArrayList<>();
+                pushes.addAll(applyActions(readCommands, oneByOne));
+                readCommands = new ArrayList<>();
+                oneByOne = new ArrayList<>();
+                if (!transients.isEmpty()) {
+                    pushes.addAll(signals.process(transients));
+                    transients = new ArrayList<>();
+                }
+                pushes.addAll(adminOps.process(a.command(), r.partition()));
             } else if (parsed instanceof Refused f) {
                 pushes.add(PushTaskFactory.error(f.rejection()));
             } else if (parsed instanceof Unanswerable u) {
