@@ -122,7 +122,7 @@ public interface MessageListener {
     }
 
     /**
-     * An operator's broadcast to every online user (NOTICE_SYSTEM_BROADCAST, docs/PROTOCOL.md §9.18): show
+     * An operator's broadcast to every online user (NOTICE_SYSTEM_BROADCAST, docs/PROTOCOL.md §9.17): show
      * {@code notice}'s title and text as coming from the service. Never stored: it is not in SYNC or PULL.
      * SYSTEM messages to you or your groups arrive as messages ({@link #onMessage}) with content.system_notice.
      */
