@@ -214,7 +214,7 @@ public final class LogicService implements AutoCloseable {
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
-                            publisher, signals, groupOps, clock).withAdminOps(new AdminOpProcessor(
+                            publisher, signals, groupOps, clock, new AdminOpProcessor(
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new SystemMessageWriter(messages, groups::roster, assigner, store, fences,

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Step 5 for one polled batch of {@code upstream} records: parses them, stores the SENDs through
  * {@link SendBatchProcessor}, then applies the READs ({@link ReadProcessor}), RECALLs
- * ({@link RecallProcessor}), DELETEs and CLEARs ({@link OwnHistoryProcessor}), answers refused requests with ERRORs, and publishes those push tasks,
+ * ({@link RecallProcessor}), DELETEs and CLEARs ({@link OwnHistoryProcessor}), answers refused requests with ERRORs
+ * (GROUP changes and the operator's ADMIN_OPs are applied in record order with the rest), and publishes those push tasks,
  * waiting for Kafka's acks. SYNC and PULL are not answered here: they are handed back for the
  * {@link QueryStage}, which answers a bounded number after each batch so reads never hold up writes
  * (those that do not fit the backlog are answered SERVER_BUSY at once). Returns normally only when
@@ -43,7 +44,8 @@ public final class UpstreamBatchProcessor {
     private final PushTaskPublisher publisher;
     private final SignalProcessor signals;
     private final GroupOpProcessor groupOps;
-    private AdminOpProcessor adminOps;
+    /** Applies ADMIN_OP; null = they are logged and dropped. */
+    private final AdminOpProcessor adminOps;
     /** Stamps the hops of traced SENDs; null = push tasks leave without a trace. */
     private final Clock clock;
 
@@ -67,6 +69,14 @@ public final class UpstreamBatchProcessor {
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
             SignalProcessor signals, GroupOpProcessor groupOps, Clock clock) {
+        this(parser, sends, reads, recalls, history, publisher, signals, groupOps, clock, null);
+    }
+
+    /** @param adminOps applies the operator's writes (ADMIN_OP); null = they are logged and dropped */
+    public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
+            RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
+            SignalProcessor signals, GroupOpProcessor groupOps, Clock clock, AdminOpProcessor adminOps) {
+        this.adminOps = adminOps;
         this.clock = clock;
         this.signals = signals;
         this.groupOps = groupOps;
@@ -76,15 +86,6 @@ public final class UpstreamBatchProcessor {
         this.recalls = recalls;
         this.history = history;
         this.publisher = publisher;
-    }
-
-    /**
-     * Serves ADMIN_OP (the operator's delete, SYSTEM message and dismissal); without it they are logged and dropped.
-     * Called once while wiring, before the consumer runs.
-     */
-    public UpstreamBatchProcessor withAdminOps(AdminOpProcessor adminOps) {
-        this.adminOps = adminOps;
-        return this;
     }
 
     /**
