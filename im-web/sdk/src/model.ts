@@ -18,6 +18,8 @@ export interface Message {
   status: 'NORMAL' | 'RECALLED' | 'DELETED';
   /** SYSTEM messages: the decoded GroupEvent (PROTOCOL §9.16). */
   groupEvent?: GroupEventView;
+  /** SYSTEM messages from the service's operator: the notice (PROTOCOL §9.17); `text` is its text too. */
+  systemNotice?: { title: string; text: string };
   /** The decoded protobuf `magpie.v1.Message`. */
   raw: unknown;
 }
@@ -87,6 +89,11 @@ export function toMessage(m: PbMessage): Message {
     raw: m,
   };
   if (m.clientMsgId) out.clientMsgId = m.clientMsgId;
+  const notice = content?.systemNotice;
+  if (content?.type === MessageType.SYSTEM && notice) {
+    out.systemNotice = { title: notice.title, text: notice.text };
+    out.text = notice.text;
+  }
   const e = content?.groupEvent;
   if (content?.type === MessageType.SYSTEM && e) {
     const type = GroupEventType[e.type] ?? `UNKNOWN_${e.type}`;

@@ -150,7 +150,11 @@ public final class MagpieClient implements AutoCloseable {
                 new NoticeTee(delivery, () -> {
                     friends.onLoggedIn();
                     presence.onLoggedIn();
-                }, friends::onNotice, presence::onNotice, typing::onNotice, groups::onNotice), config.clock(),
+                }, friends::onNotice, presence::onNotice, typing::onNotice, groups::onNotice, n -> {
+                    if (n.getType() == io.magpie.protocol.proto.NoticeType.NOTICE_SYSTEM_BROADCAST) {
+                        listeners.onSystemBroadcast(n.getSystemNotice());
+                    }
+                }), config.clock(),
                 config.autoReconnect(), config.deviceId(), config.clientVersion(), this::refresh);
         this.logout = new SessionLogout(new SessionLogout.AccountApi() {
             @Override

@@ -120,4 +120,12 @@ public interface MessageListener {
      */
     default void onUnreadChanged(String conversationId, long unreadCount, long totalUnread) {
     }
+
+    /**
+     * An operator's broadcast to every online user (NOTICE_SYSTEM_BROADCAST, docs/PROTOCOL.md §9.17): show
+     * {@code notice}'s title and text as coming from the service. Never stored: it is not in SYNC or PULL.
+     * SYSTEM messages to you or your groups arrive as messages ({@link #onMessage}) with content.system_notice.
+     */
+    default void onSystemBroadcast(io.magpie.protocol.proto.SystemNotice notice) {
+    }
 }

@@ -24,6 +24,9 @@ import io.magpie.http.CrossOrigin;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.logic.internal.Access;
 import io.magpie.logic.internal.AdminRoutes;
+import io.magpie.logic.internal.AdminWriteRoutes;
+import io.magpie.logic.internal.BroadcastJobs;
+import io.magpie.logic.internal.OperatorWrites;
 import io.magpie.logic.internal.ClusterStats;
 import io.magpie.logic.internal.UserInspector;
 import io.magpie.logic.internal.UserModeration;
@@ -100,6 +103,8 @@ public final class AccountApi implements AutoCloseable {
     private final AdminAuth adminAuth;
     private final SessionApiRoutes sessionRoutes;
     private final AdminRoutes adminRoutes;
+    private final AdminWriteRoutes adminWriteRoutes;
+    private final BroadcastJobs broadcasts;
     private final GroupRoutes groupRoutes;
     private final SettingsRoutes settingsRoutes;
     private final ReceiptRoutes receiptRoutes;
@@ -156,9 +161,15 @@ public final class AccountApi implements AutoCloseable {
         this.sessionRoutes = new SessionApiRoutes(accounts, deviceSessions, sessionInfra.limiter(sessionSettings),
                 bodies, moderation);
         RouteTable routes = sessionInfra.redis() == null ? null : new RedisRouteTable(sessionInfra.redis());
+        ClusterStats stats = routes == null ? null : new ClusterStats(sessionInfra.redis(), routes);
         this.adminRoutes = new AdminRoutes(new UserInspector(accountTable, restrictions,
-                new DeviceSessionRepository(dataSource), routes, clock), moderation,
-                routes == null ? null : new ClusterStats(sessionInfra.redis(), routes), bodies);
+                new DeviceSessionRepository(dataSource), routes, clock), moderation, stats, bodies);
+        this.broadcasts = stats == null || sessionInfra.producer() == null ? null : new BroadcastJobs(
+                sessionInfra.redis(), stats, sessionInfra.producer(), sessionInfra.pushTopic(), ids.versions(),
+                config.broadcastRate(), clock);
+        this.adminWriteRoutes = new AdminWriteRoutes(new OperatorWrites(accountTable, groups,
+                new MessageRepository(dataSource), sessionInfra.producer(), new Topics(config.topicPrefix()).upstream(),
+                clock), broadcasts, bodies);
         this.groupRoutes = new GroupRoutes(new GroupService(groups, accountTable,
                 new GroupJoinRequests(dataSource, clock), new Relations(dataSource), new MessageStore(dataSource, new MessageRepository(dataSource),
                 new ConversationRepository(dataSource, clock), groups), ids.groupIds(), ids.versions(), clock,
@@ -272,6 +283,7 @@ public final class AccountApi implements AutoCloseable {
         javalin.post("/v1/accounts", this::register, Access.OPEN);
         sessionRoutes.register(javalin);
         adminRoutes.register(javalin);
+        adminWriteRoutes.register(javalin);
         javalin.get("/v1/accounts/{uid}", this::profile);
         javalin.get("/v1/accounts", this::findByUsername);
         groupRoutes.register(javalin);
@@ -326,6 +338,9 @@ public final class AccountApi implements AutoCloseable {
             app.stop();
             app = null;
             log.info("[logic] account API stopped");
+        }
+        if (broadcasts != null) {
+            broadcasts.close();
         }
     }
 

@@ -64,6 +64,8 @@ import java.util.Objects;
  * @param wordFilter         the sensitive-word filter ({@code logic.word-filter.*}); default off
  * @param rateLimits         messages per user across the cluster ({@code logic.rate-limits.*}); default
  *                           {@link SendRateLimits#DEFAULTS}
+ * @param broadcastRate      how many online users per second an operator's broadcast reaches
+ *                           ({@code logic.admin-broadcast-rate}); 1-100,000, default 500
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -97,7 +99,8 @@ public record LogicConfig(
         String webLsbUrl,
         ContentLimits content,
         WordFilterConfig wordFilter,
-        SendRateLimits rateLimits) {
+        SendRateLimits rateLimits,
+        int broadcastRate) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -120,6 +123,7 @@ public record LogicConfig(
     public static final int DEFAULT_QUERY_BACKLOG = 10_000;
     public static final Duration DEFAULT_WRITE_IDLE_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RECALL_WINDOW = Duration.ofMinutes(2);
+    public static final int DEFAULT_BROADCAST_RATE = 500;
 
     public LogicConfig {
         if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
@@ -163,6 +167,7 @@ public record LogicConfig(
         writeIdleTimeout = range("logic.write-idle-timeout", writeIdleTimeout, Duration.ofSeconds(1),
                 Duration.ofMinutes(5));
         recallWindow = range("logic.recall-window", recallWindow, Duration.ZERO, Duration.ofDays(7));
+        range("logic.admin-broadcast-rate", broadcastRate, 1, 100_000);
         Objects.requireNonNull(tls, "tls (default TlsConfig.DISABLED)");
         sessions = Objects.requireNonNullElse(sessions, SessionSettings.defaults());
         presence = Objects.requireNonNullElse(presence, PresenceConfig.defaults());
@@ -261,6 +266,7 @@ public record LogicConfig(
         private ContentLimits content = ContentLimits.defaults();
         private WordFilterConfig wordFilter = WordFilterConfig.DISABLED;
         private SendRateLimits rateLimits = SendRateLimits.DEFAULTS;
+        private int broadcastRate = DEFAULT_BROADCAST_RATE;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -297,6 +303,7 @@ public record LogicConfig(
         public Builder content(ContentLimits v) { this.content = v; return this; }
         public Builder wordFilter(WordFilterConfig v) { this.wordFilter = v; return this; }
         public Builder rateLimits(SendRateLimits v) { this.rateLimits = v; return this; }
+        public Builder broadcastRate(int v) { this.broadcastRate = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
@@ -304,7 +311,7 @@ public record LogicConfig(
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
-                    cors, webLsbUrl, content, wordFilter, rateLimits);
+                    cors, webLsbUrl, content, wordFilter, rateLimits, broadcastRate);
         }
     }
 }

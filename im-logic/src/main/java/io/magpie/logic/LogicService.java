@@ -33,7 +33,9 @@ import io.magpie.idgen.WorkerIdLease;
 import io.magpie.bus.Backoff;
 import io.magpie.bus.BusClients;
 import io.magpie.bus.ConsumerLoop;
+import io.magpie.logic.internal.AdminOpProcessor;
 import io.magpie.logic.internal.GroupOpProcessor;
+import io.magpie.logic.internal.SystemMessageWriter;
 import io.magpie.logic.internal.GroupOps;
 import io.magpie.logic.internal.MessageAssigner;
 import io.magpie.logic.internal.PartitionFences;
@@ -212,7 +214,11 @@ public final class LogicService implements AutoCloseable {
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
-                            publisher, signals, groupOps, clock), queries, assigner,
+                            publisher, signals, groupOps, clock, new AdminOpProcessor(
+                            new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
+                                    snowflake, config.recallWindow(), clock),
+                            new SystemMessageWriter(messages, groups::roster, assigner, store, fences,
+                                    config.largeGroupThreshold()), groupOps, fences)), queries, assigner,
                     new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock, metrics);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;

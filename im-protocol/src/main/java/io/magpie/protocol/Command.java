@@ -44,9 +44,11 @@ public enum Command {
     LINK_PROOF(4101),
     LINK_READY(4102),
     /** Gate -> logic on {@code upstream}: a session of the envelope's uid started or ended (presence). */
-    PRESENCE_EVENT(4103);
+    PRESENCE_EVENT(4103),
+    /** Logic's admin API -> the conversation's writer on {@code upstream}: an operator's write (AdminCommand). */
+    ADMIN_OP(4104);
 
-    private static final Command[] BY_CODE = new Command[4104];
+    private static final Command[] BY_CODE = new Command[4105];
 
     static {
         for (Command c : values()) {

@@ -39,6 +39,7 @@ class CommandTest {
         PUBLISHED.put(Command.PRESENCE, 29);
         PUBLISHED.put(Command.PRESENCE_ACK, 30);
         PUBLISHED.put(Command.PRESENCE_EVENT, 4103);
+        PUBLISHED.put(Command.ADMIN_OP, 4104);
     }
 
     @Test
@@ -61,7 +62,7 @@ class CommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 31, 4096, 4104, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
+    @ValueSource(ints = {0, 31, 4096, 4105, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
     void knowsNoCommandForAnUnassignedCode(int code) {
         assertEquals(Optional.empty(), Command.fromCode(code));
         assertEquals("UNKNOWN(" + code + ")", Command.nameOf(code));
@@ -71,7 +72,7 @@ class CommandTest {
     void marksOnlyRouterToGateCommandsInternal() {
         Set<Command> internal = Arrays.stream(Command.values()).filter(Command::internal).collect(Collectors.toSet());
         assertEquals(Set.of(Command.GATE_PUSH, Command.GATE_PUSH_ACK, Command.LINK_HELLO, Command.LINK_CHALLENGE,
-                Command.LINK_PROOF, Command.LINK_READY, Command.PRESENCE_EVENT), internal);
+                Command.LINK_PROOF, Command.LINK_READY, Command.PRESENCE_EVENT, Command.ADMIN_OP), internal);
         assertFalse(Command.LOGOUT.internal());
         assertTrue(Command.GATE_PUSH.code() >= 4096);
     }

@@ -128,6 +128,8 @@ public final class SampleBodies {
                     .setOnline(true).addPlatforms(Platform.ANDROID).setDeviceCount(1).setStatusText("here"))
                     .setWatching(1).build();
             case PRESENCE_EVENT -> PresenceEvent.newBuilder().setOnline(true).build();
+            case ADMIN_OP -> io.magpie.protocol.proto.AdminCommand.newBuilder().setOpId("admin-1")
+                    .setDismissGroup(io.magpie.protocol.proto.AdminDismissGroup.newBuilder().setGroupId(77)).build();
         };
     }
 
@@ -166,6 +168,7 @@ public final class SampleBodies {
             case PRESENCE -> PresenceRequest.parser();
             case PRESENCE_ACK -> PresenceAck.parser();
             case PRESENCE_EVENT -> PresenceEvent.parser();
+            case ADMIN_OP -> io.magpie.protocol.proto.AdminCommand.parser();
         };
     }
 }

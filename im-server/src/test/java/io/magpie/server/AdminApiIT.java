@@ -17,6 +17,7 @@ import io.magpie.client.Credentials;
 import io.magpie.client.MagpieClient;
 import io.magpie.client.MagpieErrorException;
 import io.magpie.client.MessageListener;
+import io.magpie.client.RecalledMessage;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.protocol.Command;
@@ -25,6 +26,10 @@ import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Error;
+import io.magpie.protocol.proto.GroupEventType;
+import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.SystemNotice;
 import io.magpie.protocol.proto.Kick;
 import io.magpie.protocol.proto.KickReason;
 import io.magpie.protocol.proto.LoginAck;
@@ -228,6 +233,152 @@ class AdminApiIT {
         await().atMost(30, SECONDS).until(() -> sendError(sender, dave) == null);
     }
 
+    @Test
+    void anOperatorDeletesAMessageForEveryoneWithoutWindowOrMembershipAndUnknownOnesAre404() throws Exception {
+        register("adm_del_a");
+        long bob = register("adm_del_b");
+        Device alice = connect("adm_del_a", "del-a");
+        List<RecalledMessage> recalls = new CopyOnWriteArrayList<>();
+        Device bobPhone = connect("adm_del_b", "del-b", new MessageListener() {
+            @Override
+            public void onRecalled(RecalledMessage recalled) {
+                recalls.add(recalled);
+            }
+        });
+        var ack = alice.client.sendText(ConversationType.SINGLE, bob, "delete me").get(20, SECONDS);
+
+        HttpResponse<String> deleted = call("DELETE", "/v1/admin/conversations/" + ack.getConversationId()
+                + "/messages/" + ack.getSeq(), ADMIN, null);
+
+        JsonNode body = applied(deleted, 200, "/v1/admin/conversations/" + ack.getConversationId() + "/messages/"
+                + ack.getSeq());
+        assertEquals(ack.getSeq(), body.get("seq").asLong());
+        assertEquals(ack.getMsgId(), body.get("msgId").asLong());
+        await().atMost(20, SECONDS).until(() -> !recalls.isEmpty());
+        RecalledMessage recalled = recalls.get(0);
+        assertEquals(ack.getSeq(), recalled.seq());
+        assertEquals(0, recalled.recalledBy(), "the operator recalled it");
+        assertEquals(body.get("version").asLong(), recalled.version());
+        assertEquals(200, call("DELETE", "/v1/admin/conversations/" + ack.getConversationId() + "/messages/"
+                + ack.getSeq(), ADMIN, null).statusCode(), "deleting it again changes nothing");
+        assertError(call("DELETE", "/v1/admin/conversations/" + ack.getConversationId() + "/messages/9999", ADMIN,
+                null), 404, "NOT_FOUND", "seq 9999");
+        assertError(call("DELETE", "/v1/admin/conversations/x_1/messages/1", ADMIN, null), 400, "BAD_REQUEST", "x_1");
+        assertError(call("DELETE", "/v1/admin/conversations/" + ack.getConversationId() + "/messages/1", null, null),
+                401, "UNAUTHORIZED", "admin");
+        assertTrue(bobPhone.kicks.isEmpty());
+    }
+
+    @Test
+    void aSystemMessageToAUserArrivesInTheirConversationWithTheNoticeAccount() throws Exception {
+        long team = register("adm_team");
+        long carol = register("adm_notified");
+        List<Message> got = new CopyOnWriteArrayList<>();
+        connect("adm_notified", "notice-phone", new MessageListener() {
+            @Override
+            public void onMessage(Message message) {
+                got.add(message);
+            }
+        });
+
+        HttpResponse<String> sent = call("POST", "/v1/admin/users/" + carol + "/messages", ADMIN,
+                "{\"fromUid\":" + team + ",\"title\":\"Security\",\"text\":\"A new device signed in.\"}");
+
+        JsonNode body = applied(sent, 201, "/v1/admin/users/" + carol + "/messages");
+        assertEquals("s_" + Math.min(team, carol) + "_" + Math.max(team, carol), body.get("conversationId").asText());
+        await().atMost(20, SECONDS).until(() -> !got.isEmpty());
+        Message m = got.get(0);
+        assertEquals(team, m.getSenderUid());
+        assertEquals(body.get("seq").asLong(), m.getSeq());
+        assertEquals(MessageType.SYSTEM, m.getContent().getType());
+        assertEquals("Security", m.getContent().getSystemNotice().getTitle());
+        assertEquals("A new device signed in.", m.getContent().getSystemNotice().getText());
+        assertError(call("POST", "/v1/admin/users/987654321012/messages", ADMIN, "{\"fromUid\":" + team
+                + ",\"text\":\"hi\"}"), 404, "NOT_FOUND", "987654321012");
+        assertError(call("POST", "/v1/admin/users/" + carol + "/messages", ADMIN, "{\"fromUid\":" + team + "}"),
+                400, "BAD_REQUEST", "text");
+        assertError(call("POST", "/v1/admin/users/" + carol + "/messages", ADMIN, "{\"text\":\"hi\"}"),
+                400, "BAD_REQUEST", "fromUid");
+    }
+
+    @Test
+    void aGroupGetsTheOperatorsSystemMessageThenTheOperatorDismissesIt() throws Exception {
+        register("adm_g_owner");
+        long member = register("adm_g_member");
+        Credentials owner = new AccountClient(config("g-owner")).login("adm_g_owner", PASSWORD, "g-owner",
+                Platform.ANDROID);
+        long group = new AccountClient(config("g-owner")).createGroup(owner, "admin IT", List.of(member));
+        List<Message> got = new CopyOnWriteArrayList<>();
+        connect("adm_g_member", "g-member", new MessageListener() {
+            @Override
+            public void onMessage(Message message) {
+                if (message.getContent().getType() == MessageType.SYSTEM) {
+                    got.add(message);
+                }
+            }
+        });
+
+        JsonNode notice = applied(call("POST", "/v1/admin/groups/" + group + "/messages", ADMIN,
+                "{\"text\":\"This group is under review.\"}"), 201, "/v1/admin/groups/" + group + "/messages");
+        await().atMost(20, SECONDS).until(() -> got.stream().anyMatch(m -> m.getSeq() == notice.get("seq").asLong()));
+        Message m = got.stream().filter(x -> x.getSeq() == notice.get("seq").asLong()).findFirst().orElseThrow();
+        assertEquals(0, m.getSenderUid(), "sent by the operator");
+        assertEquals("g_" + group, m.getConversationId());
+        assertEquals("This group is under review.", m.getContent().getSystemNotice().getText());
+
+        JsonNode dismissed = applied(call("DELETE", "/v1/admin/groups/" + group, ADMIN, null), 200,
+                "/v1/admin/groups/" + group);
+        await().atMost(20, SECONDS).until(() -> got.stream().anyMatch(x -> x.getSeq() == dismissed.get("seq").asLong()));
+        Message end = got.stream().filter(x -> x.getSeq() == dismissed.get("seq").asLong()).findFirst().orElseThrow();
+        assertEquals(GroupEventType.GROUP_DISMISSED, end.getContent().getGroupEvent().getType());
+        assertEquals(0, end.getContent().getGroupEvent().getOperatorUid());
+        assertError(call("DELETE", "/v1/admin/groups/" + group, ADMIN, null), 404, "NOT_FOUND", "dismissed");
+        assertError(call("POST", "/v1/admin/groups/" + group + "/messages", ADMIN, "{\"text\":\"late\"}"), 404,
+                "NOT_FOUND", "dismissed");
+        assertError(call("DELETE", "/v1/admin/groups/987654321012", ADMIN, null), 404, "NOT_FOUND", "does not exist");
+        assertError(call("DELETE", "/v1/admin/conversations/g_" + group + "/messages/" + dismissed.get("seq").asLong(),
+                ADMIN, null), 403, "FORBIDDEN", "change of the group");
+    }
+
+    @Test
+    void aBroadcastReachesAnOnlineUserAndItsProgressEndsDone() throws Exception {
+        register("adm_bc");
+        List<SystemNotice> got = new CopyOnWriteArrayList<>();
+        connect("adm_bc", "bc-phone", new MessageListener() {
+            @Override
+            public void onSystemBroadcast(SystemNotice notice) {
+                got.add(notice);
+            }
+        });
+
+        HttpResponse<String> started = call("POST", "/v1/admin/broadcasts", ADMIN,
+                "{\"title\":\"Maintenance\",\"text\":\"Restart at 02:00 UTC.\"}");
+
+        assertEquals(202, started.statusCode(), started.body());
+        long id = json(started).get("id").asLong();
+        await().atMost(30, SECONDS).until(() -> got.stream().anyMatch(n -> n.getBroadcastId() == id));
+        SystemNotice n = got.stream().filter(x -> x.getBroadcastId() == id).findFirst().orElseThrow();
+        assertEquals("Maintenance", n.getTitle());
+        assertEquals("Restart at 02:00 UTC.", n.getText());
+        JsonNode done = await().atMost(30, SECONDS).until(() -> json(call("GET", "/v1/admin/broadcasts/" + id, ADMIN,
+                null)), j -> j.get("state").asText().equals("DONE"));
+        assertTrue(done.get("total").asLong() >= 1 && done.get("sent").asLong() == done.get("total").asLong(),
+                done.toString());
+        assertError(call("GET", "/v1/admin/broadcasts/12345", ADMIN, null), 404, "NOT_FOUND", "12345");
+        assertError(call("POST", "/v1/admin/broadcasts", ADMIN, "{\"text\":\"\"}"), 400, "BAD_REQUEST", "text");
+    }
+
+    /** An operator's write answered 200/201 once applied, or 202 while the writer has not applied it yet. */
+    private JsonNode applied(HttpResponse<String> r, int status, String path) throws Exception {
+        if (r.statusCode() == 202) {
+            throw new AssertionError("not applied within the API's wait (the bus is slow?): " + r.body() + " " + path);
+        }
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        assertTrue(body.get("applied").asBoolean(), r.body());
+        return body;
+    }
+
     /** The ERROR that refused a SEND, or null when it was acknowledged. */
     private static MagpieErrorException sendError(Device sender, long to) throws Exception {
         try {
@@ -243,6 +394,11 @@ class AdminApiIT {
     }
 
     private Device connect(String name, String deviceId) throws Exception {
+        return connect(name, deviceId, new MessageListener() {
+        });
+    }
+
+    private Device connect(String name, String deviceId, MessageListener listener) throws Exception {
         ClientConfig config = config(deviceId);
         Credentials credentials = new AccountClient(config).login(name, PASSWORD, deviceId, Platform.ANDROID);
         MagpieClient client = new MagpieClient(config);
@@ -254,6 +410,7 @@ class AdminApiIT {
                 kicks.add(kick);
             }
         });
+        client.addListener(listener);
         LoginAck ack = client.connect(credentials).get(20, SECONDS);
         return new Device(client, credentials, ack, kicks);
     }

@@ -101,6 +101,11 @@ public final class Listeners implements MessageListener {
     }
 
     @Override
+    public void onSystemBroadcast(io.magpie.protocol.proto.SystemNotice notice) {
+        each(l -> l.onSystemBroadcast(notice), "an operator's broadcast " + notice.getBroadcastId());
+    }
+
+    @Override
     public void onRecalled(RecalledMessage recalled) {
         each(l -> l.onRecalled(recalled), "a recall in " + recalled.conversationId());
     }

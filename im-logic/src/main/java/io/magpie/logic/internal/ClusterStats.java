@@ -46,12 +46,32 @@ public final class ClusterStats {
     }
 
     public Stats read() throws ApiException {
+        long[] totals = new long[2]; // users, connections
+        Map<String, long[]> perGate = new TreeMap<>(); // gate -> {connections, users}
+        scan((uid, live) -> {
+            totals[0]++;
+            totals[1] += live.size();
+            live.stream().map(Route::gateId).distinct().forEach(g -> perGate.computeIfAbsent(g,
+                    k -> new long[2])[1]++);
+            live.forEach(r -> perGate.computeIfAbsent(r.gateId(), k -> new long[2])[0]++);
+        });
+        List<GateStats> gates = new ArrayList<>(perGate.size());
+        perGate.forEach((gate, n) -> gates.add(new GateStats(gate, n[0], n[1])));
+        return new Stats(totals[0], totals[1], gates);
+    }
+
+    /** The uids with at least one live route now, in the order Redis lists them (an operator's broadcast). */
+    public List<Long> onlineUids() throws ApiException {
+        List<Long> uids = new ArrayList<>();
+        scan((uid, live) -> uids.add(uid));
+        return uids;
+    }
+
+    /** Calls {@code online} for every user with a live route, page by page. */
+    private void scan(java.util.function.BiConsumer<Long, List<Route>> online) throws ApiException {
         RedisCommands<String, String> sync = redis.strings().sync();
         String prefix = redis.keys().route(0).substring(0, redis.keys().route(0).length() - 1);
         ScanArgs args = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(PAGE);
-        long users = 0;
-        long connections = 0;
-        Map<String, long[]> perGate = new TreeMap<>(); // gate -> {connections, users}
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             KeyScanCursor<String> page = sync.scan(cursor, args);
@@ -62,21 +82,13 @@ public final class ClusterStats {
                     uids.add(Long.parseLong(tail));
                 }
             }
-            for (List<Route> live : lookup(uids).values()) {
-                if (live.isEmpty()) {
-                    continue;
+            lookup(uids).forEach((uid, live) -> {
+                if (!live.isEmpty()) {
+                    online.accept(uid, live);
                 }
-                users++;
-                connections += live.size();
-                live.stream().map(Route::gateId).distinct().forEach(g -> perGate.computeIfAbsent(g,
-                        k -> new long[2])[1]++);
-                live.forEach(r -> perGate.computeIfAbsent(r.gateId(), k -> new long[2])[0]++);
-            }
+            });
             cursor = page;
         } while (!cursor.isFinished());
-        List<GateStats> gates = new ArrayList<>(perGate.size());
-        perGate.forEach((gate, n) -> gates.add(new GateStats(gate, n[0], n[1])));
-        return new Stats(users, connections, gates);
     }
 
     private Map<Long, List<Route>> lookup(List<Long> uids) throws ApiException {

@@ -88,6 +88,9 @@ public final class ContentValidator {
         if (c.hasGroupEvent()) {
             return "content.group_event is written by the server only; change a group with the GROUP command";
         }
+        if (c.hasSystemNotice()) {
+            return "content.system_notice is written by the server only (an operator's notice)";
+        }
         if (c.hasMedia() && !media) {
             return "content.media is not a field of " + type + "; send media as IMAGE, FILE, AUDIO or VIDEO";
         }

@@ -16,6 +16,23 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
  */
 public record GroupCommand(UpstreamEnvelope envelope, GroupRequest request, int partition) {
 
+    /** Where the admin API's envelopes say they come from (no gate, no connection). */
+    public static final String ADMIN_SOURCE = "admin-api";
+
+    /**
+     * The operator's change of {@code request}'s group from the admin API: uid 0 (never a user's: the parser
+     * refuses gate envelopes without an authenticated uid), no connection to answer.
+     */
+    public static GroupCommand byOperator(GroupRequest request, int partition) {
+        return new GroupCommand(UpstreamEnvelope.newBuilder().setGateId(ADMIN_SOURCE).setUid(0)
+                .setConversationId(ConversationIds.group(request.getGroupId())).build(), request, partition);
+    }
+
+    /** Whether the service's operator asks (admin API), not a member: uid 0, answered in the log only. */
+    public boolean byOperator() {
+        return envelope.getUid() == 0;
+    }
+
     public GroupCommand fromPartition(int p) {
         return new GroupCommand(envelope, request, p);
     }

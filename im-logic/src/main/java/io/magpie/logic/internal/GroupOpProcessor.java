@@ -107,7 +107,7 @@ public final class GroupOpProcessor {
             LogIdentity.device(log.atError(), null, c.operatorUid(), c.envelope().getDeviceId())
                     .log("[uid {}, device {}, group {}] GROUP {} cannot be applied and is dropped; the operator gets"
                     + " an ERROR", c.operatorUid(), c.envelope().getDeviceId(), c.groupId(), c.op(), e);
-            return List.of(error(c, ErrorCode.INTERNAL, "the server could not apply this change"));
+            return errors(c, ErrorCode.INTERNAL, "the server could not apply this change");
         }
     }
 
@@ -120,7 +120,7 @@ public final class GroupOpProcessor {
         Optional<GroupRoster> roster = read("reading the roster", () -> rosters.load(c.groupId()));
         Decision first = ops.decide(c, roster, clock.millis());
         if (first instanceof Refuse r) {
-            return List.of(error(c, r.code(), r.message()));
+            return errors(c, r.code(), r.message());
         }
         if (first instanceof Pending p) {
             return pending(c, roster.orElseThrow(), p);
@@ -130,7 +130,7 @@ public final class GroupOpProcessor {
         }
         Optional<Refuse> refused = read("checking the users named", () -> precheck(c, (Change) first));
         if (refused.isPresent()) {
-            return List.of(error(c, refused.get().code(), refused.get().message()));
+            return errors(c, refused.get().code(), refused.get().message());
         }
         return write(c);
     }
@@ -190,14 +190,14 @@ public final class GroupOpProcessor {
                 throw StorageFailures.classify("[group " + c.groupId() + "] storing GROUP " + c.op(), e);
             }
             if (outcome[0] instanceof Refuse r) {
-                return List.of(error(c, r.code(), r.message()));
+                return errors(c, r.code(), r.message());
             }
             MessageRecord record = (MessageRecord) outcome[0];
             @SuppressWarnings("unchecked")
             Set<Long> audience = (Set<Long>) outcome[1];
             LogIdentity.user(log.atInfo(), c.operatorUid())
                     .log("[uid {}, group {}] {} stored at seq {}", c.operatorUid(), c.groupId(), c.op(), record.seq());
-            return List.of(ack(c, record, false), PushTaskFactory.groupPush(c.envelope(), record, audience));
+            return stored(c, record, audience);
         }
     }
 
@@ -242,6 +242,9 @@ public final class GroupOpProcessor {
             mutations.add(new GroupMutation.RemoveMembers(ch.removed(), record.seq()));
         }
         mutations.addAll(ch.mutations());
+        if (c.byOperator()) {
+            rows.removeIf(u -> u.ownerUid() == record.senderUid()); // sender 0, the operator, has no conversation list
+        }
         outcome[0] = record;
         outcome[1] = audience.memberUids();
         return new MessageStore.Writes(List.of(record), rows, plan.groups(),
@@ -265,9 +268,9 @@ public final class GroupOpProcessor {
     /** A resend of a stored change: the same GROUP_ACK, and the message pushed again. */
     private List<OutgoingPush> replay(GroupCommand c, MessageRecord record) throws BatchRetryException {
         if (!record.conversationId().equals(c.conversationId()) || record.msgType() != MessageType.SYSTEM_VALUE) {
-            return List.of(error(c, ErrorCode.CLIENT_MSG_ID_REUSED, "client_msg_id '" + c.clientMsgId()
+            return errors(c, ErrorCode.CLIENT_MSG_ID_REUSED, "client_msg_id '" + c.clientMsgId()
                     + "' already names your message in conversation " + record.conversationId()
-                    + "; use a fresh client_msg_id for each change"));
+                    + "; use a fresh client_msg_id for each change");
         }
         Set<Long> audience = new LinkedHashSet<>(read("reading the roster", () -> rosters.load(c.groupId()))
                 .map(r -> r.membersAt(record.seq())).orElse(Set.of()));
@@ -275,7 +278,7 @@ public final class GroupOpProcessor {
         if (event.getType() == GroupEventType.MEMBER_LEFT || event.getType() == GroupEventType.MEMBERS_KICKED) {
             audience.addAll(event.getTargetUidsList());
         }
-        return List.of(ack(c, record, false), PushTaskFactory.groupPush(c.envelope(), record, audience));
+        return stored(c, record, audience);
     }
 
     private List<OutgoingPush> pending(GroupCommand c, GroupRoster roster, Pending p) throws BatchRetryException {
@@ -293,8 +296,8 @@ public final class GroupOpProcessor {
     private List<OutgoingPush> reject(GroupCommand c, long uid) throws BatchRetryException {
         boolean existed = read("deleting the join request", () -> directory.joinRequests().delete(c.groupId(), uid));
         if (!existed) {
-            return List.of(error(c, ErrorCode.JOIN_NOT_ALLOWED, "uid " + uid + " has no request to join group "
-                    + c.groupId() + " awaiting approval"));
+            return errors(c, ErrorCode.JOIN_NOT_ALLOWED, "uid " + uid + " has no request to join group "
+                    + c.groupId() + " awaiting approval");
         }
         Notice notice = Notice.newBuilder().setType(NoticeType.NOTICE_GROUP_JOIN_REJECTED)
                 .setConversationId(c.conversationId()).setGroupId(c.groupId()).setUid(c.operatorUid())
@@ -311,9 +314,33 @@ public final class GroupOpProcessor {
         return PushTaskFactory.reply(c.envelope(), Command.GROUP_ACK, ack.build());
     }
 
-    private static OutgoingPush error(GroupCommand c, ErrorCode code, String message) {
+    /** The ERROR to the operator's connection; an operator's change from the admin API is answered in the log only. */
+    private static List<OutgoingPush> errors(GroupCommand c, ErrorCode code, String message) {
         String tail = code == ErrorCode.INTERNAL || message.contains("nobody was") ? "" : "; nothing was changed";
-        return PushTaskFactory.error(new Rejection(c.envelope(), code, message + tail));
+        if (c.byOperator()) {
+            LogIdentity.conversation(log.atWarn(), c.conversationId()).log("[group {}] the operator's {} was refused"
+                    + " ({}): {}{}", c.groupId(), c.op(), code, message, tail);
+            return List.of();
+        }
+        return List.of(PushTaskFactory.error(new Rejection(c.envelope(), code, message + tail)));
+    }
+
+    /** GROUP_ACK and the SYSTEM message to the audience; an operator's change has no connection to acknowledge. */
+    private static List<OutgoingPush> stored(GroupCommand c, MessageRecord record, Set<Long> audience) {
+        if (c.byOperator()) {
+            return List.of(PushTaskFactory.systemPush(record, audience));
+        }
+        return List.of(ack(c, record, false), PushTaskFactory.groupPush(c.envelope(), record, audience));
+    }
+
+    /** Whether a stored SYSTEM message records a change of its group (it has a group_event): never rewritten. */
+    static boolean recordsGroupChange(MessageRecord record) {
+        try {
+            return MessageContent.parseFrom(record.content()).hasGroupEvent();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored content of SYSTEM message " + record.msgId() + " in "
+                    + record.conversationId() + " is not a MessageContent", e);
+        }
     }
 
     /** The GroupEvent of a stored SYSTEM message. */

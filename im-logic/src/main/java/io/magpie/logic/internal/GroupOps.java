@@ -78,6 +78,15 @@ public final class GroupOps {
         if (r.group().dismissed()) {
             return new Refuse(ErrorCode.NOT_FOUND, "group " + gid + " was dismissed; it takes no changes");
         }
+        if (c.byOperator()) {
+            // the service's operator (admin API) may only dismiss; GroupEvent.operator_uid 0 says so to members
+            if (c.op() != GroupRequest.OpCase.DISMISS) {
+                return new Refuse(ErrorCode.FORBIDDEN, "the operator may dismiss group " + gid + " but not " + c.op());
+            }
+            Change ch = change(GroupEventType.GROUP_DISMISSED, 0, List.of());
+            ch.mutations().add(new GroupMutation.Dismiss());
+            return ch;
+        }
         long op = c.operatorUid();
         GroupRequest req = c.request();
         if (c.op() != GroupRequest.OpCase.JOIN && !r.isMember(op)) {

@@ -43,11 +43,21 @@ public final class MessageAssigner {
      * group's timeline, the operator as its sender, the request's client msg id.
      */
     public MessageRecord assignSystem(GroupCommand c, MessageContent content) {
+        return assignSystem(c.conversationId(), ConversationType.GROUP, c.operatorUid(), c.envelope().getDeviceId(),
+                c.clientMsgId(), content);
+    }
+
+    /**
+     * A SYSTEM message the server writes: the next seq of {@code conversationId}, sent by {@code senderUid}
+     * (0: the service's operator) with {@code clientMsgId} as its dedupe key.
+     */
+    public MessageRecord assignSystem(String conversationId, ConversationType type, long senderUid, String deviceId,
+            String clientMsgId, MessageContent content) {
         long msgId = ids.nextId();
-        long seq = seqs.next(c.conversationId());
-        return new MessageRecord(msgId, c.conversationId(), ConversationType.GROUP_VALUE, seq, msgId, c.operatorUid(),
-                c.envelope().getDeviceId(), c.clientMsgId(), MessageType.SYSTEM_VALUE, content.toByteArray(),
-                MessageStatus.NORMAL_VALUE, clock.millis());
+        long seq = seqs.next(conversationId);
+        return new MessageRecord(msgId, conversationId, type.getNumber(), seq, msgId, senderUid, deviceId,
+                clientMsgId, MessageType.SYSTEM_VALUE, content.toByteArray(), MessageStatus.NORMAL_VALUE,
+                clock.millis());
     }
 
     /** Forgets the cached seqs of {@code conversationIds}; the next {@link #assign} reloads from MySQL. */

@@ -124,6 +124,33 @@ public final class PushTaskFactory {
     }
 
     /**
+     * The PUSH of a message the operator wrote (admin API: a SYSTEM message, a dismissal): to every device of
+     * {@code uids} (uid 0, the operator, has none), nobody excluded since no connection sent it; members without a
+     * route get a push notification.
+     */
+    public static OutgoingPush systemPush(MessageRecord record, Collection<Long> uids) {
+        long targetId = ConversationIds.isGroup(record.conversationId())
+                ? ConversationIds.groupIdOf(record.conversationId())
+                : ConversationIds.peerOf(record.conversationId(), record.senderUid());
+        Message message = toMessage(record, targetId);
+        PushTask.Builder task = PushTask.newBuilder();
+        for (long uid : uids) {
+            if (uid > 0) {
+                task.addTargets(PushTarget.newBuilder().setUid(uid));
+            }
+        }
+        task.setCommand(Command.PUSH.code())
+                .setBody(Push.newBuilder().addMessages(message).build().toByteString())
+                .setOfflineNotify(true)
+                .setConversationId(record.conversationId())
+                .setMsgId(record.msgId())
+                .setSeq(record.seq())
+                .setSenderUid(record.senderUid())
+                .setPreview(preview(message.getContent()));
+        return new OutgoingPush(record.conversationId(), task.build());
+    }
+
+    /**
      * A NOTICE to every online device of {@code uids} except the connection {@code cause} came from
      * (null: none excepted). Keyed by the conversation, so it stays in order with the conversation's
      * pushes; never offline-notified (the state it announces is in SYNC and PULL).
@@ -212,6 +239,8 @@ public final class PushTaskFactory {
             case AUDIO -> "[audio]";
             case VIDEO -> "[video]";
             case LOCATION -> "[location]";
+            case SYSTEM -> content.hasSystemNotice() ? (content.getSystemNotice().getTitle().isEmpty()
+                    ? content.getSystemNotice().getText() : content.getSystemNotice().getTitle()) : "[message]";
             default -> "[message]";
         };
         if (text.length() <= PREVIEW_CHARS) {

@@ -125,6 +125,49 @@ public final class RecallProcessor {
                 .setMsgId(message.msgId()).setSenderUid(message.senderUid()).build(), members, r.envelope()));
     }
 
+    /**
+     * The operator deletes the message at {@code seq} of {@code conversation} for everyone (admin API): a recall
+     * without the window and the membership, announced by {@code NOTICE_RECALLED} with uid 0 (the operator).
+     * Nothing is answered: the API reads the outcome from MySQL. A missing message, a group change, or a message
+     * recalled already change nothing (logged).
+     *
+     * @throws StorageException when MySQL failed (a replay finds the message recalled and changes nothing)
+     */
+    public List<OutgoingPush> recallByOperator(ConversationRef conversation, long seq) {
+        String conversationId = conversation.id();
+        List<MessageRecord> found = messages.findRange(conversationId, seq, seq, 1);
+        if (found.isEmpty() || found.get(0).msgType() == io.magpie.protocol.proto.MessageType.SYSTEM_VALUE
+                && GroupOpProcessor.recordsGroupChange(found.get(0))
+                || found.get(0).status() == MessageRecord.STATUS_RECALLED) {
+            LogIdentity.conversation(log.atWarn(), conversationId).log("[conversation {}] the operator's delete of seq"
+                    + " {} changes nothing: {}", conversationId, seq, found.isEmpty() ? "no such message"
+                    : found.get(0).status() == MessageRecord.STATUS_RECALLED ? "deleted already"
+                    : "it records a change of the group");
+            return List.of();
+        }
+        MessageRecord message = found.get(0);
+        long groupId = 0;
+        List<Long> members;
+        long peer = 0;
+        if (conversation instanceof ConversationRef.Group g) {
+            groupId = g.groupId();
+            members = groups.roster(groupId).map(GroupRoster::memberUids).map(List::copyOf).orElse(List.of());
+        } else {
+            ConversationRef.Single single = (ConversationRef.Single) conversation;
+            members = List.of(single.lowUid(), single.highUid());
+            peer = single.peerOf(message.senderUid());
+        }
+        long version = versions.nextId();
+        if (!recalls.recall(message, Placeholders.content(message.msgType()), version, groupId, peer)) {
+            return List.of(); // recalled meanwhile
+        }
+        LogIdentity.conversation(log.atInfo(), conversationId).log("[conversation {}] the operator deleted message {}"
+                + " (seq {}, sent by {}) for everyone", conversationId, message.msgId(), seq, message.senderUid());
+        return List.of(PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_RECALLED)
+                .setConversationId(conversationId).setSeq(seq).setUid(0).setVersion(version)
+                .setMsgId(message.msgId()).setSenderUid(message.senderUid()).build(), members, null));
+    }
+
     private static OutgoingPush ack(ActionCommand.Recall r, long version) {
         return PushTaskFactory.reply(r.envelope(), Command.RECALL_ACK, ActionAck.newBuilder()
                 .setConversationId(r.conversation().id()).setVersion(version).build());

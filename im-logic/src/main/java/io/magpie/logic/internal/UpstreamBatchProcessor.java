@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import io.magpie.logic.internal.UpstreamParser.Action;
+import io.magpie.logic.internal.UpstreamParser.Admin;
 import io.magpie.logic.internal.UpstreamParser.GroupOp;
 import io.magpie.logic.internal.UpstreamParser.Parsed;
 import io.magpie.logic.internal.UpstreamParser.Query;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Step 5 for one polled batch of {@code upstream} records: parses them, stores the SENDs through
  * {@link SendBatchProcessor}, then applies the READs ({@link ReadProcessor}), RECALLs
- * ({@link RecallProcessor}), DELETEs and CLEARs ({@link OwnHistoryProcessor}), answers refused requests with ERRORs, and publishes those push tasks,
+ * ({@link RecallProcessor}), DELETEs and CLEARs ({@link OwnHistoryProcessor}), answers refused requests with ERRORs
+ * (GROUP changes and the operator's ADMIN_OPs are applied in record order with the rest), and publishes those push tasks,
  * waiting for Kafka's acks. SYNC and PULL are not answered here: they are handed back for the
  * {@link QueryStage}, which answers a bounded number after each batch so reads never hold up writes
  * (those that do not fit the backlog are answered SERVER_BUSY at once). Returns normally only when
@@ -42,6 +44,8 @@ public final class UpstreamBatchProcessor {
     private final PushTaskPublisher publisher;
     private final SignalProcessor signals;
     private final GroupOpProcessor groupOps;
+    /** Applies ADMIN_OP; null = they are logged and dropped. */
+    private final AdminOpProcessor adminOps;
     /** Stamps the hops of traced SENDs; null = push tasks leave without a trace. */
     private final Clock clock;
 
@@ -65,6 +69,14 @@ public final class UpstreamBatchProcessor {
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
             SignalProcessor signals, GroupOpProcessor groupOps, Clock clock) {
+        this(parser, sends, reads, recalls, history, publisher, signals, groupOps, clock, null);
+    }
+
+    /** @param adminOps applies the operator's writes (ADMIN_OP); null = they are logged and dropped */
+    public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
+            RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
+            SignalProcessor signals, GroupOpProcessor groupOps, Clock clock, AdminOpProcessor adminOps) {
+        this.adminOps = adminOps;
         this.clock = clock;
         this.signals = signals;
         this.groupOps = groupOps;
@@ -131,6 +143,23 @@ public final class UpstreamBatchProcessor {
                     transients = new ArrayList<>();
                 }
                 pushes.addAll(groupOps.process(g.command().fromPartition(r.partition())));
+            } else if (parsed instanceof Admin a) {
+                if (adminOps == null) {
+                    log.error("[upstream {}-{}@{}] ADMIN_OP dropped: this server does not serve operator writes",
+                            r.topic(), r.partition(), r.offset());
+                    continue;
+                }
+                // like a GROUP change: in record order with the conversation's other writes
+                pushes.addAll(sends.process(commands));
+                commands = new ArrayList<>();
+                pushes.addAll(applyActions(readCommands, oneByOne));
+                readCommands = new ArrayList<>();
+                oneByOne = new ArrayList<>();
+                if (!transients.isEmpty()) {
+                    pushes.addAll(signals.process(transients));
+                    transients = new ArrayList<>();
+                }
+                pushes.addAll(adminOps.process(a.command(), r.partition()));
             } else if (parsed instanceof Refused f) {
                 pushes.add(PushTaskFactory.error(f.rejection()));
             } else if (parsed instanceof Unanswerable u) {

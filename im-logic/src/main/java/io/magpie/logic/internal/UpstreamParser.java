@@ -3,19 +3,20 @@ package io.magpie.logic.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
+import io.magpie.protocol.proto.AdminCommand;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 
 /**
  * Step 5a: turns one {@code upstream} record into a SEND for the write path, a SYNC/PULL for the
  * read path, a READ/RECALL/DELETE/CLEAR for the conversation-state
- * path, a GROUP change, or a {@link Rejection} addressed to the sending connection. A record too broken to
+ * path, a GROUP change, an operator's write (ADMIN_OP), or a {@link Rejection} addressed to the sending connection. A record too broken to
  * answer (no envelope, no authenticated uid or reply address) yields {@link Unanswerable}. Never
  * throws on bad input. Stateless, thread-safe.
  */
 public final class UpstreamParser {
 
     /** Outcome of parsing one record. */
-    public sealed interface Parsed permits Send, Query, Action, Signal, GroupOp, Refused, Unanswerable {
+    public sealed interface Parsed permits Send, Query, Action, Signal, GroupOp, Admin, Refused, Unanswerable {
     }
 
     /** A SEND that may go on to dedupe and storage. */
@@ -36,6 +37,10 @@ public final class UpstreamParser {
 
     /** A GROUP request: a change of a group, stored as a SYSTEM message in its timeline. */
     public record GroupOp(GroupCommand command) implements Parsed {
+    }
+
+    /** An operator's write from the admin API (ADMIN_OP): nobody to answer, the API reads the outcome from MySQL. */
+    public record Admin(AdminCommand command) implements Parsed {
     }
 
     /** A request answered with an ERROR to its connection. */
@@ -66,6 +71,13 @@ public final class UpstreamParser {
             env = UpstreamEnvelope.parseFrom(value == null ? new byte[0] : value);
         } catch (InvalidProtocolBufferException e) {
             return new Unanswerable("value is not an UpstreamEnvelope: " + e.getMessage());
+        }
+        if (env.getCommand() == Command.ADMIN_OP.code()) {
+            try {
+                return new Admin(AdminCommand.parseFrom(env.getBody()));
+            } catch (InvalidProtocolBufferException e) {
+                return new Unanswerable("body of ADMIN_OP is not an AdminCommand: " + e.getMessage());
+            }
         }
         if (env.getUid() <= 0 || env.getGateId().isEmpty()) {
             return new Unanswerable("envelope has no authenticated uid (" + env.getUid() + ") or gate id ('"

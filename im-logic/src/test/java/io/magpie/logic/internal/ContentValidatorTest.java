@@ -63,6 +63,8 @@ class ContentValidatorTest {
                 bad(MessageType.TEXT, c -> c.setMedia(IMAGE_MEDIA), "content.media is not a field of TEXT"),
                 bad(MessageType.TEXT, c -> c.setCustomType("x"), "fields of CUSTOM only"),
                 bad(MessageType.TEXT, c -> c.setGroupEvent(GroupEvent.getDefaultInstance()), "group_event"),
+                bad(MessageType.TEXT, c -> c.setSystemNotice(io.magpie.protocol.proto.SystemNotice.newBuilder()
+                        .setText("x")), "content.system_notice is written by the server only"),
                 bad(MessageType.EMOJI, c -> c.setText("x".repeat(65)), "content.text of EMOJI must be 1-64"),
                 bad(MessageType.EMOJI, c -> c.setMedia(MediaInfo.newBuilder().setUrl("ftp://x/y")),
                         "content.media.url must be an http:// or https:// URL"),

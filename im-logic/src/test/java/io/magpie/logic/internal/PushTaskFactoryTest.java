@@ -65,6 +65,26 @@ class PushTaskFactoryTest {
     }
 
     @Test
+    void anOperatorsMessageGoesToEveryMemberNobodyExcludedAndNeverToUidZero() throws Exception {
+        MessageRecord notice = new MessageRecord(901, "g_5", io.magpie.protocol.proto.ConversationType.GROUP_VALUE, 3,
+                901, 0, "", "admin-1", io.magpie.protocol.proto.MessageType.SYSTEM_VALUE,
+                io.magpie.protocol.proto.MessageContent.newBuilder().setType(io.magpie.protocol.proto.MessageType.SYSTEM)
+                        .setSystemNotice(io.magpie.protocol.proto.SystemNotice.newBuilder().setTitle("Review")
+                                .setText("under review")).build().toByteArray(), 0, 1000);
+
+        PushTask t = PushTaskFactory.systemPush(notice, java.util.List.of(0L, 1L, 2L)).task();
+
+        assertEquals(java.util.List.of(PushTarget.newBuilder().setUid(1).build(),
+                PushTarget.newBuilder().setUid(2).build()), t.getTargetsList());
+        assertTrue(t.getOfflineNotify());
+        assertEquals("Review", t.getPreview());
+        io.magpie.protocol.proto.Message m = io.magpie.protocol.proto.Push.parseFrom(t.getBody()).getMessages(0);
+        assertEquals(5, m.getTargetId());
+        assertEquals(0, m.getSenderUid());
+        assertEquals("under review", m.getContent().getSystemNotice().getText());
+    }
+
+    @Test
     void aRefusalIsAnErrorFrameToTheSendingConnection() throws Exception {
         OutgoingPush p = PushTaskFactory.error(new Rejection(sender, ErrorCode.NOT_FOUND, "user 2 does not exist"));
         PushTask t = p.task();

@@ -29,6 +29,21 @@ class UpstreamParserTest {
     }
 
     @Test
+    void anAdminOpNeedsNoUserIdentityAndCarriesTheOperatorsCommand() {
+        io.magpie.protocol.proto.AdminCommand command = io.magpie.protocol.proto.AdminCommand.newBuilder()
+                .setOpId("admin-1").setDeleteMessage(io.magpie.protocol.proto.AdminDeleteMessage.newBuilder()
+                        .setConversationId("s_7_9").setSeq(3)).build();
+        UpstreamEnvelope env = UpstreamEnvelope.newBuilder().setGateId(GroupCommand.ADMIN_SOURCE)
+                .setCommand(Command.ADMIN_OP.code()).setBody(command.toByteString()).build();
+
+        UpstreamParser.Admin admin = assertInstanceOf(UpstreamParser.Admin.class, parser.parse(env.toByteArray()));
+
+        assertEquals(command, admin.command());
+        assertInstanceOf(Unanswerable.class, parser.parse(env.toBuilder().setBody(com.google.protobuf.ByteString
+                .copyFrom(new byte[] {(byte) 0xff, 0x01})).build().toByteArray()));
+    }
+
+    @Test
     void aSendGoesToTheWritePath() {
         Send s = assertInstanceOf(Send.class, parser.parse(Sends.envelope(7, 3, 11, Sends.text("c1", 42, "x"))
                 .toByteArray()));

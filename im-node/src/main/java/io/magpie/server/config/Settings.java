@@ -371,6 +371,7 @@ public final class Settings {
         int queryBacklog = tree.integer("logic.query-backlog", LogicConfig.DEFAULT_QUERY_BACKLOG);
         Duration writeIdle = tree.duration("logic.write-idle-timeout", LogicConfig.DEFAULT_WRITE_IDLE_TIMEOUT);
         Duration recallWindow = tree.duration("logic.recall-window", LogicConfig.DEFAULT_RECALL_WINDOW);
+        int broadcastRate = tree.integer("logic.admin-broadcast-rate", LogicConfig.DEFAULT_BROADCAST_RATE);
         PresenceConfig p = PresenceConfig.defaults();
         Duration offlineGrace = tree.duration("logic.presence.offline-grace", p.offlineGrace());
         Duration minInterval = tree.duration("logic.presence.min-interval", p.minInterval());
@@ -425,6 +426,7 @@ public final class Settings {
                 .content(content)
                 .wordFilter(wordFilter)
                 .rateLimits(rateLimits)
+                .broadcastRate(broadcastRate)
                 .build());
     }
 
