@@ -59,6 +59,7 @@ import java.util.Objects;
  *                           {@code http://127.0.0.1:8080}): the web chat page, served at {@code /chat/} when the
  *                           jar carries it, is told to ask this LSB for a gate; null (the default) = the page is
  *                           not served
+ * @param media              media uploads and downloads ({@code media.*}); default {@link MediaConfig#defaults()}
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -89,7 +90,8 @@ public record LogicConfig(
         Duration recallWindow,
         PresenceConfig presence,
         CrossOrigin cors,
-        String webLsbUrl) {
+        String webLsbUrl,
+        MediaConfig media) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -156,6 +158,7 @@ public record LogicConfig(
         sessions = Objects.requireNonNullElse(sessions, SessionSettings.defaults());
         presence = Objects.requireNonNullElse(presence, PresenceConfig.defaults());
         cors = Objects.requireNonNullElse(cors, CrossOrigin.ANY);
+        media = Objects.requireNonNullElse(media, MediaConfig.defaults());
         webLsbUrl = webLsbUrl == null || webLsbUrl.isBlank() ? null : webLsbUrl.strip();
         if (webLsbUrl != null && !webLsbUrl.matches("https?://[^/?#\\s]+/?")) {
             throw new IllegalArgumentException("web.lsb-url must be http(s)://host[:port] as a browser reaches the LSB"
@@ -186,7 +189,7 @@ public record LogicConfig(
                 + ", syncVersionWindow=" + syncVersionWindow + ", queriesPerPoll=" + queriesPerPoll
                 + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions
                 + ", recallWindow=" + recallWindow + ", presence=" + presence + ", cors=" + cors.origins()
-                + ", webLsbUrl=" + webLsbUrl + "]";
+                + ", webLsbUrl=" + webLsbUrl + ", media=" + media + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -246,6 +249,7 @@ public record LogicConfig(
         private PresenceConfig presence = PresenceConfig.defaults();
         private CrossOrigin cors = CrossOrigin.ANY;
         private String webLsbUrl;
+        private MediaConfig media;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -279,6 +283,7 @@ public record LogicConfig(
         public Builder presence(PresenceConfig v) { this.presence = v; return this; }
         public Builder cors(CrossOrigin v) { this.cors = v; return this; }
         public Builder webLsbUrl(String v) { this.webLsbUrl = v; return this; }
+        public Builder media(MediaConfig v) { this.media = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
@@ -286,7 +291,7 @@ public record LogicConfig(
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
-                    cors, webLsbUrl);
+                    cors, webLsbUrl, media);
         }
     }
 }
