@@ -177,7 +177,7 @@ public final class AccountApi implements AutoCloseable {
         try {
             byte[] urlKey = mediaConfig.urlSecret() != null ? mediaConfig.urlSecret()
                     : MediaUrlSigner.derivedKey(config.tokenSecret());
-            this.mediaRoutes = new MediaRoutes(new MediaService(mediaConfig, blobs, new MediaObjects(dataSource), groups,
+            this.mediaRoutes = new MediaRoutes(mediaConfig, new MediaService(mediaConfig, blobs, new MediaObjects(dataSource), groups,
                     clock), blobs, new MediaUrlSigner(urlKey, clock, mediaConfig.urlTtl()));
         } catch (IOException | RuntimeException e) {
             blobs.close();

@@ -41,11 +41,13 @@ public final class MediaRoutes {
     private final MediaService media;
     private final BlobStore store;
     private final MediaUrlSigner signer;
+    private final long largestUpload;
 
-    public MediaRoutes(MediaService media, BlobStore store, MediaUrlSigner signer) {
+    public MediaRoutes(MediaConfig config, MediaService media, BlobStore store, MediaUrlSigner signer) {
         this.media = media;
         this.store = store;
         this.signer = signer;
+        this.largestUpload = config.largestUpload();
     }
 
     /** What an upload answers: the stable references to put into {@code MediaInfo}. */
@@ -98,8 +100,9 @@ public final class MediaRoutes {
         } catch (IllegalStateException e) {
             // Jetty's multipart parser enforces the largest upload while it reads (chunked bodies included)
             if (String.valueOf(e.getMessage()).contains("max")) {
-                throw new ApiException(413, "MEDIA_TOO_LARGE", "the upload is over the largest this server takes ("
-                        + uploadLimitText() + "); nothing was stored");
+                throw new ApiException(413, "MEDIA_TOO_LARGE", "the upload is over the largest this server takes, "
+                        + largestUpload + " bytes of file (the largest of media.max-*-bytes) and "
+                        + MULTIPART_OVERHEAD_BYTES + " bytes of multipart framing; nothing was stored");
             }
             throw ApiException.badRequest("the multipart body could not be read: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -119,10 +122,6 @@ public final class MediaRoutes {
                 m.width() > 0 ? m.width() : null, m.height() > 0 ? m.height() : null,
                 m.fileName().isEmpty() ? null : m.fileName(), path,
                 m.thumbKey() == null ? null : path + "/thumbnail"));
-    }
-
-    private String uploadLimitText() {
-        return "media.max-*-bytes; the largest kind's limit plus " + MULTIPART_OVERHEAD_BYTES + " bytes of framing";
     }
 
     private void signedUrls(Context ctx) throws ApiException {
