@@ -122,6 +122,31 @@ public final class ConfigTree {
         }
     }
 
+    /**
+     * A size in bytes: a whole number, or one with a unit {@code KiB}, {@code MiB}, {@code GiB} (powers of 1024;
+     * {@code KB}, {@code MB}, {@code GB} and {@code k}, {@code m}, {@code g} mean the same here).
+     */
+    public long bytes(String key, long defaultValue) {
+        String s = string(key, null);
+        if (s == null) {
+            return defaultValue;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,15})\\s*([kmg]i?b?)?")
+                .matcher(s.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException(key + " = '" + s + "' in " + source + " is not a size; write e.g. 10485760,"
+                    + " 512KiB, 10MiB or 1GiB");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).substring(0, 1);
+        return switch (unit) {
+            case "k" -> n << 10;
+            case "m" -> n << 20;
+            case "g" -> n << 30;
+            default -> n;
+        };
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         String s = string(key, null);
         if (s == null) {
