@@ -289,6 +289,21 @@ class MediaApiIT {
     }
 
     @Test
+    void anImageWhosePixelsDoNotDecodeIsStoredWithoutAThumbnail() throws Exception {
+        long alice = account();
+        long bob = account();
+        byte[] whole = noisyPng(64, 64);
+        byte[] truncated = Arrays.copyOf(whole, whole.length / 2); // the header reads, the pixel data ends early
+
+        HttpResponse<String> up = upload(alice, ConversationIds.single(alice, bob), "cut.png", "image/png", truncated);
+
+        assertEquals(201, up.statusCode(), up.body());
+        JsonNode u = json(up);
+        assertEquals(64, u.get("width").asInt());
+        assertFalse(u.has("thumbnailUrl"), up.body());
+    }
+
+    @Test
     void malformedUploadsAreBadRequests() throws Exception {
         long alice = account();
         HttpResponse<String> json = client.send("POST", "/v1/media", token(alice), "{\"conversationId\":\"s_1_2\"}");

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -82,7 +83,7 @@ public final class MediaService {
         try {
             long copied;
             try (InputStream in = upload.content()) {
-                copied = Files.copy(in, original, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                copied = Files.copy(in, original, StandardCopyOption.REPLACE_EXISTING);
             }
             if (copied > limit.maxBytes()) {
                 throw tooLarge(type, copied, limit);
@@ -102,7 +103,14 @@ public final class MediaService {
                     width = image.width();
                     height = image.height();
                     thumb = Files.createTempFile(spool, "th-", ".bin");
-                    thumbnail = thumbnailer.write(original, image, thumb);
+                    try {
+                        thumbnail = thumbnailer.write(original, image, thumb);
+                    } catch (IOException | RuntimeException e) {
+                        // a valid header over pixels ImageIO cannot decode (a CMYK JPEG, a truncated file): the
+                        // image is still what it says it is, so it is stored; only the preview is missing
+                        log.warn("[media] uid {}: no thumbnail for a {} x {} {} ({} bytes); stored without one",
+                                caller, image.width(), image.height(), type, copied, e);
+                    }
                 }
             }
             String id = newId();

@@ -440,7 +440,7 @@ public final class Settings {
         long video = tree.bytes("media.max-video-bytes", MediaConfig.DEFAULT_MAX_VIDEO_BYTES);
         long file = tree.bytes("media.max-file-bytes", MediaConfig.DEFAULT_MAX_FILE_BYTES);
         List<String> types = tree.list("media.allowed-types", MediaConfig.DEFAULT_ALLOWED_TYPES);
-        long pixels = tree.bytes("media.max-image-pixels", MediaConfig.DEFAULT_MAX_IMAGE_PIXELS);
+        long pixels = tree.integer("media.max-image-pixels", (int) MediaConfig.DEFAULT_MAX_IMAGE_PIXELS);
         int edge = tree.integer("media.thumbnail-edge", MediaConfig.DEFAULT_THUMBNAIL_EDGE);
         Duration urlTtl = tree.duration("media.url-ttl", MediaConfig.DEFAULT_URL_TTL);
         String urlSecret = tree.string("media.url-secret", null);
