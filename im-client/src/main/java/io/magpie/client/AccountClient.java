@@ -43,6 +43,7 @@ public final class AccountClient {
     public static final String GROUPS_PATH = "/v1/groups";
     public static final String READ_RECEIPTS_PATH = "/v1/me/settings/read-receipts";
     public static final String CONVERSATIONS_PATH = "/v1/conversations/";
+    public static final String MEDIA_PATH = "/v1/media";
     private static final String SERVICE = "account API";
 
     private final URI baseUrl;
@@ -292,6 +293,96 @@ public final class AccountClient {
         }
         return conversationPath(conversationId, "/messages/" + seq + "/receipts")
                 .thenCompose(uri -> http.get(SERVICE, uri, caller.token(), http.json()::receipts));
+    }
+
+    /**
+     * Uploads {@code file} for {@code conversationId} ({@code POST /v1/media}, docs/PROTOCOL.md §1.3); the answer's
+     * {@link UploadedMedia#toMediaInfo()} goes into the message that sends it. The file is streamed, not read
+     * into memory.
+     *
+     * @param mimeType the file's type, e.g. image/png; see {@link #guessMimeType}
+     * @throws MagpieApiException 413 {@code MEDIA_TOO_LARGE} / {@code IMAGE_TOO_LARGE}, 415
+     *                            {@code UNSUPPORTED_MEDIA_TYPE} / {@code MEDIA_TYPE_MISMATCH}, 403 not a member
+     */
+    public UploadedMedia uploadMedia(Credentials caller, String conversationId, java.nio.file.Path file,
+                                     String mimeType) {
+        return Futures.join(uploadMediaAsync(caller, conversationId, file, mimeType));
+    }
+
+    public CompletableFuture<UploadedMedia> uploadMediaAsync(Credentials caller, String conversationId,
+                                                             java.nio.file.Path file, String mimeType) {
+        io.magpie.client.internal.MultipartForm form;
+        try {
+            form = io.magpie.client.internal.MultipartForm.of("conversationId", conversationId, "file", file,
+                    mimeType);
+        } catch (java.io.FileNotFoundException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("cannot read " + file + ": "
+                    + e.getMessage(), e));
+        }
+        return http.postBody(SERVICE, HttpJsonClient.resolve(baseUrl, MEDIA_PATH), caller.token(), form.contentType(),
+                form.body(), http.json()::uploadedMedia);
+    }
+
+    /**
+     * Exchanges a media's stable reference for signed download URLs ({@code GET /v1/media/{id}/url}); only members
+     * of the media's conversation get them.
+     *
+     * @param mediaIdOrUrl the media id, or the stable URL from a message's {@code MediaInfo.url}
+     * @throws MagpieApiException 403 {@code FORBIDDEN} for a non-member, 404 for an unknown media
+     */
+    public MediaUrls mediaUrls(Credentials caller, String mediaIdOrUrl) {
+        return Futures.join(mediaUrlsAsync(caller, mediaIdOrUrl));
+    }
+
+    public CompletableFuture<MediaUrls> mediaUrlsAsync(Credentials caller, String mediaIdOrUrl) {
+        String id = mediaIdOrUrl == null ? "" : mediaIdOrUrl.replaceFirst("^.*/v1/media/", "").replaceFirst("/.*$", "");
+        if (!id.matches("[A-Za-z0-9_-]{22}")) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not a media id or /v1/media/<id> URL: '"
+                    + mediaIdOrUrl + "'"));
+        }
+        return http.get(SERVICE, HttpJsonClient.resolve(baseUrl, MEDIA_PATH + "/" + id + "/url"), caller.token(),
+                (what, status, body) -> http.json().mediaUrls(baseUrl, what, status, body));
+    }
+
+    /** The bytes behind a signed URL from {@link #mediaUrls} (no token needed); held in memory. */
+    public CompletableFuture<byte[]> downloadAsync(URI signedUrl) {
+        return http.getBytes(SERVICE, signedUrl);
+    }
+
+    /**
+     * The MIME type of {@code file} by its name: the common image, audio, video and document extensions, else what
+     * the platform says ({@link java.nio.file.Files#probeContentType}), else application/octet-stream.
+     */
+    public static String guessMimeType(java.nio.file.Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+        String known = switch (ext) {
+            case "png" -> "image/png";
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "gif" -> "image/gif";
+            case "webp" -> "image/webp";
+            case "bmp" -> "image/bmp";
+            case "mp3" -> "audio/mpeg";
+            case "m4a" -> "audio/mp4";
+            case "ogg", "oga" -> "audio/ogg";
+            case "wav" -> "audio/wav";
+            case "mp4", "m4v" -> "video/mp4";
+            case "webm" -> "video/webm";
+            case "mov" -> "video/quicktime";
+            case "pdf" -> "application/pdf";
+            case "zip" -> "application/zip";
+            case "txt" -> "text/plain";
+            default -> null;
+        };
+        if (known != null) {
+            return known;
+        }
+        try {
+            String probed = java.nio.file.Files.probeContentType(file);
+            return probed != null ? probed : "application/octet-stream";
+        } catch (java.io.IOException e) {
+            return "application/octet-stream";
+        }
     }
 
     private CompletableFuture<Void> conversationSetting(Credentials caller, String conversationId, String setting,

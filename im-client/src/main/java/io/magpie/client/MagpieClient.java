@@ -580,6 +580,80 @@ public final class MagpieClient implements AutoCloseable {
         return send(UUID.randomUUID().toString(), type, targetId, content);
     }
 
+    /**
+     * Uploads an image and sends it (docs/PROTOCOL.md §1.3): {@code POST /v1/media} for the conversation with
+     * {@code targetId}, then SEND of an IMAGE whose {@code MediaInfo} carries the stored references, type, size,
+     * dimensions and thumbnail. Fails with the upload's {@link MagpieApiException} (413, 415, 403) before anything
+     * is sent, or as {@link #send} does.
+     */
+    public CompletableFuture<SendAck> sendImage(ConversationType type, long targetId, java.nio.file.Path image) {
+        return sendMedia(type, targetId, image, AccountClient.guessMimeType(image), null);
+    }
+
+    /** As {@link #sendImage}, for any file: the message type follows the MIME type (IMAGE, AUDIO, VIDEO, FILE). */
+    public CompletableFuture<SendAck> sendFile(ConversationType type, long targetId, java.nio.file.Path file) {
+        return sendMedia(type, targetId, file, AccountClient.guessMimeType(file), null);
+    }
+
+    /**
+     * Uploads {@code file} as {@code mimeType} and sends it with an optional {@code caption} (null for none), with a
+     * fresh random client msg id. The upload happens once; to resend after a retryable SEND failure, use {@link
+     * #send} with the same content.
+     */
+    public CompletableFuture<SendAck> sendMedia(ConversationType type, long targetId, java.nio.file.Path file,
+                                                String mimeType, String caption) {
+        Credentials credentials = supervisor.credentials();
+        if (credentials == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
+        }
+        String conversationId;
+        if (type == ConversationType.SINGLE) {
+            if (targetId == credentials.uid() || targetId <= 0) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("targetId must be another user's"
+                        + " uid, got " + targetId));
+            }
+            conversationId = io.magpie.protocol.ConversationIds.single(credentials.uid(), targetId);
+        } else if (type == ConversationType.GROUP) {
+            conversationId = io.magpie.protocol.ConversationIds.group(targetId);
+        } else {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "conversation type must be SINGLE or GROUP, got " + type));
+        }
+        return accountApi().uploadMediaAsync(credentials, conversationId, file, mimeType).thenCompose(media -> {
+            MessageContent.Builder content = MessageContent.newBuilder().setType(messageType(media.mimeType()))
+                    .setMedia(media.toMediaInfo());
+            if (caption != null) {
+                content.setText(caption);
+            }
+            return send(UUID.randomUUID().toString(), type, targetId, content.build());
+        });
+    }
+
+    /**
+     * Signed download URLs of a media a message referenced ({@code MediaInfo.url}); see {@link
+     * AccountClient#mediaUrls}.
+     */
+    public CompletableFuture<MediaUrls> mediaUrls(String mediaUrl) {
+        Credentials credentials = supervisor.credentials();
+        if (credentials == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not logged in: call connect() first"));
+        }
+        return accountApi().mediaUrlsAsync(credentials, mediaUrl);
+    }
+
+    private static MessageType messageType(String mimeType) {
+        if (mimeType.startsWith("image/")) {
+            return MessageType.IMAGE;
+        }
+        if (mimeType.startsWith("audio/")) {
+            return MessageType.AUDIO;
+        }
+        if (mimeType.startsWith("video/")) {
+            return MessageType.VIDEO;
+        }
+        return MessageType.FILE;
+    }
+
     public void addListener(MessageListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }

@@ -5,6 +5,7 @@ import io.magpie.http.internal.BodyLimitFilter;
 import io.magpie.http.internal.BodyTooLargeException;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
+import java.util.Map;
 import org.eclipse.jetty.servlet.FilterHolder;
 
 /**
@@ -35,12 +36,30 @@ public final class BodyLimit {
      * @throws IllegalArgumentException if {@code maxBytes} is below 1
      */
     public static void install(JavalinConfig cfg, int maxBytes) {
+        install(cfg, maxBytes, Map.of());
+    }
+
+    /**
+     * Like {@link #install(JavalinConfig, int)}, with larger limits for a few exact paths (an upload route):
+     * a request to a path in {@code largerLimits} may carry up to that many bytes; the route itself must then
+     * bound what it keeps (it reads the body as a stream, not into one array).
+     *
+     * @throws IllegalArgumentException if a limit is below 1 byte or a larger limit is not larger
+     */
+    public static void install(JavalinConfig cfg, int maxBytes, Map<String, Long> largerLimits) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("the HTTP body limit must be at least 1 byte, got " + maxBytes);
         }
+        largerLimits.forEach((path, limit) -> {
+            if (limit <= maxBytes) {
+                throw new IllegalArgumentException("the body limit of " + path + " (" + limit
+                        + " bytes) must be larger than the server's " + maxBytes + " bytes");
+            }
+        });
         cfg.http.maxRequestSize = maxBytes;
+        Map<String, Long> larger = Map.copyOf(largerLimits);
         cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                new FilterHolder(new BodyLimitFilter(maxBytes)), "/*", EnumSet.of(DispatcherType.REQUEST)));
+                new FilterHolder(new BodyLimitFilter(maxBytes, larger)), "/*", EnumSet.of(DispatcherType.REQUEST)));
         // the filter's stream throws this from inside a route; answered here, not as a 500 by a catch-all
         cfg.router.mount(router -> router.exception(BodyTooLargeException.class, (e, ctx) -> {
             ctx.status(413).header("Connection", "close").contentType("application/json")

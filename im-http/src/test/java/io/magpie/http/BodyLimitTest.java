@@ -92,6 +92,38 @@ class BodyLimitTest {
     }
 
     @Test
+    void anUploadPathTakesItsLargerLimitAndEveryOtherPathKeepsTheServers() throws Exception {
+        int larger = 3 * LIMIT;
+        Javalin upload = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            BodyLimit.install(cfg, LIMIT, java.util.Map.of("/upload", (long) larger));
+        });
+        upload.post("/upload", ctx -> ctx.result("read " + ctx.req().getInputStream().readAllBytes().length));
+        upload.post("/echo", ctx -> ctx.result("read " + ctx.req().getInputStream().readAllBytes().length));
+        upload.start("127.0.0.1", 0);
+        try {
+            String body = "x".repeat(larger);
+            String declared = request(upload.port(), "POST /upload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "Content-Length: " + larger + "\r\n\r\n" + body);
+            assertTrue(declared.endsWith("read " + larger), declared);
+            String over = request(upload.port(), "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + (larger + 1)
+                    + "\r\n\r\n" + "x".repeat(1024));
+            assertEquals("HTTP/1.1 413 Payload Too Large", statusLine(over));
+            assertTrue(over.contains("limit of " + larger + " bytes"), over);
+            String chunkedOver = request(upload.port(), "POST /upload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(larger + 1) + "\r\n" + body
+                    + "y\r\n0\r\n\r\n");
+            assertEquals("HTTP/1.1 413 Payload Too Large", statusLine(chunkedOver));
+            String elsewhere = request(upload.port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                    + (LIMIT + 1) + "\r\n\r\n" + "x".repeat(1024));
+            assertEquals("HTTP/1.1 413 Payload Too Large", statusLine(elsewhere), "only /upload is larger");
+        } finally {
+            upload.stop();
+        }
+    }
+
+    @Test
     void aLimitBelowOneByteIsRefusedNamingIt() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Javalin.create(cfg -> BodyLimit.install(cfg, 0)));

@@ -36,6 +36,12 @@ import io.magpie.logic.internal.AccountService;
 import io.magpie.logic.internal.AdminAuth;
 import io.magpie.logic.internal.DeviceSessionService;
 import io.magpie.logic.internal.LoginLimiter;
+import io.magpie.logic.internal.MediaRoutes;
+import io.magpie.logic.internal.MediaService;
+import io.magpie.logic.internal.MediaUrlSigner;
+import io.magpie.logic.media.BlobStore;
+import io.magpie.logic.media.BlobStores;
+import io.magpie.das.MediaObjects;
 import io.magpie.logic.internal.RedisLoginLimiter;
 import io.magpie.logic.internal.RefreshTokens;
 import io.magpie.logic.internal.SessionApiRoutes;
@@ -112,6 +118,9 @@ public final class AccountApi implements AutoCloseable {
     private final PresenceRoutes presenceRoutes;
     private final CrossOrigin cors;
     private final WebChatRoutes webChat;
+    private final MediaConfig mediaConfig;
+    private final BlobStore blobs;
+    private final MediaRoutes mediaRoutes;
     private final BooleanSupplier live;
     private final BooleanSupplier ready;
     private final ObjectMapper json = new ObjectMapper()
@@ -187,6 +196,18 @@ public final class AccountApi implements AutoCloseable {
                 sessionInfra.producer(), new Topics(config.topicPrefix()).upstream(), clock);
         this.cors = config.cors();
         this.webChat = new WebChatRoutes(config.webLsbUrl());
+        this.mediaConfig = config.media();
+        this.blobs = BlobStores.open(mediaConfig);
+        try {
+            byte[] urlKey = mediaConfig.urlSecret() != null ? mediaConfig.urlSecret()
+                    : MediaUrlSigner.derivedKey(config.tokenSecret());
+            this.mediaRoutes = new MediaRoutes(mediaConfig, new MediaService(mediaConfig, blobs, new MediaObjects(dataSource), groups,
+                    clock), blobs, new MediaUrlSigner(urlKey, clock, mediaConfig.urlTtl()));
+        } catch (IOException | RuntimeException e) {
+            blobs.close();
+            throw e instanceof IOException io ? new UncheckedIOException("media spool in " + mediaConfig.localDir()
+                    + " cannot be created: " + io.getMessage(), io) : (RuntimeException) e;
+        }
         this.live = live;
         this.ready = ready;
         this.openApi = loadOpenApi();
@@ -268,7 +289,9 @@ public final class AccountApi implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
-            BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES);
+            BodyLimit.install(cfg, BodyLimit.DEFAULT_MAX_BYTES,
+                    Map.of(MediaRoutes.UPLOAD_PATH, MediaRoutes.uploadBodyLimit(mediaConfig)));
+            MediaRoutes.configure(cfg, mediaConfig);
             cors.install(cfg);
             webChat.configure(cfg);
             if (meters != null) {
@@ -291,6 +314,7 @@ public final class AccountApi implements AutoCloseable {
         receiptRoutes.register(javalin);
         relationRoutes.register(javalin);
         presenceRoutes.register(javalin);
+        mediaRoutes.register(javalin);
         webChat.register(javalin);
         javalin.get("/health/live", this::liveness, Access.OPEN);
         javalin.get("/health/ready", this::readiness, Access.OPEN);
@@ -315,7 +339,8 @@ public final class AccountApi implements AutoCloseable {
                 ctx.method() + " is not allowed on " + ctx.path())));
         javalin.start(host, requestedPort);
         app = javalin;
-        log.info("[logic] account API listening on {}://{}:{}", tls != null ? "https" : "http", host, javalin.port());
+        log.info("[logic] account API listening on {}://{}:{}; media in {}", tls != null ? "https" : "http", host,
+                javalin.port(), blobs.describe());
         return this;
     }
 
@@ -342,6 +367,7 @@ public final class AccountApi implements AutoCloseable {
         if (broadcasts != null) {
             broadcasts.close();
         }
+        blobs.close();
     }
 
     private void register(Context ctx) throws Exception {

@@ -66,6 +66,7 @@ import java.util.Objects;
  *                           {@link SendRateLimits#DEFAULTS}
  * @param broadcastRate      how many online users per second an operator's broadcast reaches
  *                           ({@code logic.admin-broadcast-rate}); 1-100,000, default 500
+ * @param media              media uploads and downloads ({@code media.*}); default {@link MediaConfig#defaults()}
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -100,7 +101,8 @@ public record LogicConfig(
         ContentLimits content,
         WordFilterConfig wordFilter,
         SendRateLimits rateLimits,
-        int broadcastRate) {
+        int broadcastRate,
+        MediaConfig media) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -172,6 +174,7 @@ public record LogicConfig(
         sessions = Objects.requireNonNullElse(sessions, SessionSettings.defaults());
         presence = Objects.requireNonNullElse(presence, PresenceConfig.defaults());
         cors = Objects.requireNonNullElse(cors, CrossOrigin.ANY);
+        media = Objects.requireNonNullElse(media, MediaConfig.defaults());
         webLsbUrl = webLsbUrl == null || webLsbUrl.isBlank() ? null : webLsbUrl.strip();
         if (webLsbUrl != null && !webLsbUrl.matches("https?://[^/?#\\s]+/?")) {
             throw new IllegalArgumentException("web.lsb-url must be http(s)://host[:port] as a browser reaches the LSB"
@@ -203,7 +206,7 @@ public record LogicConfig(
                 + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions
                 + ", recallWindow=" + recallWindow + ", presence=" + presence + ", cors=" + cors.origins()
                 + ", webLsbUrl=" + webLsbUrl + ", content=" + content + ", wordFilter=" + wordFilter
-                + ", rateLimits=" + rateLimits + "]";
+                + ", rateLimits=" + rateLimits + ", broadcastRate=" + broadcastRate + ", media=" + media + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -267,6 +270,7 @@ public record LogicConfig(
         private WordFilterConfig wordFilter = WordFilterConfig.DISABLED;
         private SendRateLimits rateLimits = SendRateLimits.DEFAULTS;
         private int broadcastRate = DEFAULT_BROADCAST_RATE;
+        private MediaConfig media;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -304,6 +308,7 @@ public record LogicConfig(
         public Builder wordFilter(WordFilterConfig v) { this.wordFilter = v; return this; }
         public Builder rateLimits(SendRateLimits v) { this.rateLimits = v; return this; }
         public Builder broadcastRate(int v) { this.broadcastRate = v; return this; }
+        public Builder media(MediaConfig v) { this.media = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
@@ -311,7 +316,7 @@ public record LogicConfig(
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
-                    cors, webLsbUrl, content, wordFilter, rateLimits, broadcastRate);
+                    cors, webLsbUrl, content, wordFilter, rateLimits, broadcastRate, media);
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
 final class ChatActions {
 
     private static final long WAIT_SECONDS = 15;
+    /** An upload lasts as long as its bytes take: a 100 MiB video on a slow line is minutes. */
+    private static final long UPLOAD_WAIT_SECONDS = 600;
 
     private final MagpieClient client;
     private final PrintStream out;
@@ -70,6 +72,8 @@ final class ChatActions {
             if (input instanceof ChatInput.Send send) {
                 SendAck ack = wait(client.sendText(ConversationType.SINGLE, peer, send.text()));
                 out.printf("  (sent #%d)%n", ack.getSeq());
+            } else if (input instanceof ChatInput.SendFile file) {
+                sendFile(file.file());
             } else if (input instanceof ChatInput.Read) {
                 long version = wait(client.markAllRead(conversation));
                 long readSeq = client.conversationState(conversation).map(s -> s.readSeq()).orElse(0L);
@@ -103,6 +107,17 @@ final class ChatActions {
         }
     }
 
+    private void sendFile(java.nio.file.Path file) throws InterruptedException, ExecutionException, TimeoutException {
+        java.nio.file.Path path = file.startsWith("~") ? java.nio.file.Path.of(System.getProperty("user.home"))
+                .resolve(file.subpath(1, file.getNameCount()).toString()) : file;
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            out.println("  (no file at " + path.toAbsolutePath() + "; /file takes the path of a file)");
+            return;
+        }
+        SendAck ack = client.sendFile(ConversationType.SINGLE, peer, path).get(UPLOAD_WAIT_SECONDS, TimeUnit.SECONDS);
+        out.printf("  (sent #%d: %s)%n", ack.getSeq(), path.getFileName());
+    }
+
     private void history(int count) throws InterruptedException, ExecutionException, TimeoutException {
         if (historyBefore < 0) {
             out.println("  (no older messages)");
@@ -124,7 +139,7 @@ final class ChatActions {
     }
 
     private static String failed(ChatInput input) {
-        if (input instanceof ChatInput.Send) {
+        if (input instanceof ChatInput.Send || input instanceof ChatInput.SendFile) {
             return "not sent";
         }
         if (input instanceof ChatInput.Recall recall) {

@@ -19,6 +19,7 @@ sealed interface ChatInput {
             /clear         clear the history for you only (on all your devices)
             /pin, /unpin   pin the conversation to the top of your list, or not
             /history [n]   n older messages, paging back (default 10, max 200)
+            /file <path>   upload a file (image, audio, video, document) and send it
             """ + FriendChatInput.HELP + "\n" + ChatPresenceCommands.HELP + """
 
             /help          this list
@@ -47,6 +48,10 @@ sealed interface ChatInput {
     }
 
     record Help() implements ChatInput {
+    }
+
+    /** {@code /file <path>}: upload the file and send it as an IMAGE, AUDIO, VIDEO or FILE message. */
+    record SendFile(java.nio.file.Path file) implements ChatInput {
     }
 
     /** A {@code /group ...} line ({@link GroupChatLine}). */
@@ -100,6 +105,9 @@ sealed interface ChatInput {
                         : new Invalid("/history shows 1-" + MAX_HISTORY + " messages, got '" + words[1] + "'");
             }
             case "/help" -> new Help();
+            // the rest of the line, spaces included: paths have them
+            case "/file" -> words.length >= 2 ? new SendFile(java.nio.file.Path.of(line.strip().substring(5).strip()))
+                    : new Invalid("usage: /file <path>, e.g. /file ~/Pictures/cat.png");
             case "/group" -> GroupChatLine.parse(words);
             default -> new Invalid("unknown command " + name + "; /help lists them");
         };

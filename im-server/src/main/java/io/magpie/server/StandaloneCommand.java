@@ -159,6 +159,8 @@ final class StandaloneCommand implements Callable<Integer> {
         values.put("kafka.partitions", "4");
         values.put("auth.token-secret", standaloneSecret(dataDir, "token-secret"));
         values.put("cluster.secret", standaloneSecret(dataDir, "cluster-secret"));
+        // uploaded media beside the embedded servers' data (every logic process of a local cluster shares it)
+        values.put("media.local.dir", dataDir.resolve("media").toString());
         values.forEach(tree::setDefault);
     }
 

@@ -44,6 +44,16 @@ class ChatCommandTest {
     }
 
     @Test
+    void aMediaMessageShowsItsFileTypeSizeAndReference() {
+        Message image = message(5, PEER, "phone", "sunset").toBuilder().setContent(MessageContent.newBuilder()
+                .setType(io.magpie.protocol.proto.MessageType.IMAGE).setText("sunset").setMedia(io.magpie.protocol.proto.MediaInfo.newBuilder().setUrl("/v1/media/abc")
+                        .setMimeType("image/png").setSizeBytes(48213).setWidth(1000).setHeight(500)
+                        .setFileName("cat.png"))).build();
+        assertEquals("[#5 them] [image 1000x500] /v1/media/abc sunset",
+                ChatActions.format(image, PEER, "terminal-1"));
+    }
+
+    @Test
     void onConnectOnlyTheLastMessagesOfTheCatchUpArePrintedThenEveryNewOne() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);

@@ -27,6 +27,9 @@ class ChatInputTest {
         assertEquals(new ChatInput.Clear(), ChatInput.parse("/clear"));
         assertEquals(new ChatInput.Pin(true), ChatInput.parse("/pin"));
         assertEquals(new ChatInput.Pin(false), ChatInput.parse(" /unpin"));
+        assertEquals(new ChatInput.SendFile(java.nio.file.Path.of("My Pictures/cat 1.png")),
+                ChatInput.parse("/file My Pictures/cat 1.png"), "the rest of the line, spaces included");
+        assertInstanceOf(ChatInput.Invalid.class, ChatInput.parse("/file"));
     }
 
     @Test

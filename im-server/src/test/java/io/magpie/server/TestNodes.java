@@ -52,6 +52,9 @@ final class TestNodes {
         tree.setDefault("mysql.password", infra.mysqlPassword());
         tree.setDefault("redis.uri", infra.redisUri());
         tree.setDefault("kafka.bootstrap", infra.kafkaBootstrap());
+        // uploads go to a temporary directory, never into the working tree
+        tree.setDefault("media.local.dir", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "magpie-test-media", isolation.topicPrefix()).toString());
         return MagpieNode.start(new Settings(tree), EnumSet.allOf(MagpieNode.Role.class), Clock.systemUTC());
     }
 

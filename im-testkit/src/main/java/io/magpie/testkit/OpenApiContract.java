@@ -109,11 +109,34 @@ public final class OpenApiContract {
         return response;
     }
 
+    /**
+     * Checks a binary answer (a download) against the operation: its status and content type, and a JSON body
+     * (an error) against its schema; other bytes are not JSON, so only their presence is checked.
+     */
+    public HttpResponse<byte[]> checkBinary(HttpRequest request, HttpResponse<byte[]> response) {
+        boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+        String body = json ? new String(response.body(), StandardCharsets.UTF_8)
+                : response.body().length == 0 ? "" : "<" + response.body().length + " bytes>";
+        ValidationReport report = validate(request, response.statusCode(), response.headers().map(), body);
+        if (report.hasErrors()) {
+            throw new AssertionError(request.method() + " " + request.uri().getRawPath() + " answered "
+                    + response.statusCode() + " off the contract " + resource + ":\n  "
+                    + report.getMessages().stream().map(ValidationReport.Message::toString)
+                            .collect(Collectors.joining("\n  ")));
+        }
+        return response;
+    }
+
     private ValidationReport validate(HttpRequest request, HttpResponse<String> response) {
-        SimpleResponse.Builder answer = SimpleResponse.Builder.status(response.statusCode());
-        response.headers().map().forEach(answer::withHeader);
-        if (!response.body().isEmpty()) {
-            answer.withBody(response.body());
+        return validate(request, response.statusCode(), response.headers().map(), response.body());
+    }
+
+    private ValidationReport validate(HttpRequest request, int status, java.util.Map<String, List<String>> headers,
+            String body) {
+        SimpleResponse.Builder answer = SimpleResponse.Builder.status(status);
+        headers.forEach(answer::withHeader);
+        if (!body.isEmpty()) {
+            answer.withBody(body);
         }
         return validator.validateResponse(request.uri().getRawPath(), Request.Method.valueOf(request.method()),
                 answer.build());

@@ -162,6 +162,37 @@ public final class ApiJson {
         return new ReadReceipts(conversation.asText(), seq.asLong(), read.asLong(), unread.asLong(), uids);
     }
 
+    /** {@code POST /v1/media}'s answer. */
+    public io.magpie.client.UploadedMedia uploadedMedia(String what, int status, String body) {
+        JsonNode json = object(what, status, body);
+        JsonNode id = json.path("mediaId");
+        JsonNode url = json.path("url");
+        JsonNode type = json.path("mimeType");
+        JsonNode size = json.path("sizeBytes");
+        if (!id.isTextual() || !url.isTextual() || !type.isTextual() || !size.canConvertToLong()) {
+            throw badResponse(what, status, "no mediaId, url, mimeType and sizeBytes", body);
+        }
+        return new io.magpie.client.UploadedMedia(id.asText(), json.path("conversationId").asText(""), type.asText(),
+                size.asLong(), json.path("width").asInt(0), json.path("height").asInt(0),
+                json.path("fileName").asText(""), url.asText(),
+                json.path("thumbnailUrl").isTextual() ? json.path("thumbnailUrl").asText() : null);
+    }
+
+    /** {@code GET /v1/media/{id}/url}'s answer, its URLs resolved against {@code base}. */
+    public io.magpie.client.MediaUrls mediaUrls(java.net.URI base, String what, int status, String body) {
+        JsonNode json = object(what, status, body);
+        JsonNode url = json.path("url");
+        JsonNode expires = json.path("expiresAt");
+        if (!url.isTextual() || !expires.canConvertToLong()) {
+            throw badResponse(what, status, "no url and expiresAt", body);
+        }
+        JsonNode thumb = json.path("thumbnailUrl");
+        return new io.magpie.client.MediaUrls(json.path("mediaId").asText(""),
+                HttpJsonClient.resolve(base, url.asText()),
+                thumb.isTextual() ? HttpJsonClient.resolve(base, thumb.asText()) : null,
+                java.time.Instant.ofEpochMilli(expires.asLong()));
+    }
+
     /** The LSB's {@code GET /v1/gate} answer. */
     public GateAddress gate(String what, int status, String body) {
         JsonNode json = object(what, status, body);

@@ -81,6 +81,36 @@ public final class HttpJsonClient {
         return send(service + " PUT " + uri.getPath(), request, parser);
     }
 
+    /**
+     * A POST of a body that is not JSON (a multipart upload) carrying {@code Authorization: Bearer <bearerToken>};
+     * without the request timeout, which is for small calls: an upload lasts as long as its bytes take.
+     */
+    public <T> CompletableFuture<T> postBody(String service, URI uri, String bearerToken, String contentType,
+            HttpRequest.BodyPublisher body, BodyParser<T> parser) {
+        HttpRequest request = authorized(HttpRequest.newBuilder(uri), bearerToken)
+                .header("Accept", "application/json").header("Content-Type", contentType)
+                .POST(body).build();
+        return send(service + " POST " + uri.getPath(), request, parser);
+    }
+
+    /** A GET of bytes (a download), no token: a signed URL is its own credential. No request timeout either. */
+    public CompletableFuture<byte[]> getBytes(String service, URI uri) {
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
+        String what = service + " GET " + uri.getPath();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                throw new MagpieApiException(0, "UNREACHABLE", what + ": " + cause + "; retry", cause);
+            }
+            if (response.statusCode() != 200) {
+                throw json.error(what, response.statusCode(),
+                        new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return response.body();
+        });
+    }
+
     /** A DELETE carrying {@code Authorization: Bearer <bearerToken>}; {@code parser} gets the (often empty) body. */
     public <T> CompletableFuture<T> delete(String service, URI uri, String bearerToken, BodyParser<T> parser) {
         HttpRequest request = authorized(HttpRequest.newBuilder(uri), bearerToken).timeout(timeout)

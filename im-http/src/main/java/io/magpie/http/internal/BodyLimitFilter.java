@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +28,23 @@ public final class BodyLimitFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(BodyLimitFilter.class);
 
     private final int maxBytes;
+    private final Map<String, Long> largerLimits;
 
     public BodyLimitFilter(int maxBytes) {
+        this(maxBytes, Map.of());
+    }
+
+    /** @param largerLimits exact request paths that may carry more than {@code maxBytes}, with their limit */
+    public BodyLimitFilter(int maxBytes, Map<String, Long> largerLimits) {
         this.maxBytes = maxBytes;
+        this.largerLimits = Map.copyOf(largerLimits);
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) request;
+        long maxBytes = largerLimits.getOrDefault(http.getRequestURI(), (long) this.maxBytes);
         long declared = http.getContentLengthLong();
         if (declared > maxBytes) {
             String why = "the request body is " + declared + " bytes (Content-Length), over this server's limit of "
@@ -79,10 +88,10 @@ public final class BodyLimitFilter implements Filter {
 
     /** The request with its body stream capped; the stream is made once, on first use. */
     private static final class Capped extends HttpServletRequestWrapper {
-        private final int maxBytes;
+        private final long maxBytes;
         private CappedStream stream;
 
-        Capped(HttpServletRequest request, int maxBytes) {
+        Capped(HttpServletRequest request, long maxBytes) {
             super(request);
             this.maxBytes = maxBytes;
         }
@@ -102,7 +111,7 @@ public final class BodyLimitFilter implements Filter {
      */
     static final class CappedStream extends ServletInputStream {
         private final ServletInputStream in;
-        private final int maxBytes;
+        private final long maxBytes;
         private final HttpServletRequest request;
         private long read;
 
@@ -110,7 +119,7 @@ public final class BodyLimitFilter implements Filter {
             return read > maxBytes;
         }
 
-        CappedStream(ServletInputStream in, int maxBytes, HttpServletRequest request) {
+        CappedStream(ServletInputStream in, long maxBytes, HttpServletRequest request) {
             this.in = in;
             this.maxBytes = maxBytes;
             this.request = request;

@@ -122,26 +122,33 @@ public final class ConfigTree {
         }
     }
 
-    /** A size in bytes: a whole number, or one with a unit {@code KiB}, {@code MiB}, {@code GiB} ({@code 20MiB}). */
+    /**
+     * A size in bytes: a whole number, or one with a unit {@code KiB}, {@code MiB}, {@code GiB} (powers of 1024;
+     * {@code KB}, {@code MB}, {@code GB} and {@code k}, {@code m}, {@code g} mean the same here).
+     */
     public long bytes(String key, long defaultValue) {
         String s = string(key, null);
         if (s == null) {
             return defaultValue;
         }
-        String t = s.trim();
-        long unit = 1;
-        for (String[] u : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}}) {
-            if (t.endsWith(u[0])) {
-                unit = Long.parseLong(u[1]);
-                t = t.substring(0, t.length() - u[0].length()).trim();
-                break;
-            }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,15})\\s*([kmg]i?b?)?")
+                .matcher(s.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException(key + " = '" + s + "' in " + source + " is not a size; write e.g. 10485760,"
+                    + " 512KiB, 10MiB or 1GiB");
         }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).substring(0, 1);
+        long scale = switch (unit) {
+            case "k" -> 1L << 10;
+            case "m" -> 1L << 20;
+            case "g" -> 1L << 30;
+            default -> 1;
+        };
         try {
-            return Math.multiplyExact(Long.parseLong(t), unit);
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new ConfigException(key + " = '" + s + "' in " + source
-                    + " is not a size; write a number of bytes, or e.g. 512KiB, 20MiB, 2GiB");
+            return Math.multiplyExact(n, scale);
+        } catch (ArithmeticException e) {
+            throw new ConfigException(key + " = '" + s + "' in " + source + " is too large a size");
         }
     }
 

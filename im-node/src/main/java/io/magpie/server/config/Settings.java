@@ -13,6 +13,7 @@ import io.magpie.gate.GateLimits;
 import io.magpie.http.CrossOrigin;
 import io.magpie.logic.LogicConfig;
 import io.magpie.logic.ContentLimits;
+import io.magpie.logic.MediaConfig;
 import io.magpie.logic.PresenceConfig;
 import io.magpie.logic.SendRateLimits;
 import io.magpie.logic.WordFilterConfig;
@@ -67,7 +68,7 @@ public final class Settings {
     public void rejectUnknownKeys() {
         List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::infraMysqlFlushLogAtTrxCommit, this::mysql, this::redis, this::registry,
                 this::kafkaBootstrap, this::topics, this::partitions, this::tokenSecret, this::tls, this::gate,
-                this::gateAdmin, this::lsb, this::logic, this::router, this::notifier, this::health,
+                this::gateAdmin, this::lsb, this::logic, this::media, this::router, this::notifier, this::health,
                 this::startupInfraWait);
         for (Runnable mapping : everyRole) {
             try {
@@ -397,6 +398,7 @@ public final class Settings {
                 tree.integer("logic.rate-limits.messages-per-second", SendRateLimits.DEFAULTS.perSecond()),
                 tree.integer("logic.rate-limits.messages-per-minute", SendRateLimits.DEFAULTS.perMinute())));
         CrossOrigin cors = cors();
+        MediaConfig media = media();
         TokenKeys tokenKeys = tokenKeys();
         byte[] secret = tokenSecret();
         SessionSettings sessions = guard("auth", () -> SessionSettings.defaults().withTokenKeys(tokenKeys)
@@ -411,6 +413,7 @@ public final class Settings {
                 .httpPort(httpPort)
                 .cors(cors)
                 .webLsbUrl(webLsbUrl)
+                .media(media)
                 .maxPollRecords(maxPollRecords)
                 .tokenTtl(tokenTtl)
                 .pbkdf2Iterations(iterations)
@@ -461,6 +464,56 @@ public final class Settings {
             default -> throw new IllegalArgumentException("logic.word-filter.action must be reject or mask, got '"
                     + action + "'");
         }, reload));
+    }
+
+    /**
+     * {@code media.*}: where uploaded media is stored ({@code media.store: local|s3}, {@code media.local.dir},
+     * {@code media.s3.*}), what may be uploaded and how large, and the signed download URLs (docs/operations.md,
+     * Media). The local directory defaults to {@code ./media} (standalone and cluster mode: {@code
+     * <data-dir>/media}); the S3 secret key and the URL secret belong in the environment
+     * ({@code MAGPIE_MEDIA_S3_SECRET_KEY}, {@code MAGPIE_MEDIA_URL_SECRET}).
+     */
+    public MediaConfig media() {
+        // read every key whatever the store, so a typo is reported either way
+        String store = tree.string("media.store", "local");
+        Path localDir = path(tree.string("media.local.dir", "media"));
+        String endpoint = tree.string("media.s3.endpoint", null);
+        String region = tree.string("media.s3.region", null);
+        String bucket = tree.string("media.s3.bucket", null);
+        String accessKey = tree.string("media.s3.access-key", null);
+        String secretKey = tree.string("media.s3.secret-key", null);
+        String pathStyle = tree.string("media.s3.path-style", null);
+        String keyPrefix = tree.string("media.s3.key-prefix", null);
+        long image = tree.bytes("media.max-image-bytes", MediaConfig.DEFAULT_MAX_IMAGE_BYTES);
+        long audio = tree.bytes("media.max-audio-bytes", MediaConfig.DEFAULT_MAX_AUDIO_BYTES);
+        long video = tree.bytes("media.max-video-bytes", MediaConfig.DEFAULT_MAX_VIDEO_BYTES);
+        long file = tree.bytes("media.max-file-bytes", MediaConfig.DEFAULT_MAX_FILE_BYTES);
+        List<String> types = tree.list("media.allowed-types", MediaConfig.DEFAULT_ALLOWED_TYPES);
+        long pixels = tree.integer("media.max-image-pixels", (int) MediaConfig.DEFAULT_MAX_IMAGE_PIXELS);
+        int edge = tree.integer("media.thumbnail-edge", MediaConfig.DEFAULT_THUMBNAIL_EDGE);
+        Duration urlTtl = tree.duration("media.url-ttl", MediaConfig.DEFAULT_URL_TTL);
+        String urlSecret = tree.string("media.url-secret", null);
+        if (urlSecret != null && SampleSecrets.whyRefused(urlSecret) != null) {
+            throw new ConfigException("media.url-secret in " + tree.source() + " is refused: "
+                    + SampleSecrets.whyRefused(urlSecret) + "; anyone who has read it could sign download URLs."
+                    + " Generate one (openssl rand -base64 48) and set MAGPIE_MEDIA_URL_SECRET");
+        }
+        return guard("media", () -> {
+            MediaConfig.Store chosen = MediaConfig.Store.parse(store);
+            MediaConfig.S3 s3 = null;
+            if (chosen == MediaConfig.Store.S3) {
+                java.net.URI uri = endpoint == null || endpoint.isBlank() ? null : java.net.URI.create(endpoint.strip());
+                boolean pathStyleOn = pathStyle == null ? uri != null : switch (pathStyle.strip().toLowerCase()) {
+                    case "true", "yes", "on", "1" -> true;
+                    case "false", "no", "off", "0" -> false;
+                    default -> throw new IllegalArgumentException("media.s3.path-style must be true or false, got '"
+                            + pathStyle + "'");
+                };
+                s3 = new MediaConfig.S3(uri, region, bucket, accessKey, secretKey, pathStyleOn, keyPrefix);
+            }
+            return new MediaConfig(chosen, localDir, s3, image, audio, video, file, types, pixels, edge, urlTtl,
+                    urlSecret == null ? null : urlSecret.getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     /**
