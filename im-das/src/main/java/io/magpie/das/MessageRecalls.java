@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -37,6 +38,22 @@ public final class MessageRecalls {
      * @return true if this call recalled it, false if it was recalled already (nothing changed)
      */
     public boolean recall(MessageRecord message, byte[] placeholder, long version, long groupId, long peerUid) {
+        return recall(message, placeholder, version, List.of(), groupId, peerUid);
+    }
+
+    /** A stored message's new content and version (a reply whose quoted message was recalled). */
+    public record Rewrite(long msgId, byte[] content, long version) {
+    }
+
+    /**
+     * Recalls {@code message} unless it already is, and in the same transaction rewrites the replies quoting it
+     * ({@code replies}: their reference marked recalled, each with its own new version; replies recalled
+     * meanwhile are left alone). The rows' version becomes the highest of them all.
+     *
+     * @return true if this call recalled it, false if it was recalled already (nothing changed)
+     */
+    public boolean recall(MessageRecord message, byte[] placeholder, long version, List<Rewrite> replies,
+            long groupId, long peerUid) {
         String what = "recall of message " + message.msgId() + " (seq " + message.seq() + ") of "
                 + message.conversationId();
         return Transactions.run(dataSource, what, connection -> {
@@ -51,7 +68,19 @@ public final class MessageRecalls {
                 changed = statement.executeUpdate();
             }
             if (changed > 0) {
-                touchRows(connection, message, version, groupId, peerUid);
+                long newest = version;
+                for (Rewrite r : replies) {
+                    try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET content = ?,"
+                            + " version = ? WHERE msg_id = ? AND status = ?")) {
+                        statement.setBytes(1, r.content());
+                        statement.setLong(2, r.version());
+                        statement.setLong(3, r.msgId());
+                        statement.setInt(4, MessageRecord.STATUS_NORMAL);
+                        statement.executeUpdate();
+                    }
+                    newest = Math.max(newest, r.version());
+                }
+                touchRows(connection, message, newest, groupId, peerUid);
             }
             return changed > 0;
         });

@@ -73,6 +73,40 @@ public final class MessageRepository {
         return inserted;
     }
 
+    /**
+     * Records which messages quote which (table {@code message_reply}) in the caller's transaction; nothing for
+     * an empty list (a batch without replies costs no statement).
+     */
+    public void insertReplies(Connection connection, List<ReplyLink> replies) {
+        if (replies.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO message_reply (conversation_id,"
+                + " quoted_seq, reply_msg_id) VALUES " + "(?, ?, ?),".repeat(replies.size() - 1) + "(?, ?, ?)")) {
+            int p = 1;
+            for (ReplyLink r : replies) {
+                statement.setString(p++, r.conversationId());
+                statement.setLong(p++, r.quotedSeq());
+                statement.setLong(p++, r.replyMsgId());
+            }
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.translate("insert of " + replies.size() + " reply links (first: conversation "
+                    + replies.get(0).conversationId() + ", quoted seq " + replies.get(0).quotedSeq() + ")", e);
+        }
+    }
+
+    /** The messages that quote the message at {@code quotedSeq} of the conversation, ascending by seq. */
+    public List<MessageRecord> findReplies(String conversationId, long quotedSeq) {
+        return query("replies to seq " + quotedSeq + " of conversation " + conversationId, SELECT
+                + "WHERE conversation_id = ? AND msg_id IN (SELECT reply_msg_id FROM message_reply WHERE"
+                + " conversation_id = ? AND quoted_seq = ?) ORDER BY seq", statement -> {
+                    statement.setString(1, conversationId);
+                    statement.setString(2, conversationId);
+                    statement.setLong(3, quotedSeq);
+                });
+    }
+
     private static int chunkEnd(List<MessageRecord> messages, int from) {
         int to = from;
         long bytes = 0;

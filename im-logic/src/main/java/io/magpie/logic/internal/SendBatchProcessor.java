@@ -7,6 +7,7 @@ import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
+import io.magpie.das.ReplyLink;
 import io.magpie.das.SenderClientKey;
 import io.magpie.das.WriteFence;
 import io.magpie.logic.internal.DedupePlan.Conflict;
@@ -55,6 +56,7 @@ public final class SendBatchProcessor {
     private static final int MAX_SEQ_RELOADS = 3;
 
     private final MessageRepository messages;
+    private final ReplyResolver replies;
     private final RecipientAuthorizer authorizer;
     private final GroupAuthorizer groupAuthorizer;
     private final RosterLoader rosterLoader;
@@ -117,6 +119,7 @@ public final class SendBatchProcessor {
         this.mutes = Objects.requireNonNull(mutes, "mutes");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.messages = messages;
+        this.replies = new ReplyResolver(messages);
         this.authorizer = authorizer;
         this.groupAuthorizer = new GroupAuthorizer(clock);
         this.rosterLoader = rosterLoader;
@@ -209,8 +212,8 @@ public final class SendBatchProcessor {
             return List.of();
         }
         Map<SenderClientKey, MessageRecord> stored = lookup(sends);
-        List<Slot> slots = DedupePlan.of(sends, stored).slots();
-        Object[] outcome = new Object[slots.size()];
+        List<Slot> planned = DedupePlan.of(sends, stored).slots();
+        Object[] outcome = new Object[planned.size()];
         List<Integer> toWrite = new ArrayList<>();
         Set<Long> groups = new TreeSet<>();
         // every answer of the batch, a replay's SEND_ACK included, needs the fence: a stale owner answers nothing
@@ -220,7 +223,9 @@ public final class SendBatchProcessor {
                 partitions.add(c.partition());
             }
         }
-        limit(slots, outcome);
+        limit(planned, outcome);
+        // replies only: a batch without reply_to reads nothing more
+        List<Slot> slots = replies.resolve(planned, outcome);
         prepareChecks(slots);
         for (int i = 0; i < slots.size(); i++) {
             Slot slot = slots.get(i);
@@ -270,6 +275,7 @@ public final class SendBatchProcessor {
             throws BatchRetryException, DuplicateMessageException, FencedWriteException {
         Set<String> touched = new LinkedHashSet<>();
         List<MessageRecord> fresh = new ArrayList<>();
+        List<ReplyLink> links = new ArrayList<>();
         long start = System.nanoTime();
         boolean committed = false;
         try {
@@ -277,12 +283,18 @@ public final class SendBatchProcessor {
             store.persist(fence, groups, rosters -> {
                 // the planner may run again after a failed attempt: start from nothing
                 fresh.clear();
+                links.clear();
                 locked.clear();
                 locked.putAll(rosters);
                 for (int i : toWrite) {
                     SendCommand c = slots.get(i).command();
                     if (c.isGroup()) {
-                        Optional<Rejection> refused = groupAuthorizer.check(c, Optional.ofNullable(rosters.get(c.groupId())));
+                        GroupRoster roster = rosters.get(c.groupId());
+                        Optional<Rejection> refused = groupAuthorizer.check(c, Optional.ofNullable(roster));
+                        if (refused.isEmpty() && roster != null) {
+                            refused = Optional.ofNullable(ReplyResolver.hiddenFrom(c,
+                                    roster.joinSeqs().getOrDefault(c.senderUid(), 0L)));
+                        }
                         if (refused.isPresent()) {
                             outcome[i] = refused.get();
                             continue;
@@ -292,9 +304,13 @@ public final class SendBatchProcessor {
                     MessageRecord record = assign(c);
                     fresh.add(record);
                     outcome[i] = record;
+                    if (c.request().getContent().hasReplyTo()) {
+                        links.add(new ReplyLink(c.conversationId(), c.request().getContent().getReplyTo().getSeq(),
+                                record.msgId()));
+                    }
                 }
                 ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::get, largeGroupThreshold);
-                return new MessageStore.Writes(fresh, writes.rows(), writes.groups());
+                return new MessageStore.Writes(fresh, writes.rows(), writes.groups(), List.of(), links);
             });
             committed = true;
             metrics.persisted(System.nanoTime() - start, fresh.size());
