@@ -21,6 +21,7 @@ import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.PullAck;
 import io.magpie.protocol.proto.PullRequest;
 import io.magpie.protocol.proto.ReadRequest;
+import io.magpie.protocol.proto.ReplyRef;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.SendRequest;
 import io.magpie.protocol.proto.SyncAck;
@@ -30,6 +31,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -574,6 +576,30 @@ public final class MagpieClient implements AutoCloseable {
     public CompletableFuture<SendAck> sendText(ConversationType type, long targetId, String text) {
         MessageContent content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(text).build();
         return send(UUID.randomUUID().toString(), type, targetId, content);
+    }
+
+    /**
+     * Sends a text message that replies to (quotes) the message at {@code quotedSeq} of the same conversation, with
+     * a fresh random client msg id (docs/PROTOCOL.md §9.17). The server fills in the quote (sender, type, preview):
+     * the SEND_ACK's {@code content} carries it. Refused with {@code NOT_FOUND} when there is no such message.
+     */
+    public CompletableFuture<SendAck> reply(ConversationType type, long targetId, long quotedSeq, String text) {
+        MessageContent content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(text)
+                .setReplyTo(ReplyRef.newBuilder().setSeq(quotedSeq)).build();
+        return send(UUID.randomUUID().toString(), type, targetId, content);
+    }
+
+    /**
+     * Sends a text message to a group that mentions {@code mentionedUids} (at most 50) or, with {@code
+     * mentionAll}, every member (admins and the owner only; others get {@code MENTION_ALL_NOT_ALLOWED}), with a
+     * fresh random client msg id (docs/PROTOCOL.md §9.18). The mentioned members' conversation rows show
+     * {@link ConversationState#mentioned()} until they read past it.
+     */
+    public CompletableFuture<SendAck> sendMention(long groupId, String text, Collection<Long> mentionedUids,
+            boolean mentionAll) {
+        MessageContent content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(text)
+                .addAllMentionedUids(mentionedUids).setMentionAll(mentionAll).build();
+        return send(UUID.randomUUID().toString(), ConversationType.GROUP, groupId, content);
     }
 
     public void addListener(MessageListener listener) {

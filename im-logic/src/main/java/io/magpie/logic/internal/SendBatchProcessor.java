@@ -276,6 +276,7 @@ public final class SendBatchProcessor {
         Set<String> touched = new LinkedHashSet<>();
         List<MessageRecord> fresh = new ArrayList<>();
         List<ReplyLink> links = new ArrayList<>();
+        Map<Long, Set<Long>> mentioned = new HashMap<>();
         long start = System.nanoTime();
         boolean committed = false;
         try {
@@ -284,6 +285,7 @@ public final class SendBatchProcessor {
                 // the planner may run again after a failed attempt: start from nothing
                 fresh.clear();
                 links.clear();
+                mentioned.clear();
                 locked.clear();
                 locked.putAll(rosters);
                 for (int i : toWrite) {
@@ -294,6 +296,9 @@ public final class SendBatchProcessor {
                         if (refused.isEmpty() && roster != null) {
                             refused = Optional.ofNullable(ReplyResolver.hiddenFrom(c,
                                     roster.joinSeqs().getOrDefault(c.senderUid(), 0L)));
+                        }
+                        if (refused.isEmpty() && roster != null) {
+                            refused = Optional.ofNullable(Mentions.check(c, roster));
                         }
                         if (refused.isPresent()) {
                             outcome[i] = refused.get();
@@ -308,8 +313,12 @@ public final class SendBatchProcessor {
                         links.add(new ReplyLink(c.conversationId(), c.request().getContent().getReplyTo().getSeq(),
                                 record.msgId()));
                     }
+                    if (c.isGroup() && Mentions.any(c.request().getContent())) {
+                        mentioned.put(record.msgId(), Mentions.marked(c, rosters.get(c.groupId()), record.seq()));
+                    }
                 }
-                ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::get, largeGroupThreshold);
+                ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::get, largeGroupThreshold,
+                        msgId -> mentioned.getOrDefault(msgId, Set.of()));
                 return new MessageStore.Writes(fresh, writes.rows(), writes.groups(), List.of(), links);
             });
             committed = true;

@@ -17,9 +17,16 @@ import org.slf4j.spi.LoggingEventBuilder;
  * @param seq            the message's seq in its conversation
  * @param senderUid      who sent the message
  * @param preview        short text to show (may be empty)
+ * @param mentioned      the message mentions the recipient (@ or @all): say so ("mentioned you")
  */
 public record PushNotification(long uid, String deviceId, String provider, String token, String conversationId,
-        long msgId, long seq, long senderUid, String preview) {
+        long msgId, long seq, long senderUid, String preview, boolean mentioned) {
+
+    /** A notification of a message that mentions nobody. */
+    public PushNotification(long uid, String deviceId, String provider, String token, String conversationId,
+            long msgId, long seq, long senderUid, String preview) {
+        this(uid, deviceId, provider, token, conversationId, msgId, seq, senderUid, preview, false);
+    }
 
     public PushNotification {
         Objects.requireNonNull(deviceId, "deviceId");

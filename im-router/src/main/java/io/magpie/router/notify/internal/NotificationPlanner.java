@@ -88,7 +88,7 @@ public final class NotificationPlanner {
             for (DeviceToken t : userTokens) {
                 out.add(new PushNotification(task.getUid(), t.deviceId(), t.provider().toLowerCase(Locale.ROOT),
                         t.token(), task.getConversationId(), task.getMsgId(), task.getSeq(), task.getSenderUid(),
-                        task.getPreview()));
+                        task.getPreview(), task.getMentioned()));
             }
         }
         return new Plan(out, mutedTasks, withoutToken, recalledTasks);
