@@ -20,6 +20,10 @@ import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.PullAck;
 import io.magpie.protocol.proto.PullRequest;
+import io.magpie.protocol.proto.EditAck;
+import io.magpie.protocol.proto.EditRequest;
+import io.magpie.protocol.proto.ReactAck;
+import io.magpie.protocol.proto.ReactRequest;
 import io.magpie.protocol.proto.ReadRequest;
 import io.magpie.protocol.proto.ReplyRef;
 import io.magpie.protocol.proto.SendAck;
@@ -346,6 +350,62 @@ public final class MagpieClient implements AutoCloseable {
                 .thenApply(ack -> {
                     delivery.onRecallAcked(conversationId, seq, ack.getVersion());
                     return ack.getVersion();
+                });
+    }
+
+    /**
+     * Sets this user's one reaction to the message at {@code seq} (REACT, docs/PROTOCOL.md §9.19), replacing an
+     * earlier one, or with a null {@code emoji} takes it back. The other members' devices (and this user's others)
+     * get {@link MessageListener#onChanged}.
+     *
+     * @return the REACT_ACK: the message's new version and its reactions; fails with {@link MagpieErrorException}
+     *         REACTION_LIMIT (a new emoji on a message with the most distinct ones), NOT_FOUND, FORBIDDEN
+     */
+    public CompletableFuture<ReactAck> react(String conversationId, long seq, String emoji) {
+        if (conversationId == null || conversationId.isBlank() || seq < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("react needs a conversation id and"
+                    + " seq >= 1, got '" + conversationId + "' seq " + seq));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("REACT");
+        }
+        ReactRequest.Builder request = ReactRequest.newBuilder().setConversationId(conversationId).setSeq(seq);
+        if (emoji == null) {
+            request.setRemove(true);
+        } else {
+            request.setEmoji(emoji);
+        }
+        return connection.handler().request(Command.REACT, request.build(), Command.REACT_ACK, ReactAck.parser())
+                .thenApply(ack -> {
+                    delivery.onChangeAcked(conversationId, ack.getVersion());
+                    return ack;
+                });
+    }
+
+    /**
+     * Replaces the content of this user's message at {@code seq} (EDIT, docs/PROTOCOL.md §9.20), within the
+     * server's edit window ({@code logic.edit-window}, default 15 minutes); the type must stay the same, the reply
+     * reference and mentions stay as sent. The other devices get {@link MessageListener#onChanged}.
+     *
+     * @return the EDIT_ACK with the stored content (masked words included); fails with {@link
+     *         MagpieErrorException} EDIT_WINDOW_PASSED, FORBIDDEN (someone else's message), BAD_REQUEST, NOT_FOUND
+     */
+    public CompletableFuture<EditAck> edit(String conversationId, long seq, MessageContent content) {
+        if (conversationId == null || conversationId.isBlank() || seq < 1 || content == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("edit needs a conversation id, seq >= 1"
+                    + " and content, got '" + conversationId + "' seq " + seq));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("EDIT");
+        }
+        EditRequest request = EditRequest.newBuilder().setConversationId(conversationId).setSeq(seq)
+                .setContent(content).build();
+        return connection.handler().request(Command.EDIT, request, Command.EDIT_ACK, EditAck.parser())
+                .thenApply(ack -> {
+                    delivery.onChangeAcked(conversationId, ack.getVersion());
+                    return ack;
                 });
     }
 

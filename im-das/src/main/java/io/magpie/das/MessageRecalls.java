@@ -2,9 +2,7 @@ package io.magpie.das;
 
 import io.magpie.das.internal.Transactions;
 import io.magpie.registry.StorageException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -58,8 +56,9 @@ public final class MessageRecalls {
                 + message.conversationId();
         return Transactions.run(dataSource, what, connection -> {
             int changed;
+            // its reactions go with its content; the reaction rows stay for the record, unseen
             try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET status = ?,"
-                    + " content = ?, version = ? WHERE msg_id = ? AND status = ?")) {
+                    + " content = ?, version = ?, reactions = NULL WHERE msg_id = ? AND status = ?")) {
                 statement.setInt(1, MessageRecord.STATUS_RECALLED);
                 statement.setBytes(2, placeholder);
                 statement.setLong(3, version);
@@ -80,32 +79,10 @@ public final class MessageRecalls {
                     }
                     newest = Math.max(newest, r.version());
                 }
-                touchRows(connection, message, newest, groupId, peerUid);
+                RowVersions.touch(connection, message.conversationId(), newest, groupId, message.senderUid(),
+                        peerUid, clock.millis());
             }
             return changed > 0;
         });
-    }
-
-    private void touchRows(Connection connection, MessageRecord message, long version, long groupId, long peerUid)
-            throws SQLException {
-        String sql = groupId > 0
-                ? "UPDATE conversation c JOIN group_member m ON c.owner_uid = m.uid AND m.group_id = ?"
-                        + " SET c.version = GREATEST(c.version, ?), c.updated_at = ? WHERE c.conversation_id = ?"
-                : "UPDATE conversation c SET c.version = GREATEST(c.version, ?), c.updated_at = ?"
-                        + " WHERE c.conversation_id = ? AND c.owner_uid IN (?, ?)";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int p = 1;
-            if (groupId > 0) {
-                statement.setLong(p++, groupId);
-            }
-            statement.setLong(p++, version);
-            statement.setLong(p++, clock.millis());
-            statement.setString(p++, message.conversationId());
-            if (groupId <= 0) {
-                statement.setLong(p++, message.senderUid());
-                statement.setLong(p, peerUid);
-            }
-            statement.executeUpdate();
-        }
     }
 }

@@ -41,7 +41,7 @@ public final class MessageRepository {
 
     private static final String COLUMNS = "msg_id, conversation_id, conversation_type, seq, version, sender_uid,"
             + " sender_device_id, client_msg_id, msg_type, content, status, server_time";
-    private static final String SELECT = "SELECT " + COLUMNS + " FROM message ";
+    private static final String SELECT = "SELECT " + COLUMNS + ", reactions, edited_at FROM message ";
     private static final String UK_CONVERSATION_SEQ = "uk_message_conversation_seq";
     private static final String UK_SENDER_CLIENT_MSG = "uk_message_sender_client_msg";
 
@@ -344,7 +344,7 @@ public final class MessageRepository {
             while (rs.next()) {
                 rows.add(new MessageRecord(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                         rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9),
-                        rs.getBytes(10), rs.getInt(11), rs.getLong(12)));
+                        rs.getBytes(10), rs.getInt(11), rs.getLong(12), rs.getBytes(13), rs.getLong(14)));
             }
         }
         return rows;

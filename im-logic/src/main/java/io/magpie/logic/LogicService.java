@@ -19,6 +19,7 @@ import io.magpie.das.MessageStore;
 import io.magpie.das.Relations;
 import io.magpie.das.PartitionFenceRepository;
 import io.magpie.registry.RedisStore;
+import io.magpie.das.MessageChanges;
 import io.magpie.das.MessageRecalls;
 import io.magpie.das.OwnHistory;
 import io.magpie.das.ReadPositions;
@@ -49,6 +50,7 @@ import io.magpie.logic.internal.PullHandler;
 import io.magpie.logic.internal.OwnHistoryProcessor;
 import io.magpie.logic.internal.PushTaskPublisher;
 import io.magpie.logic.internal.ReadProcessor;
+import io.magpie.logic.internal.MessageChangeProcessor;
 import io.magpie.logic.internal.RecallProcessor;
 import io.magpie.logic.internal.QueryBacklog;
 import io.magpie.logic.internal.QueryProcessor;
@@ -212,7 +214,10 @@ public final class LogicService implements AutoCloseable {
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
-                            publisher, signals, groupOps, clock), queries, assigner,
+                            publisher, signals, groupOps, clock,
+                            new MessageChangeProcessor(messages, new MessageChanges(database.dataSource()), groups,
+                                    snowflake, config.messageChanges(), new ContentValidator(config.content()), words,
+                                    clock)), queries, assigner,
                     new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), fences, clock, metrics);
             consumerThread = new Thread(consumer, "logic-upstream-consumer");
             running = true;

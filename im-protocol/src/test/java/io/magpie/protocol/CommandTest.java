@@ -38,6 +38,10 @@ class CommandTest {
         PUBLISHED.put(Command.TYPING, 26);
         PUBLISHED.put(Command.PRESENCE, 29);
         PUBLISHED.put(Command.PRESENCE_ACK, 30);
+        PUBLISHED.put(Command.REACT, 31);
+        PUBLISHED.put(Command.REACT_ACK, 32);
+        PUBLISHED.put(Command.EDIT, 33);
+        PUBLISHED.put(Command.EDIT_ACK, 34);
         PUBLISHED.put(Command.PRESENCE_EVENT, 4103);
     }
 

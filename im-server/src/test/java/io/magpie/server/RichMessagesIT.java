@@ -18,6 +18,9 @@ import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.ConversationInfo;
+import io.magpie.protocol.proto.EditAck;
+import io.magpie.protocol.proto.ReactAck;
+import io.magpie.protocol.proto.ReactionCount;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageContent;
@@ -50,6 +53,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RichMessagesIT {
 
     private static final String PASSWORD = "correct horse battery";
+    /** Long enough for an edit right after sending on a busy machine; the test waits it out once. */
+    private static final Duration EDIT_WINDOW = Duration.ofSeconds(8);
 
     private MagpieNode cluster;
     private final List<MagpieClient> clients = new ArrayList<>();
@@ -78,10 +83,12 @@ class RichMessagesIT {
                 logic:
                   http-port: 0
                   pbkdf2-iterations: 1000
+                  edit-window: %ds
+                  max-reaction-emoji: 2
                   rate-limits:
                     messages-per-second: 0
                     messages-per-minute: 0
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix()), Map.of()), infra, isolation);
+                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), EDIT_WINDOW.toSeconds()), Map.of()), infra, isolation);
     }
 
     @AfterAll
@@ -181,13 +188,88 @@ class RichMessagesIT {
         assertEquals(owner.uid, ok.getContent().getReplyTo().getSenderUid());
     }
 
+    @Test
+    void reactionsAreOnePerUserAggregatedPerEmojiBoundedAndReachEveryDeviceByVersion() throws Exception {
+        User owner = user("own_react");
+        User amy = user("amy_react");
+        User bob = user("bob_react");
+        long gid = owner.client.groups().create("reactions", List.of(amy.uid, bob.uid)).get(20, SECONDS);
+        String conv = "g_" + gid;
+        SendAck lunch = owner.client.sendText(ConversationType.GROUP, gid, "lunch?").get(20, SECONDS);
+        long seq = lunch.getSeq();
+
+        ReactAck first = amy.client.react(conv, seq, "👍").get(20, SECONDS);
+        assertEquals(List.of(count("👍", amy.uid)), first.getReactionsList());
+        ReactAck again = amy.client.react(conv, seq, "👍").get(20, SECONDS);
+        assertEquals(first.getVersion(), again.getVersion(), "the same reaction again changes nothing");
+        ReactAck second = bob.client.react(conv, seq, "👍").get(20, SECONDS);
+        assertEquals(List.of(count("👍", amy.uid, bob.uid)), second.getReactionsList());
+        assertTrue(second.getVersion() > first.getVersion());
+        Message changed = owner.awaitChange(conv, seq, second.getVersion());
+        assertEquals(second.getReactionsList(), changed.getReactionsList(), "the notice carries the message as it is");
+
+        ReactAck heart = bob.client.react(conv, seq, "❤️").get(20, SECONDS);
+        assertEquals(List.of(count("👍", amy.uid), count("❤️", bob.uid)), heart.getReactionsList(),
+                "one reaction per user: bob's thumbs-up became a heart");
+        MagpieErrorException limit = refusal(owner.client.react(conv, seq, "😀"));
+        assertEquals(ErrorCode.REACTION_LIMIT, limit.code());
+        assertTrue(limit.getMessage().contains("logic.max-reaction-emoji=2"), limit.getMessage());
+        owner.client.react(conv, seq, "❤️").get(20, SECONDS);
+        ReactAck removed = amy.client.react(conv, seq, null).get(20, SECONDS);
+        assertEquals(List.of(count("❤️", bob.uid, owner.uid)), removed.getReactionsList());
+
+        Message pulled = bob.client.pull(conv, seq, seq, 1).get(20, SECONDS).getMessages(0);
+        assertEquals(removed.getReactionsList(), pulled.getReactionsList());
+        assertEquals(removed.getVersion(), pulled.getVersion(), "a since_version PULL finds it");
+        assertEquals(ErrorCode.NOT_FOUND, refusal(amy.client.react(conv, 999, "👍")).code());
+    }
+
+    @Test
+    void theSenderEditsWithinTheWindowAndEveryDeviceGetsTheNewVersion() throws Exception {
+        User ann = user("ann_edit");
+        User ben = user("ben_edit");
+        SendAck typo = ann.client.sendText(ConversationType.SINGLE, ben.uid, "helo").get(20, SECONDS);
+        String conv = typo.getConversationId();
+        long seq = typo.getSeq();
+
+        EditAck edited = ann.client.edit(conv, seq, text("hello")).get(20, SECONDS);
+
+        assertEquals("hello", edited.getContent().getText());
+        assertTrue(edited.getEditedAt() > 0 && edited.getVersion() > typo.getMsgId());
+        Message atBen = ben.awaitChange(conv, seq, edited.getVersion());
+        assertEquals("hello", atBen.getContent().getText());
+        assertEquals(edited.getEditedAt(), atBen.getEditedAt(), "marked edited");
+        Message pulled = ben.client.pull(conv, seq, seq, 1).get(20, SECONDS).getMessages(0);
+        assertEquals("hello", pulled.getContent().getText());
+        assertEquals(edited.getEditedAt(), pulled.getEditedAt());
+
+        assertEquals(ErrorCode.FORBIDDEN, refusal(ben.client.edit(conv, seq, text("hijacked"))).code());
+        assertEquals(ErrorCode.BAD_REQUEST, refusal(ann.client.edit(conv, seq, MessageContent.newBuilder()
+                .setType(MessageType.EMOJI).setText("👍").build())).code(), "the type stays");
+        assertEquals(ErrorCode.BAD_REQUEST, refusal(ann.client.edit(conv, seq, text(" "))).code(),
+                "re-validated as a SEND is");
+
+        Thread.sleep(EDIT_WINDOW.toMillis() + 500);
+        MagpieErrorException late = refusal(ann.client.edit(conv, seq, text("hello!")));
+        assertEquals(ErrorCode.EDIT_WINDOW_PASSED, late.code());
+        assertTrue(late.getMessage().contains("logic.edit-window"), late.getMessage());
+    }
+
+    private static MessageContent text(String text) {
+        return MessageContent.newBuilder().setType(MessageType.TEXT).setText(text).build();
+    }
+
+    private static ReactionCount count(String emoji, Long... uids) {
+        return ReactionCount.newBuilder().setEmoji(emoji).setCount(uids.length).addAllUids(List.of(uids)).build();
+    }
+
     private static ConversationInfo row(User u, String conv) throws Exception {
         return u.client.sync(0).get(20, SECONDS).getConversationsList().stream()
                 .filter(c -> c.getConversationId().equals(conv)).findFirst().orElseThrow();
     }
 
-    private static MagpieErrorException refusal(CompletableFuture<SendAck> send) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> send.get(20, SECONDS));
+    private static MagpieErrorException refusal(CompletableFuture<?> request) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> request.get(20, SECONDS));
         return assertInstanceOf(MagpieErrorException.class, e.getCause());
     }
 
@@ -197,6 +279,7 @@ class RichMessagesIT {
         accounts.register(name, PASSWORD, name);
         Credentials credentials = accounts.login(name, PASSWORD, device, Platform.ANDROID);
         List<Message> received = new CopyOnWriteArrayList<>();
+        List<Message> changed = new CopyOnWriteArrayList<>();
         MagpieClient client = new MagpieClient(config(device));
         clients.add(client);
         client.addListener(new MessageListener() {
@@ -204,9 +287,14 @@ class RichMessagesIT {
             public void onMessage(Message message) {
                 received.add(message);
             }
+
+            @Override
+            public void onChanged(Message message) {
+                changed.add(message);
+            }
         });
         client.connect(credentials).get(20, SECONDS);
-        return new User(credentials.uid(), client, received);
+        return new User(credentials.uid(), client, received, changed);
     }
 
     private ClientConfig config(String device) {
@@ -219,7 +307,14 @@ class RichMessagesIT {
                 .build();
     }
 
-    private record User(long uid, MagpieClient client, List<Message> received) {
+    private record User(long uid, MagpieClient client, List<Message> received, List<Message> changed) {
+        Message awaitChange(String conv, long seq, long version) {
+            await().atMost(20, SECONDS).until(() -> changed.stream().anyMatch(m -> m.getConversationId().equals(conv)
+                    && m.getSeq() == seq && m.getVersion() == version));
+            return changed.stream().filter(m -> m.getConversationId().equals(conv) && m.getSeq() == seq
+                    && m.getVersion() == version).findFirst().orElseThrow();
+        }
+
         Message awaitMessage(String conv, long seq) {
             await().atMost(20, SECONDS).until(() -> received.stream()
                     .anyMatch(m -> m.getConversationId().equals(conv) && m.getSeq() == seq));

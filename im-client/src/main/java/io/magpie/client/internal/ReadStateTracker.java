@@ -245,6 +245,9 @@ public final class ReadStateTracker {
                 recalled(t, m.getSeq(), m.getMsgId(), 0, m.getSenderUid(), m.getVersion(), true, false);
             } else if (m.getStatus() == MessageStatus.DELETED) {
                 deletions.add(m.getSeq());
+            } else if (m.getVersion() != m.getMsgId()) {
+                // a message's first version is its msg id: another one means it was reacted to or edited
+                listener.onChanged(m);
             }
         }
         deleted(t, deletions, 0, true, false);
@@ -275,6 +278,11 @@ public final class ReadStateTracker {
             }
             case NOTICE_DELETED -> deleted(track(n.getConversationId()), n.getSeqsList(), n.getVersion(), true, true);
             case NOTICE_CLEARED -> cleared(track(n.getConversationId()), n.getSeq(), n.getVersion(), true);
+            case NOTICE_REACTED, NOTICE_EDITED -> {
+                if (n.hasMessage()) {
+                    listener.onChanged(n.getMessage());
+                }
+            }
             default -> {
                 // a newer server's notice (docs/PROTOCOL.md §7.1: treat unknown values like the 0 value)
             }

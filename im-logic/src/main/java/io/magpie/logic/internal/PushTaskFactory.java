@@ -194,6 +194,8 @@ public final class PushTaskFactory {
                 .setVersion(r.version())
                 .setTargetId(targetId)
                 .setStatusValue(r.status())
+                .addAllReactions(MessageChangeProcessor.reactions(r.reactions()))
+                .setEditedAt(r.editedAt())
                 .build();
     }
 

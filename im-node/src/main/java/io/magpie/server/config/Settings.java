@@ -13,6 +13,7 @@ import io.magpie.gate.GateLimits;
 import io.magpie.http.CrossOrigin;
 import io.magpie.logic.LogicConfig;
 import io.magpie.logic.ContentLimits;
+import io.magpie.logic.MessageChangeSettings;
 import io.magpie.logic.PresenceConfig;
 import io.magpie.logic.SendRateLimits;
 import io.magpie.logic.WordFilterConfig;
@@ -393,6 +394,9 @@ public final class Settings {
         SendRateLimits rateLimits = guard("logic.rate-limits", () -> new SendRateLimits(
                 tree.integer("logic.rate-limits.messages-per-second", SendRateLimits.DEFAULTS.perSecond()),
                 tree.integer("logic.rate-limits.messages-per-minute", SendRateLimits.DEFAULTS.perMinute())));
+        MessageChangeSettings messageChanges = guard("logic", () -> new MessageChangeSettings(
+                tree.duration("logic.edit-window", MessageChangeSettings.DEFAULTS.editWindow()),
+                tree.integer("logic.max-reaction-emoji", MessageChangeSettings.DEFAULTS.maxReactionEmoji())));
         CrossOrigin cors = cors();
         TokenKeys tokenKeys = tokenKeys();
         byte[] secret = tokenSecret();
@@ -423,6 +427,7 @@ public final class Settings {
                 .content(content)
                 .wordFilter(wordFilter)
                 .rateLimits(rateLimits)
+                .messageChanges(messageChanges)
                 .build());
     }
 
