@@ -14,6 +14,9 @@ import io.magpie.client.Credentials;
 import io.magpie.client.MagpieClient;
 import io.magpie.client.MagpieErrorException;
 import io.magpie.client.MessageListener;
+import io.magpie.das.Database;
+import io.magpie.das.MessageChanges;
+import io.magpie.das.MysqlConfig;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.protocol.ErrorCode;
@@ -57,10 +60,12 @@ class RichMessagesIT {
     private static final Duration EDIT_WINDOW = Duration.ofSeconds(8);
 
     private MagpieNode cluster;
+    private Database database;
     private final List<MagpieClient> clients = new ArrayList<>();
 
     @BeforeAll
     void start(Infrastructure infra, TestIsolation isolation) throws Exception {
+        database = Database.open(MysqlConfig.of(isolation.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword()));
         cluster = TestNodes.allRoles(ConfigTree.of("""
                 redis:
                   key-prefix: "%s"
@@ -96,6 +101,9 @@ class RichMessagesIT {
         clients.forEach(MagpieClient::close);
         if (cluster != null) {
             cluster.close();
+        }
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -221,6 +229,7 @@ class RichMessagesIT {
         Message pulled = bob.client.pull(conv, seq, seq, 1).get(20, SECONDS).getMessages(0);
         assertEquals(removed.getReactionsList(), pulled.getReactionsList());
         assertEquals(removed.getVersion(), pulled.getVersion(), "a since_version PULL finds it");
+        assertTrue(row(bob, conv).getVersion() >= removed.getVersion(), "SYNC shows every member's row changed");
         assertEquals(ErrorCode.NOT_FOUND, refusal(amy.client.react(conv, 999, "👍")).code());
     }
 
@@ -242,6 +251,9 @@ class RichMessagesIT {
         Message pulled = ben.client.pull(conv, seq, seq, 1).get(20, SECONDS).getMessages(0);
         assertEquals("hello", pulled.getContent().getText());
         assertEquals(edited.getEditedAt(), pulled.getEditedAt());
+        List<byte[]> history = new MessageChanges(database.dataSource()).previousContents(typo.getMsgId());
+        assertEquals(List.of("helo"), history.stream().map(RichMessagesIT::textOf).toList(),
+                "the replaced content is kept");
 
         assertEquals(ErrorCode.FORBIDDEN, refusal(ben.client.edit(conv, seq, text("hijacked"))).code());
         assertEquals(ErrorCode.BAD_REQUEST, refusal(ann.client.edit(conv, seq, MessageContent.newBuilder()
@@ -253,6 +265,14 @@ class RichMessagesIT {
         MagpieErrorException late = refusal(ann.client.edit(conv, seq, text("hello!")));
         assertEquals(ErrorCode.EDIT_WINDOW_PASSED, late.code());
         assertTrue(late.getMessage().contains("logic.edit-window"), late.getMessage());
+    }
+
+    private static String textOf(byte[] content) {
+        try {
+            return MessageContent.parseFrom(content).getText();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("stored content is not a MessageContent", e);
+        }
     }
 
     private static MessageContent text(String text) {

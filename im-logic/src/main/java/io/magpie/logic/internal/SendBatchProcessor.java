@@ -38,7 +38,9 @@ import java.util.Objects;
  * {@code CLIENT_MSG_ID_REUSED}), authorise (any: the sender is not muted by an operator, {@link SenderMutes};
  * one-to-one: the peer exists, did not block the sender and,
  * under a friends-only policy, is their friend, read in one query per batch; group: the sender is a
- * member, not muted; group messages are not filtered by blocks), assign ids and seqs, persist, and build the push tasks
+ * member, not muted; group messages are not filtered by blocks; a reply's quoted message is read and filled in,
+ * {@link ReplyResolver}, one query per conversation with replies and none without; a group message's mentions are
+ * checked against the locked roster, {@link Mentions}), assign ids and seqs, persist, and build the push tasks
  * (SEND_ACK, PUSH, ERROR). The write is one fenced transaction ({@link MessageStore#persist(WriteFence,
  * java.util.Collection, MessageStore.Planner)}): it proves this instance still owns the SENDs'
  * partitions, locks the groups' rows, and authorises, numbers and fans out group messages from the
