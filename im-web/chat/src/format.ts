@@ -9,13 +9,13 @@ export type NameOf = (uid: string) => string;
 /** One line for a group's SYSTEM message, e.g. "alice added bob and carol". */
 export function describeGroupEvent(m: Message, nameOf: NameOf): string {
   if (m.systemNotice) {
-    // an operator's notice (PROTOCOL §9.17), not a group change
+    // an operator's notice (PROTOCOL §9.18), not a group change
     return m.systemNotice.title ? `${m.systemNotice.title}: ${m.systemNotice.text}` : m.systemNotice.text;
   }
   const e = (m.groupEvent ?? {}) as Record<string, unknown>;
   const kind = String(e.kind ?? e.type ?? '');
   const actor = stringOf(e.operatorUid) ?? m.senderUid;
-  // uid 0 is the service's operator (PROTOCOL §9.17): never an account
+  // uid 0 is the service's operator (PROTOCOL §9.18): never an account
   const who = actor === '0' ? 'the operator' : nameOf(actor);
   const targets = listOf(e.targetUids).map(nameOf);
   const them = joinNames(targets);

@@ -30,6 +30,10 @@ export const Command = {
   GROUP_ACK: 28,
   PRESENCE: 29,
   PRESENCE_ACK: 30,
+  REACT: 31,
+  REACT_ACK: 32,
+  EDIT: 33,
+  EDIT_ACK: 34,
 } as const;
 
 export type CommandName = keyof typeof Command;
@@ -71,6 +75,9 @@ export const ErrorCode = {
   APP_NOT_SERVED: 2018,
   MUTED: 2019,
   CONTENT_REJECTED: 2020,
+  MENTION_ALL_NOT_ALLOWED: 2030,
+  REACTION_LIMIT: 2031,
+  EDIT_WINDOW_PASSED: 2032,
   RATE_LIMITED: 3001,
   SERVER_BUSY: 3002,
   INTERNAL: 3003,

@@ -18,7 +18,7 @@ export interface Message {
   status: 'NORMAL' | 'RECALLED' | 'DELETED';
   /** SYSTEM messages: the decoded GroupEvent (PROTOCOL §9.16). */
   groupEvent?: GroupEventView;
-  /** SYSTEM messages from the service's operator: the notice (PROTOCOL §9.17); `text` is its text too. */
+  /** SYSTEM messages from the service's operator: the notice (PROTOCOL §9.18); `text` is its text too. */
   systemNotice?: { title: string; text: string };
   /** The decoded protobuf `magpie.v1.Message`. */
   raw: unknown;

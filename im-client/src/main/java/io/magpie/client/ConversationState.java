@@ -30,7 +30,17 @@ package io.magpie.client;
  * @param hidden         removed from this user's list; it comes back (false) with its next message
  * @param clearedSeq     this user cleared the history up to and including this seq: nothing at or below it is
  *                       shown or returned any more
+ * @param mentioned      "@me": a message above the read position mentions this user (docs/PROTOCOL.md §9.20); from
+ *                       SYNC's {@code mentioned}, set by a delivered message that mentions this user, cleared by
+ *                       reading past it
  */
 public record ConversationState(String conversationId, long readSeq, long unreadCount, long peerReadSeq,
-                                long lastSeq, boolean muted, long pinnedAt, boolean hidden, long clearedSeq) {
+                                long lastSeq, boolean muted, long pinnedAt, boolean hidden, long clearedSeq,
+                                boolean mentioned) {
+
+    /** A state without a mention. */
+    public ConversationState(String conversationId, long readSeq, long unreadCount, long peerReadSeq, long lastSeq,
+            boolean muted, long pinnedAt, boolean hidden, long clearedSeq) {
+        this(conversationId, readSeq, unreadCount, peerReadSeq, lastSeq, muted, pinnedAt, hidden, clearedSeq, false);
+    }
 }

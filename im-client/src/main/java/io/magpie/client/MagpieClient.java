@@ -20,7 +20,12 @@ import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.PullAck;
 import io.magpie.protocol.proto.PullRequest;
+import io.magpie.protocol.proto.EditAck;
+import io.magpie.protocol.proto.EditRequest;
+import io.magpie.protocol.proto.ReactAck;
+import io.magpie.protocol.proto.ReactRequest;
 import io.magpie.protocol.proto.ReadRequest;
+import io.magpie.protocol.proto.ReplyRef;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.protocol.proto.SendRequest;
 import io.magpie.protocol.proto.SyncAck;
@@ -30,6 +35,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -352,6 +358,62 @@ public final class MagpieClient implements AutoCloseable {
     }
 
     /**
+     * Sets this user's one reaction to the message at {@code seq} (REACT, docs/PROTOCOL.md §9.21), replacing an
+     * earlier one, or with a null {@code emoji} takes it back. The other members' devices (and this user's others)
+     * get {@link MessageListener#onChanged}.
+     *
+     * @return the REACT_ACK: the message's new version and its reactions; fails with {@link MagpieErrorException}
+     *         REACTION_LIMIT (a new emoji on a message with the most distinct ones), NOT_FOUND, FORBIDDEN
+     */
+    public CompletableFuture<ReactAck> react(String conversationId, long seq, String emoji) {
+        if (conversationId == null || conversationId.isBlank() || seq < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("react needs a conversation id and"
+                    + " seq >= 1, got '" + conversationId + "' seq " + seq));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("REACT");
+        }
+        ReactRequest.Builder request = ReactRequest.newBuilder().setConversationId(conversationId).setSeq(seq);
+        if (emoji == null) {
+            request.setRemove(true);
+        } else {
+            request.setEmoji(emoji);
+        }
+        return connection.handler().request(Command.REACT, request.build(), Command.REACT_ACK, ReactAck.parser())
+                .thenApply(ack -> {
+                    delivery.onChangeAcked(conversationId, ack.getVersion());
+                    return ack;
+                });
+    }
+
+    /**
+     * Replaces the content of this user's message at {@code seq} (EDIT, docs/PROTOCOL.md §9.22), within the
+     * server's edit window ({@code logic.edit-window}, default 15 minutes); the type must stay the same, the reply
+     * reference and mentions stay as sent. The other devices get {@link MessageListener#onChanged}.
+     *
+     * @return the EDIT_ACK with the stored content (masked words included); fails with {@link
+     *         MagpieErrorException} EDIT_WINDOW_PASSED, FORBIDDEN (someone else's message), BAD_REQUEST, NOT_FOUND
+     */
+    public CompletableFuture<EditAck> edit(String conversationId, long seq, MessageContent content) {
+        if (conversationId == null || conversationId.isBlank() || seq < 1 || content == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("edit needs a conversation id, seq >= 1"
+                    + " and content, got '" + conversationId + "' seq " + seq));
+        }
+        ClientConnection connection = supervisor.current();
+        if (connection == null) {
+            return notConnected("EDIT");
+        }
+        EditRequest request = EditRequest.newBuilder().setConversationId(conversationId).setSeq(seq)
+                .setContent(content).build();
+        return connection.handler().request(Command.EDIT, request, Command.EDIT_ACK, EditAck.parser())
+                .thenApply(ack -> {
+                    delivery.onChangeAcked(conversationId, ack.getVersion());
+                    return ack;
+                });
+    }
+
+    /**
      * Deletes messages for this user only (DELETE, docs/PROTOCOL.md §9.11): on every device of this user they come
      * back from PULL and {@link #history} as placeholders with status DELETED (seqs stay gapless); the other members
      * keep them. This user's other devices get {@link MessageListener#onDeleted} (a device that is offline learns it
@@ -652,6 +714,30 @@ public final class MagpieClient implements AutoCloseable {
             return MessageType.VIDEO;
         }
         return MessageType.FILE;
+    }
+
+    /**
+     * Sends a text message that replies to (quotes) the message at {@code quotedSeq} of the same conversation, with
+     * a fresh random client msg id (docs/PROTOCOL.md §9.19). The server fills in the quote (sender, type, preview):
+     * the SEND_ACK's {@code content} carries it. Refused with {@code NOT_FOUND} when there is no such message.
+     */
+    public CompletableFuture<SendAck> reply(ConversationType type, long targetId, long quotedSeq, String text) {
+        MessageContent content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(text)
+                .setReplyTo(ReplyRef.newBuilder().setSeq(quotedSeq)).build();
+        return send(UUID.randomUUID().toString(), type, targetId, content);
+    }
+
+    /**
+     * Sends a text message to a group that mentions {@code mentionedUids} (at most 50) or, with {@code
+     * mentionAll}, every member (admins and the owner only; others get {@code MENTION_ALL_NOT_ALLOWED}), with a
+     * fresh random client msg id (docs/PROTOCOL.md §9.20). The mentioned members' conversation rows show
+     * {@link ConversationState#mentioned()} until they read past it.
+     */
+    public CompletableFuture<SendAck> sendMention(long groupId, String text, Collection<Long> mentionedUids,
+            boolean mentionAll) {
+        MessageContent content = MessageContent.newBuilder().setType(MessageType.TEXT).setText(text)
+                .addAllMentionedUids(mentionedUids).setMentionAll(mentionAll).build();
+        return send(UUID.randomUUID().toString(), ConversationType.GROUP, groupId, content);
     }
 
     public void addListener(MessageListener listener) {

@@ -93,6 +93,17 @@ public interface MessageListener {
     }
 
     /**
+     * A message changed after it was delivered: someone reacted to it or took a reaction back ({@code
+     * NOTICE_REACTED}), or its sender edited it ({@code NOTICE_EDITED}; {@code edited_at} > 0), on another device or
+     * by another user; after a reconnect, a change this device missed, found by the catch-up PULL. {@code message}
+     * is the whole message as it now is (content, {@code reactions}, {@code version}): replace what the app holds
+     * for its (conversation, seq). Not called for this device's own {@link MagpieClient#react} or
+     * {@link MagpieClient#edit}, whose acks carry the result (docs/PROTOCOL.md §9.21, §9.22).
+     */
+    default void onChanged(Message message) {
+    }
+
+    /**
      * This user deleted messages for themselves on another device ({@code NOTICE_DELETED}), or did so while this
      * device was offline (found by the catch-up PULL after a reconnect): remove {@code seqs} from what the app
      * shows (they come back from PULL and history as placeholders with status DELETED). Each (conversation, seq)
@@ -122,7 +133,7 @@ public interface MessageListener {
     }
 
     /**
-     * An operator's broadcast to every online user (NOTICE_SYSTEM_BROADCAST, docs/PROTOCOL.md §9.17): show
+     * An operator's broadcast to every online user (NOTICE_SYSTEM_BROADCAST, docs/PROTOCOL.md §9.18): show
      * {@code notice}'s title and text as coming from the service. Never stored: it is not in SYNC or PULL.
      * SYSTEM messages to you or your groups arrive as messages ({@link #onMessage}) with content.system_notice.
      */

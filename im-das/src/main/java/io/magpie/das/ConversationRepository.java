@@ -38,7 +38,7 @@ public final class ConversationRepository {
     public static final int MAX_ROWS_PER_STATEMENT = 1000;
 
     private static final String COLUMNS = "owner_uid, conversation_id, conversation_type, peer_id, version, sort_key,"
-            + " last_seq, last_msg_id, read_seq, cleared_seq, muted, deleted, updated_at, peer_read_seq";
+            + " last_seq, last_msg_id, read_seq, cleared_seq, muted, deleted, updated_at, peer_read_seq, mention_seq";
 
     // the conversation row merged with its large group's timeline (read diffusion), see syncSince
     private static final String SYNC_COLUMNS = "c.owner_uid, c.conversation_id, c.conversation_type, c.peer_id,"
@@ -46,7 +46,8 @@ public final class ConversationRepository {
             + " GREATEST(c.last_seq, COALESCE(g.last_seq, 0)) AS sync_last_seq,"
             + " IF(COALESCE(g.last_seq, 0) > c.last_seq, g.last_msg_id, c.last_msg_id) AS sync_last_msg_id,"
             + " c.read_seq, c.cleared_seq, c.muted,"
-            + " (c.deleted AND COALESCE(g.last_seq, 0) <= c.last_seq) AS sync_deleted, c.updated_at, c.peer_read_seq";
+            + " (c.deleted AND COALESCE(g.last_seq, 0) <= c.last_seq) AS sync_deleted, c.updated_at, c.peer_read_seq,"
+            + " c.mention_seq";
 
     // assignments run left to right and see earlier ones: compare with the old last_seq first
     private static final String UPSERT_TAIL = " ON DUPLICATE KEY UPDATE"
@@ -55,6 +56,7 @@ public final class ConversationRepository {
             + " last_seq = GREATEST(last_seq, VALUES(last_seq)),"
             + " version = GREATEST(version, VALUES(version)),"
             + " read_seq = GREATEST(read_seq, VALUES(read_seq)),"
+            + " mention_seq = GREATEST(mention_seq, VALUES(mention_seq)),"
             + " updated_at = VALUES(updated_at)";
 
     private static final Comparator<ConversationUpdate> PRIMARY_KEY_ORDER =
@@ -63,7 +65,7 @@ public final class ConversationRepository {
     private final DataSource dataSource;
     private final Clock clock;
     private final MultiRowSql upsert = MultiRowSql.values("INSERT INTO conversation (owner_uid, conversation_id,"
-            + " conversation_type, peer_id, version, last_seq, last_msg_id, read_seq, updated_at) VALUES ", 9,
+            + " conversation_type, peer_id, version, last_seq, last_msg_id, read_seq, mention_seq, updated_at) VALUES ", 10,
             UPSERT_TAIL, MAX_ROWS_PER_STATEMENT);
 
     /**
@@ -100,6 +102,7 @@ public final class ConversationRepository {
                     statement.setLong(p++, u.lastMsgId());
                     // KEEP_READ_SEQ (-1) inserts 0 and, through GREATEST, leaves a stored value alone
                     statement.setLong(p++, Math.max(0, u.readSeq()));
+                    statement.setLong(p++, u.mentionSeq());
                     statement.setLong(p++, now);
                 }
                 statement.executeUpdate();
@@ -249,7 +252,8 @@ public final class ConversationRepository {
                 while (rs.next()) {
                     rows.add(new Conversation(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                             rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                            rs.getLong(10), rs.getBoolean(11), rs.getBoolean(12), rs.getLong(13), rs.getLong(14)));
+                            rs.getLong(10), rs.getBoolean(11), rs.getBoolean(12), rs.getLong(13), rs.getLong(14),
+                            rs.getLong(15)));
                 }
             }
             return rows;

@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param version          the owner's new user-scoped version for this row
  * @param readSeq          new read position, or {@link #KEEP_READ_SEQ} to leave it (the sender's
  *                         own message usually sets it to {@code lastSeq})
+ * @param mentionSeq       the seq of a message among them that mentions the owner, 0 = none; the stored value
+ *                         only rises
  */
 public record ConversationUpdate(long ownerUid, String conversationId, int conversationType, long peerId,
-                                 long lastSeq, long lastMsgId, long version, long readSeq) {
+                                 long lastSeq, long lastMsgId, long version, long readSeq, long mentionSeq) {
+
+    /** An update that mentions nobody. */
+    public ConversationUpdate(long ownerUid, String conversationId, int conversationType, long peerId, long lastSeq,
+            long lastMsgId, long version, long readSeq) {
+        this(ownerUid, conversationId, conversationType, peerId, lastSeq, lastMsgId, version, readSeq, 0);
+    }
 
     /** {@code readSeq} value meaning "leave the stored read position as it is". */
     public static final long KEEP_READ_SEQ = -1;

@@ -2,10 +2,9 @@ package io.magpie.das;
 
 import io.magpie.das.internal.Transactions;
 import io.magpie.registry.StorageException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -37,12 +36,29 @@ public final class MessageRecalls {
      * @return true if this call recalled it, false if it was recalled already (nothing changed)
      */
     public boolean recall(MessageRecord message, byte[] placeholder, long version, long groupId, long peerUid) {
+        return recall(message, placeholder, version, List.of(), groupId, peerUid);
+    }
+
+    /** A stored message's new content and version (a reply whose quoted message was recalled). */
+    public record Rewrite(long msgId, byte[] content, long version) {
+    }
+
+    /**
+     * Recalls {@code message} unless it already is, and in the same transaction rewrites the replies quoting it
+     * ({@code replies}: their reference marked recalled, each with its own new version; replies recalled
+     * meanwhile are left alone). The rows' version becomes the highest of them all.
+     *
+     * @return true if this call recalled it, false if it was recalled already (nothing changed)
+     */
+    public boolean recall(MessageRecord message, byte[] placeholder, long version, List<Rewrite> replies,
+            long groupId, long peerUid) {
         String what = "recall of message " + message.msgId() + " (seq " + message.seq() + ") of "
                 + message.conversationId();
         return Transactions.run(dataSource, what, connection -> {
             int changed;
+            // its reactions go with its content; the reaction rows stay for the record, unseen
             try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET status = ?,"
-                    + " content = ?, version = ? WHERE msg_id = ? AND status = ?")) {
+                    + " content = ?, version = ?, reactions = NULL WHERE msg_id = ? AND status = ?")) {
                 statement.setInt(1, MessageRecord.STATUS_RECALLED);
                 statement.setBytes(2, placeholder);
                 statement.setLong(3, version);
@@ -51,32 +67,22 @@ public final class MessageRecalls {
                 changed = statement.executeUpdate();
             }
             if (changed > 0) {
-                touchRows(connection, message, version, groupId, peerUid);
+                long newest = version;
+                for (Rewrite r : replies) {
+                    try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET content = ?,"
+                            + " version = ? WHERE msg_id = ? AND status = ?")) {
+                        statement.setBytes(1, r.content());
+                        statement.setLong(2, r.version());
+                        statement.setLong(3, r.msgId());
+                        statement.setInt(4, MessageRecord.STATUS_NORMAL);
+                        statement.executeUpdate();
+                    }
+                    newest = Math.max(newest, r.version());
+                }
+                RowVersions.touch(connection, message.conversationId(), newest, groupId, message.senderUid(),
+                        peerUid, clock.millis());
             }
             return changed > 0;
         });
-    }
-
-    private void touchRows(Connection connection, MessageRecord message, long version, long groupId, long peerUid)
-            throws SQLException {
-        String sql = groupId > 0
-                ? "UPDATE conversation c JOIN group_member m ON c.owner_uid = m.uid AND m.group_id = ?"
-                        + " SET c.version = GREATEST(c.version, ?), c.updated_at = ? WHERE c.conversation_id = ?"
-                : "UPDATE conversation c SET c.version = GREATEST(c.version, ?), c.updated_at = ?"
-                        + " WHERE c.conversation_id = ? AND c.owner_uid IN (?, ?)";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int p = 1;
-            if (groupId > 0) {
-                statement.setLong(p++, groupId);
-            }
-            statement.setLong(p++, version);
-            statement.setLong(p++, clock.millis());
-            statement.setString(p++, message.conversationId());
-            if (groupId <= 0) {
-                statement.setLong(p++, message.senderUid());
-                statement.setLong(p, peerUid);
-            }
-            statement.executeUpdate();
-        }
     }
 }

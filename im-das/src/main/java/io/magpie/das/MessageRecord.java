@@ -19,10 +19,22 @@ import java.util.Objects;
  * @param content          protobuf {@code MessageContent} bytes
  * @param status           {@link #STATUS_NORMAL}, {@link #STATUS_RECALLED} or {@link #STATUS_DELETED}
  * @param serverTime       when the server accepted it (ms since the epoch)
+ * @param reactions        protobuf {@code ReactionCounts} bytes, its reactions per emoji; empty = none
+ * @param editedAt         when the sender last edited it (ms since the epoch), 0 = never
  */
 public record MessageRecord(long msgId, String conversationId, int conversationType, long seq, long version,
                             long senderUid, String senderDeviceId, String clientMsgId, int msgType,
-                            byte[] content, int status, long serverTime) {
+                            byte[] content, int status, long serverTime, byte[] reactions, long editedAt) {
+
+    private static final byte[] NONE = new byte[0];
+
+    /** A message without reactions that was never edited (a new one). */
+    public MessageRecord(long msgId, String conversationId, int conversationType, long seq, long version,
+            long senderUid, String senderDeviceId, String clientMsgId, int msgType, byte[] content, int status,
+            long serverTime) {
+        this(msgId, conversationId, conversationType, seq, version, senderUid, senderDeviceId, clientMsgId, msgType,
+                content, status, serverTime, NONE, 0);
+    }
 
     public static final int STATUS_NORMAL = 0;
     public static final int STATUS_RECALLED = 1;
@@ -33,6 +45,7 @@ public record MessageRecord(long msgId, String conversationId, int conversationT
         Objects.requireNonNull(clientMsgId, "clientMsgId");
         Objects.requireNonNull(content, "content");
         senderDeviceId = senderDeviceId == null ? "" : senderDeviceId;
+        reactions = reactions == null ? NONE : reactions;
     }
 
     /** The key that makes a resent message idempotent. */
@@ -47,7 +60,8 @@ public record MessageRecord(long msgId, String conversationId, int conversationT
                 && version == m.version && senderUid == m.senderUid && msgType == m.msgType
                 && status == m.status && serverTime == m.serverTime
                 && conversationId.equals(m.conversationId) && senderDeviceId.equals(m.senderDeviceId)
-                && clientMsgId.equals(m.clientMsgId) && Arrays.equals(content, m.content);
+                && clientMsgId.equals(m.clientMsgId) && Arrays.equals(content, m.content)
+                && editedAt == m.editedAt && Arrays.equals(reactions, m.reactions);
     }
 
     @Override
@@ -60,6 +74,7 @@ public record MessageRecord(long msgId, String conversationId, int conversationT
         return "MessageRecord[msgId=" + msgId + ", conversationId=" + conversationId + ", seq=" + seq
                 + ", version=" + version + ", senderUid=" + senderUid + ", senderDeviceId=" + senderDeviceId
                 + ", clientMsgId=" + clientMsgId + ", msgType=" + msgType + ", content=" + content.length
-                + " bytes, status=" + status + ", serverTime=" + serverTime + "]";
+                + " bytes, status=" + status + ", serverTime=" + serverTime + ", reactions=" + reactions.length
+                + " bytes, editedAt=" + editedAt + "]";
     }
 }

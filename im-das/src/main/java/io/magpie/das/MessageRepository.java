@@ -41,7 +41,7 @@ public final class MessageRepository {
 
     private static final String COLUMNS = "msg_id, conversation_id, conversation_type, seq, version, sender_uid,"
             + " sender_device_id, client_msg_id, msg_type, content, status, server_time";
-    private static final String SELECT = "SELECT " + COLUMNS + " FROM message ";
+    private static final String SELECT = "SELECT " + COLUMNS + ", reactions, edited_at FROM message ";
     private static final String UK_CONVERSATION_SEQ = "uk_message_conversation_seq";
     private static final String UK_SENDER_CLIENT_MSG = "uk_message_sender_client_msg";
 
@@ -71,6 +71,40 @@ public final class MessageRepository {
             from = to;
         }
         return inserted;
+    }
+
+    /**
+     * Records which messages quote which (table {@code message_reply}) in the caller's transaction; nothing for
+     * an empty list (a batch without replies costs no statement).
+     */
+    public void insertReplies(Connection connection, List<ReplyLink> replies) {
+        if (replies.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO message_reply (conversation_id,"
+                + " quoted_seq, reply_msg_id) VALUES " + "(?, ?, ?),".repeat(replies.size() - 1) + "(?, ?, ?)")) {
+            int p = 1;
+            for (ReplyLink r : replies) {
+                statement.setString(p++, r.conversationId());
+                statement.setLong(p++, r.quotedSeq());
+                statement.setLong(p++, r.replyMsgId());
+            }
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.translate("insert of " + replies.size() + " reply links (first: conversation "
+                    + replies.get(0).conversationId() + ", quoted seq " + replies.get(0).quotedSeq() + ")", e);
+        }
+    }
+
+    /** The messages that quote the message at {@code quotedSeq} of the conversation, ascending by seq. */
+    public List<MessageRecord> findReplies(String conversationId, long quotedSeq) {
+        return query("replies to seq " + quotedSeq + " of conversation " + conversationId, SELECT
+                + "WHERE conversation_id = ? AND msg_id IN (SELECT reply_msg_id FROM message_reply WHERE"
+                + " conversation_id = ? AND quoted_seq = ?) ORDER BY seq", statement -> {
+                    statement.setString(1, conversationId);
+                    statement.setString(2, conversationId);
+                    statement.setLong(3, quotedSeq);
+                });
     }
 
     private static int chunkEnd(List<MessageRecord> messages, int from) {
@@ -310,7 +344,7 @@ public final class MessageRepository {
             while (rs.next()) {
                 rows.add(new MessageRecord(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                         rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9),
-                        rs.getBytes(10), rs.getInt(11), rs.getLong(12)));
+                        rs.getBytes(10), rs.getInt(11), rs.getLong(12), rs.getBytes(13), rs.getLong(14)));
             }
         }
         return rows;

@@ -106,17 +106,25 @@ public final class MessageStore {
     }
 
     /**
-     * What one transaction writes: message rows, conversation rows, group progress, and changes of
-     * groups (membership, roles, settings) recorded by SYSTEM messages among {@code messages}.
+     * What one transaction writes: message rows, conversation rows, group progress, changes of
+     * groups (membership, roles, settings) recorded by SYSTEM messages among {@code messages}, and which of
+     * {@code messages} quote which stored message ({@code replies}, table {@code message_reply}).
      */
     public record Writes(List<MessageRecord> messages, List<ConversationUpdate> rows, List<GroupProgress> groups,
-                         List<GroupChange> changes) {
+                         List<GroupChange> changes, List<ReplyLink> replies) {
 
         public Writes {
             messages = List.copyOf(messages);
             rows = List.copyOf(rows);
             groups = List.copyOf(groups);
             changes = List.copyOf(changes);
+            replies = List.copyOf(replies);
+        }
+
+        /** Writes without replies. */
+        public Writes(List<MessageRecord> messages, List<ConversationUpdate> rows, List<GroupProgress> groups,
+                List<GroupChange> changes) {
+            this(messages, rows, groups, changes, List.of());
         }
 
         /** Writes that change no group. */
@@ -228,6 +236,7 @@ public final class MessageStore {
                 groups.advance(connection, writes.groups());
             }
             messages.insertBatch(connection, writes.messages());
+            messages.insertReplies(connection, writes.replies());
             conversations.upsertBatch(connection, writes.rows());
             connection.commit();
             return writes;

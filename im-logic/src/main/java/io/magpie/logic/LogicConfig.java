@@ -67,6 +67,8 @@ import java.util.Objects;
  * @param broadcastRate      how many online users per second an operator's broadcast reaches
  *                           ({@code logic.admin-broadcast-rate}); 1-100,000, default 500
  * @param media              media uploads and downloads ({@code media.*}); default {@link MediaConfig#defaults()}
+ * @param messageChanges     the edit window and the reaction bound ({@code logic.edit-window},
+ *                           {@code logic.max-reaction-emoji}); default {@link MessageChangeSettings#DEFAULTS}
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -102,7 +104,8 @@ public record LogicConfig(
         WordFilterConfig wordFilter,
         SendRateLimits rateLimits,
         int broadcastRate,
-        MediaConfig media) {
+        MediaConfig media,
+        MessageChangeSettings messageChanges) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -138,6 +141,7 @@ public record LogicConfig(
         content = Objects.requireNonNullElse(content, ContentLimits.defaults());
         wordFilter = Objects.requireNonNullElse(wordFilter, WordFilterConfig.DISABLED);
         rateLimits = Objects.requireNonNullElse(rateLimits, SendRateLimits.DEFAULTS);
+        messageChanges = Objects.requireNonNullElse(messageChanges, MessageChangeSettings.DEFAULTS);
         range("logic.max-poll-records", maxPollRecords, 1, 10_000);
         batchLinger = range("LogicConfig.batchLinger (set in code, no YAML key)",
                 batchLinger, Duration.ZERO, Duration.ofSeconds(1));
@@ -206,7 +210,9 @@ public record LogicConfig(
                 + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions
                 + ", recallWindow=" + recallWindow + ", presence=" + presence + ", cors=" + cors.origins()
                 + ", webLsbUrl=" + webLsbUrl + ", content=" + content + ", wordFilter=" + wordFilter
-                + ", rateLimits=" + rateLimits + ", broadcastRate=" + broadcastRate + ", media=" + media + "]";
+                + ", rateLimits=" + rateLimits + ", broadcastRate=" + broadcastRate + ", media=" + media
+
+                + ", messageChanges=" + messageChanges + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -271,6 +277,7 @@ public record LogicConfig(
         private SendRateLimits rateLimits = SendRateLimits.DEFAULTS;
         private int broadcastRate = DEFAULT_BROADCAST_RATE;
         private MediaConfig media;
+        private MessageChangeSettings messageChanges = MessageChangeSettings.DEFAULTS;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -309,6 +316,7 @@ public record LogicConfig(
         public Builder rateLimits(SendRateLimits v) { this.rateLimits = v; return this; }
         public Builder broadcastRate(int v) { this.broadcastRate = v; return this; }
         public Builder media(MediaConfig v) { this.media = v; return this; }
+        public Builder messageChanges(MessageChangeSettings v) { this.messageChanges = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
@@ -316,7 +324,8 @@ public record LogicConfig(
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
-                    cors, webLsbUrl, content, wordFilter, rateLimits, broadcastRate, media);
+                    cors, webLsbUrl, content, wordFilter, rateLimits, broadcastRate, media,
+                    messageChanges);
         }
     }
 }

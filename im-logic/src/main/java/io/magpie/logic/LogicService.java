@@ -19,6 +19,7 @@ import io.magpie.das.MessageStore;
 import io.magpie.das.Relations;
 import io.magpie.das.PartitionFenceRepository;
 import io.magpie.registry.RedisStore;
+import io.magpie.das.MessageChanges;
 import io.magpie.das.MessageRecalls;
 import io.magpie.das.OwnHistory;
 import io.magpie.das.ReadPositions;
@@ -51,6 +52,7 @@ import io.magpie.logic.internal.PullHandler;
 import io.magpie.logic.internal.OwnHistoryProcessor;
 import io.magpie.logic.internal.PushTaskPublisher;
 import io.magpie.logic.internal.ReadProcessor;
+import io.magpie.logic.internal.MessageChangeProcessor;
 import io.magpie.logic.internal.RecallProcessor;
 import io.magpie.logic.internal.QueryBacklog;
 import io.magpie.logic.internal.QueryProcessor;
@@ -214,7 +216,10 @@ public final class LogicService implements AutoCloseable {
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new OwnHistoryProcessor(ownHistory, snowflake),
-                            publisher, signals, groupOps, clock, new AdminOpProcessor(
+                            publisher, signals, groupOps, clock,
+                            new MessageChangeProcessor(messages, new MessageChanges(database.dataSource()), groups,
+                                    snowflake, config.messageChanges(), new ContentValidator(config.content()), words,
+                                    clock), new AdminOpProcessor(
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new SystemMessageWriter(messages, groups::roster, assigner, store, fences,

@@ -72,6 +72,12 @@ public enum ErrorCode {
     MUTED(2019, false),
     /** The message contains a word on the operator's sensitive-word list (filter action reject); nothing was sent. */
     CONTENT_REJECTED(2020, false),
+    /** A SEND with mention_all by a group member who is neither an admin nor the owner; nothing was sent. */
+    MENTION_ALL_NOT_ALLOWED(2030, false),
+    /** A REACT with a new emoji on a message that carries the most distinct emoji allowed; nothing changed. */
+    REACTION_LIMIT(2031, false),
+    /** An EDIT of your message later than the edit window after it was sent; nothing changed. */
+    EDIT_WINDOW_PASSED(2032, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */

@@ -38,6 +38,10 @@ class CommandTest {
         PUBLISHED.put(Command.TYPING, 26);
         PUBLISHED.put(Command.PRESENCE, 29);
         PUBLISHED.put(Command.PRESENCE_ACK, 30);
+        PUBLISHED.put(Command.REACT, 31);
+        PUBLISHED.put(Command.REACT_ACK, 32);
+        PUBLISHED.put(Command.EDIT, 33);
+        PUBLISHED.put(Command.EDIT_ACK, 34);
         PUBLISHED.put(Command.PRESENCE_EVENT, 4103);
         PUBLISHED.put(Command.ADMIN_OP, 4104);
     }
@@ -62,7 +66,7 @@ class CommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 31, 4096, 4105, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
+    @ValueSource(ints = {0, 35, 4096, 4105, 0xFFFF, -1, Integer.MAX_VALUE, Integer.MIN_VALUE})
     void knowsNoCommandForAnUnassignedCode(int code) {
         assertEquals(Optional.empty(), Command.fromCode(code));
         assertEquals("UNKNOWN(" + code + ")", Command.nameOf(code));

@@ -130,6 +130,16 @@ public final class SampleBodies {
             case PRESENCE_EVENT -> PresenceEvent.newBuilder().setOnline(true).build();
             case ADMIN_OP -> io.magpie.protocol.proto.AdminCommand.newBuilder().setOpId("admin-1")
                     .setDismissGroup(io.magpie.protocol.proto.AdminDismissGroup.newBuilder().setGroupId(77)).build();
+            case REACT -> io.magpie.protocol.proto.ReactRequest.newBuilder().setConversationId("g_77").setSeq(12)
+                    .setEmoji("👍").build();
+            case REACT_ACK -> io.magpie.protocol.proto.ReactAck.newBuilder().setConversationId("g_77").setSeq(12)
+                    .setVersion(MESSAGE.getMsgId() + 1).addReactions(io.magpie.protocol.proto.ReactionCount.newBuilder()
+                            .setEmoji("👍").setCount(1).addUids(10001)).build();
+            case EDIT -> io.magpie.protocol.proto.EditRequest.newBuilder().setConversationId("g_77").setSeq(12)
+                    .setContent(MessageContent.newBuilder().setType(MessageType.TEXT).setText("fixed")).build();
+            case EDIT_ACK -> io.magpie.protocol.proto.EditAck.newBuilder().setConversationId("g_77").setSeq(12)
+                    .setVersion(MESSAGE.getMsgId() + 1).setEditedAt(1_767_225_600_000L).setContent(MessageContent
+                            .newBuilder().setType(MessageType.TEXT).setText("fixed")).build();
         };
     }
 
@@ -169,6 +179,10 @@ public final class SampleBodies {
             case PRESENCE_ACK -> PresenceAck.parser();
             case PRESENCE_EVENT -> PresenceEvent.parser();
             case ADMIN_OP -> io.magpie.protocol.proto.AdminCommand.parser();
+            case REACT -> io.magpie.protocol.proto.ReactRequest.parser();
+            case REACT_ACK -> io.magpie.protocol.proto.ReactAck.parser();
+            case EDIT -> io.magpie.protocol.proto.EditRequest.parser();
+            case EDIT_ACK -> io.magpie.protocol.proto.EditAck.parser();
         };
     }
 }

@@ -5,6 +5,10 @@ import io.magpie.client.HistoryPage;
 import io.magpie.client.MagpieClient;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.ReactAck;
+import io.magpie.protocol.proto.ReplyRef;
 import io.magpie.protocol.proto.SendAck;
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;
@@ -53,8 +57,9 @@ final class ChatActions {
      */
     static String format(Message m, long peer, String myDevice) {
         if (m.getConversationType() == ConversationType.GROUP) {
-            return "[" + m.getConversationId() + " #" + m.getSeq() + " uid " + m.getSenderUid() + "] "
-                    + GroupEvents.of(m).map(GroupEvents::describe).orElse(ChatContent.describe(m.getContent()));
+            return "[" + m.getConversationId() + " #" + m.getSeq() + " uid " + m.getSenderUid() + "] " + mentions(m)
+                    + quote(m) + GroupEvents.of(m).map(GroupEvents::describe).orElse(ChatContent.describe(m.getContent()))
+                    + marks(m);
         }
         String from = m.getSenderDeviceId();
         String who = m.getSenderUid() == peer ? "them"
@@ -62,9 +67,46 @@ final class ChatActions {
         String text = switch (m.getStatus()) {
             case RECALLED -> "(message recalled)";
             case DELETED -> "(deleted for you)";
-            default -> ChatContent.describe(m.getContent());
+            default -> quote(m) + ChatContent.describe(m.getContent()) + marks(m);
         };
         return "[#" + m.getSeq() + " " + who + "] " + text;
+    }
+
+    /** {@code >> #3 "preview" } before a reply's text (docs/PROTOCOL.md §9.19). */
+    private static String quote(Message m) {
+        if (!m.getContent().hasReplyTo()) {
+            return "";
+        }
+        ReplyRef r = m.getContent().getReplyTo();
+        return ">> #" + r.getSeq() + (r.getRecalled() ? " (recalled)" : " \"" + r.getPreview() + "\"") + " ";
+    }
+
+    /** The mentions of a group message, highlighted: {@code @all}, {@code @uid 42} (§9.20). */
+    private static String mentions(Message m) {
+        StringBuilder b = new StringBuilder();
+        if (m.getContent().getMentionAll()) {
+            b.append("*@all* ");
+        }
+        for (long uid : m.getContent().getMentionedUidsList()) {
+            b.append("*@uid ").append(uid).append("* ");
+        }
+        return b.toString();
+    }
+
+    /** {@code (edited)} and the reactions after a message's text (§9.21, §9.22). */
+    static String marks(Message m) {
+        StringBuilder b = new StringBuilder();
+        if (m.getEditedAt() > 0) {
+            b.append(" (edited)");
+        }
+        if (m.getReactionsCount() > 0) {
+            b.append(" [");
+            for (int i = 0; i < m.getReactionsCount(); i++) {
+                b.append(i > 0 ? " " : "").append(m.getReactions(i).getEmoji()).append(m.getReactions(i).getCount());
+            }
+            b.append(']');
+        }
+        return b.toString();
     }
 
     void run(ChatInput input) throws InterruptedException {
@@ -93,6 +135,17 @@ final class ChatActions {
                 out.println(pin.pinned() ? "  (pinned)" : "  (unpinned)");
             } else if (input instanceof ChatInput.History history) {
                 history(history.count());
+            } else if (input instanceof ChatInput.Reply reply) {
+                SendAck ack = wait(client.reply(ConversationType.SINGLE, peer, reply.seq(), reply.text()));
+                out.printf("  (sent #%d, quoting #%d)%n", ack.getSeq(), reply.seq());
+            } else if (input instanceof ChatInput.React react) {
+                ReactAck ack = wait(client.react(conversation, react.seq(), react.emoji()));
+                out.printf("  (#%d now%s)%n", react.seq(), ack.getReactionsCount() == 0 ? " has no reactions"
+                        : marks(Message.newBuilder().addAllReactions(ack.getReactionsList()).build()));
+            } else if (input instanceof ChatInput.Edit edit) {
+                wait(client.edit(conversation, edit.seq(), MessageContent.newBuilder().setType(MessageType.TEXT)
+                        .setText(edit.text()).build()));
+                out.printf("  (edited #%d)%n", edit.seq());
             } else if (input instanceof ChatInput.GroupOp group) {
                 groups.run(group.line());
             } else if (input instanceof ChatInput.Help) {
@@ -144,6 +197,15 @@ final class ChatActions {
         }
         if (input instanceof ChatInput.Recall recall) {
             return "/recall #" + recall.seq() + " failed";
+        }
+        if (input instanceof ChatInput.Reply reply) {
+            return "/reply to #" + reply.seq() + " not sent";
+        }
+        if (input instanceof ChatInput.React react) {
+            return (react.emoji() == null ? "/unreact #" : "/react #") + react.seq() + " failed";
+        }
+        if (input instanceof ChatInput.Edit edit) {
+            return "/edit #" + edit.seq() + " failed";
         }
         if (input instanceof ChatInput.Delete delete) {
             return "/delete #" + delete.seq() + " failed";

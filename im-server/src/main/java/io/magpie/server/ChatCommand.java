@@ -263,6 +263,13 @@ final class ChatCommand implements Callable<Integer> {
         }
 
         @Override
+        public void onChanged(Message message) {
+            if (conversation.equals(message.getConversationId())) {
+                out.println(ChatActions.format(message, peer, device) + "  (changed)");
+            }
+        }
+
+        @Override
         public void onDeleted(String conversationId, List<Long> seqs) {
             if (conversation.equals(conversationId)) {
                 out.println("  (deleted " + seqs.stream().map(seq -> "#" + seq).collect(Collectors.joining(", "))

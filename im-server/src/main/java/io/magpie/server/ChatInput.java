@@ -15,6 +15,9 @@ sealed interface ChatInput {
     String HELP = """
             /read          mark read up to the newest message
             /recall <seq>  recall your message #seq (within the recall window)
+            /reply <seq> <text>  send text quoting message #seq
+            /react <seq> <emoji> react to message #seq (one reaction each; /unreact <seq> takes it back)
+            /edit <seq> <text>   replace the text of your message #seq (within the edit window)
             /delete <seq>  delete message #seq for you only (on all your devices)
             /clear         clear the history for you only (on all your devices)
             /pin, /unpin   pin the conversation to the top of your list, or not
@@ -52,6 +55,18 @@ sealed interface ChatInput {
 
     /** {@code /file <path>}: upload the file and send it as an IMAGE, AUDIO, VIDEO or FILE message. */
     record SendFile(java.nio.file.Path file) implements ChatInput {
+    }
+
+    /** Text quoting message {@code seq}. */
+    record Reply(long seq, String text) implements ChatInput {
+    }
+
+    /** A reaction to message {@code seq}; null {@code emoji} takes it back. */
+    record React(long seq, String emoji) implements ChatInput {
+    }
+
+    /** New text for this user's message {@code seq}. */
+    record Edit(long seq, String text) implements ChatInput {
     }
 
     /** A {@code /group ...} line ({@link GroupChatLine}). */
@@ -103,6 +118,24 @@ sealed interface ChatInput {
                 long n = words.length == 1 ? DEFAULT_HISTORY : number(words[1]);
                 yield n >= 1 && n <= MAX_HISTORY ? new History((int) n)
                         : new Invalid("/history shows 1-" + MAX_HISTORY + " messages, got '" + words[1] + "'");
+            }
+            case "/reply", "/edit" -> {
+                String[] parts = line.strip().split("\\s+", 3);
+                long seq = parts.length == 3 ? number(parts[1]) : -1;
+                if (seq < 1) {
+                    yield new Invalid("usage: " + name + " <seq> <text>, e.g. " + name + " 12 sounds good (the #12"
+                            + " shown with the message)");
+                }
+                yield name.equals("/reply") ? new Reply(seq, parts[2]) : new Edit(seq, parts[2]);
+            }
+            case "/react" -> {
+                long seq = words.length == 3 ? number(words[1]) : -1;
+                yield seq >= 1 ? new React(seq, words[2])
+                        : new Invalid("usage: /react <seq> <emoji>, e.g. /react 12 👍");
+            }
+            case "/unreact" -> {
+                long seq = words.length == 2 ? number(words[1]) : -1;
+                yield seq >= 1 ? new React(seq, null) : new Invalid("usage: /unreact <seq>, e.g. /unreact 12");
             }
             case "/help" -> new Help();
             // the rest of the line, spaces included: paths have them

@@ -54,6 +54,23 @@ class ChatCommandTest {
     }
 
     @Test
+    void aReplyShowsItsQuoteAndAnEditedMessageItsMarkAndReactions() {
+        Message reply = message(5, PEER, "", "agreed").toBuilder().setContent(MessageContent.newBuilder()
+                .setText("agreed").setReplyTo(io.magpie.protocol.proto.ReplyRef.newBuilder().setSeq(3)
+                        .setPreview("lunch?"))).setEditedAt(1).addReactions(io.magpie.protocol.proto.ReactionCount
+                        .newBuilder().setEmoji("👍").setCount(2)).build();
+        assertEquals("[#5 them] >> #3 \"lunch?\" agreed (edited) [👍2]", ChatActions.format(reply, PEER, "t"));
+        Message recalledQuote = message(6, PEER, "", "ok").toBuilder().setContent(MessageContent.newBuilder()
+                .setText("ok").setReplyTo(io.magpie.protocol.proto.ReplyRef.newBuilder().setSeq(3).setRecalled(true)))
+                .build();
+        assertEquals("[#6 them] >> #3 (recalled) ok", ChatActions.format(recalledQuote, PEER, "t"));
+        Message atAll = Message.newBuilder().setConversationId("g_7").setConversationType(ConversationType.GROUP)
+                .setSeq(9).setSenderUid(PEER).setContent(MessageContent.newBuilder().setText("meeting")
+                        .setMentionAll(true)).build();
+        assertEquals("[g_7 #9 uid " + PEER + "] *@all* meeting", ChatActions.format(atAll, PEER, "t"));
+    }
+
+    @Test
     void onConnectOnlyTheLastMessagesOfTheCatchUpArePrintedThenEveryNewOne() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);

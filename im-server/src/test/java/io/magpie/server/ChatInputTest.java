@@ -33,6 +33,20 @@ class ChatInputTest {
     }
 
     @Test
+    void replyReactAndEditTakeASeqAndTheRestOfTheLine() {
+        assertEquals(new ChatInput.Reply(3, "sounds  good"), ChatInput.parse("/reply #3 sounds  good"));
+        assertEquals(new ChatInput.Edit(4, "hello, fixed"), ChatInput.parse(" /edit 4 hello, fixed"));
+        assertEquals(new ChatInput.React(5, "👍"), ChatInput.parse("/react 5 👍"));
+        assertEquals(new ChatInput.React(5, null), ChatInput.parse("/unreact #5"));
+        assertInstanceOf(ChatInput.Invalid.class, ChatInput.parse("/reply 3"));
+        assertInstanceOf(ChatInput.Invalid.class, ChatInput.parse("/react x 👍"));
+        assertInstanceOf(ChatInput.Invalid.class, ChatInput.parse("/edit 0 text"));
+        for (String command : new String[] {"/reply", "/react", "/unreact", "/edit"}) {
+            assertTrue(ChatInput.HELP.contains(command + " "), command);
+        }
+    }
+
+    @Test
     void theHelpListsEveryCommand() {
         for (String command : new String[] {"/read", "/recall", "/delete", "/clear", "/pin", "/unpin", "/history",
                 "/help"}) {

@@ -139,7 +139,8 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     @Override
     public synchronized void onNotice(Notice notice) {
         readState.notice(notice);
-        if (notice.getType() == NoticeType.NOTICE_RECALLED) {
+        if (notice.getType() == NoticeType.NOTICE_RECALLED || notice.getType() == NoticeType.NOTICE_REACTED
+                || notice.getType() == NoticeType.NOTICE_EDITED) {
             catchUp.noteVersion(notice.getConversationId(), notice.getVersion());
         }
         // a deletion's version is a row version, not taken in step with the messages' ones: not a cursor
@@ -153,6 +154,11 @@ public final class DeliveryCoordinator implements ConnectionSupervisor.SessionHo
     /** This device's RECALL of {@code seq} was acknowledged (RECALL_ACK). */
     public synchronized void onRecallAcked(String conversationId, long seq, long version) {
         readState.recallAcked(conversationId, seq, version);
+        catchUp.noteVersion(conversationId, version);
+    }
+
+    /** This device's REACT or EDIT was acknowledged: the message's new {@code version} is a catch-up cursor. */
+    public synchronized void onChangeAcked(String conversationId, long version) {
         catchUp.noteVersion(conversationId, version);
     }
 

@@ -111,6 +111,11 @@ public final class Listeners implements MessageListener {
     }
 
     @Override
+    public void onChanged(Message message) {
+        each(l -> l.onChanged(message), "a change of seq " + message.getSeq() + " in " + message.getConversationId());
+    }
+
+    @Override
     public void onDeleted(String conversationId, List<Long> seqs) {
         each(l -> l.onDeleted(conversationId, seqs), "a delete for me in " + conversationId);
     }

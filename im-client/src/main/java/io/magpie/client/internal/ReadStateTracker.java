@@ -123,6 +123,9 @@ public final class ReadStateTracker {
                 t.muted = c.getMuted();
                 t.pinnedAt = c.getPinnedAt();
                 t.hidden = c.getDeleted();
+                // the row says whether a message up to last_seq mentions us unread, not which: until read past
+                // last_seq (or a newer mention is delivered)
+                t.mentionSeq = c.getMentioned() ? Math.max(c.getLastSeq(), t.floor() + 1) : 0;
                 // counted by us but newer than the answer: the server could not include them yet
                 long through = Math.max(c.getLastSeq(), t.floor());
                 t.counted.headSet(through, true).clear();
@@ -179,6 +182,9 @@ public final class ReadStateTracker {
                 && m.getContent().getType() != io.magpie.protocol.proto.MessageType.SYSTEM) {
             // a SYSTEM message (a group change) is news, but never unread (docs/PROTOCOL.md 9.16)
             t.counted.add(m.getSeq());
+            if (ownUid != 0 && (m.getContent().getMentionAll() || m.getContent().getMentionedUidsList().contains(ownUid))) {
+                t.mentionSeq = Math.max(t.mentionSeq, m.getSeq());
+            }
             changeUnread(t, t.unread + 1);
         }
     }
@@ -239,6 +245,9 @@ public final class ReadStateTracker {
                 recalled(t, m.getSeq(), m.getMsgId(), 0, m.getSenderUid(), m.getVersion(), true, false);
             } else if (m.getStatus() == MessageStatus.DELETED) {
                 deletions.add(m.getSeq());
+            } else if (m.getVersion() != m.getMsgId()) {
+                // a message's first version is its msg id: another one means it was reacted to or edited
+                listener.onChanged(m);
             }
         }
         deleted(t, deletions, 0, true, false);
@@ -269,6 +278,11 @@ public final class ReadStateTracker {
             }
             case NOTICE_DELETED -> deleted(track(n.getConversationId()), n.getSeqsList(), n.getVersion(), true, true);
             case NOTICE_CLEARED -> cleared(track(n.getConversationId()), n.getSeq(), n.getVersion(), true);
+            case NOTICE_REACTED, NOTICE_EDITED -> {
+                if (n.hasMessage()) {
+                    listener.onChanged(n.getMessage());
+                }
+            }
             default -> {
                 // a newer server's notice (docs/PROTOCOL.md §7.1: treat unknown values like the 0 value)
             }
@@ -416,6 +430,8 @@ public final class ReadStateTracker {
         boolean muted;
         long pinnedAt;
         boolean hidden;
+        /** A seq whose message mentions this user; "@me" while above the floor. */
+        long mentionSeq;
         /** The newest seq the app holds: delivered to it, or sent by this device. */
         long heldSeq;
         /** The version of the row the numbers come from (SYNC, READ/DELETE/CLEAR acks and NOTICEs). */
@@ -439,7 +455,7 @@ public final class ReadStateTracker {
 
         ConversationState snapshot() {
             return new ConversationState(id, readSeq, unread, peerReadSeq, lastSeq, muted, pinnedAt, hidden,
-                    clearedSeq);
+                    clearedSeq, mentionSeq > floor());
         }
     }
 }

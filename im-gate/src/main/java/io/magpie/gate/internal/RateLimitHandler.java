@@ -115,8 +115,8 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         String budget = texts.frames();
         if (wait == 0) {
             RequestBudget own = switch (frame.knownCommand().orElse(Command.ERROR)) {
-                // GROUP is a write like SEND; PRESENCE is a read like PULL
-                case SEND, GROUP -> sends;
+                // GROUP, REACT and EDIT are writes like SEND; PRESENCE is a read like PULL
+                case SEND, GROUP, REACT, EDIT -> sends;
                 case SYNC -> syncs;
                 case PULL, PRESENCE -> pulls;
                 default -> null;

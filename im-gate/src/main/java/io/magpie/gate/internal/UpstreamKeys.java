@@ -7,6 +7,8 @@ import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.ClearRequest;
+import io.magpie.protocol.proto.EditRequest;
+import io.magpie.protocol.proto.ReactRequest;
 import io.magpie.protocol.proto.GroupRequest;
 import io.magpie.protocol.proto.MessageActionRequest;
 import io.magpie.protocol.proto.PresenceRequest;
@@ -27,7 +29,8 @@ public final class UpstreamKeys {
 
     /** Commands the gate forwards to logic. */
     public static final Set<Command> FORWARDED = EnumSet.of(Command.SEND, Command.SYNC, Command.PULL, Command.READ,
-            Command.RECALL, Command.DELETE, Command.CLEAR, Command.TYPING, Command.PRESENCE, Command.GROUP);
+            Command.RECALL, Command.DELETE, Command.CLEAR, Command.TYPING, Command.PRESENCE, Command.GROUP,
+            Command.REACT, Command.EDIT);
 
     /**
      * @param partitionKey   the Kafka key: the conversation id, or {@code u_<uid>} for requests that
@@ -62,6 +65,9 @@ public final class UpstreamKeys {
                 case READ -> named(ReadRequest.parseFrom(frame.body()).getConversationId(), uid);
                 case RECALL, DELETE -> named(MessageActionRequest.parseFrom(frame.body()).getConversationId(), uid);
                 case CLEAR -> named(ClearRequest.parseFrom(frame.body()).getConversationId(), uid);
+                // keyed by the conversation: its writer changes the message in order with its SENDs and RECALLs
+                case REACT -> named(ReactRequest.parseFrom(frame.body()).getConversationId(), uid);
+                case EDIT -> named(EditRequest.parseFrom(frame.body()).getConversationId(), uid);
                 case TYPING -> {
                     String conversationId = TypingRequest.parseFrom(frame.body()).getConversationId();
                     if (conversationId.isEmpty()) {

@@ -8,7 +8,7 @@ import io.magpie.protocol.proto.UpstreamEnvelope;
  * Immutable.
  */
 public sealed interface ActionCommand permits ActionCommand.Read, ActionCommand.Recall, ActionCommand.Delete,
-        ActionCommand.Clear {
+        ActionCommand.Clear, ActionCommand.React, ActionCommand.Edit {
 
     /** The gate's envelope: the authenticated uid and the reply address. */
     UpstreamEnvelope envelope();
@@ -35,6 +35,16 @@ public sealed interface ActionCommand permits ActionCommand.Read, ActionCommand.
         public Delete {
             seqs = java.util.Set.copyOf(seqs);
         }
+    }
+
+    /** REACT to the message at {@code seq}: set the caller's reaction to {@code emoji}, or take it back (null). */
+    record React(UpstreamEnvelope envelope, ConversationRef conversation, long seq, String emoji)
+            implements ActionCommand {
+    }
+
+    /** EDIT of the caller's message at {@code seq}: its new content, not yet checked against its type. */
+    record Edit(UpstreamEnvelope envelope, ConversationRef conversation, long seq,
+                io.magpie.protocol.proto.MessageContent content) implements ActionCommand {
     }
 
     /** CLEAR of the caller's view up to and including {@code upToSeq} (0: up to the newest message). */

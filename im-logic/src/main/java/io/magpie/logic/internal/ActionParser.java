@@ -5,6 +5,9 @@ import io.magpie.das.OwnHistory;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.ClearRequest;
+import io.magpie.protocol.proto.EditRequest;
+import io.magpie.protocol.proto.MessageContent;
+import io.magpie.protocol.proto.ReactRequest;
 import io.magpie.protocol.proto.MessageActionRequest;
 import io.magpie.protocol.proto.ReadRequest;
 import io.magpie.protocol.proto.UpstreamEnvelope;
@@ -22,7 +25,10 @@ import java.util.TreeSet;
 public final class ActionParser {
 
     private static final Map<Command, String> BODIES = Map.of(Command.READ, "ReadRequest", Command.RECALL,
-            "MessageActionRequest", Command.DELETE, "MessageActionRequest", Command.CLEAR, "ClearRequest");
+            "MessageActionRequest", Command.DELETE, "MessageActionRequest", Command.CLEAR, "ClearRequest",
+            Command.REACT, "ReactRequest", Command.EDIT, "EditRequest");
+    /** Longest reaction emoji, in code points (a flag or a family sequence fits; the column holds 32). */
+    static final int MAX_EMOJI_CHARS = 32;
 
     /** Outcome of parsing one request. */
     public sealed interface Parsed permits Accepted, Refused {
@@ -41,6 +47,8 @@ public final class ActionParser {
         String conversationId;
         TreeSet<Long> seqs = new TreeSet<>();
         long seq;
+        String emoji = null;
+        MessageContent content = null;
         try {
             switch (command) {
                 case READ -> {
@@ -59,6 +67,27 @@ public final class ActionParser {
                     ClearRequest req = ClearRequest.parseFrom(env.getBody());
                     conversationId = req.getConversationId();
                     seq = req.getUpToSeq();
+                }
+                case REACT -> {
+                    ReactRequest req = ReactRequest.parseFrom(env.getBody());
+                    conversationId = req.getConversationId();
+                    seq = req.getSeq();
+                    emoji = req.getRemove() ? null : req.getEmoji();
+                    if (emoji != null) {
+                        String bad = emojiProblem(emoji);
+                        if (bad != null) {
+                            return refuse(env, bad + "; nothing changed");
+                        }
+                    }
+                }
+                case EDIT -> {
+                    EditRequest req = EditRequest.parseFrom(env.getBody());
+                    conversationId = req.getConversationId();
+                    seq = req.getSeq();
+                    if (!req.hasContent()) {
+                        return refuse(env, "content is required in an EDIT; nothing changed");
+                    }
+                    content = req.getContent();
                 }
                 default -> throw new IllegalArgumentException(command + " is not an action this parser knows");
             }
@@ -86,11 +115,24 @@ public final class ActionParser {
         return switch (command) {
             case READ -> new Accepted(new ActionCommand.Read(env, ref.get(), seq));
             case RECALL -> new Accepted(new ActionCommand.Recall(env, ref.get(), seq));
+            case REACT -> new Accepted(new ActionCommand.React(env, ref.get(), seq, emoji));
+            case EDIT -> new Accepted(new ActionCommand.Edit(env, ref.get(), seq, content));
             default -> seqs.size() > OwnHistory.MAX_SEQS
                     ? refuse(env, "a DELETE names at most " + OwnHistory.MAX_SEQS + " messages (seq and more_seqs), got "
                             + seqs.size() + "; send several")
                     : new Accepted(new ActionCommand.Delete(env, ref.get(), seqs));
         };
+    }
+
+    /** Why {@code emoji} is not a reaction: 1-32 code points, no white space or control characters; or null. */
+    static String emojiProblem(String emoji) {
+        int n = emoji.codePointCount(0, emoji.length());
+        if (n < 1 || n > MAX_EMOJI_CHARS) {
+            return "emoji must be 1-" + MAX_EMOJI_CHARS + " Unicode code points (or set remove), got " + n;
+        }
+        boolean bad = emoji.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
+                || Character.isSpaceChar(c));
+        return bad ? "emoji must not contain white space or control characters, got '" + emoji + "'" : null;
     }
 
     private static Refused refuse(UpstreamEnvelope env, String message) {

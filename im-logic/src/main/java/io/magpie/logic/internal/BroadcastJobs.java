@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * An operator's broadcast to every online user, in the background: the users online when it starts (the route
  * table, {@link ClusterStats#onlineUids()}) each get a {@code NOTICE_SYSTEM_BROADCAST} on every device, at most
  * {@code ratePerSecond} users per second, in push tasks of up to {@value #MAX_CHUNK} users. Pushed only, never
- * stored per user (docs/PROTOCOL.md 9.17). Its progress (state, sent, total) is a Redis hash kept
+ * stored per user (docs/PROTOCOL.md 9.18). Its progress (state, sent, total) is a Redis hash kept
  * {@link #KEEP} so any logic role answers {@code GET /v1/admin/broadcasts/{id}}. Jobs run one at a time on
  * this role's own thread; at close a running job stops and is marked {@code INTERRUPTED}. Thread-safe.
  */

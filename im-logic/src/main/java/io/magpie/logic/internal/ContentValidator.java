@@ -5,6 +5,7 @@ import io.magpie.protocol.proto.Location;
 import io.magpie.protocol.proto.MediaInfo;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
+import io.magpie.protocol.proto.ReplyRef;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class ContentValidator {
 
+    /** Most distinct uids one message mentions. */
+    public static final int MAX_MENTIONED_UIDS = 50;
     /** Longest {@code custom_type}. */
     static final int MAX_CUSTOM_TYPE_CHARS = 64;
     /** Longest {@code media.file_name}, in code points (most file systems' limit). */
@@ -36,6 +39,49 @@ public final class ContentValidator {
 
     /** @return what is wrong with {@code c}, or null when it may be sent */
     public String problem(MessageContent c) {
+        String typed = typed(c);
+        return typed != null ? typed : firstOf(reply(c), mentions(c));
+    }
+
+    /**
+     * The shape of a reply reference (whether the quoted message exists is checked against storage later): a
+     * seq of 1 or more and, when the client names them, a positive msg id and sender.
+     */
+    private static String reply(MessageContent c) {
+        if (!c.hasReplyTo()) {
+            return null;
+        }
+        ReplyRef r = c.getReplyTo();
+        if (r.getSeq() < 1) {
+            return "content.reply_to.seq must be the seq (1 or more) of the message you reply to, got " + r.getSeq();
+        }
+        if (r.getMsgId() < 0 || r.getSenderUid() < 0) {
+            return "content.reply_to.msg_id and sender_uid must be 0 (filled in by the server) or the quoted"
+                    + " message's, got " + r.getMsgId() + " and " + r.getSenderUid();
+        }
+        return null;
+    }
+
+    /** Mentioned uids are positive and at most {@value #MAX_MENTIONED_UIDS} distinct. */
+    private static String mentions(MessageContent c) {
+        if (c.getMentionedUidsCount() == 0) {
+            return null;
+        }
+        java.util.Set<Long> distinct = new java.util.HashSet<>();
+        for (long uid : c.getMentionedUidsList()) {
+            if (uid <= 0) {
+                return "content.mentioned_uids must hold positive uids, got " + uid;
+            }
+            distinct.add(uid);
+        }
+        if (distinct.size() > MAX_MENTIONED_UIDS) {
+            return "content.mentioned_uids holds at most " + MAX_MENTIONED_UIDS + " distinct uids, got "
+                    + distinct.size() + "; mention everyone with mention_all instead";
+        }
+        return null;
+    }
+
+    private String typed(MessageContent c) {
         MessageType type = c.getType();
         return switch (type) {
             case TEXT -> firstOf(

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongFunction;
 
 /**
@@ -47,6 +48,16 @@ public final class ConversationUpdates {
      * @param largeGroupThreshold groups with more members go the read-diffusion path
      */
     public static Plan plan(List<MessageRecord> records, LongFunction<GroupRoster> rosters, int largeGroupThreshold) {
+        return plan(records, rosters, largeGroupThreshold, msgId -> Set.of());
+    }
+
+    /**
+     * @param mentioned the members a group message mentions, by msg id (mention_all already expanded; empty for
+     *                  most): their rows get the message's seq as their mention seq, also in a large group, whose
+     *                  members' rows are otherwise not written per message
+     */
+    public static Plan plan(List<MessageRecord> records, LongFunction<GroupRoster> rosters, int largeGroupThreshold,
+            LongFunction<Set<Long>> mentioned) {
         Map<String, ConversationUpdate> byOwnerAndConversation = new LinkedHashMap<>();
         Map<Long, GroupProgress> groups = new LinkedHashMap<>();
         for (MessageRecord r : records) {
@@ -54,27 +65,36 @@ public final class ConversationUpdates {
                 long gid = ConversationIds.groupIdOf(r.conversationId());
                 GroupRoster roster = rosters.apply(gid);
                 boolean large = roster.size() > largeGroupThreshold;
+                Set<Long> mentions = mentioned.apply(r.msgId());
                 if (large) {
-                    merge(byOwnerAndConversation, update(r, r.senderUid(), gid, r.seq()));
+                    merge(byOwnerAndConversation, update(r, r.senderUid(), gid, r.seq(), 0));
+                    for (long member : mentions) {
+                        if (member != r.senderUid() && roster.isMember(member)) {
+                            merge(byOwnerAndConversation, update(r, member, gid, ConversationUpdate.KEEP_READ_SEQ,
+                                    r.seq()));
+                        }
+                    }
                 } else {
                     for (long member : roster.memberUids()) {
+                        boolean sender = member == r.senderUid();
                         merge(byOwnerAndConversation, update(r, member, gid,
-                                member == r.senderUid() ? r.seq() : ConversationUpdate.KEEP_READ_SEQ));
+                                sender ? r.seq() : ConversationUpdate.KEEP_READ_SEQ,
+                                !sender && mentions.contains(member) ? r.seq() : 0));
                     }
                 }
                 groups.merge(gid, new GroupProgress(gid, r.seq(), r.msgId(), large), GroupProgress::merge);
             } else {
                 long peer = ConversationIds.peerOf(r.conversationId(), r.senderUid());
-                merge(byOwnerAndConversation, update(r, r.senderUid(), peer, r.seq()));
-                merge(byOwnerAndConversation, update(r, peer, r.senderUid(), ConversationUpdate.KEEP_READ_SEQ));
+                merge(byOwnerAndConversation, update(r, r.senderUid(), peer, r.seq(), 0));
+                merge(byOwnerAndConversation, update(r, peer, r.senderUid(), ConversationUpdate.KEEP_READ_SEQ, 0));
             }
         }
         return new Plan(new ArrayList<>(byOwnerAndConversation.values()), new ArrayList<>(groups.values()));
     }
 
-    private static ConversationUpdate update(MessageRecord r, long owner, long peer, long readSeq) {
+    private static ConversationUpdate update(MessageRecord r, long owner, long peer, long readSeq, long mentionSeq) {
         return new ConversationUpdate(owner, r.conversationId(), r.conversationType(), peer, r.seq(), r.msgId(),
-                r.msgId(), readSeq);
+                r.msgId(), readSeq, mentionSeq);
     }
 
     private static void merge(Map<String, ConversationUpdate> rows, ConversationUpdate u) {
@@ -82,7 +102,7 @@ public final class ConversationUpdates {
             ConversationUpdate newer = b.lastSeq() >= a.lastSeq() ? b : a;
             return new ConversationUpdate(newer.ownerUid(), newer.conversationId(), newer.conversationType(),
                     newer.peerId(), newer.lastSeq(), newer.lastMsgId(), Math.max(a.version(), b.version()),
-                    Math.max(a.readSeq(), b.readSeq()));
+                    Math.max(a.readSeq(), b.readSeq()), Math.max(a.mentionSeq(), b.mentionSeq()));
         });
     }
 }

@@ -129,7 +129,7 @@ public final class OperatorWrites {
         return await(conversationId, opId, () -> stored(0, opId));
     }
 
-    /** The operator's notice, validated: what a client shows (docs/PROTOCOL.md 9.17). */
+    /** The operator's notice, validated: what a client shows (docs/PROTOCOL.md 9.18). */
     static SystemNotice notice(String title, String text) throws ApiException {
         String t = title == null ? "" : title.strip();
         if (text == null || text.isBlank()) {

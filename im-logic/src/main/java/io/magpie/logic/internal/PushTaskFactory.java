@@ -119,7 +119,10 @@ public final class PushTaskFactory {
                 .setMsgId(record.msgId())
                 .setSeq(record.seq())
                 .setSenderUid(record.senderUid())
-                .setPreview(preview(message.getContent()));
+                .setPreview(preview(message.getContent()))
+                // the notifier's hook: a mentioned member's push notification says so
+                .addAllMentionedUids(message.getContent().getMentionedUidsList())
+                .setMentionAll(message.getContent().getMentionAll());
         return new OutgoingPush(record.conversationId(), task.build(), sender.getReceivedAtUs());
     }
 
@@ -218,6 +221,8 @@ public final class PushTaskFactory {
                 .setVersion(r.version())
                 .setTargetId(targetId)
                 .setStatusValue(r.status())
+                .addAllReactions(MessageChangeProcessor.reactions(r.reactions()))
+                .setEditedAt(r.editedAt())
                 .build();
     }
 

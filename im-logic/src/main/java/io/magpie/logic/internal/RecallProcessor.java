@@ -10,7 +10,9 @@ import io.magpie.das.MessageRepository;
 import io.magpie.idgen.IdGenerator;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.protocol.proto.ActionAck;
+import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.Notice;
 import io.magpie.protocol.proto.NoticeType;
 import io.magpie.registry.StorageException;
@@ -112,7 +114,8 @@ public final class RecallProcessor {
         }
         long version = versions.nextId();
         byte[] placeholder = Placeholders.content(message.msgType());
-        if (!recalls.recall(message, placeholder, version, groupId,
+        List<MessageRecalls.Rewrite> replies = repliesTo(message);
+        if (!recalls.recall(message, placeholder, version, replies, groupId,
                 groupId > 0 ? 0 : ((ConversationRef.Single) r.conversation()).peerOf(message.senderUid()))) {
             // recalled meanwhile by another request: answer with what is stored
             return List.of(ack(r, messages.findRange(conversationId, r.seq(), r.seq(), 1).get(0).version()));
@@ -158,7 +161,8 @@ public final class RecallProcessor {
             peer = single.peerOf(message.senderUid());
         }
         long version = versions.nextId();
-        if (!recalls.recall(message, Placeholders.content(message.msgType()), version, groupId, peer)) {
+        if (!recalls.recall(message, Placeholders.content(message.msgType()), version, repliesTo(message), groupId,
+                peer)) {
             return List.of(); // recalled meanwhile
         }
         LogIdentity.conversation(log.atInfo(), conversationId).log("[conversation {}] the operator deleted message {}"
@@ -166,6 +170,33 @@ public final class RecallProcessor {
         return List.of(PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_RECALLED)
                 .setConversationId(conversationId).setSeq(seq).setUid(0).setVersion(version)
                 .setMsgId(message.msgId()).setSenderUid(message.senderUid()).build(), members, null));
+    }
+
+    /**
+     * The replies quoting {@code message}, their reference marked recalled (the quoted text goes with the
+     * message), each with its own new version so a since_version PULL returns them. Replies are rare: one query.
+     */
+    private List<MessageRecalls.Rewrite> repliesTo(MessageRecord message) {
+        List<MessageRecalls.Rewrite> rewrites = new ArrayList<>();
+        for (MessageRecord reply : messages.findReplies(message.conversationId(), message.seq())) {
+            if (reply.status() != MessageRecord.STATUS_NORMAL) {
+                continue;
+            }
+            MessageContent content;
+            try {
+                content = MessageContent.parseFrom(reply.content());
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("[conversation " + reply.conversationId() + "] the stored content of"
+                        + " reply " + reply.msgId() + " (seq " + reply.seq() + ") is not a MessageContent", e);
+            }
+            if (!content.hasReplyTo() || content.getReplyTo().getRecalled()) {
+                continue;
+            }
+            byte[] rewritten = content.toBuilder().setReplyTo(ReplyResolver.recalled(content.getReplyTo())).build()
+                    .toByteArray();
+            rewrites.add(new MessageRecalls.Rewrite(reply.msgId(), rewritten, versions.nextId()));
+        }
+        return rewrites;
     }
 
     private static OutgoingPush ack(ActionCommand.Recall r, long version) {

@@ -7,6 +7,7 @@ import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
+import io.magpie.das.ReplyLink;
 import io.magpie.das.SenderClientKey;
 import io.magpie.das.WriteFence;
 import io.magpie.logic.internal.DedupePlan.Conflict;
@@ -37,7 +38,9 @@ import java.util.Objects;
  * {@code CLIENT_MSG_ID_REUSED}), authorise (any: the sender is not muted by an operator, {@link SenderMutes};
  * one-to-one: the peer exists, did not block the sender and,
  * under a friends-only policy, is their friend, read in one query per batch; group: the sender is a
- * member, not muted; group messages are not filtered by blocks), assign ids and seqs, persist, and build the push tasks
+ * member, not muted; group messages are not filtered by blocks; a reply's quoted message is read and filled in,
+ * {@link ReplyResolver}, one query per conversation with replies and none without; a group message's mentions are
+ * checked against the locked roster, {@link Mentions}), assign ids and seqs, persist, and build the push tasks
  * (SEND_ACK, PUSH, ERROR). The write is one fenced transaction ({@link MessageStore#persist(WriteFence,
  * java.util.Collection, MessageStore.Planner)}): it proves this instance still owns the SENDs'
  * partitions, locks the groups' rows, and authorises, numbers and fans out group messages from the
@@ -55,6 +58,7 @@ public final class SendBatchProcessor {
     private static final int MAX_SEQ_RELOADS = 3;
 
     private final MessageRepository messages;
+    private final ReplyResolver replies;
     private final RecipientAuthorizer authorizer;
     private final GroupAuthorizer groupAuthorizer;
     private final RosterLoader rosterLoader;
@@ -117,6 +121,7 @@ public final class SendBatchProcessor {
         this.mutes = Objects.requireNonNull(mutes, "mutes");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.messages = messages;
+        this.replies = new ReplyResolver(messages);
         this.authorizer = authorizer;
         this.groupAuthorizer = new GroupAuthorizer(clock);
         this.rosterLoader = rosterLoader;
@@ -209,8 +214,8 @@ public final class SendBatchProcessor {
             return List.of();
         }
         Map<SenderClientKey, MessageRecord> stored = lookup(sends);
-        List<Slot> slots = DedupePlan.of(sends, stored).slots();
-        Object[] outcome = new Object[slots.size()];
+        List<Slot> planned = DedupePlan.of(sends, stored).slots();
+        Object[] outcome = new Object[planned.size()];
         List<Integer> toWrite = new ArrayList<>();
         Set<Long> groups = new TreeSet<>();
         // every answer of the batch, a replay's SEND_ACK included, needs the fence: a stale owner answers nothing
@@ -220,7 +225,9 @@ public final class SendBatchProcessor {
                 partitions.add(c.partition());
             }
         }
-        limit(slots, outcome);
+        limit(planned, outcome);
+        // replies only: a batch without reply_to reads nothing more
+        List<Slot> slots = replies.resolve(planned, outcome);
         prepareChecks(slots);
         for (int i = 0; i < slots.size(); i++) {
             Slot slot = slots.get(i);
@@ -270,6 +277,8 @@ public final class SendBatchProcessor {
             throws BatchRetryException, DuplicateMessageException, FencedWriteException {
         Set<String> touched = new LinkedHashSet<>();
         List<MessageRecord> fresh = new ArrayList<>();
+        List<ReplyLink> links = new ArrayList<>();
+        Map<Long, Set<Long>> mentioned = new HashMap<>();
         long start = System.nanoTime();
         boolean committed = false;
         try {
@@ -277,12 +286,22 @@ public final class SendBatchProcessor {
             store.persist(fence, groups, rosters -> {
                 // the planner may run again after a failed attempt: start from nothing
                 fresh.clear();
+                links.clear();
+                mentioned.clear();
                 locked.clear();
                 locked.putAll(rosters);
                 for (int i : toWrite) {
                     SendCommand c = slots.get(i).command();
                     if (c.isGroup()) {
-                        Optional<Rejection> refused = groupAuthorizer.check(c, Optional.ofNullable(rosters.get(c.groupId())));
+                        GroupRoster roster = rosters.get(c.groupId());
+                        Optional<Rejection> refused = groupAuthorizer.check(c, Optional.ofNullable(roster));
+                        if (refused.isEmpty() && roster != null) {
+                            refused = Optional.ofNullable(ReplyResolver.hiddenFrom(c,
+                                    roster.joinSeqs().getOrDefault(c.senderUid(), 0L)));
+                        }
+                        if (refused.isEmpty() && roster != null) {
+                            refused = Optional.ofNullable(Mentions.check(c, roster));
+                        }
                         if (refused.isPresent()) {
                             outcome[i] = refused.get();
                             continue;
@@ -292,9 +311,17 @@ public final class SendBatchProcessor {
                     MessageRecord record = assign(c);
                     fresh.add(record);
                     outcome[i] = record;
+                    if (c.request().getContent().hasReplyTo()) {
+                        links.add(new ReplyLink(c.conversationId(), c.request().getContent().getReplyTo().getSeq(),
+                                record.msgId()));
+                    }
+                    if (c.isGroup() && Mentions.any(c.request().getContent())) {
+                        mentioned.put(record.msgId(), Mentions.marked(c, rosters.get(c.groupId()), record.seq()));
+                    }
                 }
-                ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::get, largeGroupThreshold);
-                return new MessageStore.Writes(fresh, writes.rows(), writes.groups());
+                ConversationUpdates.Plan writes = ConversationUpdates.plan(fresh, rosters::get, largeGroupThreshold,
+                        msgId -> mentioned.getOrDefault(msgId, Set.of()));
+                return new MessageStore.Writes(fresh, writes.rows(), writes.groups(), List.of(), links);
             });
             committed = true;
             metrics.persisted(System.nanoTime() - start, fresh.size());

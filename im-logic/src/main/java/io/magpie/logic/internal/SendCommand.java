@@ -30,6 +30,12 @@ public record SendCommand(UpstreamEnvelope envelope, SendRequest request, String
         this(envelope, request, conversationId, type, targetId, NO_PARTITION, false);
     }
 
+    /** The same SEND with the content the server stores instead of the client's (SEND_ACK then carries it). */
+    public SendCommand withStoredContent(io.magpie.protocol.proto.MessageContent content) {
+        return new SendCommand(envelope, request.toBuilder().setContent(content).build(), conversationId, type,
+                targetId, partition, true);
+    }
+
     /** The same SEND, read from upstream partition {@code p}. */
     public SendCommand fromPartition(int p) {
         return new SendCommand(envelope, request, conversationId, type, targetId, p, rewritten);

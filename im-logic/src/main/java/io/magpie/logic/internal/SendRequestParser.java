@@ -79,6 +79,11 @@ public final class SendRequestParser {
         if (badContent != null) {
             return refuse(env, ErrorCode.BAD_REQUEST, badContent + "; the message was not sent");
         }
+        if (type != ConversationType.GROUP && (req.getContent().getMentionedUidsCount() > 0
+                || req.getContent().getMentionAll())) {
+            return refuse(env, ErrorCode.BAD_REQUEST, "content.mentioned_uids and content.mention_all are for group"
+                    + " conversations only, not " + type + "; the message was not sent");
+        }
         String conversationId = ConversationIds.of(type, env.getUid(), req.getTargetId());
         if (!env.getConversationId().isEmpty() && !env.getConversationId().equals(conversationId)) {
             // the record sits on the partition of another conversation: storing it here could give that

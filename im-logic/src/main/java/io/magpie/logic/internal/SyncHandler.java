@@ -93,7 +93,8 @@ public final class SyncHandler {
                 .setDeleted(c.deleted())
                 .setUnreadCount(unreadCount)
                 .setPeerReadSeq(c.peerReadSeq())
-                .setPinnedAt(c.sortKey());
+                .setPinnedAt(c.sortKey())
+                .setMentioned(c.mentioned());
         if (last != null) {
             long target = c.conversationType() == ConversationType.GROUP_VALUE ? c.peerId()
                     : ConversationIds.peerOf(last.conversationId(), last.senderUid());

@@ -40,6 +40,7 @@ public final class UpstreamBatchProcessor {
     private final SendBatchProcessor sends;
     private final ReadProcessor reads;
     private final RecallProcessor recalls;
+    private final MessageChangeProcessor changes;
     private final OwnHistoryProcessor history;
     private final PushTaskPublisher publisher;
     private final SignalProcessor signals;
@@ -69,13 +70,18 @@ public final class UpstreamBatchProcessor {
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
             SignalProcessor signals, GroupOpProcessor groupOps, Clock clock) {
-        this(parser, sends, reads, recalls, history, publisher, signals, groupOps, clock, null);
+        this(parser, sends, reads, recalls, history, publisher, signals, groupOps, clock, null, null);
     }
 
-    /** @param adminOps applies the operator's writes (ADMIN_OP); null = they are logged and dropped */
+    /**
+     * @param changes  REACTs and EDITs; null = refused as NOT_SUPPORTED
+     * @param adminOps applies the operator's writes (ADMIN_OP); null = they are logged and dropped
+     */
     public UpstreamBatchProcessor(UpstreamParser parser, SendBatchProcessor sends, ReadProcessor reads,
             RecallProcessor recalls, OwnHistoryProcessor history, PushTaskPublisher publisher,
-            SignalProcessor signals, GroupOpProcessor groupOps, Clock clock, AdminOpProcessor adminOps) {
+            SignalProcessor signals, GroupOpProcessor groupOps, Clock clock, MessageChangeProcessor changes,
+            AdminOpProcessor adminOps) {
+        this.changes = changes;
         this.adminOps = adminOps;
         this.clock = clock;
         this.signals = signals;
@@ -185,7 +191,14 @@ public final class UpstreamBatchProcessor {
         try {
             List<OutgoingPush> out = new ArrayList<>(reads.process(readCommands));
             for (ActionCommand c : oneByOne) {
-                out.addAll(c instanceof ActionCommand.Recall r ? recalls.process(List.of(r)) : history.process(c));
+                if (c instanceof ActionCommand.Recall r) {
+                    out.addAll(recalls.process(List.of(r)));
+                } else if (c instanceof ActionCommand.React || c instanceof ActionCommand.Edit) {
+                    out.addAll(changes != null ? changes.process(c) : List.of(PushTaskFactory.error(new Rejection(
+                            c.envelope(), ErrorCode.NOT_SUPPORTED, "REACT and EDIT are not served by this server"))));
+                } else {
+                    out.addAll(history.process(c));
+                }
             }
             return out;
         } catch (StorageException e) {

@@ -95,7 +95,8 @@ public final class UpstreamParser {
                     : new Refused(((QueryParser.Refused) p).rejection());
         }
         if (command == Command.READ.code() || command == Command.RECALL.code() || command == Command.DELETE.code()
-                || command == Command.CLEAR.code()) {
+                || command == Command.CLEAR.code() || command == Command.REACT.code()
+                || command == Command.EDIT.code()) {
             ActionParser.Parsed p = actions.parse(env);
             return p instanceof ActionParser.Accepted a ? new Action(a.command())
                     : new Refused(((ActionParser.Refused) p).rejection());
@@ -109,7 +110,7 @@ public final class UpstreamParser {
                     : new Refused(((GroupRequestParser.Refused) p).rejection());
         }
         return new Refused(new Rejection(env, ErrorCode.NOT_SUPPORTED, Command.nameOf(command)
-                + " is not served by this server; SEND, SYNC, PULL, READ, RECALL, DELETE, CLEAR, TYPING, PRESENCE"
-                + " and GROUP are"));
+                + " is not served by this server; SEND, SYNC, PULL, READ, RECALL, DELETE, CLEAR, REACT, EDIT, TYPING,"
+                + " PRESENCE and GROUP are"));
     }
 }

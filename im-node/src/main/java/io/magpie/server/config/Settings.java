@@ -14,6 +14,7 @@ import io.magpie.http.CrossOrigin;
 import io.magpie.logic.LogicConfig;
 import io.magpie.logic.ContentLimits;
 import io.magpie.logic.MediaConfig;
+import io.magpie.logic.MessageChangeSettings;
 import io.magpie.logic.PresenceConfig;
 import io.magpie.logic.SendRateLimits;
 import io.magpie.logic.WordFilterConfig;
@@ -397,6 +398,9 @@ public final class Settings {
         SendRateLimits rateLimits = guard("logic.rate-limits", () -> new SendRateLimits(
                 tree.integer("logic.rate-limits.messages-per-second", SendRateLimits.DEFAULTS.perSecond()),
                 tree.integer("logic.rate-limits.messages-per-minute", SendRateLimits.DEFAULTS.perMinute())));
+        MessageChangeSettings messageChanges = guard("logic", () -> new MessageChangeSettings(
+                tree.duration("logic.edit-window", MessageChangeSettings.DEFAULTS.editWindow()),
+                tree.integer("logic.max-reaction-emoji", MessageChangeSettings.DEFAULTS.maxReactionEmoji())));
         CrossOrigin cors = cors();
         MediaConfig media = media();
         TokenKeys tokenKeys = tokenKeys();
@@ -430,6 +434,7 @@ public final class Settings {
                 .wordFilter(wordFilter)
                 .rateLimits(rateLimits)
                 .broadcastRate(broadcastRate)
+                .messageChanges(messageChanges)
                 .build());
     }
 

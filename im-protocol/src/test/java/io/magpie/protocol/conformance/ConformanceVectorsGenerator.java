@@ -14,6 +14,11 @@ import io.magpie.protocol.Frame;
 import io.magpie.protocol.codec.FrameEncoder;
 import io.magpie.protocol.proto.ActionAck;
 import io.magpie.protocol.proto.ClearRequest;
+import io.magpie.protocol.proto.EditAck;
+import io.magpie.protocol.proto.EditRequest;
+import io.magpie.protocol.proto.ReactAck;
+import io.magpie.protocol.proto.ReactRequest;
+import io.magpie.protocol.proto.ReactionCount;
 import io.magpie.protocol.proto.ConversationInfo;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Error;
@@ -220,7 +225,20 @@ public final class ConformanceVectorsGenerator {
                                 .build()),
                 new Vector("presence_ack", "PRESENCE_ACK: one state, offline with last_seen", Command.PRESENCE_ACK,
                         18, PresenceAck.newBuilder().addStates(PresenceState.newBuilder().setUid(10002)
-                                .setLastSeen(TIME - 3_600_000)).setWatching(1).build()));
+                                .setLastSeen(TIME - 3_600_000)).setWatching(1).build()),
+                new Vector("react", "REACT: a thumbs-up on seq 5", Command.REACT, 19, ReactRequest.newBuilder()
+                        .setConversationId(CONV).setSeq(5).setEmoji("\uD83D\uDC4D").build()),
+                new Vector("react_ack", "REACT_ACK of react: the message's new version and its reactions",
+                        Command.REACT_ACK, 19, ReactAck.newBuilder().setConversationId(CONV).setSeq(5)
+                                .setVersion(MSG_ID + 1).addReactions(ReactionCount.newBuilder()
+                                        .setEmoji("\uD83D\uDC4D").setCount(1).addUids(10001)).build()),
+                new Vector("edit", "EDIT of the text at seq 5", Command.EDIT, 20, EditRequest.newBuilder()
+                        .setConversationId(CONV).setSeq(5).setContent(MessageContent.newBuilder()
+                                .setType(MessageType.TEXT).setText("hello, fixed")).build()),
+                new Vector("edit_ack", "EDIT_ACK of edit: the stored content, its new version and edit time",
+                        Command.EDIT_ACK, 20, EditAck.newBuilder().setConversationId(CONV).setSeq(5)
+                                .setVersion(MSG_ID + 2).setEditedAt(TIME + 60_000).setContent(MessageContent
+                                        .newBuilder().setType(MessageType.TEXT).setText("hello, fixed")).build()));
     }
 
     /** The vectors as the JSON array of docs/conformance/frames.json. */

@@ -68,7 +68,9 @@ class ConformanceVectorsTest {
             Map.entry(Command.NOTICE, "magpie.v1.Notice"), Map.entry(Command.TYPING, "magpie.v1.TypingRequest"),
             Map.entry(Command.GROUP, "magpie.v1.GroupRequest"), Map.entry(Command.GROUP_ACK, "magpie.v1.GroupAck"),
             Map.entry(Command.PRESENCE, "magpie.v1.PresenceRequest"),
-            Map.entry(Command.PRESENCE_ACK, "magpie.v1.PresenceAck"));
+            Map.entry(Command.PRESENCE_ACK, "magpie.v1.PresenceAck"),
+            Map.entry(Command.REACT, "magpie.v1.ReactRequest"), Map.entry(Command.REACT_ACK, "magpie.v1.ReactAck"),
+            Map.entry(Command.EDIT, "magpie.v1.EditRequest"), Map.entry(Command.EDIT_ACK, "magpie.v1.EditAck"));
 
     /** One vector as the file states it. */
     record Vector(String name, String description, byte[] bytes, String hex, int command, String commandName,

@@ -160,6 +160,7 @@ public final class TargetResolver {
                 .setSenderUid(task.getSenderUid())
                 .setPreview(task.getPreview())
                 .setCreatedAt(nowMillis)
+                .setMentioned(task.getMentionAll() || task.getMentionedUidsList().contains(uid))
                 .build();
     }
 }

@@ -22,9 +22,11 @@ import org.slf4j.spi.LoggingEventBuilder;
  *                       for a background update that shows nothing
  * @param badge          the number the app icon should show (the user's unread total), or empty for "leave
  *                       the badge as it is"
+ * @param mentioned      the message mentions the recipient (@ or @all): say so ("mentioned you")
  */
 public record PushNotification(long uid, String deviceId, String provider, String token, String conversationId,
-        long msgId, long seq, long senderUid, String preview, Priority priority, OptionalInt badge) {
+        long msgId, long seq, long senderUid, String preview, Priority priority, OptionalInt badge,
+        boolean mentioned) {
 
     /** How urgently the device should be woken, and whether the user sees anything. */
     public enum Priority {
@@ -44,11 +46,23 @@ public record PushNotification(long uid, String deviceId, String provider, Strin
         badge = badge == null ? OptionalInt.empty() : badge;
     }
 
-    /** A {@link Priority#NORMAL} notification without badge. */
+    /** A {@link Priority#NORMAL} notification without badge of a message that mentions nobody. */
     public PushNotification(long uid, String deviceId, String provider, String token, String conversationId,
             long msgId, long seq, long senderUid, String preview) {
+        this(uid, deviceId, provider, token, conversationId, msgId, seq, senderUid, preview, false);
+    }
+
+    /** A {@link Priority#NORMAL} notification without badge. */
+    public PushNotification(long uid, String deviceId, String provider, String token, String conversationId,
+            long msgId, long seq, long senderUid, String preview, boolean mentioned) {
         this(uid, deviceId, provider, token, conversationId, msgId, seq, senderUid, preview, Priority.NORMAL,
-                OptionalInt.empty());
+                OptionalInt.empty(), mentioned);
+    }
+
+    /** A notification of a message that mentions nobody. */
+    public PushNotification(long uid, String deviceId, String provider, String token, String conversationId,
+            long msgId, long seq, long senderUid, String preview, Priority priority, OptionalInt badge) {
+        this(uid, deviceId, provider, token, conversationId, msgId, seq, senderUid, preview, priority, badge, false);
     }
 
     /**

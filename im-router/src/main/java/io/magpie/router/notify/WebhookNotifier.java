@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionException;
  * configured URL (the operator's relay to whatever delivers it), with {@code java.net.http}:
  * <pre>{@code
  * {"uid":42,"deviceId":"phone-1","provider":"webhook","token":"<as registered>","conversationId":"s_7_42",
- *  "msgId":123456789,"seq":17,"senderUid":7,"preview":"hello"}
+ *  "msgId":123456789,"seq":17,"senderUid":7,"preview":"hello","mentioned":false}
  * }</pre>
  * Outcome: 2xx = delivered; 408, 429, 5xx, a timeout or an I/O error = retryable failure; any other
  * status = permanent failure (the same request would be refused again). An {@code Authorization}
@@ -104,7 +104,8 @@ public final class WebhookNotifier implements PushNotifier {
                 .put("msgId", n.msgId())
                 .put("seq", n.seq())
                 .put("senderUid", n.senderUid())
-                .put("preview", n.preview());
+                .put("preview", n.preview())
+                .put("mentioned", n.mentioned());
         try {
             return json.writeValueAsBytes(o);
         } catch (JsonProcessingException e) {

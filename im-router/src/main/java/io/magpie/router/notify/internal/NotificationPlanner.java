@@ -130,7 +130,8 @@ public final class NotificationPlanner {
             for (DeviceToken t : userTokens) {
                 out.add(new PushNotification(task.getUid(), t.deviceId(), t.provider().toLowerCase(Locale.ROOT),
                         t.token(), task.getConversationId(), task.getMsgId(), task.getSeq(), task.getSenderUid(),
-                        task.getPreview(), PushNotification.Priority.NORMAL, badge));
+                        task.getPreview(), PushNotification.Priority.NORMAL, badge,
+                        task.getMentioned()));
             }
         }
         return new Plan(out, mutedTasks, withoutToken, recalledTasks);
