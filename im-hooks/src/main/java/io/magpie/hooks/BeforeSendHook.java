@@ -91,6 +91,11 @@ public final class BeforeSendHook {
         return config.anyBeforeSend();
     }
 
+    /** What messages of {@code appId} get when its hook does not answer usably. */
+    public FailureMode onFailure(String appId) {
+        return config.beforeSendFor(appId).onFailure();
+    }
+
     /** One verdict per candidate, in the same order. */
     public List<Verdict> review(List<Candidate> candidates) {
         List<Verdict> verdicts = new ArrayList<>(candidates.size());

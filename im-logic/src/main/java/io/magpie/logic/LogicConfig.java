@@ -1,5 +1,6 @@
 package io.magpie.logic;
 
+import io.magpie.hooks.WebhookConfig;
 import io.magpie.http.CrossOrigin;
 import io.magpie.protocol.tls.TlsConfig;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,7 @@ import java.util.Objects;
  * @param wordFilter         the sensitive-word filter ({@code logic.word-filter.*}); default off
  * @param rateLimits         messages per user across the cluster ({@code logic.rate-limits.*}); default
  *                           {@link SendRateLimits#DEFAULTS}
+ * @param hooks              the operator's webhooks ({@code hooks.*}); logic calls the before-send ones; default none
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -97,7 +99,8 @@ public record LogicConfig(
         String webLsbUrl,
         ContentLimits content,
         WordFilterConfig wordFilter,
-        SendRateLimits rateLimits) {
+        SendRateLimits rateLimits,
+        WebhookConfig hooks) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -132,6 +135,7 @@ public record LogicConfig(
         content = Objects.requireNonNullElse(content, ContentLimits.defaults());
         wordFilter = Objects.requireNonNullElse(wordFilter, WordFilterConfig.DISABLED);
         rateLimits = Objects.requireNonNullElse(rateLimits, SendRateLimits.DEFAULTS);
+        hooks = Objects.requireNonNullElse(hooks, WebhookConfig.DISABLED);
         range("logic.max-poll-records", maxPollRecords, 1, 10_000);
         batchLinger = range("LogicConfig.batchLinger (set in code, no YAML key)",
                 batchLinger, Duration.ZERO, Duration.ofSeconds(1));
@@ -198,7 +202,7 @@ public record LogicConfig(
                 + ", queryBacklog=" + queryBacklog + ", writeIdleTimeout=" + writeIdleTimeout + ", sessions=" + sessions
                 + ", recallWindow=" + recallWindow + ", presence=" + presence + ", cors=" + cors.origins()
                 + ", webLsbUrl=" + webLsbUrl + ", content=" + content + ", wordFilter=" + wordFilter
-                + ", rateLimits=" + rateLimits + "]";
+                + ", rateLimits=" + rateLimits + ", hooks=" + hooks + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -261,6 +265,7 @@ public record LogicConfig(
         private ContentLimits content = ContentLimits.defaults();
         private WordFilterConfig wordFilter = WordFilterConfig.DISABLED;
         private SendRateLimits rateLimits = SendRateLimits.DEFAULTS;
+        private WebhookConfig hooks = WebhookConfig.DISABLED;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -297,6 +302,7 @@ public record LogicConfig(
         public Builder content(ContentLimits v) { this.content = v; return this; }
         public Builder wordFilter(WordFilterConfig v) { this.wordFilter = v; return this; }
         public Builder rateLimits(SendRateLimits v) { this.rateLimits = v; return this; }
+        public Builder hooks(WebhookConfig v) { this.hooks = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
@@ -304,7 +310,7 @@ public record LogicConfig(
                     accountCacheSize, uidSegmentStep, workerLeaseTtl, retryBackoffMin, retryBackoffMax,
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
-                    cors, webLsbUrl, content, wordFilter, rateLimits);
+                    cors, webLsbUrl, content, wordFilter, rateLimits, hooks);
         }
     }
 }

@@ -231,6 +231,7 @@ public final class MagpieNode implements AutoCloseable {
         }
         if (roles.contains(Role.NOTIFIER)) {
             settings.notifier();
+            settings.hooks();
         }
         if (roles.contains(Role.ROUTER)) {
             settings.router();

@@ -72,6 +72,11 @@ public enum ErrorCode {
     MUTED(2019, false),
     /** The message contains a word on the operator's sensitive-word list (filter action reject); nothing was sent. */
     CONTENT_REJECTED(2020, false),
+    /**
+     * The operator's before-send hook refused the message (the message carries the hook's code and reason);
+     * nothing was stored or pushed.
+     */
+    HOOK_REJECTED(2021, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */

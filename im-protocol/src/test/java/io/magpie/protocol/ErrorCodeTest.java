@@ -30,6 +30,7 @@ class ErrorCodeTest {
             Map.entry(ErrorCode.APP_NOT_SERVED, 2018),
             Map.entry(ErrorCode.MUTED, 2019),
             Map.entry(ErrorCode.CONTENT_REJECTED, 2020),
+            Map.entry(ErrorCode.HOOK_REJECTED, 2021),
             Map.entry(ErrorCode.RATE_LIMITED, 3001),
             Map.entry(ErrorCode.SERVER_BUSY, 3002), Map.entry(ErrorCode.INTERNAL, 3003),
             Map.entry(ErrorCode.SLOW_CONSUMER, 3004));
