@@ -19,6 +19,8 @@ import io.magpie.logic.LogicService;
 import io.magpie.lsb.LsbServer;
 import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.registry.RedisActiveSessions;
+import io.magpie.hooks.AfterSendService;
+import io.magpie.hooks.AfterSendSettings;
 import io.magpie.router.notify.NotifierConfig;
 import io.magpie.router.notify.NotifierService;
 import io.magpie.router.notify.PushNotifierRegistry;
@@ -151,6 +153,12 @@ public final class MagpieNode implements AutoCloseable {
                     new DeviceTokenRepository(database.dataSource()), new MuteSettings(database.dataSource()),
                     new MessageRepository(database.dataSource()), PushNotifierRegistry.builtIn(notifierConfig)).start());
             checks.add(new HealthServer.Check("notifier", notifier::live, notifier::ready));
+            AfterSendSettings afterSend = settings.hooks().afterSend();
+            if (afterSend.enabled()) {
+                AfterSendService hooks = track(new AfterSendService(afterSend, settings.kafkaBootstrap(), topics,
+                        clock).start());
+                checks.add(new HealthServer.Check("hooks", hooks::live, hooks::ready));
+            }
         }
         if (roles.contains(Role.ROUTER)) {
             io.magpie.router.RouterService router = track(new io.magpie.router.RouterService(settings.router(), routes,

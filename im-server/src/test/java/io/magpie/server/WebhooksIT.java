@@ -43,6 +43,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +71,11 @@ class WebhooksIT {
     /** Every request the hook server got: path, headers that matter, body. */
     private final List<Received> requests = new CopyOnWriteArrayList<>();
     private MagpieNode cluster;
+    /** After-send requests still to fail (HTTP 500) before the hook server takes them. */
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger failedAfterSends = new AtomicInteger();
+    /** Events of the after-send requests the hook server answered 200. */
+    private final List<JsonNode> delivered = new CopyOnWriteArrayList<>();
     private final List<MagpieClient> clients = new ArrayList<>();
 
     private record Received(String path, String timestamp, String signature, String event, byte[] body) {
@@ -84,6 +90,7 @@ class WebhooksIT {
         hookThreads = Executors.newCachedThreadPool();
         hookServer.setExecutor(hookThreads);
         hookServer.createContext("/before", this::beforeSend);
+        hookServer.createContext("/after", this::afterSend);
         hookServer.start();
         String hooks = "http://127.0.0.1:" + hookServer.getAddress().getPort();
         cluster = TestNodes.allRoles(ConfigTree.of("""
@@ -121,7 +128,11 @@ class WebhooksIT {
                     strict:
                       before-send:
                         on-failure: closed
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), SECRET, hooks), Map.of()),
+                  after-send:
+                    url: "%s/after"
+                    retry-backoff-min: 100ms
+                    retry-backoff-max: 1s
+                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), SECRET, hooks, hooks), Map.of()),
                 infra, isolation);
     }
 
@@ -169,6 +180,28 @@ class WebhooksIT {
             }
         }
         respond(exchange, 200, results.append("]}").toString());
+    }
+
+    /**
+     * Answers 500 to requests with the after-send test's messages while {@link #failuresLeft} is positive (counting
+     * down), 200 otherwise, keeping the events of the requests it took.
+     */
+    private void afterSend(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        Received r = new Received("/after", exchange.getRequestHeaders().getFirst("X-Magpie-Timestamp"),
+                exchange.getRequestHeaders().getFirst("X-Magpie-Signature"),
+                exchange.getRequestHeaders().getFirst("X-Magpie-Event"), body);
+        requests.add(r);
+        // only requests carrying the after-send test's messages fail, so the retries are of its events
+        if (new String(body, StandardCharsets.UTF_8).contains("\"text\":\"after ") && failuresLeft.getAndDecrement() > 0) {
+            failedAfterSends.incrementAndGet();
+            respond(exchange, 500, "{\"error\":\"not now\"}");
+            return;
+        }
+        for (JsonNode e : r.json().path("events")) {
+            delivered.add(e);
+        }
+        respond(exchange, 200, "{}");
     }
 
     private static void respond(HttpExchange exchange, int status, String json) throws IOException {
@@ -236,8 +269,58 @@ class WebhooksIT {
             assertEquals(expected, r.signature(), "HMAC-SHA256 of \"<timestamp>.<body>\" with the shared secret");
             assertTrue(new HookSigner(SECRET).verify(r.timestamp(), r.body(), r.signature()));
             assertFalse(new HookSigner("another-secret-of-16+").verify(r.timestamp(), r.body(), r.signature()));
-            assertEquals(r.json().path("event").asText(), r.event());
+            assertEquals(r.path().equals("/after") ? "after_send" : r.json().path("event").asText(), r.event());
         }
+    }
+
+    @Test
+    void afterSendDeliversEveryStoredMessageGroupAndFriendChangeOnceThroughAnEndpointThatFailsTwice() throws Exception {
+        User hal = user("hal_hooks", "hal-phone", null);
+        User ivy = user("ivy_hooks", "ivy-phone", null);
+        int failedBefore = failedAfterSends.get();
+        failuresLeft.set(2);
+        int count = 12;
+        List<Long> msgIds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            msgIds.add(hal.client.send("a-" + i, ConversationType.SINGLE, ivy.uid, text("after " + i)).get(20, SECONDS)
+                    .getMsgId());
+        }
+        AccountClient accounts = new AccountClient(config("hal-phone"));
+        long groupId = accounts.createGroup(hal.credentials, "hook watchers", List.of(ivy.uid));
+        long requestId = hal.client.friends().request(ivy.uid, "hi ivy").get(20, SECONDS).requestId();
+
+        String conversation = "s_" + Math.min(hal.uid, ivy.uid) + "_" + Math.max(hal.uid, ivy.uid);
+        await().atMost(60, SECONDS).until(() -> ofConversation(conversation).size() >= count
+                && !ofConversation("g_" + groupId).isEmpty() && friendRequestEvents(requestId) >= 1);
+        Thread.sleep(1_000); // a duplicate would come right behind
+        assertEquals(failedBefore + 2, failedAfterSends.get(), "the endpoint refused two requests");
+        List<Long> seen = ofConversation(conversation).stream().map(e -> e.path("message").path("msg_id").asLong())
+                .toList();
+        assertEquals(msgIds, seen, "every message once, in conversation order");
+        JsonNode first = ofConversation(conversation).get(0);
+        assertEquals("message.stored", first.path("event").asText());
+        assertEquals("message.stored:" + msgIds.get(0), first.path("id").asText());
+        assertEquals("after 0", first.path("message").path("content").path("text").asText());
+        assertEquals(hal.uid, first.path("message").path("sender_uid").asLong());
+        JsonNode created = ofConversation("g_" + groupId).get(0);
+        assertEquals("group.changed", created.path("event").asText());
+        assertEquals("GROUP_CREATED", created.path("message").path("content").path("groupEvent").path("type").asText());
+        assertEquals(1, friendRequestEvents(requestId), "one event per friend change");
+        JsonNode friend = delivered.stream().filter(e -> e.path("request").path("request_id").asLong() == requestId)
+                .findFirst().orElseThrow();
+        assertEquals("request", friend.path("change").asText());
+        assertEquals(hal.uid, friend.path("actor_uid").asLong());
+        assertEquals(ivy.uid, friend.path("uid").asLong());
+    }
+
+    private List<JsonNode> ofConversation(String conversationId) {
+        return delivered.stream().filter(e -> e.path("message").path("conversation_id").asText()
+                .equals(conversationId)).toList();
+    }
+
+    private long friendRequestEvents(long requestId) {
+        return delivered.stream().filter(e -> "friend.changed".equals(e.path("event").asText())
+                && e.path("request").path("request_id").asLong() == requestId).count();
     }
 
     private long requestsMentioning(String fragment) {
@@ -267,7 +350,7 @@ class WebhooksIT {
                 received.add(message);
             }
         });
-        return new User(credentials.uid(), client, received);
+        return new User(credentials.uid(), client, received, credentials);
     }
 
     private ClientConfig config(String device) {
@@ -281,6 +364,6 @@ class WebhooksIT {
                 .build();
     }
 
-    private record User(long uid, MagpieClient client, List<Message> received) {
+    private record User(long uid, MagpieClient client, List<Message> received, Credentials credentials) {
     }
 }
