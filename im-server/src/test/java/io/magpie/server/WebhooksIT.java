@@ -323,8 +323,10 @@ class WebhooksIT {
                 && e.path("request").path("request_id").asLong() == requestId).count();
     }
 
+    /** Before-send requests whose body contains {@code fragment}. */
     private long requestsMentioning(String fragment) {
-        return requests.stream().filter(r -> new String(r.body(), StandardCharsets.UTF_8).contains(fragment)).count();
+        return requests.stream().filter(r -> r.path().equals("/before")
+                && new String(r.body(), StandardCharsets.UTF_8).contains(fragment)).count();
     }
 
     private static MessageContent text(String text) {
