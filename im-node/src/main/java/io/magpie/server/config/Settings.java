@@ -465,6 +465,11 @@ public final class Settings {
         BeforeSendSettings defaults = beforeSend("hooks.", secret, BeforeSendSettings.DISABLED);
         Map<String, BeforeSendSettings> byApp = new LinkedHashMap<>();
         for (String app : tree.list("hooks.app-ids", List.of())) {
+            if (app.contains(".")) {
+                // a dot would split the app's keys (hooks.apps.<app>.*) into nested sections
+                throw new ConfigException("hooks.app-ids entry '" + app + "' contains '.', which a settings key cannot"
+                        + " hold; hooks for that app cannot be set apart: it gets the defaults (remove it from the list)");
+            }
             String prefix = "hooks.apps." + app + ".";
             String appSecret = blankToNull(tree.string(prefix + "secret", secret));
             byApp.put(app, beforeSend(prefix, appSecret, defaults));
