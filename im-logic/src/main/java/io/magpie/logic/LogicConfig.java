@@ -1,5 +1,6 @@
 package io.magpie.logic;
 
+import io.magpie.hooks.WebhookConfig;
 import io.magpie.http.CrossOrigin;
 import io.magpie.protocol.tls.TlsConfig;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +70,7 @@ import java.util.Objects;
  * @param media              media uploads and downloads ({@code media.*}); default {@link MediaConfig#defaults()}
  * @param messageChanges     the edit window and the reaction bound ({@code logic.edit-window},
  *                           {@code logic.max-reaction-emoji}); default {@link MessageChangeSettings#DEFAULTS}
+ * @param hooks              the operator's webhooks ({@code hooks.*}); logic calls the before-send ones; default none
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -105,7 +107,9 @@ public record LogicConfig(
         SendRateLimits rateLimits,
         int broadcastRate,
         MediaConfig media,
-        MessageChangeSettings messageChanges) {
+        MessageChangeSettings messageChanges,
+
+        WebhookConfig hooks) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -142,6 +146,7 @@ public record LogicConfig(
         wordFilter = Objects.requireNonNullElse(wordFilter, WordFilterConfig.DISABLED);
         rateLimits = Objects.requireNonNullElse(rateLimits, SendRateLimits.DEFAULTS);
         messageChanges = Objects.requireNonNullElse(messageChanges, MessageChangeSettings.DEFAULTS);
+        hooks = Objects.requireNonNullElse(hooks, WebhookConfig.DISABLED);
         range("logic.max-poll-records", maxPollRecords, 1, 10_000);
         batchLinger = range("LogicConfig.batchLinger (set in code, no YAML key)",
                 batchLinger, Duration.ZERO, Duration.ofSeconds(1));
@@ -212,7 +217,7 @@ public record LogicConfig(
                 + ", webLsbUrl=" + webLsbUrl + ", content=" + content + ", wordFilter=" + wordFilter
                 + ", rateLimits=" + rateLimits + ", broadcastRate=" + broadcastRate + ", media=" + media
 
-                + ", messageChanges=" + messageChanges + "]";
+                + ", messageChanges=" + messageChanges + ", hooks=" + hooks + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -278,6 +283,7 @@ public record LogicConfig(
         private int broadcastRate = DEFAULT_BROADCAST_RATE;
         private MediaConfig media;
         private MessageChangeSettings messageChanges = MessageChangeSettings.DEFAULTS;
+        private WebhookConfig hooks = WebhookConfig.DISABLED;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -317,6 +323,7 @@ public record LogicConfig(
         public Builder broadcastRate(int v) { this.broadcastRate = v; return this; }
         public Builder media(MediaConfig v) { this.media = v; return this; }
         public Builder messageChanges(MessageChangeSettings v) { this.messageChanges = v; return this; }
+        public Builder hooks(WebhookConfig v) { this.hooks = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
@@ -325,7 +332,7 @@ public record LogicConfig(
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
                     cors, webLsbUrl, content, wordFilter, rateLimits, broadcastRate, media,
-                    messageChanges);
+                    messageChanges, hooks);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.magpie.logic;
 
+import io.magpie.hooks.BeforeSendHook;
 import io.magpie.logic.internal.ContentValidator;
+import io.magpie.logic.internal.SendHooks;
 import io.magpie.logic.internal.LogicMetrics;
 import io.magpie.logic.internal.RedisSendLimiter;
 import io.magpie.logic.internal.SendLimiter;
@@ -172,7 +174,9 @@ public final class LogicService implements AutoCloseable {
                     new SenderMutes(uids -> restrictions.find(uids, UserRestrictions.Kind.MUTE),
                             config.accountCacheSize(), SenderMutes.DEFAULT_TTL, clock),
                     config.rateLimits().enabled() ? new RedisSendLimiter(redis, config.rateLimits(), clock)
-                            : SendLimiter.NONE);
+                            : SendLimiter.NONE,
+                    config.hooks().anyBeforeSend() ? new SendHooks(new BeforeSendHook(config.hooks(), clock),
+                            new ContentValidator(config.content())) : SendHooks.NONE);
             WordFilter words = null;
             if (config.wordFilter().enabled()) {
                 words = WordFilter.load(config.wordFilter());

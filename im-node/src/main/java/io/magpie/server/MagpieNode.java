@@ -20,6 +20,8 @@ import io.magpie.logic.LogicService;
 import io.magpie.lsb.LsbServer;
 import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.registry.RedisActiveSessions;
+import io.magpie.hooks.AfterSendService;
+import io.magpie.hooks.AfterSendSettings;
 import io.magpie.router.notify.NotifierConfig;
 import io.magpie.router.notify.NotifierService;
 import io.magpie.router.notify.PushNotifierRegistry;
@@ -155,6 +157,12 @@ public final class MagpieNode implements AutoCloseable {
                     new MessageRepository(database.dataSource()), new UnreadCounts(database.dataSource()),
                     pushNotifiers).start());
             checks.add(new HealthServer.Check("notifier", notifier::live, notifier::ready));
+            AfterSendSettings afterSend = settings.hooks().afterSend();
+            if (afterSend.enabled()) {
+                AfterSendService hooks = track(new AfterSendService(afterSend, settings.kafkaBootstrap(), topics,
+                        clock).start());
+                checks.add(new HealthServer.Check("hooks", hooks::live, hooks::ready));
+            }
         }
         if (roles.contains(Role.ROUTER)) {
             io.magpie.router.RouterService router = track(new io.magpie.router.RouterService(settings.router(), routes,
@@ -235,6 +243,7 @@ public final class MagpieNode implements AutoCloseable {
         }
         if (roles.contains(Role.NOTIFIER)) {
             settings.notifier();
+            settings.hooks();
         }
         if (roles.contains(Role.ROUTER)) {
             settings.router();

@@ -72,6 +72,11 @@ public enum ErrorCode {
     MUTED(2019, false),
     /** The message contains a word on the operator's sensitive-word list (filter action reject); nothing was sent. */
     CONTENT_REJECTED(2020, false),
+    /**
+     * The operator's before-send hook refused the message (the message carries the hook's code and reason);
+     * nothing was stored or pushed.
+     */
+    HOOK_REJECTED(2021, false),
     /** A SEND with mention_all by a group member who is neither an admin nor the owner; nothing was sent. */
     MENTION_ALL_NOT_ALLOWED(2030, false),
     /** A REACT with a new emoji on a message that carries the most distinct emoji allowed; nothing changed. */

@@ -30,6 +30,7 @@ class ErrorCodeTest {
             Map.entry(ErrorCode.APP_NOT_SERVED, 2018),
             Map.entry(ErrorCode.MUTED, 2019),
             Map.entry(ErrorCode.CONTENT_REJECTED, 2020),
+            Map.entry(ErrorCode.HOOK_REJECTED, 2021),
             Map.entry(ErrorCode.MENTION_ALL_NOT_ALLOWED, 2030),
             Map.entry(ErrorCode.REACTION_LIMIT, 2031),
             Map.entry(ErrorCode.EDIT_WINDOW_PASSED, 2032),

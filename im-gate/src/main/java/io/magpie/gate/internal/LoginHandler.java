@@ -202,7 +202,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     private void register(ChannelHandlerContext ctx, Frame frame, TokenClaims claims) {
         Session session = new Session(services.connectionIds().getAsLong(), claims.uid(), claims.deviceId(),
-                claims.platform(), services.gateId(), services.clock().millis(), ctx.channel());
+                claims.platform(), services.gateId(), services.clock().millis(), ctx.channel(), claims.appId());
         long sessionId = claims.sessionId();
         state = State.REGISTERING;
         CompletableFuture<Optional<Route>> registration = services.sessionRoutes().register(session);

@@ -17,9 +17,20 @@ import org.slf4j.spi.LoggingEventBuilder;
  * @param gateId        the gate holding the connection
  * @param loginAtMillis when the token was accepted (gate clock)
  * @param channel       the client connection
+ * @param appId         the app id of the token, "" for none (logic chooses the app's before-send hook by it)
  */
 public record Session(long connectionId, long uid, String deviceId, Platform platform, String gateId,
-        long loginAtMillis, Channel channel) {
+        long loginAtMillis, Channel channel, String appId) {
+
+    public Session {
+        appId = appId == null ? "" : appId;
+    }
+
+    /** A session of a token without an app id. */
+    public Session(long connectionId, long uid, String deviceId, Platform platform, String gateId,
+            long loginAtMillis, Channel channel) {
+        this(connectionId, uid, deviceId, platform, gateId, loginAtMillis, channel, "");
+    }
 
     /** The route this session registers in the shared route table. */
     public Route route() {

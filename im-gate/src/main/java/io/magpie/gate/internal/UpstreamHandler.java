@@ -103,6 +103,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 .setReceivedAt(receivedUs / 1_000)
                 .setReceivedAtUs(receivedUs)
                 .setConversationId(key.conversationId())
+                .setAppId(session.appId())
                 .build();
         if (inflight.incrementAndGet() >= maxInflight) {
             pause(ctx);

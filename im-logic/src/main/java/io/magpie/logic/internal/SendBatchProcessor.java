@@ -70,6 +70,7 @@ public final class SendBatchProcessor {
     private final LogicMetrics metrics;
     private final SendLimiter limiter;
     private final SenderMutes mutes;
+    private final SendHooks hooks;
 
     /** A processor whose writes are not fenced (every SEND is taken as this instance's to write). */
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
@@ -117,6 +118,16 @@ public final class SendBatchProcessor {
     public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
             PartitionFences fences, Clock clock, LogicMetrics metrics, SenderMutes mutes, SendLimiter limiter) {
+        this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, slowWrites, fences, clock,
+                metrics, mutes, limiter, SendHooks.NONE);
+    }
+
+    /** @param hooks the operator's before-send hooks, asked once per batch about its new messages */
+    public SendBatchProcessor(MessageRepository messages, RecipientAuthorizer authorizer, RosterLoader rosterLoader,
+            int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
+            PartitionFences fences, Clock clock, LogicMetrics metrics, SenderMutes mutes, SendLimiter limiter,
+            SendHooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.mutes = Objects.requireNonNull(mutes, "mutes");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
@@ -228,6 +239,7 @@ public final class SendBatchProcessor {
         limit(planned, outcome);
         // replies only: a batch without reply_to reads nothing more
         List<Slot> slots = replies.resolve(planned, outcome);
+        slots = hooks.review(slots, outcome);
         prepareChecks(slots);
         for (int i = 0; i < slots.size(); i++) {
             Slot slot = slots.get(i);

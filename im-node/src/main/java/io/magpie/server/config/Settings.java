@@ -18,6 +18,11 @@ import io.magpie.logic.MessageChangeSettings;
 import io.magpie.logic.PresenceConfig;
 import io.magpie.logic.SendRateLimits;
 import io.magpie.logic.WordFilterConfig;
+import io.magpie.hooks.AfterSendSettings;
+import io.magpie.hooks.BeforeSendSettings;
+import io.magpie.hooks.FailureMode;
+import io.magpie.hooks.HookEvent;
+import io.magpie.hooks.WebhookConfig;
 import io.magpie.logic.SessionSettings;
 import io.magpie.lsb.LsbConfig;
 import io.magpie.protocol.link.ClusterSecret;
@@ -30,6 +35,9 @@ import io.magpie.server.health.HealthConfig;
 import io.magpie.protocol.auth.SampleSecrets;
 import io.magpie.protocol.auth.TokenKeys;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.EnumSet;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -69,7 +77,7 @@ public final class Settings {
     public void rejectUnknownKeys() {
         List<Runnable> everyRole = List.of(() -> infraDataDir(Path.of(".")), this::infraMysqlFlushLogAtTrxCommit, this::mysql, this::redis, this::registry,
                 this::kafkaBootstrap, this::topics, this::partitions, this::tokenSecret, this::tls, this::gate,
-                this::gateAdmin, this::lsb, this::logic, this::media, this::router, this::notifier, this::health,
+                this::gateAdmin, this::lsb, this::logic, this::media, this::router, this::notifier, this::hooks, this::health,
                 this::startupInfraWait);
         for (Runnable mapping : everyRole) {
             try {
@@ -435,6 +443,7 @@ public final class Settings {
                 .rateLimits(rateLimits)
                 .broadcastRate(broadcastRate)
                 .messageChanges(messageChanges)
+                .hooks(hooks())
                 .build());
     }
 
@@ -455,6 +464,63 @@ public final class Settings {
         int custom = (int) Math.min(Integer.MAX_VALUE, tree.bytes(k + "max-custom-bytes", d.maxCustomBytes()));
         return guard("logic.content", () -> new ContentLimits(text, caption, emoji, url, image, file, audio, video,
                 (int) Math.min(Integer.MAX_VALUE, duration.toMillis()), side, custom));
+    }
+
+    /**
+     * The operator's webhooks ({@code hooks.*}; docs/operations.md, "Webhooks"): the default before-send hook,
+     * overrides per app under {@code hooks.apps.<app id>.*} for the app ids listed in {@code hooks.app-ids} (an
+     * app's unset keys take the default's values; {@code url: ""} turns the hook off for that app), and the
+     * after-send hook. Read by logic (before-send) and the notifier (after-send).
+     */
+    public WebhookConfig hooks() {
+        String secret = blankToNull(tree.string("hooks.secret", null));
+        BeforeSendSettings defaults = beforeSend("hooks.", secret, BeforeSendSettings.DISABLED);
+        Map<String, BeforeSendSettings> byApp = new LinkedHashMap<>();
+        for (String app : tree.list("hooks.app-ids", List.of())) {
+            if (app.contains(".")) {
+                // a dot would split the app's keys (hooks.apps.<app>.*) into nested sections
+                throw new ConfigException("hooks.app-ids entry '" + app + "' contains '.', which a settings key cannot"
+                        + " hold; hooks for that app cannot be set apart: it gets the defaults (remove it from the list)");
+            }
+            String prefix = "hooks.apps." + app + ".";
+            String appSecret = blankToNull(tree.string(prefix + "secret", secret));
+            byApp.put(app, beforeSend(prefix, appSecret, defaults));
+        }
+        String after = "hooks.after-send.";
+        AfterSendSettings d = AfterSendSettings.DISABLED;
+        String url = blankToNull(tree.string(after + "url", null));
+        List<String> events = tree.list(after + "events", List.of("message", "group", "friend"));
+        Duration timeout = tree.duration(after + "timeout", d.timeout());
+        int maxEvents = tree.integer(after + "max-events", d.maxEvents());
+        Duration backoffMin = tree.duration(after + "retry-backoff-min", d.retryBackoffMin());
+        Duration backoffMax = tree.duration(after + "retry-backoff-max", d.retryBackoffMax());
+        AfterSendSettings afterSend = guard("hooks.after-send", () -> {
+            Set<HookEvent> kinds = EnumSet.noneOf(HookEvent.class);
+            events.forEach(e -> kinds.add(HookEvent.parse(e)));
+            return new AfterSendSettings(url == null ? null : URI.create(url), secret, kinds, timeout, maxEvents,
+                    backoffMin, backoffMax);
+        });
+        return guard("hooks", () -> new WebhookConfig(defaults, byApp, afterSend));
+    }
+
+    /** {@code <prefix>before-send.*}, each unset key taking its value from {@code d}. */
+    private BeforeSendSettings beforeSend(String prefix, String secret, BeforeSendSettings d) {
+        String k = prefix + "before-send.";
+        String url = blankToNull(tree.string(k + "url", d.url() == null ? null : d.url().toString()));
+        Duration timeout = tree.duration(k + "timeout", d.timeout());
+        String onFailure = tree.string(k + "on-failure", d.onFailure().name()).trim().toUpperCase(Locale.ROOT);
+        int maxMessages = tree.integer(k + "max-messages", d.maxMessages());
+        return guard(k.substring(0, k.length() - 1), () -> new BeforeSendSettings(url == null ? null : URI.create(url),
+                secret, timeout, switch (onFailure) {
+                    case "OPEN" -> FailureMode.OPEN;
+                    case "CLOSED" -> FailureMode.CLOSED;
+                    default -> throw new IllegalArgumentException(k + "on-failure must be open or closed, got '"
+                            + onFailure.toLowerCase(Locale.ROOT) + "'");
+                }, maxMessages));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     /** The sensitive-word filter ({@code logic.word-filter.*}). */
