@@ -659,6 +659,7 @@ public final class Settings {
                     .webhookUrl(tree.string("notifier.webhook-url", null))
                     .webhookAuthorization(tree.string("notifier.webhook-authorization", null))
                     .badges(tree.bool("notifier.badge", d.badges()))
+                    .mentionsPassMute(tree.bool("notifier.mentions-pass-mute", d.mentionsPassMute()))
                     .apns(apns())
                     .fcm(fcm())
                     .build();

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param apns                 the {@code apns} notifier's settings; null = no APNs notifier; default null
  * @param fcm                  the {@code fcm} notifier's settings; null = no FCM notifier; default null
  * @param badges               whether notifications carry the user's unread total as badge; default true
+ * @param mentionsPassMute     whether a message that mentions the user (@ or @all) is notified in a conversation
+ *                             the user muted; default true
  */
 public record NotifierConfig(
         String kafkaBootstrap,
@@ -40,7 +42,8 @@ public record NotifierConfig(
         String webhookAuthorization,
         ApnsConfig apns,
         FcmConfig fcm,
-        boolean badges) {
+        boolean badges,
+        boolean mentionsPassMute) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 100;
@@ -115,6 +118,7 @@ public record NotifierConfig(
         private ApnsConfig apns;
         private FcmConfig fcm;
         private boolean badges = true;
+        private boolean mentionsPassMute = true;
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -133,10 +137,12 @@ public record NotifierConfig(
         public Builder apns(ApnsConfig v) { this.apns = v; return this; }
         public Builder fcm(FcmConfig v) { this.fcm = v; return this; }
         public Builder badges(boolean v) { this.badges = v; return this; }
+        public Builder mentionsPassMute(boolean v) { this.mentionsPassMute = v; return this; }
 
         public NotifierConfig build() {
             return new NotifierConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, sendTimeout,
-                    maxAttempts, retryBackoffMin, retryBackoffMax, webhookUrl, webhookAuthorization, apns, fcm, badges);
+                    maxAttempts, retryBackoffMin, retryBackoffMax, webhookUrl, webhookAuthorization, apns, fcm, badges,
+                    mentionsPassMute);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.magpie.router.notify.internal.OfflineTaskConsumer;
 import io.magpie.router.notify.internal.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import io.magpie.protocol.proto.OfflineTask;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -84,7 +85,8 @@ public final class NotifierService implements AutoCloseable {
         NotificationPlanner.Badges badges = unread == null || !config.badges() ? NotificationPlanner.Badges.NONE
                 : uid -> OptionalInt.of((int) Math.min(Integer.MAX_VALUE, unread.total(uid)));
         NotificationPlanner planner = new NotificationPlanner(tokens::findByUids, mutes::muted, messages::recalledAmong,
-                NotificationPlanner.Mentions.NOT_TRACKED, badges);
+                config.mentionsPassMute() ? OfflineTask::getMentioned : NotificationPlanner.Mentions.NOT_TRACKED,
+                badges);
         consumer = new OfflineTaskConsumer(new KafkaConsumer<>(consumerProperties()), topics.offline(), planner,
                 sender, new Backoff(config.retryBackoffMin(), config.retryBackoffMax()), stopping, Clock.systemUTC());
         thread = new Thread(consumer, "notifier-offline-consumer");

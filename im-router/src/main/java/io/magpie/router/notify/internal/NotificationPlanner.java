@@ -40,10 +40,8 @@ public final class NotificationPlanner {
     private final Badges badges;
 
     /**
-     * Whether the user of a task was mentioned in its message, which lets it through a mute. THE HOOK FOR
-     * MENTIONS: {@code OfflineTask} carries no mention flag yet (the protocol has no mentions), so the worker
-     * uses {@link #NOT_TRACKED} and a muted conversation is never notified. When mentions exist, set a flag
-     * on the task where logic builds it and answer it here.
+     * Whether the user of a task was mentioned in its message (the task's {@code mentioned}), which lets it
+     * through a mute when {@code notifier.mentions-pass-mute} is on; {@link #NOT_TRACKED} when it is off.
      */
     @FunctionalInterface
     public interface Mentions {

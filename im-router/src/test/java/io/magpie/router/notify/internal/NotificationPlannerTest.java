@@ -76,14 +76,14 @@ class NotificationPlannerTest {
                         new DeviceToken(43, "tab", "ANDROID", "fcm", "f-2", 1))),
                 (uid, conv) -> conv.equals("g_5"),
                 msgIds -> Set.of(),
-                t -> t.getSeq() == 2, // the hook: "mentioned" in seq 2 only
+                OfflineTask::getMentioned, // as NotifierService wires it with notifier.mentions-pass-mute on
                 uid -> {
                     badgeLookups.add(uid);
                     return java.util.OptionalInt.of(12);
                 });
 
-        NotificationPlanner.Plan plan = withHooks.plan(List.of(task(43, "g_5", 1), task(43, "g_5", 2),
-                task(43, "s_7_43", 3)));
+        NotificationPlanner.Plan plan = withHooks.plan(List.of(task(43, "g_5", 1),
+                task(43, "g_5", 2).toBuilder().setMentioned(true).build(), task(43, "s_7_43", 3)));
 
         assertEquals(List.of("2:phone", "2:tab", "3:phone", "3:tab"), plan.notifications().stream()
                 .map(n -> n.seq() + ":" + n.deviceId()).toList(), "one per device token; muted seq 1 left out");
@@ -92,6 +92,7 @@ class NotificationPlannerTest {
             assertEquals(java.util.OptionalInt.of(12), n.badge());
             assertEquals(PushNotification.Priority.NORMAL, n.priority());
             assertEquals(n.conversationId(), n.collapseKey());
+            assertEquals(n.seq() == 2, n.mentioned(), "the notification says it mentions the user");
         });
         assertEquals(List.of(43L), badgeLookups, "one badge read per user and batch");
     }
