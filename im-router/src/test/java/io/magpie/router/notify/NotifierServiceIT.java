@@ -150,7 +150,7 @@ class NotifierServiceIT {
         Received r = awaitPost("tok-101", 7);
         assertEquals(JSON.readTree("{\"uid\":101,\"deviceId\":\"phone\",\"provider\":\"webhook\",\"token\":\"tok-101\","
                 + "\"conversationId\":\"s_100_101\",\"msgId\":9007,\"seq\":7,\"senderUid\":100,"
-                + "\"preview\":\"hello there\"}"), r.body());
+                + "\"preview\":\"hello there\",\"mentioned\":false}"), r.body());
         assertEquals("Bearer relay-secret", r.authorization());
         assertEquals("application/json", r.contentType());
     }
