@@ -729,8 +729,9 @@ public final class MagpieClient implements AutoCloseable {
 
     /**
      * Sends a text message to a group that mentions {@code mentionedUids} (at most 50) or, with {@code
-     * mentionAll}, every member (admins and the owner only; others get {@code MENTION_ALL_NOT_ALLOWED}), with a
-     * fresh random client msg id (docs/PROTOCOL.md §9.20). The mentioned members' conversation rows show
+     * mentionAll}, every member (admins and the owner only; others get {@code MENTION_ALL_NOT_ALLOWED}; over the
+     * group's hourly @all budget {@code MENTION_ALL_LIMITED}, not resent), with a fresh random client msg id
+     * (docs/PROTOCOL.md §9.20). The mentioned members' conversation rows show
      * {@link ConversationState#mentioned()} until they read past it.
      */
     public CompletableFuture<SendAck> sendMention(long groupId, String text, Collection<Long> mentionedUids,

@@ -83,6 +83,11 @@ public enum ErrorCode {
     REACTION_LIMIT(2031, false),
     /** An EDIT of your message later than the edit window after it was sent; nothing changed. */
     EDIT_WINDOW_PASSED(2032, false),
+    /**
+     * A SEND with mention_all over its group's hourly @all budget (each @all costs the group's member count);
+     * nothing was sent. Not resent by the SDKs: {@code retry_after_ms} says when the group's hour renews.
+     */
+    MENTION_ALL_LIMITED(2033, false),
     /** The client sends faster than its allowance; slow down and resend. */
     RATE_LIMITED(3001, true),
     /** The server could not accept the request now (bus or storage unavailable); resend later. */

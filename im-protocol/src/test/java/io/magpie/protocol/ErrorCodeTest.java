@@ -34,6 +34,7 @@ class ErrorCodeTest {
             Map.entry(ErrorCode.MENTION_ALL_NOT_ALLOWED, 2030),
             Map.entry(ErrorCode.REACTION_LIMIT, 2031),
             Map.entry(ErrorCode.EDIT_WINDOW_PASSED, 2032),
+            Map.entry(ErrorCode.MENTION_ALL_LIMITED, 2033),
             Map.entry(ErrorCode.RATE_LIMITED, 3001),
             Map.entry(ErrorCode.SERVER_BUSY, 3002), Map.entry(ErrorCode.INTERNAL, 3003),
             Map.entry(ErrorCode.SLOW_CONSUMER, 3004));

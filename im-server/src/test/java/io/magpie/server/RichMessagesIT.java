@@ -58,6 +58,8 @@ class RichMessagesIT {
     private static final String PASSWORD = "correct horse battery";
     /** Long enough for an edit right after sending on a busy machine; the test waits it out once. */
     private static final Duration EDIT_WINDOW = Duration.ofSeconds(8);
+    /** Member notifications per group per hour for @all: two @all of a 3-member group, not three. */
+    private static final int MENTION_ALL_BUDGET = 7;
 
     private MagpieNode cluster;
     private Database database;
@@ -93,7 +95,9 @@ class RichMessagesIT {
                   rate-limits:
                     messages-per-second: 0
                     messages-per-minute: 0
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), EDIT_WINDOW.toSeconds()), Map.of()), infra, isolation);
+                    mention-all-members-per-hour: %d
+                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), EDIT_WINDOW.toSeconds(),
+                MENTION_ALL_BUDGET), Map.of()), infra, isolation);
     }
 
     @AfterAll
@@ -179,6 +183,35 @@ class RichMessagesIT {
         assertFalse(row(owner, conv).getMentioned(), "the sender's own @all marks nothing for them");
         bob.client.markRead(conv, all.getSeq()).get(20, SECONDS);
         assertFalse(row(bob, conv).getMentioned());
+    }
+
+    @Test
+    void atAllSpendsItsGroupsHourlyBudgetByTheGroupsSize() throws Exception {
+        User owner = user("own_atall");
+        User amy = user("amy_atall");
+        User bob = user("bob_atall");
+        long small = owner.client.groups().create("three", List.of(amy.uid, bob.uid)).get(20, SECONDS);
+        owner.client.groups().setAdmin(small, amy.uid, true).get(20, SECONDS);
+
+        assertEquals(ErrorCode.MENTION_ALL_NOT_ALLOWED,
+                refusal(bob.client.sendMention(small, "@all", List.of(), true)).code(), "a member's @all costs nothing");
+        owner.client.sendMention(small, "@all one", List.of(), true).get(20, SECONDS);
+        amy.client.sendMention(small, "@all two", List.of(), true).get(20, SECONDS);
+        MagpieErrorException over = refusal(owner.client.sendMention(small, "@all three", List.of(), true));
+        assertEquals(ErrorCode.MENTION_ALL_LIMITED, over.code(), "two @all of 3 members spent 6 of " + MENTION_ALL_BUDGET
+                + ", shared by the group's admins");
+        assertTrue(over.retryAfter().toMinutes() >= 59, "the group's hour renews: " + over.retryAfter());
+        assertTrue(over.getMessage().contains("mention-all-members-per-hour=" + MENTION_ALL_BUDGET), over.getMessage());
+        owner.client.sendMention(small, "@amy @bob", List.of(amy.uid, bob.uid), false).get(20, SECONDS);
+
+        List<Long> seven = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            seven.add(user("m" + i + "_atall").uid);
+        }
+        long big = owner.client.groups().create("eight", seven).get(20, SECONDS);
+        owner.client.sendMention(big, "@all to eight", List.of(), true).get(20, SECONDS);
+        assertEquals(ErrorCode.MENTION_ALL_LIMITED, refusal(owner.client.sendMention(big, "@all again", List.of(), true))
+                .code(), "a group above the budget gets one @all in its hour");
     }
 
     @Test

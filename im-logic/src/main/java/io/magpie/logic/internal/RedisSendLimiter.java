@@ -1,8 +1,6 @@
 package io.magpie.logic.internal;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.magpie.logic.SendRateLimits;
 import io.magpie.registry.RedisStore;
 import java.time.Clock;
@@ -19,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * one-second and a one-minute fixed window ({@code <prefix>send-limit:s:<uid>}, {@code ...:m:<uid>}), each
  * started by the user's first message in it. One script call per batch admits, per sender, as many of the
  * batch's messages as both windows still allow (the first ones in batch order) and counts only those; the rest
- * are refused with the time until the full window ends. When Redis cannot answer, the batch is admitted (a
+ * are refused with the time until the full window ends. A group's {@code @all} messages share one fixed hour
+ * ({@code <prefix>mention-all-limit:<groupId>}) counted in member notifications. When Redis cannot answer, the batch is admitted (a
  * limiter must not stop messaging) and a warning is logged at most once a minute. Not thread-safe: called by the
  * upstream consumer's thread only.
  */
@@ -61,18 +60,44 @@ public final class RedisSendLimiter implements SendLimiter {
             end
             return out""";
 
-    private final RedisCommands<String, String> redis;
+    /**
+     * KEYS[1]: the group's hour; ARGV[1]: the @all's cost (members), ARGV[2]: the budget. Returns 0 when admitted
+     * (counted), else the ms until the hour ends. An unused hour admits any cost: a group above the budget gets one.
+     */
+    static final String ADMIT_MENTION_ALL = """
+            local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local cost = tonumber(ARGV[1])
+            if used == 0 or used + cost <= tonumber(ARGV[2]) then
+              if redis.call('INCRBY', KEYS[1], cost) == cost then redis.call('PEXPIRE', KEYS[1], 3600000) end
+              return 0
+            end
+            local retry = redis.call('PTTL', KEYS[1])
+            if retry <= 0 then retry = 1 end
+            return retry""";
+
+    private final LuaScript script;
+    private final LuaScript mentionAllScript;
+    private final boolean messagesLimited;
     private final String prefix;
+    private final String mentionAllPrefix;
+    private final int mentionAllMembersPerHour;
+    private final String mentionAllBudget;
     private final String perSecond;
     private final String perMinute;
     private final Clock clock;
     private final String budget;
-    private String sha;
     private long lastWarning = Long.MIN_VALUE;
 
     public RedisSendLimiter(RedisStore store, SendRateLimits limits, Clock clock) {
-        this.redis = store.strings().sync();
+        this.script = new LuaScript(store.strings().sync(), ADMIT);
+        this.mentionAllScript = new LuaScript(store.strings().sync(), ADMIT_MENTION_ALL);
+        this.messagesLimited = limits.messagesLimited();
         this.prefix = store.keys().prefix() + "send-limit:";
+        this.mentionAllPrefix = store.keys().prefix() + "mention-all-limit:";
+        this.mentionAllMembersPerHour = limits.mentionAllMembersPerHour();
+        this.mentionAllBudget = limits.mentionAllMembersPerHour() + " member notifications per hour for all @all"
+                + " messages of a group together (logic.rate-limits.mention-all-members-per-hour="
+                + limits.mentionAllMembersPerHour() + ")";
         this.perSecond = Long.toString(limits.perSecond() > 0 ? limits.perSecond() : NO_LIMIT);
         this.perMinute = Long.toString(limits.perMinute() > 0 ? limits.perMinute() : NO_LIMIT);
         this.clock = clock;
@@ -91,7 +116,7 @@ public final class RedisSendLimiter implements SendLimiter {
     @Override
     public long[] admit(List<SendCommand> sends) {
         long[] refused = new long[sends.size()];
-        if (sends.isEmpty()) {
+        if (sends.isEmpty() || !messagesLimited) {
             return refused;
         }
         Map<Long, Integer> wanted = new LinkedHashMap<>();
@@ -110,15 +135,9 @@ public final class RedisSendLimiter implements SendLimiter {
         }
         List<Long> answer;
         try {
-            answer = run(keys.toArray(String[]::new), args);
+            answer = script.run(ScriptOutputType.MULTI, keys.toArray(String[]::new), args);
         } catch (RuntimeException e) {
-            long now = clock.millis();
-            if (now - lastWarning >= WARN_EVERY.toMillis()) {
-                lastWarning = now;
-                log.warn("[logic] per-user message limits could not be counted in Redis; {} messages of {} senders"
-                        + " admitted without a limit (said at most once a minute while it lasts)", sends.size(),
-                        wanted.size(), e);
-            }
+            warn(sends.size() + " messages of " + wanted.size() + " senders", e);
             return refused;
         }
         Map<Long, long[]> left = new LinkedHashMap<>();
@@ -138,16 +157,32 @@ public final class RedisSendLimiter implements SendLimiter {
         return refused;
     }
 
-    private List<Long> run(String[] keys, String[] args) {
-        if (sha == null) {
-            sha = redis.scriptLoad(ADMIT);
+    @Override
+    public String mentionAllBudget() {
+        return mentionAllBudget;
+    }
+
+    @Override
+    public long admitMentionAll(long groupId, int members) {
+        if (mentionAllMembersPerHour == 0) {
+            return 0;
         }
         try {
-            return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-        } catch (RedisNoScriptException e) {
-            // Redis restarted or its script cache was flushed: load it again
-            sha = redis.scriptLoad(ADMIT);
-            return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+            Long retry = mentionAllScript.run(ScriptOutputType.INTEGER, new String[] {mentionAllPrefix + groupId},
+                    Integer.toString(Math.max(1, members)), Integer.toString(mentionAllMembersPerHour));
+            return retry == null ? 0 : retry;
+        } catch (RuntimeException e) {
+            warn("an @all message to group " + groupId, e);
+            return 0;
+        }
+    }
+
+    private void warn(String admitted, RuntimeException e) {
+        long now = clock.millis();
+        if (now - lastWarning >= WARN_EVERY.toMillis()) {
+            lastWarning = now;
+            log.warn("[logic] per-user message limits could not be counted in Redis; {} admitted without a limit"
+                    + " (said at most once a minute while it lasts)", admitted, e);
         }
     }
 }

@@ -256,6 +256,9 @@ public final class SendBatchProcessor {
                 if (refused.isEmpty() && !c.isGroup()) {
                     refused = checkPeer(c);
                 }
+                if (refused.isEmpty() && c.isGroup() && c.request().getContent().getMentionAll()) {
+                    refused = checkMentionAll(c, rosters);
+                }
                 if (refused.isPresent()) {
                     outcome[i] = refused.get();
                     continue;
@@ -426,6 +429,32 @@ public final class SendBatchProcessor {
             throw StorageFailures.classify("[conversation " + c.conversationId() + "] checking that user "
                     + c.peerUid() + " exists and takes messages from uid " + c.senderUid(), e);
         }
+    }
+
+    /**
+     * Counts an admin's {@code @all} against its group's budget, scaled by the group's size. A plain member's
+     * {@code @all} is left to the transaction's {@link Mentions#check} and does not count.
+     */
+    private Optional<Rejection> checkMentionAll(SendCommand c, GroupRosters rosters) throws BatchRetryException {
+        Optional<GroupRoster> roster;
+        try {
+            roster = rosters.get(c.groupId());
+        } catch (RuntimeException e) {
+            throw StorageFailures.classify("[conversation " + c.conversationId() + "] reading the roster of group "
+                    + c.groupId() + " for an @all", e);
+        }
+        if (roster.isEmpty() || !roster.get().isAdmin(c.senderUid())) {
+            return Optional.empty();
+        }
+        int members = roster.get().size();
+        long retryAfter = limiter.admitMentionAll(c.groupId(), members);
+        if (retryAfter <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Rejection(c.envelope(), ErrorCode.MENTION_ALL_LIMITED, "@all in group " + c.groupId()
+                + " would notify its " + members + " members, over the group's budget of " + limiter.mentionAllBudget()
+                + "; not sent: mention members by mentioned_uids, or resend it after retry_after_ms=" + retryAfter,
+                retryAfter));
     }
 
     private static Rejection reused(Conflict c) {

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Decides which new messages of a batch their senders still have budget for. Called once per polled batch
- * with the sends that are neither replays nor refused already, in batch order.
+ * with the sends that are neither replays nor refused already, in batch order; and, per {@code @all} message an
+ * admin may send, whether its group's {@code @all} budget still covers its members.
  */
 public interface SendLimiter {
 
@@ -19,6 +20,16 @@ public interface SendLimiter {
         public String budget() {
             return "no limit";
         }
+
+        @Override
+        public long admitMentionAll(long groupId, int members) {
+            return 0;
+        }
+
+        @Override
+        public String mentionAllBudget() {
+            return "no limit";
+        }
     };
 
     /**
@@ -29,4 +40,15 @@ public interface SendLimiter {
 
     /** The budget in words, with the settings that set it, for the refusal's message. */
     String budget();
+
+    /**
+     * Counts an {@code @all} message to group {@code groupId} of {@code members} members against the group's
+     * budget, if it still covers it.
+     *
+     * @return 0 = admitted (and counted), above 0 = refused, the group's budget renews in that many milliseconds
+     */
+    long admitMentionAll(long groupId, int members);
+
+    /** The {@code @all} budget in words, with the setting that sets it. */
+    String mentionAllBudget();
 }

@@ -405,7 +405,9 @@ public final class Settings {
         WordFilterConfig wordFilter = wordFilter();
         SendRateLimits rateLimits = guard("logic.rate-limits", () -> new SendRateLimits(
                 tree.integer("logic.rate-limits.messages-per-second", SendRateLimits.DEFAULTS.perSecond()),
-                tree.integer("logic.rate-limits.messages-per-minute", SendRateLimits.DEFAULTS.perMinute())));
+                tree.integer("logic.rate-limits.messages-per-minute", SendRateLimits.DEFAULTS.perMinute()),
+                tree.integer("logic.rate-limits.mention-all-members-per-hour",
+                        SendRateLimits.DEFAULTS.mentionAllMembersPerHour())));
         MessageChangeSettings messageChanges = guard("logic", () -> new MessageChangeSettings(
                 tree.duration("logic.edit-window", MessageChangeSettings.DEFAULTS.editWindow()),
                 tree.integer("logic.max-reaction-emoji", MessageChangeSettings.DEFAULTS.maxReactionEmoji())));
