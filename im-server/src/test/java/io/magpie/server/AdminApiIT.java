@@ -41,10 +41,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,23 +64,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminApiIT {
 
-    private static final String PASSWORD = "correct horse battery";
+    private static final String PASSWORD = SdkUsers.PASSWORD;
     private static final String ADMIN = "adminIT-9f3Kq2Lx7Pw4Zr8Nv1Bc6Md5Ht0Ys";
     private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/accounts.yaml");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MagpieNode node;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<MagpieClient> clients = new ArrayList<>();
+    private SdkUsers users;
 
     @BeforeAll
     void startNode(Infrastructure infra, TestIsolation isolation) {
         node = TestNodes.allRoles(infra, isolation, "adminapi", Map.of("logic.admin-token", ADMIN));
+        users = new SdkUsers(node.accountApiPort(), node.lsbPort(), -1);
     }
 
     @AfterAll
     void stopNode() {
-        clients.forEach(MagpieClient::close);
+        if (users != null) {
+            users.close();
+        }
         if (node != null) {
             node.close();
         }
@@ -401,8 +402,7 @@ class AdminApiIT {
     private Device connect(String name, String deviceId, MessageListener listener) throws Exception {
         ClientConfig config = config(deviceId);
         Credentials credentials = new AccountClient(config).login(name, PASSWORD, deviceId, Platform.ANDROID);
-        MagpieClient client = new MagpieClient(config);
-        clients.add(client);
+        MagpieClient client = users.client(deviceId);
         List<Kick> kicks = new CopyOnWriteArrayList<>();
         client.addListener(new MessageListener() {
             @Override
@@ -443,14 +443,7 @@ class AdminApiIT {
     }
 
     private ClientConfig config(String device) {
-        return ClientConfig.builder()
-                .accountApiUrl("http://127.0.0.1:" + node.accountApiPort())
-                .lsbUrl("http://127.0.0.1:" + node.lsbPort())
-                .deviceId(device)
-                .platform(Platform.ANDROID)
-                .requestTimeout(Duration.ofSeconds(20))
-                .clock(Clock.systemUTC())
-                .build();
+        return users.config(device);
     }
 
     private static void assertError(HttpResponse<String> r, int status, String code, String messagePart)

@@ -1,5 +1,6 @@
 package io.magpie.server;
 
+import static io.magpie.server.SdkUsers.refusal;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,34 +8,27 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.magpie.client.AccountClient;
-import io.magpie.client.ClientConfig;
-import io.magpie.client.Credentials;
 import io.magpie.client.MagpieClient;
 import io.magpie.client.MagpieErrorException;
-import io.magpie.client.MessageListener;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Location;
 import io.magpie.protocol.proto.MediaInfo;
-import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
-import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.server.config.ConfigTree;
+import io.magpie.server.SdkUsers.SdkUser;
 import io.magpie.testkit.InfrastructureExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,12 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MessageRulesIT {
 
-    private static final String PASSWORD = "correct horse battery";
     private static final int PER_MINUTE = 6;
 
     private MagpieNode cluster;
     private MagpieNode secondGate;
-    private final List<MagpieClient> clients = new ArrayList<>();
+    private SdkUsers users;
 
     @BeforeAll
     void start(Infrastructure infra, TestIsolation isolation, @TempDir Path dir) throws Exception {
@@ -95,13 +88,16 @@ class MessageRulesIT {
                     file: "%s"
                     action: mask
                 """.formatted(PER_MINUTE, words), Map.of()), infra, isolation);
+        users = SdkUsers.of(cluster);
         secondGate = TestNodes.gateOnly(ConfigTree.of(common, Map.of()), infra);
         await().atMost(20, SECONDS).until(() -> lsbKnowsTwoGates());
     }
 
     @AfterAll
     void stop() {
-        clients.forEach(MagpieClient::close);
+        if (users != null) {
+            users.close();
+        }
         if (secondGate != null) {
             secondGate.close();
         }
@@ -112,8 +108,8 @@ class MessageRulesIT {
 
     @Test
     void eachMessageTypeArrivesAsSentAndMalformedContentIsRefusedNamingTheField() throws Exception {
-        User ann = user("ann_kinds", "ann-phone");
-        User ben = user("ben_kinds", "ben-phone");
+        SdkUser ann = users.register("ann_kinds", "ann-phone");
+        SdkUser ben = users.register("ben_kinds", "ben-phone");
         List<MessageContent> kinds = List.of(
                 MessageContent.newBuilder().setType(MessageType.IMAGE).setText("our cat").setMedia(MediaInfo.newBuilder()
                         .setUrl("https://cdn.example/cat.jpg").setMimeType("image/jpeg").setSizeBytes(120_000)
@@ -126,37 +122,37 @@ class MessageRulesIT {
                 MessageContent.newBuilder().setType(MessageType.CUSTOM).setCustomType("com.example.poll")
                         .setCustom(ByteString.copyFromUtf8("{\"q\":\"lunch?\"}")).setText("a poll").build());
         for (int i = 0; i < kinds.size(); i++) {
-            SendAck ack = ann.client.send("kind-" + i, ConversationType.SINGLE, ben.uid, kinds.get(i)).get(20, SECONDS);
+            SendAck ack = ann.client().send("kind-" + i, ConversationType.SINGLE, ben.uid(), kinds.get(i)).get(20, SECONDS);
             assertTrue(ack.getSeq() > 0);
             assertTrue(!ack.hasContent(), "nothing was rewritten, so the ack carries no content");
         }
-        await().atMost(20, SECONDS).until(() -> ben.received.size() >= kinds.size());
+        await().atMost(20, SECONDS).until(() -> ben.received().size() >= kinds.size());
         for (int i = 0; i < kinds.size(); i++) {
-            assertEquals(kinds.get(i), ben.received.get(i).getContent(), "delivered as sent");
+            assertEquals(kinds.get(i), ben.received().get(i).getContent(), "delivered as sent");
         }
 
         MessageContent noWidth = kinds.get(0).toBuilder().setMedia(kinds.get(0).getMedia().toBuilder().clearWidth())
                 .build();
-        MagpieErrorException refused = refusal(ann.client.send("bad-image", ConversationType.SINGLE, ben.uid, noWidth));
+        MagpieErrorException refused = refusal(ann.client().send("bad-image", ConversationType.SINGLE, ben.uid(), noWidth));
         assertEquals(ErrorCode.BAD_REQUEST, refused.code());
         assertTrue(refused.getMessage().contains("content.media.width"), refused.getMessage());
-        MagpieErrorException noType = refusal(ann.client.send("bad-custom", ConversationType.SINGLE, ben.uid,
+        MagpieErrorException noType = refusal(ann.client().send("bad-custom", ConversationType.SINGLE, ben.uid(),
                 kinds.get(3).toBuilder().clearCustomType().build()));
         assertTrue(noType.getMessage().contains("content.custom_type is required"), noType.getMessage());
     }
 
     @Test
     void listedWordsAreMaskedInWhatIsStoredPushedAndAcknowledged() throws Exception {
-        User cat = user("cat_words", "cat-phone");
-        User dan = user("dan_words", "dan-phone");
+        SdkUser cat = users.register("cat_words", "cat-phone");
+        SdkUser dan = users.register("dan_words", "dan-phone");
         MessageContent sent = MessageContent.newBuilder().setType(MessageType.TEXT).setText("no SPAM here").build();
 
-        SendAck ack = cat.client.send("w-1", ConversationType.SINGLE, dan.uid, sent).get(20, SECONDS);
+        SendAck ack = cat.client().send("w-1", ConversationType.SINGLE, dan.uid(), sent).get(20, SECONDS);
 
         assertEquals("no **** here", ack.getContent().getText(), "the ack tells the sender what was stored");
-        await().atMost(20, SECONDS).until(() -> !dan.received.isEmpty());
-        assertEquals("no **** here", dan.received.get(0).getContent().getText());
-        SendAck resent = cat.client.send("w-1", ConversationType.SINGLE, dan.uid, sent).get(20, SECONDS);
+        await().atMost(20, SECONDS).until(() -> !dan.received().isEmpty());
+        assertEquals("no **** here", dan.received().get(0).getContent().getText());
+        SendAck resent = cat.client().send("w-1", ConversationType.SINGLE, dan.uid(), sent).get(20, SECONDS);
         assertEquals(ack.getMsgId(), resent.getMsgId(), "a resend is answered from the stored message");
         assertEquals("no **** here", resent.getContent().getText());
     }
@@ -164,13 +160,13 @@ class MessageRulesIT {
     @Test
     void oneUsersBudgetHoldsAcrossTwoGates() throws Exception {
         int onFirst = cluster.gate().sessionCount();
-        User eve = user("eve_limits", "eve-phone");
+        SdkUser eve = users.register("eve_limits", "eve-phone");
         boolean phoneOnFirst = cluster.gate().sessionCount() > onFirst;
         MagpieClient desktop = null;
         // the LSB hands out the least-loaded gate as the registry last told it: retry until it is the other one
         for (int attempt = 0; attempt < 10 && desktop == null; attempt++) {
             int before = cluster.gate().sessionCount();
-            MagpieClient c = connect(eve.credentialsFor("eve-desktop-" + attempt), "eve-desktop-" + attempt);
+            MagpieClient c = users.connect("eve_limits", "eve-desktop-" + attempt, null).client();
             if ((cluster.gate().sessionCount() > before) != phoneOnFirst) {
                 desktop = c;
             } else {
@@ -179,13 +175,13 @@ class MessageRulesIT {
             }
         }
         assertTrue(desktop != null, "a device of the user on each gate");
-        User fay = user("fay_limits", "fay-phone");
+        SdkUser fay = users.register("fay_limits", "fay-phone");
 
         List<CompletableFuture<SendAck>> sends = new ArrayList<>();
         for (int i = 0; i < PER_MINUTE; i++) {
             MessageContent c = MessageContent.newBuilder().setType(MessageType.TEXT).setText("m" + i).build();
-            sends.add(eve.client.send("phone-" + i, ConversationType.SINGLE, fay.uid, c));
-            sends.add(desktop.send("desktop-" + i, ConversationType.SINGLE, fay.uid, c));
+            sends.add(eve.client().send("phone-" + i, ConversationType.SINGLE, fay.uid(), c));
+            sends.add(desktop.send("desktop-" + i, ConversationType.SINGLE, fay.uid(), c));
         }
         int acked = 0;
         List<MagpieErrorException> limited = new ArrayList<>();
@@ -204,15 +200,9 @@ class MessageRulesIT {
             assertTrue(e.retryAfter().toMillis() > 0 && e.retryAfter().toMillis() <= 60_000, "" + e.retryAfter());
             assertTrue(e.getMessage().contains("counted across all your devices"), e.getMessage());
         }
-        await().atMost(20, SECONDS).until(() -> fay.received.size() >= PER_MINUTE);
+        await().atMost(20, SECONDS).until(() -> fay.received().size() >= PER_MINUTE);
         Thread.sleep(500);
-        assertEquals(PER_MINUTE, fay.received.size(), "only the admitted messages were delivered");
-    }
-
-    private static MagpieErrorException refusal(CompletableFuture<SendAck> send) {
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> send.get(20, SECONDS));
-        return assertInstanceOf(MagpieErrorException.class, e.getCause());
+        assertEquals(PER_MINUTE, fay.received().size(), "only the admitted messages were delivered");
     }
 
     private boolean lsbKnowsTwoGates() throws Exception {
@@ -221,45 +211,5 @@ class MessageRulesIT {
                         + "/v1/gates")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 && r.body().contains(secondGate.gate().gateId())
                 && r.body().contains(cluster.gate().gateId());
-    }
-
-    private User user(String name, String device) throws Exception {
-        AccountClient accounts = new AccountClient(config(device));
-        accounts.register(name, PASSWORD, name);
-        Credentials credentials = accounts.login(name, PASSWORD, device, Platform.ANDROID);
-        List<Message> received = new CopyOnWriteArrayList<>();
-        MagpieClient client = connect(credentials, device);
-        client.addListener(new MessageListener() {
-            @Override
-            public void onMessage(Message message) {
-                received.add(message);
-            }
-        });
-        return new User(name, credentials.uid(), client, received);
-    }
-
-    private MagpieClient connect(Credentials credentials, String device) throws Exception {
-        MagpieClient client = new MagpieClient(config(device));
-        clients.add(client);
-        client.connect(credentials).get(20, SECONDS);
-        return client;
-    }
-
-    private ClientConfig config(String device) {
-        return ClientConfig.builder()
-                .accountApiUrl("http://127.0.0.1:" + cluster.accountApiPort())
-                .lsbUrl("http://127.0.0.1:" + cluster.lsbPort())
-                .deviceId(device)
-                .platform(Platform.DESKTOP)
-                .requestTimeout(Duration.ofSeconds(20))
-                .rateLimitRetries(0)
-                .build();
-    }
-
-    private record User(String name, long uid, MagpieClient client, List<Message> received) {
-        Credentials credentialsFor(String device) throws Exception {
-            return new AccountClient(ClientConfig.builder().accountApiUrl(client.config().accountApiUrl())
-                    .deviceId(device).build()).login(name, PASSWORD, device, Platform.DESKTOP);
-        }
     }
 }

@@ -1,19 +1,13 @@
 package io.magpie.server;
 
+import static io.magpie.server.SdkUsers.refusal;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.magpie.client.AccountClient;
-import io.magpie.client.ClientConfig;
-import io.magpie.client.Credentials;
-import io.magpie.client.MagpieClient;
 import io.magpie.client.MagpieErrorException;
-import io.magpie.client.MessageListener;
 import io.magpie.das.Database;
 import io.magpie.das.MessageChanges;
 import io.magpie.das.MysqlConfig;
@@ -28,18 +22,15 @@ import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
-import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.ReplyRef;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.server.config.ConfigTree;
+import io.magpie.server.SdkUsers.SdkUser;
 import io.magpie.testkit.InfrastructureExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +46,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RichMessagesIT {
 
-    private static final String PASSWORD = "correct horse battery";
     /** Long enough for an edit right after sending on a busy machine; the test waits it out once. */
     private static final Duration EDIT_WINDOW = Duration.ofSeconds(8);
     /** Member notifications per group per hour for @all: two @all of a 3-member group, not three. */
@@ -63,7 +53,7 @@ class RichMessagesIT {
 
     private MagpieNode cluster;
     private Database database;
-    private final List<MagpieClient> clients = new ArrayList<>();
+    private SdkUsers users;
 
     @BeforeAll
     void start(Infrastructure infra, TestIsolation isolation) throws Exception {
@@ -98,11 +88,14 @@ class RichMessagesIT {
                     mention-all-members-per-hour: %d
                 """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), EDIT_WINDOW.toSeconds(),
                 MENTION_ALL_BUDGET), Map.of()), infra, isolation);
+        users = SdkUsers.of(cluster);
     }
 
     @AfterAll
     void stop() {
-        clients.forEach(MagpieClient::close);
+        if (users != null) {
+            users.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -113,189 +106,189 @@ class RichMessagesIT {
 
     @Test
     void aReplyQuotesAMessageOfItsConversationAndShowsItRecalledOnceItIs() throws Exception {
-        User ann = user("ann_reply");
-        User ben = user("ben_reply");
+        SdkUser ann = user("ann_reply");
+        SdkUser ben = user("ben_reply");
         String longText = "x".repeat(95) + "😀😀😀😀😀😀😀😀😀😀";
-        SendAck first = ann.client.sendText(ConversationType.SINGLE, ben.uid, longText).get(20, SECONDS);
+        SendAck first = ann.client().sendText(ConversationType.SINGLE, ben.uid(), longText).get(20, SECONDS);
         String conv = first.getConversationId();
 
-        SendAck reply = ben.client.reply(ConversationType.SINGLE, ann.uid, first.getSeq(), "agreed").get(20, SECONDS);
+        SendAck reply = ben.client().reply(ConversationType.SINGLE, ann.uid(), first.getSeq(), "agreed").get(20, SECONDS);
 
         ReplyRef quoted = reply.getContent().getReplyTo();
-        assertEquals(ReplyRef.newBuilder().setSeq(first.getSeq()).setMsgId(first.getMsgId()).setSenderUid(ann.uid)
+        assertEquals(ReplyRef.newBuilder().setSeq(first.getSeq()).setMsgId(first.getMsgId()).setSenderUid(ann.uid())
                 .setType(MessageType.TEXT).setPreview("x".repeat(95) + "😀😀😀😀😀").build(), quoted,
                 "the server filled the quote in, its preview cut to 100 code points");
         Message atAnn = ann.awaitMessage(conv, reply.getSeq());
         assertEquals(quoted, atAnn.getContent().getReplyTo(), "the other side gets the same quote");
 
-        MagpieErrorException missing = refusal(ben.client.reply(ConversationType.SINGLE, ann.uid, 99, "what?"));
+        MagpieErrorException missing = refusal(ben.client().reply(ConversationType.SINGLE, ann.uid(), 99, "what?"));
         assertEquals(ErrorCode.NOT_FOUND, missing.code());
         assertTrue(missing.getMessage().contains("content.reply_to.seq 99"), missing.getMessage());
         MessageContent wrongId = MessageContent.newBuilder().setType(MessageType.TEXT).setText("hm")
                 .setReplyTo(ReplyRef.newBuilder().setSeq(first.getSeq()).setMsgId(first.getMsgId() + 1)).build();
-        assertEquals(ErrorCode.BAD_REQUEST, refusal(ben.client.send("wrong-id", ConversationType.SINGLE, ann.uid,
+        assertEquals(ErrorCode.BAD_REQUEST, refusal(ben.client().send("wrong-id", ConversationType.SINGLE, ann.uid(),
                 wrongId)).code());
 
-        long recalledAt = ann.client.recall(conv, first.getSeq()).get(20, SECONDS);
+        long recalledAt = ann.client().recall(conv, first.getSeq()).get(20, SECONDS);
 
-        Message pulled = ben.client.pull(conv, reply.getSeq(), reply.getSeq(), 1).get(20, SECONDS).getMessages(0);
+        Message pulled = ben.client().pull(conv, reply.getSeq(), reply.getSeq(), 1).get(20, SECONDS).getMessages(0);
         assertTrue(pulled.getContent().getReplyTo().getRecalled(), "the quote shows the recall");
         assertEquals("", pulled.getContent().getReplyTo().getPreview(), "the recalled text is gone from the quote");
         assertEquals("agreed", pulled.getContent().getText());
         assertTrue(pulled.getVersion() > recalledAt, "a new version, so devices holding the reply update it");
-        SendAck late = ben.client.reply(ConversationType.SINGLE, ann.uid, first.getSeq(), "too late").get(20, SECONDS);
+        SendAck late = ben.client().reply(ConversationType.SINGLE, ann.uid(), first.getSeq(), "too late").get(20, SECONDS);
         assertTrue(late.getContent().getReplyTo().getRecalled(), "a reply to a recalled message quotes it recalled");
     }
 
     @Test
     void mentionsMarkTheMentionedRowsUntilReadAndAtAllIsForAdmins() throws Exception {
-        User owner = user("own_mention");
-        User amy = user("amy_mention");
-        User bob = user("bob_mention");
-        long gid = owner.client.groups().create("mentions", List.of(amy.uid, bob.uid)).get(20, SECONDS);
+        SdkUser owner = user("own_mention");
+        SdkUser amy = user("amy_mention");
+        SdkUser bob = user("bob_mention");
+        long gid = owner.client().groups().create("mentions", List.of(amy.uid(), bob.uid())).get(20, SECONDS);
         String conv = "g_" + gid;
 
-        MagpieErrorException notAdmin = refusal(amy.client.sendMention(gid, "@all lunch", List.of(), true));
+        MagpieErrorException notAdmin = refusal(amy.client().sendMention(gid, "@all lunch", List.of(), true));
         assertEquals(ErrorCode.MENTION_ALL_NOT_ALLOWED, notAdmin.code());
         assertEquals(2030, notAdmin.code().code());
-        MagpieErrorException stranger = refusal(amy.client.sendMention(gid, "@who", List.of(owner.uid + 100_000),
+        MagpieErrorException stranger = refusal(amy.client().sendMention(gid, "@who", List.of(owner.uid() + 100_000),
                 false));
         assertEquals(ErrorCode.BAD_REQUEST, stranger.code());
-        assertEquals(ErrorCode.BAD_REQUEST, refusal(amy.client.send("dm-mention", ConversationType.SINGLE, bob.uid,
-                MessageContent.newBuilder().setType(MessageType.TEXT).setText("@bob").addMentionedUids(bob.uid)
+        assertEquals(ErrorCode.BAD_REQUEST, refusal(amy.client().send("dm-mention", ConversationType.SINGLE, bob.uid(),
+                MessageContent.newBuilder().setType(MessageType.TEXT).setText("@bob").addMentionedUids(bob.uid())
                         .build())).code(), "mentions are for groups");
 
-        SendAck toBob = amy.client.sendMention(gid, "@bob lunch?", List.of(bob.uid), false).get(20, SECONDS);
+        SendAck toBob = amy.client().sendMention(gid, "@bob lunch?", List.of(bob.uid()), false).get(20, SECONDS);
 
         assertTrue(row(bob, conv).getMentioned(), "bob's row says @me");
         assertFalse(row(owner, conv).getMentioned(), "nobody mentioned the owner");
         assertFalse(row(amy, conv).getMentioned(), "nor the sender");
-        assertEquals(List.of(bob.uid), bob.awaitMessage(conv, toBob.getSeq()).getContent().getMentionedUidsList());
-        await().atMost(20, SECONDS).until(() -> bob.client.conversationState(conv)
+        assertEquals(List.of(bob.uid()), bob.awaitMessage(conv, toBob.getSeq()).getContent().getMentionedUidsList());
+        await().atMost(20, SECONDS).until(() -> bob.client().conversationState(conv)
                 .map(s -> s.mentioned()).orElse(false));
 
-        bob.client.markRead(conv, toBob.getSeq()).get(20, SECONDS);
+        bob.client().markRead(conv, toBob.getSeq()).get(20, SECONDS);
         assertFalse(row(bob, conv).getMentioned(), "reading past it clears the mark");
 
-        SendAck all = owner.client.sendMention(gid, "@all meeting", List.of(), true).get(20, SECONDS);
+        SendAck all = owner.client().sendMention(gid, "@all meeting", List.of(), true).get(20, SECONDS);
         assertTrue(row(amy, conv).getMentioned());
         assertTrue(row(bob, conv).getMentioned());
         assertFalse(row(owner, conv).getMentioned(), "the sender's own @all marks nothing for them");
-        bob.client.markRead(conv, all.getSeq()).get(20, SECONDS);
+        bob.client().markRead(conv, all.getSeq()).get(20, SECONDS);
         assertFalse(row(bob, conv).getMentioned());
     }
 
     @Test
     void atAllSpendsItsGroupsHourlyBudgetByTheGroupsSize() throws Exception {
-        User owner = user("own_atall");
-        User amy = user("amy_atall");
-        User bob = user("bob_atall");
-        long small = owner.client.groups().create("three", List.of(amy.uid, bob.uid)).get(20, SECONDS);
-        owner.client.groups().setAdmin(small, amy.uid, true).get(20, SECONDS);
+        SdkUser owner = user("own_atall");
+        SdkUser amy = user("amy_atall");
+        SdkUser bob = user("bob_atall");
+        long small = owner.client().groups().create("three", List.of(amy.uid(), bob.uid())).get(20, SECONDS);
+        owner.client().groups().setAdmin(small, amy.uid(), true).get(20, SECONDS);
 
         assertEquals(ErrorCode.MENTION_ALL_NOT_ALLOWED,
-                refusal(bob.client.sendMention(small, "@all", List.of(), true)).code(), "a member's @all costs nothing");
-        owner.client.sendMention(small, "@all one", List.of(), true).get(20, SECONDS);
-        amy.client.sendMention(small, "@all two", List.of(), true).get(20, SECONDS);
-        MagpieErrorException over = refusal(owner.client.sendMention(small, "@all three", List.of(), true));
+                refusal(bob.client().sendMention(small, "@all", List.of(), true)).code(), "a member's @all costs nothing");
+        owner.client().sendMention(small, "@all one", List.of(), true).get(20, SECONDS);
+        amy.client().sendMention(small, "@all two", List.of(), true).get(20, SECONDS);
+        MagpieErrorException over = refusal(owner.client().sendMention(small, "@all three", List.of(), true));
         assertEquals(ErrorCode.MENTION_ALL_LIMITED, over.code(), "two @all of 3 members spent 6 of " + MENTION_ALL_BUDGET
                 + ", shared by the group's admins");
         assertTrue(over.retryAfter().toMinutes() >= 59, "the group's hour renews: " + over.retryAfter());
         assertTrue(over.getMessage().contains("mention-all-members-per-hour=" + MENTION_ALL_BUDGET), over.getMessage());
-        owner.client.sendMention(small, "@amy @bob", List.of(amy.uid, bob.uid), false).get(20, SECONDS);
+        owner.client().sendMention(small, "@amy @bob", List.of(amy.uid(), bob.uid()), false).get(20, SECONDS);
 
         List<Long> seven = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            seven.add(user("m" + i + "_atall").uid);
+            seven.add(user("m" + i + "_atall").uid());
         }
-        long big = owner.client.groups().create("eight", seven).get(20, SECONDS);
-        owner.client.sendMention(big, "@all to eight", List.of(), true).get(20, SECONDS);
-        assertEquals(ErrorCode.MENTION_ALL_LIMITED, refusal(owner.client.sendMention(big, "@all again", List.of(), true))
+        long big = owner.client().groups().create("eight", seven).get(20, SECONDS);
+        owner.client().sendMention(big, "@all to eight", List.of(), true).get(20, SECONDS);
+        assertEquals(ErrorCode.MENTION_ALL_LIMITED, refusal(owner.client().sendMention(big, "@all again", List.of(), true))
                 .code(), "a group above the budget gets one @all in its hour");
     }
 
     @Test
     void aMemberQuotesOnlyWhatTheyCanSee() throws Exception {
-        User owner = user("own_quote");
-        User late = user("late_quote");
-        long gid = owner.client.groups().create("quotes", List.of()).get(20, SECONDS);
-        SendAck early = owner.client.sendText(ConversationType.GROUP, gid, "before you came").get(20, SECONDS);
-        long joined = owner.client.groups().invite(gid, List.of(late.uid)).get(20, SECONDS).getSeq();
+        SdkUser owner = user("own_quote");
+        SdkUser late = user("late_quote");
+        long gid = owner.client().groups().create("quotes", List.of()).get(20, SECONDS);
+        SendAck early = owner.client().sendText(ConversationType.GROUP, gid, "before you came").get(20, SECONDS);
+        long joined = owner.client().groups().invite(gid, List.of(late.uid())).get(20, SECONDS).getSeq();
 
-        assertEquals(ErrorCode.NOT_FOUND, refusal(late.client.reply(ConversationType.GROUP, gid, early.getSeq(),
+        assertEquals(ErrorCode.NOT_FOUND, refusal(late.client().reply(ConversationType.GROUP, gid, early.getSeq(),
                 "what was that?")).code());
-        SendAck ok = late.client.reply(ConversationType.GROUP, gid, joined, "thanks for inviting").get(20, SECONDS);
+        SendAck ok = late.client().reply(ConversationType.GROUP, gid, joined, "thanks for inviting").get(20, SECONDS);
         assertEquals(MessageType.SYSTEM, ok.getContent().getReplyTo().getType());
-        assertEquals(owner.uid, ok.getContent().getReplyTo().getSenderUid());
+        assertEquals(owner.uid(), ok.getContent().getReplyTo().getSenderUid());
     }
 
     @Test
     void reactionsAreOnePerUserAggregatedPerEmojiBoundedAndReachEveryDeviceByVersion() throws Exception {
-        User owner = user("own_react");
-        User amy = user("amy_react");
-        User bob = user("bob_react");
-        long gid = owner.client.groups().create("reactions", List.of(amy.uid, bob.uid)).get(20, SECONDS);
+        SdkUser owner = user("own_react");
+        SdkUser amy = user("amy_react");
+        SdkUser bob = user("bob_react");
+        long gid = owner.client().groups().create("reactions", List.of(amy.uid(), bob.uid())).get(20, SECONDS);
         String conv = "g_" + gid;
-        SendAck lunch = owner.client.sendText(ConversationType.GROUP, gid, "lunch?").get(20, SECONDS);
+        SendAck lunch = owner.client().sendText(ConversationType.GROUP, gid, "lunch?").get(20, SECONDS);
         long seq = lunch.getSeq();
 
-        ReactAck first = amy.client.react(conv, seq, "👍").get(20, SECONDS);
-        assertEquals(List.of(count("👍", amy.uid)), first.getReactionsList());
-        ReactAck again = amy.client.react(conv, seq, "👍").get(20, SECONDS);
+        ReactAck first = amy.client().react(conv, seq, "👍").get(20, SECONDS);
+        assertEquals(List.of(count("👍", amy.uid())), first.getReactionsList());
+        ReactAck again = amy.client().react(conv, seq, "👍").get(20, SECONDS);
         assertEquals(first.getVersion(), again.getVersion(), "the same reaction again changes nothing");
-        ReactAck second = bob.client.react(conv, seq, "👍").get(20, SECONDS);
-        assertEquals(List.of(count("👍", amy.uid, bob.uid)), second.getReactionsList());
+        ReactAck second = bob.client().react(conv, seq, "👍").get(20, SECONDS);
+        assertEquals(List.of(count("👍", amy.uid(), bob.uid())), second.getReactionsList());
         assertTrue(second.getVersion() > first.getVersion());
         Message changed = owner.awaitChange(conv, seq, second.getVersion());
         assertEquals(second.getReactionsList(), changed.getReactionsList(), "the notice carries the message as it is");
 
-        ReactAck heart = bob.client.react(conv, seq, "❤️").get(20, SECONDS);
-        assertEquals(List.of(count("👍", amy.uid), count("❤️", bob.uid)), heart.getReactionsList(),
+        ReactAck heart = bob.client().react(conv, seq, "❤️").get(20, SECONDS);
+        assertEquals(List.of(count("👍", amy.uid()), count("❤️", bob.uid())), heart.getReactionsList(),
                 "one reaction per user: bob's thumbs-up became a heart");
-        MagpieErrorException limit = refusal(owner.client.react(conv, seq, "😀"));
+        MagpieErrorException limit = refusal(owner.client().react(conv, seq, "😀"));
         assertEquals(ErrorCode.REACTION_LIMIT, limit.code());
         assertTrue(limit.getMessage().contains("logic.max-reaction-emoji=2"), limit.getMessage());
-        owner.client.react(conv, seq, "❤️").get(20, SECONDS);
-        ReactAck removed = amy.client.react(conv, seq, null).get(20, SECONDS);
-        assertEquals(List.of(count("❤️", bob.uid, owner.uid)), removed.getReactionsList());
+        owner.client().react(conv, seq, "❤️").get(20, SECONDS);
+        ReactAck removed = amy.client().react(conv, seq, null).get(20, SECONDS);
+        assertEquals(List.of(count("❤️", bob.uid(), owner.uid())), removed.getReactionsList());
 
-        Message pulled = bob.client.pull(conv, seq, seq, 1).get(20, SECONDS).getMessages(0);
+        Message pulled = bob.client().pull(conv, seq, seq, 1).get(20, SECONDS).getMessages(0);
         assertEquals(removed.getReactionsList(), pulled.getReactionsList());
         assertEquals(removed.getVersion(), pulled.getVersion(), "a since_version PULL finds it");
         assertTrue(row(bob, conv).getVersion() >= removed.getVersion(), "SYNC shows every member's row changed");
-        assertEquals(ErrorCode.NOT_FOUND, refusal(amy.client.react(conv, 999, "👍")).code());
+        assertEquals(ErrorCode.NOT_FOUND, refusal(amy.client().react(conv, 999, "👍")).code());
     }
 
     @Test
     void theSenderEditsWithinTheWindowAndEveryDeviceGetsTheNewVersion() throws Exception {
-        User ann = user("ann_edit");
-        User ben = user("ben_edit");
-        SendAck typo = ann.client.sendText(ConversationType.SINGLE, ben.uid, "helo").get(20, SECONDS);
+        SdkUser ann = user("ann_edit");
+        SdkUser ben = user("ben_edit");
+        SendAck typo = ann.client().sendText(ConversationType.SINGLE, ben.uid(), "helo").get(20, SECONDS);
         String conv = typo.getConversationId();
         long seq = typo.getSeq();
 
-        EditAck edited = ann.client.edit(conv, seq, text("hello")).get(20, SECONDS);
+        EditAck edited = ann.client().edit(conv, seq, text("hello")).get(20, SECONDS);
 
         assertEquals("hello", edited.getContent().getText());
         assertTrue(edited.getEditedAt() > 0 && edited.getVersion() > typo.getMsgId());
         Message atBen = ben.awaitChange(conv, seq, edited.getVersion());
         assertEquals("hello", atBen.getContent().getText());
         assertEquals(edited.getEditedAt(), atBen.getEditedAt(), "marked edited");
-        Message pulled = ben.client.pull(conv, seq, seq, 1).get(20, SECONDS).getMessages(0);
+        Message pulled = ben.client().pull(conv, seq, seq, 1).get(20, SECONDS).getMessages(0);
         assertEquals("hello", pulled.getContent().getText());
         assertEquals(edited.getEditedAt(), pulled.getEditedAt());
         List<byte[]> history = new MessageChanges(database.dataSource()).previousContents(typo.getMsgId());
         assertEquals(List.of("helo"), history.stream().map(RichMessagesIT::textOf).toList(),
                 "the replaced content is kept");
 
-        assertEquals(ErrorCode.FORBIDDEN, refusal(ben.client.edit(conv, seq, text("hijacked"))).code());
-        assertEquals(ErrorCode.BAD_REQUEST, refusal(ann.client.edit(conv, seq, MessageContent.newBuilder()
+        assertEquals(ErrorCode.FORBIDDEN, refusal(ben.client().edit(conv, seq, text("hijacked"))).code());
+        assertEquals(ErrorCode.BAD_REQUEST, refusal(ann.client().edit(conv, seq, MessageContent.newBuilder()
                 .setType(MessageType.EMOJI).setText("👍").build())).code(), "the type stays");
-        assertEquals(ErrorCode.BAD_REQUEST, refusal(ann.client.edit(conv, seq, text(" "))).code(),
+        assertEquals(ErrorCode.BAD_REQUEST, refusal(ann.client().edit(conv, seq, text(" "))).code(),
                 "re-validated as a SEND is");
 
         Thread.sleep(EDIT_WINDOW.toMillis() + 500);
-        MagpieErrorException late = refusal(ann.client.edit(conv, seq, text("hello!")));
+        MagpieErrorException late = refusal(ann.client().edit(conv, seq, text("hello!")));
         assertEquals(ErrorCode.EDIT_WINDOW_PASSED, late.code());
         assertTrue(late.getMessage().contains("logic.edit-window"), late.getMessage());
     }
@@ -316,63 +309,12 @@ class RichMessagesIT {
         return ReactionCount.newBuilder().setEmoji(emoji).setCount(uids.length).addAllUids(List.of(uids)).build();
     }
 
-    private static ConversationInfo row(User u, String conv) throws Exception {
-        return u.client.sync(0).get(20, SECONDS).getConversationsList().stream()
+    private static ConversationInfo row(SdkUser u, String conv) throws Exception {
+        return u.client().sync(0).get(20, SECONDS).getConversationsList().stream()
                 .filter(c -> c.getConversationId().equals(conv)).findFirst().orElseThrow();
     }
 
-    private static MagpieErrorException refusal(CompletableFuture<?> request) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> request.get(20, SECONDS));
-        return assertInstanceOf(MagpieErrorException.class, e.getCause());
-    }
-
-    private User user(String name) throws Exception {
-        String device = name + "-phone";
-        AccountClient accounts = new AccountClient(config(device));
-        accounts.register(name, PASSWORD, name);
-        Credentials credentials = accounts.login(name, PASSWORD, device, Platform.ANDROID);
-        List<Message> received = new CopyOnWriteArrayList<>();
-        List<Message> changed = new CopyOnWriteArrayList<>();
-        MagpieClient client = new MagpieClient(config(device));
-        clients.add(client);
-        client.addListener(new MessageListener() {
-            @Override
-            public void onMessage(Message message) {
-                received.add(message);
-            }
-
-            @Override
-            public void onChanged(Message message) {
-                changed.add(message);
-            }
-        });
-        client.connect(credentials).get(20, SECONDS);
-        return new User(credentials.uid(), client, received, changed);
-    }
-
-    private ClientConfig config(String device) {
-        return ClientConfig.builder()
-                .accountApiUrl("http://127.0.0.1:" + cluster.accountApiPort())
-                .lsbUrl("http://127.0.0.1:" + cluster.lsbPort())
-                .deviceId(device)
-                .platform(Platform.DESKTOP)
-                .requestTimeout(Duration.ofSeconds(20))
-                .build();
-    }
-
-    private record User(long uid, MagpieClient client, List<Message> received, List<Message> changed) {
-        Message awaitChange(String conv, long seq, long version) {
-            await().atMost(20, SECONDS).until(() -> changed.stream().anyMatch(m -> m.getConversationId().equals(conv)
-                    && m.getSeq() == seq && m.getVersion() == version));
-            return changed.stream().filter(m -> m.getConversationId().equals(conv) && m.getSeq() == seq
-                    && m.getVersion() == version).findFirst().orElseThrow();
-        }
-
-        Message awaitMessage(String conv, long seq) {
-            await().atMost(20, SECONDS).until(() -> received.stream()
-                    .anyMatch(m -> m.getConversationId().equals(conv) && m.getSeq() == seq));
-            return received.stream().filter(m -> m.getConversationId().equals(conv) && m.getSeq() == seq)
-                    .findFirst().orElseThrow();
-        }
+    private SdkUser user(String name) throws Exception {
+        return users.register(name, name + "-phone");
     }
 }

@@ -1,11 +1,10 @@
 package io.magpie.server;
 
+import static io.magpie.server.SdkUsers.refusal;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,34 +12,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.magpie.client.AccountClient;
-import io.magpie.client.ClientConfig;
-import io.magpie.client.Credentials;
-import io.magpie.client.MagpieClient;
 import io.magpie.client.MagpieErrorException;
-import io.magpie.client.MessageListener;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.hooks.HookSigner;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.proto.ConversationType;
-import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
-import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
 import io.magpie.server.config.ConfigTree;
+import io.magpie.server.SdkUsers.SdkUser;
 import io.magpie.testkit.InfrastructureExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,7 +53,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhooksIT {
 
-    private static final String PASSWORD = "correct horse battery";
     private static final String SECRET = "webhooks-it-shared-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,7 +66,7 @@ class WebhooksIT {
     private final AtomicInteger failedAfterSends = new AtomicInteger();
     /** Events of the after-send requests the hook server answered 200. */
     private final List<JsonNode> delivered = new CopyOnWriteArrayList<>();
-    private final List<MagpieClient> clients = new ArrayList<>();
+    private SdkUsers users;
 
     private record Received(String path, String timestamp, String signature, String event, byte[] body) {
         JsonNode json() throws IOException {
@@ -134,11 +124,14 @@ class WebhooksIT {
                     retry-backoff-max: 1s
                 """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), SECRET, hooks, hooks), Map.of()),
                 infra, isolation);
+        users = SdkUsers.of(cluster);
     }
 
     @AfterAll
     void stop() {
-        clients.forEach(MagpieClient::close);
+        if (users != null) {
+            users.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -214,23 +207,23 @@ class WebhooksIT {
 
     @Test
     void theBeforeSendHookRejectsAndRewritesAndIsNotAskedAboutAReplay() throws Exception {
-        User ann = user("ann_hooks", "ann-phone", null);
-        User ben = user("ben_hooks", "ben-phone", null);
+        SdkUser ann = users.register("ann_hooks", "ann-phone", null);
+        SdkUser ben = users.register("ben_hooks", "ben-phone", null);
 
-        MagpieErrorException refused = refusal(ann.client.send("h-1", ConversationType.SINGLE, ben.uid, text("reject: buy now")));
+        MagpieErrorException refused = refusal(ann.client().send("h-1", ConversationType.SINGLE, ben.uid(), text("reject: buy now")));
         assertEquals(ErrorCode.HOOK_REJECTED, refused.code());
         assertTrue(refused.getMessage().contains("code 'spam'") && refused.getMessage().contains("no ads here"),
                 refused.getMessage());
 
-        SendAck ack = ann.client.send("h-2", ConversationType.SINGLE, ben.uid, text("rewrite me")).get(20, SECONDS);
+        SendAck ack = ann.client().send("h-2", ConversationType.SINGLE, ben.uid(), text("rewrite me")).get(20, SECONDS);
         assertEquals("[edited by the operator]", ack.getContent().getText(), "the ack tells what was stored");
-        SendAck plain = ann.client.send("h-3", ConversationType.SINGLE, ben.uid, text("hello")).get(20, SECONDS);
+        SendAck plain = ann.client().send("h-3", ConversationType.SINGLE, ben.uid(), text("hello")).get(20, SECONDS);
         assertFalse(plain.hasContent(), "an allowed message is stored as sent");
-        await().atMost(20, SECONDS).until(() -> ben.received.size() >= 2);
+        await().atMost(20, SECONDS).until(() -> ben.received().size() >= 2);
         assertEquals(List.of("[edited by the operator]", "hello"),
-                ben.received.stream().map(m -> m.getContent().getText()).toList(), "the rejected one never arrives");
+                ben.received().stream().map(m -> m.getContent().getText()).toList(), "the rejected one never arrives");
 
-        SendAck replay = ann.client.send("h-2", ConversationType.SINGLE, ben.uid, text("rewrite me")).get(20, SECONDS);
+        SendAck replay = ann.client().send("h-2", ConversationType.SINGLE, ben.uid(), text("rewrite me")).get(20, SECONDS);
         assertEquals(ack.getMsgId(), replay.getMsgId());
         assertEquals("[edited by the operator]", replay.getContent().getText());
         assertEquals(1, requestsMentioning("\"client_msg_id\":\"h-2\""), "a replay is answered from storage");
@@ -238,16 +231,16 @@ class WebhooksIT {
 
     @Test
     void aHookThatDoesNotAnswerInTimeFailsOpenByDefaultAndClosedWhereSetSo() throws Exception {
-        User cat = user("cat_hooks", "cat-phone", null);
-        User dan = user("dan_hooks", "dan-phone", "strict");
-        User eve = user("eve_hooks", "eve-phone", null);
+        SdkUser cat = users.register("cat_hooks", "cat-phone", null);
+        SdkUser dan = users.register("dan_hooks", "dan-phone", "strict");
+        SdkUser eve = users.register("eve_hooks", "eve-phone", null);
 
-        SendAck open = cat.client.send("t-1", ConversationType.SINGLE, eve.uid, text("slow but fine")).get(20, SECONDS);
+        SendAck open = cat.client().send("t-1", ConversationType.SINGLE, eve.uid(), text("slow but fine")).get(20, SECONDS);
         assertTrue(open.getSeq() > 0, "fail open: stored unchecked");
-        await().atMost(20, SECONDS).until(() -> !eve.received.isEmpty());
-        assertEquals("slow but fine", eve.received.get(0).getContent().getText());
+        await().atMost(20, SECONDS).until(() -> !eve.received().isEmpty());
+        assertEquals("slow but fine", eve.received().get(0).getContent().getText());
 
-        MagpieErrorException closed = refusal(dan.client.send("t-2", ConversationType.SINGLE, eve.uid,
+        MagpieErrorException closed = refusal(dan.client().send("t-2", ConversationType.SINGLE, eve.uid(),
                 text("slow and refused")));
         assertEquals(ErrorCode.SERVER_BUSY, closed.code(), "fail closed: refused, retryable");
         assertTrue(closed.getMessage().contains("resend it later"), closed.getMessage());
@@ -256,9 +249,9 @@ class WebhooksIT {
 
     @Test
     void everyRequestCarriesASignatureTheDocumentedAlgorithmVerifies() throws Exception {
-        User fay = user("fay_hooks", "fay-phone", null);
-        User gus = user("gus_hooks", "gus-phone", null);
-        fay.client.send("s-1", ConversationType.SINGLE, gus.uid, text("sign this")).get(20, SECONDS);
+        SdkUser fay = users.register("fay_hooks", "fay-phone", null);
+        SdkUser gus = users.register("gus_hooks", "gus-phone", null);
+        fay.client().send("s-1", ConversationType.SINGLE, gus.uid(), text("sign this")).get(20, SECONDS);
 
         assertFalse(requests.isEmpty());
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -275,21 +268,21 @@ class WebhooksIT {
 
     @Test
     void afterSendDeliversEveryStoredMessageGroupAndFriendChangeOnceThroughAnEndpointThatFailsTwice() throws Exception {
-        User hal = user("hal_hooks", "hal-phone", null);
-        User ivy = user("ivy_hooks", "ivy-phone", null);
+        SdkUser hal = users.register("hal_hooks", "hal-phone", null);
+        SdkUser ivy = users.register("ivy_hooks", "ivy-phone", null);
         int failedBefore = failedAfterSends.get();
         failuresLeft.set(2);
         int count = 12;
         List<Long> msgIds = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            msgIds.add(hal.client.send("a-" + i, ConversationType.SINGLE, ivy.uid, text("after " + i)).get(20, SECONDS)
+            msgIds.add(hal.client().send("a-" + i, ConversationType.SINGLE, ivy.uid(), text("after " + i)).get(20, SECONDS)
                     .getMsgId());
         }
-        AccountClient accounts = new AccountClient(config("hal-phone"));
-        long groupId = accounts.createGroup(hal.credentials, "hook watchers", List.of(ivy.uid));
-        long requestId = hal.client.friends().request(ivy.uid, "hi ivy").get(20, SECONDS).requestId();
+        AccountClient accounts = users.accounts("hal-phone");
+        long groupId = accounts.createGroup(hal.credentials(), "hook watchers", List.of(ivy.uid()));
+        long requestId = hal.client().friends().request(ivy.uid(), "hi ivy").get(20, SECONDS).requestId();
 
-        String conversation = "s_" + Math.min(hal.uid, ivy.uid) + "_" + Math.max(hal.uid, ivy.uid);
+        String conversation = "s_" + Math.min(hal.uid(), ivy.uid()) + "_" + Math.max(hal.uid(), ivy.uid());
         await().atMost(60, SECONDS).until(() -> ofConversation(conversation).size() >= count
                 && !ofConversation("g_" + groupId).isEmpty() && friendRequestEvents(requestId) >= 1);
         Thread.sleep(1_000); // a duplicate would come right behind
@@ -301,7 +294,7 @@ class WebhooksIT {
         assertEquals("message.stored", first.path("event").asText());
         assertEquals("message.stored:" + msgIds.get(0), first.path("id").asText());
         assertEquals("after 0", first.path("message").path("content").path("text").asText());
-        assertEquals(hal.uid, first.path("message").path("sender_uid").asLong());
+        assertEquals(hal.uid(), first.path("message").path("sender_uid").asLong());
         JsonNode created = ofConversation("g_" + groupId).get(0);
         assertEquals("group.changed", created.path("event").asText());
         assertEquals("GROUP_CREATED", created.path("message").path("content").path("groupEvent").path("type").asText());
@@ -309,8 +302,8 @@ class WebhooksIT {
         JsonNode friend = delivered.stream().filter(e -> e.path("request").path("request_id").asLong() == requestId)
                 .findFirst().orElseThrow();
         assertEquals("request", friend.path("change").asText());
-        assertEquals(hal.uid, friend.path("actor_uid").asLong());
-        assertEquals(ivy.uid, friend.path("uid").asLong());
+        assertEquals(hal.uid(), friend.path("actor_uid").asLong());
+        assertEquals(ivy.uid(), friend.path("uid").asLong());
     }
 
     private List<JsonNode> ofConversation(String conversationId) {
@@ -331,41 +324,5 @@ class WebhooksIT {
 
     private static MessageContent text(String text) {
         return MessageContent.newBuilder().setType(MessageType.TEXT).setText(text).build();
-    }
-
-    private static MagpieErrorException refusal(CompletableFuture<SendAck> send) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> send.get(20, SECONDS));
-        return assertInstanceOf(MagpieErrorException.class, e.getCause());
-    }
-
-    private User user(String name, String device, String appId) throws Exception {
-        AccountClient accounts = new AccountClient(config(device));
-        accounts.register(name, PASSWORD, name);
-        Credentials credentials = accounts.login(name, PASSWORD, device, Platform.ANDROID, appId);
-        List<Message> received = new CopyOnWriteArrayList<>();
-        MagpieClient client = new MagpieClient(config(device));
-        clients.add(client);
-        client.connect(credentials).get(20, SECONDS);
-        client.addListener(new MessageListener() {
-            @Override
-            public void onMessage(Message message) {
-                received.add(message);
-            }
-        });
-        return new User(credentials.uid(), client, received, credentials);
-    }
-
-    private ClientConfig config(String device) {
-        return ClientConfig.builder()
-                .accountApiUrl("http://127.0.0.1:" + cluster.accountApiPort())
-                .lsbUrl("http://127.0.0.1:" + cluster.lsbPort())
-                .deviceId(device)
-                .platform(Platform.DESKTOP)
-                .requestTimeout(Duration.ofSeconds(20))
-                .rateLimitRetries(0)
-                .build();
-    }
-
-    private record User(long uid, MagpieClient client, List<Message> received, Credentials credentials) {
     }
 }
