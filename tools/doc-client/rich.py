@@ -1294,12 +1294,12 @@ def admin(x):
             lambda: send(m1, GROUP, gm[1]["groupId"], {"type": TEXT, "text": "hello group"}), "MUTED", "SEND")
     rd = expect_error(lambda: m1.pull("s_%d_%d" % (min(x.A, x.M), max(x.A, x.M)), from_seq=1))
     st, _, u = call("GET", "/v1/admin/users/%d" % x.M)
-    check("everything but SEND keeps working (PULL); lookup shows the mute", rd["code"] == 0 and
+    check("everything but SEND and EDIT keeps working (PULL); lookup shows the mute", rd["code"] == 0 and
           u.get("muted", {}).get("reason") == "flooding", "pull=%s muted=%s" % (rd["message"][:60], u.get("muted")))
     me = expect_error(lambda: edit(m1, "s_%d_%d" % (min(x.A, x.M), max(x.A, x.M)), x.m_seq,
                                    {"type": TEXT, "text": "edited while muted"}))
-    print("      note: the muted M EDITs its earlier message: %s (PROTOCOL.md §8 MUTED: everything but SEND keeps "
-          "working; a group mute, by contrast, refuses EDIT, §9.22)" % ("accepted" if me["code"] == 0 else err_s(me)))
+    check("... an EDIT of M's earlier message too -> MUTED, '...; no edits while muted; nothing changed' (§8, §9.22)",
+          me["code"] == 2019 and me["message"].endswith("; no edits while muted; nothing changed"), err_s(me))
     mu_until = int(time.time() * 1000) + 7200 * 1000
     call("PUT", "/v1/admin/users/%d/mute" % x.M, {"until": mu_until})
     want2 = "an operator muted you until %s; the message was not sent" % iso_instant(mu_until)

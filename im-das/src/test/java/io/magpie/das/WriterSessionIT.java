@@ -79,12 +79,21 @@ class WriterSessionIT {
         Connection fresh = session.acquire();
         assertEquals(2, setups.get(), "a session idle past the limit is given back and a fresh one set up");
         assertEquals(2, number(fresh, "SELECT @@SESSION.wait_timeout"));
+        long freshId = number(fresh, "SELECT CONNECTION_ID()");
         fresh.commit();
+        session.released();
+
+        now.addAndGet(2_000); // the whole bounded idle time: the server closed it, so it is aborted, not restored
+        Connection replaced = session.acquire();
+        assertEquals(3, setups.get(), "a session idle for the whole bound is replaced");
+        assertNotEquals(freshId, number(replaced, "SELECT CONNECTION_ID()"));
+        assertEquals(0, serverSessionsLeft(freshId), "aborted (the server ended it), not given back to the pool");
+        replaced.commit();
         session.released();
 
         session.discard();
         Connection afterDiscard = session.acquire();
-        assertEquals(3, setups.get(), "a discarded session is replaced");
+        assertEquals(4, setups.get(), "a discarded session is replaced");
         afterDiscard.commit();
         session.discard();
         // sessions given back never serve the pool with the short idle bound
@@ -107,16 +116,7 @@ class WriterSessionIT {
         session.discard();
 
         assertTrue(failed.isClosed(), "the caller's handle is closed");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long left;
-        do {
-            try (Connection other = hikari.getConnection()) {
-                left = number(other, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id);
-                assertTrue(other.getAutoCommit());
-                assertNotEquals(id, number(other, "SELECT CONNECTION_ID()"), "the pool dropped the aborted session");
-            }
-        } while (left != 0 && System.nanoTime() < deadline);
-        assertEquals(0, left, "the server ended the aborted session " + id);
+        assertEquals(0, serverSessionsLeft(id), "the server ended the aborted session " + id);
         assertTrue(hikari.getHikariPoolMXBean().getTotalConnections() <= totalBefore);
     }
 
@@ -153,6 +153,20 @@ class WriterSessionIT {
         assertThrows(FencedWriteException.class, () -> write(store, Map.of(0, epoch)));
         write(store, Map.of(0, newer)); // the refused transaction's session was replaced; the next one commits
         assertEquals(activeBefore + 1, hikari.getHikariPoolMXBean().getActiveConnections());
+    }
+
+    /** Whether server session {@code id} still exists (1) or ended (0), waiting up to 10 s for it to end. */
+    private static long serverSessionsLeft(long id) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long left;
+        do {
+            try (Connection other = hikari.getConnection()) {
+                left = number(other, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id);
+                assertTrue(other.getAutoCommit());
+                assertNotEquals(id, number(other, "SELECT CONNECTION_ID()"), "the pool dropped the aborted session");
+            }
+        } while (left != 0 && System.nanoTime() < deadline);
+        return left;
     }
 
     private static void write(MessageStore store, Map<Integer, Long> epochs) {

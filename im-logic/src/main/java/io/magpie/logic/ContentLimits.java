@@ -36,7 +36,7 @@ public record ContentLimits(int maxTextChars, int maxCaptionChars, int maxEmojiC
         range("logic.content.max-file-bytes", maxFileBytes, 1, 64 * 1024 * MIB);
         range("logic.content.max-audio-bytes", maxAudioBytes, 1, 1024 * MIB);
         range("logic.content.max-video-bytes", maxVideoBytes, 1, 64 * 1024 * MIB);
-        range("logic.content.max-duration-ms", maxDurationMs, 1, 24 * 3_600_000);
+        range("logic.content.max-duration", maxDurationMs, 1, 24 * 3_600_000);
         range("logic.content.max-image-side", maxImageSide, 1, 100_000);
         range("logic.content.max-custom-bytes", maxCustomBytes, 0, 60 * 1024);
     }

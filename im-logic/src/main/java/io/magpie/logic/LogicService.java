@@ -166,13 +166,15 @@ public final class LogicService implements AutoCloseable {
             MessageStore store = new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows,
                     true);
             UserRestrictions restrictions = new UserRestrictions(database.dataSource());
+            // one cache for the SEND and EDIT paths: both run on the upstream consumer's thread
+            SenderMutes mutes = new SenderMutes(uids -> restrictions.find(uids, UserRestrictions.Kind.MUTE),
+                    config.accountCacheSize(), SenderMutes.DEFAULT_TTL, clock);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
                     new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(),
                             new Relations(database.dataSource())::directRefusals, config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner, store,
                     new SlowWriteWarning(clock, config.syncVersionWindow()), fences, clock, metrics,
-                    new SenderMutes(uids -> restrictions.find(uids, UserRestrictions.Kind.MUTE),
-                            config.accountCacheSize(), SenderMutes.DEFAULT_TTL, clock),
+                    mutes,
                     config.rateLimits().enabled() ? new RedisSendLimiter(redis, config.rateLimits(), clock)
                             : SendLimiter.NONE,
                     config.hooks().anyBeforeSend() ? new SendHooks(new BeforeSendHook(config.hooks(), clock),
@@ -223,7 +225,7 @@ public final class LogicService implements AutoCloseable {
                             publisher, signals, groupOps, clock,
                             new MessageChangeProcessor(messages, new MessageChanges(database.dataSource()), groups,
                                     snowflake, config.messageChanges(), new ContentValidator(config.content()), words,
-                                    clock), new AdminOpProcessor(
+                                    mutes, clock), new AdminOpProcessor(
                             new RecallProcessor(messages, new MessageRecalls(database.dataSource(), clock), groups,
                                     snowflake, config.recallWindow(), clock),
                             new SystemMessageWriter(messages, groups::roster, assigner, store, fences,

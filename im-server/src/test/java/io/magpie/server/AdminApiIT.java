@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,7 @@ import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.Error;
 import io.magpie.protocol.proto.GroupEventType;
 import io.magpie.protocol.proto.Message;
+import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.SystemNotice;
 import io.magpie.protocol.proto.Kick;
@@ -214,7 +216,7 @@ class AdminApiIT {
         long carol = register("adm_muted");
         long dave = register("adm_peer");
         Device sender = connect("adm_muted", "mute-phone");
-        sender.client.sendText(ConversationType.SINGLE, dave, "before the mute").get(20, SECONDS);
+        var before = sender.client.sendText(ConversationType.SINGLE, dave, "before the mute").get(20, SECONDS);
 
         HttpResponse<String> muted = call("PUT", "/v1/admin/users/" + carol + "/mute", ADMIN,
                 "{\"reason\":\"flooding\"}");
@@ -227,6 +229,13 @@ class AdminApiIT {
         assertEquals(ErrorCode.MUTED, refused.code());
         assertEquals("an operator muted you until an operator lifts it (reason: flooding); the message was not"
                 + " sent", refused.getMessage());
+        ExecutionException edit = assertThrows(ExecutionException.class, () -> sender.client.edit(
+                before.getConversationId(), before.getSeq(), MessageContent.newBuilder().setType(MessageType.TEXT)
+                        .setText("rewritten while muted").build()).get(20, SECONDS));
+        MagpieErrorException editRefused = assertInstanceOf(MagpieErrorException.class, edit.getCause());
+        assertEquals(ErrorCode.MUTED, editRefused.code(), "an EDIT is new content: muted too");
+        assertTrue(editRefused.getMessage().endsWith("(reason: flooding); no edits while muted; nothing changed"),
+                editRefused.getMessage());
         assertEquals("flooding", json(call("GET", "/v1/admin/users/" + carol, ADMIN, null)).get("muted")
                 .get("reason").asText());
 

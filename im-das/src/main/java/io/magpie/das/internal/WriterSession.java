@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server closes a session idle for {@code wait_timeout}, so one idle for more than
  * {@code maxIdleNanos} (half that timeout) is not used again: it goes back to the pool with the server's
- * idle timeout restored, and a fresh one is set up; a session whose transaction failed is aborted and a fresh
+ * idle timeout restored (aborted instead once idle for the whole timeout: the server closed it), and a fresh
+ * one is set up; a session whose transaction failed is aborted and a fresh
  * one set up too. Owned by one thread: the first to {@link #acquire}; other threads get
  * {@code null} and borrow as before.
  */
@@ -76,10 +77,17 @@ public final class WriterSession {
         if (owner != me) {
             return null;
         }
-        if (held != null && nanoTime.getAsLong() - lastUsedNanos > maxIdleNanos) {
+        long idleNanos = nanoTime.getAsLong() - lastUsedNanos;
+        if (held != null && idleNanos > maxIdleNanos) {
             Connection idle = held;
             held = null;
-            giveBack(idle);
+            if (idleNanos >= 2 * maxIdleNanos) {
+                // idle for the whole bounded timeout: the server has closed it, and restoring it would only
+                // fail (the pool logs every such failure as a broken connection with its stack trace)
+                abort(idle);
+            } else {
+                giveBack(idle);
+            }
         }
         if (held == null) {
             Connection fresh = dataSource.getConnection();
@@ -109,13 +117,16 @@ public final class WriterSession {
     public void discard() {
         Connection c = held;
         held = null;
-        if (c == null) {
-            return;
+        if (c != null) {
+            abort(c);
         }
+    }
+
+    private static void abort(Connection c) {
         try {
             c.abort(Runnable::run);
         } catch (SQLException | RuntimeException e) {
-            log.debug("aborting the writer's failed MySQL session failed ({}); closing it", e.toString());
+            log.debug("aborting the writer's MySQL session failed ({}); closing it", e.toString());
         } finally {
             try {
                 c.close();

@@ -270,7 +270,7 @@ public final class ContentValidator {
         int v = m.getDurationMs();
         if (v < 1 || v > limits.maxDurationMs()) {
             return "content.media.duration_ms is required for " + type + ": 1-" + limits.maxDurationMs()
-                    + " ms (logic.content.max-duration-ms), got " + v;
+                    + " ms (logic.content.max-duration), got " + v;
         }
         return null;
     }

@@ -1,6 +1,7 @@
 package io.magpie.logic.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.magpie.das.UserRestrictions.Restriction;
 import io.magpie.das.GroupRepository;
 import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageChanges;
@@ -56,12 +57,25 @@ public final class MessageChangeProcessor {
     private final ContentValidator content;
     private final WordFilter words;
     private final GroupAuthorizer groupAuthorizer;
+    private final SenderMutes mutes;
     private final Clock clock;
 
     /** @param words the sensitive-word filter, or null for none */
     public MessageChangeProcessor(MessageRepository messages, MessageChanges changes, GroupRepository groups,
             IdGenerator versions, MessageChangeSettings settings, ContentValidator content, WordFilter words,
             Clock clock) {
+        this(messages, changes, groups, versions, settings, content, words, SenderMutes.NONE, clock);
+    }
+
+    /**
+     * @param words the sensitive-word filter, or null for none
+     * @param mutes the operator's mutes: a muted user may not EDIT (new content, as a SEND is); shared with the
+     *              SEND path of the same thread
+     */
+    public MessageChangeProcessor(MessageRepository messages, MessageChanges changes, GroupRepository groups,
+            IdGenerator versions, MessageChangeSettings settings, ContentValidator content, WordFilter words,
+            SenderMutes mutes, Clock clock) {
+        this.mutes = mutes;
         this.messages = messages;
         this.changes = changes;
         this.groups = groups;
@@ -120,6 +134,10 @@ public final class MessageChangeProcessor {
         if (m.senderUid() != e.uid()) {
             return refuse(e, ErrorCode.FORBIDDEN, "only the sender may edit the message at seq " + e.seq() + " of "
                     + m.conversationId());
+        }
+        Optional<Restriction> mute = mutes.activeMute(e.uid());
+        if (mute.isPresent()) {
+            return refuse(e, ErrorCode.MUTED, SenderMutes.message(mute.get(), "no edits while muted"));
         }
         long age = clock.millis() - m.serverTime();
         if (age > settings.editWindow().toMillis()) {

@@ -78,9 +78,11 @@ public final class RecallProcessor {
         }
         MessageRecord message = found.get(0);
         if (message.msgType() == io.magpie.protocol.proto.MessageType.SYSTEM_VALUE) {
-            // the group's history of changes is the same for every member: it is never rewritten
-            return refuse(r, ErrorCode.FORBIDDEN, "the message at seq " + r.seq() + " is a SYSTEM message recording a"
-                    + " change of the group; it cannot be recalled");
+            // the group's history of changes is the same for every member, and an operator's notice is the
+            // operator's: neither is rewritten by a member
+            return refuse(r, ErrorCode.FORBIDDEN, "the message at seq " + r.seq() + " is a SYSTEM message ("
+                    + (GroupOpProcessor.recordsGroupChange(message) ? "a change of the group" : "the operator's notice")
+                    + "); only messages users sent can be recalled");
         }
         long groupId = 0;
         List<Long> members;

@@ -94,24 +94,31 @@ public final class SenderMutes {
      * @throws io.magpie.registry.StorageException when the sender was not prepared and MySQL could not answer
      */
     public Optional<Rejection> check(SendCommand c) {
-        Entry e = cache.get(c.senderUid());
-        if (e == null) {
-            prepare(java.util.List.of(c));
-            e = cache.get(c.senderUid());
-        }
-        long now = clock.millis();
-        Restriction mute = e.mute();
-        if (mute == null || !mute.activeAt(now)) {
-            return Optional.empty();
-        }
-        return Optional.of(new Rejection(c.envelope(), ErrorCode.MUTED, message(mute)));
+        return activeMute(c.senderUid())
+                .map(mute -> new Rejection(c.envelope(), ErrorCode.MUTED, message(mute, "the message was not sent")));
     }
 
-    /** What the sender reads: until when, the reason; the exact form is in docs/PROTOCOL.md §8. */
-    static String message(Restriction mute) {
+    /**
+     * The operator's mute of {@code uid} in force now, read from the cache or (missing or stale) MySQL.
+     *
+     * @throws io.magpie.registry.StorageException when MySQL could not answer
+     */
+    public Optional<Restriction> activeMute(long uid) {
+        Entry e = cache.get(uid);
+        long now = clock.millis();
+        if (e == null || now - e.loadedAtMillis() >= ttl.toMillis()) {
+            cache.put(uid, new Entry(source.mutes(java.util.List.of(uid)).get(uid), now));
+            e = cache.get(uid);
+        }
+        Restriction mute = e.mute();
+        return mute == null || !mute.activeAt(now) ? Optional.empty() : Optional.of(mute);
+    }
+
+    /** What the muted user reads: until when, the reason, {@code outcome}; the form is in docs/PROTOCOL.md §8. */
+    static String message(Restriction mute, String outcome) {
         String until = mute.untilMillis() == 0 ? "until an operator lifts it"
                 : "until " + Instant.ofEpochMilli(mute.untilMillis());
         String reason = mute.reason().isEmpty() ? "" : " (reason: " + mute.reason() + ")";
-        return "an operator muted you " + until + reason + "; the message was not sent";
+        return "an operator muted you " + until + reason + "; " + outcome;
     }
 }
