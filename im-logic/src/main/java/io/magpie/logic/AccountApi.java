@@ -43,6 +43,8 @@ import io.magpie.logic.media.BlobStore;
 import io.magpie.logic.media.BlobStores;
 import io.magpie.das.MediaObjects;
 import io.magpie.logic.internal.RedisLoginLimiter;
+import io.magpie.logic.internal.RedisUploadLimiter;
+import io.magpie.logic.internal.UploadLimiter;
 import io.magpie.logic.internal.RefreshTokens;
 import io.magpie.logic.internal.SessionApiRoutes;
 import io.magpie.logic.internal.SessionKicker;
@@ -202,7 +204,8 @@ public final class AccountApi implements AutoCloseable {
             byte[] urlKey = mediaConfig.urlSecret() != null ? mediaConfig.urlSecret()
                     : MediaUrlSigner.derivedKey(config.tokenSecret());
             this.mediaRoutes = new MediaRoutes(mediaConfig, new MediaService(mediaConfig, blobs, new MediaObjects(dataSource), groups,
-                    clock), blobs, new MediaUrlSigner(urlKey, clock, mediaConfig.urlTtl()));
+                    clock), blobs, new MediaUrlSigner(urlKey, clock, mediaConfig.urlTtl()),
+                    sessionInfra.uploadLimiter(config.mediaUploads(), clock));
         } catch (IOException | RuntimeException e) {
             blobs.close();
             throw e instanceof IOException io ? new UncheckedIOException("media spool in " + mediaConfig.localDir()
@@ -249,6 +252,11 @@ public final class AccountApi implements AutoCloseable {
 
         FriendNotices friendNotices() {
             return producer == null ? FriendNotices.NONE : new FriendNotices(producer, pushTopic);
+        }
+
+        UploadLimiter uploadLimiter(MediaUploadLimits limits, Clock clock) {
+            return redis == null || !limits.enabled() ? UploadLimiter.NONE
+                    : new RedisUploadLimiter(redis, limits, clock);
         }
 
         LoginLimiter limiter(SessionSettings s) {

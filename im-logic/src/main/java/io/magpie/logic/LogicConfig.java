@@ -71,6 +71,8 @@ import java.util.Objects;
  * @param messageChanges     the edit window and the reaction bound ({@code logic.edit-window},
  *                           {@code logic.max-reaction-emoji}); default {@link MessageChangeSettings#DEFAULTS}
  * @param hooks              the operator's webhooks ({@code hooks.*}); logic calls the before-send ones; default none
+ * @param mediaUploads       uploads per user across the cluster ({@code media.uploads-per-minute},
+ *                           {@code media.upload-bytes-per-hour}); default {@link MediaUploadLimits#DEFAULTS}
  */
 public record LogicConfig(
         String kafkaBootstrap,
@@ -109,7 +111,8 @@ public record LogicConfig(
         MediaConfig media,
         MessageChangeSettings messageChanges,
 
-        WebhookConfig hooks) {
+        WebhookConfig hooks,
+        MediaUploadLimits mediaUploads) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -147,6 +150,7 @@ public record LogicConfig(
         rateLimits = Objects.requireNonNullElse(rateLimits, SendRateLimits.DEFAULTS);
         messageChanges = Objects.requireNonNullElse(messageChanges, MessageChangeSettings.DEFAULTS);
         hooks = Objects.requireNonNullElse(hooks, WebhookConfig.DISABLED);
+        mediaUploads = Objects.requireNonNullElse(mediaUploads, MediaUploadLimits.DEFAULTS);
         range("logic.max-poll-records", maxPollRecords, 1, 10_000);
         batchLinger = range("LogicConfig.batchLinger (set in code, no YAML key)",
                 batchLinger, Duration.ZERO, Duration.ofSeconds(1));
@@ -217,7 +221,7 @@ public record LogicConfig(
                 + ", webLsbUrl=" + webLsbUrl + ", content=" + content + ", wordFilter=" + wordFilter
                 + ", rateLimits=" + rateLimits + ", broadcastRate=" + broadcastRate + ", media=" + media
 
-                + ", messageChanges=" + messageChanges + ", hooks=" + hooks + "]";
+                + ", messageChanges=" + messageChanges + ", hooks=" + hooks + ", mediaUploads=" + mediaUploads + "]";
     }
 
     /** A builder with every default set; only the bootstrap servers and the token secret are required. */
@@ -284,6 +288,7 @@ public record LogicConfig(
         private MediaConfig media;
         private MessageChangeSettings messageChanges = MessageChangeSettings.DEFAULTS;
         private WebhookConfig hooks = WebhookConfig.DISABLED;
+        private MediaUploadLimits mediaUploads = MediaUploadLimits.DEFAULTS;
 
         private Builder(String kafkaBootstrap, byte[] tokenSecret) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -324,6 +329,7 @@ public record LogicConfig(
         public Builder media(MediaConfig v) { this.media = v; return this; }
         public Builder messageChanges(MessageChangeSettings v) { this.messageChanges = v; return this; }
         public Builder hooks(WebhookConfig v) { this.hooks = v; return this; }
+        public Builder mediaUploads(MediaUploadLimits v) { this.mediaUploads = v; return this; }
 
         public LogicConfig build() {
             return new LogicConfig(kafkaBootstrap, topicPrefix, consumerGroup, maxPollRecords, batchLinger,
@@ -332,7 +338,7 @@ public record LogicConfig(
                     pushAckTimeout, maxGroupMembers, largeGroupThreshold, groupIdSegmentStep, syncVersionWindow,
                     queriesPerPoll, queryBacklog, tls, writeIdleTimeout, sessions, recallWindow, presence,
                     cors, webLsbUrl, content, wordFilter, rateLimits, broadcastRate, media,
-                    messageChanges, hooks);
+                    messageChanges, hooks, mediaUploads);
         }
     }
 }

@@ -7,32 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.client.AccountClient;
-import io.magpie.client.ClientConfig;
-import io.magpie.client.Credentials;
 import io.magpie.client.MagpieApiException;
-import io.magpie.client.MagpieClient;
 import io.magpie.client.MediaUrls;
-import io.magpie.client.MessageListener;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.protocol.proto.ConversationType;
 import io.magpie.protocol.proto.MediaInfo;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.MessageType;
-import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.SendAck;
+import io.magpie.server.SdkUsers.SdkUser;
 import io.magpie.testkit.InfrastructureExtension;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -50,22 +43,27 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MediaSdkIT {
 
-    private static final String PASSWORD = "correct horse battery";
+    /** Per user: carol's third file is one too many. */
+    private static final int UPLOADS_PER_MINUTE = 2;
 
     private MagpieNode node;
-    private final List<MagpieClient> clients = new ArrayList<>();
+    private SdkUsers users;
 
     @TempDir
     Path files;
 
     @BeforeAll
     void startNode(Infrastructure infra, TestIsolation isolation) {
-        node = TestNodes.allRoles(infra, isolation, "media-sdk", Map.of());
+        node = TestNodes.allRoles(infra, isolation, "media-sdk", Map.of("media.uploads-per-minute",
+                Integer.toString(UPLOADS_PER_MINUTE)));
+        users = new SdkUsers(node.accountApiPort(), node.lsbPort(), -1);
     }
 
     @AfterAll
     void stopNode() {
-        clients.forEach(MagpieClient::close);
+        if (users != null) {
+            users.close();
+        }
         if (node != null) {
             node.close();
         }
@@ -73,18 +71,18 @@ class MediaSdkIT {
 
     @Test
     void sendImageUploadsAndSendsAndThePeerDownloadsTheSameBytes() throws Exception {
-        User alice = user("alice_media", "alice-phone");
-        User bob = user("bob_media", "bob-phone");
+        SdkUser alice = users.register("alice_media", "alice-phone");
+        SdkUser bob = users.register("bob_media", "bob-phone");
         Path image = files.resolve("sunset.png");
         BufferedImage img = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
         img.createGraphics().fillOval(100, 100, 200, 200);
         ImageIO.write(img, "png", image.toFile());
 
-        SendAck ack = alice.client.sendImage(ConversationType.SINGLE, bob.uid, image).get(30, SECONDS);
+        SendAck ack = alice.client().sendImage(ConversationType.SINGLE, bob.uid(), image).get(30, SECONDS);
 
         assertEquals(1, ack.getSeq());
-        await().atMost(20, SECONDS).until(() -> !bob.received.isEmpty());
-        Message m = bob.received.get(0);
+        await().atMost(20, SECONDS).until(() -> !bob.received().isEmpty());
+        Message m = bob.received().get(0);
         assertEquals(MessageType.IMAGE, m.getContent().getType());
         MediaInfo media = m.getContent().getMedia();
         assertEquals("image/png", media.getMimeType());
@@ -94,8 +92,8 @@ class MediaSdkIT {
         assertEquals("sunset.png", media.getFileName());
         assertEquals(media.getUrl() + "/thumbnail", media.getThumbnailUrl());
 
-        MediaUrls urls = bob.client.mediaUrls(media.getUrl()).get(20, SECONDS);
-        AccountClient api = new AccountClient(config("bob-phone"));
+        MediaUrls urls = bob.client().mediaUrls(media.getUrl()).get(20, SECONDS);
+        AccountClient api = users.accounts("bob-phone");
         assertArrayEquals(Files.readAllBytes(image), api.downloadAsync(urls.original()).get(20, SECONDS));
         assertNotNull(urls.thumbnail());
         assertEquals(320, ImageIO.read(new java.io.ByteArrayInputStream(api.downloadAsync(urls.thumbnail())
@@ -104,54 +102,32 @@ class MediaSdkIT {
 
     @Test
     void sendFileSendsAFileMessageAndAStrangerGetsNoUrl() throws Exception {
-        User carol = user("carol_media", "carol-phone");
-        User dave = user("dave_media", "dave-phone");
-        User eve = user("eve_media", "eve-phone");
+        SdkUser carol = users.register("carol_media", "carol-phone");
+        SdkUser dave = users.register("dave_media", "dave-phone");
+        SdkUser eve = users.register("eve_media", "eve-phone");
         Path doc = files.resolve("minutes.pdf");
         byte[] bytes = new byte[30_000];
         new Random(3).nextBytes(bytes);
         Files.write(doc, bytes);
 
-        carol.client.sendFile(ConversationType.SINGLE, dave.uid, doc).get(30, SECONDS);
+        carol.client().sendFile(ConversationType.SINGLE, dave.uid(), doc).get(30, SECONDS);
 
-        await().atMost(20, SECONDS).until(() -> !dave.received.isEmpty());
-        Message m = dave.received.get(0);
+        await().atMost(20, SECONDS).until(() -> !dave.received().isEmpty());
+        Message m = dave.received().get(0);
         assertEquals(MessageType.FILE, m.getContent().getType());
         assertEquals("application/pdf", m.getContent().getMedia().getMimeType());
         assertEquals("", m.getContent().getMedia().getThumbnailUrl());
         ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> eve.client.mediaUrls(m.getContent().getMedia().getUrl()).get(20, SECONDS));
+                () -> eve.client().mediaUrls(m.getContent().getMedia().getUrl()).get(20, SECONDS));
         assertEquals(403, assertInstanceOf(MagpieApiException.class, refused.getCause()).status());
-    }
 
-    private User user(String name, String device) throws Exception {
-        ClientConfig config = config(device);
-        AccountClient accounts = new AccountClient(config);
-        accounts.register(name, PASSWORD, name);
-        Credentials credentials = accounts.login(name, PASSWORD, device, Platform.ANDROID);
-        MagpieClient client = new MagpieClient(config);
-        clients.add(client);
-        User user = new User(credentials.uid(), client, new CopyOnWriteArrayList<>());
-        client.addListener(new MessageListener() {
-            @Override
-            public void onMessage(Message message) {
-                user.received.add(message);
-            }
-        });
-        client.connect(credentials).get(20, SECONDS);
-        return user;
-    }
-
-    private ClientConfig config(String device) {
-        return ClientConfig.builder()
-                .accountApiUrl("http://127.0.0.1:" + node.accountApiPort())
-                .lsbUrl("http://127.0.0.1:" + node.lsbPort())
-                .deviceId(device)
-                .platform(Platform.ANDROID)
-                .requestTimeout(Duration.ofSeconds(20))
-                .build();
-    }
-
-    private record User(long uid, MagpieClient client, List<Message> received) {
+        carol.client().sendFile(ConversationType.SINGLE, dave.uid(), doc).get(30, SECONDS);
+        ExecutionException third = assertThrows(ExecutionException.class,
+                () -> carol.client().sendFile(ConversationType.SINGLE, dave.uid(), doc).get(30, SECONDS));
+        MagpieApiException limited = assertInstanceOf(MagpieApiException.class, third.getCause());
+        assertEquals(429, limited.status(), "media.uploads-per-minute=" + UPLOADS_PER_MINUTE + " across the cluster");
+        assertEquals("RATE_LIMITED", limited.code());
+        assertTrue(limited.getMessage().contains("(media.uploads-per-minute=2); nothing was stored"),
+                limited.getMessage());
     }
 }

@@ -7,13 +7,13 @@ import io.lettuce.core.api.sync.RedisCommands;
 /**
  * A Lua script run by its SHA-1 ({@code EVALSHA}), loaded on first use and again when Redis answers
  * {@code NOSCRIPT} (it restarted or its script cache was flushed), so the script's text travels once, not with
- * every call. Not thread-safe: one per calling thread.
+ * every call. Thread-safe: callers racing on a reload load the same script.
  */
 final class LuaScript {
 
     private final RedisCommands<String, String> redis;
     private final String source;
-    private String sha;
+    private volatile String sha;
 
     LuaScript(RedisCommands<String, String> redis, String source) {
         this.redis = redis;

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,8 +43,11 @@ public final class MediaRoutes {
     private final BlobStore store;
     private final MediaUrlSigner signer;
     private final long largestUpload;
+    private final UploadLimiter limiter;
 
-    public MediaRoutes(MediaConfig config, MediaService media, BlobStore store, MediaUrlSigner signer) {
+    public MediaRoutes(MediaConfig config, MediaService media, BlobStore store, MediaUrlSigner signer,
+            UploadLimiter limiter) {
+        this.limiter = limiter;
         this.media = media;
         this.store = store;
         this.signer = signer;
@@ -114,6 +118,12 @@ public final class MediaRoutes {
         if (conversationId == null || conversationId.isBlank()) {
             throw ApiException.badRequest("the multipart body has no conversationId field (s_<uid>_<uid> or"
                     + " g_<group id>, the conversation the media will be sent to)");
+        }
+        // after the parse (the size is known only then), before anything is checked, thumbnailed or stored
+        Optional<UploadLimiter.Refusal> refused = limiter.admit(caller, file.size());
+        if (refused.isPresent()) {
+            ctx.header("Retry-After", Long.toString(refused.get().retryAfterSeconds()));
+            throw new ApiException(429, "RATE_LIMITED", refused.get().message());
         }
         MediaObjects.Media m = media.upload(caller, conversationId.strip(), new MediaService.Upload(
                 file.contentType(), file.filename(), file.size(), file.content()));

@@ -14,6 +14,7 @@ import io.magpie.http.CrossOrigin;
 import io.magpie.logic.LogicConfig;
 import io.magpie.logic.ContentLimits;
 import io.magpie.logic.MediaConfig;
+import io.magpie.logic.MediaUploadLimits;
 import io.magpie.logic.MessageChangeSettings;
 import io.magpie.logic.PresenceConfig;
 import io.magpie.logic.SendRateLimits;
@@ -413,6 +414,10 @@ public final class Settings {
                 tree.integer("logic.max-reaction-emoji", MessageChangeSettings.DEFAULTS.maxReactionEmoji())));
         CrossOrigin cors = cors();
         MediaConfig media = media();
+        int uploadsPerMinute = tree.integer("media.uploads-per-minute", MediaUploadLimits.DEFAULTS.perMinute());
+        long uploadBytesPerHour = tree.bytes("media.upload-bytes-per-hour", MediaUploadLimits.DEFAULTS.bytesPerHour());
+        MediaUploadLimits mediaUploads = guard("media", () -> new MediaUploadLimits(uploadsPerMinute,
+                uploadBytesPerHour));
         TokenKeys tokenKeys = tokenKeys();
         byte[] secret = tokenSecret();
         SessionSettings sessions = guard("auth", () -> SessionSettings.defaults().withTokenKeys(tokenKeys)
@@ -428,6 +433,7 @@ public final class Settings {
                 .cors(cors)
                 .webLsbUrl(webLsbUrl)
                 .media(media)
+                .mediaUploads(mediaUploads)
                 .maxPollRecords(maxPollRecords)
                 .tokenTtl(tokenTtl)
                 .pbkdf2Iterations(iterations)
