@@ -21,7 +21,8 @@ final class ImageProbe {
     /**
      * A recognised image.
      *
-     * @param width  0 when no ImageIO reader knows the format (WebP on a stock JDK)
+     * @param width  0 when no ImageIO reader knows the format (every format we sniff has one: PNG, JPEG, GIF, BMP
+     *               in the JDK, WebP from TwelveMonkeys)
      * @param height 0 likewise
      */
     record Image(String mimeType, int width, int height) {

@@ -2,12 +2,14 @@ package io.magpie.logic.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,13 +31,26 @@ class ImageProbeTest {
         }
     }
 
+    /** A 1 x 1 lossy (VP8) and a 1 x 1 lossless (VP8L) WebP, the smallest valid files of each kind. */
+    private static final String LOSSY_WEBP = "UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA";
+    private static final String LOSSLESS_WEBP = "UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==";
+
     @Test
-    void aWebpIsRecognisedWithoutDimensionsAndTextIsNoImage() throws Exception {
-        byte[] webp = "RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1);
-        Path file = Files.write(dir.resolve("x.webp"), webp);
-        ImageProbe.Image image = ImageProbe.probe(file).orElseThrow();
-        assertEquals("image/webp", image.mimeType());
-        assertEquals(false, image.decodable());
+    void aWebpHasItsSizeReadAndDecodesForAThumbnailAndTextIsNoImage() throws Exception {
+        for (String webp : new String[] {LOSSY_WEBP, LOSSLESS_WEBP}) {
+            Path file = Files.write(dir.resolve("x.webp"), Base64.getDecoder().decode(webp));
+            ImageProbe.Image image = ImageProbe.probe(file).orElseThrow();
+            assertEquals("image/webp", image.mimeType());
+            assertTrue(image.decodable(), "a WebP reader is on the class path");
+            assertEquals(1, image.width());
+            assertEquals(1, image.height());
+            Path thumb = dir.resolve("x.thumb");
+            Thumbnailer.Thumbnail t = new Thumbnailer(320).write(file, image, thumb);
+            assertEquals("image/png", t.mimeType());
+            assertEquals(1, ImageIO.read(thumb.toFile()).getWidth(), "never enlarged");
+        }
+        Path broken = Files.write(dir.resolve("b.webp"), "RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1));
+        assertThrows(java.io.IOException.class, () -> ImageProbe.probe(broken), "a WebP signature over a broken header");
 
         assertTrue(ImageProbe.probe(Files.writeString(dir.resolve("t.txt"), "hello")).isEmpty());
         assertNull(ImageProbe.sniff(new byte[0], 0));
