@@ -71,7 +71,7 @@ class DeliveryFaultsIT {
     private static final Map<Role, Integer> TOPOLOGY = Map.of(Role.LOGIC, 2, Role.ROUTER, 1, Role.GATE, 2,
             Role.LSB, 1);
 
-    private static final Duration GATE_PAUSE = Duration.ofSeconds(20);
+    private static final Duration GATE_PAUSE = Duration.ofSeconds(10);
     private static final Duration MYSQL_PAUSE = Duration.ofSeconds(10);
     private static final Duration KAFKA_DOWN = Duration.ofSeconds(10);
     private static final Duration LOGIC_PAUSE_PACE = Duration.ofMillis(300);
@@ -312,14 +312,15 @@ class DeliveryFaultsIT {
             }
             resumedAt = System.nanoTime();
             List<Outcome> outcomes = traffic.finish();
-            Report report = verifier.verify("gate-paused-20s", world, outcomes, List.of(), load.settle()).print();
+            Report report = verifier.verify("gate-paused-" + GATE_PAUSE.toSeconds() + "s", world, outcomes, List.of(),
+                    load.settle()).print();
             long settled = System.nanoTime();
             System.out.println("[delivery-faults] " + victim + " paused (SIGSTOP) for " + GATE_PAUSE.toSeconds()
                     + " s with " + stranded.size() + " of " + world.devices().size() + " devices; during the pause"
                     + " the other gates' devices got " + ackedDuring + " SEND_ACKs and " + deliveredDuring
                     + " deliveries; reconnections of the paused gate's devices: " + stranded.stream()
                     .mapToInt(Device::connectionLosses).sum());
-            printRecovery("gate-paused-20s", traffic, pausedAt, resumedAt, settled);
+            printRecovery("gate-paused-" + GATE_PAUSE.toSeconds() + "s", traffic, pausedAt, resumedAt, settled);
             report.assertHolds(false);
             assertTrue(ackedDuring > 0, "the other gates' users were acknowledged while " + victim + " was stopped");
             assertTrue(deliveredDuring > 0, "the other gates' users got deliveries while " + victim
