@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -67,7 +69,7 @@ public final class MediaObjects {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT media_id, uploader_uid, conversation_id, mime_type,"
                      + " size_bytes, width, height, file_name, blob_key, thumb_key, created_at FROM media_object"
-                     + " WHERE media_id = ?")) {
+                     + " WHERE media_id = ? AND deleted_at IS NULL")) {
             ps.setString(1, mediaId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -79,6 +81,58 @@ public final class MediaObjects {
             }
         } catch (SQLException e) {
             throw SqlErrors.translate("reading media " + mediaId, e);
+        }
+    }
+
+    /**
+     * Marks media {@code mediaId} deleted on {@code connection} (the transaction that recalls its message), if it
+     * was uploaded by {@code uploaderUid} for {@code conversationId}: {@link #find} no longer sees it.
+     *
+     * @return whether a row was marked
+     */
+    public static boolean markDeleted(Connection connection, String mediaId, String conversationId, long uploaderUid,
+            long at) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE media_object SET deleted_at = ? WHERE"
+                + " media_id = ? AND conversation_id = ? AND uploader_uid = ? AND deleted_at IS NULL")) {
+            ps.setLong(1, at);
+            ps.setString(2, mediaId);
+            ps.setString(3, conversationId);
+            ps.setLong(4, uploaderUid);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /** A deleted media's blobs, to purge; {@code thumbKey} null when there is none. */
+    public record Deleted(String mediaId, String blobKey, String thumbKey) {
+    }
+
+    /** Up to {@code limit} deleted media, the oldest deletions first. */
+    public List<Deleted> deleted(int limit) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT media_id, blob_key, thumb_key FROM media_object"
+                     + " WHERE deleted_at IS NOT NULL ORDER BY deleted_at LIMIT ?")) {
+            ps.setInt(1, limit);
+            List<Deleted> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Deleted(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqlErrors.translate("reading deleted media to purge", e);
+        }
+    }
+
+    /** Removes the row of a deleted media whose blobs are gone. */
+    public void remove(String mediaId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM media_object WHERE media_id = ?"
+                     + " AND deleted_at IS NOT NULL")) {
+            ps.setString(1, mediaId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.translate("removing the row of purged media " + mediaId, e);
         }
     }
 }

@@ -52,6 +52,15 @@ public final class MessageRecalls {
      */
     public boolean recall(MessageRecord message, byte[] placeholder, long version, List<Rewrite> replies,
             long groupId, long peerUid) {
+        return recall(message, placeholder, version, replies, groupId, peerUid, null);
+    }
+
+    /**
+     * As {@link #recall(MessageRecord, byte[], long, List, long, long)}, and marks the upload {@code mediaId} the
+     * message carries deleted in the same transaction (if its sender uploaded it for this conversation; null: none).
+     */
+    public boolean recall(MessageRecord message, byte[] placeholder, long version, List<Rewrite> replies,
+            long groupId, long peerUid, String mediaId) {
         String what = "recall of message " + message.msgId() + " (seq " + message.seq() + ") of "
                 + message.conversationId();
         return Transactions.run(dataSource, what, connection -> {
@@ -81,6 +90,10 @@ public final class MessageRecalls {
                 }
                 RowVersions.touch(connection, message.conversationId(), newest, groupId, message.senderUid(),
                         peerUid, clock.millis());
+                if (mediaId != null) {
+                    MediaObjects.markDeleted(connection, mediaId, message.conversationId(), message.senderUid(),
+                            clock.millis());
+                }
             }
             return changed > 0;
         });

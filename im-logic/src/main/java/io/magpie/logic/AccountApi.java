@@ -36,6 +36,7 @@ import io.magpie.logic.internal.AccountService;
 import io.magpie.logic.internal.AdminAuth;
 import io.magpie.logic.internal.DeviceSessionService;
 import io.magpie.logic.internal.LoginLimiter;
+import io.magpie.logic.internal.MediaPurger;
 import io.magpie.logic.internal.MediaRoutes;
 import io.magpie.logic.internal.MediaService;
 import io.magpie.logic.internal.MediaUrlSigner;
@@ -123,6 +124,7 @@ public final class AccountApi implements AutoCloseable {
     private final MediaConfig mediaConfig;
     private final BlobStore blobs;
     private final MediaRoutes mediaRoutes;
+    private final MediaPurger mediaPurger;
     private final BooleanSupplier live;
     private final BooleanSupplier ready;
     private final ObjectMapper json = new ObjectMapper()
@@ -203,6 +205,7 @@ public final class AccountApi implements AutoCloseable {
         try {
             byte[] urlKey = mediaConfig.urlSecret() != null ? mediaConfig.urlSecret()
                     : MediaUrlSigner.derivedKey(config.tokenSecret());
+            this.mediaPurger = new MediaPurger(new MediaObjects(dataSource), blobs);
             this.mediaRoutes = new MediaRoutes(mediaConfig, new MediaService(mediaConfig, blobs, new MediaObjects(dataSource), groups,
                     clock), blobs, new MediaUrlSigner(urlKey, clock, mediaConfig.urlTtl()),
                     sessionInfra.uploadLimiter(config.mediaUploads(), clock));
@@ -293,6 +296,7 @@ public final class AccountApi implements AutoCloseable {
         if (app != null) {
             throw new IllegalStateException("account API already started on port " + app.port());
         }
+        mediaPurger.start();
         Javalin javalin = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
@@ -375,6 +379,7 @@ public final class AccountApi implements AutoCloseable {
         if (broadcasts != null) {
             broadcasts.close();
         }
+        mediaPurger.close();
         blobs.close();
     }
 

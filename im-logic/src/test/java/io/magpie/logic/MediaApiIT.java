@@ -12,10 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.magpie.das.Account;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.Database;
+import io.magpie.das.MediaObjects;
 import io.magpie.das.MysqlConfig;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.http.RawHttp;
+import io.magpie.logic.internal.MediaPurger;
+import io.magpie.logic.media.LocalBlobStore;
 import io.magpie.protocol.ConversationIds;
 import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.auth.TokenCodec;
@@ -134,6 +137,38 @@ class MediaApiIT {
         BufferedImage t = ImageIO.read(new ByteArrayInputStream(thumb.body()));
         assertEquals(320, t.getWidth(), "the longer edge is media.thumbnail-edge");
         assertEquals(160, t.getHeight(), "the aspect ratio is kept");
+    }
+
+    @Test
+    void mediaMarkedDeletedByARecallIsGoneAtOnceEvenThroughSignedUrlsAndItsBytesArePurged() throws Exception {
+        long alice = account();
+        long bob = account();
+        String conversation = ConversationIds.single(alice, bob);
+        String id = json(upload(alice, conversation, "gone.png", "image/png", png(64, 64))).get("mediaId").asText();
+        JsonNode signed = json(client.send("GET", "/v1/media/" + id + "/url", token(bob), null));
+        assertEquals(200, download(signed.get("url").asText(), null).statusCode());
+        long blobs = blobFiles();
+
+        try (java.sql.Connection c = database.dataSource().getConnection()) {
+            assertFalse(MediaObjects.markDeleted(c, id, conversation, bob, CLOCK.millis()), "only the uploader's");
+            assertTrue(MediaObjects.markDeleted(c, id, conversation, alice, CLOCK.millis()));
+        }
+
+        assertError(client.send("GET", "/v1/media/" + id + "/url", token(bob), null), 404, "NOT_FOUND", "");
+        assertEquals(404, download(signed.get("url").asText(), null).statusCode(), "a URL signed before");
+        assertEquals(404, download(signed.get("thumbnailUrl").asText(), null).statusCode());
+        assertEquals(1, new MediaPurger(new MediaObjects(database.dataSource()),
+                new LocalBlobStore(mediaDir)).purgeOnce());
+        assertEquals(blobs - 2, blobFiles(), "the original and the thumbnail deleted");
+        assertTrue(new MediaObjects(database.dataSource()).deleted(10).stream().noneMatch(d -> d.mediaId().equals(id)),
+                "the row went with them");
+    }
+
+    private long blobFiles() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(mediaDir)) {
+            return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("up-")
+                    && !f.getFileName().toString().startsWith("th-")).count();
+        }
     }
 
     @Test

@@ -98,6 +98,16 @@ class MediaSdkIT {
         assertNotNull(urls.thumbnail());
         assertEquals(320, ImageIO.read(new java.io.ByteArrayInputStream(api.downloadAsync(urls.thumbnail())
                 .get(20, SECONDS))).getWidth());
+
+        alice.client().recall(m.getConversationId(), m.getSeq()).get(20, SECONDS);
+        ExecutionException gone = assertThrows(ExecutionException.class,
+                () -> bob.client().mediaUrls(media.getUrl()).get(20, SECONDS));
+        assertEquals(404, assertInstanceOf(MagpieApiException.class, gone.getCause()).status(),
+                "a recalled message's upload goes with it");
+        ExecutionException signedBefore = assertThrows(ExecutionException.class,
+                () -> api.downloadAsync(urls.original()).get(20, SECONDS));
+        assertEquals(404, assertInstanceOf(MagpieApiException.class, signedBefore.getCause()).status(),
+                "even through a URL signed before the recall");
     }
 
     @Test

@@ -38,6 +38,10 @@ public final class RecallProcessor {
     private static final Logger log = LoggerFactory.getLogger(RecallProcessor.class);
 
     private final MessageRepository messages;
+    /** A stable reference to an upload of this server (docs/PROTOCOL.md §1.3). */
+    private static final java.util.regex.Pattern UPLOAD_URL = java.util.regex.Pattern.compile(
+            "/v1/media/([A-Za-z0-9_-]{1,32})");
+
     private final MessageRecalls recalls;
     private final GroupRepository groups;
     private final IdGenerator versions;
@@ -118,7 +122,8 @@ public final class RecallProcessor {
         byte[] placeholder = Placeholders.content(message.msgType());
         List<MessageRecalls.Rewrite> replies = repliesTo(message);
         if (!recalls.recall(message, placeholder, version, replies, groupId,
-                groupId > 0 ? 0 : ((ConversationRef.Single) r.conversation()).peerOf(message.senderUid()))) {
+                groupId > 0 ? 0 : ((ConversationRef.Single) r.conversation()).peerOf(message.senderUid()),
+                uploadOf(message))) {
             // recalled meanwhile by another request: answer with what is stored
             return List.of(ack(r, messages.findRange(conversationId, r.seq(), r.seq(), 1).get(0).version()));
         }
@@ -164,7 +169,7 @@ public final class RecallProcessor {
         }
         long version = versions.nextId();
         if (!recalls.recall(message, Placeholders.content(message.msgType()), version, repliesTo(message), groupId,
-                peer)) {
+                peer, uploadOf(message))) {
             return List.of(); // recalled meanwhile
         }
         LogIdentity.conversation(log.atInfo(), conversationId).log("[conversation {}] the operator deleted message {}"
@@ -172,6 +177,24 @@ public final class RecallProcessor {
         return List.of(PushTaskFactory.notice(Notice.newBuilder().setType(NoticeType.NOTICE_RECALLED)
                 .setConversationId(conversationId).setSeq(seq).setUid(0).setVersion(version)
                 .setMsgId(message.msgId()).setSenderUid(message.senderUid()).build(), members, null));
+    }
+
+    /**
+     * The media id of the upload {@code message} carries ({@code MediaInfo.url} = {@code /v1/media/<id>}, §1.3), to
+     * delete with it; null for none, an external URL, or content that does not parse (the recall goes ahead).
+     */
+    static String uploadOf(MessageRecord message) {
+        MessageContent content;
+        try {
+            content = MessageContent.parseFrom(message.content());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return null;
+        }
+        if (!content.hasMedia()) {
+            return null;
+        }
+        java.util.regex.Matcher m = UPLOAD_URL.matcher(content.getMedia().getUrl());
+        return m.matches() ? m.group(1) : null;
     }
 
     /**
