@@ -49,7 +49,7 @@ class SchemaIT {
             Map.entry("group_join_request", List.of("group_id", "uid", "message", "created_at")),
             Map.entry("id_segment", List.of("biz_tag", "max_id", "step", "updated_at")),
             Map.entry("media_object", List.of("media_id", "uploader_uid", "conversation_id", "mime_type", "size_bytes",
-                    "width", "height", "file_name", "blob_key", "thumb_key", "created_at")));
+                    "width", "height", "file_name", "blob_key", "thumb_key", "created_at", "deleted_at")));
 
     @Test
     void migrationsCreateEveryTableOfTheStorageModel(Infrastructure infra) throws SQLException {
