@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium, Screenshots, SCREENSHOT_DIR, skipReason } from './lib/browser.mjs';
 import { ChatPage, LONG } from './lib/chat-page.mjs';
 import { startDistServer } from './lib/dist-server.mjs';
+import { makePng } from './lib/png.mjs';
 import { TerminalChat } from './lib/terminal-chat.mjs';
 
 const JAR = process.env.MAGPIE_JAR ?? resolve(fileURLToPath(new URL('../../im-server/target/magpie.jar', import.meta.url)));
@@ -341,4 +342,56 @@ describe('the web chat page in Chromium', { skip: skipReason() }, () => {
     await alice.page.keyboard.press('Escape');
     await bob.shot('peer-status-text');
   });
+
+  step('rich messages: a photo, a reply, a reaction and an edit seen on the other page; a mention\'s "@" until read',
+    async () => {
+      // bob has alice's chat open (the step above); alice opens hers with bob
+      await alice.open('bob');
+      await alice.attach('stripe.png', 'image/png', makePng(96, 48));
+      const photo = alice.page.locator('[data-testid="message"][data-type="IMAGE"][data-mine="true"][data-state="ACKED"]');
+      await photo.first().waitFor({ timeout: LONG });
+      const seq = await photo.first().getAttribute('data-seq');
+      await alice.waitForImage(seq);
+      await bob.waitForImage(seq);
+      const notes = Buffer.from('Stripes: one blue, one white.\n');
+      await alice.attach('notes.txt', 'text/plain', notes);
+      const file = bob.page.locator('[data-testid="message"][data-type="FILE"] [data-testid="file-link"]', { hasText: 'notes.txt' });
+      await file.and(bob.page.locator('[href*="sig="]')).waitFor({ timeout: LONG });
+      const download = await fetch(new URL(await file.getAttribute('href'), webUrl));
+      assert.equal(download.status, 200);
+      assert.deepEqual(Buffer.from(await download.arrayBuffer()), notes, 'the signed link downloads the file');
+
+      const answer = 'What a nice stripe!';
+      await bob.replyTo(seq, answer);
+      await alice.waitForMessage(answer);
+      const quote = alice.message(answer).getByTestId('reply-quote');
+      assert.equal(await quote.getAttribute('data-quoted-seq'), seq);
+      assert.equal(await quote.getByTestId('reply-quote-text').innerText(), '[photo]');
+
+      await alice.react(answer, '👍');
+      await bob.reactionChip(answer, '👍').and(bob.page.locator('[data-count="1"][aria-pressed="false"]'))
+        .waitFor({ timeout: LONG });
+      assert.equal(await alice.reactionChip(answer, '👍').getAttribute('aria-pressed'), 'true');
+
+      const better = 'What a lovely stripe!';
+      await bob.edit(answer, better);
+      await alice.message(better).getByTestId('edited-mark').waitFor({ timeout: LONG });
+      assert.equal(await alice.countMessage(answer), 0, 'the old text is gone');
+      assert.equal(await alice.reactionChip(better, '👍').getAttribute('data-count'), '1', 'the reaction stays');
+      await alice.shot('photo-reply-reaction-edit');
+      await bob.shot('photo-reply-reaction-edit');
+
+      // a mention in the group while bob looks at another conversation: "@" on its row until he reads it
+      await alice.open('Trio and Dave');
+      await alice.member('bob').waitFor({ state: 'attached', timeout: LONG }); // the members whom "@name" can name
+      const mention = '@bob have a look at the stripe';
+      await alice.send(mention);
+      assert.equal(await alice.message(mention).getByTestId('mention').innerText(), '@bob');
+      await bob.mentionBadge('Trio and Dave').waitFor({ timeout: LONG });
+      await bob.shot('mention-badge');
+      await bob.open('Trio and Dave');
+      await bob.message(mention).and(bob.page.locator('[data-mentions-me="true"]')).waitFor({ timeout: LONG });
+      await bob.mentionBadge('Trio and Dave').waitFor({ state: 'detached', timeout: LONG });
+      await bob.shot('mention-read');
+    });
 });

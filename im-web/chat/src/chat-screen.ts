@@ -226,7 +226,9 @@ export class ChatScreen {
     this.view?.onMessage(m);
     if (m.senderUid !== this.client.uid && m.conversationId !== this.view?.ref.conversationId && m.type !== 'SYSTEM') {
       const nameOf = (uid: string) => this.directory.userName(uid);
-      this.announcer.textContent = `New message from ${this.directory.userName(m.senderUid)}: ${preview(m, nameOf, this.client.uid)}`;
+      const from = this.directory.userName(m.senderUid);
+      this.announcer.textContent = m.mentionsMe ? `${from} mentioned you: ${preview(m, nameOf, this.client.uid)}`
+        : `New message from ${from}: ${preview(m, nameOf, this.client.uid)}`;
     }
   }
 

@@ -4,8 +4,8 @@ import { h, replaceChildren } from './dom';
 import { preview, shortTime } from './format';
 
 /**
- * The list of conversations: a link per conversation (its name, the last message, when, the unread count),
- * pinned first, then newest first, as the SDK sorts them; pinned and muted ones carry a mark. Links go to
+ * The list of conversations: a link per conversation (its name, the last message, when, the unread count, an
+ * "@" while a message mentioning you is unread), pinned first, then newest first, as the SDK sorts them; pinned and muted ones carry a mark. Links go to
  * #/c/<conversation id>, so the open conversation survives a reload and the browser's back button works.
  */
 export class ConversationList {
@@ -63,6 +63,7 @@ export class ConversationList {
           'data-unread': c.unreadCount,
           'data-pinned': String(pinned),
           'data-muted': String(c.muted),
+          'data-mentioned': String(c.mentioned === true),
         },
         h(
           'span',
@@ -80,6 +81,11 @@ export class ConversationList {
           { class: 'conversation-bottom' },
           h('span', { class: 'conversation-preview', 'data-testid': 'conversation-preview' },
             last ? preview(last, nameOf, this.myUid) : 'No messages yet'),
+          // "@me" until read (PROTOCOL §9.20): shown even when muted, a mention is for you
+          c.mentioned
+            ? h('span', { class: 'badge mention-badge', 'data-testid': 'mention-badge', 'aria-label': 'you were mentioned',
+              title: 'You were mentioned' }, '@')
+            : null,
           unread
             ? h('span', { class: 'badge' + (c.muted ? ' quiet' : ''), 'data-testid': 'unread-count', 'aria-label': `${c.unreadCount} unread` },
                 String(c.unreadCount))

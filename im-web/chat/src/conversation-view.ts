@@ -1,11 +1,15 @@
-import type { MagpieClient, MagpieError, Message, Outgoing } from '@magpie/sdk';
+import type { MagpieClient, MagpieError, MediaSendOptions, Message, Outgoing, SendOptions } from '@magpie/sdk';
 import { pendingText, round2, type GroupsApi } from './client-api';
+import { ComposerContext, type ComposerMode } from './composer-context';
 import type { ConversationRef } from './conversation-id';
 import type { Directory } from './directory';
 import { h, replaceChildren } from './dom';
-import { describeGroupEvent, RECALLED_TEXT, shortTime } from './format';
+import { describeGroupEvent, RECALLED_TEXT, shortTime, typeLabel } from './format';
 import { GroupPanel, MEMBERSHIP_SENTENCE, type Membership } from './group-panel';
 import { describePresence, type PresenceBook } from './presence';
+import {
+  mediaBlock, quoteBlock, reactionChips, reactionPicker, textWithMentions, type PartsContext,
+} from './rich-message';
 
 const PAGE = 30;
 /** A typing indicator without a new TYPING goes away after this long (the SDK sends one per 3 s). */
@@ -14,9 +18,16 @@ const TYPING_SHOWN_MS = 5000;
 /** The gate's refusals of RECALL / DELETE / CLEAR in the page's words; anything else keeps the SDK's message. */
 const REFUSALS: Record<string, string> = {
   RECALL_WINDOW_PASSED: 'Too late to recall: the time allowed for recalling this message has passed.',
+  EDIT_WINDOW_PASSED: 'Too late to edit: the time allowed for editing this message has passed.',
+  REACTION_LIMIT: 'This message has as many different reactions as it can take: pick one of those.',
+  MENTION_ALL_NOT_ALLOWED: 'Only the group’s owner and admins may mention everyone (@all).',
+  CONTENT_REJECTED: 'The message contains a word that is not allowed here.',
   FORBIDDEN: 'You may not do that with this message.',
   NOT_FOUND: 'That message no longer exists.',
 };
+
+/** Types whose text (or caption) their sender may edit from this page. */
+const EDITABLE = new Set<Message['type']>(['TEXT', 'EMOJI', 'IMAGE', 'FILE']);
 
 function plainError(e: unknown): string {
   const error = e as MagpieError;
@@ -60,6 +71,11 @@ export class ConversationView {
   private readonly sendButton: HTMLButtonElement;
   private readonly closedNote: HTMLElement;
   private readonly groupPanel: GroupPanel | undefined;
+  private readonly context: ComposerContext;
+  private readonly attachInput: HTMLInputElement;
+  private readonly attachButton: HTMLButtonElement;
+  /** What the rich parts of a message (quote, media, mentions, reactions) need from this view. */
+  private readonly parts: PartsContext;
 
   constructor(
     private readonly client: MagpieClient,
@@ -80,13 +96,27 @@ export class ConversationView {
       onkeydown: (e: Event) => this.onKey(e as KeyboardEvent),
       // the SDK throttles TYPING to one per 3 s per conversation
       oninput: () => this.input.value.trim() && round2(this.client).sendTyping(this.ref.conversationId) });
+    this.attachInput = h('input', { type: 'file', class: 'visually-hidden', id: 'composer-attach', multiple: true,
+      tabindex: -1, 'aria-hidden': 'true', 'data-testid': 'attach-input', onchange: () => this.attachChosen() });
+    this.attachButton = h('button', { type: 'button', class: 'secondary attach', 'data-testid': 'attach-button',
+      title: 'Attach a photo or file: it is uploaded and sent at once (the typed text goes along as its caption)',
+      onclick: () => this.attachInput.click() }, 'Attach');
     const form = h('form', { class: 'composer', 'data-testid': 'composer', onsubmit: (e: Event) => {
       e.preventDefault();
       this.sendTyped();
     } },
       h('label', { for: 'composer-input', class: 'visually-hidden' }, 'Message'),
+      this.attachButton, this.attachInput,
       this.input,
       this.sendButton = h('button', { type: 'submit', 'data-testid': 'send-button' }, 'Send'));
+    this.context = new ComposerContext((was) => this.contextCancelled(was));
+    this.parts = {
+      client,
+      nameOf: (uid) => this.senderName(uid),
+      userName: (uid) => this.directory.userName(uid),
+      showQuoted: (seq) => this.showQuoted(seq),
+      react: (m, emoji) => this.react(m, emoji),
+    };
     this.closedNote = h('p', { class: 'composer-closed', role: 'status', 'data-testid': 'composer-closed' });
     this.closedNote.hidden = true;
     const scroller = h('div', { class: 'message-scroller', 'data-testid': 'message-scroller',
@@ -130,7 +160,8 @@ export class ConversationView {
         h('div', { class: 'conversation-heading' }, this.title, this.subtitle),
         h('div', { class: 'conversation-actions', role: 'group', 'aria-label': 'Conversation settings' },
           membersButton, this.pinButton, this.muteButton, clearButton)),
-      this.groupPanel?.element, this.confirmBar, this.actionError, scroller, this.typing, this.closedNote, form);
+      this.groupPanel?.element, this.confirmBar, this.actionError, scroller, this.typing, this.closedNote,
+      this.context.element, form);
     this.renderTitle();
     this.offPresence = presence.onChange((p) => {
       if (p.uid === this.peerUid()) {
@@ -375,17 +406,148 @@ export class ConversationView {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       this.sendTyped();
+    } else if (e.key === 'Escape' && this.context.mode) {
+      e.preventDefault();
+      this.context.cancel();
     }
   }
 
   private sendTyped(): void {
     const text = this.input.value.trim();
+    const mode = this.context.mode;
+    if (mode?.kind === 'edit') {
+      if (!text && (mode.message.type === 'TEXT' || mode.message.type === 'EMOJI')) {
+        return;
+      }
+      this.input.value = '';
+      this.context.clear();
+      this.saveEdit(mode.message, text);
+      this.input.focus();
+      return;
+    }
     if (!text) {
       return;
     }
     this.input.value = '';
-    this.send(text);
+    const options = this.sendOptions(text);
+    this.context.clear();
+    this.send(text, undefined, options);
     this.input.focus();
+  }
+
+  /**
+   * The reply of the composer's context and, in a group, the members the text mentions: "@name" of a member (by
+   * user name, any case) and "@all" (the server refuses it from members who are not admins).
+   */
+  private sendOptions(text: string): SendOptions {
+    const options: SendOptions = {};
+    const mode = this.context.mode;
+    if (mode?.kind === 'reply') {
+      options.replyTo = mode.message.seq;
+    }
+    if (this.ref.type !== 'GROUP' || !text.includes('@')) {
+      return options;
+    }
+    const byName = new Map((this.groupPanel?.memberUids() ?? []).filter((uid) => uid !== this.client.uid)
+      .map((uid) => [this.directory.userName(uid).toLowerCase(), uid]));
+    const uids = new Set<string>();
+    for (const match of text.matchAll(/(?:^|[^\w@])@([\w.-]+)/gu)) {
+      const name = match[1]!.replace(/[.-]+$/, '').toLowerCase();
+      if (name === 'all') {
+        options.mentionAll = true;
+      } else if (byName.has(name)) {
+        uids.add(byName.get(name)!);
+      }
+    }
+    if (uids.size > 0) {
+      options.mentionedUids = [...uids];
+    }
+    return options;
+  }
+
+  private contextCancelled(was: ComposerMode): void {
+    if (was.kind === 'edit') {
+      this.input.value = ''; // the text being edited was put there
+    }
+    this.input.focus();
+  }
+
+  /** The composer's next Send replies to m. */
+  private startReply(m: Message): void {
+    this.context.reply(m, this.senderName(m.senderUid));
+    this.input.focus();
+  }
+
+  /** The composer holds m's text; its next Send saves the edit. */
+  private startEdit(m: Message): void {
+    this.context.edit(m);
+    this.input.value = m.text;
+    this.input.focus();
+  }
+
+  private saveEdit(m: Message, text: string): void {
+    const li = this.bySeq.get(m.seq.toString());
+    if (li) {
+      this.rowError(li, '');
+    }
+    this.client.edit(this.ref.conversationId, m.seq, text)
+      .catch((e: unknown) => li && this.rowError(li, `Could not edit: ${plainError(e)}`));
+  }
+
+  private react(m: Message, emoji: string | null): void {
+    const li = this.bySeq.get(m.seq.toString());
+    if (li) {
+      this.rowError(li, '');
+    }
+    const done = emoji === null ? this.client.unreact(this.ref.conversationId, m.seq)
+      : this.client.react(this.ref.conversationId, m.seq, emoji);
+    done.catch((e: unknown) => li && this.rowError(li, `Could not react: ${plainError(e)}`));
+  }
+
+  /** Scrolls to a quoted message and highlights it for a moment (when it is loaded). */
+  private showQuoted(seq: bigint): void {
+    const li = this.bySeq.get(seq.toString());
+    if (!li || li.hidden) {
+      this.actionError.textContent = 'The quoted message is not loaded: load older messages to see it.';
+      return;
+    }
+    li.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    li.classList.remove('flash');
+    void li.offsetWidth; // restart the animation
+    li.classList.add('flash');
+  }
+
+  /** Files chosen with the attach button: each uploaded and sent (an image as IMAGE, anything else as FILE). */
+  private attachChosen(): void {
+    const files = [...(this.attachInput.files ?? [])];
+    this.attachInput.value = '';
+    if (files.length === 0) {
+      return;
+    }
+    // the typed text goes along as the (first) file's caption
+    const caption = this.input.value.trim();
+    this.input.value = '';
+    const options = this.sendOptions(caption);
+    this.context.clear();
+    files.forEach((file, i) => this.sendUpload(file, { ...options, ...(i === 0 && caption ? { caption } : {}) }));
+    this.input.focus();
+  }
+
+  private sendUpload(file: File, options: MediaSendOptions, replacing?: HTMLLIElement): void {
+    const target = this.ref.type === 'GROUP' ? { group: this.ref.targetId } : { user: this.ref.targetId };
+    const image = file.type.startsWith('image/');
+    const out = image ? this.client.sendImage(target, file, options) : this.client.sendFile(target, file, options);
+    const label = options.caption || file.name;
+    const li = this.pendingRow(label, out.clientMsgId, replacing, 'Uploading…', 'UPLOADING');
+    this.pending.set(out.clientMsgId, li);
+    this.scrollToBottom();
+    out.ack.then(
+      (m) => this.acknowledged(out.clientMsgId, m),
+      (e: unknown) => {
+        this.pending.delete(out.clientMsgId);
+        this.showFailed(li, label, e, () => this.sendUpload(file, options, li));
+      },
+    );
   }
 
   /** Whether you can write here: a left, removed or dismissed group closes the composer with a sentence why. */
@@ -393,6 +555,10 @@ export class ConversationView {
     const closed = m !== 'MEMBER';
     this.input.disabled = closed;
     this.sendButton.disabled = closed;
+    this.attachButton.disabled = closed;
+    if (closed) {
+      this.context.clear();
+    }
     this.input.placeholder = closed ? 'You cannot write here' : 'Write a message…';
     this.closedNote.hidden = !closed;
     this.closedNote.textContent = closed ? MEMBERSHIP_SENTENCE[m] : '';
@@ -421,13 +587,15 @@ export class ConversationView {
     }
   }
 
-  private send(text: string, replacing?: HTMLLIElement): void {
+  private send(text: string, replacing?: HTMLLIElement, options: SendOptions = {}): void {
     const target = this.ref.type === 'GROUP' ? { group: this.ref.targetId } : { user: this.ref.targetId };
+    const retry = (row: HTMLLIElement) => () => this.send(text, row, options);
     let out: Outgoing;
     try {
-      out = this.client.sendText(target, text);
+      out = this.client.sendText(target, text, options);
     } catch (e) {
-      this.showFailed(this.pendingRow(text, 'local-' + Date.now(), replacing), text, e);
+      const row = this.pendingRow(text, 'local-' + Date.now(), replacing);
+      this.showFailed(row, text, e, retry(row));
       return;
     }
     const li = this.pendingRow(text, out.clientMsgId, replacing);
@@ -437,16 +605,17 @@ export class ConversationView {
       (m) => this.acknowledged(out.clientMsgId, m),
       (e: unknown) => {
         this.pending.delete(out.clientMsgId);
-        this.showFailed(li, text, e);
+        this.showFailed(li, text, e, retry(li));
       },
     );
   }
 
-  private pendingRow(text: string, clientMsgId: string, replacing?: HTMLLIElement): HTMLLIElement {
+  private pendingRow(text: string, clientMsgId: string, replacing?: HTMLLIElement, stateText = 'Sending…',
+                     state = 'SENDING'): HTMLLIElement {
     const li = h('li', { class: 'message mine', 'data-testid': 'message', 'data-mine': 'true',
-      'data-state': 'SENDING', 'data-client-msg-id': clientMsgId },
+      'data-state': state, 'data-client-msg-id': clientMsgId },
       h('div', { class: 'bubble' }, h('p', { class: 'text', 'data-testid': 'message-text' }, text)),
-      h('div', { class: 'meta' }, h('span', { class: 'state', 'data-testid': 'message-state' }, 'Sending…')));
+      h('div', { class: 'meta' }, h('span', { class: 'state', 'data-testid': 'message-state' }, stateText)));
     if (replacing) {
       replacing.replaceWith(li);
     } else {
@@ -455,13 +624,13 @@ export class ConversationView {
     return li;
   }
 
-  private showFailed(li: HTMLLIElement, text: string, e: unknown): void {
+  private showFailed(li: HTMLLIElement, text: string, e: unknown, retry: () => void = () => this.send(text, li)): void {
     li.dataset.state = 'FAILED';
-    const reason = (e as Error)?.message ?? String(e);
+    const reason = plainError(e);
     const state = li.querySelector('.state')!;
     replaceChildren(state as HTMLElement, h('span', { class: 'failed', title: reason }, 'Not sent. '),
       h('button', { type: 'button', class: 'link', 'data-testid': 'retry-button',
-        'aria-label': `Retry sending “${text.slice(0, 40)}”`, onclick: () => this.send(text, li) }, 'Retry'));
+        'aria-label': `Retry sending “${text.slice(0, 40)}”`, onclick: retry }, 'Retry'));
   }
 
   private acknowledged(clientMsgId: string, m: Message): void {
@@ -531,27 +700,60 @@ export class ConversationView {
       return li;
     }
     const mine = m.senderUid === this.client.uid;
-    const text = m.status === 'RECALLED' ? RECALLED_TEXT : m.status === 'DELETED' ? 'Deleted'
-      : m.type === 'TEXT' || m.type === 'EMOJI' ? m.text : `[${m.type.toLowerCase()}] ${m.text}`;
+    const normal = m.status === 'NORMAL';
+    const media = normal ? mediaBlock(m, this.parts) : null;
+    const gone = m.status === 'RECALLED' ? RECALLED_TEXT : m.status === 'DELETED' ? 'Deleted' : undefined;
+    const textParts = gone !== undefined ? [gone]
+      : m.type === 'TEXT' || m.type === 'EMOJI' || media ? textWithMentions(m, this.parts)
+        : [`[${typeLabel(m.type)}] `, ...textWithMentions(m, this.parts)];
+    const textLine = h('p', { class: 'text', 'data-testid': 'message-text' }, ...textParts);
+    textLine.hidden = media !== null && !m.text; // an image or file without a caption
     const showSender = !mine && this.ref.type === 'GROUP';
     const seq = m.seq;
-    const short = m.text.length > 30 ? m.text.slice(0, 30) + '…' : m.text;
-    const li: HTMLLIElement = h('li', { class: 'message' + (mine ? ' mine' : '') + (m.status !== 'NORMAL' ? ' gone' : ''),
+    const label = m.text || m.media?.fileName || m.type.toLowerCase();
+    const short = label.length > 30 ? label.slice(0, 30) + '…' : label;
+    const edited = normal && m.editedAt > 0;
+    const picker = normal ? reactionPicker(m, this.parts, () => {
+      picker!.hidden = true;
+      reactButton?.setAttribute('aria-expanded', 'false');
+    }) : null;
+    const reactButton = picker ? h('button', { type: 'button', class: 'link', 'data-testid': 'react-button',
+      'aria-expanded': 'false', 'aria-label': `React to “${short}”`, onclick: () => {
+        picker.hidden = !picker.hidden;
+        reactButton!.setAttribute('aria-expanded', String(!picker.hidden));
+        if (!picker.hidden) {
+          picker.querySelector<HTMLButtonElement>('button')!.focus();
+        }
+      } }, 'React') : null;
+    const li: HTMLLIElement = h('li', { class: 'message' + (mine ? ' mine' : '') + (normal ? '' : ' gone')
+        + (normal && m.mentionsMe ? ' mentions-me' : ''),
       'data-testid': 'message', 'data-seq': seq.toString(), 'data-msg-id': m.msgId, 'data-mine': String(mine),
-      'data-sender-uid': m.senderUid, 'data-state': mine ? 'ACKED' : 'RECEIVED', 'data-status': m.status },
+      'data-sender-uid': m.senderUid, 'data-state': mine ? 'ACKED' : 'RECEIVED', 'data-status': m.status,
+      'data-type': m.type, 'data-version': m.version, 'data-edited': String(edited),
+      'data-mentions-me': String(normal && m.mentionsMe) },
       showSender ? h('span', { class: 'sender', 'data-testid': 'message-sender' }, this.senderName(m.senderUid)) : null,
-      h('div', { class: 'bubble' }, h('p', { class: 'text', 'data-testid': 'message-text' }, text)),
+      h('div', { class: 'bubble' }, quoteBlock(m, this.parts), media, textLine),
+      reactionChips(m, this.parts),
       h('div', { class: 'meta' }, time,
-        mine && m.status === 'NORMAL'
+        edited ? h('span', { class: 'edited', 'data-testid': 'edited-mark',
+          title: `edited ${new Date(m.editedAt).toLocaleString()}` }, ' · edited') : null,
+        mine && normal
           ? h('span', { class: 'state', 'data-testid': 'message-state', title: `stored as #${seq}` }, ' · Sent') : null,
         h('span', { class: 'visually-hidden' }, mine ? ' (you)' : ` from ${this.senderName(m.senderUid)}`),
         h('span', { class: 'message-actions', role: 'group', 'aria-label': 'Message actions' },
-          mine && m.status === 'NORMAL'
+          normal ? h('button', { type: 'button', class: 'link', 'data-testid': 'reply-button',
+            'aria-label': `Reply to “${short}”`, onclick: () => this.startReply(m) }, 'Reply') : null,
+          reactButton,
+          mine && normal && EDITABLE.has(m.type)
+            ? h('button', { type: 'button', class: 'link', 'data-testid': 'edit-button',
+              'aria-label': `Edit “${short}”`, onclick: () => this.startEdit(m) }, 'Edit') : null,
+          mine && normal
             ? h('button', { type: 'button', class: 'link', 'data-testid': 'recall-button',
               'aria-label': `Recall “${short}”`, onclick: () => this.recall(li, seq) }, 'Recall') : null,
           h('button', { type: 'button', class: 'link', 'data-testid': 'delete-button',
-            'aria-label': `Delete “${m.status === 'NORMAL' ? short : text}” for me`, onclick: () => this.deleteForMe(li, seq) },
+            'aria-label': `Delete “${normal ? short : gone}” for me`, onclick: () => this.deleteForMe(li, seq) },
           'Delete for me'))),
+      picker,
       h('p', { class: 'error message-error', role: 'alert', 'data-testid': 'message-error' }));
     // deleted for this user: kept (hidden) so that the seq is not shown again by a later page
     li.hidden = m.status === 'DELETED';

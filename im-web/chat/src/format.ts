@@ -65,9 +65,16 @@ export function preview(m: Message, nameOf: NameOf, myUid: string): string {
   if (m.type === 'SYSTEM') {
     return describeGroupEvent(m, nameOf);
   }
-  const body = m.type === 'TEXT' || m.type === 'EMOJI' ? m.text : `[${m.type.toLowerCase()}]${m.text ? ' ' + m.text : ''}`;
+  const caption = m.text || m.media?.fileName || '';
+  const body = m.type === 'TEXT' || m.type === 'EMOJI' ? m.text
+    : `[${typeLabel(m.type)}]${caption ? ' ' + caption : ''}`;
   const prefix = m.conversationType === 'GROUP' || m.senderUid === myUid ? `${nameOf(m.senderUid)}: ` : '';
   return prefix + body;
+}
+
+/** A content type in words: "photo" for IMAGE, else the type in lower case ("file", "location", ...). */
+export function typeLabel(type: Message['type']): string {
+  return type === 'IMAGE' ? 'photo' : type.toLowerCase();
 }
 
 /** "14:03" today, "Mon 14:03" within a week, else the date. */

@@ -112,6 +112,11 @@ export class GroupPanel {
     this.render();
   }
 
+  /** The members' uids as last read (empty until the first read): whom a message here may mention. */
+  memberUids(): string[] {
+    return this.members.map((m) => m.uid);
+  }
+
   get shown(): boolean {
     return !this.element.hidden;
   }

@@ -211,6 +211,57 @@ export class ChatPage {
     await this.page.locator('[data-testid="system-message"]', { hasText: text }).first().waitFor({ timeout });
   }
 
+  /** Attaches a file through the composer's attach button (uploaded and sent at once). */
+  async attach(name, mimeType, buffer) {
+    await this.byId('attach-input').setInputFiles({ name, mimeType, buffer });
+  }
+
+  /** Waits until the row of seq shows its image, loaded through a signed URL. */
+  async waitForImage(seq, timeout = LONG) {
+    await this.messageAt(seq).getByTestId('message-image').waitFor({ timeout });
+    await this.page.waitForFunction((s) => {
+      const img = document.querySelector(`[data-testid="message"][data-seq="${s}"] img[data-testid="message-image"]`);
+      return img !== null && img.complete && img.naturalWidth > 0;
+    }, seq, { timeout });
+  }
+
+  /** Replies to the row of seq with text and waits for the acknowledgement. */
+  async replyTo(seq, text) {
+    const row = this.messageAt(seq);
+    await row.hover();
+    await row.getByTestId('reply-button').click();
+    await this.byId('composer-context').filter({ hasText: 'Replying to' }).waitFor();
+    await this.send(text);
+  }
+
+  /** Reacts to the message text with emoji through its React button. */
+  async react(text, emoji) {
+    const row = this.message(text).first();
+    await row.hover();
+    await row.getByTestId('react-button').click();
+    await row.locator(`[data-testid="reaction-option"][data-emoji="${emoji}"]`).click();
+  }
+
+  /** The reaction chip of emoji under the message text. */
+  reactionChip(text, emoji) {
+    return this.message(text).first().locator(`[data-testid="reaction-chip"][data-emoji="${emoji}"]`);
+  }
+
+  /** Edits own message text to next through its Edit button and the composer. */
+  async edit(text, next) {
+    const row = this.message(text).first();
+    await row.hover();
+    await row.getByTestId('edit-button').click();
+    await this.byId('composer-context').filter({ hasText: 'Editing your message' }).waitFor();
+    await this.type(next);
+    await this.message(next).and(this.page.locator('[data-edited="true"]')).waitFor({ timeout: LONG });
+  }
+
+  /** The "@" badge of the conversation named name in the list. */
+  mentionBadge(name) {
+    return this.conversationItem(name).getByTestId('mention-badge');
+  }
+
   /** Sets your status text in the header's presence menu. */
   async setStatusText(text) {
     await this.byId('presence-button').click();

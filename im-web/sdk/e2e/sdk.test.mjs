@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { AccountApi, MagpieClient, MemoryStore } from '../dist/index.js';
 import { startStandalone } from '../../e2e/standalone.mjs';
+import { makePng } from '../../e2e/lib/png.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'magpie-sdk-e2e-'));
 const run = Math.random().toString(36).slice(2, 8);
@@ -351,6 +352,55 @@ test('groups: invite (SYSTEM message, then sends), kick, leave, rename, info and
     assert.equal(info.ownerUid, users.gowner.uid);
     assert.equal(info.memberCount, 1);
     assert.deepEqual(info.members.map((m) => m.uid), [users.gowner.uid]);
+  });
+
+test('rich messages: an image uploaded from a Buffer, a reply, a reaction, an edit and a mention', { timeout: 120_000 },
+  async () => {
+    await freshUsers('ralice', 'rbob');
+    const alice = await login('ralice');
+    const bob = await login('rbob');
+    const conv = singleId(users.ralice.uid, users.rbob.uid);
+    const atBob = [];
+    const bobUpdated = [];
+    bob.on('message', (m) => { if (m.conversationId === conv) atBob.push(m); });
+    bob.on('messageUpdated', (m) => bobUpdated.push(m));
+
+    const png = makePng(64, 32);
+    const image = await alice.sendImage({ user: users.rbob.uid }, png, { fileName: 'stripe.png', caption: 'a stripe' }).ack;
+    assert.equal(image.type, 'IMAGE');
+    assert.deepEqual([image.media.width, image.media.height, image.media.sizeBytes, image.media.mimeType],
+      [64, 32, png.length, 'image/png']);
+    assert.match(image.media.url, /^\/v1\/media\/[A-Za-z0-9_-]{22}$/);
+    await until(() => atBob.some((m) => m.seq === image.seq), 'bob gets the image');
+    const urls = await bob.mediaUrls(atBob.find((m) => m.seq === image.seq).media.url);
+    const original = await fetch(urls.url);
+    assert.equal(original.status, 200);
+    assert.deepEqual(Buffer.from(await original.arrayBuffer()), png, 'the bytes as uploaded, no token needed');
+    assert.equal((await fetch(urls.thumbnailUrl)).headers.get('content-type'), 'image/png');
+
+    const reply = await bob.sendText({ user: users.ralice.uid }, 'nice stripe', { replyTo: image.seq }).ack;
+    assert.deepEqual([reply.replyTo.seq, reply.replyTo.senderUid, reply.replyTo.type, reply.replyTo.preview],
+      [image.seq, users.ralice.uid, 'IMAGE', 'a stripe']);
+
+    const reacted = await alice.react(conv, reply.seq, '👍');
+    assert.deepEqual(reacted.reactions, [{ emoji: '👍', count: 1, uids: [users.ralice.uid], mine: true }]);
+    await until(() => bobUpdated.some((m) => m.seq === reply.seq && m.reactions.length === 1), 'bob sees the reaction');
+    assert.equal(bobUpdated.find((m) => m.seq === reply.seq).reactions[0].mine, false);
+
+    const edited = await bob.edit(conv, reply.seq, 'very nice stripe');
+    assert.ok(edited.editedAt > 0);
+    assert.equal(edited.message.text, 'very nice stripe');
+    assert.equal(edited.message.reactions.length, 1, 'an edit keeps the reactions');
+    await assert.rejects(alice.edit(conv, reply.seq, 'not mine'), (e) => e.code === 'FORBIDDEN');
+
+    const groupId = await alice.groups.create('Stripes', [users.rbob.uid]);
+    const gconv = `g_${groupId}`;
+    const mention = await alice.sendText({ group: groupId }, '@rbob look', { mentionedUids: [users.rbob.uid] }).ack;
+    await until(() => bob.conversation(gconv)?.mentioned === true, 'bob\'s row shows @me');
+    await bob.markRead(gconv, mention.seq);
+    assert.equal(bob.conversation(gconv).mentioned, false, 'read past it');
+    await assert.rejects(bob.sendText({ group: groupId }, '@all', { mentionAll: true }).ack,
+      (e) => e.code === 'MENTION_ALL_NOT_ALLOWED');
   });
 
 test('an unacknowledged SEND kept in the store is delivered once by the next client', { timeout: 120_000 },

@@ -1,15 +1,19 @@
 import { create, fromJsonString, toJsonString } from '@bufbuild/protobuf';
-import { AccountApi, LsbApi, type Session } from './account.js';
+import {
+  AccountApi, LsbApi, type MediaSource, type MediaUrls, type Session, type UploadedMedia,
+} from './account.js';
 import { Backoff } from './backoff.js';
 import { Command, ErrorCode } from './commands.js';
 import { Connection, type ConnectionEvents, type WebSocketFactory } from './connection.js';
 import { Delivery } from './delivery.js';
 import { MagpieError } from './errors.js';
 import {
-  ActionAckSchema, ClearRequestSchema, GroupAckSchema, GroupRequestSchema, ConversationType, FriendRequestState, KickReason, MessageActionRequestSchema,
+  ActionAckSchema, ClearRequestSchema, EditAckSchema, EditRequestSchema, GroupAckSchema, GroupRequestSchema,
+  ConversationType, FriendRequestState, KickReason, MediaInfoSchema, MessageActionRequestSchema,
   MessageContentSchema, MessageType, NoticeType, PingSchema, PresenceAckSchema, PresenceRequestSchema,
-  ReadRequestSchema, ReconnectSchema, SendAckSchema, SendRequestSchema, TypingRequestSchema, type GroupAck,
-  type GroupRequest, type Kick, type Notice, type Reconnect, type SendAck, type SendRequest,
+  ReactAckSchema, ReactRequestSchema, ReadRequestSchema, ReconnectSchema, ReplyRefSchema, SendAckSchema,
+  SendRequestSchema, TypingRequestSchema, type GroupAck, type GroupRequest, type Kick, type MessageContent,
+  type Notice, type Reconnect, type SendAck, type SendRequest,
 } from './gen/client_pb.js';
 import {
   Friends, requestFromNotice, toPresence, type FriendRequest, type Presence, type PresenceSetting,
@@ -17,7 +21,9 @@ import {
 import {
   Groups, toGroupAckInfo, type GroupAckInfo, type GroupNoticeEvent, type GroupOp,
 } from './groups.js';
-import { singleConversationId, uuid, type Conversation, type Message } from './model.js';
+import {
+  mediaIdOf, singleConversationId, uuid, type Conversation, type Message, type ReactionView,
+} from './model.js';
 import { IndexedDbStore, MemoryStore, type ClientStore } from './store.js';
 
 export interface MagpieOptions {
@@ -55,11 +61,68 @@ export type ConnectionState = 'IDLE' | 'CONNECTING' | 'CONNECTED' | 'RECONNECTIN
 export interface Outgoing {
   clientMsgId: string;
   conversationId?: string;
-  /** The text (or caption) being sent, so a page can show a send restored from the store after a reload. */
+  /**
+   * The text (or caption) being sent, so a page can show a send restored from the store after a reload; for an
+   * upload without a caption, the file's name.
+   */
   text: string;
-  state: 'SENDING' | 'ACKED' | 'FAILED';
-  /** Resolves on SEND_ACK with the stored message (seq, msgId, serverTime); rejects when refused for good. */
+  /** The content type ('TEXT', 'IMAGE', 'FILE', ...). */
+  type: Message['type'];
+  /** The file's name, for `sendImage` / `sendFile`. */
+  fileName?: string;
+  /** UPLOADING: `sendImage` / `sendFile` is still uploading (not in the outbox yet: a reload loses it). */
+  state: 'UPLOADING' | 'SENDING' | 'ACKED' | 'FAILED';
+  /**
+   * Resolves on SEND_ACK with the stored message (seq, msgId, serverTime; the stored content when the server
+   * changed it: masked words, a filled-in reply); rejects when refused for good or when the upload failed.
+   */
   ack: Promise<Message>;
+}
+
+/** Where a message goes: a user (one-to-one) or a group; ids as decimal strings. */
+export type Target = { user: string } | { group: string };
+
+/** What a send may add to its content (PROTOCOL §9.19, §9.20). */
+export interface SendOptions {
+  /** Replies to (quotes) this message of the same conversation: its seq, or the message itself. */
+  replyTo?: bigint | { seq: bigint };
+  /** Groups only: the members it mentions (@), at most 50 uids. */
+  mentionedUids?: string[];
+  /** Groups only: mentions every member (@all); the group's admins and owner only (else MENTION_ALL_NOT_ALLOWED). */
+  mentionAll?: boolean;
+}
+
+/** What `sendImage` / `sendFile` take besides the file. */
+export interface MediaSendOptions extends SendOptions {
+  /** Default: the File's name (bytes and Blobs have none: give one, a FILE needs it). */
+  fileName?: string;
+  /** Default: the Blob's type, else guessed from the file name. */
+  mimeType?: string;
+  /** A caption (at most 1000 code points). */
+  caption?: string;
+}
+
+/** REACT_ACK as the SDK hands it out. */
+export interface ReactResult {
+  conversationId: string;
+  seq: bigint;
+  /** The message's version after it (decimal string). */
+  version: string;
+  /** The message's reactions after it; `mine` from this REACT. */
+  reactions: ReactionView[];
+}
+
+/** EDIT_ACK as the SDK hands it out. */
+export interface EditResult {
+  conversationId: string;
+  seq: bigint;
+  version: string;
+  /** ms since the epoch. */
+  editedAt: number;
+  /** The text as stored (masked words included). */
+  text: string;
+  /** The updated message when this device holds it (also announced as 'messageUpdated'). */
+  message?: Message;
 }
 
 interface Events {
@@ -103,6 +166,10 @@ const FRIEND_NOTICES: Partial<Record<NoticeType, FriendsEvent['kind']>> = {
 /** TYPING is sent at most once per conversation in this interval (PROTOCOL §9.15). */
 const TYPING_INTERVAL_MS = 3_000;
 const MAX_DELETE_SEQS = 100;
+const MAX_MENTIONS = 50;
+/** A signed URL is handed out again while it stays valid at least this long. */
+const MEDIA_URL_MARGIN_MS = 60_000;
+const MEDIA_URL_CACHE = 500;
 const MAX_PRESENCE_QUERY = 200;
 const MAX_WATCH = 500;
 
@@ -168,6 +235,8 @@ export class MagpieClient {
   private outboxLoaded: Promise<void> | undefined;
   private outboxLoadedDone = false;
   private outboxWrites: Promise<void> = Promise.resolve();
+  /** Signed media URLs by media id, handed out again until near their expiry. */
+  private readonly mediaUrlCache = new Map<string, MediaUrls>();
 
   /** HTTP login (device id from the options or the store), then {@link connect}. */
   static async login(opts: MagpieOptions, username: string, password: string): Promise<MagpieClient> {
@@ -473,40 +542,208 @@ export class MagpieClient {
 
   // ---- sending --------------------------------------------------------------------------------------------------
 
-  /** Sends a text; resent with the same client msg id after a reconnect until acknowledged. */
-  sendText(target: { user: string } | { group: string }, text: string): Outgoing {
+  /**
+   * Sends a text; resent with the same client msg id after a reconnect until acknowledged. `options` make it a
+   * reply (`replyTo`) or, in a group, mention members (`mentionedUids`, `mentionAll`).
+   */
+  sendText(target: Target, text: string, options: SendOptions = {}): Outgoing {
     const content = create(MessageContentSchema, { type: MessageType.TEXT, text });
-    return this.send(target, content);
+    return this.send(target, content, options);
   }
 
-  /** Sends any content (protobuf MessageContent). */
-  send(target: { user: string } | { group: string }, content: ReturnType<typeof create<typeof MessageContentSchema>>):
-    Outgoing {
+  /**
+   * Sends any content (protobuf MessageContent), with the reply and mentions of `options` added to it. A reply or
+   * mention the protocol does not allow (mentions outside a group, more than 50) fails the ack with BAD_REQUEST
+   * without sending.
+   */
+  send(target: Target, content: MessageContent, options: SendOptions = {}): Outgoing {
+    const { outgoing, resolve, reject, request } = this.outgoing(target, content, options);
+    if (outgoing.state === 'FAILED') return outgoing;
+    this.enqueue(request, outgoing, resolve, reject);
+    return outgoing;
+  }
+
+  /**
+   * Uploads an image (`POST /v1/media`) and sends it as IMAGE in one call: a browser File/Blob or bytes (a Node
+   * Buffer). The returned Outgoing is UPLOADING, then SENDING; its `ack` resolves with the stored message or
+   * rejects with the upload's refusal (HTTP status as `codeNumber`: 403, 413, 415) before anything was sent. A WebP
+   * (the server reads no size from it) is measured here where the platform decodes images (`createImageBitmap`),
+   * else sent as FILE.
+   */
+  sendImage(target: Target, file: MediaSource, options: MediaSendOptions = {}): Outgoing {
+    return this.sendUpload(target, file, 'IMAGE', options);
+  }
+
+  /** As {@link sendImage}, for any file: sent as FILE (a download), whatever its type. */
+  sendFile(target: Target, file: MediaSource, options: MediaSendOptions = {}): Outgoing {
+    return this.sendUpload(target, file, 'FILE', options);
+  }
+
+  /**
+   * Uploads a file for a conversation without sending it (`POST /v1/media`); put the answer into a message's
+   * `MediaInfo` (see {@link sendImage} for doing both).
+   */
+  uploadMedia(conversationId: string, file: MediaSource, opts: { fileName?: string; mimeType?: string } = {}):
+    Promise<UploadedMedia> {
+    return this.authed((session) => this.api.uploadMedia(session, conversationId, file, opts));
+  }
+
+  /**
+   * Signed download URLs of a message's media (`MediaInfo.url` or `thumbnailUrl`, or the media id): absolute, valid
+   * without a token until `expiresAt`. The same URLs are handed out again while they stay valid for at least a
+   * minute; only members of the media's conversation get them (403 `FORBIDDEN`).
+   */
+  async mediaUrls(urlOrId: string): Promise<MediaUrls> {
+    const key = mediaIdOf(urlOrId) ?? urlOrId;
+    const cached = this.mediaUrlCache.get(key);
+    if (cached && cached.expiresAt - Date.now() > MEDIA_URL_MARGIN_MS) return cached;
+    const urls = await this.authed((session) => this.api.mediaUrls(session, urlOrId));
+    this.mediaUrlCache.delete(key);
+    this.mediaUrlCache.set(key, urls);
+    if (this.mediaUrlCache.size > MEDIA_URL_CACHE) this.mediaUrlCache.delete(this.mediaUrlCache.keys().next().value!);
+    return urls;
+  }
+
+  private sendUpload(target: Target, file: MediaSource, kind: 'IMAGE' | 'FILE', options: MediaSendOptions): Outgoing {
+    const named = typeof File !== 'undefined' && file instanceof File ? file.name : undefined;
+    const fileName = options.fileName ?? named;
+    const placeholder = create(MessageContentSchema, {
+      type: kind === 'IMAGE' ? MessageType.IMAGE : MessageType.FILE, text: options.caption ?? '' });
+    const { outgoing, resolve, reject, request } = this.outgoing(target, placeholder, options);
+    if (fileName !== undefined) outgoing.fileName = fileName;
+    if (!outgoing.text && fileName) outgoing.text = fileName;
+    if (outgoing.state === 'FAILED') return outgoing;
+    outgoing.state = 'UPLOADING';
+    const conversationId = outgoing.conversationId!;
+    void (async () => {
+      const uploaded = await this.uploadMedia(conversationId, file, { fileName, mimeType: options.mimeType });
+      if (kind === 'IMAGE' && !uploaded.mimeType.startsWith('image/')) {
+        throw new MagpieError('BAD_REQUEST', 0, `sendImage needs an image, got ${uploaded.mimeType}: use sendFile`,
+          false);
+      }
+      let { width, height } = uploaded;
+      if (kind === 'IMAGE' && (width <= 0 || height <= 0)) ({ width, height } = await measure(file));
+      const asImage = kind === 'IMAGE' && width > 0 && height > 0;
+      const content = request.content!;
+      content.type = asImage ? MessageType.IMAGE : MessageType.FILE;
+      content.media = create(MediaInfoSchema, {
+        url: uploaded.url, mimeType: uploaded.mimeType, sizeBytes: BigInt(uploaded.sizeBytes),
+        width: asImage ? width : 0, height: asImage ? height : 0,
+        // a FILE needs a name (no / or \\)
+        fileName: uploaded.fileName || fileName || (asImage ? '' : 'file'),
+        thumbnailUrl: uploaded.thumbnailUrl ?? '',
+      });
+      outgoing.type = asImage ? 'IMAGE' : 'FILE';
+      if (this._state === 'CLOSED') throw MagpieError.closed('the client was closed during the upload');
+      outgoing.state = 'SENDING';
+      this.enqueue(request, outgoing, resolve, reject);
+    })().catch((e: unknown) => {
+      outgoing.state = 'FAILED';
+      reject(e instanceof MagpieError ? e : new MagpieError('UPLOAD', 0, `the upload failed: ${e}`, false));
+    });
+    return outgoing;
+  }
+
+  /** A new Outgoing with a fresh client msg id and its SEND (FAILED when `options` break the protocol's rules). */
+  private outgoing(target: Target, content: MessageContent, options: SendOptions): {
+    outgoing: Outgoing; request: SendRequest; resolve(m: Message): void; reject(e: MagpieError): void;
+  } {
     const group = 'group' in target;
     const targetId = BigInt(group ? target.group : target.user);
     const clientMsgId = uuid();
+    const full = create(MessageContentSchema, content);
+    const problem = addOptions(full, options, group);
     const request = create(SendRequestSchema, {
-      clientMsgId, conversationType: group ? ConversationType.GROUP : ConversationType.SINGLE, targetId, content,
+      clientMsgId, conversationType: group ? ConversationType.GROUP : ConversationType.SINGLE, targetId, content: full,
     });
     let resolve!: (m: Message) => void;
     let reject!: (e: MagpieError) => void;
     const ack = new Promise<Message>((res, rej) => { resolve = res; reject = rej; });
     ack.catch(() => undefined); // callers that ignore failures do not get unhandled rejections
     const outgoing: Outgoing = {
-      clientMsgId, state: 'SENDING', ack, text: content.text,
+      clientMsgId, state: 'SENDING', ack, text: full.text, type: typeName(full.type),
       conversationId: group ? `g_${targetId}` : singleConversationId(this.uidBig, targetId),
     };
+    const refusal = problem ? new MagpieError('BAD_REQUEST', 0, `${problem}; the message was not sent`, false)
+      : this._state === 'CLOSED' ? MagpieError.closed('the client is closed') : undefined;
+    if (refusal) {
+      outgoing.state = 'FAILED';
+      reject(refusal);
+    }
+    return { outgoing, request, resolve, reject };
+  }
+
+  /** Puts a SEND into the (persisted) outbox and sends it when connected. */
+  private enqueue(request: SendRequest, outgoing: Outgoing, resolve: (m: Message) => void,
+                  reject: (e: MagpieError) => void): void {
     if (this._state === 'CLOSED') {
       outgoing.state = 'FAILED';
       reject(MagpieError.closed('the client is closed'));
-      return outgoing;
+      return;
     }
-    const entry: OutboxEntry = { kind: 'SEND', id: clientMsgId, request, outgoing, resolve, reject, inFlight: false,
-      attempts: 0 };
-    this.outbox.set(clientMsgId, entry);
+    const entry: OutboxEntry = { kind: 'SEND', id: request.clientMsgId, request, outgoing, resolve, reject,
+      inFlight: false, attempts: 0 };
+    this.outbox.set(request.clientMsgId, entry);
     this.persistOutbox();
     this.trySend(entry);
-    return outgoing;
+  }
+
+  // ---- reactions and edits (PROTOCOL §9.21, §9.22) ----------------------------------------------------------------
+
+  /**
+   * Sets your one reaction to a message (REACT), replacing an earlier one; `null` takes it back. The held copy
+   * takes the new reactions and version ('messageUpdated'); the other members' devices get it by NOTICE. Rejects
+   * REACTION_LIMIT (a new emoji on a message with the most distinct ones), FORBIDDEN (recalled, SYSTEM, not yours
+   * to see), NOT_FOUND, BAD_REQUEST (an emoji of 1-32 code points without white space).
+   */
+  async react(conversationId: string, seq: bigint, emoji: string | null): Promise<ReactResult> {
+    if (seq < 1n) throw new MagpieError('BAD_REQUEST', 0, `react needs a seq of 1 or more, got ${seq}`, false);
+    const request = create(ReactRequestSchema, emoji === null ? { conversationId, seq, remove: true }
+      : { conversationId, seq, emoji });
+    const ack = await this.connected('REACT').request(Command.REACT, ReactRequestSchema, request, Command.REACT_ACK,
+      ReactAckSchema);
+    await this.delivery!.reactAcked(ack, emoji);
+    return { conversationId: ack.conversationId || conversationId, seq: ack.seq || seq, version: ack.version.toString(),
+      reactions: ack.reactions.map((r) => ({ emoji: r.emoji, count: r.count, uids: r.uids.map(String),
+        mine: emoji !== null && r.emoji === emoji })) };
+  }
+
+  /** Takes back your reaction to a message (REACT with `remove`). */
+  unreact(conversationId: string, seq: bigint): Promise<ReactResult> {
+    return this.react(conversationId, seq, null);
+  }
+
+  /**
+   * Replaces the text (or caption) of your own message (EDIT) within the server's edit window (default 15 minutes):
+   * a string keeps the held message's type and media and changes its text; a MessageContent is sent as it is (of
+   * the message's type). The held copy takes the stored content, `editedAt` and version ('messageUpdated'); the
+   * other devices get it by NOTICE. Rejects EDIT_WINDOW_PASSED, FORBIDDEN (someone else's, recalled), NOT_FOUND,
+   * CONTENT_REJECTED, BAD_REQUEST.
+   */
+  async edit(conversationId: string, seq: bigint, next: string | MessageContent): Promise<EditResult> {
+    if (seq < 1n) throw new MagpieError('BAD_REQUEST', 0, `edit needs a seq of 1 or more, got ${seq}`, false);
+    const conn = this.connected('EDIT');
+    let content: MessageContent;
+    if (typeof next === 'string') {
+      const held = await this.heldContent(conversationId, seq);
+      content = held ? create(MessageContentSchema, { ...held, text: next }) // reply_to, mentions: ignored by the server
+        : create(MessageContentSchema, { type: MessageType.TEXT, text: next });
+    } else {
+      content = next;
+    }
+    const ack = await conn.request(Command.EDIT, EditRequestSchema, create(EditRequestSchema, { conversationId, seq,
+      content }), Command.EDIT_ACK, EditAckSchema);
+    const message = await this.delivery!.editAcked(ack);
+    const result: EditResult = { conversationId: ack.conversationId || conversationId, seq: ack.seq || seq,
+      version: ack.version.toString(), editedAt: Number(ack.editedAt), text: ack.content?.text ?? content.text };
+    if (message) result.message = message;
+    return result;
+  }
+
+  private async heldContent(conversationId: string, seq: bigint): Promise<MessageContent | undefined> {
+    const page = await this.history(conversationId, { beforeSeq: seq + 1n, limit: 1 }).catch(() => undefined);
+    const m = page?.messages.find((x) => x.seq === seq);
+    return m ? (m.raw as { content?: MessageContent }).content : undefined;
   }
 
   /** Unacknowledged sends, oldest first (after a reload: those restored from the store too). */
@@ -556,8 +793,11 @@ export class MagpieClient {
     let reject!: (e: MagpieError) => void;
     const ack = new Promise<Message>((res, rej) => { resolve = res; reject = rej; });
     ack.catch(() => undefined);
-    const outgoing: Outgoing = { clientMsgId: request.clientMsgId, state: 'SENDING', ack, text: request.content?.text ?? '',
+    const media = request.content?.media;
+    const outgoing: Outgoing = { clientMsgId: request.clientMsgId, state: 'SENDING', ack,
+      text: request.content?.text || media?.fileName || '', type: typeName(request.content?.type ?? MessageType.TEXT),
       conversationId: group ? `g_${request.targetId}` : singleConversationId(this.uidBig, request.targetId) };
+    if (media?.fileName) outgoing.fileName = media.fileName;
     return { kind: 'SEND', id: request.clientMsgId, request, outgoing, resolve, reject, inFlight: false, attempts: 0 };
   }
 
@@ -841,15 +1081,20 @@ export class MagpieClient {
   }
 
   /** An account API call with the session's token; refreshed first near expiry, and once more on a 401. */
-  private async http(method: string, path: string, body?: unknown): Promise<unknown> {
+  private http(method: string, path: string, body?: unknown): Promise<unknown> {
+    return this.authed((session) => this.api.authed(session, method, path, body));
+  }
+
+  /** Runs `call` with the session; refreshed first near expiry, and once more after a 401. */
+  private async authed<T>(call: (session: Session) => Promise<T>): Promise<T> {
     if (this._state === 'CLOSED') throw MagpieError.closed('the client is closed');
     if (this.session.expiresAt - Date.now() < REFRESH_MARGIN_MS) await this.refreshSession();
     try {
-      return await this.api.authed(this.session, method, path, body);
+      return await call(this.session);
     } catch (e) {
       if (!(e instanceof MagpieError && e.codeNumber === 401)) throw e;
       await this.refreshSession();
-      return await this.api.authed(this.session, method, path, body);
+      return await call(this.session);
     }
   }
 
@@ -887,5 +1132,48 @@ async function defaultWebSocketFactory(): Promise<WebSocketFactory> {
   } catch (e) {
     throw new MagpieError('NO_WEBSOCKET', 0, 'no WebSocket: globalThis.WebSocket is missing and the `ws` package'
       + ` could not be loaded (${(e as Error).message}); install ws or pass options.webSocket`, false);
+  }
+}
+
+const TYPE_NAMES: Record<number, Message['type']> = {
+  [MessageType.TEXT]: 'TEXT', [MessageType.EMOJI]: 'EMOJI', [MessageType.IMAGE]: 'IMAGE', [MessageType.FILE]: 'FILE',
+  [MessageType.AUDIO]: 'AUDIO', [MessageType.VIDEO]: 'VIDEO', [MessageType.CUSTOM]: 'CUSTOM',
+  [MessageType.SYSTEM]: 'SYSTEM', [MessageType.LOCATION]: 'LOCATION',
+};
+
+function typeName(type: MessageType): Message['type'] {
+  return TYPE_NAMES[type] ?? 'CUSTOM';
+}
+
+/** Adds a send's reply and mentions to its content; returns what breaks the protocol's rules, if anything. */
+function addOptions(content: MessageContent, options: SendOptions, group: boolean): string | undefined {
+  if (options.replyTo !== undefined) {
+    const seq = typeof options.replyTo === 'bigint' ? options.replyTo : options.replyTo.seq;
+    if (seq < 1n) return `replyTo must name a seq of 1 or more, got ${seq}`;
+    content.replyTo = create(ReplyRefSchema, { seq });
+  }
+  const uids = [...new Set(options.mentionedUids ?? [])];
+  if ((uids.length > 0 || options.mentionAll) && !group) {
+    return 'mentions (mentionedUids, mentionAll) are for group messages only';
+  }
+  if (uids.length > MAX_MENTIONS) return `at most ${MAX_MENTIONS} mentioned uids, got ${uids.length}`;
+  if (uids.some((u) => !/^[1-9]\d*$/.test(u))) return `mentionedUids must be uids (decimal strings), got ${uids.join(', ')}`;
+  if (uids.length > 0) content.mentionedUids = uids.map((u) => BigInt(u));
+  if (options.mentionAll) content.mentionAll = true;
+  return undefined;
+}
+
+/** An image's size where the platform decodes images (browsers: createImageBitmap); 0 x 0 elsewhere. */
+async function measure(file: MediaSource): Promise<{ width: number; height: number }> {
+  const decode = (globalThis as { createImageBitmap?: (b: Blob) => Promise<{ width: number; height: number;
+    close?(): void }> }).createImageBitmap;
+  if (!decode || typeof Blob === 'undefined') return { width: 0, height: 0 };
+  try {
+    const bitmap = await decode(file instanceof Blob ? file : new Blob([file as BlobPart]));
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close?.();
+    return size;
+  } catch {
+    return { width: 0, height: 0 }; // not decodable here: sent as a FILE
   }
 }

@@ -5,9 +5,9 @@ import type { Connection } from './connection.js';
 import { MagpieError } from './errors.js';
 import {
   ConversationType, MessageContentSchema, MessageSchema, MessageStatus, MessageType, NoticeType,
-  PullAckSchema, PullRequestSchema, PushAckSchema, SyncAckSchema, SyncRequestSchema,
-  type ConversationInfo, type Message as PbMessage, type Notice, type PullAck, type Push, type SendAck,
-  type SendRequest, type SyncAck,
+  PullAckSchema, PullRequestSchema, PushAckSchema, ReplyRefSchema, SyncAckSchema, SyncRequestSchema,
+  type ConversationInfo, type EditAck, type Message as PbMessage, type Notice, type PullAck, type Push,
+  type ReactAck, type SendAck, type SendRequest, type SyncAck,
 } from './gen/client_pb.js';
 import {
   conversationTypeName, messageFromJson, messageToJson, targetOf, toMessage, type Conversation, type Message,
@@ -46,6 +46,11 @@ interface Row {
   version: bigint;
   /** Highest seq already counted in unreadCount (SYNC's last_seq, or a delivered one). */
   countedUpTo: bigint;
+  /**
+   * "@me": the seq of a message that mentions this user (0 = none); shown while above max(readSeq, clearedSeq).
+   * From SYNC's `mentioned` (which does not say which message: then the row's last seq) and delivered messages.
+   */
+  mentionSeq: bigint;
 }
 
 /**
@@ -84,6 +89,11 @@ export class Delivery {
   private readonly catchUpUnfinished = new Map<string, CatchUpStart>();
   /** The first SYNC after a login looks for conversations whose row version moved. */
   private catchUpRows = false;
+  /**
+   * This user's reaction per message (`<conversationId>#<seq>` -> emoji, null = none) from this client's REACT_ACKs:
+   * a reaction's `uids` name the first 20 users only, so past that this is how the client knows its own.
+   */
+  private readonly myReactions = new Map<string, string | null>();
 
   private constructor(private readonly uid: bigint, private readonly store: ClientStore,
                       private readonly current: () => Connection | undefined, private readonly options: DeliveryOptions,
@@ -299,17 +309,54 @@ export class Delivery {
     this.catchUpUnfinished.set(s.conversationId, { ...s, sinceVersion: since, attempts: 0 });
   }
 
-  /** A catch-up page: recalled or deleted messages this device holds become placeholders ('messageUpdated'). */
+  /**
+   * A catch-up page: recalled or deleted messages this device holds become placeholders, and held messages
+   * reacted to or edited (or replies whose quote was recalled) take their new version: a message's first version is
+   * its msg id, another one means it changed (PROTOCOL §9.21, §9.22). Each fires 'messageUpdated'.
+   */
   private catchUpChanges(conversationId: string, changes: PbMessage[], heldThrough: bigint): void {
+    const candidates = changes.filter((m) => m.seq <= heldThrough
+      && (m.status !== MessageStatus.NORMAL || (m.version > 0n && m.version !== m.msgId)));
+    if (candidates.length === 0) return;
+    void this.applyChanged(conversationId, candidates);
+  }
+
+  /**
+   * Newer copies of held messages (a NOTICE_REACTED / NOTICE_EDITED's message, a catch-up page): each replaces the
+   * stored copy when its version is higher; a message this user deleted stays deleted. Fires 'messageUpdated'.
+   */
+  private async applyChanged(conversationId: string, changes: PbMessage[]): Promise<void> {
     const row = this.rows.get(conversationId);
-    const updated = changes.filter((m) => m.seq <= heldThrough && m.status !== MessageStatus.NORMAL);
-    if (updated.length === 0) return;
-    this.keep(updated);
-    for (const m of updated) {
+    let changed = false;
+    for (const m of changes) {
+      const held = await this.stored(conversationId, m.seq);
+      // not held: nothing shows it yet; history and delivery bring the current copy from the server
+      if (!held || (held.version >= m.version && held.version > 0n)) continue;
+      if (held.status === MessageStatus.DELETED && m.status === MessageStatus.NORMAL) continue;
+      this.keep([m]);
       if (row?.lastMessage && row.lastMessage.seq === m.seq) row.lastMessage = m;
-      this.events.messageUpdated(toMessage(m));
+      changed = true;
+      this.events.messageUpdated(this.view(m));
     }
-    this.conversationsChanged();
+    if (changed) this.conversationsChanged();
+  }
+
+  /** The stored copy of one message, or the row's last message; undefined when this device holds neither. */
+  private async stored(conversationId: string, seq: bigint): Promise<PbMessage | undefined> {
+    try {
+      const found = await this.store.getMessages(String(this.uid), conversationId, seq + 1n, 1);
+      if (found.length === 1 && found[0]!.seq === seq) return messageFromJson(found[0]!.json);
+    } catch (e) {
+      this.events.error(new MagpieError('STORE', 0, `reading message ${conversationId}#${seq} failed: `
+        + `${(e as Error).message}`, false));
+    }
+    const last = this.rows.get(conversationId)?.lastMessage;
+    return last?.seq === seq ? last : undefined;
+  }
+
+  /** The public view of a message for this user (mentionsMe, own reactions). */
+  view(m: PbMessage): Message {
+    return toMessage(m, this.uid, this.myReactions.get(`${m.conversationId}#${m.seq}`));
   }
 
   /**
@@ -379,7 +426,8 @@ export class Delivery {
     const m = create(MessageSchema, {
       msgId: ack.msgId, conversationId: ack.conversationId, conversationType: request.conversationType,
       seq: ack.seq, senderUid: this.uid, clientMsgId: request.clientMsgId,
-      content: request.content ?? create(MessageContentSchema, { type: MessageType.TEXT }),
+      // the stored content when it differs from what was sent (masked words, a hook's rewrite, a filled-in reply)
+      content: ack.content ?? request.content ?? create(MessageContentSchema, { type: MessageType.TEXT }),
       serverTime: ack.serverTime, version: ack.msgId, targetId: request.targetId, status: MessageStatus.NORMAL,
     });
     this.keep([m]);
@@ -392,7 +440,7 @@ export class Delivery {
     row.hidden = false;
     this.conversationsChanged();
     this.request(this.sequencer.sent(ack.conversationId, ack.seq, this.output));
-    return toMessage(m);
+    return this.view(m);
   }
 
   private request(ranges: PullRange[]): void {
@@ -444,7 +492,7 @@ export class Delivery {
     if (update) {
       if (row.lastMessage && row.lastMessage.seq === m.seq) row.lastMessage = m;
       this.conversationsChanged();
-      this.events.messageUpdated(toMessage(m));
+      this.events.messageUpdated(this.view(m));
       return;
     }
     if (m.seq > row.lastSeq) row.lastSeq = m.seq;
@@ -455,10 +503,14 @@ export class Delivery {
     } else if (m.seq > row.readSeq && m.seq > row.clearedSeq && counts(m) && m.seq > row.countedUpTo) {
       row.unreadCount++;
     }
+    if (m.senderUid !== this.uid && m.status === MessageStatus.NORMAL && mentions(m, this.uid)
+      && m.seq > row.readSeq && m.seq > row.clearedSeq && m.seq > row.mentionSeq) {
+      row.mentionSeq = m.seq; // "@me" until read past it (§9.20)
+    }
     if (m.seq > row.countedUpTo) row.countedUpTo = m.seq;
     row.hidden = false;
     this.conversationsChanged();
-    this.events.message(toMessage(m));
+    this.events.message(this.view(m));
   }
 
   private advanced(conversationId: string, last: bigint): void {
@@ -487,6 +539,16 @@ export class Delivery {
         if (row && n.seq > row.peerReadSeq) {
           row.peerReadSeq = n.seq;
           this.conversationsChanged();
+        }
+        return;
+      case NoticeType.NOTICE_REACTED:
+      case NoticeType.NOTICE_EDITED:
+        // the whole message after the change (§9.21, §9.22): replace what this device holds, by version
+        this.noteVersion(n.conversationId, n.version);
+        if (n.message && n.message.seq > 0n) {
+          const m = n.message.conversationId ? n.message : create(MessageSchema, { ...n.message,
+            conversationId: n.conversationId });
+          void this.applyChanged(n.conversationId, [m]);
         }
         return;
       case NoticeType.NOTICE_RECALLED:
@@ -545,24 +607,81 @@ export class Delivery {
     Promise<void> {
     const row = this.rows.get(conversationId);
     for (const seq of seqs) {
-      let stored: PbMessage | undefined;
-      try {
-        const found = await this.store.getMessages(String(this.uid), conversationId, seq + 1n, 1);
-        if (found.length === 1 && found[0]!.seq === seq) stored = messageFromJson(found[0]!.json);
-      } catch (e) {
-        this.events.error(new MagpieError('STORE', 0, `reading message ${conversationId}#${seq} failed: `
-          + `${(e as Error).message}`, false));
-      }
-      const base = stored ?? (row?.lastMessage?.seq === seq ? row.lastMessage : undefined);
+      const base = await this.stored(conversationId, seq);
       if (!base) continue;
+      // a recall drops the content and the reactions (§9.21)
       const placeholder = create(MessageSchema, {
-        ...base, status, version: version > 0n ? version : base.version,
+        ...base, status, version: version > 0n ? version : base.version, reactions: [],
         content: create(MessageContentSchema, { type: base.content?.type ?? MessageType.TEXT }),
       });
       this.keep([placeholder]);
       if (row?.lastMessage && row.lastMessage.seq === seq) row.lastMessage = placeholder;
-      this.events.messageUpdated(toMessage(placeholder));
+      this.events.messageUpdated(this.view(placeholder));
+      if (status === MessageStatus.RECALLED) await this.quoteRecalled(conversationId, seq);
     }
+    this.conversationsChanged();
+  }
+
+  /**
+   * The server rewrites the replies to a recalled message (§9.19: `reply_to.recalled`, no preview, a new version
+   * each) but announces only the recall: the replies this device holds among the newest {@link REPLY_SCAN} of the
+   * conversation are rewritten here the same way (their new version arrives with the next catch-up PULL).
+   */
+  private async quoteRecalled(conversationId: string, quotedSeq: bigint): Promise<void> {
+    let recent: PbMessage[];
+    try {
+      recent = (await this.store.getMessages(String(this.uid), conversationId, undefined, REPLY_SCAN))
+        .filter((s) => s.seq > quotedSeq).map((s) => messageFromJson(s.json));
+    } catch (e) {
+      this.events.error(new MagpieError('STORE', 0, `reading the replies to ${conversationId}#${quotedSeq} failed: `
+        + `${(e as Error).message}`, false));
+      return;
+    }
+    const row = this.rows.get(conversationId);
+    for (const m of recent) {
+      const ref = m.content?.replyTo;
+      if (!ref || ref.seq !== quotedSeq || ref.recalled || m.status !== MessageStatus.NORMAL) continue;
+      const reply = create(MessageSchema, { ...m, content: create(MessageContentSchema, { ...m.content!,
+        replyTo: create(ReplyRefSchema, { ...ref, preview: '', recalled: true }) }) });
+      this.keep([reply]);
+      if (row?.lastMessage && row.lastMessage.seq === reply.seq) row.lastMessage = reply;
+      this.events.messageUpdated(this.view(reply));
+    }
+  }
+
+  /**
+   * REACT_ACK of this device's REACT: the held copy takes the reactions and version (the other devices get a
+   * NOTICE_REACTED; this one none). `emoji` null: the reaction was taken back.
+   */
+  async reactAcked(ack: ReactAck, emoji: string | null): Promise<Message | undefined> {
+    this.noteVersion(ack.conversationId, ack.version);
+    this.myReactions.set(`${ack.conversationId}#${ack.seq}`, emoji);
+    const held = await this.stored(ack.conversationId, ack.seq);
+    if (!held) return undefined;
+    if (held.version > ack.version && ack.version > 0n) return this.view(held); // a newer copy arrived first
+    const m = create(MessageSchema, { ...held, reactions: ack.reactions,
+      version: ack.version > 0n ? ack.version : held.version });
+    this.replaceHeld(m);
+    return this.view(m);
+  }
+
+  /** EDIT_ACK of this device's EDIT: the held copy takes the stored content, `edited_at` and version. */
+  async editAcked(ack: EditAck): Promise<Message | undefined> {
+    this.noteVersion(ack.conversationId, ack.version);
+    const held = await this.stored(ack.conversationId, ack.seq);
+    if (!held) return undefined;
+    if (held.version > ack.version && ack.version > 0n) return this.view(held);
+    const m = create(MessageSchema, { ...held, content: ack.content ?? held.content, editedAt: ack.editedAt,
+      version: ack.version > 0n ? ack.version : held.version });
+    this.replaceHeld(m);
+    return this.view(m);
+  }
+
+  private replaceHeld(m: PbMessage): void {
+    this.keep([m]);
+    const row = this.rows.get(m.conversationId);
+    if (row?.lastMessage && row.lastMessage.seq === m.seq) row.lastMessage = m;
+    this.events.messageUpdated(this.view(m));
     this.conversationsChanged();
   }
 
@@ -580,6 +699,14 @@ export class Delivery {
       row.countedUpTo = c.lastSeq;
     }
     if (c.peerReadSeq > row.peerReadSeq) row.peerReadSeq = c.peerReadSeq;
+    const floor = row.readSeq > row.clearedSeq ? row.readSeq : row.clearedSeq;
+    if (c.mentioned) {
+      // the row says a message up to last_seq mentions this user unread, not which one: until read past last_seq
+      const at = c.lastSeq > floor ? c.lastSeq : floor + 1n;
+      if (at > row.mentionSeq) row.mentionSeq = at;
+    } else if (row.mentionSeq <= c.lastSeq) {
+      row.mentionSeq = 0n; // a mention pushed after this answer was built stays
+    }
     row.muted = c.muted;
     row.hidden = c.deleted;
     row.pinnedAt = Number(c.pinnedAt);
@@ -595,7 +722,7 @@ export class Delivery {
       row = {
         conversationId, type: conversationTypeName(type, conversationId), targetId: targetOf(conversationId, this.uid),
         lastSeq: 0n, readSeq: 0n, clearedSeq: 0n, unreadCount: 0, peerReadSeq: 0n, muted: false, hidden: false,
-        pinnedAt: 0, version: 0n, countedUpTo: 0n,
+        pinnedAt: 0, version: 0n, countedUpTo: 0n, mentionSeq: 0n,
       };
       this.rows.set(conversationId, row);
     }
@@ -604,7 +731,7 @@ export class Delivery {
 
   /** The list, pinned first (newest pin first), then by last message time, newest first. */
   conversations(): Conversation[] {
-    return [...this.rows.values()].map(toConversation).sort((a, b) => {
+    return [...this.rows.values()].map((r) => this.toConversation(r)).sort((a, b) => {
       if (a.pinnedAt !== b.pinnedAt) return b.pinnedAt - a.pinnedAt;
       return (b.lastMessage?.serverTime ?? 0) - (a.lastMessage?.serverTime ?? 0);
     });
@@ -612,7 +739,7 @@ export class Delivery {
 
   conversation(conversationId: string): Conversation | undefined {
     const row = this.rows.get(conversationId);
-    return row ? toConversation(row) : undefined;
+    return row ? this.toConversation(row) : undefined;
   }
 
   totalUnread(): number {
@@ -635,6 +762,18 @@ export class Delivery {
   private conversationsChanged(): void {
     this.persistSoon();
     this.events.conversations();
+  }
+
+  private toConversation(r: Row): Conversation {
+    const floor = r.readSeq > r.clearedSeq ? r.readSeq : r.clearedSeq;
+    const c: Conversation = {
+      conversationId: r.conversationId, conversationType: r.type, targetId: r.targetId.toString(), lastSeq: r.lastSeq,
+      readSeq: r.readSeq, clearedSeq: r.clearedSeq, unreadCount: r.unreadCount, peerReadSeq: r.peerReadSeq,
+      muted: r.muted, hidden: r.hidden, pinnedAt: r.pinnedAt, version: r.version.toString(),
+      mentioned: r.mentionSeq > floor,
+    };
+    if (r.lastMessage) c.lastMessage = this.view(r.lastMessage);
+    return c;
   }
 
   // ---- history --------------------------------------------------------------------------------------------------
@@ -666,18 +805,18 @@ export class Delivery {
     const contiguous = local.length > 0 && local[local.length - 1]!.seq === top
       && local.every((m, i) => i === 0 || m.seq === local[i - 1]!.seq + 1n);
     if (contiguous && (local.length >= limit || local[0]!.seq <= floor)) {
-      return { messages: local.map(toMessage), hasMore: local[0]!.seq > floor };
+      return { messages: local.map((m) => this.view(m)), hasMore: local[0]!.seq > floor };
     }
     const connection = this.current();
     if (!connection) {
-      if (local.length > 0) return { messages: local.map(toMessage), hasMore: true };
+      if (local.length > 0) return { messages: local.map((m) => this.view(m)), hasMore: true };
       throw MagpieError.connectionLost(`history of ${conversationId} not in the local store and not connected`);
     }
     const ack: PullAck = await connection.request(Command.PULL, PullRequestSchema, create(PullRequestSchema, {
       conversationId, fromSeq: 1n, toSeq: beforeSeq !== undefined ? beforeSeq - 1n : 0n, limit, backward: true,
     }), Command.PULL_ACK, PullAckSchema);
     this.keep(ack.messages);
-    return { messages: ack.messages.map(toMessage), hasMore: ack.hasMore };
+    return { messages: ack.messages.map((m) => this.view(m)), hasMore: ack.hasMore };
   }
 
   // ---- persistence ----------------------------------------------------------------------------------------------
@@ -734,6 +873,8 @@ interface CatchUpStart {
 
 /** Failed pages of a catch-up asked again on the same connection before leaving it to the next login. */
 const MAX_CATCH_UP_ATTEMPTS = 5;
+/** How many of a conversation's newest held messages are looked through for replies to a recalled message. */
+const REPLY_SCAN = 200;
 
 /** Messages that count as unread: not SYSTEM, not recalled or deleted. */
 function counts(m: PbMessage): boolean {
@@ -744,20 +885,15 @@ function asMagpie(e: unknown): MagpieError {
   return e instanceof MagpieError ? e : new MagpieError('CLIENT', 0, String((e as Error)?.message ?? e), false);
 }
 
-function toConversation(r: Row): Conversation {
-  const c: Conversation = {
-    conversationId: r.conversationId, conversationType: r.type, targetId: r.targetId.toString(), lastSeq: r.lastSeq,
-    readSeq: r.readSeq, clearedSeq: r.clearedSeq, unreadCount: r.unreadCount, peerReadSeq: r.peerReadSeq,
-    muted: r.muted, hidden: r.hidden, pinnedAt: r.pinnedAt, version: r.version.toString(),
-  };
-  if (r.lastMessage) c.lastMessage = toMessage(r.lastMessage);
-  return c;
+/** Whether a message mentions `uid` (its uid among mentioned_uids, or @all). */
+function mentions(m: PbMessage, uid: bigint): boolean {
+  return m.content?.mentionAll === true || (m.content?.mentionedUids ?? []).includes(uid);
 }
 
 interface StoredRow {
   conversationId: string; type: 'SINGLE' | 'GROUP'; targetId: string; lastSeq: string; readSeq: string;
   clearedSeq: string; unreadCount: number; peerReadSeq: string; muted: boolean; hidden: boolean; pinnedAt: number;
-  lastMessage?: string; version: string;
+  lastMessage?: string; version: string; mentionSeq?: string;
 }
 
 function rowToJson(r: Row): StoredRow {
@@ -766,6 +902,7 @@ function rowToJson(r: Row): StoredRow {
     readSeq: r.readSeq.toString(), clearedSeq: r.clearedSeq.toString(), unreadCount: r.unreadCount,
     peerReadSeq: r.peerReadSeq.toString(), muted: r.muted, hidden: r.hidden, pinnedAt: r.pinnedAt,
     lastMessage: r.lastMessage ? messageToJson(r.lastMessage) : undefined, version: r.version.toString(),
+    mentionSeq: r.mentionSeq > 0n ? r.mentionSeq.toString() : undefined,
   };
 }
 
@@ -775,7 +912,7 @@ function rowFromJson(s: StoredRow): Row {
     readSeq: BigInt(s.readSeq), clearedSeq: BigInt(s.clearedSeq), unreadCount: s.unreadCount,
     peerReadSeq: BigInt(s.peerReadSeq), muted: s.muted, hidden: s.hidden, pinnedAt: s.pinnedAt,
     lastMessage: s.lastMessage ? messageFromJson(s.lastMessage) : undefined, version: BigInt(s.version),
-    countedUpTo: BigInt(s.lastSeq),
+    countedUpTo: BigInt(s.lastSeq), mentionSeq: BigInt(s.mentionSeq ?? '0'),
   };
 }
 

@@ -1,7 +1,7 @@
 import { fromJsonString, toJsonString } from '@bufbuild/protobuf';
 import {
   ConversationType, GroupEventType, GroupInvitePolicy, GroupJoinPolicy, GroupRole, MessageSchema, MessageStatus, MessageType,
-  type Message as PbMessage,
+  type MediaInfo as PbMediaInfo, type Message as PbMessage, type ReactionCount,
 } from './gen/client_pb.js';
 
 /** A delivered message (the public shape; ids as decimal strings, seq as bigint). */
@@ -20,8 +20,74 @@ export interface Message {
   groupEvent?: GroupEventView;
   /** SYSTEM messages from the service's operator: the notice (PROTOCOL §9.18); `text` is its text too. */
   systemNotice?: { title: string; text: string };
+  /**
+   * The message's version (decimal string: a snowflake above 2^53): its msg id when sent, a new one for each
+   * recall, reaction change and edit (PROTOCOL §7.3). Of two copies of one seq, the higher version is newer.
+   */
+  version: string;
+  /** IMAGE, FILE, AUDIO, VIDEO (and a sticker's EMOJI): the media; `url` is a stable reference, see `mediaUrls`. */
+  media?: MediaView;
+  /** LOCATION: the place. */
+  location?: { latitude: number; longitude: number; name: string; address: string };
+  /** CUSTOM: the app-defined type. */
+  customType?: string;
+  /** A reply: the quoted message of the same conversation, as the server filled it in (PROTOCOL §9.19). */
+  replyTo?: ReplyView;
+  /** Group messages: the members it mentions (@), uids as decimal strings; [] when none (PROTOCOL §9.20). */
+  mentionedUids: string[];
+  /** Group messages: it mentions every member (@all). */
+  mentionAll: boolean;
+  /**
+   * The message mentions the signed-in user (their uid among `mentionedUids`, or `mentionAll`) and was sent by
+   * someone else. Set on messages the client hands out; false from {@link toMessage} without `self`.
+   */
+  mentionsMe: boolean;
+  /** The members' reactions, one entry per emoji, in the order each emoji was first chosen (PROTOCOL §9.21). */
+  reactions: ReactionView[];
+  /** > 0: its sender edited it at this time (ms since the epoch): show "edited" (PROTOCOL §9.22). */
+  editedAt: number;
   /** The decoded protobuf `magpie.v1.Message`. */
   raw: unknown;
+}
+
+/** Media of a message (`MediaInfo`, PROTOCOL §7.3). Sizes are numbers (at most 2 GiB). */
+export interface MediaView {
+  /** The stable reference (`/v1/media/<mediaId>` for an upload): exchange it with `client.mediaUrls(url)`. */
+  url: string;
+  mimeType: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  durationMs: number;
+  fileName: string;
+  /** The preview image's stable reference ("" when none). */
+  thumbnailUrl: string;
+}
+
+/** A quoted message (`ReplyRef`, PROTOCOL §7.3): ids as decimal strings. */
+export interface ReplyView {
+  seq: bigint;
+  msgId: string;
+  senderUid: string;
+  type: Message['type'];
+  /** The quoted text or caption, cut to 100 code points; "" when recalled. */
+  preview: string;
+  /** The quoted message was recalled: show "recalled" instead of a preview. */
+  recalled: boolean;
+}
+
+/** One emoji's reactions on a message. */
+export interface ReactionView {
+  emoji: string;
+  /** Users who reacted with it. */
+  count: number;
+  /** The first 20 of them, in the order they reacted (decimal strings). */
+  uids: string[];
+  /**
+   * The signed-in user reacted with it: from `uids` (while `count` <= 20) or this client's own REACT_ACK; false
+   * from {@link toMessage} without `self`.
+   */
+  mine: boolean;
 }
 
 /**
@@ -61,6 +127,11 @@ export interface Conversation {
   pinnedAt: number;
   lastMessage?: Message;
   version: string;
+  /**
+   * "@me": a message above your read position mentions you (SYNC's `mentioned`, set by a delivered message that
+   * mentions you); a READ (or CLEAR) past it clears it on every device (PROTOCOL §9.20).
+   */
+  mentioned: boolean;
 }
 
 const TYPES: Record<number, Message['type']> = {
@@ -73,9 +144,14 @@ const ROLES: Record<number, 'OWNER' | 'ADMIN' | 'MEMBER'> = {
   [GroupRole.OWNER]: 'OWNER', [GroupRole.ADMIN]: 'ADMIN', [GroupRole.MEMBER]: 'MEMBER',
 };
 
-/** The public view of a protobuf Message. */
-export function toMessage(m: PbMessage): Message {
+/**
+ * The public view of a protobuf Message. With `self` (the signed-in uid) it also tells `mentionsMe` and each
+ * reaction's `mine`; `myEmoji` is this user's reaction as known from their own REACT_ACK (for counts above 20).
+ */
+export function toMessage(m: PbMessage, self?: bigint, myEmoji?: string | null): Message {
   const content = m.content;
+  const mentionedUids = content?.mentionedUids ?? [];
+  const mentionAll = content?.mentionAll ?? false;
   const out: Message = {
     conversationId: m.conversationId,
     conversationType: conversationTypeName(m.conversationType, m.conversationId),
@@ -86,9 +162,24 @@ export function toMessage(m: PbMessage): Message {
     type: TYPES[content?.type ?? 0] ?? 'CUSTOM',
     text: content?.text ?? '',
     status: m.status === MessageStatus.RECALLED ? 'RECALLED' : m.status === MessageStatus.DELETED ? 'DELETED' : 'NORMAL',
+    version: (m.version > 0n ? m.version : m.msgId).toString(),
+    mentionedUids: mentionedUids.map(String),
+    mentionAll,
+    mentionsMe: self !== undefined && m.senderUid !== self && (mentionAll || mentionedUids.includes(self)),
+    reactions: m.reactions.map((r) => toReaction(r, self, myEmoji)),
+    editedAt: Number(m.editedAt),
     raw: m,
   };
   if (m.clientMsgId) out.clientMsgId = m.clientMsgId;
+  if (content?.media) out.media = toMedia(content.media);
+  const loc = content?.location;
+  if (loc) out.location = { latitude: loc.latitude, longitude: loc.longitude, name: loc.name, address: loc.address };
+  if (content?.customType) out.customType = content.customType;
+  const reply = content?.replyTo;
+  if (reply && reply.seq > 0n) {
+    out.replyTo = { seq: reply.seq, msgId: reply.msgId.toString(), senderUid: reply.senderUid.toString(),
+      type: TYPES[reply.type] ?? 'CUSTOM', preview: reply.preview, recalled: reply.recalled };
+  }
   const notice = content?.systemNotice;
   if (content?.type === MessageType.SYSTEM && notice) {
     out.systemNotice = { title: notice.title, text: notice.text };
@@ -118,6 +209,24 @@ export function toMessage(m: PbMessage): Message {
     out.groupEvent = event;
   }
   return out;
+}
+
+function toReaction(r: ReactionCount, self: bigint | undefined, myEmoji: string | null | undefined): ReactionView {
+  const fromUids = self !== undefined && r.uids.includes(self);
+  // the uids list names the first 20 only: past that, this client's own REACT_ACK tells
+  const mine = myEmoji !== undefined && r.count > 20 ? myEmoji === r.emoji : fromUids;
+  return { emoji: r.emoji, count: r.count, uids: r.uids.map(String), mine };
+}
+
+function toMedia(m: PbMediaInfo): MediaView {
+  return { url: m.url, mimeType: m.mimeType, sizeBytes: Number(m.sizeBytes), width: m.width, height: m.height,
+    durationMs: m.durationMs, fileName: m.fileName, thumbnailUrl: m.thumbnailUrl };
+}
+
+/** The media id of a stable reference (`/v1/media/<id>`, absolute or not, or the id itself); undefined if none. */
+export function mediaIdOf(urlOrId: string): string | undefined {
+  const id = urlOrId.replace(/^.*\/v1\/media\//, '').replace(/[/?#].*$/, '');
+  return /^[A-Za-z0-9_-]{22}$/.test(id) ? id : undefined;
 }
 
 export function conversationTypeName(type: ConversationType, conversationId: string): 'SINGLE' | 'GROUP' {

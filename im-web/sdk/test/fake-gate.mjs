@@ -69,6 +69,10 @@ export class FakeGate {
     this.presence = new Map(); // uid (bigint) -> PresenceState fields
     this.watch = undefined;    // the last watch list set (bigint[])
     this.http = [];            // account API calls: {method, path, body}
+    this.uploads = [];         // POST /v1/media: {conversationId, name, type, size, auth}
+    this.uploadError = undefined; // {status, code} answers the next upload
+    this.reacts = [];          // ReactRequests in order
+    this.editMask = undefined; // [from, to]: EDIT and SEND store these words masked (the word filter)
     this.fetch = this.fetch.bind(this);
     this.factory = (url) => {
       const s = new FakeSocket(this, url);
@@ -149,6 +153,8 @@ export class FakeGate {
             clearedSeq: c.clearedSeq ?? 0n,
             version: c.version, lastMessage: c.messages[c.messages.length - 1],
             unreadCount: BigInt(c.messages.filter((m) => m.seq > c.readSeq && m.senderUid !== this.uid).length),
+            mentioned: c.messages.some((m) => m.seq > c.readSeq && m.senderUid !== this.uid
+              && (m.content.mentionAll || m.content.mentionedUids.includes(this.uid))),
           }));
         socket.write(Command.SYNC_ACK, frame.requestId, P.SyncAckSchema, create(P.SyncAckSchema, {
           conversations: rows, version: this.version, hasMore: false }));
@@ -187,11 +193,63 @@ export class FakeGate {
           const id = req.conversationType === P.ConversationType.GROUP ? `g_${b}` : (a < b ? `s_${a}_${b}` : `s_${b}_${a}`);
           m = this.add(id, this.uid, req.content.text, req.conversationType);
           m.clientMsgId = req.clientMsgId;
+          m.content = create(P.MessageContentSchema, req.content);
+          m.changed = false;
+          const ref = req.content.replyTo;
+          if (ref) { // the server fills in the quote (§9.19)
+            const quoted = this.conversations.get(id).messages.find((q) => q.seq === ref.seq);
+            m.content.replyTo = create(P.ReplyRefSchema, { seq: ref.seq, msgId: quoted.msgId, senderUid: quoted.senderUid,
+              type: quoted.content.type, preview: quoted.content.text.slice(0, 100), recalled: quoted.status === 1 });
+            m.changed = true;
+          }
           this.sendsByClientId.set(req.clientMsgId, m);
         }
         socket.write(Command.SEND_ACK, frame.requestId, P.SendAckSchema, create(P.SendAckSchema, {
           clientMsgId: req.clientMsgId, conversationId: m.conversationId, msgId: m.msgId, seq: m.seq,
-          serverTime: m.serverTime }));
+          serverTime: m.serverTime, content: m.changed ? m.content : undefined }));
+        return;
+      }
+      case Command.REACT: {
+        const req = fromBinary(P.ReactRequestSchema, frame.body);
+        this.reacts.push(req);
+        const c = this.conversations.get(req.conversationId);
+        const i = c.messages.findIndex((m) => m.seq === req.seq);
+        const m = c.messages[i];
+        const without = m.reactions.map((r) => create(P.ReactionCountSchema, { emoji: r.emoji,
+          uids: r.uids.filter((u) => u !== this.uid) })).filter((r) => r.uids.length > 0);
+        if (!req.remove) {
+          const same = without.find((r) => r.emoji === req.emoji);
+          if (same) same.uids.push(this.uid);
+          else without.push(create(P.ReactionCountSchema, { emoji: req.emoji, uids: [this.uid] }));
+        }
+        for (const r of without) r.count = r.uids.length;
+        const version = this.nextMsgId++;
+        c.messages[i] = create(P.MessageSchema, { ...m, reactions: without, version });
+        c.version = ++this.version;
+        socket.write(Command.REACT_ACK, frame.requestId, P.ReactAckSchema, create(P.ReactAckSchema, {
+          conversationId: req.conversationId, seq: req.seq, version, reactions: without }));
+        return;
+      }
+      case Command.EDIT: {
+        const req = fromBinary(P.EditRequestSchema, frame.body);
+        const c = this.conversations.get(req.conversationId);
+        const i = c.messages.findIndex((m) => m.seq === req.seq);
+        const m = c.messages[i];
+        if (m.senderUid !== this.uid || req.content.type !== m.content.type) {
+          socket.write(Command.ERROR, frame.requestId, P.ErrorSchema, create(P.ErrorSchema, {
+            code: 2003, message: 'not yours, or another type', command: Command.EDIT }));
+          return;
+        }
+        let text = req.content.text;
+        if (this.editMask) text = text.replaceAll(this.editMask, '*'.repeat(this.editMask.length));
+        const content = create(P.MessageContentSchema, { ...req.content, text, replyTo: m.content.replyTo,
+          mentionedUids: m.content.mentionedUids, mentionAll: m.content.mentionAll });
+        const version = this.nextMsgId++;
+        const editedAt = BigInt(Date.now());
+        c.messages[i] = create(P.MessageSchema, { ...m, content, version, editedAt });
+        c.version = ++this.version;
+        socket.write(Command.EDIT_ACK, frame.requestId, P.EditAckSchema, create(P.EditAckSchema, {
+          conversationId: req.conversationId, seq: req.seq, version, editedAt, content }));
         return;
       }
       case Command.GROUP: {
@@ -280,6 +338,29 @@ export class FakeGate {
         expiresAt: Date.now() + 900_000, refreshExpiresAt: Date.now() + 1e9 });
     }
     if (u.pathname === '/v1/sessions/current' && init.method === 'DELETE') return json(204);
+    const media = u.pathname.replace(/^\/api(?=\/v1\/media)/, ''); // a client may call the API under a path
+    if (media === '/v1/media' && init.method === 'POST') {
+      const form = init.body;
+      const file = form.get('file');
+      this.uploads.push({ conversationId: form.get('conversationId'), name: file.name, type: file.type, size: file.size,
+        auth: init.headers?.Authorization, contentType: init.headers?.['Content-Type'] });
+      if (this.uploadError) {
+        const e = this.uploadError;
+        this.uploadError = undefined;
+        return json(e.status, { code: e.code, message: `fake: ${e.code}` });
+      }
+      const mediaId = `m${String(this.uploads.length).padStart(21, '0')}`;
+      const image = file.type.startsWith('image/') && file.type !== 'image/webp';
+      return json(201, { mediaId, conversationId: form.get('conversationId'), mimeType: file.type, sizeBytes: file.size,
+        ...(image ? { width: 40, height: 20, thumbnailUrl: `/v1/media/${mediaId}/thumbnail` } : {}),
+        fileName: file.name, url: `/v1/media/${mediaId}` });
+    }
+    const urls = /^\/v1\/media\/([A-Za-z0-9_-]{22})\/url$/.exec(media);
+    if (urls) {
+      this.http.push({ method: init.method ?? 'GET', path: media, auth: init.headers?.Authorization });
+      return json(200, { mediaId: urls[1], url: `/v1/media/${urls[1]}?exp=99&sig=s1`,
+        thumbnailUrl: `/v1/media/${urls[1]}/thumbnail?exp=99&sig=s2`, expiresAt: Date.now() + 900_000 });
+    }
     if (u.pathname.startsWith('/v1/conversations/') || u.pathname === '/v1/me/presence') {
       this.http.push({ method: init.method, path: u.pathname, body: init.body ? JSON.parse(init.body) : undefined,
         auth: init.headers?.Authorization });
