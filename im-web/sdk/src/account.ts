@@ -11,7 +11,7 @@ export interface UploadedMedia {
   conversationId: string;
   mimeType: string;
   sizeBytes: number;
-  /** Pixels; 0 when not an image (or a WebP: the server reads no size from it). */
+  /** Pixels; 0 when not an image (or an image whose pixels the server could not decode). */
   width: number;
   height: number;
   /** "" when the upload named none. */

@@ -566,9 +566,9 @@ export class MagpieClient {
   /**
    * Uploads an image (`POST /v1/media`) and sends it as IMAGE in one call: a browser File/Blob or bytes (a Node
    * Buffer). The returned Outgoing is UPLOADING, then SENDING; its `ack` resolves with the stored message or
-   * rejects with the upload's refusal (HTTP status as `codeNumber`: 403, 413, 415) before anything was sent. A WebP
-   * (the server reads no size from it) is measured here where the platform decodes images (`createImageBitmap`),
-   * else sent as FILE.
+   * rejects with the upload's refusal (HTTP status as `codeNumber`: 403, 413, 415, 429) before anything was sent. An
+   * image the server read no size from (its pixels did not decode there) is measured here where the platform
+   * decodes images (`createImageBitmap`), else sent as FILE.
    */
   sendImage(target: Target, file: MediaSource, options: MediaSendOptions = {}): Outgoing {
     return this.sendUpload(target, file, 'IMAGE', options);
