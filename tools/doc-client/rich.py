@@ -36,7 +36,7 @@ from conversation_state import (I, S, B, BY, SCHEMAS, CMD, CMD_NAME, BODY, ERR, 
                                 Http, MagpieError, RESULTS, check)
 
 OS = social.OS
-D = "double"  # protobuf double: wire type 1, 8 bytes little-endian
+D = social.D
 
 # ---- §7.3, §7.7, §9.18 field tables added since social.py --------------------------------------
 SCHEMAS["Location"] = {1: ("latitude", D), 2: ("longitude", D), 3: ("name", S), 4: ("address", S)}
@@ -74,100 +74,8 @@ GE_CREATED, GE_DISMISSED = 1, 8
 MiB = 1 << 20
 
 
-# ---- codec: social.py's plus doubles --------------------------------------------------------------
-def encode(schema_name, msg):
-    schema = SCHEMAS[schema_name]
-    out = bytearray()
-    for num in sorted(schema):
-        name, typ = schema[num]
-        if name not in msg or msg[name] is None:
-            continue
-        val = msg[name]
-        if isinstance(typ, list):
-            if not val:
-                continue
-            if typ[0] == I:  # packed (proto3 default)
-                payload = b"".join(enc_varint(v) for v in val)
-                out += enc_varint(num << 3 | 2) + enc_varint(len(payload)) + payload
-            else:
-                for item in val:
-                    payload = encode(typ[0], item)
-                    out += enc_varint(num << 3 | 2) + enc_varint(len(payload)) + payload
-        elif typ == I:
-            if val:
-                out += enc_varint(num << 3) + enc_varint(int(val))
-        elif typ == B:
-            if val:
-                out += enc_varint(num << 3) + b"\x01"
-        elif typ == D:
-            if val != 0.0 or math.copysign(1.0, val) < 0:  # proto3: 0.0 is not encoded (NaN is)
-                out += enc_varint(num << 3 | 1) + struct.pack("<d", float(val))
-        elif typ in (S, BY, OS):
-            data = val.encode("utf-8") if typ != BY else bytes(val)
-            if data or typ == OS:
-                out += enc_varint(num << 3 | 2) + enc_varint(len(data)) + data
-        else:
-            payload = encode(typ, val)
-            out += enc_varint(num << 3 | 2) + enc_varint(len(payload)) + payload
-    return bytes(out)
-
-
-def decode(schema_name, buf):
-    schema = SCHEMAS[schema_name]
-    msg = {}
-    for num, (name, typ) in schema.items():
-        msg[name] = [] if isinstance(typ, list) else (0.0 if typ == D else DEFAULTS.get(typ))
-    pos = 0
-    while pos < len(buf):
-        key, pos = dec_varint(buf, pos)
-        num, wt = key >> 3, key & 7
-        raw = data = None
-        if wt == 0:
-            raw, pos = dec_varint(buf, pos)
-        elif wt == 2:
-            ln, pos = dec_varint(buf, pos)
-            data = bytes(buf[pos:pos + ln])
-            pos += ln
-        elif wt == 1:
-            data8 = bytes(buf[pos:pos + 8])
-            raw = struct.unpack("<Q", data8)[0]
-            pos += 8
-        elif wt == 5:
-            raw = struct.unpack_from("<I", buf, pos)[0]
-            pos += 4
-        else:
-            raise ValueError("unsupported wire type %d" % wt)
-        if num not in schema:
-            continue  # unknown field (§11)
-        name, typ = schema[num]
-        if isinstance(typ, list):
-            if typ[0] == I:
-                if data is not None:
-                    p = 0
-                    while p < len(data):
-                        v, p = dec_varint(data, p)
-                        msg[name].append(to_int64(v))
-                else:
-                    msg[name].append(to_int64(raw))
-            else:
-                msg[name].append(decode(typ[0], data))
-        elif typ == I:
-            msg[name] = to_int64(raw)
-        elif typ == B:
-            msg[name] = bool(raw)
-        elif typ == D:
-            msg[name] = struct.unpack("<d", struct.pack("<Q", raw))[0]
-        elif typ in (S, OS):
-            msg[name] = data.decode("utf-8")
-        elif typ == BY:
-            msg[name] = data
-        else:
-            msg[name] = decode(typ, data)
-    return msg
-
-
-cs.encode, cs.decode = encode, decode  # Device uses conversation_state's globals
-social.encode, social.decode = encode, decode  # gop() uses social's
+# ---- codec: social.py's (proto3 optional strings and doubles), installed into conversation_state ----
+encode, decode = social.encode, social.decode
 
 
 # ---- helpers --------------------------------------------------------------------------------------

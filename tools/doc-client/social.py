@@ -10,6 +10,7 @@ Exits 0 when every check passed, 1 otherwise. Prints one PASS/FAIL line per chec
 """
 import argparse
 import os
+import math
 import struct
 import sys
 import time
@@ -23,6 +24,7 @@ from conversation_state import (I, S, B, BY, SCHEMAS, CMD, CMD_NAME, BODY, ERR, 
                                 Http, MagpieError, RESULTS, check)
 
 OS = "optional string"  # proto3 `optional string`: presence is visible on the wire
+D = "double"  # protobuf double: wire type 1, 8 bytes little-endian (rich.py's Location)
 
 # ---- §7 field tables added since conversation_state.py ----------------------------------------
 SCHEMAS["MessageContent"][30] = ("group_event", "GroupEvent")
@@ -79,7 +81,7 @@ JOIN_APPROVAL, JOIN_FREE, JOIN_CLOSED = 1, 2, 3
  GE_UNMUTED, GE_MUTE_ALL, GE_PROFILE, GE_SETTINGS) = range(1, 14)
 
 
-# ---- codec with proto3 `optional` strings (encoded even when "", decoded as None when absent) ---
+# ---- codec with proto3 `optional` strings (encoded even when "", decoded as None when absent) and doubles ---
 def encode(schema_name, msg):
     schema = SCHEMAS[schema_name]
     out = bytearray()
@@ -104,6 +106,9 @@ def encode(schema_name, msg):
         elif typ == B:
             if val:
                 out += enc_varint(num << 3) + b"\x01"
+        elif typ == D:
+            if val != 0.0 or math.copysign(1.0, val) < 0:  # proto3: 0.0 is not encoded (NaN is)
+                out += enc_varint(num << 3 | 1) + struct.pack("<d", float(val))
         elif typ in (S, BY, OS):
             data = val.encode("utf-8") if typ != BY else bytes(val)
             if data or typ == OS:
@@ -118,7 +123,7 @@ def decode(schema_name, buf):
     schema = SCHEMAS[schema_name]
     msg = {}
     for num, (name, typ) in schema.items():
-        msg[name] = [] if isinstance(typ, list) else DEFAULTS.get(typ)
+        msg[name] = [] if isinstance(typ, list) else (0.0 if typ == D else DEFAULTS.get(typ))
     pos = 0
     while pos < len(buf):
         key, pos = dec_varint(buf, pos)
@@ -156,6 +161,8 @@ def decode(schema_name, buf):
             msg[name] = to_int64(raw)
         elif typ == B:
             msg[name] = bool(raw)
+        elif typ == D:
+            msg[name] = struct.unpack("<d", struct.pack("<Q", raw))[0]
         elif typ in (S, OS):
             msg[name] = data.decode("utf-8")
         elif typ == BY:

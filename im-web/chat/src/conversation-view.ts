@@ -539,15 +539,8 @@ export class ConversationView {
     const out = image ? this.client.sendImage(target, file, options) : this.client.sendFile(target, file, options);
     const label = options.caption || file.name;
     const li = this.pendingRow(label, out.clientMsgId, replacing, 'Uploading…', 'UPLOADING');
-    this.pending.set(out.clientMsgId, li);
     this.scrollToBottom();
-    out.ack.then(
-      (m) => this.acknowledged(out.clientMsgId, m),
-      (e: unknown) => {
-        this.pending.delete(out.clientMsgId);
-        this.showFailed(li, label, e, () => this.sendUpload(file, options, li));
-      },
-    );
+    this.track(out, li, label, () => this.sendUpload(file, options, li));
   }
 
   /** Whether you can write here: a left, removed or dismissed group closes the composer with a sentence why. */
@@ -575,15 +568,7 @@ export class ConversationView {
         continue;
       }
       const text = pendingText(out);
-      const li = this.pendingRow(text, out.clientMsgId);
-      this.pending.set(out.clientMsgId, li);
-      out.ack.then(
-        (m) => this.acknowledged(out.clientMsgId, m),
-        (e: unknown) => {
-          this.pending.delete(out.clientMsgId);
-          this.showFailed(li, text, e);
-        },
-      );
+      this.track(out, this.pendingRow(text, out.clientMsgId), text);
     }
   }
 
@@ -599,13 +584,18 @@ export class ConversationView {
       return;
     }
     const li = this.pendingRow(text, out.clientMsgId, replacing);
-    this.pending.set(out.clientMsgId, li);
     this.scrollToBottom();
+    this.track(out, li, text, retry(li));
+  }
+
+  /** Shows `li` as `out`'s row until its acknowledgement completes it, or its failure offers `retry`. */
+  private track(out: Outgoing, li: HTMLLIElement, text: string, retry?: () => void): void {
+    this.pending.set(out.clientMsgId, li);
     out.ack.then(
       (m) => this.acknowledged(out.clientMsgId, m),
       (e: unknown) => {
         this.pending.delete(out.clientMsgId);
-        this.showFailed(li, text, e, retry(li));
+        this.showFailed(li, text, e, retry);
       },
     );
   }
