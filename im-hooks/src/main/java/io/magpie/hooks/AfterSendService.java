@@ -54,8 +54,9 @@ public final class AfterSendService implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** {@code <prefix>hooks} for the default endpoint, {@code <prefix>hooks-app-<app>} for an app's. */
     public String consumerGroup() {
-        return topics.prefix() + GROUP_SUFFIX + (endpoint.isDefault() ? "" : "-app-" + endpoint.appId());
+        return topics.prefix() + checkName();
     }
 
     /** The name of its health check: {@code hooks} for the default endpoint, {@code hooks-app-<app>} for an app's. */
