@@ -16,27 +16,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The after-send hook's worker (runs in the notifier role): consumes the {@code push} topic in its own consumer
- * group {@code <prefix>hooks} and POSTs the events it finds (stored messages, group changes, friend changes) to the
- * operator's endpoint in signed batches, in topic order per partition. Offsets are committed only after the
- * endpoint answered 2xx for every event of the batch; a failed request is retried after a backoff that doubles up
- * to {@link AfterSendSettings#retryBackoffMax()}, without end, so no event is skipped: an endpoint that is down
- * holds back its own events only (message delivery has its own consumer groups). Delivery is at least once: a crash
- * or a partition move between the answer and the commit, or a replayed SEND, sends an event again, with the same
- * {@code id}.
+ * The worker of one after-send endpoint (runs in the notifier role, one per {@link AfterSendEndpoint}): consumes
+ * the whole {@code push} topic in its own consumer group ({@code <prefix>hooks} for the default endpoint,
+ * {@code <prefix>hooks-app-<app>} for an app's own) and POSTs the events it finds that the endpoint takes (stored
+ * messages, group changes, friend changes of its apps' sessions) in signed batches, in topic order per partition.
+ * Offsets are committed only after the endpoint answered 2xx for every event of the batch; a failed request is
+ * retried after a backoff that doubles up to {@link AfterSendSettings#retryBackoffMax()}, without end, so no event
+ * is skipped: an endpoint that is down holds back its own events only (the other endpoints and message delivery
+ * have consumer groups of their own). Delivery is at least once: a crash or a partition move between the answer
+ * and the commit, or a replayed SEND, sends an event again, with the same {@code id}.
  *
  * <p>Lifecycle: {@link #start()} once on any thread, {@link #close()} once (an unfinished batch stays
  * uncommitted). Thread-safe.
  */
 public final class AfterSendService implements AutoCloseable {
 
-    /** Consumer group name under the topic prefix. */
+    /** The default endpoint's consumer group name under the topic prefix; an app's adds {@code -app-<app>}. */
     public static final String GROUP_SUFFIX = "hooks";
 
     private static final Logger log = LoggerFactory.getLogger(AfterSendService.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    private final AfterSendEndpoint endpoint;
     private final AfterSendSettings settings;
     private final String kafkaBootstrap;
     private final Topics topics;
@@ -44,23 +46,27 @@ public final class AfterSendService implements AutoCloseable {
     private volatile ConsumerLoop<String, byte[]> loop;
     private Thread thread;
 
-    public AfterSendService(AfterSendSettings settings, String kafkaBootstrap, Topics topics, Clock clock) {
-        if (!settings.enabled()) {
-            throw new IllegalArgumentException("hooks.after-send.url is not set: there is no after-send hook to run");
-        }
-        this.settings = settings;
+    public AfterSendService(AfterSendEndpoint endpoint, String kafkaBootstrap, Topics topics, Clock clock) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.settings = endpoint.settings();
         this.kafkaBootstrap = Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** {@code <prefix>hooks} for the default endpoint, {@code <prefix>hooks-app-<app>} for an app's. */
     public String consumerGroup() {
-        return topics.prefix() + GROUP_SUFFIX;
+        return topics.prefix() + checkName();
+    }
+
+    /** The name of its health check: {@code hooks} for the default endpoint, {@code hooks-app-<app>} for an app's. */
+    public String checkName() {
+        return GROUP_SUFFIX + (endpoint.isDefault() ? "" : "-app-" + endpoint.appId());
     }
 
     public synchronized AfterSendService start() {
         if (thread != null) {
-            throw new IllegalStateException("after-send hook already started");
+            throw new IllegalStateException("after-send hook of the " + endpoint.describe() + " already started");
         }
         // a few requests per batch at most, so one batch stays well inside the poll interval while it retries
         int maxPollRecords = Math.min(10_000, settings.maxEvents() * 4);
@@ -68,13 +74,14 @@ public final class AfterSendService implements AutoCloseable {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(BusClients.consumer(kafkaBootstrap,
                 consumerGroup(), consumerGroup() + "-push", maxPollRecords,
                 ConsumerTuning.DEFAULT.withMaxPollIntervalAtLeast(oneBatch)));
-        loop = new ConsumerLoop<>("hooks", consumer, topics.push(),
-                new AfterSendHandler(settings, new HookHttp(clock), new ObjectMapper()),
+        loop = new ConsumerLoop<>(checkName(), consumer, topics.push(),
+                new AfterSendHandler(endpoint, new HookHttp(clock), new ObjectMapper()),
                 new Backoff(settings.retryBackoffMin(), settings.retryBackoffMax()), POLL_TIMEOUT, clock);
-        thread = new Thread(loop, "hooks-after-send-consumer");
+        thread = new Thread(loop, checkName() + "-after-send-consumer");
         thread.start();
-        log.info("[hooks] consuming {} as group {}; delivering {} to {}", topics.push(), consumerGroup(),
-                settings.events(), settings.url());
+        log.info("[hooks] consuming {} as group {}; delivering {} of the {} to {}", topics.push(), consumerGroup(),
+                settings.events(), endpoint.describe() + (endpoint.isDefault() && !endpoint.ownApps().isEmpty()
+                        ? " (all apps but " + endpoint.ownApps() + ")" : ""), settings.url());
         return this;
     }
 
@@ -102,7 +109,8 @@ public final class AfterSendService implements AutoCloseable {
         loop.shutdown();
         try {
             if (!loop.awaitStopped(STOP_TIMEOUT)) {
-                log.warn("[hooks] after-send consumer did not stop within {}", STOP_TIMEOUT);
+                log.warn("[hooks] after-send consumer of the {} did not stop within {}", endpoint.describe(),
+                        STOP_TIMEOUT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The after-send hook ({@code hooks.after-send.*}), validated once. Immutable.
+ * One after-send endpoint's settings ({@code hooks.after-send.*}, {@code hooks.apps.<app>.after-send.*}), validated
+ * once. Immutable.
  *
  * @param url             where the notifier role POSTs batches of events (http or https); null = no hook (default)
  * @param secret          the shared secret requests are signed with; at least 16 characters when {@code url} is set

@@ -64,7 +64,7 @@ class PayloadsTest {
     private BeforeSendHook hook() {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/before-send");
         return new BeforeSendHook(new WebhookConfig(new BeforeSendSettings(url, SECRET, Duration.ofSeconds(2),
-                FailureMode.OPEN, 100), Map.of(), null), Clock.systemUTC());
+                FailureMode.OPEN, 100), Map.of(), null, Map.of()), Clock.systemUTC());
     }
 
     private static List<Candidate> twoMessages() {
@@ -104,28 +104,30 @@ class PayloadsTest {
 
     @Test
     void afterSendEvents() throws Exception {
-        HookEvents events = new HookEvents(new ObjectMapper(), EnumSet.allOf(HookEvent.class));
+        HookEvents events = new HookEvents(new ObjectMapper(), EnumSet.allOf(HookEvent.class), app -> true);
         Message m = Message.newBuilder().setMsgId(7265241927680001L).setConversationId("s_1001_1002")
                 .setConversationType(ConversationType.SINGLE).setSeq(42).setSenderUid(1001)
                 .setSenderDeviceId("phone-1").setClientMsgId("c-17").setTargetId(1002).setServerTime(1764892800123L)
                 .setContent(MessageContent.newBuilder().setType(MessageType.TEXT).setText("hello")).build();
-        PushTask push = PushTask.newBuilder().setCommand(Command.PUSH.code())
+        PushTask push = PushTask.newBuilder().setCommand(Command.PUSH.code()).setAppId("shop")
                 .setBody(Push.newBuilder().addMessages(m).build().toByteString()).build();
-        assertEquals("{\"event\":\"message.stored\",\"id\":\"message.stored:7265241927680001\",\"message\":{"
-                + "\"msg_id\":7265241927680001,\"conversation_id\":\"s_1001_1002\",\"conversation_type\":\"SINGLE\","
-                + "\"seq\":42,\"sender_uid\":1001,\"sender_device_id\":\"phone-1\",\"client_msg_id\":\"c-17\","
-                + "\"target_id\":1002,\"server_time\":1764892800123,\"content\":{\"type\":\"TEXT\",\"text\":\"hello\"}}}",
+        assertEquals("{\"event\":\"message.stored\",\"id\":\"message.stored:7265241927680001\",\"app_id\":\"shop\","
+                + "\"message\":{\"msg_id\":7265241927680001,\"conversation_id\":\"s_1001_1002\","
+                + "\"conversation_type\":\"SINGLE\",\"seq\":42,\"sender_uid\":1001,\"sender_device_id\":\"phone-1\","
+                + "\"client_msg_id\":\"c-17\",\"target_id\":1002,\"server_time\":1764892800123,"
+                + "\"content\":{\"type\":\"TEXT\",\"text\":\"hello\"}}}",
                 events.of(push.toByteArray(), 3, 977).get(0).toString());
 
         Notice accepted = Notice.newBuilder().setType(NoticeType.NOTICE_FRIEND_ACCEPTED).setUid(1002)
                 .setFriendsVersion(9).setFriendRequest(FriendRequest.newBuilder().setRequestId(88).setFromUid(1001)
                         .setToUid(1002).setMessage("hi").setState(FriendRequestState.FRIEND_REQUEST_ACCEPTED)
                         .setCreatedAt(1764892700000L).setUpdatedAt(1764892800000L)).build();
-        PushTask notice = PushTask.newBuilder().setCommand(Command.NOTICE.code())
+        PushTask notice = PushTask.newBuilder().setCommand(Command.NOTICE.code()).setAppId("shop")
                 .addTargets(PushTarget.newBuilder().setUid(1001)).setBody(accepted.toByteString()).build();
-        assertEquals("{\"event\":\"friend.changed\",\"id\":\"friend.changed:3-978\",\"change\":\"accepted\","
-                + "\"actor_uid\":1002,\"uid\":1001,\"request\":{\"request_id\":88,\"from_uid\":1001,\"to_uid\":1002,"
-                + "\"message\":\"hi\",\"state\":\"accepted\",\"created_at\":1764892700000,\"updated_at\":1764892800000}}",
+        assertEquals("{\"event\":\"friend.changed\",\"id\":\"friend.changed:3-978\",\"app_id\":\"shop\","
+                + "\"change\":\"accepted\",\"actor_uid\":1002,\"uid\":1001,\"request\":{\"request_id\":88,"
+                + "\"from_uid\":1001,\"to_uid\":1002,\"message\":\"hi\",\"state\":\"accepted\","
+                + "\"created_at\":1764892700000,\"updated_at\":1764892800000}}",
                 events.of(notice.toByteArray(), 3, 978).get(0).toString());
 
         PushTask ack = PushTask.newBuilder().setCommand(Command.SEND_ACK.code()).build();

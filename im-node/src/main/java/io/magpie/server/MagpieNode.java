@@ -20,8 +20,8 @@ import io.magpie.logic.LogicService;
 import io.magpie.lsb.LsbServer;
 import io.magpie.protocol.auth.TokenCodec;
 import io.magpie.registry.RedisActiveSessions;
+import io.magpie.hooks.AfterSendEndpoint;
 import io.magpie.hooks.AfterSendService;
-import io.magpie.hooks.AfterSendSettings;
 import io.magpie.router.notify.NotifierConfig;
 import io.magpie.router.notify.NotifierService;
 import io.magpie.router.notify.PushNotifierRegistry;
@@ -157,11 +157,11 @@ public final class MagpieNode implements AutoCloseable {
                     new MessageRepository(database.dataSource()), new UnreadCounts(database.dataSource()),
                     pushNotifiers).start());
             checks.add(new HealthServer.Check("notifier", notifier::live, notifier::ready));
-            AfterSendSettings afterSend = settings.hooks().afterSend();
-            if (afterSend.enabled()) {
-                AfterSendService hooks = track(new AfterSendService(afterSend, settings.kafkaBootstrap(), topics,
+            // one loop per endpoint, so an app's endpoint that is down holds back no other endpoint's events
+            for (AfterSendEndpoint endpoint : settings.hooks().afterSendEndpoints()) {
+                AfterSendService hooks = track(new AfterSendService(endpoint, settings.kafkaBootstrap(), topics,
                         clock).start());
-                checks.add(new HealthServer.Check("hooks", hooks::live, hooks::ready));
+                checks.add(new HealthServer.Check(hooks.checkName(), hooks::live, hooks::ready));
             }
         }
         if (roles.contains(Role.ROUTER)) {

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -46,8 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The operator's webhooks on real servers (docs/operations.md, "Webhooks"), against a hook server in the test: the
  * before-send hook rejects and rewrites messages, a replay is not asked about again, a hook that does not answer in
- * time fails open for the default app and closed for an app set so, and every request carries a signature the
- * documented algorithm verifies.
+ * time fails open for the default app and closed for an app set so, the after-send events of an app with an
+ * endpoint of its own go there only, and every request carries a signature the documented algorithm verifies.
  */
 @ExtendWith(InfrastructureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -66,6 +67,11 @@ class WebhooksIT {
     private final AtomicInteger failedAfterSends = new AtomicInteger();
     /** Events of the after-send requests the hook server answered 200. */
     private final List<JsonNode> delivered = new CopyOnWriteArrayList<>();
+    /** While true the shop app's after-send endpoint answers every request 503. */
+    private final AtomicBoolean shopDown = new AtomicBoolean();
+    private final AtomicInteger shopRefusals = new AtomicInteger();
+    /** Events of the requests the shop app's after-send endpoint answered 200. */
+    private final List<JsonNode> deliveredToShop = new CopyOnWriteArrayList<>();
     private SdkUsers users;
 
     private record Received(String path, String timestamp, String signature, String event, byte[] body) {
@@ -81,6 +87,7 @@ class WebhooksIT {
         hookServer.setExecutor(hookThreads);
         hookServer.createContext("/before", this::beforeSend);
         hookServer.createContext("/after", this::afterSend);
+        hookServer.createContext("/shop-after", this::shopAfterSend);
         hookServer.start();
         String hooks = "http://127.0.0.1:" + hookServer.getAddress().getPort();
         cluster = TestNodes.allRoles(ConfigTree.of("""
@@ -113,16 +120,20 @@ class WebhooksIT {
                     url: "%s/before"
                     timeout: 300ms
                     on-failure: open
-                  app-ids: [strict]
+                  app-ids: [strict, shop]
                   apps:
                     strict:
                       before-send:
                         on-failure: closed
+                    shop:
+                      after-send:
+                        url: "%s/shop-after"
                   after-send:
                     url: "%s/after"
                     retry-backoff-min: 100ms
                     retry-backoff-max: 1s
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), SECRET, hooks, hooks), Map.of()),
+                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), SECRET, hooks, hooks, hooks),
+                Map.of()),
                 infra, isolation);
         users = SdkUsers.of(cluster);
     }
@@ -197,6 +208,24 @@ class WebhooksIT {
         respond(exchange, 200, "{}");
     }
 
+    /** The shop app's own after-send endpoint: 503 while {@link #shopDown}, else 200 keeping the events. */
+    private void shopAfterSend(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        Received r = new Received("/shop-after", exchange.getRequestHeaders().getFirst("X-Magpie-Timestamp"),
+                exchange.getRequestHeaders().getFirst("X-Magpie-Signature"),
+                exchange.getRequestHeaders().getFirst("X-Magpie-Event"), body);
+        requests.add(r);
+        if (shopDown.get()) {
+            shopRefusals.incrementAndGet();
+            respond(exchange, 503, "{\"error\":\"down\"}");
+            return;
+        }
+        for (JsonNode e : r.json().path("events")) {
+            deliveredToShop.add(e);
+        }
+        respond(exchange, 200, "{}");
+    }
+
     private static void respond(HttpExchange exchange, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -262,7 +291,7 @@ class WebhooksIT {
             assertEquals(expected, r.signature(), "HMAC-SHA256 of \"<timestamp>.<body>\" with the shared secret");
             assertTrue(new HookSigner(SECRET).verify(r.timestamp(), r.body(), r.signature()));
             assertFalse(new HookSigner("another-secret-of-16+").verify(r.timestamp(), r.body(), r.signature()));
-            assertEquals(r.path().equals("/after") ? "after_send" : r.json().path("event").asText(), r.event());
+            assertEquals(r.path().equals("/before") ? r.json().path("event").asText() : "after_send", r.event());
         }
     }
 
@@ -304,6 +333,45 @@ class WebhooksIT {
         assertEquals("request", friend.path("change").asText());
         assertEquals(hal.uid(), friend.path("actor_uid").asLong());
         assertEquals(ivy.uid(), friend.path("uid").asLong());
+    }
+
+    @Test
+    void anAppsAfterSendEventsGoToItsOwnEndpointOnlyWhoseFailuresHoldBackNoOtherEndpoint() throws Exception {
+        SdkUser joy = users.register("joy_hooks", "joy-phone", "shop");
+        SdkUser kim = users.register("kim_hooks", "kim-phone", null);
+        shopDown.set(true);
+        long fromShop = joy.client().send("p-1", ConversationType.SINGLE, kim.uid(), text("from the shop"))
+                .get(20, SECONDS).getMsgId();
+        long groupId = users.accounts("joy-phone").createGroup(joy.credentials(), "shop watchers", List.of(kim.uid()));
+        long requestId = joy.client().friends().request(kim.uid(), "hi from the shop").get(20, SECONDS).requestId();
+        await().atMost(30, SECONDS).until(() -> shopRefusals.get() >= 1);
+
+        // the shop's endpoint refuses everything meanwhile; the default's events of the same conversation still go
+        long fromNoApp = kim.client().send("p-2", ConversationType.SINGLE, joy.uid(), text("from no app"))
+                .get(20, SECONDS).getMsgId();
+        await().atMost(30, SECONDS).until(() -> !withMsgId(delivered, fromNoApp).isEmpty());
+        assertTrue(shopDown.get() && deliveredToShop.isEmpty(), "the shop's endpoint has taken nothing yet");
+        JsonNode noApp = withMsgId(delivered, fromNoApp).get(0);
+        assertTrue(noApp.has("app_id"));
+        assertEquals("", noApp.path("app_id").asText(), "a session without an app");
+
+        shopDown.set(false);
+        await().atMost(30, SECONDS).until(() -> !withMsgId(deliveredToShop, fromShop).isEmpty()
+                && deliveredToShop.stream().anyMatch(e -> e.path("message").path("conversation_id").asText()
+                        .equals("g_" + groupId))
+                && deliveredToShop.stream().anyMatch(e -> e.path("request").path("request_id").asLong() == requestId));
+        assertEquals("shop", withMsgId(deliveredToShop, fromShop).get(0).path("app_id").asText());
+        for (JsonNode e : deliveredToShop) {
+            assertEquals("shop", e.path("app_id").asText(), "only the shop's events: " + e);
+        }
+        assertTrue(withMsgId(delivered, fromShop).isEmpty(), "the default endpoint never gets the shop's message");
+        assertTrue(delivered.stream().noneMatch(e -> "shop".equals(e.path("app_id").asText())),
+                "nor any other event of the shop");
+        assertTrue(withMsgId(deliveredToShop, fromNoApp).isEmpty());
+    }
+
+    private static List<JsonNode> withMsgId(List<JsonNode> events, long msgId) {
+        return events.stream().filter(e -> e.path("message").path("msg_id").asLong() == msgId).toList();
     }
 
     private List<JsonNode> ofConversation(String conversationId) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.magpie.bus.BatchHandler;
+import io.magpie.hooks.AfterSendEndpoint;
 import io.magpie.hooks.AfterSendSettings;
 import io.magpie.hooks.HookSigner;
 import java.net.http.HttpResponse;
@@ -22,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One polled batch of {@code push} records -> the after-send events they stand for, POSTed in order in requests of
+ * One polled batch of {@code push} records -> the after-send events they stand for that one endpoint takes
+ * ({@link AfterSendEndpoint#takes}: the rest are passed over, as records of no event), POSTed in order in requests of
  * at most {@link AfterSendSettings#maxEvents()} events, each sent only after the one before was answered 2xx. The
  * first request not taken fails the batch ({@link HookDeliveryException}): the loop rewinds it and polls it again
  * after a backoff, so the offsets are committed only past events the endpoint took. Records whose events were taken
@@ -44,9 +46,9 @@ public final class AfterSendHandler implements BatchHandler<String, byte[]> {
     /** Per partition: the offset below which every record's events were taken by the endpoint. */
     private final Map<TopicPartition, Long> takenUpTo = new HashMap<>();
 
-    public AfterSendHandler(AfterSendSettings settings, HookHttp http, ObjectMapper json) {
-        this.settings = settings;
-        this.events = new HookEvents(json, settings.events());
+    public AfterSendHandler(AfterSendEndpoint endpoint, HookHttp http, ObjectMapper json) {
+        this.settings = endpoint.settings();
+        this.events = new HookEvents(json, settings.events(), endpoint::takes);
         this.http = http;
         this.signer = new HookSigner(settings.secret());
         this.json = json;

@@ -17,12 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Turns one {@code push} record into the after-send events it stands for (docs/operations.md, "Webhooks"): the PUSH
  * of a stored message is a {@code message.stored} event (a SYSTEM message recording a group change is a
  * {@code group.changed} one), the NOTICE telling a user about a friend request or friendship change is a
- * {@code friend.changed} one. Everything else on the topic (acks, errors, read notices, presence) is none.
+ * {@code friend.changed} one. Everything else on the topic (acks, errors, read notices, presence) is none, and so
+ * is a task of an app whose events another endpoint takes (the task's {@code app_id}, which each event carries).
  * Stateless and thread-safe.
  */
 public final class HookEvents {
@@ -34,10 +36,13 @@ public final class HookEvents {
 
     private final ObjectMapper json;
     private final Set<HookEvent> wanted;
+    private final Predicate<String> apps;
 
-    public HookEvents(ObjectMapper json, Set<HookEvent> wanted) {
+    /** @param apps which tasks' {@code app_id} ("" for none) to make events of */
+    public HookEvents(ObjectMapper json, Set<HookEvent> wanted, Predicate<String> apps) {
         this.json = json;
         this.wanted = Set.copyOf(wanted);
+        this.apps = apps;
     }
 
     /**
@@ -48,28 +53,32 @@ public final class HookEvents {
      */
     public List<ObjectNode> of(byte[] value, int partition, long offset) throws InvalidProtocolBufferException {
         PushTask task = PushTask.parseFrom(value);
+        if (!apps.test(task.getAppId())) {
+            return List.of();
+        }
         List<ObjectNode> events = new ArrayList<>(1);
         if (task.getCommand() == Command.PUSH.code()) {
             for (Message m : Push.parseFrom(task.getBody()).getMessagesList()) {
                 HookEvent kind = m.getContent().getType() == MessageType.SYSTEM ? HookEvent.GROUP : HookEvent.MESSAGE;
                 if (wanted.contains(kind)) {
-                    events.add(message(kind, m));
+                    events.add(message(kind, task.getAppId(), m));
                 }
             }
         } else if (task.getCommand() == Command.NOTICE.code() && wanted.contains(HookEvent.FRIEND)
                 && task.getTargetsCount() == 1) {
             Notice notice = Notice.parseFrom(task.getBody());
             if (FRIEND_CHANGES.contains(notice.getType())) {
-                events.add(friend(notice, task.getTargets(0).getUid(), partition, offset));
+                events.add(friend(notice, task.getAppId(), task.getTargets(0).getUid(), partition, offset));
             }
         }
         return events;
     }
 
-    private ObjectNode message(HookEvent kind, Message m) {
+    private ObjectNode message(HookEvent kind, String appId, Message m) {
         ObjectNode e = json.createObjectNode();
         e.put("event", kind.wireName());
         e.put("id", kind.wireName() + ":" + m.getMsgId());
+        e.put("app_id", appId);
         ObjectNode o = e.putObject("message");
         o.put("msg_id", m.getMsgId());
         o.put("conversation_id", m.getConversationId());
@@ -84,10 +93,11 @@ public final class HookEvents {
         return e;
     }
 
-    private ObjectNode friend(Notice n, long uid, int partition, long offset) {
+    private ObjectNode friend(Notice n, String appId, long uid, int partition, long offset) {
         ObjectNode e = json.createObjectNode();
         e.put("event", HookEvent.FRIEND.wireName());
         e.put("id", HookEvent.FRIEND.wireName() + ":" + partition + "-" + offset);
+        e.put("app_id", appId);
         e.put("change", n.getType().name().substring("NOTICE_FRIEND_".length()).toLowerCase(Locale.ROOT));
         e.put("actor_uid", n.getUid());
         e.put("uid", uid);

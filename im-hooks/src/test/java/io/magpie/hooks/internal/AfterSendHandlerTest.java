@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.magpie.hooks.AfterSendEndpoint;
 import io.magpie.hooks.AfterSendSettings;
 import io.magpie.hooks.HookEvent;
 import io.magpie.protocol.Command;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,7 +33,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A batch's requests go out in order; a failed one fails the batch, and its retry sends only what was not taken. */
+/**
+ * A batch's requests go out in order; a failed one fails the batch, and its retry sends only what was not taken;
+ * an endpoint sends only the events of the apps it takes.
+ */
 class AfterSendHandlerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,18 +104,42 @@ class AfterSendHandlerTest {
                 "after a revoke nothing is known: at least once");
     }
 
+    @Test
+    void eachEndpointTakesItsOwnAppsEventsAndTheDefaultTheRest() throws Exception {
+        List<ConsumerRecord<String, byte[]>> batch = List.of(record(0, 1, ""), record(1, 2, "shop"),
+                record(2, 3, "quiet"), record(3, 4, "other"), record(4, 5, "shop"));
+
+        assertTrue(handler(AfterSendEndpoint.ofApp("shop", settings(10))).handle(batch));
+        assertEquals(List.of(List.of(2L, 5L)), taken, "the shop's endpoint: the shop's events only");
+        taken.clear();
+        // shop and quiet have settings of their own (quiet's turned off): the default takes neither's events
+        assertTrue(handler(AfterSendEndpoint.ofDefault(settings(10), Set.of("shop", "quiet"))).handle(batch));
+        assertEquals(List.of(List.of(1L, 4L)), taken, "the default: no app, and apps without their own endpoint");
+    }
+
     private AfterSendHandler handler(int maxEvents) {
-        AfterSendSettings settings = new AfterSendSettings(URI.create("http://127.0.0.1:" + server.getAddress()
-                .getPort() + "/events"), "after-send-handler-secret", EnumSet.allOf(HookEvent.class),
-                Duration.ofSeconds(2), maxEvents, Duration.ofMillis(10), Duration.ofMillis(100));
-        return new AfterSendHandler(settings, new HookHttp(Clock.systemUTC()), JSON);
+        return handler(AfterSendEndpoint.ofDefault(settings(maxEvents), Set.of()));
+    }
+
+    private AfterSendHandler handler(AfterSendEndpoint endpoint) {
+        return new AfterSendHandler(endpoint, new HookHttp(Clock.systemUTC()), JSON);
+    }
+
+    private AfterSendSettings settings(int maxEvents) {
+        return new AfterSendSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/events"),
+                "after-send-handler-secret", EnumSet.allOf(HookEvent.class), Duration.ofSeconds(2), maxEvents,
+                Duration.ofMillis(10), Duration.ofMillis(100));
     }
 
     private static ConsumerRecord<String, byte[]> record(long offset, long msgId) {
+        return record(offset, msgId, "");
+    }
+
+    private static ConsumerRecord<String, byte[]> record(long offset, long msgId, String appId) {
         Message m = Message.newBuilder().setMsgId(msgId).setConversationId("s_1_2")
                 .setConversationType(ConversationType.SINGLE).setSeq(msgId).setSenderUid(1)
                 .setContent(MessageContent.newBuilder().setType(MessageType.TEXT).setText("m" + msgId)).build();
-        PushTask task = PushTask.newBuilder().setCommand(Command.PUSH.code())
+        PushTask task = PushTask.newBuilder().setCommand(Command.PUSH.code()).setAppId(appId)
                 .setBody(Push.newBuilder().addMessages(m).build().toByteString()).build();
         return new ConsumerRecord<>("magpie.push", 0, offset, "s_1_2", task.toByteArray());
     }

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.magpie.das.AccountRepository;
 import io.magpie.das.Blocklist;
+import io.magpie.protocol.auth.TokenClaims;
 import io.magpie.protocol.proto.NoticeType;
 import java.util.List;
 
@@ -44,7 +45,8 @@ public final class BlockRoutes {
     }
 
     private void block(Context ctx) throws ApiException {
-        long caller = BearerAuth.caller(ctx).uid();
+        TokenClaims claims = BearerAuth.caller(ctx);
+        long caller = claims.uid();
         long uid = Ids.pathId(ctx, "uid");
         if (uid == caller) {
             throw ApiException.badRequest("you cannot block yourself (uid " + caller + ")");
@@ -53,16 +55,17 @@ public final class BlockRoutes {
             throw new ApiException(404, "NOT_FOUND", "there is no account with uid " + uid);
         }
         if (blocks.block(caller, uid)) {
-            notices.send(caller, NoticeType.NOTICE_BLOCKS_CHANGED, uid, null, 0);
+            notices.send(caller, NoticeType.NOTICE_BLOCKS_CHANGED, uid, claims.appId(), null, 0);
         }
         ctx.status(204);
     }
 
     private void unblock(Context ctx) throws ApiException {
-        long caller = BearerAuth.caller(ctx).uid();
+        TokenClaims claims = BearerAuth.caller(ctx);
+        long caller = claims.uid();
         long uid = Ids.pathId(ctx, "uid");
         if (blocks.unblock(caller, uid)) {
-            notices.send(caller, NoticeType.NOTICE_BLOCKS_CHANGED, uid, null, 0);
+            notices.send(caller, NoticeType.NOTICE_BLOCKS_CHANGED, uid, claims.appId(), null, 0);
         }
         ctx.status(204);
     }

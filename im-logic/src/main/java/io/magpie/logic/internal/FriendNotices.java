@@ -42,8 +42,10 @@ public final class FriendNotices {
      * @param actor          who acted (the notice's {@code uid})
      * @param request        the request concerned, or null
      * @param friendsVersion {@code uid}'s friend-list version after the change, 0 when it did not change
+     * @param actorApp       the app id of the actor's token, null or "" for none (the after-send hook's endpoint)
      */
-    public void send(long uid, NoticeType type, long actor, FriendRequestRecord request, long friendsVersion) {
+    public void send(long uid, NoticeType type, long actor, String actorApp, FriendRequestRecord request,
+            long friendsVersion) {
         if (producer == null) {
             return;
         }
@@ -56,6 +58,7 @@ public final class FriendNotices {
                 .setCommand(Command.NOTICE.code())
                 .setBody(notice.build().toByteString())
                 .setSenderUid(actor)
+                .setAppId(actorApp == null ? "" : actorApp)
                 .build();
         producer.send(new ProducerRecord<>(pushTopic, Long.toString(uid), task.toByteArray()), (metadata, error) -> {
             if (error != null) {

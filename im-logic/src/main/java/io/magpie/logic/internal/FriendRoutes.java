@@ -6,6 +6,7 @@ import io.magpie.das.FriendChange;
 import io.magpie.das.FriendRequestRecord;
 import io.magpie.das.Friendships;
 import io.magpie.das.Friendships.Outcome;
+import io.magpie.protocol.auth.TokenClaims;
 import java.util.List;
 
 /**
@@ -71,7 +72,8 @@ public final class FriendRoutes {
 
     private void request(Context ctx) throws ApiException {
         NewRequest req = bodies.read(ctx, NewRequest.class);
-        Outcome o = friends.request(BearerAuth.caller(ctx).uid(), req.toUid(), req.message());
+        TokenClaims caller = BearerAuth.caller(ctx);
+        Outcome o = friends.request(caller.uid(), caller.appId(), req.toUid(), req.message());
         ctx.status(o.status() == Friendships.Status.CREATED ? 201 : 200).json(view(o.request()));
     }
 
@@ -83,18 +85,20 @@ public final class FriendRoutes {
     }
 
     private void answer(Context ctx, boolean accept) throws ApiException {
-        long caller = BearerAuth.caller(ctx).uid();
-        Outcome o = friends.answer(caller, Ids.pathId(ctx, "requestId"), accept);
+        TokenClaims caller = BearerAuth.caller(ctx);
+        Outcome o = friends.answer(caller.uid(), caller.appId(), Ids.pathId(ctx, "requestId"), accept);
         ctx.json(new Answered(view(o.request()), Long.toString(o.toVersion())));
     }
 
     private void cancel(Context ctx) throws ApiException {
-        Outcome o = friends.cancel(BearerAuth.caller(ctx).uid(), Ids.pathId(ctx, "requestId"));
+        TokenClaims caller = BearerAuth.caller(ctx);
+        Outcome o = friends.cancel(caller.uid(), caller.appId(), Ids.pathId(ctx, "requestId"));
         ctx.json(new Answered(view(o.request()), "0"));
     }
 
     private void remove(Context ctx) throws ApiException {
-        ctx.json(new Removed(Long.toString(friends.remove(BearerAuth.caller(ctx).uid(), Ids.pathId(ctx, "uid")))));
+        TokenClaims caller = BearerAuth.caller(ctx);
+        ctx.json(new Removed(Long.toString(friends.remove(caller.uid(), caller.appId(), Ids.pathId(ctx, "uid")))));
     }
 
     private void list(Context ctx) throws ApiException {

@@ -20,7 +20,9 @@ import java.util.List;
  * specific notice ({@code NOTICE_FRIEND_REQUEST / _ACCEPTED / _REJECTED / _REMOVED / _REQUEST_CANCELLED}),
  * the acting user's devices get {@code NOTICE_FRIENDS_CHANGED} so they re-sync by version. A request
  * to a user who blocked the caller is refused (403 {@code BLOCKED}), one to a user the caller blocked
- * too (409 {@code UNBLOCK_FIRST}). Storage faults surface as {@link io.magpie.registry.StorageException}.
+ * too (409 {@code UNBLOCK_FIRST}). The notices carry the app id of the caller's token ({@code callerApp}, null or
+ * "" for none), which chooses the after-send hook's endpoint. Storage faults surface as
+ * {@link io.magpie.registry.StorageException}.
  * Thread-safe; blocking (JDBC): runs on the HTTP server's threads.
  */
 public final class FriendService {
@@ -53,7 +55,7 @@ public final class FriendService {
      * @return the request: PENDING (new, or the caller's earlier one with the new message) or ACCEPTED
      *         (the other user had asked the caller first: they are friends now)
      */
-    public Outcome request(long caller, Long to, String message) throws ApiException {
+    public Outcome request(long caller, String callerApp, Long to, String message) throws ApiException {
         if (to == null || to <= 0) {
             throw ApiException.badRequest("toUid is required: the uid of the user to ask, a positive integer");
         }
@@ -84,10 +86,10 @@ public final class FriendService {
             case ALREADY_FRIENDS -> throw new ApiException(409, "ALREADY_FRIENDS", "uid " + to
                     + " is your friend already; nothing was sent");
             case CREATED, REFRESHED -> {
-                notices.send(to, NoticeType.NOTICE_FRIEND_REQUEST, caller, o.request(), 0);
-                notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, o.request(), 0);
+                notices.send(to, NoticeType.NOTICE_FRIEND_REQUEST, caller, callerApp, o.request(), 0);
+                notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, callerApp, o.request(), 0);
             }
-            case ACCEPTED_THEIRS -> accepted(caller, o);
+            case ACCEPTED_THEIRS -> accepted(caller, callerApp, o);
             default -> throw new IllegalStateException("unexpected outcome of a friend request: " + o.status());
         }
         return o;
@@ -113,18 +115,18 @@ public final class FriendService {
     }
 
     /** The recipient {@code caller} accepts or rejects request {@code requestId}. */
-    public Outcome answer(long caller, long requestId, boolean accept) throws ApiException {
+    public Outcome answer(long caller, String callerApp, long requestId, boolean accept) throws ApiException {
         Outcome o = friendships.answer(requestId, caller, accept);
         switch (o.status()) {
             case NOT_FOUND -> throw noRequest(requestId, "sent to you");
             case NOT_PENDING -> throw notPending(o.request());
             case DONE -> {
                 if (accept) {
-                    accepted(caller, o);
+                    accepted(caller, callerApp, o);
                 } else {
                     FriendRequestRecord r = o.request();
-                    notices.send(r.fromUid(), NoticeType.NOTICE_FRIEND_REJECTED, caller, r, 0);
-                    notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, r, 0);
+                    notices.send(r.fromUid(), NoticeType.NOTICE_FRIEND_REJECTED, caller, callerApp, r, 0);
+                    notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, callerApp, r, 0);
                 }
             }
             default -> throw new IllegalStateException("unexpected outcome of an answer: " + o.status());
@@ -133,14 +135,15 @@ public final class FriendService {
     }
 
     /** The sender {@code caller} withdraws their pending request {@code requestId}. */
-    public Outcome cancel(long caller, long requestId) throws ApiException {
+    public Outcome cancel(long caller, String callerApp, long requestId) throws ApiException {
         Outcome o = friendships.cancel(requestId, caller);
         switch (o.status()) {
             case NOT_FOUND -> throw noRequest(requestId, "sent by you");
             case NOT_PENDING -> throw notPending(o.request());
             case DONE -> {
-                notices.send(o.request().toUid(), NoticeType.NOTICE_FRIEND_REQUEST_CANCELLED, caller, o.request(), 0);
-                notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, o.request(), 0);
+                notices.send(o.request().toUid(), NoticeType.NOTICE_FRIEND_REQUEST_CANCELLED, caller, callerApp,
+                        o.request(), 0);
+                notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, callerApp, o.request(), 0);
             }
             default -> throw new IllegalStateException("unexpected outcome of a cancel: " + o.status());
         }
@@ -148,13 +151,13 @@ public final class FriendService {
     }
 
     /** {@code caller} ends the friendship with {@code friend}; returns the caller's new friend-list version. */
-    public long remove(long caller, long friend) throws ApiException {
+    public long remove(long caller, String callerApp, long friend) throws ApiException {
         Outcome o = friendships.remove(caller, friend);
         if (o.status() == Friendships.Status.NOT_FRIENDS) {
             throw new ApiException(404, "NOT_FRIEND", "uid " + friend + " is not your friend; nothing was removed");
         }
-        notices.send(friend, NoticeType.NOTICE_FRIEND_REMOVED, caller, null, o.toVersion());
-        notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, null, o.fromVersion());
+        notices.send(friend, NoticeType.NOTICE_FRIEND_REMOVED, caller, callerApp, null, o.toVersion());
+        notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, callerApp, null, o.fromVersion());
         return o.fromVersion();
     }
 
@@ -173,13 +176,13 @@ public final class FriendService {
     }
 
     /** Both sides learn of an accepted request (by its recipient, or by a crossing request). */
-    private void accepted(long caller, Outcome o) {
+    private void accepted(long caller, String callerApp, Outcome o) {
         FriendRequestRecord r = o.request();
         long other = r.peerOf(caller);
         long otherVersion = other == r.fromUid() ? o.fromVersion() : o.toVersion();
         long callerVersion = other == r.fromUid() ? o.toVersion() : o.fromVersion();
-        notices.send(other, NoticeType.NOTICE_FRIEND_ACCEPTED, caller, r, otherVersion);
-        notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, r, callerVersion);
+        notices.send(other, NoticeType.NOTICE_FRIEND_ACCEPTED, caller, callerApp, r, otherVersion);
+        notices.send(caller, NoticeType.NOTICE_FRIENDS_CHANGED, caller, callerApp, r, callerVersion);
     }
 
     private static ApiException noRequest(long requestId, String whose) {

@@ -67,7 +67,7 @@ public final class GroupRoutes {
     private void create(Context ctx) throws ApiException {
         NewGroup req = bodies.read(ctx, NewGroup.class);
         TokenClaims caller = BearerAuth.caller(ctx);
-        GroupView g = groups.create(caller.uid(), caller.deviceId(), req.name(), req.members());
+        GroupView g = groups.create(caller.uid(), caller.deviceId(), caller.appId(), req.name(), req.members());
         ctx.status(201).json(new CreatedGroup(g.group().groupId(), g.group().name(), g.group().ownerUid(),
                 g.members().stream().map(GroupMember::uid).toList()));
     }

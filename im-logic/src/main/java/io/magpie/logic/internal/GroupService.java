@@ -92,8 +92,13 @@ public final class GroupService {
         this.largeGroupThreshold = largeGroupThreshold;
     }
 
-    /** Creates the group and its GROUP_CREATED message (seq 1) in one transaction. */
-    public GroupView create(long caller, String callerDevice, String name, List<Long> memberUids)
+    /**
+     * Creates the group and its GROUP_CREATED message (seq 1) in one transaction.
+     *
+     * @param callerApp the app id of the caller's token, null or "" for none: its PUSH carries it (the after-send
+     *                  hook's endpoint)
+     */
+    public GroupView create(long caller, String callerDevice, String callerApp, String name, List<Long> memberUids)
             throws ApiException {
         String validName = GroupInput.name(name);
         Set<Long> uids = GroupInput.uids("members", memberUids, caller, maxMembers);
@@ -132,17 +137,18 @@ public final class GroupService {
         }
         store.persist(WriteFence.NONE, Set.of(), locked -> new MessageStore.Writes(List.of(first), rows,
                 plan.groups(), List.of(new GroupChange(gid, msgId, List.of(new GroupMutation.Create(group, members))))));
-        push(caller, callerDevice, first, uids);
+        push(caller, callerDevice, callerApp, first, uids);
         return new GroupView(new Group(gid, validName, caller, members.size(), 1, msgId, msgId,
                 members.size() > largeGroupThreshold, now, now, false), GroupDetails.DEFAULTS, members);
     }
 
     /** GROUP_CREATED to every member's devices, as a group message is pushed; the group exists whatever happens. */
-    private void push(long caller, String callerDevice, MessageRecord first, Set<Long> members) {
+    private void push(long caller, String callerDevice, String callerApp, MessageRecord first, Set<Long> members) {
         if (pushes == null) {
             return;
         }
-        UpstreamEnvelope creator = UpstreamEnvelope.newBuilder().setUid(caller).setDeviceId(callerDevice).build();
+        UpstreamEnvelope creator = UpstreamEnvelope.newBuilder().setUid(caller).setDeviceId(callerDevice)
+                .setAppId(callerApp == null ? "" : callerApp).build();
         try {
             synchronized (pushes) { // one thread at a time (PushTaskPublisher's contract)
                 pushes.publishAll(List.of(PushTaskFactory.groupPush(creator, first, members)));

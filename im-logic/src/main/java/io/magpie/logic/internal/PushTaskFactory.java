@@ -68,7 +68,10 @@ public final class PushTaskFactory {
         return new OutgoingPush(Long.toString(sender.getUid()), task, sender.getReceivedAtUs());
     }
 
-    /** The PUSH of a one-to-one message to the peer and to the sender's other connections. */
+    /**
+     * The PUSH of a one-to-one message to the peer and to the sender's other connections; it carries the sender's
+     * app id (the after-send hook's endpoint).
+     */
     public static OutgoingPush push(UpstreamEnvelope sender, MessageRecord record) {
         long peer = ConversationIds.peerOf(record.conversationId(), record.senderUid());
         Message message = toMessage(record, peer);
@@ -86,6 +89,7 @@ public final class PushTaskFactory {
                 .setSeq(record.seq())
                 .setSenderUid(record.senderUid())
                 .setPreview(preview(message.getContent()))
+                .setAppId(sender.getAppId())
                 .build();
         return new OutgoingPush(record.conversationId(), task, sender.getReceivedAtUs());
     }
@@ -93,7 +97,8 @@ public final class PushTaskFactory {
     /**
      * The PUSH of a group message: ONE task whose targets are every member (uid targets, the router
      * fans them out per gate); the sender's own connection is excluded, the sender's other devices
-     * are not. A member without a route gets a push notification ({@code offline_notify}).
+     * are not. A member without a route gets a push notification ({@code offline_notify}). Also the PUSH of the
+     * SYSTEM message of a member's group change. Carries the sender's app id (the after-send hook's endpoint).
      */
     public static OutgoingPush groupPush(UpstreamEnvelope sender, MessageRecord record, Collection<Long> members) {
         long groupId = ConversationIds.groupIdOf(record.conversationId());
@@ -122,14 +127,16 @@ public final class PushTaskFactory {
                 .setPreview(preview(message.getContent()))
                 // the notifier's hook: a mentioned member's push notification says so
                 .addAllMentionedUids(message.getContent().getMentionedUidsList())
-                .setMentionAll(message.getContent().getMentionAll());
+                .setMentionAll(message.getContent().getMentionAll())
+                // the after-send hook's endpoint: the app of the session that sent or changed the group
+                .setAppId(sender.getAppId());
         return new OutgoingPush(record.conversationId(), task.build(), sender.getReceivedAtUs());
     }
 
     /**
      * The PUSH of a message the operator wrote (admin API: a SYSTEM message, a dismissal): to every device of
      * {@code uids} (uid 0, the operator, has none), nobody excluded since no connection sent it; members without a
-     * route get a push notification.
+     * route get a push notification. No app id: no session caused it.
      */
     public static OutgoingPush systemPush(MessageRecord record, Collection<Long> uids) {
         long targetId = ConversationIds.isGroup(record.conversationId())

@@ -99,7 +99,7 @@ class GroupOpsIT {
         assertEquals(ErrorCode.NOT_FOUND.code(), WritePath.errors(early).get(0).getCode());
 
         GroupService fixedId = path.groupService(() -> gid, 10_000, THRESHOLD);
-        fixedId.create(u[0], "dev", "first", List.of(u[1]));
+        fixedId.create(u[0], "dev", null, "first", List.of(u[1]));
         assertEquals(List.of("1:group-created-" + gid), path.rows(ConversationIds.group(gid)));
         GroupEvent created = event(path.messages.findRange(ConversationIds.group(gid), 1, 1, 1).get(0).content());
         assertEquals(GroupEventType.GROUP_CREATED, created.getType());
@@ -331,7 +331,7 @@ class GroupOpsIT {
     // ---- helpers ----
 
     private static long group(long owner, long... others) throws ApiException {
-        return service.create(owner, "dev-" + owner, "g", Arrays.stream(others).boxed().toList())
+        return service.create(owner, "dev-" + owner, null, "g", Arrays.stream(others).boxed().toList())
                 .group().groupId();
     }
 

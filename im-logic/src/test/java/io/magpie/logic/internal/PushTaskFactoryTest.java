@@ -129,6 +129,19 @@ class PushTaskFactoryTest {
     }
 
     @Test
+    void messagePushesCarryTheSendersAppAndAnOperatorsNone() {
+        UpstreamEnvelope shop = sender.toBuilder().setAppId("shop").build();
+        MessageRecord group = new MessageRecord(901, "g_40", 2, 4, 901, 1, "dev-1", "c2", 1,
+                MessageContent.newBuilder().setType(MessageType.TEXT).setText("all").build().toByteArray(), 0, 1);
+
+        assertEquals("shop", PushTaskFactory.push(shop, record).task().getAppId());
+        assertEquals("shop", PushTaskFactory.groupPush(shop, group, java.util.List.of(1L, 2L)).task().getAppId());
+        assertEquals("", PushTaskFactory.push(sender, record).task().getAppId(), "a session without an app");
+        assertEquals("", PushTaskFactory.systemPush(group, java.util.List.of(1L, 2L)).task().getAppId(),
+                "the operator's message: no session");
+    }
+
+    @Test
     void aQueryAnswerGoesToExactlyTheAskingConnection() {
         OutgoingPush p = PushTaskFactory.reply(sender, Command.SYNC_ACK,
                 io.magpie.protocol.proto.SyncAck.newBuilder().setVersion(5).build());

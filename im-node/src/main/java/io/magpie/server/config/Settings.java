@@ -61,6 +61,10 @@ public final class Settings {
      */
     public static final int DEFAULT_INFRA_MYSQL_FLUSH_LOG_AT_TRX_COMMIT = 2;
 
+    /** The keys under {@code hooks.after-send} and {@code hooks.apps.<app>.after-send}. */
+    private static final List<String> AFTER_SEND_KEYS = List.of("url", "events", "timeout", "max-events",
+            "retry-backoff-min", "retry-backoff-max");
+
     private final ConfigTree tree;
 
     public Settings(ConfigTree tree) {
@@ -475,15 +479,19 @@ public final class Settings {
     }
 
     /**
-     * The operator's webhooks ({@code hooks.*}; docs/operations.md, "Webhooks"): the default before-send hook,
-     * overrides per app under {@code hooks.apps.<app id>.*} for the app ids listed in {@code hooks.app-ids} (an
-     * app's unset keys take the default's values; {@code url: ""} turns the hook off for that app), and the
-     * after-send hook. Read by logic (before-send) and the notifier (after-send).
+     * The operator's webhooks ({@code hooks.*}; docs/operations.md, "Webhooks"): the default before-send and
+     * after-send hooks, and overrides per app under {@code hooks.apps.<app id>.*} for the app ids listed in
+     * {@code hooks.app-ids} (an app's unset keys take the default's values; {@code url: ""} turns the hook off for
+     * that app). An app has an after-send endpoint of its own only when it sets at least one
+     * {@code hooks.apps.<app>.after-send.*} key; otherwise its events go to the default's. Read by logic
+     * (before-send) and the notifier (after-send).
      */
     public WebhookConfig hooks() {
         String secret = blankToNull(tree.string("hooks.secret", null));
         BeforeSendSettings defaults = beforeSend("hooks.", secret, BeforeSendSettings.DISABLED);
+        AfterSendSettings afterDefaults = afterSend("hooks.", secret, AfterSendSettings.DISABLED);
         Map<String, BeforeSendSettings> byApp = new LinkedHashMap<>();
+        Map<String, AfterSendSettings> afterByApp = new LinkedHashMap<>();
         for (String app : tree.list("hooks.app-ids", List.of())) {
             if (app.contains(".")) {
                 // a dot would split the app's keys (hooks.apps.<app>.*) into nested sections
@@ -493,22 +501,12 @@ public final class Settings {
             String prefix = "hooks.apps." + app + ".";
             String appSecret = blankToNull(tree.string(prefix + "secret", secret));
             byApp.put(app, beforeSend(prefix, appSecret, defaults));
+            // only an app that sets after-send keys of its own gets an endpoint (and a consumer loop) of its own
+            if (AFTER_SEND_KEYS.stream().anyMatch(key -> tree.has(prefix + "after-send." + key))) {
+                afterByApp.put(app, afterSend(prefix, appSecret, afterDefaults));
+            }
         }
-        String after = "hooks.after-send.";
-        AfterSendSettings d = AfterSendSettings.DISABLED;
-        String url = blankToNull(tree.string(after + "url", null));
-        List<String> events = tree.list(after + "events", List.of("message", "group", "friend"));
-        Duration timeout = tree.duration(after + "timeout", d.timeout());
-        int maxEvents = tree.integer(after + "max-events", d.maxEvents());
-        Duration backoffMin = tree.duration(after + "retry-backoff-min", d.retryBackoffMin());
-        Duration backoffMax = tree.duration(after + "retry-backoff-max", d.retryBackoffMax());
-        AfterSendSettings afterSend = guard("hooks.after-send", () -> {
-            Set<HookEvent> kinds = EnumSet.noneOf(HookEvent.class);
-            events.forEach(e -> kinds.add(HookEvent.parse(e)));
-            return new AfterSendSettings(url == null ? null : URI.create(url), secret, kinds, timeout, maxEvents,
-                    backoffMin, backoffMax);
-        });
-        return guard("hooks", () -> new WebhookConfig(defaults, byApp, afterSend));
+        return guard("hooks", () -> new WebhookConfig(defaults, byApp, afterDefaults, afterByApp));
     }
 
     /** {@code <prefix>before-send.*}, each unset key taking its value from {@code d}. */
@@ -525,6 +523,24 @@ public final class Settings {
                     default -> throw new IllegalArgumentException(k + "on-failure must be open or closed, got '"
                             + onFailure.toLowerCase(Locale.ROOT) + "'");
                 }, maxMessages));
+    }
+
+    /** {@code <prefix>after-send.*}, each unset key taking its value from {@code d}. */
+    private AfterSendSettings afterSend(String prefix, String secret, AfterSendSettings d) {
+        String k = prefix + "after-send.";
+        String url = blankToNull(tree.string(k + "url", d.url() == null ? null : d.url().toString()));
+        List<String> events = tree.list(k + "events", d.events().stream().sorted()
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+        Duration timeout = tree.duration(k + "timeout", d.timeout());
+        int maxEvents = tree.integer(k + "max-events", d.maxEvents());
+        Duration backoffMin = tree.duration(k + "retry-backoff-min", d.retryBackoffMin());
+        Duration backoffMax = tree.duration(k + "retry-backoff-max", d.retryBackoffMax());
+        return guard(k.substring(0, k.length() - 1), () -> {
+            Set<HookEvent> kinds = EnumSet.noneOf(HookEvent.class);
+            events.forEach(e -> kinds.add(HookEvent.parse(e)));
+            return new AfterSendSettings(url == null ? null : URI.create(url), secret, kinds, timeout, maxEvents,
+                    backoffMin, backoffMax);
+        });
     }
 
     private static String blankToNull(String s) {
