@@ -124,6 +124,19 @@ public final class MediaObjects {
         }
     }
 
+    /** Moves a deleted media whose blobs could not be deleted behind the others ({@link #deleted} order). */
+    public void postpone(String mediaId, long at) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE media_object SET deleted_at = ? WHERE media_id = ?"
+                     + " AND deleted_at IS NOT NULL")) {
+            ps.setLong(1, at);
+            ps.setString(2, mediaId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.translate("postponing the purge of media " + mediaId, e);
+        }
+    }
+
     /** Removes the row of a deleted media whose blobs are gone. */
     public void remove(String mediaId) {
         try (Connection c = dataSource.getConnection();

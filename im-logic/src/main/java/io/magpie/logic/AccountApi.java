@@ -205,7 +205,7 @@ public final class AccountApi implements AutoCloseable {
         try {
             byte[] urlKey = mediaConfig.urlSecret() != null ? mediaConfig.urlSecret()
                     : MediaUrlSigner.derivedKey(config.tokenSecret());
-            this.mediaPurger = new MediaPurger(new MediaObjects(dataSource), blobs);
+            this.mediaPurger = new MediaPurger(new MediaObjects(dataSource), blobs, clock);
             this.mediaRoutes = new MediaRoutes(mediaConfig, new MediaService(mediaConfig, blobs, new MediaObjects(dataSource), groups,
                     clock), blobs, new MediaUrlSigner(urlKey, clock, mediaConfig.urlTtl()),
                     sessionInfra.uploadLimiter(config.mediaUploads(), clock));
@@ -296,7 +296,6 @@ public final class AccountApi implements AutoCloseable {
         if (app != null) {
             throw new IllegalStateException("account API already started on port " + app.port());
         }
-        mediaPurger.start();
         Javalin javalin = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
@@ -351,6 +350,7 @@ public final class AccountApi implements AutoCloseable {
                 ctx.method() + " is not allowed on " + ctx.path())));
         javalin.start(host, requestedPort);
         app = javalin;
+        mediaPurger.start();
         log.info("[logic] account API listening on {}://{}:{}; media in {}", tls != null ? "https" : "http", host,
                 javalin.port(), blobs.describe());
         return this;

@@ -158,7 +158,7 @@ class MediaApiIT {
         assertEquals(404, download(signed.get("url").asText(), null).statusCode(), "a URL signed before");
         assertEquals(404, download(signed.get("thumbnailUrl").asText(), null).statusCode());
         assertEquals(1, new MediaPurger(new MediaObjects(database.dataSource()),
-                new LocalBlobStore(mediaDir)).purgeOnce());
+                new LocalBlobStore(mediaDir), CLOCK).purgeOnce());
         assertEquals(blobs - 2, blobFiles(), "the original and the thumbnail deleted");
         assertTrue(new MediaObjects(database.dataSource()).deleted(10).stream().noneMatch(d -> d.mediaId().equals(id)),
                 "the row went with them");

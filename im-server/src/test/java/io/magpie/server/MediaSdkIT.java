@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.magpie.client.AccountClient;
 import io.magpie.client.MagpieApiException;
+import io.magpie.client.MagpieErrorException;
 import io.magpie.client.MediaUrls;
+import io.magpie.protocol.ErrorCode;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.protocol.proto.ConversationType;
@@ -98,6 +100,15 @@ class MediaSdkIT {
         assertNotNull(urls.thumbnail());
         assertEquals(320, ImageIO.read(new java.io.ByteArrayInputStream(api.downloadAsync(urls.thumbnail())
                 .get(20, SECONDS))).getWidth());
+
+        alice.client().edit(m.getConversationId(), m.getSeq(), m.getContent().toBuilder().setText("sunset, edited")
+                .build()).get(20, SECONDS);
+        ExecutionException otherMedia = assertThrows(ExecutionException.class, () -> alice.client().edit(
+                m.getConversationId(), m.getSeq(), m.getContent().toBuilder().setMedia(media.toBuilder()
+                        .setUrl("/v1/media/AAAAAAAAAAAAAAAAAAAAAA")).build()).get(20, SECONDS));
+        MagpieErrorException refused = assertInstanceOf(MagpieErrorException.class, otherMedia.getCause());
+        assertEquals(ErrorCode.BAD_REQUEST, refused.code(), "an upload belongs to its message: the caption may change");
+        assertTrue(refused.getMessage().contains("content.media.url must stay"), refused.getMessage());
 
         alice.client().recall(m.getConversationId(), m.getSeq()).get(20, SECONDS);
         ExecutionException gone = assertThrows(ExecutionException.class,

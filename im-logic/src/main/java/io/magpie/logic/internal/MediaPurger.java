@@ -3,6 +3,7 @@ package io.magpie.logic.internal;
 import io.magpie.das.MediaObjects;
 import io.magpie.logic.media.BlobStore;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -26,11 +27,13 @@ public final class MediaPurger implements AutoCloseable {
 
     private final MediaObjects records;
     private final BlobStore store;
+    private final Clock clock;
     private ScheduledExecutorService timer;
 
-    public MediaPurger(MediaObjects records, BlobStore store) {
+    public MediaPurger(MediaObjects records, BlobStore store, Clock clock) {
         this.records = records;
         this.store = store;
+        this.clock = clock;
     }
 
     /** Purges every {@link #INTERVAL} from now on. */
@@ -62,6 +65,8 @@ public final class MediaPurger implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 log.warn("[media {}] the blobs of recalled media could not be deleted from {} ({}); tried again in {}",
                         d.mediaId(), store.describe(), e.toString(), INTERVAL);
+                // to the back of the queue: a blob that never goes away must not hold back the others
+                records.postpone(d.mediaId(), clock.millis());
                 continue;
             }
             records.remove(d.mediaId());
@@ -82,10 +87,20 @@ public final class MediaPurger implements AutoCloseable {
         }
     }
 
+    /** Stops the thread, letting a round in progress finish (at most 10 s) before the store is closed. */
     @Override
     public void close() {
-        if (timer != null) {
+        if (timer == null) {
+            return;
+        }
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
             timer.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 }

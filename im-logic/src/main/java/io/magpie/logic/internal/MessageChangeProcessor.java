@@ -151,6 +151,13 @@ public final class MessageChangeProcessor {
             return refuse(e, ErrorCode.BAD_REQUEST, "content.type must stay " + stored.getType() + " in an EDIT, got "
                     + asked.getType());
         }
+        // an upload belongs to its message (a recall deletes it): an edit may change the caption, not the media
+        if (stored.hasMedia() && RecallProcessor.uploadOf(stored) != null
+                && !stored.getMedia().getUrl().equals(asked.getMedia().getUrl())) {
+            return refuse(e, ErrorCode.BAD_REQUEST, "content.media.url must stay " + stored.getMedia().getUrl()
+                    + " in an EDIT (an uploaded file belongs to its message), got '" + asked.getMedia().getUrl()
+                    + "'; send a new message for other media");
+        }
         // the reference and the mentions are the message's, not the edit's: checked and notified once, at SEND
         MessageContent.Builder next = asked.toBuilder().clearReplyTo().clearMentionedUids().clearMentionAll();
         String bad = content.problem(next.build());

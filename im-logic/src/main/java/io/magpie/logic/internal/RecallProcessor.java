@@ -190,6 +190,11 @@ public final class RecallProcessor {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             return null;
         }
+        return uploadOf(content);
+    }
+
+    /** The media id of the upload {@code content} references, or null. */
+    static String uploadOf(MessageContent content) {
         if (!content.hasMedia()) {
             return null;
         }

@@ -61,14 +61,18 @@ public final class RedisSendLimiter implements SendLimiter {
             return out""";
 
     /**
-     * KEYS[1]: the group's hour; ARGV[1]: the @all's cost (members), ARGV[2]: the budget. Returns 0 when admitted
-     * (counted), else the ms until the hour ends. An unused hour admits any cost: a group above the budget gets one.
+     * KEYS[1]: the group's hour, KEYS[2]: this message's mark (sender and client msg id); ARGV[1]: the @all's cost
+     * (members), ARGV[2]: the budget. Returns 0 when admitted (counted, and marked so a retry of the same batch is
+     * not counted again), else the ms until the hour ends. An unused hour admits any cost: a group above the budget
+     * gets one.
      */
     static final String ADMIT_MENTION_ALL = """
+            if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             local used = tonumber(redis.call('GET', KEYS[1]) or '0')
             local cost = tonumber(ARGV[1])
             if used == 0 or used + cost <= tonumber(ARGV[2]) then
               if redis.call('INCRBY', KEYS[1], cost) == cost then redis.call('PEXPIRE', KEYS[1], 3600000) end
+              redis.call('SET', KEYS[2], '1', 'PX', 3600000)
               return 0
             end
             local retry = redis.call('PTTL', KEYS[1])
@@ -87,6 +91,7 @@ public final class RedisSendLimiter implements SendLimiter {
     private final Clock clock;
     private final String budget;
     private long lastWarning = Long.MIN_VALUE;
+    private long lastMentionAllWarning = Long.MIN_VALUE;
 
     public RedisSendLimiter(RedisStore store, SendRateLimits limits, Clock clock) {
         this.script = new LuaScript(store.strings().sync(), ADMIT);
@@ -137,7 +142,13 @@ public final class RedisSendLimiter implements SendLimiter {
         try {
             answer = script.run(ScriptOutputType.MULTI, keys.toArray(String[]::new), args);
         } catch (RuntimeException e) {
-            warn(sends.size() + " messages of " + wanted.size() + " senders", e);
+            long now = clock.millis();
+            if (now - lastWarning >= WARN_EVERY.toMillis()) {
+                lastWarning = now;
+                log.warn("[logic] per-user message limits could not be counted in Redis; {} messages of {} senders"
+                        + " admitted without a limit (said at most once a minute while it lasts)", sends.size(),
+                        wanted.size(), e);
+            }
             return refused;
         }
         Map<Long, long[]> left = new LinkedHashMap<>();
@@ -163,26 +174,23 @@ public final class RedisSendLimiter implements SendLimiter {
     }
 
     @Override
-    public long admitMentionAll(long groupId, int members) {
+    public long admitMentionAll(long groupId, int members, long senderUid, String clientMsgId) {
         if (mentionAllMembersPerHour == 0) {
             return 0;
         }
         try {
-            Long retry = mentionAllScript.run(ScriptOutputType.INTEGER, new String[] {mentionAllPrefix + groupId},
+            Long retry = mentionAllScript.run(ScriptOutputType.INTEGER, new String[] {mentionAllPrefix + groupId,
+                    mentionAllPrefix + groupId + ":m:" + senderUid + ":" + clientMsgId},
                     Integer.toString(Math.max(1, members)), Integer.toString(mentionAllMembersPerHour));
             return retry == null ? 0 : retry;
         } catch (RuntimeException e) {
-            warn("an @all message to group " + groupId, e);
+            long now = clock.millis();
+            if (now - lastMentionAllWarning >= WARN_EVERY.toMillis()) {
+                lastMentionAllWarning = now;
+                log.warn("[logic] the @all budget of group {} could not be counted in Redis; its @all admitted"
+                        + " without a limit (said at most once a minute while it lasts)", groupId, e);
+            }
             return 0;
-        }
-    }
-
-    private void warn(String admitted, RuntimeException e) {
-        long now = clock.millis();
-        if (now - lastWarning >= WARN_EVERY.toMillis()) {
-            lastWarning = now;
-            log.warn("[logic] per-user message limits could not be counted in Redis; {} admitted without a limit"
-                    + " (said at most once a minute while it lasts)", admitted, e);
         }
     }
 }

@@ -447,7 +447,7 @@ public final class SendBatchProcessor {
             return Optional.empty();
         }
         int members = roster.get().size();
-        long retryAfter = limiter.admitMentionAll(c.groupId(), members);
+        long retryAfter = limiter.admitMentionAll(c.groupId(), members, c.senderUid(), c.clientMsgId());
         if (retryAfter <= 0) {
             return Optional.empty();
         }

@@ -22,7 +22,7 @@ public interface SendLimiter {
         }
 
         @Override
-        public long admitMentionAll(long groupId, int members) {
+        public long admitMentionAll(long groupId, int members, long senderUid, String clientMsgId) {
             return 0;
         }
 
@@ -43,11 +43,12 @@ public interface SendLimiter {
 
     /**
      * Counts an {@code @all} message to group {@code groupId} of {@code members} members against the group's
-     * budget, if it still covers it.
+     * budget, if it still covers it; the same message ({@code senderUid}, {@code clientMsgId}) again, as a retried
+     * batch asks, is admitted without counting.
      *
      * @return 0 = admitted (and counted), above 0 = refused, the group's budget renews in that many milliseconds
      */
-    long admitMentionAll(long groupId, int members);
+    long admitMentionAll(long groupId, int members, long senderUid, String clientMsgId);
 
     /** The {@code @all} budget in words, with the setting that sets it. */
     String mentionAllBudget();

@@ -72,6 +72,9 @@ public final class SenderMutes {
      * @throws io.magpie.registry.StorageException when MySQL could not answer (the batch is retried)
      */
     public void prepare(Iterable<SendCommand> sends) {
+        if (this == NONE) {
+            return; // shared by every processor built without mutes: it caches nothing
+        }
         long now = clock.millis();
         Set<Long> stale = new LinkedHashSet<>();
         for (SendCommand c : sends) {
@@ -104,6 +107,9 @@ public final class SenderMutes {
      * @throws io.magpie.registry.StorageException when MySQL could not answer
      */
     public Optional<Restriction> activeMute(long uid) {
+        if (this == NONE) {
+            return Optional.empty();
+        }
         Entry e = cache.get(uid);
         long now = clock.millis();
         if (e == null || now - e.loadedAtMillis() >= ttl.toMillis()) {

@@ -80,13 +80,14 @@ class RedisSendLimiterIT {
         RedisSendLimiter first = new RedisSendLimiter(redis, limits, Clock.systemUTC());
         RedisSendLimiter second = new RedisSendLimiter(redis, limits, Clock.systemUTC());
 
-        assertEquals(0, first.admitMentionAll(7, 400));
-        assertEquals(0, second.admitMentionAll(7, 400));
-        long retry = first.admitMentionAll(7, 400);
+        assertEquals(0, first.admitMentionAll(7, 400, 1, "a"));
+        assertEquals(0, second.admitMentionAll(7, 400, 2, "a"));
+        assertEquals(0, first.admitMentionAll(7, 400, 2, "a"), "a retried batch's same message is not counted again");
+        long retry = first.admitMentionAll(7, 400, 1, "b");
         assertTrue(retry > 59 * 60_000 && retry <= 3_600_000, "1,200 would exceed 1,000: the hour's rest " + retry);
-        assertEquals(0, second.admitMentionAll(7, 200), "a cheaper one still fits: refusals do not count");
-        assertEquals(0, first.admitMentionAll(8, 5000), "a group above the budget gets one in an unused hour");
-        assertTrue(second.admitMentionAll(8, 5000) > 0, "and only one");
+        assertEquals(0, second.admitMentionAll(7, 200, 1, "b"), "a cheaper one still fits: refusals do not count");
+        assertEquals(0, first.admitMentionAll(8, 5000, 1, "c"), "a group above the budget gets one in an unused hour");
+        assertTrue(second.admitMentionAll(8, 5000, 1, "d") > 0, "and only one");
         assertArrayEquals(new long[3], first.admit(sends(5, 3)), "no per-user message limit is set");
         assertTrue(first.mentionAllBudget().contains("mention-all-members-per-hour=1000"), first.mentionAllBudget());
     }
@@ -97,6 +98,6 @@ class RedisSendLimiterIT {
         RedisSendLimiter limiter = new RedisSendLimiter(closed, new SendRateLimits(1, 1), Clock.systemUTC());
         closed.close();
         assertArrayEquals(new long[3], limiter.admit(sends(4, 3)));
-        assertEquals(0, limiter.admitMentionAll(9, 10));
+        assertEquals(0, limiter.admitMentionAll(9, 10, 1, "e"));
     }
 }
