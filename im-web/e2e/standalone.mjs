@@ -2,7 +2,7 @@
 // embedded MariaDB/Redis/Kafka (their ports are chosen by the server at start), the client ports on free ports
 // passed through MAGPIE_* environment variables (docs/operations.md). No dependencies beyond Node.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,17 +16,40 @@ export function defaultJar() {
   return process.env.MAGPIE_JAR ? resolve(process.env.MAGPIE_JAR) : resolve(IM_WEB, '../im-server/target/magpie.jar');
 }
 
-/** A free TCP port on 127.0.0.1 (free now; the server binds it a moment later). */
-export function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
+/** Ports already handed out by this process: never twice. */
+const handedOut = new Set();
+
+/** The first port of the OS's ephemeral range (Linux says; otherwise the IANA range's 49152... taken as 32768). */
+function ephemeralLow() {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A free TCP port on 127.0.0.1 for the server to bind a moment later, picked at random from 20000 up to the
+ * OS's ephemeral range (Linux: 32768-60999), so the standalone's embedded Redis, MariaDB and Kafka (which bind
+ * port 0) and outgoing connections cannot take it in between.
+ */
+export async function freePort() {
+  const span = Math.max(1000, ephemeralLow() - 20000);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * span);
+    if (handedOut.has(port)) continue;
+    const free = await new Promise((resolveFree) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', () => resolveFree(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
     });
-  });
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free loopback port between 20000 and ${20000 + span} after 200 attempts`);
 }
 
 /**

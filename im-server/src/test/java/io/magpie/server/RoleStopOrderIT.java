@@ -80,7 +80,7 @@ class RoleStopOrderIT {
         Assumptions.assumeTrue(Files.isRegularFile(jar), "target/magpie.jar is built by package");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "needs setsid");
         Path out = TARGET.resolve("role-stop-order-it.log");
-        int[] ports = FreePorts.distinct(2);
+        int[] ports = FreePorts.forLaterBind(2);
         int lsbPort = ports[0];
         int apiPort = ports[1];
         ProcessBuilder builder = MagpieJar.cluster(jar, DATA, out, infra, isolation, lsbPort, apiPort, 1, 1, 1);

@@ -49,7 +49,7 @@ class StandaloneShutdownIT {
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("MAGPIE_"));
-        int[] ports = FreePorts.distinct(5);
+        int[] ports = FreePorts.forLaterBind(5);
         env.put("MAGPIE_GATE_TCP_PORT", Integer.toString(ports[0]));
         env.put("MAGPIE_GATE_WS_PORT", Integer.toString(ports[1]));
         env.put("MAGPIE_GATE_INTERNAL_PORT", Integer.toString(ports[2]));

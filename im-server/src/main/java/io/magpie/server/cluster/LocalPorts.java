@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * Free loopback ports for the processes the supervisor starts. A port is free when asked and the child
- * binds it a few seconds later; another program could take it in between, and then that child fails to
- * start with a message naming the port (rare on a laptop; the start can simply be repeated).
+ * binds it a few seconds later; it is picked below the OS's ephemeral range ({@link FreePorts#forLaterBind}), so
+ * no embedded engine's port or outgoing connection takes it meanwhile; another program binding it explicitly
+ * could, and then that child fails to start with a message naming the port (the start can simply be repeated).
  * Remembers what it handed out, so two processes of one cluster never get the same port.
  * Thread-safe.
  */
@@ -17,7 +18,7 @@ final class LocalPorts {
 
     synchronized int next() {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int port = FreePorts.next();
+            int port = FreePorts.forLaterBind(1)[0];
             if (handedOut.add(port)) {
                 return port;
             }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
+import io.magpie.engines.internal.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -418,13 +417,13 @@ final class ClusterHarness implements AutoCloseable {
         return file;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
+    /** A port for a role process to bind later, not one handed out before (below the ephemeral range). */
+    private int freePort() {
+        int port;
+        do {
+            port = FreePorts.forLaterBind(1)[0];
+        } while (httpPorts.containsValue(port));
+        return port;
     }
 
     /** im-server's directory: failsafe runs tests there and sets {@code basedir}. */
