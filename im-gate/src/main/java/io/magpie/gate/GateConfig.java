@@ -67,6 +67,8 @@ import java.util.regex.Pattern;
  * @param tls                   TLS on the client TCP and WebSocket ports ({@code tls.*}, shared with the account
  *                              API and the LSB; default {@link TlsConfig#DISABLED}); the internal port is not
  *                              affected
+ * @param transport             the listeners' socket layer (default {@link GateTransport#AUTO}: native epoll on
+ *                              Linux, the JDK's NIO elsewhere)
  */
 public record GateConfig(
         String gateId,
@@ -99,7 +101,8 @@ public record GateConfig(
         Duration internalIdleTimeout,
         ClusterSecret clusterSecret,
         GateLimits limits,
-        TlsConfig tls) {
+        TlsConfig tls,
+        GateTransport transport) {
 
     /** Gate ids end up in Redis values separated by '|', so they are kept to a safe alphabet. */
     private static final Pattern GATE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -150,6 +153,7 @@ public record GateConfig(
         require(clusterSecret != null, "cluster.secret must be set (at least 32 bytes, the same on gates and routers)");
         require(limits != null, "gate.limits must not be null (default: GateLimits.defaults())");
         require(tls != null, "tls must not be null (default: TlsConfig.DISABLED)");
+        require(transport != null, "gate.transport must not be null (default: auto)");
     }
 
     /** The capacity published to the registry: {@code gate.capacity}, or {@code gate.max-connections} when unset. */
@@ -186,7 +190,7 @@ public record GateConfig(
                 .routeRefresh(routeRefresh).devicePolicy(devicePolicy)
                 .internalBind(internalBind).internalHandshakeTimeout(internalHandshakeTimeout)
                 .internalIdleTimeout(internalIdleTimeout).clusterSecret(clusterSecret)
-                .limits(limits).tls(tls);
+                .limits(limits).tls(tls).transport(transport);
     }
 
     /**
@@ -284,6 +288,7 @@ public record GateConfig(
         private ClusterSecret clusterSecret;
         private GateLimits limits = GateLimits.defaults();
         private TlsConfig tls = TlsConfig.DISABLED;
+        private GateTransport transport = GateTransport.AUTO;
 
         private Builder() {
         }
@@ -322,6 +327,7 @@ public record GateConfig(
         public Builder clusterSecret(ClusterSecret v) { this.clusterSecret = v; return this; }
         public Builder limits(GateLimits v) { this.limits = v; return this; }
         public Builder tls(TlsConfig v) { this.tls = v; return this; }
+        public Builder transport(GateTransport v) { this.transport = v; return this; }
 
         /** Validates and returns the configuration; throws IllegalArgumentException naming a bad setting. */
         public GateConfig build() {
@@ -330,7 +336,7 @@ public record GateConfig(
                     heartbeatInterval, maxMissedHeartbeats, registryRefresh, bossThreads, workerThreads,
                     maxConnections, appIds, grayTag, capacity, zone, pushAckTimeout, maxPushResends, maxUnackedPushes,
                     routeRefresh, devicePolicy, internalBind, internalHandshakeTimeout, internalIdleTimeout,
-                    clusterSecret == null ? ClusterSecret.random() : clusterSecret, limits, tls);
+                    clusterSecret == null ? ClusterSecret.random() : clusterSecret, limits, tls, transport);
         }
     }
 }

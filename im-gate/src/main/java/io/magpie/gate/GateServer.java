@@ -12,6 +12,7 @@ import io.magpie.gate.internal.DuplicateSessionKicker;
 import io.magpie.gate.internal.GateDrainer;
 import io.magpie.gate.internal.GateMetrics;
 import io.magpie.gate.internal.Ticker;
+import io.magpie.gate.internal.IdleSweeper;
 import io.magpie.gate.internal.GatePushHandler;
 import io.magpie.gate.internal.InternalPushInitializer;
 import io.magpie.gate.internal.KafkaPushTaskPublisher;
@@ -39,11 +40,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -91,12 +92,19 @@ public final class GateServer implements AutoCloseable {
 
     private enum State { NEW, RUNNING, CLOSED }
 
+    /**
+     * One receive-size predictor shared by every connection (each still gets its own handle): Netty's default
+     * is a new allocator per channel, 40 bytes of every idle connection's heap for three identical ints.
+     */
+    private final RecvByteBufAllocator receiveBuffers = new AdaptiveRecvByteBufAllocator();
+
     private final GateConfig config;
     private final GateRegistry registry;
     private final Clock clock;
     private final HopLatencies hopLatencies;
     private final SessionTable sessions = new SessionTable();
     private final SessionRoutes sessionRoutes;
+    private final IdleSweeper idleSweeper;
     private final ClientConnections clients;
     private final ChannelGroup routerChannels = new DefaultChannelGroup("gate-routers", GlobalEventExecutor.INSTANCE);
     private final ClientPipeline clientPipeline;
@@ -175,6 +183,7 @@ public final class GateServer implements AutoCloseable {
         GateMetrics metrics = new GateMetrics(Objects.requireNonNull(meters, "meters"), config.gateId(), clients::count);
         this.clientPipeline = new ClientPipeline(config, clock, Ticker.system(),
                 new KafkaUpstreamPublisher(bus, topics.upstream()), login, metrics);
+        this.idleSweeper = new IdleSweeper(sessions, config.idleTimeout(), Ticker.system());
         this.hopLatencies = new HopLatencies(clock.millis());
         this.gatePushHandler = new GatePushHandler(config.gateId(), sessions, hopLatencies, clock);
         // read the certificate now: a bad file fails the gate before it binds anything
@@ -194,8 +203,8 @@ public final class GateServer implements AutoCloseable {
         if (state != State.NEW) {
             throw new IllegalStateException("gate " + config.gateId() + " is " + state + "; a gate starts once");
         }
-        bossGroup = new NioEventLoopGroup(config.bossThreads(), new DefaultThreadFactory("gate-accept"));
-        workerGroup = new NioEventLoopGroup(config.workerThreads(), new DefaultThreadFactory("gate-io"));
+        bossGroup = config.transport().eventLoops(config.bossThreads(), new DefaultThreadFactory("gate-accept"));
+        workerGroup = config.transport().eventLoops(config.workerThreads(), new DefaultThreadFactory("gate-io"));
         state = State.RUNNING;
         try {
             tcp = bind("gate.tcp-port", config.bindAddress(), config.tcpPort(), new TcpClientInitializer(clientPipeline, clients, tls));
@@ -212,14 +221,17 @@ public final class GateServer implements AutoCloseable {
         }
         registryPublisher.start(bossGroup.next(), config.registryRefresh());
         routeRefresher.start(bossGroup.next(), config.routeRefresh());
+        idleSweeper.start(bossGroup.next());
         serving = true;
         LogIdentity.gate(log.atInfo(), config.gateId())
                 .log("[gate={}] started: tcp {}:{}, ws {}:{}{}, internal {}:{} (cluster only); advertised as {};"
-                + " client ports {}; apps {}, capacity {}, zone {}", config.gateId(), config.bindAddress(), tcpPort(),
+                + " client ports {}; apps {}, capacity {}, zone {}; transport {}", config.gateId(), config.bindAddress(),
+                tcpPort(),
                 config.bindAddress(), wsPort(), config.wsPath(), config.internalBind(), internalPort(),
                 config.advertisedHost(), tls.enabled() ? "TLS (wss)" : "plaintext",
                 config.appIds().isEmpty() ? "all" : new TreeSet<>(config.appIds()),
-                config.effectiveCapacity(), config.zone().isEmpty() ? "none" : config.zone());
+                config.effectiveCapacity(), config.zone().isEmpty() ? "none" : config.zone(),
+                config.transport().resolve());
         return this;
     }
 
@@ -247,6 +259,7 @@ public final class GateServer implements AutoCloseable {
         // one INFO line per step: the shutdown order is documented (docs/operations.md §5) and tested from the log
         registryPublisher.stop(CLOSE_STEP_TIMEOUT);
         routeRefresher.stop(CLOSE_STEP_TIMEOUT);
+        idleSweeper.stop();
         LogIdentity.gate(log.atInfo(), config.gateId())
                 .log("[gate={}] stop: registry publishing and route refresh stopped", config.gateId());
         for (Listener listener : new Listener[] {tcp, ws, internal}) {
@@ -408,10 +421,11 @@ public final class GateServer implements AutoCloseable {
     private Listener bind(String setting, String address, int port, ChannelInitializer<SocketChannel> initializer) {
         ChannelFuture bound = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(config.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers)
                 .childHandler(initializer)
                 .bind(address, port)
                 .awaitUninterruptibly();

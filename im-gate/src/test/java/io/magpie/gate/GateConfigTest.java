@@ -12,6 +12,17 @@ import org.junit.jupiter.api.Test;
 class GateConfigTest {
 
     @Test
+    void theTransportIsAutoByDefaultAndParsedByItsSettingsSpelling() {
+        assertEquals(GateTransport.AUTO, GateConfig.defaults().transport());
+        assertEquals(GateTransport.EPOLL, GateTransport.parse(" Epoll "));
+        assertEquals(GateTransport.NIO, GateTransport.parse("nio"));
+        assertEquals("auto", GateTransport.AUTO.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GateTransport.parse("kqueue"));
+        assertEquals("gate.transport must be auto, epoll or nio, got 'kqueue'", e.getMessage());
+        assertEquals(GateTransport.NIO, GateTransport.NIO.resolve());
+    }
+
+    @Test
     void defaultsAreTheDocumentedOnes() {
         GateConfig config = GateConfig.defaults();
         assertEquals("127.0.0.1", config.advertisedHost());

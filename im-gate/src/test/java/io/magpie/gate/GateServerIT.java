@@ -3,6 +3,7 @@ package io.magpie.gate;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,7 @@ import io.magpie.engines.TestIsolation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import io.netty.channel.epoll.Epoll;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -220,6 +222,43 @@ class GateServerIT {
             assertEquals(ErrorCode.LOGIN_TIMEOUT.code(), Error.parseFrom(frame.body()).getCode());
             assertTrue(client.closedWithin(WAIT));
         }
+    }
+
+    @Test
+    void aSilentLoggedInConnectionIsClosedByTheIdleSweepAndAPingingOneIsNot() throws Exception {
+        // heartbeat 1 s x 2 missed: silent for 2 s, swept every 333 ms
+        try (GateServer quick = newGate(GateConfig.builder().heartbeatInterval(Duration.ofSeconds(1))
+                .maxMissedHeartbeats(2)).start();
+             RawTcpClient silent = loggedIn(quick, 1011, "silent");
+             RawTcpClient pinging = loggedIn(quick, 1012, "pinging")) {
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(500);
+                pinging.send(Frames.of(Command.PING, 10 + i, Ping.getDefaultInstance()));
+                assertEquals(Command.PONG.code(), pinging.read(WAIT).command());
+                if (i == 1) {
+                    assertFalse(silent.closedWithin(Duration.ofMillis(100)), "silent for ~1 s: still open");
+                }
+            }
+            assertTrue(silent.closedWithin(WAIT), "nothing sent for 2 s: closed");
+            pinging.send(Frames.of(Command.PING, 30, Ping.getDefaultInstance()));
+            assertEquals(Command.PONG.code(), pinging.read(WAIT).command(), "a PING every 500 ms keeps it open");
+        }
+    }
+
+    @Test
+    void theNioTransportServesTcpAndWebSocketLikeEpoll() throws Exception {
+        try (GateServer nio = newGate(GateConfig.builder().transport(GateTransport.NIO)).start();
+             RawTcpClient tcp = loggedIn(nio, 1013, "phone")) {
+            tcp.send(Frames.of(Command.PING, 2, Ping.getDefaultInstance()));
+            assertEquals(Command.PONG.code(), tcp.read(WAIT).command());
+            URI uri = URI.create("ws://127.0.0.1:" + nio.wsPort() + nio.config().wsPath());
+            try (RawWebSocketClient ws = new RawWebSocketClient(uri)) {
+                ws.send(login(1014, "browser"));
+                assertEquals(Command.LOGIN_ACK.code(), ws.read(WAIT).command());
+            }
+        }
+        assertEquals(Epoll.isAvailable() ? GateTransport.EPOLL : GateTransport.NIO, GateTransport.AUTO.resolve(),
+                "auto: epoll where it loads");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.magpie.gate.internal;
 
 import io.magpie.protocol.LogIdentity;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -47,6 +48,11 @@ public final class ClientConnections {
     private final AtomicLong lastWarnAt = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong refusedPerAddressSinceWarn = new AtomicLong();
     private final AtomicLong lastPerAddressWarnAt = new AtomicLong(Long.MIN_VALUE / 2);
+    /** One listener for every connection (not a lambda per connection: heap per idle connection). */
+    private final ChannelFutureListener onClose = closed -> {
+        open.decrementAndGet();
+        loggedIn(closed.channel()); // a connection closed before login gives its slot back
+    };
 
     /** A source address, IPv6 reduced to its /64; compared by bytes. */
     private record Source(byte[] address) {
@@ -116,18 +122,23 @@ public final class ClientConnections {
                 return false;
             }
             channel.attr(SLOT).set(slot);
-            channel.closeFuture().addListener(f -> slot.release());
         }
         channels.add(channel);
-        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        channel.closeFuture().addListener(onClose);
         return true;
     }
 
-    /** {@code channel} logged in: it no longer counts against its address's unauthenticated budget. */
+    /**
+     * {@code channel} logged in: it no longer counts against its address's unauthenticated budget. The slot
+     * leaves the channel's attributes altogether, so a logged-in connection keeps none of it on the heap.
+     */
+    @SuppressWarnings("deprecation") // getAndRemove: getAndSet(null) would keep the attribute entry per connection
     public static void loggedIn(Channel channel) {
-        Slot slot = channel.attr(SLOT).getAndSet(null);
-        if (slot != null) {
-            slot.release();
+        if (channel.hasAttr(SLOT)) {
+            Slot slot = channel.attr(SLOT).getAndRemove();
+            if (slot != null) {
+                slot.release();
+            }
         }
     }
 

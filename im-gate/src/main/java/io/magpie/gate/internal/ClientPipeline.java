@@ -8,22 +8,23 @@ import io.magpie.protocol.codec.ProtocolErrorHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client stages TCP and WebSocket share after framing, built in one place so both transports
  * behave the same. Before login: {@value #FLUSH} (one flush per read burst), {@value #DECODER},
  * {@value #ENCODER}, {@value #FRAMES} (counts frames by command),
  * {@value #SLOW_READER} (bounds queued output, closes a client that does not read),
- * {@value #IDLE}, {@value #LOGIN}, {@value #ERRORS}; the channel gets the configured write buffer water
- * marks. At login {@link LoginHandler} replaces itself with {@value #RATE_LIMIT}, {@value #HEARTBEAT},
- * {@value #UPSTREAM}, {@value #PUSH_ACK}, {@value #UNSUPPORTED}; {@value #PUSH_ACK} also keeps the
- * connection's wait-ACK table (outbound PUSH frames until PUSH_ACK, resends), and the connection leaves
- * its address's unauthenticated count; a WebSocket connection's pings spend the {@value #RATE_LIMIT} stage's
- * frame budget from then on. Thread-safe: holds only shared, thread-safe parts.
+ * {@value #LOGIN} (which also closes a connection that does not log in within the login timeout),
+ * {@value #ERRORS}; the channel gets the configured write buffer water marks. At login {@link LoginHandler}
+ * replaces itself with {@value #RATE_LIMIT} (request budgets, and the time of the last frame the gate's
+ * {@link IdleSweeper} closes silent connections by), {@value #UPSTREAM}, {@value #PUSH_ACK}, {@value #CONTROL}
+ * (PING, LOGOUT, refusals); {@value #PUSH_ACK} also keeps the connection's wait-ACK table (outbound PUSH frames
+ * until PUSH_ACK, resends), and the connection leaves its address's unauthenticated count; a WebSocket
+ * connection's pings spend the {@value #RATE_LIMIT} stage's frame budget from then on. Every stage is heap each
+ * idle connection pays for (a pipeline context alone is 56 bytes; docs/benchmarks.md), so there are no more of
+ * them than concerns. Thread-safe: holds only shared, thread-safe parts.
  */
 public final class ClientPipeline implements SessionStages {
 
@@ -31,14 +32,11 @@ public final class ClientPipeline implements SessionStages {
     public static final String DECODER = "frame-decoder";
     public static final String ENCODER = "frame-encoder";
     public static final String SLOW_READER = "slow-reader";
-    public static final String IDLE = "idle";
     public static final String LOGIN = "login";
     public static final String RATE_LIMIT = "rate-limit";
-    public static final String HEARTBEAT = "heartbeat";
-    public static final String TYPING = "typing";
     public static final String UPSTREAM = "upstream";
     public static final String PUSH_ACK = "push-ack";
-    public static final String UNSUPPORTED = "unsupported";
+    public static final String CONTROL = "control";
     public static final String ERRORS = "errors";
     public static final String FRAMES = "frames";
 
@@ -47,7 +45,7 @@ public final class ClientPipeline implements SessionStages {
 
     private final GateConfig config;
     private final GateLimits limits;
-    private final RateLimitHandler.BudgetTexts budgetTexts;
+    private final RateLimitHandler.Budgets budgets;
     private final Clock clock;
     private final Ticker ticker;
     private final UpstreamPublisher upstream;
@@ -77,7 +75,7 @@ public final class ClientPipeline implements SessionStages {
         this.frameMeter = new FrameMeter(metrics);
         this.config = Objects.requireNonNull(config, "config");
         this.limits = config.limits();
-        this.budgetTexts = RateLimitHandler.BudgetTexts.of(limits);
+        this.budgets = RateLimitHandler.Budgets.of(limits);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -96,7 +94,6 @@ public final class ClientPipeline implements SessionStages {
         pipeline.addLast(FRAMES, frameMeter);
         pipeline.addLast(SLOW_READER, new SlowReaderGuard(config.gateId(), limits.maxOutboundBytes(),
                 limits.unwritableTimeout()));
-        pipeline.addLast(IDLE, new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast(LOGIN, new LoginHandler(loginServices, this, transport, metrics));
         pipeline.addLast(ERRORS, ProtocolErrorHandler.INSTANCE);
     }
@@ -112,17 +109,14 @@ public final class ClientPipeline implements SessionStages {
         if (pipeline.get(SLOW_READER) instanceof SlowReaderGuard guard) {
             guard.loggedIn(session);
         }
-        RateLimitHandler rateLimit = new RateLimitHandler(session, limits, budgetTexts, ticker);
+        RateLimitHandler rateLimit = new RateLimitHandler(session, budgets, ticker);
         pipeline.addAfter(after, RATE_LIMIT, rateLimit);
         if (pipeline.get(WebSocketPingHandler.NAME) instanceof WebSocketPingHandler pings) {
             pings.loggedIn(rateLimit);
         }
-        pipeline.addAfter(RATE_LIMIT, HEARTBEAT, new HeartbeatHandler(session, clock, config.idleTimeout()));
-        pipeline.addAfter(HEARTBEAT, TYPING, new TypingThrottle(session, limits.typingPerSecond(), limits.typingBurst(),
-                ticker));
-        pipeline.addAfter(TYPING, UPSTREAM, new UpstreamHandler(session, upstream, clock,
+        pipeline.addAfter(RATE_LIMIT, UPSTREAM, new UpstreamHandler(session, upstream, clock,
                 limits.maxInflightRequests()));
         pipeline.addAfter(UPSTREAM, PUSH_ACK, new PushAckHandler(session, waitAck, clock, ticker, metrics));
-        pipeline.addAfter(PUSH_ACK, UNSUPPORTED, new UnsupportedCommandHandler(session));
+        pipeline.addAfter(PUSH_ACK, CONTROL, new ControlCommandHandler(session, clock));
     }
 }

@@ -7,73 +7,98 @@ import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code rate-limit} stage of a logged-in connection (issue 8 point 3): every frame (and every
- * WebSocket ping, see {@link #admitPing()}) spends a token of the connection's frame budget, and SEND,
- * SYNC and PULL one of their own budget too ({@link GateLimits}). A frame over budget goes no further: it is answered with ERROR
- * {@code RATE_LIMITED} (retryable) whose {@code retry_after_ms} says when a token is there again.
- * More than {@code maxRefusals} refusals within {@code refusalWindow} is persistent abuse: the
- * connection gets a last RATE_LIMITED saying so and is closed. One user's flood thus costs the cluster
- * at most that user's budget; the shared SYNC/PULL backlog in logic is not theirs to fill.
+ * The {@code rate-limit} stage of a logged-in connection, the first after login: what the connection's frames
+ * may cost (issue 8 point 3). Every frame (and every WebSocket ping, see {@link #admitPing()}) spends a token
+ * of the connection's frame budget, and SEND, SYNC and PULL one of their own budget too ({@link GateLimits}). A
+ * frame over budget goes no further: it is answered with ERROR {@code RATE_LIMITED} (retryable) whose
+ * {@code retry_after_ms} says when a token is there again. More than {@code maxRefusals} refusals within
+ * {@code refusalWindow} is persistent abuse: the connection gets a last RATE_LIMITED saying so and is closed.
+ * One user's flood thus costs the cluster at most that user's budget; the shared SYNC/PULL backlog in logic is
+ * not theirs to fill. TYPING beyond its own budget (docs/PROTOCOL.md §9.15) is dropped without an answer: a
+ * typing signal is transient and the next one carries the same news, so a client typing fast is not told off.
  *
- * <p>One instance per connection, created at login; confined to the channel's event loop.
+ * <p>The stage also notes when the connection last sent anything, read by the gate's {@link IdleSweeper}: the
+ * clock is read here for every frame anyway, and one sweep for the gate costs no timer per connection.
+ *
+ * <p>One instance per connection, created at login; confined to the channel's event loop, except
+ * {@link #idleFor}, which any thread may call.
  */
 public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitHandler.class);
 
+    private static final int FRAMES = 0;
+    private static final int SENDS = 1;
+    private static final int SYNCS = 2;
+    private static final int PULLS = 3;
+    private static final int TYPING = 4;
+    private static final int NONE = -1;
+
     private final Session session;
-    private final GateLimits limits;
-    private final BudgetTexts texts;
+    private final Budgets budgets;
     private final Ticker ticker;
-    private final RequestBudget frames;
-    private final RequestBudget sends;
-    private final RequestBudget syncs;
-    private final RequestBudget pulls;
+    /** The buckets' states, by FRAMES..TYPING: one array, not an object per bucket (heap per connection). */
+    private final long[] tats = RequestBudget.fullBuckets(5);
     private long windowStartNanos;
     private int refusalsInWindow;
     private long refusedTotal;
+    private long typingDropped;
     private boolean closed;
+    private volatile long lastFrameNanos;
     private ChannelHandlerContext ctx;
 
     /**
-     * The RATE_LIMITED wording of each budget, built once per gate and shared by its connections: the limits
-     * never change, frames pass by the million, and four strings per connection were a fifth of an idle
-     * connection's heap.
+     * The budgets of a gate's connections and their RATE_LIMITED wording, built once per gate from its limits
+     * and shared by its connections: the limits never change, frames pass by the million, and the rules and
+     * strings per connection were a fifth of an idle connection's heap. Immutable.
      */
-    public record BudgetTexts(String frames, String sends, String syncs, String pulls) {
-        public static BudgetTexts of(GateLimits limits) {
-            return new BudgetTexts(budget("frames", limits.framesPerSecond(), "frame", limits.frameBurst()),
+    public static final class Budgets {
+        private final GateLimits limits;
+        /** By FRAMES..TYPING; null where the per-second setting is 0 (no budget). */
+        private final RequestBudget[] rules;
+        private final String[] texts;
+
+        private Budgets(GateLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            this.rules = new RequestBudget[] {rule(limits.framesPerSecond(), limits.frameBurst()),
+                    rule(limits.sendsPerSecond(), limits.sendBurst()), rule(limits.syncsPerSecond(), limits.syncBurst()),
+                    rule(limits.pullsPerSecond(), limits.pullBurst()),
+                    rule(limits.typingPerSecond(), limits.typingBurst())};
+            this.texts = new String[] {budget("frames", limits.framesPerSecond(), "frame", limits.frameBurst()),
                     budget("sends", limits.sendsPerSecond(), "send", limits.sendBurst()),
                     budget("syncs", limits.syncsPerSecond(), "sync", limits.syncBurst()),
-                    budget("pulls", limits.pullsPerSecond(), "pull", limits.pullBurst()));
+                    budget("pulls", limits.pullsPerSecond(), "pull", limits.pullBurst()),
+                    budget("typing", limits.typingPerSecond(), "typing", limits.typingBurst())};
+        }
+
+        /** The budgets these limits set. */
+        public static Budgets of(GateLimits limits) {
+            return new Budgets(limits);
+        }
+
+        private static RequestBudget rule(int perSecond, int burst) {
+            return perSecond == 0 ? null : new RequestBudget(perSecond, burst);
         }
     }
 
     public RateLimitHandler(Session session, GateLimits limits, Ticker ticker) {
-        this(session, limits, BudgetTexts.of(limits), ticker);
+        this(session, Budgets.of(limits), ticker);
     }
 
-    /** @param texts {@link BudgetTexts#of} these {@code limits}, shared by every connection of the gate */
-    public RateLimitHandler(Session session, GateLimits limits, BudgetTexts texts, Ticker ticker) {
+    /** @param budgets {@link Budgets#of} the gate's limits, shared by every connection of the gate */
+    public RateLimitHandler(Session session, Budgets budgets, Ticker ticker) {
         this.session = Objects.requireNonNull(session, "session");
-        this.limits = Objects.requireNonNull(limits, "limits");
-        this.texts = Objects.requireNonNull(texts, "texts");
+        this.budgets = Objects.requireNonNull(budgets, "budgets");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
-        this.frames = budget(limits.framesPerSecond(), limits.frameBurst());
-        this.sends = budget(limits.sendsPerSecond(), limits.sendBurst());
-        this.syncs = budget(limits.syncsPerSecond(), limits.syncBurst());
-        this.pulls = budget(limits.pullsPerSecond(), limits.pullBurst());
         this.windowStartNanos = ticker.nanoTime();
-    }
-
-    private static RequestBudget budget(int perSecond, int burst) {
-        return perSecond == 0 ? null : new RequestBudget(perSecond, burst);
+        this.lastFrameNanos = windowStartNanos;
     }
 
     @Override
@@ -93,12 +118,31 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             return false;
         }
         long now = ticker.nanoTime();
-        long wait = take(frames, now);
+        lastFrameNanos = now;
+        long wait = take(FRAMES, now);
         if (wait == 0) {
             return true;
         }
-        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, texts.frames());
+        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, FRAMES);
         return false;
+    }
+
+    /** How long this connection has sent nothing (no frame, no WebSocket ping), at {@code nowNanos}; any thread. */
+    long idleFor(long nowNanos) {
+        return nowNanos - lastFrameNanos;
+    }
+
+    /**
+     * Closes the connection if it still has sent nothing for {@code idleTimeout} (heartbeats missed); on the
+     * event loop ({@link IdleSweeper} hands it there).
+     */
+    void closeIfIdle(Duration idleTimeout) {
+        if (ctx != null && !closed && idleFor(ticker.nanoTime()) >= idleTimeout.toNanos()) {
+            closed = true;
+            session.identify(log.atInfo()).log("{} nothing received for {} ms (heartbeats missed); closing connection",
+                    session.logPrefix(), idleTimeout.toMillis());
+            ctx.close();
+        }
     }
 
     @Override
@@ -108,27 +152,34 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (closed) {
-            return; // closing for abuse: nothing more is done for this client
+            return; // closing for abuse or idleness: nothing more is done for this client
         }
         long now = ticker.nanoTime();
-        long wait = take(frames, now);
-        String budget = texts.frames();
+        lastFrameNanos = now;
+        int budget = FRAMES;
+        long wait = take(FRAMES, now);
         if (wait == 0) {
-            RequestBudget own = switch (frame.knownCommand().orElse(Command.ERROR)) {
+            budget = switch (frame.knownCommand().orElse(Command.ERROR)) {
                 // GROUP, REACT and EDIT are writes like SEND; PRESENCE is a read like PULL
-                case SEND, GROUP, REACT, EDIT -> sends;
-                case SYNC -> syncs;
-                case PULL, PRESENCE -> pulls;
-                default -> null;
+                case SEND, GROUP, REACT, EDIT -> SENDS;
+                case SYNC -> SYNCS;
+                case PULL, PRESENCE -> PULLS;
+                case TYPING -> TYPING;
+                default -> NONE;
             };
-            wait = take(own, now);
-            budget = own == sends ? texts.sends() : own == syncs ? texts.syncs() : texts.pulls();
+            wait = budget == NONE ? 0 : take(budget, now);
         }
         if (wait == 0) {
             ctx.fireChannelRead(frame);
-            return;
+        } else if (budget == TYPING) {
+            if (typingDropped++ == 0) {
+                session.identify(log.atDebug())
+                        .log("{} TYPING over the connection's budget: dropping such frames silently",
+                                session.logPrefix());
+            }
+        } else {
+            refuse(ctx, frame.requestId(), frame.command(), Command.nameOf(frame.command()), now, wait, budget);
         }
-        refuse(ctx, frame.requestId(), frame.command(), Command.nameOf(frame.command()), now, wait, budget);
     }
 
     /**
@@ -141,12 +192,14 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
                 + ", gate.limits." + singular + "-burst=" + burst + ")";
     }
 
-    private static long take(RequestBudget budget, long now) {
-        return budget == null ? 0 : budget.take(now);
+    private long take(int budget, long now) {
+        RequestBudget rule = budgets.rules[budget];
+        return rule == null ? 0 : rule.take(tats, budget, now);
     }
 
     private void refuse(ChannelHandlerContext ctx, int requestId, int command, String what, long now, long waitNanos,
-            String budget) {
+            int budget) {
+        GateLimits limits = budgets.limits;
         refusedTotal++;
         if (now - windowStartNanos >= limits.refusalWindow().toNanos()) {
             windowStartNanos = now;
@@ -168,10 +221,10 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         }
         if (refusalsInWindow == 1) {
             session.identify(log.atDebug())
-                    .log("{} over budget ({}); refusing with RATE_LIMITED", session.logPrefix(), budget);
+                    .log("{} over budget ({}); refusing with RATE_LIMITED", session.logPrefix(), budgets.texts[budget]);
         }
         ctx.writeAndFlush(Frames.error(requestId, command, ErrorCode.RATE_LIMITED,
-                what + " over this connection's budget of " + budget + "; not processed, "
+                what + " over this connection's budget of " + budgets.texts[budget] + "; not processed, "
                         + "resend it after retry_after_ms=" + retryAfterMillis, retryAfterMillis));
     }
 }

@@ -1,20 +1,21 @@
 package io.magpie.gate.internal;
 
 /**
- * One token bucket of a connection ({@code rate} per second, at most {@code burst} at once), kept as a
- * single number: the generic cell rate algorithm's theoretical arrival time. A request is allowed when
- * the bucket holds a token; a refused one is told how long until it would. Hand-written rather than
- * a library bucket because every connection has four of these and the gate counts its heap per
- * connection (docs/benchmarks.md): this is one long each. Not thread-safe: confined to the
+ * One kind of token bucket of a connection ({@code rate} per second, at most {@code burst} at once), by the
+ * generic cell rate algorithm: a bucket's whole state is one number, its theoretical arrival time (TAT). The rule
+ * is immutable and shared by every connection of a gate; each connection keeps its TATs in a {@code long[]}
+ * ({@link #FULL} for a bucket never taken from). Hand-written rather than a library bucket because every
+ * connection has five of these and the gate counts its heap per connection (docs/benchmarks.md): this is
+ * eight bytes each. {@link #take} is not thread-safe for one state array: each is confined to its
  * connection's event loop.
  */
 final class RequestBudget {
 
+    /** The state of a bucket never taken from: full. */
+    static final long FULL = Long.MIN_VALUE;
+
     private final long intervalNanos;
     private final long toleranceNanos;
-    /** When the bucket would be full again if nothing more were taken; the GCRA's TAT. */
-    private long theoreticalArrival;
-    private boolean started;
 
     /**
      * @param perSecond tokens added per second, &gt; 0
@@ -29,19 +30,27 @@ final class RequestBudget {
         this.toleranceNanos = intervalNanos * (burst - 1L);
     }
 
+    /** A state array of {@code buckets} full buckets. */
+    static long[] fullBuckets(int buckets) {
+        long[] tats = new long[buckets];
+        java.util.Arrays.fill(tats, FULL);
+        return tats;
+    }
+
     /**
-     * Takes a token at {@code nowNanos}.
+     * Takes a token at {@code nowNanos} from the bucket whose state is {@code tats[slot]}.
      *
-     * @return 0 when taken; otherwise the nanoseconds until a token is there (nothing was taken)
+     * @return 0 when taken (the state moved on); otherwise the nanoseconds until a token is there (nothing
+     *         was taken, the state is unchanged)
      */
-    long take(long nowNanos) {
-        long arrival = !started || theoreticalArrival - nowNanos < 0 ? nowNanos : theoreticalArrival;
+    long take(long[] tats, int slot, long nowNanos) {
+        long tat = tats[slot];
+        long arrival = tat == FULL || tat - nowNanos < 0 ? nowNanos : tat;
         long wait = arrival - toleranceNanos - nowNanos;
         if (wait > 0) {
             return wait;
         }
-        started = true;
-        theoreticalArrival = arrival + intervalNanos;
+        tats[slot] = arrival + intervalNanos;
         return 0;
     }
 }

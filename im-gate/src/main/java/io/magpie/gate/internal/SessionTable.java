@@ -3,6 +3,7 @@ package io.magpie.gate.internal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -73,6 +74,11 @@ public final class SessionTable {
     public Session byDevice(long uid, String deviceId) {
         Entry entry = byDevice.get(new DeviceKey(uid, deviceId));
         return entry == null ? null : entry.session();
+    }
+
+    /** Calls {@code action} for every session, without a copy: sessions added or removed meanwhile may be missed. */
+    public void forEach(Consumer<Session> action) {
+        byConnection.values().forEach(action);
     }
 
     /** A snapshot of every session. */

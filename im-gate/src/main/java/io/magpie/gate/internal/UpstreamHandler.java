@@ -12,7 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamHandler.class);
+    private static final AtomicIntegerFieldUpdater<UpstreamHandler> INFLIGHT =
+            AtomicIntegerFieldUpdater.newUpdater(UpstreamHandler.class, "inflight");
     /** How long a client refused for a slow bus is told to wait before resending. */
     static final long BUSY_RETRY_AFTER_MILLIS = 1000;
 
@@ -44,7 +46,8 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private final UpstreamPublisher publisher;
     private final Clock clock;
     private final int maxInflight;
-    private final AtomicInteger inflight = new AtomicInteger();
+    /** Through {@link #INFLIGHT}: a field, not an AtomicInteger object, on every idle connection's heap. */
+    private volatile int inflight;
     /** Reads are stopped for the in-flight bound; written on the event loop only. */
     private volatile boolean paused;
 
@@ -64,7 +67,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     /** Requests of this connection on their way to the bus now. */
     int inflight() {
-        return inflight.get();
+        return inflight;
     }
 
     @Override
@@ -82,7 +85,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                     e.getMessage() + "; request dropped, the connection stays open"));
             return;
         }
-        if (inflight.get() >= maxInflight) {
+        if (inflight >= maxInflight) {
             ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.SERVER_BUSY,
                     "the server could not accept " + Command.nameOf(frame.command()) + " now: " + maxInflight
                             + " requests of this connection are still on their way to the message bus "
@@ -105,11 +108,11 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 .setConversationId(key.conversationId())
                 .setAppId(session.appId())
                 .build();
-        if (inflight.incrementAndGet() >= maxInflight) {
+        if (INFLIGHT.incrementAndGet(this) >= maxInflight) {
             pause(ctx);
         }
         publisher.publish(key.partitionKey(), envelope).whenComplete((ok, error) -> {
-            int left = inflight.decrementAndGet();
+            int left = INFLIGHT.decrementAndGet(this);
             if (paused && left <= maxInflight / 2) {
                 ctx.executor().execute(() -> resumeIfDrained(ctx));
             }
@@ -146,7 +149,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void resumeIfDrained(ChannelHandlerContext ctx) {
-        if (paused && inflight.get() <= maxInflight / 2) {
+        if (paused && inflight <= maxInflight / 2) {
             paused = false;
             ctx.channel().config().setAutoRead(true);
         }

@@ -36,6 +36,7 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
     private final Ticker ticker;
     /** Before login; null when {@code gate.limits.frames-per-second} is 0 (no frame budget). */
     private final RequestBudget beforeLogin;
+    private final long[] beforeLoginState = RequestBudget.fullBuckets(1);
     private RateLimitHandler loggedIn;
     private boolean refused;
     private long dropped;
@@ -85,7 +86,7 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
         if (beforeLogin == null) {
             return true;
         }
-        long wait = beforeLogin.take(ticker.nanoTime());
+        long wait = beforeLogin.take(beforeLoginState, 0, ticker.nanoTime());
         if (wait == 0) {
             return true;
         }

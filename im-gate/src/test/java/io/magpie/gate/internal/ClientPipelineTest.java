@@ -20,7 +20,7 @@ import io.magpie.protocol.proto.PushAck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The stages every client connection shares, as a client on TCP sees them. */
@@ -85,12 +85,28 @@ class ClientPipelineTest {
     }
 
     @Test
-    void readerIdleClosesALoggedInConnection() {
-        EmbeddedChannel channel = gate.loggedIn(42, "phone-1");
-        next(channel);
-        channel.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
-        assertFalse(channel.isOpen());
-        assertEquals(0, gate.sessions.size());
+    void theIdleSweepClosesALoggedInConnectionSilentForTheIdleTimeoutAndNoOtherOne() {
+        EmbeddedChannel silent = gate.loggedIn(42, "phone-1");
+        next(silent);
+        EmbeddedChannel talking = gate.loggedIn(43, "phone-2");
+        next(talking);
+        IdleSweeper sweeper = new IdleSweeper(gate.sessions, gate.config.idleTimeout(), gate.ticker);
+        assertEquals(Duration.ofSeconds(15), sweeper.period(), "a sixth of 3 x 30 s");
+
+        gate.ticker.advance(gate.config.idleTimeout().minusSeconds(1));
+        talking.writeInbound(Frames.of(Command.PING, 9, Ping.getDefaultInstance()));
+        assertEquals(Command.PONG.code(), next(talking).command(), "PING gets PONG from the control stage");
+        sweeper.sweep();
+        silent.runPendingTasks();
+        assertTrue(silent.isOpen(), "one second short of the timeout");
+
+        gate.ticker.advance(Duration.ofSeconds(1));
+        sweeper.sweep();
+        silent.runPendingTasks();
+        talking.runPendingTasks();
+        assertFalse(silent.isOpen(), "nothing received for the idle timeout");
+        assertTrue(talking.isOpen(), "its PING a second ago counts");
+        assertEquals(1, gate.sessions.size());
     }
 
     @Test

@@ -12,26 +12,29 @@ class RequestBudgetTest {
     @Test
     void holdsTheBurstAndRefillsAtTheRate() {
         RequestBudget budget = new RequestBudget(10, 3);
+        long[] state = RequestBudget.fullBuckets(2);
         for (int i = 0; i < 3; i++) {
-            assertEquals(0, budget.take(T0), "token " + i + " of the burst");
+            assertEquals(0, budget.take(state, 1, T0), "token " + i + " of the burst");
         }
-        assertEquals(Duration.ofMillis(100).toNanos(), budget.take(T0), "empty: the next token in 1/10 s");
-        assertEquals(0, budget.take(T0 + Duration.ofMillis(100).toNanos()));
+        assertEquals(Duration.ofMillis(100).toNanos(), budget.take(state, 1, T0), "empty: the next token in 1/10 s");
+        assertEquals(0, budget.take(state, 1, T0 + Duration.ofMillis(100).toNanos()));
         // idle for long: the bucket fills up to the burst, never more
         long later = T0 + Duration.ofMinutes(1).toNanos();
         for (int i = 0; i < 3; i++) {
-            assertEquals(0, budget.take(later));
+            assertEquals(0, budget.take(state, 1, later));
         }
-        assertEquals(Duration.ofMillis(100).toNanos(), budget.take(later));
+        assertEquals(Duration.ofMillis(100).toNanos(), budget.take(state, 1, later));
     }
 
     @Test
     void aRefusedRequestTakesNothing() {
         RequestBudget budget = new RequestBudget(1, 1);
-        assertEquals(0, budget.take(T0));
+        long[] state = RequestBudget.fullBuckets(2);
+        assertEquals(0, budget.take(state, 1, T0));
         for (int i = 0; i < 100; i++) {
-            budget.take(T0);
+            budget.take(state, 1, T0);
         }
-        assertEquals(0, budget.take(T0 + Duration.ofSeconds(1).toNanos()), "refusals did not push the refill back");
+        assertEquals(0, budget.take(state, 1, T0 + Duration.ofSeconds(1).toNanos()), "refusals did not push the refill back");
+        assertEquals(RequestBudget.FULL, state[0], "one bucket's takes leave the others alone");
     }
 }

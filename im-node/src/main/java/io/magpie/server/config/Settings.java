@@ -6,6 +6,7 @@ import io.magpie.registry.RedisConfig;
 import io.magpie.registry.RegistryConfig;
 import io.magpie.bus.Topics;
 import io.magpie.gate.DevicePolicy;
+import io.magpie.gate.GateTransport;
 import io.magpie.gate.DrainSettings;
 import io.magpie.server.admin.GateAdminConfig;
 import io.magpie.gate.GateConfig;
@@ -300,6 +301,7 @@ public final class Settings {
                     .internalIdleTimeout(tree.duration("gate.internal-idle-timeout", d.internalIdleTimeout()))
                     .clusterSecret(clusterSecretOrRandom())
                     .devicePolicy(devicePolicy(tree.string("gate.device-policy", null), d.devicePolicy()))
+                    .transport(transport(tree.string("gate.transport", null), d.transport()))
                     .tls(tls());
             String id = tree.string("gate.id", null);
             if (id != null) {
@@ -334,6 +336,17 @@ public final class Settings {
                 .typing(tree.integer("gate.limits.typing-per-second", d.typingPerSecond()),
                         tree.integer("gate.limits.typing-burst", d.typingBurst()))
                 .build();
+    }
+
+    private static GateTransport transport(String value, GateTransport defaultValue) {
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return GateTransport.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static DevicePolicy devicePolicy(String value, DevicePolicy defaultValue) {

@@ -16,15 +16,17 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The typing budget of a connection (docs/PROTOCOL.md §9.15), on a hand-moved clock. */
-class TypingThrottleTest {
+/** The typing budget of a connection's rate-limit stage (docs/PROTOCOL.md §9.15), on a hand-moved clock. */
+class RateLimitTypingTest {
 
     private final ManualTicker ticker = new ManualTicker();
 
     private EmbeddedChannel connection(int perSecond, int burst) {
         EmbeddedChannel channel = new EmbeddedChannel();
         Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
-        channel.pipeline().addLast(ClientPipeline.TYPING, new TypingThrottle(session, perSecond, burst, ticker));
+        // no frame or SYNC budget here: only the typing budget is under test
+        GateLimits limits = GateLimits.defaults().toBuilder().frames(0, 0).syncs(0, 0).typing(perSecond, burst).build();
+        channel.pipeline().addLast(ClientPipeline.RATE_LIMIT, new RateLimitHandler(session, limits, ticker));
         return channel;
     }
 

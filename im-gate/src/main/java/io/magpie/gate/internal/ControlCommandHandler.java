@@ -4,26 +4,33 @@ import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
+import io.magpie.protocol.proto.Pong;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last command stage of a logged-in connection: every frame no earlier stage took ends here.
- * LOGOUT closes the connection; a second LOGIN gets WRONG_STATE; unknown codes, internal (router to
- * gate) codes and server-to-client commands get UNKNOWN_COMMAND. The connection stays open in every
- * error case. One instance per connection, created at login.
+ * The {@code control} stage, the last command stage of a logged-in connection: the commands the gate answers
+ * itself, and every frame no earlier stage took. PING gets PONG with the server time (the heartbeat; a
+ * connection that sends nothing is closed by the gate's {@link IdleSweeper}); LOGOUT closes the connection; a
+ * second LOGIN gets WRONG_STATE; unknown codes, internal (router to gate) codes and server-to-client commands
+ * get UNKNOWN_COMMAND. The connection stays open in every error case. One instance per connection, created at
+ * login.
  */
-public final class UnsupportedCommandHandler extends ChannelInboundHandlerAdapter {
+public final class ControlCommandHandler extends ChannelInboundHandlerAdapter {
 
-    private static final Logger log = LoggerFactory.getLogger(UnsupportedCommandHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(ControlCommandHandler.class);
 
     private final Session session;
+    private final Clock clock;
 
-    public UnsupportedCommandHandler(Session session) {
+    /** @param clock the server time PONG carries */
+    public ControlCommandHandler(Session session, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -33,6 +40,12 @@ public final class UnsupportedCommandHandler extends ChannelInboundHandlerAdapte
             return;
         }
         Command command = frame.knownCommand().orElse(null);
+        if (command == Command.PING) {
+            // Flushed with the rest of this read by the flush-consolidation stage.
+            ctx.writeAndFlush(Frames.of(Command.PONG, frame.requestId(),
+                    Pong.newBuilder().setServerTime(clock.millis()).build()));
+            return;
+        }
         if (command == Command.LOGOUT) {
             session.identify(log.atInfo()).log("{} logged out; closing connection", session.logPrefix());
             ctx.close();
