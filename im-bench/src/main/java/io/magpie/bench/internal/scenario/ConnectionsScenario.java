@@ -185,6 +185,12 @@ public final class ConnectionsScenario extends Scenario {
                     processes, machine, started);
             connectCpu.forEach((k, v) -> b.result(k + " (connect phase)", v));
             if (!classesBefore.isEmpty() && !classesAfter.isEmpty() && m.result.connected() > 0) {
+                long n = m.result.connected();
+                b.result("server heap per connection, every class (class histogram, after - before)",
+                        String.format(Locale.ROOT, "%.0f bytes", (double) HeapDiff.net(classesBefore, classesAfter) / n))
+                        .result("server heap per connection, classes with >= 0.5 new instances per connection",
+                                String.format(Locale.ROOT, "%.0f bytes",
+                                        (double) HeapDiff.perUnitClasses(classesBefore, classesAfter, n, 0.5) / n));
                 b.section("Server heap growth by class, per open connection (GC.class_histogram, after - before)",
                         HeapDiff.table(HeapDiff.top(classesBefore, classesAfter, 20), m.result.connected(),
                                 "connection"));

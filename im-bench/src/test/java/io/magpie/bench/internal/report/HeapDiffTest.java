@@ -48,4 +48,14 @@ class HeapDiffTest {
         assertTrue(table.contains("| `io.magpie.gate.internal.Session` | 1.00 | 32 |"), table);
         assertTrue(table.contains("| `[B` | 2.00 | 100 |"), table);
     }
+
+    @Test
+    void theNetGrowthCountsEveryClassAndThePerConnectionSumOnlyThoseGrownByHalfAnInstanceEach() {
+        var before = ProcessProbe.parseClassHistogram(BEFORE);
+        var after = ProcessProbe.parseClassHistogram(AFTER);
+        assertEquals(52024200 - 50064400, HeapDiff.net(before, after), "the shrunk Thread class counts against it");
+        assertEquals(1_000_000 + 640_000 + 320_000, HeapDiff.perUnitClasses(before, after, 10_000, 0.5),
+                "byte arrays, channels and sessions grew by >= 5,000 instances; the shrunk Thread class is left out");
+        assertEquals(0, HeapDiff.perUnitClasses(before, after, 10_000, 2.5), "no class grew by 25,000 instances");
+    }
 }
