@@ -128,9 +128,11 @@ public final class PushAckHandler extends ChannelDuplexHandler {
             keys.add(new MessageKey(ref.getConversationId(), ref.getSeq()));
         }
         int waiting = table == null ? 0 : table.ack(keys);
-        session.identify(log.atDebug())
-                .log("{} PUSH_ACK for {} message(s), {} of them were waiting", session.logPrefix(),
-                        keys.size(), waiting);
+        if (log.isDebugEnabled()) { // the prefix is a string built per PUSH_ACK: not when the line is off
+            session.identify(log.atDebug())
+                    .log("{} PUSH_ACK for {} message(s), {} of them were waiting", session.logPrefix(),
+                            keys.size(), waiting);
+        }
     }
 
     @Override

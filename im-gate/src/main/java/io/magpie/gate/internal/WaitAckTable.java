@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -108,7 +109,12 @@ public final class WaitAckTable {
     /** One PUSH frame waiting for acknowledgement, linked into the queue of its resend count. */
     private static final class Pending {
         final Frame frame;
-        final Set<MessageKey> outstanding;
+        /**
+         * The messages not acknowledged yet: the one {@link MessageKey} of the usual PUSH (every fan-out
+         * delivery), null once acked, or a set for a PUSH of several. A set per PUSH per connection was a fifth
+         * of the gate's CPU in a group fan-out (docs/benchmarks.md).
+         */
+        private Object outstanding;
         final long firstSentAtMillis;
         final long firstSentAtNanos;
         final long serial;
@@ -122,12 +128,34 @@ public final class WaitAckTable {
         Pending(Frame frame, Collection<MessageKey> keys, long firstSentAtMillis, long firstSentAtNanos, long serial,
                 long dueAtNanos) {
             this.frame = frame;
-            this.outstanding = new HashSet<>(keys);
+            this.outstanding = keys.size() == 1 ? keys.iterator().next() : new HashSet<>(keys);
             this.firstSentAtMillis = firstSentAtMillis;
             this.firstSentAtNanos = firstSentAtNanos;
             this.serial = serial;
             this.bytes = Frame.HEADER_BYTES + frame.body().length;
             this.dueAtNanos = dueAtNanos;
+        }
+
+        /** The messages not acknowledged yet. */
+        @SuppressWarnings("unchecked")
+        Collection<MessageKey> outstanding() {
+            return outstanding == null ? List.of()
+                    : outstanding instanceof MessageKey key ? List.of(key) : (Set<MessageKey>) outstanding;
+        }
+
+        /** Marks {@code key} acknowledged (or moved to a newer PUSH); returns whether nothing is left. */
+        boolean remove(MessageKey key) {
+            if (outstanding instanceof MessageKey only) {
+                if (only.equals(key)) {
+                    outstanding = null;
+                }
+            } else if (outstanding instanceof Set<?> several) {
+                several.remove(key);
+                if (several.isEmpty()) {
+                    outstanding = null;
+                }
+            }
+            return outstanding == null;
         }
     }
 
@@ -188,12 +216,11 @@ public final class WaitAckTable {
         }
         long now = ticker.nanoTime();
         Pending pending = new Pending(frame, keys, clock.millis(), now, serials++, now + backoffNanos(0));
-        for (MessageKey key : pending.outstanding) {
+        for (MessageKey key : pending.outstanding()) {
             Pending earlier = byMessage.put(key, pending);
             if (earlier != null) {
                 // Pushed again (a router retry): only the newest PUSH of a message is resent.
-                earlier.outstanding.remove(key);
-                if (earlier.outstanding.isEmpty()) {
+                if (earlier.remove(key)) {
                     forget(earlier);
                 }
             }
@@ -220,8 +247,7 @@ public final class WaitAckTable {
                 continue;
             }
             waiting++;
-            pending.outstanding.remove(key);
-            if (pending.outstanding.isEmpty()) {
+            if (pending.remove(key)) {
                 unlink(pending);
                 events.acked(ticker.nanoTime() - pending.firstSentAtNanos);
             }
@@ -303,7 +329,7 @@ public final class WaitAckTable {
                 if (log.isDebugEnabled()) {
                     session.identify(log.atDebug()).log("{} PUSH request={} ({} message(s) unacked) given up {} ms"
                             + " after the first send and {} resend(s); the client PULLs it on a gap or reconnect",
-                            session.logPrefix(), due.frame.requestId(), due.outstanding.size(),
+                            session.logPrefix(), due.frame.requestId(), due.outstanding().size(),
                             clock.millis() - due.firstSentAtMillis, due.resends);
                 }
                 continue;
@@ -382,7 +408,7 @@ public final class WaitAckTable {
 
     private void forget(Pending pending) {
         unlink(pending);
-        for (MessageKey key : pending.outstanding) {
+        for (MessageKey key : pending.outstanding()) {
             byMessage.remove(key, pending);
         }
     }

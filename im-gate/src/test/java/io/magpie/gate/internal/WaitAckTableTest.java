@@ -224,6 +224,27 @@ class WaitAckTableTest {
     }
 
     @Test
+    void aMessageOfATwoMessagePushPushedAgainAloneLeavesTheFirstPushOnlyItsOtherMessage() {
+        EmbeddedChannel channel = connection();
+        TrackedPush pair = push(1, "g_9", 1, 2);
+        TrackedPush retryOfOne = push(2, "g_9", 2);
+        TrackedPush twice = push(3, "g_8", 5, 5);
+        channel.writeOutbound(pair, retryOfOne, twice);
+        next(channel);
+        next(channel);
+        next(channel);
+        assertEquals(3, handler.table().size());
+
+        channel.writeInbound(ack("g_9", 1), ack("g_8", 5));
+        assertEquals(1, handler.table().size(), "the pair is done (its 2 moved on), the doubled key cleared at once");
+        elapse(channel, TIMEOUT);
+        assertEquals(retryOfOne.frame(), next(channel), "only the newer PUSH of g_9 #2 is resent");
+        assertNull(channel.readOutbound());
+        channel.writeInbound(ack("g_9", 2));
+        assertEquals(0, handler.table().size());
+    }
+
+    @Test
     void otherFramesPassUntrackedAndAnUnreadableAckGetsBadRequest() {
         EmbeddedChannel channel = connection();
         Frame sendAck = Frames.of(Command.SEND_ACK, 4, SendAck.newBuilder().setSeq(1).build());
