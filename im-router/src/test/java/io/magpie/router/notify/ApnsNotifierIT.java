@@ -24,9 +24,6 @@ import io.magpie.bus.Topics;
 import io.magpie.das.Database;
 import io.magpie.das.DeviceToken;
 import io.magpie.das.DeviceTokenRepository;
-import io.magpie.das.MessageRepository;
-import io.magpie.das.MuteSettings;
-import io.magpie.das.MysqlConfig;
 import io.magpie.das.UnreadCounts;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
@@ -48,7 +45,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,13 +52,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,11 +90,9 @@ class ApnsNotifierIT {
     private static MockApnsServer server;
     private static Database database;
     private static DeviceTokenRepository tokens;
-    private static NotifierService service;
-    private static PushNotifierRegistry registry;
     private static ApnsNotifier direct;
     private static Topics topics;
-    private static Admin admin;
+    private static NotifierFixture notifier;
     private static KafkaProducer<String, byte[]> producer;
 
     /** What the server accepted, in order. */
@@ -144,38 +133,22 @@ class ApnsNotifierIT {
                 .build();
         int port = (Integer) server.start(0).get(30, TimeUnit.SECONDS);
 
-        topics = new Topics(iso.topicPrefix());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()));
-        topics.ensure(admin, 1);
-        database = Database.open(new MysqlConfig(iso.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword(), 2));
-        tokens = new DeviceTokenRepository(database.dataSource());
-
         ApnsConfig apns = ApnsConfig.builder()
                 .signingKeyFile(p8).teamId(TEAM).keyId(KEY_ID).topic(TOPIC)
                 .host("localhost").port(port).trustedCertificateFile(certificate.certificate().toPath())
                 .alertTitle("Magpie")
                 .build();
-        NotifierConfig config = NotifierConfig.builder(infra.kafkaBootstrap())
-                .topicPrefix(iso.topicPrefix())
-                .apns(apns)
-                .maxAttempts(3)
-                .retryBackoffMin(Duration.ofMillis(50))
-                .retryBackoffMax(Duration.ofMillis(200))
-                .build();
-        registry = PushNotifierRegistry.builtIn(config);
-        service = new NotifierService(config, tokens, new MuteSettings(database.dataSource()),
-                new MessageRepository(database.dataSource()), new UnreadCounts(database.dataSource()), registry)
-                .start();
+        notifier = new NotifierFixture(infra, iso, b -> b.apns(apns));
+        topics = notifier.topics;
+        database = notifier.database;
+        tokens = notifier.tokens;
+        producer = notifier.producer;
         direct = ApnsNotifier.create(apns, Duration.ofSeconds(10));
-
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap());
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {producer, service, registry, direct, admin, database}) {
+        for (AutoCloseable c : new AutoCloseable[] {notifier, direct}) {
             if (c != null) {
                 c.close();
             }

@@ -16,10 +16,6 @@ import io.magpie.bus.Topics;
 import io.magpie.das.Database;
 import io.magpie.das.DeviceToken;
 import io.magpie.das.DeviceTokenRepository;
-import io.magpie.das.MessageRepository;
-import io.magpie.das.MuteSettings;
-import io.magpie.das.MysqlConfig;
-import io.magpie.das.UnreadCounts;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
 import io.magpie.protocol.proto.OfflineTask;
@@ -43,19 +39,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,11 +76,9 @@ class FcmNotifierIT {
     private static String tokenUrl;
     private static Database database;
     private static DeviceTokenRepository tokens;
-    private static NotifierService service;
-    private static PushNotifierRegistry registry;
     private static FcmNotifier direct;
     private static Topics topics;
-    private static Admin admin;
+    private static NotifierFixture notifier;
     private static KafkaProducer<String, byte[]> producer;
 
     /** Every messages:send body the server answered 200, in order. */
@@ -128,39 +116,23 @@ class FcmNotifierIT {
         Path keyFile = dir.resolve("service-account.json");
         Files.write(keyFile, JSON.writeValueAsBytes(account));
 
-        topics = new Topics(iso.topicPrefix());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()));
-        topics.ensure(admin, 1);
-        database = Database.open(new MysqlConfig(iso.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword(), 2));
-        tokens = new DeviceTokenRepository(database.dataSource());
-
         FcmConfig fcmConfig = FcmConfig.builder()
                 .serviceAccountFile(keyFile)
                 .baseUrl(base)
                 .tokenUrl(tokenUrl)
                 .title("Magpie")
                 .build();
-        NotifierConfig config = NotifierConfig.builder(infra.kafkaBootstrap())
-                .topicPrefix(iso.topicPrefix())
-                .fcm(fcmConfig)
-                .maxAttempts(3)
-                .retryBackoffMin(Duration.ofMillis(50))
-                .retryBackoffMax(Duration.ofMillis(200))
-                .build();
-        registry = PushNotifierRegistry.builtIn(config);
-        service = new NotifierService(config, tokens, new MuteSettings(database.dataSource()),
-                new MessageRepository(database.dataSource()), new UnreadCounts(database.dataSource()), registry)
-                .start();
+        notifier = new NotifierFixture(infra, iso, b -> b.fcm(fcmConfig));
+        topics = notifier.topics;
+        database = notifier.database;
+        tokens = notifier.tokens;
+        producer = notifier.producer;
         direct = FcmNotifier.create(fcmConfig, Duration.ofSeconds(10));
-
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap());
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {producer, service, registry, direct, admin, database}) {
+        for (AutoCloseable c : new AutoCloseable[] {notifier, direct}) {
             if (c != null) {
                 c.close();
             }
