@@ -71,63 +71,24 @@ class GateDrainIT {
         }
     }
 
-    private ConfigTree clusterTree(TestIsolation isolation) {
-        return ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "gate-drain-it-token-secret-of-32-bytes-or-more"
-                cluster:
-                  secret: "gate-drain-it-cluster-secret-of-32-bytes-or-more"
-                health:
-                  bind: 127.0.0.1
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                  registry-refresh: 1s
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                  rate-limits:
-                    messages-per-second: 0
-                    messages-per-minute: 0
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix()), Map.of());
+    private static ConfigTree clusterTree(TestIsolation isolation) {
+        return TestNodes.allRoleSettings(isolation, "gate-drain-it", Map.of("gate.registry-refresh", "1s"));
+    }
+
+    /** The second gate, which the tests drain. */
+    private static ConfigTree drainedGateTree(TestIsolation isolation) {
+        return TestNodes.gateSettings(isolation, "gate-drain-it", Map.of(
+                "gate.registry-refresh", "1s",
+                "gate.admin-token", ADMIN_TOKEN,
+                "gate.drain.reconnects-per-second", "20",
+                "gate.drain.deadline", "20s"));
     }
 
     @Test
     void drainedGatesClientsMoveToTheOtherGateAndEveryAcknowledgedMessageArrivesOnceInOrder(Infrastructure infra,
             TestIsolation isolation) throws Exception {
         cluster = TestNodes.allRoles(clusterTree(isolation), infra, isolation);
-        ConfigTree gateTree = ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "gate-drain-it-token-secret-of-32-bytes-or-more"
-                cluster:
-                  secret: "gate-drain-it-cluster-secret-of-32-bytes-or-more"
-                health:
-                  bind: 127.0.0.1
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                  registry-refresh: 1s
-                  admin-token: "%s"
-                  drain:
-                    reconnects-per-second: 20
-                    deadline: 20s
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), ADMIN_TOKEN), Map.of());
-        gateNode = TestNodes.gateOnly(gateTree, infra);
+        gateNode = TestNodes.gateOnly(drainedGateTree(isolation), infra);
         GateServer gateA = cluster.gate();
         GateServer gateB = gateNode.gate();
 

@@ -19,7 +19,6 @@ import io.magpie.protocol.proto.MediaInfo;
 import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.SendAck;
-import io.magpie.server.config.ConfigTree;
 import io.magpie.server.SdkUsers.SdkUser;
 import io.magpie.testkit.InfrastructureExtension;
 import java.nio.charset.StandardCharsets;
@@ -56,40 +55,14 @@ class MessageRulesIT {
     void start(Infrastructure infra, TestIsolation isolation, @TempDir Path dir) throws Exception {
         Path words = dir.resolve("words.txt");
         Files.writeString(words, "# test list\nspam\n", StandardCharsets.UTF_8);
-        String common = """
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "message-rules-it-token-secret-of-32-bytes-or-more"
-                cluster:
-                  secret: "message-rules-it-cluster-secret-of-32-bytes-or-more"
-                health:
-                  bind: 127.0.0.1
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                  registry-refresh: 1s
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix());
-        cluster = TestNodes.allRoles(ConfigTree.of(common + """
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                  rate-limits:
-                    messages-per-second: 0
-                    messages-per-minute: %d
-                  word-filter:
-                    file: "%s"
-                    action: mask
-                """.formatted(PER_MINUTE, words), Map.of()), infra, isolation);
+        cluster = TestNodes.allRoles(infra, isolation, "message-rules-it", Map.of(
+                "gate.registry-refresh", "1s",
+                "logic.rate-limits.messages-per-minute", Integer.toString(PER_MINUTE),
+                "logic.word-filter.file", words.toString(),
+                "logic.word-filter.action", "mask"));
         users = SdkUsers.of(cluster);
-        secondGate = TestNodes.gateOnly(ConfigTree.of(common, Map.of()), infra);
+        secondGate = TestNodes.gateOnly(TestNodes.gateSettings(isolation, "message-rules-it",
+                Map.of("gate.registry-refresh", "1s")), infra);
         await().atMost(20, SECONDS).until(() -> lsbKnowsTwoGates());
     }
 

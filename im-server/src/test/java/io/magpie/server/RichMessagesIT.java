@@ -24,7 +24,6 @@ import io.magpie.protocol.proto.MessageContent;
 import io.magpie.protocol.proto.MessageType;
 import io.magpie.protocol.proto.ReplyRef;
 import io.magpie.protocol.proto.SendAck;
-import io.magpie.server.config.ConfigTree;
 import io.magpie.server.SdkUsers.SdkUser;
 import io.magpie.testkit.InfrastructureExtension;
 import java.time.Duration;
@@ -58,36 +57,10 @@ class RichMessagesIT {
     @BeforeAll
     void start(Infrastructure infra, TestIsolation isolation) throws Exception {
         database = Database.open(MysqlConfig.of(isolation.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword()));
-        cluster = TestNodes.allRoles(ConfigTree.of("""
-                redis:
-                  key-prefix: "%s"
-                kafka:
-                  topic-prefix: "%s"
-                  partitions: 2
-                auth:
-                  token-secret: "rich-messages-it-token-secret-of-32-bytes-or-more"
-                cluster:
-                  secret: "rich-messages-it-cluster-secret-of-32-bytes-or-more"
-                health:
-                  bind: 127.0.0.1
-                gate:
-                  tcp-port: 0
-                  ws-port: 0
-                  internal-port: 0
-                lsb:
-                  port: 0
-                  poll-interval: 200ms
-                logic:
-                  http-port: 0
-                  pbkdf2-iterations: 1000
-                  edit-window: %ds
-                  max-reaction-emoji: 2
-                  rate-limits:
-                    messages-per-second: 0
-                    messages-per-minute: 0
-                    mention-all-members-per-hour: %d
-                """.formatted(isolation.redisKeyPrefix(), isolation.topicPrefix(), EDIT_WINDOW.toSeconds(),
-                MENTION_ALL_BUDGET), Map.of()), infra, isolation);
+        cluster = TestNodes.allRoles(infra, isolation, "rich-messages-it", Map.of(
+                "logic.edit-window", EDIT_WINDOW.toSeconds() + "s",
+                "logic.max-reaction-emoji", "2",
+                "logic.rate-limits.mention-all-members-per-hour", Integer.toString(MENTION_ALL_BUDGET)));
         users = SdkUsers.of(cluster);
     }
 
