@@ -89,14 +89,19 @@ public final class GateServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CLOSE_STEP_TIMEOUT = Duration.ofSeconds(5);
     private static final int ACCEPT_BACKLOG = 1024;
+    /** Netty's default for stream channels ({@code ChannelMetadata.defaultMaxMessagesPerRead}). */
+    private static final int STREAM_READS_PER_WAKEUP = 16;
 
     private enum State { NEW, RUNNING, CLOSED }
 
     /**
      * One receive-size predictor shared by every connection (each still gets its own handle): Netty's default
-     * is a new allocator per channel, 40 bytes of every idle connection's heap for three identical ints.
+     * is a new allocator per channel, 40 bytes of every idle connection's heap for the same settings. Up to 16
+     * reads per wake-up, as the channels' own default has it (a bare allocator would read once). Nothing
+     * changes it after start: a channel's {@code setMaxMessagesPerRead} would change it for every connection.
      */
-    private final RecvByteBufAllocator receiveBuffers = new AdaptiveRecvByteBufAllocator();
+    private final RecvByteBufAllocator receiveBuffers = new AdaptiveRecvByteBufAllocator()
+            .maxMessagesPerRead(STREAM_READS_PER_WAKEUP);
 
     private final GateConfig config;
     private final GateRegistry registry;

@@ -13,9 +13,10 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The socket layer of the gate's listeners ({@code gate.transport}). {@link #EPOLL} uses Netty's native
  * Linux transport: per connection it holds a file descriptor wrapper instead of the JDK's socket channel, its
- * socket adaptor, selection key and locks, about 400 bytes less of heap per idle connection
+ * socket adaptor, selection key and locks, about 490 bytes less of heap per idle connection
  * (docs/benchmarks.md), and one system call less per wake-up. {@link #NIO} is the JDK's selector, on any OS.
- * {@link #AUTO} (the default) takes epoll where its native library loads (Linux x86_64) and NIO elsewhere.
+ * {@link #AUTO} (the default) takes epoll where its native library loads (Linux on x86_64 or aarch64) and
+ * NIO elsewhere.
  */
 public enum GateTransport {
     AUTO, EPOLL, NIO;

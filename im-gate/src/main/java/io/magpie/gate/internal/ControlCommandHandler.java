@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code control} stage, the last command stage of a logged-in connection: the commands the gate answers
  * itself, and every frame no earlier stage took. PING gets PONG with the server time (the heartbeat; a
- * connection that sends nothing is closed by the gate's {@link IdleSweeper}); LOGOUT closes the connection; a
- * second LOGIN gets WRONG_STATE; unknown codes, internal (router to gate) codes and server-to-client commands
- * get UNKNOWN_COMMAND. The connection stays open in every error case. One instance per connection, created at
- * login.
+ * connection that sends nothing is closed by the gate's {@link IdleSweeper}); a second LOGIN gets WRONG_STATE;
+ * LOGOUT is the {@code logout} stage's and does not get here (should one, it closes the connection); unknown
+ * codes, internal (router to gate) codes and server-to-client commands get UNKNOWN_COMMAND. The connection stays
+ * open in every error case. One instance per connection, created at login.
  */
 public final class ControlCommandHandler extends ChannelInboundHandlerAdapter {
 

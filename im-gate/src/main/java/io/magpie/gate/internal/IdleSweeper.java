@@ -6,6 +6,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closes the logged-in connections of a gate that have sent nothing for the idle timeout
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Connections not logged in yet are the login timeout's. Thread-safe.
  */
 public final class IdleSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(IdleSweeper.class);
 
     private final SessionTable sessions;
     private final Duration idleTimeout;
@@ -49,15 +53,23 @@ public final class IdleSweeper {
         }
     }
 
-    /** One sweep: every session silent for the idle timeout is closed on its event loop. */
+    /**
+     * One sweep: every session silent for the idle timeout is closed on its event loop. A failure for one
+     * session is logged and the sweep goes on: an exception out of a periodic task would end it for good.
+     */
     void sweep() {
         long now = ticker.nanoTime();
         long timeout = idleTimeout.toNanos();
         sessions.forEach(session -> {
-            Channel channel = session.channel();
-            RateLimitHandler stage = channel.pipeline().get(RateLimitHandler.class);
-            if (stage != null && stage.idleFor(now) >= timeout) {
-                channel.eventLoop().execute(() -> stage.closeIfIdle(idleTimeout));
+            try {
+                Channel channel = session.channel();
+                RateLimitHandler stage = channel.pipeline().get(RateLimitHandler.class);
+                if (stage != null && stage.idleFor(now) >= timeout) {
+                    channel.eventLoop().execute(() -> stage.closeIfIdle(idleTimeout));
+                }
+            } catch (RuntimeException e) { // e.g. the event loop already shut down at close
+                session.identify(log.atWarn()).log("{} idle check failed; the next sweep tries again",
+                        session.logPrefix(), e);
             }
         });
     }

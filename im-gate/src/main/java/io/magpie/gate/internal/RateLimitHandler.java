@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code rate-limit} stage of a logged-in connection, the first after login: what the connection's frames
+ * The {@code rate-limit} stage of a logged-in connection, right after {@code logout}: what the connection's frames
  * may cost (issue 8 point 3). Every frame (and every WebSocket ping, see {@link #admitPing()}) spends a token
  * of the connection's frame budget, and SEND, SYNC and PULL one of their own budget too ({@link GateLimits}). A
  * frame over budget goes no further: it is answered with ERROR {@code RATE_LIMITED} (retryable) whose

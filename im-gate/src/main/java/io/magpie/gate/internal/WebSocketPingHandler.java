@@ -36,7 +36,7 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
     private final Ticker ticker;
     /** Before login; null when {@code gate.limits.frames-per-second} is 0 (no frame budget). */
     private final RequestBudget beforeLogin;
-    private final long[] beforeLoginState = RequestBudget.fullBuckets(1);
+    private final long[] beforeLoginState;
     private RateLimitHandler loggedIn;
     private boolean refused;
     private long dropped;
@@ -46,6 +46,7 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.beforeLogin = limits.framesPerSecond() == 0 ? null
                 : new RequestBudget(limits.framesPerSecond(), limits.frameBurst());
+        this.beforeLoginState = beforeLogin == null ? null : RequestBudget.fullBuckets(1);
     }
 
     /** From login on, pings spend the logged-in connection's frame budget. */
