@@ -88,10 +88,9 @@ public final class RedisSendLimiter implements SendLimiter {
     private final String mentionAllBudget;
     private final String perSecond;
     private final String perMinute;
-    private final Clock clock;
     private final String budget;
-    private long lastWarning = Long.MIN_VALUE;
-    private long lastMentionAllWarning = Long.MIN_VALUE;
+    private final WarningThrottle limitWarnings;
+    private final WarningThrottle mentionAllWarnings;
 
     public RedisSendLimiter(RedisStore store, SendRateLimits limits, Clock clock) {
         this.script = new LuaScript(store.strings().sync(), ADMIT);
@@ -105,7 +104,8 @@ public final class RedisSendLimiter implements SendLimiter {
                 + limits.mentionAllMembersPerHour() + ")";
         this.perSecond = Long.toString(limits.perSecond() > 0 ? limits.perSecond() : NO_LIMIT);
         this.perMinute = Long.toString(limits.perMinute() > 0 ? limits.perMinute() : NO_LIMIT);
-        this.clock = clock;
+        this.limitWarnings = new WarningThrottle(clock, WARN_EVERY);
+        this.mentionAllWarnings = new WarningThrottle(clock, WARN_EVERY);
         this.budget = (limits.perSecond() > 0 ? limits.perSecond() + " per second" : "")
                 + (limits.perSecond() > 0 && limits.perMinute() > 0 ? " and " : "")
                 + (limits.perMinute() > 0 ? limits.perMinute() + " per minute" : "")
@@ -142,9 +142,7 @@ public final class RedisSendLimiter implements SendLimiter {
         try {
             answer = script.run(ScriptOutputType.MULTI, keys.toArray(String[]::new), args);
         } catch (RuntimeException e) {
-            long now = clock.millis();
-            if (now - lastWarning >= WARN_EVERY.toMillis()) {
-                lastWarning = now;
+            if (limitWarnings.due()) {
                 log.warn("[logic] per-user message limits could not be counted in Redis; {} messages of {} senders"
                         + " admitted without a limit (said at most once a minute while it lasts)", sends.size(),
                         wanted.size(), e);
@@ -184,9 +182,7 @@ public final class RedisSendLimiter implements SendLimiter {
                     Integer.toString(Math.max(1, members)), Integer.toString(mentionAllMembersPerHour));
             return retry == null ? 0 : retry;
         } catch (RuntimeException e) {
-            long now = clock.millis();
-            if (now - lastMentionAllWarning >= WARN_EVERY.toMillis()) {
-                lastMentionAllWarning = now;
+            if (mentionAllWarnings.due()) {
                 log.warn("[logic] the @all budget of group {} could not be counted in Redis; its @all admitted"
                         + " without a limit (said at most once a minute while it lasts)", groupId, e);
             }

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,14 +44,13 @@ public final class RedisUploadLimiter implements UploadLimiter {
     private final LuaScript script;
     private final String prefix;
     private final MediaUploadLimits limits;
-    private final Clock clock;
-    private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
+    private final WarningThrottle warnings;
 
     public RedisUploadLimiter(RedisStore store, MediaUploadLimits limits, Clock clock) {
         this.script = new LuaScript(store.strings().sync(), ADMIT);
         this.prefix = store.keys().prefix() + "upload-limit:";
         this.limits = limits;
-        this.clock = clock;
+        this.warnings = new WarningThrottle(clock, WARN_EVERY);
     }
 
     @Override
@@ -62,9 +60,7 @@ public final class RedisUploadLimiter implements UploadLimiter {
             answer = script.run(ScriptOutputType.MULTI, new String[] {prefix + "n:" + uid, prefix + "b:" + uid},
                     Integer.toString(limits.perMinute()), Long.toString(limits.bytesPerHour()), Long.toString(bytes));
         } catch (RuntimeException e) {
-            long now = clock.millis();
-            long last = lastWarning.get();
-            if (now - last >= WARN_EVERY.toMillis() && lastWarning.compareAndSet(last, now)) {
+            if (warnings.due()) {
                 log.warn("[http uid={}] media upload limits could not be counted in Redis; uploads are admitted"
                         + " without a limit (said at most once a minute while it lasts)", uid, e);
             }
