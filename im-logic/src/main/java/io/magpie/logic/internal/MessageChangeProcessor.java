@@ -64,7 +64,7 @@ public final class MessageChangeProcessor {
     public MessageChangeProcessor(MessageRepository messages, MessageChanges changes, GroupRepository groups,
             IdGenerator versions, MessageChangeSettings settings, ContentValidator content, WordFilter words,
             Clock clock) {
-        this(messages, changes, groups, versions, settings, content, words, SenderMutes.NONE, clock);
+        this(messages, changes, groups, versions, settings, content, words, SenderMutes.none(), clock);
     }
 
     /**
@@ -152,8 +152,7 @@ public final class MessageChangeProcessor {
                     + asked.getType());
         }
         // an upload belongs to its message (a recall deletes it): an edit may change the caption, not the media
-        if (stored.hasMedia() && RecallProcessor.uploadOf(stored) != null
-                && !stored.getMedia().getUrl().equals(asked.getMedia().getUrl())) {
+        if (RecallProcessor.uploadOf(stored) != null && !stored.getMedia().getUrl().equals(asked.getMedia().getUrl())) {
             return refuse(e, ErrorCode.BAD_REQUEST, "content.media.url must stay " + stored.getMedia().getUrl()
                     + " in an EDIT (an uploaded file belongs to its message), got '" + asked.getMedia().getUrl()
                     + "'; send a new message for other media");

@@ -103,7 +103,7 @@ public final class SendBatchProcessor {
             int largeGroupThreshold, MessageAssigner assigner, MessageStore store, SlowWriteWarning slowWrites,
             PartitionFences fences, Clock clock, LogicMetrics metrics) {
         this(messages, authorizer, rosterLoader, largeGroupThreshold, assigner, store, slowWrites, fences, clock,
-                metrics, SenderMutes.NONE, SendLimiter.NONE);
+                metrics, SenderMutes.none(), SendLimiter.NONE);
     }
 
     /** @param mutes refuses the SENDs of senders an operator muted (ERROR MUTED), before any other check */

@@ -32,9 +32,13 @@ public final class SenderMutes {
         Map<Long, Restriction> mutes(Collection<Long> uids);
     }
 
-    /** Nobody is muted: for processors built without MySQL's restrictions (unit tests). */
-    public static final SenderMutes NONE = new SenderMutes(uids -> Map.of(), 1, Duration.ofDays(365),
-            Clock.systemUTC());
+    /**
+     * Nobody is muted: for processors built without MySQL's restrictions (unit tests). A new instance each time,
+     * not a shared one: the cache is per instance.
+     */
+    public static SenderMutes none() {
+        return new SenderMutes(uids -> Map.of(), 1, Duration.ofDays(365), Clock.systemUTC());
+    }
 
     /** @param mute null when the sender has none */
     private record Entry(Restriction mute, long loadedAtMillis) {
@@ -72,9 +76,6 @@ public final class SenderMutes {
      * @throws io.magpie.registry.StorageException when MySQL could not answer (the batch is retried)
      */
     public void prepare(Iterable<SendCommand> sends) {
-        if (this == NONE) {
-            return; // shared by every processor built without mutes: it caches nothing
-        }
         long now = clock.millis();
         Set<Long> stale = new LinkedHashSet<>();
         for (SendCommand c : sends) {
@@ -107,9 +108,6 @@ public final class SenderMutes {
      * @throws io.magpie.registry.StorageException when MySQL could not answer
      */
     public Optional<Restriction> activeMute(long uid) {
-        if (this == NONE) {
-            return Optional.empty();
-        }
         Entry e = cache.get(uid);
         long now = clock.millis();
         if (e == null || now - e.loadedAtMillis() >= ttl.toMillis()) {
