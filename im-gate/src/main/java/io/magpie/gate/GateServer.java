@@ -12,8 +12,8 @@ import io.magpie.gate.internal.DuplicateSessionKicker;
 import io.magpie.gate.internal.GateDrainer;
 import io.magpie.gate.internal.GateMetrics;
 import io.magpie.gate.internal.Ticker;
-import io.magpie.gate.internal.IdleSweeper;
 import io.magpie.gate.internal.GatePushHandler;
+import io.magpie.gate.internal.IdleSweeper;
 import io.magpie.gate.internal.InternalPushInitializer;
 import io.magpie.gate.internal.KafkaPushTaskPublisher;
 import io.magpie.gate.internal.KafkaSend;
@@ -36,11 +36,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -231,8 +231,7 @@ public final class GateServer implements AutoCloseable {
         LogIdentity.gate(log.atInfo(), config.gateId())
                 .log("[gate={}] started: tcp {}:{}, ws {}:{}{}, internal {}:{} (cluster only); advertised as {};"
                 + " client ports {}; apps {}, capacity {}, zone {}; transport {}", config.gateId(), config.bindAddress(),
-                tcpPort(),
-                config.bindAddress(), wsPort(), config.wsPath(), config.internalBind(), internalPort(),
+                tcpPort(), config.bindAddress(), wsPort(), config.wsPath(), config.internalBind(), internalPort(),
                 config.advertisedHost(), tls.enabled() ? "TLS (wss)" : "plaintext",
                 config.appIds().isEmpty() ? "all" : new TreeSet<>(config.appIds()),
                 config.effectiveCapacity(), config.zone().isEmpty() ? "none" : config.zone(),

@@ -100,7 +100,7 @@ public final class ClientPipeline implements SessionStages {
 
     /** The {@value WebSocketPingHandler#NAME} stage of a new WebSocket connection. */
     public WebSocketPingHandler newPingHandler() {
-        return new WebSocketPingHandler(limits, ticker);
+        return new WebSocketPingHandler(budgets, ticker);
     }
 
     @Override

@@ -83,6 +83,15 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             return new Budgets(limits);
         }
 
+        GateLimits limits() {
+            return limits;
+        }
+
+        /** The frame budget's rule; null when there is none. */
+        RequestBudget frames() {
+            return rules[FRAMES];
+        }
+
         private static RequestBudget rule(int perSecond, int burst) {
             return perSecond == 0 ? null : new RequestBudget(perSecond, burst);
         }

@@ -216,13 +216,11 @@ public final class WaitAckTable {
         }
         long now = ticker.nanoTime();
         Pending pending = new Pending(frame, keys, clock.millis(), now, serials++, now + backoffNanos(0));
-        for (MessageKey key : pending.outstanding()) {
-            Pending earlier = byMessage.put(key, pending);
-            if (earlier != null) {
-                // Pushed again (a router retry): only the newest PUSH of a message is resent.
-                if (earlier.remove(key)) {
-                    forget(earlier);
-                }
+        if (pending.outstanding instanceof MessageKey only) {
+            waitFor(only, pending); // the usual PUSH of one message: no collection to walk
+        } else {
+            for (MessageKey key : pending.outstanding()) {
+                waitFor(key, pending);
             }
         }
         append(pending);
@@ -403,6 +401,15 @@ public final class WaitAckTable {
                     + " gate.limits.max-unacked-bytes={} bytes unacked: dropping the oldest (the client PULLs what it"
                     + " misses); further drops are counted and reported when the connection closes",
                     session.logPrefix(), settings.maxEntries(), settings.maxBytes());
+        }
+    }
+
+    /** {@code key} now waits with {@code pending}; a newer PUSH of a message takes it from the older one. */
+    private void waitFor(MessageKey key, Pending pending) {
+        Pending earlier = byMessage.put(key, pending);
+        // Pushed again (a router retry): only the newest PUSH of a message is resent.
+        if (earlier != null && earlier.remove(key)) {
+            forget(earlier);
         }
     }
 

@@ -42,10 +42,14 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
     private long dropped;
 
     public WebSocketPingHandler(GateLimits limits, Ticker ticker) {
-        this.limits = Objects.requireNonNull(limits, "limits");
+        this(RateLimitHandler.Budgets.of(limits), ticker);
+    }
+
+    /** @param budgets the gate's shared budgets: before login, pings spend a frame budget of the same rule */
+    public WebSocketPingHandler(RateLimitHandler.Budgets budgets, Ticker ticker) {
+        this.limits = budgets.limits();
         this.ticker = Objects.requireNonNull(ticker, "ticker");
-        this.beforeLogin = limits.framesPerSecond() == 0 ? null
-                : new RequestBudget(limits.framesPerSecond(), limits.frameBurst());
+        this.beforeLogin = budgets.frames();
         this.beforeLoginState = beforeLogin == null ? null : RequestBudget.fullBuckets(1);
     }
 
