@@ -22,16 +22,7 @@ public final class HeapDiff {
 
     /** Classes whose bytes grew, largest growth first, at most {@code limit}. */
     public static List<Growth> top(Map<String, long[]> before, Map<String, long[]> after, int limit) {
-        Set<String> names = new HashSet<>(after.keySet());
-        names.addAll(before.keySet());
-        List<Growth> growth = new ArrayList<>();
-        for (String name : names) {
-            long[] a = after.getOrDefault(name, new long[2]);
-            long[] b = before.getOrDefault(name, new long[2]);
-            if (a[1] - b[1] > 0) {
-                growth.add(new Growth(name, a[0] - b[0], a[1] - b[1]));
-            }
-        }
+        List<Growth> growth = new ArrayList<>(changes(before, after).stream().filter(g -> g.bytes() > 0).toList());
         growth.sort((x, y) -> Long.compare(y.bytes(), x.bytes()));
         return growth.subList(0, Math.min(limit, growth.size()));
     }
@@ -54,17 +45,21 @@ public final class HeapDiff {
     }
 
     private static long sum(Map<String, long[]> before, Map<String, long[]> after, long minInstances) {
+        return changes(before, after).stream().filter(g -> g.instances() >= minInstances).mapToLong(Growth::bytes)
+                .sum();
+    }
+
+    /** Every class's change in instances and bytes (either may be negative). */
+    private static List<Growth> changes(Map<String, long[]> before, Map<String, long[]> after) {
         Set<String> names = new HashSet<>(after.keySet());
         names.addAll(before.keySet());
-        long bytes = 0;
+        List<Growth> changes = new ArrayList<>(names.size());
         for (String name : names) {
             long[] a = after.getOrDefault(name, new long[2]);
             long[] b = before.getOrDefault(name, new long[2]);
-            if (a[0] - b[0] >= minInstances) {
-                bytes += a[1] - b[1];
-            }
+            changes.add(new Growth(name, a[0] - b[0], a[1] - b[1]));
         }
-        return bytes;
+        return changes;
     }
 
     /** A Markdown table of {@link #top} per unit ({@code per} = connections). */
