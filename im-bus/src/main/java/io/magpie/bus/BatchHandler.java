@@ -3,6 +3,7 @@ package io.magpie.bus;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -30,6 +31,17 @@ public interface BatchHandler<K, V> {
     boolean handle(List<ConsumerRecord<K, V>> batch) throws Exception;
 
     /**
+     * What of the batch {@link #handle} just finished is still on its way, or {@code null} when nothing is
+     * (the default). Asked right after {@code handle} returned true. With an {@link Unfinished} the loop
+     * overlaps batches: it polls and handles the next one before it waits for this one, and commits past a
+     * batch only once its work completed; so a handler's own waits (a producer's acks) no longer stall the
+     * next batch's storage work.
+     */
+    default Unfinished unfinished() {
+        return null;
+    }
+
+    /**
      * Extra work after every poll, empty or not (logic answers waiting queries here). A failure
      * pauses the loop for a backoff; nothing is rewound.
      */
@@ -49,6 +61,14 @@ public interface BatchHandler<K, V> {
     /** Whether {@code failure} is an expected, retryable fault (a warning) rather than a bug (an error). */
     default boolean expected(Exception failure) {
         return !(failure instanceof RuntimeException);
+    }
+
+    /**
+     * The loop seeked back: each partition's records from the offset given are polled again (a failed batch,
+     * or a batch handled after one whose {@link Unfinished} work failed). A handler that keeps state about
+     * records it handled (logic: queries waiting to be answered) forgets what it kept from there on.
+     */
+    default void onRewound(Map<TopicPartition, Long> from) {
     }
 
     /** Partitions given to this member (after the loop's rebalance bookkeeping). */

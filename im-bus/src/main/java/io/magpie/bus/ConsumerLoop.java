@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * the handler's ceiling) without waiting for the answer (in order; synchronously on revoke and at the
  * end). Offsets are only ever committed after the work, so a crash replays.
  *
+ * <p>A handler whose work outlives {@code handle} (logic waits for Kafka to acknowledge the push tasks it
+ * produced) returns it as {@link BatchHandler#unfinished()}: the loop keeps that one batch in flight, polls
+ * and handles the next batch, and only then waits for it (or at once when the next poll finds nothing).
+ * A batch is committed past only when its work completed; when it failed, the loop rewinds it and the
+ * batch handled after it, so both are polled again. At most one batch is in flight; a revoke, a loss and
+ * the end of the loop wait for it first.
+ *
  * <p>Failures never end the loop unless they are fatal: a failed batch is rewound (seek) and polled
  * again after a {@link Backoff}, so the consumer keeps polling and stays in its group; a
  * {@link RetriableException} from poll or commit (a {@code TimeoutException} while the group
@@ -89,6 +96,9 @@ public final class ConsumerLoop<K, V> implements Runnable {
     private final CommitPositions positions = new CommitPositions();
     /** When each partition assigned since its last finished batch was assigned (clock millis): the hand-over's cost. */
     private final Map<TopicPartition, Long> assignedAt = new HashMap<>();
+    /** The handled batch whose {@link Unfinished} work the loop has not waited for yet, with that work; or null. */
+    private ConsumerRecords<K, V> inFlightBatch;
+    private Unfinished inFlight;
     private volatile boolean running = true;
     private volatile Instant lastPoll;
 
@@ -127,9 +137,10 @@ public final class ConsumerLoop<K, V> implements Runnable {
             while (running) {
                 ConsumerRecords<K, V> polled;
                 try {
-                    polled = consumer.poll(handler.pollTimeout(pollTimeout));
+                    // a batch in flight: take what is fetched already, or wait for that batch if nothing is
+                    polled = consumer.poll(inFlight != null ? Duration.ZERO : handler.pollTimeout(pollTimeout));
                 } catch (WakeupException e) {
-                    break; // shutdown() woke us: nothing in flight
+                    break; // shutdown() woke us: a batch in flight is finished below
                 } catch (RetriableException e) {
                     long delay = backoff.nextDelayMillis();
                     log.warn("[{}] polling {} failed, retrying in {} ms: {}", name, topic, delay, e.toString());
@@ -139,11 +150,14 @@ public final class ConsumerLoop<K, V> implements Runnable {
                 lastPoll = clock.instant();
                 if (!polled.isEmpty()) {
                     handle(polled);
+                } else if (!finishInFlight(null)) {
+                    pause(backoff.nextDelayMillis());
                 }
                 afterPoll();
                 commitProgressAsync();
             }
             // hand over what is done before leaving the group; a failure here only means a longer replay
+            finishInFlight(null);
             try {
                 commitProgress(FINAL_COMMIT_TIMEOUT);
             } catch (KafkaException e) {
@@ -182,15 +196,72 @@ public final class ConsumerLoop<K, V> implements Runnable {
                 log.error("[{}] batch of {} records failed unexpectedly, retrying in {} ms", name, batch.size(),
                         delay, e);
             }
-            rewind(polled);
+            // the batch before this one first: it may be committed past, or it is polled again too
+            if (finishInFlight(polled)) {
+                rewind(polled);
+            }
             pause(delay);
             return;
         }
         if (!done) {
-            rewind(polled);
+            if (finishInFlight(polled)) {
+                rewind(polled);
+            }
+            return;
+        }
+        Unfinished rest = handler.unfinished();
+        if (!finishInFlight(polled)) {
+            // this batch is polled again after the failed one (what it sent is sent again then)
+            pause(backoff.nextDelayMillis());
             return;
         }
         backoff.reset();
+        if (rest == null) {
+            done(polled);
+        } else {
+            inFlightBatch = polled;
+            inFlight = rest;
+        }
+    }
+
+    /**
+     * Waits for the batch in flight, if any. When its work completed, it is done (committed past on the next
+     * turn); when it failed, it is rewound together with {@code after} (a batch handled after it, or null),
+     * and the caller backs off unless it is a rebalance callback.
+     *
+     * @return false when the batch in flight failed
+     */
+    private boolean finishInFlight(ConsumerRecords<K, V> after) {
+        if (inFlight == null) {
+            return true;
+        }
+        ConsumerRecords<K, V> batch = inFlightBatch;
+        Unfinished work = inFlight;
+        inFlightBatch = null;
+        inFlight = null;
+        try {
+            work.await();
+        } catch (Exception e) {
+            String what = "the unfinished work of a batch of " + batch.count() + " records"
+                    + (after == null ? "" : " (and the " + after.count() + " handled after it)");
+            if (handler.expected(e)) {
+                log.warn("[{}] {} failed; polled again: {}", name, what, e.getMessage(), e);
+            } else {
+                log.error("[{}] {} failed unexpectedly; polled again", name, what, e);
+            }
+            if (after != null) {
+                rewind(batch, after);
+            } else {
+                rewind(batch);
+            }
+            return false;
+        }
+        done(batch);
+        return true;
+    }
+
+    /** Every record of {@code polled} is done: its partitions may be committed past it. */
+    private void done(ConsumerRecords<K, V> polled) {
         for (TopicPartition tp : polled.partitions()) {
             List<ConsumerRecord<K, V>> records = polled.records(tp);
             positions.processed(tp, records.get(records.size() - 1).offset() + 1);
@@ -295,14 +366,23 @@ public final class ConsumerLoop<K, V> implements Runnable {
         }
     }
 
-    /** Seeks back to the batch's first records, so the next poll returns them again. */
-    private void rewind(ConsumerRecords<K, V> polled) {
+    /**
+     * Seeks back to the batches' first records (per partition the earliest), so the next poll returns them
+     * again; tells the handler.
+     */
+    @SafeVarargs
+    private void rewind(ConsumerRecords<K, V>... batches) {
         Set<TopicPartition> assigned = consumer.assignment();
-        for (TopicPartition tp : polled.partitions()) {
-            if (assigned.contains(tp)) {
-                consumer.seek(tp, polled.records(tp).get(0).offset());
+        Map<TopicPartition, Long> from = new HashMap<>();
+        for (ConsumerRecords<K, V> polled : batches) {
+            for (TopicPartition tp : polled.partitions()) {
+                if (assigned.contains(tp)) {
+                    from.merge(tp, polled.records(tp).get(0).offset(), Math::min);
+                }
             }
         }
+        from.forEach(consumer::seek);
+        handler.onRewound(from);
     }
 
     private void pause(long millis) {
@@ -369,6 +449,7 @@ public final class ConsumerLoop<K, V> implements Runnable {
             }
             long start = clock.millis();
             // hand over what is done; work still pending stays uncommitted for the new owner
+            finishInFlight(null);
             commitProgress();
             handler.onRevoked(partitions);
             positions.forget(partitions);
@@ -393,6 +474,7 @@ public final class ConsumerLoop<K, V> implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 // no commit: the partitions belong to another member already
+                finishInFlight(null); // it may hold partitions this member keeps
                 handler.onLost(partitions);
                 positions.forget(partitions);
                 partitions.forEach(assignedAt::remove);

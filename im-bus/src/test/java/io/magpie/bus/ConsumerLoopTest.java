@@ -169,6 +169,72 @@ class ConsumerLoopTest {
         assertEquals(1, committed(P1), "never past the ceiling");
     }
 
+    @Test
+    void theNextBatchIsHandledBeforeTheUnfinishedWorkOfTheOneBeforeAndEachIsCommittedPastOnlyOnceItsWorkIsDone()
+            throws InterruptedException {
+        CountDownLatch handlingA = new CountDownLatch(1);
+        CountDownLatch bAdded = new CountDownLatch(1);
+        Map<String, CountDownLatch> work = Map.of("a", new CountDownLatch(1), "b", new CountDownLatch(1));
+        Overlapping handler = new Overlapping(work) {
+            @Override
+            public boolean handle(List<ConsumerRecord<String, String>> batch) throws Exception {
+                if (batch.get(0).value().equals("a")) {
+                    handlingA.countDown();
+                    assertTrue(bAdded.await(10, TimeUnit.SECONDS));
+                }
+                return super.handle(batch);
+            }
+        };
+        start(handler, P0);
+        consumer.addRecord(record(P0, 0, "a"));
+        assertTrue(handlingA.await(10, TimeUnit.SECONDS));
+        consumer.addRecord(record(P0, 1, "b"));
+        bAdded.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.values.equals(List.of("a", "b")));
+        assertEquals(-1, committed(P0), "a's work is not done yet");
+        work.get("a").countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 1);
+        Thread.sleep(50); // several turns of the loop: b stays uncommitted while its work is not done
+        assertEquals(1, committed(P0));
+        work.get("b").countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 2);
+        assertEquals(List.of("a", "b"), handler.values);
+    }
+
+    @Test
+    void whenABatchsUnfinishedWorkFailsItAndTheBatchHandledAfterItArePolledAgain() throws InterruptedException {
+        CountDownLatch handlingA = new CountDownLatch(1);
+        CountDownLatch bAdded = new CountDownLatch(1);
+        AtomicInteger failuresOfA = new AtomicInteger(1);
+        Overlapping handler = new Overlapping(Map.of()) {
+            @Override
+            public boolean handle(List<ConsumerRecord<String, String>> batch) throws Exception {
+                if (batch.get(0).value().equals("a") && handlingA.getCount() > 0) {
+                    handlingA.countDown();
+                    assertTrue(bAdded.await(10, TimeUnit.SECONDS));
+                }
+                return super.handle(batch);
+            }
+
+            @Override
+            void finish(String first) throws Exception {
+                if (first.equals("a") && failuresOfA.getAndDecrement() > 0) {
+                    throw new Exception("Kafka did not acknowledge");
+                }
+            }
+        };
+        start(handler, P0);
+        consumer.addRecord(record(P0, 0, "a"));
+        assertTrue(handlingA.await(10, TimeUnit.SECONDS));
+        consumer.addRecord(record(P0, 1, "b"));
+        bAdded.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 2);
+        assertEquals(List.of("a", "b", "a", "b"), handler.values, "both polled again, from a's offset");
+        assertEquals(List.of(Map.of(P0, 0L)), handler.rewinds, "the handler is told where the replay starts");
+    }
+
     private void start(BatchHandler<String, String> handler, TopicPartition... partitions) {
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(partitions));
@@ -211,6 +277,46 @@ class ConsumerLoopTest {
                 throw new Exception("storage down");
             }
             return true;
+        }
+    }
+
+    /**
+     * Records what it handles and leaves each batch's work unfinished: it is done when the latch named by the
+     * batch's first value is counted down (at once for a value without a latch), or fails as {@link #finish} says.
+     */
+    private static class Overlapping extends Recording {
+        final List<Map<TopicPartition, Long>> rewinds = new CopyOnWriteArrayList<>();
+        private final Map<String, CountDownLatch> work;
+        private String last;
+
+        Overlapping(Map<String, CountDownLatch> work) {
+            this.work = work;
+        }
+
+        @Override
+        public boolean handle(List<ConsumerRecord<String, String>> batch) throws Exception {
+            last = batch.get(0).value();
+            return super.handle(batch);
+        }
+
+        @Override
+        public Unfinished unfinished() {
+            String first = last;
+            CountDownLatch done = work.get(first);
+            return () -> {
+                if (done != null) {
+                    assertTrue(done.await(10, TimeUnit.SECONDS));
+                }
+                finish(first);
+            };
+        }
+
+        @Override
+        public void onRewound(Map<TopicPartition, Long> from) {
+            rewinds.add(from);
+        }
+
+        void finish(String first) throws Exception {
         }
     }
 
