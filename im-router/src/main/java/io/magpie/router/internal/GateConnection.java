@@ -10,7 +10,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +58,12 @@ final class GateConnection {
     private final AtomicInteger consecutiveTimeouts = new AtomicInteger();
     private volatile boolean lastAttemptFailed;
     private Link link;
-    private CompletableFuture<Link> connecting;
+    /**
+     * The sends waiting for the link being opened, first come first: each gets the link in turn, so the pushes
+     * reach the gate in the order they were sent (dependents of one shared future would run in reverse).
+     */
+    private final Deque<CompletableFuture<Link>> waiting = new ArrayDeque<>();
+    private boolean connecting;
     private boolean closed;
 
     /**
@@ -159,50 +166,76 @@ final class GateConnection {
         if (link != null && link.channel().isActive()) {
             return CompletableFuture.completedFuture(link);
         }
-        if (connecting != null) {
-            return connecting;
+        CompletableFuture<Link> turn = new CompletableFuture<>();
+        waiting.addLast(turn);
+        if (!connecting) {
+            connecting = true;
+            bootstrap.connect(address).addListener((ChannelFuture f) -> onConnect(f));
         }
-        CompletableFuture<Link> result = new CompletableFuture<>();
-        connecting = result;
-        bootstrap.connect(address).addListener((ChannelFuture f) -> onConnect(f, result));
-        return result;
+        return turn;
     }
 
-    private void onConnect(ChannelFuture f, CompletableFuture<Link> result) {
+    private void onConnect(ChannelFuture f) {
         if (!f.isSuccess()) {
-            synchronized (this) {
-                connecting = null;
-            }
             LogIdentity.gate(log.atWarn(), gateId)
                     .log("[gate {}] cannot connect to internal port {}: {}", gateId, endpoint, f.cause().toString());
-            result.completeExceptionally(new GateDeliveryException(gateId, "cannot connect to " + endpoint, f.cause()));
+            handOut(null, new GateDeliveryException(gateId, "cannot connect to " + endpoint, f.cause()));
             return;
         }
         Channel ch = f.channel();
         ch.closeFuture().addListener(c -> onClosed(ch));
         ch.pipeline().get(GateLinkHandshake.class).ready().whenComplete((maxFrameBytes, e) -> {
-            boolean close;
-            Link ready = e == null ? new Link(ch, maxFrameBytes) : null;
-            synchronized (this) {
-                connecting = null;
-                close = closed && e == null;
-                if (ready != null && !closed) {
-                    link = ready;
-                }
-            }
             if (e != null) {
-                result.completeExceptionally(e);
+                handOut(null, e);
                 return;
+            }
+            boolean close;
+            synchronized (this) {
+                close = closed;
             }
             if (close) {
                 ch.close();
-                result.completeExceptionally(new GateDeliveryException(gateId, "connection is closed", null));
+                handOut(null, new GateDeliveryException(gateId, "connection is closed", null));
                 return;
             }
             LogIdentity.gate(log.atInfo(), gateId)
                     .log("[gate {}] connected to internal port {} ({})", gateId, endpoint, ch.id().asShortText());
-            result.complete(ready);
+            handOut(new Link(ch, maxFrameBytes), null);
         });
+    }
+
+    /**
+     * Gives the opened link (or the failure) to the waiting sends one at a time, in the order they came, each
+     * writing before the next is let go; sends arriving meanwhile queue behind them. The link becomes the
+     * connection's only once none waits, so no send overtakes a waiting one.
+     */
+    private void handOut(Link ready, Throwable failure) {
+        while (true) {
+            CompletableFuture<Link> turn;
+            boolean closedMeanwhile = false;
+            synchronized (this) {
+                turn = waiting.pollFirst();
+                if (turn == null) {
+                    connecting = false;
+                    if (ready != null && closed) {
+                        closedMeanwhile = true;
+                    } else if (ready != null) {
+                        link = ready;
+                    }
+                }
+            }
+            if (turn == null) {
+                if (closedMeanwhile) {
+                    ready.channel().close();
+                }
+                return;
+            }
+            if (failure == null) {
+                turn.complete(ready);
+            } else {
+                turn.completeExceptionally(failure);
+            }
+        }
     }
 
     private void onClosed(Channel ch) {
