@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param topicPrefix        prefix of the {@code upstream}/{@code push}/{@code offline} topics; default {@code magpie.}
  * @param consumerGroup      consumer group of the upstream consumer; default {@code <topicPrefix>logic}
  * @param maxPollRecords     most upstream records handled as one batch (one transaction); 1-10000, default 500
- * @param batchLinger        how long the push producer waits to fill a batch ({@code linger.ms}); 0-1 s, default 5 ms
+ * @param batchLinger        how long the push producer waits to fill a batch ({@code linger.ms}); 0-1 s, default 0:
+ *                           a batch's push tasks are sent without a flush (the next batch is stored meanwhile),
+ *                           so a linger would delay every batch's pushes by its full length
  * @param httpHost           address the account API binds; default {@code 0.0.0.0}
  * @param httpPort           account API port, 0 = an ephemeral port; default 8081
  * @param tokenSecret        HMAC key shared with every gate; at least 32 bytes
@@ -116,7 +118,7 @@ public record LogicConfig(
 
     public static final String DEFAULT_TOPIC_PREFIX = "magpie.";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
-    public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(5);
+    public static final Duration DEFAULT_BATCH_LINGER = Duration.ZERO;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 8081;
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofMinutes(15);

@@ -32,7 +32,7 @@ public final class LogicMetrics {
                 .tags(tags).publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(10_000.0)
                 .register(registry);
         batch = Timer.builder("magpie.logic.upstream.batch")
-                .description("processing one polled upstream batch (store, push tasks, signals), before its commit")
+                .description("processing one polled upstream batch (store, push tasks handed to Kafka, signals)")
                 .tags(tags).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);

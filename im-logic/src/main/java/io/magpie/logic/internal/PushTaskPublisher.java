@@ -19,9 +19,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Step 6: produces a batch's push tasks to the {@code push} topic and waits until Kafka has
- * acknowledged every one (acks=all), so the caller commits upstream offsets only for work that
- * reached the bus. A traced task ({@link OutgoingPush#receivedAtUs()} set) leaves with its
+ * Step 6: produces a batch's push tasks to the {@code push} topic; the caller commits upstream offsets only
+ * once Kafka has acknowledged every one (acks=all), so only for work that reached the bus: at once
+ * ({@link #publishAll}) or after storing the next batch ({@link #send}, then {@link Acks#await}). A traced task ({@link OutgoingPush#receivedAtUs()} set) leaves with its
  * {@code HopTrace}: the gate's receive time, the batch's stamps and the moment it is handed to the
  * producer. Used by one thread at a time.
  */
@@ -57,28 +57,87 @@ public final class PushTaskPublisher {
         publishAll(pushes, BatchStamps.NONE);
     }
 
-    /** @throws BatchRetryException (retryable) when a task was not acknowledged in time or was refused */
+    /**
+     * Produces the tasks and waits for their acks (the producer is flushed, so nothing lingers).
+     *
+     * @throws BatchRetryException (retryable) when a task was not acknowledged in time or was refused
+     */
     public void publishAll(List<OutgoingPush> pushes, BatchStamps stamps) throws BatchRetryException {
         if (pushes.isEmpty()) {
             return;
         }
-        List<Future<RecordMetadata>> acks = new ArrayList<>(pushes.size());
+        Acks acks = send(pushes, stamps);
         try {
-            for (OutgoingPush p : pushes) {
-                acks.add(producer.send(new ProducerRecord<>(topic, p.key(), bytes(p, stamps))));
-            }
             producer.flush();
-            long deadline = System.nanoTime() + ackTimeout.toNanos();
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw acks.failed(e);
+        }
+        acks.await();
+    }
+
+    /**
+     * Hands the tasks to the producer without waiting for Kafka: the producer sends at once (no linger, see
+     * {@code LogicConfig.batchLinger}) and keeps them in order per partition (idempotent). The caller waits
+     * on the returned acks before it treats the tasks as published; their deadline counts from now.
+     *
+     * @throws BatchRetryException (retryable) when the producer refused a task (its buffer stayed full)
+     */
+    public Acks send(List<OutgoingPush> pushes, BatchStamps stamps) throws BatchRetryException {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(pushes.size());
+        for (OutgoingPush p : pushes) {
+            records.add(new ProducerRecord<>(topic, p.key(), bytes(p, stamps)));
+        }
+        List<Future<RecordMetadata>> futures = new ArrayList<>(pushes.size());
+        Acks acks = new Acks(futures, System.nanoTime() + ackTimeout.toNanos());
+        try {
+            // encoded first, handed over back to back: the producer's sender, woken by the first, finds the
+            // rest too and sends them in one request rather than one request after another
+            for (ProducerRecord<String, byte[]> r : records) {
+                futures.add(producer.send(r));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BatchRetryException("interrupted while waiting for Kafka to acknowledge " + pushes.size()
-                    + " push tasks to " + topic, true, e);
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new BatchRetryException("Kafka did not acknowledge all " + pushes.size() + " push tasks to "
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw acks.failed(e);
+        }
+        return acks;
+    }
+
+    /** Kafka's acknowledgements of the tasks one {@link #send} handed over. */
+    public final class Acks {
+
+        private final List<Future<RecordMetadata>> futures;
+        private final long deadlineNanos;
+
+        private Acks(List<Future<RecordMetadata>> futures, long deadlineNanos) {
+            this.futures = futures;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /** Whether there is nothing to wait for. */
+        public boolean isEmpty() {
+            return futures.isEmpty();
+        }
+
+        /**
+         * Waits until Kafka acknowledged every task, at most until the deadline set when they were sent.
+         *
+         * @throws BatchRetryException (retryable) when a task was not acknowledged in time or was refused
+         */
+        public void await() throws BatchRetryException {
+            try {
+                for (Future<RecordMetadata> ack : futures) {
+                    ack.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BatchRetryException("interrupted while waiting for Kafka to acknowledge " + futures.size()
+                        + " push tasks to " + topic, true, e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw failed(e instanceof ExecutionException ? e.getCause() : e);
+            }
+        }
+
+        private BatchRetryException failed(Throwable cause) {
+            return new BatchRetryException("Kafka did not acknowledge all " + futures.size() + " push tasks to "
                     + topic + " within " + ackTimeout.toMillis() + " ms (" + cause + "); the batch will be retried",
                     true, cause);
         }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
@@ -72,6 +73,20 @@ public final class QueryBacklog {
             }
         }
         return OptionalLong.empty();
+    }
+
+    /** Forgets the queries at or after each partition's offset in {@code from}: those records are polled again. */
+    public int dropFrom(Map<TopicPartition, Long> from) {
+        int dropped = 0;
+        for (Iterator<PendingQuery> it = queue.iterator(); it.hasNext(); ) {
+            PendingQuery q = it.next();
+            Long offset = from.get(q.partition());
+            if (offset != null && q.offset() >= offset) {
+                it.remove();
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     /** Forgets the queries of partitions this consumer no longer owns (their new owner replays them). */

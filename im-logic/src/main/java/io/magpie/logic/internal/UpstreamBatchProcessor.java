@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * Step 5 for one polled batch of {@code upstream} records: parses them, stores the SENDs through
  * {@link SendBatchProcessor}, then applies the READs ({@link ReadProcessor}), RECALLs
  * ({@link RecallProcessor}), DELETEs and CLEARs ({@link OwnHistoryProcessor}), answers refused requests with ERRORs
- * (GROUP changes and the operator's ADMIN_OPs are applied in record order with the rest), and publishes those push tasks,
- * waiting for Kafka's acks. SYNC and PULL are not answered here: they are handed back for the
+ * (GROUP changes and the operator's ADMIN_OPs are applied in record order with the rest), and hands those push
+ * tasks to the producer; Kafka's acks are returned for the caller to wait on, so the next batch can be stored
+ * meanwhile. SYNC and PULL are not answered here: they are handed back for the
  * {@link QueryStage}, which answers a bounded number after each batch so reads never hold up writes
  * (those that do not fit the backlog are answered SERVER_BUSY at once). Returns normally only when
- * the write work is done; otherwise throws {@link BatchRetryException} and the caller replays the
- * batch. Not thread-safe: the upstream consumer's thread.
+ * the write work is done and the push tasks are sent; otherwise throws {@link BatchRetryException} and the
+ * caller replays the batch. Not thread-safe: the upstream consumer's thread.
  */
 public final class UpstreamBatchProcessor {
 
@@ -95,10 +96,16 @@ public final class UpstreamBatchProcessor {
     }
 
     /**
-     * @param queryRoom how many queries the backlog can take now
-     * @return the batch's queries to queue (at most {@code queryRoom}), in record order
+     * What a processed batch leaves to its caller.
+     *
+     * @param queries the batch's queries to queue (at most the room given), in record order
+     * @param acks    Kafka's acknowledgements of the batch's push tasks: the batch is done once they came
      */
-    public List<PendingQuery> process(List<ConsumerRecord<String, byte[]>> records, int queryRoom)
+    public record Outcome(List<PendingQuery> queries, PushTaskPublisher.Acks acks) {
+    }
+
+    /** @param queryRoom how many queries the backlog can take now */
+    public Outcome process(List<ConsumerRecord<String, byte[]>> records, int queryRoom)
             throws BatchRetryException {
         long polledUs = clock == null ? 0 : EpochMicros.now(clock);
         List<OutgoingPush> pushes = new ArrayList<>();
@@ -180,9 +187,9 @@ public final class UpstreamBatchProcessor {
         if (!transients.isEmpty()) {
             pushes.addAll(signals.process(transients));
         }
-        publisher.publishAll(pushes, clock == null ? PushTaskPublisher.BatchStamps.NONE
+        PushTaskPublisher.Acks acks = publisher.send(pushes, clock == null ? PushTaskPublisher.BatchStamps.NONE
                 : new PushTaskPublisher.BatchStamps(polledUs, storedUs));
-        return queries;
+        return new Outcome(queries, acks);
     }
 
     /** READs together, then RECALL, DELETE and CLEAR one by one in record order. */

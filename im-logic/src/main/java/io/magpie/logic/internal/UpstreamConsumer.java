@@ -3,10 +3,12 @@ package io.magpie.logic.internal;
 import io.magpie.bus.Backoff;
 import io.magpie.bus.BatchHandler;
 import io.magpie.bus.ConsumerLoop;
+import io.magpie.bus.Unfinished;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,7 +20,8 @@ import java.util.Objects;
 /**
  * Step 5's loop: the bus's {@link ConsumerLoop} on {@code upstream}, with this class as its handler.
  * Each turn: poll a batch and hand it to {@link UpstreamBatchProcessor} (the SENDs are stored and
- * their push tasks acknowledged by Kafka; its SYNC/PULL requests join the {@link QueryBacklog});
+ * their push tasks sent; its SYNC/PULL requests join the {@link QueryBacklog}); Kafka's acks of those tasks
+ * are the batch's {@link Unfinished} work, which the loop waits for after it stored the next batch;
  * then let the {@link QueryStage} answer a bounded number of waiting queries, so reads never starve
  * writes; then commit what is done, never past an unanswered query. A failed batch is rewound and
  * polled again after a backoff, so the consumer keeps polling and stays in its group; transient
@@ -87,13 +90,30 @@ public final class UpstreamConsumer implements Runnable {
 
     private final class Handler implements BatchHandler<String, byte[]> {
 
+        /** The acks of the batch handled last, until the loop asks for them. */
+        private PushTaskPublisher.Acks acks;
+
         @Override
         public boolean handle(List<ConsumerRecord<String, byte[]>> batch) throws BatchRetryException {
             long start = System.nanoTime();
-            List<PendingQuery> waiting = processor.process(batch, queries.backlog().room());
-            queries.backlog().addAll(waiting);
+            UpstreamBatchProcessor.Outcome outcome = processor.process(batch, queries.backlog().room());
+            queries.backlog().addAll(outcome.queries());
+            acks = outcome.acks();
             metrics.batch(batch.size(), System.nanoTime() - start);
             return true;
+        }
+
+        @Override
+        public Unfinished unfinished() {
+            PushTaskPublisher.Acks pending = acks;
+            acks = null;
+            return pending == null || pending.isEmpty() ? null : pending::await;
+        }
+
+        @Override
+        public void onRewound(Map<TopicPartition, Long> from) {
+            // replayed from there: their queries come again with the records
+            queries.backlog().dropFrom(from);
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,14 @@ class QueryBacklogTest {
         assertEquals(1, backlog.dropPartitions(List.of(P1)));
         assertEquals(OptionalLong.empty(), backlog.earliestOffset(P1));
         assertEquals(2, backlog.size());
+    }
+
+    @Test
+    void aRewindDropsTheQueriesFromItsOffsetOnInThePartitionsItNames() {
+        backlog.addAll(List.of(q(P0, 5), q(P1, 2), q(P0, 9), q(P1, 7)));
+
+        assertEquals(2, backlog.dropFrom(Map.of(P0, 6L, P1, 7L)));
+        assertEquals(List.of(q(P0, 5), q(P1, 2)), backlog.take(10));
     }
 
     static PendingQuery q(TopicPartition tp, long offset) {
