@@ -46,10 +46,12 @@ import java.util.Objects;
  * routes to gates that left the registry, are stale: their routes are pruned, and a recipient whose
  * every route was stale is offline and gets a push notification like one with no route.
  *
- * <p>Returns normally when every waited-for gate answered (or timed out) and every offline task is
- * stored, so the caller may commit the offsets; throws {@link PushDeliveryException} (the batch is
- * retried) only when the routes cannot be read or the offline tasks cannot be stored. Used by the push
- * consumer's thread.
+ * <p>{@link #dispatch} returns once the routes are read and every gate's pushes are sent; the
+ * {@link Delivery} it returns finishes the batch: it waits for the waited-for gates to answer (or time
+ * out) and stores the offline tasks, after which the caller may commit the offsets. The consumer finishes
+ * a batch after it dispatched the next one, so gates write one batch while the routes of the next are
+ * read. Either throws {@link PushDeliveryException} (the batch is retried) only when the routes cannot be
+ * read or the offline tasks cannot be stored. Used by the push consumer's thread.
  */
 public final class PushDispatcher {
 
@@ -86,11 +88,16 @@ public final class PushDispatcher {
         this.clock = clock;
     }
 
-    public void dispatch(List<ConsumerRecord<String, byte[]>> records) throws PushDeliveryException {
+    /**
+     * Reads the batch's routes and sends every gate its pushes.
+     *
+     * @return what is left of the batch: the gates' acks and the offline tasks
+     */
+    public Delivery dispatch(List<ConsumerRecord<String, byte[]>> records) throws PushDeliveryException {
         long polledUs = EpochMicros.now(clock);
         List<PushTask> tasks = parse(records);
         if (tasks.isEmpty()) {
-            return;
+            return Delivery.NOTHING;
         }
         long start = System.nanoTime();
         metrics.tasks(tasks.size());
@@ -115,15 +122,32 @@ public final class PushDispatcher {
                         gateId, e.getValue().size());
             }
         }
-        awaitGates(awaited, deadline);
+        return () -> {
+            awaitGates(awaited, deadline);
+            List<OfflineTask> notifications = new ArrayList<>(plan.offline());
+            notifications.addAll(TargetResolver.offlineAfterDelivery(tasks, found, Set.copyOf(gone), clock.millis()));
+            // a fresh deadline: gates that used up the batch's must not turn into a retry of the whole batch
+            await(offline.publish(notifications), System.nanoTime() + timeout.toNanos(),
+                    "storing " + notifications.size() + " offline notifications");
+            metrics.offline(notifications.size());
+            metrics.batch(System.nanoTime() - start);
+        };
+    }
 
-        List<OfflineTask> notifications = new ArrayList<>(plan.offline());
-        notifications.addAll(TargetResolver.offlineAfterDelivery(tasks, found, Set.copyOf(gone), clock.millis()));
-        // a fresh deadline: gates that used up the batch's must not turn into a retry of the whole batch
-        await(offline.publish(notifications), System.nanoTime() + timeout.toNanos(),
-                "storing " + notifications.size() + " offline notifications");
-        metrics.offline(notifications.size());
-        metrics.batch(System.nanoTime() - start);
+    /** The rest of a dispatched batch. */
+    @FunctionalInterface
+    public interface Delivery {
+
+        /** A batch with no push task in it. */
+        Delivery NOTHING = () -> { };
+
+        /**
+         * Waits for the gates that are waited for (at most until the batch's deadline), then stores the offline
+         * tasks: those planned, and those of recipients whose every route turned out stale.
+         *
+         * @throws PushDeliveryException when the offline tasks could not be stored: the batch is retried
+         */
+        void finish() throws PushDeliveryException;
     }
 
     /** One gate's share; a broken connection (not a timeout) is retried once on a fresh one. */
