@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +61,8 @@ final class GateConnection {
     private volatile boolean lastAttemptFailed;
     private Link link;
     /**
-     * The sends waiting for the link being opened, first come first: each gets the link in turn, so the pushes
-     * reach the gate in the order they were sent (dependents of one shared future would run in reverse).
+     * The sends waiting for the link being opened, first come first, each turn with its write attached: the
+     * pushes reach the gate in the order they were sent (dependents of one shared future would run in reverse).
      */
     private final Deque<CompletableFuture<Link>> waiting = new ArrayDeque<>();
     private boolean connecting;
@@ -99,15 +101,17 @@ final class GateConnection {
      * acknowledged all of them; fails with {@link GateDeliveryException} otherwise.
      */
     CompletableFuture<List<GatePushAck>> send(List<GatePush> pushes) {
-        return connected().thenCompose(l -> {
-            List<CompletableFuture<GatePushAck>> acks = new ArrayList<>(pushes.size());
-            for (GatePush push : pushes) {
-                acks.add(writeSplit(l, push));
-            }
-            l.channel().flush();
-            return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                    .thenApply(v -> acks.stream().map(CompletableFuture::join).toList());
-        }).whenComplete((acks, e) -> lastAttemptFailed = e != null);
+        return onLink(l -> write(l, pushes)).whenComplete((acks, e) -> lastAttemptFailed = e != null);
+    }
+
+    private CompletableFuture<List<GatePushAck>> write(Link l, List<GatePush> pushes) {
+        List<CompletableFuture<GatePushAck>> acks = new ArrayList<>(pushes.size());
+        for (GatePush push : pushes) {
+            acks.add(writeSplit(l, push));
+        }
+        l.channel().flush();
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .thenApply(v -> acks.stream().map(CompletableFuture::join).toList());
     }
 
     private CompletableFuture<GatePushAck> writeSplit(Link l, GatePush push) {
@@ -159,20 +163,31 @@ final class GateConnection {
         }
     }
 
-    private synchronized CompletableFuture<Link> connected() {
-        if (closed) {
-            return CompletableFuture.failedFuture(new GateDeliveryException(gateId, "connection is closed", null));
+    /**
+     * Runs {@code write} with the link: at once when it is open; otherwise once it is opened, after the sends
+     * that waited before this one. The write is attached to its turn before the turn is queued, so whichever
+     * thread the link is handed out on runs the writes in the order the sends came.
+     */
+    private CompletableFuture<List<GatePushAck>> onLink(
+            Function<Link, CompletableFuture<List<GatePushAck>>> write) {
+        Link open;
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new GateDeliveryException(gateId, "connection is closed", null));
+            }
+            if (link == null || !link.channel().isActive()) {
+                CompletableFuture<Link> turn = new CompletableFuture<>();
+                CompletableFuture<List<GatePushAck>> written = turn.thenCompose(write);
+                waiting.addLast(turn);
+                if (!connecting) {
+                    connecting = true;
+                    bootstrap.connect(address).addListener((ChannelFuture f) -> onConnect(f));
+                }
+                return written;
+            }
+            open = link;
         }
-        if (link != null && link.channel().isActive()) {
-            return CompletableFuture.completedFuture(link);
-        }
-        CompletableFuture<Link> turn = new CompletableFuture<>();
-        waiting.addLast(turn);
-        if (!connecting) {
-            connecting = true;
-            bootstrap.connect(address).addListener((ChannelFuture f) -> onConnect(f));
-        }
-        return turn;
+        return write.apply(open);
     }
 
     private void onConnect(ChannelFuture f) {
@@ -205,9 +220,9 @@ final class GateConnection {
     }
 
     /**
-     * Gives the opened link (or the failure) to the waiting sends one at a time, in the order they came, each
-     * writing before the next is let go; sends arriving meanwhile queue behind them. The link becomes the
-     * connection's only once none waits, so no send overtakes a waiting one.
+     * Gives the opened link (or the failure) to the waiting sends one at a time, in the order they came; each
+     * turn runs its send's write before the next is let go, and sends arriving meanwhile queue behind them.
+     * The link becomes the connection's only once none waits, so no send overtakes a waiting one.
      */
     private void handOut(Link ready, Throwable failure) {
         while (true) {
@@ -273,7 +288,8 @@ final class GateConnection {
     }
 
     private void failPending(String reason) {
-        for (Integer id : List.copyOf(pending.keySet())) {
+        // in the order they were written: a send retried on a new link must not overtake an earlier one
+        for (Integer id : new TreeSet<>(pending.keySet())) {
             CompletableFuture<GatePushAck> f = pending.get(id);
             if (f != null) {
                 f.completeExceptionally(new GateDeliveryException(gateId, reason, null));
