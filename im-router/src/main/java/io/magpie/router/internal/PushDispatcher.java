@@ -41,8 +41,8 @@ import java.util.Objects;
  * only its own share of the batch (its clients have the messages in storage and SYNC/PULL them), and
  * the batch is not sent again to the gates that did acknowledge; a connection that broke before the
  * ack is retried once on a new connection. A gate whose last push timed out is not waited for at all
- * (its pushes are sent, their acks handled when they come), so one hung gate stalls the batch at most
- * once, not every batch. Connections the gate reports missing ({@code missing_connection_ids}), and
+ * (its pushes are sent, their acks handled when they come), so one hung gate stalls the batches in
+ * flight at that moment once, not every batch. Connections the gate reports missing ({@code missing_connection_ids}), and
  * routes to gates that left the registry, are stale: their routes are pruned, and a recipient whose
  * every route was stale is offline and gets a push notification like one with no route.
  *
@@ -64,6 +64,12 @@ public final class PushDispatcher {
     private final Duration timeout;
     private final Clock clock;
     private final RouterMetrics metrics;
+    /**
+     * Per gate, the step that issued the last batch's send to it: the next batch's send to that gate is issued
+     * after it, so pushes reach a gate in batch order even when their registry lookups complete together (a
+     * lookup shared by both batches would release them in reverse). The consumer's thread only.
+     */
+    private final Map<String, CompletableFuture<?>> lastIssued = new HashMap<>();
 
     /** What one gate's share of a batch came to. */
     private record GateResult(String gateId, List<GatePush> pushes, List<GatePushAck> acks, boolean unregistered,
@@ -100,6 +106,7 @@ public final class PushDispatcher {
             return Delivery.NOTHING;
         }
         long start = System.nanoTime();
+        lastIssued.values().removeIf(CompletableFuture::isDone);
         metrics.tasks(tasks.size());
         long deadline = start + timeout.toNanos();
         Set<Long> uids = TargetResolver.uidsToLookUp(tasks);
@@ -153,7 +160,18 @@ public final class PushDispatcher {
     /** One gate's share; a broken connection (not a timeout) is retried once on a fresh one. */
     private CompletableFuture<GateResult> deliver(String gateId, List<GatePush> pushes, boolean mayRetry) {
         long startNanos = System.nanoTime();
-        return gates.find(gateId).thenCompose(gate -> send(gateId, gate, pushes, startNanos))
+        CompletableFuture<CompletableFuture<GateResult>> issued;
+        if (mayRetry) { // a batch's first attempt, on the consumer's thread: in batch order
+            CompletableFuture<Optional<GateInfo>> found = gates.find(gateId);
+            CompletableFuture<?> before = lastIssued.get(gateId);
+            CompletableFuture<Optional<GateInfo>> inTurn = before == null || before.isDone() ? found
+                    : before.handle((v, e) -> null).thenCompose(v -> found);
+            issued = inTurn.thenApply(gate -> send(gateId, gate, pushes, startNanos));
+            lastIssued.put(gateId, issued);
+        } else {
+            issued = gates.find(gateId).thenApply(gate -> send(gateId, gate, pushes, startNanos));
+        }
+        return issued.thenCompose(f -> f)
                 .handle((result, e) -> {
                     if (e == null) {
                         return CompletableFuture.completedFuture(result);

@@ -41,7 +41,7 @@ public final class RouterMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
         batch = Timer.builder("magpie.router.batch")
-                .description("one polled batch: route lookup, delivery to every gate, offline tasks stored")
+                .description("one polled batch: route lookup to offline tasks stored (overlaps the next batch's dispatch)")
                 .tags(tags).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
