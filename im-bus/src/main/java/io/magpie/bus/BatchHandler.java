@@ -64,9 +64,10 @@ public interface BatchHandler<K, V> {
     }
 
     /**
-     * The loop seeked back: each partition's records from the offset given are polled again (a failed batch,
-     * or a batch handled after one whose {@link Unfinished} work failed). A handler that keeps state about
-     * records it handled (logic: queries waiting to be answered) forgets what it kept from there on.
+     * The loop seeked back: each partition's records from the offset given are handled again (a failed batch,
+     * or a batch handled after one whose {@link Unfinished} work failed), by this member or, when the partition
+     * is being revoked, by its next owner. A handler that keeps state about records it handled (logic: queries
+     * waiting to be answered) forgets what it kept from there on.
      */
     default void onRewound(Map<TopicPartition, Long> from) {
     }

@@ -195,7 +195,7 @@ class ConsumerLoopTest {
         assertEquals(-1, committed(P0), "a's work is not done yet");
         work.get("a").countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 1);
-        Thread.sleep(50); // several turns of the loop: b stays uncommitted while its work is not done
+        Thread.sleep(50); // the loop now waits for b's work: b stays uncommitted meanwhile
         assertEquals(1, committed(P0));
         work.get("b").countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 2);
@@ -224,15 +224,19 @@ class ConsumerLoopTest {
                 }
             }
         };
-        start(handler, P0);
+        start(handler, P0, P1);
         consumer.addRecord(record(P0, 0, "a"));
         assertTrue(handlingA.await(10, TimeUnit.SECONDS));
         consumer.addRecord(record(P0, 1, "b"));
+        consumer.addRecord(record(P1, 0, "c"));
         bAdded.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 2);
-        assertEquals(List.of("a", "b", "a", "b"), handler.values, "both polled again, from a's offset");
-        assertEquals(List.of(Map.of(P0, 0L)), handler.rewinds, "the handler is told where the replay starts");
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 2 && committed(P1) == 1);
+        assertEquals("a", handler.values.get(0));
+        assertEquals(Set.of("b", "c"), Set.copyOf(handler.values.subList(1, 3)), "the batch after a");
+        assertEquals(Set.of("a", "b", "c"), Set.copyOf(handler.values.subList(3, handler.values.size())),
+                "a and the batch after it polled again, in every partition they held");
+        assertEquals(List.of(Map.of(P0, 0L, P1, 0L)), handler.rewinds, "the handler is told where the replay starts");
     }
 
     private void start(BatchHandler<String, String> handler, TopicPartition... partitions) {
@@ -304,8 +308,8 @@ class ConsumerLoopTest {
             String first = last;
             CountDownLatch done = work.get(first);
             return () -> {
-                if (done != null) {
-                    assertTrue(done.await(10, TimeUnit.SECONDS));
+                if (done != null && !done.await(10, TimeUnit.SECONDS)) {
+                    throw new Exception("the test never let the work of " + first + " complete");
                 }
                 finish(first);
             };

@@ -77,8 +77,9 @@ public final class PushTaskPublisher {
 
     /**
      * Hands the tasks to the producer without waiting for Kafka: the producer sends at once (no linger, see
-     * {@code LogicConfig.batchLinger}) and keeps them in order per partition (idempotent). The caller waits
-     * on the returned acks before it treats the tasks as published; their deadline counts from now.
+     * {@code LogicConfig.batchLinger}) and keeps them in order per partition (idempotent) as long as none
+     * fails; a batch that failed is replayed after later ones may have landed, and devices PULL the gap. The
+     * caller waits on the returned acks before it treats the tasks as published; their deadline counts from now.
      *
      * @throws BatchRetryException (retryable) when the producer refused a task (its buffer stayed full)
      */
@@ -96,7 +97,8 @@ public final class PushTaskPublisher {
                 futures.add(producer.send(r));
             }
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw acks.failed(e);
+            throw new BatchRetryException("the producer refused push task " + (futures.size() + 1) + " of "
+                    + records.size() + " to " + topic + " (" + e + "); the batch will be retried", true, e);
         }
         return acks;
     }

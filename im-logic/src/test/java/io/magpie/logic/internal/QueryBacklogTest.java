@@ -50,10 +50,12 @@ class QueryBacklogTest {
 
     @Test
     void aRewindDropsTheQueriesFromItsOffsetOnInThePartitionsItNames() {
-        backlog.addAll(List.of(q(P0, 5), q(P1, 2), q(P0, 9), q(P1, 7)));
+        QueryBacklog bigger = new QueryBacklog(8);
+        TopicPartition p2 = new TopicPartition("up", 2);
+        bigger.addAll(List.of(q(P0, 5), q(P1, 2), q(P0, 9), q(P1, 7), q(p2, 1)));
 
-        assertEquals(2, backlog.dropFrom(Map.of(P0, 6L, P1, 7L)));
-        assertEquals(List.of(q(P0, 5), q(P1, 2)), backlog.take(10));
+        assertEquals(2, bigger.dropFrom(Map.of(P0, 6L, P1, 7L)));
+        assertEquals(List.of(q(P0, 5), q(P1, 2), q(p2, 1)), bigger.take(10), "a partition not named keeps its own");
     }
 
     static PendingQuery q(TopicPartition tp, long offset) {
