@@ -21,9 +21,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * Step 6: produces a batch's push tasks to the {@code push} topic; the caller commits upstream offsets only
  * once Kafka has acknowledged every one (acks=all), so only for work that reached the bus: at once
- * ({@link #publishAll}) or after storing the next batch ({@link #send}, then {@link Acks#await}). A traced task ({@link OutgoingPush#receivedAtUs()} set) leaves with its
- * {@code HopTrace}: the gate's receive time, the batch's stamps and the moment it is handed to the
- * producer. Used by one thread at a time.
+ * ({@link #publishAll}) or after storing the next batch ({@link #send}, then {@link Acks#await}). A traced
+ * task ({@link OutgoingPush#receivedAtUs()} set) leaves with its {@code HopTrace}: the gate's receive time,
+ * the batch's stamps and the moment it is handed to the producer. Used by one thread at a time.
  */
 public final class PushTaskPublisher {
 

@@ -42,9 +42,10 @@ import java.util.Objects;
  * the batch is not sent again to the gates that did acknowledge; a connection that broke before the
  * ack is retried once on a new connection. A gate whose last push timed out is not waited for at all
  * (its pushes are sent, their acks handled when they come), so one hung gate stalls the batches in
- * flight at that moment once, not every batch. Connections the gate reports missing ({@code missing_connection_ids}), and
- * routes to gates that left the registry, are stale: their routes are pruned, and a recipient whose
- * every route was stale is offline and gets a push notification like one with no route.
+ * flight at that moment once, not every batch. Connections the gate reports missing
+ * ({@code missing_connection_ids}), and routes to gates that left the registry, are stale: their routes
+ * are pruned, and a recipient whose every route was stale is offline and gets a push notification like
+ * one with no route.
  *
  * <p>{@link #dispatch} returns once the routes are read and every gate's pushes are sent; the
  * {@link Delivery} it returns finishes the batch: it waits for the waited-for gates to answer (or time

@@ -41,7 +41,7 @@ public final class RouterMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
         batch = Timer.builder("magpie.router.batch")
-                .description("one polled batch: route lookup to offline tasks stored (overlaps the next batch's dispatch)")
+                .description("one polled batch: route lookup to offline tasks stored (overlaps the next batch)")
                 .tags(tags).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
