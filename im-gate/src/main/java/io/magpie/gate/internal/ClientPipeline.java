@@ -20,8 +20,9 @@ import java.util.Objects;
  * {@value #ERRORS}; the channel gets the configured write buffer water marks. At login {@link LoginHandler}
  * replaces itself with {@code logout} ({@link LogoutHandler}: LOGOUT, and nothing after it), {@value #RATE_LIMIT}
  * (request budgets, and the time of the last frame the gate's {@link IdleSweeper} closes silent connections by),
- * {@value #UPSTREAM}, {@value #PUSH_ACK}, {@value #CONTROL} (PING, refusals of what no stage took); {@value #PUSH_ACK} also keeps the connection's wait-ACK table (outbound PUSH frames
- * until PUSH_ACK, resends), and the connection leaves its address's unauthenticated count; a WebSocket
+ * {@value #UPSTREAM}, {@value #PUSH_ACK}, {@value #CONTROL} (PING, refusals of what no stage took);
+ * {@value #PUSH_ACK} also keeps the connection's wait-ACK table (outbound PUSH frames until PUSH_ACK,
+ * resends), and the connection leaves its address's unauthenticated count; a WebSocket
  * connection's pings spend the {@value #RATE_LIMIT} stage's frame budget from then on. Every stage is heap each
  * idle connection pays for (a pipeline context alone is 56 bytes; docs/benchmarks.md), so there are no more of
  * them than concerns. Thread-safe: holds only shared, thread-safe parts.

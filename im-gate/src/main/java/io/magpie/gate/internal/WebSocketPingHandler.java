@@ -41,10 +41,6 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
     private boolean refused;
     private long dropped;
 
-    public WebSocketPingHandler(GateLimits limits, Ticker ticker) {
-        this(RateLimitHandler.Budgets.of(limits), ticker);
-    }
-
     /** @param budgets the gate's shared budgets: before login, pings spend a frame budget of the same rule */
     public WebSocketPingHandler(RateLimitHandler.Budgets budgets, Ticker ticker) {
         this.limits = budgets.limits();
