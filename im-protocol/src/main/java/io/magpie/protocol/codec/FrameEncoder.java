@@ -5,15 +5,25 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
+import java.util.Objects;
+import java.util.function.Consumer;
 
-/** {@link Frame} to header + body bytes. Stateless and shared by all channels. */
+/**
+ * {@link Frame} to header + body bytes, showing each frame to an observer first (the gate counts frames by
+ * command there). Stateless and shared by all channels.
+ */
 @Sharable
 public final class FrameEncoder extends MessageToByteEncoder<Frame> {
 
-    public static final FrameEncoder INSTANCE = new FrameEncoder();
+    /** The encoder without an observer. */
+    public static final FrameEncoder INSTANCE = new FrameEncoder(frame -> { });
 
-    private FrameEncoder() {
+    private final Consumer<? super Frame> observer;
+
+    /** @param observer sees every frame before it is encoded, on its channel's event loop; thread-safe, never blocks */
+    public FrameEncoder(Consumer<? super Frame> observer) {
         super(Frame.class);
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     @Override
@@ -24,6 +34,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
+        observer.accept(frame);
         writeTo(frame, out);
     }
 

@@ -117,6 +117,41 @@ class FrameCodecTest {
         return Frames.parse(frame, Error.parser());
     }
 
+    @Test
+    void theOneStageCodecDecodesEncodesAndShowsEveryFrameToItsObservers() {
+        List<Frame> in = new ArrayList<>();
+        List<Frame> out = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast("frame-codec", new FrameCodec(MAX, in::add, new FrameEncoder(out::add)));
+        channel.pipeline().addLast("app", new EchoHandler());
+        channel.pipeline().addLast("protocol-errors", ProtocolErrorHandler.INSTANCE);
+        Frame ping = Frames.of(Command.PING, 7, Ping.getDefaultInstance());
+        ByteBuf wire = encode(ping, ping);
+        while (wire.isReadable()) { // split reads: byte by byte decodes the same
+            channel.writeInbound(wire.readRetainedSlice(1));
+        }
+        wire.release();
+
+        List<Frame> echoed = written(channel);
+        assertEquals(2, echoed.size());
+        assertEquals(ping.requestId(), echoed.get(0).requestId());
+        assertEquals(List.of(ping.command(), ping.command()), in.stream().map(Frame::command).toList());
+        assertEquals(2, out.size(), "every outbound frame is shown before it is encoded");
+
+        ByteBuf raw = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
+        channel.writeOutbound(raw);
+        ByteBuf passed = channel.readOutbound();
+        assertEquals(3, passed.readableBytes(), "what is not a Frame passes untouched");
+        passed.release();
+
+        ByteBuf tooLarge = Unpooled.buffer();
+        tooLarge.writeShort(Frame.MAGIC).writeByte(Frame.VERSION).writeByte(0).writeShort(Command.SEND.code())
+                .writeInt(9).writeInt(MAX + 1);
+        channel.writeInbound(tooLarge);
+        assertEquals(ErrorCode.FRAME_TOO_LARGE.code(), errorIn(written(channel).get(0)).getCode());
+        assertFalse(channel.isActive(), "a frame over the limit closes the connection, as with the decoder stage");
+    }
+
     @ParameterizedTest
     @EnumSource(Command.class)
     void encoderThenDecoderRoundTripsEveryCommand(Command command) throws Exception {
