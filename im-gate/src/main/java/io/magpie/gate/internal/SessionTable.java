@@ -18,13 +18,25 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionTable {
 
     private final Map<Long, Session> byConnection = new ConcurrentHashMap<>();
-    private final Map<DeviceKey, Entry> byDevice = new ConcurrentHashMap<>();
+    /**
+     * A {@link Session}, or an {@link Entry} when the session's registration replaced another connection here:
+     * most logins replace none, and an entry per session would be 24 bytes of every idle connection's heap.
+     */
+    private final Map<DeviceKey, Object> byDevice = new ConcurrentHashMap<>();
 
     private record DeviceKey(long uid, String deviceId) {
     }
 
-    /** A session in the device index plus the connection its route registration replaced (0 = none). */
+    /** A session in the device index plus the connection its route registration replaced (not 0). */
     private record Entry(Session session, long replacedConnectionId) {
+    }
+
+    private static Session sessionOf(Object value) {
+        return value instanceof Entry entry ? entry.session() : (Session) value;
+    }
+
+    private static long replacedBy(Object value) {
+        return value instanceof Entry entry ? entry.replacedConnectionId() : 0;
     }
 
     /**
@@ -40,12 +52,12 @@ public final class SessionTable {
         DeviceKey key = new DeviceKey(session.uid(), session.deviceId());
         Session[] superseded = new Session[1];
         byDevice.compute(key, (k, current) -> {
-            if (current != null && current.replacedConnectionId() == session.connectionId()) {
+            if (current != null && replacedBy(current) == session.connectionId()) {
                 superseded[0] = session;
                 return current;
             }
-            superseded[0] = current == null ? null : current.session();
-            return new Entry(session, replacedConnectionId);
+            superseded[0] = current == null ? null : sessionOf(current);
+            return replacedConnectionId == 0 ? session : new Entry(session, replacedConnectionId);
         });
         if (superseded[0] != session) {
             byConnection.put(session.connectionId(), session);
@@ -61,7 +73,7 @@ public final class SessionTable {
     public boolean remove(Session session) {
         boolean removed = byConnection.remove(session.connectionId(), session);
         byDevice.computeIfPresent(new DeviceKey(session.uid(), session.deviceId()),
-                (k, current) -> current.session() == session ? null : current);
+                (k, current) -> sessionOf(current) == session ? null : current);
         return removed;
     }
 
@@ -72,8 +84,8 @@ public final class SessionTable {
 
     /** The current session of a uid + device on this gate, or null. */
     public Session byDevice(long uid, String deviceId) {
-        Entry entry = byDevice.get(new DeviceKey(uid, deviceId));
-        return entry == null ? null : entry.session();
+        Object current = byDevice.get(new DeviceKey(uid, deviceId));
+        return current == null ? null : sessionOf(current);
     }
 
     /** Calls {@code action} for every session, without a copy: sessions added or removed meanwhile may be missed. */
