@@ -15,6 +15,7 @@ import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,13 +29,14 @@ import org.slf4j.LoggerFactory;
  * address (an IPv6 address by its /64, which one subscriber usually holds whole), capped at
  * {@code gate.limits.max-unauthenticated-per-address}, so one host cannot hold the gate's connection
  * budget with sockets that never log in; a connection leaves that count when it logs in
- * ({@link #loggedIn}) or closes. Thread-safe.
+ * ({@link #loggedIn}) or closes. Connections are kept here until they log in; from then on the gate's
+ * {@link SessionTable} has them ({@link #closeAll}). Thread-safe.
  */
 public final class ClientConnections {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnections.class);
     private static final long WARN_EVERY_MILLIS = 10_000;
-    /** The unauthenticated slot a connection holds until it logs in or closes. */
+    /** The place a connection holds here until it logs in or closes. */
     private static final AttributeKey<Slot> SLOT = AttributeKey.valueOf(ClientConnections.class, "unauthenticated");
 
     private final String gateId;
@@ -43,15 +45,19 @@ public final class ClientConnections {
     private final Clock clock;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<Source, AtomicInteger> unauthenticated = new ConcurrentHashMap<>();
-    private final ChannelGroup channels = new DefaultChannelGroup("gate-clients", GlobalEventExecutor.INSTANCE);
+    /** Connections not logged in yet (a ChannelGroup would add a close listener and a map entry per connection). */
+    private final Set<Channel> connecting = ConcurrentHashMap.newKeySet();
     private final AtomicLong refusedSinceWarn = new AtomicLong();
     private final AtomicLong lastWarnAt = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong refusedPerAddressSinceWarn = new AtomicLong();
     private final AtomicLong lastPerAddressWarnAt = new AtomicLong(Long.MIN_VALUE / 2);
-    /** One listener for every connection (not a lambda per connection: heap per idle connection). */
+    /**
+     * The one close listener of every connection (not a lambda per connection, and a second listener would
+     * cost a listener list: heap per idle connection).
+     */
     private final ChannelFutureListener onClose = closed -> {
         open.decrementAndGet();
-        loggedIn(closed.channel()); // a connection closed before login gives its slot back
+        loggedIn(closed.channel()); // a connection closed before login gives its place back
     };
 
     /** A source address, IPv6 reduced to its /64; compared by bytes. */
@@ -67,18 +73,23 @@ public final class ClientConnections {
         }
     }
 
-    /** One connection's place in the per-address count; released once. */
+    /** One connection's place among the connecting ones and in its address's count (none: null); released once. */
     private final class Slot {
+        final Channel channel;
         final Source source;
         final AtomicBoolean released = new AtomicBoolean();
 
-        Slot(Source source) {
+        Slot(Channel channel, Source source) {
+            this.channel = channel;
             this.source = source;
         }
 
         void release() {
             if (released.compareAndSet(false, true)) {
-                unauthenticated.computeIfPresent(source, (s, count) -> count.decrementAndGet() <= 0 ? null : count);
+                connecting.remove(channel);
+                if (source != null) {
+                    unauthenticated.computeIfPresent(source, (s, count) -> count.decrementAndGet() <= 0 ? null : count);
+                }
             }
         }
     }
@@ -107,13 +118,13 @@ public final class ClientConnections {
             return false;
         }
         Source source = sourceOf(channel.remoteAddress());
+        Slot slot = new Slot(channel, source);
         if (source != null) {
             AtomicInteger count = unauthenticated.compute(source, (s, c) -> {
                 AtomicInteger n = c == null ? new AtomicInteger() : c;
                 n.incrementAndGet();
                 return n;
             });
-            Slot slot = new Slot(source);
             if (count.get() > maxUnauthenticatedPerAddress) {
                 slot.release();
                 open.decrementAndGet();
@@ -121,16 +132,17 @@ public final class ClientConnections {
                 warnRefusedPerAddress(channel);
                 return false;
             }
-            channel.attr(SLOT).set(slot);
         }
-        channels.add(channel);
+        connecting.add(channel);
+        channel.attr(SLOT).set(slot);
         channel.closeFuture().addListener(onClose);
         return true;
     }
 
     /**
-     * {@code channel} logged in: it no longer counts against its address's unauthenticated budget. The slot
-     * leaves the channel's attributes altogether, so a logged-in connection keeps none of it on the heap.
+     * {@code channel} logged in: it no longer counts against its address's unauthenticated budget, and the
+     * gate's {@link SessionTable} has it from now on. The slot leaves the channel's attributes altogether, so
+     * a logged-in connection keeps none of it on the heap.
      */
     @SuppressWarnings("deprecation") // getAndRemove: getAndSet(null) would keep the attribute entry per connection
     public static void loggedIn(Channel channel) {
@@ -152,9 +164,12 @@ public final class ClientConnections {
         return count == null ? 0 : count.get();
     }
 
-    /** Closes every client connection. */
-    public ChannelGroupFuture closeAll() {
-        return channels.close();
+    /** Closes every client connection: those not logged in yet, and those of {@code sessions}. */
+    public ChannelGroupFuture closeAll(SessionTable sessions) {
+        ChannelGroup all = new DefaultChannelGroup("gate-clients", GlobalEventExecutor.INSTANCE);
+        all.addAll(connecting);
+        sessions.forEach(session -> all.add(session.channel()));
+        return all.close();
     }
 
     private static Source sourceOf(SocketAddress remote) {

@@ -6,55 +6,48 @@ import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
 import io.magpie.protocol.proto.Pong;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code control} stage, the last command stage of a logged-in connection: the commands the gate answers
- * itself, and every frame no earlier stage took. PING gets PONG with the server time (the heartbeat; a
+ * The last session part of a logged-in connection: the commands the gate answers itself, and every frame no
+ * earlier part took. PING gets PONG with the server time (the heartbeat; a
  * connection that sends nothing is closed by the gate's {@link IdleSweeper}); a second LOGIN gets WRONG_STATE;
- * LOGOUT is the {@code logout} stage's and does not get here (should one, it closes the connection); unknown
+ * LOGOUT is {@link LogoutCommand}'s and does not get here (should one, it closes the connection); unknown
  * codes, internal (router to gate) codes and server-to-client commands get UNKNOWN_COMMAND. The connection stays
- * open in every error case. One instance per connection, created at login.
+ * open in every error case. Stateless: one instance serves every connection of a gate.
  */
-public final class ControlCommandHandler extends ChannelInboundHandlerAdapter {
+public final class ControlCommands implements SessionPart {
 
-    private static final Logger log = LoggerFactory.getLogger(ControlCommandHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(ControlCommands.class);
 
-    private final Session session;
     private final Clock clock;
 
     /** @param clock the server time PONG carries */
-    public ControlCommandHandler(Session session, Clock clock) {
-        this.session = Objects.requireNonNull(session, "session");
+    public ControlCommands(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Frame frame)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
+    public boolean read(ChannelHandlerContext ctx, Session session, Frame frame) {
         Command command = frame.knownCommand().orElse(null);
         if (command == Command.PING) {
-            // Flushed with the rest of this read by the flush-consolidation stage.
-            ctx.writeAndFlush(Frames.of(Command.PONG, frame.requestId(),
+            // Flushed with the rest of this read by the session stage.
+            ctx.write(Frames.of(Command.PONG, frame.requestId(),
                     Pong.newBuilder().setServerTime(clock.millis()).build()));
-            return;
+            return true;
         }
         if (command == Command.LOGOUT) {
             session.identify(log.atInfo()).log("{} logged out; closing connection", session.logPrefix());
             ctx.close();
-            return;
+            return true;
         }
         if (command == Command.LOGIN) {
-            reply(ctx, frame, ErrorCode.WRONG_STATE, "this connection is already logged in as uid " + session.uid()
-                    + " on device " + session.deviceId() + "; LOGIN is accepted once per connection");
-            return;
+            reply(ctx, session, frame, ErrorCode.WRONG_STATE, "this connection is already logged in as uid "
+                    + session.uid() + " on device " + session.deviceId() + "; LOGIN is accepted once per connection");
+            return true;
         }
         String why;
         if (command == null) {
@@ -64,11 +57,13 @@ public final class ControlCommandHandler extends ChannelInboundHandlerAdapter {
         } else {
             why = "command " + command + " is sent by the server, never by a client";
         }
-        reply(ctx, frame, ErrorCode.UNKNOWN_COMMAND, why + "; frame dropped, the connection stays open");
+        reply(ctx, session, frame, ErrorCode.UNKNOWN_COMMAND, why + "; frame dropped, the connection stays open");
+        return true;
     }
 
-    private void reply(ChannelHandlerContext ctx, Frame frame, ErrorCode code, String message) {
+    private static void reply(ChannelHandlerContext ctx, Session session, Frame frame, ErrorCode code,
+            String message) {
         session.identify(log.atDebug()).log("{} refused {}: {}", session.logPrefix(), frame, message);
-        ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), code, message));
+        ctx.write(Frames.error(frame.requestId(), frame.command(), code, message));
     }
 }

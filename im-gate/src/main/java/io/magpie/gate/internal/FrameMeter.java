@@ -1,19 +1,14 @@
 package io.magpie.gate.internal;
 
 import io.magpie.protocol.Frame;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import java.util.Objects;
 
 /**
- * The {@value ClientPipeline#FRAMES} stage, right above the codec: counts every client frame in and out
- * by command (and every ERROR by code) in {@link GateMetrics}, and passes everything on untouched.
- * Stateless and {@link ChannelHandler.Sharable}: one instance serves every connection of a gate.
+ * Counts every client frame in and out by command (and every ERROR by code) in {@link GateMetrics}: the observer
+ * of the gate's frame decoders ({@link #in}) and of its frame encoder ({@link #out}), not a pipeline stage of its
+ * own, which would be a 56-byte context on every idle connection's heap. Thread-safe; one per gate.
  */
-@ChannelHandler.Sharable
-final class FrameMeter extends ChannelDuplexHandler {
+final class FrameMeter {
 
     private final GateMetrics metrics;
 
@@ -21,19 +16,13 @@ final class FrameMeter extends ChannelDuplexHandler {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Frame frame) {
-            metrics.frameIn(frame.command());
-        }
-        ctx.fireChannelRead(msg);
+    /** A frame the client sent, decoded. */
+    void in(Frame frame) {
+        metrics.frameIn(frame.command());
     }
 
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof Frame frame) {
-            metrics.frameOut(frame.command(), frame.body());
-        }
-        ctx.write(msg, promise);
+    /** A frame to the client, about to be encoded. */
+    void out(Frame frame) {
+        metrics.frameOut(frame.command(), frame.body());
     }
 }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes the logged-in connections of a gate that have sent nothing for the idle timeout
  * ({@code gate.heartbeat} x {@code gate.max-missed-heartbeats}): one task for the whole gate, every sixth of the
- * timeout, reads when each session's {@link RateLimitHandler} last saw a frame, and hands the close of a silent
+ * timeout, reads when each session's {@link RateLimiter} last saw a frame, and hands the close of a silent
  * one to its event loop. A connection is thus closed between the timeout and a sixth more after its last frame.
  * Netty's per-connection {@code IdleStateHandler} did the same with a handler, a pipeline stage and a
  * scheduled task per connection, about 260 bytes of every idle connection's heap (docs/benchmarks.md).
@@ -63,9 +63,10 @@ public final class IdleSweeper {
         sessions.forEach(session -> {
             try {
                 Channel channel = session.channel();
-                RateLimitHandler stage = channel.pipeline().get(RateLimitHandler.class);
-                if (stage != null && stage.idleFor(now) >= timeout) {
-                    channel.eventLoop().execute(() -> stage.closeIfIdle(idleTimeout));
+                SessionHandler stage = channel.pipeline().get(SessionHandler.class);
+                RateLimiter limiter = stage == null ? null : stage.part(RateLimiter.class);
+                if (limiter != null && limiter.idleFor(now) >= timeout) {
+                    channel.eventLoop().execute(() -> limiter.closeIfIdle(idleTimeout));
                 }
             } catch (RuntimeException e) { // e.g. the event loop already shut down at close
                 session.identify(log.atWarn()).log("{} idle check failed; the next sweep tries again",

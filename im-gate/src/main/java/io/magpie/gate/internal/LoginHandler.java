@@ -10,6 +10,7 @@ import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
 import io.magpie.protocol.auth.InvalidTokenException;
 import io.magpie.protocol.auth.TokenClaims;
+import io.magpie.protocol.codec.ProtocolErrorHandler;
 import io.magpie.protocol.proto.LoginAck;
 import io.magpie.protocol.proto.LoginRequest;
 import io.netty.channel.ChannelFutureListener;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * ONE_PER_PLATFORM_CLASS the user's routes are read in the same round trip; an older session of the
  * same class on another device is kicked, or this login if a newer one is there), answers LOGIN_ACK and
  * replaces itself with the session stages.
+ *
+ * <p>The last stage before login, so it answers exceptions as the client pipeline's error stage does
+ * ({@link ProtocolErrorHandler}: ERROR, and a close when fatal); the session stage does after login.
  *
  * <p>One instance per connection; all state is confined to the channel's event loop.
  */
@@ -102,6 +106,11 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelDeadline();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ProtocolErrorHandler.INSTANCE.exceptionCaught(ctx, cause);
     }
 
     @Override
@@ -255,10 +264,6 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             services.kicker().kickLocal(session, newer == null ? 0 : newer.connectionId());
             return;
         }
-        // a local, not the field: the listener lives as long as the connection and must not keep this
-        // handler (and its cancelled deadline task and removed context) reachable after login
-        SessionRoutes routes = services.sessionRoutes();
-        ctx.channel().closeFuture().addListener(f -> routes.release(session));
         if (superseded != null) {
             services.kicker().kickLocal(superseded, session.connectionId());
         }
@@ -282,9 +287,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 .setHeartbeatSeconds(services.heartbeatSeconds())
                 .setGateId(services.gateId())
                 .build()));
-        sessionStages.install(ctx.pipeline(), ctx.name(), session);
-        // right behind this stage, so LOGOUT is taken before the session stages see it
-        ctx.pipeline().addAfter(ctx.name(), "logout", new LogoutHandler(session, sessionId, services.activeSessions()));
+        sessionStages.install(ctx.pipeline(), ctx.name(), session, sessionId);
         for (Frame frame : pipelined) {
             ctx.fireChannelRead(frame);
         }
@@ -319,6 +322,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             state = State.FAILED;
             cancelDeadline();
             pipelined.clear();
+            releaseOnClose(session);
             services.kicker().kickLocal(session, policyReason(decision.platformClass(), newer.deviceId())
                     + " is already online (gate " + newer.gateId() + ")");
             return false;
@@ -337,6 +341,15 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             // else: that session already ended here; its close releases the route.
         }
         return true;
+    }
+
+    /**
+     * A session in the table that never gets the session stage (whose {@link RouteRelease} ends it at close)
+     * is ended by a close listener. A local, not a field: the listener must not keep this handler reachable.
+     */
+    private void releaseOnClose(Session session) {
+        SessionRoutes routes = services.sessionRoutes();
+        session.channel().closeFuture().addListener(f -> routes.release(session));
     }
 
     private static String policyReason(PlatformClass platformClass, String deviceId) {

@@ -4,8 +4,6 @@ import io.magpie.registry.ActiveSessions;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -16,12 +14,12 @@ import org.slf4j.LoggerFactory;
  * store (so the token cannot LOGIN again at any gate, and the account API ends the session in MySQL at
  * its next look, refusing the token and its refresh token), then closes the connection. The close waits
  * for the store's answer (asynchronously, reads paused), so a client that sees the close knows the
- * token is dead; if the store fails, that is logged and the connection closes anyway. Other frames pass.
- * One instance per connection, installed at login right behind the login stage.
+ * token is dead; if the store fails, that is logged and the connection closes anyway. Other frames are left to the
+ * next part until then, and dropped after. The first session part; one instance per connection, created at login.
  */
-public final class LogoutHandler extends ChannelInboundHandlerAdapter {
+public final class LogoutCommand implements SessionPart {
 
-    private static final Logger log = LoggerFactory.getLogger(LogoutHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(LogoutCommand.class);
     /** Lifetime of a logout mark when the store had no entry: the longest refresh-token lifetime allowed. */
     static final Duration MARK_TTL_IF_ABSENT = Duration.ofDays(365);
 
@@ -31,24 +29,19 @@ public final class LogoutHandler extends ChannelInboundHandlerAdapter {
     private boolean loggingOut;
 
     /** @param sessionId the device session of the token this connection logged in with; 0 = unbound */
-    public LogoutHandler(Session session, long sessionId, ActiveSessions activeSessions) {
+    public LogoutCommand(Session session, long sessionId, ActiveSessions activeSessions) {
         this.session = Objects.requireNonNull(session, "session");
         this.sessionId = sessionId;
         this.activeSessions = Objects.requireNonNull(activeSessions, "activeSessions");
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Frame frame) || !frame.is(Command.LOGOUT)) {
-            if (loggingOut) {
-                ReferenceCountUtil.release(msg); // the connection is closing: nothing after LOGOUT counts
-                return;
-            }
-            ctx.fireChannelRead(msg);
-            return;
-        }
+    public boolean read(ChannelHandlerContext ctx, Session session, Frame frame) {
         if (loggingOut) {
-            return;
+            return true; // the connection is closing: nothing after LOGOUT counts
+        }
+        if (!frame.is(Command.LOGOUT)) {
+            return false;
         }
         loggingOut = true;
         ctx.channel().config().setAutoRead(false);
@@ -56,7 +49,7 @@ public final class LogoutHandler extends ChannelInboundHandlerAdapter {
             session.identify(log.atInfo())
                     .log("{} logged out (token not bound to a session); closing connection", session.logPrefix());
             ctx.close();
-            return;
+            return true;
         }
         activeSessions.logout(session.uid(), session.deviceId(), sessionId, MARK_TTL_IF_ABSENT)
                 .whenCompleteAsync((ok, error) -> {
@@ -70,5 +63,6 @@ public final class LogoutHandler extends ChannelInboundHandlerAdapter {
                     }
                     ctx.close();
                 }, ctx.executor());
+        return true;
     }
 }

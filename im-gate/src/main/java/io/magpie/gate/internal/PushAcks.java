@@ -7,7 +7,6 @@ import io.magpie.protocol.Frames;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.MessageRef;
 import io.magpie.protocol.proto.PushAck;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.time.Clock;
@@ -18,48 +17,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code push-ack} stage of a logged-in connection: keeps its {@link WaitAckTable}. Outbound, a
- * {@link TrackedPush} (written by the internal push path) goes on as its frame and is remembered;
- * every other message passes untouched. Inbound, PUSH_ACK clears the messages it names (an unreadable
+ * The session part of a logged-in connection that keeps its {@link WaitAckTable}. Outbound, a
+ * {@link TrackedPush} (written by the internal push path; {@link SessionHandler} hands it here) goes on as its
+ * frame and is remembered. Inbound, PUSH_ACK clears the messages it names (an unreadable
  * one gets ERROR BAD_REQUEST, the connection stays open). When the connection closes the table is
  * dropped. The table is made at the first PUSH, not at login: most connections sit idle, and an
  * empty table per connection is heap the gate pays for every one of them (docs/benchmarks.md). One
  * instance per connection, created at login; confined to the channel's event loop.
  */
-public final class PushAckHandler extends ChannelDuplexHandler {
+public final class PushAcks implements SessionPart {
 
-    private static final Logger log = LoggerFactory.getLogger(PushAckHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(PushAcks.class);
 
     private final Session session;
-    private final WaitAckTable.Settings settings;
-    private final Clock clock;
-    private final Ticker ticker;
-    private final WaitAckTable.Events events;
+    private final Shared shared;
     private ChannelHandlerContext ctx;
     /** Made at the first PUSH (null until then); cleared when the connection closes. */
     private WaitAckTable table;
     private boolean closed;
 
     /**
+     * What every connection of a gate keeps its table with, shared by them (not four fields on every
+     * connection's heap).
+     *
      * @param clock  ages in log lines
      * @param ticker when resends fall due (see {@link WaitAckTable})
+     * @param events the gate's meters: PUSH_ACK latency, resends, give-ups
      */
-    public PushAckHandler(Session session, WaitAckTable.Settings settings, Clock clock, Ticker ticker) {
+    public record Shared(WaitAckTable.Settings settings, Clock clock, Ticker ticker, WaitAckTable.Events events) {
+        public Shared {
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(ticker, "ticker");
+            Objects.requireNonNull(events, "events");
+        }
+    }
+
+    public PushAcks(Session session, WaitAckTable.Settings settings, Clock clock, Ticker ticker) {
         this(session, settings, clock, ticker, WaitAckTable.Events.NONE);
     }
 
-    /** @param events the gate's meters: PUSH_ACK latency, resends, give-ups */
-    public PushAckHandler(Session session, WaitAckTable.Settings settings, Clock clock, Ticker ticker,
+    public PushAcks(Session session, WaitAckTable.Settings settings, Clock clock, Ticker ticker,
             WaitAckTable.Events events) {
-        this.events = Objects.requireNonNull(events, "events");
+        this(session, new Shared(settings, clock, ticker, events));
+    }
+
+    public PushAcks(Session session, Shared shared) {
         this.session = Objects.requireNonNull(session, "session");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.shared = Objects.requireNonNull(shared, "shared");
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    public void added(ChannelHandlerContext ctx) {
         this.ctx = ctx;
     }
 
@@ -75,10 +84,10 @@ public final class PushAckHandler extends ChannelDuplexHandler {
     }
 
     private WaitAckTable newTable(ChannelHandlerContext ctx) {
-        return new WaitAckTable(session, settings, clock, ticker, ctx.executor(), new WaitAckTable.Output() {
+        WaitAckTable.Output output = new WaitAckTable.Output() {
             @Override
             public void write(Frame frame) {
-                // Written from this stage, so the frame meets the encoder below as on its first send.
+                // Written from the session stage, so the frame meets the encoder below as on its first send.
                 ctx.write(frame);
             }
 
@@ -91,35 +100,32 @@ public final class PushAckHandler extends ChannelDuplexHandler {
             public boolean writable() {
                 return ctx.channel().isWritable();
             }
-        }, events);
+        };
+        return new WaitAckTable(session, shared.settings(), shared.clock(), shared.ticker(), ctx.executor(), output,
+                shared.events());
+    }
+
+    /** Writes {@code push}'s frame and remembers it until PUSH_ACK. */
+    void write(ChannelHandlerContext ctx, TrackedPush push, ChannelPromise promise) {
+        ctx.write(push.frame(), promise);
+        table().track(push.frame(), push.keys());
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        clear();
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof TrackedPush push) {
-            ctx.write(push.frame(), promise);
-            table().track(push.frame(), push.keys());
-            return;
+    public boolean read(ChannelHandlerContext ctx, Session session, Frame frame) {
+        if (!frame.is(Command.PUSH_ACK)) {
+            return false;
         }
-        ctx.write(msg, promise);
+        acknowledge(ctx, frame);
+        return true;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Frame frame) || !frame.is(Command.PUSH_ACK)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
+    private void acknowledge(ChannelHandlerContext ctx, Frame frame) {
         PushAck ack;
         try {
             ack = Frames.parse(frame, PushAck.parser());
         } catch (ProtocolException e) {
-            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.BAD_REQUEST,
+            ctx.write(Frames.error(frame.requestId(), frame.command(), ErrorCode.BAD_REQUEST,
                     e.getMessage() + "; the connection stays open"));
             return;
         }
@@ -136,12 +142,7 @@ public final class PushAckHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        clear();
-        ctx.fireChannelInactive();
-    }
-
-    private void clear() {
+    public void closed(Session session) {
         closed = true;
         if (table != null) {
             table.clear();

@@ -6,7 +6,7 @@ import io.magpie.protocol.ErrorCode;
 import io.magpie.protocol.Frame;
 import io.magpie.protocol.Frames;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundInvoker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code rate-limit} stage of a logged-in connection, right after {@code logout}: what the connection's frames
+ * The request budgets of a logged-in connection, the session part right after {@link LogoutCommand}: what its frames
  * may cost (issue 8 point 3). Every frame (and every WebSocket ping, see {@link #admitPing()}) spends a token
  * of the connection's frame budget, and SEND, SYNC and PULL one of their own budget too ({@link GateLimits}). A
  * frame over budget goes no further: it is answered with ERROR {@code RATE_LIMITED} (retryable) whose
@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>One instance per connection, created at login; confined to the channel's event loop, except
  * {@link #idleFor}, which any thread may call.
  */
-public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
+public final class RateLimiter implements SessionPart {
 
-    private static final Logger log = LoggerFactory.getLogger(RateLimitHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
     private static final int FRAMES = 0;
     private static final int SENDS = 1;
@@ -43,16 +43,19 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final Budgets budgets;
-    private final Ticker ticker;
-    /** The buckets' states, by FRAMES..TYPING: one array, not an object per bucket (heap per connection). */
-    private final long[] tats = RequestBudget.fullBuckets(5);
+    /** The buckets' states (RequestBudget): fields, not an array or an object per bucket (heap per connection). */
+    private long framesTat = RequestBudget.FULL;
+    private long sendsTat = RequestBudget.FULL;
+    private long syncsTat = RequestBudget.FULL;
+    private long pullsTat = RequestBudget.FULL;
+    private long typingTat = RequestBudget.FULL;
     private long windowStartNanos;
     private int refusalsInWindow;
-    private long refusedTotal;
-    private long typingDropped;
+    private int refusedTotal;
+    /** A TYPING was dropped already (logged once per connection). */
+    private boolean typingDropped;
     private boolean closed;
     private volatile long lastFrameNanos;
-    private ChannelHandlerContext ctx;
 
     /**
      * The budgets of a gate's connections and their RATE_LIMITED wording, built once per gate from its limits
@@ -61,12 +64,14 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
      */
     public static final class Budgets {
         private final GateLimits limits;
+        private final Ticker ticker;
         /** By FRAMES..TYPING; null where the per-second setting is 0 (no budget). */
         private final RequestBudget[] rules;
         private final String[] texts;
 
-        private Budgets(GateLimits limits) {
+        private Budgets(GateLimits limits, Ticker ticker) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             this.rules = new RequestBudget[] {rule(limits.framesPerSecond(), limits.frameBurst()),
                     rule(limits.sendsPerSecond(), limits.sendBurst()), rule(limits.syncsPerSecond(), limits.syncBurst()),
                     rule(limits.pullsPerSecond(), limits.pullBurst()),
@@ -78,9 +83,13 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
                     budget("typing", limits.typingPerSecond(), "typing", limits.typingBurst())};
         }
 
-        /** The budgets these limits set. */
-        public static Budgets of(GateLimits limits) {
-            return new Budgets(limits);
+        /**
+         * The budgets these limits set.
+         *
+         * @param ticker the monotonic time the budgets refill by
+         */
+        public static Budgets of(GateLimits limits, Ticker ticker) {
+            return new Budgets(limits, ticker);
         }
 
         GateLimits limits() {
@@ -97,22 +106,16 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    public RateLimitHandler(Session session, GateLimits limits, Ticker ticker) {
-        this(session, Budgets.of(limits), ticker);
+    public RateLimiter(Session session, GateLimits limits, Ticker ticker) {
+        this(session, Budgets.of(limits, ticker));
     }
 
     /** @param budgets {@link Budgets#of} the gate's limits, shared by every connection of the gate */
-    public RateLimitHandler(Session session, Budgets budgets, Ticker ticker) {
+    public RateLimiter(Session session, Budgets budgets) {
         this.session = Objects.requireNonNull(session, "session");
         this.budgets = Objects.requireNonNull(budgets, "budgets");
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
-        this.windowStartNanos = ticker.nanoTime();
+        this.windowStartNanos = budgets.ticker.nanoTime();
         this.lastFrameNanos = windowStartNanos;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
     }
 
     /**
@@ -123,16 +126,16 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
      * @return whether the ping may be answered
      */
     boolean admitPing() {
-        if (closed || ctx == null) {
+        if (closed) {
             return false;
         }
-        long now = ticker.nanoTime();
+        long now = budgets.ticker.nanoTime();
         lastFrameNanos = now;
         long wait = take(FRAMES, now);
         if (wait == 0) {
             return true;
         }
-        refuse(ctx, 0, 0, "a WebSocket ping", now, wait, FRAMES);
+        refuse(session.channel(), 0, 0, "a WebSocket ping", now, wait, FRAMES);
         return false;
     }
 
@@ -146,24 +149,20 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
      * event loop ({@link IdleSweeper} hands it there).
      */
     void closeIfIdle(Duration idleTimeout) {
-        if (ctx != null && !closed && idleFor(ticker.nanoTime()) >= idleTimeout.toNanos()) {
+        if (!closed && idleFor(budgets.ticker.nanoTime()) >= idleTimeout.toNanos()) {
             closed = true;
             session.identify(log.atInfo()).log("{} nothing received for {} ms (heartbeats missed); closing connection",
                     session.logPrefix(), idleTimeout.toMillis());
-            ctx.close();
+            session.channel().close();
         }
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Frame frame)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
+    public boolean read(ChannelHandlerContext ctx, Session session, Frame frame) {
         if (closed) {
-            return; // closing for abuse or idleness: nothing more is done for this client
+            return true; // closing for abuse or idleness: nothing more is done for this client
         }
-        long now = ticker.nanoTime();
+        long now = budgets.ticker.nanoTime();
         lastFrameNanos = now;
         int budget = FRAMES;
         long wait = take(FRAMES, now);
@@ -179,9 +178,11 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             wait = budget == NONE ? 0 : take(budget, now);
         }
         if (wait == 0) {
-            ctx.fireChannelRead(frame);
-        } else if (budget == TYPING) {
-            if (typingDropped++ == 0) {
+            return false;
+        }
+        if (budget == TYPING) {
+            if (!typingDropped) {
+                typingDropped = true;
                 session.identify(log.atDebug())
                         .log("{} TYPING over the connection's budget: dropping such frames silently",
                                 session.logPrefix());
@@ -189,6 +190,7 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         } else {
             refuse(ctx, frame.requestId(), frame.command(), Command.nameOf(frame.command()), now, wait, budget);
         }
+        return true;
     }
 
     /**
@@ -203,10 +205,33 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
     private long take(int budget, long now) {
         RequestBudget rule = budgets.rules[budget];
-        return rule == null ? 0 : rule.take(tats, budget, now);
+        if (rule == null) {
+            return 0;
+        }
+        long wait = rule.waitNanos(tat(budget), now);
+        if (wait == 0) {
+            switch (budget) {
+                case FRAMES -> framesTat = rule.taken(framesTat, now);
+                case SENDS -> sendsTat = rule.taken(sendsTat, now);
+                case SYNCS -> syncsTat = rule.taken(syncsTat, now);
+                case PULLS -> pullsTat = rule.taken(pullsTat, now);
+                default -> typingTat = rule.taken(typingTat, now);
+            }
+        }
+        return wait;
     }
 
-    private void refuse(ChannelHandlerContext ctx, int requestId, int command, String what, long now, long waitNanos,
+    private long tat(int budget) {
+        return switch (budget) {
+            case FRAMES -> framesTat;
+            case SENDS -> sendsTat;
+            case SYNCS -> syncsTat;
+            case PULLS -> pullsTat;
+            default -> typingTat;
+        };
+    }
+
+    private void refuse(ChannelOutboundInvoker ctx, int requestId, int command, String what, long now, long waitNanos,
             int budget) {
         GateLimits limits = budgets.limits;
         refusedTotal++;
@@ -232,7 +257,8 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             session.identify(log.atDebug())
                     .log("{} over budget ({}); refusing with RATE_LIMITED", session.logPrefix(), budgets.texts[budget]);
         }
-        ctx.writeAndFlush(Frames.error(requestId, command, ErrorCode.RATE_LIMITED,
+        // flushed with the rest of the read by the session stage
+        ctx.write(Frames.error(requestId, command, ErrorCode.RATE_LIMITED,
                 what + " over this connection's budget of " + budgets.texts[budget] + "; not processed, "
                         + "resend it after retry_after_ms=" + retryAfterMillis, retryAfterMillis));
     }

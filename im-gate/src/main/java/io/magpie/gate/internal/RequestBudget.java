@@ -3,11 +3,10 @@ package io.magpie.gate.internal;
 /**
  * One kind of token bucket of a connection ({@code rate} per second, at most {@code burst} at once), by the
  * generic cell rate algorithm: a bucket's whole state is one number, its theoretical arrival time (TAT). The rule
- * is immutable and shared by every connection of a gate; each connection keeps its TATs in a {@code long[]}
- * ({@link #FULL} for a bucket never taken from). Hand-written rather than a library bucket because every
+ * is immutable and shared by every connection of a gate; each connection keeps its TATs, in fields or a
+ * {@code long[]} ({@link #FULL} for a bucket never taken from). Hand-written rather than a library bucket because every
  * connection has five of these and the gate counts its heap per connection (docs/benchmarks.md): this is
- * eight bytes each. {@link #take} is not thread-safe for one state array: each is confined to its
- * connection's event loop.
+ * eight bytes each. The state is the caller's to keep, on its connection's event loop.
  */
 final class RequestBudget {
 
@@ -44,13 +43,24 @@ final class RequestBudget {
      *         was taken, the state is unchanged)
      */
     long take(long[] tats, int slot, long nowNanos) {
-        long tat = tats[slot];
-        long arrival = tat == FULL || tat - nowNanos < 0 ? nowNanos : tat;
-        long wait = arrival - toleranceNanos - nowNanos;
-        if (wait > 0) {
-            return wait;
+        long wait = waitNanos(tats[slot], nowNanos);
+        if (wait == 0) {
+            tats[slot] = taken(tats[slot], nowNanos);
         }
-        tats[slot] = arrival + intervalNanos;
-        return 0;
+        return wait;
+    }
+
+    /** The nanoseconds until the bucket whose state is {@code tat} has a token at {@code nowNanos}; 0 = now. */
+    long waitNanos(long tat, long nowNanos) {
+        return Math.max(0, arrival(tat, nowNanos) - toleranceNanos - nowNanos);
+    }
+
+    /** The state after a token is taken at {@code nowNanos} (when {@link #waitNanos} said 0). */
+    long taken(long tat, long nowNanos) {
+        return arrival(tat, nowNanos) + intervalNanos;
+    }
+
+    private static long arrival(long tat, long nowNanos) {
+        return tat == FULL || tat - nowNanos < 0 ? nowNanos : tat;
     }
 }

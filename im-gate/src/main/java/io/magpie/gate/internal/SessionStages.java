@@ -6,6 +6,10 @@ import io.netty.channel.ChannelPipeline;
 @FunctionalInterface
 public interface SessionStages {
 
-    /** Adds the session stages right after the stage named {@code after}, in order. */
-    void install(ChannelPipeline pipeline, String after, Session session);
+    /**
+     * Adds the session stages right after the stage named {@code after}, in order.
+     *
+     * @param sessionId the device session of the token the connection logged in with; 0 = unbound
+     */
+    void install(ChannelPipeline pipeline, String after, Session session, long sessionId);
 }

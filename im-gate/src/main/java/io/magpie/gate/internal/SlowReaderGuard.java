@@ -41,17 +41,30 @@ public final class SlowReaderGuard extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(SlowReaderGuard.class);
 
-    private final String gateId;
-    private final long maxOutboundBytes;
-    private final Duration unwritableTimeout;
+    private final Limits limits;
     private Session session;
     private ScheduledFuture<?> unwritableCheck;
     private boolean closing;
 
+    /**
+     * The limits of a gate's connections, shared by them (not three fields on every connection's heap).
+     *
+     * @param maxOutboundBytes  bytes queued for one client at most ({@code gate.limits.max-outbound-bytes})
+     * @param unwritableTimeout how long a client's output may stay blocked ({@code gate.limits.unwritable-timeout})
+     */
+    public record Limits(String gateId, long maxOutboundBytes, Duration unwritableTimeout) {
+        public Limits {
+            Objects.requireNonNull(gateId, "gateId");
+            Objects.requireNonNull(unwritableTimeout, "unwritableTimeout");
+        }
+    }
+
     public SlowReaderGuard(String gateId, long maxOutboundBytes, Duration unwritableTimeout) {
-        this.gateId = Objects.requireNonNull(gateId, "gateId");
-        this.maxOutboundBytes = maxOutboundBytes;
-        this.unwritableTimeout = Objects.requireNonNull(unwritableTimeout, "unwritableTimeout");
+        this(new Limits(gateId, maxOutboundBytes, unwritableTimeout));
+    }
+
+    public SlowReaderGuard(Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** Names the session in later log lines. */
@@ -73,11 +86,11 @@ public final class SlowReaderGuard extends ChannelDuplexHandler {
         }
         long queued = queuedBytes(ctx);
         long size = sizeOf(msg);
-        if (queued + size > maxOutboundBytes) {
+        if (queued + size > limits.maxOutboundBytes()) {
             ReferenceCountUtil.release(msg);
             promise.tryFailure(new ClosedChannelException());
             close(ctx, "the client is not reading: " + queued + " bytes are queued for it and the next frame ("
-                    + size + " bytes) would pass gate.limits.max-outbound-bytes=" + maxOutboundBytes);
+                    + size + " bytes) would pass gate.limits.max-outbound-bytes=" + limits.maxOutboundBytes());
             return;
         }
         ctx.write(msg, promise);
@@ -88,7 +101,7 @@ public final class SlowReaderGuard extends ChannelDuplexHandler {
         if (ctx.channel().isWritable()) {
             cancelCheck();
         } else if (unwritableCheck == null && !closing) {
-            unwritableCheck = ctx.executor().schedule(() -> stillUnwritable(ctx), unwritableTimeout.toNanos(),
+            unwritableCheck = ctx.executor().schedule(() -> stillUnwritable(ctx), limits.unwritableTimeout().toNanos(),
                     TimeUnit.NANOSECONDS);
         }
         ctx.fireChannelWritabilityChanged();
@@ -118,14 +131,14 @@ public final class SlowReaderGuard extends ChannelDuplexHandler {
         unwritableCheck = null;
         if (!closing && ctx.channel().isActive() && !ctx.channel().isWritable()) {
             close(ctx, "the client is not reading: its output has been blocked for gate.limits.unwritable-timeout="
-                    + unwritableTimeout.toMillis() + " ms (" + queuedBytes(ctx) + " bytes queued)");
+                    + limits.unwritableTimeout().toMillis() + " ms (" + queuedBytes(ctx) + " bytes queued)");
         }
     }
 
     private void close(ChannelHandlerContext ctx, String why) {
         closing = true;
         cancelCheck();
-        (session != null ? session.identify(log.atInfo()) : LogIdentity.gate(log.atInfo(), gateId))
+        (session != null ? session.identify(log.atInfo()) : LogIdentity.gate(log.atInfo(), limits.gateId()))
                 .log("{} {}; closing connection (its messages are in storage)", who(ctx), why);
         ctx.channel().config().setAutoRead(false);
         // Written from this stage, so it is not refused by the check above; it gets out only if the
@@ -164,7 +177,7 @@ public final class SlowReaderGuard extends ChannelDuplexHandler {
 
     private String who(ChannelHandlerContext ctx) {
         return session != null ? session.logPrefix()
-                : "[gate=" + gateId + " channel=" + ctx.channel().id().asShortText() + " remote="
+                : "[gate=" + limits.gateId() + " channel=" + ctx.channel().id().asShortText() + " remote="
                         + ctx.channel().remoteAddress() + "]";
     }
 }

@@ -9,7 +9,6 @@ import io.magpie.protocol.Frames;
 import io.magpie.protocol.ProtocolException;
 import io.magpie.protocol.proto.UpstreamEnvelope;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * that carries the session's authenticated uid, device and platform, never a uid from the body, and
  * published keyed by conversation id. A body the gate cannot read gets ERROR BAD_REQUEST and the
  * connection stays open; a bus that refuses the record gets ERROR SERVER_BUSY (retryable) with the
- * request id. Replies come later from logic as pushes. Other frames pass on.
+ * request id. Replies come later from logic as pushes. Other frames are left to the next part.
  *
  * <p>Never blocks the event loop (issue 8 point 3): the publisher hands records to the bus off the
  * loop. While {@code maxInflight} requests of this connection are on their way to the bus (Kafka slow
@@ -31,38 +30,48 @@ import org.slf4j.LoggerFactory;
  * SERVER_BUSY with a retry-after instead of being queued. A bus that refuses or fails a request
  * answers it with SERVER_BUSY too.
  *
- * <p>One instance per connection, created at login; confined to the channel's event loop except for
- * the in-flight count, which the bus's callbacks decrement.
+ * <p>The session part after {@link RateLimiter}. One instance per connection, created at login, with the gate's
+ * {@link Settings}; confined to the channel's event loop except for the in-flight count, which the bus's callbacks
+ * decrement.
  */
-public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+public final class UpstreamForwarder implements SessionPart {
 
-    private static final Logger log = LoggerFactory.getLogger(UpstreamHandler.class);
-    private static final AtomicIntegerFieldUpdater<UpstreamHandler> INFLIGHT =
-            AtomicIntegerFieldUpdater.newUpdater(UpstreamHandler.class, "inflight");
+    private static final Logger log = LoggerFactory.getLogger(UpstreamForwarder.class);
+    private static final AtomicIntegerFieldUpdater<UpstreamForwarder> INFLIGHT =
+            AtomicIntegerFieldUpdater.newUpdater(UpstreamForwarder.class, "inflight");
     /** How long a client refused for a slow bus is told to wait before resending. */
     static final long BUSY_RETRY_AFTER_MILLIS = 1000;
 
-    private final Session session;
-    private final UpstreamPublisher publisher;
-    private final Clock clock;
-    private final int maxInflight;
+    private final Settings settings;
     /** Through {@link #INFLIGHT}: a field, not an AtomicInteger object, on every idle connection's heap. */
     private volatile int inflight;
     /** Reads are stopped for the in-flight bound; written on the event loop only. */
     private volatile boolean paused;
 
     /**
-     * @param maxInflight requests of this connection on their way to the bus at most
+     * What every connection of a gate forwards with, shared by them (not three fields on every connection's heap).
+     *
+     * @param publisher   hands requests to the bus
+     * @param clock       the receive times the envelope carries
+     * @param maxInflight requests of a connection on their way to the bus at most
      *                    ({@code gate.limits.max-inflight-requests})
      */
-    public UpstreamHandler(Session session, UpstreamPublisher publisher, Clock clock, int maxInflight) {
-        this.session = Objects.requireNonNull(session, "session");
-        this.publisher = Objects.requireNonNull(publisher, "publisher");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxInflight < 1) {
-            throw new IllegalArgumentException("maxInflight must be >= 1, got " + maxInflight);
+    public record Settings(UpstreamPublisher publisher, Clock clock, int maxInflight) {
+        public Settings {
+            Objects.requireNonNull(publisher, "publisher");
+            Objects.requireNonNull(clock, "clock");
+            if (maxInflight < 1) {
+                throw new IllegalArgumentException("maxInflight must be >= 1, got " + maxInflight);
+            }
         }
-        this.maxInflight = maxInflight;
+    }
+
+    public UpstreamForwarder(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public UpstreamForwarder(UpstreamPublisher publisher, Clock clock, int maxInflight) {
+        this(new Settings(publisher, clock, maxInflight));
     }
 
     /** Requests of this connection on their way to the bus now. */
@@ -71,29 +80,34 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Frame frame) || frame.knownCommand().filter(UpstreamKeys.FORWARDED::contains).isEmpty()) {
-            ctx.fireChannelRead(msg);
-            return;
+    public boolean read(ChannelHandlerContext ctx, Session session, Frame frame) {
+        if (frame.knownCommand().filter(UpstreamKeys.FORWARDED::contains).isEmpty()) {
+            return false;
         }
+        forward(ctx, session, frame);
+        return true;
+    }
+
+    private void forward(ChannelHandlerContext ctx, Session session, Frame frame) {
+        int maxInflight = settings.maxInflight();
         UpstreamKeys.Key key;
         try {
             key = UpstreamKeys.of(frame, session.uid());
         } catch (ProtocolException e) {
             session.identify(log.atDebug()).log("{} refused {}: {}", session.logPrefix(), frame, e.getMessage());
-            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), e.code(),
+            ctx.write(Frames.error(frame.requestId(), frame.command(), e.code(),
                     e.getMessage() + "; request dropped, the connection stays open"));
             return;
         }
         if (inflight >= maxInflight) {
-            ctx.writeAndFlush(Frames.error(frame.requestId(), frame.command(), ErrorCode.SERVER_BUSY,
+            ctx.write(Frames.error(frame.requestId(), frame.command(), ErrorCode.SERVER_BUSY,
                     "the server could not accept " + Command.nameOf(frame.command()) + " now: " + maxInflight
                             + " requests of this connection are still on their way to the message bus "
                             + "(gate.limits.max-inflight-requests); resend it after retry_after_ms",
                     BUSY_RETRY_AFTER_MILLIS));
             return;
         }
-        long receivedUs = EpochMicros.now(clock); // one clock read for both stamps
+        long receivedUs = EpochMicros.now(settings.clock()); // one clock read for both stamps
         UpstreamEnvelope envelope = UpstreamEnvelope.newBuilder()
                 .setGateId(session.gateId())
                 .setConnectionId(session.connectionId())
@@ -109,9 +123,9 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 .setAppId(session.appId())
                 .build();
         if (INFLIGHT.incrementAndGet(this) >= maxInflight) {
-            pause(ctx);
+            pause(ctx, session);
         }
-        publisher.publish(key.partitionKey(), envelope).whenComplete((ok, error) -> {
+        settings.publisher().publish(key.partitionKey(), envelope).whenComplete((ok, error) -> {
             int left = INFLIGHT.decrementAndGet(this);
             if (paused && left <= maxInflight / 2) {
                 ctx.executor().execute(() -> resumeIfDrained(ctx));
@@ -136,20 +150,21 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Stops reading this connection until its requests reach the bus; on the event loop. */
-    private void pause(ChannelHandlerContext ctx) {
+    private void pause(ChannelHandlerContext ctx, Session session) {
         if (paused) {
             return;
         }
         paused = true;
         ctx.channel().config().setAutoRead(false);
         session.identify(log.atDebug())
-                .log("{} {} requests on their way to the bus: reading paused", session.logPrefix(), maxInflight);
+                .log("{} {} requests on their way to the bus: reading paused", session.logPrefix(),
+                        settings.maxInflight());
         // A callback that ran before `paused` was set did not schedule the resume: look once more.
         resumeIfDrained(ctx);
     }
 
     private void resumeIfDrained(ChannelHandlerContext ctx) {
-        if (paused && inflight <= maxInflight / 2) {
+        if (paused && inflight <= settings.maxInflight() / 2) {
             paused = false;
             ctx.channel().config().setAutoRead(true);
         }

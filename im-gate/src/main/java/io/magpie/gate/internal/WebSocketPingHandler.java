@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * WebSocket pings itself, so that they cost what frames cost. Netty's handler would answer every ping
  * with a pong written below every limit of ours, so a client that pings and never reads made the gate
  * queue pongs without end. Here a ping spends a token of the connection's frame budget (after login the
- * one {@link RateLimitHandler} keeps, with its RATE_LIMITED answers and its close on persistent abuse;
+ * one {@link RateLimiter} keeps, with its RATE_LIMITED answers and its close on persistent abuse;
  * before login a budget of the same size of its own, whose exhaustion closes the connection with
  * RATE_LIMITED), and its pong is written from the end of the pipeline, so {@link SlowReaderGuard} counts
  * it against {@code gate.limits.max-outbound-bytes}, and only while the channel is writable: a pong to a
@@ -37,12 +37,12 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
     /** Before login; null when {@code gate.limits.frames-per-second} is 0 (no frame budget). */
     private final RequestBudget beforeLogin;
     private final long[] beforeLoginState;
-    private RateLimitHandler loggedIn;
+    private RateLimiter loggedIn;
     private boolean refused;
     private long dropped;
 
     /** @param budgets the gate's shared budgets: before login, pings spend a frame budget of the same rule */
-    public WebSocketPingHandler(RateLimitHandler.Budgets budgets, Ticker ticker) {
+    public WebSocketPingHandler(RateLimiter.Budgets budgets, Ticker ticker) {
         this.limits = budgets.limits();
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.beforeLogin = budgets.frames();
@@ -50,7 +50,7 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** From login on, pings spend the logged-in connection's frame budget. */
-    void loggedIn(RateLimitHandler rateLimit) {
+    void loggedIn(RateLimiter rateLimit) {
         this.loggedIn = Objects.requireNonNull(rateLimit, "rateLimit");
     }
 
@@ -98,7 +98,7 @@ public final class WebSocketPingHandler extends ChannelInboundHandlerAdapter {
         log.info("[channel={} remote={}] {}; closing connection", ctx.channel().id().asShortText(),
                 ctx.channel().remoteAddress(), why);
         ctx.channel().config().setAutoRead(false);
-        // as RateLimitHandler does: the ERROR gets out to a client that reads, a client that does not is
+        // as RateLimiter does: the ERROR gets out to a client that reads, a client that does not is
         // closed all the same
         ctx.channel().writeAndFlush(Frames.error(0, 0, ErrorCode.RATE_LIMITED, why + "; closing connection, log in"
                 + " first and ping less often", retryAfterMillis));

@@ -1,7 +1,7 @@
 package io.magpie.gate.internal;
 
-import static io.magpie.gate.internal.TestFrames.next;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.magpie.protocol.Command;
 import io.magpie.protocol.ErrorCode;
@@ -14,7 +14,11 @@ import io.magpie.protocol.proto.Push;
 import io.magpie.protocol.proto.PushAck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.magpie.protocol.codec.FrameCodec;
+import io.magpie.protocol.codec.FrameEncoder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,10 +41,11 @@ class GateMetricsTest {
     private EmbeddedChannel connection() {
         EmbeddedChannel channel = ManualTicker.frozen(new EmbeddedChannel());
         Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
-        channel.pipeline().addLast(ClientPipeline.FRAMES, new FrameMeter(metrics));
-        channel.pipeline().addLast(ClientPipeline.PUSH_ACK, new PushAckHandler(session,
+        FrameMeter meter = new FrameMeter(metrics);
+        channel.pipeline().addLast(ClientPipeline.CODEC, new FrameCodec(1 << 16, meter::in, new FrameEncoder(meter::out)));
+        channel.pipeline().addLast(ClientPipeline.SESSION, new SessionHandler(session, new PushAcks(session,
                 new WaitAckTable.Settings(TIMEOUT, 1, 1000, 1 << 20),
-                Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC), ticker, metrics));
+                Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC), ticker, metrics)));
         return channel;
     }
 
@@ -50,9 +55,20 @@ class GateMetricsTest {
         return new TrackedPush(Frames.of(Command.PUSH, requestId, push), List.of(new MessageKey(conversation, seq)));
     }
 
-    private static Frame ack(String conversation, long seq) {
-        return Frames.of(Command.PUSH_ACK, 0, PushAck.newBuilder()
+    /** A PUSH_ACK as the client's bytes, through the decoder (which shows it to the meter). */
+    private static ByteBuf ack(String conversation, long seq) {
+        Frame frame = Frames.of(Command.PUSH_ACK, 0, PushAck.newBuilder()
                 .addAcked(MessageRef.newBuilder().setConversationId(conversation).setSeq(seq)).build());
+        ByteBuf bytes = Unpooled.buffer();
+        FrameEncoder.writeTo(frame, bytes);
+        return bytes;
+    }
+
+    /** Takes the next frame written to the client (encoded, so counted) off the channel. */
+    private static void next(EmbeddedChannel channel) {
+        ByteBuf written = channel.readOutbound();
+        assertNotNull(written, "expected a frame written to the client");
+        written.release();
     }
 
     private double count(String name, String... tags) {

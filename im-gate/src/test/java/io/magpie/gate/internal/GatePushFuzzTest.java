@@ -86,9 +86,9 @@ class GatePushFuzzTest {
     private EmbeddedChannel client(long connectionId, long uid) {
         EmbeddedChannel channel = new EmbeddedChannel();
         Session session = new Session(connectionId, uid, "d" + uid, Platform.WEB, "gate-a", 0, channel);
-        channel.pipeline().addLast(ClientPipeline.PUSH_ACK, new PushAckHandler(session,
+        channel.pipeline().addLast(ClientPipeline.SESSION, new SessionHandler(session, new PushAcks(session,
                 new WaitAckTable.Settings(Duration.ofSeconds(5), 3, 1000, 1 << 20), Clock.systemUTC(),
-                new ManualTicker()));
+                new ManualTicker())));
         sessions.add(session, 0);
         return channel;
     }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class GatePushHandlerTest {
 
     private final SessionTable sessions = new SessionTable();
-    private final Map<EmbeddedChannel, PushAckHandler> waitAck = new HashMap<>();
+    private final Map<EmbeddedChannel, PushAcks> waitAck = new HashMap<>();
     private final EmbeddedChannel router = new EmbeddedChannel(new GatePushHandler("gate-a", sessions));
     private final EmbeddedChannel alice = client(1, 100);
     private final EmbeddedChannel bob = client(2, 200);
@@ -43,9 +43,9 @@ class GatePushHandlerTest {
     private EmbeddedChannel client(long connectionId, long uid) {
         EmbeddedChannel channel = new EmbeddedChannel();
         Session session = new Session(connectionId, uid, "d" + uid, Platform.WEB, "gate-a", 0, channel);
-        PushAckHandler handler = new PushAckHandler(session,
+        PushAcks handler = new PushAcks(session,
                 new WaitAckTable.Settings(Duration.ofSeconds(5), 3, 1000, 1 << 20), Clock.systemUTC(), new ManualTicker());
-        channel.pipeline().addLast(ClientPipeline.PUSH_ACK, handler);
+        channel.pipeline().addLast(ClientPipeline.SESSION, new SessionHandler(session, handler));
         waitAck.put(channel, handler);
         sessions.add(session, 0);
         return channel;

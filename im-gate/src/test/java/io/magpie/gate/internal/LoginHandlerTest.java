@@ -55,7 +55,7 @@ class LoginHandlerTest {
         assertEquals(42, session.uid());
         assertTrue(channel.isActive());
         assertNull(channel.pipeline().get(ClientPipeline.LOGIN), "login stage replaced by the session stages");
-        assertNotNull(channel.pipeline().get(ClientPipeline.UPSTREAM));
+        assertNotNull(channel.pipeline().get(ClientPipeline.SESSION));
 
         channel.writeInbound(Frames.of(Command.PING, 12, Ping.getDefaultInstance()));
         assertEquals(Command.PONG.code(), next(channel).command(), "the session stages answer after login");

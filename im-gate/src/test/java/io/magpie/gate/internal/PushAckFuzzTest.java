@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Coverage-guided fuzzing of PUSH_ACK as a logged-in connection's {@link PushAckHandler} reads it
+ * Coverage-guided fuzzing of PUSH_ACK as a logged-in connection's {@link PushAcks} reads it
  * (docs/guarantees.md, "Fuzzing"). With a PUSH waiting for its ack: a body that is not a PushAck is
  * answered with a non-fatal BAD_REQUEST and the connection stays; a readable one is not answered and
  * releases the PUSH exactly when it names every message the PUSH carried; nothing is thrown.
@@ -48,10 +48,10 @@ class PushAckFuzzTest {
     private static void check(Set<MessageKey> pushed, int requestId, byte[] body) {
         EmbeddedChannel channel = new EmbeddedChannel();
         Session session = new Session(1, 1, "phone-1", Platform.ANDROID, "gate-a", 0, channel);
-        PushAckHandler handler = new PushAckHandler(session,
+        PushAcks handler = new PushAcks(session,
                 new WaitAckTable.Settings(Duration.ofSeconds(5), 3, 1000, 1 << 20), Clock.systemUTC(),
                 new ManualTicker());
-        channel.pipeline().addLast(ClientPipeline.PUSH_ACK, handler);
+        channel.pipeline().addLast(ClientPipeline.SESSION, new SessionHandler(session, handler));
         Frame push = new Frame(Command.PUSH.code(), 9, 0, new byte[] {1, 2, 3});
         channel.writeOutbound(new TrackedPush(push, List.copyOf(pushed)));
         assertEquals(push, channel.readOutbound());

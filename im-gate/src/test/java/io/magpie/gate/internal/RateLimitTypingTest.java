@@ -26,7 +26,8 @@ class RateLimitTypingTest {
         Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
         // no frame or SYNC budget here: only the typing budget is under test
         GateLimits limits = GateLimits.defaults().toBuilder().frames(0, 0).syncs(0, 0).typing(perSecond, burst).build();
-        channel.pipeline().addLast(ClientPipeline.RATE_LIMIT, new RateLimitHandler(session, limits, ticker));
+        channel.pipeline().addLast(ClientPipeline.SESSION,
+                new SessionHandler(session, new RateLimiter(session, limits, ticker)));
         return channel;
     }
 

@@ -21,14 +21,15 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Per-connection request budgets as a client sees them, on a hand-moved clock. */
-class RateLimitHandlerTest {
+class RateLimiterTest {
 
     private final ManualTicker ticker = new ManualTicker();
 
     private EmbeddedChannel connection(GateLimits limits) {
         EmbeddedChannel channel = new EmbeddedChannel();
         Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
-        channel.pipeline().addLast(ClientPipeline.RATE_LIMIT, new RateLimitHandler(session, limits, ticker));
+        channel.pipeline().addLast(ClientPipeline.SESSION,
+                new SessionHandler(session, new RateLimiter(session, limits, ticker)));
         return channel;
     }
 

@@ -29,7 +29,7 @@ class SlowReaderGuardTest {
 
     SlowReaderGuardTest() {
         channel.freezeTime();
-        channel.pipeline().addLast(ClientPipeline.ENCODER, FrameEncoder.INSTANCE);
+        channel.pipeline().addLast(ClientPipeline.CODEC, FrameEncoder.INSTANCE);
         channel.pipeline().addLast(ClientPipeline.SLOW_READER, new SlowReaderGuard("gate-a", MAX_OUTBOUND, UNWRITABLE));
     }
 

@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-class UpstreamHandlerTest {
+class UpstreamForwarderTest {
 
     private static final long NOW = 1_750_000_000_000L;
     private final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
@@ -41,8 +41,8 @@ class UpstreamHandlerTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final Session session = new Session(5, 7, "phone-1", Platform.IOS, "gate-a", NOW - 10, channel);
 
-    UpstreamHandlerTest() {
-        channel.pipeline().addLast(new UpstreamHandler(session, publisher, clock, 4));
+    UpstreamForwarderTest() {
+        channel.pipeline().addLast(new SessionHandler(session, new UpstreamForwarder(publisher, clock, 4)));
     }
 
     @Test
@@ -158,12 +158,12 @@ class UpstreamHandlerTest {
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         EmbeddedChannel slowBus = new EmbeddedChannel();
         Session owner = new Session(6, 8, "tablet", Platform.IOS, "gate-a", NOW, slowBus);
-        UpstreamHandler handler = new UpstreamHandler(owner, (key, envelope) -> {
+        UpstreamForwarder handler = new UpstreamForwarder((key, envelope) -> {
             CompletableFuture<Void> f = new CompletableFuture<>();
             pending.add(f);
             return f;
         }, clock, 4);
-        slowBus.pipeline().addLast(handler);
+        slowBus.pipeline().addLast(new SessionHandler(owner, handler));
 
         for (int i = 1; i <= 4; i++) {
             slowBus.writeInbound(send(i));
@@ -190,7 +190,7 @@ class UpstreamHandlerTest {
         publisher.failWith = new KafkaSend.Backlogged("the bus is slow");
         channel.writeInbound(send(21));
         var busy = nextError(channel, ErrorCode.SERVER_BUSY, 21);
-        assertEquals(UpstreamHandler.BUSY_RETRY_AFTER_MILLIS, busy.getRetryAfterMs());
+        assertEquals(UpstreamForwarder.BUSY_RETRY_AFTER_MILLIS, busy.getRetryAfterMs());
         assertTrue(channel.isOpen());
     }
 

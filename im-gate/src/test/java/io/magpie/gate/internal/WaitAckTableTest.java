@@ -45,7 +45,7 @@ class WaitAckTableTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final Clock clock = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
     private final ManualTicker ticker = new ManualTicker();
-    private PushAckHandler handler;
+    private PushAcks handler;
 
     private EmbeddedChannel connection(int maxResends, int maxEntries) {
         return connection(maxResends, maxEntries, 1 << 20);
@@ -54,9 +54,9 @@ class WaitAckTableTest {
     private EmbeddedChannel connection(int maxResends, int maxEntries, int maxBytes) {
         EmbeddedChannel channel = ManualTicker.frozen(new EmbeddedChannel());
         Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
-        handler = new PushAckHandler(session, new WaitAckTable.Settings(TIMEOUT, maxResends, maxEntries, maxBytes),
+        handler = new PushAcks(session, new WaitAckTable.Settings(TIMEOUT, maxResends, maxEntries, maxBytes),
                 clock, ticker);
-        channel.pipeline().addLast(ClientPipeline.PUSH_ACK, handler);
+        channel.pipeline().addLast(ClientPipeline.SESSION, new SessionHandler(session, handler));
         return channel;
     }
 
