@@ -24,6 +24,7 @@ import io.magpie.gate.internal.ServedApps;
 import io.magpie.gate.internal.RegistryPublisher;
 import io.magpie.gate.internal.PresenceEvents;
 import io.magpie.gate.internal.RouteRefresher;
+import io.magpie.gate.internal.Session;
 import io.magpie.gate.internal.SessionRoutes;
 import io.magpie.gate.internal.SessionTable;
 import io.magpie.gate.internal.TcpClientInitializer;
@@ -50,6 +51,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -275,13 +277,15 @@ public final class GateServer implements AutoCloseable {
             LogIdentity.gate(log.atInfo(), config.gateId())
                     .log("[gate={}] stop: removed from the gate registry", config.gateId());
         }
-        int sessionCount = sessions.size();
-        if (closeStep(CompletableFuture.allOf(sessions.all().stream().map(sessionRoutes::release)
+        // taken before the routes are released: releasing takes each session out of the table
+        List<Session> loggedIn = List.copyOf(sessions.all());
+        int sessionCount = loggedIn.size();
+        if (closeStep(CompletableFuture.allOf(loggedIn.stream().map(sessionRoutes::release)
                 .toArray(CompletableFuture[]::new)), "unregister the routes of " + sessionCount + " session(s)")) {
             LogIdentity.gate(log.atInfo(), config.gateId())
                     .log("[gate={}] stop: routes of {} session(s) unregistered", config.gateId(), sessionCount);
         }
-        clients.closeAll(sessions).awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
+        clients.closeAll(loggedIn).awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
         routerChannels.close().awaitUninterruptibly(CLOSE_STEP_TIMEOUT.toMillis());
         LogIdentity.gate(log.atInfo(), config.gateId())
                 .log("[gate={}] stop: client connections and router connections closed", config.gateId());

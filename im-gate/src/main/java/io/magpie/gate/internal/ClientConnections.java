@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -164,11 +165,11 @@ public final class ClientConnections {
         return count == null ? 0 : count.get();
     }
 
-    /** Closes every client connection: those not logged in yet, and those of {@code sessions}. */
-    public ChannelGroupFuture closeAll(SessionTable sessions) {
+    /** Closes every client connection: those not logged in yet, and those of {@code loggedIn}. */
+    public ChannelGroupFuture closeAll(Collection<Session> loggedIn) {
         ChannelGroup all = new DefaultChannelGroup("gate-clients", GlobalEventExecutor.INSTANCE);
         all.addAll(connecting);
-        sessions.forEach(session -> all.add(session.channel()));
+        loggedIn.forEach(session -> all.add(session.channel()));
         return all.close();
     }
 

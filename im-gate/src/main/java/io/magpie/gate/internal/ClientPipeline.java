@@ -39,7 +39,6 @@ public final class ClientPipeline implements SessionStages {
     private final GateConfig config;
     private final GateLimits limits;
     private final RateLimiter.Budgets budgets;
-    private final Clock clock;
     private final Ticker ticker;
     private final UpstreamForwarder.Settings upstreamSettings;
     private final LoginServices loginServices;
@@ -76,7 +75,7 @@ public final class ClientPipeline implements SessionStages {
         this.config = Objects.requireNonNull(config, "config");
         this.limits = config.limits();
         this.budgets = RateLimiter.Budgets.of(limits, ticker);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.upstreamSettings = new UpstreamForwarder.Settings(upstream, clock, limits.maxInflightRequests());
         this.loginServices = Objects.requireNonNull(loginServices, "loginServices");

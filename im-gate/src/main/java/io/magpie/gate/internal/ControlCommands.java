@@ -41,6 +41,7 @@ public final class ControlCommands implements SessionPart {
         }
         if (command == Command.LOGOUT) {
             session.identify(log.atInfo()).log("{} logged out; closing connection", session.logPrefix());
+            ctx.flush(); // the answers of this read before the LOGOUT go out first
             ctx.close();
             return true;
         }

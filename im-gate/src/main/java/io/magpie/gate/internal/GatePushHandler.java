@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * and then closes that client connection. The router gets GATE_PUSH_ACK with the same request id,
  * the number of connections written and the ids it listed that this gate does not have (so it can
  * treat those users as offline). A PUSH goes out as a {@link TrackedPush} (its messages parsed once
- * here), so each connection's {@code push-ack} stage keeps it until PUSH_ACK. A malformed GATE_PUSH gets ERROR BAD_REQUEST; any other command gets
- * ERROR UNKNOWN_COMMAND; the router connection stays open.
+ * here), so each connection's {@link PushAcks} keeps it until PUSH_ACK. A malformed GATE_PUSH gets ERROR
+ * BAD_REQUEST; any other command gets ERROR UNKNOWN_COMMAND; the router connection stays open.
  *
  * <p>Writes to client channels run on their own event loops: the recipients of one GATE_PUSH are
  * grouped by event loop and each loop gets one task that writes to all of its channels, then flushes

@@ -264,6 +264,21 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             services.kicker().kickLocal(session, newer == null ? 0 : newer.connectionId());
             return;
         }
+        try {
+            loggedIn(ctx, login, session, sessionId, superseded, registration);
+        } catch (RuntimeException e) {
+            // the session is in the table and may have no session stage to end it: its close must
+            session.identify(log.atError()).log("{} login failed after the session was registered; closing connection",
+                    session.logPrefix(), e);
+            releaseOnClose(session);
+            fail(ctx, login, ErrorCode.INTERNAL, "internal server error while logging in; reconnect and log in again");
+        }
+    }
+
+    /** The rest of a login whose session is in the table: kicks, the device policy, LOGIN_ACK, the session stage. */
+    private void loggedIn(ChannelHandlerContext ctx, Frame login, Session session, long sessionId, Session superseded,
+            Registration registration) {
+        Optional<Route> replaced = registration.replaced();
         if (superseded != null) {
             services.kicker().kickLocal(superseded, session.connectionId());
         }

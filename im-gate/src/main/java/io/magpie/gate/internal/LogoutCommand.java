@@ -48,6 +48,7 @@ public final class LogoutCommand implements SessionPart {
         if (sessionId == 0) {
             session.identify(log.atInfo())
                     .log("{} logged out (token not bound to a session); closing connection", session.logPrefix());
+            ctx.flush(); // the answers of this read before the LOGOUT go out first
             ctx.close();
             return true;
         }
@@ -61,6 +62,7 @@ public final class LogoutCommand implements SessionPart {
                         session.identify(log.atInfo())
                                 .log("{} logged out; session revoked, closing connection", session.logPrefix());
                     }
+                    ctx.flush();
                     ctx.close();
                 }, ctx.executor());
         return true;

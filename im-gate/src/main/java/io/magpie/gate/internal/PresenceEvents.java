@@ -38,12 +38,7 @@ public final class PresenceEvents {
     }
 
     private void publish(Session session, boolean online) {
-        UpstreamEnvelope envelope = UpstreamEnvelope.newBuilder()
-                .setGateId(session.gateId())
-                .setConnectionId(session.connectionId())
-                .setUid(session.uid())
-                .setDeviceId(session.deviceId())
-                .setPlatform(session.platform())
+        UpstreamEnvelope envelope = session.envelope()
                 .setCommand(Command.PRESENCE_EVENT.code())
                 .setBody(PresenceEvent.newBuilder().setOnline(online).build().toByteString())
                 .setReceivedAt(clock.millis())

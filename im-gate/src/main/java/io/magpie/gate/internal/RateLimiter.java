@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * not theirs to fill. TYPING beyond its own budget (docs/PROTOCOL.md §9.15) is dropped without an answer: a
  * typing signal is transient and the next one carries the same news, so a client typing fast is not told off.
  *
- * <p>The stage also notes when the connection last sent anything, read by the gate's {@link IdleSweeper}: the
+ * <p>It also notes when the connection last sent anything, read by the gate's {@link IdleSweeper}: the
  * clock is read here for every frame anyway, and one sweep for the gate costs no timer per connection.
  *
  * <p>One instance per connection, created at login; confined to the channel's event loop, except

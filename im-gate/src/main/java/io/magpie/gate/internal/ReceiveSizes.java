@@ -3,7 +3,7 @@ package io.magpie.gate.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelConfig;
-import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 import java.util.Arrays;
 
@@ -16,7 +16,7 @@ import java.util.Arrays;
  * included, which the epoll transport never calls), this one 40, on every idle connection's heap
  * (docs/benchmarks.md). One allocator per gate; each handle is confined to its channel's event loop.
  */
-public final class ReceiveSizes implements RecvByteBufAllocator {
+public final class ReceiveSizes implements MaxMessagesRecvByteBufAllocator {
 
     /** The buffer sizes a prediction steps through: 16-byte steps to 496, then doubling. */
     private static final int[] SIZES = sizes();
@@ -39,6 +39,19 @@ public final class ReceiveSizes implements RecvByteBufAllocator {
     @Override
     public Handle newHandle() {
         return new Prediction();
+    }
+
+    /** Socket reads per wake-up at most (what a channel's {@code getMaxMessagesPerRead} reports). */
+    @Override
+    public int maxMessagesPerRead() {
+        return maxReadsPerWakeup;
+    }
+
+    /** Refused: one allocator serves every connection of the gate, and a channel's setting would change them all. */
+    @Override
+    public MaxMessagesRecvByteBufAllocator maxMessagesPerRead(int maxMessagesPerRead) {
+        throw new UnsupportedOperationException("the reads per wake-up of a gate's client connections are fixed at "
+                + maxReadsPerWakeup + " for all of them; a connection cannot change them");
     }
 
     private static int[] sizes() {

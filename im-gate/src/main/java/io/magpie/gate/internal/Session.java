@@ -3,6 +3,7 @@ package io.magpie.gate.internal;
 import io.magpie.protocol.LogIdentity;
 import io.magpie.registry.Route;
 import io.magpie.protocol.proto.Platform;
+import io.magpie.protocol.proto.UpstreamEnvelope;
 import io.netty.channel.Channel;
 import org.slf4j.spi.LoggingEventBuilder;
 
@@ -35,6 +36,19 @@ public record Session(long connectionId, long uid, String deviceId, Platform pla
     /** The route this session registers in the shared route table. */
     public Route route() {
         return new Route(uid, deviceId, platform.name(), gateId, connectionId, loginAtMillis);
+    }
+
+    /**
+     * An envelope to logic from this session: the gate, connection, uid, device and platform the gate authenticated,
+     * never anything the client sent; the caller adds the command and what it carries.
+     */
+    public UpstreamEnvelope.Builder envelope() {
+        return UpstreamEnvelope.newBuilder()
+                .setGateId(gateId)
+                .setConnectionId(connectionId)
+                .setUid(uid)
+                .setDeviceId(deviceId)
+                .setPlatform(platform);
     }
 
     /** Identity prefix for every log line about this session. */

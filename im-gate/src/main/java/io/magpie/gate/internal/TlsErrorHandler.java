@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Right after the SslHandler: a connection whose TLS fails (a plaintext client on a TLS port, an
  * unknown protocol version, a handshake timeout, a corrupt record) is closed with one DEBUG line, not
  * a stack trace per connection: anyone on the internet can cause these. Other exceptions pass on to
- * the pipeline's error stage. Stateless and shared.
+ * the pipeline's last stage, which answers them ({@code ProtocolErrorHandler}). Stateless and shared.
  */
 @Sharable
 public final class TlsErrorHandler extends ChannelInboundHandlerAdapter {

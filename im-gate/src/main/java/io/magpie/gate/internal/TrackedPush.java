@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * A PUSH frame on its way to a client connection together with the messages it carries, parsed once
  * on the internal push path and shared by every connection it goes to. Written to a client channel
- * instead of the bare frame; the {@code push-ack} stage ({@link PushAcks}) writes the frame on
+ * instead of the bare frame; the session stage's {@link PushAcks} part writes the frame on
  * and remembers it in the connection's {@link WaitAckTable}. Immutable; the frame must not change.
  *
  * @param frame the PUSH frame exactly as it is written (and resent)

@@ -108,12 +108,7 @@ public final class UpstreamForwarder implements SessionPart {
             return;
         }
         long receivedUs = EpochMicros.now(settings.clock()); // one clock read for both stamps
-        UpstreamEnvelope envelope = UpstreamEnvelope.newBuilder()
-                .setGateId(session.gateId())
-                .setConnectionId(session.connectionId())
-                .setUid(session.uid())
-                .setDeviceId(session.deviceId())
-                .setPlatform(session.platform())
+        UpstreamEnvelope envelope = session.envelope()
                 .setCommand(frame.command())
                 .setRequestId(frame.requestId())
                 .setBody(ByteString.copyFrom(frame.body()))

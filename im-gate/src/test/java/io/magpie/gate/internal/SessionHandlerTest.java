@@ -121,6 +121,16 @@ class SessionHandlerTest {
     }
 
     @Test
+    void whatWasAnsweredBeforeALogoutInTheSameReadGoesOutBeforeTheClose() {
+        install(new LogoutCommand(session, 0, ActiveSessions.NONE), control);
+        channel.writeInbound(ping(1), new Frame(Command.LOGOUT.code(), 2, 0, new byte[0]));
+
+        assertFalse(channel.isActive());
+        Frame pong = next(channel);
+        assertEquals(Command.PONG.code(), pong.command(), "the PONG answered before the LOGOUT is not dropped");
+    }
+
+    @Test
     void aRefusedRequestIsAnsweredAndAFailingPartClosesWithInternal() {
         install(new SessionPart() {
             @Override

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last inbound stage of every client pipeline: turns a {@link ProtocolException} (from decoding or
+ * The last inbound stage of a pipeline (or what its last stage calls from {@code exceptionCaught}, as the
+ * gate's login and session stages do): turns a {@link ProtocolException} (from decoding or
  * from a handler) into an ERROR frame answering the exception's request id (0 for decoding errors),
  * closing the connection when the violation is fatal. An {@link IOException} just closes, and so does a
  * {@link CorruptedFrameException} from a decoder below ours (a broken WebSocket frame). Any other
