@@ -24,10 +24,10 @@ import java.util.function.Consumer;
  * last frame the gate's {@link IdleSweeper} closes silent connections by), {@link UpstreamForwarder},
  * {@link PushAcks} (PUSH_ACK, and the connection's wait-ACK table: outbound PUSH frames until PUSH_ACK, resends),
  * {@link ControlCommands} (PING, refusals of what no part took); {@link RouteRelease} ends the session when the
- * connection closes. The connection leaves its address's
- * unauthenticated count; a WebSocket connection's pings spend the {@link RateLimiter}'s frame budget from then on.
- * Every stage is heap each idle connection pays for (a pipeline context alone is 56 bytes; docs/benchmarks.md),
- * so a logged-in connection has three. Thread-safe: holds only shared, thread-safe parts.
+ * connection closes. The connection leaves its address's unauthenticated count; a WebSocket connection's pings
+ * spend the {@link RateLimiter}'s frame budget from then on. Every stage is heap each idle connection pays for (a
+ * pipeline context alone is 56 bytes; docs/benchmarks.md), so a logged-in connection has three. Thread-safe:
+ * holds only shared, thread-safe parts.
  */
 public final class ClientPipeline implements SessionStages {
 
@@ -109,7 +109,7 @@ public final class ClientPipeline implements SessionStages {
         }
         RateLimiter rateLimit = new RateLimiter(session, budgets);
         pipeline.addAfter(after, SESSION, new SessionHandler(session,
-                new LogoutCommand(session, sessionId, loginServices.activeSessions()),
+                new LogoutCommand(sessionId, loginServices.activeSessions()),
                 rateLimit,
                 new UpstreamForwarder(upstreamSettings),
                 new PushAcks(session, pushAcks),

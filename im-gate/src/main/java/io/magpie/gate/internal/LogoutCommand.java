@@ -23,14 +23,12 @@ public final class LogoutCommand implements SessionPart {
     /** Lifetime of a logout mark when the store had no entry: the longest refresh-token lifetime allowed. */
     static final Duration MARK_TTL_IF_ABSENT = Duration.ofDays(365);
 
-    private final Session session;
     private final long sessionId;
     private final ActiveSessions activeSessions;
     private boolean loggingOut;
 
     /** @param sessionId the device session of the token this connection logged in with; 0 = unbound */
-    public LogoutCommand(Session session, long sessionId, ActiveSessions activeSessions) {
-        this.session = Objects.requireNonNull(session, "session");
+    public LogoutCommand(long sessionId, ActiveSessions activeSessions) {
         this.sessionId = sessionId;
         this.activeSessions = Objects.requireNonNull(activeSessions, "activeSessions");
     }

@@ -113,7 +113,7 @@ class SessionHandlerTest {
     @Test
     void nothingAfterLogoutCountsAndTheConnectionCloses() {
         // an unbound token (session id 0): nothing to mark in the session store
-        install(new LogoutCommand(session, 0, ActiveSessions.NONE), new Recording("after", Command.PING));
+        install(new LogoutCommand(0, ActiveSessions.NONE), new Recording("after", Command.PING));
         channel.writeInbound(new Frame(Command.LOGOUT.code(), 1, 0, new byte[0]), ping(2), sync(3));
 
         assertTrue(seen.stream().noneMatch(s -> s.endsWith("PING") || s.endsWith("SYNC")), "seen: " + seen);
@@ -122,7 +122,7 @@ class SessionHandlerTest {
 
     @Test
     void whatWasAnsweredBeforeALogoutInTheSameReadGoesOutBeforeTheClose() {
-        install(new LogoutCommand(session, 0, ActiveSessions.NONE), control);
+        install(new LogoutCommand(0, ActiveSessions.NONE), control);
         channel.writeInbound(ping(1), new Frame(Command.LOGOUT.code(), 2, 0, new byte[0]));
 
         assertFalse(channel.isActive());
