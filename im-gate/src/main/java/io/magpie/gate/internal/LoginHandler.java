@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * same class on another device is kicked, or this login if a newer one is there), answers LOGIN_ACK and
  * replaces itself with the session stages.
  *
- * <p>The last stage before login, so it answers exceptions as the client pipeline's error stage does
- * ({@link ProtocolErrorHandler}: ERROR, and a close when fatal); the session stage does after login.
+ * <p>The last stage before login, so it answers exceptions ({@link ProtocolErrorHandler}: ERROR, and a close
+ * when fatal); the session stage does after login.
  *
  * <p>One instance per connection; all state is confined to the channel's event loop.
  */
