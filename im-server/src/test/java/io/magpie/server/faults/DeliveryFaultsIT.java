@@ -75,6 +75,8 @@ class DeliveryFaultsIT {
     private static final Duration MYSQL_PAUSE = Duration.ofSeconds(10);
     private static final Duration KAFKA_DOWN = Duration.ofSeconds(10);
     private static final Duration LOGIC_PAUSE_PACE = Duration.ofMillis(300);
+    /** Between one device worker's sends while logic is frozen inside a transaction (see that test). */
+    private static final Duration FREEZE_PACE = Duration.ofMillis(150);
     /** What ConsumerLoop logs when a newly assigned partition's first batch is done. */
     private static final String HAND_OVER = "first batch of";
     private static final Pattern HAND_OVER_WAIT = Pattern.compile("the oldest produced (\\d+) ms ago");
@@ -336,10 +338,13 @@ class DeliveryFaultsIT {
     @Order(6)
     void logicPausedInsideATransactionIsFencedOutAndNothingIsStoredTwice() throws Exception {
         try (ChatWorld world = world("lp")) {
-            // a slow stream (about 25 s at this pace): the freezer needs the victim busy with batches for as long as
-            // its attempts may last (150 of about 135 ms); an 8 s stream ended before an unlucky freezer landed
-            Traffic traffic = new Traffic(world, "lp", Math.max(150, load.messagesPerDevice()), load.workersPerDevice(),
-                    LOGIC_PAUSE_PACE, load.sendDeadline(), load.streamTimeout());
+            // a stream of about 25 s: the freezer needs the victim busy with batches for as long as its attempts may
+            // last (up to 250 of about 135 ms; an 8 s stream ended before an unlucky freezer landed), and its odds per
+            // attempt grow with the share of time the writer spends inside a transaction: since the writer keeps its
+            // session and overlaps batches that share is small at 300 ms between sends, and 150 attempts missed
+            // (2 of 3 clean-clone runs on 5 Dec), so twice the sends at half the pace
+            Traffic traffic = new Traffic(world, "lp", Math.max(300, load.messagesPerDevice()), load.workersPerDevice(),
+                    FREEZE_PACE, load.sendDeadline(), load.streamTimeout());
             traffic.start();
             traffic.awaitAcked(world.devices().size(), Duration.ofSeconds(60));
             List<String> logics = cluster.running(Role.LOGIC);
@@ -357,7 +362,7 @@ class DeliveryFaultsIT {
             long resumedAt;
             int logBefore;
             TransactionFreezer.Frozen frozen = new TransactionFreezer(sessions)
-                    .freezeInsideTransaction(process.pid(), 150);
+                    .freezeInsideTransaction(process.pid(), 250);
             try (Signals.Paused pause = frozen.pause()) {
                 pausedAt = pause.pausedAt();
                 // the consumer session expires, the survivor claims the partitions once MySQL has closed the
