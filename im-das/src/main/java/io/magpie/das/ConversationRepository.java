@@ -4,6 +4,7 @@ import io.magpie.registry.StorageException;
 
 import io.magpie.das.internal.MultiRowSql;
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.StatementScript;
 import io.magpie.das.internal.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -85,32 +86,60 @@ public final class ConversationRepository {
         if (updates.isEmpty()) {
             return;
         }
-        List<ConversationUpdate> sorted = new ArrayList<>(updates);
-        sorted.sort(PRIMARY_KEY_ORDER);
+        List<ConversationUpdate> sorted = sorted(updates);
         long now = clock.millis();
         for (int from = 0; from < sorted.size(); from += MAX_ROWS_PER_STATEMENT) {
             List<ConversationUpdate> chunk = sorted.subList(from, Math.min(sorted.size(), from + MAX_ROWS_PER_STATEMENT));
             try (PreparedStatement statement = connection.prepareStatement(upsert.forRows(chunk.size()))) {
-                int p = 1;
-                for (ConversationUpdate u : chunk) {
-                    statement.setLong(p++, u.ownerUid());
-                    statement.setString(p++, u.conversationId());
-                    statement.setInt(p++, u.conversationType());
-                    statement.setLong(p++, u.peerId());
-                    statement.setLong(p++, u.version());
-                    statement.setLong(p++, u.lastSeq());
-                    statement.setLong(p++, u.lastMsgId());
-                    // KEEP_READ_SEQ (-1) inserts 0 and, through GREATEST, leaves a stored value alone
-                    statement.setLong(p++, Math.max(0, u.readSeq()));
-                    statement.setLong(p++, u.mentionSeq());
-                    statement.setLong(p++, now);
-                }
+                bindRows(statement, 1, chunk, now);
                 statement.executeUpdate();
             } catch (SQLException e) {
                 throw SqlErrors.translate("upsert of " + chunk.size() + " conversation rows (first: owner "
                         + chunk.get(0).ownerUid() + " conversation " + chunk.get(0).conversationId() + ")", e);
             }
         }
+    }
+
+    /**
+     * Adds the upsert of {@code updates} to {@code script}, as {@link #upsertBatch} writes them; nothing for an
+     * empty list. At most {@value #MAX_ROWS_PER_STATEMENT} rows: one statement.
+     */
+    void appendUpsert(StatementScript script, List<ConversationUpdate> updates) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        if (updates.size() > MAX_ROWS_PER_STATEMENT) {
+            throw new IllegalArgumentException(updates.size() + " conversation rows do not fit one upsert statement"
+                    + " (at most " + MAX_ROWS_PER_STATEMENT + ")");
+        }
+        List<ConversationUpdate> sorted = sorted(updates);
+        long now = clock.millis();
+        script.add(upsert.forRows(sorted.size()), (statement, first) -> bindRows(statement, first, sorted, now));
+    }
+
+    private static List<ConversationUpdate> sorted(List<ConversationUpdate> updates) {
+        List<ConversationUpdate> sorted = new ArrayList<>(updates);
+        sorted.sort(PRIMARY_KEY_ORDER);
+        return sorted;
+    }
+
+    private static int bindRows(PreparedStatement statement, int first, List<ConversationUpdate> rows, long now)
+            throws SQLException {
+        int p = first;
+        for (ConversationUpdate u : rows) {
+            statement.setLong(p++, u.ownerUid());
+            statement.setString(p++, u.conversationId());
+            statement.setInt(p++, u.conversationType());
+            statement.setLong(p++, u.peerId());
+            statement.setLong(p++, u.version());
+            statement.setLong(p++, u.lastSeq());
+            statement.setLong(p++, u.lastMsgId());
+            // KEEP_READ_SEQ (-1) inserts 0 and, through GREATEST, leaves a stored value alone
+            statement.setLong(p++, Math.max(0, u.readSeq()));
+            statement.setLong(p++, u.mentionSeq());
+            statement.setLong(p++, now);
+        }
+        return p;
     }
 
     /** One owner's row for a conversation. */

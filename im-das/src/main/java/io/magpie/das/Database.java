@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The MySQL connection pool of one process. {@link #open(MysqlConfig)} starts a HikariCP pool and
  * brings the schema up to date with the Flyway migrations in {@code classpath:db/migration}
- * (the schema is never created by hand).
+ * (the schema is never created by hand). A second, small pool whose sessions accept multi-statement
+ * queries is opened on first use, for the single writer's session ({@link #writerDataSource()}).
  *
  * <p>Thread-safe. The caller that opened it owns it and closes it at shutdown; closing closes
  * every pooled connection.
@@ -28,10 +29,19 @@ public final class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-    private final HikariDataSource dataSource;
+    /** The writer's sessions: the one held, and one being replaced beside it. */
+    private static final int WRITER_POOL_SIZE = 2;
 
-    private Database(HikariDataSource dataSource) {
+    private final HikariDataSource dataSource;
+    private final MysqlConfig config;
+    private final MeterRegistry meters;
+    private HikariDataSource writer; // guarded by this; opened on first use
+    private boolean closed; // guarded by this
+
+    private Database(HikariDataSource dataSource, MysqlConfig config, MeterRegistry meters) {
         this.dataSource = dataSource;
+        this.config = config;
+        this.meters = meters;
     }
 
     /**
@@ -65,7 +75,7 @@ public final class Database implements AutoCloseable {
         }
         try {
             migrate(pool, config);
-            return new Database(pool);
+            return new Database(pool, config, meters);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -121,8 +131,55 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * Sessions for the single writer of a set of partitions ({@link MessageStore}'s held session): the main
+     * pool's settings, plus {@code allowMultiQueries=true} so a transaction sends its statements in one round
+     * trip ({@code StatementScript}); at most {@value #WRITER_POOL_SIZE}, meters tagged
+     * {@code pool=magpie-mysql-writer}. Only SQL the repositories build, every value a bound parameter, runs
+     * on them. Opened on the first call; closed with this database.
+     *
+     * @throws StorageException if the pool cannot be opened
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public synchronized DataSource writerDataSource() {
+        if (closed) {
+            throw new IllegalStateException("the database is closed: no writer sessions");
+        }
+        if (writer == null) {
+            try {
+                HikariConfig hikari = hikariConfig(config);
+                hikari.setPoolName("magpie-mysql-writer");
+                hikari.setMaximumPoolSize(WRITER_POOL_SIZE);
+                hikari.setMinimumIdle(0);
+                hikari.addDataSourceProperty("allowMultiQueries", "true");
+                // the session's state changes only through JDBC calls here: without it, mysql-connector-j asks the
+                // server whether the session is read-only before every multi-statement, a round trip of its own
+                hikari.addDataSourceProperty("useLocalSessionState", "true");
+                if (meters != null) {
+                    hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+                }
+                writer = new HikariDataSource(hikari);
+            } catch (RuntimeException e) {
+                throw new StorageException("cannot open the writer's MySQL pool for " + config.jdbcUrl() + ": "
+                        + e.getMessage(), e, true);
+            }
+        }
+        return writer;
+    }
+
     @Override
     public void close() {
-        dataSource.close();
+        HikariDataSource openedWriter;
+        synchronized (this) {
+            closed = true;
+            openedWriter = writer;
+        }
+        try {
+            if (openedWriter != null) {
+                openedWriter.close();
+            }
+        } finally {
+            dataSource.close();
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.magpie.registry.StorageException;
 
 import io.magpie.das.internal.MultiRowSql;
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.StatementScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -81,19 +82,29 @@ public final class MessageRepository {
         if (replies.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO message_reply (conversation_id,"
-                + " quoted_seq, reply_msg_id) VALUES " + "(?, ?, ?),".repeat(replies.size() - 1) + "(?, ?, ?)")) {
-            int p = 1;
-            for (ReplyLink r : replies) {
-                statement.setString(p++, r.conversationId());
-                statement.setLong(p++, r.quotedSeq());
-                statement.setLong(p++, r.replyMsgId());
-            }
+        try (PreparedStatement statement = connection.prepareStatement(replyInsert(replies.size()))) {
+            bindReplies(statement, 1, replies);
             statement.executeUpdate();
         } catch (SQLException e) {
             throw SqlErrors.translate("insert of " + replies.size() + " reply links (first: conversation "
                     + replies.get(0).conversationId() + ", quoted seq " + replies.get(0).quotedSeq() + ")", e);
         }
+    }
+
+    private static String replyInsert(int rows) {
+        return "INSERT INTO message_reply (conversation_id, quoted_seq, reply_msg_id) VALUES "
+                + "(?, ?, ?),".repeat(rows - 1) + "(?, ?, ?)";
+    }
+
+    private static int bindReplies(PreparedStatement statement, int first, List<ReplyLink> replies)
+            throws SQLException {
+        int p = first;
+        for (ReplyLink r : replies) {
+            statement.setString(p++, r.conversationId());
+            statement.setLong(p++, r.quotedSeq());
+            statement.setLong(p++, r.replyMsgId());
+        }
+        return p;
     }
 
     /** The messages that quote the message at {@code quotedSeq} of the conversation, ascending by seq. */
@@ -122,28 +133,62 @@ public final class MessageRepository {
 
     private int insertChunk(Connection connection, List<MessageRecord> rows) {
         try (PreparedStatement statement = connection.prepareStatement(insert.forRows(rows.size()))) {
-            int p = 1;
-            for (MessageRecord m : rows) {
-                statement.setLong(p++, m.msgId());
-                statement.setString(p++, m.conversationId());
-                statement.setInt(p++, m.conversationType());
-                statement.setLong(p++, m.seq());
-                statement.setLong(p++, m.version());
-                statement.setLong(p++, m.senderUid());
-                statement.setString(p++, m.senderDeviceId());
-                statement.setString(p++, m.clientMsgId());
-                statement.setInt(p++, m.msgType());
-                statement.setBytes(p++, m.content());
-                statement.setInt(p++, m.status());
-                statement.setLong(p++, m.serverTime());
-            }
+            bindRows(statement, 1, rows);
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw translateInsert(e, rows);
         }
     }
 
-    private static StorageException translateInsert(SQLException e, List<MessageRecord> rows) {
+    /** Whether {@link #appendInsert} takes {@code messages}: they fit one INSERT statement. */
+    static boolean fitsOneStatement(List<MessageRecord> messages) {
+        return !messages.isEmpty() && chunkEnd(messages, 0) == messages.size();
+    }
+
+    /**
+     * Adds the INSERT of {@code messages} to {@code script}; they must {@link #fitsOneStatement fit one
+     * statement}. A failure of the script is translated by {@link #translateInsert}.
+     */
+    void appendInsert(StatementScript script, List<MessageRecord> messages) {
+        if (!fitsOneStatement(messages)) {
+            throw new IllegalArgumentException(messages.size() + " messages do not fit one INSERT statement (at most "
+                    + MAX_ROWS_PER_STATEMENT + " rows and " + MAX_CONTENT_BYTES_PER_STATEMENT + " content bytes)");
+        }
+        script.add(insert.forRows(messages.size()), (statement, first) -> bindRows(statement, first, messages));
+    }
+
+    /** Adds the INSERT of {@code replies} to {@code script}; nothing for an empty list. */
+    void appendReplies(StatementScript script, List<ReplyLink> replies) {
+        if (!replies.isEmpty()) {
+            script.add(replyInsert(replies.size()), (statement, first) -> bindReplies(statement, first, replies));
+        }
+    }
+
+    private static int bindRows(PreparedStatement statement, int first, List<MessageRecord> rows)
+            throws SQLException {
+        int p = first;
+        for (MessageRecord m : rows) {
+            statement.setLong(p++, m.msgId());
+            statement.setString(p++, m.conversationId());
+            statement.setInt(p++, m.conversationType());
+            statement.setLong(p++, m.seq());
+            statement.setLong(p++, m.version());
+            statement.setLong(p++, m.senderUid());
+            statement.setString(p++, m.senderDeviceId());
+            statement.setString(p++, m.clientMsgId());
+            statement.setInt(p++, m.msgType());
+            statement.setBytes(p++, m.content());
+            statement.setInt(p++, m.status());
+            statement.setLong(p++, m.serverTime());
+        }
+        return p;
+    }
+
+    /**
+     * A failed INSERT of {@code rows} as a {@link DuplicateMessageException} naming the key it hit, or a
+     * {@link StorageException}.
+     */
+    static StorageException translateInsert(SQLException e, List<MessageRecord> rows) {
         String what = "insert of " + rows.size() + " message rows (first: conversation "
                 + rows.get(0).conversationId() + " seq " + rows.get(0).seq() + ")";
         if (SqlErrors.isDuplicateKey(e)) {

@@ -2,6 +2,7 @@ package io.magpie.das;
 
 import io.magpie.registry.StorageException;
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.StatementScript;
 import io.magpie.das.internal.WriterSession;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Persists a batch of new messages and the conversation (and group) rows they move, in one MySQL transaction:
  * either every row is stored or none is. Returning normally means the batch is durable (the
  * condition for SEND_ACK). A fenced transaction ({@link #persist(WriteFence, Collection, Planner)})
- * first proves its writer still owns the partitions (see {@link PartitionFenceRepository}) and plans
- * its group messages from rosters read under the groups' locks.
+ * proves before it commits that its writer still owns the partitions (see {@link PartitionFenceRepository})
+ * and plans its group messages from rosters read under the groups' locks.
  *
  * <p>Failures are {@link StorageException}s with the cause chained and {@code retryable()} set; a
  * collision with stored messages is a {@link DuplicateMessageException} naming the key. The
@@ -60,27 +61,30 @@ public final class MessageStore {
      */
     public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations,
             GroupRepository groups, PartitionFenceRepository fences) {
-        this(dataSource, messages, conversations, groups, fences, false);
+        this(dataSource, messages, conversations, groups, fences, null);
     }
 
     /**
-     * @param heldWriterSession the thread that runs fenced transactions (the partitions' single writer) keeps
-     *                          its MySQL session between them, set up once (manual commit, bounded idle time)
-     *                          instead of per transaction; needs {@code fences}
+     * @param writerSessions where the thread that runs fenced transactions (the partitions' single writer) takes
+     *                       the MySQL session it keeps between them, set up once (manual commit, bounded idle time)
+     *                       instead of per transaction; its sessions must accept multi-statement queries
+     *                       ({@link Database#writerDataSource()}): there a transaction's writes and fence check go
+     *                       in one round trip. Null = every transaction borrows from {@code dataSource}. Needs
+     *                       {@code fences}.
      */
     public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations,
-            GroupRepository groups, PartitionFenceRepository fences, boolean heldWriterSession) {
+            GroupRepository groups, PartitionFenceRepository fences, DataSource writerSessions) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.messages = Objects.requireNonNull(messages, "messages");
         this.conversations = Objects.requireNonNull(conversations, "conversations");
         this.groups = groups;
         this.fences = fences;
-        if (heldWriterSession && fences == null) {
+        if (writerSessions != null && fences == null) {
             throw new IllegalArgumentException("a held writer session is for fenced writes: it needs a"
                     + " PartitionFenceRepository");
         }
-        this.writer = heldWriterSession ? new WriterSession(dataSource, fences::boundIdle, fences::restoreIdle,
-                fences.idleTimeout().toNanos() / 2, System::nanoTime) : null;
+        this.writer = writerSessions != null ? new WriterSession(writerSessions, fences::boundIdle,
+                fences::restoreIdle, fences.idleTimeout().toNanos() / 2, System::nanoTime) : null;
     }
 
     /** Inserts {@code newMessages} and applies {@code conversationUpdates} in one transaction. */
@@ -152,7 +156,8 @@ public final class MessageStore {
      * on the session), lock the rows of {@code groupIds} and read their rosters (members cannot change
      * until commit, so a message reaches exactly the members at its seq), let {@code planner} decide
      * the writes from them, then advance the groups, insert the messages and upsert the conversation
-     * rows, and commit. Returning normally means the writes are durable.
+     * rows, and commit. The held writer session checks the fence after planning instead, in the round trip
+     * of the writes. Returning normally means the writes are durable.
      *
      * @return what was written (empty if the planner wrote nothing)
      * @throws FencedWriteException      if another instance claimed one of the fence's partitions
@@ -178,7 +183,7 @@ public final class MessageStore {
             }
             if (held != null) {
                 try {
-                    Writes writes = transaction(held, fence, groupIds, planner);
+                    Writes writes = transaction(held, fence, groupIds, planner, true);
                     writer.released();
                     return writes;
                 } catch (RuntimeException e) {
@@ -194,7 +199,7 @@ public final class MessageStore {
                 if (!fence.isNone()) {
                     fences.boundIdle(connection);
                 }
-                Writes writes = transaction(connection, fence, groupIds, planner);
+                Writes writes = transaction(connection, fence, groupIds, planner, false);
                 restoreIdleTimeout(connection, fence, "fenced persist");
                 return writes;
             } catch (SQLException e) {
@@ -212,12 +217,17 @@ public final class MessageStore {
 
     /**
      * The transaction itself on a session in manual commit (and bounded idle time when fenced): check the
-     * fence, lock the groups, plan, write, commit; rolled back on any failure.
+     * fence, lock the groups, plan, write, commit; rolled back on any failure. On a session that accepts
+     * multi-statements ({@code oneRoundTrip}) a fenced transaction checks its fence last instead, in the
+     * same round trip as its writes when they fit one statement each ({@link #writeAndCheck}): the share
+     * locks are held until the commit either way, so no claim passes before it.
      */
-    private Writes transaction(Connection connection, WriteFence fence, Collection<Long> groupIds, Planner planner) {
+    private Writes transaction(Connection connection, WriteFence fence, Collection<Long> groupIds, Planner planner,
+            boolean oneRoundTrip) {
         String what = "fenced persist touching " + groupIds.size() + " groups";
+        boolean checkLast = oneRoundTrip && !fence.isNone();
         try {
-            if (!fence.isNone()) {
+            if (!fence.isNone() && !checkLast) {
                 fences.check(connection, fence);
             }
             Map<Long, GroupRoster> rosters = groupIds.isEmpty() ? Map.of() : groups.lockRosters(connection, groupIds);
@@ -235,9 +245,16 @@ public final class MessageStore {
             if (!writes.groups().isEmpty()) {
                 groups.advance(connection, writes.groups());
             }
-            messages.insertBatch(connection, writes.messages());
-            messages.insertReplies(connection, writes.replies());
-            conversations.upsertBatch(connection, writes.rows());
+            if (checkLast && fitsOneRoundTrip(writes)) {
+                writeAndCheck(connection, fence, writes);
+            } else {
+                if (checkLast) {
+                    fences.check(connection, fence);
+                }
+                messages.insertBatch(connection, writes.messages());
+                messages.insertReplies(connection, writes.replies());
+                conversations.upsertBatch(connection, writes.rows());
+            }
             connection.commit();
             return writes;
         } catch (SQLException e) {
@@ -247,6 +264,40 @@ public final class MessageStore {
             rollback(connection, e);
             throw e;
         }
+    }
+
+    /** Every write fits one statement (and the whole script one packet well below {@code max_allowed_packet}). */
+    private static boolean fitsOneRoundTrip(Writes writes) {
+        return (writes.messages().isEmpty() || MessageRepository.fitsOneStatement(writes.messages()))
+                && writes.rows().size() <= ConversationRepository.MAX_ROWS_PER_STATEMENT;
+    }
+
+    /**
+     * Inserts the messages and reply links, upserts the conversation rows and reads the fence rows share-locked,
+     * in one multi-statement round trip, then judges the fence. MySQL stops at the first statement that fails:
+     * a message colliding with a stored one is a {@link DuplicateMessageException}, unless the fence, checked
+     * then, says another instance claimed the partitions (whose writer stored those rows).
+     */
+    private void writeAndCheck(Connection connection, WriteFence fence, Writes writes) throws SQLException {
+        StatementScript script = new StatementScript();
+        if (!writes.messages().isEmpty()) {
+            messages.appendInsert(script, writes.messages());
+        }
+        messages.appendReplies(script, writes.replies());
+        conversations.appendUpsert(script, writes.rows());
+        fences.appendCheck(script, fence);
+        Map<Integer, Long> epochs;
+        try {
+            epochs = script.execute(connection, PartitionFenceRepository::epochs);
+        } catch (SQLException e) {
+            if (!writes.messages().isEmpty()
+                    && MessageRepository.translateInsert(e, writes.messages()) instanceof DuplicateMessageException d) {
+                fences.check(connection, fence);
+                throw d;
+            }
+            throw e;
+        }
+        PartitionFenceRepository.verify(fence, epochs);
     }
 
     private void leave(Connection connection, WriteFence fence) throws SQLException {

@@ -3,6 +3,7 @@ package io.magpie.das;
 import io.magpie.registry.StorageException;
 
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.StatementScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -174,25 +175,38 @@ public final class PartitionFenceRepository {
         if (fence.isNone()) {
             return;
         }
-        Set<Integer> partitions = fence.epochs().keySet();
-        StringBuilder sql = new StringBuilder("SELECT part, epoch FROM partition_fence WHERE topic = ? AND part IN (");
-        for (int i = 0; i < partitions.size(); i++) {
-            sql.append(i == 0 ? "?" : ", ?");
-        }
-        sql.append(") LOCK IN SHARE MODE");
-        Map<Integer, Long> current = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            int p = 1;
-            statement.setString(p++, fence.topic());
-            for (int partition : partitions) {
-                statement.setInt(p++, partition);
-            }
+        Map<Integer, Long> current;
+        try (PreparedStatement statement = connection.prepareStatement(checkSql(fence))) {
+            bindCheck(statement, 1, fence);
             try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    current.put(rs.getInt(1), rs.getLong(2));
-                }
+                current = epochs(rs);
             }
         }
+        verify(fence, current);
+    }
+
+    /**
+     * Adds the read of {@link #check} (the fence rows, share-locked) to {@code script} as its last statement;
+     * {@link #verify} then judges the rows it read ({@link #epochs}).
+     */
+    void appendCheck(StatementScript script, WriteFence fence) {
+        if (fence.isNone()) {
+            throw new IllegalArgumentException("no fence to check");
+        }
+        script.add(checkSql(fence), (statement, first) -> bindCheck(statement, first, fence));
+    }
+
+    /** The epochs the fence rows hold, by partition, from the rows of {@link #check}'s read. */
+    static Map<Integer, Long> epochs(ResultSet rs) throws SQLException {
+        Map<Integer, Long> current = new HashMap<>();
+        while (rs.next()) {
+            current.put(rs.getInt(1), rs.getLong(2));
+        }
+        return current;
+    }
+
+    /** @throws FencedWriteException if {@code current} (the stored epochs) differs from the fence's for a partition */
+    static void verify(WriteFence fence, Map<Integer, Long> current) {
         Set<Integer> lost = new TreeSet<>();
         fence.epochs().forEach((partition, epoch) -> {
             if (!epoch.equals(current.get(partition))) {
@@ -207,6 +221,21 @@ public final class PartitionFenceRepository {
                     + " holds " + fence.epochs() + "); this instance no longer owns them and leaves their records"
                     + " to the new owner");
         }
+    }
+
+    private static String checkSql(WriteFence fence) {
+        int partitions = fence.epochs().size();
+        return "SELECT part, epoch FROM partition_fence WHERE topic = ? AND part IN (" + "?, ".repeat(partitions - 1)
+                + "?) LOCK IN SHARE MODE";
+    }
+
+    private static int bindCheck(PreparedStatement statement, int first, WriteFence fence) throws SQLException {
+        int p = first;
+        statement.setString(p++, fence.topic());
+        for (int partition : fence.epochs().keySet()) {
+            statement.setInt(p++, partition);
+        }
+        return p;
     }
 
     /** Restores the server's idle timeout on {@code connection} after a fenced transaction ended. */

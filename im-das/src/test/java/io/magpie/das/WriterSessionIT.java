@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.magpie.das.internal.WriterSession;
 import io.magpie.engines.Infrastructure;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The single writer's held MySQL session on the real MariaDB: set up once (manual commit, bounded idle
  * time) and kept across fenced transactions, given back (restored) and replaced after sitting idle or after
- * a failed transaction, and never lent to another thread.
+ * a failed transaction, and never lent to another thread; a fenced transaction on it sends its writes and
+ * its fence check in one round trip (a multi-statement query).
  */
 @ExtendWith(InfrastructureExtension.class)
 class WriterSessionIT {
@@ -39,17 +42,27 @@ class WriterSessionIT {
     private static Database database;
     private static HikariDataSource hikari;
     private static PartitionFenceRepository fences;
+    /** Sessions for the tests' further held writers (each keeps one; the database's writer pool has two). */
+    private static HikariDataSource moreWriters;
 
     @BeforeAll
     static void open(Infrastructure infra, TestIsolation isolation) {
         database = Database.open(new MysqlConfig(isolation.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword(), 4));
         hikari = (HikariDataSource) database.dataSource();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(isolation.jdbcUrl());
+        config.setUsername(infra.mysqlUser());
+        config.setPassword(infra.mysqlPassword());
+        config.setMaximumPoolSize(6);
+        config.addDataSourceProperty("allowMultiQueries", "true");
+        moreWriters = new HikariDataSource(config);
         fences = new PartitionFenceRepository(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(2),
                 Duration.ofSeconds(10));
     }
 
     @AfterAll
     static void close() {
+        moreWriters.close();
         database.close();
     }
 
@@ -141,18 +154,108 @@ class WriterSessionIT {
     void aStoreWithAHeldSessionWritesFencedTransactionsOnOneSessionAndRecoversFromARefusal() {
         MessageRepository messages = new MessageRepository(database.dataSource());
         MessageStore store = new MessageStore(database.dataSource(), messages,
-                new ConversationRepository(database.dataSource(), Clock.systemUTC()), null, fences, true);
+                new ConversationRepository(database.dataSource(), Clock.systemUTC()), null, fences, database.writerDataSource());
+        HikariDataSource writerPool = (HikariDataSource) database.writerDataSource();
         long epoch = fences.claim("held", 0, "a");
-        int activeBefore = hikari.getHikariPoolMXBean().getActiveConnections();
+        int activeBefore = writerPool.getHikariPoolMXBean().getActiveConnections();
         write(store, Map.of(0, epoch));
         write(store, Map.of(0, epoch));
-        assertEquals(activeBefore + 1, hikari.getHikariPoolMXBean().getActiveConnections(),
+        assertEquals(activeBefore + 1, writerPool.getHikariPoolMXBean().getActiveConnections(),
                 "the writer keeps one session between its transactions");
 
         long newer = fences.claim("held", 0, "b");
         assertThrows(FencedWriteException.class, () -> write(store, Map.of(0, epoch)));
         write(store, Map.of(0, newer)); // the refused transaction's session was replaced; the next one commits
-        assertEquals(activeBefore + 1, hikari.getHikariPoolMXBean().getActiveConnections());
+        assertEquals(activeBefore + 1, writerPool.getHikariPoolMXBean().getActiveConnections());
+    }
+
+    @Test
+    void aHeldSessionSendsATransactionsWritesAndItsFenceCheckInOneRoundTrip() {
+        CountingDataSource counted = new CountingDataSource(database.writerDataSource());
+        MessageRepository messages = new MessageRepository(database.dataSource());
+        ConversationRepository conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
+        MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences, counted);
+        long epoch = fences.claim("one-trip", 0, "a");
+        WriteFence fence = new WriteFence("one-trip", Map.of(0, epoch));
+        persist(store, fence, List.of(TestMessages.text(81_000, "s_810_811", 1, 810, "c-1")));
+        counted.reset();
+
+        persist(store, fence, List.of(TestMessages.text(81_001, "s_810_811", 2, 810, "c-2"),
+                TestMessages.text(81_002, "s_810_811", 3, 811, "c-3")));
+
+        assertEquals(List.of("prepareStatement", "commit"), counted.calls(),
+                "messages, conversation rows and the fence check go in one statement, then the commit");
+        assertEquals(3, messages.maxSeq("s_810_811"));
+        assertEquals(3, conversations.find(811, "s_810_811").orElseThrow().lastSeq());
+        assertEquals(81_002, conversations.find(810, "s_810_811").orElseThrow().lastMsgId());
+    }
+
+    @Test
+    void aStaleWriterWhoseRowsCollideIsRefusedAsFencedAndAnOwnersCollisionIsADuplicate() {
+        MessageRepository messages = new MessageRepository(database.dataSource());
+        ConversationRepository conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
+        MessageStore stale = new MessageStore(database.dataSource(), messages, conversations, null, fences,
+                moreWriters);
+        MessageStore owner = new MessageStore(database.dataSource(), messages, conversations, null, fences);
+        long old = fences.claim("collide", 0, "a");
+        persist(stale, new WriteFence("collide", Map.of(0, old)),
+                List.of(TestMessages.text(82_000, "s_820_821", 1, 820, "x-1")));
+        long current = fences.claim("collide", 0, "b");
+        persist(owner, new WriteFence("collide", Map.of(0, current)),
+                List.of(TestMessages.text(82_001, "s_820_821", 2, 821, "x-2")));
+
+        // the stale writer assigns seq 2 again: the fence, not the collision, is what it hears
+        assertThrows(FencedWriteException.class, () -> persist(stale, new WriteFence("collide", Map.of(0, old)),
+                List.of(TestMessages.text(82_002, "s_820_821", 2, 820, "x-3"))));
+        // an owner that collides (it lost its seq cache) hears the key, and its session goes on
+        MessageStore held = new MessageStore(database.dataSource(), messages, conversations, null, fences,
+                moreWriters);
+        DuplicateMessageException e = assertThrows(DuplicateMessageException.class, () -> persist(held,
+                new WriteFence("collide", Map.of(0, current)), List.of(TestMessages.text(82_003, "s_820_821", 2, 821,
+                        "x-4"))));
+        assertEquals(DuplicateMessageException.Key.CONVERSATION_SEQ, e.key());
+        persist(held, new WriteFence("collide", Map.of(0, current)),
+                List.of(TestMessages.text(82_004, "s_820_821", 3, 821, "x-5")));
+        assertEquals(3, messages.maxSeq("s_820_821"));
+        assertEquals(Map.of(), messages.findByClientMsgIds(List.of(new SenderClientKey(820, "x-3"),
+                new SenderClientKey(821, "x-4"))), "nothing of the refused batches was stored");
+    }
+
+    @Test
+    void writesTooLargeForOneStatementAreSentSeparatelyAndStillFenced() {
+        MessageRepository messages = new MessageRepository(database.dataSource());
+        ConversationRepository conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
+        MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences,
+                moreWriters);
+        long epoch = fences.claim("large", 0, "a");
+        MessageRecord message = TestMessages.text(83_000, "g_830", 1, 830, "l-1");
+        List<ConversationUpdate> rows = new ArrayList<>();
+        for (int owner = 0; owner <= ConversationRepository.MAX_ROWS_PER_STATEMENT; owner++) {
+            rows.add(new ConversationUpdate(830_000 + owner, "g_830", 2, 830, 1, 83_000, 83_000, 0));
+        }
+        long newer = fences.claim("large", 0, "b");
+        assertThrows(FencedWriteException.class, () -> store.persist(new WriteFence("large", Map.of(0, epoch)),
+                List.of(), rosters -> new MessageStore.Writes(List.of(message), rows, List.of())));
+        assertEquals(0, messages.maxSeq("g_830"), "refused before any write");
+
+        store.persist(new WriteFence("large", Map.of(0, newer)), List.of(),
+                rosters -> new MessageStore.Writes(List.of(message), rows, List.of()));
+        assertEquals(1, messages.maxSeq("g_830"));
+        assertEquals(1, conversations.find(830_000 + ConversationRepository.MAX_ROWS_PER_STATEMENT, "g_830")
+                .orElseThrow().lastSeq());
+    }
+
+    private static void persist(MessageStore store, WriteFence fence, List<MessageRecord> batch) {
+        List<ConversationUpdate> rows = new ArrayList<>();
+        for (MessageRecord m : batch) {
+            long sender = m.senderUid();
+            long peer = m.conversationId().endsWith("_" + sender) ? sender - 1 : sender + 1;
+            rows.add(new ConversationUpdate(sender, m.conversationId(), 1, peer, m.seq(), m.msgId(), m.version(),
+                    m.seq()));
+            rows.add(new ConversationUpdate(peer, m.conversationId(), 1, sender, m.seq(), m.msgId(), m.version(),
+                    ConversationUpdate.KEEP_READ_SEQ));
+        }
+        store.persist(fence, List.of(), rosters -> new MessageStore.Writes(batch, rows, List.of()));
     }
 
     /** Whether server session {@code id} still exists (1) or ended (0), waiting up to 10 s for it to end. */

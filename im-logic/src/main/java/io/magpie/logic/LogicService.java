@@ -164,7 +164,7 @@ public final class LogicService implements AutoCloseable {
             LogicMetrics metrics = new LogicMetrics(meters);
             // the upstream consumer thread is the single writer of its partitions: it keeps its MySQL session
             MessageStore store = new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows,
-                    true);
+                    database.writerDataSource());
             UserRestrictions restrictions = new UserRestrictions(database.dataSource());
             // one cache for the SEND and EDIT paths: both run on the upstream consumer's thread
             SenderMutes mutes = new SenderMutes(uids -> restrictions.find(uids, UserRestrictions.Kind.MUTE),
