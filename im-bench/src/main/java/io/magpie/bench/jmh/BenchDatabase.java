@@ -49,4 +49,9 @@ public class BenchDatabase {
     public DataSource dataSource() {
         return database.dataSource();
     }
+
+    /** The logic writer's own sessions (multi-statement queries allowed), see {@code Database#writerDataSource}. */
+    public DataSource writerDataSource() {
+        return database.writerDataSource();
+    }
 }
