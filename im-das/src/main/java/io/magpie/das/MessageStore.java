@@ -156,8 +156,8 @@ public final class MessageStore {
      * on the session), lock the rows of {@code groupIds} and read their rosters (members cannot change
      * until commit, so a message reaches exactly the members at its seq), let {@code planner} decide
      * the writes from them, then advance the groups, insert the messages and upsert the conversation
-     * rows, and commit. The held writer session checks the fence after planning instead, in the round trip
-     * of the writes. Returning normally means the writes are durable.
+     * rows, and commit. On the held writer session a transaction that locks no group checks the fence last
+     * instead, in the round trip of its writes. Returning normally means the writes are durable.
      *
      * @return what was written (empty if the planner wrote nothing)
      * @throws FencedWriteException      if another instance claimed one of the fence's partitions
@@ -218,14 +218,15 @@ public final class MessageStore {
     /**
      * The transaction itself on a session in manual commit (and bounded idle time when fenced): check the
      * fence, lock the groups, plan, write, commit; rolled back on any failure. On a session that accepts
-     * multi-statements ({@code oneRoundTrip}) a fenced transaction checks its fence last instead, in the
-     * same round trip as its writes when they fit one statement each ({@link #writeAndCheck}): the share
-     * locks are held until the commit either way, so no claim passes before it.
+     * multi-statements ({@code oneRoundTrip}) the writes go in one round trip when they fit one statement
+     * each ({@link #writeInOneRoundTrip}), and a fenced transaction that locks no group checks its fence last, in that
+     * same round trip: it takes no lock before its writes then, so a stale writer frozen before them holds
+     * nothing a new owner waits for. One that locks groups checks it first, before it takes their locks.
      */
     private Writes transaction(Connection connection, WriteFence fence, Collection<Long> groupIds, Planner planner,
             boolean oneRoundTrip) {
         String what = "fenced persist touching " + groupIds.size() + " groups";
-        boolean checkLast = oneRoundTrip && !fence.isNone();
+        boolean checkLast = oneRoundTrip && !fence.isNone() && groupIds.isEmpty();
         try {
             if (!fence.isNone() && !checkLast) {
                 fences.check(connection, fence);
@@ -245,16 +246,17 @@ public final class MessageStore {
             if (!writes.groups().isEmpty()) {
                 groups.advance(connection, writes.groups());
             }
-            if (checkLast && fitsOneRoundTrip(writes)) {
-                writeAndCheck(connection, fence, writes);
+            if (oneRoundTrip && fitsOneRoundTrip(writes)) {
+                writeInOneRoundTrip(connection, checkLast ? fence : WriteFence.NONE, writes);
             } else {
                 if (checkLast) {
                     fences.check(connection, fence);
                 }
                 messages.insertBatch(connection, writes.messages());
-                messages.insertReplies(connection, writes.replies());
                 conversations.upsertBatch(connection, writes.rows());
             }
+            // replies last and alone (rare): a duplicate key in the round trip above is then always a message's
+            messages.insertReplies(connection, writes.replies());
             connection.commit();
             return writes;
         } catch (SQLException e) {
@@ -273,31 +275,43 @@ public final class MessageStore {
     }
 
     /**
-     * Inserts the messages and reply links, upserts the conversation rows and reads the fence rows share-locked,
-     * in one multi-statement round trip, then judges the fence. MySQL stops at the first statement that fails:
-     * a message colliding with a stored one is a {@link DuplicateMessageException}, unless the fence, checked
-     * then, says another instance claimed the partitions (whose writer stored those rows).
+     * Inserts the messages, upserts the conversation rows and, unless {@code fence} is none, reads the fence rows
+     * share-locked, in one multi-statement round trip, then judges the fence. MySQL stops at the first statement
+     * that fails: a message colliding with a stored one is a {@link DuplicateMessageException}, unless the fence,
+     * checked then, says another instance claimed the partitions (whose writer stored those rows).
      */
-    private void writeAndCheck(Connection connection, WriteFence fence, Writes writes) throws SQLException {
+    private void writeInOneRoundTrip(Connection connection, WriteFence fence, Writes writes) throws SQLException {
         StatementScript script = new StatementScript();
         if (!writes.messages().isEmpty()) {
             messages.appendInsert(script, writes.messages());
         }
-        messages.appendReplies(script, writes.replies());
         conversations.appendUpsert(script, writes.rows());
-        fences.appendCheck(script, fence);
+        if (!fence.isNone()) {
+            fences.appendCheck(script, fence);
+        }
+        if (script.isEmpty()) {
+            return;
+        }
         Map<Integer, Long> epochs;
         try {
-            epochs = script.execute(connection, PartitionFenceRepository::epochs);
+            epochs = script.execute(connection, fence.isNone() ? null : PartitionFenceRepository::epochs);
         } catch (SQLException e) {
-            if (!writes.messages().isEmpty()
-                    && MessageRepository.translateInsert(e, writes.messages()) instanceof DuplicateMessageException d) {
-                fences.check(connection, fence);
-                throw d;
+            StorageException failure = writes.messages().isEmpty() ? null
+                    : MessageRepository.translateInsert(e, writes.messages());
+            if (failure instanceof DuplicateMessageException duplicate) {
+                try {
+                    fences.check(connection, fence);
+                } catch (SQLException | RuntimeException checkFailure) {
+                    checkFailure.addSuppressed(duplicate);
+                    throw checkFailure;
+                }
+                throw duplicate;
             }
             throw e;
         }
-        PartitionFenceRepository.verify(fence, epochs);
+        if (!fence.isNone()) {
+            PartitionFenceRepository.verify(fence, epochs);
+        }
     }
 
     private void leave(Connection connection, WriteFence fence) throws SQLException {

@@ -27,9 +27,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #claim}: a new owner raises the partition's epoch before it writes. The claim waits for
  *       a write transaction in flight (which holds the row in share mode) instead of racing it.</li>
- *   <li>{@link #enter}: the first statements of every write transaction: bound how long this session may
- *       sit idle ({@code wait_timeout}), then read the epochs {@code LOCK IN SHARE MODE} and refuse
- *       ({@link FencedWriteException}) if another instance claimed a partition since.</li>
+ *   <li>{@link #enter}: the first statements of a write transaction on a borrowed session: bound how long this
+ *       session may sit idle ({@code wait_timeout}), then read the epochs {@code LOCK IN SHARE MODE} and refuse
+ *       ({@link FencedWriteException}) if another instance claimed a partition since. The writer's kept session
+ *       is bounded once ({@link #boundIdle}) and reads the epochs with {@link #check}, or as the last statement of
+ *       the round trip that carries its writes ({@code appendCheck}, {@code verify}); either way before it
+ *       commits, and the share lock is held until then.</li>
  * </ul>
  * The idle bound is what keeps a frozen writer from holding the claim (and its row locks) for long:
  * the server closes a connection that sent nothing for {@code wait_timeout} seconds and rolls its

@@ -55,6 +55,7 @@ class WriterSessionIT {
         config.setPassword(infra.mysqlPassword());
         config.setMaximumPoolSize(6);
         config.addDataSourceProperty("allowMultiQueries", "true");
+        config.addDataSourceProperty("useLocalSessionState", "true");
         moreWriters = new HikariDataSource(config);
         fences = new PartitionFenceRepository(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(2),
                 Duration.ofSeconds(10));
@@ -207,7 +208,8 @@ class WriterSessionIT {
         // the stale writer assigns seq 2 again: the fence, not the collision, is what it hears
         assertThrows(FencedWriteException.class, () -> persist(stale, new WriteFence("collide", Map.of(0, old)),
                 List.of(TestMessages.text(82_002, "s_820_821", 2, 820, "x-3"))));
-        // an owner that collides (it lost its seq cache) hears the key, and its session goes on
+        // an owner that collides (it lost its seq cache) hears the key; its next transaction (on a fresh session)
+        // commits
         MessageStore held = new MessageStore(database.dataSource(), messages, conversations, null, fences,
                 moreWriters);
         DuplicateMessageException e = assertThrows(DuplicateMessageException.class, () -> persist(held,
@@ -219,6 +221,29 @@ class WriterSessionIT {
         assertEquals(3, messages.maxSeq("s_820_821"));
         assertEquals(Map.of(), messages.findByClientMsgIds(List.of(new SenderClientKey(820, "x-3"),
                 new SenderClientKey(821, "x-4"))), "nothing of the refused batches was stored");
+    }
+
+    @Test
+    void aStaleWritersWrittenRowsAreRolledBackWhenTheFenceReadLastRefusesThem() {
+        MessageRepository messages = new MessageRepository(database.dataSource());
+        ConversationRepository conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
+        CountingDataSource counted = new CountingDataSource(moreWriters);
+        MessageStore stale = new MessageStore(database.dataSource(), messages, conversations, null, fences, counted);
+        long old = fences.claim("late", 0, "a");
+        persist(stale, new WriteFence("late", Map.of(0, old)),
+                List.of(TestMessages.text(84_000, "s_840_841", 1, 840, "late-1")));
+        fences.claim("late", 0, "b");
+        counted.reset();
+
+        // seqs no one took: the INSERT and the upsert succeed, then the fence read in the same round trip refuses
+        assertThrows(FencedWriteException.class, () -> persist(stale, new WriteFence("late", Map.of(0, old)),
+                List.of(TestMessages.text(84_001, "s_840_841", 2, 840, "late-2"),
+                        TestMessages.text(84_002, "s_840_841", 3, 841, "late-3"))));
+
+        assertEquals("prepareStatement", counted.calls().get(0), "one round trip before the refusal");
+        assertEquals(List.of("prepareStatement", "rollback"), counted.calls().subList(0, 2));
+        assertEquals(1, messages.maxSeq("s_840_841"), "the written rows were rolled back");
+        assertEquals(1, conversations.find(841, "s_840_841").orElseThrow().lastSeq());
     }
 
     @Test
@@ -236,7 +261,7 @@ class WriterSessionIT {
         long newer = fences.claim("large", 0, "b");
         assertThrows(FencedWriteException.class, () -> store.persist(new WriteFence("large", Map.of(0, epoch)),
                 List.of(), rosters -> new MessageStore.Writes(List.of(message), rows, List.of())));
-        assertEquals(0, messages.maxSeq("g_830"), "refused before any write");
+        assertEquals(0, messages.maxSeq("g_830"), "nothing of the refused transaction is stored");
 
         store.persist(new WriteFence("large", Map.of(0, newer)), List.of(),
                 rosters -> new MessageStore.Writes(List.of(message), rows, List.of()));

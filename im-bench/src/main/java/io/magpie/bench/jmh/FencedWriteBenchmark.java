@@ -75,7 +75,7 @@ public class FencedWriteBenchmark {
         fences = new PartitionFenceRepository(db.dataSource(), clock, Duration.ofSeconds(5), Duration.ofSeconds(10));
         store = new MessageStore(db.dataSource(), messages, conversations, null, fences, db.writerDataSource());
         fence = new WriteFence(TOPIC, Map.of(0, fences.claim(TOPIC, 0, "bench")));
-        // no idle bound on it: it sits unused through the other benchmark's trial
+        // no idle bound on it: in the oneScript trial it sits unused
         kept = db.dataSource().getConnection();
         kept.setAutoCommit(false);
         content = MessageContent.newBuilder().setType(MessageType.TEXT).setText("x".repeat(32)).build().toByteArray();

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * <p>A fenced transaction needs the session in manual commit and with a short {@code wait_timeout} (a
  * frozen writer's transaction must end so a new owner's claim passes). Borrowing a pooled connection per
  * transaction and setting both up, then restoring them, took five round trips beside the transaction's
- * own four ({@code SET autocommit=0}, {@code SET SESSION wait_timeout}, then after the commit the restore,
- * the pool's rollback and {@code SET autocommit=1}): more than half the statements of a one-message
- * batch. Held, the session is set up once and each transaction is only its own statements.
+ * own four of the time ({@code SET autocommit=0}, {@code SET SESSION wait_timeout}, then after the commit the
+ * restore, the pool's rollback and {@code SET autocommit=1}). Held, the session is set up once and each
+ * transaction is only its own statements (two round trips for a one-to-one batch, see {@code MessageStore}).
  *
  * <p>The server closes a session idle for {@code wait_timeout}, so one idle for more than
  * {@code maxIdleNanos} (half that timeout) is not used again: it goes back to the pool with the server's

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * the product: under steady load it stops the process, lets the statements already on the wire finish
  * (a COMMIT sent before the stop completes; a transaction without its COMMIT stays open), and asks
  * {@code information_schema.innodb_trx} for a transaction of the deployment's database that holds row
- * locks (a write transaction holds the fence row's) and stays open and idle (its session in {@code Sleep}, waiting for the client) across two looks {@value #CONFIRM_MILLIS}
+ * locks (a write transaction holds its new rows' and the fence row's) and stays open and idle (its session in {@code Sleep}, waiting for the client) across two looks {@value #CONFIRM_MILLIS}
  * ms apart while the process is stopped, from one of the process's own MySQL sessions when the
  * processlist names the client port (see {@link ProcSockets}). A running writer never leaves its
  * transaction idle that long. If there is none, it resumes the process at once and tries again a little
@@ -71,7 +71,7 @@ final class TransactionFreezer {
                 + CONFIRM_MILLIS + " ms)");
     }
 
-    /** The idle transactions that hold row locks (a write transaction holds the fence row's at least). */
+    /** The idle transactions that hold row locks (a write transaction's, once it wrote or read its fence). */
     private static Set<String> ids(List<OpenTransaction> open) {
         return open.stream().filter(t -> t.idle() && t.rowsLocked() > 0).map(TransactionFreezer::key)
                 .collect(Collectors.toSet());
