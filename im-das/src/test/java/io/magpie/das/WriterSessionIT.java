@@ -42,6 +42,8 @@ class WriterSessionIT {
     private static Database database;
     private static HikariDataSource hikari;
     private static PartitionFenceRepository fences;
+    private static MessageRepository messages;
+    private static ConversationRepository conversations;
     /** Sessions for the tests' further held writers (each keeps one; the database's writer pool has two). */
     private static HikariDataSource moreWriters;
 
@@ -49,6 +51,8 @@ class WriterSessionIT {
     static void open(Infrastructure infra, TestIsolation isolation) {
         database = Database.open(new MysqlConfig(isolation.jdbcUrl(), infra.mysqlUser(), infra.mysqlPassword(), 4));
         hikari = (HikariDataSource) database.dataSource();
+        messages = new MessageRepository(database.dataSource());
+        conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(isolation.jdbcUrl());
         config.setUsername(infra.mysqlUser());
@@ -153,9 +157,8 @@ class WriterSessionIT {
 
     @Test
     void aStoreWithAHeldSessionWritesFencedTransactionsOnOneSessionAndRecoversFromARefusal() {
-        MessageRepository messages = new MessageRepository(database.dataSource());
-        MessageStore store = new MessageStore(database.dataSource(), messages,
-                new ConversationRepository(database.dataSource(), Clock.systemUTC()), null, fences, database.writerDataSource());
+        MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences,
+                database.writerDataSource());
         HikariDataSource writerPool = (HikariDataSource) database.writerDataSource();
         long epoch = fences.claim("held", 0, "a");
         int activeBefore = writerPool.getHikariPoolMXBean().getActiveConnections();
@@ -173,8 +176,6 @@ class WriterSessionIT {
     @Test
     void aHeldSessionSendsATransactionsWritesAndItsFenceCheckInOneRoundTrip() {
         CountingDataSource counted = new CountingDataSource(database.writerDataSource());
-        MessageRepository messages = new MessageRepository(database.dataSource());
-        ConversationRepository conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
         MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences, counted);
         long epoch = fences.claim("one-trip", 0, "a");
         WriteFence fence = new WriteFence("one-trip", Map.of(0, epoch));
@@ -193,8 +194,6 @@ class WriterSessionIT {
 
     @Test
     void aStaleWriterWhoseRowsCollideIsRefusedAsFencedAndAnOwnersCollisionIsADuplicate() {
-        MessageRepository messages = new MessageRepository(database.dataSource());
-        ConversationRepository conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
         MessageStore stale = new MessageStore(database.dataSource(), messages, conversations, null, fences,
                 moreWriters);
         MessageStore owner = new MessageStore(database.dataSource(), messages, conversations, null, fences);
@@ -225,8 +224,6 @@ class WriterSessionIT {
 
     @Test
     void aStaleWritersWrittenRowsAreRolledBackWhenTheFenceReadLastRefusesThem() {
-        MessageRepository messages = new MessageRepository(database.dataSource());
-        ConversationRepository conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
         CountingDataSource counted = new CountingDataSource(moreWriters);
         MessageStore stale = new MessageStore(database.dataSource(), messages, conversations, null, fences, counted);
         long old = fences.claim("late", 0, "a");
@@ -248,8 +245,6 @@ class WriterSessionIT {
 
     @Test
     void writesTooLargeForOneStatementAreSentSeparatelyAndStillFenced() {
-        MessageRepository messages = new MessageRepository(database.dataSource());
-        ConversationRepository conversations = new ConversationRepository(database.dataSource(), Clock.systemUTC());
         MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences,
                 moreWriters);
         long epoch = fences.claim("large", 0, "a");
