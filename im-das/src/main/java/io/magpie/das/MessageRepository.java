@@ -157,13 +157,6 @@ public final class MessageRepository {
         script.add(insert.forRows(messages.size()), (statement, first) -> bindRows(statement, first, messages));
     }
 
-    /** Adds the INSERT of {@code replies} to {@code script}; nothing for an empty list. */
-    void appendReplies(StatementScript script, List<ReplyLink> replies) {
-        if (!replies.isEmpty()) {
-            script.add(replyInsert(replies.size()), (statement, first) -> bindReplies(statement, first, replies));
-        }
-    }
-
     private static int bindRows(PreparedStatement statement, int first, List<MessageRecord> rows)
             throws SQLException {
         int p = first;

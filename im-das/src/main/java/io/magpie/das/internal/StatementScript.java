@@ -43,10 +43,6 @@ public final class StatementScript {
         return this;
     }
 
-    public int statements() {
-        return binders.size();
-    }
-
     public boolean isEmpty() {
         return binders.isEmpty();
     }
