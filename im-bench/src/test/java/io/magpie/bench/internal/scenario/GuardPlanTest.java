@@ -25,4 +25,18 @@ class GuardPlanTest {
             scenario.validate();
         }
     }
+
+    @Test
+    void theServerWarmUpIsABriskClosedLoopWithNoWarmUpOfItsOwn() {
+        GuardPlan.Step step = GuardPlan.serverWarmUp(List.of("--server-pid", "0"), "30s");
+
+        assertEquals(GuardPlan.SERVER_WARM_UP, step.name());
+        CommandLine.ParseResult parsed = new CommandLine(new Bench()).parseArgs(step.args().toArray(String[]::new));
+        PairClosedScenario scenario = assertInstanceOf(PairClosedScenario.class,
+                parsed.subcommand().commandSpec().userObject());
+        scenario.common.validate();
+        scenario.validate();
+        assertEquals(List.of("pair-closed", "--pairs", "50", "--inflight", "16", "--duration", "30s", "--warmup", "0s",
+                "--server-pid", "0"), step.args());
+    }
 }
