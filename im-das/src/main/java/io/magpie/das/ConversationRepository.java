@@ -4,6 +4,7 @@ import io.magpie.registry.StorageException;
 
 import io.magpie.das.internal.MultiRowSql;
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.Parameters;
 import io.magpie.das.internal.StatementScript;
 import io.magpie.das.internal.Transactions;
 import java.sql.Connection;
@@ -91,7 +92,7 @@ public final class ConversationRepository {
         for (int from = 0; from < sorted.size(); from += MAX_ROWS_PER_STATEMENT) {
             List<ConversationUpdate> chunk = sorted.subList(from, Math.min(sorted.size(), from + MAX_ROWS_PER_STATEMENT));
             try (PreparedStatement statement = connection.prepareStatement(upsert.forRows(chunk.size()))) {
-                bindRows(statement, 1, chunk, now);
+                bindRows(Parameters.of(statement), 1, chunk, now);
                 statement.executeUpdate();
             } catch (SQLException e) {
                 throw SqlErrors.translate("upsert of " + chunk.size() + " conversation rows (first: owner "
@@ -104,7 +105,7 @@ public final class ConversationRepository {
      * Adds the upsert of {@code updates} to {@code script}, as {@link #upsertBatch} writes them; nothing for an
      * empty list. At most {@value #MAX_ROWS_PER_STATEMENT} rows: one statement.
      */
-    void appendUpsert(StatementScript script, List<ConversationUpdate> updates) {
+    void appendUpsert(StatementScript script, List<ConversationUpdate> updates) throws SQLException {
         if (updates.isEmpty()) {
             return;
         }
@@ -123,7 +124,7 @@ public final class ConversationRepository {
         return sorted;
     }
 
-    private static int bindRows(PreparedStatement statement, int first, List<ConversationUpdate> rows, long now)
+    private static int bindRows(Parameters statement, int first, List<ConversationUpdate> rows, long now)
             throws SQLException {
         int p = first;
         for (ConversationUpdate u : rows) {

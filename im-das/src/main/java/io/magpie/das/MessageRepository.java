@@ -3,6 +3,7 @@ package io.magpie.das;
 import io.magpie.registry.StorageException;
 
 import io.magpie.das.internal.MultiRowSql;
+import io.magpie.das.internal.Parameters;
 import io.magpie.das.internal.SqlErrors;
 import io.magpie.das.internal.StatementScript;
 import java.sql.Connection;
@@ -37,6 +38,8 @@ public final class MessageRepository {
     public static final int MAX_ROWS_PER_STATEMENT = 1000;
     /** Most content bytes one INSERT statement carries (a single larger message still goes alone). */
     public static final int MAX_CONTENT_BYTES_PER_STATEMENT = 8 << 20;
+    /** Most content bytes one {@link StatementScript} INSERT carries: written as hexadecimal, twice the size. */
+    static final int MAX_SCRIPT_CONTENT_BYTES = 4 << 20;
     /** Most keys one lookup query carries. */
     static final int MAX_KEYS_PER_QUERY = 500;
 
@@ -133,31 +136,42 @@ public final class MessageRepository {
 
     private int insertChunk(Connection connection, List<MessageRecord> rows) {
         try (PreparedStatement statement = connection.prepareStatement(insert.forRows(rows.size()))) {
-            bindRows(statement, 1, rows);
+            bindRows(Parameters.of(statement), 1, rows);
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw translateInsert(e, rows);
         }
     }
 
-    /** Whether {@link #appendInsert} takes {@code messages}: they fit one INSERT statement. */
-    static boolean fitsOneStatement(List<MessageRecord> messages) {
-        return !messages.isEmpty() && chunkEnd(messages, 0) == messages.size();
+    /**
+     * Whether {@link #appendInsert} takes {@code messages}: at most {@value #MAX_ROWS_PER_STATEMENT} rows and
+     * {@value #MAX_SCRIPT_CONTENT_BYTES} content bytes, which a script carries as hexadecimal, twice their size,
+     * and stays below the smallest default {@code max_allowed_packet} (16 MiB, MariaDB's).
+     */
+    static boolean fitsOneScript(List<MessageRecord> messages) {
+        if (messages.isEmpty() || messages.size() > MAX_ROWS_PER_STATEMENT) {
+            return false;
+        }
+        long bytes = 0;
+        for (MessageRecord m : messages) {
+            bytes += m.content().length;
+        }
+        return bytes <= MAX_SCRIPT_CONTENT_BYTES;
     }
 
     /**
-     * Adds the INSERT of {@code messages} to {@code script}; they must {@link #fitsOneStatement fit one
-     * statement}. A failure of the script is translated by {@link #translateInsert}.
+     * Adds the INSERT of {@code messages} to {@code script}; they must {@link #fitsOneScript fit one
+     * script}. A failure of the script is translated by {@link #translateInsert}.
      */
-    void appendInsert(StatementScript script, List<MessageRecord> messages) {
-        if (!fitsOneStatement(messages)) {
-            throw new IllegalArgumentException(messages.size() + " messages do not fit one INSERT statement (at most "
-                    + MAX_ROWS_PER_STATEMENT + " rows and " + MAX_CONTENT_BYTES_PER_STATEMENT + " content bytes)");
+    void appendInsert(StatementScript script, List<MessageRecord> messages) throws SQLException {
+        if (!fitsOneScript(messages)) {
+            throw new IllegalArgumentException(messages.size() + " messages do not fit one script's INSERT (at most "
+                    + MAX_ROWS_PER_STATEMENT + " rows and " + MAX_SCRIPT_CONTENT_BYTES + " content bytes)");
         }
         script.add(insert.forRows(messages.size()), (statement, first) -> bindRows(statement, first, messages));
     }
 
-    private static int bindRows(PreparedStatement statement, int first, List<MessageRecord> rows)
+    private static int bindRows(Parameters statement, int first, List<MessageRecord> rows)
             throws SQLException {
         int p = first;
         for (MessageRecord m : rows) {

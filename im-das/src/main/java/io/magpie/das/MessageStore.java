@@ -270,7 +270,7 @@ public final class MessageStore {
 
     /** Every write fits one statement (and the whole script one packet well below {@code max_allowed_packet}). */
     private static boolean fitsOneRoundTrip(Writes writes) {
-        return (writes.messages().isEmpty() || MessageRepository.fitsOneStatement(writes.messages()))
+        return (writes.messages().isEmpty() || MessageRepository.fitsOneScript(writes.messages()))
                 && writes.rows().size() <= ConversationRepository.MAX_ROWS_PER_STATEMENT;
     }
 

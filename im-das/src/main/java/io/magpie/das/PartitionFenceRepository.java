@@ -3,6 +3,7 @@ package io.magpie.das;
 import io.magpie.registry.StorageException;
 
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.Parameters;
 import io.magpie.das.internal.StatementScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -180,7 +181,7 @@ public final class PartitionFenceRepository {
         }
         Map<Integer, Long> current;
         try (PreparedStatement statement = connection.prepareStatement(checkSql(fence))) {
-            bindCheck(statement, 1, fence);
+            bindCheck(Parameters.of(statement), 1, fence);
             try (ResultSet rs = statement.executeQuery()) {
                 current = epochs(rs);
             }
@@ -192,7 +193,7 @@ public final class PartitionFenceRepository {
      * Adds the read of {@link #check} (the fence rows, share-locked) to {@code script} as its last statement;
      * {@link #verify} then judges the rows it read ({@link #epochs}).
      */
-    void appendCheck(StatementScript script, WriteFence fence) {
+    void appendCheck(StatementScript script, WriteFence fence) throws SQLException {
         if (fence.isNone()) {
             throw new IllegalArgumentException("no fence to check");
         }
@@ -232,7 +233,7 @@ public final class PartitionFenceRepository {
                 + "?) LOCK IN SHARE MODE";
     }
 
-    private static int bindCheck(PreparedStatement statement, int first, WriteFence fence) throws SQLException {
+    private static int bindCheck(Parameters statement, int first, WriteFence fence) throws SQLException {
         int p = first;
         statement.setString(p++, fence.topic());
         for (int partition : fence.epochs().keySet()) {

@@ -1,5 +1,6 @@
 package io.magpie.das;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -185,11 +186,40 @@ class WriterSessionIT {
         persist(store, fence, List.of(TestMessages.text(81_001, "s_810_811", 2, 810, "c-2"),
                 TestMessages.text(81_002, "s_810_811", 3, 811, "c-3")));
 
-        assertEquals(List.of("prepareStatement", "commit"), counted.calls(),
+        assertEquals(List.of("createStatement", "commit"), counted.calls(),
                 "messages, conversation rows and the fence check go in one statement, then the commit");
         assertEquals(3, messages.maxSeq("s_810_811"));
         assertEquals(3, conversations.find(811, "s_810_811").orElseThrow().lastSeq());
         assertEquals(81_002, conversations.find(810, "s_810_811").orElseThrow().lastMsgId());
+    }
+
+    @Test
+    void textAndBytesThatWouldEndAQuotedLiteralAreStoredByteForByte() {
+        MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences,
+                moreWriters);
+        long epoch = fences.claim("literals", 0, "a");
+        byte[] everyByte = new byte[256];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = (byte) i;
+        }
+        MessageRecord tricky = new MessageRecord(85_000, "s_850_851", 1, 1, 1, 850, "dev\\ice'\"\u0000\n\u00e9\ud83d\ude00",
+                "x'); DELETE FROM message; -- \\' OR 1=1 #", 1, everyByte, MessageRecord.STATUS_NORMAL, 1_700_000_000_001L);
+        MessageRecord empty = new MessageRecord(85_001, "s_850_851", 1, 2, 2, 850, "", "?", 1, new byte[0],
+                MessageRecord.STATUS_NORMAL, 1_700_000_000_002L);
+
+        persist(store, new WriteFence("literals", Map.of(0, epoch)), List.of(tricky, empty));
+
+        Map<SenderClientKey, MessageRecord> stored = messages.findByClientMsgIds(List.of(tricky.senderClientKey(),
+                empty.senderClientKey()));
+        MessageRecord back = stored.get(tricky.senderClientKey());
+        assertEquals(tricky.senderDeviceId(), back.senderDeviceId());
+        assertEquals(tricky.clientMsgId(), back.clientMsgId());
+        assertArrayEquals(everyByte, back.content());
+        assertEquals(tricky.serverTime(), back.serverTime());
+        MessageRecord emptyBack = stored.get(empty.senderClientKey());
+        assertEquals("", emptyBack.senderDeviceId());
+        assertArrayEquals(new byte[0], emptyBack.content());
+        assertEquals(2, messages.maxSeq("s_850_851"));
     }
 
     @Test
@@ -237,8 +267,8 @@ class WriterSessionIT {
                 List.of(TestMessages.text(84_001, "s_840_841", 2, 840, "late-2"),
                         TestMessages.text(84_002, "s_840_841", 3, 841, "late-3"))));
 
-        assertEquals("prepareStatement", counted.calls().get(0), "one round trip before the refusal");
-        assertEquals(List.of("prepareStatement", "rollback"), counted.calls().subList(0, 2));
+        assertEquals("createStatement", counted.calls().get(0), "one round trip before the refusal");
+        assertEquals(List.of("createStatement", "rollback"), counted.calls().subList(0, 2));
         assertEquals(1, messages.maxSeq("s_840_841"), "the written rows were rolled back");
         assertEquals(1, conversations.find(841, "s_840_841").orElseThrow().lastSeq());
     }
