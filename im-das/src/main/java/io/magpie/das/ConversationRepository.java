@@ -3,8 +3,8 @@ package io.magpie.das;
 import io.magpie.registry.StorageException;
 
 import io.magpie.das.internal.MultiRowSql;
-import io.magpie.das.internal.SqlErrors;
 import io.magpie.das.internal.Parameters;
+import io.magpie.das.internal.SqlErrors;
 import io.magpie.das.internal.StatementScript;
 import io.magpie.das.internal.Transactions;
 import java.sql.Connection;

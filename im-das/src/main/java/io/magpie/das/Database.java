@@ -135,8 +135,9 @@ public final class Database implements AutoCloseable {
      * Sessions for the single writer of a set of partitions ({@link MessageStore}'s held session): the main
      * pool's settings, plus {@code allowMultiQueries=true} so a transaction sends its statements in one round
      * trip ({@code StatementScript}); at most {@value #WRITER_POOL_SIZE}, meters tagged
-     * {@code pool=magpie-mysql-writer}. Only SQL the repositories build, every value a bound parameter, runs
-     * on them. Opened on the first call; closed with this database.
+     * {@code pool=magpie-mysql-writer}. Only SQL the repositories build, every value a bound parameter or a
+     * hexadecimal literal ({@code SqlLiterals}), runs on them. Opened on the first call; closed with this
+     * database.
      *
      * @throws StorageException if the pool cannot be opened
      * @throws IllegalStateException after {@link #close()}

@@ -218,10 +218,10 @@ public final class MessageStore {
     /**
      * The transaction itself on a session in manual commit (and bounded idle time when fenced): check the
      * fence, lock the groups, plan, write, commit; rolled back on any failure. On a session that accepts
-     * multi-statements ({@code oneRoundTrip}) the writes go in one round trip when they fit one statement
-     * each ({@link #writeInOneRoundTrip}), and a fenced transaction that locks no group checks its fence last, in that
-     * same round trip: it takes no lock before its writes then, so a stale writer frozen before them holds
-     * nothing a new owner waits for. One that locks groups checks it first, before it takes their locks.
+     * multi-statements ({@code oneRoundTrip}) the writes go in one round trip when they fit one script
+     * ({@link #fitsOneRoundTrip}: at most 1,000 messages and 4 MiB of their content; {@link #writeInOneRoundTrip}),
+     * and a fenced transaction that locks no group checks its fence last, in that same round trip: it takes no
+     * lock before its writes then, so a stale writer frozen before them holds nothing a new owner waits for. One that locks groups checks it first, before it takes their locks.
      */
     private Writes transaction(Connection connection, WriteFence fence, Collection<Long> groupIds, Planner planner,
             boolean oneRoundTrip) {
@@ -268,7 +268,10 @@ public final class MessageStore {
         }
     }
 
-    /** Every write fits one statement (and the whole script one packet well below {@code max_allowed_packet}). */
+    /**
+     * Every write fits one statement of a script, and the whole script one packet well below a 16 MiB
+     * {@code max_allowed_packet} ({@link MessageRepository#fitsOneScript}).
+     */
     private static boolean fitsOneRoundTrip(Writes writes) {
         return (writes.messages().isEmpty() || MessageRepository.fitsOneScript(writes.messages()))
                 && writes.rows().size() <= ConversationRepository.MAX_ROWS_PER_STATEMENT;

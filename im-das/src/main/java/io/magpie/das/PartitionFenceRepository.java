@@ -2,8 +2,8 @@ package io.magpie.das;
 
 import io.magpie.registry.StorageException;
 
-import io.magpie.das.internal.SqlErrors;
 import io.magpie.das.internal.Parameters;
+import io.magpie.das.internal.SqlErrors;
 import io.magpie.das.internal.StatementScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.magpie.das.internal.WriterSession;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single writer's held MySQL session on the real MariaDB: set up once (manual commit, bounded idle
@@ -47,6 +51,7 @@ class WriterSessionIT {
     private static ConversationRepository conversations;
     /** Sessions for the tests' further held writers (each keeps one; the database's writer pool has two). */
     private static HikariDataSource moreWriters;
+    private static HikariConfig writerConfig;
 
     @BeforeAll
     static void open(Infrastructure infra, TestIsolation isolation) {
@@ -61,6 +66,7 @@ class WriterSessionIT {
         config.setMaximumPoolSize(6);
         config.addDataSourceProperty("allowMultiQueries", "true");
         config.addDataSourceProperty("useLocalSessionState", "true");
+        writerConfig = config;
         moreWriters = new HikariDataSource(config);
         fences = new PartitionFenceRepository(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(2),
                 Duration.ofSeconds(10));
@@ -140,6 +146,42 @@ class WriterSessionIT {
     }
 
     @Test
+    void aSessionTheServerEndedIsReplacedWithoutThePoolsBrokenConnectionWarning() throws SQLException {
+        ch.qos.logback.classic.Logger poolLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+                "com.zaxxer.hikari.pool.ProxyConnection");
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        poolLog.addAppender(warnings);
+        HikariConfig config = new HikariConfig();
+        writerConfig.copyStateTo(config);
+        config.setPoolName("ended-session-writers");
+        try (HikariDataSource writers = new HikariDataSource(config)) {
+            AtomicLong now = new AtomicLong();
+            WriterSession session = new WriterSession(writers, fences::boundIdle, fences::restoreIdle, 1_000,
+                    now::get);
+            Connection first = session.acquire();
+            long firstId = number(first, "SELECT CONNECTION_ID()");
+            first.commit();
+            session.released();
+            try (Connection other = hikari.getConnection(); Statement kill = other.createStatement()) {
+                kill.execute("KILL " + firstId); // as the server does once the session sat idle for wait_timeout
+            }
+
+            now.addAndGet(2_000);
+            Connection replaced = session.acquire();
+
+            assertNotEquals(firstId, number(replaced, "SELECT CONNECTION_ID()"));
+            replaced.commit();
+            session.released();
+            session.discard();
+        } finally {
+            poolLog.detachAppender(warnings);
+        }
+        assertEquals(List.of(), warnings.list.stream().map(ILoggingEvent::getFormattedMessage).toList(),
+                "the pool logged nothing about the ended session");
+    }
+
+    @Test
     void onlyTheFirstThreadOwnsTheSession() throws Exception {
         WriterSession session = new WriterSession(hikari, fences::boundIdle, fences::restoreIdle, Duration.ofSeconds(1).toNanos(),
                 System::nanoTime);
@@ -195,8 +237,8 @@ class WriterSessionIT {
 
     @Test
     void textAndBytesThatWouldEndAQuotedLiteralAreStoredByteForByte() {
-        MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences,
-                moreWriters);
+        CountingDataSource counted = new CountingDataSource(moreWriters);
+        MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences, counted);
         long epoch = fences.claim("literals", 0, "a");
         byte[] everyByte = new byte[256];
         for (int i = 0; i < everyByte.length; i++) {
@@ -208,6 +250,10 @@ class WriterSessionIT {
                 MessageRecord.STATUS_NORMAL, 1_700_000_000_002L);
 
         persist(store, new WriteFence("literals", Map.of(0, epoch)), List.of(tricky, empty));
+
+        assertEquals(List.of("createStatement", "commit"), counted.calls().subList(counted.calls().size() - 2,
+                counted.calls().size()), "written by the script of literals, not statement by statement");
+        assertFalse(counted.calls().contains("prepareStatement"));
 
         Map<SenderClientKey, MessageRecord> stored = messages.findByClientMsgIds(List.of(tricky.senderClientKey(),
                 empty.senderClientKey()));

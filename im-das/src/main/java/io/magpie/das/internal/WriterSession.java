@@ -1,5 +1,7 @@
 package io.magpie.das.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -122,17 +124,37 @@ public final class WriterSession {
         }
     }
 
-    private static void abort(Connection c) {
+    private void abort(Connection c) {
         try {
             c.abort(Runnable::run);
         } catch (SQLException | RuntimeException e) {
             log.debug("aborting the writer's MySQL session failed ({}); closing it", e.toString());
         } finally {
+            evictFromPool();
             try {
                 c.close();
             } catch (SQLException e) {
                 log.debug("returning the writer's aborted MySQL session failed: {}", e.toString());
             }
+        }
+    }
+
+    /**
+     * Marks the pool's sessions evicted (the idle are closed, the held one when it is closed), so closing the
+     * aborted one is quiet: HikariCP restores a returned session's auto-commit, which fails on a closed socket,
+     * and logs that failure as a broken connection with its stack trace unless the session was evicted. The
+     * writer's pool holds this session and at most one other.
+     */
+    private void evictFromPool() {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                HikariPoolMXBean pool = dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+                if (pool != null) {
+                    pool.softEvictConnections();
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("evicting the writer's aborted MySQL session from its pool failed: {}", e.toString());
         }
     }
 
