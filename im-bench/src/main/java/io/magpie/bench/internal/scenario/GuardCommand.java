@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
  * with the change, and writes {@code guard-<time>.md}, which is committed into docs/bench-reports/ to become the
  * next baseline. About six minutes with the defaults (a 30 s unmeasured warm-up of the server first).
  *
- * <p>Exit code 0 when every step (and the server warm-up) ran without errors, timeouts or lost messages; 1 otherwise (the table is still
- * printed and written); 2 for a bad option. The figures are not judged: on a shared box the reader does that.
+ * <p>Exit code 0 when every step (and the server warm-up) ran without errors, timeouts or lost messages; 1
+ * otherwise (the table is still printed and written); 2 for a bad option. The figures are not judged: on a
+ * shared box the reader does that.
  */
 @Command(name = "guard", mixinStandardHelpOptions = true,
         description = {"Regression guard: pair-closed 1x1 and 50x16, pair-open at 2000 and 8000 msg/s, group-fanout"
@@ -78,9 +79,8 @@ public final class GuardCommand implements Callable<Integer> {
     Duration serverWarmup;
 
     @Option(names = "--settle", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "pause before each step (but a first one without a server warm-up), so the server finishes"
-                    + " the last step's work"
-                    + " (default: ${DEFAULT-VALUE})")
+            description = "pause before each step (not before the first when there is no server warm-up), so the"
+                    + " server finishes the previous work (default: ${DEFAULT-VALUE})")
     Duration settle;
 
     @Option(names = "--results-dir", defaultValue = "bench-results", paramLabel = "DIR",
