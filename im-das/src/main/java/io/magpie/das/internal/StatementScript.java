@@ -15,7 +15,7 @@ import java.sql.Statement;
  * value holds can change the statements) and the text is sent as a plain statement. A prepared statement would
  * inline them as (quoted) literals too (mysql-connector-j prepares on the client), but first parses the whole text
  * for its placeholders, and the text differs with every batch's row counts, so its cache of parses missed: that
- * parse and the per-value binding took about a fifth of the writer thread's time at 12,000 messages a second.
+ * parse and the per-value binding took about half of the writer thread's CPU under load (docs/benchmarks.md).
  *
  * <p>The last statement may be a query: its rows go to the {@link RowsReader} given to {@link #execute}.
  * Not thread-safe: built and run by one thread.
