@@ -85,29 +85,19 @@ public final class MessageRepository {
         if (replies.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement(replyInsert(replies.size()))) {
-            bindReplies(statement, 1, replies);
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO message_reply (conversation_id,"
+                + " quoted_seq, reply_msg_id) VALUES " + "(?, ?, ?),".repeat(replies.size() - 1) + "(?, ?, ?)")) {
+            int p = 1;
+            for (ReplyLink r : replies) {
+                statement.setString(p++, r.conversationId());
+                statement.setLong(p++, r.quotedSeq());
+                statement.setLong(p++, r.replyMsgId());
+            }
             statement.executeUpdate();
         } catch (SQLException e) {
             throw SqlErrors.translate("insert of " + replies.size() + " reply links (first: conversation "
                     + replies.get(0).conversationId() + ", quoted seq " + replies.get(0).quotedSeq() + ")", e);
         }
-    }
-
-    private static String replyInsert(int rows) {
-        return "INSERT INTO message_reply (conversation_id, quoted_seq, reply_msg_id) VALUES "
-                + "(?, ?, ?),".repeat(rows - 1) + "(?, ?, ?)";
-    }
-
-    private static int bindReplies(PreparedStatement statement, int first, List<ReplyLink> replies)
-            throws SQLException {
-        int p = first;
-        for (ReplyLink r : replies) {
-            statement.setString(p++, r.conversationId());
-            statement.setLong(p++, r.quotedSeq());
-            statement.setLong(p++, r.replyMsgId());
-        }
-        return p;
     }
 
     /** The messages that quote the message at {@code quotedSeq} of the conversation, ascending by seq. */

@@ -221,7 +221,8 @@ public final class MessageStore {
      * multi-statements ({@code oneRoundTrip}) the writes go in one round trip when they fit one script
      * ({@link #fitsOneRoundTrip}: at most 1,000 messages and 4 MiB of their content; {@link #writeInOneRoundTrip}),
      * and a fenced transaction that locks no group checks its fence last, in that same round trip: it takes no
-     * lock before its writes then, so a stale writer frozen before them holds nothing a new owner waits for. One that locks groups checks it first, before it takes their locks.
+     * lock before its writes then, so a stale writer frozen before them holds nothing a new owner waits for. One
+     * that locks groups checks it first, before it takes their locks.
      */
     private Writes transaction(Connection connection, WriteFence fence, Collection<Long> groupIds, Planner planner,
             boolean oneRoundTrip) {

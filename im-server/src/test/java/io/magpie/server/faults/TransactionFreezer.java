@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
  * the product: under steady load it stops the process, lets the statements already on the wire finish
  * (a COMMIT sent before the stop completes; a transaction without its COMMIT stays open), and asks
  * {@code information_schema.innodb_trx} for a transaction of the deployment's database that holds row
- * locks (a write transaction holds its new rows' and the fence row's) and stays open and idle (its session in {@code Sleep}, waiting for the client) across two looks {@value #CONFIRM_MILLIS}
- * ms apart while the process is stopped, from one of the process's own MySQL sessions when the
+ * locks (a write transaction holds its new rows' and the fence row's) and stays open and idle (its session in
+ * {@code Sleep}, waiting for the client) across two looks {@value #CONFIRM_MILLIS} ms apart while the process is
+ * stopped, from one of the process's own MySQL sessions when the
  * processlist names the client port (see {@link ProcSockets}). A running writer never leaves its
  * transaction idle that long. If there is none, it resumes the process at once and tries again a little
  * later, a bounded number of times.
