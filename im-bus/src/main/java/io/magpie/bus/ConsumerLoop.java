@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code push}, notifier's {@code offline}). It owns its {@link Consumer} (auto commit off) and runs
  * on a dedicated thread. Each turn: poll; hand a non-empty batch to the {@link BatchHandler}; let the
  * handler do its between-polls work; then commit what is done ({@link CommitPositions}, never past
- * the handler's ceiling) without waiting for the answer (in order; synchronously on revoke and at the
- * end). Offsets are only ever committed after the work, so a crash replays.
+ * the handler's ceiling) without waiting for the answer (in order, one outstanding at a time; synchronously on
+ * revoke and at the end). Offsets are only ever committed after the work, so a crash replays.
  *
  * <p>A handler whose work outlives {@code handle} (logic waits for Kafka to acknowledge the push tasks it
  * produced) returns it as {@link BatchHandler#unfinished()}: the loop keeps that one batch in flight, polls
@@ -81,6 +81,11 @@ public final class ConsumerLoop<K, V> implements Runnable {
 
     /** The last commit before the consumer closes waits at most this long (Kafka down at shutdown: go anyway). */
     private static final Duration FINAL_COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long an unanswered asynchronous commit holds the next one back; past it the next turn commits anyway (a
+     * coordinator that never answers must not stop the loop committing).
+     */
+    static final Duration COMMIT_PATIENCE = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
 
@@ -99,6 +104,9 @@ public final class ConsumerLoop<K, V> implements Runnable {
     /** The handled batch whose {@link Unfinished} work the loop has not waited for yet, with that work; or null. */
     private ConsumerRecords<K, V> inFlightBatch;
     private Unfinished inFlight;
+    /** Asynchronous commits sent and not answered yet, and when the oldest of them was sent (clock millis). */
+    private int commitsPending;
+    private long commitPendingSince;
     private volatile boolean running = true;
     private volatile Instant lastPoll;
 
@@ -297,14 +305,25 @@ public final class ConsumerLoop<K, V> implements Runnable {
      * wait a round trip for it. Kafka sends a consumer's commits in order and answers their callbacks in
      * order on this thread (during a later poll), so a later commit never lands before an earlier one; a
      * failed one is offered again on the next turn, and a revoke or the end of the loop commits synchronously.
+     * One is outstanding at a time (for up to {@link #COMMIT_PATIENCE}): under load a turn takes a few
+     * milliseconds and a commit's answer longer, so the turns done meanwhile share the next commit instead of
+     * each writing the broker's offsets log (a commit per turn was a broker request per batch).
      */
     private void commitProgressAsync() {
+        long now = clock.millis();
+        if (commitsPending > 0 && now - commitPendingSince < COMMIT_PATIENCE.toMillis()) {
+            return; // the answer to the last commit comes first; then one commit carries every turn done meanwhile
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit(handler::commitCeiling);
         if (offsets.isEmpty()) {
             return;
         }
         positions.offered(offsets);
+        if (commitsPending++ == 0) {
+            commitPendingSince = now;
+        }
         consumer.commitAsync(offsets, (done, e) -> {
+            commitsPending--;
             if (e == null) {
                 positions.committed(offsets);
                 return;

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
@@ -239,6 +240,43 @@ class ConsumerLoopTest {
         assertEquals(List.of(Map.of(P0, 0L, P1, 0L)), handler.rewinds, "the handler is told where the replay starts");
     }
 
+    @Test
+    void whileACommitIsUnansweredTheTurnsAfterItShareTheNextCommitUnlessTheAnswerTakesLongerThanThePatience() {
+        consumer.holdAsyncAnswers = true;
+        Recording handler = new Recording();
+        start(handler, P0);
+        consumer.addRecord(record(P0, 0, "a"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.asyncCommits.get() == 1);
+
+        consumer.addRecord(record(P0, 1, "b"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.values.contains("b"));
+        consumer.addRecord(record(P0, 2, "c"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.values.contains("c"));
+        int polls = consumer.polls.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.polls.get() > polls + 20);
+        assertEquals(1, consumer.asyncCommits.get(), "no second commit while the first is unanswered");
+        assertEquals(-1, committed(P0));
+
+        consumer.answerHeld();
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.asyncCommits.get() == 2);
+        assertEquals(1, committed(P0));
+        consumer.answerHeld();
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 3);
+        assertEquals(2, consumer.asyncCommits.get(), "one commit carried b and c once the first was answered");
+
+        consumer.addRecord(record(P0, 3, "d"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.asyncCommits.get() == 3);
+        consumer.addRecord(record(P0, 4, "e"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.values.contains("e"));
+        int later = consumer.polls.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.polls.get() > later + 20);
+        assertEquals(3, consumer.asyncCommits.get());
+        clock.advance(ConsumerLoop.COMMIT_PATIENCE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.asyncCommits.get() == 4);
+        consumer.answerHeld();
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 5);
+    }
+
     private void start(BatchHandler<String, String> handler, TopicPartition... partitions) {
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(partitions));
@@ -332,6 +370,12 @@ class ConsumerLoopTest {
     private static final class FlakyConsumer extends MockConsumer<String, String> {
         final AtomicInteger commitTimeouts = new AtomicInteger();
         final AtomicInteger commitsRefusedBeforeSuccess = new AtomicInteger();
+        final AtomicInteger polls = new AtomicInteger();
+        /** Asynchronous commits asked for (answered or not). */
+        final AtomicInteger asyncCommits = new AtomicInteger();
+        /** When set, an asynchronous commit is answered only by {@link #answerHeld()}, as a slow coordinator does. */
+        volatile boolean holdAsyncAnswers;
+        private final List<Runnable> held = new ArrayList<>();
         private final List<ConsumerRecord<String, String>> log = new ArrayList<>();
 
         FlakyConsumer() {
@@ -364,8 +408,26 @@ class ConsumerLoopTest {
         }
 
         @Override
+        public synchronized ConsumerRecords<String, String> poll(Duration timeout) {
+            polls.incrementAndGet();
+            return super.poll(timeout);
+        }
+
+        /** Answers the held commits on the loop's thread, during its next poll, as Kafka does. */
+        synchronized void answerHeld() {
+            List<Runnable> answers = List.copyOf(held);
+            held.clear();
+            schedulePollTask(() -> answers.forEach(Runnable::run));
+        }
+
+        @Override
         public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
                 OffsetCommitCallback callback) {
+            asyncCommits.incrementAndGet();
+            if (holdAsyncAnswers) {
+                held.add(() -> super.commitAsync(offsets, callback));
+                return;
+            }
             if (commitTimeouts.getAndDecrement() > 0) {
                 commitsRefusedBeforeSuccess.incrementAndGet();
                 callback.onComplete(offsets, new TimeoutException("commit timed out: coordinator moving"));
