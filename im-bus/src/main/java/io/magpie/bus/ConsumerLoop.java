@@ -83,7 +83,7 @@ public final class ConsumerLoop<K, V> implements Runnable {
     private static final Duration FINAL_COMMIT_TIMEOUT = Duration.ofSeconds(10);
     /**
      * How long an unanswered asynchronous commit holds the next one back; past it the next turn commits anyway (a
-     * coordinator that never answers must not stop the loop committing).
+     * coordinator slow to answer must not stop the loop committing).
      */
     static final Duration COMMIT_PATIENCE = Duration.ofSeconds(2);
 
@@ -104,9 +104,9 @@ public final class ConsumerLoop<K, V> implements Runnable {
     /** The handled batch whose {@link Unfinished} work the loop has not waited for yet, with that work; or null. */
     private ConsumerRecords<K, V> inFlightBatch;
     private Unfinished inFlight;
-    /** Asynchronous commits sent and not answered yet, and when the oldest of them was sent (clock millis). */
+    /** Asynchronous commits sent and not answered yet, and when the last of them was sent (clock millis). */
     private int commitsPending;
-    private long commitPendingSince;
+    private long lastCommitSentAt;
     private volatile boolean running = true;
     private volatile Instant lastPoll;
 
@@ -305,13 +305,13 @@ public final class ConsumerLoop<K, V> implements Runnable {
      * wait a round trip for it. Kafka sends a consumer's commits in order and answers their callbacks in
      * order on this thread (during a later poll), so a later commit never lands before an earlier one; a
      * failed one is offered again on the next turn, and a revoke or the end of the loop commits synchronously.
-     * One is outstanding at a time (for up to {@link #COMMIT_PATIENCE}): under load a turn takes a few
-     * milliseconds and a commit's answer longer, so the turns done meanwhile share the next commit instead of
-     * each writing the broker's offsets log (a commit per turn was a broker request per batch).
+     * One is outstanding at a time, or one per {@link #COMMIT_PATIENCE} while answers are late: under load a
+     * turn takes a few milliseconds and a commit's answer longer, so the turns done meanwhile share the next
+     * commit instead of each writing the broker's offsets log.
      */
     private void commitProgressAsync() {
         long now = clock.millis();
-        if (commitsPending > 0 && now - commitPendingSince < COMMIT_PATIENCE.toMillis()) {
+        if (commitsPending > 0 && now - lastCommitSentAt < COMMIT_PATIENCE.toMillis()) {
             return; // the answer to the last commit comes first; then one commit carries every turn done meanwhile
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit(handler::commitCeiling);
@@ -319,9 +319,8 @@ public final class ConsumerLoop<K, V> implements Runnable {
             return;
         }
         positions.offered(offsets);
-        if (commitsPending++ == 0) {
-            commitPendingSince = now;
-        }
+        commitsPending++;
+        lastCommitSentAt = now;
         consumer.commitAsync(offsets, (done, e) -> {
             commitsPending--;
             if (e == null) {

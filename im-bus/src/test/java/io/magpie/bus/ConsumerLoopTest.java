@@ -241,7 +241,7 @@ class ConsumerLoopTest {
     }
 
     @Test
-    void whileACommitIsUnansweredTheTurnsAfterItShareTheNextCommitUnlessTheAnswerTakesLongerThanThePatience() {
+    void whileACommitIsUnansweredTheTurnsAfterItShareTheNextCommitAndALateAnswerHoldsItBackForThePatienceOnly() {
         consumer.holdAsyncAnswers = true;
         Recording handler = new Recording();
         start(handler, P0);
@@ -273,8 +273,16 @@ class ConsumerLoopTest {
         assertEquals(3, consumer.asyncCommits.get());
         clock.advance(ConsumerLoop.COMMIT_PATIENCE);
         await().atMost(Duration.ofSeconds(10)).until(() -> consumer.asyncCommits.get() == 4);
+        // two unanswered now: the next one waits the patience again, counted from the last one sent
+        consumer.addRecord(record(P0, 5, "f"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.values.contains("f"));
+        int afterLate = consumer.polls.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.polls.get() > afterLate + 20);
+        assertEquals(4, consumer.asyncCommits.get(), "one commit per patience while answers are late");
         consumer.answerHeld();
-        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.asyncCommits.get() == 5);
+        consumer.answerHeld();
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 6);
     }
 
     private void start(BatchHandler<String, String> handler, TopicPartition... partitions) {
