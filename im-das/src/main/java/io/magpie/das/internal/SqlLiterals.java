@@ -1,6 +1,7 @@
 package io.magpie.das.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 /**
  * Values written as SQL literals that cannot change a statement's meaning, whatever they hold: numbers as
@@ -12,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SqlLiterals {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final HexFormat HEX = HexFormat.of();
 
     private SqlLiterals() {
     }
@@ -43,9 +44,7 @@ public final class SqlLiterals {
     private static void appendHex(StringBuilder sql, byte[] bytes) {
         sql.ensureCapacity(sql.length() + 3 + 2 * bytes.length);
         sql.append("X'");
-        for (byte b : bytes) {
-            sql.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-        }
+        HEX.formatHex(sql, bytes);
         sql.append('\'');
     }
 }
