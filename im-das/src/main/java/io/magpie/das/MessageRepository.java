@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -233,11 +234,7 @@ public final class MessageRepository {
         for (int from = 0; from < all.size(); from += MAX_KEYS_PER_QUERY) {
             List<SenderClientKey> chunk = all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_QUERY));
             try (PreparedStatement statement = connection.prepareStatement(byClientKeys.forRows(chunk.size()))) {
-                int p = 1;
-                for (SenderClientKey key : chunk) {
-                    statement.setLong(p++, key.senderUid());
-                    statement.setString(p++, key.clientMsgId());
-                }
+                bindKeys(Parameters.of(statement), 1, chunk);
                 for (MessageRecord m : readAll(statement)) {
                     found.put(m.senderClientKey(), m);
                 }
@@ -246,6 +243,26 @@ public final class MessageRepository {
             }
         }
         return found;
+    }
+
+    /**
+     * Adds the lookup of {@link #findByClientMsgIds} to {@code script}: the stored messages of {@code keys} (at most
+     * {@value #MAX_KEYS_PER_QUERY}) go into {@code found} when it runs.
+     */
+    void appendLookup(StatementScript script, Collection<SenderClientKey> keys,
+            Map<SenderClientKey, MessageRecord> found) throws SQLException {
+        List<SenderClientKey> all = List.copyOf(keys);
+        script.addQuery(byClientKeys.forRows(all.size()), (statement, first) -> bindKeys(statement, first, all),
+                rows -> readRows(rows, m -> found.put(m.senderClientKey(), m)));
+    }
+
+    private static int bindKeys(Parameters statement, int first, List<SenderClientKey> keys) throws SQLException {
+        int p = first;
+        for (SenderClientKey key : keys) {
+            statement.setLong(p++, key.senderUid());
+            statement.setString(p++, key.clientMsgId());
+        }
+        return p;
     }
 
     /** The highest seq stored for the conversation, 0 if it has no message. */
@@ -383,13 +400,18 @@ public final class MessageRepository {
     private static List<MessageRecord> readAll(PreparedStatement statement) throws SQLException {
         List<MessageRecord> rows = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                rows.add(new MessageRecord(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9),
-                        rs.getBytes(10), rs.getInt(11), rs.getLong(12), rs.getBytes(13), rs.getLong(14)));
-            }
+            readRows(rs, rows::add);
         }
         return rows;
+    }
+
+    /** Each row of a {@link #SELECT} of message rows, as a record. */
+    private static void readRows(ResultSet rs, Consumer<MessageRecord> into) throws SQLException {
+        while (rs.next()) {
+            into.accept(new MessageRecord(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                    rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9),
+                    rs.getBytes(10), rs.getInt(11), rs.getLong(12), rs.getBytes(13), rs.getLong(14)));
+        }
     }
 
     private static void requirePositive(int limit) {

@@ -1,5 +1,7 @@
 package io.magpie.das;
 
+import io.magpie.das.Relations.DirectPair;
+import io.magpie.das.Relations.DirectRefusal;
 import io.magpie.registry.StorageException;
 import io.magpie.das.internal.SqlErrors;
 import io.magpie.das.internal.StatementScript;
@@ -7,6 +9,8 @@ import io.magpie.das.internal.WriterSession;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +43,7 @@ public final class MessageStore {
     private final ConversationRepository conversations;
     private final GroupRepository groups;
     private final PartitionFenceRepository fences;
+    private final Relations relations;
     /** The single writer's held session; null = every transaction borrows a pooled connection. */
     private final WriterSession writer;
 
@@ -65,12 +70,12 @@ public final class MessageStore {
     }
 
     /**
-     * @param writerSessions where the thread that runs fenced transactions (the partitions' single writer) takes
-     *                       the MySQL session it keeps between them, set up once (manual commit, bounded idle time)
-     *                       instead of per transaction; its sessions must accept multi-statement queries
-     *                       ({@link Database#writerDataSource()}): there a transaction's writes and fence check go
-     *                       in one round trip. Null = every transaction borrows from {@code dataSource}. Needs
-     *                       {@code fences}.
+     * @param writerSessions where the partitions' single writer takes the MySQL session it keeps between its fenced
+     *                       transactions and {@link #lookup}s, set up once (manual commit, bounded idle time) instead of
+     *                       per transaction; the first thread to run either owns it. Its sessions must accept
+     *                       multi-statement queries ({@link Database#writerDataSource()}): there a transaction's
+     *                       writes and fence check go in one round trip, and so do a batch's reads. Null = every
+     *                       transaction and lookup borrows from {@code dataSource}. Needs {@code fences}.
      */
     public MessageStore(DataSource dataSource, MessageRepository messages, ConversationRepository conversations,
             GroupRepository groups, PartitionFenceRepository fences, DataSource writerSessions) {
@@ -79,12 +84,88 @@ public final class MessageStore {
         this.conversations = Objects.requireNonNull(conversations, "conversations");
         this.groups = groups;
         this.fences = fences;
+        this.relations = new Relations(dataSource);
         if (writerSessions != null && fences == null) {
             throw new IllegalArgumentException("a held writer session is for fenced writes: it needs a"
                     + " PartitionFenceRepository");
         }
         this.writer = writerSessions != null ? new WriterSession(writerSessions, fences::boundIdle,
                 fences::restoreIdle, fences.idleTimeout().toNanos() / 2, System::nanoTime) : null;
+    }
+
+    /**
+     * What a batch of SENDs reads before its transaction ({@link #lookup}).
+     *
+     * @param stored   the stored messages of the looked-up client message ids; ids with none are absent
+     * @param refusals the refused ones among the looked-up one-to-one pairs; pairs that may send are absent
+     */
+    public record Lookup(Map<SenderClientKey, MessageRecord> stored, Map<DirectPair, DirectRefusal> refusals) {
+
+        public Lookup {
+            stored = Map.copyOf(stored);
+            refusals = Map.copyOf(refusals);
+        }
+    }
+
+    /**
+     * The reads a batch of SENDs needs before its transaction: the stored messages of its client message ids (the
+     * dedupe of {@link MessageRepository#findByClientMsgIds}) and which of its one-to-one pairs the recipient refuses
+     * ({@link Relations#directRefusals}). On the thread of the writer's held session both go in one round trip,
+     * with the COMMIT that ends the transaction the reads opened on that session in manual commit; elsewhere, or
+     * when either needs more than one statement, as one query each on pooled sessions.
+     */
+    public Lookup lookup(Collection<SenderClientKey> keys, Collection<DirectPair> pairs) {
+        Set<SenderClientKey> distinctKeys = new LinkedHashSet<>(keys);
+        Set<DirectPair> distinctPairs = new LinkedHashSet<>(pairs);
+        if (distinctKeys.isEmpty() && distinctPairs.isEmpty()) {
+            return new Lookup(Map.of(), Map.of());
+        }
+        Connection held = null;
+        if (writer != null && distinctKeys.size() <= MessageRepository.MAX_KEYS_PER_QUERY
+                && distinctPairs.size() <= Relations.MAX_ROWS_PER_STATEMENT) {
+            held = acquireHeld();
+        }
+        if (held == null) {
+            return new Lookup(messages.findByClientMsgIds(distinctKeys), relations.directRefusals(distinctPairs));
+        }
+        Map<SenderClientKey, MessageRecord> stored = new HashMap<>();
+        Map<DirectPair, DirectRefusal> refusals = new HashMap<>();
+        StatementScript script = new StatementScript();
+        try {
+            if (!distinctKeys.isEmpty()) {
+                messages.appendLookup(script, distinctKeys, stored);
+            }
+            if (!distinctPairs.isEmpty()) {
+                Relations.appendDirectRefusals(script, distinctPairs, refusals);
+            }
+            // the reads opened a transaction (manual commit): end it, so the session keeps no snapshot
+            script.add("COMMIT", (statement, first) -> first);
+        } catch (SQLException e) {
+            // nothing was sent: the session has no transaction open and stays
+            writer.released();
+            throw SqlErrors.translate("building the lookup script", e);
+        }
+        try {
+            script.execute(held, null);
+            writer.released();
+        } catch (SQLException e) {
+            writer.discard();
+            throw SqlErrors.translate("one round trip on the writer's session", e);
+        } catch (RuntimeException e) {
+            writer.discard();
+            throw e;
+        }
+        return new Lookup(stored, refusals);
+    }
+
+    /** The writer's held session, set up; null when the calling thread is not its owner. */
+    private Connection acquireHeld() {
+        try {
+            return writer.acquire();
+        } catch (SQLException e) {
+            throw SqlErrors.translate("setting up the writer's MySQL session (manual commit, wait_timeout "
+                    + fences.idleTimeout().toSeconds() + " s)", e);
+        }
     }
 
     /** Inserts {@code newMessages} and applies {@code conversationUpdates} in one transaction. */
@@ -174,13 +255,7 @@ public final class MessageStore {
                     + " cannot check the fence of partitions " + fence.epochs().keySet());
         }
         if (!fence.isNone() && writer != null) {
-            Connection held;
-            try {
-                held = writer.acquire();
-            } catch (SQLException e) {
-                throw SqlErrors.translate("setting up the writer's MySQL session (manual commit, wait_timeout "
-                        + fences.idleTimeout().toSeconds() + " s)", e);
-            }
+            Connection held = acquireHeld();
             if (held != null) {
                 try {
                     Writes writes = transaction(held, fence, groupIds, planner, true);

@@ -1,7 +1,9 @@
 package io.magpie.das;
 
 import io.magpie.das.internal.MultiRowSql;
+import io.magpie.das.internal.Parameters;
 import io.magpie.das.internal.SqlErrors;
+import io.magpie.das.internal.StatementScript;
 import io.magpie.registry.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,16 +100,9 @@ public final class Relations {
             for (int from = 0; from < all.size(); from += MAX_ROWS_PER_STATEMENT) {
                 List<DirectPair> chunk = all.subList(from, Math.min(all.size(), from + MAX_ROWS_PER_STATEMENT));
                 try (PreparedStatement ps = c.prepareStatement(DIRECT_REFUSALS.forRows(chunk.size()))) {
-                    int i = 1;
-                    for (DirectPair p : chunk) {
-                        ps.setLong(i++, p.senderUid());
-                        ps.setLong(i++, p.recipientUid());
-                    }
+                    bindPairs(Parameters.of(ps), 1, chunk);
                     try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.put(new DirectPair(rs.getLong(1), rs.getLong(2)),
-                                    rs.getBoolean(3) ? DirectRefusal.BLOCKED : DirectRefusal.NOT_FRIEND);
-                        }
+                        readRefusals(rs, out);
                     }
                 }
             }
@@ -115,6 +110,33 @@ public final class Relations {
         } catch (SQLException e) {
             throw SqlErrors.translate("reading blocks and direct message policies for " + all.size()
                     + " one-to-one sender/recipient pairs", e);
+        }
+    }
+
+    /**
+     * Adds the read of {@link #directRefusals} to {@code script}: the refused pairs among {@code pairs} (at most
+     * {@value #MAX_ROWS_PER_STATEMENT}, distinct) go into {@code out} when it runs.
+     */
+    static void appendDirectRefusals(StatementScript script, Collection<DirectPair> pairs,
+            Map<DirectPair, DirectRefusal> out) throws SQLException {
+        List<DirectPair> all = List.copyOf(pairs);
+        script.addQuery(DIRECT_REFUSALS.forRows(all.size()), (statement, first) -> bindPairs(statement, first, all),
+                rows -> readRefusals(rows, out));
+    }
+
+    private static int bindPairs(Parameters statement, int first, List<DirectPair> pairs) throws SQLException {
+        int i = first;
+        for (DirectPair p : pairs) {
+            statement.setLong(i++, p.senderUid());
+            statement.setLong(i++, p.recipientUid());
+        }
+        return i;
+    }
+
+    private static void readRefusals(ResultSet rs, Map<DirectPair, DirectRefusal> out) throws SQLException {
+        while (rs.next()) {
+            out.put(new DirectPair(rs.getLong(1), rs.getLong(2)),
+                    rs.getBoolean(3) ? DirectRefusal.BLOCKED : DirectRefusal.NOT_FRIEND);
         }
     }
 

@@ -13,6 +13,8 @@ import ch.qos.logback.core.read.ListAppender;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.magpie.das.Relations.DirectPair;
+import io.magpie.das.Relations.DirectRefusal;
 import io.magpie.das.internal.WriterSession;
 import io.magpie.engines.Infrastructure;
 import io.magpie.engines.TestIsolation;
@@ -233,6 +235,61 @@ class WriterSessionIT {
         assertEquals(3, messages.maxSeq("s_810_811"));
         assertEquals(3, conversations.find(811, "s_810_811").orElseThrow().lastSeq());
         assertEquals(81_002, conversations.find(810, "s_810_811").orElseThrow().lastMsgId());
+    }
+
+    @Test
+    void aBatchsDedupeAndItsPairsRefusalsAreReadInOneRoundTripThatEndsTheReadsTransaction() {
+        AccountRepository accounts = new AccountRepository(database.dataSource());
+        long sender = 86_100;
+        long blocker = 86_101;
+        long open = 86_102;
+        for (long uid : List.of(sender, blocker, open)) {
+            accounts.create(new Account(uid, "lookup-" + uid, "h", "", 1));
+        }
+        assertTrue(new Blocklist(database.dataSource(), Clock.systemUTC()).block(blocker, sender));
+        CountingDataSource counted = new CountingDataSource(moreWriters);
+        MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences, counted);
+        MessageStore pooled = new MessageStore(database.dataSource(), messages, conversations, null, fences);
+        WriteFence fence = new WriteFence("lookup", Map.of(0, fences.claim("lookup", 0, "a")));
+        MessageRecord first = TestMessages.text(86_000, "s_86100_86101", 1, sender, "lk-1");
+        persist(store, fence, List.of(first));
+        counted.reset();
+        SenderClientKey storedKey = new SenderClientKey(sender, "lk-1");
+        SenderClientKey laterKey = new SenderClientKey(sender, "lk-2");
+        List<SenderClientKey> keys = List.of(storedKey, laterKey, storedKey);
+        List<DirectPair> pairs = List.of(new DirectPair(sender, blocker), new DirectPair(sender, open));
+
+        MessageStore.Lookup read = store.lookup(keys, pairs);
+
+        assertEquals(List.of("createStatement"), counted.calls(),
+                "the dedupe, the pairs' blocks and policies and the COMMIT go in one round trip on the held session");
+        assertEquals(Map.of(storedKey, first.msgId()), msgIds(read));
+        assertEquals(Map.of(new DirectPair(sender, blocker), DirectRefusal.BLOCKED), read.refusals());
+        MessageStore.Lookup apart = pooled.lookup(keys, pairs);
+        assertEquals(msgIds(read), msgIds(apart), "what two pooled queries read");
+        assertEquals(read.refusals(), apart.refusals());
+
+        // stored by another session after the read: seen by the next read on the same session, whose snapshot is new
+        persist(pooled, WriteFence.NONE, List.of(TestMessages.text(86_001, "s_86100_86101", 2, sender, "lk-2")));
+        counted.reset();
+        assertEquals(Map.of(storedKey, first.msgId(), laterKey, 86_001L), msgIds(store.lookup(keys, pairs)),
+                "the read ended its transaction (COMMIT): the held session does not keep the read's snapshot");
+        assertEquals(List.of("createStatement"), counted.calls(), "the same held session, not a fresh one");
+
+        // the writer's sequence: a batch's reads, its fenced transaction, the next batch's reads, on one session
+        counted.reset();
+        SenderClientKey thirdKey = new SenderClientKey(sender, "lk-3");
+        assertEquals(Map.of(), msgIds(store.lookup(List.of(thirdKey), pairs)));
+        persist(store, fence, List.of(TestMessages.text(86_002, "s_86100_86101", 3, sender, "lk-3")));
+        assertEquals(Map.of(thirdKey, 86_002L), msgIds(store.lookup(List.of(thirdKey), List.of())), "the dedupe alone");
+        assertEquals(List.of("createStatement", "createStatement", "commit", "createStatement"), counted.calls(),
+                "reads, writes with the fence check, commit, reads: no session set up again");
+    }
+
+    private static Map<SenderClientKey, Long> msgIds(MessageStore.Lookup read) {
+        Map<SenderClientKey, Long> ids = new java.util.HashMap<>();
+        read.stored().forEach((key, m) -> ids.put(key, m.msgId()));
+        return ids;
     }
 
     @Test

@@ -170,8 +170,7 @@ public final class LogicService implements AutoCloseable {
             SenderMutes mutes = new SenderMutes(uids -> restrictions.find(uids, UserRestrictions.Kind.MUTE),
                     config.accountCacheSize(), SenderMutes.DEFAULT_TTL, clock);
             SendBatchProcessor sends = new SendBatchProcessor(messages,
-                    new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(),
-                            new Relations(database.dataSource())::directRefusals, config.accountCacheSize()),
+                    new RecipientAuthorizer(uid -> accounts.findById(uid).isPresent(), config.accountCacheSize()),
                     groups::roster, config.largeGroupThreshold(), assigner, store,
                     new SlowWriteWarning(clock, config.syncVersionWindow()), fences, clock, metrics,
                     mutes,

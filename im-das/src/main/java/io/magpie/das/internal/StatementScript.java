@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Several parameterised statements sent to MySQL as one multi-statement query: one round trip instead of
@@ -17,8 +20,9 @@ import java.sql.Statement;
  * for its placeholders, and the text differs with every batch's row counts, so its cache of parses missed: that
  * parse and the per-value binding took about half of the writer thread's CPU under load (docs/benchmarks.md).
  *
- * <p>The last statement may be a query: its rows go to the {@link RowsReader} given to {@link #execute}.
- * Not thread-safe: built and run by one thread.
+ * <p>A statement added with {@link #addQuery} is a query whose rows go to its own {@link Rows}; the last statement
+ * may also be a query whose rows go to the {@link RowsReader} given to {@link #execute}. Not thread-safe: built
+ * and run by one thread.
  */
 public final class StatementScript {
 
@@ -37,8 +41,15 @@ public final class StatementScript {
         T read(ResultSet rows) throws SQLException;
     }
 
+    /** Takes the rows of one query of the script. */
+    @FunctionalInterface
+    public interface Rows {
+        void read(ResultSet rows) throws SQLException;
+    }
+
     private final StringBuilder sql = new StringBuilder();
-    private int statements;
+    /** Per statement, in order: the reader of its rows, or null for a statement whose rows are not read. */
+    private final List<Rows> readers = new ArrayList<>();
 
     /**
      * Appends one statement (without the separating semicolon) with its placeholders replaced by the values
@@ -51,7 +62,7 @@ public final class StatementScript {
     public StatementScript add(String statement, Binder binder) throws SQLException {
         int mark = sql.length();
         try {
-            if (statements > 0) {
+            if (!readers.isEmpty()) {
                 sql.append(";\n");
             }
             Writer writer = new Writer(statement);
@@ -60,24 +71,41 @@ public final class StatementScript {
             sql.setLength(mark); // the script stays as it was: no half-written statement
             throw e;
         }
-        statements++;
+        readers.add(null);
+        return this;
+    }
+
+    /**
+     * Appends one query, as {@link #add}; {@link #execute} hands its rows to {@code rows}.
+     *
+     * @throws SQLException when the binder fails
+     */
+    public StatementScript addQuery(String statement, Binder binder, Rows rows) throws SQLException {
+        Objects.requireNonNull(rows, "rows");
+        add(statement, binder);
+        readers.set(readers.size() - 1, rows);
         return this;
     }
 
     public boolean isEmpty() {
-        return statements == 0;
+        return readers.isEmpty();
     }
 
     /**
      * Runs every statement in one round trip and reads every result, so a failure of any statement is
-     * thrown here.
+     * thrown here. Each query added by {@link #addQuery} gets its rows as they are read.
      *
      * @param last reads the rows of the last statement, which must be a query; null when it is not
      * @return what {@code last} read, or null
      */
     public <T> T execute(Connection connection, RowsReader<T> last) throws SQLException {
+        int statements = readers.size();
         if (statements == 0) {
             throw new IllegalStateException("an empty script has nothing to run");
+        }
+        if (last != null && readers.get(statements - 1) != null) {
+            throw new IllegalArgumentException("the script's last statement has a reader of its own (addQuery);"
+                    + " pass no reader to execute");
         }
         try (Statement statement = connection.createStatement()) {
             // no JDBC escapes ({fn ...}) in it: the driver need not scan the text for them
@@ -85,8 +113,16 @@ public final class StatementScript {
             boolean rows = statement.execute(sql.toString());
             T read = null;
             for (int i = 1; i <= statements; i++) {
+                Rows reader = readers.get(i - 1);
+                if (reader != null && !rows) {
+                    throw new IllegalStateException("statement " + i + " of the script's " + statements
+                            + " was added as a query but returned no rows to read");
+                }
                 if (rows) {
                     try (ResultSet rs = statement.getResultSet()) {
+                        if (reader != null) {
+                            reader.read(rs);
+                        }
                         if (i == statements && last != null) {
                             read = last.read(rs);
                         }

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MySQL session of the single writer of a set of partitions, kept between its fenced transactions.
+ * The MySQL session of the single writer of a set of partitions, kept between its fenced transactions (and the
+ * reads of a batch before its transaction, {@code MessageStore#lookup}).
  *
  * <p>A fenced transaction needs the session in manual commit and with a short {@code wait_timeout} (a
  * frozen writer's transaction must end so a new owner's claim passes). Borrowing a pooled connection per

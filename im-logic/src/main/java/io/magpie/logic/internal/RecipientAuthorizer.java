@@ -5,6 +5,7 @@ import io.magpie.das.Relations.DirectRefusal;
 import io.magpie.protocol.ErrorCode;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,22 +16,21 @@ import java.util.Set;
  * ({@link ErrorCode#BLOCKED}), and, when it takes one-to-one messages from friends only, has the sender
  * as a friend ({@link ErrorCode#NOT_FRIEND}; this applies to conversations that exist already too). A
  * message to oneself is always allowed. Blocks and policies are read fresh for every batch, in ONE
- * query for all its one-to-one pairs ({@link #prepare}), so a block or a policy change applies from
- * the next batch on; nothing about them is cached. Accounts are never deleted, so a positive existence
+ * query for all its one-to-one pairs ({@link #pairsOf}) that goes with the batch's dedupe
+ * ({@link io.magpie.das.MessageStore#lookup}) and is handed to {@link #prepare}, so a block or a policy
+ * change applies from the next batch on; nothing about them is cached. Accounts are never deleted, so a positive existence
  * answer is cached (bounded, least recently used out); a negative one is asked again next time, since
  * the account may be created meanwhile. Not thread-safe: used by the upstream consumer's thread.
  */
 public final class RecipientAuthorizer {
 
     private final AccountLookup accounts;
-    private final DirectRules rules;
     private final Map<Long, Boolean> known;
     private final Set<DirectPair> prepared = new HashSet<>();
     private final Map<DirectPair, DirectRefusal> refused = new HashMap<>();
 
-    public RecipientAuthorizer(AccountLookup accounts, DirectRules rules, int cacheSize) {
+    public RecipientAuthorizer(AccountLookup accounts, int cacheSize) {
         this.accounts = accounts;
-        this.rules = rules;
         this.known = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -41,29 +41,36 @@ public final class RecipientAuthorizer {
         };
     }
 
-    /**
-     * Reads the blocks and policies of {@code sends}' one-to-one pairs (one query) for the {@link #check}s
-     * that follow; forgets those of the previous batch.
-     *
-     * @throws io.magpie.registry.StorageException when MySQL could not answer (the batch is retried)
-     */
-    public void prepare(Iterable<SendCommand> sends) {
-        prepared.clear();
-        refused.clear();
+    /** The one-to-one sender/recipient pairs of {@code sends} whose blocks and policies {@link #check} needs. */
+    public static Set<DirectPair> pairsOf(Iterable<SendCommand> sends) {
+        Set<DirectPair> pairs = new LinkedHashSet<>();
         for (SendCommand c : sends) {
             if (!c.isGroup() && c.peerUid() != c.senderUid()) {
-                prepared.add(new DirectPair(c.senderUid(), c.peerUid()));
+                pairs.add(new DirectPair(c.senderUid(), c.peerUid()));
             }
         }
-        if (!prepared.isEmpty()) {
-            refused.putAll(rules.refusals(prepared));
-        }
+        return pairs;
+    }
+
+    /**
+     * Takes the blocks and policies read for a batch ({@link io.magpie.das.Relations#directRefusals} of
+     * {@code pairs}, read with the batch's dedupe lookup) for the {@link #check}s that follow; forgets those of the
+     * previous batch.
+     *
+     * @param pairs    the pairs that were read, {@link #pairsOf} the batch's sends
+     * @param refusals the refused ones among them
+     */
+    public void prepare(Set<DirectPair> pairs, Map<DirectPair, DirectRefusal> refusals) {
+        prepared.clear();
+        refused.clear();
+        prepared.addAll(pairs);
+        refused.putAll(refusals);
     }
 
     /**
      * @return the refusal to send back, or empty when the send may go ahead
      * @throws io.magpie.registry.StorageException when MySQL could not answer (the batch is retried)
-     * @throws IllegalStateException when {@code c} was not among the sends of the last {@link #prepare}
+     * @throws IllegalStateException when {@code c}'s pair was not among those given to the last {@link #prepare}
      */
     public Optional<Rejection> check(SendCommand c) {
         long target = c.peerUid();
@@ -77,7 +84,8 @@ public final class RecipientAuthorizer {
         DirectPair pair = new DirectPair(c.senderUid(), target);
         if (!prepared.contains(pair)) {
             throw new IllegalStateException("[conversation " + c.conversationId() + "] the send of uid "
-                    + c.senderUid() + " was not prepared: call prepare(batch) before check");
+                    + c.senderUid() + " to uid " + target + " was not prepared: its pair must be among those"
+                    + " given to prepare(pairs, refusals) before check");
         }
         DirectRefusal refusal = refused.get(pair);
         if (refusal == DirectRefusal.BLOCKED) {

@@ -7,6 +7,7 @@ import io.magpie.das.GroupRoster;
 import io.magpie.das.MessageRecord;
 import io.magpie.das.MessageRepository;
 import io.magpie.das.MessageStore;
+import io.magpie.das.Relations.DirectPair;
 import io.magpie.das.ReplyLink;
 import io.magpie.das.SenderClientKey;
 import io.magpie.das.WriteFence;
@@ -37,7 +38,8 @@ import java.util.Objects;
  * stored record, and only if the SEND names that record's conversation, otherwise it is refused with
  * {@code CLIENT_MSG_ID_REUSED}), authorise (any: the sender is not muted by an operator, {@link SenderMutes};
  * one-to-one: the peer exists, did not block the sender and,
- * under a friends-only policy, is their friend, read in one query per batch; group: the sender is a
+ * under a friends-only policy, is their friend, read in one query per batch that goes in the dedupe's round
+ * trip, {@link MessageStore#lookup}; group: the sender is a
  * member, not muted; group messages are not filtered by blocks; a reply's quoted message is read and filled in,
  * {@link ReplyResolver}, one query per conversation with replies and none without; a group message's mentions are
  * checked against the locked roster, {@link Mentions}), assign ids and seqs, persist, and build the push tasks
@@ -57,7 +59,6 @@ public final class SendBatchProcessor {
     /** A stale writer's rows appear at most once per rebalance; more means something else is wrong. */
     private static final int MAX_SEQ_RELOADS = 3;
 
-    private final MessageRepository messages;
     private final ReplyResolver replies;
     private final RecipientAuthorizer authorizer;
     private final GroupAuthorizer groupAuthorizer;
@@ -131,7 +132,6 @@ public final class SendBatchProcessor {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.mutes = Objects.requireNonNull(mutes, "mutes");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
-        this.messages = messages;
         this.replies = new ReplyResolver(messages);
         this.authorizer = authorizer;
         this.groupAuthorizer = new GroupAuthorizer(clock);
@@ -224,8 +224,11 @@ public final class SendBatchProcessor {
         if (sends.isEmpty()) {
             return List.of();
         }
-        Map<SenderClientKey, MessageRecord> stored = lookup(sends);
-        List<Slot> planned = DedupePlan.of(sends, stored).slots();
+        Set<DirectPair> pairs = RecipientAuthorizer.pairsOf(sends);
+        MessageStore.Lookup read = lookup(sends, pairs);
+        // every one-to-one pair of the batch was read with its dedupe, replays' too: one round trip for both
+        authorizer.prepare(pairs, read.refusals());
+        List<Slot> planned = DedupePlan.of(sends, read.stored()).slots();
         Object[] outcome = new Object[planned.size()];
         List<Integer> toWrite = new ArrayList<>();
         Set<Long> groups = new TreeSet<>();
@@ -384,19 +387,12 @@ public final class SendBatchProcessor {
         }
     }
 
-    /**
-     * Operator mutes of the batch's new sends' senders (only those not cached) and blocks and DM policies of
-     * its new one-to-one sends: one query each for the whole batch.
-     */
+    /** Operator mutes of the batch's new sends' senders (only those not cached): one query for the whole batch. */
     private void prepareChecks(List<Slot> slots) throws BatchRetryException {
-        List<SendCommand> fresh = new ArrayList<>();
         List<SendCommand> senders = new ArrayList<>();
         for (Slot slot : slots) {
             if (slot instanceof Fresh f) {
                 senders.add(f.command());
-                if (!f.command().isGroup()) {
-                    fresh.add(f.command());
-                }
             }
         }
         try {
@@ -404,12 +400,6 @@ public final class SendBatchProcessor {
         } catch (RuntimeException e) {
             throw StorageFailures.classify("reading the operator mutes of the senders of " + senders.size()
                     + " sends", e);
-        }
-        try {
-            authorizer.prepare(fresh);
-        } catch (RuntimeException e) {
-            throw StorageFailures.classify("reading blocks and direct message policies of " + fresh.size()
-                    + " one-to-one sends", e);
         }
     }
 
@@ -522,15 +512,17 @@ public final class SendBatchProcessor {
         }
     }
 
-    private Map<SenderClientKey, MessageRecord> lookup(List<SendCommand> sends) throws BatchRetryException {
+    /** The batch's dedupe and the blocks and DM policies of its one-to-one {@code pairs}, read together. */
+    private MessageStore.Lookup lookup(List<SendCommand> sends, Set<DirectPair> pairs) throws BatchRetryException {
         Set<SenderClientKey> keys = new LinkedHashSet<>();
         for (SendCommand c : sends) {
             keys.add(c.key());
         }
         try {
-            return messages.findByClientMsgIds(keys);
+            return store.lookup(keys, pairs);
         } catch (RuntimeException e) {
-            throw StorageFailures.classify("looking up " + keys.size() + " client message ids", e);
+            throw StorageFailures.classify("looking up " + keys.size() + " client message ids and the blocks and"
+                    + " direct message policies of " + pairs.size() + " one-to-one pairs", e);
         }
     }
 }

@@ -25,15 +25,21 @@ class RecipientAuthorizerTest {
     private final RecipientAuthorizer authorizer = new RecipientAuthorizer(uid -> {
         asked.add(uid);
         return accounts.contains(uid);
-    }, pairs -> {
-        ruleQueries.add(Set.copyOf(pairs));
-        Map<DirectPair, DirectRefusal> out = new HashMap<>(refusals);
-        out.keySet().retainAll(pairs);
-        return out;
     }, 1);
 
+    /** Reads the batch's pairs as SendBatchProcessor does (with its dedupe) from {@link #refusals}, and prepares. */
+    private void prepare(List<SendCommand> batch) {
+        Set<DirectPair> pairs = RecipientAuthorizer.pairsOf(batch);
+        if (!pairs.isEmpty()) {
+            ruleQueries.add(Set.copyOf(pairs));
+        }
+        Map<DirectPair, DirectRefusal> read = new HashMap<>(refusals);
+        read.keySet().retainAll(pairs);
+        authorizer.prepare(pairs, read);
+    }
+
     private Optional<Rejection> checkAlone(SendCommand c) {
-        authorizer.prepare(List.of(c));
+        prepare(List.of(c));
         return authorizer.check(c);
     }
 
@@ -69,7 +75,7 @@ class RecipientAuthorizerTest {
         SendCommand allowed = Sends.command(2, 1, "c");
         SendCommand group = Sends.groupCommand(1, 77, "g");
 
-        authorizer.prepare(List.of(blocked, stranger, allowed, group));
+        prepare(List.of(blocked, stranger, allowed, group));
 
         assertEquals(List.of(Set.of(new DirectPair(1, 2), new DirectPair(3, 2), new DirectPair(2, 1))), ruleQueries,
                 "one query for the batch's one-to-one pairs, the group send left out");
@@ -84,7 +90,7 @@ class RecipientAuthorizerTest {
 
     @Test
     void aMessageToOneselfIsNotAskedAboutAndASendThatWasNotPreparedIsAnError() {
-        authorizer.prepare(List.of(Sends.command(1, 1, "self")));
+        prepare(List.of(Sends.command(1, 1, "self")));
         assertEquals(List.of(), ruleQueries, "no pair to ask about");
         assertEquals(Optional.empty(), authorizer.check(Sends.command(1, 1, "self")));
 

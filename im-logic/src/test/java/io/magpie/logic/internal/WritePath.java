@@ -83,8 +83,7 @@ final class WritePath implements AutoCloseable {
     SendBatchProcessor processor(IdGenerator idGenerator, PartitionFences fences, int largeGroupThreshold) {
         MessageAssigner assigner = new MessageAssigner(idGenerator, new ConversationSeqAllocator(messages::maxSeq),
                 clock);
-        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true,
-                new Relations(database.dataSource())::directRefusals, 100), groups::roster,
+        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true, 100), groups::roster,
                 largeGroupThreshold,
                 assigner, new MessageStore(database.dataSource(), messages, conversations, groups, fenceRows),
                 new SlowWriteWarning(clock,
@@ -98,8 +97,7 @@ final class WritePath implements AutoCloseable {
 
     /** A SEND processor on {@code assigner}, unfenced. */
     SendBatchProcessor processor(MessageAssigner assigner, int largeGroupThreshold) {
-        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true,
-                new Relations(database.dataSource())::directRefusals, 100), groups::roster,
+        return new SendBatchProcessor(messages, new RecipientAuthorizer(uid -> true, 100), groups::roster,
                 largeGroupThreshold, assigner, store(), new SlowWriteWarning(clock, Duration.ofSeconds(30)), null,
                 clock);
     }
