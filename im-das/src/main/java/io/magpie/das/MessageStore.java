@@ -120,13 +120,9 @@ public final class MessageStore {
         if (distinctKeys.isEmpty() && distinctPairs.isEmpty()) {
             return new Lookup(Map.of(), Map.of());
         }
-        Connection held = null;
-        if (writer != null && distinctKeys.size() <= MessageRepository.MAX_KEYS_PER_QUERY
-                && distinctPairs.size() <= Relations.MAX_ROWS_PER_STATEMENT) {
-            held = acquireHeld();
-        }
-        if (held == null) {
-            return new Lookup(messages.findByClientMsgIds(distinctKeys), relations.directRefusals(distinctPairs));
+        if (writer == null || distinctKeys.size() > MessageRepository.MAX_KEYS_PER_QUERY
+                || distinctPairs.size() > Relations.MAX_ROWS_PER_STATEMENT) {
+            return pooledLookup(distinctKeys, distinctPairs);
         }
         Map<SenderClientKey, MessageRecord> stored = new HashMap<>();
         Map<DirectPair, DirectRefusal> refusals = new HashMap<>();
@@ -138,12 +134,15 @@ public final class MessageStore {
             if (!distinctPairs.isEmpty()) {
                 Relations.appendDirectRefusals(script, distinctPairs, refusals);
             }
-            // the reads opened a transaction (manual commit): end it, so the session keeps no snapshot
+            // the reads open a transaction (manual commit): end it, so the session keeps no snapshot
             script.add("COMMIT", (statement, first) -> first);
         } catch (SQLException e) {
-            // nothing was sent: the session has no transaction open and stays
-            writer.released();
-            throw SqlErrors.translate("building the lookup script", e);
+            throw SqlErrors.translate("building the lookup of " + distinctKeys.size() + " client message ids and "
+                    + distinctPairs.size() + " one-to-one pairs", e);
+        }
+        Connection held = acquireHeld();
+        if (held == null) {
+            return pooledLookup(distinctKeys, distinctPairs);
         }
         try {
             script.execute(held, null);
@@ -151,11 +150,15 @@ public final class MessageStore {
         } catch (SQLException e) {
             writer.discard();
             throw SqlErrors.translate("one round trip on the writer's session", e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             writer.discard();
             throw e;
         }
         return new Lookup(stored, refusals);
+    }
+
+    private Lookup pooledLookup(Set<SenderClientKey> keys, Set<DirectPair> pairs) {
+        return new Lookup(messages.findByClientMsgIds(keys), relations.directRefusals(pairs));
     }
 
     /** The writer's held session, set up; null when the calling thread is not its owner. */
@@ -261,7 +264,7 @@ public final class MessageStore {
                     Writes writes = transaction(held, fence, groupIds, planner, true);
                     writer.released();
                     return writes;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     writer.discard();
                     throw e;
                 }

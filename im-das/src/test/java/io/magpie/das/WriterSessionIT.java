@@ -286,6 +286,28 @@ class WriterSessionIT {
                 "reads, writes with the fence check, commit, reads: no session set up again");
     }
 
+    @Test
+    void readingThroughTheStoreFromInsideATransactionsPlannerIsRefusedAndTheTransactionRolledBack() {
+        MessageStore store = new MessageStore(database.dataSource(), messages, conversations, null, fences,
+                moreWriters);
+        WriteFence fence = new WriteFence("reentry", Map.of(0, fences.claim("reentry", 0, "a")));
+        MessageRecord m = TestMessages.text(87_000, "s_870_871", 1, 870, "re-1");
+        SenderClientKey key = new SenderClientKey(870, "re-1");
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> store.persist(fence,
+                List.of(), rosters -> {
+                    // its COMMIT would end the outer transaction half done
+                    store.lookup(List.of(key), List.of());
+                    return new MessageStore.Writes(List.of(m), List.of(), List.of());
+                }));
+
+        assertTrue(refused.getMessage().contains("already in use"), refused.getMessage());
+        assertEquals(Map.of(), messages.findByClientMsgIds(List.of(key)), "nothing was committed");
+        persist(store, fence, List.of(m));
+        assertEquals(Map.of(key, m.msgId()), msgIds(store.lookup(List.of(key), List.of())),
+                "the store goes on with a fresh session");
+    }
+
     private static Map<SenderClientKey, Long> msgIds(MessageStore.Lookup read) {
         Map<SenderClientKey, Long> ids = new java.util.HashMap<>();
         read.stored().forEach((key, m) -> ids.put(key, m.msgId()));

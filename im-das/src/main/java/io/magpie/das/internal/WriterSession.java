@@ -45,6 +45,8 @@ public final class WriterSession {
     private final LongSupplier nanoTime;
     private volatile Thread owner;
     private Connection held;
+    /** The owner acquired the held session and has not released or discarded it yet. */
+    private boolean inUse;
     private long lastUsedNanos;
 
     /**
@@ -66,7 +68,11 @@ public final class WriterSession {
 
     /**
      * The held session, set up (manual commit, no transaction open), or null when the caller is not the
-     * owning thread.
+     * owning thread. The owner must {@link #released release} or {@link #discard} it before acquiring it again.
+     *
+     * @throws IllegalStateException when the owner acquires it again before that: a read or a transaction run
+     *                               inside another one's (from a transaction's planner) would commit or roll back the
+     *                               outer transaction half done
      */
     public Connection acquire() throws SQLException {
         Thread me = Thread.currentThread();
@@ -79,6 +85,11 @@ public final class WriterSession {
         }
         if (owner != me) {
             return null;
+        }
+        if (inUse) {
+            throw new IllegalStateException("the writer's MySQL session is already in use by a transaction or read of"
+                    + " this thread that has not ended: do not read or write through the store from inside a"
+                    + " transaction's planner");
         }
         long idleNanos = nanoTime.getAsLong() - lastUsedNanos;
         if (held != null && idleNanos > maxIdleNanos) {
@@ -103,11 +114,13 @@ public final class WriterSession {
             }
             held = fresh;
         }
+        inUse = true;
         return held;
     }
 
     /** The transaction on the held session ended (committed or rolled back) and it may be used again. */
     public void released() {
+        inUse = false;
         lastUsedNanos = nanoTime.getAsLong();
     }
 
@@ -118,6 +131,7 @@ public final class WriterSession {
      * pool drops the aborted session.
      */
     public void discard() {
+        inUse = false;
         Connection c = held;
         held = null;
         if (c != null) {
