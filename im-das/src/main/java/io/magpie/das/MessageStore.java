@@ -145,7 +145,7 @@ public final class MessageStore {
             return pooledLookup(distinctKeys, distinctPairs);
         }
         try {
-            script.execute(held, null);
+            script.execute(held);
             writer.released();
         } catch (SQLException e) {
             writer.discard();
@@ -368,15 +368,15 @@ public final class MessageStore {
             messages.appendInsert(script, writes.messages());
         }
         conversations.appendUpsert(script, writes.rows());
+        Map<Integer, Long> epochs = new HashMap<>();
         if (!fence.isNone()) {
-            fences.appendCheck(script, fence);
+            fences.appendCheck(script, fence, epochs);
         }
         if (script.isEmpty()) {
             return;
         }
-        Map<Integer, Long> epochs;
         try {
-            epochs = script.execute(connection, fence.isNone() ? null : PartitionFenceRepository::epochs);
+            script.execute(connection);
         } catch (SQLException e) {
             StorageException failure = writes.messages().isEmpty() ? null
                     : MessageRepository.translateInsert(e, writes.messages());

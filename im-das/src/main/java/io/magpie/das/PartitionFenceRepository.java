@@ -190,18 +190,19 @@ public final class PartitionFenceRepository {
     }
 
     /**
-     * Adds the read of {@link #check} (the fence rows, share-locked) to {@code script} as its last statement;
-     * {@link #verify} then judges the rows it read ({@link #epochs}).
+     * Adds the read of {@link #check} (the fence rows, share-locked) to {@code script}: the epochs the rows hold go
+     * into {@code read} by partition when it runs, for {@link #verify} to judge.
      */
-    void appendCheck(StatementScript script, WriteFence fence) throws SQLException {
+    void appendCheck(StatementScript script, WriteFence fence, Map<Integer, Long> read) throws SQLException {
         if (fence.isNone()) {
             throw new IllegalArgumentException("no fence to check");
         }
-        script.add(checkSql(fence), (statement, first) -> bindCheck(statement, first, fence));
+        script.addQuery(checkSql(fence), (statement, first) -> bindCheck(statement, first, fence),
+                rows -> read.putAll(epochs(rows)));
     }
 
     /** The epochs the fence rows hold, by partition, from the rows of {@link #check}'s read. */
-    static Map<Integer, Long> epochs(ResultSet rs) throws SQLException {
+    private static Map<Integer, Long> epochs(ResultSet rs) throws SQLException {
         Map<Integer, Long> current = new HashMap<>();
         while (rs.next()) {
             current.put(rs.getInt(1), rs.getLong(2));

@@ -20,9 +20,8 @@ import java.util.Objects;
  * for its placeholders, and the text differs with every batch's row counts, so its cache of parses missed: that
  * parse and the per-value binding took about half of the writer thread's CPU under load (docs/benchmarks.md).
  *
- * <p>A statement added with {@link #addQuery} is a query whose rows go to its own {@link Rows}; the last statement
- * may also be a query whose rows go to the {@link RowsReader} given to {@link #execute}. Not thread-safe: built
- * and run by one thread.
+ * <p>A statement added with {@link #addQuery} is a query whose rows go to its own {@link Rows} when the script runs.
+ * Not thread-safe: built and run by one thread.
  */
 public final class StatementScript {
 
@@ -33,12 +32,6 @@ public final class StatementScript {
     @FunctionalInterface
     public interface Binder {
         int bind(Parameters parameters, int first) throws SQLException;
-    }
-
-    /** Reads the rows of the script's last statement. */
-    @FunctionalInterface
-    public interface RowsReader<T> {
-        T read(ResultSet rows) throws SQLException;
     }
 
     /** Takes the rows of one query of the script. */
@@ -94,24 +87,16 @@ public final class StatementScript {
     /**
      * Runs every statement in one round trip and reads every result, so a failure of any statement is
      * thrown here. Each query added by {@link #addQuery} gets its rows as they are read.
-     *
-     * @param last reads the rows of the last statement, which must be a query; null when it is not
-     * @return what {@code last} read, or null
      */
-    public <T> T execute(Connection connection, RowsReader<T> last) throws SQLException {
+    public void execute(Connection connection) throws SQLException {
         int statements = readers.size();
         if (statements == 0) {
             throw new IllegalStateException("an empty script has nothing to run");
-        }
-        if (last != null && readers.get(statements - 1) != null) {
-            throw new IllegalArgumentException("the script's last statement has a reader of its own (addQuery);"
-                    + " pass no reader to execute");
         }
         try (Statement statement = connection.createStatement()) {
             // no JDBC escapes ({fn ...}) in it: the driver need not scan the text for them
             statement.setEscapeProcessing(false);
             boolean rows = statement.execute(sql.toString());
-            T read = null;
             for (int i = 1; i <= statements; i++) {
                 Rows reader = readers.get(i - 1);
                 if (reader != null && !rows) {
@@ -123,20 +108,12 @@ public final class StatementScript {
                         if (reader != null) {
                             reader.read(rs);
                         }
-                        if (i == statements && last != null) {
-                            read = last.read(rs);
-                        }
                     }
                 }
                 if (i < statements) {
                     rows = statement.getMoreResults();
                 }
             }
-            if (last != null && read == null) {
-                throw new IllegalStateException("the last of the script's " + statements
-                        + " statements returned no rows to read; a reader is only for a script that ends with a query");
-            }
-            return read;
         }
     }
 

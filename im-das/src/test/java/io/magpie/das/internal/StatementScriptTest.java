@@ -68,6 +68,6 @@ class StatementScriptTest {
     @Test
     void anEmptyScriptIsEmpty() {
         assertTrue(new StatementScript().isEmpty());
-        assertThrows(IllegalStateException.class, () -> new StatementScript().execute(null, null));
+        assertThrows(IllegalStateException.class, () -> new StatementScript().execute(null));
     }
 }
