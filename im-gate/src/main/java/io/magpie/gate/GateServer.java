@@ -113,7 +113,6 @@ public final class GateServer implements AutoCloseable {
     private final ClientConnections clients;
     private final ChannelGroup routerChannels = new DefaultChannelGroup("gate-routers", GlobalEventExecutor.INSTANCE);
     private final ClientPipeline clientPipeline;
-    private final GatePushHandler gatePushHandler;
     private final RegistryPublisher registryPublisher;
     private final RouteRefresher routeRefresher;
     private final KafkaSend bus;
@@ -190,7 +189,6 @@ public final class GateServer implements AutoCloseable {
                 new KafkaUpstreamPublisher(bus, topics.upstream()), login, metrics);
         this.idleSweeper = new IdleSweeper(sessions, config.idleTimeout(), Ticker.system());
         this.hopLatencies = new HopLatencies(clock.millis());
-        this.gatePushHandler = new GatePushHandler(config.gateId(), sessions, hopLatencies, clock);
         // read the certificate now: a bad file fails the gate before it binds anything
         this.tls = config.tls().enabled() ? TlsStage.of(ServerTls.load(config.tls()), config.gateId())
                 : TlsStage.plaintext();
@@ -218,7 +216,8 @@ public final class GateServer implements AutoCloseable {
             internal = bind("gate.internal-port", config.internalBind(), config.internalPort(),
                     new InternalPushInitializer(config.gateId(), config.internalMaxFrameBytes(),
                             new LinkProofs(config.clusterSecret()), config.internalHandshakeTimeout(),
-                            config.internalIdleTimeout(), gatePushHandler, routerChannels));
+                            config.internalIdleTimeout(),
+                            () -> new GatePushHandler(config.gateId(), sessions, hopLatencies, clock), routerChannels));
             await(registryPublisher.publishNow(), START_TIMEOUT, "publish the gate to the registry");
         } catch (RuntimeException e) {
             close();

@@ -15,17 +15,19 @@ import io.magpie.protocol.proto.GatePushAck;
 import io.magpie.protocol.proto.HopTrace;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Push;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +35,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the internal push port (ARCHITECTURE §2 step 8, gate side): a GATE_PUSH from a router is
  * written as one frame (command, request id, body) to each listed connection that is live on this
- * gate and belongs to the listed uid, flushed once per connection per GATE_PUSH; a KICK is written
- * and then closes that client connection. The router gets GATE_PUSH_ACK with the same request id,
- * the number of connections written and the ids it listed that this gate does not have (so it can
- * treat those users as offline). A PUSH goes out as a {@link TrackedPush} (its messages parsed once
- * here), so each connection's {@link PushAcks} keeps it until PUSH_ACK. A malformed GATE_PUSH gets ERROR
- * BAD_REQUEST; any other command gets ERROR UNKNOWN_COMMAND; the router connection stays open.
+ * gate and belongs to the listed uid; a KICK is written and then closes that client connection. The
+ * router gets GATE_PUSH_ACK with the same request id, the number of connections written and the ids it
+ * listed that this gate does not have (so it can treat those users as offline). A PUSH goes out as a
+ * {@link TrackedPush} (its messages parsed once here), so each connection's {@link PushAcks} keeps it
+ * until PUSH_ACK. A malformed GATE_PUSH gets ERROR BAD_REQUEST; any other command gets ERROR
+ * UNKNOWN_COMMAND; the router connection stays open.
  *
- * <p>Writes to client channels run on their own event loops: the recipients of one GATE_PUSH are
- * grouped by event loop and each loop gets one task that writes to all of its channels, then flushes
- * them, instead of a cross-thread write and flush task (and wake-up) per recipient, which is what a
- * group fan-out spent its CPU on. A KICK is rare and goes per connection. Stateless apart from the
- * shared, thread-safe session table: one instance serves every router connection.
+ * <p>Writes to client channels run on their own event loops and are gathered over one read burst of the
+ * router link (every GATE_PUSH read before {@code channelReadComplete}, which a router's batch arrives
+ * as): each event loop gets one task that writes every frame of the burst to its channels, in the order
+ * the GATE_PUSHes came, then flushes each channel once. A group's batch of messages thus reaches each
+ * member in one socket write instead of one per message, and the member's PUSH_ACKs come back together;
+ * a cross-thread task (and wake-up) per recipient or per GATE_PUSH was what a fan-out spent its CPU on.
+ * One instance per router link (it holds that link's burst); the session table is shared.
  */
-@Sharable
 public final class GatePushHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(GatePushHandler.class);
@@ -55,6 +58,8 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
     private final SessionTable sessions;
     private final HopLatencies hops;
     private final Clock clock;
+    /** This read burst's writes per client event loop, in the order their GATE_PUSHes came; empty between bursts. */
+    private final Map<EventLoop, LoopWrites> burst = new LinkedHashMap<>();
 
     /** A handler that records no hop latencies. */
     public GatePushHandler(String gateId, SessionTable sessions) {
@@ -100,41 +105,45 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Frames.of(Command.GATE_PUSH_ACK, frame.requestId(), deliver(push, command)));
     }
 
+    /** Every GATE_PUSH of the burst is answered and queued; the burst's writes go out once it was read. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        writeBurst();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        writeBurst(); // their GATE_PUSH_ACKs may have gone out: the clients still get what was answered for
+    }
+
     private GatePushAck deliver(GatePush push, Command command) {
         Runnable traced = traceRecorder(push, command);
         Frame frame = new Frame(push.getCommand(), push.getRequestId(), 0, push.getBody().toByteArray());
         Object out = command == Command.PUSH ? tracked(frame) : frame;
+        boolean kick = command == Command.KICK;
         GatePushAck.Builder ack = GatePushAck.newBuilder();
-        Map<EventLoop, List<Session>> byLoop = new HashMap<>();
+        Set<LoopWrites> touched = new HashSet<>();
         int count = 0;
         for (ConnectionRef ref : push.getConnectionsList()) {
             Session session = sessions.byConnection(ref.getConnectionId());
-            if (session == null || session.uid() != ref.getUid() || !session.channel().isActive()) {
+            EventLoop loop = session == null ? null : session.channel().eventLoop();
+            if (session == null || session.uid() != ref.getUid() || !session.channel().isActive()
+                    || loop.isShuttingDown()) {
+                // not here, or the gate is shutting down and this connection is going away: the router treats it as offline
                 ack.addMissingConnectionIds(ref.getConnectionId());
                 continue;
             }
             count++;
-            if (command == Command.KICK) {
+            if (kick) {
                 session.identify(log.atInfo()).log("{} kicked by the cluster; closing connection", session.logPrefix());
-                session.channel().writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                byLoop.computeIfAbsent(session.channel().eventLoop(), loop -> new ArrayList<>()).add(session);
             }
+            LoopWrites writes = burst.computeIfAbsent(loop, l -> new LoopWrites());
+            writes.add(session.channel(), out, kick);
+            touched.add(writes);
         }
-        for (Map.Entry<EventLoop, List<Session>> perLoop : byLoop.entrySet()) {
-            EventLoop loop = perLoop.getKey();
-            List<Session> targets = perLoop.getValue();
-            if (loop.inEventLoop()) {
-                writeAndFlush(targets, out, traced);
-                continue;
-            }
-            try {
-                loop.execute(() -> writeAndFlush(targets, out, traced));
-            } catch (RejectedExecutionException e) {
-                // the gate is shutting down: these connections are going away, the router treats them as offline
-                count -= targets.size();
-                targets.forEach(t -> ack.addMissingConnectionIds(t.connectionId()));
-            }
+        if (traced != null) {
+            touched.forEach(writes -> writes.traces.add(traced));
         }
         if (ack.getMissingConnectionIdsCount() > 0) {
             LogIdentity.gate(log.atDebug(), gateId)
@@ -144,16 +153,61 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
         return ack.setWritten(count).build();
     }
 
-    /** On the channels' event loop: every write first, then one flush per channel, then the hop record. */
-    private static void writeAndFlush(List<Session> targets, Object out, Runnable traced) {
-        for (Session target : targets) {
-            target.channel().write(out);
+    /** Hands each event loop its part of the burst (run at once on the link's own loop) and starts a new burst. */
+    private void writeBurst() {
+        for (Map.Entry<EventLoop, LoopWrites> perLoop : burst.entrySet()) {
+            EventLoop loop = perLoop.getKey();
+            LoopWrites writes = perLoop.getValue();
+            if (loop.inEventLoop()) {
+                writes.run();
+                continue;
+            }
+            try {
+                loop.execute(writes);
+            } catch (RejectedExecutionException e) {
+                // shut down since the GATE_PUSH_ACK counted them: the connections are gone, their clients SYNC on reconnect
+                LogIdentity.gate(log.atWarn(), gateId).log("[gate={}] {} frame(s) not written: their event loop shut "
+                        + "down after the router was told they were written ({})", gateId, writes.size(), e.toString());
+            }
         }
-        for (Session target : targets) {
-            target.channel().flush();
+        burst.clear();
+    }
+
+    /**
+     * One event loop's writes of a burst: every frame in order, a KICK flushed and followed by its close, then
+     * one flush per channel, then the hop records of the traced GATE_PUSHes among them. Runs on that loop.
+     */
+    private static final class LoopWrites implements Runnable {
+
+        private final List<Write> writes = new ArrayList<>();
+        private final List<Runnable> traces = new ArrayList<>(0);
+
+        void add(Channel channel, Object frame, boolean closeAfter) {
+            writes.add(new Write(channel, frame, closeAfter));
         }
-        if (traced != null) {
-            traced.run();
+
+        int size() {
+            return writes.size();
+        }
+
+        @Override
+        public void run() {
+            Set<Channel> unflushed = new HashSet<>();
+            for (Write write : writes) {
+                if (write.closeAfter()) {
+                    write.channel().writeAndFlush(write.frame()).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    write.channel().write(write.frame());
+                    unflushed.add(write.channel());
+                }
+            }
+            for (Channel channel : unflushed) {
+                channel.flush();
+            }
+            traces.forEach(Runnable::run);
+        }
+
+        private record Write(Channel channel, Object frame, boolean closeAfter) {
         }
     }
 

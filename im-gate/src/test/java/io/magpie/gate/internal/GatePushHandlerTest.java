@@ -23,10 +23,13 @@ import io.magpie.protocol.proto.KickReason;
 import io.magpie.protocol.proto.Message;
 import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.Push;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -134,6 +137,53 @@ class GatePushHandlerTest {
         assertTrue(bob.isOpen());
         assertEquals(0, waitAck.get(bob).table().size(), "a KICK is not waited for");
         assertEquals(1, GatePushAck.parseFrom(next(router).body()).getWritten());
+    }
+
+    @Test
+    void aReadBurstOfGatePushesReachesEachConnectionInOrderWithOneFlush() throws Exception {
+        AtomicInteger aliceFlushes = countFlushes(alice);
+        AtomicInteger bobFlushes = countFlushes(bob);
+        Frame first = Frames.of(Command.GATE_PUSH, 10, push(11, "g_9", 1, ref(1, 100), ref(2, 200)));
+        Frame second = Frames.of(Command.GATE_PUSH, 11, push(12, "g_9", 2, ref(1, 100), ref(2, 200)));
+        Frame kickAlice = Frames.of(Command.GATE_PUSH, 12, GatePush.newBuilder().addConnections(ref(1, 100))
+                .setCommand(Command.KICK.code())
+                .setBody(Kick.newBuilder().setReason(KickReason.DUPLICATE_DEVICE).build().toByteString()).build());
+        router.writeInbound(first, second, kickAlice); // one read burst: one channelReadComplete after the three
+
+        assertEquals(11, next(bob).requestId());
+        assertEquals(12, next(bob).requestId(), "in the order the GATE_PUSHes came");
+        assertEquals(1, bobFlushes.get(), "the burst's frames to a connection go out in one flush");
+        assertEquals(2, waitAck.get(bob).table().unackedMessages());
+        assertEquals(11, next(alice).requestId());
+        assertEquals(12, next(alice).requestId());
+        assertEquals(Command.KICK.code(), next(alice).command(), "a KICK after the PUSHes before it");
+        assertFalse(alice.isOpen());
+        assertEquals(1, aliceFlushes.get());
+        for (int request = 10; request <= 12; request++) {
+            Frame ack = next(router);
+            assertEquals(request, ack.requestId());
+            assertTrue(GatePushAck.parseFrom(ack.body()).getWritten() > 0);
+        }
+    }
+
+    private static GatePush push(int requestId, String conversation, long seq, ConnectionRef... to) {
+        ByteString body = Push.newBuilder()
+                .addMessages(Message.newBuilder().setConversationId(conversation).setSeq(seq).setMsgId(100 + seq))
+                .build().toByteString();
+        return GatePush.newBuilder().addAllConnections(List.of(to)).setCommand(Command.PUSH.code())
+                .setRequestId(requestId).setBody(body).build();
+    }
+
+    private static AtomicInteger countFlushes(EmbeddedChannel channel) {
+        AtomicInteger flushes = new AtomicInteger();
+        channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        return flushes;
     }
 
     @Test

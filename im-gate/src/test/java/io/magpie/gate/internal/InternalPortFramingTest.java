@@ -56,7 +56,7 @@ class InternalPortFramingTest {
     void start() {
         server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .childHandler(new InternalPushInitializer("gate-a", MAX_FRAME_BYTES, new LinkProofs(SECRET),
-                        Duration.ofSeconds(30), Duration.ofSeconds(30), new GatePushHandler("gate-a", harness.sessions),
+                        Duration.ofSeconds(30), Duration.ofSeconds(30), () -> new GatePushHandler("gate-a", harness.sessions),
                         new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)))
                 .bind("127.0.0.1", 0).syncUninterruptibly().channel();
         port = ((InetSocketAddress) server.localAddress()).getPort();
