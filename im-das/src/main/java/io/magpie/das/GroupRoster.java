@@ -66,14 +66,21 @@ public record GroupRoster(Group group, Set<Long> memberUids, Map<Long, Long> joi
         return mutedUntil.getOrDefault(uid, 0L);
     }
 
-    /** The members who see the message at {@code seq}: those who joined at or before it. */
+    /**
+     * The members who see the message at {@code seq}: those who joined at or before it; unmodifiable. When all of
+     * them did (the usual case) this is {@link #memberUids} itself: a group message asks once for its fan-out, and
+     * a copy of a large group's members per message is what it would otherwise pay.
+     */
     public Set<Long> membersAt(long seq) {
+        if (joinSeqs.values().stream().allMatch(joined -> joined <= seq)) {
+            return memberUids;
+        }
         Set<Long> at = new LinkedHashSet<>();
         for (long uid : memberUids) {
             if (joinSeqs.getOrDefault(uid, 0L) <= seq) {
                 at.add(uid);
             }
         }
-        return at;
+        return Collections.unmodifiableSet(at);
     }
 }

@@ -60,6 +60,8 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
     private final Clock clock;
     /** This read burst's writes per client event loop, in the order their GATE_PUSHes came; empty between bursts. */
     private final Map<EventLoop, LoopWrites> burst = new LinkedHashMap<>();
+    /** Numbers this link's GATE_PUSHes, so a loop's writes record each traced one once. */
+    private long pushSerial;
 
     /** A handler that records no hop latencies. */
     public GatePushHandler(String gateId, SessionTable sessions) {
@@ -123,7 +125,7 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
         Object out = command == Command.PUSH ? tracked(frame) : frame;
         boolean kick = command == Command.KICK;
         GatePushAck.Builder ack = GatePushAck.newBuilder();
-        Set<LoopWrites> touched = new HashSet<>();
+        long serial = ++pushSerial;
         int count = 0;
         for (ConnectionRef ref : push.getConnectionsList()) {
             Session session = sessions.byConnection(ref.getConnectionId());
@@ -140,10 +142,10 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
             }
             LoopWrites writes = burst.computeIfAbsent(loop, l -> new LoopWrites());
             writes.add(session.channel(), out, kick);
-            touched.add(writes);
-        }
-        if (traced != null) {
-            touched.forEach(writes -> writes.traces.add(traced));
+            if (traced != null && writes.lastPushSerial != serial) { // once per GATE_PUSH and loop
+                writes.lastPushSerial = serial;
+                writes.traces.add(traced);
+            }
         }
         if (ack.getMissingConnectionIdsCount() > 0) {
             LogIdentity.gate(log.atDebug(), gateId)
@@ -181,6 +183,7 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
 
         private final List<Write> writes = new ArrayList<>();
         private final List<Runnable> traces = new ArrayList<>(0);
+        private long lastPushSerial;
 
         void add(Channel channel, Object frame, boolean closeAfter) {
             writes.add(new Write(channel, frame, closeAfter));
