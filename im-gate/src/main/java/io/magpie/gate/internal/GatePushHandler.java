@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
  * UNKNOWN_COMMAND; the router connection stays open.
  *
  * <p>Writes to client channels run on their own event loops and are gathered over one read burst of the
- * router link (every GATE_PUSH read before {@code channelReadComplete}, which a router's batch arrives
- * as): each event loop gets one task that writes every frame of the burst to its channels, in the order
- * the GATE_PUSHes came, then flushes each channel once. A group's batch of messages thus reaches each
- * member in one socket write instead of one per message, and the member's PUSH_ACKs come back together;
+ * router link (every GATE_PUSH read before {@code channelReadComplete}; a router's batch usually arrives in
+ * one): each event loop gets one task that writes every frame of the burst to its channels, in the order
+ * the GATE_PUSHes came, then flushes each channel once. A group's batch of messages thus usually reaches
+ * each member in one socket write instead of one per message, and the member's PUSH_ACKs come back together;
  * a cross-thread task (and wake-up) per recipient or per GATE_PUSH was what a fan-out spent its CPU on.
  * One instance per router link (it holds that link's burst); the session table is shared.
  */
@@ -157,7 +157,13 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
 
     /** Hands each event loop its part of the burst (run at once on the link's own loop) and starts a new burst. */
     private void writeBurst() {
-        for (Map.Entry<EventLoop, LoopWrites> perLoop : burst.entrySet()) {
+        if (burst.isEmpty()) {
+            return;
+        }
+        // taken out first: a burst is handed out once, even if a write run on this loop throws
+        List<Map.Entry<EventLoop, LoopWrites>> due = List.copyOf(burst.entrySet());
+        burst.clear();
+        for (Map.Entry<EventLoop, LoopWrites> perLoop : due) {
             EventLoop loop = perLoop.getKey();
             LoopWrites writes = perLoop.getValue();
             if (loop.inEventLoop()) {
@@ -172,12 +178,14 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
                         + "down after the router was told they were written ({})", gateId, writes.size(), e.toString());
             }
         }
-        burst.clear();
     }
 
     /**
      * One event loop's writes of a burst: every frame in order, a KICK flushed and followed by its close, then
-     * one flush per channel, then the hop records of the traced GATE_PUSHes among them. Runs on that loop.
+     * one flush per channel, then the hop records of the traced GATE_PUSHes among them. Runs on that loop. A
+     * channel whose unflushed frames pass its high water mark is flushed at once: written-but-unflushed bytes count
+     * toward the slow-reader bound ({@code gate.limits.max-outbound-bytes}, at least twice the high water mark), and
+     * a burst of a backlog to one connection must not reach it before the socket had a chance to take them.
      */
     private static final class LoopWrites implements Runnable {
 
@@ -201,7 +209,11 @@ public final class GatePushHandler extends ChannelInboundHandlerAdapter {
                     write.channel().writeAndFlush(write.frame()).addListener(ChannelFutureListener.CLOSE);
                 } else {
                     write.channel().write(write.frame());
-                    unflushed.add(write.channel());
+                    if (write.channel().isWritable()) {
+                        unflushed.add(write.channel());
+                    } else {
+                        write.channel().flush();
+                    }
                 }
             }
             for (Channel channel : unflushed) {

@@ -25,6 +25,7 @@ import io.magpie.protocol.proto.Platform;
 import io.magpie.protocol.proto.Push;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,6 +164,20 @@ class GatePushHandlerTest {
             Frame ack = next(router);
             assertEquals(request, ack.requestId());
             assertTrue(GatePushAck.parseFrom(ack.body()).getWritten() > 0);
+        }
+    }
+
+    @Test
+    void aConnectionWhoseUnflushedFramesPassItsHighWaterMarkIsFlushedWithinTheBurst() {
+        bob.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2)); // every queued frame passes it
+        AtomicInteger bobFlushes = countFlushes(bob);
+        router.writeInbound(Frames.of(Command.GATE_PUSH, 20, push(21, "g_9", 1, ref(2, 200))),
+                Frames.of(Command.GATE_PUSH, 21, push(22, "g_9", 2, ref(2, 200))),
+                Frames.of(Command.GATE_PUSH, 22, push(23, "g_9", 3, ref(2, 200))));
+
+        assertEquals(3, bobFlushes.get(), "unflushed bytes count toward the slow-reader bound: not held back");
+        for (int request = 21; request <= 23; request++) {
+            assertEquals(request, next(bob).requestId());
         }
     }
 
