@@ -28,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * wait after the last resend and it is dropped: storage has the message, and the client PULLs it when
  * it sees the seq gap or reconnects. The resend times follow that schedule from the first send: a
  * timer that runs late does not push the later resends back. A resend is skipped (the attempt still
- * counts) while the channel is not writable: the original is still queued behind a slow reader.
+ * counts) while the channel is not writable: the original is still queued behind a slow reader. It is
+ * skipped too while the client is catching up: it acknowledged a PUSH within the last {@code ackTimeout}
+ * but none sent after this one, so the original is still on its way to it behind those (TCP keeps the
+ * order), and a copy would only add to what the client is behind on. A client that is behind by more than
+ * the timeout would otherwise get a copy of everything, and a busy group's members all at once.
  *
  * <p>Bounded: at most {@code maxEntries} PUSH frames and {@code maxBytes} bytes of them are kept; a new
  * one beyond either drops the oldest, which is counted, not resent again (the same recovery by PULL
@@ -182,6 +186,9 @@ public final class WaitAckTable {
     private long resent;
     private long droppedAfterResends;
     private long droppedOverLimit;
+    /** The newest PUSH (by serial) a PUSH_ACK cleared a message of, -1 before any; and when that ACK came. */
+    private long newestAckedSerial = -1;
+    private long lastAckNanos;
 
     /**
      * @param session   the connection's session, named in log lines (text prefix and JSON identity fields)
@@ -245,12 +252,16 @@ public final class WaitAckTable {
                 continue;
             }
             waiting++;
+            newestAckedSerial = Math.max(newestAckedSerial, pending.serial);
             if (pending.remove(key)) {
                 unlink(pending);
                 events.acked(ticker.nanoTime() - pending.firstSentAtNanos);
             }
         }
         acked += waiting;
+        if (waiting > 0) {
+            lastAckNanos = ticker.nanoTime();
+        }
         if (size == 0) {
             cancelTimer();
         }
@@ -336,7 +347,7 @@ public final class WaitAckTable {
             due.resends++;
             due.dueAtNanos += backoffNanos(due.resends);
             append(due);
-            if (output.writable()) {
+            if (output.writable() && !catchingUp(due, now)) {
                 resent++;
                 events.resent();
                 output.write(due.frame);
@@ -347,6 +358,14 @@ public final class WaitAckTable {
             output.flush(); // one flush for every resend of this run
         }
         arm();
+    }
+
+    /**
+     * Whether the client is still working through PUSHes sent before {@code due}: it acknowledged one within the
+     * last {@code ackTimeout}, and none sent after {@code due}.
+     */
+    private boolean catchingUp(Pending due, long now) {
+        return newestAckedSerial >= 0 && newestAckedSerial < due.serial && now - lastAckNanos < backoffNanos(0);
     }
 
     /** The PUSH that falls due first: the earliest head of the per-resend-count queues. */

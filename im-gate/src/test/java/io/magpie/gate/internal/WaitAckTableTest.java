@@ -141,6 +141,40 @@ class WaitAckTableTest {
     }
 
     @Test
+    void aClientStillAckingOlderPushesIsNotSentCopiesOfTheNewerOnesUntilItStops() {
+        EmbeddedChannel channel = connection();
+        TrackedPush older = push(1, "g_9", 1);
+        TrackedPush newer = push(2, "g_9", 2);
+        channel.writeOutbound(older, newer);
+        next(channel);
+        next(channel);
+
+        elapse(channel, Duration.ofSeconds(4));
+        channel.writeInbound(ack("g_9", 1)); // behind, but working through what it was sent
+        elapse(channel, Duration.ofSeconds(1));
+        assertNull(channel.readOutbound(), "no copy while the client acknowledges what was sent before it");
+        assertEquals(0, handler.table().stats().resent());
+
+        elapse(channel, TIMEOUT.multipliedBy(2));
+        assertEquals(newer.frame(), next(channel), "resent at its next turn: no PUSH_ACK for longer than the timeout");
+        assertEquals(1, handler.table().stats().resent());
+    }
+
+    @Test
+    void aPushIsResentWhenTheClientAcknowledgedOneSentAfterIt() {
+        EmbeddedChannel channel = connection();
+        TrackedPush lost = push(1, "g_9", 1);
+        channel.writeOutbound(lost, push(2, "g_9", 2));
+        next(channel);
+        next(channel);
+
+        elapse(channel, Duration.ofSeconds(4));
+        channel.writeInbound(ack("g_9", 2)); // it got past the first one without acknowledging it
+        elapse(channel, Duration.ofSeconds(1));
+        assertEquals(lost.frame(), next(channel));
+    }
+
+    @Test
     void resendsBackOffExponentiallyAndStopAfterTheLastOne() {
         EmbeddedChannel channel = connection(3, 1000);
         TrackedPush push = push(7, "g_9", 1);
