@@ -18,9 +18,8 @@ import java.util.function.Supplier;
  * The internal push port's pipeline (router connections): a read timeout (a router that sends nothing,
  * not even its keepalive PING, for {@code idleTimeout} is closed), the frame codec with the internal
  * port's small frame limit, the {@link InternalLinkAuthHandler} that lets nothing through before the
- * mutual handshake on the cluster secret, a GATE_PUSH_ACK flush per read burst, a {@link GatePushHandler} of its own (it gathers
- * the link's read burst),
- * and the protocol error stage.
+ * mutual handshake on the cluster secret, a GATE_PUSH_ACK flush per read burst, a {@link GatePushHandler}
+ * of the link's own (it gathers the link's read burst), and the protocol error stage.
  */
 public final class InternalPushInitializer extends ChannelInitializer<SocketChannel> {
 
