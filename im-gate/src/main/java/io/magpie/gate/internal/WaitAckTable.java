@@ -245,6 +245,7 @@ public final class WaitAckTable {
      * @return how many of {@code keys} were waiting
      */
     public int ack(Collection<MessageKey> keys) {
+        long now = ticker.nanoTime(); // one read per PUSH_ACK: the acks' latencies and the client's last sign of life
         int waiting = 0;
         for (MessageKey key : keys) {
             Pending pending = byMessage.remove(key);
@@ -255,12 +256,12 @@ public final class WaitAckTable {
             newestAckedSerial = Math.max(newestAckedSerial, pending.serial);
             if (pending.remove(key)) {
                 unlink(pending);
-                events.acked(ticker.nanoTime() - pending.firstSentAtNanos);
+                events.acked(now - pending.firstSentAtNanos);
             }
         }
         acked += waiting;
         if (waiting > 0) {
-            lastAckNanos = ticker.nanoTime();
+            lastAckNanos = now;
         }
         if (size == 0) {
             cancelTimer();
