@@ -32,6 +32,7 @@ public final class GateMetrics implements WaitAckTable.Events {
     private final Counter loginsOk;
     private final Timer pushAck;
     private final Counter pushResends;
+    private final Map<WaitAckTable.SkipReason, Counter> pushResendsSkipped = new EnumMap<>(WaitAckTable.SkipReason.class);
     private final Counter pushGivenUp;
 
     /** @param connections how many client connections are open now (read at each scrape) */
@@ -69,6 +70,12 @@ public final class GateMetrics implements WaitAckTable.Events {
                 .register(registry);
         pushResends = Counter.builder("magpie.gate.push.resends").description("PUSH frames resent for want of a PUSH_ACK")
                 .tags(tags).register(registry);
+        for (WaitAckTable.SkipReason reason : WaitAckTable.SkipReason.values()) {
+            pushResendsSkipped.put(reason, Counter.builder("magpie.gate.push.resends.skipped")
+                    .description("resends that fell due and were not written (the attempt counts): the connection was"
+                            + " not writable, or the client was still acknowledging older PUSHes")
+                    .tags(tags).tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
         pushGivenUp = Counter.builder("magpie.gate.push.given.up")
                 .description("PUSH frames dropped unacknowledged after the last resend (the client PULLs them)")
                 .tags(tags).register(registry);
@@ -107,6 +114,11 @@ public final class GateMetrics implements WaitAckTable.Events {
     @Override
     public void resent() {
         pushResends.increment();
+    }
+
+    @Override
+    public void resendSkipped(WaitAckTable.SkipReason reason) {
+        pushResendsSkipped.get(reason).increment();
     }
 
     @Override

@@ -88,9 +88,21 @@ public final class WaitAckTable {
         default void resent() {
         }
 
+        /** A resend fell due and was not written; the attempt still counts. */
+        default void resendSkipped(SkipReason reason) {
+        }
+
         /** A PUSH was dropped unacknowledged after its last resend. */
         default void givenUp() {
         }
+    }
+
+    /** Why a resend that fell due was not written. */
+    public enum SkipReason {
+        /** The connection was over its high water mark: a copy would only add to what the client cannot read. */
+        NOT_WRITABLE,
+        /** The client was still acknowledging PUSHes sent before this one: the original is still on its way. */
+        CATCHING_UP
     }
 
     /** Where resends go: the connection's pipeline below the table. Called on the event loop only. */
@@ -348,7 +360,11 @@ public final class WaitAckTable {
             due.resends++;
             due.dueAtNanos += backoffNanos(due.resends);
             append(due);
-            if (output.writable() && !catchingUp(due, now)) {
+            if (!output.writable()) {
+                events.resendSkipped(SkipReason.NOT_WRITABLE);
+            } else if (catchingUp(due, now)) {
+                events.resendSkipped(SkipReason.CATCHING_UP);
+            } else {
                 resent++;
                 events.resent();
                 output.write(due.frame);

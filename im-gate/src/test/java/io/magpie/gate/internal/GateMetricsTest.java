@@ -105,6 +105,21 @@ class GateMetricsTest {
     }
 
     @Test
+    void aResendSkippedWhileTheClientCatchesUpIsCountedUnderItsReason() {
+        EmbeddedChannel channel = connection();
+        channel.writeOutbound(push(7, "g_9", 1), push(8, "g_9", 2));
+        next(channel);
+        next(channel);
+        ticker.elapse(channel, Duration.ofSeconds(4));
+        channel.writeInbound(ack("g_9", 1)); // still working through what was sent before the second PUSH
+        ticker.elapse(channel, Duration.ofSeconds(1));
+
+        assertEquals(1, count("magpie.gate.push.resends.skipped", "reason", "catching_up"));
+        assertEquals(0, count("magpie.gate.push.resends.skipped", "reason", "not_writable"));
+        assertEquals(0, count("magpie.gate.push.resends"));
+    }
+
+    @Test
     void errorFramesAreCountedByCodeSoRefusalsShow() {
         EmbeddedChannel channel = connection();
         channel.writeOutbound(Frames.error(5, Command.SEND.code(), ErrorCode.RATE_LIMITED, "over budget", 100));

@@ -23,6 +23,7 @@ import io.magpie.protocol.proto.SendAck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import java.lang.reflect.Field;
@@ -45,6 +46,13 @@ class WaitAckTableTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final Clock clock = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
     private final ManualTicker ticker = new ManualTicker();
+    private final List<WaitAckTable.SkipReason> skipped = new ArrayList<>();
+    private final WaitAckTable.Events events = new WaitAckTable.Events() {
+        @Override
+        public void resendSkipped(WaitAckTable.SkipReason reason) {
+            skipped.add(reason);
+        }
+    };
     private PushAcks handler;
 
     private EmbeddedChannel connection(int maxResends, int maxEntries) {
@@ -55,7 +63,7 @@ class WaitAckTableTest {
         EmbeddedChannel channel = ManualTicker.frozen(new EmbeddedChannel());
         Session session = new Session(1, 42, "phone", Platform.ANDROID, "gate-a", 0, channel);
         handler = new PushAcks(session, new WaitAckTable.Settings(TIMEOUT, maxResends, maxEntries, maxBytes),
-                clock, ticker);
+                clock, ticker, events);
         channel.pipeline().addLast(ClientPipeline.SESSION, new SessionHandler(session, handler));
         return channel;
     }
@@ -154,10 +162,27 @@ class WaitAckTableTest {
         elapse(channel, Duration.ofSeconds(1));
         assertNull(channel.readOutbound(), "no copy while the client acknowledges what was sent before it");
         assertEquals(0, handler.table().stats().resent());
+        assertEquals(List.of(WaitAckTable.SkipReason.CATCHING_UP), skipped, "the skip is counted, with its reason");
 
         elapse(channel, TIMEOUT.multipliedBy(2));
         assertEquals(newer.frame(), next(channel), "resent at its next turn: no PUSH_ACK for longer than the timeout");
         assertEquals(1, handler.table().stats().resent());
+    }
+
+    @Test
+    void aResendThatFallsDueWhileTheConnectionIsNotWritableIsSkippedAndCounted() {
+        EmbeddedChannel channel = connection();
+        TrackedPush push = push(1, "g_9", 1);
+        channel.writeOutbound(push);
+        next(channel);
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        channel.write(push(2, "g_9", 2)); // left unflushed: the connection is over its high water mark
+        assertFalse(channel.isWritable());
+
+        elapse(channel, TIMEOUT);
+        assertEquals(0, handler.table().stats().resent(), "no copy onto a connection the client does not drain");
+        assertFalse(skipped.isEmpty());
+        assertTrue(skipped.stream().allMatch(WaitAckTable.SkipReason.NOT_WRITABLE::equals), skipped.toString());
     }
 
     @Test
