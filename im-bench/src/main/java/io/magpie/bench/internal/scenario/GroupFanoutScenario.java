@@ -87,9 +87,11 @@ public final class GroupFanoutScenario extends Scenario {
             description = "worker JVMs the lean receivers are spread over (default: ${DEFAULT-VALUE})")
     int receiverProcesses;
 
-    @Option(names = "--receiver-threads", defaultValue = "1", paramLabel = "N",
-            description = "event loop threads per lean receiver process (default: ${DEFAULT-VALUE})")
-    int receiverThreads;
+    // Default: the cores. One thread reading 499 connections fell seconds behind a fast gate, and the gate then
+    // resent what the receivers had not read yet (docs/benchmarks.md, "One socket write per member").
+    @Option(names = "--receiver-threads", paramLabel = "N",
+            description = "event loop threads per lean receiver process (default: cores)")
+    Integer receiverThreads;
 
     @Option(names = "--receiver-heap", defaultValue = "256m", paramLabel = "SIZE",
             description = "-Xmx of each lean receiver process (default: ${DEFAULT-VALUE})")
@@ -136,8 +138,8 @@ public final class GroupFanoutScenario extends Scenario {
         if (receiverProcesses < 1 || receiverProcesses > 16) {
             throw new IllegalArgumentException("--receiver-processes must be 1..16, got " + receiverProcesses);
         }
-        if (receiverThreads < 1 || receiverThreads > 64) {
-            throw new IllegalArgumentException("--receiver-threads must be 1..64, got " + receiverThreads);
+        if (receiverThreads() < 1 || receiverThreads() > 64) {
+            throw new IllegalArgumentException("--receiver-threads must be 1..64, got " + receiverThreads());
         }
         if (!receiverHeap.matches("\\d+[mMgG]")) {
             throw new IllegalArgumentException("--receiver-heap must look like 256m or 1g, got " + receiverHeap);
@@ -254,7 +256,7 @@ public final class GroupFanoutScenario extends Scenario {
         for (int p = 0; p < n; p++) {
             List<String> slice = tokens.subList(Math.min(tokens.size(), p * share), Math.min(tokens.size(), (p + 1) * share));
             procs.add(ReceiverProcess.start(p, n, slice, gate, Math.max(1, common.setupParallelism / n),
-                    common.requestTimeout, common.setupTimeout, receiverHeap, receiverThreads, sink));
+                    common.requestTimeout, common.setupTimeout, receiverHeap, receiverThreads(), sink));
         }
         long deadline = t0 + common.setupTimeout.toNanos() + TimeUnit.SECONDS.toNanos(30);
         while (procs.stream().anyMatch(w -> w.report() == null) && System.nanoTime() < deadline) {
@@ -314,7 +316,7 @@ public final class GroupFanoutScenario extends Scenario {
                 .param("warmup", timing.warmup.toSeconds() + "s").param("payload_bytes", timing.payloadBytes)
                 .param("read_every", reading.param()).param("receivers", receiverMode);
         if (lean()) {
-            r.param("receiver_processes", receiverProcs.size());
+            r.param("receiver_processes", receiverProcs.size()).param("receiver_threads", receiverThreads());
         }
         Histogram last = t.lastDeliveryLatency().total();
         Histogram every = t.deliveryLatency().total();
@@ -370,5 +372,9 @@ public final class GroupFanoutScenario extends Scenario {
         r.summaryField("server_cpu_cores", server ? String.format(Locale.ROOT, "%.2f", u.serverCpuSeconds() / u.seconds()) : "-")
                 .summaryField("server_cpu_us_per_delivery", server ? String.format(Locale.ROOT, "%.2f", usPerDelivery) : "-")
                 .summaryField("bench_cpu_cores", String.format(Locale.ROOT, "%.2f", benchCores));
+    }
+
+    private int receiverThreads() {
+        return receiverThreads == null ? Runtime.getRuntime().availableProcessors() : receiverThreads;
     }
 }
