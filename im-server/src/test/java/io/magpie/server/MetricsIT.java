@@ -134,6 +134,7 @@ class MetricsIT {
                 "the SEND transactions timed");
         for (String name : List.of(
                 "magpie_gate_push_ack_seconds_bucket{", "magpie_gate_push_resends_total{",
+                "magpie_gate_push_resends_skipped_total{",
                 "magpie_gate_errors_total{code=\"RATE_LIMITED\"", "magpie_gate_errors_total{code=\"SERVER_BUSY\"",
                 "magpie_logic_persist_seconds_bucket{", "magpie_logic_upstream_batch_records_count{",
                 "magpie_logic_upstream_batch_seconds_count{", "magpie_logic_sends_received_total{",

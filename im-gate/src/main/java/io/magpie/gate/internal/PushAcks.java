@@ -42,7 +42,7 @@ public final class PushAcks implements SessionPart {
      *
      * @param clock  ages in log lines
      * @param ticker when resends fall due (see {@link WaitAckTable})
-     * @param events the gate's meters: PUSH_ACK latency, resends, give-ups
+     * @param events the gate's meters: PUSH_ACK latency, resends, skipped resends, give-ups
      */
     public record Shared(WaitAckTable.Settings settings, Clock clock, Ticker ticker, WaitAckTable.Events events) {
         public Shared {

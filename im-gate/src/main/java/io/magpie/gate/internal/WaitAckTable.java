@@ -214,7 +214,7 @@ public final class WaitAckTable {
         this(session, settings, clock, ticker, executor, output, Events.NONE);
     }
 
-    /** @param events told of acknowledgements (with their latency), resends and give-ups */
+    /** @param events told of acknowledgements (with their latency), resends, skipped resends and give-ups */
     public WaitAckTable(Session session, Settings settings, Clock clock, Ticker ticker, EventExecutor executor,
             Output output, Events events) {
         this.events = Objects.requireNonNull(events, "events");
