@@ -66,6 +66,10 @@ public final class GateLogins implements AutoCloseable {
          * @return false when the frame was not expected (it is counted in {@link #unexpectedFrames()})
          */
         boolean onFrame(ChannelHandlerContext ctx, Frame frame, java.util.function.IntSupplier requestIds);
+
+        /** The read that brought the last frames ended; what is written now is flushed with the rest. */
+        default void onReadComplete(ChannelHandlerContext ctx, java.util.function.IntSupplier requestIds) {
+        }
     }
 
     /** Idle connections: only PONG is expected after LOGIN_ACK. */
@@ -198,6 +202,9 @@ public final class GateLogins implements AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (result.isDone()) {
+                afterLogin.onReadComplete(ctx, this::nextRequestId);
+            }
             ctx.flush(); // the answers written while reading (PUSH_ACKs), one flush per read
             ctx.fireChannelReadComplete();
         }

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Builds a PUSH_ACK body (PROTOCOL.md §7.3, {@code PushAck{repeated MessageRef acked = 1}},
  * {@code MessageRef{string conversation_id = 1; int64 seq = 2}}) from raw conversation id bytes, in exactly
  * the bytes protobuf's own serializer writes (fields in number order, defaults omitted), without building
- * message objects. Not thread-safe: one per PUSH being answered.
+ * message objects. Not thread-safe: one per connection, answering the PUSHes of one read.
  */
 public final class PushAckBody {
 
@@ -34,6 +34,19 @@ public final class PushAckBody {
 
     public boolean isEmpty() {
         return size == 0;
+    }
+
+    /** Bytes written so far. */
+    public int size() {
+        return size;
+    }
+
+    /** Forgets everything added after the body had {@code mark} bytes (a PUSH that turned out unreadable). */
+    public void truncate(int mark) {
+        if (mark < 0 || mark > size) {
+            throw new IllegalArgumentException("mark " + mark + " outside 0.." + size);
+        }
+        size = mark;
     }
 
     /** The body so far (a copy). */

@@ -90,7 +90,8 @@ public final class GroupFanoutScenario extends Scenario {
     // Default: the cores. One thread reading 499 connections fell seconds behind a fast gate, and the gate then
     // resent what the receivers had not read yet (docs/benchmarks.md, "One socket write per member").
     @Option(names = "--receiver-threads", paramLabel = "N",
-            description = "event loop threads per lean receiver process (default: cores)")
+            description = "event loop threads per lean receiver process (default: the cores divided by"
+                    + " --receiver-processes, at least 1)")
     Integer receiverThreads;
 
     @Option(names = "--receiver-heap", defaultValue = "256m", paramLabel = "SIZE",
@@ -374,7 +375,11 @@ public final class GroupFanoutScenario extends Scenario {
                 .summaryField("bench_cpu_cores", String.format(Locale.ROOT, "%.2f", benchCores));
     }
 
+    /** The option, else the cores shared out among the receiver processes (1..64 each). */
     private int receiverThreads() {
-        return receiverThreads == null ? Runtime.getRuntime().availableProcessors() : receiverThreads;
+        if (receiverThreads != null) {
+            return receiverThreads;
+        }
+        return Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors() / receiverProcesses));
     }
 }

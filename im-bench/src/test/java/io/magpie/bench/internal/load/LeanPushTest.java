@@ -2,6 +2,7 @@ package io.magpie.bench.internal.load;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magpie.protocol.Command;
 import io.magpie.protocol.Frame;
+import io.magpie.protocol.Frames;
 import io.magpie.protocol.codec.FrameDecoder;
 import io.magpie.protocol.codec.FrameEncoder;
 import io.magpie.protocol.proto.ConversationType;
@@ -157,17 +159,81 @@ class LeanPushTest {
         assertEquals(-1, SendStamp.originMicros("m12"));
     }
 
-    @Test
-    void aConnectionAnswersEachPushWithOnePushAckOfItsOwnRequestIdAndRecordsTheDelivery() {
-        LeanPushes pushes = new LeanPushes();
-        AtomicInteger ids = new AtomicInteger(41);
-        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(1 << 20), FrameEncoder.INSTANCE,
+    /** A receiver connection as {@link GateLogins} drives it: every frame, then the end of the read. */
+    private static EmbeddedChannel receiver(LeanPushes pushes, AtomicInteger ids) {
+        return new EmbeddedChannel(new FrameDecoder(1 << 20), FrameEncoder.INSTANCE,
                 new SimpleChannelInboundHandler<Frame>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
                         assertTrue(pushes.onFrame(ctx, frame, ids::incrementAndGet));
                     }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        pushes.onReadComplete(ctx, ids::incrementAndGet);
+                        ctx.flush();
+                    }
                 });
+    }
+
+    private static void pushFrame(ByteBuf into, String conversation, long seq) {
+        Push push = Push.newBuilder().addMessages(Message.newBuilder().setConversationId(conversation).setSeq(seq)
+                .setClientMsgId("other-" + seq)).build();
+        FrameEncoder.writeTo(new Frame(Command.PUSH, 0, push.toByteArray()), into);
+    }
+
+    @Test
+    void theReadsPushesAreAnsweredWithOnePushAckNamingEveryReadableMessage() {
+        LeanPushes pushes = new LeanPushes();
+        AtomicInteger ids = new AtomicInteger(6);
+        EmbeddedChannel ch = receiver(pushes, ids);
+        ByteBuf in = Unpooled.buffer();
+        pushFrame(in, "g_9", 12);
+        FrameEncoder.writeTo(new Frame(Command.PUSH, 0, new byte[] {0x0A, 0x05, 0x12}), in); // truncated: not acked
+        pushFrame(in, "s_1_2", 4);
+        ch.writeInbound(in); // one read of three PUSH frames
+
+        ByteBuf out = ch.readOutbound();
+        ByteBuf expected = Unpooled.buffer();
+        FrameEncoder.writeTo(new Frame(Command.PUSH_ACK, 7, PushAck.newBuilder()
+                .addAcked(MessageRef.newBuilder().setConversationId("g_9").setSeq(12))
+                .addAcked(MessageRef.newBuilder().setConversationId("s_1_2").setSeq(4)).build().toByteArray()), expected);
+        assertEquals(ByteBufUtil.hexDump(expected), ByteBufUtil.hexDump(out));
+        assertNull(ch.readOutbound(), "one PUSH_ACK for the read");
+        assertEquals(3, pushes.pushes());
+        assertEquals(1, pushes.malformed());
+    }
+
+    @Test
+    void aReadWhoseAcksPassTheLimitIsAnsweredInSeveralPushAcks() {
+        LeanPushes pushes = new LeanPushes();
+        EmbeddedChannel ch = receiver(pushes, new AtomicInteger());
+        ByteBuf in = Unpooled.buffer();
+        int n = LeanPushes.MAX_ACK_BYTES / 8 + 1; // each ack entry of "g_9" and a one-byte seq is 9 bytes
+        for (int i = 1; i <= n; i++) {
+            pushFrame(in, "g_9", 100 + i % 20);
+        }
+        ch.writeInbound(in);
+
+        EmbeddedChannel gate = new EmbeddedChannel(new FrameDecoder(1 << 20)); // reads what the receiver wrote
+        for (ByteBuf out; (out = ch.readOutbound()) != null; ) {
+            gate.writeInbound(out);
+        }
+        int acked = 0;
+        int frames = 0;
+        for (Frame f; (f = gate.readInbound()) != null; frames++) {
+            assertTrue(f.is(Command.PUSH_ACK), "a PUSH_ACK, got command " + f.command());
+            acked += Frames.parse(f, PushAck.parser()).getAckedCount();
+        }
+        assertEquals(n, acked, "every message acked once");
+        assertTrue(frames >= 2, "more than one PUSH_ACK, got " + frames);
+    }
+
+    @Test
+    void aConnectionAnswersEachPushWithOnePushAckOfItsOwnRequestIdAndRecordsTheDelivery() {
+        LeanPushes pushes = new LeanPushes();
+        AtomicInteger ids = new AtomicInteger(41);
+        EmbeddedChannel ch = receiver(pushes, ids);
         long key = MessageKeys.key(3, 7);
         Push push = Push.newBuilder().addMessages(Message.newBuilder().setConversationId("g_9").setSeq(12)
                 .setClientMsgId(MessageKeys.clientMsgId(key)).setContent(MessageContent.newBuilder()
