@@ -87,8 +87,9 @@ public final class GroupFanoutScenario extends Scenario {
             description = "worker JVMs the lean receivers are spread over (default: ${DEFAULT-VALUE})")
     int receiverProcesses;
 
-    // Default: the cores. One thread reading 499 connections fell seconds behind a fast gate, and the gate then
-    // resent what the receivers had not read yet (docs/benchmarks.md, "One socket write per member").
+    // Default: the cores, shared among the processes. One thread reading 499 connections fell seconds behind a
+    // fast gate, and the gate then resent what the receivers had not read yet (docs/benchmarks.md, "One socket
+    // write per member").
     @Option(names = "--receiver-threads", paramLabel = "N",
             description = "event loop threads per lean receiver process (default: the cores divided by"
                     + " --receiver-processes, at least 1)")
