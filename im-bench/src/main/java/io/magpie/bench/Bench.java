@@ -5,6 +5,7 @@ import io.magpie.bench.internal.scenario.ConnectionsWorker;
 import io.magpie.bench.internal.scenario.FanoutReceiverWorker;
 import io.magpie.bench.internal.scenario.GroupFanoutScenario;
 import io.magpie.bench.internal.scenario.GuardCommand;
+import io.magpie.bench.internal.scenario.HopFloorCommand;
 import io.magpie.bench.internal.scenario.JmhCommand;
 import io.magpie.bench.internal.scenario.PairClosedScenario;
 import io.magpie.bench.internal.scenario.PairOpenScenario;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Command;
         description = "Load generator and micro-benchmarks for Magpie. Loopback only; every run is bounded in"
                 + " count and time.",
         subcommands = {PairClosedScenario.class, PairOpenScenario.class, GroupFanoutScenario.class,
-            ConnectionsScenario.class, ReconnectStormScenario.class, GuardCommand.class, JmhCommand.class,
+            ConnectionsScenario.class, ReconnectStormScenario.class, GuardCommand.class, HopFloorCommand.class,
+            JmhCommand.class,
             ConnectionsWorker.class, FanoutReceiverWorker.class})
 public final class Bench implements Runnable {
 
