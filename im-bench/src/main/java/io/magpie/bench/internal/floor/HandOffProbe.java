@@ -1,5 +1,6 @@
 package io.magpie.bench.internal.floor;
 
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,11 +13,14 @@ import java.util.concurrent.TimeUnit;
 public final class HandOffProbe implements FloorProbe {
 
     private static final long ANSWER_TIMEOUT_SECONDS = 10;
+    /** Tells the worker to end (a send time is never empty). */
+    private static final OptionalLong STOP = OptionalLong.empty();
 
-    private final BlockingQueue<Long> toWorker = new LinkedBlockingQueue<>();
+    private final BlockingQueue<OptionalLong> toWorker = new LinkedBlockingQueue<>();
     private final BlockingQueue<Long> fromWorker = new LinkedBlockingQueue<>();
     private final Thread worker;
 
+    /** Starts the thread that takes the hand-offs. */
     public HandOffProbe() {
         worker = new Thread(this::work, "hop-floor-handoff");
         worker.setDaemon(true);
@@ -26,11 +30,11 @@ public final class HandOffProbe implements FloorProbe {
     private void work() {
         try {
             while (true) {
-                long sentAt = toWorker.take();
-                if (sentAt < 0) {
+                OptionalLong sentAt = toWorker.take();
+                if (sentAt.isEmpty()) {
                     return;
                 }
-                fromWorker.put(System.nanoTime() - sentAt);
+                fromWorker.put(System.nanoTime() - sentAt.getAsLong());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -49,7 +53,7 @@ public final class HandOffProbe implements FloorProbe {
 
     @Override
     public long sampleNanos() throws InterruptedException {
-        toWorker.put(System.nanoTime());
+        toWorker.put(OptionalLong.of(System.nanoTime()));
         Long took = fromWorker.poll(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (took == null) {
             throw new IllegalStateException("the hand-off thread did not answer within " + ANSWER_TIMEOUT_SECONDS
@@ -58,9 +62,14 @@ public final class HandOffProbe implements FloorProbe {
         return took;
     }
 
+    /** Whether the hand-off thread still runs (until {@link #close()}). */
+    boolean running() {
+        return worker.isAlive();
+    }
+
     @Override
     public void close() throws InterruptedException {
-        toWorker.put(-1L);
+        toWorker.put(STOP);
         worker.join(TimeUnit.SECONDS.toMillis(ANSWER_TIMEOUT_SECONDS));
     }
 }

@@ -4,10 +4,12 @@ import io.magpie.bus.BusClients;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -15,52 +17,52 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * One record through Kafka with the bus's own client settings ({@link BusClients}: an idempotent
  * {@code acks=all} producer without linger, a consumer whose next fetch already waits at the broker): from
  * {@code send} to the record returned by the consumer's {@code poll}, as a SEND travels gate -> logic and a
- * push task logic -> router. The topic is this run's own (one partition), deleted at the end.
+ * push task logic -> router. The topic is this run's own (one partition, the broker's default replication, as
+ * the bus's topics), deleted at the end.
  */
 public final class KafkaHopProbe implements FloorProbe {
 
     private static final Duration POLL_LIMIT = Duration.ofSeconds(10);
     private static final int SETUP_SECONDS = 30;
+    private static final Duration CLOSE_LIMIT = Duration.ofSeconds(5);
 
+    private final String bootstrap;
     private final Admin admin;
     private final String topic;
-    private final KafkaProducer<String, byte[]> producer;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> consumer;
 
-    /** Creates the run's topic and the two clients, and waits until the consumer is at the topic's end. */
-    public KafkaHopProbe(String bootstrap, String runId) throws Exception {
-        Properties adminConfig = new Properties();
-        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(SETUP_SECONDS));
-        admin = Admin.create(adminConfig);
+    /**
+     * Creates the run's topic and the two clients, and waits until the consumer is at the topic's end.
+     *
+     * @param runId names the topic, so runs never share one
+     * @throws IllegalStateException Kafka did not create the topic or hand the first record back in time
+     */
+    public KafkaHopProbe(String bootstrap, String runId) throws InterruptedException {
+        this.bootstrap = bootstrap;
+        admin = Admin.create(adminConfigFor(bootstrap));
         topic = "magpie-bench.hop-floor-" + runId;
-        KafkaProducer<String, byte[]> newProducer = null;
-        KafkaConsumer<String, byte[]> newConsumer = null;
         try {
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all()
-                        .get(SETUP_SECONDS, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("Kafka at " + bootstrap + " did not create the probe's topic " + topic
-                        + " within " + SETUP_SECONDS + " s (" + e + "); is the server running? Its 'ready' line"
-                        + " names its Kafka", e);
-            }
-            newProducer = new KafkaProducer<>(BusClients.producer(bootstrap, "magpie-bench-hop-floor", 0));
-            newConsumer = new KafkaConsumer<>(BusClients.consumer(bootstrap, "magpie-bench-hop-floor-" + runId,
-                    "magpie-bench-hop-floor", 1));
-        } catch (Exception | Error e) {
-            closeQuietly(newProducer, newConsumer, e);
-            throw e;
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
+                    .get(SETUP_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            admin.close(CLOSE_LIMIT);
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not create the probe's topic " + topic
+                    + " within " + SETUP_SECONDS + " s (" + e + "); is the server running? Its 'ready' line names"
+                    + " its Kafka", e);
         }
-        producer = newProducer;
-        consumer = newConsumer;
         try {
+            producer = new KafkaProducer<>(BusClients.producer(bootstrap, "magpie-bench-hop-floor", 0));
+            consumer = new KafkaConsumer<>(BusClients.consumer(bootstrap, "magpie-bench-hop-floor-" + runId,
+                    "magpie-bench-hop-floor", 1));
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToEnd(List.of(partition));
@@ -69,27 +71,13 @@ public final class KafkaHopProbe implements FloorProbe {
             producer.send(new ProducerRecord<>(topic, "warm", new byte[Long.BYTES]))
                     .get(SETUP_SECONDS, TimeUnit.SECONDS);
             awaitRecord(Long.MIN_VALUE);
-        } catch (Exception | Error e) {
-            try {
-                close();
-            } catch (Exception closing) {
-                e.addSuppressed(closing);
-            }
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            close();
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not take and hand back the probe's first"
+                    + " record within " + SETUP_SECONDS + " s: " + e, e);
+        } catch (IllegalStateException e) {
+            close();
             throw e;
-        }
-    }
-
-    private void closeQuietly(KafkaProducer<String, byte[]> newProducer, KafkaConsumer<String, byte[]> newConsumer,
-            Throwable cause) {
-        try (admin) {
-            if (newConsumer != null) {
-                newConsumer.close(Duration.ofSeconds(5));
-            }
-            if (newProducer != null) {
-                newProducer.close(Duration.ofSeconds(5));
-            }
-        } catch (RuntimeException closing) {
-            cause.addSuppressed(closing);
         }
     }
 
@@ -109,7 +97,7 @@ public final class KafkaHopProbe implements FloorProbe {
         producer.send(new ProducerRecord<>(topic, "hop", ByteBuffer.allocate(Long.BYTES).putLong(sentAt).array()),
                 (metadata, error) -> {
                     if (error != null) {
-                        System.err.println("hop-floor: a record was not acknowledged by Kafka: " + error);
+                        sendFailure.compareAndSet(null, error);
                     }
                 });
         return awaitRecord(sentAt) - sentAt;
@@ -119,6 +107,11 @@ public final class KafkaHopProbe implements FloorProbe {
     private long awaitRecord(long sentAt) {
         long end = System.nanoTime() + POLL_LIMIT.toNanos();
         while (System.nanoTime() < end) {
+            Exception failed = sendFailure.get();
+            if (failed != null) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " refused a record of " + topic + ": "
+                        + failed, failed);
+            }
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_LIMIT)) {
                 long now = System.nanoTime();
                 if (sentAt == Long.MIN_VALUE || ByteBuffer.wrap(record.value()).getLong() == sentAt) {
@@ -127,15 +120,39 @@ public final class KafkaHopProbe implements FloorProbe {
             }
         }
         throw new IllegalStateException("the record sent to " + topic + " did not come back within " + POLL_LIMIT
-                + "; is Kafka at the given --kafka reachable and healthy?");
+                + "; is Kafka at " + bootstrap + " healthy?");
     }
 
+    /** Closes both clients and deletes the topic; a topic left behind is named on stderr, not thrown. */
     @Override
-    public void close() throws Exception {
-        try (admin) {
-            consumer.close(Duration.ofSeconds(5));
-            producer.close(Duration.ofSeconds(5));
-            admin.deleteTopics(List.of(topic)).all().get(SETUP_SECONDS, TimeUnit.SECONDS);
+    public void close() throws InterruptedException {
+        try {
+            if (consumer != null) {
+                consumer.close(CLOSE_LIMIT);
+            }
+        } finally {
+            try {
+                if (producer != null) {
+                    producer.close(CLOSE_LIMIT);
+                }
+            } finally {
+                try {
+                    admin.deleteTopics(List.of(topic)).all().get(SETUP_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException | KafkaException e) {
+                    System.err.println("hop-floor: the probe's topic " + topic + " was not deleted (" + e + ");"
+                            + " delete it by hand: kafka-topics.sh --bootstrap-server " + bootstrap + " --delete"
+                            + " --topic " + topic);
+                } finally {
+                    admin.close(CLOSE_LIMIT);
+                }
+            }
         }
+    }
+
+    private static Properties adminConfigFor(String bootstrap) {
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(SETUP_SECONDS));
+        return config;
     }
 }

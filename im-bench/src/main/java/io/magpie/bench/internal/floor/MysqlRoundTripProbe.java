@@ -15,6 +15,13 @@ public final class MysqlRoundTripProbe implements FloorProbe {
     private final Connection connection;
     private final Statement statement;
 
+    private static final int QUERY_TIMEOUT_SECONDS = 30;
+
+    /**
+     * Opens the connection the samples use.
+     *
+     * @throws SQLException MySQL was not reachable, with what to check
+     */
     public MysqlRoundTripProbe(String jdbcUrl, String user, String password) throws SQLException {
         try {
             connection = DriverManager.getConnection(jdbcUrl, user, password);
@@ -24,6 +31,7 @@ public final class MysqlRoundTripProbe implements FloorProbe {
         }
         try {
             statement = connection.createStatement();
+            statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
         } catch (SQLException e) {
             connection.close();
             throw e;

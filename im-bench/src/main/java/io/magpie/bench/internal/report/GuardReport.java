@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param baseline   what it was compared with
  * @param steps      each step, in run order
  * @param machine    where it ran
+ * @param floor      the machine's hop floor ({@code bench hop-floor} figures) measured before the steps, or empty
  */
 public record GuardReport(String command, Instant startedAt, Durability durability, GuardBaseline baseline,
-                          List<Step> steps, MachineInfo machine) {
+                          List<Step> steps, MachineInfo machine, String floor) {
 
     /** One step: its figures, the command it ran, its full report (file name) and its exit code. */
     public record Step(GuardFigures figures, String command, String report, int exitCode) {
@@ -27,6 +28,7 @@ public record GuardReport(String command, Instant startedAt, Durability durabili
     public GuardReport {
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(floor, "floor");
         steps = List.copyOf(steps);
     }
 
@@ -62,6 +64,9 @@ public record GuardReport(String command, Instant startedAt, Durability durabili
                 .append(String.format(Locale.ROOT, "%.2f", machine.loadAverage())).append(" |\n");
         md.append("| machine | ").append(machine.cores()).append(" cores (").append(cell(machine.cpuModel()))
                 .append("), ").append(cell(machine.os())).append(", ").append(cell(machine.jvm())).append(" |\n");
+        md.append("| hop floor (`bench hop-floor`, before the steps) | ")
+                .append(floor.isEmpty() ? "not measured (give `--kafka` and `--mysql`)" : "`" + cell(floor) + "`")
+                .append(" |\n");
         String warning = durabilityWarning();
         if (!warning.isEmpty()) {
             md.append("\n**").append(warning).append("**\n");

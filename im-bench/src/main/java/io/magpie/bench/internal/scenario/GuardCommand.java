@@ -1,6 +1,7 @@
 package io.magpie.bench.internal.scenario;
 
 import io.magpie.bench.Bench;
+import io.magpie.bench.internal.floor.HopFloor;
 import io.magpie.bench.internal.load.DurabilityProbe;
 import io.magpie.bench.internal.report.Durability;
 import io.magpie.bench.internal.report.GuardBaseline;
@@ -87,11 +88,20 @@ public final class GuardCommand implements Callable<Integer> {
             description = "where the steps' reports and guard-<time>.md go (default: ${DEFAULT-VALUE})")
     Path resultsDir;
 
+    /** With --kafka and --mysql the guard first times the machine's hop floor and writes it beside the figures. */
+    @Mixin
+    FloorServerOptions floorServers = new FloorServerOptions();
+
+    /** The hop floor's samples in the guard: fewer than {@code hop-floor}'s default, about 30 s in all. */
+    static final int FLOOR_SAMPLES = 1000;
+    static final int FLOOR_WARMUP_SAMPLES = 10_000;
+
     private final Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() {
         GuardBaseline base;
+        Optional<HopFloor.Settings> floorSettings;
         try {
             if (duration.isNegative() || duration.isZero() || warmup.isNegative() || settle.isNegative()
                     || serverWarmup.isNegative()) {
@@ -99,6 +109,7 @@ public final class GuardCommand implements Callable<Integer> {
                         + " --settle not negative");
             }
             base = baseline();
+            floorSettings = floorSettings();
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("guard: " + e.getMessage());
             return 2;
@@ -124,6 +135,19 @@ public final class GuardCommand implements Callable<Integer> {
                 allClean = false;
             }
         }
+        String floor = "";
+        if (floorSettings.isPresent()) {
+            System.out.printf("%n== guard hop floor, before the steps (bench hop-floor, %d samples per probe)%n",
+                    FLOOR_SAMPLES);
+            try {
+                floor = HopFloor.measure(floorSettings.get(), HopFloor.newRunId()).fields();
+                System.out.println("hop floor: " + floor);
+            } catch (Exception e) {
+                System.err.println("guard: the hop floor was not measured (" + e.getMessage() + "); the steps run"
+                        + " anyway and the guard will exit 1");
+                allClean = false;
+            }
+        }
         List<GuardReport.Step> steps = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
             GuardPlan.Step step = plan.get(i);
@@ -145,7 +169,7 @@ public final class GuardCommand implements Callable<Integer> {
                     ReportWriter.baseName(headline) + ".md", outcome.exitCode()));
         }
         GuardReport report = new GuardReport(commandLine() + "  # " + warmUpDescription(), started, durability,
-                base, steps, machine);
+                base, steps, machine, floor);
         Path written = new ReportWriter(resultsDir).writeMarkdown(GuardBaseline.PREFIX + ReportWriter.stamp(started),
                 report.markdown());
         System.out.println();
@@ -172,6 +196,13 @@ public final class GuardCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** The hop floor's settings when --kafka or --mysql is given (both are needed then); neither: none. */
+    private Optional<HopFloor.Settings> floorSettings() {
+        return floorServers.given()
+                ? Optional.of(floorServers.settings(FLOOR_SAMPLES, FLOOR_WARMUP_SAMPLES, Duration.ofMillis(5)))
+                : Optional.empty();
     }
 
     private GuardBaseline baseline() {

@@ -124,7 +124,7 @@ class GuardReportTest {
         GuardReport report = new GuardReport("./bench guard", Instant.parse("2026-12-04T20:00:00Z"), d,
                 new GuardBaseline("old.md", Map.of(f.step(), f)),
                 List.of(new GuardReport.Step(f, "./bench pair-closed --pairs 1", "pair-closed-20261204-200001.md", 1)),
-                machine);
+                machine, "kafka_hop_p50_us=885 floor_p50_ms=2.23");
 
         String md = report.markdown();
 
@@ -136,5 +136,10 @@ class GuardReportTest {
         assertTrue(md.contains("| pair-closed-1x1 | 1 | `./bench pair-closed --pairs 1` | pair-closed-20261204-200001.md |"),
                 md);
         assertEquals(Map.of(f.step(), f), GuardBaseline.parse(md, "new.md").steps());
+        assertTrue(md.contains("| hop floor (`bench hop-floor`, before the steps) | `kafka_hop_p50_us=885"
+                + " floor_p50_ms=2.23` |"), md);
+        assertTrue(new GuardReport("./bench guard", Instant.parse("2026-12-04T20:00:00Z"), d, GuardBaseline.NONE,
+                List.of(), machine, "").markdown().contains("| hop floor (`bench hop-floor`, before the steps) | not"
+                + " measured (give `--kafka` and `--mysql`) |"));
     }
 }

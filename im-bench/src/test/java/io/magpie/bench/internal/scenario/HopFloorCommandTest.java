@@ -3,6 +3,7 @@ package io.magpie.bench.internal.scenario;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.magpie.bench.internal.floor.HopFloor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +16,15 @@ class HopFloorCommandTest {
 
     @Test
     void theFloorIsTwoKafkaHopsAndThreeRoundTripsAtEachPercentile() {
-        List<HopFloorCommand.Result> results = List.of(
-                result("thread_handoff", 10_000),
+        HopFloor.Floor floor = new HopFloor.Floor(List.of(
+                result("mysql_round_trip", 150_000),
                 result("kafka_hop", 800_000),
-                result("mysql_round_trip", 150_000));
+                result("thread_handoff", 10_000)));
 
-        assertEquals(2 * 0.8 + 3 * 0.15, HopFloorCommand.floorMillis(results, 50), 0.01);
+        assertEquals(2 * 0.8 + 3 * 0.15, floor.millis(50), 0.01);
+        assertEquals("mysql_round_trip_p50_us=150 mysql_round_trip_p99_us=150 kafka_hop_p50_us=800"
+                + " kafka_hop_p99_us=800 thread_handoff_p50_us=10 thread_handoff_p99_us=10 floor_p50_ms=2.05"
+                + " floor_p99_ms=2.05", floor.fields());
     }
 
     @Test
@@ -30,8 +34,12 @@ class HopFloorCommandTest {
         assertRefused("must be HOST:PORT", "--kafka", "localhost", "--mysql", "127.0.0.1:3306");
         assertRefused("--samples must be 100..1000000", "--kafka", "127.0.0.1:9092", "--mysql", "127.0.0.1:3306",
                 "--samples", "5");
-        assertRefused("--gap must be 0..1s", "--kafka", "127.0.0.1:9092", "--mysql", "127.0.0.1:3306",
-                "--gap", "2s");
+        assertRefused("must be HOST:PORT with a port of 1..65535", "--kafka", "127.0.0.1:99999", "--mysql",
+                "127.0.0.1:3306");
+        assertRefused("--mysql must be HOST:PORT", "--kafka", "127.0.0.1:9092", "--mysql", "127.0.0.1:3306 ");
+        assertRefused("--kafka and --mysql are both needed", "--mysql", "127.0.0.1:3306");
+        assertRefused("--gap must be 0..400ms", "--kafka", "127.0.0.1:9092", "--mysql", "127.0.0.1:3306",
+                "--gap", "500ms");
     }
 
     private static void assertRefused(String why, String... args) {
@@ -48,11 +56,11 @@ class HopFloorCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains(why), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static HopFloorCommand.Result result(String name, long nanos) {
+    private static HopFloor.Result result(String name, long nanos) {
         Histogram histogram = new Histogram(3);
         for (int i = 0; i < 100; i++) {
             histogram.recordValue(nanos);
         }
-        return new HopFloorCommand.Result(name, name, histogram);
+        return new HopFloor.Result(name, name, histogram);
     }
 }
