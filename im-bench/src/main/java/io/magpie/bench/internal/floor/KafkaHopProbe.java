@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,11 +54,19 @@ public final class KafkaHopProbe implements FloorProbe {
         try {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
                     .get(SETUP_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             admin.close(CLOSE_LIMIT);
+            throw new IllegalStateException("Kafka at " + bootstrap + " refused to create the probe's topic " + topic
+                    + " (" + e.getCause() + ")", e);
+        } catch (TimeoutException | InterruptedException e) {
+            admin.close(CLOSE_LIMIT);
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            // a broker this slow may still create it later: say how to remove it rather than wait longer here
             throw new IllegalStateException("Kafka at " + bootstrap + " did not create the probe's topic " + topic
-                    + " within " + SETUP_SECONDS + " s (" + e + "); is the server running? Its 'ready' line names"
-                    + " its Kafka", e);
+                    + " within " + SETUP_SECONDS + " s; is the server running? Its 'ready' line names its Kafka. If"
+                    + " the topic appears later, delete it: " + deleteCommand(), e);
         }
         try {
             producer = new KafkaProducer<>(BusClients.producer(bootstrap, "magpie-bench-hop-floor", 0));
@@ -72,11 +81,12 @@ public final class KafkaHopProbe implements FloorProbe {
                     .get(SETUP_SECONDS, TimeUnit.SECONDS);
             awaitRecord(Long.MIN_VALUE);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
-            close();
-            throw new IllegalStateException("Kafka at " + bootstrap + " did not take and hand back the probe's first"
-                    + " record within " + SETUP_SECONDS + " s: " + e, e);
-        } catch (IllegalStateException e) {
-            close();
+            IllegalStateException failed = new IllegalStateException("Kafka at " + bootstrap + " did not take and hand"
+                    + " back the probe's first record within " + SETUP_SECONDS + " s: " + e, e);
+            closeAfter(failed);
+            throw failed;
+        } catch (IllegalStateException | InterruptedException e) {
+            closeAfter(e);
             throw e;
         }
     }
@@ -123,12 +133,24 @@ public final class KafkaHopProbe implements FloorProbe {
                 + "; is Kafka at " + bootstrap + " healthy?");
     }
 
+    /** Closes what the constructor made after it failed with {@code cause}, which keeps any error of closing. */
+    private void closeAfter(Exception cause) {
+        try {
+            close();
+        } catch (InterruptedException | RuntimeException closing) {
+            if (closing instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            cause.addSuppressed(closing);
+        }
+    }
+
     /** Closes both clients and deletes the topic; a topic left behind is named on stderr, not thrown. */
     @Override
     public void close() throws InterruptedException {
         try {
             if (consumer != null) {
-                consumer.close(CLOSE_LIMIT);
+                consumer.close(CloseOptions.timeout(CLOSE_LIMIT));
             }
         } finally {
             try {
@@ -140,13 +162,16 @@ public final class KafkaHopProbe implements FloorProbe {
                     admin.deleteTopics(List.of(topic)).all().get(SETUP_SECONDS, TimeUnit.SECONDS);
                 } catch (ExecutionException | TimeoutException | KafkaException e) {
                     System.err.println("hop-floor: the probe's topic " + topic + " was not deleted (" + e + ");"
-                            + " delete it by hand: kafka-topics.sh --bootstrap-server " + bootstrap + " --delete"
-                            + " --topic " + topic);
+                            + " delete it by hand: " + deleteCommand());
                 } finally {
                     admin.close(CLOSE_LIMIT);
                 }
             }
         }
+    }
+
+    private String deleteCommand() {
+        return "kafka-topics.sh --bootstrap-server " + bootstrap + " --delete --topic " + topic;
     }
 
     private static Properties adminConfigFor(String bootstrap) {

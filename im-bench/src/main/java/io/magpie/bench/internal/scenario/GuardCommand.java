@@ -36,14 +36,19 @@ import picocli.CommandLine.Spec;
  * with the change, and writes {@code guard-<time>.md}, which is committed into docs/bench-reports/ to become the
  * next baseline. About six minutes with the defaults (a 30 s unmeasured warm-up of the server first).
  *
- * <p>Exit code 0 when every step (and the server warm-up) ran without errors, timeouts or lost messages; 1
- * otherwise (the table is still printed and written); 2 for a bad option. The figures are not judged: on a
- * shared box the reader does that.
+ * With {@code --kafka} and {@code --mysql} it first times the machine's hop floor ({@code bench hop-floor},
+ * about 30 s) and writes it in the report's header.
+ *
+ * <p>Exit code 0 when every step (and the server warm-up, and the hop floor when asked for) ran without errors,
+ * timeouts or lost messages; 1 otherwise (the table is still printed and written); 2 for a bad option. The
+ * figures are not judged: on a shared box the reader does that.
  */
 @Command(name = "guard", mixinStandardHelpOptions = true,
         description = {"Regression guard: pair-closed 1x1 and 50x16, pair-open at 2000 and 8000 msg/s, group-fanout"
                 + " 500 members at 60 msgs/s (about 6 minutes, after an unmeasured 30 s warm-up of the server), each"
-                + " figure beside the last committed guard report.",
+                + " figure beside the last committed guard report. With --kafka and --mysql (the server's, from its"
+                + " 'ready' line) it first times the machine's hop floor (bench hop-floor, about 30 s) and writes it"
+                + " in the report.",
             "Example: ./bench guard --server-pid $SERVER"})
 public final class GuardCommand implements Callable<Integer> {
 
@@ -142,9 +147,15 @@ public final class GuardCommand implements Callable<Integer> {
             try {
                 floor = HopFloor.measure(floorSettings.get(), HopFloor.newRunId()).fields();
                 System.out.println("hop floor: " + floor);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                System.err.println("guard: interrupted");
+                return 1;
             } catch (Exception e) {
-                System.err.println("guard: the hop floor was not measured (" + e.getMessage() + "); the steps run"
-                        + " anyway and the guard will exit 1");
+                String why = e instanceof java.sql.SQLException || e instanceof IllegalStateException
+                        ? e.getMessage() : e.toString();
+                System.err.println("guard: the hop floor was not measured (" + why + "); the steps run anyway and"
+                        + " the guard will exit 1");
                 allClean = false;
             }
         }
@@ -242,7 +253,25 @@ public final class GuardCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return "./bench " + spec.root().commandLine().getParseResult().originalArgs().stream()
+        return "./bench " + masked(spec.root().commandLine().getParseResult().originalArgs()).stream()
                 .map(Scenario::quote).collect(Collectors.joining(" "));
+    }
+
+    /** The arguments with the MySQL password's value replaced, since the report is committed. */
+    static List<String> masked(List<String> args) {
+        List<String> out = new ArrayList<>(args.size());
+        boolean passwordNext = false;
+        for (String arg : args) {
+            if (passwordNext) {
+                out.add("***");
+                passwordNext = false;
+            } else if (arg.startsWith("--mysql-password=")) {
+                out.add("--mysql-password=***");
+            } else {
+                passwordNext = arg.equals("--mysql-password");
+                out.add(arg);
+            }
+        }
+        return out;
     }
 }

@@ -42,6 +42,27 @@ class HopFloorCommandTest {
                 "--gap", "500ms");
     }
 
+    @Test
+    void theGuardNeedsBothAddressesForTheFloorAndNeverWritesThePasswordIntoItsReport() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new CommandLine(new GuardCommand()).execute("--kafka", "127.0.0.1:9092", "--baseline-dir",
+                    "no-such-dir-for-this-test");
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--kafka and --mysql are both needed"),
+                err.toString(StandardCharsets.UTF_8));
+
+        assertEquals(List.of("guard", "--mysql-password", "***", "--mysql-password=***", "--kafka", "k:1"),
+                GuardCommand.masked(List.of("guard", "--mysql-password", "secret", "--mysql-password=secret",
+                        "--kafka", "k:1")));
+    }
+
     private static void assertRefused(String why, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream saved = System.err;
