@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * with the change, and writes {@code guard-<time>.md}, which is committed into docs/bench-reports/ to become the
  * next baseline. About six minutes with the defaults (a 30 s unmeasured warm-up of the server first).
  *
- * With {@code --kafka} and {@code --mysql} it first times the machine's hop floor ({@code bench hop-floor},
+ * <p>With {@code --kafka} and {@code --mysql} it first times the machine's hop floor ({@code bench hop-floor},
  * about 30 s) and writes it in the report's header.
  *
  * <p>Exit code 0 when every step (and the server warm-up, and the hop floor when asked for) ran without errors,
@@ -97,8 +97,9 @@ public final class GuardCommand implements Callable<Integer> {
     @Mixin
     FloorServerOptions floorServers = new FloorServerOptions();
 
-    /** The hop floor's samples in the guard: fewer than {@code hop-floor}'s default, about 30 s in all. */
+    /** The hop floor's counted samples per probe in the guard: fewer than {@code hop-floor}'s, about 30 s in all. */
     static final int FLOOR_SAMPLES = 1000;
+    /** Back-to-back samples per probe before them, enough to compile this JVM's Kafka and MySQL clients. */
     static final int FLOOR_WARMUP_SAMPLES = 10_000;
 
     private final Clock clock = Clock.systemUTC();
