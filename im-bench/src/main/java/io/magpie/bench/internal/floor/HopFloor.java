@@ -85,6 +85,15 @@ public final class HopFloor {
     private HopFloor() {
     }
 
+    /**
+     * What to tell the user when {@link #measure} failed: the probes' own messages say what was unreachable and what
+     * to check; anything else is unexpected and named with its class.
+     */
+    public static String why(Exception failure) {
+        return failure instanceof SQLException || failure instanceof IllegalStateException
+                ? failure.getMessage() : "unexpected: " + failure;
+    }
+
     /** A random id for a run's own Kafka topic and group. */
     public static String newRunId() {
         return Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36);

@@ -153,10 +153,8 @@ public final class GuardCommand implements Callable<Integer> {
                 System.err.println("guard: interrupted");
                 return 1;
             } catch (Exception e) {
-                String why = e instanceof java.sql.SQLException || e instanceof IllegalStateException
-                        ? e.getMessage() : e.toString();
-                System.err.println("guard: the hop floor was not measured (" + why + "); the steps run anyway and"
-                        + " the guard will exit 1");
+                System.err.println("guard: the hop floor was not measured (" + HopFloor.why(e) + "); the steps run"
+                        + " anyway and the guard will exit 1");
                 allClean = false;
             }
         }

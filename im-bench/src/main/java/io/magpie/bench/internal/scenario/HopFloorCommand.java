@@ -3,7 +3,6 @@ package io.magpie.bench.internal.scenario;
 import io.magpie.bench.internal.floor.HopFloor;
 import io.magpie.bench.internal.report.ReportWriter;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -62,11 +61,12 @@ public final class HopFloorCommand implements Callable<Integer> {
         HopFloor.Floor floor;
         try {
             floor = HopFloor.measure(settings, HopFloor.newRunId());
-        } catch (SQLException | IllegalStateException e) {
-            System.err.println("hop-floor: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("hop-floor: interrupted");
             return 1;
         } catch (Exception e) {
-            System.err.println("hop-floor: FAILED: " + e);
+            System.err.println("hop-floor: " + HopFloor.why(e));
             return 1;
         }
         String markdown = markdown(started, floor);

@@ -63,6 +63,14 @@ class HopFloorCommandTest {
                         "--kafka", "k:1")));
     }
 
+    @Test
+    void aFailureSaysWhatWasUnreachableAndNamesAnythingUnexpected() {
+        assertEquals("Kafka at k:1 did not create the topic", HopFloor.why(
+                new IllegalStateException("Kafka at k:1 did not create the topic")));
+        assertEquals("cannot connect to MySQL", HopFloor.why(new java.sql.SQLException("cannot connect to MySQL")));
+        assertEquals("unexpected: java.lang.NullPointerException: x", HopFloor.why(new NullPointerException("x")));
+    }
+
     private static void assertRefused(String why, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream saved = System.err;
